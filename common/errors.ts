@@ -1,0 +1,86 @@
+/**
+ * One error type for the whole system. A use-case throws `new AppError('account_not_found', {...})`;
+ * the HTTP layer maps the code to a status and a message in the caller's language; the CLI prints
+ * the message on one line. Add a code here, with its status and both messages, before using it.
+ */
+export type Lang = 'ru' | 'en';
+
+interface ErrorDef {
+  status: number;
+  ru: string;
+  en: string;
+}
+
+export const ERRORS = {
+  validation_failed: { status: 400, ru: 'Неверные данные: {details}', en: 'Invalid input: {details}' },
+  bad_date: { status: 400, ru: 'Неверная дата: {value}', en: 'Invalid date: {value}' },
+  bad_amount: {
+    status: 400,
+    ru: 'Неверная сумма: нужна положительная сумма в рублях не больше {max} ₽, не более двух знаков после запятой',
+    en: 'Invalid amount: a positive amount in rubles up to {max} ₽ with at most two decimals is required',
+  },
+  not_found: { status: 404, ru: 'Не найдено', en: 'Not found' },
+  route_not_found: { status: 404, ru: 'Нет такого адреса API', en: 'No such API route' },
+  account_not_found: { status: 404, ru: 'Лицевой счёт {account} не найден', en: 'Personal account {account} not found' },
+  account_terminated: {
+    status: 409,
+    ru: 'Договор по лицевому счёту расторгнут',
+    en: 'The contract for this personal account is terminated',
+  },
+  region_not_found: { status: 404, ru: 'Регион не найден', en: 'Region not found' },
+  tariff_not_found: { status: 404, ru: 'Тарифный план не найден', en: 'Tariff plan not found' },
+  tariff_not_available: {
+    status: 409,
+    ru: 'Тарифный план недоступен в вашем регионе',
+    en: 'This tariff plan is not available in your region',
+  },
+  service_not_found: { status: 404, ru: 'Услуга не найдена', en: 'Service not found' },
+  idempotency_conflict: {
+    status: 409,
+    ru: 'Ключ идемпотентности уже использован для другой операции',
+    en: 'The idempotency key was already used for a different operation',
+  },
+  billing_future_date: {
+    status: 400,
+    ru: 'Нельзя списать абонентскую плату за будущий день {date}',
+    en: 'Cannot charge for a future day {date}',
+  },
+  unauthorized: { status: 401, ru: 'Требуется вход', en: 'Sign-in required' },
+  forbidden: { status: 403, ru: 'Недостаточно прав', en: 'Not allowed' },
+  password_change_required: {
+    status: 403,
+    ru: 'Сначала задайте новый пароль вместо выданного с договором',
+    en: 'Set a new password in place of the one issued with the contract first',
+  },
+  rate_limited: {
+    status: 429,
+    ru: 'Слишком много попыток. Повторите через {retryAfter} с',
+    en: 'Too many attempts. Try again in {retryAfter} s',
+  },
+  conflict: { status: 409, ru: 'Конфликт: {details}', en: 'Conflict: {details}' },
+  internal: { status: 500, ru: 'Внутренняя ошибка. Мы уже разбираемся', en: 'Internal error. We are looking into it' },
+} satisfies Record<string, ErrorDef>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export function errorMessage(code: ErrorCode, params: Record<string, unknown> = {}, lang: Lang = 'ru'): string {
+  const template = ERRORS[code][lang];
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly params: Record<string, unknown> = {},
+  ) {
+    super(errorMessage(code, params, 'en'));
+    this.name = 'AppError';
+  }
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}

@@ -1,0 +1,16 @@
+// `npm start`: build the web app on first run, then start the server (embedded DB unless DATABASE_URL).
+import { existsSync } from 'node:fs';
+import { spawnSync, spawn } from 'node:child_process';
+
+const root = new URL('..', import.meta.url);
+if (!existsSync(new URL('dist/web/index.html', root)) && existsSync(new URL('web/index.html', root))) {
+  console.log('Building the web app (first start only)…');
+  const r = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+    cwd: root,
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { stdio: 'inherit', cwd: root });
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code) => process.exit(code ?? 0));

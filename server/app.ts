@@ -1,0 +1,50 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import errorsPlugin from './plugins/errors.js';
+import authPlugin from './plugins/auth.js';
+import openapiPlugin from './plugins/openapi.js';
+import { moduleRoutes } from './modules/index.js';
+import { version } from './version.js';
+
+/** What every route plugin receives. Integrations (mail, SMS, providers) are added here as they land. */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  version: string;
+}
+
+export interface BuildAppOptions {
+  config: Config;
+  database: Database;
+  logger?: FastifyServerOptions['logger'];
+  /** Serve the built web app from dist/web (production). */
+  serveWeb?: boolean;
+}
+
+/** Builds the HTTP app without listening; tests drive it through app.inject(). */
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: true,
+    bodyLimit: 2 * 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const deps: AppDeps = { config: opts.config, database: opts.database, version };
+
+  await app.register(cookie, { secret: opts.config.secret });
+  await app.register(errorsPlugin);
+  await app.register(openapiPlugin, { version });
+  await app.register(authPlugin, { db: opts.database.db });
+  for (const routes of moduleRoutes) await app.register(routes, deps);
+  if (opts.serveWeb) {
+    const { default: webPlugin } = await import('./plugins/web.js');
+    await app.register(webPlugin);
+  }
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Everything else receives a typed Config.
+ * Secrets (SMTP password, provider keys) come from the environment only, never from files in the repo.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Public URL of the portal, used in links inside e-mails and SMS. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Secret used to sign session tokens and other short-lived values. Required in production. */
+  APP_SECRET: z.string().min(16).optional(),
+  /** Start the in-process job worker and scheduler (set 0 on web-only replicas). */
+  WORKER: z
+    .enum(['0', '1'])
+    .default('1')
+    .transform((v) => v === '1'),
+  /** Seed demo data on first start of an empty database. */
+  DEMO_SEED: z
+    .enum(['0', '1'])
+    .default('1')
+    .transform((v) => v === '1'),
+  SMTP_URL: z.string().optional(),
+  SMTP_FROM: z.string().default('Abonent <noreply@abonent.local>'),
+  SMPP_URL: z.string().optional(),
+  SMPP_SYSTEM_ID: z.string().optional(),
+  SMPP_PASSWORD: z.string().optional(),
+  SMS_SENDER: z.string().default('Abonent'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  dbKind: 'pglite' | 'postgres';
+  secret: string;
+  publicUrl: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.APP_SECRET) {
+    throw new Error('Invalid configuration:\n  APP_SECRET: required in production (16+ characters)');
+  }
+  return {
+    ...e,
+    dbKind: e.DATABASE_URL ? 'postgres' : 'pglite',
+    // Development/test fallback only; production requires APP_SECRET (checked above).
+    secret: e.APP_SECRET ?? 'abonent-development-secret-not-for-production',
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+  };
+}

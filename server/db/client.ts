@@ -1,0 +1,123 @@
+import { mkdirSync, openSync, closeSync, writeFileSync, readFileSync, unlinkSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import pg from 'pg';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import * as schema from './schema/index.js';
+
+/** A database handle or an open transaction: use-cases accept either. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Raw PGlite instance (embedded mode only): used for dumps in tests. */
+  pglite?: PGlite;
+  /** Raw pool (PostgreSQL mode only). */
+  pool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+// Uniform value types in both modes: int8 → number (kopecks fit in 2^53), date → 'YYYY-MM-DD' string
+// (a calendar day has no time zone; letting the driver build a Date shifts it).
+const INT8 = 20;
+const DATE = 1082;
+pg.types.setTypeParser(INT8, (v: string) => Number(v));
+pg.types.setTypeParser(DATE, (v: string) => v);
+
+export interface OpenOptions {
+  databaseUrl?: string;
+  /** Data directory for PGlite; `memory://` for an in-memory database (tests). */
+  dataDir?: string;
+  /** Max pool size in PostgreSQL mode. */
+  poolSize?: number;
+  /** PGlite: load this dump instead of starting empty (tests clone a migrated template). */
+  loadDataDir?: Blob | File;
+}
+
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    pool.on('error', () => {
+      /* idle client errors are reported on next use; never crash the process here */
+    });
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    return { db, kind: 'postgres', pool, close: () => pool.end() };
+  }
+  const dataDir = opts.dataDir ?? './data';
+  const inMemory = dataDir.startsWith('memory://');
+  let releaseLock = () => {};
+  if (!inMemory) {
+    mkdirSync(dataDir, { recursive: true });
+    releaseLock = takeDataDirLock(dataDir);
+  }
+  const pglite = await PGlite.create(inMemory ? undefined : resolve(dataDir, 'pgdata'), {
+    parsers: { [pgliteTypes.INT8]: (v: string) => Number(v), [pgliteTypes.DATE]: (v: string) => v },
+    loadDataDir: opts.loadDataDir,
+  });
+  const db = drizzlePglite(pglite, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    pglite,
+    close: async () => {
+      await pglite.close();
+      releaseLock();
+    },
+  };
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same directory would corrupt it.
+ * A lock file with our pid refuses the second opener; a stale lock (its pid is gone) is taken over.
+ */
+function takeDataDirLock(dataDir: string): () => void {
+  const lockPath = join(dataDir, 'abonent.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx');
+      writeFileSync(fd, String(process.pid));
+      closeSync(fd);
+      const release = () => {
+        try {
+          if (existsSync(lockPath) && readFileSync(lockPath, 'utf8') === String(process.pid)) unlinkSync(lockPath);
+        } catch {
+          /* already gone */
+        }
+      };
+      process.once('exit', release);
+      return release;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(lockPath, 'utf8'));
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new Error(
+          `The embedded database in ${resolve(dataDir)} is in use by process ${pid}. ` +
+            'Stop that process, or set DATABASE_URL to use PostgreSQL for several processes.',
+        );
+      }
+      unlinkSync(lockPath); // stale lock from a process that died
+    }
+  }
+  throw new Error(`Could not lock ${lockPath}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Runs raw SQL and returns its rows, the same shape in both modes. */
+export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
+  const res = (await db.execute(query)) as unknown as { rows: T[] };
+  return res.rows;
+}
+
+export { sql };

@@ -1,0 +1,246 @@
+CREATE TABLE "regions" (
+	"id" "smallserial" PRIMARY KEY NOT NULL,
+	"code" text NOT NULL,
+	"name_ru" text NOT NULL,
+	"name_en" text NOT NULL,
+	"time_zone" text NOT NULL,
+	"support_phone" text NOT NULL,
+	"support_email" text NOT NULL,
+	"contract_prefix" text NOT NULL,
+	"settings" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	CONSTRAINT "regions_code_unique" UNIQUE("code"),
+	CONSTRAINT "regions_contract_prefix_unique" UNIQUE("contract_prefix")
+);
+--> statement-breakpoint
+CREATE TABLE "services" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"region_id" smallint NOT NULL,
+	"kind" text NOT NULL,
+	"code" text NOT NULL,
+	"name_ru" text NOT NULL,
+	"name_en" text NOT NULL,
+	"description_ru" text DEFAULT '' NOT NULL,
+	"description_en" text DEFAULT '' NOT NULL,
+	"monthly_fee" bigint NOT NULL,
+	"archived" boolean DEFAULT false NOT NULL,
+	CONSTRAINT "services_region_code" UNIQUE("region_id","code")
+);
+--> statement-breakpoint
+CREATE TABLE "tariffs" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"region_id" smallint NOT NULL,
+	"code" text NOT NULL,
+	"name_ru" text NOT NULL,
+	"name_en" text NOT NULL,
+	"description_ru" text DEFAULT '' NOT NULL,
+	"description_en" text DEFAULT '' NOT NULL,
+	"monthly_fee" bigint NOT NULL,
+	"speed_down_kbps" integer NOT NULL,
+	"speed_up_kbps" integer NOT NULL,
+	"active_from" date NOT NULL,
+	"active_to" date,
+	"archived" boolean DEFAULT false NOT NULL,
+	CONSTRAINT "tariffs_region_code" UNIQUE("region_id","code")
+);
+--> statement-breakpoint
+CREATE TABLE "accounts" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"number" text NOT NULL,
+	"contract_id" bigint NOT NULL,
+	"region_id" smallint NOT NULL,
+	"balance" bigint DEFAULT 0 NOT NULL,
+	"credit_limit" bigint DEFAULT 0 NOT NULL,
+	"promised_credit" bigint DEFAULT 0 NOT NULL,
+	"status" text DEFAULT 'active' NOT NULL,
+	"status_changed_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "accounts_number_unique" UNIQUE("number"),
+	CONSTRAINT "accounts_contract_id_unique" UNIQUE("contract_id"),
+	CONSTRAINT "accounts_status_check" CHECK ("accounts"."status" in ('active','blocked','suspended','terminated')),
+	CONSTRAINT "accounts_credit_nonneg" CHECK ("accounts"."credit_limit" >= 0 and "accounts"."promised_credit" >= 0)
+);
+--> statement-breakpoint
+CREATE TABLE "contracts" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"number" text NOT NULL,
+	"subscriber_id" bigint NOT NULL,
+	"region_id" smallint NOT NULL,
+	"signed_on" date NOT NULL,
+	"status" text DEFAULT 'active' NOT NULL,
+	"terminated_on" date,
+	"password_hash" text,
+	"must_change_password" integer DEFAULT 1 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "contracts_number_unique" UNIQUE("number")
+);
+--> statement-breakpoint
+CREATE TABLE "subscribers" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"full_name" text NOT NULL,
+	"address" text NOT NULL,
+	"phone" text NOT NULL,
+	"email" text,
+	"passport_enc" text,
+	"passport_last4" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "subscriptions" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"kind" text NOT NULL,
+	"tariff_id" integer,
+	"service_id" integer,
+	"monthly_fee" bigint NOT NULL,
+	"starts_on" date NOT NULL,
+	"ends_on" date,
+	"pending_tariff_id" integer,
+	"pending_from" date,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "subscriptions_target" CHECK (("subscriptions"."kind" = 'tariff' and "subscriptions"."tariff_id" is not null) or ("subscriptions"."kind" = 'service' and "subscriptions"."service_id" is not null)),
+	CONSTRAINT "subscriptions_fee_nonneg" CHECK ("subscriptions"."monthly_fee" >= 0)
+);
+--> statement-breakpoint
+CREATE TABLE "ledger_entries" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"kind" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"effective_on" date NOT NULL,
+	"subscription_id" bigint,
+	"idempotency_key" text,
+	"source" text NOT NULL,
+	"comment" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "ledger_kind_check" CHECK ("ledger_entries"."kind" in ('charge','payment','bonus','adjustment','refund','promised_payment','promised_repayment'))
+);
+--> statement-breakpoint
+CREATE TABLE "billing_days" (
+	"region_id" smallint NOT NULL,
+	"day" date NOT NULL,
+	"charged" integer NOT NULL,
+	"amount" bigint NOT NULL,
+	"blocked" integer NOT NULL,
+	"finished_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "billing_days_region_id_day_pk" PRIMARY KEY("region_id","day")
+);
+--> statement-breakpoint
+CREATE TABLE "jobs" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"key" text,
+	"payload" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"state" text DEFAULT 'queued' NOT NULL,
+	"run_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"max_attempts" integer DEFAULT 5 NOT NULL,
+	"locked_until" timestamp with time zone,
+	"locked_by" text,
+	"last_error" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "audit_log" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"actor_type" text NOT NULL,
+	"actor_id" text,
+	"action" text NOT NULL,
+	"entity" text NOT NULL,
+	"entity_id" text,
+	"before" jsonb,
+	"after" jsonb,
+	"ip" text,
+	"at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "sessions" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"token_hash" text NOT NULL,
+	"principal_type" text NOT NULL,
+	"staff_id" integer,
+	"contract_id" bigint,
+	"user_agent" text,
+	"ip" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_seen_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "sessions_token_hash_unique" UNIQUE("token_hash")
+);
+--> statement-breakpoint
+CREATE TABLE "staff_users" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"email" text NOT NULL,
+	"full_name" text NOT NULL,
+	"role" text NOT NULL,
+	"password_hash" text NOT NULL,
+	"totp_secret" text,
+	"active" boolean DEFAULT true NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "staff_users_email_unique" UNIQUE("email")
+);
+--> statement-breakpoint
+CREATE TABLE "payments" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"provider" text NOT NULL,
+	"external_id" text,
+	"idempotency_key" text,
+	"amount" bigint NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"method" text NOT NULL,
+	"ledger_entry_id" bigint,
+	"prepay_months" bigint,
+	"description" text,
+	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"succeeded_at" timestamp with time zone,
+	"canceled_at" timestamp with time zone,
+	CONSTRAINT "payments_idempotency_key_unique" UNIQUE("idempotency_key"),
+	CONSTRAINT "payments_amount_positive" CHECK ("payments"."amount" > 0)
+);
+--> statement-breakpoint
+CREATE TABLE "account_events" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"kind" text NOT NULL,
+	"data" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"at" timestamp with time zone DEFAULT now() NOT NULL,
+	"notified_at" timestamp with time zone,
+	"network_at" timestamp with time zone
+);
+--> statement-breakpoint
+ALTER TABLE "services" ADD CONSTRAINT "services_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "tariffs" ADD CONSTRAINT "tariffs_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "accounts" ADD CONSTRAINT "accounts_contract_id_contracts_id_fk" FOREIGN KEY ("contract_id") REFERENCES "public"."contracts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "accounts" ADD CONSTRAINT "accounts_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "contracts" ADD CONSTRAINT "contracts_subscriber_id_subscribers_id_fk" FOREIGN KEY ("subscriber_id") REFERENCES "public"."subscribers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "contracts" ADD CONSTRAINT "contracts_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_tariff_id_tariffs_id_fk" FOREIGN KEY ("tariff_id") REFERENCES "public"."tariffs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_service_id_services_id_fk" FOREIGN KEY ("service_id") REFERENCES "public"."services"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_pending_tariff_id_tariffs_id_fk" FOREIGN KEY ("pending_tariff_id") REFERENCES "public"."tariffs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ledger_entries" ADD CONSTRAINT "ledger_entries_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ledger_entries" ADD CONSTRAINT "ledger_entries_subscription_id_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."subscriptions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "billing_days" ADD CONSTRAINT "billing_days_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "payments" ADD CONSTRAINT "payments_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "account_events" ADD CONSTRAINT "account_events_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "tariffs_region" ON "tariffs" USING btree ("region_id");--> statement-breakpoint
+CREATE INDEX "accounts_region" ON "accounts" USING btree ("region_id");--> statement-breakpoint
+CREATE INDEX "contracts_subscriber" ON "contracts" USING btree ("subscriber_id");--> statement-breakpoint
+CREATE INDEX "subscriptions_account" ON "subscriptions" USING btree ("account_id");--> statement-breakpoint
+CREATE INDEX "ledger_account_day" ON "ledger_entries" USING btree ("account_id","effective_on");--> statement-breakpoint
+CREATE UNIQUE INDEX "ledger_idempotency_key" ON "ledger_entries" USING btree ("idempotency_key");--> statement-breakpoint
+CREATE UNIQUE INDEX "ledger_charge_per_day" ON "ledger_entries" USING btree ("subscription_id","effective_on") WHERE kind = 'charge';--> statement-breakpoint
+CREATE UNIQUE INDEX "jobs_key" ON "jobs" USING btree ("key");--> statement-breakpoint
+CREATE INDEX "jobs_due" ON "jobs" USING btree ("run_at") WHERE state in ('queued','running');--> statement-breakpoint
+CREATE INDEX "audit_entity" ON "audit_log" USING btree ("entity","entity_id");--> statement-breakpoint
+CREATE INDEX "audit_at" ON "audit_log" USING btree ("at");--> statement-breakpoint
+CREATE INDEX "sessions_contract" ON "sessions" USING btree ("contract_id");--> statement-breakpoint
+CREATE INDEX "sessions_staff" ON "sessions" USING btree ("staff_id");--> statement-breakpoint
+CREATE INDEX "payments_account" ON "payments" USING btree ("account_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "payments_provider_external" ON "payments" USING btree ("provider","external_id");--> statement-breakpoint
+CREATE INDEX "account_events_account" ON "account_events" USING btree ("account_id","at");--> statement-breakpoint
+CREATE INDEX "account_events_unnotified" ON "account_events" USING btree ("id") WHERE notified_at is null;

@@ -1,0 +1,16 @@
+-- Objects drizzle-kit does not model. Idempotent: applied after every migration run.
+
+-- The ledger is append-only: history is corrected by new entries, never by editing old ones.
+CREATE OR REPLACE FUNCTION ledger_entries_append_only() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'ledger_entries is append-only (% refused)', TG_OP USING ERRCODE = 'check_violation';
+END;
+$$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS ledger_entries_no_update ON ledger_entries;
+CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE OR DELETE ON ledger_entries
+  FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only();
+
+DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only();

@@ -1,0 +1,20 @@
+import { pgTable, bigserial, text, jsonb, timestamp, index } from 'drizzle-orm/pg-core';
+
+/** Who did what: every staff action that changes data and every money movement (append-only). */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /** staff | subscriber | system | cli | provider */
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id'),
+    action: text('action').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    ip: text('ip'),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('audit_entity').on(t.entity, t.entityId), index('audit_at').on(t.at)],
+);

@@ -1,0 +1,39 @@
+import { pgTable, bigserial, bigint, text, timestamp, jsonb, index } from 'drizzle-orm/pg-core';
+import { accounts } from './accounts.js';
+
+export const ACCOUNT_EVENT_KINDS = [
+  'blocked',
+  'unblocked',
+  'low_balance',
+  'suspended',
+  'resumed',
+  'tariff_changed',
+  'terminated',
+] as const;
+export type AccountEventKind = (typeof ACCOUNT_EVENT_KINDS)[number];
+
+/**
+ * Things that happened to an account that others react to: notifications (inbox, e-mail, SMS) and
+ * the network (RADIUS CoA / disconnect). Written in the same transaction as the change, consumed by
+ * jobs that mark what they handled (`notified_at`, `network_at`).
+ */
+export const accountEvents = pgTable(
+  'account_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: bigint('account_id', { mode: 'number' })
+      .notNull()
+      .references(() => accounts.id),
+    kind: text('kind').$type<AccountEventKind>().notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    notifiedAt: timestamp('notified_at', { withTimezone: true }),
+    networkAt: timestamp('network_at', { withTimezone: true }),
+  },
+  (t) => [index('account_events_account').on(t.accountId, t.at), index('account_events_unnotified').on(t.id).where(sqlNull('notified_at'))],
+);
+
+import { sql } from 'drizzle-orm';
+function sqlNull(col: string) {
+  return sql.raw(`${col} is null`);
+}

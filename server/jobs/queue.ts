@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../db/client.js';
+import type { AppDeps } from '../app.js';
+
+/**
+ * A small PostgreSQL-backed job queue (see docs/decisions/0002-job-queue.md for why not pg-boss).
+ * Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of app processes can share the table;
+ * a claimed job carries a lease (locked_until) and is taken over if its worker dies mid-way.
+ */
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  payload: S;
+  /** Attempts before the job is marked failed (default 5). */
+  maxAttempts?: number;
+  /** How long a worker may hold the job before others consider it abandoned (default 5 min). */
+  leaseSeconds?: number;
+  handler(payload: z.infer<S>, ctx: JobContext): Promise<void>;
+}
+
+export interface JobContext {
+  db: Db;
+  deps: AppDeps;
+  jobId: number;
+  attempt: number;
+}
+
+export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
+  return def;
+}
+
+export interface EnqueueOptions {
+  /** Deterministic key: a second enqueue with the same key is ignored (returns null). */
+  key?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+}
+
+/** Adds a job; with `key`, only the first enqueue counts. Works inside a caller's transaction. */
+export async function enqueue<S extends z.ZodType>(
+  db: Db,
+  job: JobDefinition<S>,
+  payload: z.input<S>,
+  opts: EnqueueOptions = {},
+): Promise<number | null> {
+  const parsed = job.payload.parse(payload);
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`insert into jobs (name, key, payload, run_at, max_attempts)
+        values (${job.name}, ${opts.key ?? null}, ${JSON.stringify(parsed)}::jsonb,
+                ${(opts.runAt ?? new Date()).toISOString()}::timestamptz, ${opts.maxAttempts ?? job.maxAttempts ?? 5})
+        on conflict (key) do nothing
+        returning id`,
+  );
+  return rows[0]?.id ?? null;
+}
+
+interface ClaimedJob {
+  id: number;
+  name: string;
+  payload: unknown;
+  attempts: number;
+  max_attempts: number;
+}
+
+/** Exponential backoff: 10 s, 40 s, 2.5 min, 10 min, … capped at 1 hour. */
+export function backoffSeconds(attempt: number): number {
+  return Math.min(3600, 10 * 4 ** Math.max(0, attempt - 1));
+}
+
+export class JobWorker {
+  private readonly handlers = new Map<string, JobDefinition>();
+  private readonly id = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  private stopped = true;
+
+  private readonly db: Db;
+
+  constructor(
+    private readonly deps: AppDeps,
+    jobs: JobDefinition[],
+    private readonly opts: { pollMs?: number; batch?: number; log?: (msg: string, extra?: object) => void } = {},
+  ) {
+    this.db = deps.database.db;
+    for (const j of jobs) this.handlers.set(j.name, j);
+  }
+
+  start(): void {
+    this.stopped = false;
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.drain()
+        .catch((e) => this.opts.log?.('job worker tick failed', { err: String(e) }))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 1000);
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Runs due jobs until none are left; returns how many ran. Tests call it directly. */
+  async drain(limit = 1000): Promise<number> {
+    let ran = 0;
+    while (ran < limit) {
+      const batch = await this.claim(this.opts.batch ?? 10);
+      if (batch.length === 0) break;
+      for (const job of batch) {
+        await this.runOne(job);
+        ran++;
+      }
+    }
+    return ran;
+  }
+
+  private async claim(n: number): Promise<ClaimedJob[]> {
+    const names = [...this.handlers.keys()];
+    if (names.length === 0) return [];
+    // A job is due when queued and its time has come, or running with an expired lease (its worker died).
+    return queryRows<ClaimedJob>(
+      this.db,
+      sql`update jobs set state = 'running', attempts = attempts + 1, locked_by = ${this.id},
+            locked_until = now() + interval '5 minutes'
+          where id in (
+            select id from jobs
+            where ((state = 'queued' and run_at <= now()) or (state = 'running' and locked_until < now()))
+              and name in (${sql.join(
+                names.map((n) => sql`${n}`),
+                sql`, `,
+              )})
+            order by run_at, id
+            limit ${n}
+            for update skip locked)
+          returning id, name, payload, attempts, max_attempts`,
+    );
+  }
+
+  private async runOne(job: ClaimedJob): Promise<void> {
+    const def = this.handlers.get(job.name)!;
+    try {
+      if (def.leaseSeconds) {
+        await this.db.execute(
+          sql`update jobs set locked_until = now() + make_interval(secs => ${def.leaseSeconds}) where id = ${job.id}`,
+        );
+      }
+      const payload = def.payload.parse(job.payload);
+      await def.handler(payload, { db: this.db, deps: this.deps, jobId: job.id, attempt: job.attempts });
+      await this.db.execute(
+        sql`update jobs set state = 'done', finished_at = now(), locked_until = null, last_error = null where id = ${job.id}`,
+      );
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const final = job.attempts >= job.max_attempts;
+      this.opts.log?.(final ? 'job failed for good' : 'job failed, will retry', {
+        job: job.name,
+        id: job.id,
+        attempt: job.attempts,
+        err: message,
+      });
+      await this.db.execute(
+        final
+          ? sql`update jobs set state = 'failed', finished_at = now(), locked_until = null, last_error = ${message} where id = ${job.id}`
+          : sql`update jobs set state = 'queued', locked_until = null, last_error = ${message},
+                  run_at = now() + make_interval(secs => ${backoffSeconds(job.attempts)}) where id = ${job.id}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { sql } from 'drizzle-orm';
+import type { AppDeps } from '../../app.js';
+
+const healthResponse = z.object({
+  status: z.literal('ok'),
+  db: z.enum(['pglite', 'postgres']),
+  version: z.string(),
+});
+
+export const healthRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.get(
+    '/api/health',
+    { schema: { tags: ['system'], summary: 'Liveness and database check', response: { 200: healthResponse } } },
+    async () => {
+      await deps.database.db.execute(sql`select 1`);
+      return { status: 'ok' as const, db: deps.database.kind, version: deps.version };
+    },
+  );
+};

@@ -1,0 +1,93 @@
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import { timingSafeEqual } from 'node:crypto';
+import { AppError } from '../../common/errors.js';
+import type { Db } from '../db/client.js';
+import type { StaffRole } from '../db/schema/index.js';
+import { resolveSession, type Principal } from '../modules/auth/sessions.js';
+
+export const SESSION_COOKIE = 'abonent_session';
+export const CSRF_COOKIE = 'abonent_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+    /** How the principal was authenticated: cookie sessions need CSRF on unsafe methods. */
+    authVia: 'cookie' | 'bearer' | null;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Resolves the caller from `Authorization: Bearer <token>` (mobile API) or the session cookie (web).
+ * Cookie-authenticated unsafe requests must echo the CSRF cookie in the X-CSRF-Token header
+ * (double-submit); bearer requests are immune to CSRF and skip it.
+ */
+async function authPlugin(app: FastifyInstance, opts: { db: Db }) {
+  app.decorateRequest('principal', null);
+  app.decorateRequest('authVia', null);
+  app.addHook('preHandler', async (req) => {
+    const header = req.headers.authorization;
+    let token: string | undefined;
+    if (header?.startsWith('Bearer ')) {
+      token = header.slice(7).trim();
+      req.authVia = 'bearer';
+    } else if (req.cookies?.[SESSION_COOKIE]) {
+      token = req.cookies[SESSION_COOKIE];
+      req.authVia = 'cookie';
+    }
+    if (!token) return;
+    req.principal = await resolveSession(opts.db, token);
+    if (!req.principal) req.authVia = null;
+  });
+}
+
+export default fp(authPlugin, { name: 'auth', dependencies: ['errors'] });
+
+function checkCsrf(req: FastifyRequest) {
+  if (req.authVia !== 'cookie' || SAFE_METHODS.has(req.method)) return;
+  const cookie = req.cookies?.[CSRF_COOKIE];
+  const header = req.headers[CSRF_HEADER];
+  if (!cookie || typeof header !== 'string' || header.length !== cookie.length) throw new AppError('forbidden');
+  if (!timingSafeEqual(Buffer.from(cookie), Buffer.from(header))) throw new AppError('forbidden');
+}
+
+/** preHandler: staff only, and only the given roles (admin always passes). */
+export function requireStaff(...roles: StaffRole[]): preHandlerAsyncHookHandler {
+  return async (req) => {
+    const p = req.principal;
+    if (!p) throw new AppError('unauthorized');
+    if (p.type !== 'staff') throw new AppError('forbidden');
+    if (p.role !== 'admin' && roles.length > 0 && !roles.includes(p.role)) throw new AppError('forbidden');
+    checkCsrf(req);
+  };
+}
+
+/**
+ * preHandler: a signed-in subscriber. While the initial password is in force, only the routes that
+ * pass `{ allowMustChange: true }` (change password, sign out, who-am-I) are open.
+ */
+export function requireSubscriber(opts: { allowMustChange?: boolean } = {}): preHandlerAsyncHookHandler {
+  return async (req) => {
+    const p = req.principal;
+    if (!p) throw new AppError('unauthorized');
+    if (p.type !== 'subscriber') throw new AppError('forbidden');
+    if (p.mustChangePassword && !opts.allowMustChange) throw new AppError('password_change_required');
+    checkCsrf(req);
+  };
+}
+
+/** The signed-in subscriber's account id (call after requireSubscriber). */
+export function subscriberAccountId(req: FastifyRequest): number {
+  const p = req.principal;
+  if (!p || p.type !== 'subscriber') throw new AppError('unauthorized');
+  return p.accountId;
+}
+
+export function staffPrincipal(req: FastifyRequest): Extract<Principal, { type: 'staff' }> {
+  const p = req.principal;
+  if (!p || p.type !== 'staff') throw new AppError('unauthorized');
+  return p;
+}

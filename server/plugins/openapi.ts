@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform } from 'fastify-type-provider-zod';
+
+/** OpenAPI document at /api/openapi.json, Swagger UI at /api/docs. Generated from the routes' zod schemas. */
+async function openapiPlugin(app: FastifyInstance, opts: { version: string }) {
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Abonent API',
+        description:
+          'Billing and subscriber self-service for internet providers. Errors are JSON {error:{code,message}}; ' +
+          'messages follow ?lang=, the lang cookie or Accept-Language (ru default, en). Authenticate with ' +
+          '`Authorization: Bearer <token>` (mobile apps) or the session cookie plus X-CSRF-Token (web).',
+        version: opts.version,
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+export default fp(openapiPlugin, { name: 'openapi' });
