@@ -45,6 +45,11 @@ export const ERRORS = {
     ru: 'Нельзя списать абонентскую плату за будущий день {date}',
     en: 'Cannot charge for a future day {date}',
   },
+  billing_catch_up_too_long: {
+    status: 400,
+    ru: 'Слишком длинный период досписания: с {from} по {until} (не более {max} дней за раз)',
+    en: 'Catch-up period too long: {from} to {until} (at most {max} days at once)',
+  },
   unauthorized: { status: 401, ru: 'Требуется вход', en: 'Sign-in required' },
   forbidden: { status: 403, ru: 'Недостаточно прав', en: 'Not allowed' },
   password_change_required: {

@@ -119,10 +119,13 @@ CREATE TABLE "ledger_entries" (
 CREATE TABLE "billing_days" (
 	"region_id" smallint NOT NULL,
 	"day" date NOT NULL,
-	"charged" integer NOT NULL,
-	"amount" bigint NOT NULL,
-	"blocked" integer NOT NULL,
-	"finished_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"state" text DEFAULT 'running' NOT NULL,
+	"lease_until" timestamp with time zone,
+	"charged" integer DEFAULT 0 NOT NULL,
+	"amount" bigint DEFAULT 0 NOT NULL,
+	"blocked" integer DEFAULT 0 NOT NULL,
+	"started_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp with time zone,
 	CONSTRAINT "billing_days_region_id_day_pk" PRIMARY KEY("region_id","day")
 );
 --> statement-breakpoint

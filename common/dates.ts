@@ -1,0 +1,31 @@
+/** Calendar days as 'YYYY-MM-DD' strings: no time zone, no Date drift. */
+
+const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isValidDay(s: string): boolean {
+  const m = DAY_RE.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === s;
+}
+
+export function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Today's calendar day in an IANA time zone. */
+export function todayIn(timeZone: string, now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+export function dayParts(day: string): { year: number; month: number; day: number } {
+  const m = DAY_RE.exec(day);
+  if (!m) throw new RangeError(`not a day: ${day}`);
+  return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
+}

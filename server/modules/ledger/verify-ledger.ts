@@ -1,0 +1,27 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.js';
+
+export interface LedgerMismatch {
+  accountId: number;
+  accountNumber: string;
+  balance: number;
+  ledgerSum: number;
+}
+
+/** Proves balance = sum of ledger entries for every account; lists each account where it does not hold. */
+export async function verifyLedger(db: Db): Promise<{ accounts: number; mismatches: LedgerMismatch[] }> {
+  const [count] = await queryRows<{ n: number }>(db, sql`select count(*)::int8 as n from accounts`);
+  const rows = await queryRows<{ id: number; number: string; balance: number; ledger_sum: number }>(
+    db,
+    sql`select a.id, a.number, a.balance, coalesce(l.total, 0)::int8 as ledger_sum
+        from accounts a
+        left join (select account_id, sum(amount) as total from ledger_entries group by account_id) l
+          on l.account_id = a.id
+        where a.balance <> coalesce(l.total, 0)
+        order by a.id`,
+  );
+  return {
+    accounts: count?.n ?? 0,
+    mismatches: rows.map((r) => ({ accountId: r.id, accountNumber: r.number, balance: r.balance, ledgerSum: r.ledger_sum })),
+  };
+}
