@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { createTestDatabase } from '../../test/db.js';
+import { buildSubscriber } from '../../test/factories.js';
+import { queryRows, type Database } from '../../db/client.js';
+import { creditPayment } from './credit-payment.js';
+import { verifyLedger } from './verify-ledger.js';
+
+let database: Database;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(() => database.close());
+
+const count = async () =>
+  (await queryRows<{ n: number }>(database.db, sql`select count(*)::int8 as n from ledger_entries`))[0]!.n;
+
+describe('crediting payments', () => {
+  it('credits a key once and returns the first result on a repeat', async () => {
+    const { account } = await buildSubscriber(database.db, { balance: 0 });
+    const input = { accountId: account.id, amount: 10_000, idempotencyKey: `k-${account.id}`, source: 'test', effectiveOn: '2026-11-25' };
+    const first = await creditPayment(database.db, input);
+    const second = await creditPayment(database.db, input);
+    expect(first.created).toBe(true);
+    expect(second).toMatchObject({ created: false, entryId: first.entryId, balance: 10_000 });
+    const [a] = await queryRows<{ balance: number }>(database.db, sql`select balance from accounts where id = ${account.id}`);
+    expect(a!.balance).toBe(10_000);
+  });
+
+  it('refuses the same key for a different amount', async () => {
+    const { account } = await buildSubscriber(database.db);
+    const base = { accountId: account.id, idempotencyKey: `c-${account.id}`, source: 'test', effectiveOn: '2026-11-25' };
+    await creditPayment(database.db, { ...base, amount: 100 });
+    await expect(creditPayment(database.db, { ...base, amount: 200 })).rejects.toMatchObject({ code: 'idempotency_conflict' });
+  });
+
+  it('credits the prepay bonus with the payment', async () => {
+    const { account } = await buildSubscriber(database.db, { monthlyFee: 60_000 });
+    const r = await creditPayment(database.db, {
+      accountId: account.id,
+      amount: 180_000,
+      idempotencyKey: `b-${account.id}`,
+      source: 'test',
+      effectiveOn: '2026-11-25',
+    });
+    expect(r).toMatchObject({ bonus: 9_000, balance: 189_000 });
+    const again = await creditPayment(database.db, {
+      accountId: account.id,
+      amount: 180_000,
+      idempotencyKey: `b-${account.id}`,
+      source: 'test',
+      effectiveOn: '2026-11-25',
+    });
+    expect(again).toMatchObject({ created: false, bonus: 9_000, balance: 189_000 });
+  });
+
+  it('refuses bad input and changes nothing', async () => {
+    const { account } = await buildSubscriber(database.db);
+    const before = await count();
+    const base = { accountId: account.id, idempotencyKey: `x-${account.id}`, source: 'test', effectiveOn: '2026-11-25' };
+    await expect(creditPayment(database.db, { ...base, amount: -100 })).rejects.toMatchObject({ code: 'bad_amount' });
+    await expect(creditPayment(database.db, { ...base, amount: 0 })).rejects.toMatchObject({ code: 'bad_amount' });
+    await expect(creditPayment(database.db, { ...base, amount: 10.5 })).rejects.toMatchObject({ code: 'bad_amount' });
+    await expect(creditPayment(database.db, { ...base, amount: 1e12 })).rejects.toMatchObject({ code: 'bad_amount' });
+    await expect(creditPayment(database.db, { ...base, accountId: 987_654_321, amount: 100 })).rejects.toMatchObject({
+      code: 'account_not_found',
+    });
+    expect(await count()).toBe(before);
+  });
+
+  it('the ledger is append-only', async () => {
+    const { account } = await buildSubscriber(database.db, { balance: 500 });
+    const causeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 'no error',
+        (e: { cause?: { message?: string }; message?: string }) => e.cause?.message ?? e.message,
+      );
+    expect(await causeOf(database.db.execute(sql`update ledger_entries set amount = 1 where account_id = ${account.id}`))).toMatch(
+      /append-only/,
+    );
+    expect(await causeOf(database.db.execute(sql`delete from ledger_entries where account_id = ${account.id}`))).toMatch(
+      /append-only/,
+    );
+  });
+});
+
+describe('ledger verify', () => {
+  it('finds a deliberately corrupted balance', async () => {
+    const { account } = await buildSubscriber(database.db, { balance: 1_000 });
+    expect((await verifyLedger(database.db)).mismatches).toEqual([]);
+    await database.db.execute(sql`update accounts set balance = balance + 1 where id = ${account.id}`);
+    const { mismatches } = await verifyLedger(database.db);
+    expect(mismatches).toEqual([{ accountId: account.id, accountNumber: account.number, balance: 1_001, ledgerSum: 1_000 }]);
+    await database.db.execute(sql`update accounts set balance = balance - 1 where id = ${account.id}`);
+  });
+});
