@@ -35,12 +35,12 @@ export async function runBilling(
     .orderBy(asc(regions.id));
   if (opts.regionId && list.length === 0) throw new AppError('region_not_found');
 
-  const summary: BillingRunSummary = { date: opts.until ?? '', days: [], charged: 0, amount_kopecks: 0, blocked: 0 };
+  const summary: BillingRunSummary = { date: opts.until ?? todayIn('UTC', opts.now), days: [], charged: 0, amount_kopecks: 0, blocked: 0 };
   for (const region of list) {
     const today = todayIn(region.timeZone, opts.now);
     const until = opts.until ?? today;
     if (daysBetween(today, until) > 0) throw new AppError('billing_future_date', { date: until });
-    if (!summary.date || until > summary.date) summary.date = until;
+    if (!opts.until && (list.indexOf(region) === 0 || until > summary.date)) summary.date = until;
 
     const [last] = await queryRows<{ day: string | null }>(
       db,

@@ -1,18 +1,172 @@
+import { hash } from '@node-rs/argon2';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { regions, tariffs, services, staffUsers, subscribers, contracts, accounts, subscriptions } from '../../db/schema/index.js';
+import { addDays, todayIn } from '../../../common/dates.js';
+import { runBilling } from '../billing/run-billing.js';
+import { addManualPayment } from '../ledger/add-manual-payment.js';
+import { DEMO_HOTLINE, DEMO_REGIONS, DEMO_SERVICES, DEMO_TARIFFS } from './demo-catalog.js';
 
 export interface DemoLogins {
   staff: { email: string; password: string; role: string }[];
   subscribers: { contract: string; account: string; password: string; note: string }[];
 }
 
-/** Demo data for a fresh install. (Being filled in: regions, tariffs, staff, subscribers with history.) */
-export async function seedDemo(_db: Db, _opts: { log?: (s: string) => void } = {}): Promise<DemoLogins> {
-  return { staff: [], subscribers: [] };
+const ARGON = { algorithm: 2 as const }; // argon2id
+const HISTORY_DAYS = 92;
+
+interface DemoPerson {
+  name: string;
+  phone: string;
+  email: string | null;
+  region: (typeof DEMO_REGIONS)[number]['code'];
+  tariff: (typeof DEMO_TARIFFS)[number]['code'];
+  services: string[];
+  /** Payments: [days after start, rubles]. */
+  payments: [number, number][];
+  note: string;
+  status?: 'suspended';
+  mustChange?: boolean;
+}
+
+const PEOPLE: DemoPerson[] = [
+  { name: 'Иванов Иван Петрович', phone: '79111234567', email: 'ivanov@example.ru', region: 'spb', tariff: 'home300',
+    services: ['tv-basic'], payments: [[0, 2850], [90, 950]], note: 'active, prepaid 3 months with bonus' },
+  { name: 'Петров Сергей Николаевич', phone: '79112345678', email: 'petrov@example.ru', region: 'spb', tariff: 'home100',
+    services: [], payments: [[0, 550], [31, 300]], note: 'blocked for debt' },
+  { name: 'Сидорова Анна Викторовна', phone: '79213456789', email: null, region: 'spb', tariff: 'giga',
+    services: ['static-ip'], payments: [[0, 1140], [30, 1140], [60, 1140]], note: 'voluntarily suspended', status: 'suspended' },
+  { name: 'Кузнецова Мария Андреевна', phone: '79314567890', email: 'kuznetsova@example.ru', region: 'msk', tariff: 'home100',
+    services: [], payments: [[0, 600], [30, 600], [60, 600], [89, 100]], note: 'low balance: warned' },
+  { name: 'Смирнов Алексей Игоревич', phone: '79025678901', email: 'smirnov@example.ru', region: 'ekb', tariff: 'home300',
+    services: ['tv-max', 'mobile-10'], payments: [[0, 1500], [30, 1500], [60, 1500]], note: 'active, Yekaterinburg time' },
+];
+
+/**
+ * Loads the demo ISP into an empty database: six regions with tariffs and services, one staff user
+ * per role, and five subscribers whose three months of history are made by the real code paths
+ * (daily billing run and payments), so every balance equals its ledger. One more subscriber has just
+ * signed and must change the initial password.
+ */
+export async function seedDemo(db: Db, opts: { log?: (s: string) => void; now?: Date } = {}): Promise<DemoLogins> {
+  const log = opts.log ?? (() => {});
+  const now = opts.now ?? new Date();
+  log('Loading demo data (six regions, tariffs, staff, subscribers with three months of history)…');
+  const today = todayIn('Europe/Moscow', now);
+  const start = addDays(today, -HISTORY_DAYS);
+
+  const regionIds = new Map<string, number>();
+  const tariffIds = new Map<string, { id: number; fee: number }>();
+  const serviceIds = new Map<string, { id: number; fee: number }>();
+  for (const r of DEMO_REGIONS) {
+    const [row] = await db
+      .insert(regions)
+      .values({ code: r.code, nameRu: r.nameRu, nameEn: r.nameEn, timeZone: r.timeZone, supportPhone: DEMO_HOTLINE,
+        supportEmail: `support-${r.code}@abonent.example`, contractPrefix: r.prefix })
+      .returning();
+    regionIds.set(r.code, row!.id);
+    for (const t of DEMO_TARIFFS) {
+      const [tr] = await db
+        .insert(tariffs)
+        .values({ regionId: row!.id, code: t.code, nameRu: t.nameRu, nameEn: t.nameEn, descriptionRu: t.descriptionRu,
+          descriptionEn: t.descriptionEn, monthlyFee: t.fee + r.price, speedDownKbps: t.down, speedUpKbps: t.up, activeFrom: '2024-01-01' })
+        .returning();
+      tariffIds.set(`${r.code}:${t.code}`, { id: tr!.id, fee: tr!.monthlyFee });
+    }
+    for (const s of DEMO_SERVICES) {
+      const [sr] = await db
+        .insert(services)
+        .values({ regionId: row!.id, kind: s.kind, code: s.code, nameRu: s.nameRu, nameEn: s.nameEn, monthlyFee: s.fee })
+        .returning();
+      serviceIds.set(`${r.code}:${s.code}`, { id: sr!.id, fee: sr!.monthlyFee });
+    }
+  }
+
+  const staffPassword = 'Demo-Admin-2026';
+  const staff: DemoLogins['staff'] = [];
+  for (const role of ['admin', 'operator', 'support', 'finance'] as const) {
+    const email = `${role}@abonent.example`;
+    await db.insert(staffUsers).values({ email, fullName: `Demo ${role}`, role, passwordHash: await hash(staffPassword, ARGON) });
+    staff.push({ email, password: staffPassword, role });
+  }
+
+  const demoPassword = 'demo12345';
+  const demoHash = await hash(demoPassword, ARGON);
+  const logins: DemoLogins['subscribers'] = [];
+  let seq = 1;
+  const created: { person: DemoPerson; accountNumber: string; accountId: number }[] = [];
+  for (const p of PEOPLE) {
+    const prefix = DEMO_REGIONS.find((r) => r.code === p.region)!.prefix;
+    const { contractNumber, accountNumber, accountId } = await insertSubscriber(db, {
+      person: p, regionId: regionIds.get(p.region)!, prefix, seq: seq++, signedOn: start, passwordHash: demoHash,
+      tariff: tariffIds.get(`${p.region}:${p.tariff}`)!, services: p.services.map((s) => serviceIds.get(`${p.region}:${s}`)!),
+    });
+    created.push({ person: p, accountNumber, accountId });
+    logins.push({ contract: contractNumber, account: accountNumber, password: demoPassword, note: p.note });
+  }
+
+  // Three months of real history: payments on their days, the billing run every day.
+  for (let offset = 0; offset <= HISTORY_DAYS; offset++) {
+    const day = addDays(start, offset);
+    for (const c of created) {
+      for (const [at, rubles] of c.person.payments) {
+        if (at !== offset) continue;
+        await addManualPayment(db, { accountNumber: c.accountNumber, amount: rubles * 100, key: `demo-${c.accountNumber}-${at}`,
+          provider: 'office_cash', method: 'cash', source: 'demo', effectiveOn: day, comment: 'Оплата в офисе' });
+      }
+      if (c.person.status === 'suspended' && offset === HISTORY_DAYS - 10) {
+        await db.update(accounts).set({ status: 'suspended', statusChangedAt: sql`now()` }).where(eq(accounts.id, c.accountId));
+      }
+    }
+    await runBilling(db, { until: day > todayIn('UTC', now) ? todayIn('UTC', now) : day, now });
+  }
+  await runBilling(db, { now });
+
+  // A contract signed today: the initial password must be changed at first sign-in.
+  const fresh: DemoPerson = { name: 'Новиков Дмитрий Олегович', phone: '79817654321', email: 'novikov@example.ru', region: 'spb',
+    tariff: 'home100', services: [], payments: [], note: 'new contract: must change the initial password', mustChange: true };
+  const initial = 'Start-7342';
+  const n = await insertSubscriber(db, { person: fresh, regionId: regionIds.get('spb')!, prefix: '11', seq: seq++, signedOn: today,
+    passwordHash: await hash(initial, ARGON), tariff: tariffIds.get('spb:home100')!, services: [] });
+  logins.push({ contract: n.contractNumber, account: n.accountNumber, password: initial, note: fresh.note });
+  log('Demo data loaded.');
+  return { staff, subscribers: logins };
+}
+
+/** Luhn check digit of a digit string. */
+function luhnDigit(digits: string): number {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+async function insertSubscriber(
+  db: Db,
+  o: { person: DemoPerson; regionId: number; prefix: string; seq: number; signedOn: string; passwordHash: string;
+    tariff: { id: number; fee: number }; services: { id: number; fee: number }[] },
+) {
+  const body = `${o.prefix}${String(o.seq).padStart(6, '0')}`;
+  const contractNumber = `${body}${luhnDigit(body)}`;
+  const accountNumber = `7${o.prefix}${String(o.seq).padStart(6, '0')}`;
+  const [s] = await db.insert(subscribers).values({ fullName: o.person.name, address: 'ул. Демонстрационная, д. 1', phone: o.person.phone,
+    email: o.person.email }).returning();
+  const [c] = await db.insert(contracts).values({ number: contractNumber, subscriberId: s!.id, regionId: o.regionId, signedOn: o.signedOn,
+    passwordHash: o.passwordHash, mustChangePassword: o.person.mustChange ? 1 : 0 }).returning();
+  const [a] = await db.insert(accounts).values({ number: accountNumber, contractId: c!.id, regionId: o.regionId }).returning();
+  await db.insert(subscriptions).values([
+    { accountId: a!.id, kind: 'tariff' as const, tariffId: o.tariff.id, monthlyFee: o.tariff.fee, startsOn: o.signedOn },
+    ...o.services.map((v) => ({ accountId: a!.id, kind: 'service' as const, serviceId: v.id, monthlyFee: v.fee, startsOn: o.signedOn })),
+  ]);
+  return { contractNumber, accountNumber, accountId: a!.id };
 }
 
 export function printDemoLogins(d: DemoLogins, log: (s: string) => void): void {
   if (d.staff.length === 0 && d.subscribers.length === 0) return;
-  log('\nDemo logins:');
+  log('\nDemo logins (back office at /staff, cabinet at /):');
   for (const s of d.staff) log(`  staff ${s.role.padEnd(9)} ${s.email} / ${s.password}`);
   for (const s of d.subscribers) log(`  subscriber  contract ${s.contract} / ${s.password}   (account ${s.account}; ${s.note})`);
 }

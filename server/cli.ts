@@ -1,0 +1,152 @@
+import { Command, CommanderError } from 'commander';
+import { loadConfig } from './config.js';
+import { openDatabase, type Database } from './db/client.js';
+import { runMigrations } from './db/migrate.js';
+import { AppError, errorMessage } from '../common/errors.js';
+import { parseRubles, formatRubles, MAX_PAYMENT_KOPECKS } from '../common/money.js';
+import { runBilling } from './modules/billing/run-billing.js';
+import { addManualPayment } from './modules/ledger/add-manual-payment.js';
+import { verifyLedger } from './modules/ledger/verify-ledger.js';
+import { showAccount } from './modules/accounts/show-account.js';
+import { seedDemo, printDemoLogins } from './modules/demo/seed-demo.js';
+
+/**
+ * The `abonent` command. Each subcommand opens the database (PGlite in DATA_DIR or DATABASE_URL),
+ * applies pending migrations, does one thing, and closes it. Errors print one line and exit 1.
+ */
+async function withDb<T>(fn: (database: Database) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  try {
+    await runMigrations(database);
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+const out = (s: string): void => {
+  process.stdout.write(`${s}\n`);
+};
+
+export function buildCli(): Command {
+  const program = new Command('abonent').description('Abonent billing: administration commands').exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('migrate')
+    .description('apply database migrations')
+    .action(() => withDb(async () => out('migrations applied')));
+
+  program
+    .command('seed-demo')
+    .description('load demo regions, tariffs, staff and subscribers with history (empty database only)')
+    .action(() =>
+      withDb(async (d) => {
+        const logins = await seedDemo(d.db, { log: out });
+        printDemoLogins(logins, out);
+      }),
+    );
+
+  const billing = program.command('billing').description('daily charging');
+  billing
+    .command('run')
+    .description('charge every missed day up to --date (default: today in each region)')
+    .option('--date <YYYY-MM-DD>', 'last day to charge')
+    .option('--json', 'print one JSON line')
+    .action((opts: { date?: string; json?: boolean }) =>
+      withDb(async (d) => {
+        const r = await runBilling(d.db, { until: opts.date });
+        if (opts.json) {
+          out(JSON.stringify({ date: r.date, charged: r.charged, amount_kopecks: r.amount_kopecks, blocked: r.blocked, days: r.days.length }));
+        } else {
+          for (const day of r.days) {
+            out(`${day.day} region ${day.regionId}: ${day.skipped ? 'already running or done' : `${day.charged} charged, ${formatRubles(day.amount)}, ${day.blocked} blocked`}`);
+          }
+          out(`total: ${r.charged} subscriptions charged, ${formatRubles(r.amount_kopecks)}, ${r.blocked} accounts blocked`);
+        }
+      }),
+    );
+
+  program
+    .command('payment')
+    .description('payments')
+    .command('add <account> <rubles>')
+    .description('credit a payment to a personal account (rubles, e.g. 1500 or 1500.50)')
+    .requiredOption('--key <idempotency-key>', 'unique key of this payment; repeating it credits nothing again')
+    .option('--comment <text>')
+    .option('--json', 'print one JSON line')
+    .action((account: string, rubles: string, opts: { key: string; comment?: string; json?: boolean }) => {
+      const amount = parseRubles(rubles);
+      if (amount === null || amount <= 0 || amount > MAX_PAYMENT_KOPECKS) {
+        throw new AppError('bad_amount', { max: (MAX_PAYMENT_KOPECKS / 100).toLocaleString('ru-RU') });
+      }
+      return withDb(async (d) => {
+        const r = await addManualPayment(d.db, {
+          accountNumber: account, amount, key: opts.key, provider: 'cli', method: 'manual', source: 'cli', comment: opts.comment,
+        });
+        if (opts.json) out(JSON.stringify({ payment_id: r.paymentId, credited: r.created, balance_kopecks: r.balance, bonus_kopecks: r.bonus, unblocked: r.unblocked }));
+        else
+          out(
+            `${r.created ? 'credited' : 'already credited (same key)'}: ${formatRubles(amount)} to ${account}; ` +
+              `balance ${formatRubles(r.balance)}${r.bonus ? `, bonus ${formatRubles(r.bonus)}` : ''}${r.unblocked ? ', unblocked' : ''}`,
+          );
+      });
+    });
+
+  program
+    .command('account')
+    .description('accounts')
+    .command('show <number>')
+    .description('show an account by personal account or contract number')
+    .option('--json')
+    .action((number: string, opts: { json?: boolean }) =>
+      withDb(async (d) => {
+        const a = await showAccount(d.db, number);
+        if (opts.json) {
+          out(JSON.stringify(a));
+          return;
+        }
+        out(`account ${a.number}  contract ${a.contract}  ${a.subscriber}  (${a.region})`);
+        out(`status ${a.status}  balance ${formatRubles(a.balance)}  credit limit ${formatRubles(a.creditLimit)}`);
+        for (const s of a.subscriptions) out(`  ${s.kind} ${s.name}: ${formatRubles(s.monthlyFee)}/month from ${s.startsOn}${s.endsOn ? ` to ${s.endsOn}` : ''}`);
+        for (const e of a.lastEntries) out(`  ${e.effectiveOn} ${e.kind.padEnd(18)} ${formatRubles(e.amount).padStart(14)} ${e.comment ?? ''}`);
+      }),
+    );
+
+  program
+    .command('ledger')
+    .description('money ledger')
+    .command('verify')
+    .description('check that every balance equals the sum of its ledger entries')
+    .option('--json')
+    .action((opts: { json?: boolean }) =>
+      withDb(async (d) => {
+        const r = await verifyLedger(d.db);
+        if (opts.json) out(JSON.stringify({ accounts: r.accounts, mismatches: r.mismatches }));
+        else {
+          for (const m of r.mismatches) out(`MISMATCH account ${m.accountNumber}: balance ${m.balance} ≠ ledger ${m.ledgerSum} (kopecks)`);
+          out(`${r.accounts} accounts checked, ${r.mismatches.length} mismatches`);
+        }
+        if (r.mismatches.length > 0) process.exitCode = 2;
+      }),
+    );
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<number> {
+  try {
+    await buildCli().parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1; // commander already printed it
+    const lang = (process.env.LANG ?? '').startsWith('ru') ? 'ru' : 'en';
+    const msg = e instanceof AppError ? errorMessage(e.code, e.params, lang) : e instanceof Error ? e.message : String(e);
+    process.stderr.write(`abonent: ${msg}\n`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1])) {
+  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

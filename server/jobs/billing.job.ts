@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { defineJob, enqueue } from './queue.js';
+import type { PeriodicTask } from './scheduler.js';
+import { regions } from '../db/schema/index.js';
+import { todayIn } from '../../common/dates.js';
+import { runBilling } from '../modules/billing/run-billing.js';
+
+/** Runs (and catches up) one region's billing up to a day. */
+export const billingRunJob = defineJob({
+  name: 'billing.run',
+  payload: z.object({ regionId: z.number().int(), until: z.string() }),
+  maxAttempts: 10,
+  leaseSeconds: 900,
+  async handler({ regionId, until }, { db }) {
+    await runBilling(db, { regionId, until });
+  },
+});
+
+/**
+ * Every minute each app process looks at each region's local date; the first tick after local
+ * midnight enqueues that day's run. The key `billing:<region>:<day>` makes the enqueue happen once
+ * no matter how many processes tick.
+ */
+export const billingScheduler: PeriodicTask = {
+  name: 'billing.schedule',
+  everySeconds: 60,
+  async tick(db, now) {
+    const list = await db.select({ id: regions.id, code: regions.code, timeZone: regions.timeZone }).from(regions);
+    for (const r of list) {
+      const day = todayIn(r.timeZone, now);
+      await enqueue(db, billingRunJob, { regionId: r.id, until: day }, { key: `billing:${r.code}:${day}` });
+    }
+  },
+};

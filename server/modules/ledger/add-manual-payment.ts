@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import { AppError } from '../../../common/errors.js';
+import { todayIn } from '../../../common/dates.js';
+import { queryRows, type Db } from '../../db/client.js';
+import { creditPayment, validatePaymentAmount, type CreditPaymentResult } from './credit-payment.js';
+
+export interface ManualPaymentInput {
+  accountNumber: string;
+  amount: number;
+  /** The caller's idempotency key: the same key again credits nothing and returns the first result. */
+  key: string;
+  /** cli | office_cash | bank_transfer | staff */
+  provider: string;
+  method: string;
+  source: string;
+  comment?: string | null;
+  now?: Date;
+  /** The day the money counts from (default: today in the account's region); demo history uses past days. */
+  effectiveOn?: string;
+}
+
+export interface ManualPaymentResult extends CreditPaymentResult {
+  paymentId: number;
+  accountId: number;
+}
+
+/**
+ * A payment entered by hand (CLI, office cash desk, bank transfer): a `payments` row marked succeeded
+ * and its ledger credit in one transaction. Keyed by (provider, key): a repeat returns the first
+ * payment; the same key with another account or amount is refused.
+ */
+export async function addManualPayment(db: Db, input: ManualPaymentInput): Promise<ManualPaymentResult> {
+  validatePaymentAmount(input.amount);
+  if (!input.key.trim() || input.key.length > 200) throw new AppError('validation_failed', { details: 'key' });
+  return db.transaction(async (tx) => {
+    const [acc] = await queryRows<{ id: number; status: string; time_zone: string }>(
+      tx,
+      sql`select a.id, a.status, r.time_zone from accounts a join regions r on r.id = a.region_id
+          where a.number = ${input.accountNumber}`,
+    );
+    if (!acc) throw new AppError('account_not_found', { account: input.accountNumber });
+    const idem = `${input.provider}:${input.key}`;
+    const inserted = await queryRows<{ id: number }>(
+      tx,
+      sql`insert into payments (account_id, provider, external_id, idempotency_key, amount, status, method, description, succeeded_at)
+          values (${acc.id}, ${input.provider}, ${input.key}, ${idem}, ${input.amount}, 'succeeded', ${input.method},
+                  ${input.comment ?? null}, now())
+          on conflict do nothing
+          returning id`,
+    );
+    let paymentId = inserted[0]?.id;
+    if (!paymentId) {
+      const [prev] = await queryRows<{ id: number; account_id: number; amount: number }>(
+        tx,
+        sql`select id, account_id, amount from payments where idempotency_key = ${idem}`,
+      );
+      if (!prev || prev.account_id !== acc.id || prev.amount !== input.amount) throw new AppError('idempotency_conflict');
+      paymentId = prev.id;
+    } else if (acc.status === 'terminated') {
+      throw new AppError('account_terminated');
+    }
+    const credited = await creditPayment(tx, {
+      accountId: acc.id,
+      amount: input.amount,
+      idempotencyKey: `payment:${paymentId}`,
+      source: input.source,
+      effectiveOn: input.effectiveOn ?? todayIn(acc.time_zone, input.now),
+      comment: input.comment,
+    });
+    await tx.execute(sql`update payments set ledger_entry_id = ${credited.entryId} where id = ${paymentId}`);
+    return { ...credited, paymentId, accountId: acc.id };
+  });
+}
