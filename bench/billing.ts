@@ -1,0 +1,119 @@
+/**
+ * Daily billing benchmark: seeds N accounts, runs one day's charge through the real code path
+ * (runBilling → claim → tariff changes → batched charge statements → low-balance events), and in the
+ * same run times a raw-SQL floor on a copy of the same data: one INSERT … SELECT of the charges plus
+ * one UPDATE of the balances. Prints one JSON line.
+ *
+ *   npm run bench:billing -- --accounts 100000          (PGlite in memory)
+ *   DATABASE_URL=postgres://… npm run bench:billing -- --accounts 1000000
+ */
+import { sql } from 'drizzle-orm';
+import { openDatabase, type Database } from '../server/db/client.js';
+import { runMigrations } from '../server/db/migrate.js';
+import { runBilling } from '../server/modules/billing/run-billing.js';
+import { withAdmin, withDbName } from '../server/test/db.js';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const N = arg('accounts', 100_000);
+const DAY = '2026-11-25';
+const BENCH_DB = 'abonent_bench';
+
+async function open(): Promise<Database> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return openDatabase({ dataDir: 'memory://' });
+  await withAdmin(url, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${BENCH_DB}`);
+  });
+  return openDatabase({ databaseUrl: withDbName(url, BENCH_DB), poolSize: 4 });
+}
+
+async function seed(database: Database) {
+  const db = database.db;
+  await db.execute(sql`insert into regions (code, name_ru, name_en, time_zone, support_phone, support_email, contract_prefix)
+    values ('bench', 'Бенчмарк', 'Bench', 'Europe/Moscow', '88005559167', 'b@example.net', '99')`);
+  await db.execute(sql`insert into tariffs (region_id, code, name_ru, name_en, monthly_fee, speed_down_kbps, speed_up_kbps, active_from)
+    values (1, 'home', 'Домашний', 'Home', 60000, 100000, 100000, '2020-01-01')`);
+  await db.execute(sql`insert into subscribers (full_name, address, phone)
+    select 'Абонент ' || g, 'Адрес ' || g, '79' || lpad(g::text, 9, '0') from generate_series(1, ${N}) g`);
+  await db.execute(sql`insert into contracts (number, subscriber_id, region_id, signed_on)
+    select 'B' || g, g, 1, '2026-01-01' from generate_series(1, ${N}) g`);
+  await db.execute(sql`insert into accounts (number, contract_id, region_id)
+    select lpad(g::text, 9, '0'), g, 1 from generate_series(1, ${N}) g`);
+  // One tariff per account, a static IP add-on for every tenth.
+  await db.execute(sql`insert into subscriptions (account_id, kind, tariff_id, monthly_fee, starts_on)
+    select g, 'tariff', 1, 60000, '2026-01-01' from generate_series(1, ${N}) g`);
+  await db.execute(sql`insert into services (region_id, kind, code, name_ru, name_en, monthly_fee)
+    values (1, 'static_ip', 'ip', 'IP', 'IP', 15000)`);
+  await db.execute(sql`insert into subscriptions (account_id, kind, service_id, monthly_fee, starts_on)
+    select g, 'service', 1, 15000, '2026-01-01' from generate_series(1, ${N}, 10) g`);
+  // Opening balances through the ledger (1 % of accounts too poor for the day: they get blocked).
+  await db.execute(sql`insert into ledger_entries (account_id, kind, amount, effective_on, source, idempotency_key)
+    select g, 'adjustment', case when g % 100 = 0 then 100 else 100000 end, '2026-11-01', 'bench', 'open:' || g
+    from generate_series(1, ${N}) g`);
+  await db.execute(sql`update accounts set balance = case when id % 100 = 0 then 100 else 100000 end`);
+  await db.execute(sql`analyze`);
+}
+
+/** The floor: the same charges and balance moves as bare SQL on copies of the same tables. */
+async function floor(database: Database): Promise<number> {
+  const db = database.db;
+  await db.execute(sql`create table floor_accounts (like accounts including all)`);
+  await db.execute(sql`insert into floor_accounts select * from accounts`);
+  await db.execute(sql`create table floor_ledger (like ledger_entries including all)`);
+  await db.execute(sql`insert into floor_ledger select * from ledger_entries where kind <> 'charge'`);
+  await db.execute(sql`analyze floor_accounts`);
+  await db.execute(sql`analyze floor_ledger`);
+  const t0 = performance.now();
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`insert into floor_ledger (account_id, kind, amount, effective_on, subscription_id, source)
+      select s.account_id, 'charge', -((s.monthly_fee * 25) / 30 - (s.monthly_fee * 24) / 30), ${DAY}::date, s.id, 'billing'
+      from subscriptions s join floor_accounts a on a.id = s.account_id where a.status = 'active'`);
+    await tx.execute(sql`update floor_accounts a set balance = a.balance + c.total
+      from (select account_id, sum(amount) as total from floor_ledger where effective_on = ${DAY}::date and kind = 'charge' group by account_id) c
+      where a.id = c.account_id`);
+  });
+  return (performance.now() - t0) / 1000;
+}
+
+async function main() {
+  const database = await open();
+  try {
+    await runMigrations(database);
+    await seed(database);
+    const floorSeconds = await floor(database);
+    const t0 = performance.now();
+    const r = await runBilling(database.db, { until: DAY, now: new Date(`${DAY}T12:00:00Z`) });
+    const seconds = (performance.now() - t0) / 1000;
+    const expected = N + Math.ceil(N / 10);
+    if (r.charged !== expected) throw new Error(`charged ${r.charged}, expected ${expected}`);
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    console.log(
+      JSON.stringify({
+        bench: 'billing-daily',
+        db: database.kind,
+        accounts: N,
+        seconds: Number(seconds.toFixed(3)),
+        floor_seconds: Number(floorSeconds.toFixed(3)),
+        ratio: Number((seconds / floorSeconds).toFixed(2)),
+        peak_rss_mb: peakRssMb,
+        charged: r.charged,
+        blocked: r.blocked,
+      }),
+    );
+  } finally {
+    await database.close();
+    if (process.env.DATABASE_URL) {
+      await withAdmin(process.env.DATABASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`)).catch(() => {});
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../../app.js';
+import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { recordAudit } from '../audit/record-audit.js';
+import { verifyLedger } from '../ledger/verify-ledger.js';
+import { runBilling } from './run-billing.js';
+import { listBillingDays } from './list-billing-days.js';
+import { billingDaysQuery, billingDaysResponse, runBillingBody, runBillingResponse, verifyResponse } from './billing.schemas.js';
+
+export const billingRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const db = deps.database.db;
+
+  app.post(
+    '/api/staff/billing/run',
+    {
+      preHandler: requireStaff('admin'),
+      schema: {
+        tags: ['billing'],
+        summary: 'Run (catch up) the daily charge by hand — admin only',
+        security: [{ bearer: [] }],
+        body: runBillingBody,
+        response: { 200: runBillingResponse },
+      },
+    },
+    async (req) => {
+      const staff = staffPrincipal(req);
+      const r = await runBilling(db, { until: req.body.date, regionId: req.body.regionId });
+      await recordAudit(db, {
+        actorType: 'staff',
+        actorId: staff.staffId,
+        action: 'billing.run',
+        entity: 'billing',
+        after: { date: r.date, charged: r.charged, amount: r.amount_kopecks, blocked: r.blocked },
+        ip: req.ip,
+      });
+      return r;
+    },
+  );
+
+  app.get(
+    '/api/staff/billing/days',
+    {
+      preHandler: requireStaff('finance'),
+      schema: { tags: ['billing'], summary: 'Recent daily runs per region', security: [{ bearer: [] }], querystring: billingDaysQuery, response: { 200: billingDaysResponse } },
+    },
+    async (req) => ({ days: await listBillingDays(db, { limit: req.query.limit }) }),
+  );
+
+  app.get(
+    '/api/staff/ledger/verify',
+    {
+      preHandler: requireStaff('finance'),
+      schema: { tags: ['billing'], summary: 'Check balance = sum of ledger for every account', security: [{ bearer: [] }], response: { 200: verifyResponse } },
+    },
+    async () => verifyLedger(db),
+  );
+};
