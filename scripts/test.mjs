@@ -1,0 +1,77 @@
+// `npm test`: the whole suite. Installs what the tests need from Debian when missing (as root), or
+// names the exact command and fails; builds the web app; runs unit + integration tests (vitest),
+// then the end-to-end tests in Debian's Chromium; prints one closing line "tests: N passed, N failed".
+// Uses PostgreSQL when DATABASE_URL is set, the embedded PGlite otherwise.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+const root = new URL('..', import.meta.url).pathname;
+const NEEDS = [
+  { pkg: 'chromium', path: '/usr/bin/chromium', why: 'end-to-end tests' },
+  { pkg: 'poppler-utils', path: '/usr/bin/pdftotext', why: 'reading generated PDFs in tests' },
+  { pkg: 'fonts-dejavu-core', path: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', why: 'Cyrillic fonts in PDFs' },
+];
+
+function ensureDebianPackages() {
+  const missing = NEEDS.filter((n) => !existsSync(n.path));
+  if (missing.length === 0) return;
+  const pkgs = missing.map((m) => m.pkg).join(' ');
+  const cmd = `apt-get update && apt-get install -y --no-install-recommends ${pkgs}`;
+  if (process.getuid?.() !== 0) {
+    console.error(`Missing Debian packages for the tests (${missing.map((m) => `${m.pkg}: ${m.why}`).join('; ')}).`);
+    console.error(`Install them with:\n  sudo sh -c '${cmd}'`);
+    process.exit(1);
+  }
+  console.log(`Installing ${pkgs} …`);
+  const r = spawnSync('sh', ['-c', `DEBIAN_FRONTEND=noninteractive ${cmd}`], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`Could not install: ${cmd}`);
+    process.exit(1);
+  }
+}
+
+function run(cmd, args, env = {}) {
+  return spawnSync(cmd, args, { stdio: 'inherit', cwd: root, env: { ...process.env, ...env } }).status ?? 1;
+}
+
+function counts(file) {
+  if (!existsSync(file)) return null;
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  // A file that fails to load has no failed test but a failed suite: count it as a failure.
+  const brokenFiles = r.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+  return { passed: r.numPassedTests, failed: r.numFailedTests + brokenFiles, skipped: r.numPendingTests + r.numTodoTests };
+}
+
+ensureDebianPackages();
+mkdirSync(`${root}tmp`, { recursive: true });
+const mode = process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite';
+console.log(`\n== Abonent test suite on ${mode} ==`);
+
+let buildFailed = false;
+if (existsSync(`${root}web/index.html`)) {
+  console.log('\n-- building the web app --');
+  buildFailed = run('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']) !== 0;
+}
+
+const results = [];
+for (const [name, args] of [
+  ['unit + integration', ['vitest', 'run']],
+  ['end-to-end (Chromium)', ['vitest', 'run', '--config', 'e2e/vitest.config.ts']],
+]) {
+  if (name.startsWith('end-to-end') && !existsSync(`${root}e2e/vitest.config.ts`)) continue;
+  console.log(`\n-- ${name} --`);
+  const out = `${root}tmp/vitest-${results.length}.json`;
+  rmSync(out, { force: true });
+  const status = run('npx', [...args, '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
+  const c = counts(out) ?? { passed: 0, failed: 1, skipped: 0 };
+  if (status !== 0 && c.failed === 0) c.failed = 1; // a crash or a failed file outside any test
+  results.push(c);
+}
+
+const total = results.reduce((a, c) => ({ passed: a.passed + c.passed, failed: a.failed + c.failed, skipped: a.skipped + c.skipped }), {
+  passed: 0,
+  failed: buildFailed ? 1 : 0,
+  skipped: 0,
+});
+console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);
