@@ -56,7 +56,7 @@ async function seed(database: Database) {
     select g, 'adjustment', case when g % 100 = 0 then 100 else 100000 end, '2026-11-01', 'bench', 'open:' || g
     from generate_series(1, ${N}) g`);
   await db.execute(sql`update accounts set balance = case when id % 100 = 0 then 100 else 100000 end`);
-  await db.execute(sql`analyze`);
+  await db.execute(sql`vacuum analyze`);
 }
 
 /** The floor: the same charges and balance moves as bare SQL on copies of the same tables. */

@@ -26,8 +26,11 @@ export async function chargeBatch(
 ): Promise<BatchTotals> {
   const { year, month, day: d } = dayParts(opts.day);
   const n = daysInMonth(year, month);
-  const [row] = await queryRows<{ charged: number | null; amount: number | null; blocked: number | null }>(
-    db,
+  // Room for the per-account aggregate in memory instead of spilling it to disk.
+  const [row] = await db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '64MB'`);
+    return queryRows<{ charged: number | null; amount: number | null; blocked: number | null }>(
+    tx,
     sql`with due as (
           select s.id as subscription_id, s.account_id,
                  (s.monthly_fee * ${d}) / ${n} - (s.monthly_fee * ${d - 1}) / ${n} as share
@@ -70,5 +73,6 @@ export async function chargeBatch(
                (select count(*) from ev)::int8 as blocked
         from upd`,
   );
+  });
   return { charged: row?.charged ?? 0, amount: row?.amount ?? 0, blocked: row?.blocked ?? 0 };
 }

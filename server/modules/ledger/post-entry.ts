@@ -35,8 +35,9 @@ export async function postEntry(db: Db, e: PostEntryInput): Promise<PostedEntry>
     db,
     sql`with ins as (
           insert into ledger_entries (account_id, kind, amount, effective_on, source, comment, idempotency_key, subscription_id)
-          values (${e.accountId}, ${e.kind}, ${e.amount}, ${e.effectiveOn}::date, ${e.source}, ${e.comment ?? null},
-                  ${e.idempotencyKey ?? null}, ${e.subscriptionId ?? null})
+          select id, ${e.kind}, ${e.amount}, ${e.effectiveOn}::date, ${e.source}, ${e.comment ?? null},
+                 ${e.idempotencyKey ?? null}, ${e.subscriptionId ?? null}
+          from accounts where id = ${e.accountId}
           on conflict do nothing
           returning id, account_id, amount)
         update accounts a set balance = a.balance + ins.amount
@@ -44,13 +45,17 @@ export async function postEntry(db: Db, e: PostEntryInput): Promise<PostedEntry>
         returning ins.id as entry_id, a.id as account_id, a.balance`,
   );
   if (rows[0]) return { entryId: rows[0].entry_id, accountId: rows[0].account_id, balance: rows[0].balance, created: true };
-  if (!e.idempotencyKey) throw new AppError('conflict', { details: 'duplicate ledger entry' });
+  if (!e.idempotencyKey) {
+    const [acc] = await queryRows<{ id: number }>(db, sql`select id from accounts where id = ${e.accountId}`);
+    if (!acc) throw new AppError('account_not_found', { account: e.accountId });
+    throw new AppError('conflict', { details: 'duplicate ledger entry' });
+  }
   const [prev] = await queryRows<{ id: number; account_id: number; amount: number; kind: string; balance: number }>(
     db,
     sql`select l.id, l.account_id, l.amount, l.kind, a.balance from ledger_entries l join accounts a on a.id = l.account_id
         where l.idempotency_key = ${e.idempotencyKey}`,
   );
-  if (!prev) throw new AppError('conflict', { details: 'duplicate ledger entry' });
+  if (!prev) throw new AppError('account_not_found', { account: e.accountId });
   if (prev.account_id !== e.accountId || prev.amount !== e.amount || prev.kind !== e.kind) {
     throw new AppError('idempotency_conflict');
   }

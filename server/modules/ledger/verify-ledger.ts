@@ -9,7 +9,9 @@ export interface LedgerMismatch {
 }
 
 /** Proves balance = sum of ledger entries for every account; lists each account where it does not hold. */
-export async function verifyLedger(db: Db): Promise<{ accounts: number; mismatches: LedgerMismatch[] }> {
+export async function verifyLedger(
+  db: Db,
+): Promise<{ accounts: number; mismatches: LedgerMismatch[]; orphanEntries: number }> {
   const [count] = await queryRows<{ n: number }>(db, sql`select count(*)::int8 as n from accounts`);
   const rows = await queryRows<{ id: number; number: string; balance: number; ledger_sum: number }>(
     db,
@@ -20,8 +22,14 @@ export async function verifyLedger(db: Db): Promise<{ accounts: number; mismatch
         where a.balance <> coalesce(l.total, 0)
         order by a.id`,
   );
+  // Entries whose account does not exist (the table has no FK, see docs/decisions/0003).
+  const [orphans] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int8 as n from ledger_entries l where not exists (select 1 from accounts a where a.id = l.account_id)`,
+  );
   return {
     accounts: count?.n ?? 0,
+    orphanEntries: orphans?.n ?? 0,
     mismatches: rows.map((r) => ({ accountId: r.id, accountNumber: r.number, balance: r.balance, ledgerSum: r.ledger_sum })),
   };
 }
