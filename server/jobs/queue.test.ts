@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { sql } from 'drizzle-orm';
+import { createTestDatabase } from '../test/db.js';
+import { queryRows, type Database } from '../db/client.js';
+import { loadConfig } from '../config.js';
+import type { AppDeps } from '../app.js';
+import { defineJob, enqueue, JobWorker, backoffSeconds } from './queue.js';
+import { billingScheduler, billingRunJob } from './billing.job.js';
+import { buildRegion, buildSubscriber } from '../test/factories.js';
+
+let database: Database;
+let deps: AppDeps;
+beforeAll(async () => {
+  database = await createTestDatabase({ poolSize: 6 });
+  deps = { config: loadConfig({ NODE_ENV: 'test' }), database, version: 'test' };
+});
+afterAll(() => database.close());
+
+const stateOf = async (id: number) =>
+  (await queryRows<{ state: string; attempts: number; last_error: string | null }>(
+    database.db,
+    sql`select state, attempts, last_error from jobs where id = ${id}`,
+  ))[0]!;
+
+describe('job queue', () => {
+  it('enqueues a keyed job once and runs it once', async () => {
+    const seen: string[] = [];
+    const job = defineJob({ name: 'test.once', payload: z.object({ v: z.string() }), async handler(p) { seen.push(p.v); } });
+    const id = await enqueue(database.db, job, { v: 'a' }, { key: 'once:1' });
+    const dup = await enqueue(database.db, job, { v: 'b' }, { key: 'once:1' });
+    expect(id).toBeTypeOf('number');
+    expect(dup).toBeNull();
+    await new JobWorker(deps, [job]).drain();
+    await new JobWorker(deps, [job]).drain();
+    expect(seen).toEqual(['a']);
+    expect((await stateOf(id!)).state).toBe('done');
+  });
+
+  it('retries a failing job with backoff and marks it failed at the end', async () => {
+    let calls = 0;
+    const job = defineJob({
+      name: 'test.fail',
+      payload: z.object({}),
+      maxAttempts: 3,
+      async handler() {
+        calls++;
+        throw new Error(`gateway down ${calls}`);
+      },
+    });
+    const id = (await enqueue(database.db, job, {}))!;
+    const worker = new JobWorker(deps, [job]);
+    for (let i = 0; i < 3; i++) {
+      await worker.drain();
+      await database.db.execute(sql`update jobs set run_at = now() where id = ${id} and state = 'queued'`); // skip the wait
+    }
+    expect(calls).toBe(3);
+    expect(await stateOf(id)).toEqual({ state: 'failed', attempts: 3, last_error: 'gateway down 3' });
+    expect([backoffSeconds(1), backoffSeconds(2), backoffSeconds(3), backoffSeconds(10)]).toEqual([10, 40, 160, 3600]);
+  });
+
+  it('takes over a job whose worker died (expired lease)', async () => {
+    let ran = 0;
+    const job = defineJob({ name: 'test.lease', payload: z.object({}), async handler() { ran++; } });
+    const id = (await enqueue(database.db, job, {}))!;
+    await database.db.execute(
+      sql`update jobs set state = 'running', attempts = 1, locked_by = 'dead', locked_until = now() - interval '1 second' where id = ${id}`,
+    );
+    await new JobWorker(deps, [job]).drain();
+    expect(ran).toBe(1);
+    expect((await stateOf(id)).state).toBe('done');
+  });
+
+  it('two workers draining at once run each job exactly once', async () => {
+    const runs = new Map<number, number>();
+    const job = defineJob({
+      name: 'test.parallel',
+      payload: z.object({ n: z.number() }),
+      async handler(p) {
+        runs.set(p.n, (runs.get(p.n) ?? 0) + 1);
+      },
+    });
+    for (let n = 0; n < 30; n++) await enqueue(database.db, job, { n });
+    await Promise.all([new JobWorker(deps, [job], { batch: 3 }).drain(), new JobWorker(deps, [job], { batch: 3 }).drain()]);
+    expect(runs.size).toBe(30);
+    expect([...runs.values()].every((c) => c === 1)).toBe(true);
+  });
+
+  it('the billing scheduler enqueues each region-day once however many processes tick', async () => {
+    const region = await buildRegion(database.db, { timeZone: 'Europe/Moscow' });
+    const { account } = await buildSubscriber(database.db, { regionId: region.id, balance: 10_000 });
+    const now = new Date('2026-11-24T21:01:00Z'); // 00:01 on the 25th in Moscow
+    await Promise.all([billingScheduler.tick(database.db, now), billingScheduler.tick(database.db, now)]);
+    const keyed = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int8 as n from jobs where key = ${`billing:${region.code}:2026-11-25`}`,
+    );
+    expect(keyed[0]!.n).toBe(1);
+    // Run only this region's job (other test regions' jobs are for their own days).
+    await database.db.execute(sql`update jobs set run_at = now() + interval '1 day' where name = 'billing.run' and key <> ${`billing:${region.code}:2026-11-25`}`);
+    await new JobWorker(deps, [billingRunJob]).drain();
+    const [a] = await queryRows<{ balance: number }>(database.db, sql`select balance from accounts where id = ${account.id}`);
+    expect(a!.balance).toBe(10_000 - 2_000);
+  });
+});
