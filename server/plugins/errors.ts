@@ -43,7 +43,13 @@ async function errorsPlugin(app: FastifyInstance) {
       req.log.error({ err, cause: err.cause }, 'response does not match its schema');
       return sendError(reply, lang, 'internal');
     }
-    const e = err as { statusCode?: number; code?: string; message?: string };
+    const e = err as { statusCode?: number; code?: string; message?: string; cause?: { code?: string } };
+    // PostgreSQL data exceptions (class 22: out of range, bad text representation) are bad input that
+    // slipped past a schema: answer 400, never 500.
+    const pgCode = e.cause?.code ?? e.code;
+    if (typeof pgCode === 'string' && /^22[0-9A-Z]{3}$/.test(pgCode)) {
+      return sendError(reply, lang, 'validation_failed', { details: 'value out of range' });
+    }
     if (e.statusCode === 429) {
       const retryAfter = Number(reply.getHeader('retry-after') ?? 60);
       return sendError(reply, lang, 'rate_limited', { retryAfter });

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { regions, tariffs, services, subscribers, contracts, accounts, subscriptions } from '../db/schema/index.js';
+import { regions, tariffs, services, subscribers, contracts, accounts, subscriptions, staffUsers, type StaffRole } from '../db/schema/index.js';
+import { createSession } from '../modules/auth/sessions.js';
 
 /**
  * Factories: each test builds the rows it needs, so tests run in any order. Every factory takes
@@ -132,4 +133,15 @@ export async function buildSubscriber(db: Db, o: BuildSubscriberOptions = {}) {
   }
   const [fresh] = await db.select().from(accounts).where(eq(accounts.id, account!.id));
   return { region: { id: regionId }, tariff, subscriber: subscriber!, contract: contract!, account: fresh!, subscription: subscription! };
+}
+
+/** A staff user of a role with a live session; `token` goes in `Authorization: Bearer …`. */
+export async function buildStaff(db: Db, o: { role?: StaffRole; email?: string; passwordHash?: string } = {}) {
+  const role = o.role ?? 'admin';
+  const [user] = await db
+    .insert(staffUsers)
+    .values({ email: o.email ?? `${role}-${uniq()}@example.net`, fullName: `Test ${role}`, role, passwordHash: o.passwordHash ?? 'not-a-hash' })
+    .returning();
+  const { token } = await createSession(db, { type: 'staff', staffId: user!.id });
+  return { user: user!, token, auth: { authorization: `Bearer ${token}` } };
 }

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { MAX_PAYMENT_KOPECKS } from '../../../common/money.js';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const fee = z.number().int().min(0).max(MAX_PAYMENT_KOPECKS).describe('kopecks per month');
+const name = z.string().trim().min(1).max(120);
+const text = z.string().max(2000);
+
+export const region = z.object({
+  id: z.number(),
+  code: z.string(),
+  nameRu: z.string(),
+  nameEn: z.string(),
+  timeZone: z.string(),
+  supportPhone: z.string(),
+  supportEmail: z.string(),
+});
+export const regionWithSettings = region.extend({
+  contractPrefix: z.string(),
+  settings: z.object({
+    prepayTiers: z.array(z.object({ months: z.number().int(), percent: z.number() })).optional(),
+    lowBalanceDays: z.number().int().optional(),
+  }),
+});
+export const regionPatch = z.object({
+  supportPhone: z.string().regex(/^\d{10,15}$/, 'digits only, 10–15').optional(),
+  supportEmail: z.string().email().optional(),
+  settings: z
+    .object({
+      prepayTiers: z.array(z.object({ months: z.number().int().min(1).max(36), percent: z.number().min(0).max(50) })).max(10).optional(),
+      lowBalanceDays: z.number().int().min(0).max(30).optional(),
+    })
+    .optional(),
+});
+
+export const tariff = z.object({
+  id: z.number(),
+  regionId: z.number(),
+  code: z.string(),
+  nameRu: z.string(),
+  nameEn: z.string(),
+  descriptionRu: z.string(),
+  descriptionEn: z.string(),
+  monthlyFee: z.number(),
+  speedDownKbps: z.number(),
+  speedUpKbps: z.number(),
+  activeFrom: z.string(),
+  activeTo: z.string().nullable(),
+  archived: z.boolean(),
+});
+export const tariffCreate = z.object({
+  regionId: z.number().int().positive().max(32_767),
+  code: z.string().regex(/^[a-z0-9-]{2,40}$/, 'lowercase letters, digits, dashes'),
+  nameRu: name,
+  nameEn: name,
+  descriptionRu: text.default(''),
+  descriptionEn: text.default(''),
+  monthlyFee: fee,
+  speedDownKbps: z.number().int().min(64).max(100_000_000),
+  speedUpKbps: z.number().int().min(64).max(100_000_000),
+  activeFrom: day,
+  activeTo: day.nullable().default(null),
+});
+export const tariffPatch = tariffCreate.omit({ regionId: true, code: true }).partial().extend({ archived: z.boolean().optional() });
+
+export const service = z.object({
+  id: z.number(),
+  regionId: z.number(),
+  kind: z.enum(['tv', 'static_ip', 'mobile']),
+  code: z.string(),
+  nameRu: z.string(),
+  nameEn: z.string(),
+  descriptionRu: z.string(),
+  descriptionEn: z.string(),
+  monthlyFee: z.number(),
+  archived: z.boolean(),
+});
+export const serviceCreate = z.object({
+  regionId: z.number().int().positive().max(32_767),
+  kind: z.enum(['tv', 'static_ip', 'mobile']),
+  code: z.string().regex(/^[a-z0-9-]{2,40}$/),
+  nameRu: name,
+  nameEn: name,
+  descriptionRu: text.default(''),
+  descriptionEn: text.default(''),
+  monthlyFee: fee,
+});
+export const servicePatch = serviceCreate.omit({ regionId: true, code: true, kind: true }).partial().extend({ archived: z.boolean().optional() });
+
+/** Database id ranges: regions are smallint, catalogue rows int. */
+export const regionId = z.coerce.number().int().positive().max(32_767);
+export const rowId = z.coerce.number().int().positive().max(2_147_483_647);
+export const idParams = z.object({ id: rowId });
+export const regionIdParams = z.object({ id: regionId });
+export const regionQuery = z.object({ regionId: regionId.optional() });
