@@ -3,6 +3,7 @@ import type { AppDeps } from '../app.js';
 import { healthRoutes } from './health/health.routes.js';
 import { billingRoutes } from './billing/billing.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
+import { accountsRoutes } from './accounts/accounts.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
-export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [healthRoutes, billingRoutes, catalogRoutes];
+export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [healthRoutes, billingRoutes, catalogRoutes, accountsRoutes];

@@ -16,8 +16,8 @@ export interface AccountSummary {
   lastEntries: { effectiveOn: string; kind: string; amount: number; comment: string | null }[];
 }
 
-/** An account by its personal account number or contract number, for the CLI and staff tools. */
-export async function showAccount(db: Db, numberOrContract: string): Promise<AccountSummary> {
+/** An account by its personal account number, contract number or (staff API) id. */
+export async function showAccount(db: Db, numberOrContract: string, byId?: number): Promise<AccountSummary> {
   const [a] = await queryRows<{
     id: number; number: string; contract: string; subscriber: string; region: string;
     status: string; balance: number; credit_limit: number; promised_credit: number;
@@ -27,7 +27,7 @@ export async function showAccount(db: Db, numberOrContract: string): Promise<Acc
                a.status, a.balance, a.credit_limit, a.promised_credit
         from accounts a join contracts c on c.id = a.contract_id join subscribers s on s.id = c.subscriber_id
         join regions r on r.id = a.region_id
-        where a.number = ${numberOrContract} or c.number = ${numberOrContract}`,
+        where ${byId != null ? sql`a.id = ${byId}` : sql`a.number = ${numberOrContract} or c.number = ${numberOrContract}`}`,
   );
   if (!a) throw new AppError('account_not_found', { account: numberOrContract });
   const subs = await queryRows<{ kind: string; name: string; monthly_fee: number; starts_on: string; ends_on: string | null }>(

@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../../app.js';
+import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { addManualPayment } from '../ledger/add-manual-payment.js';
+import { searchAccounts } from './search-accounts.js';
+import { showAccount } from './show-account.js';
+import { accountHit, accountIdParams, accountSummary, searchQuery, staffPaymentBody, staffPaymentResponse } from './accounts.schemas.js';
+
+const security = [{ bearer: [] }];
+
+export const accountsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const db = deps.database.db;
+
+  app.get(
+    '/api/staff/accounts',
+    { preHandler: requireStaff('operator', 'support', 'finance'), schema: { tags: ['accounts'], summary: 'Search subscribers', security, querystring: searchQuery, response: { 200: z.object({ accounts: z.array(accountHit) }) } } },
+    async (req) => ({ accounts: await searchAccounts(db, req.query) }),
+  );
+
+  app.get(
+    '/api/staff/accounts/:id',
+    { preHandler: requireStaff('operator', 'support', 'finance'), schema: { tags: ['accounts'], summary: 'Subscriber card: account, subscriptions, last entries', security, params: accountIdParams, response: { 200: accountSummary } } },
+    async (req) => showAccount(db, '', req.params.id),
+  );
+
+  app.post(
+    '/api/staff/accounts/:id/payments',
+    {
+      preHandler: requireStaff('finance'),
+      schema: { tags: ['accounts'], summary: 'Record an office payment (cash desk, bank transfer); idempotent by key', security, params: accountIdParams, body: staffPaymentBody, response: { 200: staffPaymentResponse } },
+    },
+    async (req) => {
+      const staff = staffPrincipal(req);
+      const account = await showAccount(db, '', req.params.id);
+      const r = await addManualPayment(db, {
+        accountNumber: account.number,
+        amount: req.body.amount,
+        key: req.body.idempotencyKey,
+        provider: req.body.method === 'cash' ? 'office_cash' : 'bank_transfer',
+        method: req.body.method,
+        source: `staff:${staff.staffId}`,
+        comment: req.body.comment,
+      });
+      // Audited inside the payment's transaction by creditPayment (actor staff:<id>).
+      return { paymentId: r.paymentId, credited: r.created, balance: r.balance, bonus: r.bonus, unblocked: r.unblocked };
+    },
+  );
+};
