@@ -52,6 +52,21 @@ export const ERRORS = {
   },
   unauthorized: { status: 401, ru: 'Требуется вход', en: 'Sign-in required' },
   forbidden: { status: 403, ru: 'Недостаточно прав', en: 'Not allowed' },
+  invalid_credentials: {
+    status: 401,
+    ru: 'Неверный номер договора или пароль',
+    en: 'Wrong contract number or password',
+  },
+  invalid_staff_credentials: { status: 401, ru: 'Неверный e-mail или пароль', en: 'Wrong e-mail or password' },
+  totp_required: { status: 401, ru: 'Введите код из приложения-аутентификатора', en: 'Enter the code from your authenticator app' },
+  totp_invalid: { status: 401, ru: 'Неверный код подтверждения', en: 'Wrong confirmation code' },
+  wrong_current_password: { status: 400, ru: 'Текущий пароль указан неверно', en: 'The current password is wrong' },
+  weak_password: {
+    status: 400,
+    ru: 'Пароль слишком простой: {problems}',
+    en: 'The password is too weak: {problems}',
+  },
+  session_not_found: { status: 404, ru: 'Сеанс не найден', en: 'Session not found' },
   password_change_required: {
     status: 403,
     ru: 'Сначала задайте новый пароль вместо выданного с договором',
@@ -70,7 +85,13 @@ export type ErrorCode = keyof typeof ERRORS;
 
 export function errorMessage(code: ErrorCode, params: Record<string, unknown> = {}, lang: Lang = 'ru'): string {
   const template = ERRORS[code][lang];
-  return template.replace(/\{(\w+)\}/g, (_, k: string) => (k in params ? String(params[k]) : `{${k}}`));
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => {
+    if (!(k in params)) return `{${k}}`;
+    const v = params[k];
+    // A parameter may carry its own translations: { ru: '…', en: '…' }.
+    if (v && typeof v === 'object' && lang in v) return String((v as Record<Lang, unknown>)[lang]);
+    return String(v);
+  });
 }
 
 export class AppError extends Error {

@@ -4,6 +4,13 @@ import { healthRoutes } from './health/health.routes.js';
 import { billingRoutes } from './billing/billing.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
+import { authRoutes } from './auth/auth.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
-export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [healthRoutes, billingRoutes, catalogRoutes, accountsRoutes];
+export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
+  healthRoutes,
+  authRoutes,
+  billingRoutes,
+  catalogRoutes,
+  accountsRoutes,
+];

@@ -91,3 +91,11 @@ export function staffPrincipal(req: FastifyRequest): Extract<Principal, { type: 
   if (!p || p.type !== 'staff') throw new AppError('unauthorized');
   return p;
 }
+
+/** preHandler: anyone signed in (subscriber, even before the forced password change, or staff). */
+export function requireSignedIn(): preHandlerAsyncHookHandler {
+  return async (req) => {
+    if (!req.principal) throw new AppError('unauthorized');
+    checkCsrf(req);
+  };
+}

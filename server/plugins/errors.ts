@@ -32,7 +32,10 @@ async function errorsPlugin(app: FastifyInstance) {
 
   app.setErrorHandler((err, req, reply) => {
     const lang = req.lang ?? 'ru';
-    if (err instanceof AppError) return sendError(reply, lang, err.code, err.params);
+    if (err instanceof AppError) {
+      if (err.code === 'rate_limited') reply.header('retry-after', String(err.params.retryAfter ?? 60));
+      return sendError(reply, lang, err.code, err.params);
+    }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const details = err.validation
         .map((v) => `${(v.instancePath || '/').replace(/^\//, '') || err.validationContext}: ${v.message}`)

@@ -9,3 +9,4 @@ export * from './audit.js';
 export * from './auth.js';
 export * from './payments.js';
 export * from './events.js';
+export * from './security.js';

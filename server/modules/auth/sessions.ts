@@ -3,6 +3,7 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { sessions, staffUsers, accounts, contracts } from '../../db/schema/index.js';
 import type { StaffRole } from '../../db/schema/index.js';
+import { AppError } from '../../../common/errors.js';
 
 export type Principal =
   | { type: 'staff'; sessionId: number; staffId: number; role: StaffRole }
@@ -44,6 +45,10 @@ export async function resolveSession(db: Db, token: string): Promise<Principal |
     .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
     .limit(1);
   if (!s) return null;
+  // "Last seen" for the devices list, written at most once a minute per session.
+  if (Date.now() - s.lastSeenAt.getTime() > 60_000) {
+    await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, s.id));
+  }
   if (s.principalType === 'staff' && s.staffId != null) {
     const [u] = await db.select().from(staffUsers).where(eq(staffUsers.id, s.staffId));
     if (!u || !u.active) return null;
@@ -69,4 +74,44 @@ export async function resolveSession(db: Db, token: string): Promise<Principal |
 
 export async function revokeSession(db: Db, sessionId: number): Promise<void> {
   await db.update(sessions).set({ revokedAt: sql`now()` }).where(eq(sessions.id, sessionId));
+}
+
+export interface SessionView {
+  id: number;
+  userAgent: string | null;
+  ip: string | null;
+  createdAt: string;
+  lastSeenAt: string;
+  current: boolean;
+}
+
+function ownerFilter(p: Principal) {
+  return p.type === 'staff' ? eq(sessions.staffId, p.staffId) : eq(sessions.contractId, p.contractId);
+}
+
+/** The caller's own live sessions (devices), newest first. */
+export async function listSessions(db: Db, p: Principal): Promise<SessionView[]> {
+  const rows = await db
+    .select()
+    .from(sessions)
+    .where(and(ownerFilter(p), eq(sessions.principalType, p.type), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+    .orderBy(sql`${sessions.lastSeenAt} desc`);
+  return rows.map((s) => ({
+    id: s.id,
+    userAgent: s.userAgent,
+    ip: s.ip,
+    createdAt: s.createdAt.toISOString(),
+    lastSeenAt: s.lastSeenAt.toISOString(),
+    current: s.id === p.sessionId,
+  }));
+}
+
+/** Ends one of the caller's own sessions; someone else's is reported as not found. */
+export async function revokeOwnSession(db: Db, p: Principal, sessionId: number): Promise<void> {
+  const rows = await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(sessions.id, sessionId), ownerFilter(p), eq(sessions.principalType, p.type), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  if (rows.length === 0) throw new AppError('session_not_found');
 }

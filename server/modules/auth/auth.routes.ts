@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { eq } from 'drizzle-orm';
+import type { AppDeps } from '../../app.js';
+import { CSRF_COOKIE, SESSION_COOKIE, requireSignedIn, requireStaff, requireSubscriber, staffPrincipal } from '../../plugins/auth.js';
+import { AppError } from '../../../common/errors.js';
+import { staffUsers } from '../../db/schema/index.js';
+import * as s from './auth.schemas.js';
+import { signInStaff, signInSubscriber } from './sign-in.js';
+import { changeSubscriberPassword } from './change-password.js';
+import { listSessions, revokeOwnSession, revokeSession } from './sessions.js';
+import { whoAmI } from './who-am-i.js';
+import { newTotpSecret, totpUri } from './totp.js';
+import { enableTotp } from './enable-totp.js';
+
+const security = [{ bearer: [] }];
+
+/** Session cookie (httpOnly) + CSRF cookie (readable by the app, echoed in X-CSRF-Token). */
+function setSessionCookies(reply: FastifyReply, token: string, expiresAt: Date): string {
+  const csrfToken = randomBytes(24).toString('base64url');
+  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'lax', path: '/', expires: expiresAt });
+  reply.setCookie(CSRF_COOKIE, csrfToken, { httpOnly: false, secure: true, sameSite: 'strict', path: '/', expires: expiresAt });
+  return csrfToken;
+}
+
+const meta = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers['user-agent'] });
+
+export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const db = deps.database.db;
+
+  app.post(
+    '/api/auth/login',
+    { schema: { tags: ['auth'], summary: 'Subscriber sign-in with contract number and password', body: s.subscriberLoginBody, response: { 200: s.loginResponse } } },
+    async (req, reply) => {
+      const r = await signInSubscriber(db, req.body, meta(req));
+      const csrfToken = setSessionCookies(reply, r.token, r.expiresAt);
+      return { token: r.token, csrfToken, expiresAt: r.expiresAt.toISOString(), mustChangePassword: r.mustChangePassword };
+    },
+  );
+
+  app.post(
+    '/api/auth/staff/login',
+    { schema: { tags: ['auth'], summary: 'Staff sign-in with e-mail, password and optional TOTP code', body: s.staffLoginBody, response: { 200: s.staffLoginResponse } } },
+    async (req, reply) => {
+      const r = await signInStaff(db, req.body, meta(req));
+      const csrfToken = setSessionCookies(reply, r.token, r.expiresAt);
+      return { token: r.token, csrfToken, expiresAt: r.expiresAt.toISOString(), staff: r.staff };
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    { schema: { tags: ['auth'], summary: 'The signed-in subscriber or staff member', security, response: { 200: s.meResponse } } },
+    async (req) => {
+      if (!req.principal) throw new AppError('unauthorized');
+      return whoAmI(db, req.principal);
+    },
+  );
+
+  app.post(
+    '/api/auth/logout',
+    { schema: { tags: ['auth'], summary: 'End this session', security, response: { 200: s.okResponse } } },
+    async (req, reply) => {
+      if (req.principal) await revokeSession(db, req.principal.sessionId);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
+      return { ok: true as const };
+    },
+  );
+
+  app.post(
+    '/api/auth/password',
+    {
+      preHandler: requireSubscriber({ allowMustChange: true }),
+      schema: { tags: ['auth'], summary: 'Change the password (required after the first sign-in); ends other sessions', security, body: s.changePasswordBody, response: { 200: s.okResponse } },
+    },
+    async (req) => {
+      const p = req.principal!;
+      if (p.type !== 'subscriber') throw new AppError('forbidden');
+      await changeSubscriberPassword(db, { contractId: p.contractId, sessionId: p.sessionId, ...req.body, ip: req.ip });
+      return { ok: true as const };
+    },
+  );
+
+  app.get(
+    '/api/auth/sessions',
+    { preHandler: requireSignedIn(), schema: { tags: ['auth'], summary: 'My active sessions and devices', security, response: { 200: s.sessionsResponse } } },
+    async (req) => ({ sessions: await listSessions(db, req.principal!) }),
+  );
+  app.delete(
+    '/api/auth/sessions/:id',
+    {
+      preHandler: requireSignedIn(),
+      schema: { tags: ['auth'], summary: 'End one of my sessions', security, params: s.sessionParams, response: { 200: s.okResponse } },
+    },
+    async (req) => {
+      await revokeOwnSession(db, req.principal!, req.params.id);
+      return { ok: true as const };
+    },
+  );
+
+  app.post(
+    '/api/staff/me/totp/setup',
+    { preHandler: requireStaff(), schema: { tags: ['auth'], summary: 'A new TOTP secret to add to an authenticator app', security, response: { 200: s.totpSetupResponse } } },
+    async (req) => {
+      const p = staffPrincipal(req);
+      const [u] = await db.select().from(staffUsers).where(eq(staffUsers.id, p.staffId));
+      const secret = newTotpSecret();
+      return { secret, otpauthUrl: totpUri(u!.email, secret) };
+    },
+  );
+  app.post(
+    '/api/staff/me/totp/enable',
+    { preHandler: requireStaff(), schema: { tags: ['auth'], summary: 'Turn on two-factor sign-in with a code from the app', security, body: s.totpEnableBody, response: { 200: s.okResponse } } },
+    async (req) => {
+      await enableTotp(db, { staffId: staffPrincipal(req).staffId, ...req.body, ip: req.ip });
+      return { ok: true as const };
+    },
+  );
+};
