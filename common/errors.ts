@@ -35,6 +35,11 @@ export const ERRORS = {
     en: 'This tariff plan is not available in your region',
   },
   service_not_found: { status: 404, ru: 'Услуга не найдена', en: 'Service not found' },
+  contract_document_expired: {
+    status: 410,
+    ru: 'Файл договора хранится {hours} ч после подписания и уже удалён; новый пароль выдаётся через восстановление',
+    en: 'The contract file is kept for {hours} h after signing and has been deleted; issue a new password via recovery',
+  },
   idempotency_conflict: {
     status: 409,
     ru: 'Ключ идемпотентности уже использован для другой операции',

@@ -1,7 +1,11 @@
 import type { JobDefinition } from './queue.js';
 import type { PeriodicTask } from './scheduler.js';
 import { billingRunJob, billingScheduler } from './billing.job.js';
+import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
 
 /** Every job the worker can run and every periodic task. Modules add theirs here. */
 export const allJobs: JobDefinition[] = [billingRunJob];
-export const periodicTasks: PeriodicTask[] = [billingScheduler];
+export const periodicTasks: PeriodicTask[] = [
+  billingScheduler,
+  { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
+];

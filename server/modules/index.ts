@@ -5,6 +5,7 @@ import { billingRoutes } from './billing/billing.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
+import { contractsRoutes } from './contracts/contracts.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
 export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
@@ -13,4 +14,5 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   billingRoutes,
   catalogRoutes,
   accountsRoutes,
+  contractsRoutes,
 ];

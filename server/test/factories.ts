@@ -13,6 +13,10 @@ let seq = 0;
 const uniq = () => `${Date.now().toString(36)}${(++seq).toString(36)}${randomInt(1000)}`;
 
 export async function buildRegion(db: Db, o: Partial<typeof regions.$inferInsert> = {}) {
+  // Contract prefixes are two digits and unique: take the first free one.
+  const taken = new Set((await db.select({ p: regions.contractPrefix }).from(regions)).map((r) => r.p));
+  const prefix = o.contractPrefix ?? Array.from({ length: 90 }, (_, i) => String(10 + i)).find((p) => !taken.has(p));
+  if (!prefix) throw new Error('test database has no free region prefix left');
   const n = ++seq;
   const [row] = await db
     .insert(regions)
@@ -23,7 +27,7 @@ export async function buildRegion(db: Db, o: Partial<typeof regions.$inferInsert
       timeZone: 'Europe/Moscow',
       supportPhone: '88005559167',
       supportEmail: 'support@example.net',
-      contractPrefix: String(10 + (randomInt(89) + n) % 89).padStart(2, '0') + uniq(),
+      contractPrefix: prefix,
       ...o,
     })
     .returning();

@@ -10,3 +10,4 @@ export * from './auth.js';
 export * from './payments.js';
 export * from './events.js';
 export * from './security.js';
+export * from './contracts.js';

@@ -5,6 +5,7 @@ import { regions, tariffs, services, staffUsers, subscribers, contracts, account
 import { addDays, todayIn } from '../../../common/dates.js';
 import { runBilling } from '../billing/run-billing.js';
 import { addManualPayment } from '../ledger/add-manual-payment.js';
+import { nextNumbers } from '../contracts/contract-numbers.js';
 import { DEMO_HOTLINE, DEMO_REGIONS, DEMO_SERVICES, DEMO_TARIFFS } from './demo-catalog.js';
 
 export interface DemoLogins {
@@ -93,12 +94,11 @@ export async function seedDemo(db: Db, opts: { log?: (s: string) => void; now?: 
   const demoPassword = 'demo12345';
   const demoHash = await hash(demoPassword, ARGON);
   const logins: DemoLogins['subscribers'] = [];
-  let seq = 1;
   const created: { person: DemoPerson; accountNumber: string; accountId: number }[] = [];
   for (const p of PEOPLE) {
     const prefix = DEMO_REGIONS.find((r) => r.code === p.region)!.prefix;
     const { contractNumber, accountNumber, accountId } = await insertSubscriber(db, {
-      person: p, regionId: regionIds.get(p.region)!, prefix, seq: seq++, signedOn: start, passwordHash: demoHash,
+      person: p, regionId: regionIds.get(p.region)!, prefix, signedOn: start, passwordHash: demoHash,
       tariff: tariffIds.get(`${p.region}:${p.tariff}`)!, services: p.services.map((s) => serviceIds.get(`${p.region}:${s}`)!),
     });
     created.push({ person: p, accountNumber, accountId });
@@ -126,32 +126,19 @@ export async function seedDemo(db: Db, opts: { log?: (s: string) => void; now?: 
   const fresh: DemoPerson = { name: 'Новиков Дмитрий Олегович', phone: '79817654321', email: 'novikov@example.ru', region: 'spb',
     tariff: 'home100', services: [], payments: [], note: 'new contract: must change the initial password', mustChange: true };
   const initial = 'Start-7342';
-  const n = await insertSubscriber(db, { person: fresh, regionId: regionIds.get('spb')!, prefix: '11', seq: seq++, signedOn: today,
+  const n = await insertSubscriber(db, { person: fresh, regionId: regionIds.get('spb')!, prefix: '11', signedOn: today,
     passwordHash: await hash(initial, ARGON), tariff: tariffIds.get('spb:home100')!, services: [] });
   logins.push({ contract: n.contractNumber, account: n.accountNumber, password: initial, note: fresh.note });
   log('Demo data loaded.');
   return { staff, subscribers: logins };
 }
 
-/** Luhn check digit of a digit string. */
-function luhnDigit(digits: string): number {
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-  }
-  return (10 - (sum % 10)) % 10;
-}
-
 async function insertSubscriber(
   db: Db,
-  o: { person: DemoPerson; regionId: number; prefix: string; seq: number; signedOn: string; passwordHash: string;
+  o: { person: DemoPerson; regionId: number; prefix: string; signedOn: string; passwordHash: string;
     tariff: { id: number; fee: number }; services: { id: number; fee: number }[] },
 ) {
-  const body = `${o.prefix}${String(o.seq).padStart(6, '0')}`;
-  const contractNumber = `${body}${luhnDigit(body)}`;
-  const accountNumber = `7${o.prefix}${String(o.seq).padStart(6, '0')}`;
+  const { contract: contractNumber, account: accountNumber } = await nextNumbers(db, { id: o.regionId, contractPrefix: o.prefix });
   const [s] = await db.insert(subscribers).values({ fullName: o.person.name, address: 'ул. Демонстрационная, д. 1', phone: o.person.phone,
     email: o.person.email }).returning();
   const [c] = await db.insert(contracts).values({ number: contractNumber, subscriberId: s!.id, regionId: o.regionId, signedOn: o.signedOn,

@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.js';
+
+/**
+ * Contract number (the login): region prefix (2 digits) + sequence (6 digits) + Luhn check digit,
+ * e.g. 11 000001 5 → "110000015". The check digit catches a mistyped digit at sign-in and in the
+ * office. Personal account number (for payments): "7" + region prefix + sequence (9 digits).
+ * Both come from per-region counters incremented atomically, so concurrent signings never collide.
+ */
+export function luhnCheckDigit(digits: string): number {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+export function isValidContractNumber(n: string): boolean {
+  return /^\d{9}$/.test(n) && luhnCheckDigit(n.slice(0, 8)) === Number(n[8]);
+}
+
+export function formatNumbers(prefix: string, seq: number): { contract: string; account: string } {
+  if (seq > 999_999) throw new RangeError(`region ${prefix} has run out of contract numbers`);
+  const body = `${prefix}${String(seq).padStart(6, '0')}`;
+  return { contract: `${body}${luhnCheckDigit(body)}`, account: `7${body}` };
+}
+
+/** Takes the region's next sequence value (inside the caller's transaction). */
+export async function nextNumbers(db: Db, region: { id: number; contractPrefix: string }) {
+  const [row] = await queryRows<{ value: number }>(
+    db,
+    sql`insert into number_sequences (name, value) values (${`contract:${region.id}`}, 1)
+        on conflict (name) do update set value = number_sequences.value + 1
+        returning value`,
+  );
+  return formatNumbers(region.contractPrefix, row!.value);
+}

@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../../app.js';
+import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { contractIdParams, signContractBody, signContractResponse } from './contracts.schemas.js';
+import { signContract } from './sign-contract.js';
+import { getContractPdf } from './get-contract-pdf.js';
+
+const security = [{ bearer: [] }];
+
+export const contractsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const db = deps.database.db;
+
+  app.post(
+    '/api/staff/contracts',
+    {
+      preHandler: requireStaff('operator'),
+      schema: { tags: ['contracts'], summary: 'Sign a contract: subscriber, account, initial password and the PDF', security, body: signContractBody, response: { 201: signContractResponse } },
+    },
+    async (req, reply) => {
+      const r = await signContract(db, req.body, { staffId: staffPrincipal(req).staffId, ip: req.ip, secret: deps.config.secret, portalUrl: deps.config.publicUrl });
+      return reply.status(201).send({ contract: r.contract, account: r.account, initialPassword: r.initialPassword, pdfUrl: `/api/staff/contracts/${r.contract.id}/pdf` });
+    },
+  );
+
+  app.get(
+    '/api/staff/contracts/:id/pdf',
+    {
+      preHandler: requireStaff('operator'),
+      schema: { tags: ['contracts'], summary: 'The signed contract PDF (downloadable for 24 hours after signing)', security, params: contractIdParams, produces: ['application/pdf'], response: { 200: z.any() } },
+    },
+    async (req, reply) => {
+      const { number, pdf } = await getContractPdf(db, req.params.id);
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `attachment; filename="contract-${number}.pdf"`)
+        .header('cache-control', 'no-store')
+        .send(pdf);
+    },
+  );
+};
