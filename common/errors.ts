@@ -14,6 +14,11 @@ interface ErrorDef {
 export const ERRORS = {
   validation_failed: { status: 400, ru: 'Неверные данные: {details}', en: 'Invalid input: {details}' },
   bad_date: { status: 400, ru: 'Неверная дата: {value}', en: 'Invalid date: {value}' },
+  bad_period: {
+    status: 400,
+    ru: 'Неверный период: начало должно быть не позже конца, не более {max} дней',
+    en: 'Invalid period: the start must not be after the end, at most {max} days',
+  },
   bad_amount: {
     status: 400,
     ru: 'Неверная сумма: нужна положительная сумма в рублях не больше {max} ₽, не более двух знаков после запятой',

@@ -6,6 +6,7 @@ import { catalogRoutes } from './catalog/catalog.routes.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { contractsRoutes } from './contracts/contracts.routes.js';
+import { cabinetRoutes } from './cabinet/cabinet.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
 export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
@@ -15,4 +16,5 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   catalogRoutes,
   accountsRoutes,
   contractsRoutes,
+  cabinetRoutes,
 ];

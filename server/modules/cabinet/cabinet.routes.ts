@@ -1,0 +1,53 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../../app.js';
+import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
+import { getOverview } from './get-overview.js';
+import { getStatement } from './get-statement.js';
+import { statementCsv, statementPdf } from './export-statement.js';
+import { overviewResponse, statementQuery, statementResponse } from './cabinet.schemas.js';
+
+const security = [{ bearer: [] }];
+
+/** The subscriber's own information block and statement. The account always comes from the session. */
+export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const db = deps.database.db;
+
+  app.get(
+    '/api/me/overview',
+    { preHandler: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Tariff, services, balance, days left, status', security, response: { 200: overviewResponse } } },
+    async (req) => getOverview(db, subscriberAccountId(req)),
+  );
+
+  app.get(
+    '/api/me/statement',
+    { preHandler: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Ledger entries for a period with running balance, totals and a daily series', security, querystring: statementQuery, response: { 200: statementResponse } } },
+    async (req) => getStatement(db, subscriberAccountId(req), req.query),
+  );
+
+  app.get(
+    '/api/me/statement.csv',
+    { preHandler: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Statement as CSV (UTF-8, ;)', security, querystring: statementQuery, produces: ['text/csv'], response: { 200: z.string() } } },
+    async (req, reply) => {
+      const st = await getStatement(db, subscriberAccountId(req), req.query);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="statement-${st.from}-${st.to}.csv"`)
+        .send(statementCsv(st, req.lang));
+    },
+  );
+
+  app.get(
+    '/api/me/statement.pdf',
+    { preHandler: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Statement as PDF', security, querystring: statementQuery, produces: ['application/pdf'], response: { 200: z.any() } } },
+    async (req, reply) => {
+      const accountId = subscriberAccountId(req);
+      const [st, ov] = await Promise.all([getStatement(db, accountId, req.query), getOverview(db, accountId)]);
+      const pdf = await statementPdf(st, { account: ov.account, fullName: ov.fullName }, req.lang);
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `attachment; filename="statement-${st.from}-${st.to}.pdf"`)
+        .send(pdf);
+    },
+  );
+};

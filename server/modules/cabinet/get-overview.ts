@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import { AppError } from '../../../common/errors.js';
+import { todayIn, addDays } from '../../../common/dates.js';
+import { daysLeft, dailyCharge } from '../../../common/days-left.js';
+import { queryRows, type Db } from '../../db/client.js';
+
+/** Warn in the cabinet (and by the billing run) when money covers this many days or fewer. */
+export const LOW_BALANCE_DAYS = 3;
+
+/**
+ * The information block of the cabinet: tariff and speed, services, balance, days left, the next
+ * charge, and the account status with its reason and, when blocked, how much to pay.
+ * amountToRestore = the least payment that brings money (balance + credit + promised) back to 0,
+ * which restores service at once; recommendedPayment adds a month of fees so it stays on.
+ */
+export async function getOverview(db: Db, accountId: number, now = new Date()) {
+  const [a] = await queryRows<{
+    number: string; contract: string; status: string; balance: number; credit_limit: number; promised_credit: number;
+    time_zone: string; support_phone: string; support_email: string; region: string; region_en: string; full_name: string;
+  }>(
+    db,
+    sql`select a.number, c.number as contract, a.status, a.balance, a.credit_limit, a.promised_credit, r.time_zone,
+               r.support_phone, r.support_email, r.name_ru as region, r.name_en as region_en, s.full_name
+        from accounts a join contracts c on c.id = a.contract_id join regions r on r.id = a.region_id
+        join subscribers s on s.id = c.subscriber_id where a.id = ${accountId}`,
+  );
+  if (!a) throw new AppError('account_not_found', { account: accountId });
+  const today = todayIn(a.time_zone, now);
+  const subs = await queryRows<{
+    kind: string; monthly_fee: number; name_ru: string; name_en: string; down: number | null; up: number | null; service_kind: string | null; starts_on: string;
+  }>(
+    db,
+    sql`select s.kind, s.monthly_fee, coalesce(t.name_ru, v.name_ru) as name_ru, coalesce(t.name_en, v.name_en) as name_en,
+               t.speed_down_kbps as down, t.speed_up_kbps as up, v.kind as service_kind, s.starts_on
+        from subscriptions s left join tariffs t on t.id = s.tariff_id left join services v on v.id = s.service_id
+        where s.account_id = ${accountId} and s.starts_on <= ${addDays(today, 1)}::date
+          and (s.ends_on is null or s.ends_on >= ${today}::date)
+        order by s.kind desc, s.id`,
+  );
+  const [pending] = await queryRows<{ name_ru: string; name_en: string; pending_from: string }>(
+    db,
+    sql`select t.name_ru, t.name_en, s.pending_from from subscriptions s join tariffs t on t.id = s.pending_tariff_id
+        where s.account_id = ${accountId} and s.pending_tariff_id is not null limit 1`,
+  );
+  const fees = subs.map((s) => s.monthly_fee);
+  const money = a.balance + a.credit_limit + a.promised_credit;
+  const tariff = subs.find((s) => s.kind === 'tariff');
+  const left = a.status === 'active' ? daysLeft({ money, monthlyFees: fees, today }) : null;
+  const monthly = fees.reduce((x, y) => x + y, 0);
+  const amountToRestore = a.status === 'blocked' ? Math.max(0, -money) : 0;
+  return {
+    account: a.number,
+    contract: a.contract,
+    fullName: a.full_name,
+    region: { nameRu: a.region, nameEn: a.region_en, supportPhone: a.support_phone, supportEmail: a.support_email },
+    status: a.status as 'active' | 'blocked' | 'suspended' | 'terminated',
+    balance: a.balance,
+    creditLimit: a.credit_limit,
+    promisedCredit: a.promised_credit,
+    tariff: tariff
+      ? { nameRu: tariff.name_ru, nameEn: tariff.name_en, monthlyFee: tariff.monthly_fee, speedDownKbps: tariff.down ?? 0, speedUpKbps: tariff.up ?? 0 }
+      : null,
+    pendingTariff: pending ? { nameRu: pending.name_ru, nameEn: pending.name_en, from: pending.pending_from } : null,
+    services: subs.filter((s) => s.kind === 'service').map((s) => ({ kind: s.service_kind ?? '', nameRu: s.name_ru, nameEn: s.name_en, monthlyFee: s.monthly_fee })),
+    monthlyFee: monthly,
+    dailyFee: dailyCharge(fees, addDays(today, 1)),
+    daysLeft: left,
+    lowBalance: left !== null && left <= LOW_BALANCE_DAYS,
+    nextChargeOn: addDays(today, 1),
+    amountToRestore,
+    recommendedPayment: a.status === 'blocked' ? amountToRestore + monthly : 0,
+  };
+}
