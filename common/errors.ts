@@ -76,6 +76,12 @@ export const ERRORS = {
     ru: 'Пароль слишком простой: {problems}',
     en: 'The password is too weak: {problems}',
   },
+  recovery_code_invalid: {
+    status: 400,
+    ru: 'Код неверный или устарел. Запросите новый код',
+    en: 'The code is wrong or has expired. Request a new one',
+  },
+  contact_code_invalid: { status: 400, ru: 'Код подтверждения неверный или устарел', en: 'The confirmation code is wrong or has expired' },
   session_not_found: { status: 404, ru: 'Сеанс не найден', en: 'Session not found' },
   password_change_required: {
     status: 403,

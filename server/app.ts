@@ -8,12 +8,18 @@ import authPlugin from './plugins/auth.js';
 import openapiPlugin from './plugins/openapi.js';
 import { moduleRoutes } from './modules/index.js';
 import { version } from './version.js';
+import { notifierFromConfig, type Notifier } from './modules/notifications/notifier.js';
 
-/** What every route plugin receives. Integrations (mail, SMS, providers) are added here as they land. */
+/** What every route plugin and job receives. Integrations are built from config unless injected. */
 export interface AppDeps {
   config: Config;
   database: Database;
   version: string;
+  notifier: Notifier;
+}
+
+export function buildDeps(config: Config, database: Database, overrides: Partial<AppDeps> = {}): AppDeps {
+  return { config, database, version, notifier: notifierFromConfig(config), ...overrides };
 }
 
 export interface BuildAppOptions {
@@ -22,9 +28,17 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Serve the built web app from dist/web (production). */
   serveWeb?: boolean;
+  /** Replace integrations (tests point them at local protocol peers). */
+  deps?: Partial<AppDeps>;
 }
 
 /** Builds the HTTP app without listening; tests drive it through app.inject(). */
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+}
+
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? false,
@@ -34,7 +48,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const deps: AppDeps = { config: opts.config, database: opts.database, version };
+  const deps = buildDeps(opts.config, opts.database, opts.deps);
+  app.decorate('deps', deps);
 
   await app.register(cookie, { secret: opts.config.secret });
   await app.register(errorsPlugin);

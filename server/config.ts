@@ -31,6 +31,9 @@ const envSchema = z.object({
   SMPP_SYSTEM_ID: z.string().optional(),
   SMPP_PASSWORD: z.string().optional(),
   SMS_SENDER: z.string().default('Abonent'),
+  /** HTTP SMS gateway (alternative to SMPP): POST JSON {to, text, sender}. */
+  SMS_HTTP_URL: z.string().url().optional(),
+  SMS_HTTP_KEY: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,7 +1,7 @@
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { runMigrations, isEmptyDatabase } from './db/migrate.js';
-import { buildApp, type AppDeps } from './app.js';
+import { buildApp } from './app.js';
 import { JobWorker } from './jobs/queue.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { allJobs, periodicTasks } from './jobs/registry.js';
@@ -25,7 +25,7 @@ async function main() {
       transport: config.NODE_ENV === 'development' ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
     },
   });
-  const deps: AppDeps = { config, database, version };
+  const deps = app.deps;
   const worker = new JobWorker(deps, allJobs, { log: (msg, extra) => app.log.warn(extra ?? {}, msg) });
   const scheduler = new Scheduler(database.db, periodicTasks, (msg, extra) => app.log.warn(extra ?? {}, msg));
   if (config.WORKER) {

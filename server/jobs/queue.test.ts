@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../test/db.js';
 import { queryRows, type Database } from '../db/client.js';
 import { loadConfig } from '../config.js';
-import type { AppDeps } from '../app.js';
+import { buildDeps, type AppDeps } from '../app.js';
 import { defineJob, enqueue, JobWorker, backoffSeconds } from './queue.js';
 import { billingScheduler, billingRunJob } from './billing.job.js';
 import { buildRegion, buildSubscriber } from '../test/factories.js';
@@ -13,7 +13,7 @@ let database: Database;
 let deps: AppDeps;
 beforeAll(async () => {
   database = await createTestDatabase({ poolSize: 6 });
-  deps = { config: loadConfig({ NODE_ENV: 'test' }), database, version: 'test' };
+  deps = buildDeps(loadConfig({ NODE_ENV: 'test' }), database);
 });
 afterAll(() => database.close());
 

@@ -2,10 +2,13 @@ import type { JobDefinition } from './queue.js';
 import type { PeriodicTask } from './scheduler.js';
 import { billingRunJob, billingScheduler } from './billing.job.js';
 import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
+import { deliverJob } from '../modules/notifications/deliver.job.js';
+import { accountEventsTask } from '../modules/notifications/notify-account-events.js';
 
 /** Every job the worker can run and every periodic task. Modules add theirs here. */
-export const allJobs: JobDefinition[] = [billingRunJob];
+export const allJobs: JobDefinition[] = [billingRunJob, deliverJob];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
+  accountEventsTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
 ];

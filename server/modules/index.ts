@@ -7,6 +7,9 @@ import { accountsRoutes } from './accounts/accounts.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { contractsRoutes } from './contracts/contracts.routes.js';
 import { cabinetRoutes } from './cabinet/cabinet.routes.js';
+import { notificationsRoutes } from './notifications/notifications.routes.js';
+import { recoveryRoutes } from './recovery/recovery.routes.js';
+import { profileRoutes } from './profile/profile.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
 export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
@@ -17,4 +20,7 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   accountsRoutes,
   contractsRoutes,
   cabinetRoutes,
+  notificationsRoutes,
+  recoveryRoutes,
+  profileRoutes,
 ];

@@ -83,6 +83,9 @@ CREATE TABLE "subscribers" (
 	"email" text,
 	"passport_enc" text,
 	"passport_last4" text,
+	"notify_email" integer DEFAULT 1 NOT NULL,
+	"notify_sms" integer DEFAULT 1 NOT NULL,
+	"lang" text DEFAULT 'ru' NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -233,6 +236,37 @@ CREATE TABLE "number_sequences" (
 	"value" bigint NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "outbox" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_id" bigint,
+	"channel" text NOT NULL,
+	"address" text,
+	"template" text NOT NULL,
+	"lang" text NOT NULL,
+	"subject" text NOT NULL,
+	"body" text NOT NULL,
+	"state" text DEFAULT 'queued' NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"last_error" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"sent_at" timestamp with time zone,
+	"read_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "verification_codes" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"purpose" text NOT NULL,
+	"contract_id" bigint NOT NULL,
+	"code_hash" text NOT NULL,
+	"token_hash" text,
+	"target" text,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"expires_at" timestamp with time zone NOT NULL,
+	"used_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "verification_codes_token_hash_unique" UNIQUE("token_hash")
+);
+--> statement-breakpoint
 ALTER TABLE "services" ADD CONSTRAINT "services_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tariffs" ADD CONSTRAINT "tariffs_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_contract_id_contracts_id_fk" FOREIGN KEY ("contract_id") REFERENCES "public"."contracts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -263,4 +297,7 @@ CREATE INDEX "sessions_staff" ON "sessions" USING btree ("staff_id");--> stateme
 CREATE INDEX "payments_account" ON "payments" USING btree ("account_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "payments_provider_external" ON "payments" USING btree ("provider","external_id");--> statement-breakpoint
 CREATE INDEX "account_events_account" ON "account_events" USING btree ("account_id","at");--> statement-breakpoint
-CREATE INDEX "account_events_unnotified" ON "account_events" USING btree ("id") WHERE notified_at is null;
+CREATE INDEX "account_events_unnotified" ON "account_events" USING btree ("id") WHERE notified_at is null;--> statement-breakpoint
+CREATE INDEX "outbox_account" ON "outbox" USING btree ("account_id","channel","id");--> statement-breakpoint
+CREATE INDEX "outbox_unread" ON "outbox" USING btree ("account_id") WHERE channel = 'inbox' and read_at is null;--> statement-breakpoint
+CREATE INDEX "verification_contract" ON "verification_codes" USING btree ("contract_id","purpose");

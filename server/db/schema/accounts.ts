@@ -25,6 +25,10 @@ export const subscribers = pgTable('subscribers', {
   passportEnc: text('passport_enc'),
   /** Last 4 digits of the passport number, for staff to compare with the document. */
   passportLast4: text('passport_last4'),
+  /** Notification preferences: the in-cabinet inbox always; e-mail and SMS as the subscriber chooses. */
+  notifyEmail: integer('notify_email').notNull().default(1),
+  notifySms: integer('notify_sms').notNull().default(1),
+  lang: text('lang').$type<'ru' | 'en'>().notNull().default('ru'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -11,3 +11,4 @@ export * from './payments.js';
 export * from './events.js';
 export * from './security.js';
 export * from './contracts.js';
+export * from './notifications.js';

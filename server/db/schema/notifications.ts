@@ -1,0 +1,53 @@
+import { pgTable, bigserial, bigint, text, integer, timestamp, index } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+
+export const CHANNELS = ['inbox', 'email', 'sms'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * Every message the system sends, one row per channel, with its delivery state. Inbox rows are
+ * "sent" at once and read in the cabinet; e-mail and SMS rows are delivered by a job with retries.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    accountId: bigint('account_id', { mode: 'number' }),
+    channel: text('channel').$type<Channel>().notNull(),
+    /** E-mail address or phone (7XXXXXXXXXX); null for the inbox. */
+    address: text('address'),
+    template: text('template').notNull(),
+    lang: text('lang').$type<'ru' | 'en'>().notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    state: text('state').$type<'queued' | 'sent' | 'failed'>().notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [index('outbox_account').on(t.accountId, t.channel, t.id), index('outbox_unread').on(t.accountId).where(sql`channel = 'inbox' and read_at is null`)],
+);
+
+/**
+ * Single-use codes (password recovery, confirming a new phone or e-mail). Only SHA-256 hashes of the
+ * code and of the link token are stored; a code expires, allows a few wrong tries, and is used once.
+ */
+export const verificationCodes = pgTable(
+  'verification_codes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    purpose: text('purpose').$type<'recovery' | 'contact_email' | 'contact_phone'>().notNull(),
+    contractId: bigint('contract_id', { mode: 'number' }).notNull(),
+    codeHash: text('code_hash').notNull(),
+    tokenHash: text('token_hash').unique(),
+    /** The new address being confirmed (contact change). */
+    target: text('target'),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('verification_contract').on(t.contractId, t.purpose)],
+);

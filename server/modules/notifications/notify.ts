@@ -1,0 +1,54 @@
+import { sql } from 'drizzle-orm';
+import type { Lang } from '../../../common/errors.js';
+import { queryRows, type Db } from '../../db/client.js';
+import type { Channel } from '../../db/schema/index.js';
+import { enqueue } from '../../jobs/queue.js';
+import { deliverJob } from './deliver.job.js';
+import { render, type TemplateCode } from './templates.js';
+
+/**
+ * Tells a subscriber something: always into the cabinet inbox, and by e-mail and SMS when the
+ * subscriber chose them and the contact exists. Rows and delivery jobs are written in the caller's
+ * transaction, so a notice exists exactly when the change that caused it does.
+ */
+export async function notify(db: Db, opts: { accountId: number; template: TemplateCode; params: Record<string, string | number>; channels?: Channel[] }) {
+  const [s] = await queryRows<{ email: string | null; phone: string | null; notify_email: number; notify_sms: number; lang: Lang }>(
+    db,
+    sql`select s.email, s.phone, s.notify_email, s.notify_sms, s.lang
+        from accounts a join contracts c on c.id = a.contract_id join subscribers s on s.id = c.subscriber_id where a.id = ${opts.accountId}`,
+  );
+  if (!s) return [];
+  const wanted = opts.channels ?? ['inbox', 'email', 'sms'];
+  const targets: { channel: Channel; address: string | null }[] = [];
+  if (wanted.includes('inbox')) targets.push({ channel: 'inbox', address: null });
+  if (wanted.includes('email') && s.notify_email && s.email) targets.push({ channel: 'email', address: s.email });
+  if (wanted.includes('sms') && s.notify_sms && s.phone) targets.push({ channel: 'sms', address: s.phone });
+  const ids: number[] = [];
+  for (const t of targets) ids.push(await writeMessage(db, { accountId: opts.accountId, ...t, template: opts.template, lang: s.lang, params: opts.params }));
+  return ids;
+}
+
+/** A message to one address regardless of preferences (codes: recovery, contact confirmation). */
+export async function sendDirect(
+  db: Db,
+  opts: { accountId: number | null; channel: 'email' | 'sms'; address: string; template: TemplateCode; lang: Lang; params: Record<string, string | number> },
+): Promise<number> {
+  return writeMessage(db, opts);
+}
+
+async function writeMessage(
+  db: Db,
+  m: { accountId: number | null; channel: Channel; address: string | null; template: TemplateCode; lang: Lang; params: Record<string, string | number> },
+): Promise<number> {
+  const { subject, text } = render(m.template, m.lang, m.params);
+  const inbox = m.channel === 'inbox';
+  const [row] = await queryRows<{ id: number }>(
+    db,
+    sql`insert into outbox (account_id, channel, address, template, lang, subject, body, state, sent_at)
+        values (${m.accountId}, ${m.channel}, ${m.address}, ${m.template}, ${m.lang}, ${subject}, ${text},
+                ${inbox ? 'sent' : 'queued'}, ${inbox ? sql`now()` : null})
+        returning id`,
+  );
+  if (!inbox) await enqueue(db, deliverJob, { outboxId: row!.id }, { key: `deliver:${row!.id}` });
+  return row!.id;
+}

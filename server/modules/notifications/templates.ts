@@ -1,0 +1,39 @@
+import type { Lang } from '../../../common/errors.js';
+
+type Texts = Record<Lang, { subject: string; text: string }>;
+
+/** Every message the system sends, in Russian and English. {param} is filled from the call. */
+export const TEMPLATES = {
+  recovery_code: {
+    ru: { subject: 'Восстановление пароля', text: 'Код для восстановления пароля: {code}. Никому не сообщайте его. {link}' },
+    en: { subject: 'Password recovery', text: 'Your password recovery code: {code}. Do not share it. {link}' },
+  },
+  contact_code: {
+    ru: { subject: 'Подтверждение контакта', text: 'Код подтверждения: {code}' },
+    en: { subject: 'Confirm your contact', text: 'Confirmation code: {code}' },
+  },
+  blocked: {
+    ru: { subject: 'Доступ приостановлен', text: 'Средств на лицевом счёте {account} недостаточно, доступ в интернет приостановлен. Пополните счёт на {amount}, и доступ восстановится сразу.' },
+    en: { subject: 'Service suspended', text: 'Account {account} is out of funds and internet access is suspended. Top up {amount} and it comes back at once.' },
+  },
+  unblocked: {
+    ru: { subject: 'Доступ восстановлен', text: 'Платёж получен, доступ в интернет по лицевому счёту {account} восстановлен.' },
+    en: { subject: 'Service restored', text: 'Payment received; internet access for account {account} is restored.' },
+  },
+  low_balance: {
+    ru: { subject: 'Скоро закончатся средства', text: 'Средств на лицевом счёте {account} хватит на {days} дн. Пополните счёт, чтобы не остаться без интернета.' },
+    en: { subject: 'Balance running low', text: 'Account {account} has enough for {days} day(s). Top up to stay online.' },
+  },
+  password_changed: {
+    ru: { subject: 'Пароль изменён', text: 'Пароль от личного кабинета изменён. Если это были не вы, позвоните в поддержку.' },
+    en: { subject: 'Password changed', text: 'Your cabinet password was changed. If it was not you, call support.' },
+  },
+} satisfies Record<string, Texts>;
+
+export type TemplateCode = keyof typeof TEMPLATES;
+
+export function render(code: TemplateCode, lang: Lang, params: Record<string, string | number>) {
+  const t = TEMPLATES[code][lang];
+  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? '')).trim();
+  return { subject: fill(t.subject), text: fill(t.text) };
+}

@@ -1,0 +1,64 @@
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { verificationCodes } from '../../db/schema/index.js';
+
+export const CODE_TTL_MINUTES = 15;
+export const CODE_MAX_ATTEMPTS = 5;
+
+type Purpose = (typeof verificationCodes.$inferSelect)['purpose'];
+
+const sha = (s: string) => createHash('sha256').update(s).digest('base64url');
+
+/** A new 6-digit code (and link token) for the contract; earlier unused codes of the purpose die. */
+export async function issueCode(db: Db, opts: { contractId: number; purpose: Purpose; target?: string }) {
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const token = randomBytes(24).toString('base64url');
+  await db
+    .update(verificationCodes)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(verificationCodes.contractId, opts.contractId), eq(verificationCodes.purpose, opts.purpose), isNull(verificationCodes.usedAt)));
+  await db.insert(verificationCodes).values({
+    contractId: opts.contractId,
+    purpose: opts.purpose,
+    codeHash: sha(code),
+    tokenHash: sha(token),
+    target: opts.target ?? null,
+    expiresAt: sql`now() + make_interval(mins => ${CODE_TTL_MINUTES})`,
+  });
+  return { code, token };
+}
+
+/**
+ * Checks a code (or link token) and uses it up. Wrong codes count against the code; after
+ * CODE_MAX_ATTEMPTS it is dead. Returns the code row when it matched, else null.
+ */
+export async function consumeCode(db: Db, opts: { purpose: Purpose; contractId?: number; code?: string; token?: string }) {
+  if (opts.token) {
+    const [row] = await db
+      .update(verificationCodes)
+      .set({ usedAt: sql`now()` })
+      .where(and(eq(verificationCodes.tokenHash, sha(opts.token)), eq(verificationCodes.purpose, opts.purpose), isNull(verificationCodes.usedAt), gt(verificationCodes.expiresAt, sql`now()`)))
+      .returning();
+    return row ?? null;
+  }
+  if (!opts.contractId || !opts.code) return null;
+  const [row] = await db
+    .select()
+    .from(verificationCodes)
+    .where(and(eq(verificationCodes.contractId, opts.contractId), eq(verificationCodes.purpose, opts.purpose), isNull(verificationCodes.usedAt), gt(verificationCodes.expiresAt, sql`now()`)))
+    .orderBy(desc(verificationCodes.id))
+    .limit(1);
+  if (!row || row.attempts >= CODE_MAX_ATTEMPTS) return null;
+  const ok = timingSafeEqual(Buffer.from(row.codeHash), Buffer.from(sha(opts.code)));
+  if (!ok) {
+    await db.update(verificationCodes).set({ attempts: sql`${verificationCodes.attempts} + 1` }).where(eq(verificationCodes.id, row.id));
+    return null;
+  }
+  const [used] = await db
+    .update(verificationCodes)
+    .set({ usedAt: sql`now()` })
+    .where(and(eq(verificationCodes.id, row.id), isNull(verificationCodes.usedAt)))
+    .returning();
+  return used ?? null;
+}
