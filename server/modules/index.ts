@@ -10,6 +10,7 @@ import { cabinetRoutes } from './cabinet/cabinet.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { recoveryRoutes } from './recovery/recovery.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
 export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
@@ -23,4 +24,5 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   notificationsRoutes,
   recoveryRoutes,
   profileRoutes,
+  auditRoutes,
 ];

@@ -62,11 +62,12 @@ export async function confirmContactChange(db: Db, contractId: number, input: { 
   const r = await owner(db, contractId);
   // Outside the transaction: a wrong try must stay counted although the request fails.
   const used = await consumeCode(db, { purpose: input.kind === 'phone' ? 'contact_phone' : 'contact_email', contractId, code: input.code });
-  if (!used?.target) throw new AppError('contact_code_invalid');
+  const target = used?.target;
+  if (!target) throw new AppError('contact_code_invalid');
   await db.transaction(async (tx) => {
     const before = input.kind === 'phone' ? r.phone : r.email;
-    await tx.update(subscribers).set(input.kind === 'phone' ? { phone: used.target } : { email: used.target }).where(eq(subscribers.id, r.subscriber_id));
-    await recordAudit(tx, { actorType: 'subscriber', actorId: contractId, action: `contact.${input.kind}`, entity: 'subscriber', entityId: r.subscriber_id, before: { [input.kind]: before }, after: { [input.kind]: used.target }, ip });
+    await tx.update(subscribers).set(input.kind === 'phone' ? { phone: target } : { email: target }).where(eq(subscribers.id, r.subscriber_id));
+    await recordAudit(tx, { actorType: 'subscriber', actorId: contractId, action: `contact.${input.kind}`, entity: 'subscriber', entityId: r.subscriber_id, before: { [input.kind]: before }, after: { [input.kind]: target }, ip });
   });
   return getProfile(db, contractId);
 }

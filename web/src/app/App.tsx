@@ -1,0 +1,45 @@
+import { lazy, Suspense } from 'react';
+import { MantineProvider, Center, Loader, createTheme } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { Landing } from '../features/public/Landing';
+import { LoginPage } from '../features/public/LoginPage';
+import { RecoverPage } from '../features/public/RecoverPage';
+import { ApiError } from '../api/client';
+
+// The cabinet and the back office load on demand: the sign-in page stays small.
+const CabinetRoutes = lazy(() => import('../features/cabinet/CabinetRoutes'));
+const StaffRoutes = lazy(() => import('../features/staff/StaffRoutes'));
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: (n, e) => !(e instanceof ApiError && e.status < 500) && n < 2, refetchOnWindowFocus: true },
+  },
+});
+
+const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' });
+
+const fallback = (
+  <Center h="100vh">
+    <Loader aria-label="…" />
+  </Center>
+);
+
+const router = createBrowserRouter([
+  { path: '/', element: <Landing /> },
+  { path: '/login', element: <LoginPage /> },
+  { path: '/recover', element: <RecoverPage /> },
+  { path: '/cabinet/*', element: <Suspense fallback={fallback}><CabinetRoutes /></Suspense> },
+  { path: '/staff/*', element: <Suspense fallback={fallback}><StaffRoutes /></Suspense> },
+  { path: '*', element: <Landing /> },
+]);
+
+export function App() {
+  return (
+    <MantineProvider theme={theme}>
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,68 @@
+import { Navigate, Route, Routes, Link, useLocation, useNavigate } from 'react-router';
+import { AppShell, Burger, Button, Center, Group, Loader, NavLink, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useTranslation } from 'react-i18next';
+import { useMe, useSignOut } from '../../app/session';
+import { LanguageSwitch } from '../../components/LanguageSwitch';
+import { StaffLogin } from './StaffLogin';
+import { SearchPage } from './SearchPage';
+import { AccountCard } from './AccountCard';
+import { SignContractPage } from './SignContractPage';
+import { AuditPage } from './AuditPage';
+
+type Role = 'admin' | 'operator' | 'support' | 'finance';
+const NAV: { to: string; key: string; roles: Role[] }[] = [
+  { to: '/staff', key: 'search', roles: ['admin', 'operator', 'support', 'finance'] },
+  { to: '/staff/contracts/new', key: 'sign', roles: ['admin', 'operator'] },
+  { to: '/staff/audit', key: 'audit', roles: ['admin'] },
+];
+
+/** The back office. Sections are shown by role; the server enforces the same rules. */
+export default function StaffRoutes() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const signOut = useSignOut();
+  const [opened, { toggle, close }] = useDisclosure();
+  if (me.isLoading) return <Center h="100vh"><Loader /></Center>;
+  if (location.pathname === '/staff/login' || !me.data || me.data.type !== 'staff') {
+    return (
+      <Routes>
+        <Route path="login" element={<StaffLogin />} />
+        <Route path="*" element={<Navigate to="/staff/login" replace />} />
+      </Routes>
+    );
+  }
+  const role = me.data.staff!.role;
+  return (
+    <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.menu')} />
+            <Text fw={800} c="blue.8">{t('brand')} · {t(`staff.role.${role}`)}</Text>
+          </Group>
+          <Group gap="xs" wrap="nowrap">
+            <LanguageSwitch />
+            <Button variant="default" size="compact-sm" onClick={() => void signOut().then(() => navigate('/staff/login'))}>{t('common.logout')}</Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.menu')}>
+        {NAV.filter((n) => n.roles.includes(role)).map((n) => (
+          <NavLink key={n.key} component={Link} to={n.to} label={t(`staff.${n.key}`)} active={location.pathname === n.to} onClick={close} />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Routes>
+          <Route index element={<SearchPage />} />
+          <Route path="accounts/:id" element={<AccountCard />} />
+          <Route path="contracts/new" element={<SignContractPage />} />
+          <Route path="audit" element={<AuditPage />} />
+          <Route path="*" element={<Navigate to="/staff" replace />} />
+        </Routes>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
