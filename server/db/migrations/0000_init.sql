@@ -267,6 +267,62 @@ CREATE TABLE "verification_codes" (
 	CONSTRAINT "verification_codes_token_hash_unique" UNIQUE("token_hash")
 );
 --> statement-breakpoint
+CREATE TABLE "agent_reconciliations" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"agent_id" bigint NOT NULL,
+	"day" date NOT NULL,
+	"registry_count" bigint NOT NULL,
+	"registry_sum" bigint NOT NULL,
+	"our_count" bigint NOT NULL,
+	"our_sum" bigint NOT NULL,
+	"differences" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"created_by" bigint,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "agents" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"code" text NOT NULL,
+	"name" text NOT NULL,
+	"secret_hash" text NOT NULL,
+	"allowed_cidrs" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"min_amount" bigint DEFAULT 100 NOT NULL,
+	"max_amount" bigint DEFAULT 1500000 NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "agents_code_unique" UNIQUE("code")
+);
+--> statement-breakpoint
+CREATE TABLE "receipt_settings" (
+	"region_id" bigint PRIMARY KEY NOT NULL,
+	"enabled" boolean DEFAULT false NOT NULL,
+	"group_code" text NOT NULL,
+	"inn" text NOT NULL,
+	"payment_address" text NOT NULL,
+	"sno" text DEFAULT 'osn' NOT NULL,
+	"company_email" text NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "receipts" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"payment_id" bigint NOT NULL,
+	"region_id" bigint NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"uuid" text,
+	"total" bigint NOT NULL,
+	"fn_number" text,
+	"fiscal_document_number" text,
+	"fiscal_document_attribute" text,
+	"receipt_datetime" text,
+	"receipt_url" text,
+	"last_error" text,
+	"payload" jsonb,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "receipts_payment_id_unique" UNIQUE("payment_id")
+);
+--> statement-breakpoint
 ALTER TABLE "services" ADD CONSTRAINT "services_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tariffs" ADD CONSTRAINT "tariffs_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_contract_id_contracts_id_fk" FOREIGN KEY ("contract_id") REFERENCES "public"."contracts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -281,6 +337,8 @@ ALTER TABLE "billing_days" ADD CONSTRAINT "billing_days_region_id_regions_id_fk"
 ALTER TABLE "payments" ADD CONSTRAINT "payments_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_events" ADD CONSTRAINT "account_events_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "contract_documents" ADD CONSTRAINT "contract_documents_contract_id_contracts_id_fk" FOREIGN KEY ("contract_id") REFERENCES "public"."contracts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "agent_reconciliations" ADD CONSTRAINT "agent_reconciliations_agent_id_agents_id_fk" FOREIGN KEY ("agent_id") REFERENCES "public"."agents"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "receipt_settings" ADD CONSTRAINT "receipt_settings_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "tariffs_region" ON "tariffs" USING btree ("region_id");--> statement-breakpoint
 CREATE INDEX "accounts_region" ON "accounts" USING btree ("region_id");--> statement-breakpoint
 CREATE INDEX "contracts_subscriber" ON "contracts" USING btree ("subscriber_id");--> statement-breakpoint
@@ -300,4 +358,6 @@ CREATE INDEX "account_events_account" ON "account_events" USING btree ("account_
 CREATE INDEX "account_events_unnotified" ON "account_events" USING btree ("id") WHERE notified_at is null;--> statement-breakpoint
 CREATE INDEX "outbox_account" ON "outbox" USING btree ("account_id","channel","id");--> statement-breakpoint
 CREATE INDEX "outbox_unread" ON "outbox" USING btree ("account_id") WHERE channel = 'inbox' and read_at is null;--> statement-breakpoint
-CREATE INDEX "verification_contract" ON "verification_codes" USING btree ("contract_id","purpose");
+CREATE INDEX "verification_contract" ON "verification_codes" USING btree ("contract_id","purpose");--> statement-breakpoint
+CREATE INDEX "agent_reconciliations_agent_day" ON "agent_reconciliations" USING btree ("agent_id","day");--> statement-breakpoint
+CREATE INDEX "receipts_status" ON "receipts" USING btree ("status");

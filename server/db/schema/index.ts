@@ -12,3 +12,5 @@ export * from './events.js';
 export * from './security.js';
 export * from './contracts.js';
 export * from './notifications.js';
+export * from './agents.js';
+export * from './receipts.js';

@@ -1,0 +1,46 @@
+import { pgTable, bigserial, bigint, text, timestamp, boolean, jsonb, index } from 'drizzle-orm/pg-core';
+import { regions } from './regions.js';
+
+export const RECEIPT_STATUSES = ['pending', 'registered', 'done', 'failed'] as const;
+export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
+
+/** 54-ФЗ settings of a region's online cash register (ATOL Online); credentials come from the env. */
+export const receiptSettings = pgTable('receipt_settings', {
+  regionId: bigint('region_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => regions.id),
+  enabled: boolean('enabled').notNull().default(false),
+  groupCode: text('group_code').notNull(),
+  inn: text('inn').notNull(),
+  paymentAddress: text('payment_address').notNull(),
+  /** osn | usn_income | usn_income_outcome | esn | patent */
+  sno: text('sno').notNull().default('osn'),
+  companyEmail: text('company_email').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * One fiscal receipt per online payment (payment_id unique; the ATOL external_id is the payment id).
+ * `uuid` is ATOL's document id once registered; fiscal fields arrive with the report.
+ */
+export const receipts = pgTable(
+  'receipts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    paymentId: bigint('payment_id', { mode: 'number' }).notNull().unique(),
+    regionId: bigint('region_id', { mode: 'number' }).notNull(),
+    status: text('status').$type<ReceiptStatus>().notNull().default('pending'),
+    uuid: text('uuid'),
+    total: bigint('total', { mode: 'number' }).notNull(),
+    fnNumber: text('fn_number'),
+    fiscalDocumentNumber: text('fiscal_document_number'),
+    fiscalDocumentAttribute: text('fiscal_document_attribute'),
+    receiptDatetime: text('receipt_datetime'),
+    receiptUrl: text('receipt_url'),
+    lastError: text('last_error'),
+    payload: jsonb('payload').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('receipts_status').on(t.status)],
+);
