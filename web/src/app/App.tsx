@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { MantineProvider, Center, Loader, createTheme } from '@mantine/core';
+import { MantineProvider, Center, Loader, createTheme, type CSSVariablesResolver } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { Landing } from '../features/public/Landing';
@@ -17,7 +17,18 @@ const queryClient = new QueryClient({
   },
 });
 
-const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' });
+// Shade 9 of blue and a darker "dimmed" keep text and buttons at WCAG AA contrast (4.5:1).
+const theme = createTheme({ primaryColor: 'blue', primaryShade: 9, defaultRadius: 'md', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' });
+// Light variants (alerts, badges) put coloured text on a tint of the same colour, under 4.5:1 even at
+// shade 9: keep the tint, write the text in near-black.
+const LIGHT_TEXT = Object.fromEntries(
+  ['blue', 'green', 'red', 'yellow', 'orange', 'gray'].map((c) => [`--mantine-color-${c}-light-color`, 'var(--mantine-color-dark-9)']),
+);
+const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', ...LIGHT_TEXT },
+  dark: {},
+});
 
 const fallback = (
   <Center h="100vh">
@@ -36,7 +47,7 @@ const router = createBrowserRouter([
 
 export function App() {
   return (
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />
       </QueryClientProvider>

@@ -50,6 +50,7 @@ export const en: Dict = {
   },
   nav: { info: 'Overview', payments: 'Payments', stats: 'Statistics', profile: 'Profile', notifications: 'Notifications', mobile: 'Mobile internet', feedback: 'Feedback', menu: 'Menu' },
   info: {
+    statusShort: { active: 'Active', blocked: 'Blocked', suspended: 'Suspended', terminated: 'Terminated' },
     balance: 'Balance',
     daysLeft_one: 'Enough for {{count}} day',
     daysLeft_few: 'Enough for {{count}} days',

@@ -48,6 +48,7 @@ export const ru = {
   },
   nav: { info: 'Информация', payments: 'Платежи', stats: 'Статистика', profile: 'Профиль', notifications: 'Уведомления', mobile: 'Мобильный интернет', feedback: 'Обратная связь', menu: 'Меню' },
   info: {
+    statusShort: { active: 'Активен', blocked: 'Заблокирован', suspended: 'Приостановлен', terminated: 'Расторгнут' },
     balance: 'Баланс',
     daysLeft_one: 'Средств хватит на {{count}} день',
     daysLeft_few: 'Средств хватит на {{count}} дня',

@@ -38,7 +38,7 @@ export function InfoPage() {
         <Card withBorder>
           <Group justify="space-between">
             <Text c="dimmed" size="sm">{t('info.account')} {d.account}</Text>
-            <Badge color={STATUS_COLOR[d.status]} variant="light">{d.status}</Badge>
+            <Badge color={STATUS_COLOR[d.status]} variant="light">{t(`info.statusShort.${d.status}`)}</Badge>
           </Group>
           <Text fw={600} mt="xs" data-testid="status">{t(`info.status.${d.status}`)}</Text>
           {d.status === 'blocked' && (
