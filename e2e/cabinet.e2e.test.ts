@@ -109,6 +109,12 @@ describe('accessibility of the cabinet', () => {
       await page.goto(path);
       await noSeriousA11yViolations(page);
     }
+    // Installable: a manifest with icons, and a service worker that takes over the shell.
+    expect(await page.locator('link[rel=manifest]').count()).toBe(1);
+    const manifest = await (await fetch(`${a.base}/manifest.webmanifest`)).json();
+    expect(manifest).toMatchObject({ name: 'Абонент — личный кабинет', display: 'standalone' });
+    expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state ?? null), { timeout: 15_000 }).toBe('activated');
     await ctx.close();
   });
 });
