@@ -45,6 +45,19 @@ export const ERRORS = {
     ru: 'Файл договора хранится {hours} ч после подписания и уже удалён; новый пароль выдаётся через восстановление',
     en: 'The contract file is kept for {hours} h after signing and has been deleted; issue a new password via recovery',
   },
+  agent_not_found: { status: 404, ru: 'Платёжный агент {code} не найден', en: 'Payment agent {code} not found' },
+  agent_code_taken: { status: 409, ru: 'Код агента {code} уже занят', en: 'Agent code {code} is already taken' },
+  bad_registry: {
+    status: 400,
+    ru: 'Неверный реестр агента, строка {line}: {details}',
+    en: 'Invalid agent registry, line {line}: {details}',
+  },
+  refund_exceeds_balance: {
+    status: 409,
+    ru: 'Возврат больше доступного остатка на счёте ({available} ₽)',
+    en: 'The refund exceeds the money on the balance ({available} ₽)',
+  },
+  reason_required: { status: 400, ru: 'Укажите причину', en: 'A reason is required' },
   idempotency_conflict: {
     status: 409,
     ru: 'Ключ идемпотентности уже использован для другой операции',

@@ -9,6 +9,7 @@ import openapiPlugin from './plugins/openapi.js';
 import { moduleRoutes } from './modules/index.js';
 import { version } from './version.js';
 import { notifierFromConfig, type Notifier } from './modules/notifications/notifier.js';
+import { AtolClient } from './integrations/atol/atol-client.js';
 
 /** What every route plugin and job receives. Integrations are built from config unless injected. */
 export interface AppDeps {
@@ -16,10 +17,16 @@ export interface AppDeps {
   database: Database;
   version: string;
   notifier: Notifier;
+  /** ATOL Online client for fiscal receipts; null when not configured. */
+  atol: AtolClient | null;
 }
 
 export function buildDeps(config: Config, database: Database, overrides: Partial<AppDeps> = {}): AppDeps {
-  return { config, database, version, notifier: notifierFromConfig(config), ...overrides };
+  const atol =
+    config.ATOL_API_URL && config.ATOL_LOGIN && config.ATOL_PASSWORD
+      ? new AtolClient({ baseUrl: config.ATOL_API_URL, login: config.ATOL_LOGIN, password: config.ATOL_PASSWORD })
+      : null;
+  return { config, database, version, notifier: notifierFromConfig(config), atol, ...overrides };
 }
 
 export interface BuildAppOptions {

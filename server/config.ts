@@ -34,6 +34,10 @@ const envSchema = z.object({
   /** HTTP SMS gateway (alternative to SMPP): POST JSON {to, text, sender}. */
   SMS_HTTP_URL: z.string().url().optional(),
   SMS_HTTP_KEY: z.string().optional(),
+  /** ATOL Online (54-ФЗ receipts): API base (e.g. https://online.atol.ru/possystem/v4) and credentials. */
+  ATOL_API_URL: z.string().url().optional(),
+  ATOL_LOGIN: z.string().optional(),
+  ATOL_PASSWORD: z.string().optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -11,6 +11,7 @@ import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { recoveryRoutes } from './recovery/recovery.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { agentsRoutes } from './agents/agents.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
 export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
@@ -25,4 +26,5 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   recoveryRoutes,
   profileRoutes,
   auditRoutes,
+  agentsRoutes,
 ];

@@ -1,0 +1,19 @@
+import type { Db } from '../../db/client.js';
+import type { Agent } from './authenticate-agent.js';
+import { OSMP, type OsmpAnswer } from './osmp-protocol.js';
+import { isAnswer, validateOsmpRequest, type OsmpQuery } from './validate-osmp-request.js';
+
+/**
+ * `check`: may this account receive this sum? Blocked-for-debt accounts answer 0 (paying is how they
+ * unblock); terminated contracts 7. A database failure answers 243 ("cannot check"), so the agent
+ * does not show the payer a wrong "not found".
+ */
+export async function osmpCheck(db: Db, agent: Agent, q: OsmpQuery): Promise<OsmpAnswer> {
+  try {
+    const v = await validateOsmpRequest(db, agent, q);
+    if (isAnswer(v)) return v;
+    return { txnId: v.txnId, result: OSMP.ok, comment: 'OK', sum: v.amount };
+  } catch {
+    return { txnId: q.txn_id ?? null, result: OSMP.cannotCheck, comment: 'cannot check account now' };
+  }
+}

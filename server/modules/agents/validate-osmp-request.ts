@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.js';
+import type { Agent } from './authenticate-agent.js';
+import { ACCOUNT_FORMAT, OSMP, TXN_ID_FORMAT, parseOsmpSum, type OsmpAnswer } from './osmp-protocol.js';
+
+export interface OsmpQuery {
+  command?: string;
+  txn_id?: string;
+  account?: string;
+  sum?: string;
+  txn_date?: string;
+}
+
+export interface ValidRequest {
+  txnId: string;
+  amount: number;
+  account: { id: number; number: string; status: string; time_zone: string };
+}
+
+/**
+ * The checks shared by `check` and `pay`, in the protocol's order: txn id, account format, sum
+ * format and bounds, then the account itself. Returns the refusal answer or the validated request.
+ */
+export async function validateOsmpRequest(db: Db, agent: Agent, q: OsmpQuery): Promise<OsmpAnswer | ValidRequest> {
+  const txnId = q.txn_id ?? '';
+  if (!TXN_ID_FORMAT.test(txnId)) return { txnId: q.txn_id ?? null, result: OSMP.other, comment: 'bad txn_id' };
+  const number = (q.account ?? '').trim();
+  if (!ACCOUNT_FORMAT.test(number)) return { txnId, result: OSMP.badAccountFormat, comment: 'wrong account format' };
+  const amount = parseOsmpSum(q.sum);
+  if (amount === null) return { txnId, result: OSMP.other, comment: 'bad sum' };
+  if (amount < agent.minAmount) return { txnId, result: OSMP.sumTooSmall, comment: 'sum too small' };
+  if (amount > agent.maxAmount) return { txnId, result: OSMP.sumTooLarge, comment: 'sum too large' };
+  const [account] = await queryRows<{ id: number; number: string; status: string; time_zone: string }>(
+    db,
+    sql`select a.id, a.number, a.status, r.time_zone from accounts a join regions r on r.id = a.region_id
+        where a.number = ${number}`,
+  );
+  if (!account) return { txnId, result: OSMP.accountNotFound, comment: 'account not found' };
+  if (account.status === 'terminated') return { txnId, result: OSMP.paymentForbidden, comment: 'contract terminated' };
+  return { txnId, amount, account };
+}
+
+export function isAnswer(v: OsmpAnswer | ValidRequest): v is OsmpAnswer {
+  return 'result' in v;
+}
