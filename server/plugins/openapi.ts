@@ -17,7 +17,7 @@ async function openapiPlugin(app: FastifyInstance, opts: { version: string }) {
         version: opts.version,
       },
       components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, basic: { type: 'http', scheme: 'basic' } },
       },
     },
     transform: jsonSchemaTransform,
