@@ -12,6 +12,7 @@ import { recoveryRoutes } from './recovery/recovery.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { agentsRoutes } from './agents/agents.routes.js';
+import { financeRoutes } from './finance/finance.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
 export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
@@ -27,4 +28,5 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   profileRoutes,
   auditRoutes,
   agentsRoutes,
+  financeRoutes,
 ];

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../../app.js';
+import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { correctBalance } from './correct-balance.js';
+import { listPayments } from './list-payments.js';
+import { refundBalance } from './refund-balance.js';
+import * as s from './finance.schemas.js';
+
+const security = [{ bearer: [] }];
+
+/** Finance staff: refunds, corrections and the payments view. Office payments: accounts module. */
+export const financeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const db = deps.database.db;
+
+  app.post(
+    '/api/staff/accounts/:accountId/refunds',
+    { preHandler: requireStaff('finance'), schema: { tags: ['finance'], summary: 'Refund money from the balance (payout happens outside); audited', security, params: s.accountIdParams, body: s.refundBody, response: { 200: s.balanceChangeResponse } } },
+    async (req) => refundBalance(db, { accountId: req.params.accountId, ...req.body, staffId: staffPrincipal(req).staffId, ip: req.ip }),
+  );
+  app.post(
+    '/api/staff/accounts/:accountId/corrections',
+    { preHandler: requireStaff('finance'), schema: { tags: ['finance'], summary: 'Correct the balance by a signed amount with a required reason; audited', security, params: s.accountIdParams, body: s.correctionBody, response: { 200: s.balanceChangeResponse } } },
+    async (req) => correctBalance(db, { accountId: req.params.accountId, ...req.body, staffId: staffPrincipal(req).staffId, ip: req.ip }),
+  );
+  app.get(
+    '/api/staff/payments',
+    { preHandler: requireStaff('finance'), schema: { tags: ['finance'], summary: 'All payments with filters, a page, and totals per day and method', security, querystring: s.paymentsQuery, response: { 200: s.paymentsResponse } } },
+    async (req) => listPayments(db, req.query),
+  );
+};

@@ -1,0 +1,85 @@
+import { sql } from 'drizzle-orm';
+import { AppError } from '../../../common/errors.js';
+import { MAX_PAYMENT_KOPECKS, formatRubles } from '../../../common/money.js';
+import { todayIn } from '../../../common/dates.js';
+import { queryRows, type Db } from '../../db/client.js';
+import { postEntry } from '../ledger/post-entry.js';
+import { restoreIfCovered } from '../ledger/restore-if-covered.js';
+import { recordAudit } from '../audit/record-audit.js';
+
+export interface BalanceChangeInput {
+  accountId: number;
+  /** Signed kopecks as they go to the ledger. */
+  amount: number;
+  kind: 'refund' | 'adjustment';
+  reason: string;
+  idempotencyKey: string;
+  staffId: number;
+  ip?: string | null;
+}
+
+export interface BalanceChangeResult {
+  entryId: number;
+  created: boolean;
+  balanceBefore: number;
+  balance: number;
+  unblocked: boolean;
+}
+
+/**
+ * A staff money movement that is not a payment (refund, correction): validated, posted under the
+ * account row lock, audited with the balance before and after, all in one transaction. A refund may
+ * take only money that is on the balance. The key makes a double-submitted form harmless.
+ */
+export async function postBalanceChange(db: Db, input: BalanceChangeInput): Promise<BalanceChangeResult> {
+  const { amount } = input;
+  if (!Number.isSafeInteger(amount) || amount === 0 || Math.abs(amount) > MAX_PAYMENT_KOPECKS) {
+    throw new AppError('bad_amount', { max: (MAX_PAYMENT_KOPECKS / 100).toLocaleString('ru-RU') });
+  }
+  if (input.kind === 'refund' && amount > 0) throw new AppError('bad_amount', { max: (MAX_PAYMENT_KOPECKS / 100).toLocaleString('ru-RU') });
+  const reason = input.reason.trim();
+  if (!reason) throw new AppError('reason_required');
+  const key = `${input.kind}:${input.idempotencyKey.trim()}`;
+  if (!input.idempotencyKey.trim() || key.length > 220) throw new AppError('validation_failed', { details: 'idempotencyKey' });
+
+  return db.transaction(async (tx) => {
+    const [acc] = await queryRows<{ id: number; balance: number; time_zone: string }>(
+      tx,
+      sql`select a.id, a.balance, r.time_zone from accounts a join regions r on r.id = a.region_id
+          where a.id = ${input.accountId} for update of a`,
+    );
+    if (!acc) throw new AppError('account_not_found', { account: input.accountId });
+    const [prev] = await queryRows<{ id: number; account_id: number; amount: number; kind: string }>(
+      tx,
+      sql`select id, account_id, amount, kind from ledger_entries where idempotency_key = ${key}`,
+    );
+    if (prev) {
+      if (prev.account_id !== acc.id || prev.amount !== amount || prev.kind !== input.kind) throw new AppError('idempotency_conflict');
+      return { entryId: prev.id, created: false, balanceBefore: acc.balance, balance: acc.balance, unblocked: false };
+    }
+    if (input.kind === 'refund' && -amount > Math.max(0, acc.balance)) {
+      throw new AppError('refund_exceeds_balance', { available: formatRubles(Math.max(0, acc.balance)).replace(/\s?₽$/, '') });
+    }
+    const posted = await postEntry(tx, {
+      accountId: acc.id,
+      kind: input.kind,
+      amount,
+      effectiveOn: todayIn(acc.time_zone),
+      source: `staff:${input.staffId}`,
+      comment: reason,
+      idempotencyKey: key,
+    });
+    const unblocked = amount > 0 ? await restoreIfCovered(tx, acc.id) : false;
+    await recordAudit(tx, {
+      actorType: 'staff',
+      actorId: input.staffId,
+      action: input.kind === 'refund' ? 'account.refund' : 'account.correction',
+      entity: 'account',
+      entityId: acc.id,
+      before: { balance: acc.balance },
+      after: { balance: posted.balance, amount, reason, entryId: posted.entryId, unblocked },
+      ip: input.ip ?? null,
+    });
+    return { entryId: posted.entryId, created: true, balanceBefore: acc.balance, balance: posted.balance, unblocked };
+  });
+}
