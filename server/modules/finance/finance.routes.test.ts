@@ -104,7 +104,7 @@ describe('finance payments view', () => {
     await post(payUrl, { amount: 20_000, method: 'cash', idempotencyKey: 'v-2' });
     await post(payUrl, { amount: 5_000, method: 'bank_transfer', idempotencyKey: 'v-3' });
     await t.database.db.execute(
-      sql`insert into payments (account_id, provider, external_id, amount, status, method) values (${account.id}, 'test_acquirer', 'pend-1', 99_900, 'pending', 'card')`,
+      sql`insert into payments (account_id, provider, external_id, amount, status, method) values (${account.id}, 'test_acquirer', 'pend-1', 99900, 'pending', 'card')`,
     );
     const today = todayIn('Europe/Moscow');
     const get = (q: string) => t.app.inject({ method: 'GET', url: `/api/staff/payments?from=${today}&to=${today}&account=${account.number}${q}`, headers: fin.auth });
