@@ -11,8 +11,10 @@ import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { recoveryRoutes } from './recovery/recovery.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { staffRoutes } from './staff/staff.routes.js';
 import { agentsRoutes } from './agents/agents.routes.js';
 import { financeRoutes } from './finance/finance.routes.js';
+import { receiptsRoutes } from './receipts/receipts.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
 export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
@@ -27,6 +29,8 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   recoveryRoutes,
   profileRoutes,
   auditRoutes,
+  staffRoutes,
   agentsRoutes,
   financeRoutes,
+  receiptsRoutes,
 ];

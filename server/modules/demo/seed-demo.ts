@@ -1,11 +1,12 @@
-import { hash } from '@node-rs/argon2';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { regions, tariffs, services, staffUsers, subscribers, contracts, accounts, subscriptions } from '../../db/schema/index.js';
+import { regions, tariffs, services, subscribers, contracts, accounts, subscriptions } from '../../db/schema/index.js';
 import { addDays, todayIn } from '../../../common/dates.js';
 import { runBilling } from '../billing/run-billing.js';
 import { addManualPayment } from '../ledger/add-manual-payment.js';
 import { nextNumbers } from '../contracts/contract-numbers.js';
+import { hashPassword } from '../auth/passwords.js';
+import { createStaffUser } from '../staff/staff-users.js';
 import { DEMO_HOTLINE, DEMO_REGIONS, DEMO_SERVICES, DEMO_TARIFFS } from './demo-catalog.js';
 
 export interface DemoLogins {
@@ -13,7 +14,6 @@ export interface DemoLogins {
   subscribers: { contract: string; account: string; password: string; note: string }[];
 }
 
-const ARGON = { algorithm: 2 as const }; // argon2id
 const HISTORY_DAYS = 92;
 
 interface DemoPerson {
@@ -87,12 +87,12 @@ export async function seedDemo(db: Db, opts: { log?: (s: string) => void; now?: 
   const staff: DemoLogins['staff'] = [];
   for (const role of ['admin', 'operator', 'support', 'finance'] as const) {
     const email = `${role}@abonent.example`;
-    await db.insert(staffUsers).values({ email, fullName: `Demo ${role}`, role, passwordHash: await hash(staffPassword, ARGON) });
+    await createStaffUser(db, { email, fullName: `Demo ${role}`, role, password: staffPassword });
     staff.push({ email, password: staffPassword, role });
   }
 
   const demoPassword = 'demo12345';
-  const demoHash = await hash(demoPassword, ARGON);
+  const demoHash = await hashPassword(demoPassword);
   const logins: DemoLogins['subscribers'] = [];
   const created: { person: DemoPerson; accountNumber: string; accountId: number }[] = [];
   for (const p of PEOPLE) {
@@ -127,7 +127,7 @@ export async function seedDemo(db: Db, opts: { log?: (s: string) => void; now?: 
     tariff: 'home100', services: [], payments: [], note: 'new contract: must change the initial password', mustChange: true };
   const initial = 'Start-7342';
   const n = await insertSubscriber(db, { person: fresh, regionId: regionIds.get('spb')!, prefix: '11', signedOn: today,
-    passwordHash: await hash(initial, ARGON), tariff: tariffIds.get('spb:home100')!, services: [] });
+    passwordHash: await hashPassword(initial), tariff: tariffIds.get('spb:home100')!, services: [] });
   logins.push({ contract: n.contractNumber, account: n.accountNumber, password: initial, note: fresh.note });
   log('Demo data loaded.');
   return { staff, subscribers: logins };
