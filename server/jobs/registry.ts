@@ -4,9 +4,10 @@ import { billingRunJob, billingScheduler } from './billing.job.js';
 import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
 import { deliverJob } from '../modules/notifications/deliver.job.js';
 import { accountEventsTask } from '../modules/notifications/notify-account-events.js';
+import { registerReceiptJob } from '../modules/receipts/register-receipt.job.js';
 
 /** Every job the worker can run and every periodic task. Modules add theirs here. */
-export const allJobs: JobDefinition[] = [billingRunJob, deliverJob];
+export const allJobs: JobDefinition[] = [billingRunJob, deliverJob, registerReceiptJob];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
   accountEventsTask,

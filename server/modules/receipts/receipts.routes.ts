@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../../app.js';
+import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
+import { listMyReceipts } from './list-my-receipts.js';
+import { getReceiptSettings, saveReceiptSettings, SNO } from './save-receipt-settings.js';
+
+const security = [{ bearer: [] }];
+const regionParams = z.object({ regionId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const settingsBody = z.object({
+  enabled: z.boolean(),
+  groupCode: z.string().trim().min(1).max(100).describe('ATOL group code of the cash register'),
+  inn: z.string().describe('10 or 12 digits'),
+  paymentAddress: z.string().trim().min(1).max(256).describe('the site address shown on receipts'),
+  sno: z.enum(SNO),
+  companyEmail: z.string().email().max(64),
+});
+const settingsView = settingsBody.extend({ regionId: z.number(), sno: z.string() });
+const receiptsResponse = z.object({
+  receipts: z.array(
+    z.object({
+      paymentId: z.number(),
+      amount: z.number(),
+      paidAt: z.string().nullable(),
+      status: z.string().describe('pending | registered | done | failed'),
+      receiptUrl: z.string().nullable(),
+      receiptDatetime: z.string().nullable(),
+    }),
+  ),
+});
+
+/** 54-ФЗ receipts: per-region settings (admin) and the subscriber's receipt list. */
+export const receiptsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  const db = deps.database.db;
+  app.get(
+    '/api/staff/regions/:regionId/receipt-settings',
+    { preHandler: requireStaff('finance'), schema: { tags: ['receipts'], summary: "A region's online cash register settings", security, params: regionParams, response: { 200: settingsView } } },
+    async (req) => getReceiptSettings(db, req.params.regionId),
+  );
+  app.put(
+    '/api/staff/regions/:regionId/receipt-settings',
+    { preHandler: requireStaff('admin'), schema: { tags: ['receipts'], summary: "Set a region's online cash register (ATOL) settings", security, params: regionParams, body: settingsBody, response: { 200: settingsView } } },
+    async (req) => saveReceiptSettings(db, req.params.regionId, req.body, staffPrincipal(req).staffId),
+  );
+  app.get(
+    '/api/me/receipts',
+    { preHandler: requireSubscriber(), schema: { tags: ['receipts'], summary: 'My fiscal receipts with links', security, response: { 200: receiptsResponse } } },
+    async (req) => ({ receipts: await listMyReceipts(db, subscriberAccountId(req)) }),
+  );
+};

@@ -1,0 +1,40 @@
+import { eq } from 'drizzle-orm';
+import { AppError } from '../../../common/errors.js';
+import type { Db } from '../../db/client.js';
+import { receiptSettings, regions } from '../../db/schema/index.js';
+import { recordAudit } from '../audit/record-audit.js';
+
+export const SNO = ['osn', 'usn_income', 'usn_income_outcome', 'esn', 'patent'] as const;
+
+export interface ReceiptSettingsInput {
+  enabled: boolean;
+  groupCode: string;
+  inn: string;
+  paymentAddress: string;
+  sno: (typeof SNO)[number];
+  companyEmail: string;
+}
+
+/** Creates or replaces a region's online cash register settings; audited with before/after. */
+export async function saveReceiptSettings(db: Db, regionId: number, input: ReceiptSettingsInput, staffId: number) {
+  if (!/^(\d{10}|\d{12})$/.test(input.inn)) throw new AppError('validation_failed', { details: 'inn' });
+  return db.transaction(async (tx) => {
+    const [region] = await tx.select({ id: regions.id }).from(regions).where(eq(regions.id, regionId));
+    if (!region) throw new AppError('region_not_found');
+    const [before] = await tx.select().from(receiptSettings).where(eq(receiptSettings.regionId, regionId));
+    const values = { ...input, regionId, updatedAt: new Date() };
+    const [row] = await tx.insert(receiptSettings).values(values).onConflictDoUpdate({ target: receiptSettings.regionId, set: values }).returning();
+    await recordAudit(tx, { actorType: 'staff', actorId: staffId, action: 'receipts.settings', entity: 'region', entityId: regionId, before: before ?? null, after: row });
+    return toView(row!);
+  });
+}
+
+export async function getReceiptSettings(db: Db, regionId: number) {
+  const [row] = await db.select().from(receiptSettings).where(eq(receiptSettings.regionId, regionId));
+  if (!row) throw new AppError('not_found');
+  return toView(row);
+}
+
+function toView(r: typeof receiptSettings.$inferSelect) {
+  return { regionId: r.regionId, enabled: r.enabled, groupCode: r.groupCode, inn: r.inn, paymentAddress: r.paymentAddress, sno: r.sno, companyEmail: r.companyEmail };
+}
