@@ -40,11 +40,11 @@ export const agentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     return send({ txnId: q.txn_id ?? null, result: OSMP.other, comment: 'unknown command' });
   };
 
-  const osmpSchema = { tags: ['agents'], security: [{ basic: [] }], params: s.osmpParams, response: { 200: s.osmpXml, 401: s.osmpXml, 403: s.osmpXml } };
+  const osmpSchema = { tags: ['agents'], security: [{ basic: [] }], produces: ['text/xml'], params: s.osmpParams, response: { 200: s.osmpXml, 401: s.osmpXml, 403: s.osmpXml } };
   app.get('/api/agents/:agentCode/osmp', { schema: { ...osmpSchema, summary: 'OSMP/QIWI check and pay (query string)', querystring: s.osmpQuery } }, (req, reply) =>
     handle(req.params.agentCode, req, reply, req.query),
   );
-  app.post('/api/agents/:agentCode/osmp', { schema: { ...osmpSchema, summary: 'OSMP/QIWI check and pay (form body)', body: s.osmpQuery } }, (req, reply) =>
+  app.post('/api/agents/:agentCode/osmp', { schema: { ...osmpSchema, summary: 'OSMP/QIWI check and pay (form body)', consumes: ['application/x-www-form-urlencoded'], body: s.osmpQuery } }, (req, reply) =>
     handle(req.params.agentCode, req, reply, req.body),
   );
 
