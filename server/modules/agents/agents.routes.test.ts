@@ -137,6 +137,32 @@ describe('OSMP check/pay', () => {
   });
 });
 
+describe('agent administration', () => {
+  it('a disabled agent is refused; a rotated secret replaces the old one at once', async () => {
+    const admin = await buildStaff(t.database.db, { role: 'admin' });
+    const created = await t.app.inject({ method: 'POST', url: '/api/staff/agents', headers: admin.auth, payload: { code: 'bank7', name: 'Bank 7', allowedCidrs: ['127.0.0.0/8', '::1'] } });
+    const { account } = await buildSubscriber(t.database.db, { balance: 0 });
+    const call = (secret: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: `/api/agents/bank7/osmp?${new URLSearchParams({ command: 'check', txn_id: '1', account: account.number, sum: '10.00' })}`,
+        headers: { authorization: `Basic ${Buffer.from(`bank7:${secret}`).toString('base64')}` },
+      });
+    const old = created.json().secret as string;
+    expect(xml((await call(old)).body).result).toBe(0);
+    const off = await t.app.inject({ method: 'PATCH', url: '/api/staff/agents/bank7', headers: admin.auth, payload: { active: false } });
+    expect(off.json()).toMatchObject({ active: false, secret: null });
+    expect((await call(old)).statusCode).toBe(403);
+    const rotated = await t.app.inject({ method: 'PATCH', url: '/api/staff/agents/bank7', headers: admin.auth, payload: { active: true, rotateSecret: true } });
+    const fresh = rotated.json().secret as string;
+    expect(fresh).toBeTruthy();
+    expect((await call(old)).statusCode).toBe(401);
+    expect(xml((await call(fresh)).body).result).toBe(0);
+    const [audit] = await queryRows<{ after: Record<string, unknown> }>(t.database.db, sql`select after from audit_log where action = 'agent.updated' order by id desc limit 1`);
+    expect(JSON.stringify(audit!.after)).not.toContain(fresh);
+  });
+});
+
 describe('daily reconciliation', () => {
   it('lists what differs between the registry and our payments, and keeps the result', async () => {
     const { account } = await buildSubscriber(t.database.db, { balance: 0 });

@@ -10,6 +10,7 @@ import { osmpCheck } from './osmp-check.js';
 import { osmpPay } from './osmp-pay.js';
 import { OSMP, renderOsmp, type OsmpAnswer } from './osmp-protocol.js';
 import { reconcileRegistry } from './reconcile-registry.js';
+import { updateAgent } from './update-agent.js';
 import type { OsmpQuery } from './validate-osmp-request.js';
 import * as s from './agents.schemas.js';
 
@@ -52,6 +53,11 @@ export const agentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     '/api/staff/agents',
     { preHandler: requireStaff('admin'), schema: { tags: ['agents'], summary: 'Create a payment agent; returns its secret once', security, body: s.createAgentBody, response: { 200: s.createdAgent } } },
     async (req) => createAgent(db, req.body, staffPrincipal(req).staffId),
+  );
+  app.patch(
+    '/api/staff/agents/:code',
+    { preHandler: requireStaff('admin'), schema: { tags: ['agents'], summary: 'Change an agent (disable, allow-list, bounds) or rotate its secret', security, params: s.agentCodeParams, body: s.updateAgentBody, response: { 200: s.updatedAgent } } },
+    async (req) => updateAgent(db, req.params.code, req.body, staffPrincipal(req).staffId),
   );
   app.get(
     '/api/staff/agents',

@@ -57,3 +57,12 @@ export const reconciliationView = z.object({
 });
 export const reconciliationsQuery = z.object({ day: z.string().optional() });
 export const reconciliationsList = z.object({ reconciliations: z.array(reconciliationView) });
+export const updateAgentBody = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  allowedCidrs: z.array(z.string().max(64)).min(1).max(100).optional(),
+  minAmount: z.number().int().optional(),
+  maxAmount: z.number().int().optional(),
+  active: z.boolean().optional(),
+  rotateSecret: z.boolean().optional().describe('issue a new secret; the old one stops working'),
+});
+export const updatedAgent = agentView.extend({ secret: z.string().nullable().describe('the new secret when rotated; shown only once') });

@@ -15,7 +15,7 @@ export interface CreateAgentInput {
   maxAmount?: number;
 }
 
-function validCidr(c: string): boolean {
+export function validCidr(c: string): boolean {
   const [net, bits, extra] = c.split('/');
   const f = isIP(net ?? '');
   if (!f || extra !== undefined) return false;
