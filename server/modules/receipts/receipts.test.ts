@@ -125,6 +125,18 @@ describe('54-ФЗ receipts through ATOL Online', () => {
     expect(atol.state.tokensIssued).toBe(issued + 1);
   });
 
+  it('marks a receipt ATOL refuses as failed with the reason, without retrying', async () => {
+    const s = await subscriberWithReceipts();
+    atol.state.failDocuments = 1;
+    const paymentId = await agentPay(s.account.number, 'r-5');
+    await drain();
+    const r = await receiptOf(paymentId);
+    expect(r).toMatchObject({ status: 'failed', receipt_url: null });
+    expect(r!.last_error).toMatch(/32/);
+    const [job] = await queryRows<{ state: string }>(t.database.db, sql`select state from jobs where key = ${`receipt:${paymentId}`}`);
+    expect(job!.state).toBe('done');
+  });
+
   it('issues no receipt for office cash or when the region has receipts off', async () => {
     const s = await subscriberWithReceipts();
     const fin = await buildStaff(t.database.db, { role: 'finance' });

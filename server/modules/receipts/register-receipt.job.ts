@@ -53,9 +53,11 @@ export const registerReceiptJob = defineJob({
         return;
       }
       if (rep.status === 'fail') {
-        // A refused document is sold again on the next attempt (new uuid) after the cause is fixed.
-        await db.execute(sql`update receipts set uuid = null, status = 'pending', updated_at = now() where id = ${r.id}`);
-        throw new Error(`ATOL refused the receipt: ${rep.error?.code ?? ''} ${rep.error?.text ?? ''}`);
+        // A refused document has a data error (INN, group, client contact) that retrying cannot fix:
+        // it is marked failed with ATOL's reason for finance to look at, and the job ends.
+        const reason = `ATOL refused the receipt: ${rep.error?.code ?? ''} ${rep.error?.text ?? ''}`.trim();
+        await db.execute(sql`update receipts set status = 'failed', last_error = ${reason.slice(0, 500)}, updated_at = now() where id = ${r.id}`);
+        return;
       }
       throw new Error('ATOL report not ready yet');
     } catch (e) {

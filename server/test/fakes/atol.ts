@@ -13,6 +13,7 @@ export interface FakeAtolDocument {
   groupCode: string;
   body: any;
   polls: number;
+  fail: boolean;
 }
 
 export async function startFakeAtol(opts: { login?: string; password?: string; pendingReports?: number } = {}) {
@@ -22,6 +23,8 @@ export async function startFakeAtol(opts: { login?: string; password?: string; p
     tokens: new Set<string>(),
     tokensIssued: 0,
     failSells: 0,
+    /** The next N documents sold are reported as `fail` (a data error ATOL refused). */
+    failDocuments: 0,
     pendingReports: opts.pendingReports ?? 1,
     sells: 0,
     byExternalId: new Map<string, FakeAtolDocument>(),
@@ -58,7 +61,8 @@ export async function startFakeAtol(opts: { login?: string; password?: string; p
       }
       const prev = state.byExternalId.get(b.external_id);
       if (prev) return send(400, { uuid: prev.uuid, status: 'fail', error: { code: 33, text: 'Документ с таким external_id уже существует', type: 'system' }, timestamp: ts });
-      const doc = { uuid: randomUUID(), groupCode: sell[1]!, body: b, polls: 0 };
+      const doc = { uuid: randomUUID(), groupCode: sell[1]!, body: b, polls: 0, fail: state.failDocuments > 0 };
+      if (doc.fail) state.failDocuments--;
       state.byExternalId.set(b.external_id, doc);
       state.byUuid.set(doc.uuid, doc);
       return send(200, { uuid: doc.uuid, status: 'wait', error: null, timestamp: ts });
@@ -68,6 +72,7 @@ export async function startFakeAtol(opts: { login?: string; password?: string; p
       const doc = state.byUuid.get(report[2]!);
       if (!doc) return send(400, { error: { code: 34, text: 'Не найден документ' } });
       doc.polls++;
+      if (doc.fail) return send(200, { uuid: doc.uuid, status: 'fail', error: { code: 32, text: 'Ошибка валидации входящего чека', type: 'system' }, payload: null, timestamp: ts });
       if (doc.polls <= state.pendingReports) return send(200, { uuid: doc.uuid, status: 'wait', error: null, payload: null, timestamp: ts });
       const total = doc.body.receipt.total;
       return send(200, {
