@@ -10,6 +10,12 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('./data'),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses/CIDRs, or `true`
+   * for any). Unset: none — the client address is the TCP peer, so nobody can forge it for rate limits
+   * or the payment agents' allow-lists.
+   */
+  TRUST_PROXY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Public URL of the portal, used in links inside e-mails and SMS. */
   PUBLIC_URL: z.string().url().optional(),
@@ -46,6 +52,7 @@ export interface Config extends Env {
   dbKind: 'pglite' | 'postgres';
   secret: string;
   publicUrl: string;
+  trustProxy: boolean | string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -64,5 +71,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Development/test fallback only; production requires APP_SECRET (checked above).
     secret: e.APP_SECRET ?? 'abonent-development-secret-not-for-production',
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };
+}
+
+function parseTrustProxy(v: string | undefined): boolean | string[] {
+  if (!v) return false;
+  if (v === 'true') return true;
+  return v.split(',').map((x) => x.trim()).filter(Boolean);
 }

@@ -25,8 +25,8 @@ const xml = (body: string) => {
   const get = (tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(body)?.[1];
   return { result: Number(get('result')), prvTxn: get('prv_txn'), sum: get('sum'), txnId: get('osmp_txn_id') };
 };
-const osmp = async (q: Record<string, string>, headers: Record<string, string> = basic) => {
-  const res = await t.app.inject({ method: 'GET', url: `/api/agents/${code}/osmp?${new URLSearchParams(q)}`, headers });
+const osmp = async (q: Record<string, string>, headers: Record<string, string> = basic, remoteAddress?: string) => {
+  const res = await t.app.inject({ method: 'GET', url: `/api/agents/${code}/osmp?${new URLSearchParams(q)}`, headers, remoteAddress });
   return { status: res.statusCode, type: res.headers['content-type'], body: res.body, ...xml(res.body) };
 };
 const balanceOf = async (id: number) =>
@@ -115,9 +115,12 @@ describe('OSMP check/pay', () => {
     expect((await osmp(q, {})).status).toBe(401);
     const otherLogin = await t.app.inject({ method: 'GET', url: `/api/agents/other/osmp?${new URLSearchParams(q)}`, headers: basic });
     expect(otherLogin.statusCode).toBe(401);
-    const outside = await osmp(q, { ...basic, 'x-forwarded-for': '192.168.1.10' });
+    const outside = await osmp(q, basic, '192.168.1.10');
     expect(outside).toMatchObject({ status: 403, result: 8 });
-    const inside = await osmp({ ...q, command: 'check' }, { ...basic, 'x-forwarded-for': '10.20.3.4' });
+    // A forged X-Forwarded-For does not get an outsider in (no proxy is trusted by default).
+    const forged = await osmp(q, { ...basic, 'x-forwarded-for': '10.20.3.4' }, '192.168.1.10');
+    expect(forged).toMatchObject({ status: 403, result: 8 });
+    const inside = await osmp({ ...q, command: 'check' }, basic, '10.20.3.4');
     expect(inside.result).toBe(0);
     expect(await balanceOf(account.id)).toBe(0);
   });

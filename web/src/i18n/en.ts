@@ -142,6 +142,7 @@ export const en: Dict = {
     query: 'Account, contract, phone or name',
     find: 'Find',
     sign: 'New contract',
+    finance: 'Payments and totals',
     audit: 'Audit log',
     card: 'Subscriber card',
     fullName: 'Full name',

@@ -9,11 +9,13 @@ import { SearchPage } from './SearchPage';
 import { AccountCard } from './AccountCard';
 import { SignContractPage } from './SignContractPage';
 import { AuditPage } from './AuditPage';
+import { FinancePage } from '../finance/FinancePage';
 
 type Role = 'admin' | 'operator' | 'support' | 'finance';
 const NAV: { to: string; key: string; roles: Role[] }[] = [
   { to: '/staff', key: 'search', roles: ['admin', 'operator', 'support', 'finance'] },
   { to: '/staff/contracts/new', key: 'sign', roles: ['admin', 'operator'] },
+  { to: '/staff/finance', key: 'finance', roles: ['admin', 'finance'] },
   { to: '/staff/audit', key: 'audit', roles: ['admin'] },
 ];
 
@@ -60,6 +62,7 @@ export default function StaffRoutes() {
           <Route path="accounts/:id" element={<AccountCard />} />
           <Route path="contracts/new" element={<SignContractPage />} />
           <Route path="audit" element={<AuditPage />} />
+          <Route path="finance" element={<FinancePage />} />
           <Route path="*" element={<Navigate to="/staff" replace />} />
         </Routes>
       </AppShell.Main>
