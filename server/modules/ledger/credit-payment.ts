@@ -105,6 +105,7 @@ export async function creditPayment(db: Db, input: CreditPaymentInput): Promise<
       action: 'payment.credited',
       entity: 'account',
       entityId: String(acc.id),
+      before: { balance: acc.balance, status: acc.status },
       after: { amount: input.amount, bonus, balance, key: input.idempotencyKey, unblocked },
     });
     return { entryId: posted.entryId, balance, created: true, bonus, unblocked };
