@@ -1,4 +1,5 @@
 import { pgTable, bigserial, bigint, text, timestamp, jsonb, index } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { accounts } from './accounts.js';
 
 export const ACCOUNT_EVENT_KINDS = [
@@ -30,10 +31,5 @@ export const accountEvents = pgTable(
     notifiedAt: timestamp('notified_at', { withTimezone: true }),
     networkAt: timestamp('network_at', { withTimezone: true }),
   },
-  (t) => [index('account_events_account').on(t.accountId, t.at), index('account_events_unnotified').on(t.id).where(sqlNull('notified_at'))],
+  (t) => [index('account_events_account').on(t.accountId, t.at), index('account_events_unnotified').on(t.id).where(sql`notified_at is null`)],
 );
-
-import { sql } from 'drizzle-orm';
-function sqlNull(col: string) {
-  return sql.raw(`${col} is null`);
-}
