@@ -58,6 +58,30 @@ export const ERRORS = {
     en: 'The refund exceeds the money on the balance ({available} ₽)',
   },
   reason_required: { status: 400, ru: 'Укажите причину', en: 'A reason is required' },
+  payment_provider_unavailable: {
+    status: 409,
+    ru: 'Оплата картой сейчас недоступна в вашем регионе',
+    en: 'Card payments are not available in your region right now',
+  },
+  payment_not_found: { status: 404, ru: 'Платёж не найден', en: 'Payment not found' },
+  bad_months: { status: 400, ru: 'Число месяцев: от 1 до 12', en: 'Number of months: from 1 to 12' },
+  no_monthly_fee: {
+    status: 409,
+    ru: 'У лицевого счёта нет абонентской платы, оплатите произвольную сумму',
+    en: 'This account has no monthly fee; pay an amount instead',
+  },
+  bad_signature: { status: 401, ru: 'Неверная подпись уведомления', en: 'Invalid notification signature' },
+  card_not_found: { status: 404, ru: 'Сохранённая карта не найдена', en: 'Saved card not found' },
+  promised_unavailable: {
+    status: 409,
+    ru: 'Обещанный платёж недоступен: {reason}',
+    en: 'Promised payment is not available: {reason}',
+  },
+  promised_too_much: {
+    status: 400,
+    ru: 'Обещанный платёж не больше {max} ₽',
+    en: 'A promised payment is at most {max} ₽',
+  },
   idempotency_conflict: {
     status: 409,
     ru: 'Ключ идемпотентности уже использован для другой операции',

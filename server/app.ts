@@ -10,6 +10,9 @@ import { moduleRoutes } from './modules/index.js';
 import { version } from './version.js';
 import { notifierFromConfig, type Notifier } from './modules/notifications/notifier.js';
 import { AtolClient } from './integrations/atol/atol-client.js';
+import type { PaymentProvider, ProviderName } from './integrations/acquiring/provider.js';
+import { TestAcquirer } from './integrations/acquiring/test-acquirer.js';
+import { YooKassaClient } from './integrations/acquiring/yookassa-client.js';
 
 /** What every route plugin and job receives. Integrations are built from config unless injected. */
 export interface AppDeps {
@@ -19,6 +22,8 @@ export interface AppDeps {
   notifier: Notifier;
   /** ATOL Online client for fiscal receipts; null when not configured. */
   atol: AtolClient | null;
+  /** Card acquirers by name (the test acquirer always; YooKassa when its credentials are set). */
+  acquirers: Partial<Record<ProviderName, PaymentProvider>>;
 }
 
 export function buildDeps(config: Config, database: Database, overrides: Partial<AppDeps> = {}): AppDeps {
@@ -26,7 +31,11 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
     config.ATOL_API_URL && config.ATOL_LOGIN && config.ATOL_PASSWORD
       ? new AtolClient({ baseUrl: config.ATOL_API_URL, login: config.ATOL_LOGIN, password: config.ATOL_PASSWORD })
       : null;
-  return { config, database, version, notifier: notifierFromConfig(config), atol, ...overrides };
+  const acquirers: AppDeps['acquirers'] = { test_acquirer: new TestAcquirer(database.db, config) };
+  if (config.YOOKASSA_SHOP_ID && config.YOOKASSA_SECRET_KEY) {
+    acquirers.yookassa = new YooKassaClient({ baseUrl: config.YOOKASSA_API_URL, shopId: config.YOOKASSA_SHOP_ID, secretKey: config.YOOKASSA_SECRET_KEY });
+  }
+  return { config, database, version, notifier: notifierFromConfig(config), atol, acquirers, ...overrides };
 }
 
 export interface BuildAppOptions {

@@ -44,6 +44,13 @@ const envSchema = z.object({
   ATOL_API_URL: z.string().url().optional(),
   ATOL_LOGIN: z.string().optional(),
   ATOL_PASSWORD: z.string().optional(),
+  /** Card acquiring: enabled providers (test_acquirer,yookassa), optionally per region code: `msk=yookassa;*=test_acquirer`. */
+  PAYMENT_PROVIDERS: z.string().default('test_acquirer'),
+  /** HMAC key of the built-in test acquirer's notifications. */
+  TEST_ACQUIRER_SECRET: z.string().min(16).optional(),
+  YOOKASSA_SHOP_ID: z.string().optional(),
+  YOOKASSA_SECRET_KEY: z.string().optional(),
+  YOOKASSA_API_URL: z.string().url().default('https://api.yookassa.ru/v3'),
 });
 
 export type Env = z.infer<typeof envSchema>;

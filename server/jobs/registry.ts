@@ -5,11 +5,15 @@ import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
 import { deliverJob } from '../modules/notifications/deliver.job.js';
 import { accountEventsTask } from '../modules/notifications/notify-account-events.js';
 import { registerReceiptJob } from '../modules/receipts/register-receipt.job.js';
+import { autopayJob, autopayTask, expirePromisedJob, reconcilePaymentsJob, reconcilePaymentsTask, testAcquirerNotifyJob } from '../modules/payments/payments.jobs.js';
+import '../modules/payments/settle-promised.js';
 
 /** Every job the worker can run and every periodic task. Modules add theirs here. */
-export const allJobs: JobDefinition[] = [billingRunJob, deliverJob, registerReceiptJob];
+export const allJobs: JobDefinition[] = [billingRunJob, deliverJob, registerReceiptJob, testAcquirerNotifyJob, reconcilePaymentsJob, autopayJob, expirePromisedJob];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
   accountEventsTask,
+  reconcilePaymentsTask,
+  autopayTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
 ];

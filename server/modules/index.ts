@@ -15,6 +15,7 @@ import { staffRoutes } from './staff/staff.routes.js';
 import { agentsRoutes } from './agents/agents.routes.js';
 import { financeRoutes } from './finance/finance.routes.js';
 import { receiptsRoutes } from './receipts/receipts.routes.js';
+import { paymentsRoutes } from './payments/payments.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
 export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
@@ -33,4 +34,5 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   agentsRoutes,
   financeRoutes,
   receiptsRoutes,
+  paymentsRoutes,
 ];

@@ -323,6 +323,60 @@ CREATE TABLE "receipts" (
 	CONSTRAINT "receipts_payment_id_unique" UNIQUE("payment_id")
 );
 --> statement-breakpoint
+CREATE TABLE "autopay_settings" (
+	"account_id" bigint PRIMARY KEY NOT NULL,
+	"method_id" bigint NOT NULL,
+	"mode" text NOT NULL,
+	"threshold" bigint,
+	"day_of_month" smallint,
+	"amount" bigint NOT NULL,
+	"monthly_limit" bigint NOT NULL,
+	"enabled" boolean DEFAULT true NOT NULL,
+	"disabled_reason" text,
+	"charge_at" timestamp with time zone,
+	"noticed_at" timestamp with time zone,
+	"failures" smallint DEFAULT 0 NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "autopay_mode" CHECK ("autopay_settings"."mode" in ('threshold','monthly')),
+	CONSTRAINT "autopay_amount" CHECK ("autopay_settings"."amount" > 0 and "autopay_settings"."monthly_limit" >= "autopay_settings"."amount")
+);
+--> statement-breakpoint
+CREATE TABLE "promised_payments" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"amount" bigint NOT NULL,
+	"taken_on" date NOT NULL,
+	"due_on" date NOT NULL,
+	"status" text DEFAULT 'active' NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"closed_at" timestamp with time zone,
+	CONSTRAINT "promised_amount" CHECK ("promised_payments"."amount" > 0),
+	CONSTRAINT "promised_status" CHECK ("promised_payments"."status" in ('active','repaid','expired'))
+);
+--> statement-breakpoint
+CREATE TABLE "saved_payment_methods" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"provider" text NOT NULL,
+	"method_ref" text NOT NULL,
+	"title" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"deleted_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "test_acquirer_payments" (
+	"id" text PRIMARY KEY NOT NULL,
+	"amount" bigint NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"return_url" text NOT NULL,
+	"save_payment_method" boolean DEFAULT false NOT NULL,
+	"method_ref" text,
+	"card_title" text,
+	"refunded" bigint DEFAULT 0 NOT NULL,
+	"data" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "services" ADD CONSTRAINT "services_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "tariffs" ADD CONSTRAINT "tariffs_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_contract_id_contracts_id_fk" FOREIGN KEY ("contract_id") REFERENCES "public"."contracts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -339,6 +393,10 @@ ALTER TABLE "account_events" ADD CONSTRAINT "account_events_account_id_accounts_
 ALTER TABLE "contract_documents" ADD CONSTRAINT "contract_documents_contract_id_contracts_id_fk" FOREIGN KEY ("contract_id") REFERENCES "public"."contracts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "agent_reconciliations" ADD CONSTRAINT "agent_reconciliations_agent_id_agents_id_fk" FOREIGN KEY ("agent_id") REFERENCES "public"."agents"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "receipt_settings" ADD CONSTRAINT "receipt_settings_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "autopay_settings" ADD CONSTRAINT "autopay_settings_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "autopay_settings" ADD CONSTRAINT "autopay_settings_method_id_saved_payment_methods_id_fk" FOREIGN KEY ("method_id") REFERENCES "public"."saved_payment_methods"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "promised_payments" ADD CONSTRAINT "promised_payments_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "saved_payment_methods" ADD CONSTRAINT "saved_payment_methods_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "tariffs_region" ON "tariffs" USING btree ("region_id");--> statement-breakpoint
 CREATE INDEX "accounts_region" ON "accounts" USING btree ("region_id");--> statement-breakpoint
 CREATE INDEX "contracts_subscriber" ON "contracts" USING btree ("subscriber_id");--> statement-breakpoint
@@ -360,4 +418,8 @@ CREATE INDEX "outbox_account" ON "outbox" USING btree ("account_id","channel","i
 CREATE INDEX "outbox_unread" ON "outbox" USING btree ("account_id") WHERE channel = 'inbox' and read_at is null;--> statement-breakpoint
 CREATE INDEX "verification_contract" ON "verification_codes" USING btree ("contract_id","purpose");--> statement-breakpoint
 CREATE INDEX "agent_reconciliations_agent_day" ON "agent_reconciliations" USING btree ("agent_id","day");--> statement-breakpoint
-CREATE INDEX "receipts_status" ON "receipts" USING btree ("status");
+CREATE INDEX "receipts_status" ON "receipts" USING btree ("status");--> statement-breakpoint
+CREATE INDEX "promised_account" ON "promised_payments" USING btree ("account_id","taken_on");--> statement-breakpoint
+CREATE UNIQUE INDEX "promised_one_active" ON "promised_payments" USING btree ("account_id") WHERE status = 'active';--> statement-breakpoint
+CREATE UNIQUE INDEX "saved_methods_ref" ON "saved_payment_methods" USING btree ("provider","method_ref");--> statement-breakpoint
+CREATE INDEX "saved_methods_account" ON "saved_payment_methods" USING btree ("account_id");

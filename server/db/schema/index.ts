@@ -14,3 +14,4 @@ export * from './contracts.js';
 export * from './notifications.js';
 export * from './agents.js';
 export * from './receipts.js';
+export * from './payments-methods.js';

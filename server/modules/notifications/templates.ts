@@ -28,6 +28,18 @@ export const TEMPLATES = {
     ru: { subject: 'Пароль изменён', text: 'Пароль от личного кабинета изменён. Если это были не вы, позвоните в поддержку.' },
     en: { subject: 'Password changed', text: 'Your cabinet password was changed. If it was not you, call support.' },
   },
+  autopay_notice: {
+    ru: { subject: 'Скоро автоплатёж', text: '{date} с карты {card} будет списано {amount} для пополнения лицевого счёта {account}. Отменить автоплатёж: {link}' },
+    en: { subject: 'Autopay coming up', text: 'On {date}, {amount} will be charged to card {card} to top up account {account}. Cancel autopay: {link}' },
+  },
+  autopay_failed: {
+    ru: { subject: 'Автоплатёж не прошёл', text: 'Не удалось списать {amount} с карты {card}. Повторим попытку позже. Настройки: {link}' },
+    en: { subject: 'Autopay failed', text: 'We could not charge {amount} to card {card}. We will try again later. Settings: {link}' },
+  },
+  autopay_disabled: {
+    ru: { subject: 'Автоплатёж отключён', text: 'Автоплатёж по лицевому счёту {account} отключён: {reason}. Настройки: {link}' },
+    en: { subject: 'Autopay turned off', text: 'Autopay for account {account} is turned off: {reason}. Settings: {link}' },
+  },
 } satisfies Record<string, Texts>;
 
 export type TemplateCode = keyof typeof TEMPLATES;

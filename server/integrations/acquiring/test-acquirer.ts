@@ -1,0 +1,118 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.js';
+import type { CreatePaymentInput, PaymentProvider, ProviderPayment } from './provider.js';
+
+interface Row {
+  id: string;
+  amount: number;
+  status: 'pending' | 'succeeded' | 'canceled';
+  method_ref: string | null;
+  card_title: string | null;
+  save_payment_method: boolean;
+  return_url: string;
+}
+
+/**
+ * The built-in test acquirer: plays an external bank inside Abonent for development and tests. It keeps
+ * its own rows (test_acquirer_payments), serves a hosted card page (/pay/test-acquirer/:id) and sends
+ * HMAC-signed notifications to our webhook through the job queue.
+ */
+export class TestAcquirer implements PaymentProvider {
+  readonly name = 'test_acquirer' as const;
+  constructor(private readonly db: Db, private readonly config: { publicUrl: string }) {}
+
+  private async row(id: string): Promise<Row> {
+    const [r] = await queryRows<Row>(this.db, sql`select * from test_acquirer_payments where id = ${id}`);
+    if (!r) throw new Error(`test acquirer: no payment ${id}`);
+    return r;
+  }
+
+  private map(r: Row): ProviderPayment {
+    return {
+      externalId: r.id,
+      status: r.status,
+      amount: r.amount,
+      savedMethod: r.status === 'succeeded' && r.save_payment_method && r.method_ref ? { ref: r.method_ref, title: r.card_title ?? '' } : null,
+      confirmationUrl: `${this.config.publicUrl}/pay/test-acquirer/${r.id}`,
+    };
+  }
+
+  async createPayment(i: CreatePaymentInput): Promise<ProviderPayment> {
+    // The id derives from the idempotence key: the same request twice is the same payment.
+    const id = `ta_${createHash('sha256').update(i.idempotenceKey).digest('hex').slice(0, 24)}`;
+    await this.db.execute(
+      sql`insert into test_acquirer_payments (id, amount, return_url, save_payment_method, data)
+          values (${id}, ${i.amount}, ${i.returnUrl}, ${i.savePaymentMethod}, ${JSON.stringify({ paymentId: i.paymentId })}::jsonb)
+          on conflict (id) do nothing`,
+    );
+    return this.map(await this.row(id));
+  }
+
+  async getPayment(externalId: string): Promise<ProviderPayment> {
+    return this.map(await this.row(externalId));
+  }
+
+  async chargeSaved(i: Parameters<PaymentProvider['chargeSaved']>[0]): Promise<ProviderPayment> {
+    const id = `ta_${createHash('sha256').update(i.idempotenceKey).digest('hex').slice(0, 24)}`;
+    const [card] = await queryRows<{ data: { declines?: boolean } }>(
+      this.db,
+      sql`select data from test_acquirer_payments where method_ref = ${i.methodRef} limit 1`,
+    );
+    if (!card) throw new Error('test acquirer: unknown payment method');
+    const status = card.data.declines ? 'canceled' : 'succeeded';
+    await this.db.execute(
+      sql`insert into test_acquirer_payments (id, amount, status, return_url, data)
+          values (${id}, ${i.amount}, ${status}, '', ${JSON.stringify({ paymentId: i.paymentId, charge: i.methodRef })}::jsonb)
+          on conflict (id) do nothing`,
+    );
+    return this.map(await this.row(id));
+  }
+
+  async refund(i: { externalId: string; amount: number }) {
+    await this.db.execute(sql`update test_acquirer_payments set refunded = refunded + ${i.amount} where id = ${i.externalId}`);
+    return { status: 'succeeded' as const };
+  }
+
+  /** The bank's decision on a submitted card; returns the row after the change. */
+  async complete(id: string, ok: boolean, card: { last4: string; declinesLater?: boolean }): Promise<Row> {
+    const ref = `pm_${randomBytes(12).toString('hex')}`;
+    await this.db.execute(
+      sql`update test_acquirer_payments set status = ${ok ? 'succeeded' : 'canceled'},
+            method_ref = ${ok ? ref : null}, card_title = ${`•••• ${card.last4}`},
+            data = data || ${JSON.stringify({ declines: card.declinesLater ?? false })}::jsonb
+          where id = ${id} and status = 'pending'`,
+    );
+    return this.row(id);
+  }
+
+  async pending(id: string): Promise<Row | null> {
+    const [r] = await queryRows<Row>(this.db, sql`select * from test_acquirer_payments where id = ${id}`);
+    return r ?? null;
+  }
+}
+
+/** Signature of a test-acquirer notification body: hex HMAC-SHA256 of the raw body. */
+export function signTestAcquirer(secret: string, rawBody: string): string {
+  return createHmac('sha256', secret).update(rawBody).digest('hex');
+}
+
+export function verifyTestAcquirer(secret: string, rawBody: string, signature: string | undefined): boolean {
+  if (!signature || !/^[0-9a-f]{64}$/.test(signature)) return false;
+  const want = Buffer.from(signTestAcquirer(secret, rawBody), 'hex');
+  return timingSafeEqual(want, Buffer.from(signature, 'hex'));
+}
+
+export function luhnValid(digits: string): boolean {
+  if (!/^\d{12,19}$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}

@@ -1,0 +1,71 @@
+import { sql } from 'drizzle-orm';
+import { AppError } from '../../../common/errors.js';
+import { amountForMonths } from '../../../common/prepay.js';
+import { queryRows, type Db } from '../../db/client.js';
+import type { AppDeps } from '../../app.js';
+import { validatePaymentAmount } from '../ledger/credit-payment.js';
+import { providerForAccount } from './get-provider.js';
+
+export interface TopUpInput {
+  accountId: number;
+  /** Kopecks; or `months` to pay N months of the fee plus any debt. */
+  amount?: number;
+  months?: number;
+  saveMethod?: boolean;
+  /** Where the payer comes back after the card page: 'cabinet' or 'public'. */
+  from: 'cabinet' | 'public';
+}
+
+/**
+ * Starts a card payment: a pending `payments` row, then the provider's payment with the Idempotence-Key
+ * `payment:<id>` (a retried call reuses it). Money moves only when the provider confirms (see
+ * apply-provider-status.ts).
+ */
+export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
+  const [acc] = await queryRows<{ id: number; number: string; status: string; balance: number; fee: number }>(
+    db,
+    sql`select a.id, a.number, a.status, a.balance,
+               (select coalesce(sum(monthly_fee), 0)::int8 from subscriptions s where s.account_id = a.id
+                 and s.starts_on <= current_date and (s.ends_on is null or s.ends_on >= current_date)) as fee
+        from accounts a where a.id = ${i.accountId}`,
+  );
+  if (!acc) throw new AppError('account_not_found', { account: i.accountId });
+  if (acc.status === 'terminated') throw new AppError('account_terminated');
+  let amount = i.amount;
+  if (i.months !== undefined) {
+    if (!Number.isInteger(i.months) || i.months < 1 || i.months > 12) throw new AppError('bad_months');
+    if (acc.fee <= 0) throw new AppError('no_monthly_fee');
+    amount = amountForMonths(i.months, acc.fee, acc.balance);
+  }
+  if (amount === undefined) throw new AppError('validation_failed', { details: 'amount or months' });
+  validatePaymentAmount(amount);
+  const provider = await providerForAccount(db, deps, acc.id);
+  const [row] = await queryRows<{ id: number }>(
+    db,
+    sql`insert into payments (account_id, provider, amount, status, method, prepay_months, description, metadata)
+        values (${acc.id}, ${provider.name}, ${amount}, 'pending', 'card', ${i.months ?? null},
+                ${`Пополнение лицевого счёта ${acc.number}`}, ${JSON.stringify({ saveMethod: !!i.saveMethod, from: i.from })}::jsonb)
+        returning id`,
+  );
+  const paymentId = row!.id;
+  const base = deps.config.publicUrl;
+  const returnUrl = i.from === 'cabinet' ? `${base}/cabinet/payments?payment=${paymentId}` : `${base}/pay?payment=${paymentId}&account=${acc.number}`;
+  try {
+    const created = await provider.createPayment({
+      amount,
+      description: `Пополнение лицевого счёта ${acc.number}`,
+      returnUrl,
+      savePaymentMethod: !!i.saveMethod,
+      idempotenceKey: `payment:${paymentId}`,
+      paymentId,
+    });
+    await db.execute(sql`update payments set external_id = ${created.externalId},
+                           metadata = metadata || ${JSON.stringify({ confirmationUrl: created.confirmationUrl })}::jsonb where id = ${paymentId}`);
+    return { paymentId, amount, confirmationUrl: created.confirmationUrl ?? returnUrl };
+  } catch (e) {
+    // The provider never accepted it (network, credentials): nothing can be paid, so it is canceled.
+    await db.execute(sql`update payments set status = 'canceled', canceled_at = now(),
+                           metadata = metadata || ${JSON.stringify({ cancelReason: String(e).slice(0, 300) })}::jsonb where id = ${paymentId} and external_id is null`);
+    throw new AppError('payment_provider_unavailable');
+  }
+}

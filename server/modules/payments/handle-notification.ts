@@ -1,0 +1,46 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.js';
+import type { AppDeps } from '../../app.js';
+import { applyProviderStatus, type ApplyResult } from './apply-provider-status.js';
+import { providerByName } from './get-provider.js';
+
+/**
+ * A provider told us "payment X changed". Whatever the body said, we ask the provider for X and apply
+ * what it answers; an unknown X is ignored (answered 200 so the provider stops retrying).
+ */
+export async function handleNotification(db: Db, deps: AppDeps, provider: string, externalId: string): Promise<ApplyResult | null> {
+  const [p] = await queryRows<{ id: number }>(
+    db,
+    sql`select id from payments where provider = ${provider} and external_id = ${externalId}`,
+  );
+  if (!p) return null;
+  const seen = await providerByName(deps, provider).getPayment(externalId);
+  return applyProviderStatus(db, p.id, seen);
+}
+
+/**
+ * Recovery path: payments still pending after `olderThanSeconds` are re-fetched from their provider
+ * and applied. Covers lost notifications and a crash between the provider's confirmation and our credit.
+ */
+export async function reconcilePendingPayments(db: Db, deps: AppDeps, opts: { olderThanSeconds?: number } = {}) {
+  const rows = await queryRows<{ id: number; provider: string; external_id: string }>(
+    db,
+    sql`select id, provider, external_id from payments
+        where status = 'pending' and external_id is not null and provider in ('test_acquirer', 'yookassa')
+          and created_at < now() - make_interval(secs => ${opts.olderThanSeconds ?? 60})
+          and created_at > now() - interval '7 days'
+        order by id limit 500`,
+  );
+  let credited = 0;
+  for (const r of rows) {
+    const p = deps.acquirers[r.provider as 'yookassa'];
+    if (!p) continue;
+    try {
+      const res = await applyProviderStatus(db, r.id, await p.getPayment(r.external_id));
+      if (res.credited) credited++;
+    } catch {
+      // One unreachable payment must not stop the rest; the next run tries it again.
+    }
+  }
+  return { checked: rows.length, credited };
+}

@@ -1,0 +1,37 @@
+import { sql } from 'drizzle-orm';
+import { queryRows, type Db } from '../../db/client.js';
+
+/** The subscriber's payment history (any provider), newest first, with the receipt link when there is one. */
+export async function listPayments(db: Db, accountId: number, limit = 100) {
+  const rows = await queryRows<{ id: number; provider: string; method: string; amount: number; status: string; created_at: string | Date; succeeded_at: string | Date | null; bonus: number | null; receipt_url: string | null }>(
+    db,
+    sql`select p.id, p.provider, p.method, p.amount, p.status, p.created_at, p.succeeded_at,
+               (p.metadata->>'bonus')::int8 as bonus, (select rc.receipt_url from receipts rc where rc.payment_id = p.id) as receipt_url
+        from payments p where p.account_id = ${accountId} order by p.created_at desc, p.id desc limit ${limit}`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    provider: r.provider,
+    method: r.method,
+    amount: r.amount,
+    status: r.status,
+    bonus: r.bonus ?? 0,
+    createdAt: new Date(r.created_at).toISOString(),
+    succeededAt: r.succeeded_at ? new Date(r.succeeded_at).toISOString() : null,
+    receiptUrl: r.receipt_url,
+  }));
+}
+
+export async function getOwnPayment(db: Db, accountId: number, id: number) {
+  const [r] = await queryRows<{ id: number; amount: number; status: string }>(
+    db,
+    sql`select id, amount, status from payments where id = ${id} and account_id = ${accountId}`,
+  );
+  return r ?? null;
+}
+
+/** Public return page: only the status of a payment by id (no amount, no account). */
+export async function getPaymentStatus(db: Db, id: number) {
+  const [r] = await queryRows<{ id: number; status: string }>(db, sql`select id, status from payments where id = ${id}`);
+  return r ?? null;
+}

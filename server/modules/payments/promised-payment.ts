@@ -1,0 +1,98 @@
+import { sql } from 'drizzle-orm';
+import { AppError } from '../../../common/errors.js';
+import { addDays, todayIn } from '../../../common/dates.js';
+import { queryRows, type Db } from '../../db/client.js';
+import { restoreIfCovered } from '../ledger/restore-if-covered.js';
+import { recordAudit } from '../audit/record-audit.js';
+
+/** PRODUCT.md defaults: up to one month's fee, for 5 days, once a calendar month, not when in debt over a month. */
+export const PROMISED_DAYS = 5;
+
+export type PromisedReason = 'active_exists' | 'already_this_month' | 'debt_over_month' | 'no_fee' | 'terminated';
+
+interface State {
+  id: number;
+  balance: number;
+  status: string;
+  time_zone: string;
+  fee: number;
+  active: number;
+  this_month: number;
+}
+
+async function load(db: Db, accountId: number, lock: boolean): Promise<State & { today: string }> {
+  const [a] = await queryRows<State>(
+    db,
+    sql`select a.id, a.balance, a.status, r.time_zone,
+          (select coalesce(sum(monthly_fee), 0)::int8 from subscriptions s where s.account_id = a.id
+            and s.starts_on <= current_date and (s.ends_on is null or s.ends_on >= current_date)) as fee,
+          (select count(*)::int from promised_payments p where p.account_id = a.id and p.status = 'active') as active,
+          (select count(*)::int from promised_payments p where p.account_id = a.id
+            and date_trunc('month', p.taken_on) = date_trunc('month', (now() at time zone r.time_zone)::date)) as this_month
+        from accounts a join regions r on r.id = a.region_id where a.id = ${accountId}
+        ${lock ? sql`for update of a` : sql``}`,
+  );
+  if (!a) throw new AppError('account_not_found', { account: accountId });
+  return { ...a, today: todayIn(a.time_zone) };
+}
+
+function reasonOf(a: State): PromisedReason | null {
+  if (a.status === 'terminated') return 'terminated';
+  if (a.active > 0) return 'active_exists';
+  if (a.this_month > 0) return 'already_this_month';
+  if (a.fee <= 0) return 'no_fee';
+  // "In debt for over a month": the debt is larger than one month's fee.
+  if (-a.balance > a.fee) return 'debt_over_month';
+  return null;
+}
+
+const REASON_TEXT: Record<PromisedReason, string> = {
+  active_exists: 'уже есть действующий обещанный платёж / an active one exists',
+  already_this_month: 'уже брали в этом месяце / already taken this month',
+  debt_over_month: 'долг больше месячной платы / debt over one month',
+  no_fee: 'нет абонентской платы / no monthly fee',
+  terminated: 'договор расторгнут / contract terminated',
+};
+
+export async function getPromisedPayment(db: Db, accountId: number) {
+  const a = await load(db, accountId, false);
+  const [cur] = await queryRows<{ id: number; amount: number; taken_on: string; due_on: string }>(
+    db,
+    sql`select id, amount, taken_on, due_on from promised_payments where account_id = ${accountId} and status = 'active'`,
+  );
+  const reason = reasonOf(a);
+  return {
+    available: reason === null,
+    reason,
+    maxAmount: reason === null ? a.fee : 0,
+    days: PROMISED_DAYS,
+    active: cur ? { id: cur.id, amount: cur.amount, takenOn: cur.taken_on, dueOn: cur.due_on } : null,
+  };
+}
+
+/**
+ * Takes a promised payment: a promised_payments row plus accounts.promised_credit (no money moves,
+ * so no ledger entry; balance stays the sum of entries). The credit counts toward the blocking limit,
+ * so a blocked account is unblocked in the same transaction.
+ */
+export async function takePromisedPayment(db: Db, accountId: number, amount?: number) {
+  return db.transaction(async (tx) => {
+    const a = await load(tx, accountId, true);
+    const reason = reasonOf(a);
+    if (reason) throw new AppError('promised_unavailable', { reason: REASON_TEXT[reason] });
+    const sum = amount ?? a.fee;
+    if (!Number.isSafeInteger(sum) || sum <= 0 || sum > a.fee) throw new AppError('promised_too_much', { max: (a.fee / 100).toFixed(2) });
+    const dueOn = addDays(a.today, PROMISED_DAYS);
+    const [row] = await queryRows<{ id: number }>(
+      tx,
+      sql`insert into promised_payments (account_id, amount, taken_on, due_on) values (${accountId}, ${sum}, ${a.today}, ${dueOn}) returning id`,
+    );
+    await tx.execute(sql`update accounts set promised_credit = ${sum} where id = ${accountId}`);
+    const unblocked = await restoreIfCovered(tx, accountId);
+    await recordAudit(tx, {
+      actorType: 'subscriber', actorId: String(accountId), action: 'promised_payment.taken', entity: 'account', entityId: String(accountId),
+      before: { balance: a.balance, status: a.status }, after: { amount: sum, dueOn, unblocked },
+    });
+    return { id: row!.id, amount: sum, dueOn, unblocked };
+  });
+}
