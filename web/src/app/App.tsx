@@ -10,6 +10,7 @@ import { ApiError } from '../api/client';
 // The cabinet and the back office load on demand: the sign-in page stays small.
 const CabinetRoutes = lazy(() => import('../features/cabinet/CabinetRoutes'));
 const StaffRoutes = lazy(() => import('../features/staff/StaffRoutes'));
+const PublicPayPage = lazy(() => import('../features/payments/PublicPayPage').then((m) => ({ default: m.PublicPayPage })));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -40,6 +41,7 @@ const router = createBrowserRouter([
   { path: '/', element: <Landing /> },
   { path: '/login', element: <LoginPage /> },
   { path: '/recover', element: <RecoverPage /> },
+  { path: '/pay', element: <Suspense fallback={fallback}><PublicPayPage /></Suspense> },
   { path: '/cabinet/*', element: <Suspense fallback={fallback}><CabinetRoutes /></Suspense> },
   { path: '/staff/*', element: <Suspense fallback={fallback}><StaffRoutes /></Suspense> },
   { path: '*', element: <Landing /> },

@@ -1,30 +1,35 @@
-import { Alert, Card, Stack, Text, Title } from '@mantine/core';
+import { Card, Stack, Text, Title } from '@mantine/core';
+import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { rub } from '../../components/format';
-import { EntriesTable } from './EntriesTable';
 import { useOverview } from './useOverview';
-import { useStatement, todayLocal } from './useStatement';
+import { TopUpForm } from '../payments/TopUpForm';
+import { PaymentReturn } from '../payments/PaymentReturn';
+import { PaymentHistory } from '../payments/PaymentHistory';
+import { AutopayCard } from '../payments/AutopayCard';
+import { PromisedCard } from '../payments/PromisedCard';
 
-/** Read-only until the payments module lands: balance and the payments of the last year. */
+/** Payments section: balance, top-up (amount or N months with the bonus), result after the card page, promised payment, cards and autopay, history. */
 export function PaymentsPage() {
   const { t } = useTranslation();
   const o = useOverview();
-  const yearAgo = `${Number(todayLocal().slice(0, 4)) - 1}${todayLocal().slice(4)}`;
-  const st = useStatement(yearAgo, todayLocal());
-  const payments = (st.data?.entries ?? []).filter((e) => e.kind === 'payment' || e.kind === 'bonus' || e.kind === 'refund');
+  const [params] = useSearchParams();
+  const returned = Number(params.get('payment'));
   return (
     <Stack>
       <Title order={1} size="h2">{t('payments.title')}</Title>
+      {returned > 0 && <PaymentReturn id={returned} />}
       {o.data && (
         <Card withBorder>
           <Text size="sm" c="dimmed">{t('info.balance')}</Text>
-          <Text fz={28} fw={700}>{rub(o.data.balance)}</Text>
+          <Text fz={28} fw={700} data-testid="balance">{rub(o.data.balance)}</Text>
           <Text size="sm">{t('info.account')}: {o.data.account}</Text>
         </Card>
       )}
-      <Alert color="blue">{t('payments.soon')}</Alert>
-      <Title order={2} size="h4">{t('payments.history')}</Title>
-      {payments.length === 0 ? <Text c="dimmed">{t('payments.none')}</Text> : <EntriesTable entries={payments} caption={t('payments.history')} />}
+      <TopUpForm />
+      <PromisedCard />
+      <AutopayCard />
+      <PaymentHistory />
     </Stack>
   );
 }

@@ -1,0 +1,28 @@
+import { useEffect } from 'react';
+import { Alert } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import './i18n';
+
+/** After the card page: polls the payment until the provider's notification has been applied. */
+export function PaymentReturn({ id, publicPage = false }: { id: number; publicPage?: boolean }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const q = useQuery({
+    queryKey: ['payments', 'status', id],
+    queryFn: () => api<{ status: string }>(publicPage ? `/api/public/payments/${id}` : `/api/me/payments/${id}`),
+    refetchInterval: (query) => (query.state.data?.status === 'pending' ? 1000 : false),
+  });
+  const status = q.data?.status;
+  useEffect(() => {
+    if (status && status !== 'pending') void qc.invalidateQueries();
+  }, [status, qc]);
+  if (!status) return null;
+  const key = status === 'succeeded' ? 'succeeded' : status === 'pending' ? 'pending' : 'canceled';
+  return (
+    <Alert role="status" color={key === 'succeeded' ? 'green' : key === 'pending' ? 'blue' : 'red'} data-testid="payment-result">
+      {t(`pay.returned.${key}`)}
+    </Alert>
+  );
+}
