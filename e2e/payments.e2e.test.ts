@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import type { Page } from 'playwright-core';
+import { startAbonent, VIEWPORTS, type Abonent } from './harness.js';
+import { queryRows } from '../server/db/client.js';
+import { buildSubscriber } from '../server/test/factories.js';
+
+let a: Abonent;
+beforeAll(async () => {
+  a = await startAbonent();
+});
+afterAll(() => a?.close());
+
+async function payOnTestCardPage(page: Page) {
+  await page.getByLabel('Номер карты').waitFor();
+  await page.getByLabel('Номер карты').fill('4111 1111 1111 1111');
+  await page.getByLabel('Срок (ММ/ГГ)').fill('12/30');
+  await page.getByLabel('CVC').fill('123');
+  await page.getByLabel('Владелец карты').fill('IVAN IVANOV');
+  await page.getByRole('button', { name: 'Оплатить' }).click();
+}
+
+const account = async (id: number) =>
+  (await queryRows<{ balance: number; status: string }>(a.db, sql`select balance, status from accounts where id = ${id}`))[0]!;
+
+describe('payments in Chromium', () => {
+  it('a subscriber blocked for debt pays 3 months by test card (bonus shown and credited), is unblocked at once, sets autopay', async () => {
+    const { signedInSubscriber } = await import('../server/test/sign-in.js');
+    // Fee 750 ₽, debt 200 ₽: 3 months = 2 450 ₽ to pay, bonus 5 % of 2 250 ₽ = 112,50 ₽.
+    const s = await signedInSubscriber(a.app, a.db, { regionId: a.region.id, tariffId: a.tariff.id, balance: -20_000, status: 'blocked', email: null });
+    const ctx = await a.newContext(VIEWPORTS.desktop);
+    const page = await ctx.newPage();
+    await page.goto('/login');
+    await page.getByLabel('Номер договора').fill(s.contract.number);
+    await page.getByLabel('Пароль').fill(s.password);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByTestId('balance').waitFor();
+    await page.goto('/cabinet/payments');
+    const bonus = page.getByTestId('bonus');
+    await bonus.waitFor();
+    expect(await bonus.textContent()).toMatch(/112,50.*5%/);
+    await page.getByRole('button', { name: 'Перейти к оплате' }).click();
+    await payOnTestCardPage(page);
+    await page.waitForURL(/\/cabinet\/payments\?payment=\d+/);
+    await expect.poll(async () => page.getByTestId('payment-result').textContent(), { timeout: 20_000 }).toContain('Платёж зачислен');
+    expect(await account(s.account.id)).toEqual({ balance: -20_000 + 245_000 + 11_250, status: 'active' });
+    const [ev] = await queryRows<{ n: number }>(a.db, sql`select count(*)::int as n from account_events where account_id = ${s.account.id} and kind = 'unblocked'`);
+    expect(ev!.n).toBe(1);
+
+    // The card was saved: turn on autopay "when the balance is under 100 ₽".
+    await page.getByRole('button', { name: 'Включить автоплатёж' }).waitFor();
+    await page.getByRole('button', { name: 'Включить автоплатёж' }).click();
+    await expect.poll(async () => page.getByTestId('autopay-state').textContent(), { timeout: 10_000 }).toContain('Автоплатёж включён');
+    const [ap] = await queryRows<{ enabled: boolean; mode: string }>(a.db, sql`select enabled, mode from autopay_settings where account_id = ${s.account.id}`);
+    expect(ap).toEqual({ enabled: true, mode: 'threshold' });
+    await ctx.close();
+  });
+
+  it('a guest tops up by account number, seeing the masked holder first', async () => {
+    const s = await buildSubscriber(a.db, { regionId: a.region.id, tariffId: a.tariff.id, balance: 0, fullName: 'Смирнова Ольга Петровна' });
+    const ctx = await a.newContext(VIEWPORTS.phone);
+    const page = await ctx.newPage();
+    await page.goto('/pay');
+    await page.getByLabel('Номер лицевого счёта').fill(s.account.number);
+    await page.getByRole('button', { name: 'Проверить' }).click();
+    await expect.poll(async () => page.getByTestId('holder').textContent()).toContain('Смирнова О. П.');
+    await page.getByLabel('Сумма, ₽').fill('500');
+    await page.getByRole('button', { name: 'Перейти к оплате' }).click();
+    await payOnTestCardPage(page);
+    await page.waitForURL(/\/pay\?payment=\d+/);
+    await expect.poll(async () => page.getByTestId('payment-result').textContent(), { timeout: 20_000 }).toContain('Платёж зачислен');
+    expect((await account(s.account.id)).balance).toBe(50_000);
+    await ctx.close();
+  });
+});
