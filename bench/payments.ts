@@ -87,4 +87,4 @@ console.log(JSON.stringify({
   ratio: Math.round((notificationsPerS / rawPerS) * 100) / 100,
 }));
 await database.close();
-if (process.env.DATABASE_URL) await withAdmin(process.env.DATABASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`));
+if (process.env.DATABASE_URL && !process.env.BENCH_KEEP) await withAdmin(process.env.DATABASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`));

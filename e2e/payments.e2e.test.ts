@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 import { startAbonent, VIEWPORTS, type Abonent } from './harness.js';
 import { queryRows } from '../server/db/client.js';
 import { buildSubscriber } from '../server/test/factories.js';
@@ -18,6 +19,12 @@ async function payOnTestCardPage(page: Page) {
   await page.getByLabel('CVC').fill('123');
   await page.getByLabel('Владелец карты').fill('IVAN IVANOV');
   await page.getByRole('button', { name: 'Оплатить' }).click();
+}
+
+async function noSeriousA11yViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
 const account = async (id: number) =>
@@ -53,6 +60,8 @@ describe('payments in Chromium', () => {
     await expect.poll(async () => page.getByTestId('autopay-state').textContent(), { timeout: 10_000 }).toContain('Автоплатёж включён');
     const [ap] = await queryRows<{ enabled: boolean; mode: string }>(a.db, sql`select enabled, mode from autopay_settings where account_id = ${s.account.id}`);
     expect(ap).toEqual({ enabled: true, mode: 'threshold' });
+    await page.waitForLoadState('networkidle');
+    await noSeriousA11yViolations(page);
     await ctx.close();
   });
 
@@ -64,8 +73,11 @@ describe('payments in Chromium', () => {
     await page.getByLabel('Номер лицевого счёта').fill(s.account.number);
     await page.getByRole('button', { name: 'Проверить' }).click();
     await expect.poll(async () => page.getByTestId('holder').textContent()).toContain('Смирнова О. П.');
+    await noSeriousA11yViolations(page);
     await page.getByLabel('Сумма, ₽').fill('500');
     await page.getByRole('button', { name: 'Перейти к оплате' }).click();
+    await page.getByLabel('Номер карты').waitFor();
+    await noSeriousA11yViolations(page);
     await payOnTestCardPage(page);
     await page.waitForURL(/\/pay\?payment=\d+/);
     await expect.poll(async () => page.getByTestId('payment-result').textContent(), { timeout: 20_000 }).toContain('Платёж зачислен');
