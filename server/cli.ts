@@ -6,6 +6,8 @@ import { AppError, errorMessage } from '../common/errors.js';
 import { parseRubles, formatRubles, MAX_PAYMENT_KOPECKS } from '../common/money.js';
 import { runBilling } from './modules/billing/run-billing.js';
 import { addManualPayment } from './modules/ledger/add-manual-payment.js';
+// Registers the promised-payment repayment hook: a CLI payment repays a promised payment like any other.
+import './modules/payments/settle-promised.js';
 import { verifyLedger } from './modules/ledger/verify-ledger.js';
 import { showAccount } from './modules/accounts/show-account.js';
 import { seedDemo, printDemoLogins } from './modules/demo/seed-demo.js';
