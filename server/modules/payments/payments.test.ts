@@ -163,4 +163,13 @@ describe('public payment by account number', () => {
     expect((await t.app.inject({ url: '/api/public/accounts/000000001/payer' })).statusCode).toBe(404);
     expect((await verifyLedger(t.db)).mismatches).toEqual([]);
   });
+
+  it('rate-limits the payer lookup per address', async () => {
+    const s = await buildSubscriber(t.db, {});
+    const codes: number[] = [];
+    for (let i = 0; i < 31; i++) codes.push((await t.app.inject({ url: `/api/public/accounts/${s.account.number}/payer`, remoteAddress: '203.0.113.9' })).statusCode);
+    expect(codes.slice(0, 29).every((c) => c === 200)).toBe(true);
+    expect(codes.at(-1)).toBe(429);
+    expect((await t.app.inject({ url: `/api/public/accounts/${s.account.number}/payer`, remoteAddress: '203.0.113.10' })).statusCode).toBe(200);
+  });
 });
