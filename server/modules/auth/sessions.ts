@@ -37,11 +37,28 @@ export async function createSession(
   return { token, sessionId: row!.id, expiresAt };
 }
 
-/** Looks a token up; null when unknown, expired, revoked, or its staff user was deactivated. */
+/**
+ * Looks a token up; null when unknown, expired, revoked, or its staff user was deactivated.
+ * One statement for the session and its principal (staff user, or contract + account): it runs on
+ * every authenticated request, so each round trip saved is throughput gained.
+ */
 export async function resolveSession(db: Db, token: string): Promise<Principal | null> {
   const [s] = await db
-    .select()
+    .select({
+      id: sessions.id,
+      lastSeenAt: sessions.lastSeenAt,
+      principalType: sessions.principalType,
+      staffId: staffUsers.id,
+      staffActive: staffUsers.active,
+      staffRole: staffUsers.role,
+      contractId: contracts.id,
+      mustChangePassword: contracts.mustChangePassword,
+      accountId: accounts.id,
+    })
     .from(sessions)
+    .leftJoin(staffUsers, eq(staffUsers.id, sessions.staffId))
+    .leftJoin(contracts, eq(contracts.id, sessions.contractId))
+    .leftJoin(accounts, eq(accounts.contractId, contracts.id))
     .where(and(eq(sessions.tokenHash, hashToken(token)), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
     .limit(1);
   if (!s) return null;
@@ -50,23 +67,17 @@ export async function resolveSession(db: Db, token: string): Promise<Principal |
     await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, s.id));
   }
   if (s.principalType === 'staff' && s.staffId != null) {
-    const [u] = await db.select().from(staffUsers).where(eq(staffUsers.id, s.staffId));
-    if (!u || !u.active) return null;
-    return { type: 'staff', sessionId: s.id, staffId: u.id, role: u.role };
+    if (!s.staffActive || s.staffRole == null) return null;
+    return { type: 'staff', sessionId: s.id, staffId: s.staffId, role: s.staffRole };
   }
   if (s.principalType === 'subscriber' && s.contractId != null) {
-    const [a] = await db
-      .select({ accountId: accounts.id, must: contracts.mustChangePassword, status: contracts.status })
-      .from(contracts)
-      .innerJoin(accounts, eq(accounts.contractId, contracts.id))
-      .where(eq(contracts.id, s.contractId));
-    if (!a) return null;
+    if (s.accountId == null) return null;
     return {
       type: 'subscriber',
       sessionId: s.id,
       contractId: s.contractId,
-      accountId: a.accountId,
-      mustChangePassword: a.must === 1,
+      accountId: s.accountId,
+      mustChangePassword: s.mustChangePassword === 1,
     };
   }
   return null;
