@@ -44,8 +44,11 @@ const envSchema = z.object({
   ATOL_API_URL: z.string().url().optional(),
   ATOL_LOGIN: z.string().optional(),
   ATOL_PASSWORD: z.string().optional(),
-  /** Card acquiring: enabled providers (test_acquirer,yookassa), optionally per region code: `msk=yookassa;*=test_acquirer`. */
-  PAYMENT_PROVIDERS: z.string().default('test_acquirer'),
+  /**
+   * Card acquiring: enabled providers (test_acquirer,yookassa), optionally per region code:
+   * `msk=yookassa;*=test_acquirer`. Unset: the test acquirer in development/test, none in production.
+   */
+  PAYMENT_PROVIDERS: z.string().optional(),
   /** HMAC key of the built-in test acquirer's notifications. */
   TEST_ACQUIRER_SECRET: z.string().min(16).optional(),
   YOOKASSA_SHOP_ID: z.string().optional(),

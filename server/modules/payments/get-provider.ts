@@ -14,7 +14,9 @@ export function providerByName(deps: AppDeps, name: string): PaymentProvider {
 /** The first acquirer enabled for the account's region (PAYMENT_PROVIDERS) that has credentials. */
 export async function providerForAccount(db: Db, deps: AppDeps, accountId: number): Promise<PaymentProvider> {
   const [r] = await queryRows<{ code: string }>(db, sql`select r.code from accounts a join regions r on r.id = a.region_id where a.id = ${accountId}`);
-  for (const name of providersForRegion(deps.config.PAYMENT_PROVIDERS, r?.code ?? '')) {
+  // Production never falls back to the test acquirer: card payments stay off until configured.
+  const spec = deps.config.PAYMENT_PROVIDERS ?? (deps.config.NODE_ENV === 'production' ? '' : 'test_acquirer');
+  for (const name of providersForRegion(spec, r?.code ?? '')) {
     const p = deps.acquirers[name];
     if (p) return p;
   }

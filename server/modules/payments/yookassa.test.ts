@@ -78,3 +78,17 @@ describe('YooKassa', () => {
     expect(row!.status).toBe('canceled');
   });
 });
+
+describe('provider configuration', () => {
+  it('production without PAYMENT_PROVIDERS offers no card payments (never the test acquirer)', async () => {
+    const p = await startPaymentsApp({ NODE_ENV: 'production' });
+    try {
+      const s = await signedInSubscriber(p.app, p.db, { balance: 0 });
+      const r = await p.app.inject({ method: 'POST', url: '/api/me/payments', headers: s.auth, payload: { amount: 10_000 } });
+      expect(r.statusCode).toBe(409);
+      expect(r.json().error.code).toBe('payment_provider_unavailable');
+    } finally {
+      await p.close();
+    }
+  });
+});
