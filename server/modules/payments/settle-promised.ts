@@ -8,6 +8,7 @@ import { afterCreditHooks, type AfterCreditHook } from '../ledger/credit-payment
  * limit; when that is nothing, the promised payment is repaid. No ledger entries: none were posted.
  */
 export const repayPromisedOnCredit: AfterCreditHook = async (tx, ctx) => {
+  if (ctx.promisedCredit === 0) return; // nothing promised: no round trip
   const [a] = await queryRows<{ promised_credit: number }>(
     tx,
     sql`update accounts set promised_credit = greatest(0, least(promised_credit, -(balance + credit_limit)))
