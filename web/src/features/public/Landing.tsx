@@ -1,4 +1,5 @@
-import { Container, List, Stack, Text, Title, Card, Anchor } from '@mantine/core';
+import { Container, List, Stack, Text, Title, Card, Anchor, Button } from '@mantine/core';
+import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { PublicHeader } from './PublicHeader';
 import { usePublicRegions } from './usePublicRegions';
@@ -23,6 +24,9 @@ export function Landing() {
               ))}
             </List>
           </Card>
+          <Button component={Link} to="/pay" variant="light" w="fit-content">
+            {t('public.payNoLogin')}
+          </Button>
           <Text>
             {t('public.hotline')}:{' '}
             <Anchor href={`tel:${hotline}`} fw={700}>
