@@ -43,7 +43,7 @@ export function validatePaymentAmount(amount: number): void {
 export async function creditPayment(db: Db, input: CreditPaymentInput): Promise<CreditPaymentResult> {
   validatePaymentAmount(input.amount);
   // Inside the caller's transaction, run in it directly (a savepoint would cost two round trips).
-  return db instanceof PgTransaction ? credit(db as Db, input) : db.transaction((tx) => credit(tx, input));
+  return db instanceof PgTransaction ? credit(db as unknown as Db, input) : db.transaction((tx) => credit(tx, input));
 }
 
 async function credit(tx: Db, input: CreditPaymentInput): Promise<CreditPaymentResult> {
