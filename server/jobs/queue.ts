@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../db/client.js';
 import type { AppDeps } from '../app.js';
 
@@ -44,16 +44,27 @@ export async function enqueue<S extends z.ZodType>(
   payload: z.input<S>,
   opts: EnqueueOptions = {},
 ): Promise<number | null> {
-  const parsed = job.payload.parse(payload);
-  const rows = await queryRows<{ id: number }>(
-    db,
-    sql`insert into jobs (name, key, payload, run_at, max_attempts)
-        values (${job.name}, ${opts.key ?? null}, ${JSON.stringify(parsed)}::jsonb,
-                ${(opts.runAt ?? new Date()).toISOString()}::timestamptz, ${opts.maxAttempts ?? job.maxAttempts ?? 5})
-        on conflict (key) do nothing
-        returning id`,
-  );
+  const rows = await queryRows<{ id: number }>(db, sql`${enqueueStatement(job, payload, opts)} returning id`);
   return rows[0]?.id ?? null;
+}
+
+/**
+ * The INSERT that enqueues a job, for callers that fold it into a bigger statement (one round trip).
+ * With `forEachRowOf` (a relation, e.g. a CTE name) the job is added once per row of it, so none
+ * when it is empty.
+ */
+export function enqueueStatement<S extends z.ZodType>(
+  job: JobDefinition<S>,
+  payload: z.input<S>,
+  opts: EnqueueOptions = {},
+  forEachRowOf?: SQL,
+): SQL {
+  const parsed = job.payload.parse(payload);
+  return sql`insert into jobs (name, key, payload, run_at, max_attempts)
+      select ${job.name}, ${opts.key ?? null}, ${JSON.stringify(parsed)}::jsonb,
+             ${(opts.runAt ?? new Date()).toISOString()}::timestamptz, ${opts.maxAttempts ?? job.maxAttempts ?? 5}
+      ${forEachRowOf ? sql`from ${forEachRowOf}` : sql``}
+      on conflict (key) do nothing`;
 }
 
 interface ClaimedJob {

@@ -1,13 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import { AppError } from '../../../common/errors.js';
 import { MAX_PAYMENT_KOPECKS } from '../../../common/money.js';
 import { prepayBonus } from '../../../common/prepay.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { queryRows, queryRowsPrepared, type Db } from '../../db/client.js';
 import { accounts, type RegionSettings } from '../../db/schema/index.js';
-import { postEntry } from './post-entry.js';
-import { restoreIfCovered } from './restore-if-covered.js';
-import { recordAudit } from '../audit/record-audit.js';
 
 export interface CreditPaymentInput {
   accountId: number;
@@ -19,6 +16,12 @@ export interface CreditPaymentInput {
   comment?: string | null;
   /** Skip the prepay bonus (refund reversals, corrections). */
   noBonus?: boolean;
+  /**
+   * Writes that belong to this credit (marking the payment succeeded, its receipt), run in the same
+   * statement. Each gets `credited`, a relation with one row (entry_id, bonus) when the money was
+   * posted by this call and none when the key was used before, and must write only `from` it.
+   */
+  alongside?: (credited: SQL) => SQL[];
 }
 
 export interface CreditPaymentResult {
@@ -40,83 +43,129 @@ export function validatePaymentAmount(amount: number): void {
  * within the limit, all in one transaction (opened here unless the caller passes one).
  * Hooks that other modules need on every payment (promised-payment repayment) run in `afterCredit`.
  */
-export async function creditPayment(db: Db, input: CreditPaymentInput): Promise<CreditPaymentResult> {
+export async function creditPayment(db: Db, input: CreditPaymentInput, locked?: CreditSnapshot): Promise<CreditPaymentResult> {
   validatePaymentAmount(input.amount);
   // Inside the caller's transaction, run in it directly (a savepoint would cost two round trips).
-  return db instanceof PgTransaction ? credit(db as unknown as Db, input) : db.transaction((tx) => credit(tx, input));
+  return db instanceof PgTransaction
+    ? credit(db as unknown as Db, input, locked)
+    : db.transaction((tx) => credit(tx, input, locked));
 }
 
-async function credit(tx: Db, input: CreditPaymentInput): Promise<CreditPaymentResult> {
-  // Lock the account first: every money path locks the account row before writing entries. The
-  // same round trip brings what the bonus needs (monthly fees, the region's tiers).
-  const [acc] = await queryRows<{
-    id: number; balance: number; status: string; promised_credit: number; settings: RegionSettings; monthly: number;
-  }>(
-    tx,
-    sql`select a.id, a.balance, a.status, a.promised_credit, r.settings,
-               (select coalesce(sum(s.monthly_fee), 0)::int8 from subscriptions s
-                where s.account_id = a.id and s.starts_on <= ${input.effectiveOn}::date
-                  and (s.ends_on is null or s.ends_on >= ${input.effectiveOn}::date)) as monthly
-        from accounts a join regions r on r.id = a.region_id
-        where a.id = ${input.accountId} for update of a`,
-  );
+/** What a credit needs to know about the account, read with the account row locked. */
+export interface CreditSnapshot {
+  account_id: number;
+  balance: number;
+  account_status: string;
+  promised_credit: number;
+  settings: RegionSettings;
+  /** The account's monthly fees on the credit's day: the prepay bonus counts months of them. */
+  monthly: number;
+}
+
+/**
+ * Select-list columns of a CreditSnapshot over `accounts a join regions r`. A caller that locks other
+ * rows anyway (the payment) selects these in the same statement with `for update of …, a` and
+ * passes the row to creditPayment, which then skips its own lock query.
+ */
+export function creditSnapshotColumns(on: SQL): SQL {
+  return sql`a.id as account_id, a.balance, a.status as account_status, a.promised_credit, r.settings,
+    (select coalesce(sum(s.monthly_fee), 0)::int8 from subscriptions s
+     where s.account_id = a.id and s.starts_on <= ${on} and (s.ends_on is null or s.ends_on >= ${on})) as monthly`;
+}
+
+async function credit(tx: Db, input: CreditPaymentInput, locked?: CreditSnapshot): Promise<CreditPaymentResult> {
+  // Every money path locks the account row before writing entries.
+  const acc =
+    locked ??
+    (
+      await queryRowsPrepared<CreditSnapshot>(
+        tx,
+        sql`select ${creditSnapshotColumns(sql`${input.effectiveOn}::date`)}
+            from accounts a join regions r on r.id = a.region_id
+            where a.id = ${input.accountId} for update of a`,
+      )
+    )[0];
   if (!acc) throw new AppError('account_not_found', { account: input.accountId });
-  if (acc.status === 'terminated') throw new AppError('account_terminated');
+  if (acc.account_id !== input.accountId) throw new Error('creditPayment: snapshot of another account');
+  if (acc.account_status === 'terminated') throw new AppError('account_terminated');
 
-  const posted = await postEntry(tx, {
-    accountId: acc.id,
-    kind: 'payment',
-    amount: input.amount,
-    effectiveOn: input.effectiveOn,
-    source: input.source,
-    comment: input.comment,
-    idempotencyKey: input.idempotencyKey,
-  });
-  if (!posted.created) {
-    const [bonusRow] = await queryRows<{ amount: number }>(
-      tx,
-      sql`select amount from ledger_entries where idempotency_key = ${`bonus:${input.idempotencyKey}`}`,
-    );
-    return { entryId: posted.entryId, balance: posted.balance, created: false, bonus: bonusRow?.amount ?? 0, unblocked: false };
-  }
+  const b = input.noBonus
+    ? null
+    : prepayBonus({ amount: input.amount, monthlyFee: acc.monthly, balanceBefore: acc.balance, tiers: acc.settings.prepayTiers });
+  const bonus = b && b.bonus > 0 ? b : null;
+  const posted = await queryRowsPrepared<{ entry_id: number; balance: number; bonus: number; unblocked: boolean }>(
+    tx,
+    creditStatement(input, acc, bonus),
+  );
+  if (!posted[0]) return alreadyCredited(tx, input);
 
-  let balance = posted.balance;
-  let bonus = 0;
-  if (!input.noBonus) {
-    const b = prepayBonus({
-      amount: input.amount,
-      monthlyFee: acc.monthly,
-      balanceBefore: acc.balance,
-      tiers: acc.settings.prepayTiers,
-    });
-    if (b && b.bonus > 0) {
-      const bonusEntry = await postEntry(tx, {
-        accountId: acc.id,
-        kind: 'bonus',
-        amount: b.bonus,
-        effectiveOn: input.effectiveOn,
-        source: input.source,
-        comment: `prepay ${b.months} months: ${b.percent}%`,
-        idempotencyKey: `bonus:${input.idempotencyKey}`,
-      });
-      balance = bonusEntry.balance;
-      bonus = b.bonus;
-    }
-  }
+  const { entry_id: entryId, unblocked } = posted[0];
+  let balance = posted[0].balance;
   for (const hook of afterCreditHooks) {
-    balance = (await hook(tx, { accountId: acc.id, effectiveOn: input.effectiveOn, source: input.source, promisedCredit: acc.promised_credit })) ?? balance;
+    balance = (await hook(tx, { accountId: acc.account_id, effectiveOn: input.effectiveOn, source: input.source, promisedCredit: acc.promised_credit })) ?? balance;
   }
-  const unblocked = acc.status === 'blocked' ? await restoreIfCovered(tx, acc.id) : false;
-  await recordAudit(tx, {
-    actorType: input.source.startsWith('staff:') ? 'staff' : 'system',
-    actorId: input.source,
-    action: 'payment.credited',
-    entity: 'account',
-    entityId: String(acc.id),
-    before: { balance: acc.balance, status: acc.status },
-    after: { amount: input.amount, bonus, balance, key: input.idempotencyKey, unblocked },
-  });
-  return { entryId: posted.entryId, balance, created: true, bonus, unblocked };
+  return { entryId, balance, created: true, bonus: posted[0].bonus, unblocked };
+}
+
+/**
+ * One statement, one round trip, for the common case: the payment entry, its bonus entry, the new
+ * balance, unblocking when the money covers the debt (with the 'unblocked' event the network listens
+ * to), the audit row, and the caller's `alongside` writes. Nothing of it happens when the idempotency
+ * key was used before (the insert conflicts, every later part reads from its empty result).
+ *
+ * Unblocking here, before the after-credit hooks, gives the same answer as after them: the only hook
+ * (promised-payment repayment) keeps balance + credit_limit + promised_credit >= 0 unchanged.
+ */
+function creditStatement(input: CreditPaymentInput, acc: CreditSnapshot, bonus: { bonus: number; months: number; percent: number } | null): SQL {
+  const key = input.idempotencyKey;
+  const entryValues = (kind: string, amount: number, k: string, comment: string | null) =>
+    sql`${acc.account_id}, ${kind}, ${amount}, ${input.effectiveOn}::date, ${input.source}, ${comment}, ${k}`;
+  const columns = sql`(account_id, kind, amount, effective_on, source, comment, idempotency_key)`;
+  const covered = sql`a.status = 'blocked' and a.balance + c.total + a.credit_limit + a.promised_credit >= 0`;
+  const alongside = input.alongside?.(sql.raw('credited')) ?? [];
+  return sql`with ins as (
+      insert into ledger_entries ${columns} values (${entryValues('payment', input.amount, key, input.comment ?? null)})
+      on conflict do nothing returning id),
+    bon as (
+      insert into ledger_entries ${columns}
+      select ${bonus ? entryValues('bonus', bonus.bonus, `bonus:${key}`, `prepay ${bonus.months} months: ${bonus.percent}%`) : sql`null, null, null, null, null, null, null`}
+      from ins where ${bonus !== null}
+      on conflict do nothing returning amount),
+    credited as (
+      select ins.id as entry_id, coalesce((select sum(amount) from bon), 0)::int8 as bonus,
+             ${input.amount}::int8 + coalesce((select sum(amount) from bon), 0)::int8 as total
+      from ins),
+    upd as (
+      update accounts a set balance = a.balance + c.total,
+        status = case when ${covered} then 'active' else a.status end,
+        status_changed_at = case when ${covered} then now() else a.status_changed_at end
+      from credited c where a.id = ${acc.account_id}
+      returning c.entry_id, c.bonus, a.balance, a.status <> ${acc.account_status} as unblocked),
+    ev as (
+      insert into account_events (account_id, kind) select ${acc.account_id}, 'unblocked' from upd where unblocked),
+    aud as (
+      insert into audit_log (actor_type, actor_id, action, entity, entity_id, before, after)
+      select ${input.source.startsWith('staff:') ? 'staff' : 'system'}, ${input.source}, 'payment.credited', 'account', ${String(acc.account_id)},
+             ${JSON.stringify({ balance: acc.balance, status: acc.account_status })}::jsonb,
+             jsonb_build_object('amount', ${input.amount}::int8, 'bonus', upd.bonus, 'balance', upd.balance, 'key', ${key}::text, 'unblocked', upd.unblocked)
+      from upd)
+    ${sql.join(alongside.map((w, i) => sql`, also${sql.raw(String(i))} as (${w})`))}
+    select entry_id, bonus, balance, unblocked from upd`;
+}
+
+/** The key was used before: nothing was written now; answer with the first credit (it must match). */
+async function alreadyCredited(tx: Db, input: CreditPaymentInput): Promise<CreditPaymentResult> {
+  const [prev] = await queryRows<{ id: number; account_id: number; amount: number; kind: string; balance: number; bonus: number | null }>(
+    tx,
+    sql`select l.id, l.account_id, l.amount, l.kind, a.balance,
+               (select amount from ledger_entries where idempotency_key = ${`bonus:${input.idempotencyKey}`}) as bonus
+        from ledger_entries l join accounts a on a.id = l.account_id
+        where l.idempotency_key = ${input.idempotencyKey}`,
+  );
+  if (!prev || prev.account_id !== input.accountId || prev.amount !== input.amount || prev.kind !== 'payment') {
+    throw new AppError('idempotency_conflict');
+  }
+  return { entryId: prev.id, balance: prev.balance, created: false, bonus: prev.bonus ?? 0, unblocked: false };
 }
 
 /**

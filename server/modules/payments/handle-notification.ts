@@ -9,13 +9,17 @@ import { providerByName } from './get-provider.js';
  * what it answers; an unknown X is ignored (answered 200 so the provider stops retrying).
  */
 export async function handleNotification(db: Db, deps: AppDeps, provider: string, externalId: string): Promise<ApplyResult | null> {
-  const [p] = await queryRows<{ id: number }>(
-    db,
-    sql`select id from payments where provider = ${provider} and external_id = ${externalId}`,
-  );
-  if (!p) return null;
-  const seen = await providerByName(deps, provider).getPayment(externalId);
-  return applyProviderStatus(db, p.id, seen);
+  let seen;
+  try {
+    seen = await providerByName(deps, provider).getPayment(externalId);
+  } catch (e) {
+    // The provider does not know it either (or is down): ignore what is not ours, retry what is.
+    const [known] = await queryRows(db, sql`select 1 from payments where provider = ${provider} and external_id = ${externalId}`);
+    if (!known) return null;
+    throw e;
+  }
+  const r = await applyProviderStatus(db, { provider, externalId }, seen);
+  return r.status === 'missing' ? null : r;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
-import { enqueue } from '../../jobs/queue.js';
+import { enqueueStatement } from '../../jobs/queue.js';
 import { registerReceiptJob } from './register-receipt.job.js';
 
 /**
@@ -22,11 +22,26 @@ export async function afterPaymentSucceeded(db: Db, paymentId: number): Promise<
         left join receipt_settings s on s.region_id = a.region_id
         where p.id = ${paymentId} and p.status = 'succeeded'`,
   );
-  if (!p || !p.enabled || OFFLINE_PROVIDERS.has(p.provider)) return false;
-  await db.execute(
-    sql`insert into receipts (payment_id, region_id, total) values (${p.id}, ${p.region_id}, ${p.amount})
+  if (!p) return false;
+  const writes = receiptWrites({ id: p.id, provider: p.provider, amount: p.amount, regionId: p.region_id, enabled: p.enabled ?? false });
+  for (const w of writes) await db.execute(w);
+  return writes.length > 0;
+}
+
+/**
+ * The receipt row and its job for a succeeded payment, as statements (none when the region has no
+ * receipts or the payment was offline). With `forEachRowOf`, they write only if that relation has a
+ * row: creditPayment's `credited`, so they fold into the credit's statement.
+ */
+export function receiptWrites(
+  p: { id: number; provider: string; amount: number; regionId: number; enabled: boolean },
+  forEachRowOf?: SQL,
+): SQL[] {
+  if (!p.enabled || OFFLINE_PROVIDERS.has(p.provider)) return [];
+  return [
+    sql`insert into receipts (payment_id, region_id, total) select ${p.id}, ${p.regionId}, ${p.amount}
+        ${forEachRowOf ? sql`from ${forEachRowOf}` : sql``}
         on conflict (payment_id) do nothing`,
-  );
-  await enqueue(db, registerReceiptJob, { paymentId: p.id }, { key: `receipt:${p.id}`, maxAttempts: 10 });
-  return true;
+    enqueueStatement(registerReceiptJob, { paymentId: p.id }, { key: `receipt:${p.id}`, maxAttempts: 10 }, forEachRowOf),
+  ];
 }
