@@ -13,6 +13,8 @@ import { AtolClient } from './integrations/atol/atol-client.js';
 import type { PaymentProvider, ProviderName } from './integrations/acquiring/provider.js';
 import { TestAcquirer } from './integrations/acquiring/test-acquirer.js';
 import { YooKassaClient } from './integrations/acquiring/yookassa-client.js';
+import { ReadCaches } from './cache/read-caches.js';
+import readCachePlugin from './plugins/read-cache.js';
 
 /** What every route plugin and job receives. Integrations are built from config unless injected. */
 export interface AppDeps {
@@ -24,6 +26,8 @@ export interface AppDeps {
   atol: AtolClient | null;
   /** Card acquirers by name (the test acquirer always; YooKassa when its credentials are set). */
   acquirers: Partial<Record<ProviderName, PaymentProvider>>;
+  /** In-process read caches (sessions, overview); buildApp starts their invalidation. */
+  caches: ReadCaches;
 }
 
 export function buildDeps(config: Config, database: Database, overrides: Partial<AppDeps> = {}): AppDeps {
@@ -35,7 +39,8 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
   if (config.YOOKASSA_SHOP_ID && config.YOOKASSA_SECRET_KEY) {
     acquirers.yookassa = new YooKassaClient({ baseUrl: config.YOOKASSA_API_URL, shopId: config.YOOKASSA_SHOP_ID, secretKey: config.YOOKASSA_SECRET_KEY });
   }
-  return { config, database, version, notifier: notifierFromConfig(config), atol, acquirers, ...overrides };
+  const caches = new ReadCaches({ sessionSeconds: config.SESSION_CACHE_SECONDS, overviewSeconds: config.OVERVIEW_CACHE_SECONDS });
+  return { config, database, version, notifier: notifierFromConfig(config), atol, acquirers, caches, ...overrides };
 }
 
 export interface BuildAppOptions {
@@ -70,7 +75,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(cookie, { secret: opts.config.secret });
   await app.register(errorsPlugin);
   await app.register(openapiPlugin, { version });
-  await app.register(authPlugin, { db: opts.database.db });
+  await app.register(readCachePlugin, { caches: deps.caches, database: opts.database });
+  await app.register(authPlugin, { db: opts.database.db, sessionCache: deps.caches.sessions });
   for (const routes of moduleRoutes) await app.register(routes, deps);
   if (opts.serveWeb) {
     const { default: webPlugin } = await import('./plugins/web.js');

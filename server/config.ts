@@ -31,6 +31,14 @@ const envSchema = z.object({
     .enum(['0', '1'])
     .default('1')
     .transform((v) => v === '1'),
+  /**
+   * Read caches (docs/decisions/0005-read-caches.md): seconds a session lookup and the cabinet's
+   * overview may be served from memory; 0 turns each off. Changes made by this process clear them at
+   * once; session changes made by other processes arrive by LISTEN/NOTIFY; the overview in other
+   * processes may lag by up to its TTL.
+   */
+  SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
+  OVERVIEW_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(2),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default('Abonent <noreply@abonent.local>'),
   SMPP_URL: z.string().optional(),

@@ -20,6 +20,16 @@ export interface Database {
   /** Raw pool (PostgreSQL mode only). */
   pool?: pg.Pool;
   close(): Promise<void>;
+  /**
+   * LISTENs on a channel (a fixed identifier) for as long as the database is open; tells when
+   * listening starts and stops working (PostgreSQL: reconnects every second). Returns the unlisten.
+   */
+  listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>;
+}
+
+export interface ListenHandlers {
+  onNotify(payload: string): void;
+  onListening(on: boolean): void;
 }
 
 // Uniform value types in both modes: int8 → number (kopecks fit in 2^53), date → 'YYYY-MM-DD' string
@@ -46,7 +56,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       /* idle client errors are reported on next use; never crash the process here */
     });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
-    return { db, kind: 'postgres', pool, close: () => pool.end() };
+    const url = opts.databaseUrl;
+    return { db, kind: 'postgres', pool, close: () => pool.end(), listen: (channel, h) => listenPostgres(url, channel, h) };
   }
   const dataDir = opts.dataDir ?? './data';
   const inMemory = dataDir.startsWith('memory://');
@@ -68,6 +79,66 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       await pglite.close();
       releaseLock();
     },
+    listen: async (channel, h) => {
+      const unlisten = await pglite.listen(identifier(channel), (payload) => h.onNotify(payload));
+      h.onListening(true);
+      return async () => {
+        h.onListening(false);
+        await unlisten();
+      };
+    },
+  };
+}
+
+function identifier(channel: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Not a channel name: ${channel}`);
+  return channel;
+}
+
+/** A dedicated connection (not from the pool: LISTEN belongs to a session) that comes back after drops. */
+async function listenPostgres(url: string, channel: string, h: ListenHandlers): Promise<() => Promise<void>> {
+  const name = identifier(channel);
+  let stopped = false;
+  let current: pg.Client | null = null;
+  let retry: NodeJS.Timeout | null = null;
+  const later = () => {
+    if (stopped) return;
+    retry = setTimeout(() => void connect(), 1000);
+    retry.unref();
+  };
+  const connect = async () => {
+    retry = null;
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (n) => h.onNotify(n.payload ?? ''));
+    c.on('error', () => {
+      /* 'end' follows and reconnects */
+    });
+    c.on('end', () => {
+      if (current !== c) return;
+      current = null;
+      h.onListening(false);
+      later();
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${name}`);
+    } catch {
+      await c.end().catch(() => {});
+      later();
+      return;
+    }
+    if (stopped) return void (await c.end().catch(() => {}));
+    current = c;
+    h.onListening(true);
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const c = current;
+    current = null;
+    h.onListening(false);
+    await c?.end().catch(() => {});
   };
 }
 

@@ -21,3 +21,23 @@ ALTER TABLE accounts SET (fillfactor = 80);
 -- A payment row is updated once or twice soon after it is written (pending → succeeded, the ledger
 -- entry, the bonus): room on its page keeps those updates HOT, off the payments indexes.
 ALTER TABLE payments SET (fillfactor = 85);
+
+-- Read caches (docs/decisions/0005-read-caches.md): every process caches session lookups for a
+-- short while and clears them when told that sessions, passwords or staff users changed anywhere.
+-- Statement-level, so a bulk change notifies once; PostgreSQL folds repeats within a transaction.
+CREATE OR REPLACE FUNCTION abonent_cache_changed() RETURNS trigger AS $$
+BEGIN
+  PERFORM pg_notify('abonent_cache', TG_TABLE_NAME);
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS sessions_cache ON sessions;
+CREATE TRIGGER sessions_cache AFTER UPDATE OF revoked_at, expires_at OR DELETE ON sessions
+  FOR EACH STATEMENT EXECUTE FUNCTION abonent_cache_changed();
+DROP TRIGGER IF EXISTS contracts_cache ON contracts;
+CREATE TRIGGER contracts_cache AFTER UPDATE OR DELETE ON contracts
+  FOR EACH STATEMENT EXECUTE FUNCTION abonent_cache_changed();
+DROP TRIGGER IF EXISTS staff_users_cache ON staff_users;
+CREATE TRIGGER staff_users_cache AFTER UPDATE OR DELETE ON staff_users
+  FOR EACH STATEMENT EXECUTE FUNCTION abonent_cache_changed();

@@ -162,7 +162,12 @@ export class JobWorker {
         );
       }
       const payload = def.payload.parse(job.payload);
-      await def.handler(payload, { db: this.db, deps: this.deps, jobId: job.id, attempt: job.attempts });
+      try {
+        await def.handler(payload, { db: this.db, deps: this.deps, jobId: job.id, attempt: job.attempts });
+      } finally {
+        // A job may have changed balances or sessions: this process's read caches start over.
+        this.deps.caches?.clear();
+      }
       await this.db.execute(
         sql`update jobs set state = 'done', finished_at = now(), locked_until = null, last_error = null where id = ${job.id}`,
       );

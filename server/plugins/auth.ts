@@ -4,7 +4,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../common/errors.js';
 import type { Db } from '../db/client.js';
 import type { StaffRole } from '../db/schema/index.js';
-import { resolveSession, type Principal } from '../modules/auth/sessions.js';
+import { resolveSession, type LiveSession, type Principal } from '../modules/auth/sessions.js';
+import type { ReadCache } from '../cache/read-cache.js';
 
 export const SESSION_COOKIE = 'abonent_session';
 export const CSRF_COOKIE = 'abonent_csrf';
@@ -25,7 +26,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Cookie-authenticated unsafe requests must echo the CSRF cookie in the X-CSRF-Token header
  * (double-submit); bearer requests are immune to CSRF and skip it.
  */
-async function authPlugin(app: FastifyInstance, opts: { db: Db }) {
+async function authPlugin(app: FastifyInstance, opts: { db: Db; sessionCache?: ReadCache<string, LiveSession> }) {
   app.decorateRequest('principal', null);
   app.decorateRequest('authVia', null);
   app.addHook('preHandler', async (req) => {
@@ -39,7 +40,7 @@ async function authPlugin(app: FastifyInstance, opts: { db: Db }) {
       req.authVia = 'cookie';
     }
     if (!token) return;
-    req.principal = await resolveSession(opts.db, token);
+    req.principal = await resolveSession(opts.db, token, opts.sessionCache);
     if (!req.principal) req.authVia = null;
   });
 }

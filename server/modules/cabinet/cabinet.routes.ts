@@ -16,7 +16,10 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   app.get(
     '/api/me/overview',
     { preHandler: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Tariff, services, balance, days left, status', security, response: { 200: overviewResponse } } },
-    async (req) => getOverview(db, subscriberAccountId(req)),
+    async (req) => {
+      const accountId = subscriberAccountId(req);
+      return (await deps.caches.overviews.getOrLoad(accountId, () => getOverview(db, accountId)))!;
+    },
   );
 
   app.get(

@@ -13,6 +13,8 @@ export const LOW_BALANCE_DAYS = 3;
  * amountToRestore = the least payment that brings money (balance + credit + promised) back to 0,
  * which restores service at once; recommendedPayment adds a month of fees so it stays on.
  */
+export type Overview = Awaited<ReturnType<typeof getOverview>>;
+
 export async function getOverview(db: Db, accountId: number, now = new Date()) {
   const [a] = await queryRows<{
     number: string; contract: string; status: string; balance: number; credit_limit: number; promised_credit: number;

@@ -1,0 +1,53 @@
+/**
+ * A small in-process cache for the hottest reads (see docs/decisions/0005-read-caches.md): every
+ * cabinet request resolves its session, and the cabinet's first screen is the overview; a database
+ * round trip for each costs more than the rest of the request.
+ *
+ * Correctness rests on invalidation, not on the TTL alone: the owner (ReadCaches) clears every cache
+ * when this process changes data (an unsafe HTTP request, a finished job) and when the database
+ * notifies a change to auth tables made by any process. `generation` guards the classic race: a
+ * read that started before a clear must not store its (possibly old) result after it.
+ */
+export class ReadCache<K, V> {
+  private readonly entries = new Map<K, { value: V; until: number }>();
+  private generation = 0;
+  private enabled = true;
+
+  constructor(
+    /** How long an entry may be served at most; 0 turns the cache off. */
+    private readonly ttlMs: number,
+    /** Bounded memory: when full, it starts over (simpler than LRU, and a full cache is rare). */
+    private readonly maxEntries = 50_000,
+  ) {}
+
+  /**
+   * The cached value, or load() stored for ttl (never past `until(value)`, e.g. a session's expiry).
+   * Nothing is stored when load() returns undefined or the cache was cleared while it ran.
+   */
+  async getOrLoad(key: K, load: () => Promise<V | undefined>, until?: (value: V) => number): Promise<V | undefined> {
+    const now = Date.now();
+    const hit = this.enabled ? this.entries.get(key) : undefined;
+    if (hit && hit.until > now) return hit.value;
+    const generation = this.generation;
+    const value = await load();
+    if (value === undefined || !this.enabled || this.ttlMs <= 0 || generation !== this.generation) return value;
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(key, { value, until: Math.min(now + this.ttlMs, until?.(value) ?? Infinity) });
+    return value;
+  }
+
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+
+  /** Off while changes could go unnoticed (the notification connection is down). */
+  setEnabled(on: boolean): void {
+    this.enabled = on;
+    this.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}

@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ReadCaches } from '../cache/read-caches.js';
+import type { Database } from '../db/client.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Keeps the read caches honest for this process: any unsafe request (sign-out, password change, a
+ * payment notification, a staff correction…) clears them before its response leaves, so the caller's
+ * next read sees the change; changes from other processes arrive through the database's NOTIFY.
+ */
+async function readCachePlugin(app: FastifyInstance, opts: { caches: ReadCaches; database: Database }) {
+  await opts.caches.listen(opts.database);
+  app.addHook('onSend', async (req, _reply, payload) => {
+    if (!SAFE_METHODS.has(req.method)) opts.caches.clear();
+    return payload;
+  });
+  app.addHook('onClose', async () => opts.caches.close());
+}
+
+export default fp(readCachePlugin, { name: 'read-cache' });
