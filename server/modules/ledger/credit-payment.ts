@@ -85,18 +85,8 @@ async function credit(tx: Db, input: CreditPaymentInput, locked?: CreditSnapshot
             where a.id = ${input.accountId} for update of a`,
       )
     )[0];
-  if (!acc) throw new AppError('account_not_found', { account: input.accountId });
-  if (acc.account_id !== input.accountId) throw new Error('creditPayment: snapshot of another account');
-  if (acc.account_status === 'terminated') throw new AppError('account_terminated');
-
-  const b = input.noBonus
-    ? null
-    : prepayBonus({ amount: input.amount, monthlyFee: acc.monthly, balanceBefore: acc.balance, tiers: acc.settings.prepayTiers });
-  const bonus = b && b.bonus > 0 ? b : null;
-  const posted = await queryRowsPrepared<{ entry_id: number; balance: number; bonus: number; unblocked: boolean }>(
-    tx,
-    creditStatement(input, acc, bonus),
-  );
+  checkSnapshot(input, acc);
+  const posted = await queryRowsPrepared<PostedCredit>(tx, creditStatement(input, acc, bonusFor(input, acc)));
   if (!posted[0]) return alreadyCredited(tx, input);
 
   const { entry_id: entryId, unblocked } = posted[0];
@@ -105,6 +95,52 @@ async function credit(tx: Db, input: CreditPaymentInput, locked?: CreditSnapshot
     balance = (await hook(tx, { accountId: acc.account_id, effectiveOn: input.effectiveOn, source: input.source, promisedCredit: acc.promised_credit })) ?? balance;
   }
   return { entryId, balance, created: true, bonus: posted[0].bonus, unblocked };
+}
+
+type PostedCredit = { entry_id: number; balance: number; bonus: number; unblocked: boolean };
+
+function checkSnapshot(input: CreditPaymentInput, acc: CreditSnapshot | undefined): asserts acc is CreditSnapshot {
+  if (!acc) throw new AppError('account_not_found', { account: input.accountId });
+  if (acc.account_id !== input.accountId) throw new Error('creditPayment: snapshot of another account');
+  if (acc.account_status === 'terminated') throw new AppError('account_terminated');
+}
+
+function bonusFor(input: CreditPaymentInput, acc: CreditSnapshot) {
+  if (input.noBonus) return null;
+  const b = prepayBonus({ amount: input.amount, monthlyFee: acc.monthly, balanceBefore: acc.balance, tiers: acc.settings.prepayTiers });
+  return b && b.bonus > 0 ? b : null;
+}
+
+/**
+ * creditPayment for a hot path, without a transaction: one statement (one round trip, committing on
+ * its own) from a snapshot read WITHOUT a lock. The statement first runs the caller's `guard` — a
+ * SELECT … FOR UPDATE of the account (alias `a`) and whatever else must still hold (the payment is
+ * still pending), with `snapshotUnchanged(snapshot)` in its WHERE — and writes only if the guard
+ * returns a row. PostgreSQL re-checks a locked row's conditions against its newest version, so when
+ * anything the credit was computed from changed meanwhile (a billing run charged the account, another
+ * notification credited the payment), nothing is written and 'changed' comes back: read again.
+ * Accounts with a promised credit need the repayment hook and so the transactional creditPayment.
+ */
+export async function creditPaymentIfUnchanged(
+  db: Db,
+  input: CreditPaymentInput,
+  snapshot: CreditSnapshot,
+  guard: SQL,
+): Promise<CreditPaymentResult | 'changed'> {
+  validatePaymentAmount(input.amount);
+  checkSnapshot(input, snapshot);
+  if (snapshot.promised_credit !== 0) throw new Error('creditPaymentIfUnchanged: promised credit needs creditPayment');
+  const [posted] = await queryRowsPrepared<PostedCredit>(db, creditStatement(input, snapshot, bonusFor(input, snapshot), guard));
+  if (!posted) return 'changed';
+  return { entryId: posted.entry_id, balance: posted.balance, created: true, bonus: posted.bonus, unblocked: posted.unblocked };
+}
+
+/** WHERE condition over `accounts a`: the account is as the snapshot says (what the credit depends on). */
+export function snapshotUnchanged(acc: CreditSnapshot, on: SQL): SQL {
+  return sql`a.id = ${acc.account_id} and a.balance = ${acc.balance} and a.status = ${acc.account_status}
+    and a.promised_credit = ${acc.promised_credit}
+    and (select coalesce(sum(s.monthly_fee), 0)::int8 from subscriptions s
+         where s.account_id = a.id and s.starts_on <= ${on} and (s.ends_on is null or s.ends_on >= ${on})) = ${acc.monthly}`;
 }
 
 /**
@@ -116,15 +152,23 @@ async function credit(tx: Db, input: CreditPaymentInput, locked?: CreditSnapshot
  * Unblocking here, before the after-credit hooks, gives the same answer as after them: the only hook
  * (promised-payment repayment) keeps balance + credit_limit + promised_credit >= 0 unchanged.
  */
-function creditStatement(input: CreditPaymentInput, acc: CreditSnapshot, bonus: { bonus: number; months: number; percent: number } | null): SQL {
+function creditStatement(
+  input: CreditPaymentInput,
+  acc: CreditSnapshot,
+  bonus: { bonus: number; months: number; percent: number } | null,
+  /** creditPaymentIfUnchanged's lock-and-check: no row, no writes. */
+  guard?: SQL,
+): SQL {
   const key = input.idempotencyKey;
   const entryValues = (kind: string, amount: number, k: string, comment: string | null) =>
     sql`${acc.account_id}, ${kind}, ${amount}, ${input.effectiveOn}::date, ${input.source}, ${comment}, ${k}`;
   const columns = sql`(account_id, kind, amount, effective_on, source, comment, idempotency_key)`;
   const covered = sql`a.status = 'blocked' and a.balance + c.total + a.credit_limit + a.promised_credit >= 0`;
   const alongside = input.alongside?.(sql.raw('credited')) ?? [];
-  return sql`with ins as (
-      insert into ledger_entries ${columns} values (${entryValues('payment', input.amount, key, input.comment ?? null)})
+  return sql`with guard as (${guard ?? sql`select 1`}),
+    ins as (
+      insert into ledger_entries ${columns} select ${entryValues('payment', input.amount, key, input.comment ?? null)}
+      from (select 1 from guard limit 1) g
       on conflict do nothing returning id),
     bon as (
       insert into ledger_entries ${columns}

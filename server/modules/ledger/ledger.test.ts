@@ -3,7 +3,8 @@ import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../../test/db.js';
 import { buildSubscriber } from '../../test/factories.js';
 import { queryRows, type Database } from '../../db/client.js';
-import { creditPayment } from './credit-payment.js';
+import { creditPayment, creditPaymentIfUnchanged, creditSnapshotColumns, snapshotUnchanged, type CreditSnapshot } from './credit-payment.js';
+import { postEntry } from './post-entry.js';
 import { verifyLedger } from './verify-ledger.js';
 
 let database: Database;
@@ -25,6 +26,28 @@ describe('crediting payments', () => {
     expect(second).toMatchObject({ created: false, entryId: first.entryId, balance: 10_000 });
     const [a] = await queryRows<{ balance: number }>(database.db, sql`select balance from accounts where id = ${account.id}`);
     expect(a!.balance).toBe(10_000);
+  });
+
+  it('an optimistic credit writes nothing when the account changed since its read, and credits from a fresh read', async () => {
+    const { account } = await buildSubscriber(database.db, { balance: -30_000, monthlyFee: 60_000 });
+    const day = sql`'2026-11-25'::date`;
+    const read = async () =>
+      (await queryRows<CreditSnapshot>(database.db, sql`select ${creditSnapshotColumns(day)} from accounts a join regions r on r.id = a.region_id where a.id = ${account.id}`))[0]!;
+    const guardFor = (snap: CreditSnapshot) => sql`select 1 from accounts a where ${snapshotUnchanged(snap, day)} for update of a`;
+    const input = { accountId: account.id, amount: 210_000, idempotencyKey: `o-${account.id}`, source: 'test', effectiveOn: '2026-11-25' };
+    const stale = await read();
+    // The night's charge lands between the read and the write: the bonus computed from the old
+    // balance might be wrong, so nothing may be written.
+    await postEntry(database.db, { accountId: account.id, kind: 'charge', amount: -2_000, effectiveOn: '2026-11-25', source: 'test' });
+    const entries = await count();
+    expect(await creditPaymentIfUnchanged(database.db, input, stale, guardFor(stale))).toBe('changed');
+    expect(await count()).toBe(entries);
+    const fresh = await read();
+    const r = await creditPaymentIfUnchanged(database.db, input, fresh, guardFor(fresh));
+    // 210 000 − 32 000 debt = 178 000 prepays 2 months of 60 000, below the 3-month tier: no bonus.
+    expect(r).toMatchObject({ created: true, bonus: 0, balance: 178_000 });
+    expect(await count()).toBe(entries + 1);
+    expect((await verifyLedger(database.db)).mismatches.filter((m) => m.accountId === account.id)).toEqual([]);
   });
 
   it('refuses the same key for a different amount', async () => {
