@@ -51,7 +51,10 @@ export async function creditPayment(db: Db, input: CreditPaymentInput, locked?: 
     : db.transaction((tx) => credit(tx, input, locked));
 }
 
-/** What a credit needs to know about the account, read with the account row locked. */
+/**
+ * What a credit needs to know about the account: read under the account's row lock (creditPayment), or
+ * read without it and checked again under it (creditPaymentIfUnchanged).
+ */
 export interface CreditSnapshot {
   account_id: number;
   balance: number;
