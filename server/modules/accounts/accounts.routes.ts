@@ -14,20 +14,20 @@ export const accountsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
 
   app.get(
     '/api/staff/accounts',
-    { preHandler: requireStaff('operator', 'support', 'finance'), schema: { tags: ['accounts'], summary: 'Search subscribers', security, querystring: searchQuery, response: { 200: z.object({ accounts: z.array(accountHit) }) } } },
+    { preValidation: requireStaff('operator', 'support', 'finance'), schema: { tags: ['accounts'], summary: 'Search subscribers', security, querystring: searchQuery, response: { 200: z.object({ accounts: z.array(accountHit) }) } } },
     async (req) => ({ accounts: await searchAccounts(db, req.query) }),
   );
 
   app.get(
     '/api/staff/accounts/:id',
-    { preHandler: requireStaff('operator', 'support', 'finance'), schema: { tags: ['accounts'], summary: 'Subscriber card: account, subscriptions, last entries', security, params: accountIdParams, response: { 200: accountSummary } } },
+    { preValidation: requireStaff('operator', 'support', 'finance'), schema: { tags: ['accounts'], summary: 'Subscriber card: account, subscriptions, last entries', security, params: accountIdParams, response: { 200: accountSummary } } },
     async (req) => showAccount(db, '', req.params.id),
   );
 
   app.post(
     '/api/staff/accounts/:id/payments',
     {
-      preHandler: requireStaff('finance'),
+      preValidation: requireStaff('finance'),
       schema: { tags: ['accounts'], summary: 'Record an office payment (cash desk, bank transfer); idempotent by key', security, params: accountIdParams, body: staffPaymentBody, response: { 200: staffPaymentResponse } },
     },
     async (req) => {

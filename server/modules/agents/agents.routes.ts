@@ -51,27 +51,27 @@ export const agentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
 
   app.post(
     '/api/staff/agents',
-    { preHandler: requireStaff('admin'), schema: { tags: ['agents'], summary: 'Create a payment agent; returns its secret once', security, body: s.createAgentBody, response: { 200: s.createdAgent } } },
+    { preValidation: requireStaff('admin'), schema: { tags: ['agents'], summary: 'Create a payment agent; returns its secret once', security, body: s.createAgentBody, response: { 200: s.createdAgent } } },
     async (req) => createAgent(db, req.body, staffPrincipal(req).staffId),
   );
   app.patch(
     '/api/staff/agents/:code',
-    { preHandler: requireStaff('admin'), schema: { tags: ['agents'], summary: 'Change an agent (disable, allow-list, bounds) or rotate its secret', security, params: s.agentCodeParams, body: s.updateAgentBody, response: { 200: s.updatedAgent } } },
+    { preValidation: requireStaff('admin'), schema: { tags: ['agents'], summary: 'Change an agent (disable, allow-list, bounds) or rotate its secret', security, params: s.agentCodeParams, body: s.updateAgentBody, response: { 200: s.updatedAgent } } },
     async (req) => updateAgent(db, req.params.code, req.body, staffPrincipal(req).staffId),
   );
   app.get(
     '/api/staff/agents',
-    { preHandler: requireStaff('finance'), schema: { tags: ['agents'], summary: 'List payment agents', security, response: { 200: s.agentList } } },
+    { preValidation: requireStaff('finance'), schema: { tags: ['agents'], summary: 'List payment agents', security, response: { 200: s.agentList } } },
     async () => ({ agents: await listAgents(db) }),
   );
   app.post(
     '/api/staff/agents/:code/reconciliations',
-    { preHandler: requireStaff('finance'), schema: { tags: ['agents'], summary: "Reconcile an agent's daily registry (CSV) with our payments", security, params: s.agentCodeParams, body: s.reconcileBody, response: { 200: s.reconciliationView } } },
+    { preValidation: requireStaff('finance'), schema: { tags: ['agents'], summary: "Reconcile an agent's daily registry (CSV) with our payments", security, params: s.agentCodeParams, body: s.reconcileBody, response: { 200: s.reconciliationView } } },
     async (req) => reconcileRegistry(db, { agentCode: req.params.code, day: req.body.day, csv: req.body.registry, staffId: staffPrincipal(req).staffId }),
   );
   app.get(
     '/api/staff/agents/:code/reconciliations',
-    { preHandler: requireStaff('finance'), schema: { tags: ['agents'], summary: 'Past reconciliations of an agent', security, params: s.agentCodeParams, querystring: s.reconciliationsQuery, response: { 200: s.reconciliationsList } } },
+    { preValidation: requireStaff('finance'), schema: { tags: ['agents'], summary: 'Past reconciliations of an agent', security, params: s.agentCodeParams, querystring: s.reconciliationsQuery, response: { 200: s.reconciliationsList } } },
     async (req) => ({ reconciliations: await listReconciliations(db, req.params.code, req.query.day) }),
   );
 };

@@ -11,7 +11,7 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   app.get(
     '/api/staff/audit',
     {
-      preHandler: requireStaff('admin'),
+      preValidation: requireStaff('admin'),
       schema: {
         tags: ['audit'],
         summary: 'Audit trail of staff actions and money movements (admin)',

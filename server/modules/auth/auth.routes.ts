@@ -71,7 +71,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     '/api/auth/password',
     {
-      preHandler: requireSubscriber({ allowMustChange: true }),
+      preValidation: requireSubscriber({ allowMustChange: true }),
       schema: { tags: ['auth'], summary: 'Change the password (required after the first sign-in); ends other sessions', security, body: s.changePasswordBody, response: { 200: s.okResponse } },
     },
     async (req) => {
@@ -84,13 +84,13 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   app.get(
     '/api/auth/sessions',
-    { preHandler: requireSignedIn(), schema: { tags: ['auth'], summary: 'My active sessions and devices', security, response: { 200: s.sessionsResponse } } },
+    { preValidation: requireSignedIn(), schema: { tags: ['auth'], summary: 'My active sessions and devices', security, response: { 200: s.sessionsResponse } } },
     async (req) => ({ sessions: await listSessions(db, req.principal!) }),
   );
   app.delete(
     '/api/auth/sessions/:id',
     {
-      preHandler: requireSignedIn(),
+      preValidation: requireSignedIn(),
       schema: { tags: ['auth'], summary: 'End one of my sessions', security, params: s.sessionParams, response: { 200: s.okResponse } },
     },
     async (req) => {
@@ -101,7 +101,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   app.post(
     '/api/staff/me/totp/setup',
-    { preHandler: requireStaff(), schema: { tags: ['auth'], summary: 'A new TOTP secret to add to an authenticator app', security, response: { 200: s.totpSetupResponse } } },
+    { preValidation: requireStaff(), schema: { tags: ['auth'], summary: 'A new TOTP secret to add to an authenticator app', security, response: { 200: s.totpSetupResponse } } },
     async (req) => {
       const p = staffPrincipal(req);
       const [u] = await db.select().from(staffUsers).where(eq(staffUsers.id, p.staffId));
@@ -111,7 +111,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   );
   app.post(
     '/api/staff/me/totp/enable',
-    { preHandler: requireStaff(), schema: { tags: ['auth'], summary: 'Turn on two-factor sign-in with a code from the app', security, body: s.totpEnableBody, response: { 200: s.okResponse } } },
+    { preValidation: requireStaff(), schema: { tags: ['auth'], summary: 'Turn on two-factor sign-in with a code from the app', security, body: s.totpEnableBody, response: { 200: s.okResponse } } },
     async (req) => {
       await enableTotp(db, { staffId: staffPrincipal(req).staffId, ...req.body, ip: req.ip });
       return { ok: true as const };

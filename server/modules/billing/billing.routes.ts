@@ -13,7 +13,7 @@ export const billingRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   app.post(
     '/api/staff/billing/run',
     {
-      preHandler: requireStaff('admin'),
+      preValidation: requireStaff('admin'),
       schema: {
         tags: ['billing'],
         summary: 'Run (catch up) the daily charge by hand — admin only',
@@ -40,7 +40,7 @@ export const billingRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   app.get(
     '/api/staff/billing/days',
     {
-      preHandler: requireStaff('finance'),
+      preValidation: requireStaff('finance'),
       schema: { tags: ['billing'], summary: 'Recent daily runs per region', security: [{ bearer: [] }], querystring: billingDaysQuery, response: { 200: billingDaysResponse } },
     },
     async (req) => ({ days: await listBillingDays(db, { limit: req.query.limit }) }),
@@ -49,7 +49,7 @@ export const billingRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   app.get(
     '/api/staff/ledger/verify',
     {
-      preHandler: requireStaff('finance'),
+      preValidation: requireStaff('finance'),
       schema: { tags: ['billing'], summary: 'Check balance = sum of ledger for every account', security: [{ bearer: [] }], response: { 200: verifyResponse } },
     },
     async () => verifyLedger(db),

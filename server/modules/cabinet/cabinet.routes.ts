@@ -15,7 +15,7 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 
   app.get(
     '/api/me/overview',
-    { preHandler: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Tariff, services, balance, days left, status', security, response: { 200: overviewResponse } } },
+    { preValidation: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Tariff, services, balance, days left, status', security, response: { 200: overviewResponse } } },
     async (req) => {
       const accountId = subscriberAccountId(req);
       return (await deps.caches.overviews.getOrLoad(accountId, () => getOverview(db, accountId)))!;
@@ -24,13 +24,13 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 
   app.get(
     '/api/me/statement',
-    { preHandler: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Ledger entries for a period with running balance, totals and a daily series', security, querystring: statementQuery, response: { 200: statementResponse } } },
+    { preValidation: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Ledger entries for a period with running balance, totals and a daily series', security, querystring: statementQuery, response: { 200: statementResponse } } },
     async (req) => getStatement(db, subscriberAccountId(req), req.query),
   );
 
   app.get(
     '/api/me/statement.csv',
-    { preHandler: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Statement as CSV (UTF-8, ;)', security, querystring: statementQuery, produces: ['text/csv'], response: { 200: z.string() } } },
+    { preValidation: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Statement as CSV (UTF-8, ;)', security, querystring: statementQuery, produces: ['text/csv'], response: { 200: z.string() } } },
     async (req, reply) => {
       const st = await getStatement(db, subscriberAccountId(req), req.query);
       return reply
@@ -42,7 +42,7 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 
   app.get(
     '/api/me/statement.pdf',
-    { preHandler: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Statement as PDF', security, querystring: statementQuery, produces: ['application/pdf'], response: { 200: z.any() } } },
+    { preValidation: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Statement as PDF', security, querystring: statementQuery, produces: ['application/pdf'], response: { 200: z.any() } } },
     async (req, reply) => {
       const accountId = subscriberAccountId(req);
       const [st, ov] = await Promise.all([getStatement(db, accountId, req.query), getOverview(db, accountId)]);

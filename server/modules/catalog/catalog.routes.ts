@@ -39,49 +39,49 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   // Staff: every role reads the catalogue; only admins change it.
   app.get(
     '/api/staff/regions',
-    { preHandler: requireStaff('operator', 'support', 'finance'), schema: { tags: ['catalog'], summary: 'Regions (staff)', security: staff, response: { 200: z.object({ regions: z.array(s.regionWithSettings) }) } } },
+    { preValidation: requireStaff('operator', 'support', 'finance'), schema: { tags: ['catalog'], summary: 'Regions (staff)', security: staff, response: { 200: z.object({ regions: z.array(s.regionWithSettings) }) } } },
     async () => ({ regions: await listRegions(db) }),
   );
   app.patch(
     '/api/staff/regions/:id',
-    { preHandler: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Update support contacts and rules of a region', security: staff, params: s.regionIdParams, body: s.regionPatch, response: { 200: s.regionWithSettings } } },
+    { preValidation: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Update support contacts and rules of a region', security: staff, params: s.regionIdParams, body: s.regionPatch, response: { 200: s.regionWithSettings } } },
     async (req) => updateRegion(db, actor(req), req.params.id, req.body),
   );
   app.get(
     '/api/staff/regions/:id',
-    { preHandler: requireStaff('operator', 'support', 'finance'), schema: { tags: ['catalog'], summary: 'One region', security: staff, params: s.regionIdParams, response: { 200: s.regionWithSettings } } },
+    { preValidation: requireStaff('operator', 'support', 'finance'), schema: { tags: ['catalog'], summary: 'One region', security: staff, params: s.regionIdParams, response: { 200: s.regionWithSettings } } },
     async (req) => getRegion(db, req.params.id),
   );
 
   app.get(
     '/api/staff/tariffs',
-    { preHandler: requireStaff('operator', 'support', 'finance'), schema: { tags: ['catalog'], summary: 'Tariff plans, archived included', security: staff, querystring: s.regionQuery, response: { 200: z.object({ tariffs: z.array(s.tariff) }) } } },
+    { preValidation: requireStaff('operator', 'support', 'finance'), schema: { tags: ['catalog'], summary: 'Tariff plans, archived included', security: staff, querystring: s.regionQuery, response: { 200: z.object({ tariffs: z.array(s.tariff) }) } } },
     async (req) => ({ tariffs: await listTariffs(db, req.query.regionId) }),
   );
   app.post(
     '/api/staff/tariffs',
-    { preHandler: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Create a tariff plan', security: staff, body: s.tariffCreate, response: { 201: s.tariff } } },
+    { preValidation: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Create a tariff plan', security: staff, body: s.tariffCreate, response: { 201: s.tariff } } },
     async (req, reply) => reply.status(201).send(await createTariff(db, actor(req), req.body)),
   );
   app.patch(
     '/api/staff/tariffs/:id',
-    { preHandler: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Update or archive a tariff plan (a fee change applies to new subscriptions)', security: staff, params: s.idParams, body: s.tariffPatch, response: { 200: s.tariff } } },
+    { preValidation: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Update or archive a tariff plan (a fee change applies to new subscriptions)', security: staff, params: s.idParams, body: s.tariffPatch, response: { 200: s.tariff } } },
     async (req) => s.tariff.parse(await updateTariff(db, actor(req), req.params.id, req.body)),
   );
 
   app.get(
     '/api/staff/services',
-    { preHandler: requireStaff('operator', 'support', 'finance'), schema: { tags: ['catalog'], summary: 'Add-on services', security: staff, querystring: s.regionQuery, response: { 200: z.object({ services: z.array(s.service) }) } } },
+    { preValidation: requireStaff('operator', 'support', 'finance'), schema: { tags: ['catalog'], summary: 'Add-on services', security: staff, querystring: s.regionQuery, response: { 200: z.object({ services: z.array(s.service) }) } } },
     async (req) => ({ services: await listServices(db, req.query.regionId) }),
   );
   app.post(
     '/api/staff/services',
-    { preHandler: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Create an add-on service', security: staff, body: s.serviceCreate, response: { 201: s.service } } },
+    { preValidation: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Create an add-on service', security: staff, body: s.serviceCreate, response: { 201: s.service } } },
     async (req, reply) => reply.status(201).send(await createService(db, actor(req), req.body)),
   );
   app.patch(
     '/api/staff/services/:id',
-    { preHandler: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Update or archive an add-on service', security: staff, params: s.idParams, body: s.servicePatch, response: { 200: s.service } } },
+    { preValidation: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Update or archive an add-on service', security: staff, params: s.idParams, body: s.servicePatch, response: { 200: s.service } } },
     async (req) => s.service.parse(await updateService(db, actor(req), req.params.id, req.body)),
   );
 };

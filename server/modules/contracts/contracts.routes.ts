@@ -14,7 +14,7 @@ export const contractsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   app.post(
     '/api/staff/contracts',
     {
-      preHandler: requireStaff('operator'),
+      preValidation: requireStaff('operator'),
       schema: { tags: ['contracts'], summary: 'Sign a contract: subscriber, account, initial password and the PDF', security, body: signContractBody, response: { 201: signContractResponse } },
     },
     async (req, reply) => {
@@ -26,7 +26,7 @@ export const contractsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
   app.get(
     '/api/staff/contracts/:id/pdf',
     {
-      preHandler: requireStaff('operator'),
+      preValidation: requireStaff('operator'),
       schema: { tags: ['contracts'], summary: 'The signed contract PDF (downloadable for 24 hours after signing)', security, params: contractIdParams, produces: ['application/pdf'], response: { 200: z.any() } },
     },
     async (req, reply) => {

@@ -77,9 +77,13 @@ describe('refunds and corrections by finance staff', () => {
       for (const kind of ['refunds', 'corrections']) {
         const res = await post(`/api/staff/accounts/${account.id}/${kind}`, { amount: 100, reason: 'r', idempotencyKey: `${role}-${kind}` }, s.auth);
         expect(res.statusCode).toBe(403);
+        // The right is checked before the body: a wrong role learns nothing about what the route expects.
+        const invalid = await post(`/api/staff/accounts/${account.id}/${kind}`, { amount: 'lots' }, s.auth);
+        expect(invalid.statusCode).toBe(403);
       }
       expect((await t.app.inject({ method: 'GET', url: '/api/staff/payments?from=2026-11-01&to=2026-11-30', headers: s.auth })).statusCode).toBe(403);
     }
+    expect((await post(`/api/staff/accounts/${account.id}/refunds`, { amount: 'lots' }, {})).statusCode).toBe(401);
     for (const amount of [0, -100, 10.5, 100_000_001]) {
       const r = await post(`/api/staff/accounts/${account.id}/refunds`, { amount, reason: 'r', idempotencyKey: `rf${amount}` });
       expect(r.statusCode).toBe(400);

@@ -14,17 +14,17 @@ export const financeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 
   app.post(
     '/api/staff/accounts/:accountId/refunds',
-    { preHandler: requireStaff('finance'), schema: { tags: ['finance'], summary: 'Refund money from the balance (payout happens outside); audited', security, params: s.accountIdParams, body: s.refundBody, response: { 200: s.balanceChangeResponse } } },
+    { preValidation: requireStaff('finance'), schema: { tags: ['finance'], summary: 'Refund money from the balance (payout happens outside); audited', security, params: s.accountIdParams, body: s.refundBody, response: { 200: s.balanceChangeResponse } } },
     async (req) => refundBalance(db, { accountId: req.params.accountId, ...req.body, staffId: staffPrincipal(req).staffId, ip: req.ip }),
   );
   app.post(
     '/api/staff/accounts/:accountId/corrections',
-    { preHandler: requireStaff('finance'), schema: { tags: ['finance'], summary: 'Correct the balance by a signed amount with a required reason; audited', security, params: s.accountIdParams, body: s.correctionBody, response: { 200: s.balanceChangeResponse } } },
+    { preValidation: requireStaff('finance'), schema: { tags: ['finance'], summary: 'Correct the balance by a signed amount with a required reason; audited', security, params: s.accountIdParams, body: s.correctionBody, response: { 200: s.balanceChangeResponse } } },
     async (req) => correctBalance(db, { accountId: req.params.accountId, ...req.body, staffId: staffPrincipal(req).staffId, ip: req.ip }),
   );
   app.get(
     '/api/staff/payments',
-    { preHandler: requireStaff('finance'), schema: { tags: ['finance'], summary: 'All payments with filters, a page, and totals per day and method', security, querystring: s.paymentsQuery, response: { 200: s.paymentsResponse } } },
+    { preValidation: requireStaff('finance'), schema: { tags: ['finance'], summary: 'All payments with filters, a page, and totals per day and method', security, querystring: s.paymentsQuery, response: { 200: s.paymentsResponse } } },
     async (req) => listPayments(db, req.query),
   );
 };

@@ -12,17 +12,17 @@ export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, d
   const db = deps.database.db;
   app.get(
     '/api/me/notifications',
-    { preHandler: requireSubscriber(), schema: { tags: ['notifications'], summary: 'My inbox, newest first', security, querystring: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }), response: { 200: z.object({ notifications: z.array(message) }) } } },
+    { preValidation: requireSubscriber(), schema: { tags: ['notifications'], summary: 'My inbox, newest first', security, querystring: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }), response: { 200: z.object({ notifications: z.array(message) }) } } },
     async (req) => ({ notifications: await listInbox(db, subscriberAccountId(req), req.query) }),
   );
   app.get(
     '/api/me/notifications/unread-count',
-    { preHandler: requireSubscriber(), schema: { tags: ['notifications'], summary: 'Unread messages', security, response: { 200: z.object({ unread: z.number() }) } } },
+    { preValidation: requireSubscriber(), schema: { tags: ['notifications'], summary: 'Unread messages', security, response: { 200: z.object({ unread: z.number() }) } } },
     async (req) => ({ unread: await unreadCount(db, subscriberAccountId(req)) }),
   );
   app.post(
     '/api/me/notifications/:id/read',
-    { preHandler: requireSubscriber(), schema: { tags: ['notifications'], summary: 'Mark a message read', security, params: z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }), response: { 200: ok } } },
+    { preValidation: requireSubscriber(), schema: { tags: ['notifications'], summary: 'Mark a message read', security, params: z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }), response: { 200: ok } } },
     async (req) => {
       await markRead(db, subscriberAccountId(req), req.params.id);
       return { ok: true as const };
@@ -30,7 +30,7 @@ export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, d
   );
   app.post(
     '/api/me/notifications/read-all',
-    { preHandler: requireSubscriber(), schema: { tags: ['notifications'], summary: 'Mark all read', security, response: { 200: ok } } },
+    { preValidation: requireSubscriber(), schema: { tags: ['notifications'], summary: 'Mark all read', security, response: { 200: ok } } },
     async (req) => {
       await markAllRead(db, subscriberAccountId(req));
       return { ok: true as const };

@@ -54,13 +54,13 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
 
-  app.get('/api/me/payments', { preHandler: requireSubscriber(), schema: { tags, summary: 'Payment history with status and receipt links', security, response: { 200: s.paymentsResponse } } },
+  app.get('/api/me/payments', { preValidation: requireSubscriber(), schema: { tags, summary: 'Payment history with status and receipt links', security, response: { 200: s.paymentsResponse } } },
     async (req) => ({ payments: await listPayments(db, subscriberAccountId(req)) }));
 
-  app.get('/api/me/payments/quote', { preHandler: requireSubscriber(), schema: { tags, summary: '"Pay N months": amount and prepay bonus before paying', security, querystring: s.quoteQuery, response: { 200: s.quoteResponse } } },
+  app.get('/api/me/payments/quote', { preValidation: requireSubscriber(), schema: { tags, summary: '"Pay N months": amount and prepay bonus before paying', security, querystring: s.quoteQuery, response: { 200: s.quoteResponse } } },
     async (req) => quoteMonths(db, subscriberAccountId(req), req.query.months));
 
-  app.post('/api/me/payments', { preHandler: requireSubscriber(), schema: { tags, summary: 'Start a card top-up (amount or months); returns the card page URL', security, body: s.topUpBody, response: { 200: s.topUpResponse } } },
+  app.post('/api/me/payments', { preValidation: requireSubscriber(), schema: { tags, summary: 'Start a card top-up (amount or months); returns the card page URL', security, body: s.topUpBody, response: { 200: s.topUpResponse } } },
     async (req) => createTopUp(db, deps, {
       accountId: subscriberAccountId(req),
       amount: req.body.amount === undefined ? undefined : parseAmount(req.body.amount),
@@ -69,7 +69,7 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       from: 'cabinet',
     }));
 
-  app.get('/api/me/payments/:id', { preHandler: requireSubscriber(), schema: { tags, summary: 'Status of one own payment (after returning from the card page)', security, params: s.idParams, response: { 200: s.paymentStatusResponse } } },
+  app.get('/api/me/payments/:id', { preValidation: requireSubscriber(), schema: { tags, summary: 'Status of one own payment (after returning from the card page)', security, params: s.idParams, response: { 200: s.paymentStatusResponse } } },
     async (req) => {
       const p = await getOwnPayment(db, subscriberAccountId(req), req.params.id);
       if (!p) throw new AppError('payment_not_found');
@@ -156,32 +156,32 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       return answer(reply, lang, row.id, await submitThreeDs(db, a, row.id, req.body.code, lang), row.amount, true);
     });
 
-  app.get('/api/me/cards', { preHandler: requireSubscriber(), schema: { tags, summary: 'Saved cards', security, response: { 200: s.cardsResponse } } },
+  app.get('/api/me/cards', { preValidation: requireSubscriber(), schema: { tags, summary: 'Saved cards', security, response: { 200: s.cardsResponse } } },
     async (req) => ({ cards: await listCards(db, subscriberAccountId(req)) }));
-  app.delete('/api/me/cards/:id', { preHandler: requireSubscriber(), schema: { tags, summary: 'Forget a saved card (turns off autopay using it)', security, params: s.idParams, response: { 200: s.okResponse } } },
+  app.delete('/api/me/cards/:id', { preValidation: requireSubscriber(), schema: { tags, summary: 'Forget a saved card (turns off autopay using it)', security, params: s.idParams, response: { 200: s.okResponse } } },
     async (req) => {
       await deleteCard(db, subscriberAccountId(req), req.params.id);
       return { ok: true };
     });
 
-  app.get('/api/me/autopay', { preHandler: requireSubscriber(), schema: { tags, summary: 'Autopay settings', security, response: { 200: s.autopayResponse } } },
+  app.get('/api/me/autopay', { preValidation: requireSubscriber(), schema: { tags, summary: 'Autopay settings', security, response: { 200: s.autopayResponse } } },
     async (req) => ({ autopay: await getAutopay(db, subscriberAccountId(req)) }));
-  app.put('/api/me/autopay', { preHandler: requireSubscriber(), schema: { tags, summary: 'Turn on or change autopay', security, body: s.autopayBody, response: { 200: s.autopayResponse } } },
+  app.put('/api/me/autopay', { preValidation: requireSubscriber(), schema: { tags, summary: 'Turn on or change autopay', security, body: s.autopayBody, response: { 200: s.autopayResponse } } },
     async (req) => ({
       autopay: await setAutopay(db, subscriberAccountId(req), {
         methodId: req.body.methodId, mode: req.body.mode, dayOfMonth: req.body.dayOfMonth, threshold: parseThreshold(req.body.threshold),
         amount: parseAmount(req.body.amount), monthlyLimit: parseAmount(req.body.monthlyLimit),
       }),
     }));
-  app.delete('/api/me/autopay', { preHandler: requireSubscriber(), schema: { tags, summary: 'Turn autopay off (cancel link target)', security, response: { 200: s.autopayResponse } } },
+  app.delete('/api/me/autopay', { preValidation: requireSubscriber(), schema: { tags, summary: 'Turn autopay off (cancel link target)', security, response: { 200: s.autopayResponse } } },
     async (req) => {
       await disableAutopay(db, subscriberAccountId(req), 'canceled_by_subscriber');
       return { autopay: await getAutopay(db, subscriberAccountId(req)) };
     });
 
-  app.get('/api/me/promised-payment', { preHandler: requireSubscriber(), schema: { tags, summary: 'Promised payment: available, max amount, or why not', security, response: { 200: s.promisedView } } },
+  app.get('/api/me/promised-payment', { preValidation: requireSubscriber(), schema: { tags, summary: 'Promised payment: available, max amount, or why not', security, response: { 200: s.promisedView } } },
     async (req) => getPromisedPayment(db, subscriberAccountId(req)));
-  app.post('/api/me/promised-payment', { preHandler: requireSubscriber(), schema: { tags, summary: 'Take a promised payment (up to a month fee, 5 days)', security, body: s.promisedBody, response: { 200: s.promisedTaken } } },
+  app.post('/api/me/promised-payment', { preValidation: requireSubscriber(), schema: { tags, summary: 'Take a promised payment (up to a month fee, 5 days)', security, body: s.promisedBody, response: { 200: s.promisedTaken } } },
     async (req) => takePromisedPayment(db, subscriberAccountId(req), req.body.amount === undefined ? undefined : parseAmount(req.body.amount)));
 };
 

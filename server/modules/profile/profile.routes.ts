@@ -24,18 +24,18 @@ const contractOf = (req: FastifyRequest) => {
 
 export const profileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const db = deps.database.db;
-  app.get('/api/me/profile', { preHandler: requireSubscriber(), schema: { tags: ['profile'], summary: 'My numbers, contacts and notification preferences', security, response: { 200: profile } } }, async (req) =>
+  app.get('/api/me/profile', { preValidation: requireSubscriber(), schema: { tags: ['profile'], summary: 'My numbers, contacts and notification preferences', security, response: { 200: profile } } }, async (req) =>
     getProfile(db, contractOf(req)),
   );
   app.patch(
     '/api/me/profile/preferences',
-    { preHandler: requireSubscriber(), schema: { tags: ['profile'], summary: 'Choose e-mail/SMS notices and language', security, body: z.object({ email: z.boolean().optional(), sms: z.boolean().optional(), lang: z.enum(['ru', 'en']).optional() }), response: { 200: profile } } },
+    { preValidation: requireSubscriber(), schema: { tags: ['profile'], summary: 'Choose e-mail/SMS notices and language', security, body: z.object({ email: z.boolean().optional(), sms: z.boolean().optional(), lang: z.enum(['ru', 'en']).optional() }), response: { 200: profile } } },
     async (req) => updatePreferences(db, contractOf(req), req.body),
   );
   app.post(
     '/api/me/contacts/start',
     {
-      preHandler: requireSubscriber(),
+      preValidation: requireSubscriber(),
       schema: {
         tags: ['profile'], summary: 'Send a confirmation code to a new phone or e-mail', security,
         body: z.discriminatedUnion('kind', [z.object({ kind: z.literal('phone'), value: phoneInput }), z.object({ kind: z.literal('email'), value: z.string().trim().email().max(200) })]),
@@ -49,7 +49,7 @@ export const profileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   );
   app.post(
     '/api/me/contacts/confirm',
-    { preHandler: requireSubscriber(), schema: { tags: ['profile'], summary: 'Confirm the new contact with the code', security, body: z.object({ kind: z.enum(['phone', 'email']), code: z.string().regex(/^\d{6}$/) }), response: { 200: profile } } },
+    { preValidation: requireSubscriber(), schema: { tags: ['profile'], summary: 'Confirm the new contact with the code', security, body: z.object({ kind: z.enum(['phone', 'email']), code: z.string().regex(/^\d{6}$/) }), response: { 200: profile } } },
     async (req) => confirmContactChange(db, contractOf(req), req.body, req.ip),
   );
 };

@@ -34,17 +34,17 @@ export const receiptsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   const db = deps.database.db;
   app.get(
     '/api/staff/regions/:regionId/receipt-settings',
-    { preHandler: requireStaff('finance'), schema: { tags: ['receipts'], summary: "A region's online cash register settings", security, params: regionParams, response: { 200: settingsView } } },
+    { preValidation: requireStaff('finance'), schema: { tags: ['receipts'], summary: "A region's online cash register settings", security, params: regionParams, response: { 200: settingsView } } },
     async (req) => getReceiptSettings(db, req.params.regionId),
   );
   app.put(
     '/api/staff/regions/:regionId/receipt-settings',
-    { preHandler: requireStaff('admin'), schema: { tags: ['receipts'], summary: "Set a region's online cash register (ATOL) settings", security, params: regionParams, body: settingsBody, response: { 200: settingsView } } },
+    { preValidation: requireStaff('admin'), schema: { tags: ['receipts'], summary: "Set a region's online cash register (ATOL) settings", security, params: regionParams, body: settingsBody, response: { 200: settingsView } } },
     async (req) => saveReceiptSettings(db, req.params.regionId, req.body, staffPrincipal(req).staffId),
   );
   app.get(
     '/api/me/receipts',
-    { preHandler: requireSubscriber(), schema: { tags: ['receipts'], summary: 'My fiscal receipts with links', security, response: { 200: receiptsResponse } } },
+    { preValidation: requireSubscriber(), schema: { tags: ['receipts'], summary: 'My fiscal receipts with links', security, response: { 200: receiptsResponse } } },
     async (req) => ({ receipts: await listMyReceipts(db, subscriberAccountId(req)) }),
   );
 };

@@ -12,13 +12,13 @@ const staffUser = z.object({ id: z.number(), email: z.string(), fullName: z.stri
 export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const db = deps.database.db;
   const actor = (req: Parameters<typeof staffPrincipal>[0]) => ({ staffId: staffPrincipal(req).staffId, ip: req.ip });
-  app.get('/api/staff/users', { preHandler: requireStaff('admin'), schema: { tags: ['staff'], summary: 'Staff accounts', security, response: { 200: z.object({ users: z.array(staffUser) }) } } }, async () => ({
+  app.get('/api/staff/users', { preValidation: requireStaff('admin'), schema: { tags: ['staff'], summary: 'Staff accounts', security, response: { 200: z.object({ users: z.array(staffUser) }) } } }, async () => ({
     users: await listStaffUsers(db),
   }));
   app.post(
     '/api/staff/users',
     {
-      preHandler: requireStaff('admin'),
+      preValidation: requireStaff('admin'),
       schema: { tags: ['staff'], summary: 'Create a staff account', security, body: z.object({ email: z.string().trim().email().max(200), fullName: z.string().trim().min(2).max(200), role: z.enum(STAFF_ROLES), password: z.string().min(1).max(256) }), response: { 201: staffUser } },
     },
     async (req, reply) => reply.status(201).send(await createStaffUser(db, req.body, actor(req))),
@@ -26,7 +26,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
   app.patch(
     '/api/staff/users/:id',
     {
-      preHandler: requireStaff('admin'),
+      preValidation: requireStaff('admin'),
       schema: { tags: ['staff'], summary: 'Change role or deactivate', security, params: z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) }), body: z.object({ role: z.enum(STAFF_ROLES).optional(), active: z.boolean().optional() }), response: { 200: staffUser } },
     },
     async (req) => updateStaffUser(db, req.params.id, req.body, actor(req)),
