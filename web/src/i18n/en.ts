@@ -75,7 +75,6 @@ export const en: Dict = {
   },
   payments: {
     title: 'Payments',
-    soon: 'Card top-up, autopay and promised payment will appear here when the payments module is enabled. For now top up at an office or a payment terminal by your personal account number.',
     history: 'Payment history',
     none: 'No payments in the period',
   },
