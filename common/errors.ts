@@ -64,6 +64,16 @@ export const ERRORS = {
     en: 'Card payments are not available in your region right now',
   },
   payment_not_found: { status: 404, ru: 'Платёж не найден', en: 'Payment not found' },
+  payment_not_refundable: {
+    status: 409,
+    ru: 'Вернуть на карту можно только успешный платёж картой',
+    en: 'Only a succeeded card payment can be refunded to the card',
+  },
+  refund_exceeds_payment: {
+    status: 409,
+    ru: 'Возврат больше невозвращённой части платежа ({available} ₽)',
+    en: 'The refund exceeds what is left of the payment ({available} ₽)',
+  },
   bad_months: { status: 400, ru: 'Число месяцев: от 1 до 12', en: 'Number of months: from 1 to 12' },
   no_monthly_fee: {
     status: 409,

@@ -7,13 +7,15 @@ import { accountEventsTask } from '../modules/notifications/notify-account-event
 import { registerReceiptJob } from '../modules/receipts/register-receipt.job.js';
 import { autopayJob, autopayTask, expirePromisedJob, reconcilePaymentsJob, reconcilePaymentsTask, testAcquirerNotifyJob } from '../modules/payments/payments.jobs.js';
 import '../modules/payments/settle-promised.js';
+import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs.js';
 
 /** Every job the worker can run and every periodic task. Modules add theirs here. */
-export const allJobs: JobDefinition[] = [billingRunJob, deliverJob, registerReceiptJob, testAcquirerNotifyJob, reconcilePaymentsJob, autopayJob, expirePromisedJob];
+export const allJobs: JobDefinition[] = [billingRunJob, deliverJob, registerReceiptJob, testAcquirerNotifyJob, reconcilePaymentsJob, autopayJob, expirePromisedJob, cardRefundsJob];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
   accountEventsTask,
   reconcilePaymentsTask,
   autopayTask,
+  cardRefundsTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
 ];

@@ -188,6 +188,21 @@ CREATE TABLE "staff_users" (
 	CONSTRAINT "staff_users_email_unique" UNIQUE("email")
 );
 --> statement-breakpoint
+CREATE TABLE "payment_refunds" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"payment_id" bigint NOT NULL,
+	"amount" bigint NOT NULL,
+	"reason" text NOT NULL,
+	"idempotency_key" text NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"staff_id" bigint NOT NULL,
+	"last_error" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp with time zone,
+	CONSTRAINT "payment_refunds_idempotency_key_unique" UNIQUE("idempotency_key"),
+	CONSTRAINT "payment_refunds_amount_positive" CHECK ("payment_refunds"."amount" > 0)
+);
+--> statement-breakpoint
 CREATE TABLE "payments" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"account_id" bigint NOT NULL,
@@ -307,6 +322,8 @@ CREATE TABLE "receipt_settings" (
 CREATE TABLE "receipts" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"payment_id" bigint NOT NULL,
+	"operation" text DEFAULT 'sell' NOT NULL,
+	"refund_id" bigint,
 	"region_id" bigint NOT NULL,
 	"status" text DEFAULT 'pending' NOT NULL,
 	"uuid" text,
@@ -320,7 +337,7 @@ CREATE TABLE "receipts" (
 	"payload" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "receipts_payment_id_unique" UNIQUE("payment_id")
+	CONSTRAINT "receipts_refund_id_unique" UNIQUE("refund_id")
 );
 --> statement-breakpoint
 CREATE TABLE "autopay_settings" (
@@ -388,6 +405,7 @@ ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_tariff_id_tariffs_id_f
 ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_service_id_services_id_fk" FOREIGN KEY ("service_id") REFERENCES "public"."services"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_pending_tariff_id_tariffs_id_fk" FOREIGN KEY ("pending_tariff_id") REFERENCES "public"."tariffs"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "billing_days" ADD CONSTRAINT "billing_days_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "payment_refunds" ADD CONSTRAINT "payment_refunds_payment_id_payments_id_fk" FOREIGN KEY ("payment_id") REFERENCES "public"."payments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "payments" ADD CONSTRAINT "payments_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_events" ADD CONSTRAINT "account_events_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "contract_documents" ADD CONSTRAINT "contract_documents_contract_id_contracts_id_fk" FOREIGN KEY ("contract_id") REFERENCES "public"."contracts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -410,6 +428,8 @@ CREATE INDEX "audit_entity" ON "audit_log" USING btree ("entity","entity_id");--
 CREATE INDEX "audit_at" ON "audit_log" USING btree ("at");--> statement-breakpoint
 CREATE INDEX "sessions_contract" ON "sessions" USING btree ("contract_id");--> statement-breakpoint
 CREATE INDEX "sessions_staff" ON "sessions" USING btree ("staff_id");--> statement-breakpoint
+CREATE INDEX "payment_refunds_payment" ON "payment_refunds" USING btree ("payment_id");--> statement-breakpoint
+CREATE INDEX "payment_refunds_pending" ON "payment_refunds" USING btree ("created_at") WHERE status = 'pending';--> statement-breakpoint
 CREATE INDEX "payments_account" ON "payments" USING btree ("account_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "payments_provider_external" ON "payments" USING btree ("provider","external_id");--> statement-breakpoint
 CREATE INDEX "account_events_account" ON "account_events" USING btree ("account_id","at");--> statement-breakpoint
@@ -419,6 +439,7 @@ CREATE INDEX "outbox_unread" ON "outbox" USING btree ("account_id") WHERE channe
 CREATE INDEX "verification_contract" ON "verification_codes" USING btree ("contract_id","purpose");--> statement-breakpoint
 CREATE INDEX "agent_reconciliations_agent_day" ON "agent_reconciliations" USING btree ("agent_id","day");--> statement-breakpoint
 CREATE INDEX "receipts_status" ON "receipts" USING btree ("status");--> statement-breakpoint
+CREATE UNIQUE INDEX "receipts_one_sale" ON "receipts" USING btree ("payment_id") WHERE operation = 'sell';--> statement-breakpoint
 CREATE INDEX "promised_account" ON "promised_payments" USING btree ("account_id","taken_on");--> statement-breakpoint
 CREATE UNIQUE INDEX "promised_one_active" ON "promised_payments" USING btree ("account_id") WHERE status = 'active';--> statement-breakpoint
 CREATE UNIQUE INDEX "saved_methods_ref" ON "saved_payment_methods" USING btree ("provider","method_ref");--> statement-breakpoint

@@ -43,3 +43,36 @@ export const payments = pgTable(
     check('payments_amount_positive', sql`${t.amount} > 0`),
   ],
 );
+
+export const CARD_REFUND_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+export type CardRefundStatus = (typeof CARD_REFUND_STATUSES)[number];
+
+/**
+ * Money sent back to the card of a succeeded card payment (docs/finance.md, "Card refunds"). The
+ * balance is debited when the refund is asked for (ledger `card-refund:<id>`); a refund the provider
+ * declines is reversed (`card-refund-reversal:<id>`). `pending` means the provider has not answered
+ * yet: a job asks again with the same idempotence key until it does.
+ */
+export const paymentRefunds = pgTable(
+  'payment_refunds',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    paymentId: bigint('payment_id', { mode: 'number' })
+      .notNull()
+      .references(() => payments.id),
+    amount: bigint('amount', { mode: 'number' }).notNull(),
+    reason: text('reason').notNull(),
+    /** The finance form's key: the same key again is the same refund. */
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    status: text('status').$type<CardRefundStatus>().notNull().default('pending'),
+    staffId: bigint('staff_id', { mode: 'number' }).notNull(),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('payment_refunds_payment').on(t.paymentId),
+    index('payment_refunds_pending').on(t.createdAt).where(sql`status = 'pending'`),
+    check('payment_refunds_amount_positive', sql`${t.amount} > 0`),
+  ],
+);

@@ -1,4 +1,5 @@
-import { pgTable, bigserial, bigint, text, timestamp, boolean, jsonb, index } from 'drizzle-orm/pg-core';
+import { pgTable, bigserial, bigint, text, timestamp, boolean, jsonb, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { regions } from './regions.js';
 
 export const RECEIPT_STATUSES = ['pending', 'registered', 'done', 'failed'] as const;
@@ -20,14 +21,18 @@ export const receiptSettings = pgTable('receipt_settings', {
 });
 
 /**
- * One fiscal receipt per online payment (payment_id unique; the ATOL external_id is the payment id).
+ * Fiscal receipts: one `sell` per online payment (ATOL external_id = the payment id) and one
+ * `sell_refund` per card refund (external_id `refund-<refund id>`; payment_id is the refunded payment).
  * `uuid` is ATOL's document id once registered; fiscal fields arrive with the report.
  */
 export const receipts = pgTable(
   'receipts',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    paymentId: bigint('payment_id', { mode: 'number' }).notNull().unique(),
+    paymentId: bigint('payment_id', { mode: 'number' }).notNull(),
+    /** sell | sell_refund */
+    operation: text('operation').$type<'sell' | 'sell_refund'>().notNull().default('sell'),
+    refundId: bigint('refund_id', { mode: 'number' }).unique(),
     regionId: bigint('region_id', { mode: 'number' }).notNull(),
     status: text('status').$type<ReceiptStatus>().notNull().default('pending'),
     uuid: text('uuid'),
@@ -42,5 +47,8 @@ export const receipts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('receipts_status').on(t.status)],
+  (t) => [
+    index('receipts_status').on(t.status),
+    uniqueIndex('receipts_one_sale').on(t.paymentId).where(sql`operation = 'sell'`),
+  ],
 );

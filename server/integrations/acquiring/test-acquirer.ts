@@ -69,9 +69,27 @@ export class TestAcquirer implements PaymentProvider {
     return this.map(await this.row(id));
   }
 
-  async refund(i: { externalId: string; amount: number }) {
-    await this.db.execute(sql`update test_acquirer_payments set refunded = refunded + ${i.amount} where id = ${i.externalId}`);
-    return { status: 'succeeded' as const };
+  /**
+   * Like a bank: a key it has seen answers as before; a refund above what is left of the payment, of
+   * a payment that did not succeed, or to a "declines later" card (4000 0000 0000 0341) is refused.
+   */
+  async refund(i: { externalId: string; amount: number; idempotenceKey: string }) {
+    const [done] = await queryRows<{ id: string }>(
+      this.db,
+      sql`update test_acquirer_payments
+          set refunded = refunded + ${i.amount},
+              data = jsonb_set(data, '{refunds}', coalesce(data->'refunds', '{}'::jsonb) || jsonb_build_object(${i.idempotenceKey}::text, ${i.amount}::int8))
+          where id = ${i.externalId} and status = 'succeeded' and refunded + ${i.amount} <= amount
+            and not coalesce((data->>'declines')::boolean, false)
+            and not jsonb_exists(coalesce(data->'refunds', '{}'::jsonb), ${i.idempotenceKey}::text)
+          returning id`,
+    );
+    if (done) return { status: 'succeeded' as const };
+    const [seen] = await queryRows<{ amount: number | null }>(
+      this.db,
+      sql`select (data->'refunds'->>${i.idempotenceKey}::text)::int8 as amount from test_acquirer_payments where id = ${i.externalId}`,
+    );
+    return { status: seen?.amount != null ? ('succeeded' as const) : ('canceled' as const) };
   }
 
   /** The bank's decision on a submitted card; returns the row after the change. */

@@ -84,9 +84,15 @@ export class AtolClient {
 
   /** Registers a sale receipt; returns ATOL's uuid. A repeated external_id answers the first uuid. */
   async sell(groupCode: string, receipt: unknown): Promise<string> {
-    const { status, json } = await this.call('POST', `${encodeURIComponent(groupCode)}/sell`, receipt);
+    return this.register(groupCode, 'sell', receipt);
+  }
+
+  /** Registers a document (`sell`, or `sell_refund` for money returned); returns ATOL's uuid. */
+  async register(groupCode: string, operation: 'sell' | 'sell_refund', receipt: unknown): Promise<string> {
+    const { status, json } = await this.call('POST', `${encodeURIComponent(groupCode)}/${operation}`, receipt);
+    // Error 33: this external_id was registered before: ATOL answers with the first document's uuid.
     if (json?.uuid && (status < 400 || json?.error?.code === 33)) return json.uuid as string;
-    throw new AtolError(`ATOL sell failed: ${status} ${json?.error?.code ?? ''} ${json?.error?.text ?? ''}`, status >= 500 || status === 429 || status < 400);
+    throw new AtolError(`ATOL ${operation} failed: ${status} ${json?.error?.code ?? ''} ${json?.error?.text ?? ''}`, status >= 500 || status === 429 || status < 400);
   }
 
   async report(groupCode: string, uuid: string): Promise<AtolReport> {

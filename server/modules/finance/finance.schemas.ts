@@ -44,6 +44,8 @@ export const paymentsResponse = z.object({
       createdAt: z.string(),
       succeededAt: z.string().nullable(),
       receiptUrl: z.string().nullable(),
+      refunded: z.number().describe('kopecks returned to the card so far'),
+      refundPending: z.boolean().describe('a card refund is waiting for the provider'),
     }),
   ),
   page: z.number(),
@@ -51,4 +53,18 @@ export const paymentsResponse = z.object({
   total: z.number(),
   totals: z.array(z.object({ day: z.string(), method: z.string(), count: z.number(), amount: z.number() })).describe('succeeded payments per day and method'),
   sum: z.number(),
+});
+
+export const paymentIdParams = z.object({ paymentId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const cardRefundBody = z.object({
+  amount: z.number().describe('kopecks back to the card: > 0, at most what is left of the payment and on the balance'),
+  reason: z.string().max(500).describe('required'),
+  idempotencyKey: z.string().trim().min(1).max(200).describe('unique per refund request (the form makes one)'),
+});
+export const cardRefundResponse = z.object({
+  refundId: z.number(),
+  status: z.enum(['pending', 'succeeded', 'failed']).describe('pending: the provider has not answered yet; a job asks again'),
+  amount: z.number(),
+  balance: z.number().describe('the account balance after this call'),
+  created: z.boolean().describe('false when the key had been used: the first request answers'),
 });

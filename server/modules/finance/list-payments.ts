@@ -39,11 +39,13 @@ export async function listPayments(db: Db, f: PaymentsFilter) {
 
   const rows = await queryRows<{
     id: number; account_id: number; number: string; provider: string; external_id: string | null; amount: number;
-    status: string; method: string; created_at: string; succeeded_at: string | null; day: string;
+    status: string; method: string; created_at: string; succeeded_at: string | null; day: string; refunded: number; refund_pending: boolean;
   }>(
     db,
     sql`select p.id, p.account_id, a.number, p.provider, p.external_id, p.amount, p.status, p.method,
-               p.created_at, p.succeeded_at, ${day} as day
+               p.created_at, p.succeeded_at, ${day} as day,
+               (select coalesce(sum(f.amount), 0)::int8 from payment_refunds f where f.payment_id = p.id and f.status = 'succeeded') as refunded,
+               exists (select 1 from payment_refunds f where f.payment_id = p.id and f.status = 'pending') as refund_pending
         from ${from} where ${where}
         order by p.created_at desc, p.id desc
         limit ${f.pageSize} offset ${(f.page - 1) * f.pageSize}`,
@@ -71,6 +73,8 @@ export async function listPayments(db: Db, f: PaymentsFilter) {
       createdAt: iso(r.created_at)!,
       succeededAt: iso(r.succeeded_at),
       receiptUrl: receipts.get(r.id)?.receiptUrl ?? null,
+      refunded: r.refunded,
+      refundPending: r.refund_pending,
     })),
     page: f.page,
     pageSize: f.pageSize,

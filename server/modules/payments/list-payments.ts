@@ -6,7 +6,7 @@ export async function listPayments(db: Db, accountId: number, limit = 100) {
   const rows = await queryRows<{ id: number; provider: string; method: string; amount: number; status: string; created_at: string | Date; succeeded_at: string | Date | null; bonus: number | null; receipt_url: string | null }>(
     db,
     sql`select p.id, p.provider, p.method, p.amount, p.status, p.created_at, p.succeeded_at,
-               (p.metadata->>'bonus')::int8 as bonus, (select rc.receipt_url from receipts rc where rc.payment_id = p.id) as receipt_url
+               (p.metadata->>'bonus')::int8 as bonus, (select rc.receipt_url from receipts rc where rc.payment_id = p.id and rc.operation = 'sell') as receipt_url
         from payments p where p.account_id = ${accountId} order by p.created_at desc, p.id desc limit ${limit}`,
   );
   return rows.map((r) => ({

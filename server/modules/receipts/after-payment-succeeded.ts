@@ -41,7 +41,7 @@ export function receiptWrites(
   return [
     sql`insert into receipts (payment_id, region_id, total) select ${p.id}, ${p.regionId}, ${p.amount}
         ${forEachRowOf ? sql`from ${forEachRowOf}` : sql``}
-        on conflict (payment_id) do nothing`,
+        on conflict (payment_id) where operation = 'sell' do nothing`,
     enqueueStatement(registerReceiptJob, { paymentId: p.id }, { key: `receipt:${p.id}`, maxAttempts: 10 }, forEachRowOf),
   ];
 }

@@ -1,7 +1,8 @@
 import { formatSum } from '../agents/osmp-protocol.js';
 
 export interface ReceiptSource {
-  paymentId: number;
+  /** ATOL's external_id: the payment id for a sale, `refund-<id>` for a refund. */
+  externalId: string;
   amount: number;
   succeededAt: Date;
   email: string | null;
@@ -21,7 +22,7 @@ function atolTimestamp(d: Date): string {
 }
 
 /**
- * The ATOL v4 `sell` document for a balance top-up: one item "Услуги связи", an advance for future
+ * The ATOL v4 `sell` document for a balance top-up (and, with the refunded sum, the `sell_refund` one): one item "Услуги связи", an advance for future
  * services (payment_method 'advance', payment_object 'service'), VAT none, paid electronically
  * (payments type 1). The client gets it by e-mail, or by SMS when there is no e-mail.
  * Sums are rubles as JSON numbers with 2 decimals (derived from kopecks via the decimal string).
@@ -30,7 +31,7 @@ export function buildAtolReceipt(s: ReceiptSource) {
   const sum = rubles(s.amount);
   const phone = s.phone.replace(/\D/g, '');
   return {
-    external_id: String(s.paymentId),
+    external_id: s.externalId,
     timestamp: atolTimestamp(s.succeededAt),
     receipt: {
       client: s.email ? { email: s.email } : { phone: phone.startsWith('7') ? `+${phone}` : phone },
@@ -46,12 +47,12 @@ export function buildAtolReceipt(s: ReceiptSource) {
 
 /**
  * The link a subscriber opens to see the receipt: the FNS receipt-check service with the same
- * parameters the receipt's QR code carries (t, s, fn, i, fp, n=1 for a sale).
+ * parameters the receipt's QR code carries (t, s, fn, i, fp, n=1 for a sale, 2 for a refund of one).
  */
-export function receiptUrl(p: { receiptDatetime: string; total: number; fn: string; fd: string; fp: string }): string {
+export function receiptUrl(p: { receiptDatetime: string; total: number; fn: string; fd: string; fp: string; refund?: boolean }): string {
   // ATOL gives "dd.mm.yyyy HH:MM:SS"; the QR parameter is yyyymmddTHHMM.
   const m = /^(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2})/.exec(p.receiptDatetime);
   const t = m ? `${m[3]}${m[2]}${m[1]}T${m[4]}${m[5]}` : p.receiptDatetime;
-  const q = new URLSearchParams({ t, s: formatSum(p.total), fn: p.fn, i: p.fd, fp: p.fp, n: '1' });
+  const q = new URLSearchParams({ t, s: formatSum(p.total), fn: p.fn, i: p.fd, fp: p.fp, n: p.refund ? '2' : '1' });
   return `https://check.nalog.ru/?${q.toString()}`;
 }

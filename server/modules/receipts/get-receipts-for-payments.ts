@@ -17,7 +17,7 @@ export async function getReceiptsForPayments(db: Db, paymentIds: number[]): Prom
   const rows = await queryRows<{ payment_id: number; status: string; receipt_url: string | null }>(
     db,
     sql`select payment_id, status, receipt_url from receipts
-        where payment_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
+        where operation = 'sell' and payment_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
   );
   return new Map(rows.map((r) => [r.payment_id, { paymentId: r.payment_id, status: r.status, receiptUrl: r.receipt_url }]));
 }

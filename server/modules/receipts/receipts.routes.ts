@@ -20,6 +20,7 @@ const receiptsResponse = z.object({
   receipts: z.array(
     z.object({
       paymentId: z.number(),
+      operation: z.enum(['sell', 'sell_refund']).describe('sell: a payment; sell_refund: money returned to the card'),
       amount: z.number(),
       paidAt: z.string().nullable(),
       status: z.string().describe('pending | registered | done | failed'),

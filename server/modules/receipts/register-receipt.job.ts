@@ -5,46 +5,51 @@ import { defineJob } from '../../jobs/queue.js';
 import { buildAtolReceipt, receiptUrl } from './build-atol-receipt.js';
 
 /**
- * Registers the receipt of one payment with ATOL and waits for the fiscal data. Each step is saved as
- * it completes (uuid after `sell`), so a retry continues where the last attempt stopped and never
- * sells twice; ATOL also deduplicates by external_id = payment id. A pending report throws, and the
- * job queue retries with backoff.
+ * Registers one receipt with ATOL and waits for the fiscal data: the sale of a payment (`paymentId`)
+ * or the refund of a card refund (`refundId`). Each step is saved as it completes (uuid after
+ * registering), so a retry continues where the last attempt stopped and never registers twice; ATOL
+ * also deduplicates by external_id. A pending report throws, and the job queue retries with backoff.
  */
 export const registerReceiptJob = defineJob({
   name: 'receipts.register',
-  payload: z.object({ paymentId: z.number().int().positive() }),
+  payload: z
+    .object({ paymentId: z.number().int().positive().optional(), refundId: z.number().int().positive().optional() })
+    .refine((p) => (p.paymentId === undefined) !== (p.refundId === undefined), 'paymentId or refundId'),
   maxAttempts: 10,
-  async handler({ paymentId }, { db, deps }) {
+  async handler({ paymentId, refundId }, { db, deps }) {
     const atol = deps.atol;
     if (!atol) throw new Error('ATOL is not configured (ATOL_API_URL, ATOL_LOGIN, ATOL_PASSWORD)');
+    const which = refundId !== undefined ? sql`r.refund_id = ${refundId}` : sql`r.payment_id = ${paymentId!} and r.operation = 'sell'`;
     const [r] = await queryRows<{
-      id: number; status: string; uuid: string | null; total: number; succeeded_at: string; email: string | null; phone: string;
-      group_code: string; inn: string; payment_address: string; sno: string; company_email: string;
+      id: number; status: string; uuid: string | null; total: number; operation: 'sell' | 'sell_refund'; at: string;
+      email: string | null; phone: string; group_code: string; inn: string; payment_address: string; sno: string; company_email: string;
     }>(
       db,
-      sql`select r.id, r.status, r.uuid, r.total, p.succeeded_at, s.email, s.phone,
+      sql`select r.id, r.status, r.uuid, r.total, r.operation, coalesce(f.finished_at, p.succeeded_at) as at, s.email, s.phone,
                  rs.group_code, rs.inn, rs.payment_address, rs.sno, rs.company_email
           from receipts r join payments p on p.id = r.payment_id join accounts a on a.id = p.account_id
           join contracts c on c.id = a.contract_id join subscribers s on s.id = c.subscriber_id
           join receipt_settings rs on rs.region_id = r.region_id
-          where r.payment_id = ${paymentId}`,
+          left join payment_refunds f on f.id = r.refund_id
+          where ${which}`,
     );
     if (!r || r.status === 'done') return;
+    const refund = r.operation === 'sell_refund';
     let uuid = r.uuid;
     try {
       if (!uuid) {
         const doc = buildAtolReceipt({
-          paymentId, amount: r.total, succeededAt: new Date(r.succeeded_at), email: r.email, phone: r.phone,
+          externalId: refund ? `refund-${refundId}` : String(paymentId), amount: r.total, succeededAt: new Date(r.at), email: r.email, phone: r.phone,
           settings: { inn: r.inn, paymentAddress: r.payment_address, sno: r.sno, companyEmail: r.company_email },
         });
-        uuid = await atol.sell(r.group_code, doc);
+        uuid = await atol.register(r.group_code, r.operation, doc);
         await db.execute(sql`update receipts set uuid = ${uuid}, status = 'registered', payload = ${JSON.stringify(doc)}::jsonb,
                                last_error = null, updated_at = now() where id = ${r.id}`);
       }
       const rep = await atol.report(r.group_code, uuid);
       if (rep.status === 'done' && rep.payload) {
         const f = rep.payload;
-        const url = receiptUrl({ receiptDatetime: f.receipt_datetime, total: r.total, fn: f.fn_number, fd: String(f.fiscal_document_number), fp: String(f.fiscal_document_attribute) });
+        const url = receiptUrl({ receiptDatetime: f.receipt_datetime, total: r.total, fn: f.fn_number, fd: String(f.fiscal_document_number), fp: String(f.fiscal_document_attribute), refund });
         await db.execute(sql`update receipts set status = 'done', fn_number = ${f.fn_number},
                                fiscal_document_number = ${String(f.fiscal_document_number)},
                                fiscal_document_attribute = ${String(f.fiscal_document_attribute)},

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 
 /**
- * A local fake of the ATOL Online API v4 for tests: getToken, {group}/sell, {group}/report/{uuid}.
+ * A local fake of the ATOL Online API v4 for tests: getToken, {group}/sell and sell_refund, {group}/report/{uuid}.
  * It keeps what it received, deduplicates sells by external_id (answering the first uuid with error 33
  * like ATOL), reports `wait` for the first `pendingReports` polls of each document, and can be told to
  * fail the next sells with HTTP 500 or to expire every issued token (401 on the next call).
@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 export interface FakeAtolDocument {
   uuid: string;
   groupCode: string;
+  /** sell | sell_refund */
+  operation: string;
   body: any;
   polls: number;
   fail: boolean;
@@ -51,7 +53,7 @@ export async function startFakeAtol(opts: { login?: string; password?: string; p
       return send(200, { error: null, token, timestamp: ts });
     }
     if (!state.tokens.has(String(req.headers.token ?? ''))) return send(401, { error: { code: 11, text: 'Токен не действителен' } });
-    const sell = /^\/([^/]+)\/sell$/.exec(path);
+    const sell = /^\/([^/]+)\/(sell|sell_refund)$/.exec(path);
     if (req.method === 'POST' && sell) {
       const b = await readJson(req);
       state.sells++;
@@ -61,7 +63,7 @@ export async function startFakeAtol(opts: { login?: string; password?: string; p
       }
       const prev = state.byExternalId.get(b.external_id);
       if (prev) return send(400, { uuid: prev.uuid, status: 'fail', error: { code: 33, text: 'Документ с таким external_id уже существует', type: 'system' }, timestamp: ts });
-      const doc = { uuid: randomUUID(), groupCode: sell[1]!, body: b, polls: 0, fail: state.failDocuments > 0 };
+      const doc = { uuid: randomUUID(), groupCode: sell[1]!, operation: sell[2]!, body: b, polls: 0, fail: state.failDocuments > 0 };
       if (doc.fail) state.failDocuments--;
       state.byExternalId.set(b.external_id, doc);
       state.byUuid.set(doc.uuid, doc);

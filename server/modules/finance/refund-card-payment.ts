@@ -1,0 +1,182 @@
+import { sql } from 'drizzle-orm';
+import { AppError } from '../../../common/errors.js';
+import { MAX_PAYMENT_KOPECKS, formatRubles } from '../../../common/money.js';
+import { todayIn } from '../../../common/dates.js';
+import { queryRows, type Db } from '../../db/client.js';
+import type { AppDeps } from '../../app.js';
+import type { CardRefundStatus } from '../../db/schema/index.js';
+import { postEntry } from '../ledger/post-entry.js';
+import { restoreIfCovered } from '../ledger/restore-if-covered.js';
+import { recordAudit } from '../audit/record-audit.js';
+import { enqueue } from '../../jobs/queue.js';
+import { registerReceiptJob } from '../receipts/register-receipt.job.js';
+import { OFFLINE_PROVIDERS } from '../receipts/after-payment-succeeded.js';
+
+const CARD_PROVIDERS = new Set(['test_acquirer', 'yookassa']);
+
+export interface CardRefundInput {
+  paymentId: number;
+  amount: number;
+  reason: string;
+  idempotencyKey: string;
+  staffId: number;
+  ip?: string | null;
+}
+
+export interface CardRefundResult {
+  refundId: number;
+  status: CardRefundStatus;
+  amount: number;
+  /** The account balance after this call. */
+  balance: number;
+  created: boolean;
+}
+
+const rubles = (k: number) => formatRubles(Math.max(0, k)).replace(/\s?₽$/, '');
+
+/**
+ * Finance returns (part of) a succeeded card payment to the card it came from. In one transaction the
+ * refund is recorded and the balance debited — only money still on the balance and not yet refunded
+ * can go back; then the provider is asked (idempotence key `refund:<id>`). Its answer settles the
+ * refund: succeeded (a `sell_refund` receipt follows when the region issues receipts), or declined
+ * (the debit is reversed). No answer leaves it pending for the `finance.card-refunds` job, which asks
+ * again with the same key — so a crash or a timeout can neither lose the money nor refund it twice.
+ */
+export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefundInput): Promise<CardRefundResult> {
+  if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > MAX_PAYMENT_KOPECKS) {
+    throw new AppError('bad_amount', { max: (MAX_PAYMENT_KOPECKS / 100).toLocaleString('ru-RU') });
+  }
+  const reason = input.reason.trim();
+  if (!reason) throw new AppError('reason_required');
+  const key = input.idempotencyKey.trim();
+  if (!key || key.length > 200) throw new AppError('validation_failed', { details: 'idempotencyKey' });
+
+  const requested = await db.transaction(async (tx) => {
+    const [p] = await queryRows<{
+      id: number; account_id: number; amount: number; status: string; provider: string; balance: number; time_zone: string; refunded: number;
+    }>(
+      tx,
+      sql`select p.id, p.account_id, p.amount, p.status, p.provider, a.balance, r.time_zone,
+                 (select coalesce(sum(f.amount), 0)::int8 from payment_refunds f where f.payment_id = p.id and f.status <> 'failed') as refunded
+          from payments p join accounts a on a.id = p.account_id join regions r on r.id = a.region_id
+          where p.id = ${input.paymentId} for update of p, a`,
+    );
+    if (!p) throw new AppError('payment_not_found');
+    const [prev] = await queryRows<{ id: number; payment_id: number; amount: number; status: CardRefundStatus }>(
+      tx,
+      sql`select id, payment_id, amount, status from payment_refunds where idempotency_key = ${key}`,
+    );
+    if (prev) {
+      if (prev.payment_id !== p.id || prev.amount !== input.amount) throw new AppError('idempotency_conflict');
+      return { refundId: prev.id, status: prev.status, amount: prev.amount, balance: p.balance, created: false };
+    }
+    if (p.status !== 'succeeded' || !CARD_PROVIDERS.has(p.provider)) throw new AppError('payment_not_refundable');
+    if (input.amount > p.amount - p.refunded) throw new AppError('refund_exceeds_payment', { available: rubles(p.amount - p.refunded) });
+    if (input.amount > Math.max(0, p.balance)) throw new AppError('refund_exceeds_balance', { available: rubles(p.balance) });
+
+    const [row] = await queryRows<{ id: number }>(
+      tx,
+      sql`insert into payment_refunds (payment_id, amount, reason, idempotency_key, staff_id)
+          values (${p.id}, ${input.amount}, ${reason}, ${key}, ${input.staffId}) returning id`,
+    );
+    const posted = await postEntry(tx, {
+      accountId: p.account_id,
+      kind: 'refund',
+      amount: -input.amount,
+      effectiveOn: todayIn(p.time_zone),
+      source: `staff:${input.staffId}`,
+      comment: `card refund of payment ${p.id}: ${reason}`,
+      idempotencyKey: `card-refund:${row!.id}`,
+    });
+    await recordAudit(tx, {
+      actorType: 'staff',
+      actorId: input.staffId,
+      action: 'payment.refund_requested',
+      entity: 'payment',
+      entityId: p.id,
+      before: { balance: p.balance, refunded: p.refunded },
+      after: { refundId: row!.id, amount: input.amount, reason, balance: posted.balance },
+      ip: input.ip ?? null,
+    });
+    return { refundId: row!.id, status: 'pending' as CardRefundStatus, amount: input.amount, balance: posted.balance, created: true };
+  });
+  if (requested.status !== 'pending') return requested;
+  const settled = await settleCardRefund(db, deps, requested.refundId);
+  return { ...requested, status: settled.status, balance: settled.balance ?? requested.balance };
+}
+
+/**
+ * Asks the provider about a pending refund (the same idempotence key: a retry never refunds twice) and
+ * applies its answer. A provider error leaves it pending with the error noted, for the next try.
+ */
+export async function settleCardRefund(db: Db, deps: AppDeps, refundId: number): Promise<{ status: CardRefundStatus; balance?: number }> {
+  const [f] = await queryRows<{ id: number; status: CardRefundStatus; amount: number; provider: string; external_id: string }>(
+    db,
+    sql`select f.id, f.status, f.amount, p.provider, p.external_id from payment_refunds f join payments p on p.id = f.payment_id where f.id = ${refundId}`,
+  );
+  if (!f) throw new AppError('payment_not_found');
+  if (f.status !== 'pending') return { status: f.status };
+  const provider = deps.acquirers[f.provider as 'yookassa'];
+  let answer: 'succeeded' | 'canceled' | 'pending';
+  try {
+    if (!provider) throw new Error(`provider ${f.provider} is not configured`);
+    answer = (await provider.refund({ externalId: f.external_id, amount: f.amount, idempotenceKey: `refund:${f.id}` })).status;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    await db.execute(sql`update payment_refunds set last_error = ${message.slice(0, 500)} where id = ${f.id}`);
+    return { status: 'pending' };
+  }
+  if (answer === 'pending') return { status: 'pending' };
+  return db.transaction(async (tx) => {
+    const [r] = await queryRows<{ payment_id: number; account_id: number; region_id: number; time_zone: string; receipts: boolean | null }>(
+      tx,
+      sql`update payment_refunds f set status = ${answer === 'succeeded' ? 'succeeded' : 'failed'}, finished_at = now(),
+            last_error = ${answer === 'succeeded' ? null : 'declined by the provider'}
+          from payments p join accounts a on a.id = p.account_id join regions r on r.id = a.region_id
+            left join receipt_settings rs on rs.region_id = a.region_id
+          where f.id = ${f.id} and f.status = 'pending' and p.id = f.payment_id
+          returning f.payment_id, p.account_id, a.region_id, r.time_zone, rs.enabled as receipts`,
+    );
+    if (!r) {
+      const [now] = await queryRows<{ status: CardRefundStatus }>(tx, sql`select status from payment_refunds where id = ${f.id}`);
+      return { status: now!.status }; // settled by someone else meanwhile
+    }
+    if (answer === 'succeeded') {
+      if (r.receipts && !OFFLINE_PROVIDERS.has(f.provider)) {
+        await tx.execute(sql`insert into receipts (payment_id, region_id, total, operation, refund_id)
+                             values (${r.payment_id}, ${r.region_id}, ${f.amount}, 'sell_refund', ${f.id}) on conflict do nothing`);
+        await enqueue(tx, registerReceiptJob, { refundId: f.id }, { key: `receipt:refund:${f.id}`, maxAttempts: 10 });
+      }
+      await recordAudit(tx, { actorType: 'provider', actorId: f.provider, action: 'payment.refunded', entity: 'payment', entityId: r.payment_id, after: { refundId: f.id, amount: f.amount } });
+      return { status: 'succeeded' as const };
+    }
+    // Declined: the money comes back to the balance, and service with it if that covers the debt.
+    await tx.execute(sql`select id from accounts where id = ${r.account_id} for update`);
+    const back = await postEntry(tx, {
+      accountId: r.account_id,
+      kind: 'refund',
+      amount: f.amount,
+      effectiveOn: todayIn(r.time_zone),
+      source: `provider:${f.provider}`,
+      comment: `card refund ${f.id} declined by the provider: reversed`,
+      idempotencyKey: `card-refund-reversal:${f.id}`,
+    });
+    await restoreIfCovered(tx, r.account_id);
+    await recordAudit(tx, {
+      actorType: 'provider', actorId: f.provider, action: 'payment.refund_declined', entity: 'payment', entityId: r.payment_id,
+      after: { refundId: f.id, amount: f.amount, balance: back.balance },
+    });
+    return { status: 'failed' as const, balance: back.balance };
+  });
+}
+
+/** The recovery pass (job `finance.card-refunds`): refunds still pending after a minute are asked again. */
+export async function settlePendingCardRefunds(db: Db, deps: AppDeps): Promise<{ checked: number; settled: number }> {
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`select id from payment_refunds where status = 'pending' and created_at < now() - interval '1 minute' order by id limit 200`,
+  );
+  let settled = 0;
+  for (const r of rows) if ((await settleCardRefund(db, deps, r.id)).status !== 'pending') settled++;
+  return { checked: rows.length, settled };
+}
