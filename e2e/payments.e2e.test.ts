@@ -4,7 +4,8 @@ import type { Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { startAbonent, VIEWPORTS, type Abonent } from './harness.js';
 import { queryRows } from '../server/db/client.js';
-import { buildSubscriber } from '../server/test/factories.js';
+import { buildStaff, buildSubscriber } from '../server/test/factories.js';
+import { hashPassword } from '../server/modules/auth/passwords.js';
 
 let a: Abonent;
 beforeAll(async () => {
@@ -83,5 +84,29 @@ describe('payments in Chromium', () => {
     await expect.poll(async () => page.getByTestId('payment-result').textContent(), { timeout: 20_000 }).toContain('Платёж зачислен');
     expect((await account(s.account.id)).balance).toBe(50_000);
     await ctx.close();
+
+    // Finance returns 200 ₽ of it to the card from the back office.
+    const password = 'Finance-2026';
+    const fin = await buildStaff(a.db, { role: 'finance', email: 'finance@abonent.test', passwordHash: await hashPassword(password) });
+    const staff = await a.newContext(VIEWPORTS.desktop);
+    const fp = await staff.newPage();
+    await fp.goto('/staff/login');
+    await fp.getByLabel('E-mail').fill(fin.user.email);
+    await fp.getByLabel('Пароль').fill(password);
+    await fp.getByRole('button', { name: 'Войти' }).click();
+    await fp.getByRole('heading', { name: 'Поиск абонентов' }).waitFor();
+    await fp.goto('/staff/finance');
+    await fp.getByLabel('Лицевой счёт').fill(s.account.number);
+    await fp.getByRole('button', { name: 'Показать' }).click();
+    await fp.getByRole('button', { name: `Вернуть на карту платёж счёта ${s.account.number}` }).click();
+    await fp.getByLabel('Сумма возврата, ₽').fill('200');
+    await fp.getByLabel('Причина (видна в выписке и журнале)').fill('Ошибся суммой');
+    await noSeriousA11yViolations(fp);
+    await fp.getByRole('button', { name: 'Вернуть', exact: true }).click();
+    await fp.getByText('Возврат 200,00 ₽ проведён').waitFor();
+    expect((await account(s.account.id)).balance).toBe(30_000);
+    await fp.getByRole('button', { name: 'Закрыть', exact: true }).click();
+    await expect.poll(async () => fp.getByRole('cell', { name: '200,00 ₽' }).count()).toBeGreaterThan(0);
+    await staff.close();
   });
 });

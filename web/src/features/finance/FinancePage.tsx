@@ -5,11 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
+import { CardRefundButton } from './CardRefundButton';
 import './i18n';
 
 interface Payment {
   id: number; account: string; provider: string; externalId: string | null; amount: number; status: string; method: string;
-  day: string; createdAt: string; receiptUrl: string | null;
+  day: string; createdAt: string; receiptUrl: string | null; refunded: number; refundPending: boolean;
 }
 interface PaymentsPage {
   payments: Payment[]; page: number; pageSize: number; total: number;
@@ -20,6 +21,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 const monthStart = () => `${today().slice(0, 8)}01`;
 const METHODS = ['cash', 'bank_transfer', 'terminal', 'card', 'sbp', 'autopay'];
 const STATUSES = ['pending', 'waiting_for_capture', 'succeeded', 'canceled', 'refunded'];
+const CARD_PROVIDERS = new Set(['test_acquirer', 'yookassa']);
 
 /** Finance view: all payments for a period with filters, a page of rows and totals per day and method. */
 export function FinancePage() {
@@ -65,13 +67,22 @@ export function FinancePage() {
           ) : (
             <Table.ScrollContainer minWidth={720}>
               <Table striped>
-                <Table.Thead><Table.Tr><Table.Th>{t('finance.when')}</Table.Th><Table.Th>{t('finance.account')}</Table.Th><Table.Th>{t('finance.method')}</Table.Th><Table.Th>{t('finance.provider')}</Table.Th><Table.Th>{t('finance.status')}</Table.Th><Table.Th ta="right">{t('finance.amount')}</Table.Th><Table.Th>{t('finance.receipt')}</Table.Th></Table.Tr></Table.Thead>
+                <Table.Thead><Table.Tr><Table.Th>{t('finance.when')}</Table.Th><Table.Th>{t('finance.account')}</Table.Th><Table.Th>{t('finance.method')}</Table.Th><Table.Th>{t('finance.provider')}</Table.Th><Table.Th>{t('finance.status')}</Table.Th><Table.Th ta="right">{t('finance.amount')}</Table.Th><Table.Th>{t('finance.receipt')}</Table.Th><Table.Th>{t('finance.refunds')}</Table.Th></Table.Tr></Table.Thead>
                 <Table.Tbody>
                   {q.data.payments.map((p) => (
                     <Table.Tr key={p.id}>
                       <Table.Td>{new Date(p.createdAt).toLocaleString()}</Table.Td><Table.Td>{p.account}</Table.Td><Table.Td>{p.method}</Table.Td>
                       <Table.Td>{p.provider}{p.externalId ? ` · ${p.externalId}` : ''}</Table.Td><Table.Td>{p.status}</Table.Td><Table.Td ta="right">{rub(p.amount)}</Table.Td>
                       <Table.Td>{p.receiptUrl ? <Anchor href={p.receiptUrl} target="_blank" rel="noreferrer">{t('finance.open')}</Anchor> : '—'}</Table.Td>
+                      <Table.Td>
+                        <Group gap="xs" wrap="nowrap">
+                          {p.refunded > 0 && <Text size="sm">{rub(p.refunded)}</Text>}
+                          {p.refundPending && <Text size="sm" c="yellow.8">{t('finance.refundWaiting')}</Text>}
+                          {p.status === 'succeeded' && CARD_PROVIDERS.has(p.provider) && !p.refundPending && p.amount > p.refunded && (
+                            <CardRefundButton paymentId={p.id} account={p.account} left={p.amount - p.refunded} />
+                          )}
+                        </Group>
+                      </Table.Td>
                     </Table.Tr>
                   ))}
                 </Table.Tbody>
