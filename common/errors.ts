@@ -64,6 +64,11 @@ export const ERRORS = {
     en: 'Card payments are not available in your region right now',
   },
   payment_not_found: { status: 404, ru: 'Платёж не найден', en: 'Payment not found' },
+  receipt_not_retryable: {
+    status: 409,
+    ru: 'Чек уже пробит или уже отправляется',
+    en: 'The receipt is done or already being sent',
+  },
   payment_not_refundable: {
     status: 409,
     ru: 'Вернуть на карту можно только успешный платёж картой',

@@ -109,4 +109,33 @@ describe('payments in Chromium', () => {
     await expect.poll(async () => fp.getByRole('cell', { name: '200,00 ₽' }).count()).toBeGreaterThan(0);
     await staff.close();
   });
+
+  it('finance finds a receipt ATOL refused, with the reason, and sends it again', async () => {
+    const s = await buildSubscriber(a.db, { regionId: a.region.id, tariffId: a.tariff.id, balance: 0 });
+    const [p] = await queryRows<{ id: number }>(
+      a.db,
+      sql`insert into payments (account_id, provider, amount, status, method, succeeded_at) values (${s.account.id}, 'agent:term', 30000, 'succeeded', 'terminal', now()) returning id`,
+    );
+    await a.db.execute(sql`insert into receipts (payment_id, region_id, total, status, last_error)
+                           values (${p!.id}, ${a.region.id}, 30000, 'failed', 'ATOL refused the receipt: 32 Ошибка валидации входящего чека')`);
+    const password = 'Finance-2026';
+    await buildStaff(a.db, { role: 'finance', email: 'receipts@abonent.test', passwordHash: await hashPassword(password) });
+    const ctx = await a.newContext(VIEWPORTS.desktop);
+    const page = await ctx.newPage();
+    await page.goto('/staff/login');
+    await page.getByLabel('E-mail').fill('receipts@abonent.test');
+    await page.getByLabel('Пароль').fill(password);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByRole('link', { name: 'Чеки' }).click();
+    await page.getByLabel('Лицевой счёт').fill(s.account.number);
+    await page.getByRole('button', { name: 'Показать' }).click();
+    await page.getByText('32 Ошибка валидации входящего чека').waitFor();
+    await noSeriousA11yViolations(page);
+    await page.getByRole('button', { name: `Отправить снова чек платежа ${p!.id}` }).click();
+    // Sent again as attempt 2; the list (filtered to refused ones) no longer shows it.
+    await page.getByText('Чеков нет').waitFor();
+    const [r] = await queryRows<{ attempt: number; status: string }>(a.db, sql`select attempt, status from receipts where payment_id = ${p!.id}`);
+    expect(r!.attempt).toBe(2);
+    await ctx.close();
+  });
 });

@@ -324,6 +324,7 @@ CREATE TABLE "receipts" (
 	"payment_id" bigint NOT NULL,
 	"operation" text DEFAULT 'sell' NOT NULL,
 	"refund_id" bigint,
+	"attempt" smallint DEFAULT 1 NOT NULL,
 	"region_id" bigint NOT NULL,
 	"status" text DEFAULT 'pending' NOT NULL,
 	"uuid" text,

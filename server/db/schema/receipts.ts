@@ -1,4 +1,4 @@
-import { pgTable, bigserial, bigint, text, timestamp, boolean, jsonb, index, uniqueIndex } from 'drizzle-orm/pg-core';
+import { pgTable, bigserial, bigint, text, timestamp, boolean, jsonb, index, uniqueIndex, smallint } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { regions } from './regions.js';
 
@@ -33,6 +33,11 @@ export const receipts = pgTable(
     /** sell | sell_refund */
     operation: text('operation').$type<'sell' | 'sell_refund'>().notNull().default('sell'),
     refundId: bigint('refund_id', { mode: 'number' }).unique(),
+    /**
+     * 1, then +1 each time finance re-issues a document ATOL refused: ATOL keeps a refused external_id
+     * for good, so attempt N > 1 registers as `<external_id>-N`.
+     */
+    attempt: smallint('attempt').notNull().default(1),
     regionId: bigint('region_id', { mode: 'number' }).notNull(),
     status: text('status').$type<ReceiptStatus>().notNull().default('pending'),
     uuid: text('uuid'),

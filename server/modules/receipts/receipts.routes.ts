@@ -3,6 +3,9 @@ import { z } from 'zod';
 import type { AppDeps } from '../../app.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
 import { listMyReceipts } from './list-my-receipts.js';
+import { listReceipts } from './list-receipts.js';
+import { retryReceipt } from './retry-receipt.js';
+import { RECEIPT_STATUSES } from '../../db/schema/index.js';
 import { getReceiptSettings, saveReceiptSettings, SNO } from './save-receipt-settings.js';
 
 const security = [{ bearer: [] }];
@@ -30,7 +33,37 @@ const receiptsResponse = z.object({
   ),
 });
 
-/** 54-ФЗ receipts: per-region settings (admin) and the subscriber's receipt list. */
+const staffReceiptsQuery = z.object({
+  status: z.enum(RECEIPT_STATUSES).optional(),
+  account: z.string().max(40).optional().describe('personal account number'),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+const staffReceiptsResponse = z.object({
+  receipts: z.array(
+    z.object({
+      id: z.number(),
+      operation: z.enum(['sell', 'sell_refund']),
+      paymentId: z.number(),
+      refundId: z.number().nullable(),
+      account: z.string(),
+      total: z.number(),
+      status: z.enum(RECEIPT_STATUSES),
+      attempt: z.number().describe('1, +1 per re-issue of a refused document'),
+      lastError: z.string().nullable(),
+      receiptUrl: z.string().nullable(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      retryable: z.boolean().describe('failed, or stuck without a job: POST …/retry would send it again'),
+    }),
+  ),
+  page: z.number(),
+  pageSize: z.number(),
+  total: z.number(),
+});
+const receiptIdParams = z.object({ receiptId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+/** 54-ФЗ receipts: per-region settings (admin), finance's list and re-sending, the subscriber's receipts. */
 export const receiptsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const db = deps.database.db;
   app.get(
@@ -42,6 +75,16 @@ export const receiptsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/regions/:regionId/receipt-settings',
     { preValidation: requireStaff('admin'), schema: { tags: ['receipts'], summary: "Set a region's online cash register (ATOL) settings", security, params: regionParams, body: settingsBody, response: { 200: settingsView } } },
     async (req) => saveReceiptSettings(db, req.params.regionId, req.body, staffPrincipal(req).staffId),
+  );
+  app.get(
+    '/api/staff/receipts',
+    { preValidation: requireStaff('finance'), schema: { tags: ['receipts'], summary: 'Fiscal receipts with their state and ATOL errors, newest first', security, querystring: staffReceiptsQuery, response: { 200: staffReceiptsResponse } } },
+    async (req) => listReceipts(db, req.query),
+  );
+  app.post(
+    '/api/staff/receipts/:receiptId/retry',
+    { preValidation: requireStaff('finance'), schema: { tags: ['receipts'], summary: 'Send a failed or stuck receipt to ATOL again; audited', security, params: receiptIdParams, response: { 200: z.object({ id: z.number(), status: z.literal('pending'), attempt: z.number() }) } } },
+    async (req) => retryReceipt(db, req.params.receiptId, staffPrincipal(req).staffId, req.ip),
   );
   app.get(
     '/api/me/receipts',

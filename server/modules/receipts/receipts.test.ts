@@ -148,4 +148,51 @@ describe('54-ФЗ receipts through ATOL Online', () => {
     expect(await receiptOf(paymentId)).toBeUndefined();
     expect(await receiptOf(cashId)).toBeUndefined();
   });
+
+  it('finance sees a refused receipt with ATOL’s reason and re-issues it as a new document once fixed', async () => {
+    const s = await subscriberWithReceipts();
+    const fin = await buildStaff(t.database.db, { role: 'finance' });
+    atol.state.failDocuments = 1;
+    const paymentId = await agentPay(s.account.number, 'r-6');
+    await drain();
+    const list = await t.app.inject({ url: `/api/staff/receipts?status=failed&account=${s.account.number}`, headers: fin.auth });
+    expect(list.statusCode).toBe(200);
+    const [row] = list.json().receipts;
+    expect(row).toMatchObject({ paymentId, operation: 'sell', status: 'failed', attempt: 1, retryable: true });
+    expect(row.lastError).toMatch(/32/);
+
+    const support = await buildStaff(t.database.db, { role: 'support' });
+    expect((await t.app.inject({ url: '/api/staff/receipts', headers: support.auth })).statusCode).toBe(403);
+    expect((await t.app.inject({ method: 'POST', url: `/api/staff/receipts/${row.id}/retry`, headers: support.auth })).statusCode).toBe(403);
+
+    const retry = await t.app.inject({ method: 'POST', url: `/api/staff/receipts/${row.id}/retry`, headers: fin.auth });
+    expect(retry.json()).toMatchObject({ status: 'pending', attempt: 2 });
+    // While its job waits, a second click changes nothing.
+    expect((await t.app.inject({ method: 'POST', url: `/api/staff/receipts/${row.id}/retry`, headers: fin.auth })).json().error.code).toBe('receipt_not_retryable');
+    await drain();
+    await makeDue();
+    await drain();
+    expect((await receiptOf(paymentId))!.status).toBe('done');
+    // ATOL keeps the refused external_id for good: the new document has its own.
+    expect(atol.state.byExternalId.get(`${paymentId}-2`)?.fail).toBe(false);
+    expect((await t.app.inject({ method: 'POST', url: `/api/staff/receipts/${row.id}/retry`, headers: fin.auth })).statusCode).toBe(409);
+    const [audit] = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from audit_log where action = 'receipt.retry' and entity_id = ${String(row.id)}`);
+    expect(audit!.n).toBe(1);
+  });
+
+  it('a receipt whose job gave up can be sent again and continues where it stopped, never selling twice', async () => {
+    const s = await subscriberWithReceipts();
+    const fin = await buildStaff(t.database.db, { role: 'finance' });
+    const paymentId = await agentPay(s.account.number, 'r-7');
+    await drain(); // sold (uuid saved), report still "wait"
+    expect((await receiptOf(paymentId))!.status).toBe('registered');
+    await t.database.db.execute(sql`update jobs set state = 'failed' where key = ${`receipt:${paymentId}`}`);
+    const [row] = (await t.app.inject({ url: `/api/staff/receipts?account=${s.account.number}`, headers: fin.auth })).json().receipts;
+    expect(row).toMatchObject({ status: 'registered', retryable: true });
+    const sells = atol.state.sells;
+    expect((await t.app.inject({ method: 'POST', url: `/api/staff/receipts/${row.id}/retry`, headers: fin.auth })).json()).toMatchObject({ attempt: 1 });
+    await drain();
+    expect((await receiptOf(paymentId))!.status).toBe('done');
+    expect(atol.state.sells).toBe(sells);
+  });
 });

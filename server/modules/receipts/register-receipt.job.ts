@@ -4,6 +4,11 @@ import { queryRows } from '../../db/client.js';
 import { defineJob } from '../../jobs/queue.js';
 import { buildAtolReceipt, receiptUrl } from './build-atol-receipt.js';
 
+/** ATOL's external_id of a receipt's document: the base id, suffixed from the second attempt on. */
+export function externalId(base: string, attempt: number): string {
+  return attempt > 1 ? `${base}-${attempt}` : base;
+}
+
 /**
  * Registers one receipt with ATOL and waits for the fiscal data: the sale of a payment (`paymentId`)
  * or the refund of a card refund (`refundId`). Each step is saved as it completes (uuid after
@@ -21,11 +26,11 @@ export const registerReceiptJob = defineJob({
     if (!atol) throw new Error('ATOL is not configured (ATOL_API_URL, ATOL_LOGIN, ATOL_PASSWORD)');
     const which = refundId !== undefined ? sql`r.refund_id = ${refundId}` : sql`r.payment_id = ${paymentId!} and r.operation = 'sell'`;
     const [r] = await queryRows<{
-      id: number; status: string; uuid: string | null; total: number; operation: 'sell' | 'sell_refund'; at: string;
+      id: number; status: string; uuid: string | null; total: number; operation: 'sell' | 'sell_refund'; at: string; attempt: number;
       email: string | null; phone: string; group_code: string; inn: string; payment_address: string; sno: string; company_email: string;
     }>(
       db,
-      sql`select r.id, r.status, r.uuid, r.total, r.operation, coalesce(f.finished_at, p.succeeded_at) as at, s.email, s.phone,
+      sql`select r.id, r.status, r.uuid, r.total, r.operation, r.attempt, coalesce(f.finished_at, p.succeeded_at) as at, s.email, s.phone,
                  rs.group_code, rs.inn, rs.payment_address, rs.sno, rs.company_email
           from receipts r join payments p on p.id = r.payment_id join accounts a on a.id = p.account_id
           join contracts c on c.id = a.contract_id join subscribers s on s.id = c.subscriber_id
@@ -33,13 +38,13 @@ export const registerReceiptJob = defineJob({
           left join payment_refunds f on f.id = r.refund_id
           where ${which}`,
     );
-    if (!r || r.status === 'done') return;
+    if (!r || r.status === 'done' || r.status === 'failed') return;
     const refund = r.operation === 'sell_refund';
     let uuid = r.uuid;
     try {
       if (!uuid) {
         const doc = buildAtolReceipt({
-          externalId: refund ? `refund-${refundId}` : String(paymentId), amount: r.total, succeededAt: new Date(r.at), email: r.email, phone: r.phone,
+          externalId: externalId(refund ? `refund-${refundId}` : String(paymentId), r.attempt), amount: r.total, succeededAt: new Date(r.at), email: r.email, phone: r.phone,
           settings: { inn: r.inn, paymentAddress: r.payment_address, sno: r.sno, companyEmail: r.company_email },
         });
         uuid = await atol.register(r.group_code, r.operation, doc);

@@ -2,7 +2,22 @@ import i18n from '../../i18n';
 
 /** Texts of the finance section, merged into the app's dictionaries (ru and en kept in step). */
 const ru = {
-  staff: { finance: 'Платежи' },
+  staff: { finance: 'Платежи', receipts: 'Чеки' },
+  receipts: {
+    title: 'Фискальные чеки',
+    hint: 'Чеки по 54-ФЗ для онлайн-платежей и возвратов на карту. Чек, отклонённый АТОЛ, отправьте снова, когда причина исправлена (ИНН, группа кассы, контакт абонента).',
+    none: 'Чеков нет',
+    operation: 'Операция',
+    error: 'Причина',
+    op_sell: 'Приход',
+    op_sell_refund: 'Возврат прихода',
+    status_failed: 'Отклонён',
+    status_pending: 'Ожидает',
+    status_registered: 'Отправлен',
+    status_done: 'Пробит',
+    retry: 'Отправить снова',
+    retryFor: 'Отправить снова чек платежа {{payment}}',
+  },
   finance: {
     title: 'Платежи',
     from: 'С',
@@ -44,7 +59,22 @@ const ru = {
   },
 };
 const en: typeof ru = {
-  staff: { finance: 'Payments' },
+  staff: { finance: 'Payments', receipts: 'Receipts' },
+  receipts: {
+    title: 'Fiscal receipts',
+    hint: '54-ФЗ receipts of online payments and card refunds. Send a refused one again once its cause is fixed (INN, cash register group, the subscriber’s contact).',
+    none: 'No receipts',
+    operation: 'Operation',
+    error: 'Reason',
+    op_sell: 'Sale',
+    op_sell_refund: 'Sale refund',
+    status_failed: 'Refused',
+    status_pending: 'Waiting',
+    status_registered: 'Sent',
+    status_done: 'Done',
+    retry: 'Send again',
+    retryFor: 'Send the receipt of payment {{payment}} again',
+  },
   finance: {
     title: 'Payments',
     from: 'From',

@@ -10,12 +10,14 @@ import { AccountCard } from './AccountCard';
 import { SignContractPage } from './SignContractPage';
 import { AuditPage } from './AuditPage';
 import { FinancePage } from '../finance/FinancePage';
+import { ReceiptsPage } from '../finance/ReceiptsPage';
 
 type Role = 'admin' | 'operator' | 'support' | 'finance';
 const NAV: { to: string; key: string; roles: Role[] }[] = [
   { to: '/staff', key: 'search', roles: ['admin', 'operator', 'support', 'finance'] },
   { to: '/staff/contracts/new', key: 'sign', roles: ['admin', 'operator'] },
   { to: '/staff/finance', key: 'finance', roles: ['admin', 'finance'] },
+  { to: '/staff/receipts', key: 'receipts', roles: ['admin', 'finance'] },
   { to: '/staff/audit', key: 'audit', roles: ['admin'] },
 ];
 
@@ -63,6 +65,7 @@ export default function StaffRoutes() {
           <Route path="contracts/new" element={<SignContractPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="finance" element={<FinancePage />} />
+          <Route path="receipts" element={<ReceiptsPage />} />
           <Route path="*" element={<Navigate to="/staff" replace />} />
         </Routes>
       </AppShell.Main>
