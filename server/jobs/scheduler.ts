@@ -1,4 +1,6 @@
 import type { Db } from '../db/client.js';
+import type { z } from 'zod';
+import { enqueue, type JobDefinition } from './queue.js';
 
 /**
  * Periodic tasks. Every app process runs the same ticks; each task only *enqueues* jobs with a
@@ -8,6 +10,21 @@ export interface PeriodicTask {
   name: string;
   everySeconds: number;
   tick(db: Db, now: Date): Promise<void>;
+}
+
+/**
+ * A task that enqueues `job` (empty payload) once per `everySeconds` slot of wall time: every process
+ * ticks it, and the slot in the job's key lets only the first enqueue count.
+ */
+export function oncePerSlot(job: JobDefinition<z.ZodObject<{}>>, everySeconds: number): PeriodicTask {
+  return {
+    name: job.name,
+    everySeconds,
+    tick: async (db, now) => {
+      const slot = Math.floor(now.getTime() / (everySeconds * 1000));
+      await enqueue(db, job, {}, { key: `${job.name}:${slot}` });
+    },
+  };
 }
 
 export class Scheduler {

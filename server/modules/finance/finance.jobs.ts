@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { defineJob, enqueue } from '../../jobs/queue.js';
-import type { PeriodicTask } from '../../jobs/scheduler.js';
+import { defineJob } from '../../jobs/queue.js';
+import { oncePerSlot } from '../../jobs/scheduler.js';
 import { settlePendingCardRefunds } from './refund-card-payment.js';
 
 /** Card refunds the provider has not answered yet (a timeout, a crash) are asked about again. */
@@ -12,12 +12,5 @@ export const cardRefundsJob = defineJob({
   },
 });
 
-/** Every 5 minutes, once across all processes (the key is the time slot). */
-export const cardRefundsTask: PeriodicTask = {
-  name: 'finance.card-refunds',
-  everySeconds: 300,
-  tick: async (db, now) => {
-    const slot = Math.floor(now.getTime() / 300_000);
-    await enqueue(db, cardRefundsJob, {}, { key: `finance.card-refunds:${slot}` });
-  },
-};
+/** Every 5 minutes, once across all processes. */
+export const cardRefundsTask = oncePerSlot(cardRefundsJob, 300);

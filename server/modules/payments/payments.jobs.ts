@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineJob, enqueue } from '../../jobs/queue.js';
-import type { PeriodicTask } from '../../jobs/scheduler.js';
+import { oncePerSlot, type PeriodicTask } from '../../jobs/scheduler.js';
 import { signTestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
 import { reconcilePendingPayments } from './handle-notification.js';
 import { testAcquirerSecret } from './test-acquirer-secret.js';
@@ -33,14 +33,7 @@ export const reconcilePaymentsJob = defineJob({
 });
 
 /** Every 5 minutes one reconciliation (keyed by the slot, so many processes enqueue it once). */
-export const reconcilePaymentsTask: PeriodicTask = {
-  name: 'payments.reconcile',
-  everySeconds: 300,
-  tick: async (db, now) => {
-    const slot = Math.floor(now.getTime() / 300_000);
-    await enqueue(db, reconcilePaymentsJob, {}, { key: `payments.reconcile:${slot}` });
-  },
-};
+export const reconcilePaymentsTask = oncePerSlot(reconcilePaymentsJob, 300);
 
 /** Hourly: announce upcoming autopay charges, then charge the due ones. */
 export const autopayJob = defineJob({
