@@ -41,6 +41,11 @@ const refund = (paymentId: number, payload: object, headers: Record<string, stri
   t.app.inject({ method: 'POST', url: `/api/staff/payments/${paymentId}/refunds`, headers, payload });
 const acquirerRefunded = async (paymentId: number) =>
   (await queryRows<{ refunded: number }>(t.db, sql`select ta.refunded from test_acquirer_payments ta join payments p on p.external_id = ta.id where p.id = ${paymentId}`))[0]!.refunded;
+/** The finance view's period: yesterday to tomorrow, whatever the region's time zone makes of now. */
+const around = () => {
+  const day = (ms: number) => new Date(Date.now() + ms).toISOString().slice(0, 10);
+  return `from=${day(-86_400_000)}&to=${day(86_400_000)}`;
+};
 const ledgerOk = async (accountId: number) => (await verifyLedger(t.db)).mismatches.filter((m) => m.accountId === accountId);
 
 describe('card refunds by finance', () => {
@@ -69,8 +74,10 @@ describe('card refunds by finance', () => {
     );
     expect(mine.find((r: { operation: string }) => r.operation === 'sell_refund').receiptUrl).toMatch(/n=2$/);
 
-    const view = await t.app.inject({ url: `/api/staff/payments?from=2026-01-01&to=2026-12-31&account=${s.account.number}`, headers: fin.auth });
+    const view = await t.app.inject({ url: `/api/staff/payments?${around()}&account=${s.account.number}`, headers: fin.auth });
     expect(view.json().payments[0]).toMatchObject({ id: s.paymentId, refunded: 40_000, refundPending: false });
+    const history = (await t.app.inject({ url: '/api/me/payments', headers: s.auth })).json().payments;
+    expect(history[0]).toMatchObject({ id: s.paymentId, amount: 100_000, refunded: 40_000 });
     const [audit] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from audit_log where action in ('payment.refund_requested', 'payment.refunded') and entity_id = ${String(s.paymentId)}`);
     expect(audit!.n).toBe(2);
   });
@@ -108,7 +115,7 @@ describe('card refunds by finance', () => {
     expect(await accountState(t.db, s.account.id)).toMatchObject({ balance: 30_000 });
     expect(await ledgerOk(s.account.id)).toEqual([]);
     // The failed refund does not count against what can still be refunded.
-    const view = await t.app.inject({ url: `/api/staff/payments?from=2026-01-01&to=2026-12-31&account=${s.account.number}`, headers: fin.auth });
+    const view = await t.app.inject({ url: `/api/staff/payments?${around()}&account=${s.account.number}`, headers: fin.auth });
     expect(view.json().payments[0]).toMatchObject({ refunded: 0, refundPending: false });
   });
 
@@ -122,7 +129,7 @@ describe('card refunds by finance', () => {
     const r = await refund(s.paymentId, { amount: 20_000, reason: 'Возврат', idempotencyKey: `p-${s.paymentId}` });
     acq.refund = realRefund;
     expect(r.json()).toMatchObject({ status: 'pending', balance: 0 });
-    const view = await t.app.inject({ url: `/api/staff/payments?from=2026-01-01&to=2026-12-31&account=${s.account.number}`, headers: fin.auth });
+    const view = await t.app.inject({ url: `/api/staff/payments?${around()}&account=${s.account.number}`, headers: fin.auth });
     expect(view.json().payments[0]).toMatchObject({ refunded: 0, refundPending: true });
     // A second request meanwhile cannot refund the same money again.
     expect((await refund(s.paymentId, { amount: 20_000, reason: 'Возврат', idempotencyKey: `p2-${s.paymentId}` })).json().error.code).toBe('refund_exceeds_payment');

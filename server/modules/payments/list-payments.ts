@@ -1,12 +1,16 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type Db } from '../../db/client.js';
 
-/** The subscriber's payment history (any provider), newest first, with the receipt link when there is one. */
+/**
+ * The subscriber's payment history (any provider), newest first, with the receipt link when there is
+ * one and what of it went back to the card.
+ */
 export async function listPayments(db: Db, accountId: number, limit = 100) {
-  const rows = await queryRows<{ id: number; provider: string; method: string; amount: number; status: string; created_at: string | Date; succeeded_at: string | Date | null; bonus: number | null; receipt_url: string | null }>(
+  const rows = await queryRows<{ id: number; provider: string; method: string; amount: number; status: string; created_at: string | Date; succeeded_at: string | Date | null; bonus: number | null; receipt_url: string | null; refunded: number }>(
     db,
     sql`select p.id, p.provider, p.method, p.amount, p.status, p.created_at, p.succeeded_at,
-               (p.metadata->>'bonus')::int8 as bonus, (select rc.receipt_url from receipts rc where rc.payment_id = p.id and rc.operation = 'sell') as receipt_url
+               (p.metadata->>'bonus')::int8 as bonus, (select rc.receipt_url from receipts rc where rc.payment_id = p.id and rc.operation = 'sell') as receipt_url,
+               (select coalesce(sum(f.amount), 0)::int8 from payment_refunds f where f.payment_id = p.id and f.status = 'succeeded') as refunded
         from payments p where p.account_id = ${accountId} order by p.created_at desc, p.id desc limit ${limit}`,
   );
   return rows.map((r) => ({
@@ -19,6 +23,7 @@ export async function listPayments(db: Db, accountId: number, limit = 100) {
     createdAt: new Date(r.created_at).toISOString(),
     succeededAt: r.succeeded_at ? new Date(r.succeeded_at).toISOString() : null,
     receiptUrl: r.receipt_url,
+    refunded: r.refunded,
   }));
 }
 

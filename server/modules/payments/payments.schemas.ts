@@ -19,6 +19,7 @@ export const idParams = z.object({ id: z.coerce.number().int().positive() });
 export const paymentItem = z.object({
   id: z.number(), provider: z.string(), method: z.string(), amount: z.number(), status: z.string(), bonus: z.number(),
   createdAt: z.string(), succeededAt: z.string().nullable(), receiptUrl: z.string().nullable(),
+  refunded: z.number().describe('kopecks returned to the card'),
 });
 export const paymentsResponse = z.object({ payments: z.array(paymentItem) });
 export const paymentStatusResponse = z.object({ id: z.number(), amount: z.number(), status: z.string() });

@@ -21,7 +21,10 @@ export function PaymentHistory() {
               {rows.map((p) => (
                 <Table.Tr key={p.id}>
                   <Table.Td>{new Date(p.createdAt).toLocaleString(i18n.language === 'en' ? 'en-GB' : 'ru-RU')}</Table.Td>
-                  <Table.Td>{rub(p.amount)}{p.bonus > 0 ? ` (+${rub(p.bonus)})` : ''}</Table.Td>
+                  <Table.Td>
+                    {rub(p.amount)}{p.bonus > 0 ? ` (+${rub(p.bonus)})` : ''}
+                    {p.refunded > 0 && <Text size="sm" c="dimmed">{t('pay.refunded', { amount: rub(p.refunded) })}</Text>}
+                  </Table.Td>
                   <Table.Td>{p.method}</Table.Td>
                   <Table.Td>{t(`pay.status.${p.status}`, { defaultValue: p.status })}</Table.Td>
                   <Table.Td>{p.receiptUrl ? <Anchor href={p.receiptUrl} target="_blank" rel="noreferrer">{t('pay.receipt')}</Anchor> : '—'}</Table.Td>
