@@ -24,6 +24,16 @@ describe('read caches', () => {
     expect((await overview(s.auth)).statusCode).toBe(401);
   });
 
+  it('a refused request does not flush the caches (nobody can empty them at will)', async () => {
+    const s = await signedInSubscriber(t.app, t.database.db);
+    expect((await overview(s.auth)).statusCode).toBe(200);
+    const cached = t.app.deps.caches.sessions.size;
+    expect(cached).toBeGreaterThan(0);
+    const bad = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { contract: 'nope' } });
+    expect(bad.statusCode).toBe(400);
+    expect(t.app.deps.caches.sessions.size).toBe(cached);
+  });
+
   it('a session revoked by another process is refused within moments, not after the 60 s TTL', async () => {
     const s = await signedInSubscriber(t.app, t.database.db);
     expect((await overview(s.auth)).statusCode).toBe(200);

@@ -6,14 +6,16 @@ import type { Database } from '../db/client.js';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Keeps the read caches honest for this process: any unsafe request (sign-out, password change, a
+ * Keeps the read caches honest for this process: any successful unsafe request (sign-out, password change, a
  * payment notification, a staff correction…) clears them before its response leaves, so the caller's
  * next read sees the change; changes from other processes arrive through the database's NOTIFY.
  */
 async function readCachePlugin(app: FastifyInstance, opts: { caches: ReadCaches; database: Database }) {
   await opts.caches.listen(opts.database);
-  app.addHook('onSend', async (req, _reply, payload) => {
-    if (!SAFE_METHODS.has(req.method)) opts.caches.clear();
+  app.addHook('onSend', async (req, reply, payload) => {
+    // A refused request (4xx) or a failed one (5xx, its transaction rolled back) changed nothing, and
+    // must not let anyone flush the caches at will with bad requests.
+    if (!SAFE_METHODS.has(req.method) && reply.statusCode < 400) opts.caches.clear();
     return payload;
   });
   app.addHook('onClose', async () => opts.caches.close());
