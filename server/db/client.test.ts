@@ -3,7 +3,10 @@ import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { openDatabase } from './client.js';
+import { runMigrations } from './migrate.js';
+import { createTestDatabase } from '../test/db.js';
 
 describe('embedded database lock', () => {
   it('refuses a data directory that another live process holds, with a clear message', async () => {
@@ -25,5 +28,18 @@ describe('embedded database lock', () => {
     expect(existsSync(join(dir, 'abonent.lock'))).toBe(true);
     await db.close();
     expect(existsSync(join(dir, 'abonent.lock'))).toBe(false);
+  });
+});
+
+describe('migrations', () => {
+  it('runs again on an up-to-date database, and refuses one made by an earlier pre-release build with what to do', async () => {
+    const database = await createTestDatabase();
+    try {
+      await runMigrations(database); // already migrated: nothing to do, no error
+      await database.db.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('old-squash', 1700000000000)`);
+      await expect(runMigrations(database)).rejects.toThrow(database.kind === 'pglite' ? /delete the data directory/ : /empty database/);
+    } finally {
+      await database.close();
+    }
   });
 });
