@@ -197,7 +197,7 @@ export { sql };
 const dialect = new PgDialect();
 
 /**
- * queryRows for hot paths (payment notifications, the cabinet's balance): on PostgreSQL the statement
+ * queryRows for hot paths (the card payment notification): on PostgreSQL the statement
  * is prepared once per connection and reused, so the server parses and plans it once instead of on
  * every call; for the big single-statement writes that was most of their cost. The name is the
  * hash of the text, so statements built in variants (with or without a bonus) are prepared apart.
