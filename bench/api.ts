@@ -12,24 +12,13 @@ import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
-import { openDatabase, type Database } from '../server/db/client.js';
+import { dropBenchDatabase, openBenchDatabase } from './bench-db.js';
 import { runMigrations } from '../server/db/migrate.js';
-import { withAdmin, withDbName } from '../server/test/db.js';
 import { signedInSubscriber } from '../server/test/sign-in.js';
 
 const BENCH_DB = 'abonent_bench_api';
 const CONNECTIONS = 10;
 const DURATION_S = 10;
-
-async function open(): Promise<Database> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return openDatabase({ dataDir: 'memory://' });
-  await withAdmin(url, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${BENCH_DB}`);
-  });
-  return openDatabase({ databaseUrl: withDbName(url, BENCH_DB), poolSize: CONNECTIONS });
-}
 
 /** Runs autocannon against url; throws unless every response was 2xx and nothing errored. */
 async function measure(name: string, url: string, headers: Record<string, string> = {}, duration = DURATION_S): Promise<number> {
@@ -46,7 +35,7 @@ function address(port: number, path: string): string {
 }
 
 async function main() {
-  const database = await open();
+  const database = await openBenchDatabase(BENCH_DB, CONNECTIONS);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' });
   const bare = Fastify();
   bare.get('/bare', () => ({ ok: true }));
@@ -79,9 +68,7 @@ async function main() {
     await bare.close();
     await app?.close();
     await database.close();
-    if (process.env.DATABASE_URL) {
-      await withAdmin(process.env.DATABASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`)).catch(() => {});
-    }
+    await dropBenchDatabase(BENCH_DB);
   }
 }
 

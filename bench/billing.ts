@@ -8,29 +8,14 @@
  *   DATABASE_URL=postgres://… npm run bench:billing -- --accounts 1000000
  */
 import { sql } from 'drizzle-orm';
-import { openDatabase, type Database } from '../server/db/client.js';
+import type { Database } from '../server/db/client.js';
+import { arg, dropBenchDatabase, openBenchDatabase } from './bench-db.js';
 import { runMigrations } from '../server/db/migrate.js';
 import { runBilling } from '../server/modules/billing/run-billing.js';
-import { withAdmin, withDbName } from '../server/test/db.js';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 const N = arg('accounts', 100_000);
 const DAY = '2026-11-25';
 const BENCH_DB = 'abonent_bench';
-
-async function open(): Promise<Database> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return openDatabase({ dataDir: 'memory://' });
-  await withAdmin(url, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${BENCH_DB}`);
-  });
-  return openDatabase({ databaseUrl: withDbName(url, BENCH_DB), poolSize: 4 });
-}
 
 async function seed(database: Database) {
   const db = database.db;
@@ -81,7 +66,7 @@ async function floor(database: Database): Promise<number> {
 }
 
 async function main() {
-  const database = await open();
+  const database = await openBenchDatabase(BENCH_DB, 4);
   try {
     await runMigrations(database);
     await seed(database);
@@ -107,9 +92,7 @@ async function main() {
     );
   } finally {
     await database.close();
-    if (process.env.DATABASE_URL) {
-      await withAdmin(process.env.DATABASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`)).catch(() => {});
-    }
+    await dropBenchDatabase(BENCH_DB);
   }
 }
 

@@ -10,31 +10,17 @@
  *   DATABASE_URL=postgres://… npm run bench:payments          (PostgreSQL, 8 connections)
  */
 import { sql } from 'drizzle-orm';
-import { openDatabase, type Database } from '../server/db/client.js';
+import type { Database } from '../server/db/client.js';
+import { arg, dropBenchDatabase, openBenchDatabase } from './bench-db.js';
 import { runMigrations } from '../server/db/migrate.js';
-import { withAdmin, withDbName } from '../server/test/db.js';
 import { buildDeps } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { handleNotification } from '../server/modules/payments/handle-notification.js';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 const N = arg('payments', 6000);
 const ROUNDS = 6;
 const CONCURRENCY = 8;
 const BENCH_DB = 'abonent_bench_payments';
-
-async function open(): Promise<Database> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return openDatabase({ dataDir: 'memory://' });
-  await withAdmin(url, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${BENCH_DB}`);
-  });
-  return openDatabase({ databaseUrl: withDbName(url, BENCH_DB), poolSize: CONCURRENCY });
-}
 
 async function seed(db: Database['db']) {
   await db.execute(sql`insert into regions (code, name_ru, name_en, time_zone, support_phone, support_email, contract_prefix)
@@ -60,7 +46,7 @@ async function pool(from: number, to: number, fn: (i: number) => Promise<unknown
   return (performance.now() - start) / 1000;
 }
 
-const database = await open();
+const database = await openBenchDatabase(BENCH_DB, CONCURRENCY);
 await runMigrations(database);
 const db = database.db;
 await seed(db);
@@ -98,4 +84,4 @@ console.log(JSON.stringify({
   ratio: Math.round((notificationsPerS / rawPerS) * 100) / 100,
 }));
 await database.close();
-if (process.env.DATABASE_URL && !process.env.BENCH_KEEP) await withAdmin(process.env.DATABASE_URL, (c) => c.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`));
+if (!process.env.BENCH_KEEP) await dropBenchDatabase(BENCH_DB);

@@ -3,7 +3,8 @@ import { loadConfig } from './config.js';
 import { openDatabase, type Database } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { AppError, errorMessage } from '../common/errors.js';
-import { parseRubles, formatRubles, MAX_PAYMENT_KOPECKS } from '../common/money.js';
+import { formatRubles } from '../common/money.js';
+import { parseAmount } from './modules/payments/parse-amount.js';
 import { runBilling } from './modules/billing/run-billing.js';
 import { addManualPayment } from './modules/ledger/add-manual-payment.js';
 // Registers the promised-payment repayment hook: a CLI payment repays a promised payment like any other.
@@ -79,10 +80,7 @@ export function buildCli(): Command {
     .option('--comment <text>')
     .option('--json', 'print one JSON line')
     .action((account: string, rubles: string, opts: { key: string; comment?: string; json?: boolean }) => {
-      const amount = parseRubles(rubles);
-      if (amount === null || amount <= 0 || amount > MAX_PAYMENT_KOPECKS) {
-        throw new AppError('bad_amount', { max: (MAX_PAYMENT_KOPECKS / 100).toLocaleString('ru-RU') });
-      }
+      const amount = parseAmount(rubles);
       return withDb(async (d) => {
         const r = await addManualPayment(d.db, {
           accountNumber: account, amount, key: opts.key, provider: 'cli', method: 'manual', source: 'cli', comment: opts.comment,

@@ -58,7 +58,7 @@ export async function postBalanceChange(db: Db, input: BalanceChangeInput): Prom
       return { entryId: prev.id, created: false, balanceBefore: acc.balance, balance: acc.balance, unblocked: false };
     }
     if (input.kind === 'refund' && -amount > Math.max(0, acc.balance)) {
-      throw new AppError('refund_exceeds_balance', { available: formatRubles(Math.max(0, acc.balance)).replace(/\s?₽$/, '') });
+      throw new AppError('refund_exceeds_balance', { available: availableRubles(acc.balance) });
     }
     const posted = await postEntry(tx, {
       accountId: acc.id,
@@ -82,4 +82,9 @@ export async function postBalanceChange(db: Db, input: BalanceChangeInput): Prom
     });
     return { entryId: posted.entryId, created: true, balanceBefore: acc.balance, balance: posted.balance, unblocked };
   });
+}
+
+/** Kopecks as the `{available}` of a refund error (whose message adds the ₽); never below zero. */
+export function availableRubles(kopecks: number): string {
+  return formatRubles(Math.max(0, kopecks)).replace(/\s?₽$/, '');
 }

@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { AppError } from '../../../common/errors.js';
-import { MAX_PAYMENT_KOPECKS, formatRubles } from '../../../common/money.js';
 import { todayIn } from '../../../common/dates.js';
 import { queryRows, type Db } from '../../db/client.js';
 import type { AppDeps } from '../../app.js';
 import type { CardRefundStatus } from '../../db/schema/index.js';
 import { postEntry } from '../ledger/post-entry.js';
+import { validatePaymentAmount } from '../ledger/credit-payment.js';
+import { availableRubles } from './post-balance-change.js';
 import { restoreIfCovered } from '../ledger/restore-if-covered.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { enqueue } from '../../jobs/queue.js';
@@ -32,8 +33,6 @@ export interface CardRefundResult {
   created: boolean;
 }
 
-const rubles = (k: number) => formatRubles(Math.max(0, k)).replace(/\s?₽$/, '');
-
 /**
  * Finance returns (part of) a succeeded card payment to the card it came from. In one transaction the
  * refund is recorded and the balance debited — only money still on the balance and not yet refunded
@@ -43,9 +42,7 @@ const rubles = (k: number) => formatRubles(Math.max(0, k)).replace(/\s?₽$/, ''
  * again with the same key — so a crash or a timeout can neither lose the money nor refund it twice.
  */
 export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefundInput): Promise<CardRefundResult> {
-  if (!Number.isSafeInteger(input.amount) || input.amount <= 0 || input.amount > MAX_PAYMENT_KOPECKS) {
-    throw new AppError('bad_amount', { max: (MAX_PAYMENT_KOPECKS / 100).toLocaleString('ru-RU') });
-  }
+  validatePaymentAmount(input.amount);
   const reason = input.reason.trim();
   if (!reason) throw new AppError('reason_required');
   const key = input.idempotencyKey.trim();
@@ -71,8 +68,8 @@ export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefund
       return { refundId: prev.id, status: prev.status, amount: prev.amount, balance: p.balance, created: false };
     }
     if (p.status !== 'succeeded' || !CARD_PROVIDERS.has(p.provider)) throw new AppError('payment_not_refundable');
-    if (input.amount > p.amount - p.refunded) throw new AppError('refund_exceeds_payment', { available: rubles(p.amount - p.refunded) });
-    if (input.amount > Math.max(0, p.balance)) throw new AppError('refund_exceeds_balance', { available: rubles(p.balance) });
+    if (input.amount > p.amount - p.refunded) throw new AppError('refund_exceeds_payment', { available: availableRubles(p.amount - p.refunded) });
+    if (input.amount > Math.max(0, p.balance)) throw new AppError('refund_exceeds_balance', { available: availableRubles(p.balance) });
 
     const [row] = await queryRows<{ id: number }>(
       tx,

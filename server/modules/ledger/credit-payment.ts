@@ -71,9 +71,13 @@ export interface CreditSnapshot {
  * passes the row to creditPayment, which then skips its own lock query.
  */
 export function creditSnapshotColumns(on: SQL): SQL {
-  return sql`a.id as account_id, a.balance, a.status as account_status, a.promised_credit, r.settings,
-    (select coalesce(sum(s.monthly_fee), 0)::int8 from subscriptions s
-     where s.account_id = a.id and s.starts_on <= ${on} and (s.ends_on is null or s.ends_on >= ${on})) as monthly`;
+  return sql`a.id as account_id, a.balance, a.status as account_status, a.promised_credit, r.settings, ${monthlyFees(on)} as monthly`;
+}
+
+/** The monthly fees of account `a` in force on day `on` (what the prepay bonus counts months of). */
+function monthlyFees(on: SQL): SQL {
+  return sql`(select coalesce(sum(s.monthly_fee), 0)::int8 from subscriptions s
+    where s.account_id = a.id and s.starts_on <= ${on} and (s.ends_on is null or s.ends_on >= ${on}))`;
 }
 
 async function credit(tx: Db, input: CreditPaymentInput, locked?: CreditSnapshot): Promise<CreditPaymentResult> {
@@ -141,9 +145,7 @@ export async function creditPaymentIfUnchanged(
 /** WHERE condition over `accounts a`: the account is as the snapshot says (what the credit depends on). */
 export function snapshotUnchanged(acc: CreditSnapshot, on: SQL): SQL {
   return sql`a.id = ${acc.account_id} and a.balance = ${acc.balance} and a.status = ${acc.account_status}
-    and a.promised_credit = ${acc.promised_credit}
-    and (select coalesce(sum(s.monthly_fee), 0)::int8 from subscriptions s
-         where s.account_id = a.id and s.starts_on <= ${on} and (s.ends_on is null or s.ends_on >= ${on})) = ${acc.monthly}`;
+    and a.promised_credit = ${acc.promised_credit} and ${monthlyFees(on)} = ${acc.monthly}`;
 }
 
 /**
