@@ -7,25 +7,34 @@
  *   npm run bench:api                         (PGlite in memory)
  *   DATABASE_URL=postgres://… npm run bench:api
  */
+import type { AddressInfo } from 'node:net';
+
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import type { AddressInfo } from 'node:net';
+
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
-import { dropBenchDatabase, openBenchDatabase } from './bench-db.js';
 import { runMigrations } from '../server/db/migrate.js';
 import { signedInSubscriber } from '../server/test/sign-in.js';
+import { dropBenchDatabase, openBenchDatabase } from './bench-db.js';
 
 const BENCH_DB = 'abonent_bench_api';
 const CONNECTIONS = 10;
 const DURATION_S = 10;
 
 /** Runs autocannon against url; throws unless every response was 2xx and nothing errored. */
-async function measure(name: string, url: string, headers: Record<string, string> = {}, duration = DURATION_S): Promise<number> {
+async function measure(
+  name: string,
+  url: string,
+  headers: Record<string, string> = {},
+  duration = DURATION_S,
+): Promise<number> {
   const r = await autocannon({ url, connections: CONNECTIONS, duration, headers });
   const bad = r.non2xx + r.errors + r.timeouts;
   if (bad > 0 || r['2xx'] === 0) {
-    throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts of ${r.requests.total} requests`);
+    throw new Error(
+      `${name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts of ${r.requests.total} requests`,
+    );
   }
   return r.requests.average;
 }

@@ -2,7 +2,7 @@
  * What every benchmark needs: its database (PGlite in memory, or with DATABASE_URL a fresh PostgreSQL
  * database of its own, dropped afterwards) and its numeric command-line options.
  */
-import { openDatabase, type Database } from '../server/db/client.js';
+import { type Database, openDatabase } from '../server/db/client.js';
 import { withAdmin, withDbName } from '../server/test/db.js';
 
 /** `--name N` from the command line, or the fallback. */

@@ -8,10 +8,11 @@
  *   DATABASE_URL=postgres://… npm run bench:billing -- --accounts 1000000
  */
 import { sql } from 'drizzle-orm';
+
 import type { Database } from '../server/db/client.js';
-import { arg, dropBenchDatabase, openBenchDatabase } from './bench-db.js';
 import { runMigrations } from '../server/db/migrate.js';
 import { runBilling } from '../server/modules/billing/run-billing.js';
+import { arg, dropBenchDatabase, openBenchDatabase } from './bench-db.js';
 
 const N = arg('accounts', 100_000);
 const DAY = '2026-11-25';

@@ -10,12 +10,13 @@
  *   DATABASE_URL=postgres://… npm run bench:payments          (PostgreSQL, 8 connections)
  */
 import { sql } from 'drizzle-orm';
-import type { Database } from '../server/db/client.js';
-import { arg, dropBenchDatabase, openBenchDatabase } from './bench-db.js';
-import { runMigrations } from '../server/db/migrate.js';
-import { buildDeps } from '../server/app.js';
+
 import { loadConfig } from '../server/config.js';
+import type { Database } from '../server/db/client.js';
+import { runMigrations } from '../server/db/migrate.js';
+import { buildDeps } from '../server/deps.js';
 import { handleNotification } from '../server/modules/payments/handle-notification.js';
+import { arg, dropBenchDatabase, openBenchDatabase } from './bench-db.js';
 
 const N = arg('payments', 6000);
 const ROUNDS = 6;
@@ -29,8 +30,12 @@ async function seed(db: Database['db']) {
     select 'Абонент ' || g, 'Адрес ' || g, '79' || lpad(g::text, 9, '0') from generate_series(1, ${N}) g`);
   await db.execute(sql`insert into contracts (number, subscriber_id, region_id, signed_on)
     select 'B' || g, g, 1, '2026-01-01' from generate_series(1, ${N}) g`);
-  await db.execute(sql`insert into accounts (number, contract_id, region_id) select lpad(g::text, 9, '0'), g, 1 from generate_series(1, ${N}) g`);
-  await db.execute(sql`insert into test_acquirer_payments (id, amount, status, return_url) select 'ta_' || g, 10000, 'succeeded', '' from generate_series(1, ${N}) g`);
+  await db.execute(
+    sql`insert into accounts (number, contract_id, region_id) select lpad(g::text, 9, '0'), g, 1 from generate_series(1, ${N}) g`,
+  );
+  await db.execute(
+    sql`insert into test_acquirer_payments (id, amount, status, return_url) select 'ta_' || g, 10000, 'succeeded', '' from generate_series(1, ${N}) g`,
+  );
   await db.execute(sql`insert into payments (account_id, provider, external_id, amount, status, method)
     select g, 'test_acquirer', 'ta_' || g, 10000, 'pending', 'card' from generate_series(1, ${N}) g`);
   await db.execute(sql`vacuum analyze`);
@@ -40,9 +45,11 @@ async function seed(db: Database['db']) {
 async function pool(from: number, to: number, fn: (i: number) => Promise<unknown>) {
   let next = from;
   const start = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < to) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < to) await fn(next++);
+    }),
+  );
   return (performance.now() - start) / 1000;
 }
 
@@ -50,7 +57,10 @@ const database = await openBenchDatabase(BENCH_DB, CONCURRENCY);
 await runMigrations(database);
 const db = database.db;
 await seed(db);
-const deps = buildDeps(loadConfig({ NODE_ENV: 'production', APP_SECRET: 'bench-secret-bench-secret', LOG_LEVEL: 'silent' }), database);
+const deps = buildDeps(
+  loadConfig({ NODE_ENV: 'production', APP_SECRET: 'bench-secret-bench-secret', LOG_LEVEL: 'silent' }),
+  database,
+);
 
 const notify = async (i: number) => {
   const r = await handleNotification(db, deps, 'test_acquirer', `ta_${i}`);
@@ -74,14 +84,16 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const notificationsPerS = Math.round(N / real);
 const rawPerS = Math.round(N / raw);
-console.log(JSON.stringify({
-  bench: 'payments',
-  db: database.kind,
-  connections: database.kind === 'postgres' ? CONCURRENCY : 1,
-  payments: N,
-  notifications_per_s: notificationsPerS,
-  raw_per_s: rawPerS,
-  ratio: Math.round((notificationsPerS / rawPerS) * 100) / 100,
-}));
+console.log(
+  JSON.stringify({
+    bench: 'payments',
+    db: database.kind,
+    connections: database.kind === 'postgres' ? CONCURRENCY : 1,
+    payments: N,
+    notifications_per_s: notificationsPerS,
+    raw_per_s: rawPerS,
+    ratio: Math.round((notificationsPerS / rawPerS) * 100) / 100,
+  }),
+);
 await database.close();
 if (!process.env.BENCH_KEEP) await dropBenchDatabase(BENCH_DB);

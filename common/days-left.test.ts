@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { daysLeft, dailyCharge } from './days-left.js';
+
+import { dailyCharge, daysLeft } from './days-left.js';
 
 describe('days left', () => {
   it('counts whole days the money covers, charged at the start of each day', () => {

@@ -1,5 +1,5 @@
-import { dailyShare, daysInMonth } from './money.js';
 import { addDays, dayParts } from './dates.js';
+import { dailyShare, daysInMonth } from './money.js';
 
 export const DAYS_LEFT_CAP = 365;
 

@@ -26,7 +26,11 @@ export const ERRORS = {
   },
   not_found: { status: 404, ru: 'Не найдено', en: 'Not found' },
   route_not_found: { status: 404, ru: 'Нет такого адреса API', en: 'No such API route' },
-  account_not_found: { status: 404, ru: 'Лицевой счёт {account} не найден', en: 'Personal account {account} not found' },
+  account_not_found: {
+    status: 404,
+    ru: 'Лицевой счёт {account} не найден',
+    en: 'Personal account {account} not found',
+  },
   account_terminated: {
     status: 409,
     ru: 'Договор по лицевому счёту расторгнут',
@@ -120,7 +124,11 @@ export const ERRORS = {
     en: 'Wrong contract number or password',
   },
   invalid_staff_credentials: { status: 401, ru: 'Неверный e-mail или пароль', en: 'Wrong e-mail or password' },
-  totp_required: { status: 401, ru: 'Введите код из приложения-аутентификатора', en: 'Enter the code from your authenticator app' },
+  totp_required: {
+    status: 401,
+    ru: 'Введите код из приложения-аутентификатора',
+    en: 'Enter the code from your authenticator app',
+  },
   totp_invalid: { status: 401, ru: 'Неверный код подтверждения', en: 'Wrong confirmation code' },
   wrong_current_password: { status: 400, ru: 'Текущий пароль указан неверно', en: 'The current password is wrong' },
   weak_password: {
@@ -133,7 +141,11 @@ export const ERRORS = {
     ru: 'Код неверный или устарел. Запросите новый код',
     en: 'The code is wrong or has expired. Request a new one',
   },
-  contact_code_invalid: { status: 400, ru: 'Код подтверждения неверный или устарел', en: 'The confirmation code is wrong or has expired' },
+  contact_code_invalid: {
+    status: 400,
+    ru: 'Код подтверждения неверный или устарел',
+    en: 'The confirmation code is wrong or has expired',
+  },
   session_not_found: { status: 404, ru: 'Сеанс не найден', en: 'Session not found' },
   password_change_required: {
     status: 403,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { dailyShare, daysInMonth, parseRubles, percentOf, kopecksToDecimal } from './money.js';
-import { prepayBonus, amountForMonths } from './prepay.js';
+
 import { addDays, isValidDay, todayIn } from './dates.js';
+import { dailyShare, daysInMonth, kopecksToDecimal, parseRubles, percentOf } from './money.js';
+import { amountForMonths, prepayBonus } from './prepay.js';
 
 describe('dailyShare', () => {
   it.each([28, 29, 30, 31])('sums to the monthly fee exactly over a %i-day month for many fees', (n) => {
@@ -16,7 +17,9 @@ describe('dailyShare', () => {
     expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
   });
   it('knows month lengths including leap February', () => {
-    expect([daysInMonth(2026, 2), daysInMonth(2028, 2), daysInMonth(2026, 11), daysInMonth(2026, 12)]).toEqual([28, 29, 30, 31]);
+    expect([daysInMonth(2026, 2), daysInMonth(2028, 2), daysInMonth(2026, 11), daysInMonth(2026, 12)]).toEqual([
+      28, 29, 30, 31,
+    ]);
   });
 });
 
@@ -40,17 +43,25 @@ describe('parseRubles', () => {
 describe('prepay bonus', () => {
   const fee = 60_000;
   it('gives 5/10/15 % for 3/6/12 months', () => {
-    expect(prepayBonus({ amount: 3 * fee, monthlyFee: fee, balanceBefore: 0 })).toEqual({ months: 3, percent: 5, bonus: 9_000 });
+    expect(prepayBonus({ amount: 3 * fee, monthlyFee: fee, balanceBefore: 0 })).toEqual({
+      months: 3,
+      percent: 5,
+      bonus: 9_000,
+    });
     expect(prepayBonus({ amount: 6 * fee, monthlyFee: fee, balanceBefore: 0 })?.bonus).toBe(36_000);
     expect(prepayBonus({ amount: 12 * fee + 5, monthlyFee: fee, balanceBefore: 0 })?.bonus).toBe(108_000);
   });
   it('gives nothing below three months, or when the payment only covers debt', () => {
     expect(prepayBonus({ amount: 3 * fee - 1, monthlyFee: fee, balanceBefore: 0 })).toBeNull();
     expect(prepayBonus({ amount: 3 * fee, monthlyFee: fee, balanceBefore: -1 })).toBeNull();
-    expect(prepayBonus({ amount: amountForMonths(3, fee, -5_000), monthlyFee: fee, balanceBefore: -5_000 })?.months).toBe(3);
+    expect(
+      prepayBonus({ amount: amountForMonths(3, fee, -5_000), monthlyFee: fee, balanceBefore: -5_000 })?.months,
+    ).toBe(3);
   });
   it('honours per-region tiers', () => {
-    expect(prepayBonus({ amount: 2 * fee, monthlyFee: fee, balanceBefore: 0, tiers: [{ months: 2, percent: 3 }] })?.bonus).toBe(3_600);
+    expect(
+      prepayBonus({ amount: 2 * fee, monthlyFee: fee, balanceBefore: 0, tiers: [{ months: 2, percent: 3 }] })?.bonus,
+    ).toBe(3_600);
   });
   it('rounds percentages half-up to whole kopecks', () => {
     expect(percentOf(10, 5)).toBe(1); // 0.5 → 1

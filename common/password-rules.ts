@@ -8,9 +8,28 @@ export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 128;
 
 const COMMON = new Set([
-  'password', 'password1', 'qwerty123', '12345678', '123456789', '1234567890', '11111111', 'qwertyui',
-  'iloveyou', 'abc12345', 'qwerty12', 'password123', 'admin123', 'welcome1', '1q2w3e4r', '1qaz2wsx',
-  'zaq12wsx', 'qwe123qwe', 'parol123', 'privet123', 'internet1', 'abonent1',
+  'password',
+  'password1',
+  'qwerty123',
+  '12345678',
+  '123456789',
+  '1234567890',
+  '11111111',
+  'qwertyui',
+  'iloveyou',
+  'abc12345',
+  'qwerty12',
+  'password123',
+  'admin123',
+  'welcome1',
+  '1q2w3e4r',
+  '1qaz2wsx',
+  'zaq12wsx',
+  'qwe123qwe',
+  'parol123',
+  'privet123',
+  'internet1',
+  'abonent1',
 ]);
 
 export function passwordProblems(password: string, opts: { login?: string } = {}): PasswordProblem[] {

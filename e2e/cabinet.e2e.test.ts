@@ -1,11 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { startAbonent, VIEWPORTS, type Abonent } from './harness.js';
-import { creditPayment } from '../server/modules/ledger/credit-payment.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { todayIn } from '../common/dates.js';
+import { creditPayment } from '../server/modules/ledger/credit-payment.js';
+import { type Abonent, startAbonent, VIEWPORTS } from './harness.js';
 
 let a: Abonent;
 beforeAll(async () => {
@@ -21,7 +23,11 @@ function lastPageText(pdfPath: string): string {
 async function noSeriousA11yViolations(page: Page) {
   const result = await new AxeBuilder({ page }).analyze();
   const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary ?? ''})`).join(', ')}`)).toEqual([]);
+  expect(
+    serious.map(
+      (v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary ?? ''})`).join(', ')}`,
+    ),
+  ).toEqual([]);
 }
 
 describe.each(Object.entries(VIEWPORTS))('contract to cabinet on %s', (name, viewport) => {
@@ -45,7 +51,10 @@ describe.each(Object.entries(VIEWPORTS))('contract to cabinet on %s', (name, vie
     await op.getByRole('option', { name: /Домашний 300/ }).click();
     await op.getByRole('button', { name: 'Заключить договор' }).click();
     const contract = (await op.getByTestId('contract-number').textContent())!.trim();
-    const [download] = await Promise.all([op.waitForEvent('download'), op.getByRole('button', { name: 'Скачать договор (PDF)' }).click()]);
+    const [download] = await Promise.all([
+      op.waitForEvent('download'),
+      op.getByRole('button', { name: 'Скачать договор (PDF)' }).click(),
+    ]);
     const pdfPath = `/tmp/e2e-contract-${name}.pdf`;
     await download.saveAs(pdfPath);
     const lastPage = lastPageText(pdfPath);
@@ -55,8 +64,23 @@ describe.each(Object.entries(VIEWPORTS))('contract to cabinet on %s', (name, vie
     await staff.close();
 
     // Money arrives (office payment) so the cabinet has something to show.
-    const accountId = (await a.app.inject({ method: 'GET', url: `/api/staff/accounts?q=${contract}`, headers: { authorization: `Bearer ${(await a.app.inject({ method: 'POST', url: '/api/auth/staff/login', payload: { email: a.operator.email, password: a.operator.password } })).json().token}` } })).json().accounts[0].id;
-    await creditPayment(a.db, { accountId, amount: 150_000, idempotencyKey: `e2e-${name}`, source: 'test', effectiveOn: todayIn('Europe/Moscow'), comment: 'Оплата в офисе' });
+    const accountId = (
+      await a.app.inject({
+        method: 'GET',
+        url: `/api/staff/accounts?q=${contract}`,
+        headers: {
+          authorization: `Bearer ${(await a.app.inject({ method: 'POST', url: '/api/auth/staff/login', payload: { email: a.operator.email, password: a.operator.password } })).json().token}`,
+        },
+      })
+    ).json().accounts[0].id;
+    await creditPayment(a.db, {
+      accountId,
+      amount: 150_000,
+      idempotencyKey: `e2e-${name}`,
+      source: 'test',
+      effectiveOn: todayIn('Europe/Moscow'),
+      comment: 'Оплата в офисе',
+    });
 
     // Subscriber: sign in with the password from the PDF's last page, forced to change it.
     const ctx = await a.newContext(viewport);
@@ -79,7 +103,10 @@ describe.each(Object.entries(VIEWPORTS))('contract to cabinet on %s', (name, vie
     await page.goto('/cabinet/stats');
     await page.getByTestId('entries').waitFor();
     await expect.poll(() => page.getByTestId('entries').textContent()).toContain('Оплата в офисе');
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Скачать CSV' }).click()]);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Скачать CSV' }).click(),
+    ]);
     const csvPath = `/tmp/e2e-statement-${name}.csv`;
     await csv.saveAs(csvPath);
     expect(readFileSync(csvPath, 'utf8')).toContain(';Платёж;1500.00;1500.00;Оплата в офисе');
@@ -90,7 +117,12 @@ describe.each(Object.entries(VIEWPORTS))('contract to cabinet on %s', (name, vie
 describe('accessibility of the cabinet', () => {
   it('has no serious or critical axe violations on any cabinet page', async () => {
     const { signedInSubscriber } = await import('../server/test/sign-in.js');
-    const s = await signedInSubscriber(a.app, a.db, { regionId: a.region.id, tariffId: a.tariff.id, balance: 5_000, email: null });
+    const s = await signedInSubscriber(a.app, a.db, {
+      regionId: a.region.id,
+      tariffId: a.tariff.id,
+      balance: 5_000,
+      email: null,
+    });
     const ctx = await a.newContext(VIEWPORTS.desktop);
     const page = await ctx.newPage();
     await page.goto('/login');
@@ -99,7 +131,15 @@ describe('accessibility of the cabinet', () => {
     await page.getByLabel('Пароль').fill(s.password);
     await page.getByRole('button', { name: 'Войти' }).click();
     await page.getByTestId('balance').waitFor();
-    for (const path of ['/cabinet', '/cabinet/payments', '/cabinet/stats', '/cabinet/profile', '/cabinet/notifications', '/cabinet/mobile', '/cabinet/feedback']) {
+    for (const path of [
+      '/cabinet',
+      '/cabinet/payments',
+      '/cabinet/stats',
+      '/cabinet/profile',
+      '/cabinet/notifications',
+      '/cabinet/mobile',
+      '/cabinet/feedback',
+    ]) {
       await page.goto(path);
       await page.getByRole('heading', { level: 1 }).waitFor();
       await page.waitForLoadState('networkidle');
@@ -113,8 +153,14 @@ describe('accessibility of the cabinet', () => {
     expect(await page.locator('link[rel=manifest]').count()).toBe(1);
     const manifest = await (await fetch(`${a.base}/manifest.webmanifest`)).json();
     expect(manifest).toMatchObject({ name: 'Абонент — личный кабинет', display: 'standalone' });
-    expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
-    await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state ?? null), { timeout: 15_000 }).toBe('activated');
+    expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(
+      expect.arrayContaining(['192x192', '512x512']),
+    );
+    await expect
+      .poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state ?? null), {
+        timeout: 15_000,
+      })
+      .toBe('activated');
     await ctx.close();
   });
 });

@@ -1,11 +1,13 @@
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+
+import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
-import { createTestDatabase } from '../server/test/db.js';
 import { JobWorker } from '../server/jobs/queue.js';
 import { allJobs } from '../server/jobs/registry.js';
 import { hashPassword } from '../server/modules/auth/passwords.js';
+import { createTestDatabase } from '../server/test/db.js';
 import { buildRegion, buildService, buildStaff, buildTariff } from '../server/test/factories.js';
 
 export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
@@ -25,14 +27,42 @@ export async function startAbonent() {
   const worker = new JobWorker(app.deps, allJobs, { pollMs: 200 });
   worker.start();
   const db = database.db;
-  const region = await buildRegion(db, { nameRu: 'Санкт-Петербург', nameEn: 'Saint Petersburg', supportPhone: '88005559167' });
-  const tariff = await buildTariff(db, { regionId: region.id, nameRu: 'Домашний 300', nameEn: 'Home 300', monthlyFee: 75_000, speedDownKbps: 300_000 });
-  await buildService(db, { regionId: region.id, kind: 'tv', nameRu: 'ТВ Базовый', nameEn: 'TV Basic', monthlyFee: 19_900 });
+  const region = await buildRegion(db, {
+    nameRu: 'Санкт-Петербург',
+    nameEn: 'Saint Petersburg',
+    supportPhone: '88005559167',
+  });
+  const tariff = await buildTariff(db, {
+    regionId: region.id,
+    nameRu: 'Домашний 300',
+    nameEn: 'Home 300',
+    monthlyFee: 75_000,
+    speedDownKbps: 300_000,
+  });
+  await buildService(db, {
+    regionId: region.id,
+    kind: 'tv',
+    nameRu: 'ТВ Базовый',
+    nameEn: 'TV Basic',
+    monthlyFee: 19_900,
+  });
   const operatorPassword = 'Operator-2026';
-  const operator = await buildStaff(db, { role: 'operator', email: 'operator@abonent.test', passwordHash: await hashPassword(operatorPassword) });
+  const operator = await buildStaff(db, {
+    role: 'operator',
+    email: 'operator@abonent.test',
+    passwordHash: await hashPassword(operatorPassword),
+  });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   return {
     base,

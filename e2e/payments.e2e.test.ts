@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AxeBuilder } from '@axe-core/playwright';
 import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { startAbonent, VIEWPORTS, type Abonent } from './harness.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { queryRows } from '../server/db/client.js';
-import { buildStaff, buildSubscriber } from '../server/test/factories.js';
 import { hashPassword } from '../server/modules/auth/passwords.js';
+import { buildStaff, buildSubscriber } from '../server/test/factories.js';
+import { type Abonent, startAbonent, VIEWPORTS } from './harness.js';
 
 let a: Abonent;
 beforeAll(async () => {
@@ -29,13 +30,24 @@ async function noSeriousA11yViolations(page: Page) {
 }
 
 const account = async (id: number) =>
-  (await queryRows<{ balance: number; status: string }>(a.db, sql`select balance, status from accounts where id = ${id}`))[0]!;
+  (
+    await queryRows<{ balance: number; status: string }>(
+      a.db,
+      sql`select balance, status from accounts where id = ${id}`,
+    )
+  )[0]!;
 
 describe('payments in Chromium', () => {
   it('a subscriber blocked for debt pays 3 months by test card (bonus shown and credited), is unblocked at once, sets autopay', async () => {
     const { signedInSubscriber } = await import('../server/test/sign-in.js');
     // Fee 750 ₽, debt 200 ₽: 3 months = 2 450 ₽ to pay, bonus 5 % of 2 250 ₽ = 112,50 ₽.
-    const s = await signedInSubscriber(a.app, a.db, { regionId: a.region.id, tariffId: a.tariff.id, balance: -20_000, status: 'blocked', email: null });
+    const s = await signedInSubscriber(a.app, a.db, {
+      regionId: a.region.id,
+      tariffId: a.tariff.id,
+      balance: -20_000,
+      status: 'blocked',
+      email: null,
+    });
     const ctx = await a.newContext(VIEWPORTS.desktop);
     const page = await ctx.newPage();
     await page.goto('/login');
@@ -50,16 +62,26 @@ describe('payments in Chromium', () => {
     await page.getByRole('button', { name: 'Перейти к оплате' }).click();
     await payOnTestCardPage(page);
     await page.waitForURL(/\/cabinet\/payments\?payment=\d+/);
-    await expect.poll(async () => page.getByTestId('payment-result').textContent(), { timeout: 20_000 }).toContain('Платёж зачислен');
+    await expect
+      .poll(async () => page.getByTestId('payment-result').textContent(), { timeout: 20_000 })
+      .toContain('Платёж зачислен');
     expect(await account(s.account.id)).toEqual({ balance: -20_000 + 245_000 + 11_250, status: 'active' });
-    const [ev] = await queryRows<{ n: number }>(a.db, sql`select count(*)::int as n from account_events where account_id = ${s.account.id} and kind = 'unblocked'`);
+    const [ev] = await queryRows<{ n: number }>(
+      a.db,
+      sql`select count(*)::int as n from account_events where account_id = ${s.account.id} and kind = 'unblocked'`,
+    );
     expect(ev!.n).toBe(1);
 
     // The card was saved: turn on autopay "when the balance is under 100 ₽".
     await page.getByRole('button', { name: 'Включить автоплатёж' }).waitFor();
     await page.getByRole('button', { name: 'Включить автоплатёж' }).click();
-    await expect.poll(async () => page.getByTestId('autopay-state').textContent(), { timeout: 10_000 }).toContain('Автоплатёж включён');
-    const [ap] = await queryRows<{ enabled: boolean; mode: string }>(a.db, sql`select enabled, mode from autopay_settings where account_id = ${s.account.id}`);
+    await expect
+      .poll(async () => page.getByTestId('autopay-state').textContent(), { timeout: 10_000 })
+      .toContain('Автоплатёж включён');
+    const [ap] = await queryRows<{ enabled: boolean; mode: string }>(
+      a.db,
+      sql`select enabled, mode from autopay_settings where account_id = ${s.account.id}`,
+    );
     expect(ap).toEqual({ enabled: true, mode: 'threshold' });
     await page.waitForLoadState('networkidle');
     await noSeriousA11yViolations(page);
@@ -67,7 +89,12 @@ describe('payments in Chromium', () => {
   });
 
   it('a guest tops up by account number, seeing the masked holder first', async () => {
-    const s = await buildSubscriber(a.db, { regionId: a.region.id, tariffId: a.tariff.id, balance: 0, fullName: 'Смирнова Ольга Петровна' });
+    const s = await buildSubscriber(a.db, {
+      regionId: a.region.id,
+      tariffId: a.tariff.id,
+      balance: 0,
+      fullName: 'Смирнова Ольга Петровна',
+    });
     const ctx = await a.newContext(VIEWPORTS.phone);
     const page = await ctx.newPage();
     await page.goto('/pay');
@@ -81,13 +108,19 @@ describe('payments in Chromium', () => {
     await noSeriousA11yViolations(page);
     await payOnTestCardPage(page);
     await page.waitForURL(/\/pay\?payment=\d+/);
-    await expect.poll(async () => page.getByTestId('payment-result').textContent(), { timeout: 20_000 }).toContain('Платёж зачислен');
+    await expect
+      .poll(async () => page.getByTestId('payment-result').textContent(), { timeout: 20_000 })
+      .toContain('Платёж зачислен');
     expect((await account(s.account.id)).balance).toBe(50_000);
     await ctx.close();
 
     // Finance returns 200 ₽ of it to the card from the back office.
     const password = 'Finance-2026';
-    const fin = await buildStaff(a.db, { role: 'finance', email: 'finance@abonent.test', passwordHash: await hashPassword(password) });
+    const fin = await buildStaff(a.db, {
+      role: 'finance',
+      email: 'finance@abonent.test',
+      passwordHash: await hashPassword(password),
+    });
     const staff = await a.newContext(VIEWPORTS.desktop);
     const fp = await staff.newPage();
     await fp.goto('/staff/login');
@@ -119,7 +152,11 @@ describe('payments in Chromium', () => {
     await a.db.execute(sql`insert into receipts (payment_id, region_id, total, status, last_error)
                            values (${p!.id}, ${a.region.id}, 30000, 'failed', 'ATOL refused the receipt: 32 Ошибка валидации входящего чека')`);
     const password = 'Finance-2026';
-    await buildStaff(a.db, { role: 'finance', email: 'receipts@abonent.test', passwordHash: await hashPassword(password) });
+    await buildStaff(a.db, {
+      role: 'finance',
+      email: 'receipts@abonent.test',
+      passwordHash: await hashPassword(password),
+    });
     const ctx = await a.newContext(VIEWPORTS.desktop);
     const page = await ctx.newPage();
     await page.goto('/staff/login');
@@ -134,7 +171,10 @@ describe('payments in Chromium', () => {
     await page.getByRole('button', { name: `Отправить снова чек платежа ${p!.id}` }).click();
     // Sent again as attempt 2; the list (filtered to refused ones) no longer shows it.
     await page.getByText('Чеков нет').waitFor();
-    const [r] = await queryRows<{ attempt: number; status: string }>(a.db, sql`select attempt, status from receipts where payment_id = ${p!.id}`);
+    const [r] = await queryRows<{ attempt: number; status: string }>(
+      a.db,
+      sql`select attempt, status from receipts where payment_id = ${p!.id}`,
+    );
     expect(r!.attempt).toBe(2);
     await ctx.close();
   });

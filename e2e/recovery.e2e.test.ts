@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAbonent, VIEWPORTS, type Abonent } from './harness.js';
+
 import { signedInSubscriber } from '../server/test/sign-in.js';
+import { type Abonent, startAbonent, VIEWPORTS } from './harness.js';
 
 let a: Abonent;
 beforeAll(async () => {
@@ -10,7 +11,12 @@ afterAll(() => a?.close());
 
 describe('password recovery by SMS', () => {
   it('region → phone + account → SMS code → new password → sign in', async () => {
-    const s = await signedInSubscriber(a.app, a.db, { regionId: a.region.id, tariffId: a.tariff.id, phone: '79217770011', balance: 10_000 });
+    const s = await signedInSubscriber(a.app, a.db, {
+      regionId: a.region.id,
+      tariffId: a.tariff.id,
+      phone: '79217770011',
+      balance: 10_000,
+    });
     const ctx = await a.newContext(VIEWPORTS.phone);
     const page = await ctx.newPage();
     await page.goto('/login');
@@ -24,15 +30,22 @@ describe('password recovery by SMS', () => {
     await page.getByLabel('Код из сообщения').waitFor();
     // The SMS (development sink) as the subscriber's phone would show it.
     const code = await expect
-      .poll(async () => {
-        const res = await fetch(`${a.base}/api/dev/outbox`);
-        const sms = (await res.json()).messages.find((m: { channel: string; address: string }) => m.channel === 'sms' && m.address === '79217770011');
-        return sms ? /(\d{6})/.exec(sms.body)![1] : null;
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          const res = await fetch(`${a.base}/api/dev/outbox`);
+          const sms = (await res.json()).messages.find(
+            (m: { channel: string; address: string }) => m.channel === 'sms' && m.address === '79217770011',
+          );
+          return sms ? /(\d{6})/.exec(sms.body)![1] : null;
+        },
+        { timeout: 15_000 },
+      )
       .not.toBeNull()
       .then(async () => {
         const res = await fetch(`${a.base}/api/dev/outbox`);
-        const sms = (await res.json()).messages.find((m: { channel: string; address: string }) => m.channel === 'sms' && m.address === '79217770011');
+        const sms = (await res.json()).messages.find(
+          (m: { channel: string; address: string }) => m.channel === 'sms' && m.address === '79217770011',
+        );
         return /(\d{6})/.exec(sms.body)![1]!;
       });
     await page.getByLabel('Код из сообщения').fill(code);

@@ -1,6 +1,6 @@
 // `npm start`: build the web app on first run, then start the server (embedded DB unless DATABASE_URL).
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { spawnSync, spawn } from 'node:child_process';
 
 const root = new URL('..', import.meta.url);
 if (!existsSync(new URL('dist/web/index.html', root)) && existsSync(new URL('web/index.html', root))) {

@@ -2,8 +2,8 @@
 // names the exact command and fails; builds the web app; runs unit + integration tests (vitest),
 // then the end-to-end tests in Debian's Chromium; prints one closing line "tests: N passed, N failed".
 // Uses PostgreSQL when DATABASE_URL is set, the embedded PGlite otherwise.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url).pathname;
 const NEEDS = [
@@ -39,7 +39,11 @@ function counts(file) {
   const r = JSON.parse(readFileSync(file, 'utf8'));
   // A file that fails to load has no failed test but a failed suite: count it as a failure.
   const brokenFiles = r.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
-  return { passed: r.numPassedTests, failed: r.numFailedTests + brokenFiles, skipped: r.numPendingTests + r.numTodoTests };
+  return {
+    passed: r.numPassedTests,
+    failed: r.numFailedTests + brokenFiles,
+    skipped: r.numPendingTests + r.numTodoTests,
+  };
 }
 
 ensureDebianPackages();
@@ -68,10 +72,13 @@ for (const [name, args] of [
   results.push(c);
 }
 
-const total = results.reduce((a, c) => ({ passed: a.passed + c.passed, failed: a.failed + c.failed, skipped: a.skipped + c.skipped }), {
-  passed: 0,
-  failed: buildFailed ? 1 : 0,
-  skipped: 0,
-});
+const total = results.reduce(
+  (a, c) => ({ passed: a.passed + c.passed, failed: a.failed + c.failed, skipped: a.skipped + c.skipped }),
+  {
+    passed: 0,
+    failed: buildFailed ? 1 : 0,
+    skipped: 0,
+  },
+);
 console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(total.failed > 0 || total.passed === 0 ? 1 : 0);

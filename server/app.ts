@@ -1,47 +1,22 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+
+import { ReadCaches } from './cache/read-caches.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
-import errorsPlugin from './plugins/errors.js';
-import authPlugin from './plugins/auth.js';
-import openapiPlugin from './plugins/openapi.js';
-import { moduleRoutes } from './modules/index.js';
-import { version } from './version.js';
-import { notifierFromConfig, type Notifier } from './modules/notifications/notifier.js';
-import { AtolClient } from './integrations/atol/atol-client.js';
+import { type AppDeps, buildDeps } from './deps.js';
 import type { PaymentProvider, ProviderName } from './integrations/acquiring/provider.js';
 import { TestAcquirer } from './integrations/acquiring/test-acquirer.js';
 import { YooKassaClient } from './integrations/acquiring/yookassa-client.js';
-import { ReadCaches } from './cache/read-caches.js';
+import { AtolClient } from './integrations/atol/atol-client.js';
+import { moduleRoutes } from './modules/index.js';
+import { type Notifier, notifierFromConfig } from './modules/notifications/notifier.js';
+import authPlugin from './plugins/auth.js';
+import errorsPlugin from './plugins/errors.js';
+import openapiPlugin from './plugins/openapi.js';
 import readCachePlugin from './plugins/read-cache.js';
-
-/** What every route plugin and job receives. Integrations are built from config unless injected. */
-export interface AppDeps {
-  config: Config;
-  database: Database;
-  version: string;
-  notifier: Notifier;
-  /** ATOL Online client for fiscal receipts; null when not configured. */
-  atol: AtolClient | null;
-  /** Card acquirers by name (the test acquirer always; YooKassa when its credentials are set). */
-  acquirers: Partial<Record<ProviderName, PaymentProvider>>;
-  /** In-process read caches (sessions, overview); buildApp starts their invalidation. */
-  caches: ReadCaches;
-}
-
-export function buildDeps(config: Config, database: Database, overrides: Partial<AppDeps> = {}): AppDeps {
-  const atol =
-    config.ATOL_API_URL && config.ATOL_LOGIN && config.ATOL_PASSWORD
-      ? new AtolClient({ baseUrl: config.ATOL_API_URL, login: config.ATOL_LOGIN, password: config.ATOL_PASSWORD })
-      : null;
-  const acquirers: AppDeps['acquirers'] = { test_acquirer: new TestAcquirer(database.db, config) };
-  if (config.YOOKASSA_SHOP_ID && config.YOOKASSA_SECRET_KEY) {
-    acquirers.yookassa = new YooKassaClient({ baseUrl: config.YOOKASSA_API_URL, shopId: config.YOOKASSA_SHOP_ID, secretKey: config.YOOKASSA_SECRET_KEY });
-  }
-  const caches = new ReadCaches({ sessionSeconds: config.SESSION_CACHE_SECONDS, overviewSeconds: config.OVERVIEW_CACHE_SECONDS });
-  return { config, database, version, notifier: notifierFromConfig(config), atol, acquirers, caches, ...overrides };
-}
+import { version } from './version.js';
 
 export interface BuildAppOptions {
   config: Config;

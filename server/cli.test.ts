@@ -1,9 +1,10 @@
-import { describe, expect, it, beforeAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const bin = new URL('../bin/abonent.js', import.meta.url).pathname;
@@ -33,7 +34,11 @@ describe('abonent CLI', () => {
     expect(before.status).toBe('blocked');
     const first = await cli('payment', 'add', '711000002', '100.50', '--key', 'office-1', '--json');
     const again = await cli('payment', 'add', '711000002', '100.50', '--key', 'office-1', '--json');
-    expect(JSON.parse(first.stdout)).toMatchObject({ credited: true, unblocked: true, balance_kopecks: before.balance + 10_050 });
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      credited: true,
+      unblocked: true,
+      balance_kopecks: before.balance + 10_050,
+    });
     expect(JSON.parse(again.stdout)).toMatchObject({ credited: false, balance_kopecks: before.balance + 10_050 });
     const after = JSON.parse((await cli('account', 'show', '711000002', '--json')).stdout);
     expect(after.status).toBe('active');

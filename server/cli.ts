@@ -1,17 +1,19 @@
-import { Command, CommanderError } from 'commander';
-import { loadConfig } from './config.js';
-import { openDatabase, type Database } from './db/client.js';
-import { runMigrations } from './db/migrate.js';
-import { AppError, errorMessage } from '../common/errors.js';
-import { formatRubles } from '../common/money.js';
-import { parseAmount } from './modules/payments/parse-amount.js';
-import { runBilling } from './modules/billing/run-billing.js';
-import { addManualPayment } from './modules/ledger/add-manual-payment.js';
 // Registers the promised-payment repayment hook: a CLI payment repays a promised payment like any other.
 import './modules/payments/settle-promised.js';
-import { verifyLedger } from './modules/ledger/verify-ledger.js';
+
+import { Command, CommanderError } from 'commander';
+
+import { AppError, errorMessage } from '../common/errors.js';
+import { formatRubles } from '../common/money.js';
+import { parsePaymentAmount as parseAmount } from '../common/payment-amount.js';
+import { loadConfig } from './config.js';
+import { type Database, openDatabase } from './db/client.js';
+import { runMigrations } from './db/migrate.js';
 import { showAccount } from './modules/accounts/show-account.js';
-import { seedDemo, printDemoLogins } from './modules/demo/seed-demo.js';
+import { runBilling } from './modules/billing/run-billing.js';
+import { printDemoLogins, seedDemo } from './modules/demo/seed-demo.js';
+import { addManualPayment } from './modules/ledger/add-manual-payment.js';
+import { verifyLedger } from './modules/ledger/verify-ledger.js';
 
 /**
  * The `abonent` command. Each subcommand opens the database (PGlite in DATA_DIR or DATABASE_URL),
@@ -61,12 +63,24 @@ export function buildCli(): Command {
       withDb(async (d) => {
         const r = await runBilling(d.db, { until: opts.date });
         if (opts.json) {
-          out(JSON.stringify({ date: r.date, charged: r.charged, amount_kopecks: r.amount_kopecks, blocked: r.blocked, days: r.days.length }));
+          out(
+            JSON.stringify({
+              date: r.date,
+              charged: r.charged,
+              amount_kopecks: r.amount_kopecks,
+              blocked: r.blocked,
+              days: r.days.length,
+            }),
+          );
         } else {
           for (const day of r.days) {
-            out(`${day.day} region ${day.regionId}: ${day.skipped ? 'already running or done' : `${day.charged} charged, ${formatRubles(day.amount)}, ${day.blocked} blocked`}`);
+            out(
+              `${day.day} region ${day.regionId}: ${day.skipped ? 'already running or done' : `${day.charged} charged, ${formatRubles(day.amount)}, ${day.blocked} blocked`}`,
+            );
           }
-          out(`total: ${r.charged} subscriptions charged, ${formatRubles(r.amount_kopecks)}, ${r.blocked} accounts blocked`);
+          out(
+            `total: ${r.charged} subscriptions charged, ${formatRubles(r.amount_kopecks)}, ${r.blocked} accounts blocked`,
+          );
         }
       }),
     );
@@ -83,9 +97,24 @@ export function buildCli(): Command {
       const amount = parseAmount(rubles);
       return withDb(async (d) => {
         const r = await addManualPayment(d.db, {
-          accountNumber: account, amount, key: opts.key, provider: 'cli', method: 'manual', source: 'cli', comment: opts.comment,
+          accountNumber: account,
+          amount,
+          key: opts.key,
+          provider: 'cli',
+          method: 'manual',
+          source: 'cli',
+          comment: opts.comment,
         });
-        if (opts.json) out(JSON.stringify({ payment_id: r.paymentId, credited: r.created, balance_kopecks: r.balance, bonus_kopecks: r.bonus, unblocked: r.unblocked }));
+        if (opts.json)
+          out(
+            JSON.stringify({
+              payment_id: r.paymentId,
+              credited: r.created,
+              balance_kopecks: r.balance,
+              bonus_kopecks: r.bonus,
+              unblocked: r.unblocked,
+            }),
+          );
         else
           out(
             `${r.created ? 'credited' : 'already credited (same key)'}: ${formatRubles(amount)} to ${account}; ` +
@@ -109,8 +138,12 @@ export function buildCli(): Command {
         }
         out(`account ${a.number}  contract ${a.contract}  ${a.subscriber}  (${a.region})`);
         out(`status ${a.status}  balance ${formatRubles(a.balance)}  credit limit ${formatRubles(a.creditLimit)}`);
-        for (const s of a.subscriptions) out(`  ${s.kind} ${s.name}: ${formatRubles(s.monthlyFee)}/month from ${s.startsOn}${s.endsOn ? ` to ${s.endsOn}` : ''}`);
-        for (const e of a.lastEntries) out(`  ${e.effectiveOn} ${e.kind.padEnd(18)} ${formatRubles(e.amount).padStart(14)} ${e.comment ?? ''}`);
+        for (const s of a.subscriptions)
+          out(
+            `  ${s.kind} ${s.name}: ${formatRubles(s.monthlyFee)}/month from ${s.startsOn}${s.endsOn ? ` to ${s.endsOn}` : ''}`,
+          );
+        for (const e of a.lastEntries)
+          out(`  ${e.effectiveOn} ${e.kind.padEnd(18)} ${formatRubles(e.amount).padStart(14)} ${e.comment ?? ''}`);
       }),
     );
 
@@ -125,7 +158,8 @@ export function buildCli(): Command {
         const r = await verifyLedger(d.db);
         if (opts.json) out(JSON.stringify({ accounts: r.accounts, mismatches: r.mismatches }));
         else {
-          for (const m of r.mismatches) out(`MISMATCH account ${m.accountNumber}: balance ${m.balance} ≠ ledger ${m.ledgerSum} (kopecks)`);
+          for (const m of r.mismatches)
+            out(`MISMATCH account ${m.accountNumber}: balance ${m.balance} ≠ ledger ${m.ledgerSum} (kopecks)`);
           out(`${r.accounts} accounts checked, ${r.mismatches.length} mismatches`);
         }
         if (r.mismatches.length > 0) process.exitCode = 2;
@@ -141,12 +175,13 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 1; // commander already printed it
     const lang = (process.env.LANG ?? '').startsWith('ru') ? 'ru' : 'en';
-    const msg = e instanceof AppError ? errorMessage(e.code, e.params, lang) : e instanceof Error ? e.message : String(e);
+    const msg =
+      e instanceof AppError ? errorMessage(e.code, e.params, lang) : e instanceof Error ? e.message : String(e);
     process.stderr.write(`abonent: ${msg}\n`);
     return 1;
   }
 }
 
 if (process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1])) {
-  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+  void runCli(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -96,5 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 function parseTrustProxy(v: string | undefined): boolean | string[] {
   if (!v) return false;
   if (v === 'true') return true;
-  return v.split(',').map((x) => x.trim()).filter(Boolean);
+  return v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 }

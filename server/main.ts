@@ -1,12 +1,12 @@
+import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
-import { runMigrations, isEmptyDatabase } from './db/migrate.js';
-import { buildApp } from './app.js';
+import { isEmptyDatabase, runMigrations } from './db/migrate.js';
 import { JobWorker } from './jobs/queue.js';
-import { Scheduler } from './jobs/scheduler.js';
 import { allJobs, periodicTasks } from './jobs/registry.js';
+import { Scheduler } from './jobs/scheduler.js';
+import { printDemoLogins, seedDemo } from './modules/demo/seed-demo.js';
 import { version } from './version.js';
-import { seedDemo, printDemoLogins } from './modules/demo/seed-demo.js';
 
 /** Reads config, opens the DB, migrates, seeds demo data on an empty DB, starts HTTP and the worker. */
 async function main() {
@@ -22,7 +22,8 @@ async function main() {
     serveWeb: true,
     logger: {
       level: config.LOG_LEVEL,
-      transport: config.NODE_ENV === 'development' ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+      transport:
+        config.NODE_ENV === 'development' ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
     },
   });
   const deps = app.deps;

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+
 import { beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -73,26 +74,43 @@ describe('initial web bundle of the sign-in page', () => {
 
   beforeAll(() => {
     if (!existsSync(join(DIST, 'index.html'))) {
-      execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+      execFileSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+        cwd: ROOT,
+        stdio: 'inherit',
+      });
     }
     files = initialJs(readFileSync(join(DIST, 'index.html'), 'utf8'));
-    sizes = files.map((file) => ({ file: relative(DIST, file), gzip: gzipSync(readFileSync(file), { level: 9 }).length }));
+    sizes = files.map((file) => ({
+      file: relative(DIST, file),
+      gzip: gzipSync(readFileSync(file), { level: 9 }).length,
+    }));
   }, 300_000);
 
   it('loads at most 250 kB of gzipped JavaScript', () => {
     const total = sizes.reduce((sum, s) => sum + s.gzip, 0);
     const detail = sizes.map((s) => `${s.file} ${(s.gzip / 1024).toFixed(1)} kB`).join(', ');
     expect(files.length, 'index.html loads no script').toBeGreaterThan(0);
-    console.info(`initial JS of the sign-in page: ${(total / 1024).toFixed(1)} kB gzip (${total} bytes; budget ${BUDGET}): ${detail}`);
-    expect(total, `initial JS ${(total / 1024).toFixed(1)} kB gzip (budget 250 kB): ${detail}`).toBeLessThanOrEqual(BUDGET);
+    console.info(
+      `initial JS of the sign-in page: ${(total / 1024).toFixed(1)} kB gzip (${total} bytes; budget ${BUDGET}): ${detail}`,
+    );
+    expect(total, `initial JS ${(total / 1024).toFixed(1)} kB gzip (budget 250 kB): ${detail}`).toBeLessThanOrEqual(
+      BUDGET,
+    );
   });
 
   it('leaves the statistics chart (recharts) out of the initial load', () => {
-    const chartChunks = sizes.filter((s) => s.file.endsWith('.js') && readFileSync(join(DIST, s.file), 'utf8').includes('recharts'));
-    expect(chartChunks.map((s) => s.file), 'recharts code is in an initially loaded file').toEqual([]);
+    const chartChunks = sizes.filter(
+      (s) => s.file.endsWith('.js') && readFileSync(join(DIST, s.file), 'utf8').includes('recharts'),
+    );
+    expect(
+      chartChunks.map((s) => s.file),
+      'recharts code is in an initially loaded file',
+    ).toEqual([]);
     // Guard against a vacuous pass: the chart must exist somewhere in the build, in a lazy chunk.
     const assets = join(DIST, 'assets');
-    const all = readdirSync(assets).filter((f) => f.endsWith('.js') && readFileSync(join(assets, f), 'utf8').includes('recharts'));
+    const all = readdirSync(assets).filter(
+      (f) => f.endsWith('.js') && readFileSync(join(assets, f), 'utf8').includes('recharts'),
+    );
     expect(all.length, 'no chunk with recharts code found in dist/web/assets').toBeGreaterThan(0);
   });
 });

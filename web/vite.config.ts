@@ -1,20 +1,29 @@
-import { defineConfig } from 'vite';
-import react from '@vitejs/plugin-react';
-import { VitePWA } from 'vite-plugin-pwa';
 import { fileURLToPath } from 'node:url';
+
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // The web app: built into dist/web and served by the Fastify process (server/plugins/web.ts).
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   resolve: { alias: { '@common': fileURLToPath(new URL('../common', import.meta.url)) } },
-  build: { outDir: fileURLToPath(new URL('../dist/web', import.meta.url)), emptyOutDir: true, chunkSizeWarningLimit: 800 },
+  build: {
+    outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 800,
+  },
   server: { proxy: { '/api': 'http://localhost:3000', '/pay': 'http://localhost:3000' } },
   plugins: [
     react(),
     VitePWA({
       registerType: 'autoUpdate',
       // Only the app shell is cached; API calls always go to the network so data stays fresh.
-      workbox: { navigateFallbackDenylist: [/^\/api\//, /^\/pay\//, /^\/dev\//], runtimeCaching: [], globPatterns: ['**/*.{js,css,html,png,svg}'] },
+      workbox: {
+        navigateFallbackDenylist: [/^\/api\//, /^\/pay\//, /^\/dev\//],
+        runtimeCaching: [],
+        globPatterns: ['**/*.{js,css,html,png,svg}'],
+      },
       manifest: {
         name: 'Абонент — личный кабинет',
         short_name: 'Абонент',

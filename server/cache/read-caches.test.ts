@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestApp, type TestContext } from '../test/app.js';
-import { signedInSubscriber } from '../test/sign-in.js';
-import { buildStaff } from '../test/factories.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
 import { queryRows } from '../db/client.js';
+import { createTestApp, type TestContext } from '../test/app.js';
+import { buildStaff } from '../test/factories.js';
+import { signedInSubscriber } from '../test/sign-in.js';
 
 // What the read caches must never do: let a revoked session in, or hide a change from the person who
 // made it. A direct SQL write stands for another Abonent process sharing the database.
@@ -13,7 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const overview = (auth: Record<string, string>) => t.app.inject({ method: 'GET', url: '/api/me/overview', headers: auth });
+const overview = (auth: Record<string, string>) =>
+  t.app.inject({ method: 'GET', url: '/api/me/overview', headers: auth });
 
 describe('read caches', () => {
   it('a signed-out token is refused at once, though it was just served from the cache', async () => {
@@ -38,7 +40,10 @@ describe('read caches', () => {
     const s = await signedInSubscriber(t.app, t.database.db);
     expect((await overview(s.auth)).statusCode).toBe(200);
     await t.database.db.execute(sql`update sessions set revoked_at = now() where contract_id = ${s.contract.id}`);
-    await vi.waitFor(async () => expect((await overview(s.auth)).statusCode).toBe(401), { timeout: 3_000, interval: 20 });
+    await vi.waitFor(async () => expect((await overview(s.auth)).statusCode).toBe(401), {
+      timeout: 3_000,
+      interval: 20,
+    });
   });
 
   it('a password changed by another process (e.g. recovery) ends cached sessions through the contract', async () => {
@@ -69,30 +74,39 @@ describe('read caches', () => {
     const s = await signedInSubscriber(t.app, t.database.db, { balance: 10_000 });
     expect((await overview(s.auth)).json().balance).toBe(10_000);
     await t.database.db.execute(sql`update accounts set balance = balance + 1 where id = ${s.account.id}`);
-    await vi.waitFor(async () => expect((await overview(s.auth)).json().balance).toBe(10_001), { timeout: 3_000, interval: 100 });
+    await vi.waitFor(async () => expect((await overview(s.auth)).json().balance).toBe(10_001), {
+      timeout: 3_000,
+      interval: 100,
+    });
   });
 
-  it.skipIf(!process.env.DATABASE_URL)('when the notification connection drops, nothing revoked meanwhile is served from the cache', async () => {
-    const s = await signedInSubscriber(t.app, t.database.db);
-    expect((await overview(s.auth)).statusCode).toBe(200);
-    const [killed] = await queryRows<{ n: number }>(
-      t.database.db,
-      sql`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
+  it.skipIf(!process.env.DATABASE_URL)(
+    'when the notification connection drops, nothing revoked meanwhile is served from the cache',
+    async () => {
+      const s = await signedInSubscriber(t.app, t.database.db);
+      expect((await overview(s.auth)).statusCode).toBe(200);
+      const [killed] = await queryRows<{ n: number }>(
+        t.database.db,
+        sql`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
           where datname = current_database() and query = 'LISTEN abonent_cache'`,
-    );
-    expect(killed!.n).toBe(1);
-    await t.database.db.execute(sql`update sessions set revoked_at = now() where contract_id = ${s.contract.id}`);
-    await vi.waitFor(async () => expect((await overview(s.auth)).statusCode).toBe(401), { timeout: 3_000, interval: 20 });
-    // It listens again (within about a second) and the cache works on.
-    await vi.waitFor(
-      async () => {
-        const [n] = await queryRows<{ n: number }>(
-          t.database.db,
-          sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and query = 'LISTEN abonent_cache'`,
-        );
-        expect(n!.n).toBe(1);
-      },
-      { timeout: 5_000, interval: 100 },
-    );
-  });
+      );
+      expect(killed!.n).toBe(1);
+      await t.database.db.execute(sql`update sessions set revoked_at = now() where contract_id = ${s.contract.id}`);
+      await vi.waitFor(async () => expect((await overview(s.auth)).statusCode).toBe(401), {
+        timeout: 3_000,
+        interval: 20,
+      });
+      // It listens again (within about a second) and the cache works on.
+      await vi.waitFor(
+        async () => {
+          const [n] = await queryRows<{ n: number }>(
+            t.database.db,
+            sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and query = 'LISTEN abonent_cache'`,
+          );
+          expect(n!.n).toBe(1);
+        },
+        { timeout: 5_000, interval: 100 },
+      );
+    },
+  );
 });

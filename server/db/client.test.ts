@@ -1,12 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { sql } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+
+import { createTestDatabase } from '../test/db.js';
 import { openDatabase } from './client.js';
 import { runMigrations } from './migrate.js';
-import { createTestDatabase } from '../test/db.js';
 
 describe('embedded database lock', () => {
   it('refuses a data directory that another live process holds, with a clear message', async () => {
@@ -36,8 +38,12 @@ describe('migrations', () => {
     const database = await createTestDatabase();
     try {
       await runMigrations(database); // already migrated: nothing to do, no error
-      await database.db.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('old-squash', 1700000000000)`);
-      await expect(runMigrations(database)).rejects.toThrow(database.kind === 'pglite' ? /delete the data directory/ : /empty database/);
+      await database.db.execute(
+        sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('old-squash', 1700000000000)`,
+      );
+      await expect(runMigrations(database)).rejects.toThrow(
+        database.kind === 'pglite' ? /delete the data directory/ : /empty database/,
+      );
     } finally {
       await database.close();
     }

@@ -1,12 +1,14 @@
-import { mkdirSync, openSync, closeSync, writeFileSync, readFileSync, unlinkSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import pg from 'pg';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { createHash } from 'node:crypto';
-import { sql, type SQL } from 'drizzle-orm';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { type SQL, sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+
 import * as schema from './schema/index.js';
 
 /** A database handle or an open transaction: use-cases accept either. */
@@ -57,7 +59,13 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     });
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     const url = opts.databaseUrl;
-    return { db, kind: 'postgres', pool, close: () => pool.end(), listen: (channel, h) => listenPostgres(url, channel, h) };
+    return {
+      db,
+      kind: 'postgres',
+      pool,
+      close: () => pool.end(),
+      listen: (channel, h) => listenPostgres(url, channel, h),
+    };
   }
   const dataDir = opts.dataDir ?? './data';
   const inMemory = dataDir.startsWith('memory://');
@@ -169,6 +177,7 @@ function takeDataDirLock(dataDir: string): () => void {
         throw new Error(
           `The embedded database in ${resolve(dataDir)} is in use by process ${pid}. ` +
             'Stop that process, or set DATABASE_URL to use PostgreSQL for several processes.',
+          { cause: e },
         );
       }
       unlinkSync(lockPath); // stale lock from a process that died
@@ -188,8 +197,8 @@ function isAlive(pid: number): boolean {
 
 /** Runs raw SQL and returns its rows, the same shape in both modes. */
 export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
-  const res = (await db.execute(query)) as unknown as { rows: T[] };
-  return res.rows;
+  const res: unknown = await db.execute(query);
+  return (res as { rows: T[] }).rows;
 }
 
 export { sql };
@@ -206,6 +215,6 @@ const dialect = new PgDialect();
 export async function queryRowsPrepared<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
   const q = dialect.sqlToQuery(query);
   const name = `a_${createHash('sha1').update(q.sql).digest('base64url').slice(0, 20)}`;
-  const res = (await db._.session.prepareQuery(q, undefined, name, false).execute()) as unknown as { rows: T[] };
+  const res = (await db._.session.prepareQuery(q, undefined, name, false).execute()) as { rows: T[] };
   return res.rows;
 }

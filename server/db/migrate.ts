@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { sql } from 'drizzle-orm';
-import type { Database } from './client.js';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+
+import { type Database, queryRows } from './client.js';
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 const postMigrateSql = fileURLToPath(new URL('./post-migrate.sql', import.meta.url));
@@ -35,10 +37,8 @@ export async function runMigrations(database: Database): Promise<void> {
 }
 
 export async function isEmptyDatabase(database: Database): Promise<boolean> {
-  const res = (await database.db.execute(sql`select count(*)::int as n from regions`)) as unknown as {
-    rows: { n: number }[];
-  };
-  return (res.rows[0]?.n ?? 0) === 0;
+  const [row] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from regions`);
+  return (row?.n ?? 0) === 0;
 }
 
 /**
@@ -47,18 +47,26 @@ export async function isEmptyDatabase(database: Database): Promise<boolean> {
  * would fail half-way with "relation already exists"; say what to do instead.
  */
 async function refuseOtherPreReleaseSchema(database: Database): Promise<void> {
-  const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as { entries: { when: number }[] };
+  const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as {
+    entries: { when: number }[];
+  };
   const known = new Set(journal.entries.map((e) => Number(e.when)));
-  const exists = (await database.db.execute(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as ok`)) as unknown as { rows: { ok: boolean }[] };
-  if (!exists.rows[0]?.ok) return;
-  const res = (await database.db.execute(sql`select created_at from drizzle.__drizzle_migrations`)) as unknown as { rows: { created_at: string | number }[] };
-  const unknown = res.rows.filter((r) => !known.has(Number(r.created_at)));
+  const [exists] = await queryRows<{ ok: boolean }>(
+    database.db,
+    sql`select to_regclass('drizzle.__drizzle_migrations') is not null as ok`,
+  );
+  if (!exists?.ok) return;
+  const rows = await queryRows<{ created_at: string | number }>(
+    database.db,
+    sql`select created_at from drizzle.__drizzle_migrations`,
+  );
+  const unknown = rows.filter((r) => !known.has(Number(r.created_at)));
   if (unknown.length === 0) return;
   throw new Error(
     database.kind === 'pglite'
       ? 'The embedded database was created by an earlier pre-release build whose schema cannot be upgraded. ' +
-        'Stop Abonent, delete the data directory (DATA_DIR, ./data by default) and start again: demo data is loaded anew.'
+          'Stop Abonent, delete the data directory (DATA_DIR, ./data by default) and start again: demo data is loaded anew.'
       : 'This PostgreSQL database was created by an earlier pre-release build whose schema cannot be upgraded. ' +
-        'Create an empty database (or drop and recreate this one) and start again.',
+          'Create an empty database (or drop and recreate this one) and start again.',
   );
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+
+import { todayIn } from '../../common/dates.js';
+import { regions } from '../db/schema/index.js';
+import { runBilling } from '../modules/billing/run-billing.js';
 import { defineJob, enqueue } from './queue.js';
 import type { PeriodicTask } from './scheduler.js';
-import { regions } from '../db/schema/index.js';
-import { todayIn } from '../../common/dates.js';
-import { runBilling } from '../modules/billing/run-billing.js';
 
 /** Runs (and catches up) one region's billing up to a day. */
 export const billingRunJob = defineJob({

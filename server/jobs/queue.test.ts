@@ -1,13 +1,14 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { sql } from 'drizzle-orm';
-import { createTestDatabase } from '../test/db.js';
-import { queryRows, type Database } from '../db/client.js';
+
 import { loadConfig } from '../config.js';
-import { buildDeps, type AppDeps } from '../app.js';
-import { defineJob, enqueue, JobWorker, backoffSeconds } from './queue.js';
-import { billingScheduler, billingRunJob } from './billing.job.js';
+import { type Database, queryRows } from '../db/client.js';
+import { type AppDeps, buildDeps } from '../deps.js';
+import { createTestDatabase } from '../test/db.js';
 import { buildRegion, buildSubscriber } from '../test/factories.js';
+import { billingRunJob, billingScheduler } from './billing.job.js';
+import { backoffSeconds, defineJob, enqueue, JobWorker } from './queue.js';
 
 let database: Database;
 let deps: AppDeps;
@@ -18,15 +19,23 @@ beforeAll(async () => {
 afterAll(() => database.close());
 
 const stateOf = async (id: number) =>
-  (await queryRows<{ state: string; attempts: number; last_error: string | null }>(
-    database.db,
-    sql`select state, attempts, last_error from jobs where id = ${id}`,
-  ))[0]!;
+  (
+    await queryRows<{ state: string; attempts: number; last_error: string | null }>(
+      database.db,
+      sql`select state, attempts, last_error from jobs where id = ${id}`,
+    )
+  )[0]!;
 
 describe('job queue', () => {
   it('enqueues a keyed job once and runs it once', async () => {
     const seen: string[] = [];
-    const job = defineJob({ name: 'test.once', payload: z.object({ v: z.string() }), async handler(p) { seen.push(p.v); } });
+    const job = defineJob({
+      name: 'test.once',
+      payload: z.object({ v: z.string() }),
+      async handler(p) {
+        seen.push(p.v);
+      },
+    });
     const id = await enqueue(database.db, job, { v: 'a' }, { key: 'once:1' });
     const dup = await enqueue(database.db, job, { v: 'b' }, { key: 'once:1' });
     expect(id).toBeTypeOf('number');
@@ -61,7 +70,13 @@ describe('job queue', () => {
 
   it('takes over a job whose worker died (expired lease)', async () => {
     let ran = 0;
-    const job = defineJob({ name: 'test.lease', payload: z.object({}), async handler() { ran++; } });
+    const job = defineJob({
+      name: 'test.lease',
+      payload: z.object({}),
+      async handler() {
+        ran++;
+      },
+    });
     const id = (await enqueue(database.db, job, {}))!;
     await database.db.execute(
       sql`update jobs set state = 'running', attempts = 1, locked_by = 'dead', locked_until = now() - interval '1 second' where id = ${id}`,
@@ -81,7 +96,10 @@ describe('job queue', () => {
       },
     });
     for (let n = 0; n < 30; n++) await enqueue(database.db, job, { n });
-    await Promise.all([new JobWorker(deps, [job], { batch: 3 }).drain(), new JobWorker(deps, [job], { batch: 3 }).drain()]);
+    await Promise.all([
+      new JobWorker(deps, [job], { batch: 3 }).drain(),
+      new JobWorker(deps, [job], { batch: 3 }).drain(),
+    ]);
     expect(runs.size).toBe(30);
     expect([...runs.values()].every((c) => c === 1)).toBe(true);
   });
@@ -97,9 +115,14 @@ describe('job queue', () => {
     );
     expect(keyed[0]!.n).toBe(1);
     // Run only this region's job (other test regions' jobs are for their own days).
-    await database.db.execute(sql`update jobs set run_at = now() + interval '1 day' where name = 'billing.run' and key <> ${`billing:${region.code}:2026-11-25`}`);
+    await database.db.execute(
+      sql`update jobs set run_at = now() + interval '1 day' where name = 'billing.run' and key <> ${`billing:${region.code}:2026-11-25`}`,
+    );
     await new JobWorker(deps, [billingRunJob]).drain();
-    const [a] = await queryRows<{ balance: number }>(database.db, sql`select balance from accounts where id = ${account.id}`);
+    const [a] = await queryRows<{ balance: number }>(
+      database.db,
+      sql`select balance from accounts where id = ${account.id}`,
+    );
     expect(a!.balance).toBe(10_000 - 2_000);
   });
 });

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+
+import { type SQL, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db } from '../db/client.js';
-import type { AppDeps } from '../app.js';
+
+import { type Db, queryRows } from '../db/client.js';
+import type { AppDeps } from '../deps.js';
 
 /**
  * A small PostgreSQL-backed job queue (see docs/decisions/0002-job-queue.md for why not pg-boss).

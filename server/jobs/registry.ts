@@ -1,16 +1,33 @@
-import type { JobDefinition } from './queue.js';
-import type { PeriodicTask } from './scheduler.js';
-import { billingRunJob, billingScheduler } from './billing.job.js';
+import '../modules/payments/settle-promised.js';
+
 import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
+import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs.js';
 import { deliverJob } from '../modules/notifications/deliver.job.js';
 import { accountEventsTask } from '../modules/notifications/notify-account-events.js';
+import {
+  autopayJob,
+  autopayTask,
+  expirePromisedJob,
+  reconcilePaymentsJob,
+  reconcilePaymentsTask,
+  testAcquirerNotifyJob,
+} from '../modules/payments/payments.jobs.js';
 import { registerReceiptJob } from '../modules/receipts/register-receipt.job.js';
-import { autopayJob, autopayTask, expirePromisedJob, reconcilePaymentsJob, reconcilePaymentsTask, testAcquirerNotifyJob } from '../modules/payments/payments.jobs.js';
-import '../modules/payments/settle-promised.js';
-import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs.js';
+import { billingRunJob, billingScheduler } from './billing.job.js';
+import type { JobDefinition } from './queue.js';
+import type { PeriodicTask } from './scheduler.js';
 
 /** Every job the worker can run and every periodic task. Modules add theirs here. */
-export const allJobs: JobDefinition[] = [billingRunJob, deliverJob, registerReceiptJob, testAcquirerNotifyJob, reconcilePaymentsJob, autopayJob, expirePromisedJob, cardRefundsJob];
+export const allJobs: JobDefinition[] = [
+  billingRunJob,
+  deliverJob,
+  registerReceiptJob,
+  testAcquirerNotifyJob,
+  reconcilePaymentsJob,
+  autopayJob,
+  expirePromisedJob,
+  cardRefundsJob,
+];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
   accountEventsTask,

@@ -1,5 +1,6 @@
-import type { Db } from '../db/client.js';
 import type { z } from 'zod';
+
+import type { Db } from '../db/client.js';
 import { enqueue, type JobDefinition } from './queue.js';
 
 /**
@@ -16,7 +17,10 @@ export interface PeriodicTask {
  * A task that enqueues `job` (empty payload) once per `everySeconds` slot of wall time: every process
  * ticks it, and the slot in the job's key lets only the first enqueue count.
  */
-export function oncePerSlot(job: JobDefinition<z.ZodObject<{}>>, everySeconds: number): PeriodicTask {
+export function oncePerSlot(
+  job: JobDefinition<z.ZodObject<Record<string, never>>>,
+  everySeconds: number,
+): PeriodicTask {
   return {
     name: job.name,
     everySeconds,
@@ -39,9 +43,11 @@ export class Scheduler {
   start(): void {
     for (const task of this.tasks) {
       const run = () =>
-        task.tick(this.db, new Date()).catch((e) => this.log?.('scheduled task failed', { task: task.name, err: String(e) }));
+        task
+          .tick(this.db, new Date())
+          .catch((e) => this.log?.('scheduled task failed', { task: task.name, err: String(e) }));
       void run();
-      this.timers.push(setInterval(run, task.everySeconds * 1000));
+      this.timers.push(setInterval(() => void run(), task.everySeconds * 1000));
     }
   }
 

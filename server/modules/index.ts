@@ -1,21 +1,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppDeps } from '../app.js';
-import { healthRoutes } from './health/health.routes.js';
-import { billingRoutes } from './billing/billing.routes.js';
-import { catalogRoutes } from './catalog/catalog.routes.js';
+
+import type { AppDeps } from '../deps.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
-import { authRoutes } from './auth/auth.routes.js';
-import { contractsRoutes } from './contracts/contracts.routes.js';
-import { cabinetRoutes } from './cabinet/cabinet.routes.js';
-import { notificationsRoutes } from './notifications/notifications.routes.js';
-import { recoveryRoutes } from './recovery/recovery.routes.js';
-import { profileRoutes } from './profile/profile.routes.js';
-import { auditRoutes } from './audit/audit.routes.js';
-import { staffRoutes } from './staff/staff.routes.js';
 import { agentsRoutes } from './agents/agents.routes.js';
+import { auditRoutes } from './audit/audit.routes.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { billingRoutes } from './billing/billing.routes.js';
+import { cabinetRoutes } from './cabinet/cabinet.routes.js';
+import { catalogRoutes } from './catalog/catalog.routes.js';
+import { contractsRoutes } from './contracts/contracts.routes.js';
 import { financeRoutes } from './finance/finance.routes.js';
-import { receiptsRoutes } from './receipts/receipts.routes.js';
+import { healthRoutes } from './health/health.routes.js';
+import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { paymentsRoutes } from './payments/payments.routes.js';
+import { profileRoutes } from './profile/profile.routes.js';
+import { receiptsRoutes } from './receipts/receipts.routes.js';
+import { recoveryRoutes } from './recovery/recovery.routes.js';
+import { staffRoutes } from './staff/staff.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
 export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [

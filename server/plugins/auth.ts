@@ -1,11 +1,13 @@
+import { timingSafeEqual } from 'node:crypto';
+
 import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { timingSafeEqual } from 'node:crypto';
+
 import { AppError } from '../../common/errors.js';
+import type { ReadCache } from '../cache/read-cache.js';
 import type { Db } from '../db/client.js';
 import type { StaffRole } from '../db/schema/index.js';
-import { resolveSession, type LiveSession, type Principal } from '../modules/auth/sessions.js';
-import type { ReadCache } from '../cache/read-cache.js';
+import { type LiveSession, type Principal, resolveSession } from '../modules/auth/sessions.js';
 
 export const SESSION_COOKIE = 'abonent_session';
 export const CSRF_COOKIE = 'abonent_csrf';

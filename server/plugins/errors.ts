@@ -1,7 +1,8 @@
-import type { FastifyInstance, FastifyRequest, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, ERRORS, errorMessage, type ErrorCode, type Lang } from '../../common/errors.js';
+
+import { AppError, type ErrorCode, errorMessage, ERRORS, type Lang } from '../../common/errors.js';
 import { pickLang } from '../../common/i18n.js';
 
 declare module 'fastify' {
@@ -33,7 +34,7 @@ async function errorsPlugin(app: FastifyInstance) {
   app.setErrorHandler((err, req, reply) => {
     const lang = req.lang ?? 'ru';
     if (err instanceof AppError) {
-      if (err.code === 'rate_limited') reply.header('retry-after', String(err.params.retryAfter ?? 60));
+      if (err.code === 'rate_limited') reply.header('retry-after', String(Number(err.params.retryAfter ?? 60)));
       return sendError(reply, lang, err.code, err.params);
     }
     if (hasZodFastifySchemaValidationErrors(err)) {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+
 import type { ReadCaches } from '../cache/read-caches.js';
 import type { Database } from '../db/client.js';
 

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppDeps } from '../app.js';
-import { loadConfig, type Config } from '../config.js';
+
+import { buildApp } from '../app.js';
+import { type Config, loadConfig } from '../config.js';
 import type { Database } from '../db/client.js';
+import type { AppDeps } from '../deps.js';
 import { createTestDatabase } from './db.js';
 
 export interface TestContext {
@@ -12,7 +14,10 @@ export interface TestContext {
 }
 
 /** A test app over its own fresh database. Call close() in afterAll. */
-export async function createTestApp(overrides: Partial<Config> = {}, deps: Partial<AppDeps> = {}): Promise<TestContext> {
+export async function createTestApp(
+  overrides: Partial<Config> = {},
+  deps: Partial<AppDeps> = {},
+): Promise<TestContext> {
   const database = await createTestDatabase();
   const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), ...overrides };
   const app = await buildApp({ config, database, deps });

@@ -1,7 +1,37 @@
 import { randomBytes } from 'node:crypto';
+
 import pg from 'pg';
-import { openDatabase, type Database } from '../db/client.js';
+
+import { type Database, openDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
+
+/**
+ * Several test runs may share one PostgreSQL server (two `npm test`s on one machine, several worktrees).
+ * Each run names its databases after the process that runs vitest (`ABONENT_TEST_RUN`, set by
+ * global-setup before the workers start), so one run never drops another's; global-setup removes
+ * only databases of runs whose process is gone.
+ */
+export const TEST_DB_PREFIX = 'abonent_t_';
+
+export function testRunId(): string {
+  return process.env.ABONENT_TEST_RUN ?? String(process.pid);
+}
+
+/** The migrated template every test database of this run is cloned from. */
+export function templateDb(run = testRunId()): string {
+  return `${TEST_DB_PREFIX}${run}_template`;
+}
+
+/** A new database name of this run (`purpose` is a short word that shows in pg_stat_activity). */
+export function newTestDbName(purpose = 'db'): string {
+  return `${TEST_DB_PREFIX}${testRunId()}_${purpose}_${randomBytes(5).toString('hex')}`;
+}
+
+/** The run id a test database name carries, or null for other databases. */
+export function runIdOf(datname: string): string | null {
+  const m = new RegExp(`^${TEST_DB_PREFIX}(\\d+)_`).exec(datname);
+  return m ? m[1]! : null;
+}
 
 /**
  * A fresh, migrated database for one test file: an in-memory PGlite, or (when DATABASE_URL is set)
@@ -14,18 +44,20 @@ export async function createTestDatabase(opts: { poolSize?: number } = {}): Prom
     await runMigrations(database);
     return database;
   }
-  const name = `abonent_t_${randomBytes(6).toString('hex')}`;
-  await withAdmin(url, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`));
+  const name = newTestDbName();
+  await withAdmin(url, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${templateDb()}`));
   const database = await openDatabase({ databaseUrl: withDbName(url, name), poolSize: opts.poolSize ?? 10 });
-  const close = database.close;
+  const close = database.close.bind(database);
   database.close = async () => {
     await close();
-    await withAdmin(url, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => {});
+    await dropDatabase(url, name);
   };
   return database;
 }
 
-export const TEMPLATE_DB = 'abonent_test_template';
+export async function dropDatabase(url: string, name: string): Promise<void> {
+  await withAdmin(url, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => {});
+}
 
 export function withDbName(url: string, name: string): string {
   const u = new URL(url);

@@ -1,7 +1,19 @@
 import { randomInt } from 'node:crypto';
+
 import { eq } from 'drizzle-orm';
+
 import type { Db } from '../db/client.js';
-import { regions, tariffs, services, subscribers, contracts, accounts, subscriptions, staffUsers, type StaffRole } from '../db/schema/index.js';
+import {
+  accounts,
+  contracts,
+  regions,
+  services,
+  type StaffRole,
+  staffUsers,
+  subscribers,
+  subscriptions,
+  tariffs,
+} from '../db/schema/index.js';
 import { createSession } from '../modules/auth/sessions.js';
 
 /**
@@ -54,7 +66,14 @@ export async function buildTariff(db: Db, o: Partial<typeof tariffs.$inferInsert
 export async function buildService(db: Db, o: Partial<typeof services.$inferInsert> & { regionId: number }) {
   const [row] = await db
     .insert(services)
-    .values({ kind: 'static_ip', code: `s${uniq()}`, nameRu: 'Статический IP', nameEn: 'Static IP', monthlyFee: 15_000, ...o })
+    .values({
+      kind: 'static_ip',
+      code: `s${uniq()}`,
+      nameRu: 'Статический IP',
+      nameEn: 'Static IP',
+      monthlyFee: 15_000,
+      ...o,
+    })
     .returning();
   return row!;
 }
@@ -136,7 +155,14 @@ export async function buildSubscriber(db: Db, o: BuildSubscriberOptions = {}) {
     });
   }
   const [fresh] = await db.select().from(accounts).where(eq(accounts.id, account!.id));
-  return { region: { id: regionId }, tariff, subscriber: subscriber!, contract: contract!, account: fresh!, subscription: subscription! };
+  return {
+    region: { id: regionId },
+    tariff,
+    subscriber: subscriber!,
+    contract: contract!,
+    account: fresh!,
+    subscription: subscription!,
+  };
 }
 
 /** A staff user of a role with a live session; `token` goes in `Authorization: Bearer …`. */
@@ -144,7 +170,12 @@ export async function buildStaff(db: Db, o: { role?: StaffRole; email?: string; 
   const role = o.role ?? 'admin';
   const [user] = await db
     .insert(staffUsers)
-    .values({ email: o.email ?? `${role}-${uniq()}@example.net`, fullName: `Test ${role}`, role, passwordHash: o.passwordHash ?? 'not-a-hash' })
+    .values({
+      email: o.email ?? `${role}-${uniq()}@example.net`,
+      fullName: `Test ${role}`,
+      role,
+      passwordHash: o.passwordHash ?? 'not-a-hash',
+    })
     .returning();
   const { token } = await createSession(db, { type: 'staff', staffId: user!.id });
   return { user: user!, token, auth: { authorization: `Bearer ${token}` } };

@@ -1,7 +1,9 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
 import '@mantine/core/styles.css';
 import './i18n';
+
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+
 import { App } from './app/App';
 
 createRoot(document.getElementById('root')!).render(

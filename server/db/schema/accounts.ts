@@ -1,18 +1,19 @@
+import { sql } from 'drizzle-orm';
 import {
-  pgTable,
-  bigserial,
   bigint,
+  bigserial,
+  check,
+  date,
+  index,
+  integer,
+  pgTable,
   smallint,
   text,
-  date,
   timestamp,
-  integer,
-  index,
-  check,
 } from 'drizzle-orm/pg-core';
-import { sql } from 'drizzle-orm';
+
+import { services, tariffs } from './catalog.js';
 import { regions } from './regions.js';
-import { tariffs, services } from './catalog.js';
 
 export const subscribers = pgTable('subscribers', {
   id: bigserial('id', { mode: 'number' }).primaryKey(),

@@ -1,4 +1,4 @@
-import { pgTable, bigserial, bigint, text, timestamp, jsonb, boolean, date, index } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, date, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Payment agents (terminal networks, banks) that send payments by the OSMP/QIWI check/pay protocol.

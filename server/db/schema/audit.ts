@@ -1,4 +1,4 @@
-import { pgTable, bigserial, text, jsonb, timestamp, index } from 'drizzle-orm/pg-core';
+import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Who did what: every staff action that changes data and every money movement (append-only). */
 export const auditLog = pgTable(

@@ -1,4 +1,4 @@
-import { pgTable, bigserial, serial, text, timestamp, boolean, integer, bigint, index } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const STAFF_ROLES = ['admin', 'operator', 'support', 'finance'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];

@@ -1,4 +1,5 @@
-import { pgTable, smallint, date, timestamp, integer, bigint, text, primaryKey } from 'drizzle-orm/pg-core';
+import { bigint, date, integer, pgTable, primaryKey, smallint, text, timestamp } from 'drizzle-orm/pg-core';
+
 import { regions } from './regions.js';
 
 /**

@@ -1,4 +1,5 @@
-import { pgTable, serial, smallint, text, bigint, integer, date, boolean, index, unique } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, integer, pgTable, serial, smallint, text, unique } from 'drizzle-orm/pg-core';
+
 import { regions } from './regions.js';
 
 export const tariffs = pgTable(

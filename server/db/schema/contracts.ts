@@ -1,4 +1,5 @@
-import { pgTable, text, bigint, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
 import { contracts } from './accounts.js';
 
 /** Named counters for human-facing numbers (contract, personal account), incremented atomically. */

@@ -1,5 +1,6 @@
-import { pgTable, bigserial, bigint, text, timestamp, jsonb, index } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import { bigint, bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
 import { accounts } from './accounts.js';
 
 export const ACCOUNT_EVENT_KINDS = [
@@ -31,5 +32,10 @@ export const accountEvents = pgTable(
     notifiedAt: timestamp('notified_at', { withTimezone: true }),
     networkAt: timestamp('network_at', { withTimezone: true }),
   },
-  (t) => [index('account_events_account').on(t.accountId, t.at), index('account_events_unnotified').on(t.id).where(sql`notified_at is null`)],
+  (t) => [
+    index('account_events_account').on(t.accountId, t.at),
+    index('account_events_unnotified')
+      .on(t.id)
+      .where(sql`notified_at is null`),
+  ],
 );

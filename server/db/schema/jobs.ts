@@ -1,5 +1,5 @@
-import { pgTable, bigserial, text, jsonb, timestamp, integer, index, uniqueIndex } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const JOB_STATES = ['queued', 'running', 'done', 'failed'] as const;
 

@@ -1,5 +1,5 @@
-import { pgTable, bigserial, bigint, text, date, timestamp, index, uniqueIndex, check } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import { bigint, bigserial, check, date, index, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 export const LEDGER_KINDS = [
   'charge',

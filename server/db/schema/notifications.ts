@@ -1,5 +1,5 @@
-import { pgTable, bigserial, bigint, text, integer, timestamp, index } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import { bigint, bigserial, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const CHANNELS = ['inbox', 'email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -27,7 +27,12 @@ export const outbox = pgTable(
     sentAt: timestamp('sent_at', { withTimezone: true }),
     readAt: timestamp('read_at', { withTimezone: true }),
   },
-  (t) => [index('outbox_account').on(t.accountId, t.channel, t.id), index('outbox_unread').on(t.accountId).where(sql`channel = 'inbox' and read_at is null`)],
+  (t) => [
+    index('outbox_account').on(t.accountId, t.channel, t.id),
+    index('outbox_unread')
+      .on(t.accountId)
+      .where(sql`channel = 'inbox' and read_at is null`),
+  ],
 );
 
 /**

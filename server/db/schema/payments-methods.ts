@@ -1,5 +1,19 @@
-import { pgTable, bigserial, bigint, text, timestamp, smallint, boolean, jsonb, index, uniqueIndex, check, date } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
 import { accounts } from './accounts.js';
 
 /** A card the subscriber saved at the provider (we keep only the provider's token and a title like "•••• 1111"). */
@@ -7,7 +21,9 @@ export const savedPaymentMethods = pgTable(
   'saved_payment_methods',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    accountId: bigint('account_id', { mode: 'number' }).notNull().references(() => accounts.id),
+    accountId: bigint('account_id', { mode: 'number' })
+      .notNull()
+      .references(() => accounts.id),
     provider: text('provider').notNull(),
     /** The provider's payment_method_id. */
     methodRef: text('method_ref').notNull(),
@@ -22,8 +38,12 @@ export const savedPaymentMethods = pgTable(
 export const autopaySettings = pgTable(
   'autopay_settings',
   {
-    accountId: bigint('account_id', { mode: 'number' }).primaryKey().references(() => accounts.id),
-    methodId: bigint('method_id', { mode: 'number' }).notNull().references(() => savedPaymentMethods.id),
+    accountId: bigint('account_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => accounts.id),
+    methodId: bigint('method_id', { mode: 'number' })
+      .notNull()
+      .references(() => savedPaymentMethods.id),
     mode: text('mode').$type<'threshold' | 'monthly'>().notNull(),
     threshold: bigint('threshold', { mode: 'number' }),
     dayOfMonth: smallint('day_of_month'),
@@ -48,7 +68,9 @@ export const promisedPayments = pgTable(
   'promised_payments',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    accountId: bigint('account_id', { mode: 'number' }).notNull().references(() => accounts.id),
+    accountId: bigint('account_id', { mode: 'number' })
+      .notNull()
+      .references(() => accounts.id),
     amount: bigint('amount', { mode: 'number' }).notNull(),
     takenOn: date('taken_on', { mode: 'string' }).notNull(),
     dueOn: date('due_on', { mode: 'string' }).notNull(),
@@ -58,7 +80,9 @@ export const promisedPayments = pgTable(
   },
   (t) => [
     index('promised_account').on(t.accountId, t.takenOn),
-    uniqueIndex('promised_one_active').on(t.accountId).where(sql`status = 'active'`),
+    uniqueIndex('promised_one_active')
+      .on(t.accountId)
+      .where(sql`status = 'active'`),
     check('promised_amount', sql`${t.amount} > 0`),
     check('promised_status', sql`${t.status} in ('active','repaid','expired')`),
   ],

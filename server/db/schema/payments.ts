@@ -1,5 +1,6 @@
-import { pgTable, bigserial, bigint, text, timestamp, jsonb, index, uniqueIndex, check } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import { bigint, bigserial, check, index, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
 import { accounts } from './accounts.js';
 
 export const PAYMENT_STATUSES = ['pending', 'waiting_for_capture', 'succeeded', 'canceled', 'refunded'] as const;
@@ -72,7 +73,9 @@ export const paymentRefunds = pgTable(
   },
   (t) => [
     index('payment_refunds_payment').on(t.paymentId),
-    index('payment_refunds_pending').on(t.createdAt).where(sql`status = 'pending'`),
+    index('payment_refunds_pending')
+      .on(t.createdAt)
+      .where(sql`status = 'pending'`),
     check('payment_refunds_amount_positive', sql`${t.amount} > 0`),
   ],
 );

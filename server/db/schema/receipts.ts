@@ -1,5 +1,17 @@
-import { pgTable, bigserial, bigint, text, timestamp, boolean, jsonb, index, uniqueIndex, smallint } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  jsonb,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
 import { regions } from './regions.js';
 
 export const RECEIPT_STATUSES = ['pending', 'registered', 'done', 'failed'] as const;
@@ -54,6 +66,8 @@ export const receipts = pgTable(
   },
   (t) => [
     index('receipts_status').on(t.status),
-    uniqueIndex('receipts_one_sale').on(t.paymentId).where(sql`operation = 'sell'`),
+    uniqueIndex('receipts_one_sale')
+      .on(t.paymentId)
+      .where(sql`operation = 'sell'`),
   ],
 );

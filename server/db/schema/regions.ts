@@ -1,4 +1,4 @@
-import { pgTable, smallserial, text, jsonb, boolean } from 'drizzle-orm/pg-core';
+import { boolean, jsonb, pgTable, smallserial, text } from 'drizzle-orm/pg-core';
 
 /** Per-region rules that an ISP can tune; defaults are in server/modules/regions/region-settings.ts. */
 export interface RegionSettings {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+
+import { maskHolderName } from '../../modules/payments/find-payer.js';
 import { providersForRegion } from './provider.js';
 import { luhnValid, signTestAcquirer, verifyTestAcquirer } from './test-acquirer.js';
-import { maskHolderName } from '../../modules/payments/find-payer.js';
 
 describe('acquiring helpers', () => {
   it('picks providers per region from PAYMENT_PROVIDERS', () => {
@@ -15,7 +16,8 @@ describe('acquiring helpers', () => {
   });
 
   it('checks card numbers with Luhn', () => {
-    for (const n of ['4111111111111111', '4000000000000002', '4000000000003220', '4000000000000341']) expect(luhnValid(n)).toBe(true);
+    for (const n of ['4111111111111111', '4000000000000002', '4000000000003220', '4000000000000341'])
+      expect(luhnValid(n)).toBe(true);
     expect(luhnValid('4111111111111112')).toBe(false);
     expect(luhnValid('41111111')).toBe(false);
     expect(luhnValid('4111-1111-1111-1111')).toBe(false);

@@ -29,18 +29,30 @@ export interface PaymentProvider {
   createPayment(input: CreatePaymentInput): Promise<ProviderPayment>;
   getPayment(externalId: string): Promise<ProviderPayment>;
   /** Charge a saved method without the payer (autopay). */
-  chargeSaved(input: Omit<CreatePaymentInput, 'returnUrl' | 'savePaymentMethod'> & { methodRef: string }): Promise<ProviderPayment>;
-  refund(input: { externalId: string; amount: number; idempotenceKey: string }): Promise<{ status: 'succeeded' | 'canceled' | 'pending' }>;
+  chargeSaved(
+    input: Omit<CreatePaymentInput, 'returnUrl' | 'savePaymentMethod'> & { methodRef: string },
+  ): Promise<ProviderPayment>;
+  refund(input: {
+    externalId: string;
+    amount: number;
+    idempotenceKey: string;
+  }): Promise<{ status: 'succeeded' | 'canceled' | 'pending' }>;
 }
 
 /** Providers enabled for a region: PAYMENT_PROVIDERS is `a,b` or `msk=yookassa;*=test_acquirer`. */
 export function providersForRegion(spec: string, regionCode: string): ProviderName[] {
-  const parts = spec.split(';').map((p) => p.trim()).filter(Boolean);
+  const parts = spec
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean);
   let chosen: string | undefined;
   for (const part of parts) {
     const [k, v] = part.includes('=') ? part.split('=', 2) : ['*', part];
     if (k === regionCode) chosen = v;
     else if (k === '*' && chosen === undefined) chosen = v;
   }
-  return (chosen ?? '').split(',').map((x) => x.trim()).filter((x): x is ProviderName => x === 'test_acquirer' || x === 'yookassa');
+  return (chosen ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x): x is ProviderName => x === 'test_acquirer' || x === 'yookassa');
 }

@@ -1,6 +1,8 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
+
+import { type Db, queryRows } from '../../db/client.js';
 import type { CreatePaymentInput, PaymentProvider, ProviderPayment } from './provider.js';
 
 interface Row {
@@ -20,7 +22,10 @@ interface Row {
  */
 export class TestAcquirer implements PaymentProvider {
   readonly name = 'test_acquirer' as const;
-  constructor(private readonly db: Db, private readonly config: { publicUrl: string }) {}
+  constructor(
+    private readonly db: Db,
+    private readonly config: { publicUrl: string },
+  ) {}
 
   private async row(id: string): Promise<Row> {
     const [r] = await queryRows<Row>(this.db, sql`select * from test_acquirer_payments where id = ${id}`);
@@ -33,7 +38,10 @@ export class TestAcquirer implements PaymentProvider {
       externalId: r.id,
       status: r.status,
       amount: r.amount,
-      savedMethod: r.status === 'succeeded' && r.save_payment_method && r.method_ref ? { ref: r.method_ref, title: r.card_title ?? '' } : null,
+      savedMethod:
+        r.status === 'succeeded' && r.save_payment_method && r.method_ref
+          ? { ref: r.method_ref, title: r.card_title ?? '' }
+          : null,
       confirmationUrl: `${this.config.publicUrl}/pay/test-acquirer/${r.id}`,
     };
   }

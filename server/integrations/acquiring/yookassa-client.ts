@@ -1,5 +1,5 @@
+import { kopecksToDecimal, parseDecimalAmount } from '../../../common/money.js';
 import type { CreatePaymentInput, PaymentProvider, ProviderPayment } from './provider.js';
-import { kopecksToDecimal } from '../../../common/money.js';
 
 interface YkPayment {
   id: string;
@@ -37,21 +37,26 @@ export class YooKassaClient implements PaymentProvider {
       externalId: p.id,
       // Payments are created with capture: true; waiting_for_capture is still "not yet".
       status: p.status === 'succeeded' ? 'succeeded' : p.status === 'canceled' ? 'canceled' : 'pending',
-      amount: Math.round(Number(p.amount.value) * 100),
+      amount: parseProviderAmount(p.amount.value),
       savedMethod: m?.saved ? { ref: m.id, title: m.title ?? `•••• ${m.card?.last4 ?? ''}`.trim() } : null,
       confirmationUrl: p.confirmation?.confirmation_url ?? null,
     };
   }
 
   async createPayment(i: CreatePaymentInput): Promise<ProviderPayment> {
-    const p = await this.call<YkPayment>('POST', '/payments', {
-      amount: { value: kopecksToDecimal(i.amount), currency: 'RUB' },
-      capture: true,
-      confirmation: { type: 'redirect', return_url: i.returnUrl },
-      save_payment_method: i.savePaymentMethod,
-      description: i.description.slice(0, 128),
-      metadata: { payment_id: String(i.paymentId) },
-    }, i.idempotenceKey);
+    const p = await this.call<YkPayment>(
+      'POST',
+      '/payments',
+      {
+        amount: { value: kopecksToDecimal(i.amount), currency: 'RUB' },
+        capture: true,
+        confirmation: { type: 'redirect', return_url: i.returnUrl },
+        save_payment_method: i.savePaymentMethod,
+        description: i.description.slice(0, 128),
+        metadata: { payment_id: String(i.paymentId) },
+      },
+      i.idempotenceKey,
+    );
     return this.map(p);
   }
 
@@ -60,21 +65,38 @@ export class YooKassaClient implements PaymentProvider {
   }
 
   async chargeSaved(i: Parameters<PaymentProvider['chargeSaved']>[0]): Promise<ProviderPayment> {
-    const p = await this.call<YkPayment>('POST', '/payments', {
-      amount: { value: kopecksToDecimal(i.amount), currency: 'RUB' },
-      capture: true,
-      payment_method_id: i.methodRef,
-      description: i.description.slice(0, 128),
-      metadata: { payment_id: String(i.paymentId) },
-    }, i.idempotenceKey);
+    const p = await this.call<YkPayment>(
+      'POST',
+      '/payments',
+      {
+        amount: { value: kopecksToDecimal(i.amount), currency: 'RUB' },
+        capture: true,
+        payment_method_id: i.methodRef,
+        description: i.description.slice(0, 128),
+        metadata: { payment_id: String(i.paymentId) },
+      },
+      i.idempotenceKey,
+    );
     return this.map(p);
   }
 
   async refund(i: { externalId: string; amount: number; idempotenceKey: string }) {
-    const r = await this.call<{ status: 'succeeded' | 'canceled' | 'pending' }>('POST', '/refunds', {
-      payment_id: i.externalId,
-      amount: { value: kopecksToDecimal(i.amount), currency: 'RUB' },
-    }, i.idempotenceKey);
+    const r = await this.call<{ status: 'succeeded' | 'canceled' | 'pending' }>(
+      'POST',
+      '/refunds',
+      {
+        payment_id: i.externalId,
+        amount: { value: kopecksToDecimal(i.amount), currency: 'RUB' },
+      },
+      i.idempotenceKey,
+    );
     return { status: r.status };
   }
+}
+
+/** YooKassa sends amounts as decimal strings ("100.00"); anything else is a broken answer. */
+function parseProviderAmount(value: string): number {
+  const kopecks = parseDecimalAmount(value);
+  if (kopecks === null) throw new Error(`yookassa: unexpected amount ${JSON.stringify(value)}`);
+  return kopecks;
 }

@@ -64,7 +64,11 @@ export class AtolClient {
   }
 
   /** A request with the token; on 401 or an expired-token error, gets a new token and repeats once. */
-  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  private async call(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: AtolAnswer | null }> {
     for (let attempt = 0; ; attempt++) {
       const token = await this.getToken(attempt > 0);
       const res = await this.fetchFn(this.url(path), {
@@ -72,8 +76,8 @@ export class AtolClient {
         headers: { 'content-type': 'application/json; charset=utf-8', token },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      const json = await res.json().catch(() => null);
-      const tokenError = res.status === 401 || [11, 12, 13].includes(json?.error?.code) ;
+      const json = (await res.json().catch(() => null)) as AtolAnswer | null;
+      const tokenError = res.status === 401 || [11, 12, 13].includes(json?.error?.code ?? 0);
       if (tokenError && attempt === 0) {
         this.token = null;
         continue;
@@ -91,13 +95,26 @@ export class AtolClient {
   async register(groupCode: string, operation: 'sell' | 'sell_refund', receipt: unknown): Promise<string> {
     const { status, json } = await this.call('POST', `${encodeURIComponent(groupCode)}/${operation}`, receipt);
     // Error 33: this external_id was registered before: ATOL answers with the first document's uuid.
-    if (json?.uuid && (status < 400 || json?.error?.code === 33)) return json.uuid as string;
-    throw new AtolError(`ATOL ${operation} failed: ${status} ${json?.error?.code ?? ''} ${json?.error?.text ?? ''}`, status >= 500 || status === 429 || status < 400);
+    if (json?.uuid && (status < 400 || json?.error?.code === 33)) return json.uuid;
+    throw new AtolError(
+      `ATOL ${operation} failed: ${status} ${json?.error?.code ?? ''} ${json?.error?.text ?? ''}`,
+      status >= 500 || status === 429 || status < 400,
+    );
   }
 
   async report(groupCode: string, uuid: string): Promise<AtolReport> {
-    const { status, json } = await this.call('GET', `${encodeURIComponent(groupCode)}/report/${encodeURIComponent(uuid)}`);
+    const { status, json } = await this.call(
+      'GET',
+      `${encodeURIComponent(groupCode)}/report/${encodeURIComponent(uuid)}`,
+    );
     if (status >= 400 && !json?.status) throw new AtolError(`ATOL report failed: ${status} ${json?.error?.text ?? ''}`);
-    return json as AtolReport;
+    return json as unknown as AtolReport;
   }
+}
+
+/** The fields of an ATOL answer this client reads (registration and report answers share them). */
+interface AtolAnswer {
+  uuid?: string;
+  status?: string;
+  error?: { code?: number; text?: string } | null;
 }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+
 import type PDFDocument from 'pdfkit';
 
 /** DejaVu (Debian's fonts-dejavu-core) has full Cyrillic; PDFs embed it so any viewer shows Russian. */

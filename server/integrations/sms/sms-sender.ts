@@ -15,7 +15,13 @@ export interface SmsSender {
  * the text), check submit_sm_resp, unbind. One connection per message keeps it simple and robust
  * for the volumes of recovery codes and notices; a pooled session is the next step for mass mailing.
  */
-export function smppSmsSender(opts: { url: string; systemId: string; password: string; sender: string; timeoutMs?: number }): SmsSender {
+export function smppSmsSender(opts: {
+  url: string;
+  systemId: string;
+  password: string;
+  sender: string;
+  timeoutMs?: number;
+}): SmsSender {
   return {
     send(m) {
       return new Promise<void>((resolve, reject) => {
@@ -36,13 +42,21 @@ export function smppSmsSender(opts: { url: string; systemId: string; password: s
         };
         const fail = (e: Error) => finish(e);
         session.on('error', (e: Error) => fail(e));
-        session.bind_transceiver({ system_id: opts.systemId, password: opts.password }, (bind: { command_status: number }) => {
+        session.bind_transceiver({ system_id: opts.systemId, password: opts.password }, (bind) => {
           if (bind.command_status !== 0) return fail(new Error(`SMPP bind failed: status ${bind.command_status}`));
           session.submit_sm(
-            { source_addr: opts.sender, source_addr_ton: 5, destination_addr: m.to, dest_addr_ton: 1, dest_addr_npi: 1, short_message: m.text },
-            (resp: { command_status: number }) => {
-              if (resp.command_status !== 0) return fail(new Error(`SMPP submit_sm failed: status ${resp.command_status}`));
-              session.unbind(() => finish());
+            {
+              source_addr: opts.sender,
+              source_addr_ton: 5,
+              destination_addr: m.to,
+              dest_addr_ton: 1,
+              dest_addr_npi: 1,
+              short_message: m.text,
+            },
+            (resp) => {
+              if (resp.command_status !== 0)
+                return fail(new Error(`SMPP submit_sm failed: status ${resp.command_status}`));
+              session.unbind(undefined, () => finish());
               setTimeout(() => finish(), 500); // an SMSC that never answers unbind is fine
             },
           );
@@ -61,7 +75,10 @@ export function httpSmsSender(opts: { url: string; apiKey?: string; sender: stri
     async send(m) {
       const res = await fetch(opts.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}),
+        },
         body: JSON.stringify({ to: m.to, text: m.text, sender: opts.sender }),
         signal: AbortSignal.timeout(10_000),
       });

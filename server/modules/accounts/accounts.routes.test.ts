@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildStaff, buildSubscriber } from '../../test/factories.js';
-import { queryRows } from '../../db/client.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -12,15 +13,28 @@ afterAll(() => t.close());
 
 describe('staff accounts API', () => {
   it('finds a subscriber by account number, phone or name and opens the card', async () => {
-    const { account, subscriber } = await buildSubscriber(t.database.db, { fullName: 'Зайцева Ольга Павловна', phone: '79990001122', balance: 5_000 });
+    const { account, subscriber } = await buildSubscriber(t.database.db, {
+      fullName: 'Зайцева Ольга Павловна',
+      phone: '79990001122',
+      balance: 5_000,
+    });
     const op = await buildStaff(t.database.db, { role: 'operator' });
     for (const q of [account.number, '+7 (999) 000-11-22', 'зайцева']) {
-      const res = await t.app.inject({ method: 'GET', url: `/api/staff/accounts?q=${encodeURIComponent(q)}`, headers: op.auth });
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/staff/accounts?q=${encodeURIComponent(q)}`,
+        headers: op.auth,
+      });
       expect(res.statusCode).toBe(200);
       expect(res.json().accounts.map((a: { id: number }) => a.id)).toContain(account.id);
     }
     const card = await t.app.inject({ method: 'GET', url: `/api/staff/accounts/${account.id}`, headers: op.auth });
-    expect(card.json()).toMatchObject({ id: account.id, subscriber: subscriber.fullName, balance: 5_000, status: 'active' });
+    expect(card.json()).toMatchObject({
+      id: account.id,
+      subscriber: subscriber.fullName,
+      balance: 5_000,
+      status: 'active',
+    });
     expect(card.json().subscriptions).toHaveLength(1);
     const missing = await t.app.inject({ method: 'GET', url: '/api/staff/accounts/987654321', headers: op.auth });
     expect(missing.statusCode).toBe(404);
@@ -51,15 +65,28 @@ describe('staff accounts API', () => {
     const { account } = await buildSubscriber(t.database.db, { balance: 0 });
     for (const role of ['operator', 'support'] as const) {
       const s = await buildStaff(t.database.db, { role });
-      const res = await t.app.inject({ method: 'POST', url: `/api/staff/accounts/${account.id}/payments`, headers: s.auth, payload: { amount: 100, method: 'cash', idempotencyKey: 'k' } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/staff/accounts/${account.id}/payments`,
+        headers: s.auth,
+        payload: { amount: 100, method: 'cash', idempotencyKey: 'k' },
+      });
       expect(res.statusCode).toBe(403);
     }
     const fin = await buildStaff(t.database.db, { role: 'finance' });
     for (const amount of [0, -100, 10.5, 100_000_001]) {
-      const res = await t.app.inject({ method: 'POST', url: `/api/staff/accounts/${account.id}/payments`, headers: fin.auth, payload: { amount, method: 'cash', idempotencyKey: `k${amount}` } });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/staff/accounts/${account.id}/payments`,
+        headers: fin.auth,
+        payload: { amount, method: 'cash', idempotencyKey: `k${amount}` },
+      });
       expect(res.statusCode).toBe(400);
     }
-    const [a] = await queryRows<{ balance: number }>(t.database.db, sql`select balance from accounts where id = ${account.id}`);
+    const [a] = await queryRows<{ balance: number }>(
+      t.database.db,
+      sql`select balance from accounts where id = ${account.id}`,
+    );
     expect(a!.balance).toBe(0);
   });
 });

@@ -1,11 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+
+import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
 import { addManualPayment } from '../ledger/add-manual-payment.js';
+import {
+  accountHit,
+  accountIdParams,
+  accountSummary,
+  searchQuery,
+  staffPaymentBody,
+  staffPaymentResponse,
+} from './accounts.schemas.js';
 import { searchAccounts } from './search-accounts.js';
 import { showAccount } from './show-account.js';
-import { accountHit, accountIdParams, accountSummary, searchQuery, staffPaymentBody, staffPaymentResponse } from './accounts.schemas.js';
 
 const security = [{ bearer: [] }];
 
@@ -14,13 +22,31 @@ export const accountsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
 
   app.get(
     '/api/staff/accounts',
-    { preValidation: requireStaff('operator', 'support', 'finance'), schema: { tags: ['accounts'], summary: 'Search subscribers', security, querystring: searchQuery, response: { 200: z.object({ accounts: z.array(accountHit) }) } } },
+    {
+      preValidation: requireStaff('operator', 'support', 'finance'),
+      schema: {
+        tags: ['accounts'],
+        summary: 'Search subscribers',
+        security,
+        querystring: searchQuery,
+        response: { 200: z.object({ accounts: z.array(accountHit) }) },
+      },
+    },
     async (req) => ({ accounts: await searchAccounts(db, req.query) }),
   );
 
   app.get(
     '/api/staff/accounts/:id',
-    { preValidation: requireStaff('operator', 'support', 'finance'), schema: { tags: ['accounts'], summary: 'Subscriber card: account, subscriptions, last entries', security, params: accountIdParams, response: { 200: accountSummary } } },
+    {
+      preValidation: requireStaff('operator', 'support', 'finance'),
+      schema: {
+        tags: ['accounts'],
+        summary: 'Subscriber card: account, subscriptions, last entries',
+        security,
+        params: accountIdParams,
+        response: { 200: accountSummary },
+      },
+    },
     async (req) => showAccount(db, '', req.params.id),
   );
 
@@ -28,7 +54,14 @@ export const accountsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/accounts/:id/payments',
     {
       preValidation: requireStaff('finance'),
-      schema: { tags: ['accounts'], summary: 'Record an office payment (cash desk, bank transfer); idempotent by key', security, params: accountIdParams, body: staffPaymentBody, response: { 200: staffPaymentResponse } },
+      schema: {
+        tags: ['accounts'],
+        summary: 'Record an office payment (cash desk, bank transfer); idempotent by key',
+        security,
+        params: accountIdParams,
+        body: staffPaymentBody,
+        response: { 200: staffPaymentResponse },
+      },
     },
     async (req) => {
       const staff = staffPrincipal(req);
@@ -43,7 +76,13 @@ export const accountsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         comment: req.body.comment,
       });
       // Audited inside the payment's transaction by creditPayment (actor staff:<id>).
-      return { paymentId: r.paymentId, credited: r.created, balance: r.balance, bonus: r.bonus, unblocked: r.unblocked };
+      return {
+        paymentId: r.paymentId,
+        credited: r.created,
+        balance: r.balance,
+        bonus: r.bonus,
+        unblocked: r.unblocked,
+      };
     },
   );
 };

@@ -25,8 +25,18 @@ export const accountSummary = z.object({
   balance: z.number(),
   creditLimit: z.number(),
   promisedCredit: z.number(),
-  subscriptions: z.array(z.object({ kind: z.string(), name: z.string(), monthlyFee: z.number(), startsOn: z.string(), endsOn: z.string().nullable() })),
-  lastEntries: z.array(z.object({ effectiveOn: z.string(), kind: z.string(), amount: z.number(), comment: z.string().nullable() })),
+  subscriptions: z.array(
+    z.object({
+      kind: z.string(),
+      name: z.string(),
+      monthlyFee: z.number(),
+      startsOn: z.string(),
+      endsOn: z.string().nullable(),
+    }),
+  ),
+  lastEntries: z.array(
+    z.object({ effectiveOn: z.string(), kind: z.string(), amount: z.number(), comment: z.string().nullable() }),
+  ),
 });
 export const staffPaymentBody = z.object({
   amount: z.number().int().describe('kopecks, > 0'),

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 
 export interface AccountSummary {
   id: number;
@@ -19,8 +20,15 @@ export interface AccountSummary {
 /** An account by its personal account number, contract number or (staff API) id. */
 export async function showAccount(db: Db, numberOrContract: string, byId?: number): Promise<AccountSummary> {
   const [a] = await queryRows<{
-    id: number; number: string; contract: string; subscriber: string; region: string;
-    status: string; balance: number; credit_limit: number; promised_credit: number;
+    id: number;
+    number: string;
+    contract: string;
+    subscriber: string;
+    region: string;
+    status: string;
+    balance: number;
+    credit_limit: number;
+    promised_credit: number;
   }>(
     db,
     sql`select a.id, a.number, c.number as contract, s.full_name as subscriber, r.name_ru as region,
@@ -30,7 +38,13 @@ export async function showAccount(db: Db, numberOrContract: string, byId?: numbe
         where ${byId != null ? sql`a.id = ${byId}` : sql`a.number = ${numberOrContract} or c.number = ${numberOrContract}`}`,
   );
   if (!a) throw new AppError('account_not_found', { account: numberOrContract });
-  const subs = await queryRows<{ kind: string; name: string; monthly_fee: number; starts_on: string; ends_on: string | null }>(
+  const subs = await queryRows<{
+    kind: string;
+    name: string;
+    monthly_fee: number;
+    starts_on: string;
+    ends_on: string | null;
+  }>(
     db,
     sql`select s.kind, coalesce(t.name_ru, v.name_ru) as name, s.monthly_fee, s.starts_on, s.ends_on
         from subscriptions s left join tariffs t on t.id = s.tariff_id left join services v on v.id = s.service_id
@@ -41,9 +55,27 @@ export async function showAccount(db: Db, numberOrContract: string, byId?: numbe
     sql`select effective_on, kind, amount, comment from ledger_entries where account_id = ${a.id} order by id desc limit 10`,
   );
   return {
-    id: a.id, number: a.number, contract: a.contract, subscriber: a.subscriber, region: a.region, status: a.status,
-    balance: a.balance, creditLimit: a.credit_limit, promisedCredit: a.promised_credit,
-    subscriptions: subs.map((s) => ({ kind: s.kind, name: s.name, monthlyFee: s.monthly_fee, startsOn: s.starts_on, endsOn: s.ends_on })),
-    lastEntries: entries.map((e) => ({ effectiveOn: e.effective_on, kind: e.kind, amount: e.amount, comment: e.comment })),
+    id: a.id,
+    number: a.number,
+    contract: a.contract,
+    subscriber: a.subscriber,
+    region: a.region,
+    status: a.status,
+    balance: a.balance,
+    creditLimit: a.credit_limit,
+    promisedCredit: a.promised_credit,
+    subscriptions: subs.map((s) => ({
+      kind: s.kind,
+      name: s.name,
+      monthlyFee: s.monthly_fee,
+      startsOn: s.starts_on,
+      endsOn: s.ends_on,
+    })),
+    lastEntries: entries.map((e) => ({
+      effectiveOn: e.effective_on,
+      kind: e.kind,
+      amount: e.amount,
+      comment: e.comment,
+    })),
   };
 }

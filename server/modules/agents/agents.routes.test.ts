@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildStaff, buildSubscriber } from '../../test/factories.js';
-import { queryRows } from '../../db/client.js';
 
 let t: TestContext;
 let basic: Record<string, string>;
@@ -14,7 +15,13 @@ beforeAll(async () => {
     method: 'POST',
     url: '/api/staff/agents',
     headers: admin.auth,
-    payload: { code, name: 'Терминалы', allowedCidrs: ['127.0.0.1/32', '10.20.0.0/16'], minAmount: 1_000, maxAmount: 1_500_000 },
+    payload: {
+      code,
+      name: 'Терминалы',
+      allowedCidrs: ['127.0.0.1/32', '10.20.0.0/16'],
+      minAmount: 1_000,
+      maxAmount: 1_500_000,
+    },
   });
   expect(res.statusCode).toBe(200);
   basic = { authorization: `Basic ${Buffer.from(`${code}:${res.json().secret}`).toString('base64')}` };
@@ -26,13 +33,23 @@ const xml = (body: string) => {
   return { result: Number(get('result')), prvTxn: get('prv_txn'), sum: get('sum'), txnId: get('osmp_txn_id') };
 };
 const osmp = async (q: Record<string, string>, headers: Record<string, string> = basic, remoteAddress?: string) => {
-  const res = await t.app.inject({ method: 'GET', url: `/api/agents/${code}/osmp?${new URLSearchParams(q)}`, headers, remoteAddress });
+  const res = await t.app.inject({
+    method: 'GET',
+    url: `/api/agents/${code}/osmp?${new URLSearchParams(q)}`,
+    headers,
+    remoteAddress,
+  });
   return { status: res.statusCode, type: res.headers['content-type'], body: res.body, ...xml(res.body) };
 };
 const balanceOf = async (id: number) =>
   (await queryRows<{ balance: number }>(t.database.db, sql`select balance from accounts where id = ${id}`))[0]!.balance;
 const entries = async (id: number) =>
-  (await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int8 as n from ledger_entries where account_id = ${id} and kind = 'payment'`))[0]!.n;
+  (
+    await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int8 as n from ledger_entries where account_id = ${id} and kind = 'payment'`,
+    )
+  )[0]!.n;
 
 describe('OSMP check/pay', () => {
   it('answers check with the protocol result codes', async () => {
@@ -49,7 +66,9 @@ describe('OSMP check/pay', () => {
       expect((await osmp({ command: 'check', txn_id: '1005', account: account.number, sum })).result).toBe(300);
     }
     expect((await osmp({ command: 'check', txn_id: '1006', account: account.number, sum: '9.99' })).result).toBe(241);
-    expect((await osmp({ command: 'check', txn_id: '1007', account: account.number, sum: '15000.01' })).result).toBe(242);
+    expect((await osmp({ command: 'check', txn_id: '1007', account: account.number, sum: '15000.01' })).result).toBe(
+      242,
+    );
     expect((await osmp({ command: 'nope', txn_id: '1008' })).result).toBe(300);
     expect(await balanceOf(account.id)).toBe(0);
   });
@@ -64,7 +83,10 @@ describe('OSMP check/pay', () => {
     expect(again).toMatchObject({ result: 0, prvTxn: first.prvTxn });
     expect(await balanceOf(account.id)).toBe(10_050);
     expect(await entries(account.id)).toBe(1);
-    const [acc] = await queryRows<{ status: string }>(t.database.db, sql`select status from accounts where id = ${account.id}`);
+    const [acc] = await queryRows<{ status: string }>(
+      t.database.db,
+      sql`select status from accounts where id = ${account.id}`,
+    );
     expect(acc!.status).toBe('active');
     // The same txn_id for another sum is refused, and credits nothing.
     expect((await osmp({ ...q, sum: '200.00' })).result).toBe(300);
@@ -91,7 +113,10 @@ describe('OSMP check/pay', () => {
     expect((await osmp({ ...base, txn_id: '4004', sum: '100', txn_date: '2026-11-25' })).result).toBe(300);
     expect((await osmp({ ...base, txn_id: '4005', sum: '100', account: '000000001' })).result).toBe(5);
     expect(await balanceOf(account.id)).toBe(0);
-    const [p] = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int8 as n from payments where account_id = ${account.id}`);
+    const [p] = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int8 as n from payments where account_id = ${account.id}`,
+    );
     expect(p!.n).toBe(0);
   });
 
@@ -101,19 +126,29 @@ describe('OSMP check/pay', () => {
       method: 'POST',
       url: `/api/agents/${code}/osmp`,
       headers: { ...basic, 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ command: 'pay', txn_id: '5001', account: account.number, sum: '20.00', txn_date: '20261125120000' }).toString(),
+      payload: new URLSearchParams({
+        command: 'pay',
+        txn_id: '5001',
+        account: account.number,
+        sum: '20.00',
+        txn_date: '20261125120000',
+      }).toString(),
     });
     expect(xml(res.body).result).toBe(0);
     expect(await balanceOf(account.id)).toBe(2_000);
   });
 
-  it('refuses wrong credentials, another agent\'s login and addresses outside the allow-list', async () => {
+  it("refuses wrong credentials, another agent's login and addresses outside the allow-list", async () => {
     const { account } = await buildSubscriber(t.database.db, { balance: 0 });
     const q = { command: 'pay', txn_id: '6001', account: account.number, sum: '100', txn_date: '20261125120000' };
     const wrong = await osmp(q, { authorization: `Basic ${Buffer.from(`${code}:guess`).toString('base64')}` });
     expect(wrong).toMatchObject({ status: 401, result: 8 });
     expect((await osmp(q, {})).status).toBe(401);
-    const otherLogin = await t.app.inject({ method: 'GET', url: `/api/agents/other/osmp?${new URLSearchParams(q)}`, headers: basic });
+    const otherLogin = await t.app.inject({
+      method: 'GET',
+      url: `/api/agents/other/osmp?${new URLSearchParams(q)}`,
+      headers: basic,
+    });
     expect(otherLogin.statusCode).toBe(401);
     const outside = await osmp(q, basic, '192.168.1.10');
     expect(outside).toMatchObject({ status: 403, result: 8 });
@@ -127,15 +162,30 @@ describe('OSMP check/pay', () => {
 
   it('lets only admins create agents and shows the secret once', async () => {
     const fin = await buildStaff(t.database.db, { role: 'finance' });
-    const res = await t.app.inject({ method: 'POST', url: '/api/staff/agents', headers: fin.auth, payload: { code: 'bank', name: 'Bank', allowedCidrs: ['10.0.0.1'] } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/agents',
+      headers: fin.auth,
+      payload: { code: 'bank', name: 'Bank', allowedCidrs: ['10.0.0.1'] },
+    });
     expect(res.statusCode).toBe(403);
     const list = await t.app.inject({ method: 'GET', url: '/api/staff/agents', headers: fin.auth });
     expect(list.json().agents.map((a: { code: string }) => a.code)).toContain(code);
     expect(JSON.stringify(list.json())).not.toMatch(/secret/i);
     const admin = await buildStaff(t.database.db, { role: 'admin' });
-    const dup = await t.app.inject({ method: 'POST', url: '/api/staff/agents', headers: admin.auth, payload: { code, name: 'x', allowedCidrs: ['10.0.0.1'] } });
+    const dup = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/agents',
+      headers: admin.auth,
+      payload: { code, name: 'x', allowedCidrs: ['10.0.0.1'] },
+    });
     expect(dup.statusCode).toBe(409);
-    const badCidr = await t.app.inject({ method: 'POST', url: '/api/staff/agents', headers: admin.auth, payload: { code: 'bank2', name: 'x', allowedCidrs: ['10.0.0.0/40'] } });
+    const badCidr = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/agents',
+      headers: admin.auth,
+      payload: { code: 'bank2', name: 'x', allowedCidrs: ['10.0.0.0/40'] },
+    });
     expect(badCidr.statusCode).toBe(400);
   });
 });
@@ -143,7 +193,12 @@ describe('OSMP check/pay', () => {
 describe('agent administration', () => {
   it('a disabled agent is refused; a rotated secret replaces the old one at once', async () => {
     const admin = await buildStaff(t.database.db, { role: 'admin' });
-    const created = await t.app.inject({ method: 'POST', url: '/api/staff/agents', headers: admin.auth, payload: { code: 'bank7', name: 'Bank 7', allowedCidrs: ['127.0.0.0/8', '::1'] } });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/agents',
+      headers: admin.auth,
+      payload: { code: 'bank7', name: 'Bank 7', allowedCidrs: ['127.0.0.0/8', '::1'] },
+    });
     const { account } = await buildSubscriber(t.database.db, { balance: 0 });
     const call = (secret: string) =>
       t.app.inject({
@@ -153,15 +208,28 @@ describe('agent administration', () => {
       });
     const old = created.json().secret as string;
     expect(xml((await call(old)).body).result).toBe(0);
-    const off = await t.app.inject({ method: 'PATCH', url: '/api/staff/agents/bank7', headers: admin.auth, payload: { active: false } });
+    const off = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/staff/agents/bank7',
+      headers: admin.auth,
+      payload: { active: false },
+    });
     expect(off.json()).toMatchObject({ active: false, secret: null });
     expect((await call(old)).statusCode).toBe(403);
-    const rotated = await t.app.inject({ method: 'PATCH', url: '/api/staff/agents/bank7', headers: admin.auth, payload: { active: true, rotateSecret: true } });
+    const rotated = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/staff/agents/bank7',
+      headers: admin.auth,
+      payload: { active: true, rotateSecret: true },
+    });
     const fresh = rotated.json().secret as string;
     expect(fresh).toBeTruthy();
     expect((await call(old)).statusCode).toBe(401);
     expect(xml((await call(fresh)).body).result).toBe(0);
-    const [audit] = await queryRows<{ after: Record<string, unknown> }>(t.database.db, sql`select after from audit_log where action = 'agent.updated' order by id desc limit 1`);
+    const [audit] = await queryRows<{ after: Record<string, unknown> }>(
+      t.database.db,
+      sql`select after from audit_log where action = 'agent.updated' order by id desc limit 1`,
+    );
     expect(JSON.stringify(audit!.after)).not.toContain(fresh);
   });
 });
@@ -170,25 +238,61 @@ describe('daily reconciliation', () => {
   it('lists what differs between the registry and our payments, and keeps the result', async () => {
     const { account } = await buildSubscriber(t.database.db, { balance: 0 });
     const day = '2026-11-20';
-    for (const [txn, sum] of [['7001', '100.00'], ['7002', '200.00'], ['7003', '300.00']] as const) {
-      expect((await osmp({ command: 'pay', txn_id: txn, account: account.number, sum, txn_date: '20261120093000' })).result).toBe(0);
+    for (const [txn, sum] of [
+      ['7001', '100.00'],
+      ['7002', '200.00'],
+      ['7003', '300.00'],
+    ] as const) {
+      expect(
+        (await osmp({ command: 'pay', txn_id: txn, account: account.number, sum, txn_date: '20261120093000' })).result,
+      ).toBe(0);
     }
     const fin = await buildStaff(t.database.db, { role: 'finance' });
-    const registry = ['txn_id;account;sum;txn_date', `7001;${account.number};100.00;20261120093000`, `7002;${account.number};250.00;20261120093000`, `7009;${account.number};50.00;20261120101010`, ''].join('\r\n');
-    const res = await t.app.inject({ method: 'POST', url: `/api/staff/agents/${code}/reconciliations`, headers: fin.auth, payload: { day, registry } });
+    const registry = [
+      'txn_id;account;sum;txn_date',
+      `7001;${account.number};100.00;20261120093000`,
+      `7002;${account.number};250.00;20261120093000`,
+      `7009;${account.number};50.00;20261120101010`,
+      '',
+    ].join('\r\n');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/staff/agents/${code}/reconciliations`,
+      headers: fin.auth,
+      payload: { day, registry },
+    });
     expect(res.statusCode).toBe(200);
     const r = res.json();
-    expect(r).toMatchObject({ day, matched: false, registry: { count: 3, sum: 40_000 }, ours: { count: 3, sum: 60_000 } });
+    expect(r).toMatchObject({
+      day,
+      matched: false,
+      registry: { count: 3, sum: 40_000 },
+      ours: { count: 3, sum: 60_000 },
+    });
     const byKind = Object.fromEntries(r.differences.map((d: { kind: string; txnId: string }) => [d.txnId, d.kind]));
     expect(byKind).toEqual({ '7002': 'sum_mismatch', '7009': 'missing_here', '7003': 'missing_in_registry' });
-    const past = await t.app.inject({ method: 'GET', url: `/api/staff/agents/${code}/reconciliations?day=${day}`, headers: fin.auth });
+    const past = await t.app.inject({
+      method: 'GET',
+      url: `/api/staff/agents/${code}/reconciliations?day=${day}`,
+      headers: fin.auth,
+    });
     expect(past.json().reconciliations[0]).toMatchObject({ id: r.id, matched: false });
 
-    const bad = await t.app.inject({ method: 'POST', url: `/api/staff/agents/${code}/reconciliations`, headers: fin.auth, payload: { day, registry: `7001;${account.number};1,5;20261120093000` } });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: `/api/staff/agents/${code}/reconciliations`,
+      headers: fin.auth,
+      payload: { day, registry: `7001;${account.number};1,5;20261120093000` },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.message).toMatch(/строка 1/);
     const op = await buildStaff(t.database.db, { role: 'operator' });
-    const denied = await t.app.inject({ method: 'POST', url: `/api/staff/agents/${code}/reconciliations`, headers: op.auth, payload: { day, registry } });
+    const denied = await t.app.inject({
+      method: 'POST',
+      url: `/api/staff/agents/${code}/reconciliations`,
+      headers: op.auth,
+      payload: { day, registry },
+    });
     expect(denied.statusCode).toBe(403);
   });
 });

@@ -15,7 +15,11 @@ export const osmpXml = z.string().describe('XML <response> with osmp_txn_id, prv
 export const createAgentBody = z.object({
   code: z.string().min(2).max(32).describe('lower-case latin, digits, _ or -; also the HTTP Basic login'),
   name: z.string().trim().min(1).max(200),
-  allowedCidrs: z.array(z.string().max(64)).min(1).max(100).describe('IP addresses or CIDR blocks the agent calls from'),
+  allowedCidrs: z
+    .array(z.string().max(64))
+    .min(1)
+    .max(100)
+    .describe('IP addresses or CIDR blocks the agent calls from'),
   minAmount: z.number().int().optional().describe('kopecks, default 100'),
   maxAmount: z.number().int().optional().describe('kopecks, default 1 500 000'),
 });
@@ -65,4 +69,6 @@ export const updateAgentBody = z.object({
   active: z.boolean().optional(),
   rotateSecret: z.boolean().optional().describe('issue a new secret; the old one stops working'),
 });
-export const updatedAgent = agentView.extend({ secret: z.string().nullable().describe('the new secret when rotated; shown only once') });
+export const updatedAgent = agentView.extend({
+  secret: z.string().nullable().describe('the new secret when rotated; shown only once'),
+});

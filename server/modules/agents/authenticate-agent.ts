@@ -1,6 +1,8 @@
-import { BlockList, isIP } from 'node:net';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { BlockList, isIP } from 'node:net';
+
 import { eq } from 'drizzle-orm';
+
 import type { Db } from '../../db/client.js';
 import { agents } from '../../db/schema/index.js';
 
@@ -32,7 +34,10 @@ export type AgentAuth = { ok: true; agent: Agent } | { ok: false; reason: 'crede
  * HTTP Basic credentials (login = agent code) and the IP allow-list. The URL's code must match the
  * login, so one agent's secret never opens another's endpoint.
  */
-export async function authenticateAgent(db: Db, input: { code: string; authorization?: string; ip: string }): Promise<AgentAuth> {
+export async function authenticateAgent(
+  db: Db,
+  input: { code: string; authorization?: string; ip: string },
+): Promise<AgentAuth> {
   const header = input.authorization ?? '';
   if (!header.startsWith('Basic ')) return { ok: false, reason: 'credentials' };
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
@@ -44,7 +49,8 @@ export async function authenticateAgent(db: Db, input: { code: string; authoriza
   const [agent] = await db.select().from(agents).where(eq(agents.code, input.code));
   const given = Buffer.from(hashAgentSecret(secret), 'hex');
   const stored = Buffer.from(agent?.secretHash ?? '0'.repeat(64), 'hex');
-  if (!agent || given.length !== stored.length || !timingSafeEqual(given, stored)) return { ok: false, reason: 'credentials' };
+  if (!agent || given.length !== stored.length || !timingSafeEqual(given, stored))
+    return { ok: false, reason: 'credentials' };
   if (!ipAllowed(input.ip, agent.allowedCidrs)) return { ok: false, reason: 'ip' };
   if (!agent.active) return { ok: false, reason: 'disabled' };
   return { ok: true, agent };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
+
 import { AppError } from '../../../common/errors.js';
 import { MAX_PAYMENT_KOPECKS } from '../../../common/money.js';
 import type { Db } from '../../db/client.js';
@@ -28,7 +29,8 @@ export function validCidr(c: string): boolean {
 export async function createAgent(db: Db, input: CreateAgentInput, staffId: number) {
   if (!/^[a-z0-9_-]{2,32}$/.test(input.code)) throw new AppError('validation_failed', { details: 'code' });
   const bad = input.allowedCidrs.find((c) => !validCidr(c));
-  if (bad !== undefined || input.allowedCidrs.length === 0) throw new AppError('validation_failed', { details: `allowedCidrs ${bad ?? ''}` });
+  if (bad !== undefined || input.allowedCidrs.length === 0)
+    throw new AppError('validation_failed', { details: `allowedCidrs ${bad ?? ''}` });
   const min = input.minAmount ?? 100;
   const max = input.maxAmount ?? 1_500_000;
   if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max) || min < 1 || max < min || max > MAX_PAYMENT_KOPECKS) {
@@ -38,7 +40,14 @@ export async function createAgent(db: Db, input: CreateAgentInput, staffId: numb
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(agents)
-      .values({ code: input.code, name: input.name, secretHash: hashAgentSecret(secret), allowedCidrs: input.allowedCidrs, minAmount: min, maxAmount: max })
+      .values({
+        code: input.code,
+        name: input.name,
+        secretHash: hashAgentSecret(secret),
+        allowedCidrs: input.allowedCidrs,
+        minAmount: min,
+        maxAmount: max,
+      })
       .onConflictDoNothing()
       .returning();
     if (!row) throw new AppError('agent_code_taken', { code: input.code });
@@ -50,6 +59,15 @@ export async function createAgent(db: Db, input: CreateAgentInput, staffId: numb
       entityId: row.id,
       after: { code: row.code, name: row.name, allowedCidrs: row.allowedCidrs, minAmount: min, maxAmount: max },
     });
-    return { id: row.id, code: row.code, name: row.name, allowedCidrs: row.allowedCidrs, minAmount: min, maxAmount: max, active: row.active, secret };
+    return {
+      id: row.id,
+      code: row.code,
+      name: row.name,
+      allowedCidrs: row.allowedCidrs,
+      minAmount: min,
+      maxAmount: max,
+      active: row.active,
+      secret,
+    };
   });
 }

@@ -1,4 +1,5 @@
 import { and, desc, eq } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
 import { agentReconciliations, agents } from '../../db/schema/index.js';

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.js';
 import type { Agent } from './authenticate-agent.js';
 import { OSMP, type OsmpAnswer } from './osmp-protocol.js';
-import { isAnswer, validateOsmpRequest, type OsmpQuery } from './validate-osmp-request.js';
+import { isAnswer, type OsmpQuery, validateOsmpRequest } from './validate-osmp-request.js';
 
 /**
  * `check`: may this account receive this sum? Blocked-for-debt accounts answer 0 (paying is how they

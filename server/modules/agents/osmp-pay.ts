@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
+
 import { todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 import { creditPayment } from '../ledger/credit-payment.js';
 import { afterPaymentSucceeded } from '../receipts/after-payment-succeeded.js';
 import type { Agent } from './authenticate-agent.js';
-import { OSMP, parseOsmpSum, parseTxnDate, type OsmpAnswer } from './osmp-protocol.js';
-import { isAnswer, validateOsmpRequest, type OsmpQuery } from './validate-osmp-request.js';
+import { OSMP, type OsmpAnswer, parseOsmpSum, parseTxnDate } from './osmp-protocol.js';
+import { isAnswer, type OsmpQuery, validateOsmpRequest } from './validate-osmp-request.js';
 
 /**
  * `pay`: records the payment and credits it in one transaction, idempotent by
@@ -52,7 +53,8 @@ export async function osmpPay(db: Db, agent: Agent, q: OsmpQuery, now = new Date
     }
     return { txnId: v.txnId, prvTxn: paymentId, sum: v.amount, result: OSMP.ok, comment: 'OK' };
   } catch (e) {
-    if (e instanceof AppError && e.code === 'account_terminated') return { txnId: v.txnId, result: OSMP.paymentForbidden, comment: 'contract terminated' };
+    if (e instanceof AppError && e.code === 'account_terminated')
+      return { txnId: v.txnId, result: OSMP.paymentForbidden, comment: 'contract terminated' };
     return { txnId: v.txnId, result: OSMP.temporary, comment: 'temporary error, retry later' };
   }
 }

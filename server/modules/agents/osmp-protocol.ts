@@ -1,4 +1,4 @@
-import { parseRubles } from '../../../common/money.js';
+import { kopecksToDecimal, parseRubles } from '../../../common/money.js';
 
 /** OSMP/QIWI result codes this provider answers (see docs/agents.md for when each is used). */
 export const OSMP = {
@@ -28,16 +28,11 @@ export interface OsmpAnswer {
 const esc = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
-/** Kopecks as the protocol's "100.00". */
-export function formatSum(kopecks: number): string {
-  return `${Math.trunc(kopecks / 100)}.${String(kopecks % 100).padStart(2, '0')}`;
-}
-
 export function renderOsmp(a: OsmpAnswer): string {
   const parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<response>'];
   parts.push(`<osmp_txn_id>${esc(a.txnId ?? '')}</osmp_txn_id>`);
   if (a.prvTxn != null) parts.push(`<prv_txn>${a.prvTxn}</prv_txn>`);
-  if (a.sum != null) parts.push(`<sum>${formatSum(a.sum)}</sum>`);
+  if (a.sum != null) parts.push(`<sum>${kopecksToDecimal(a.sum)}</sum>`);
   parts.push(`<result>${a.result}</result>`, `<comment>${esc(a.comment)}</comment>`, '</response>');
   return parts.join('');
 }

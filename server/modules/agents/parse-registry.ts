@@ -1,5 +1,5 @@
 import { AppError } from '../../../common/errors.js';
-import { ACCOUNT_FORMAT, TXN_ID_FORMAT, parseOsmpSum, parseTxnDate } from './osmp-protocol.js';
+import { ACCOUNT_FORMAT, parseOsmpSum, parseTxnDate, TXN_ID_FORMAT } from './osmp-protocol.js';
 
 export interface RegistryRow {
   txnId: string;

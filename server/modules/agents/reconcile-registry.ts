@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
-import { AppError } from '../../../common/errors.js';
+
 import { isValidDay } from '../../../common/dates.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { AppError } from '../../../common/errors.js';
+import { type Db, queryRows } from '../../db/client.js';
 import { agentReconciliations, agents, type ReconciliationDifference } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { parseRegistry } from './parse-registry.js';
@@ -11,14 +12,18 @@ import { parseRegistry } from './parse-registry.js';
  * agent whose txn_date falls on the same day, stores the result and returns it. Differences:
  * in the registry but not with us, with us but not in the registry, and sum mismatches.
  */
-export async function reconcileRegistry(db: Db, input: { agentCode: string; day: string; csv: string; staffId: number }) {
+export async function reconcileRegistry(
+  db: Db,
+  input: { agentCode: string; day: string; csv: string; staffId: number },
+) {
   if (!isValidDay(input.day)) throw new AppError('bad_date', { value: input.day });
   const [agent] = await db.select().from(agents).where(eq(agents.code, input.agentCode));
   if (!agent) throw new AppError('agent_not_found', { code: input.agentCode });
   const registry = parseRegistry(input.csv);
   const compact = input.day.replace(/-/g, '');
   const foreign = registry.find((r) => !r.txnDate.startsWith(compact));
-  if (foreign) throw new AppError('bad_registry', { line: '-', details: `txn ${foreign.txnId} is not dated ${input.day}` });
+  if (foreign)
+    throw new AppError('bad_registry', { line: '-', details: `txn ${foreign.txnId} is not dated ${input.day}` });
 
   const ours = await queryRows<{ id: number; external_id: string; amount: number; number: string }>(
     db,
@@ -29,12 +34,35 @@ export async function reconcileRegistry(db: Db, input: { agentCode: string; day:
   const differences: ReconciliationDifference[] = [];
   for (const r of registry) {
     const p = byTxn.get(r.txnId);
-    if (!p) differences.push({ kind: 'missing_here', txnId: r.txnId, account: r.account, registrySum: r.amount, ourSum: null, paymentId: null });
-    else if (p.amount !== r.amount) differences.push({ kind: 'sum_mismatch', txnId: r.txnId, account: r.account, registrySum: r.amount, ourSum: p.amount, paymentId: p.id });
+    if (!p)
+      differences.push({
+        kind: 'missing_here',
+        txnId: r.txnId,
+        account: r.account,
+        registrySum: r.amount,
+        ourSum: null,
+        paymentId: null,
+      });
+    else if (p.amount !== r.amount)
+      differences.push({
+        kind: 'sum_mismatch',
+        txnId: r.txnId,
+        account: r.account,
+        registrySum: r.amount,
+        ourSum: p.amount,
+        paymentId: p.id,
+      });
     byTxn.delete(r.txnId);
   }
   for (const p of byTxn.values()) {
-    differences.push({ kind: 'missing_in_registry', txnId: p.external_id, account: p.number, registrySum: null, ourSum: p.amount, paymentId: p.id });
+    differences.push({
+      kind: 'missing_in_registry',
+      txnId: p.external_id,
+      account: p.number,
+      registrySum: null,
+      ourSum: p.amount,
+      paymentId: p.id,
+    });
   }
   return db.transaction(async (tx) => {
     const [row] = await tx

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+
 import { eq } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
 import { MAX_PAYMENT_KOPECKS } from '../../../common/money.js';
 import type { Db } from '../../db/client.js';
@@ -44,7 +46,15 @@ export async function updateAgent(db: Db, code: string, input: UpdateAgentInput,
       })
       .where(eq(agents.id, before.id))
       .returning();
-    const view = (a: typeof agents.$inferSelect) => ({ id: a.id, code: a.code, name: a.name, allowedCidrs: a.allowedCidrs, minAmount: a.minAmount, maxAmount: a.maxAmount, active: a.active });
+    const view = (a: typeof agents.$inferSelect) => ({
+      id: a.id,
+      code: a.code,
+      name: a.name,
+      allowedCidrs: a.allowedCidrs,
+      minAmount: a.minAmount,
+      maxAmount: a.maxAmount,
+      active: a.active,
+    });
     await recordAudit(tx, {
       actorType: 'staff',
       actorId: staffId,

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
+
+import { type Db, queryRows } from '../../db/client.js';
 import type { Agent } from './authenticate-agent.js';
-import { ACCOUNT_FORMAT, OSMP, TXN_ID_FORMAT, parseOsmpSum, type OsmpAnswer } from './osmp-protocol.js';
+import { ACCOUNT_FORMAT, OSMP, type OsmpAnswer, parseOsmpSum, TXN_ID_FORMAT } from './osmp-protocol.js';
 
 export interface OsmpQuery {
   command?: string;

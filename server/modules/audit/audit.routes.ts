@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+
+import type { AppDeps } from '../../deps.js';
 import { requireStaff } from '../../plugins/auth.js';
 import { listAudit } from './list-audit.js';
 
@@ -28,7 +29,18 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         response: {
           200: z.object({
             entries: z.array(
-              z.object({ id: z.number(), at: z.string(), actorType: z.string(), actorId: z.string().nullable(), action: z.string(), entity: z.string(), entityId: z.string().nullable(), before: z.unknown(), after: z.unknown(), ip: z.string().nullable() }),
+              z.object({
+                id: z.number(),
+                at: z.string(),
+                actorType: z.string(),
+                actorId: z.string().nullable(),
+                action: z.string(),
+                entity: z.string(),
+                entityId: z.string().nullable(),
+                before: z.unknown(),
+                after: z.unknown(),
+                ip: z.string().nullable(),
+              }),
             ),
           }),
         },

@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, lt, lte } from 'drizzle-orm';
+
 import type { Db } from '../../db/client.js';
 import { auditLog } from '../../db/schema/index.js';
 

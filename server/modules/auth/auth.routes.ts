@@ -1,26 +1,47 @@
 import { randomBytes } from 'node:crypto';
+
+import { eq } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { eq } from 'drizzle-orm';
-import type { AppDeps } from '../../app.js';
-import { CSRF_COOKIE, SESSION_COOKIE, requireSignedIn, requireStaff, requireSubscriber, staffPrincipal } from '../../plugins/auth.js';
+
 import { AppError } from '../../../common/errors.js';
 import { staffUsers } from '../../db/schema/index.js';
+import type { AppDeps } from '../../deps.js';
+import {
+  CSRF_COOKIE,
+  requireSignedIn,
+  requireStaff,
+  requireSubscriber,
+  SESSION_COOKIE,
+  staffPrincipal,
+} from '../../plugins/auth.js';
 import * as s from './auth.schemas.js';
-import { signInStaff, signInSubscriber } from './sign-in.js';
 import { changeSubscriberPassword } from './change-password.js';
-import { listSessions, revokeOwnSession, revokeSession } from './sessions.js';
-import { whoAmI } from './who-am-i.js';
-import { newTotpSecret, totpUri } from './totp.js';
 import { enableTotp } from './enable-totp.js';
+import { listSessions, revokeOwnSession, revokeSession } from './sessions.js';
+import { signInStaff, signInSubscriber } from './sign-in.js';
+import { newTotpSecret, totpUri } from './totp.js';
+import { whoAmI } from './who-am-i.js';
 
 const security = [{ bearer: [] }];
 
 /** Session cookie (httpOnly) + CSRF cookie (readable by the app, echoed in X-CSRF-Token). */
 function setSessionCookies(reply: FastifyReply, token: string, expiresAt: Date): string {
   const csrfToken = randomBytes(24).toString('base64url');
-  reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'lax', path: '/', expires: expiresAt });
-  reply.setCookie(CSRF_COOKIE, csrfToken, { httpOnly: false, secure: true, sameSite: 'strict', path: '/', expires: expiresAt });
+  reply.setCookie(SESSION_COOKIE, token, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'lax',
+    path: '/',
+    expires: expiresAt,
+  });
+  reply.setCookie(CSRF_COOKIE, csrfToken, {
+    httpOnly: false,
+    secure: true,
+    sameSite: 'strict',
+    path: '/',
+    expires: expiresAt,
+  });
   return csrfToken;
 }
 
@@ -31,17 +52,36 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   app.post(
     '/api/auth/login',
-    { schema: { tags: ['auth'], summary: 'Subscriber sign-in with contract number and password', body: s.subscriberLoginBody, response: { 200: s.loginResponse } } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Subscriber sign-in with contract number and password',
+        body: s.subscriberLoginBody,
+        response: { 200: s.loginResponse },
+      },
+    },
     async (req, reply) => {
       const r = await signInSubscriber(db, req.body, meta(req));
       const csrfToken = setSessionCookies(reply, r.token, r.expiresAt);
-      return { token: r.token, csrfToken, expiresAt: r.expiresAt.toISOString(), mustChangePassword: r.mustChangePassword };
+      return {
+        token: r.token,
+        csrfToken,
+        expiresAt: r.expiresAt.toISOString(),
+        mustChangePassword: r.mustChangePassword,
+      };
     },
   );
 
   app.post(
     '/api/auth/staff/login',
-    { schema: { tags: ['auth'], summary: 'Staff sign-in with e-mail, password and optional TOTP code', body: s.staffLoginBody, response: { 200: s.staffLoginResponse } } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Staff sign-in with e-mail, password and optional TOTP code',
+        body: s.staffLoginBody,
+        response: { 200: s.staffLoginResponse },
+      },
+    },
     async (req, reply) => {
       const r = await signInStaff(db, req.body, meta(req));
       const csrfToken = setSessionCookies(reply, r.token, r.expiresAt);
@@ -51,7 +91,14 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   app.get(
     '/api/auth/me',
-    { schema: { tags: ['auth'], summary: 'The signed-in subscriber or staff member', security, response: { 200: s.meResponse } } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in subscriber or staff member',
+        security,
+        response: { 200: s.meResponse },
+      },
+    },
     async (req) => {
       if (!req.principal) throw new AppError('unauthorized');
       return whoAmI(db, req.principal);
@@ -72,7 +119,13 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     '/api/auth/password',
     {
       preValidation: requireSubscriber({ allowMustChange: true }),
-      schema: { tags: ['auth'], summary: 'Change the password (required after the first sign-in); ends other sessions', security, body: s.changePasswordBody, response: { 200: s.okResponse } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change the password (required after the first sign-in); ends other sessions',
+        security,
+        body: s.changePasswordBody,
+        response: { 200: s.okResponse },
+      },
     },
     async (req) => {
       const p = req.principal!;
@@ -84,14 +137,28 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   app.get(
     '/api/auth/sessions',
-    { preValidation: requireSignedIn(), schema: { tags: ['auth'], summary: 'My active sessions and devices', security, response: { 200: s.sessionsResponse } } },
+    {
+      preValidation: requireSignedIn(),
+      schema: {
+        tags: ['auth'],
+        summary: 'My active sessions and devices',
+        security,
+        response: { 200: s.sessionsResponse },
+      },
+    },
     async (req) => ({ sessions: await listSessions(db, req.principal!) }),
   );
   app.delete(
     '/api/auth/sessions/:id',
     {
       preValidation: requireSignedIn(),
-      schema: { tags: ['auth'], summary: 'End one of my sessions', security, params: s.sessionParams, response: { 200: s.okResponse } },
+      schema: {
+        tags: ['auth'],
+        summary: 'End one of my sessions',
+        security,
+        params: s.sessionParams,
+        response: { 200: s.okResponse },
+      },
     },
     async (req) => {
       await revokeOwnSession(db, req.principal!, req.params.id);
@@ -101,7 +168,15 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   app.post(
     '/api/staff/me/totp/setup',
-    { preValidation: requireStaff(), schema: { tags: ['auth'], summary: 'A new TOTP secret to add to an authenticator app', security, response: { 200: s.totpSetupResponse } } },
+    {
+      preValidation: requireStaff(),
+      schema: {
+        tags: ['auth'],
+        summary: 'A new TOTP secret to add to an authenticator app',
+        security,
+        response: { 200: s.totpSetupResponse },
+      },
+    },
     async (req) => {
       const p = staffPrincipal(req);
       const [u] = await db.select().from(staffUsers).where(eq(staffUsers.id, p.staffId));
@@ -111,7 +186,16 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   );
   app.post(
     '/api/staff/me/totp/enable',
-    { preValidation: requireStaff(), schema: { tags: ['auth'], summary: 'Turn on two-factor sign-in with a code from the app', security, body: s.totpEnableBody, response: { 200: s.okResponse } } },
+    {
+      preValidation: requireStaff(),
+      schema: {
+        tags: ['auth'],
+        summary: 'Turn on two-factor sign-in with a code from the app',
+        security,
+        body: s.totpEnableBody,
+        response: { 200: s.okResponse },
+      },
+    },
     async (req) => {
       await enableTotp(db, { staffId: staffPrincipal(req).staffId, ...req.body, ip: req.ip });
       return { ok: true as const };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { STAFF_ROLES } from '../../db/schema/index.js';
 
 export const subscriberLoginBody = z.object({
@@ -40,7 +41,14 @@ export const meResponse = z.discriminatedUnion('type', [
 ]);
 export const sessionsResponse = z.object({
   sessions: z.array(
-    z.object({ id: z.number(), userAgent: z.string().nullable(), ip: z.string().nullable(), createdAt: z.string(), lastSeenAt: z.string(), current: z.boolean() }),
+    z.object({
+      id: z.number(),
+      userAgent: z.string().nullable(),
+      ip: z.string().nullable(),
+      createdAt: z.string(),
+      lastSeenAt: z.string(),
+      current: z.boolean(),
+    }),
   ),
 });
 export const sessionParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });

@@ -1,4 +1,5 @@
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
 import { PASSWORD_PROBLEM_TEXT } from '../../../common/password-messages.js';
 import { passwordProblems } from '../../../common/password-rules.js';
@@ -47,11 +48,19 @@ export async function changeSubscriberPassword(
   if (!c) throw new AppError('unauthorized');
   if (!(await verifyPassword(c.passwordHash, opts.currentPassword))) throw new AppError('wrong_current_password');
   assertStrongPassword(opts.newPassword, c.number);
-  if (opts.newPassword === opts.currentPassword) throw new AppError('weak_password', { problems: { ru: 'совпадает с текущим', en: 'same as the current one' } });
+  if (opts.newPassword === opts.currentPassword)
+    throw new AppError('weak_password', { problems: { ru: 'совпадает с текущим', en: 'same as the current one' } });
   const passwordHash = await hashPassword(opts.newPassword);
   await db.transaction(async (tx) => {
     await tx.update(contracts).set({ passwordHash, mustChangePassword: 0 }).where(eq(contracts.id, c.id));
     await revokeAllSessions(tx, { contractId: c.id, exceptSessionId: opts.sessionId });
-    await recordAudit(tx, { actorType: 'subscriber', actorId: c.id, action: 'password.change', entity: 'contract', entityId: c.id, ip: opts.ip });
+    await recordAudit(tx, {
+      actorType: 'subscriber',
+      actorId: c.id,
+      action: 'password.change',
+      entity: 'contract',
+      entityId: c.id,
+      ip: opts.ip,
+    });
   });
 }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
 import { staffUsers } from '../../db/schema/index.js';
@@ -6,10 +7,20 @@ import { recordAudit } from '../audit/record-audit.js';
 import { verifyTotp } from './totp.js';
 
 /** Turns on two-factor sign-in once the staff member proves the app shows the right code. */
-export async function enableTotp(db: Db, opts: { staffId: number; secret: string; code: string; ip?: string }): Promise<void> {
+export async function enableTotp(
+  db: Db,
+  opts: { staffId: number; secret: string; code: string; ip?: string },
+): Promise<void> {
   if (!verifyTotp(opts.secret, opts.code)) throw new AppError('totp_invalid');
   await db.transaction(async (tx) => {
     await tx.update(staffUsers).set({ totpSecret: opts.secret }).where(eq(staffUsers.id, opts.staffId));
-    await recordAudit(tx, { actorType: 'staff', actorId: opts.staffId, action: 'staff.totp_enabled', entity: 'staff', entityId: opts.staffId, ip: opts.ip });
+    await recordAudit(tx, {
+      actorType: 'staff',
+      actorId: opts.staffId,
+      action: 'staff.totp_enabled',
+      entity: 'staff',
+      entityId: opts.staffId,
+      ip: opts.ip,
+    });
   });
 }

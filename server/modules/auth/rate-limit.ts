@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 
 export interface LimitRule {
   /** Events allowed in the window before the key is locked. */
@@ -15,7 +16,10 @@ export async function assertNotLocked(db: Db, keys: string[]): Promise<void> {
   const [row] = await queryRows<{ wait: number | null }>(
     db,
     sql`select ceil(extract(epoch from max(locked_until) - now()))::int as wait
-        from rate_limits where key in (${sql.join(keys.map((k) => sql`${k}`), sql`, `)}) and locked_until > now()`,
+        from rate_limits where key in (${sql.join(
+          keys.map((k) => sql`${k}`),
+          sql`, `,
+        )}) and locked_until > now()`,
   );
   if (row?.wait && row.wait > 0) throw new AppError('rate_limited', { retryAfter: row.wait });
 }

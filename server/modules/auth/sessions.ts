@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
+
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { sessions, staffUsers, accounts, contracts } from '../../db/schema/index.js';
-import type { StaffRole } from '../../db/schema/index.js';
+
 import { AppError } from '../../../common/errors.js';
 import type { ReadCache } from '../../cache/read-cache.js';
+import type { Db } from '../../db/client.js';
+import type { StaffRole } from '../../db/schema/index.js';
+import { accounts, contracts, sessions, staffUsers } from '../../db/schema/index.js';
 
 export type Principal =
   | { type: 'staff'; sessionId: number; staffId: number; role: StaffRole }
@@ -43,10 +45,18 @@ export async function createSession(
  * One statement for the session and its principal (staff user, or contract + account): it runs on
  * every authenticated request, so each round trip saved is throughput gained.
  */
-export async function resolveSession(db: Db, token: string, cache?: ReadCache<string, LiveSession>): Promise<Principal | null> {
+export async function resolveSession(
+  db: Db,
+  token: string,
+  cache?: ReadCache<string, LiveSession>,
+): Promise<Principal | null> {
   const tokenHash = hashToken(token);
   const found = cache
-    ? await cache.getOrLoad(tokenHash, async () => (await lookupSession(db, tokenHash)) ?? undefined, (s) => s.expiresAt)
+    ? await cache.getOrLoad(
+        tokenHash,
+        async () => (await lookupSession(db, tokenHash)) ?? undefined,
+        (s) => s.expiresAt,
+      )
     : await lookupSession(db, tokenHash);
   return found?.principal ?? null;
 }
@@ -80,11 +90,17 @@ async function lookupSession(db: Db, tokenHash: string): Promise<LiveSession | n
   if (!s) return null;
   // "Last seen" for the devices list, written at most once a minute per session.
   if (Date.now() - s.lastSeenAt.getTime() > 60_000) {
-    await db.update(sessions).set({ lastSeenAt: sql`now()` }).where(eq(sessions.id, s.id));
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: sql`now()` })
+      .where(eq(sessions.id, s.id));
   }
   if (s.principalType === 'staff' && s.staffId != null) {
     if (!s.staffActive || s.staffRole == null) return null;
-    return { principal: { type: 'staff', sessionId: s.id, staffId: s.staffId, role: s.staffRole }, expiresAt: s.expiresAt.getTime() };
+    return {
+      principal: { type: 'staff', sessionId: s.id, staffId: s.staffId, role: s.staffRole },
+      expiresAt: s.expiresAt.getTime(),
+    };
   }
   if (s.principalType === 'subscriber' && s.contractId != null) {
     if (s.accountId == null) return null;
@@ -101,7 +117,10 @@ async function lookupSession(db: Db, tokenHash: string): Promise<LiveSession | n
 }
 
 export async function revokeSession(db: Db, sessionId: number): Promise<void> {
-  await db.update(sessions).set({ revokedAt: sql`now()` }).where(eq(sessions.id, sessionId));
+  await db
+    .update(sessions)
+    .set({ revokedAt: sql`now()` })
+    .where(eq(sessions.id, sessionId));
 }
 
 export interface SessionView {
@@ -122,7 +141,14 @@ export async function listSessions(db: Db, p: Principal): Promise<SessionView[]>
   const rows = await db
     .select()
     .from(sessions)
-    .where(and(ownerFilter(p), eq(sessions.principalType, p.type), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+    .where(
+      and(
+        ownerFilter(p),
+        eq(sessions.principalType, p.type),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, sql`now()`),
+      ),
+    )
     .orderBy(sql`${sessions.lastSeenAt} desc`);
   return rows.map((s) => ({
     id: s.id,
@@ -139,7 +165,9 @@ export async function revokeOwnSession(db: Db, p: Principal, sessionId: number):
   const rows = await db
     .update(sessions)
     .set({ revokedAt: sql`now()` })
-    .where(and(eq(sessions.id, sessionId), ownerFilter(p), eq(sessions.principalType, p.type), isNull(sessions.revokedAt)))
+    .where(
+      and(eq(sessions.id, sessionId), ownerFilter(p), eq(sessions.principalType, p.type), isNull(sessions.revokedAt)),
+    )
     .returning({ id: sessions.id });
   if (rows.length === 0) throw new AppError('session_not_found');
 }

@@ -1,10 +1,11 @@
 import { eq, sql } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
 import { contracts, staffUsers } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { verifyPassword } from './passwords.js';
-import { assertNotLocked, countEvent, resetKey, type LimitRule } from './rate-limit.js';
+import { assertNotLocked, countEvent, type LimitRule, resetKey } from './rate-limit.js';
 import { createSession } from './sessions.js';
 import { verifyTotp } from './totp.js';
 
@@ -49,20 +50,42 @@ export async function signInStaff(db: Db, input: { email: string; password: stri
   const loginKey = `login:staff:${email}`;
   const ipKey = `login:ip:${meta.ip}`;
   await assertNotLocked(db, [loginKey, ipKey]);
-  const [u] = await db.select().from(staffUsers).where(sql`lower(${staffUsers.email}) = ${email}`);
+  const [u] = await db
+    .select()
+    .from(staffUsers)
+    .where(sql`lower(${staffUsers.email}) = ${email}`);
   const ok = await verifyPassword(u?.active ? u.passwordHash : null, input.password);
   if (!u || !ok) {
-    await recordAudit(db, { actorType: 'staff', actorId: u?.id ?? null, action: 'staff.login_failed', entity: 'staff', entityId: u?.id ?? null, after: { email }, ip: meta.ip });
+    await recordAudit(db, {
+      actorType: 'staff',
+      actorId: u?.id ?? null,
+      action: 'staff.login_failed',
+      entity: 'staff',
+      entityId: u?.id ?? null,
+      after: { email },
+      ip: meta.ip,
+    });
     return failed(db, loginKey, ipKey);
   }
   if (u.totpSecret) {
     if (!input.totp) throw new AppError('totp_required');
-    if (!verifyTotp(u.totpSecret, input.totp)) return failed(db, loginKey, ipKey).catch((e: AppError) => {
-      throw e.code === 'rate_limited' ? e : new AppError('totp_invalid');
-    });
+    if (!verifyTotp(u.totpSecret, input.totp))
+      return failed(db, loginKey, ipKey).catch((e: AppError) => {
+        throw e.code === 'rate_limited' ? e : new AppError('totp_invalid');
+      });
   }
   await resetKey(db, loginKey);
   const session = await createSession(db, { type: 'staff', staffId: u.id }, meta);
-  await recordAudit(db, { actorType: 'staff', actorId: u.id, action: 'staff.login', entity: 'staff', entityId: u.id, ip: meta.ip });
-  return { ...session, staff: { id: u.id, email: u.email, fullName: u.fullName, role: u.role, totpEnabled: !!u.totpSecret } };
+  await recordAudit(db, {
+    actorType: 'staff',
+    actorId: u.id,
+    action: 'staff.login',
+    entity: 'staff',
+    entityId: u.id,
+    ip: meta.ip,
+  });
+  return {
+    ...session,
+    staff: { id: u.id, email: u.email, fullName: u.fullName, role: u.role, totpEnabled: !!u.totpSecret },
+  };
 }

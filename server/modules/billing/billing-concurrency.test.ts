@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Database, queryRows } from '../../db/client.js';
 import { createTestDatabase } from '../../test/db.js';
 import { buildRegion, buildSubscriber } from '../../test/factories.js';
-import { queryRows, type Database } from '../../db/client.js';
-import { runBilling } from './run-billing.js';
 import { creditPayment } from '../ledger/credit-payment.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
+import { runBilling } from './run-billing.js';
 
 // Concurrency needs real connections: on PGlite (one connection) the calls are serialised, which
 // still must give the same results, so the test runs in both modes and proves the most on PostgreSQL.
@@ -22,14 +23,19 @@ describe('billing under concurrency', () => {
       Array.from({ length: 20 }, () => buildSubscriber(database.db, { regionId: region.id, balance: 50_000 })),
     );
     const runs = await Promise.all(
-      Array.from({ length: 4 }, () => runBilling(database.db, { regionId: region.id, until: '2026-11-05', batchSize: 7 })),
+      Array.from({ length: 4 }, () =>
+        runBilling(database.db, { regionId: region.id, until: '2026-11-05', batchSize: 7 }),
+      ),
     );
     expect(runs.reduce((s, r) => s + r.charged, 0)).toBe(20);
     expect(runs.filter((r) => r.days.some((d) => !d.skipped))).toHaveLength(1);
     const [n] = await queryRows<{ n: number }>(
       database.db,
       sql`select count(*)::int8 as n from ledger_entries where kind = 'charge'
-          and account_id in (${sql.join(subs.map((s) => sql`${s.account.id}`), sql`, `)})`,
+          and account_id in (${sql.join(
+            subs.map((s) => sql`${s.account.id}`),
+            sql`, `,
+          )})`,
     );
     expect(n!.n).toBe(20);
     expect((await verifyLedger(database.db)).mismatches).toEqual([]);

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { queryRows } from '../../db/client.js';
+import { type StaffRole, staffUsers } from '../../db/schema/index.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildRegion, buildSubscriber } from '../../test/factories.js';
-import { staffUsers, type StaffRole } from '../../db/schema/index.js';
 import { createSession } from '../auth/sessions.js';
-import { queryRows } from '../../db/client.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -32,7 +33,10 @@ describe('staff billing API', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ date: '2026-11-20', charged: 1, amount_kopecks: 2_000, blocked: 0 });
-    const audit = await queryRows<{ action: string }>(t.database.db, sql`select action from audit_log where action = 'billing.run'`);
+    const audit = await queryRows<{ action: string }>(
+      t.database.db,
+      sql`select action from audit_log where action = 'billing.run'`,
+    );
     expect(audit.length).toBeGreaterThan(0);
   });
 
@@ -61,10 +65,20 @@ describe('staff billing API', () => {
 
   it('shows finance the runs and the ledger check', async () => {
     const token = await staffToken('finance');
-    const days = await t.app.inject({ method: 'GET', url: '/api/staff/billing/days', headers: { authorization: `Bearer ${token}` } });
+    const days = await t.app.inject({
+      method: 'GET',
+      url: '/api/staff/billing/days',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(days.statusCode).toBe(200);
-    expect(days.json().days.some((d: { day: string; state: string }) => d.day === '2026-11-20' && d.state === 'done')).toBe(true);
-    const verify = await t.app.inject({ method: 'GET', url: '/api/staff/ledger/verify', headers: { authorization: `Bearer ${token}` } });
+    expect(
+      days.json().days.some((d: { day: string; state: string }) => d.day === '2026-11-20' && d.state === 'done'),
+    ).toBe(true);
+    const verify = await t.app.inject({
+      method: 'GET',
+      url: '/api/staff/ledger/verify',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(verify.json().mismatches).toEqual([]);
   });
 });

@@ -1,11 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AppDeps } from '../../app.js';
+
+import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
-import { runBilling } from './run-billing.js';
+import {
+  billingDaysQuery,
+  billingDaysResponse,
+  runBillingBody,
+  runBillingResponse,
+  verifyResponse,
+} from './billing.schemas.js';
 import { listBillingDays } from './list-billing-days.js';
-import { billingDaysQuery, billingDaysResponse, runBillingBody, runBillingResponse, verifyResponse } from './billing.schemas.js';
+import { runBilling } from './run-billing.js';
 
 export const billingRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const db = deps.database.db;
@@ -41,7 +48,13 @@ export const billingRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/billing/days',
     {
       preValidation: requireStaff('finance'),
-      schema: { tags: ['billing'], summary: 'Recent daily runs per region', security: [{ bearer: [] }], querystring: billingDaysQuery, response: { 200: billingDaysResponse } },
+      schema: {
+        tags: ['billing'],
+        summary: 'Recent daily runs per region',
+        security: [{ bearer: [] }],
+        querystring: billingDaysQuery,
+        response: { 200: billingDaysResponse },
+      },
     },
     async (req) => ({ days: await listBillingDays(db, { limit: req.query.limit }) }),
   );
@@ -50,7 +63,12 @@ export const billingRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/ledger/verify',
     {
       preValidation: requireStaff('finance'),
-      schema: { tags: ['billing'], summary: 'Check balance = sum of ledger for every account', security: [{ bearer: [] }], response: { 200: verifyResponse } },
+      schema: {
+        tags: ['billing'],
+        summary: 'Check balance = sum of ledger for every account',
+        security: [{ bearer: [] }],
+        response: { 200: verifyResponse },
+      },
     },
     async () => verifyLedger(db),
   );

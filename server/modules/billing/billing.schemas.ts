@@ -5,7 +5,9 @@ export const runBillingBody = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/)
     .optional()
-    .describe('Last day to charge (YYYY-MM-DD); every missed day up to it is charged in order. Default: today per region.'),
+    .describe(
+      'Last day to charge (YYYY-MM-DD); every missed day up to it is charged in order. Default: today per region.',
+    ),
   regionId: z.number().int().positive().optional(),
 });
 
@@ -44,5 +46,7 @@ export const billingDaysResponse = z.object({
 
 export const verifyResponse = z.object({
   accounts: z.number(),
-  mismatches: z.array(z.object({ accountId: z.number(), accountNumber: z.string(), balance: z.number(), ledgerSum: z.number() })),
+  mismatches: z.array(
+    z.object({ accountId: z.number(), accountNumber: z.string(), balance: z.number(), ledgerSum: z.number() }),
+  ),
 });

@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { addDays } from '../../../common/dates.js';
+import { type Database, queryRows } from '../../db/client.js';
 import { createTestDatabase } from '../../test/db.js';
 import { buildRegion, buildSubscriber } from '../../test/factories.js';
-import { queryRows, type Database } from '../../db/client.js';
-import { runBilling } from './run-billing.js';
-import { runBillingDay } from './run-billing-day.js';
 import { creditPayment } from '../ledger/credit-payment.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
-import { addDays } from '../../../common/dates.js';
+import { runBilling } from './run-billing.js';
+import { runBillingDay } from './run-billing-day.js';
 
 let database: Database;
 beforeAll(async () => {
@@ -58,7 +59,9 @@ describe('daily charging run', () => {
     const first = await runBilling(database.db, { regionId: region.id, until: '2026-11-10' });
     const again = await runBilling(database.db, { regionId: region.id, until: '2026-11-10' });
     // Even forcing the same day through the lower level (as a takeover would) inserts nothing new.
-    await database.db.execute(sql`update billing_days set state = 'running', lease_until = now() - interval '1 minute' where region_id = ${region.id}`);
+    await database.db.execute(
+      sql`update billing_days set state = 'running', lease_until = now() - interval '1 minute' where region_id = ${region.id}`,
+    );
     const forced = await runBillingDay(database.db, { regionId: region.id, day: '2026-11-10' });
     expect(first.charged).toBe(1);
     expect(again.charged).toBe(0);
@@ -156,7 +159,10 @@ describe('region time zones', () => {
 
   it('applies a pending tariff change from its day', async () => {
     const region = await buildRegion(database.db);
-    const { account: acc, subscription } = await buildSubscriber(database.db, { regionId: region.id, balance: 100_000 });
+    const { account: acc, subscription } = await buildSubscriber(database.db, {
+      regionId: region.id,
+      balance: 100_000,
+    });
     const { buildTariff } = await import('../../test/factories.js');
     const cheaper = await buildTariff(database.db, { regionId: region.id, monthlyFee: 30_000 });
     await runBilling(database.db, { regionId: region.id, until: '2026-11-01' });

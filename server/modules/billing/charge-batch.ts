@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
+
 import { dayParts } from '../../../common/dates.js';
 import { daysInMonth } from '../../../common/money.js';
+import { type Db, queryRows } from '../../db/client.js';
 
 export interface BatchTotals {
   charged: number;
@@ -30,8 +31,8 @@ export async function chargeBatch(
   const [row] = await db.transaction(async (tx) => {
     await tx.execute(sql`set local work_mem = '64MB'`);
     return queryRows<{ charged: number | null; amount: number | null; blocked: number | null }>(
-    tx,
-    sql`with due as (
+      tx,
+      sql`with due as (
           select s.id as subscription_id, s.account_id,
                  (s.monthly_fee * ${d}) / ${n} - (s.monthly_fee * ${d - 1}) / ${n} as share
           from accounts a
@@ -72,7 +73,7 @@ export async function chargeBatch(
         select sum(n)::int8 as charged, (-sum(total))::int8 as amount,
                (select count(*) from ev)::int8 as blocked
         from upd`,
-  );
+    );
   });
   return { charged: row?.charged ?? 0, amount: row?.amount ?? 0, blocked: row?.blocked ?? 0 };
 }

@@ -1,10 +1,15 @@
 import { desc } from 'drizzle-orm';
+
 import type { Db } from '../../db/client.js';
 import { billingDays } from '../../db/schema/index.js';
 
 /** The most recent region-days of the daily run, newest first, for the back office. */
 export async function listBillingDays(db: Db, opts: { limit: number }) {
-  const rows = await db.select().from(billingDays).orderBy(desc(billingDays.day), billingDays.regionId).limit(opts.limit);
+  const rows = await db
+    .select()
+    .from(billingDays)
+    .orderBy(desc(billingDays.day), billingDays.regionId)
+    .limit(opts.limit);
   return rows.map((r) => ({
     regionId: r.regionId,
     day: r.day,

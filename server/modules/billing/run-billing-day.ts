@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
-import { chargeBatch, type BatchTotals } from './charge-batch.js';
+
+import { type Db, queryRows } from '../../db/client.js';
 import { applyTariffChanges } from './apply-tariff-changes.js';
+import { type BatchTotals, chargeBatch } from './charge-batch.js';
 import { warnLowBalance } from './warn-low-balance.js';
 
 /** Accounts per charging statement: big enough to amortise per-statement cost, small enough for short locks. */
@@ -22,7 +23,10 @@ export interface DayResult extends BatchTotals {
  * the same run at once charge once. Each batch is its own atomic statement, and charges are unique per
  * (subscription, day), so a run killed half-way is finished by the next one without double charges.
  */
-export async function runBillingDay(db: Db, opts: { regionId: number; day: string; batchSize?: number }): Promise<DayResult> {
+export async function runBillingDay(
+  db: Db,
+  opts: { regionId: number; day: string; batchSize?: number },
+): Promise<DayResult> {
   const { regionId, day } = opts;
   const claimed = await queryRows<{ region_id: number }>(
     db,

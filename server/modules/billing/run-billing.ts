@@ -1,10 +1,11 @@
 import { asc, eq } from 'drizzle-orm';
 import { sql } from 'drizzle-orm';
-import { AppError } from '../../../common/errors.js';
+
 import { addDays, daysBetween, isValidDay, todayIn } from '../../../common/dates.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { AppError } from '../../../common/errors.js';
+import { type Db, queryRows } from '../../db/client.js';
 import { regions } from '../../db/schema/index.js';
-import { runBillingDay, type DayResult } from './run-billing-day.js';
+import { type DayResult, runBillingDay } from './run-billing-day.js';
 
 /** Catch-up never runs more than this many days in one call (a guard against a wrong clock). */
 export const MAX_CATCH_UP_DAYS = 400;
@@ -35,7 +36,13 @@ export async function runBilling(
     .orderBy(asc(regions.id));
   if (opts.regionId && list.length === 0) throw new AppError('region_not_found');
 
-  const summary: BillingRunSummary = { date: opts.until ?? todayIn('UTC', opts.now), days: [], charged: 0, amount_kopecks: 0, blocked: 0 };
+  const summary: BillingRunSummary = {
+    date: opts.until ?? todayIn('UTC', opts.now),
+    days: [],
+    charged: 0,
+    amount_kopecks: 0,
+    blocked: 0,
+  };
   for (const region of list) {
     const today = todayIn(region.timeZone, opts.now);
     const until = opts.until ?? today;

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { dayParts, addDays } from '../../../common/dates.js';
+
+import { addDays, dayParts } from '../../../common/dates.js';
 import { daysInMonth } from '../../../common/money.js';
+import type { Db } from '../../db/client.js';
 
 /** Warn while the balance covers this many days or fewer (PRODUCT.md default). */
 export const LOW_BALANCE_DAYS = 3;

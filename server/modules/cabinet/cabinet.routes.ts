@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+
+import type { AppDeps } from '../../deps.js';
 import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
+import { overviewResponse, statementQuery, statementResponse } from './cabinet.schemas.js';
+import { statementCsv, statementPdf } from './export-statement.js';
 import { getOverview } from './get-overview.js';
 import { getStatement } from './get-statement.js';
-import { statementCsv, statementPdf } from './export-statement.js';
-import { overviewResponse, statementQuery, statementResponse } from './cabinet.schemas.js';
 
 const security = [{ bearer: [] }];
 
@@ -15,7 +16,15 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 
   app.get(
     '/api/me/overview',
-    { preValidation: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Tariff, services, balance, days left, status', security, response: { 200: overviewResponse } } },
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags: ['cabinet'],
+        summary: 'Tariff, services, balance, days left, status',
+        security,
+        response: { 200: overviewResponse },
+      },
+    },
     async (req) => {
       const accountId = subscriberAccountId(req);
       return (await deps.caches.overviews.getOrLoad(accountId, () => getOverview(db, accountId)))!;
@@ -24,13 +33,32 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 
   app.get(
     '/api/me/statement',
-    { preValidation: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Ledger entries for a period with running balance, totals and a daily series', security, querystring: statementQuery, response: { 200: statementResponse } } },
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags: ['cabinet'],
+        summary: 'Ledger entries for a period with running balance, totals and a daily series',
+        security,
+        querystring: statementQuery,
+        response: { 200: statementResponse },
+      },
+    },
     async (req) => getStatement(db, subscriberAccountId(req), req.query),
   );
 
   app.get(
     '/api/me/statement.csv',
-    { preValidation: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Statement as CSV (UTF-8, ;)', security, querystring: statementQuery, produces: ['text/csv'], response: { 200: z.string() } } },
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags: ['cabinet'],
+        summary: 'Statement as CSV (UTF-8, ;)',
+        security,
+        querystring: statementQuery,
+        produces: ['text/csv'],
+        response: { 200: z.string() },
+      },
+    },
     async (req, reply) => {
       const st = await getStatement(db, subscriberAccountId(req), req.query);
       return reply
@@ -42,7 +70,17 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
 
   app.get(
     '/api/me/statement.pdf',
-    { preValidation: requireSubscriber(), schema: { tags: ['cabinet'], summary: 'Statement as PDF', security, querystring: statementQuery, produces: ['application/pdf'], response: { 200: z.any() } } },
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags: ['cabinet'],
+        summary: 'Statement as PDF',
+        security,
+        querystring: statementQuery,
+        produces: ['application/pdf'],
+        response: { 200: z.any() },
+      },
+    },
     async (req, reply) => {
       const accountId = subscriberAccountId(req);
       const [st, ov] = await Promise.all([getStatement(db, accountId, req.query), getOverview(db, accountId)]);

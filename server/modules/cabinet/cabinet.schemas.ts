@@ -11,7 +11,15 @@ export const overviewResponse = z.object({
   balance: z.number(),
   creditLimit: z.number(),
   promisedCredit: z.number(),
-  tariff: z.object({ nameRu: z.string(), nameEn: z.string(), monthlyFee: z.number(), speedDownKbps: z.number(), speedUpKbps: z.number() }).nullable(),
+  tariff: z
+    .object({
+      nameRu: z.string(),
+      nameEn: z.string(),
+      monthlyFee: z.number(),
+      speedDownKbps: z.number(),
+      speedUpKbps: z.number(),
+    })
+    .nullable(),
   pendingTariff: z.object({ nameRu: z.string(), nameEn: z.string(), from: z.string() }).nullable(),
   services: z.array(z.object({ kind: z.string(), nameRu: z.string(), nameEn: z.string(), monthlyFee: z.number() })),
   monthlyFee: z.number(),
@@ -31,6 +39,15 @@ export const statementResponse = z.object({
   openingBalance: z.number(),
   closingBalance: z.number(),
   totals: z.array(z.object({ kind: z.string(), amount: z.number() })),
-  entries: z.array(z.object({ id: z.number(), date: z.string(), kind: z.string(), amount: z.number(), comment: z.string().nullable(), balanceAfter: z.number() })),
+  entries: z.array(
+    z.object({
+      id: z.number(),
+      date: z.string(),
+      kind: z.string(),
+      amount: z.number(),
+      comment: z.string().nullable(),
+      balanceAfter: z.number(),
+    }),
+  ),
   series: z.array(z.object({ date: z.string(), balance: z.number() })),
 });

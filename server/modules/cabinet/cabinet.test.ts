@@ -1,14 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { addDays, todayIn } from '../../../common/dates.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildRegion, buildStaff } from '../../test/factories.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { runBilling } from '../billing/run-billing.js';
 import { creditPayment } from '../ledger/credit-payment.js';
-import { todayIn, addDays } from '../../../common/dates.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -24,7 +26,13 @@ describe('information block', () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/me/overview', headers: s.auth });
     expect(res.statusCode).toBe(200);
     const o = res.json();
-    expect(o).toMatchObject({ account: s.account.number, status: 'active', balance: 10_000, monthlyFee: 60_000, nextChargeOn: addDays(today, 1) });
+    expect(o).toMatchObject({
+      account: s.account.number,
+      status: 'active',
+      balance: 10_000,
+      monthlyFee: 60_000,
+      nextChargeOn: addDays(today, 1),
+    });
     expect(o.tariff).toMatchObject({ nameRu: 'Домашний 100', speedDownKbps: 100_000 });
     // 100 ₽ at 600 ₽/month (19.35–21.43 ₽/day depending on the month): 4 or 5 days.
     expect(o.daysLeft).toBeGreaterThanOrEqual(4);
@@ -34,7 +42,12 @@ describe('information block', () => {
 
   it('explains a debt block and how much to pay', async () => {
     const region = await buildRegion(t.database.db);
-    const s = await signedInSubscriber(t.app, t.database.db, { regionId: region.id, monthlyFee: 60_000, balance: 500, startsOn: addDays(today, -5) });
+    const s = await signedInSubscriber(t.app, t.database.db, {
+      regionId: region.id,
+      monthlyFee: 60_000,
+      balance: 500,
+      startsOn: addDays(today, -5),
+    });
     await runBilling(t.database.db, { regionId: region.id, until: today });
     const o = (await t.app.inject({ method: 'GET', url: '/api/me/overview', headers: s.auth })).json();
     expect(o.status).toBe('blocked');
@@ -47,8 +60,18 @@ describe('information block', () => {
 describe('statement', () => {
   async function withHistory() {
     const region = await buildRegion(t.database.db);
-    const s = await signedInSubscriber(t.app, t.database.db, { regionId: region.id, monthlyFee: 30_000, startsOn: '2026-09-01' });
-    await creditPayment(t.database.db, { accountId: s.account.id, amount: 80_000, idempotencyKey: `st-${s.account.id}`, source: 'test', effectiveOn: '2026-09-01' });
+    const s = await signedInSubscriber(t.app, t.database.db, {
+      regionId: region.id,
+      monthlyFee: 30_000,
+      startsOn: '2026-09-01',
+    });
+    await creditPayment(t.database.db, {
+      accountId: s.account.id,
+      amount: 80_000,
+      idempotencyKey: `st-${s.account.id}`,
+      source: 'test',
+      effectiveOn: '2026-09-01',
+    });
     await runBilling(t.database.db, { regionId: region.id, until: '2026-09-01' });
     await runBilling(t.database.db, { regionId: region.id, until: '2026-10-31' });
     return s;
@@ -56,11 +79,19 @@ describe('statement', () => {
 
   it('lists a mid-history period with the true running balance and totals', async () => {
     const s = await withHistory();
-    const res = await t.app.inject({ method: 'GET', url: '/api/me/statement?from=2026-10-01&to=2026-10-31', headers: s.auth });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/me/statement?from=2026-10-01&to=2026-10-31',
+      headers: s.auth,
+    });
     const st = res.json();
     expect(st.openingBalance).toBe(80_000 - 30_000); // September fully charged
     expect(st.entries).toHaveLength(31);
-    expect(st.entries[0]).toMatchObject({ date: '2026-10-01', kind: 'charge', balanceAfter: 50_000 + st.entries[0].amount });
+    expect(st.entries[0]).toMatchObject({
+      date: '2026-10-01',
+      kind: 'charge',
+      balanceAfter: 50_000 + st.entries[0].amount,
+    });
     expect(st.closingBalance).toBe(20_000);
     expect(st.totals).toEqual([{ kind: 'charge', amount: -30_000 }]);
     expect(st.series).toHaveLength(31);
@@ -69,13 +100,24 @@ describe('statement', () => {
 
   it('exports CSV with exact amounts and a PDF with the entries', async () => {
     const s = await withHistory();
-    const csv = await t.app.inject({ method: 'GET', url: '/api/me/statement.csv?from=2026-09-01&to=2026-09-02', headers: s.auth });
+    const csv = await t.app.inject({
+      method: 'GET',
+      url: '/api/me/statement.csv?from=2026-09-01&to=2026-09-02',
+      headers: s.auth,
+    });
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
-    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe('Дата;Операция;Сумма, руб.;Остаток, руб.;Комментарий');
     expect(lines[1]).toBe('2026-09-01;Платёж;800.00;800.00;');
     expect(lines[2]).toBe('2026-09-01;Абонентская плата;-10.00;790.00;');
-    const pdf = await t.app.inject({ method: 'GET', url: '/api/me/statement.pdf?from=2026-09-01&to=2026-09-30', headers: s.auth });
+    const pdf = await t.app.inject({
+      method: 'GET',
+      url: '/api/me/statement.pdf?from=2026-09-01&to=2026-09-30',
+      headers: s.auth,
+    });
     const dir = mkdtempSync(join(tmpdir(), 'st-'));
     writeFileSync(join(dir, 's.pdf'), pdf.rawPayload);
     const text = execFileSync('pdftotext', ['-layout', join(dir, 's.pdf'), '-']).toString();
@@ -86,19 +128,30 @@ describe('statement', () => {
 
   it('refuses a bad period with a clear error', async () => {
     const s = await withHistory();
-    const res = await t.app.inject({ method: 'GET', url: '/api/me/statement?from=2026-10-31&to=2026-10-01', headers: { ...s.auth, 'accept-language': 'en' } });
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/me/statement?from=2026-10-31&to=2026-10-01',
+      headers: { ...s.auth, 'accept-language': 'en' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('bad_period');
-    expect((await t.app.inject({ method: 'GET', url: '/api/me/statement?from=2026-02-30', headers: s.auth })).json().error.code).toBe('bad_date');
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/me/statement?from=2026-02-30', headers: s.auth })).json().error
+        .code,
+    ).toBe('bad_date');
   });
 });
 
 describe('isolation', () => {
-  it("a subscriber only ever sees their own account; staff and strangers see nothing", async () => {
+  it('a subscriber only ever sees their own account; staff and strangers see nothing', async () => {
     const a = await signedInSubscriber(t.app, t.database.db, { balance: 1_111 });
     const b = await signedInSubscriber(t.app, t.database.db, { balance: 2_222 });
     const staff = await buildStaff(t.database.db, { role: 'admin' });
-    for (const url of ['/api/me/overview', '/api/me/statement?from=2026-01-01', '/api/me/statement.csv?from=2026-01-01']) {
+    for (const url of [
+      '/api/me/overview',
+      '/api/me/statement?from=2026-01-01',
+      '/api/me/statement.csv?from=2026-01-01',
+    ]) {
       const body = (await t.app.inject({ method: 'GET', url, headers: a.auth })).body;
       expect(body).toMatch(url.includes('csv') ? /;11\.11;/ : /"balance(After)?":1111/);
       expect(body).not.toMatch(/2222|22\.22/);

@@ -1,7 +1,8 @@
 import PDFDocument from 'pdfkit';
+
 import type { Lang } from '../../../common/errors.js';
-import { formatRubles, kopecksToDecimal } from '../../../common/money.js';
 import { ledgerKindLabel } from '../../../common/ledger-kinds.js';
+import { formatRubles, kopecksToDecimal } from '../../../common/money.js';
 import { registerFonts, toBuffer } from '../../integrations/pdf/fonts.js';
 import type { Statement } from './get-statement.js';
 
@@ -18,20 +19,35 @@ function csvCell(v: string): string {
 export function statementCsv(st: Statement, lang: Lang): string {
   const rows = [HEAD[lang]];
   for (const e of st.entries) {
-    rows.push([e.date, ledgerKindLabel(e.kind, lang), kopecksToDecimal(e.amount), kopecksToDecimal(e.balanceAfter), e.comment ?? '']);
+    rows.push([
+      e.date,
+      ledgerKindLabel(e.kind, lang),
+      kopecksToDecimal(e.amount),
+      kopecksToDecimal(e.balanceAfter),
+      e.comment ?? '',
+    ]);
   }
   return `\uFEFF${rows.map((r) => r.map(csvCell).join(';')).join('\r\n')}\r\n`;
 }
 
 /** A printable statement: header, opening/closing balance, totals by kind, the table of entries. */
-export async function statementPdf(st: Statement, who: { account: string; fullName: string }, lang: Lang): Promise<Buffer> {
+export async function statementPdf(
+  st: Statement,
+  who: { account: string; fullName: string },
+  lang: Lang,
+): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: 40 });
   registerFonts(doc);
   const t = (ru: string, en: string) => (lang === 'ru' ? ru : en);
   doc.font('bold').fontSize(15).text(t('Выписка по лицевому счёту', 'Personal account statement'));
-  doc.font('regular').fontSize(10).text(`${t('Лицевой счёт', 'Account')} ${who.account}, ${who.fullName}`);
+  doc
+    .font('regular')
+    .fontSize(10)
+    .text(`${t('Лицевой счёт', 'Account')} ${who.account}, ${who.fullName}`);
   doc.text(`${t('Период', 'Period')}: ${st.from} — ${st.to}`);
-  doc.text(`${t('Остаток на начало', 'Opening balance')}: ${formatRubles(st.openingBalance, lang)}; ${t('на конец', 'closing')}: ${formatRubles(st.closingBalance, lang)}`);
+  doc.text(
+    `${t('Остаток на начало', 'Opening balance')}: ${formatRubles(st.openingBalance, lang)}; ${t('на конец', 'closing')}: ${formatRubles(st.closingBalance, lang)}`,
+  );
   for (const x of st.totals) doc.text(`${ledgerKindLabel(x.kind, lang)}: ${formatRubles(x.amount, lang)}`);
   doc.moveDown();
   const cols = [40, 110, 300, 400, 490];
@@ -39,12 +55,25 @@ export async function statementPdf(st: Statement, who: { account: string; fullNa
     if (doc.y > 780) doc.addPage();
     const y = doc.y;
     doc.font(bold ? 'bold' : 'regular').fontSize(9);
-    cells.slice(0, 4).forEach((c, i) => doc.text(c, cols[i], y, { width: (cols[i + 1] ?? 555) - cols[i]! - 6, align: i >= 2 ? 'right' : 'left', lineBreak: false }));
+    cells.slice(0, 4).forEach((c, i) =>
+      doc.text(c, cols[i], y, {
+        width: (cols[i + 1] ?? 555) - cols[i]! - 6,
+        align: i >= 2 ? 'right' : 'left',
+        lineBreak: false,
+      }),
+    );
     doc.text(cells[4] ?? '', cols[4], y, { width: 80, lineBreak: false, ellipsis: true });
     doc.x = 40;
     doc.y = y + 14;
   };
   row(HEAD[lang], true);
-  for (const e of st.entries) row([e.date, ledgerKindLabel(e.kind, lang), formatRubles(e.amount, lang), formatRubles(e.balanceAfter, lang), e.comment ?? '']);
+  for (const e of st.entries)
+    row([
+      e.date,
+      ledgerKindLabel(e.kind, lang),
+      formatRubles(e.amount, lang),
+      formatRubles(e.balanceAfter, lang),
+      e.comment ?? '',
+    ]);
   return toBuffer(doc);
 }

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
+
+import { addDays, todayIn } from '../../../common/dates.js';
+import { dailyCharge, daysLeft } from '../../../common/days-left.js';
 import { AppError } from '../../../common/errors.js';
-import { todayIn, addDays } from '../../../common/dates.js';
-import { daysLeft, dailyCharge } from '../../../common/days-left.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 
 /** Warn in the cabinet (and by the billing run) when money covers this many days or fewer. */
 export const LOW_BALANCE_DAYS = 3;
@@ -17,8 +18,18 @@ export type Overview = Awaited<ReturnType<typeof getOverview>>;
 
 export async function getOverview(db: Db, accountId: number, now = new Date()) {
   const [a] = await queryRows<{
-    number: string; contract: string; status: string; balance: number; credit_limit: number; promised_credit: number;
-    time_zone: string; support_phone: string; support_email: string; region: string; region_en: string; full_name: string;
+    number: string;
+    contract: string;
+    status: string;
+    balance: number;
+    credit_limit: number;
+    promised_credit: number;
+    time_zone: string;
+    support_phone: string;
+    support_email: string;
+    region: string;
+    region_en: string;
+    full_name: string;
   }>(
     db,
     sql`select a.number, c.number as contract, a.status, a.balance, a.credit_limit, a.promised_credit, r.time_zone,
@@ -33,8 +44,18 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
   // a pending tariff carries the change. One statement for the account too would need a 7-table join,
   // whose planning costs more than the round trip it saves (measured on PGlite).
   const rows = await queryRows<{
-    kind: string; monthly_fee: number; name_ru: string; name_en: string; down: number | null; up: number | null; service_kind: string | null; starts_on: string;
-    current: boolean; pending_ru: string | null; pending_en: string | null; pending_from: string | null;
+    kind: string;
+    monthly_fee: number;
+    name_ru: string;
+    name_en: string;
+    down: number | null;
+    up: number | null;
+    service_kind: string | null;
+    starts_on: string;
+    current: boolean;
+    pending_ru: string | null;
+    pending_en: string | null;
+    pending_from: string | null;
   }>(
     db,
     sql`select * from (
@@ -51,7 +72,9 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
   );
   const subs = rows.filter((r) => r.current);
   const pendingRow = rows.find((r) => r.pending_ru !== null);
-  const pending = pendingRow ? { name_ru: pendingRow.pending_ru!, name_en: pendingRow.pending_en!, pending_from: pendingRow.pending_from! } : undefined;
+  const pending = pendingRow
+    ? { name_ru: pendingRow.pending_ru!, name_en: pendingRow.pending_en!, pending_from: pendingRow.pending_from! }
+    : undefined;
   const fees = subs.map((s) => s.monthly_fee);
   const money = a.balance + a.credit_limit + a.promised_credit;
   const tariff = subs.find((s) => s.kind === 'tariff');
@@ -68,10 +91,18 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
     creditLimit: a.credit_limit,
     promisedCredit: a.promised_credit,
     tariff: tariff
-      ? { nameRu: tariff.name_ru, nameEn: tariff.name_en, monthlyFee: tariff.monthly_fee, speedDownKbps: tariff.down ?? 0, speedUpKbps: tariff.up ?? 0 }
+      ? {
+          nameRu: tariff.name_ru,
+          nameEn: tariff.name_en,
+          monthlyFee: tariff.monthly_fee,
+          speedDownKbps: tariff.down ?? 0,
+          speedUpKbps: tariff.up ?? 0,
+        }
       : null,
     pendingTariff: pending ? { nameRu: pending.name_ru, nameEn: pending.name_en, from: pending.pending_from } : null,
-    services: subs.filter((s) => s.kind === 'service').map((s) => ({ kind: s.service_kind ?? '', nameRu: s.name_ru, nameEn: s.name_en, monthlyFee: s.monthly_fee })),
+    services: subs
+      .filter((s) => s.kind === 'service')
+      .map((s) => ({ kind: s.service_kind ?? '', nameRu: s.name_ru, nameEn: s.name_en, monthlyFee: s.monthly_fee })),
     monthlyFee: monthly,
     dailyFee: dailyCharge(fees, addDays(today, 1)),
     daysLeft: left,

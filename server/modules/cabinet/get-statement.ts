@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { AppError } from '../../../common/errors.js';
+
 import { addDays, daysBetween, isValidDay, todayIn } from '../../../common/dates.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { AppError } from '../../../common/errors.js';
+import { type Db, queryRows } from '../../db/client.js';
 
 export const MAX_STATEMENT_DAYS = 3 * 366;
 
@@ -29,9 +30,17 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
   const to = opts.to ?? today;
   const from = opts.from ?? `${to.slice(0, 7)}-01`;
   for (const d of [from, to]) if (!isValidDay(d)) throw new AppError('bad_date', { value: d });
-  if (from > to || daysBetween(from, to) > MAX_STATEMENT_DAYS) throw new AppError('bad_period', { max: MAX_STATEMENT_DAYS });
+  if (from > to || daysBetween(from, to) > MAX_STATEMENT_DAYS)
+    throw new AppError('bad_period', { max: MAX_STATEMENT_DAYS });
 
-  const entries = await queryRows<{ id: number; effective_on: string; kind: string; amount: number; comment: string | null; balance_after: number }>(
+  const entries = await queryRows<{
+    id: number;
+    effective_on: string;
+    kind: string;
+    amount: number;
+    comment: string | null;
+    balance_after: number;
+  }>(
     db,
     sql`select * from (
           select id, effective_on, kind, amount, comment,
@@ -64,7 +73,14 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
     openingBalance: opening,
     closingBalance: closing,
     totals: Object.entries(totals).map(([kind, amount]) => ({ kind, amount })),
-    entries: entries.map((e): StatementEntry => ({ id: e.id, date: e.effective_on, kind: e.kind, amount: e.amount, comment: e.comment, balanceAfter: e.balance_after })),
+    entries: entries.map((e): StatementEntry => ({
+      id: e.id,
+      date: e.effective_on,
+      kind: e.kind,
+      amount: e.amount,
+      comment: e.comment,
+      balanceAfter: e.balance_after,
+    })),
     series,
   };
 }

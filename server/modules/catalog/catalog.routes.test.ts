@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildRegion, buildStaff, buildTariff } from '../../test/factories.js';
-import { queryRows } from '../../db/client.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -33,7 +34,9 @@ describe('catalogue API', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().tariffs.map((x: { id: number }) => x.id)).toEqual([live.id]);
     const regions = await t.app.inject({ method: 'GET', url: '/api/public/regions' });
-    expect(regions.json().regions.find((r: { id: number }) => r.id === region.id)).toMatchObject({ supportPhone: '88005559167' });
+    expect(regions.json().regions.find((r: { id: number }) => r.id === region.id)).toMatchObject({
+      supportPhone: '88005559167',
+    });
     const missing = await t.app.inject({ method: 'GET', url: '/api/public/regions/32000/tariffs' });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('region_not_found');
@@ -45,12 +48,27 @@ describe('catalogue API', () => {
   it('lets an admin create and archive a tariff, audited; other roles only read', async () => {
     const region = await buildRegion(t.database.db);
     const admin = await buildStaff(t.database.db, { role: 'admin' });
-    const created = await t.app.inject({ method: 'POST', url: '/api/staff/tariffs', headers: admin.auth, payload: newTariff(region.id, 'home500') });
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/tariffs',
+      headers: admin.auth,
+      payload: newTariff(region.id, 'home500'),
+    });
     expect(created.statusCode).toBe(201);
     const id = created.json().id;
-    const dup = await t.app.inject({ method: 'POST', url: '/api/staff/tariffs', headers: admin.auth, payload: newTariff(region.id, 'home500') });
+    const dup = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/tariffs',
+      headers: admin.auth,
+      payload: newTariff(region.id, 'home500'),
+    });
     expect(dup.statusCode).toBe(409);
-    const archived = await t.app.inject({ method: 'PATCH', url: `/api/staff/tariffs/${id}`, headers: admin.auth, payload: { archived: true } });
+    const archived = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/staff/tariffs/${id}`,
+      headers: admin.auth,
+      payload: { archived: true },
+    });
     expect(archived.json()).toMatchObject({ id, archived: true });
     const audit = await queryRows<{ action: string }>(
       t.database.db,
@@ -60,11 +78,25 @@ describe('catalogue API', () => {
 
     for (const role of ['operator', 'support', 'finance'] as const) {
       const staff = await buildStaff(t.database.db, { role });
-      const read = await t.app.inject({ method: 'GET', url: `/api/staff/tariffs?regionId=${region.id}`, headers: staff.auth });
+      const read = await t.app.inject({
+        method: 'GET',
+        url: `/api/staff/tariffs?regionId=${region.id}`,
+        headers: staff.auth,
+      });
       expect(read.statusCode).toBe(200);
-      const write = await t.app.inject({ method: 'POST', url: '/api/staff/tariffs', headers: staff.auth, payload: newTariff(region.id, `x-${role}`) });
+      const write = await t.app.inject({
+        method: 'POST',
+        url: '/api/staff/tariffs',
+        headers: staff.auth,
+        payload: newTariff(region.id, `x-${role}`),
+      });
       expect(write.statusCode).toBe(403);
-      const patch = await t.app.inject({ method: 'PATCH', url: `/api/staff/regions/${region.id}`, headers: staff.auth, payload: { supportPhone: '88000000000' } });
+      const patch = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/staff/regions/${region.id}`,
+        headers: staff.auth,
+        payload: { supportPhone: '88000000000' },
+      });
       expect(patch.statusCode).toBe(403);
     }
     expect((await t.app.inject({ method: 'GET', url: '/api/staff/tariffs' })).statusCode).toBe(401);
@@ -83,7 +115,12 @@ describe('catalogue API', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('validation_failed');
     expect(bad.json().error.message).toMatch(/monthlyFee/);
-    const frac = await t.app.inject({ method: 'POST', url: '/api/staff/tariffs', headers: admin.auth, payload: { ...newTariff(region.id, 'frac'), monthlyFee: 10.5 } });
+    const frac = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/tariffs',
+      headers: admin.auth,
+      payload: { ...newTariff(region.id, 'frac'), monthlyFee: 10.5 },
+    });
     expect(frac.statusCode).toBe(400);
     const after = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int8 as n from tariffs`);
     expect(after[0]!.n).toBe(before[0]!.n);
@@ -99,6 +136,9 @@ describe('catalogue API', () => {
       payload: { supportPhone: '88005559168', settings: { prepayTiers: [{ months: 3, percent: 7 }] } },
     });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ supportPhone: '88005559168', settings: { prepayTiers: [{ months: 3, percent: 7 }] } });
+    expect(res.json()).toMatchObject({
+      supportPhone: '88005559168',
+      settings: { prepayTiers: [{ months: 3, percent: 7 }] },
+    });
   });
 });

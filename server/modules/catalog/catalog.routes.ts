@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+
+import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
-import * as s from './catalog.schemas.js';
 import {
   createService,
   createTariff,
@@ -15,6 +15,7 @@ import {
   updateService,
   updateTariff,
 } from './catalog.js';
+import * as s from './catalog.schemas.js';
 
 const staff = [{ bearer: [] }];
 
@@ -25,13 +26,24 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   // Public: the region picker (sign-in, recovery) and the tariff catalogue.
   app.get(
     '/api/public/regions',
-    { schema: { tags: ['catalog'], summary: 'Regions with support contacts', response: { 200: z.object({ regions: z.array(s.region) }) } } },
+    {
+      schema: {
+        tags: ['catalog'],
+        summary: 'Regions with support contacts',
+        response: { 200: z.object({ regions: z.array(s.region) }) },
+      },
+    },
     async () => ({ regions: await listRegions(db) }),
   );
   app.get(
     '/api/public/regions/:id/tariffs',
     {
-      schema: { tags: ['catalog'], summary: 'Tariff plans available in a region today', params: s.regionIdParams, response: { 200: z.object({ tariffs: z.array(s.tariff) }) } },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Tariff plans available in a region today',
+        params: s.regionIdParams,
+        response: { 200: z.object({ tariffs: z.array(s.tariff) }) },
+      },
     },
     async (req) => ({ tariffs: await listAvailableTariffs(db, req.params.id) }),
   );
@@ -39,49 +51,132 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   // Staff: every role reads the catalogue; only admins change it.
   app.get(
     '/api/staff/regions',
-    { preValidation: requireStaff('operator', 'support', 'finance'), schema: { tags: ['catalog'], summary: 'Regions (staff)', security: staff, response: { 200: z.object({ regions: z.array(s.regionWithSettings) }) } } },
+    {
+      preValidation: requireStaff('operator', 'support', 'finance'),
+      schema: {
+        tags: ['catalog'],
+        summary: 'Regions (staff)',
+        security: staff,
+        response: { 200: z.object({ regions: z.array(s.regionWithSettings) }) },
+      },
+    },
     async () => ({ regions: await listRegions(db) }),
   );
   app.patch(
     '/api/staff/regions/:id',
-    { preValidation: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Update support contacts and rules of a region', security: staff, params: s.regionIdParams, body: s.regionPatch, response: { 200: s.regionWithSettings } } },
+    {
+      preValidation: requireStaff('admin'),
+      schema: {
+        tags: ['catalog'],
+        summary: 'Update support contacts and rules of a region',
+        security: staff,
+        params: s.regionIdParams,
+        body: s.regionPatch,
+        response: { 200: s.regionWithSettings },
+      },
+    },
     async (req) => updateRegion(db, actor(req), req.params.id, req.body),
   );
   app.get(
     '/api/staff/regions/:id',
-    { preValidation: requireStaff('operator', 'support', 'finance'), schema: { tags: ['catalog'], summary: 'One region', security: staff, params: s.regionIdParams, response: { 200: s.regionWithSettings } } },
+    {
+      preValidation: requireStaff('operator', 'support', 'finance'),
+      schema: {
+        tags: ['catalog'],
+        summary: 'One region',
+        security: staff,
+        params: s.regionIdParams,
+        response: { 200: s.regionWithSettings },
+      },
+    },
     async (req) => getRegion(db, req.params.id),
   );
 
   app.get(
     '/api/staff/tariffs',
-    { preValidation: requireStaff('operator', 'support', 'finance'), schema: { tags: ['catalog'], summary: 'Tariff plans, archived included', security: staff, querystring: s.regionQuery, response: { 200: z.object({ tariffs: z.array(s.tariff) }) } } },
+    {
+      preValidation: requireStaff('operator', 'support', 'finance'),
+      schema: {
+        tags: ['catalog'],
+        summary: 'Tariff plans, archived included',
+        security: staff,
+        querystring: s.regionQuery,
+        response: { 200: z.object({ tariffs: z.array(s.tariff) }) },
+      },
+    },
     async (req) => ({ tariffs: await listTariffs(db, req.query.regionId) }),
   );
   app.post(
     '/api/staff/tariffs',
-    { preValidation: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Create a tariff plan', security: staff, body: s.tariffCreate, response: { 201: s.tariff } } },
+    {
+      preValidation: requireStaff('admin'),
+      schema: {
+        tags: ['catalog'],
+        summary: 'Create a tariff plan',
+        security: staff,
+        body: s.tariffCreate,
+        response: { 201: s.tariff },
+      },
+    },
     async (req, reply) => reply.status(201).send(await createTariff(db, actor(req), req.body)),
   );
   app.patch(
     '/api/staff/tariffs/:id',
-    { preValidation: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Update or archive a tariff plan (a fee change applies to new subscriptions)', security: staff, params: s.idParams, body: s.tariffPatch, response: { 200: s.tariff } } },
+    {
+      preValidation: requireStaff('admin'),
+      schema: {
+        tags: ['catalog'],
+        summary: 'Update or archive a tariff plan (a fee change applies to new subscriptions)',
+        security: staff,
+        params: s.idParams,
+        body: s.tariffPatch,
+        response: { 200: s.tariff },
+      },
+    },
     async (req) => s.tariff.parse(await updateTariff(db, actor(req), req.params.id, req.body)),
   );
 
   app.get(
     '/api/staff/services',
-    { preValidation: requireStaff('operator', 'support', 'finance'), schema: { tags: ['catalog'], summary: 'Add-on services', security: staff, querystring: s.regionQuery, response: { 200: z.object({ services: z.array(s.service) }) } } },
+    {
+      preValidation: requireStaff('operator', 'support', 'finance'),
+      schema: {
+        tags: ['catalog'],
+        summary: 'Add-on services',
+        security: staff,
+        querystring: s.regionQuery,
+        response: { 200: z.object({ services: z.array(s.service) }) },
+      },
+    },
     async (req) => ({ services: await listServices(db, req.query.regionId) }),
   );
   app.post(
     '/api/staff/services',
-    { preValidation: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Create an add-on service', security: staff, body: s.serviceCreate, response: { 201: s.service } } },
+    {
+      preValidation: requireStaff('admin'),
+      schema: {
+        tags: ['catalog'],
+        summary: 'Create an add-on service',
+        security: staff,
+        body: s.serviceCreate,
+        response: { 201: s.service },
+      },
+    },
     async (req, reply) => reply.status(201).send(await createService(db, actor(req), req.body)),
   );
   app.patch(
     '/api/staff/services/:id',
-    { preValidation: requireStaff('admin'), schema: { tags: ['catalog'], summary: 'Update or archive an add-on service', security: staff, params: s.idParams, body: s.servicePatch, response: { 200: s.service } } },
+    {
+      preValidation: requireStaff('admin'),
+      schema: {
+        tags: ['catalog'],
+        summary: 'Update or archive an add-on service',
+        security: staff,
+        params: s.idParams,
+        body: s.servicePatch,
+        response: { 200: s.service },
+      },
+    },
     async (req) => s.service.parse(await updateService(db, actor(req), req.params.id, req.body)),
   );
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { MAX_PAYMENT_KOPECKS } from '../../../common/money.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
@@ -23,11 +24,17 @@ export const regionWithSettings = region.extend({
   }),
 });
 export const regionPatch = z.object({
-  supportPhone: z.string().regex(/^\d{10,15}$/, 'digits only, 10–15').optional(),
+  supportPhone: z
+    .string()
+    .regex(/^\d{10,15}$/, 'digits only, 10–15')
+    .optional(),
   supportEmail: z.string().email().optional(),
   settings: z
     .object({
-      prepayTiers: z.array(z.object({ months: z.number().int().min(1).max(36), percent: z.number().min(0).max(50) })).max(10).optional(),
+      prepayTiers: z
+        .array(z.object({ months: z.number().int().min(1).max(36), percent: z.number().min(0).max(50) }))
+        .max(10)
+        .optional(),
       lowBalanceDays: z.number().int().min(0).max(30).optional(),
     })
     .optional(),
@@ -61,7 +68,10 @@ export const tariffCreate = z.object({
   activeFrom: day,
   activeTo: day.nullable().default(null),
 });
-export const tariffPatch = tariffCreate.omit({ regionId: true, code: true }).partial().extend({ archived: z.boolean().optional() });
+export const tariffPatch = tariffCreate
+  .omit({ regionId: true, code: true })
+  .partial()
+  .extend({ archived: z.boolean().optional() });
 
 export const service = z.object({
   id: z.number(),
@@ -85,7 +95,10 @@ export const serviceCreate = z.object({
   descriptionEn: text.default(''),
   monthlyFee: fee,
 });
-export const servicePatch = serviceCreate.omit({ regionId: true, code: true, kind: true }).partial().extend({ archived: z.boolean().optional() });
+export const servicePatch = serviceCreate
+  .omit({ regionId: true, code: true, kind: true })
+  .partial()
+  .extend({ archived: z.boolean().optional() });
 
 /** Database id ranges: regions are smallint, catalogue rows int. */
 export const regionId = z.coerce.number().int().positive().max(32_767);

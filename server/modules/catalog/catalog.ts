@@ -1,8 +1,9 @@
 import { and, asc, eq, gte, isNull, lte, or, type SQL } from 'drizzle-orm';
-import { AppError } from '../../../common/errors.js';
+
 import { todayIn } from '../../../common/dates.js';
+import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
-import { regions, tariffs, services, type RegionSettings } from '../../db/schema/index.js';
+import { regions, type RegionSettings, services, tariffs } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 
 /**
@@ -44,11 +45,19 @@ export async function listAvailableTariffs(db: Db, regionId: number, now = new D
 }
 
 export async function listTariffs(db: Db, regionId?: number) {
-  return db.select().from(tariffs).where(regionId ? eq(tariffs.regionId, regionId) : undefined).orderBy(asc(tariffs.regionId), asc(tariffs.monthlyFee));
+  return db
+    .select()
+    .from(tariffs)
+    .where(regionId ? eq(tariffs.regionId, regionId) : undefined)
+    .orderBy(asc(tariffs.regionId), asc(tariffs.monthlyFee));
 }
 
 export async function listServices(db: Db, regionId?: number) {
-  return db.select().from(services).where(regionId ? eq(services.regionId, regionId) : undefined).orderBy(asc(services.regionId), asc(services.monthlyFee));
+  return db
+    .select()
+    .from(services)
+    .where(regionId ? eq(services.regionId, regionId) : undefined)
+    .orderBy(asc(services.regionId), asc(services.monthlyFee));
 }
 
 export async function updateRegion(
@@ -64,7 +73,16 @@ export async function updateRegion(
       .set({ ...patch, settings: patch.settings ? { ...before.settings, ...patch.settings } : before.settings })
       .where(eq(regions.id, id))
       .returning();
-    await recordAudit(tx, { actorType: 'staff', actorId: actor.staffId, action: 'region.update', entity: 'region', entityId: id, before, after, ip: actor.ip });
+    await recordAudit(tx, {
+      actorType: 'staff',
+      actorId: actor.staffId,
+      action: 'region.update',
+      entity: 'region',
+      entityId: id,
+      before,
+      after,
+      ip: actor.ip,
+    });
     return after!;
   });
 }
@@ -74,13 +92,28 @@ export async function createTariff(db: Db, actor: Actor, input: typeof tariffs.$
   return db.transaction(async (tx) => {
     const [row] = await tx.insert(tariffs).values(input).onConflictDoNothing().returning();
     if (!row) throw new AppError('conflict', { details: `tariff code ${input.code} exists in the region` });
-    await recordAudit(tx, { actorType: 'staff', actorId: actor.staffId, action: 'tariff.create', entity: 'tariff', entityId: row.id, after: row, ip: actor.ip });
+    await recordAudit(tx, {
+      actorType: 'staff',
+      actorId: actor.staffId,
+      action: 'tariff.create',
+      entity: 'tariff',
+      entityId: row.id,
+      after: row,
+      ip: actor.ip,
+    });
     return row;
   });
 }
 
 export async function updateTariff(db: Db, actor: Actor, id: number, patch: Partial<typeof tariffs.$inferInsert>) {
-  return updateAudited(db, actor, { table: tariffs, idCol: tariffs.id, id, patch, entity: 'tariff', notFound: 'tariff_not_found' });
+  return updateAudited(db, actor, {
+    table: tariffs,
+    idCol: tariffs.id,
+    id,
+    patch,
+    entity: 'tariff',
+    notFound: 'tariff_not_found',
+  });
 }
 
 export async function createService(db: Db, actor: Actor, input: typeof services.$inferInsert) {
@@ -88,28 +121,66 @@ export async function createService(db: Db, actor: Actor, input: typeof services
   return db.transaction(async (tx) => {
     const [row] = await tx.insert(services).values(input).onConflictDoNothing().returning();
     if (!row) throw new AppError('conflict', { details: `service code ${input.code} exists in the region` });
-    await recordAudit(tx, { actorType: 'staff', actorId: actor.staffId, action: 'service.create', entity: 'service', entityId: row.id, after: row, ip: actor.ip });
+    await recordAudit(tx, {
+      actorType: 'staff',
+      actorId: actor.staffId,
+      action: 'service.create',
+      entity: 'service',
+      entityId: row.id,
+      after: row,
+      ip: actor.ip,
+    });
     return row;
   });
 }
 
 export async function updateService(db: Db, actor: Actor, id: number, patch: Partial<typeof services.$inferInsert>) {
-  return updateAudited(db, actor, { table: services, idCol: services.id, id, patch, entity: 'service', notFound: 'service_not_found' });
+  return updateAudited(db, actor, {
+    table: services,
+    idCol: services.id,
+    id,
+    patch,
+    entity: 'service',
+    notFound: 'service_not_found',
+  });
 }
 
 async function updateAudited<T extends typeof tariffs | typeof services>(
   db: Db,
   actor: Actor,
-  o: { table: T; idCol: T['id']; id: number; patch: Record<string, unknown>; entity: string; notFound: 'tariff_not_found' | 'service_not_found' },
+  o: {
+    table: T;
+    idCol: T['id'];
+    id: number;
+    patch: Record<string, unknown>;
+    entity: string;
+    notFound: 'tariff_not_found' | 'service_not_found';
+  },
 ) {
   return db.transaction(async (tx) => {
     const where: SQL = eq(o.idCol, o.id);
-    const [before] = (await tx.select().from(o.table as typeof tariffs).where(where).for('update')) as Record<string, unknown>[];
+    const [before] = (await tx
+      .select()
+      .from(o.table as typeof tariffs)
+      .where(where)
+      .for('update')) as Record<string, unknown>[];
     if (!before) throw new AppError(o.notFound);
     if (Object.keys(o.patch).length === 0) return before;
-    const [after] = (await tx.update(o.table as typeof tariffs).set(o.patch).where(where).returning()) as Record<string, unknown>[];
-    await recordAudit(tx, { actorType: 'staff', actorId: actor.staffId, action: `${o.entity}.update`, entity: o.entity, entityId: o.id, before, after, ip: actor.ip });
+    const [after] = (await tx
+      .update(o.table as typeof tariffs)
+      .set(o.patch)
+      .where(where)
+      .returning()) as Record<string, unknown>[];
+    await recordAudit(tx, {
+      actorType: 'staff',
+      actorId: actor.staffId,
+      action: `${o.entity}.update`,
+      entity: o.entity,
+      entityId: o.id,
+      before,
+      after,
+      ip: actor.ip,
+    });
     return after!;
   });
 }
-

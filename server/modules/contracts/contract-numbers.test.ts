@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+
 import { formatNumbers, isValidContractNumber, luhnCheckDigit } from './contract-numbers.js';
 
 describe('contract numbers', () => {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
+
+import { type Db, queryRows } from '../../db/client.js';
 
 /**
  * Contract number (the login): region prefix (2 digits) + sequence (6 digits) + Luhn check digit,

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+
+import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
 import { contractIdParams, signContractBody, signContractResponse } from './contracts.schemas.js';
-import { signContract } from './sign-contract.js';
 import { getContractPdf } from './get-contract-pdf.js';
+import { signContract } from './sign-contract.js';
 
 const security = [{ bearer: [] }];
 
@@ -15,11 +16,27 @@ export const contractsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     '/api/staff/contracts',
     {
       preValidation: requireStaff('operator'),
-      schema: { tags: ['contracts'], summary: 'Sign a contract: subscriber, account, initial password and the PDF', security, body: signContractBody, response: { 201: signContractResponse } },
+      schema: {
+        tags: ['contracts'],
+        summary: 'Sign a contract: subscriber, account, initial password and the PDF',
+        security,
+        body: signContractBody,
+        response: { 201: signContractResponse },
+      },
     },
     async (req, reply) => {
-      const r = await signContract(db, req.body, { staffId: staffPrincipal(req).staffId, ip: req.ip, secret: deps.config.secret, portalUrl: deps.config.publicUrl });
-      return reply.status(201).send({ contract: r.contract, account: r.account, initialPassword: r.initialPassword, pdfUrl: `/api/staff/contracts/${r.contract.id}/pdf` });
+      const r = await signContract(db, req.body, {
+        staffId: staffPrincipal(req).staffId,
+        ip: req.ip,
+        secret: deps.config.secret,
+        portalUrl: deps.config.publicUrl,
+      });
+      return reply.status(201).send({
+        contract: r.contract,
+        account: r.account,
+        initialPassword: r.initialPassword,
+        pdfUrl: `/api/staff/contracts/${r.contract.id}/pdf`,
+      });
     },
   );
 
@@ -27,7 +44,14 @@ export const contractsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     '/api/staff/contracts/:id/pdf',
     {
       preValidation: requireStaff('operator'),
-      schema: { tags: ['contracts'], summary: 'The signed contract PDF (downloadable for 24 hours after signing)', security, params: contractIdParams, produces: ['application/pdf'], response: { 200: z.any() } },
+      schema: {
+        tags: ['contracts'],
+        summary: 'The signed contract PDF (downloadable for 24 hours after signing)',
+        security,
+        params: contractIdParams,
+        produces: ['application/pdf'],
+        response: { 200: z.any() },
+      },
     },
     async (req, reply) => {
       const { number, pdf } = await getContractPdf(db, req.params.id);

@@ -1,12 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildRegion, buildService, buildStaff, buildTariff } from '../../test/factories.js';
-import { queryRows } from '../../db/client.js';
 import { isValidContractNumber } from './contract-numbers.js';
 import { decryptPassport } from './passport-crypto.js';
 
@@ -29,7 +31,12 @@ function pdfPageText(pdf: Buffer, page: number | 'last'): string {
 async function setup() {
   const region = await buildRegion(t.database.db, { nameRu: 'Санкт-Петербург' });
   const tariff = await buildTariff(t.database.db, { regionId: region.id, nameRu: 'Домашний 100', monthlyFee: 55_000 });
-  const tv = await buildService(t.database.db, { regionId: region.id, kind: 'tv', nameRu: 'ТВ Базовый', monthlyFee: 19_900 });
+  const tv = await buildService(t.database.db, {
+    regionId: region.id,
+    kind: 'tv',
+    nameRu: 'ТВ Базовый',
+    monthlyFee: 19_900,
+  });
   const op = await buildStaff(t.database.db, { role: 'operator' });
   return { region, tariff, tv, op };
 }
@@ -46,7 +53,12 @@ const body = (o: { regionId: number; tariffId: number; serviceIds?: number[] }) 
 describe('contract signing', () => {
   it('creates the contract, account and subscriptions, and a PDF with the number first and the password last', async () => {
     const { region, tariff, tv, op } = await setup();
-    const res = await t.app.inject({ method: 'POST', url: '/api/staff/contracts', headers: op.auth, payload: body({ regionId: region.id, tariffId: tariff.id, serviceIds: [tv.id] }) });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/contracts',
+      headers: op.auth,
+      payload: body({ regionId: region.id, tariffId: tariff.id, serviceIds: [tv.id] }),
+    });
     expect(res.statusCode).toBe(201);
     const r = res.json();
     expect(isValidContractNumber(r.contract.number)).toBe(true);
@@ -64,7 +76,13 @@ describe('contract signing', () => {
     expect(last).toContain(r.contract.number);
     expect(first).not.toContain(r.initialPassword);
 
-    const [row] = await queryRows<{ password_hash: string; must_change_password: number; phone: string; passport_enc: string; passport_last4: string }>(
+    const [row] = await queryRows<{
+      password_hash: string;
+      must_change_password: number;
+      phone: string;
+      passport_enc: string;
+      passport_last4: string;
+    }>(
       t.database.db,
       sql`select c.password_hash, c.must_change_password, s.phone, s.passport_enc, s.passport_last4
           from contracts c join subscribers s on s.id = c.subscriber_id where c.id = ${r.contract.id}`,
@@ -76,20 +94,40 @@ describe('contract signing', () => {
     expect(row!.passport_enc).not.toContain('123456');
     expect(decryptPassport(row!.passport_enc, t.config.secret)).toBe('4010123456');
     expect(row!.passport_last4).toBe('3456');
-    const subs = await queryRows<{ kind: string; monthly_fee: number }>(t.database.db, sql`select kind, monthly_fee from subscriptions where account_id = ${r.account.id} order by kind`);
-    expect(subs).toEqual([{ kind: 'service', monthly_fee: 19_900 }, { kind: 'tariff', monthly_fee: 55_000 }]);
+    const subs = await queryRows<{ kind: string; monthly_fee: number }>(
+      t.database.db,
+      sql`select kind, monthly_fee from subscriptions where account_id = ${r.account.id} order by kind`,
+    );
+    expect(subs).toEqual([
+      { kind: 'service', monthly_fee: 19_900 },
+      { kind: 'tariff', monthly_fee: 55_000 },
+    ]);
 
     // The subscriber can sign in with the password from the PDF and must change it.
-    const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { contract: r.contract.number, password: r.initialPassword } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { contract: r.contract.number, password: r.initialPassword },
+    });
     expect(login.json().mustChangePassword).toBe(true);
-    const audit = await queryRows<{ after: Record<string, unknown> }>(t.database.db, sql`select after from audit_log where action = 'contract.sign' and entity_id = ${String(r.contract.id)}`);
+    const audit = await queryRows<{ after: Record<string, unknown> }>(
+      t.database.db,
+      sql`select after from audit_log where action = 'contract.sign' and entity_id = ${String(r.contract.id)}`,
+    );
     expect(JSON.stringify(audit)).not.toContain(r.initialPassword);
   });
 
   it('gives concurrent signings different numbers', async () => {
     const { region, tariff, op } = await setup();
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => t.app.inject({ method: 'POST', url: '/api/staff/contracts', headers: op.auth, payload: body({ regionId: region.id, tariffId: tariff.id }) })),
+      Array.from({ length: 5 }, () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/staff/contracts',
+          headers: op.auth,
+          payload: body({ regionId: region.id, tariffId: tariff.id }),
+        }),
+      ),
     );
     const numbers = results.map((r) => r.json().contract.number);
     expect(new Set(numbers).size).toBe(5);
@@ -100,14 +138,33 @@ describe('contract signing', () => {
     const other = await buildRegion(t.database.db);
     const foreign = await buildTariff(t.database.db, { regionId: other.id });
     const before = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int8 as n from contracts`);
-    const wrongRegion = await t.app.inject({ method: 'POST', url: '/api/staff/contracts', headers: op.auth, payload: body({ regionId: region.id, tariffId: foreign.id }) });
+    const wrongRegion = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/contracts',
+      headers: op.auth,
+      payload: body({ regionId: region.id, tariffId: foreign.id }),
+    });
     expect(wrongRegion.json().error.code).toBe('tariff_not_available');
-    const badPhone = await t.app.inject({ method: 'POST', url: '/api/staff/contracts', headers: op.auth, payload: { ...body({ regionId: region.id, tariffId: foreign.id }), phone: '12345' } });
+    const badPhone = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/contracts',
+      headers: op.auth,
+      payload: { ...body({ regionId: region.id, tariffId: foreign.id }), phone: '12345' },
+    });
     expect(badPhone.statusCode).toBe(400);
     expect(badPhone.json().error.message).toMatch(/phone/);
     for (const role of ['support', 'finance'] as const) {
       const s = await buildStaff(t.database.db, { role });
-      expect((await t.app.inject({ method: 'POST', url: '/api/staff/contracts', headers: s.auth, payload: body({ regionId: region.id, tariffId: foreign.id }) })).statusCode).toBe(403);
+      expect(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/staff/contracts',
+            headers: s.auth,
+            payload: body({ regionId: region.id, tariffId: foreign.id }),
+          })
+        ).statusCode,
+      ).toBe(403);
     }
     const after = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int8 as n from contracts`);
     expect(after[0]!.n).toBe(before[0]!.n);
@@ -115,8 +172,17 @@ describe('contract signing', () => {
 
   it('stops serving the PDF after 24 hours', async () => {
     const { region, tariff, op } = await setup();
-    const r = (await t.app.inject({ method: 'POST', url: '/api/staff/contracts', headers: op.auth, payload: body({ regionId: region.id, tariffId: tariff.id }) })).json();
-    await t.database.db.execute(sql`update contract_documents set created_at = now() - interval '25 hours' where contract_id = ${r.contract.id}`);
+    const r = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/staff/contracts',
+        headers: op.auth,
+        payload: body({ regionId: region.id, tariffId: tariff.id }),
+      })
+    ).json();
+    await t.database.db.execute(
+      sql`update contract_documents set created_at = now() - interval '25 hours' where contract_id = ${r.contract.id}`,
+    );
     const res = await t.app.inject({ method: 'GET', url: r.pdfUrl, headers: op.auth });
     expect(res.statusCode).toBe(410);
   });

@@ -1,4 +1,5 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
 import { contractDocuments, contracts } from '../../db/schema/index.js';
@@ -12,7 +13,10 @@ export async function getContractPdf(db: Db, contractId: number): Promise<{ numb
     .from(contracts)
     .leftJoin(
       contractDocuments,
-      and(eq(contractDocuments.contractId, contracts.id), gt(contractDocuments.createdAt, sql`now() - make_interval(hours => ${CONTRACT_PDF_HOURS})`)),
+      and(
+        eq(contractDocuments.contractId, contracts.id),
+        gt(contractDocuments.createdAt, sql`now() - make_interval(hours => ${CONTRACT_PDF_HOURS})`),
+      ),
     )
     .where(eq(contracts.id, contractId));
   if (!row) throw new AppError('not_found');
@@ -22,5 +26,7 @@ export async function getContractPdf(db: Db, contractId: number): Promise<{ numb
 
 /** Deletes signed PDFs older than the download window (the password must not linger). */
 export async function purgeContractPdfs(db: Db): Promise<void> {
-  await db.delete(contractDocuments).where(sql`${contractDocuments.createdAt} < now() - make_interval(hours => ${CONTRACT_PDF_HOURS})`);
+  await db
+    .delete(contractDocuments)
+    .where(sql`${contractDocuments.createdAt} < now() - make_interval(hours => ${CONTRACT_PDF_HOURS})`);
 }

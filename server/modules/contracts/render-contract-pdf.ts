@@ -1,4 +1,5 @@
 import PDFDocument from 'pdfkit';
+
 import { formatRubles } from '../../../common/money.js';
 import { registerFonts, toBuffer } from '../../integrations/pdf/fonts.js';
 
@@ -28,9 +29,14 @@ const TERMS = [
 
 /** The contract as given to the subscriber: number on the first page, the sign-in password on the last. */
 export async function renderContractPdf(d: ContractPdfData): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 56, info: { Title: `Договор № ${d.contractNumber}`, Author: 'Abonent' } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 56,
+    info: { Title: `Договор № ${d.contractNumber}`, Author: 'Abonent' },
+  });
   registerFonts(doc);
-  const line = (label: string, value: string) => doc.font('bold').text(`${label}: `, { continued: true }).font('regular').text(value);
+  const line = (label: string, value: string) =>
+    doc.font('bold').text(`${label}: `, { continued: true }).font('regular').text(value);
 
   doc.font('bold').fontSize(16).text(`Договор об оказании услуг связи № ${d.contractNumber}`, { align: 'center' });
   doc.moveDown(0.5).font('regular').fontSize(11).text(`${d.regionName}, ${d.signedOn}`, { align: 'center' });
@@ -42,7 +48,9 @@ export async function renderContractPdf(d: ContractPdfData): Promise<Buffer> {
   line('Контактный телефон', `+${d.phone}`);
   doc.moveDown();
   doc.font('bold').text('Тарифный план и услуги');
-  doc.font('regular').text(`${d.tariff.name} — до ${d.tariff.speedMbit} Мбит/с, ${formatRubles(d.tariff.monthlyFee)} в месяц`);
+  doc
+    .font('regular')
+    .text(`${d.tariff.name} — до ${d.tariff.speedMbit} Мбит/с, ${formatRubles(d.tariff.monthlyFee)} в месяц`);
   for (const s of d.services) doc.text(`${s.name} — ${formatRubles(s.monthlyFee)} в месяц`);
   doc.moveDown();
   doc.font('bold').text('Условия');
@@ -57,9 +65,13 @@ export async function renderContractPdf(d: ContractPdfData): Promise<Buffer> {
   line('Адрес', d.portalUrl);
   line('Логин (номер договора)', d.contractNumber);
   line('Пароль', d.initialPassword);
-  doc.moveDown().font('regular').fontSize(11).text(
-    'При первом входе система попросит задать новый пароль. Не сообщайте пароль третьим лицам. ' +
-      'Если пароль утерян, воспользуйтесь ссылкой «Забыли пароль» на странице входа: код придёт по SMS или на e-mail, указанные в договоре.',
-  );
+  doc
+    .moveDown()
+    .font('regular')
+    .fontSize(11)
+    .text(
+      'При первом входе система попросит задать новый пароль. Не сообщайте пароль третьим лицам. ' +
+        'Если пароль утерян, воспользуйтесь ссылкой «Забыли пароль» на странице входа: код придёт по SMS или на e-mail, указанные в договоре.',
+    );
   return toBuffer(doc);
 }

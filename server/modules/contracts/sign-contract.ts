@@ -1,9 +1,20 @@
 import { randomInt } from 'node:crypto';
+
 import { and, eq, inArray } from 'drizzle-orm';
-import { AppError } from '../../../common/errors.js';
+
 import { todayIn } from '../../../common/dates.js';
+import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
-import { accounts, contractDocuments, contracts, regions, services, subscribers, subscriptions, tariffs } from '../../db/schema/index.js';
+import {
+  accounts,
+  contractDocuments,
+  contracts,
+  regions,
+  services,
+  subscribers,
+  subscriptions,
+  tariffs,
+} from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { hashPassword } from '../auth/passwords.js';
 import { listAvailableTariffs } from '../catalog/catalog.js';
@@ -54,7 +65,10 @@ export async function signContract(
   }
   const serviceIds = [...new Set(input.serviceIds)];
   const chosen = serviceIds.length
-    ? await db.select().from(services).where(and(inArray(services.id, serviceIds), eq(services.regionId, region.id), eq(services.archived, false)))
+    ? await db
+        .select()
+        .from(services)
+        .where(and(inArray(services.id, serviceIds), eq(services.regionId, region.id), eq(services.archived, false)))
     : [];
   if (chosen.length !== serviceIds.length) throw new AppError('service_not_found');
 
@@ -67,29 +81,86 @@ export async function signContract(
     const numbers = await nextNumbers(tx, region);
     const [subscriber] = await tx
       .insert(subscribers)
-      .values({ fullName: input.fullName, address: input.address, phone: input.phone, email: input.email ?? null,
-        passportEnc: encryptPassport(digits, ctx.secret), passportLast4: digits.slice(-4) })
+      .values({
+        fullName: input.fullName,
+        address: input.address,
+        phone: input.phone,
+        email: input.email ?? null,
+        passportEnc: encryptPassport(digits, ctx.secret),
+        passportLast4: digits.slice(-4),
+      })
       .returning();
     const [contract] = await tx
       .insert(contracts)
-      .values({ number: numbers.contract, subscriberId: subscriber!.id, regionId: region.id, signedOn, passwordHash, mustChangePassword: 1 })
+      .values({
+        number: numbers.contract,
+        subscriberId: subscriber!.id,
+        regionId: region.id,
+        signedOn,
+        passwordHash,
+        mustChangePassword: 1,
+      })
       .returning();
-    const [account] = await tx.insert(accounts).values({ number: numbers.account, contractId: contract!.id, regionId: region.id }).returning();
+    const [account] = await tx
+      .insert(accounts)
+      .values({ number: numbers.account, contractId: contract!.id, regionId: region.id })
+      .returning();
     await tx.insert(subscriptions).values([
-      { accountId: account!.id, kind: 'tariff' as const, tariffId: tariff.id, monthlyFee: tariff.monthlyFee, startsOn: signedOn },
-      ...chosen.map((s) => ({ accountId: account!.id, kind: 'service' as const, serviceId: s.id, monthlyFee: s.monthlyFee, startsOn: signedOn })),
+      {
+        accountId: account!.id,
+        kind: 'tariff' as const,
+        tariffId: tariff.id,
+        monthlyFee: tariff.monthlyFee,
+        startsOn: signedOn,
+      },
+      ...chosen.map((s) => ({
+        accountId: account!.id,
+        kind: 'service' as const,
+        serviceId: s.id,
+        monthlyFee: s.monthlyFee,
+        startsOn: signedOn,
+      })),
     ]);
     const pdf = await renderContractPdf({
-      contractNumber: numbers.contract, accountNumber: numbers.account, signedOn, regionName: region.nameRu,
-      supportPhone: region.supportPhone, subscriberName: input.fullName, address: input.address, phone: input.phone,
-      tariff: { name: tariff.nameRu, monthlyFee: tariff.monthlyFee, speedMbit: Math.round(tariff.speedDownKbps / 1000) },
-      services: chosen.map((s) => ({ name: s.nameRu, monthlyFee: s.monthlyFee })), initialPassword: password, portalUrl: ctx.portalUrl,
+      contractNumber: numbers.contract,
+      accountNumber: numbers.account,
+      signedOn,
+      regionName: region.nameRu,
+      supportPhone: region.supportPhone,
+      subscriberName: input.fullName,
+      address: input.address,
+      phone: input.phone,
+      tariff: {
+        name: tariff.nameRu,
+        monthlyFee: tariff.monthlyFee,
+        speedMbit: Math.round(tariff.speedDownKbps / 1000),
+      },
+      services: chosen.map((s) => ({ name: s.nameRu, monthlyFee: s.monthlyFee })),
+      initialPassword: password,
+      portalUrl: ctx.portalUrl,
     });
     await tx.insert(contractDocuments).values({ contractId: contract!.id, pdfBase64: pdf.toString('base64') });
     await recordAudit(tx, {
-      actorType: 'staff', actorId: ctx.staffId, action: 'contract.sign', entity: 'contract', entityId: contract!.id, ip: ctx.ip,
-      after: { number: numbers.contract, account: numbers.account, regionId: region.id, tariffId: tariff.id, serviceIds, subscriber: input.fullName },
+      actorType: 'staff',
+      actorId: ctx.staffId,
+      action: 'contract.sign',
+      entity: 'contract',
+      entityId: contract!.id,
+      ip: ctx.ip,
+      after: {
+        number: numbers.contract,
+        account: numbers.account,
+        regionId: region.id,
+        tariffId: tariff.id,
+        serviceIds,
+        subscriber: input.fullName,
+      },
     });
-    return { contract: { id: contract!.id, number: numbers.contract }, account: { id: account!.id, number: numbers.account }, initialPassword: password, pdf };
+    return {
+      contract: { id: contract!.id, number: numbers.contract },
+      account: { id: account!.id, number: numbers.account },
+      initialPassword: password,
+      pdf,
+    };
   });
 }

@@ -1,11 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
-import { regions, tariffs, services, subscribers, contracts, accounts, subscriptions } from '../../db/schema/index.js';
+
 import { addDays, todayIn } from '../../../common/dates.js';
-import { runBilling } from '../billing/run-billing.js';
-import { addManualPayment } from '../ledger/add-manual-payment.js';
-import { nextNumbers } from '../contracts/contract-numbers.js';
+import { rublesToKopecks } from '../../../common/money.js';
+import type { Db } from '../../db/client.js';
+import { accounts, contracts, regions, services, subscribers, subscriptions, tariffs } from '../../db/schema/index.js';
 import { hashPassword } from '../auth/passwords.js';
+import { runBilling } from '../billing/run-billing.js';
+import { nextNumbers } from '../contracts/contract-numbers.js';
+import { addManualPayment } from '../ledger/add-manual-payment.js';
 import { createStaffUser } from '../staff/staff-users.js';
 import { DEMO_HOTLINE, DEMO_REGIONS, DEMO_SERVICES, DEMO_TARIFFS } from './demo-catalog.js';
 
@@ -31,16 +33,76 @@ interface DemoPerson {
 }
 
 const PEOPLE: DemoPerson[] = [
-  { name: 'Иванов Иван Петрович', phone: '79111234567', email: 'ivanov@example.ru', region: 'spb', tariff: 'home300',
-    services: ['tv-basic'], payments: [[0, 2850], [90, 950]], note: 'active, prepaid 3 months with bonus' },
-  { name: 'Петров Сергей Николаевич', phone: '79112345678', email: 'petrov@example.ru', region: 'spb', tariff: 'home100',
-    services: [], payments: [[0, 550], [31, 300]], note: 'blocked for debt' },
-  { name: 'Сидорова Анна Викторовна', phone: '79213456789', email: null, region: 'spb', tariff: 'giga',
-    services: ['static-ip'], payments: [[0, 1140], [30, 1140], [60, 1140]], note: 'voluntarily suspended', status: 'suspended' },
-  { name: 'Кузнецова Мария Андреевна', phone: '79314567890', email: 'kuznetsova@example.ru', region: 'msk', tariff: 'home100',
-    services: [], payments: [[0, 600], [30, 600], [60, 600], [89, 100]], note: 'low balance: warned' },
-  { name: 'Смирнов Алексей Игоревич', phone: '79025678901', email: 'smirnov@example.ru', region: 'ekb', tariff: 'home300',
-    services: ['tv-max', 'mobile-10'], payments: [[0, 1500], [30, 1500], [60, 1500]], note: 'active, Yekaterinburg time' },
+  {
+    name: 'Иванов Иван Петрович',
+    phone: '79111234567',
+    email: 'ivanov@example.ru',
+    region: 'spb',
+    tariff: 'home300',
+    services: ['tv-basic'],
+    payments: [
+      [0, 2850],
+      [90, 950],
+    ],
+    note: 'active, prepaid 3 months with bonus',
+  },
+  {
+    name: 'Петров Сергей Николаевич',
+    phone: '79112345678',
+    email: 'petrov@example.ru',
+    region: 'spb',
+    tariff: 'home100',
+    services: [],
+    payments: [
+      [0, 550],
+      [31, 300],
+    ],
+    note: 'blocked for debt',
+  },
+  {
+    name: 'Сидорова Анна Викторовна',
+    phone: '79213456789',
+    email: null,
+    region: 'spb',
+    tariff: 'giga',
+    services: ['static-ip'],
+    payments: [
+      [0, 1140],
+      [30, 1140],
+      [60, 1140],
+    ],
+    note: 'voluntarily suspended',
+    status: 'suspended',
+  },
+  {
+    name: 'Кузнецова Мария Андреевна',
+    phone: '79314567890',
+    email: 'kuznetsova@example.ru',
+    region: 'msk',
+    tariff: 'home100',
+    services: [],
+    payments: [
+      [0, 600],
+      [30, 600],
+      [60, 600],
+      [89, 100],
+    ],
+    note: 'low balance: warned',
+  },
+  {
+    name: 'Смирнов Алексей Игоревич',
+    phone: '79025678901',
+    email: 'smirnov@example.ru',
+    region: 'ekb',
+    tariff: 'home300',
+    services: ['tv-max', 'mobile-10'],
+    payments: [
+      [0, 1500],
+      [30, 1500],
+      [60, 1500],
+    ],
+    note: 'active, Yekaterinburg time',
+  },
 ];
 
 /**
@@ -62,22 +124,46 @@ export async function seedDemo(db: Db, opts: { log?: (s: string) => void; now?: 
   for (const r of DEMO_REGIONS) {
     const [row] = await db
       .insert(regions)
-      .values({ code: r.code, nameRu: r.nameRu, nameEn: r.nameEn, timeZone: r.timeZone, supportPhone: DEMO_HOTLINE,
-        supportEmail: `support-${r.code}@abonent.example`, contractPrefix: r.prefix })
+      .values({
+        code: r.code,
+        nameRu: r.nameRu,
+        nameEn: r.nameEn,
+        timeZone: r.timeZone,
+        supportPhone: DEMO_HOTLINE,
+        supportEmail: `support-${r.code}@abonent.example`,
+        contractPrefix: r.prefix,
+      })
       .returning();
     regionIds.set(r.code, row!.id);
     for (const t of DEMO_TARIFFS) {
       const [tr] = await db
         .insert(tariffs)
-        .values({ regionId: row!.id, code: t.code, nameRu: t.nameRu, nameEn: t.nameEn, descriptionRu: t.descriptionRu,
-          descriptionEn: t.descriptionEn, monthlyFee: t.fee + r.price, speedDownKbps: t.down, speedUpKbps: t.up, activeFrom: '2024-01-01' })
+        .values({
+          regionId: row!.id,
+          code: t.code,
+          nameRu: t.nameRu,
+          nameEn: t.nameEn,
+          descriptionRu: t.descriptionRu,
+          descriptionEn: t.descriptionEn,
+          monthlyFee: t.fee + r.price,
+          speedDownKbps: t.down,
+          speedUpKbps: t.up,
+          activeFrom: '2024-01-01',
+        })
         .returning();
       tariffIds.set(`${r.code}:${t.code}`, { id: tr!.id, fee: tr!.monthlyFee });
     }
     for (const s of DEMO_SERVICES) {
       const [sr] = await db
         .insert(services)
-        .values({ regionId: row!.id, kind: s.kind, code: s.code, nameRu: s.nameRu, nameEn: s.nameEn, monthlyFee: s.fee })
+        .values({
+          regionId: row!.id,
+          kind: s.kind,
+          code: s.code,
+          nameRu: s.nameRu,
+          nameEn: s.nameEn,
+          monthlyFee: s.fee,
+        })
         .returning();
       serviceIds.set(`${r.code}:${s.code}`, { id: sr!.id, fee: sr!.monthlyFee });
     }
@@ -98,8 +184,13 @@ export async function seedDemo(db: Db, opts: { log?: (s: string) => void; now?: 
   for (const p of PEOPLE) {
     const prefix = DEMO_REGIONS.find((r) => r.code === p.region)!.prefix;
     const { contractNumber, accountNumber, accountId } = await insertSubscriber(db, {
-      person: p, regionId: regionIds.get(p.region)!, prefix, signedOn: start, passwordHash: demoHash,
-      tariff: tariffIds.get(`${p.region}:${p.tariff}`)!, services: p.services.map((s) => serviceIds.get(`${p.region}:${s}`)!),
+      person: p,
+      regionId: regionIds.get(p.region)!,
+      prefix,
+      signedOn: start,
+      passwordHash: demoHash,
+      tariff: tariffIds.get(`${p.region}:${p.tariff}`)!,
+      services: p.services.map((s) => serviceIds.get(`${p.region}:${s}`)!),
     });
     created.push({ person: p, accountNumber, accountId });
     logins.push({ contract: contractNumber, account: accountNumber, password: demoPassword, note: p.note });
@@ -111,11 +202,22 @@ export async function seedDemo(db: Db, opts: { log?: (s: string) => void; now?: 
     for (const c of created) {
       for (const [at, rubles] of c.person.payments) {
         if (at !== offset) continue;
-        await addManualPayment(db, { accountNumber: c.accountNumber, amount: rubles * 100, key: `demo-${c.accountNumber}-${at}`,
-          provider: 'office_cash', method: 'cash', source: 'demo', effectiveOn: day, comment: 'Оплата в офисе' });
+        await addManualPayment(db, {
+          accountNumber: c.accountNumber,
+          amount: rublesToKopecks(rubles),
+          key: `demo-${c.accountNumber}-${at}`,
+          provider: 'office_cash',
+          method: 'cash',
+          source: 'demo',
+          effectiveOn: day,
+          comment: 'Оплата в офисе',
+        });
       }
       if (c.person.status === 'suspended' && offset === HISTORY_DAYS - 10) {
-        await db.update(accounts).set({ status: 'suspended', statusChangedAt: sql`now()` }).where(eq(accounts.id, c.accountId));
+        await db
+          .update(accounts)
+          .set({ status: 'suspended', statusChangedAt: sql`now()` })
+          .where(eq(accounts.id, c.accountId));
       }
     }
     await runBilling(db, { until: day > todayIn('UTC', now) ? todayIn('UTC', now) : day, now });
@@ -123,11 +225,27 @@ export async function seedDemo(db: Db, opts: { log?: (s: string) => void; now?: 
   await runBilling(db, { now });
 
   // A contract signed today: the initial password must be changed at first sign-in.
-  const fresh: DemoPerson = { name: 'Новиков Дмитрий Олегович', phone: '79817654321', email: 'novikov@example.ru', region: 'spb',
-    tariff: 'home100', services: [], payments: [], note: 'new contract: must change the initial password', mustChange: true };
+  const fresh: DemoPerson = {
+    name: 'Новиков Дмитрий Олегович',
+    phone: '79817654321',
+    email: 'novikov@example.ru',
+    region: 'spb',
+    tariff: 'home100',
+    services: [],
+    payments: [],
+    note: 'new contract: must change the initial password',
+    mustChange: true,
+  };
   const initial = 'Start-7342';
-  const n = await insertSubscriber(db, { person: fresh, regionId: regionIds.get('spb')!, prefix: '11', signedOn: today,
-    passwordHash: await hashPassword(initial), tariff: tariffIds.get('spb:home100')!, services: [] });
+  const n = await insertSubscriber(db, {
+    person: fresh,
+    regionId: regionIds.get('spb')!,
+    prefix: '11',
+    signedOn: today,
+    passwordHash: await hashPassword(initial),
+    tariff: tariffIds.get('spb:home100')!,
+    services: [],
+  });
   logins.push({ contract: n.contractNumber, account: n.accountNumber, password: initial, note: fresh.note });
   log('Demo data loaded.');
   return { staff, subscribers: logins };
@@ -135,18 +253,59 @@ export async function seedDemo(db: Db, opts: { log?: (s: string) => void; now?: 
 
 async function insertSubscriber(
   db: Db,
-  o: { person: DemoPerson; regionId: number; prefix: string; signedOn: string; passwordHash: string;
-    tariff: { id: number; fee: number }; services: { id: number; fee: number }[] },
+  o: {
+    person: DemoPerson;
+    regionId: number;
+    prefix: string;
+    signedOn: string;
+    passwordHash: string;
+    tariff: { id: number; fee: number };
+    services: { id: number; fee: number }[];
+  },
 ) {
-  const { contract: contractNumber, account: accountNumber } = await nextNumbers(db, { id: o.regionId, contractPrefix: o.prefix });
-  const [s] = await db.insert(subscribers).values({ fullName: o.person.name, address: 'ул. Демонстрационная, д. 1', phone: o.person.phone,
-    email: o.person.email }).returning();
-  const [c] = await db.insert(contracts).values({ number: contractNumber, subscriberId: s!.id, regionId: o.regionId, signedOn: o.signedOn,
-    passwordHash: o.passwordHash, mustChangePassword: o.person.mustChange ? 1 : 0 }).returning();
-  const [a] = await db.insert(accounts).values({ number: accountNumber, contractId: c!.id, regionId: o.regionId }).returning();
+  const { contract: contractNumber, account: accountNumber } = await nextNumbers(db, {
+    id: o.regionId,
+    contractPrefix: o.prefix,
+  });
+  const [s] = await db
+    .insert(subscribers)
+    .values({
+      fullName: o.person.name,
+      address: 'ул. Демонстрационная, д. 1',
+      phone: o.person.phone,
+      email: o.person.email,
+    })
+    .returning();
+  const [c] = await db
+    .insert(contracts)
+    .values({
+      number: contractNumber,
+      subscriberId: s!.id,
+      regionId: o.regionId,
+      signedOn: o.signedOn,
+      passwordHash: o.passwordHash,
+      mustChangePassword: o.person.mustChange ? 1 : 0,
+    })
+    .returning();
+  const [a] = await db
+    .insert(accounts)
+    .values({ number: accountNumber, contractId: c!.id, regionId: o.regionId })
+    .returning();
   await db.insert(subscriptions).values([
-    { accountId: a!.id, kind: 'tariff' as const, tariffId: o.tariff.id, monthlyFee: o.tariff.fee, startsOn: o.signedOn },
-    ...o.services.map((v) => ({ accountId: a!.id, kind: 'service' as const, serviceId: v.id, monthlyFee: v.fee, startsOn: o.signedOn })),
+    {
+      accountId: a!.id,
+      kind: 'tariff' as const,
+      tariffId: o.tariff.id,
+      monthlyFee: o.tariff.fee,
+      startsOn: o.signedOn,
+    },
+    ...o.services.map((v) => ({
+      accountId: a!.id,
+      kind: 'service' as const,
+      serviceId: v.id,
+      monthlyFee: v.fee,
+      startsOn: o.signedOn,
+    })),
   ]);
   return { contractNumber, accountNumber, accountId: a!.id };
 }
@@ -155,5 +314,6 @@ export function printDemoLogins(d: DemoLogins, log: (s: string) => void): void {
   if (d.staff.length === 0 && d.subscribers.length === 0) return;
   log('\nDemo logins (back office at /staff, cabinet at /):');
   for (const s of d.staff) log(`  staff ${s.role.padEnd(9)} ${s.email} / ${s.password}`);
-  for (const s of d.subscribers) log(`  subscriber  contract ${s.contract} / ${s.password}   (account ${s.account}; ${s.note})`);
+  for (const s of d.subscribers)
+    log(`  subscriber  contract ${s.contract} / ${s.password}   (account ${s.account}; ${s.note})`);
 }

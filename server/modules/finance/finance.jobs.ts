@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { defineJob } from '../../jobs/queue.js';
 import { oncePerSlot } from '../../jobs/scheduler.js';
 import { settlePendingCardRefunds } from './refund-card-payment.js';

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { todayIn } from '../../../common/dates.js';
+import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildStaff, buildSubscriber } from '../../test/factories.js';
-import { queryRows } from '../../db/client.js';
-import { todayIn } from '../../../common/dates.js';
 
 let t: TestContext;
 let fin: Awaited<ReturnType<typeof buildStaff>>;
@@ -16,8 +17,14 @@ afterAll(() => t.close());
 const balanceOf = async (id: number) =>
   (await queryRows<{ balance: number }>(t.database.db, sql`select balance from accounts where id = ${id}`))[0]!.balance;
 const ledgerCount = async (id: number) =>
-  (await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int8 as n from ledger_entries where account_id = ${id}`))[0]!.n;
-const post = (url: string, payload: object, headers = fin.auth) => t.app.inject({ method: 'POST', url, headers, payload });
+  (
+    await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int8 as n from ledger_entries where account_id = ${id}`,
+    )
+  )[0]!.n;
+const post = (url: string, payload: object, headers = fin.auth) =>
+  t.app.inject({ method: 'POST', url, headers, payload });
 
 describe('refunds and corrections by finance staff', () => {
   it('refunds only money on the balance, once per key, audited with balances before and after', async () => {
@@ -42,7 +49,11 @@ describe('refunds and corrections by finance staff', () => {
       sql`select actor_id, before, after from audit_log where action = 'account.refund' and entity_id = ${String(account.id)}`,
     );
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor_id: String(fin.user.id), before: { balance: 30_000 }, after: { balance: 10_000, reason: 'Переезд, возврат наличными' } });
+    expect(audit[0]).toMatchObject({
+      actor_id: String(fin.user.id),
+      before: { balance: 30_000 },
+      after: { balance: 10_000, reason: 'Переезд, возврат наличными' },
+    });
   });
 
   it('corrects the balance both ways with a required reason, and unblocks when covered', async () => {
@@ -75,29 +86,64 @@ describe('refunds and corrections by finance staff', () => {
     for (const role of ['operator', 'support'] as const) {
       const s = await buildStaff(t.database.db, { role });
       for (const kind of ['refunds', 'corrections']) {
-        const res = await post(`/api/staff/accounts/${account.id}/${kind}`, { amount: 100, reason: 'r', idempotencyKey: `${role}-${kind}` }, s.auth);
+        const res = await post(
+          `/api/staff/accounts/${account.id}/${kind}`,
+          { amount: 100, reason: 'r', idempotencyKey: `${role}-${kind}` },
+          s.auth,
+        );
         expect(res.statusCode).toBe(403);
         // The right is checked before the body: a wrong role learns nothing about what the route expects.
         const invalid = await post(`/api/staff/accounts/${account.id}/${kind}`, { amount: 'lots' }, s.auth);
         expect(invalid.statusCode).toBe(403);
       }
-      expect((await t.app.inject({ method: 'GET', url: '/api/staff/payments?from=2026-11-01&to=2026-11-30', headers: s.auth })).statusCode).toBe(403);
+      expect(
+        (
+          await t.app.inject({
+            method: 'GET',
+            url: '/api/staff/payments?from=2026-11-01&to=2026-11-30',
+            headers: s.auth,
+          })
+        ).statusCode,
+      ).toBe(403);
     }
-    const anonymous = await t.app.inject({ method: 'POST', url: `/api/staff/accounts/${account.id}/refunds`, payload: { amount: 'lots' } });
+    const anonymous = await t.app.inject({
+      method: 'POST',
+      url: `/api/staff/accounts/${account.id}/refunds`,
+      payload: { amount: 'lots' },
+    });
     expect(anonymous.statusCode).toBe(401);
     for (const amount of [0, -100, 10.5, 100_000_001]) {
-      const r = await post(`/api/staff/accounts/${account.id}/refunds`, { amount, reason: 'r', idempotencyKey: `rf${amount}` });
+      const r = await post(`/api/staff/accounts/${account.id}/refunds`, {
+        amount,
+        reason: 'r',
+        idempotencyKey: `rf${amount}`,
+      });
       expect(r.statusCode).toBe(400);
     }
     for (const amount of [0, 0.5, -100_000_001, 100_000_001]) {
-      const r = await post(`/api/staff/accounts/${account.id}/corrections`, { amount, reason: 'r', idempotencyKey: `c${amount}` });
+      const r = await post(`/api/staff/accounts/${account.id}/corrections`, {
+        amount,
+        reason: 'r',
+        idempotencyKey: `c${amount}`,
+      });
       expect(r.statusCode).toBe(400);
     }
-    expect((await post('/api/staff/accounts/987654321/corrections', { amount: 100, reason: 'r', idempotencyKey: 'nx' })).statusCode).toBe(404);
+    expect(
+      (await post('/api/staff/accounts/987654321/corrections', { amount: 100, reason: 'r', idempotencyKey: 'nx' }))
+        .statusCode,
+    ).toBe(404);
     expect(await balanceOf(account.id)).toBe(10_000);
     expect(await ledgerCount(account.id)).toBe(before);
     const admin = await buildStaff(t.database.db, { role: 'admin' });
-    expect((await post(`/api/staff/accounts/${account.id}/refunds`, { amount: 100, reason: 'r', idempotencyKey: 'adm' }, admin.auth)).statusCode).toBe(200);
+    expect(
+      (
+        await post(
+          `/api/staff/accounts/${account.id}/refunds`,
+          { amount: 100, reason: 'r', idempotencyKey: 'adm' },
+          admin.auth,
+        )
+      ).statusCode,
+    ).toBe(200);
   });
 });
 
@@ -112,7 +158,12 @@ describe('finance payments view', () => {
       sql`insert into payments (account_id, provider, external_id, amount, status, method) values (${account.id}, 'test_acquirer', 'pend-1', 99900, 'pending', 'card')`,
     );
     const today = todayIn('Europe/Moscow');
-    const get = (q: string) => t.app.inject({ method: 'GET', url: `/api/staff/payments?from=${today}&to=${today}&account=${account.number}${q}`, headers: fin.auth });
+    const get = (q: string) =>
+      t.app.inject({
+        method: 'GET',
+        url: `/api/staff/payments?from=${today}&to=${today}&account=${account.number}${q}`,
+        headers: fin.auth,
+      });
     const all = (await get('')).json();
     expect(all.total).toBe(4);
     expect(all.totals).toEqual([
@@ -123,10 +174,21 @@ describe('finance payments view', () => {
     const page = (await get('&method=cash&pageSize=1&page=2')).json();
     expect(page).toMatchObject({ total: 2, page: 2, pageSize: 1 });
     expect(page.payments).toHaveLength(1);
-    expect(page.payments[0]).toMatchObject({ method: 'cash', provider: 'office_cash', account: account.number, receiptUrl: null });
-    expect((await get('&status=pending')).json().payments.map((p: { externalId: string }) => p.externalId)).toEqual(['pend-1']);
+    expect(page.payments[0]).toMatchObject({
+      method: 'cash',
+      provider: 'office_cash',
+      account: account.number,
+      receiptUrl: null,
+    });
+    expect((await get('&status=pending')).json().payments.map((p: { externalId: string }) => p.externalId)).toEqual([
+      'pend-1',
+    ]);
     expect((await get('&provider=bank_transfer')).json().total).toBe(1);
-    const bad = await t.app.inject({ method: 'GET', url: '/api/staff/payments?from=2026-11-30&to=2026-11-01', headers: fin.auth });
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: '/api/staff/payments?from=2026-11-30&to=2026-11-01',
+      headers: fin.auth,
+    });
     expect(bad.statusCode).toBe(400);
   });
 });

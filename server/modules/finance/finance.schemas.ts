@@ -1,4 +1,5 @@
 import { z } from 'zod';
+
 import { PAYMENT_STATUSES } from '../../db/schema/index.js';
 
 export const accountIdParams = z.object({ accountId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
@@ -51,7 +52,9 @@ export const paymentsResponse = z.object({
   page: z.number(),
   pageSize: z.number(),
   total: z.number(),
-  totals: z.array(z.object({ day: z.string(), method: z.string(), count: z.number(), amount: z.number() })).describe('succeeded payments per day and method'),
+  totals: z
+    .array(z.object({ day: z.string(), method: z.string(), count: z.number(), amount: z.number() }))
+    .describe('succeeded payments per day and method'),
   sum: z.number(),
 });
 
@@ -63,7 +66,9 @@ export const cardRefundBody = z.object({
 });
 export const cardRefundResponse = z.object({
   refundId: z.number(),
-  status: z.enum(['pending', 'succeeded', 'failed']).describe('pending: the provider has not answered yet; a job asks again'),
+  status: z
+    .enum(['pending', 'succeeded', 'failed'])
+    .describe('pending: the provider has not answered yet; a job asks again'),
   amount: z.number(),
   balance: z.number().describe('the account balance after this call'),
   created: z.boolean().describe('false when the key had been used: the first request answers'),

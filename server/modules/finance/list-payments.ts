@@ -1,7 +1,8 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { AppError } from '../../../common/errors.js';
+import { type SQL, sql } from 'drizzle-orm';
+
 import { daysBetween, isValidDay } from '../../../common/dates.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { AppError } from '../../../common/errors.js';
+import { type Db, queryRows } from '../../db/client.js';
 import { getReceiptsForPayments } from '../receipts/get-receipts-for-payments.js';
 
 export interface PaymentsFilter {
@@ -38,8 +39,19 @@ export async function listPayments(db: Db, f: PaymentsFilter) {
   const from = sql`payments p join accounts a on a.id = p.account_id join regions r on r.id = a.region_id`;
 
   const rows = await queryRows<{
-    id: number; account_id: number; number: string; provider: string; external_id: string | null; amount: number;
-    status: string; method: string; created_at: string; succeeded_at: string | null; day: string; refunded: number; refund_pending: boolean;
+    id: number;
+    account_id: number;
+    number: string;
+    provider: string;
+    external_id: string | null;
+    amount: number;
+    status: string;
+    method: string;
+    created_at: string;
+    succeeded_at: string | null;
+    day: string;
+    refunded: number;
+    refund_pending: boolean;
   }>(
     db,
     sql`select p.id, p.account_id, a.number, p.provider, p.external_id, p.amount, p.status, p.method,
@@ -57,7 +69,10 @@ export async function listPayments(db: Db, f: PaymentsFilter) {
         from ${from} where ${where} and p.status = 'succeeded'
         group by 1, 2 order by 1, 2`,
   );
-  const receipts = await getReceiptsForPayments(db, rows.map((r) => r.id));
+  const receipts = await getReceiptsForPayments(
+    db,
+    rows.map((r) => r.id),
+  );
   const iso = (v: string | null) => (v == null ? null : new Date(v).toISOString());
   return {
     payments: rows.map((r) => ({

@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { AppError } from '../../../common/errors.js';
-import { MAX_PAYMENT_KOPECKS, formatRubles } from '../../../common/money.js';
+
 import { todayIn } from '../../../common/dates.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { AppError } from '../../../common/errors.js';
+import { formatRubles, MAX_PAYMENT_TEXT } from '../../../common/money.js';
+import { validatePaymentAmount } from '../../../common/payment-amount.js';
+import { type Db, queryRows } from '../../db/client.js';
+import { recordAudit } from '../audit/record-audit.js';
 import { postEntry } from '../ledger/post-entry.js';
 import { restoreIfCovered } from '../ledger/restore-if-covered.js';
-import { recordAudit } from '../audit/record-audit.js';
 
 export interface BalanceChangeInput {
   accountId: number;
@@ -33,14 +35,14 @@ export interface BalanceChangeResult {
  */
 export async function postBalanceChange(db: Db, input: BalanceChangeInput): Promise<BalanceChangeResult> {
   const { amount } = input;
-  if (!Number.isSafeInteger(amount) || amount === 0 || Math.abs(amount) > MAX_PAYMENT_KOPECKS) {
-    throw new AppError('bad_amount', { max: (MAX_PAYMENT_KOPECKS / 100).toLocaleString('ru-RU') });
-  }
-  if (input.kind === 'refund' && amount > 0) throw new AppError('bad_amount', { max: (MAX_PAYMENT_KOPECKS / 100).toLocaleString('ru-RU') });
+  // A correction may go either way; a refund only takes money. Either is one payment-sized amount.
+  validatePaymentAmount(Math.abs(amount));
+  if (input.kind === 'refund' && amount > 0) throw new AppError('bad_amount', { max: MAX_PAYMENT_TEXT });
   const reason = input.reason.trim();
   if (!reason) throw new AppError('reason_required');
   const key = `${input.kind}:${input.idempotencyKey.trim()}`;
-  if (!input.idempotencyKey.trim() || key.length > 220) throw new AppError('validation_failed', { details: 'idempotencyKey' });
+  if (!input.idempotencyKey.trim() || key.length > 220)
+    throw new AppError('validation_failed', { details: 'idempotencyKey' });
 
   return db.transaction(async (tx) => {
     const [acc] = await queryRows<{ id: number; balance: number; time_zone: string }>(
@@ -54,7 +56,8 @@ export async function postBalanceChange(db: Db, input: BalanceChangeInput): Prom
       sql`select id, account_id, amount, kind from ledger_entries where idempotency_key = ${key}`,
     );
     if (prev) {
-      if (prev.account_id !== acc.id || prev.amount !== amount || prev.kind !== input.kind) throw new AppError('idempotency_conflict');
+      if (prev.account_id !== acc.id || prev.amount !== amount || prev.kind !== input.kind)
+        throw new AppError('idempotency_conflict');
       return { entryId: prev.id, created: false, balanceBefore: acc.balance, balance: acc.balance, unblocked: false };
     }
     if (input.kind === 'refund' && -amount > Math.max(0, acc.balance)) {

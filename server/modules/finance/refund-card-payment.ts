@@ -1,17 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { AppError } from '../../../common/errors.js';
+
 import { todayIn } from '../../../common/dates.js';
-import { queryRows, type Db } from '../../db/client.js';
-import type { AppDeps } from '../../app.js';
+import { AppError } from '../../../common/errors.js';
+import { validatePaymentAmount } from '../../../common/payment-amount.js';
+import { type Db, queryRows } from '../../db/client.js';
 import type { CardRefundStatus } from '../../db/schema/index.js';
-import { postEntry } from '../ledger/post-entry.js';
-import { validatePaymentAmount } from '../ledger/credit-payment.js';
-import { availableRubles } from './post-balance-change.js';
-import { restoreIfCovered } from '../ledger/restore-if-covered.js';
-import { recordAudit } from '../audit/record-audit.js';
+import type { AppDeps } from '../../deps.js';
 import { enqueue } from '../../jobs/queue.js';
-import { registerReceiptJob } from '../receipts/register-receipt.job.js';
+import { recordAudit } from '../audit/record-audit.js';
+import { postEntry } from '../ledger/post-entry.js';
+import { restoreIfCovered } from '../ledger/restore-if-covered.js';
 import { OFFLINE_PROVIDERS } from '../receipts/after-payment-succeeded.js';
+import { registerReceiptJob } from '../receipts/register-receipt.job.js';
+import { availableRubles } from './post-balance-change.js';
 
 const CARD_PROVIDERS = new Set(['test_acquirer', 'yookassa']);
 
@@ -50,7 +51,14 @@ export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefund
 
   const requested = await db.transaction(async (tx) => {
     const [p] = await queryRows<{
-      id: number; account_id: number; amount: number; status: string; provider: string; balance: number; time_zone: string; refunded: number;
+      id: number;
+      account_id: number;
+      amount: number;
+      status: string;
+      provider: string;
+      balance: number;
+      time_zone: string;
+      refunded: number;
     }>(
       tx,
       sql`select p.id, p.account_id, p.amount, p.status, p.provider, a.balance, r.time_zone,
@@ -68,8 +76,10 @@ export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefund
       return { refundId: prev.id, status: prev.status, amount: prev.amount, balance: p.balance, created: false };
     }
     if (p.status !== 'succeeded' || !CARD_PROVIDERS.has(p.provider)) throw new AppError('payment_not_refundable');
-    if (input.amount > p.amount - p.refunded) throw new AppError('refund_exceeds_payment', { available: availableRubles(p.amount - p.refunded) });
-    if (input.amount > Math.max(0, p.balance)) throw new AppError('refund_exceeds_balance', { available: availableRubles(p.balance) });
+    if (input.amount > p.amount - p.refunded)
+      throw new AppError('refund_exceeds_payment', { available: availableRubles(p.amount - p.refunded) });
+    if (input.amount > Math.max(0, p.balance))
+      throw new AppError('refund_exceeds_balance', { available: availableRubles(p.balance) });
 
     const [row] = await queryRows<{ id: number }>(
       tx,
@@ -95,7 +105,13 @@ export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefund
       after: { refundId: row!.id, amount: input.amount, reason, balance: posted.balance },
       ip: input.ip ?? null,
     });
-    return { refundId: row!.id, status: 'pending' as CardRefundStatus, amount: input.amount, balance: posted.balance, created: true };
+    return {
+      refundId: row!.id,
+      status: 'pending' as CardRefundStatus,
+      amount: input.amount,
+      balance: posted.balance,
+      created: true,
+    };
   });
   if (requested.status !== 'pending') return requested;
   const settled = await settleCardRefund(db, deps, requested.refundId);
@@ -106,8 +122,18 @@ export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefund
  * Asks the provider about a pending refund (the same idempotence key: a retry never refunds twice) and
  * applies its answer. A provider error leaves it pending with the error noted, for the next try.
  */
-export async function settleCardRefund(db: Db, deps: AppDeps, refundId: number): Promise<{ status: CardRefundStatus; balance?: number }> {
-  const [f] = await queryRows<{ id: number; status: CardRefundStatus; amount: number; provider: string; external_id: string }>(
+export async function settleCardRefund(
+  db: Db,
+  deps: AppDeps,
+  refundId: number,
+): Promise<{ status: CardRefundStatus; balance?: number }> {
+  const [f] = await queryRows<{
+    id: number;
+    status: CardRefundStatus;
+    amount: number;
+    provider: string;
+    external_id: string;
+  }>(
     db,
     sql`select f.id, f.status, f.amount, p.provider, p.external_id from payment_refunds f join payments p on p.id = f.payment_id where f.id = ${refundId}`,
   );
@@ -117,7 +143,8 @@ export async function settleCardRefund(db: Db, deps: AppDeps, refundId: number):
   let answer: 'succeeded' | 'canceled' | 'pending';
   try {
     if (!provider) throw new Error(`provider ${f.provider} is not configured`);
-    answer = (await provider.refund({ externalId: f.external_id, amount: f.amount, idempotenceKey: `refund:${f.id}` })).status;
+    answer = (await provider.refund({ externalId: f.external_id, amount: f.amount, idempotenceKey: `refund:${f.id}` }))
+      .status;
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     await db.execute(sql`update payment_refunds set last_error = ${message.slice(0, 500)} where id = ${f.id}`);
@@ -125,7 +152,13 @@ export async function settleCardRefund(db: Db, deps: AppDeps, refundId: number):
   }
   if (answer === 'pending') return { status: 'pending' };
   return db.transaction(async (tx) => {
-    const [r] = await queryRows<{ payment_id: number; account_id: number; region_id: number; time_zone: string; receipts: boolean | null }>(
+    const [r] = await queryRows<{
+      payment_id: number;
+      account_id: number;
+      region_id: number;
+      time_zone: string;
+      receipts: boolean | null;
+    }>(
       tx,
       sql`update payment_refunds f set status = ${answer === 'succeeded' ? 'succeeded' : 'failed'}, finished_at = now(),
             last_error = ${answer === 'succeeded' ? null : 'declined by the provider'}
@@ -135,7 +168,10 @@ export async function settleCardRefund(db: Db, deps: AppDeps, refundId: number):
           returning f.payment_id, p.account_id, a.region_id, r.time_zone, rs.enabled as receipts`,
     );
     if (!r) {
-      const [now] = await queryRows<{ status: CardRefundStatus }>(tx, sql`select status from payment_refunds where id = ${f.id}`);
+      const [now] = await queryRows<{ status: CardRefundStatus }>(
+        tx,
+        sql`select status from payment_refunds where id = ${f.id}`,
+      );
       return { status: now!.status }; // settled by someone else meanwhile
     }
     if (answer === 'succeeded') {
@@ -144,7 +180,14 @@ export async function settleCardRefund(db: Db, deps: AppDeps, refundId: number):
                              values (${r.payment_id}, ${r.region_id}, ${f.amount}, 'sell_refund', ${f.id}) on conflict do nothing`);
         await enqueue(tx, registerReceiptJob, { refundId: f.id }, { key: `receipt:refund:${f.id}`, maxAttempts: 10 });
       }
-      await recordAudit(tx, { actorType: 'provider', actorId: f.provider, action: 'payment.refunded', entity: 'payment', entityId: r.payment_id, after: { refundId: f.id, amount: f.amount } });
+      await recordAudit(tx, {
+        actorType: 'provider',
+        actorId: f.provider,
+        action: 'payment.refunded',
+        entity: 'payment',
+        entityId: r.payment_id,
+        after: { refundId: f.id, amount: f.amount },
+      });
       return { status: 'succeeded' as const };
     }
     // Declined: the money comes back to the balance, and service with it if that covers the debt.
@@ -160,7 +203,11 @@ export async function settleCardRefund(db: Db, deps: AppDeps, refundId: number):
     });
     await restoreIfCovered(tx, r.account_id);
     await recordAudit(tx, {
-      actorType: 'provider', actorId: f.provider, action: 'payment.refund_declined', entity: 'payment', entityId: r.payment_id,
+      actorType: 'provider',
+      actorId: f.provider,
+      action: 'payment.refund_declined',
+      entity: 'payment',
+      entityId: r.payment_id,
       after: { refundId: f.id, amount: f.amount, balance: back.balance },
     });
     return { status: 'failed' as const, balance: back.balance };

@@ -1,7 +1,8 @@
+import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { sql } from 'drizzle-orm';
-import type { AppDeps } from '../../app.js';
+
+import type { AppDeps } from '../../deps.js';
 
 const healthResponse = z.object({
   status: z.literal('ok'),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { createTestApp, type TestContext } from '../../test/app.js';
 
 describe('GET /api/health', () => {

@@ -1,8 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { AppError } from '../../../common/errors.js';
+
 import { todayIn } from '../../../common/dates.js';
-import { queryRows, type Db } from '../../db/client.js';
-import { creditPayment, validatePaymentAmount, type CreditPaymentResult } from './credit-payment.js';
+import { AppError } from '../../../common/errors.js';
+import { validatePaymentAmount } from '../../../common/payment-amount.js';
+import { type Db, queryRows } from '../../db/client.js';
+import { creditPayment, type CreditPaymentResult } from './credit-payment.js';
 
 export interface ManualPaymentInput {
   accountNumber: string;
@@ -54,7 +56,8 @@ export async function addManualPayment(db: Db, input: ManualPaymentInput): Promi
         tx,
         sql`select id, account_id, amount from payments where idempotency_key = ${idem}`,
       );
-      if (!prev || prev.account_id !== acc.id || prev.amount !== input.amount) throw new AppError('idempotency_conflict');
+      if (!prev || prev.account_id !== acc.id || prev.amount !== input.amount)
+        throw new AppError('idempotency_conflict');
       paymentId = prev.id;
     } else if (acc.status === 'terminated') {
       throw new AppError('account_terminated');

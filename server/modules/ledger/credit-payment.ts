@@ -1,9 +1,10 @@
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
+
 import { AppError } from '../../../common/errors.js';
-import { MAX_PAYMENT_KOPECKS } from '../../../common/money.js';
+import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { prepayBonus } from '../../../common/prepay.js';
-import { queryRows, queryRowsPrepared, type Db } from '../../db/client.js';
+import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
 import { accounts, type RegionSettings } from '../../db/schema/index.js';
 
 export interface CreditPaymentInput {
@@ -32,18 +33,16 @@ export interface CreditPaymentResult {
   unblocked: boolean;
 }
 
-export function validatePaymentAmount(amount: number): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0 || amount > MAX_PAYMENT_KOPECKS) {
-    throw new AppError('bad_amount', { max: (MAX_PAYMENT_KOPECKS / 100).toLocaleString('ru-RU') });
-  }
-}
-
 /**
  * Credits a payment: the ledger entry, the prepay bonus, and unblocking when the balance is back
  * within the limit, all in one transaction (opened here unless the caller passes one).
  * Hooks that other modules need on every payment (promised-payment repayment) run in `afterCredit`.
  */
-export async function creditPayment(db: Db, input: CreditPaymentInput, locked?: CreditSnapshot): Promise<CreditPaymentResult> {
+export async function creditPayment(
+  db: Db,
+  input: CreditPaymentInput,
+  locked?: CreditSnapshot,
+): Promise<CreditPaymentResult> {
   validatePaymentAmount(input.amount);
   // Inside the caller's transaction, run in it directly (a savepoint would cost two round trips).
   return db instanceof PgTransaction
@@ -99,7 +98,13 @@ async function credit(tx: Db, input: CreditPaymentInput, locked?: CreditSnapshot
   const { entry_id: entryId, unblocked } = posted[0];
   let balance = posted[0].balance;
   for (const hook of afterCreditHooks) {
-    balance = (await hook(tx, { accountId: acc.account_id, effectiveOn: input.effectiveOn, source: input.source, promisedCredit: acc.promised_credit })) ?? balance;
+    balance =
+      (await hook(tx, {
+        accountId: acc.account_id,
+        effectiveOn: input.effectiveOn,
+        source: input.source,
+        promisedCredit: acc.promised_credit,
+      })) ?? balance;
   }
   return { entryId, balance, created: true, bonus: posted[0].bonus, unblocked };
 }
@@ -114,7 +119,12 @@ function checkSnapshot(input: CreditPaymentInput, acc: CreditSnapshot | undefine
 
 function bonusFor(input: CreditPaymentInput, acc: CreditSnapshot) {
   if (input.noBonus) return null;
-  const b = prepayBonus({ amount: input.amount, monthlyFee: acc.monthly, balanceBefore: acc.balance, tiers: acc.settings.prepayTiers });
+  const b = prepayBonus({
+    amount: input.amount,
+    monthlyFee: acc.monthly,
+    balanceBefore: acc.balance,
+    tiers: acc.settings.prepayTiers,
+  });
   return b && b.bonus > 0 ? b : null;
 }
 
@@ -137,9 +147,18 @@ export async function creditPaymentIfUnchanged(
   validatePaymentAmount(input.amount);
   checkSnapshot(input, snapshot);
   if (snapshot.promised_credit !== 0) throw new Error('creditPaymentIfUnchanged: promised credit needs creditPayment');
-  const [posted] = await queryRowsPrepared<PostedCredit>(db, creditStatement(input, snapshot, bonusFor(input, snapshot), guard));
+  const [posted] = await queryRowsPrepared<PostedCredit>(
+    db,
+    creditStatement(input, snapshot, bonusFor(input, snapshot), guard),
+  );
   if (!posted) return 'changed';
-  return { entryId: posted.entry_id, balance: posted.balance, created: true, bonus: posted.bonus, unblocked: posted.unblocked };
+  return {
+    entryId: posted.entry_id,
+    balance: posted.balance,
+    created: true,
+    bonus: posted.bonus,
+    unblocked: posted.unblocked,
+  };
 }
 
 /** WHERE condition over `accounts a`: the account is as the snapshot says (what the credit depends on). */
@@ -204,7 +223,14 @@ function creditStatement(
 
 /** The key was used before: nothing was written now; answer with the first credit (it must match). */
 async function alreadyCredited(tx: Db, input: CreditPaymentInput): Promise<CreditPaymentResult> {
-  const [prev] = await queryRows<{ id: number; account_id: number; amount: number; kind: string; balance: number; bonus: number | null }>(
+  const [prev] = await queryRows<{
+    id: number;
+    account_id: number;
+    amount: number;
+    kind: string;
+    balance: number;
+    bonus: number | null;
+  }>(
     tx,
     sql`select l.id, l.account_id, l.amount, l.kind, a.balance,
                (select amount from ledger_entries where idempotency_key = ${`bonus:${input.idempotencyKey}`}) as bonus

@@ -1,9 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Database, queryRows } from '../../db/client.js';
 import { createTestDatabase } from '../../test/db.js';
 import { buildSubscriber } from '../../test/factories.js';
-import { queryRows, type Database } from '../../db/client.js';
-import { creditPayment, creditPaymentIfUnchanged, creditSnapshotColumns, snapshotUnchanged, type CreditSnapshot } from './credit-payment.js';
+import {
+  creditPayment,
+  creditPaymentIfUnchanged,
+  type CreditSnapshot,
+  creditSnapshotColumns,
+  snapshotUnchanged,
+} from './credit-payment.js';
 import { postEntry } from './post-entry.js';
 import { verifyLedger } from './verify-ledger.js';
 
@@ -19,12 +26,21 @@ const count = async () =>
 describe('crediting payments', () => {
   it('credits a key once and returns the first result on a repeat', async () => {
     const { account } = await buildSubscriber(database.db, { balance: 0 });
-    const input = { accountId: account.id, amount: 10_000, idempotencyKey: `k-${account.id}`, source: 'test', effectiveOn: '2026-11-25' };
+    const input = {
+      accountId: account.id,
+      amount: 10_000,
+      idempotencyKey: `k-${account.id}`,
+      source: 'test',
+      effectiveOn: '2026-11-25',
+    };
     const first = await creditPayment(database.db, input);
     const second = await creditPayment(database.db, input);
     expect(first.created).toBe(true);
     expect(second).toMatchObject({ created: false, entryId: first.entryId, balance: 10_000 });
-    const [a] = await queryRows<{ balance: number }>(database.db, sql`select balance from accounts where id = ${account.id}`);
+    const [a] = await queryRows<{ balance: number }>(
+      database.db,
+      sql`select balance from accounts where id = ${account.id}`,
+    );
     expect(a!.balance).toBe(10_000);
   });
 
@@ -32,13 +48,31 @@ describe('crediting payments', () => {
     const { account } = await buildSubscriber(database.db, { balance: -30_000, monthlyFee: 60_000 });
     const day = sql`'2026-11-25'::date`;
     const read = async () =>
-      (await queryRows<CreditSnapshot>(database.db, sql`select ${creditSnapshotColumns(day)} from accounts a join regions r on r.id = a.region_id where a.id = ${account.id}`))[0]!;
-    const guardFor = (snap: CreditSnapshot) => sql`select 1 from accounts a where ${snapshotUnchanged(snap, day)} for update of a`;
-    const input = { accountId: account.id, amount: 210_000, idempotencyKey: `o-${account.id}`, source: 'test', effectiveOn: '2026-11-25' };
+      (
+        await queryRows<CreditSnapshot>(
+          database.db,
+          sql`select ${creditSnapshotColumns(day)} from accounts a join regions r on r.id = a.region_id where a.id = ${account.id}`,
+        )
+      )[0]!;
+    const guardFor = (snap: CreditSnapshot) =>
+      sql`select 1 from accounts a where ${snapshotUnchanged(snap, day)} for update of a`;
+    const input = {
+      accountId: account.id,
+      amount: 210_000,
+      idempotencyKey: `o-${account.id}`,
+      source: 'test',
+      effectiveOn: '2026-11-25',
+    };
     const stale = await read();
     // The night's charge lands between the read and the write: the bonus computed from the old
     // balance might be wrong, so nothing may be written.
-    await postEntry(database.db, { accountId: account.id, kind: 'charge', amount: -2_000, effectiveOn: '2026-11-25', source: 'test' });
+    await postEntry(database.db, {
+      accountId: account.id,
+      kind: 'charge',
+      amount: -2_000,
+      effectiveOn: '2026-11-25',
+      source: 'test',
+    });
     const entries = await count();
     expect(await creditPaymentIfUnchanged(database.db, input, stale, guardFor(stale))).toBe('changed');
     expect(await count()).toBe(entries);
@@ -52,9 +86,16 @@ describe('crediting payments', () => {
 
   it('refuses the same key for a different amount', async () => {
     const { account } = await buildSubscriber(database.db);
-    const base = { accountId: account.id, idempotencyKey: `c-${account.id}`, source: 'test', effectiveOn: '2026-11-25' };
+    const base = {
+      accountId: account.id,
+      idempotencyKey: `c-${account.id}`,
+      source: 'test',
+      effectiveOn: '2026-11-25',
+    };
     await creditPayment(database.db, { ...base, amount: 100 });
-    await expect(creditPayment(database.db, { ...base, amount: 200 })).rejects.toMatchObject({ code: 'idempotency_conflict' });
+    await expect(creditPayment(database.db, { ...base, amount: 200 })).rejects.toMatchObject({
+      code: 'idempotency_conflict',
+    });
   });
 
   it('credits the prepay bonus with the payment', async () => {
@@ -80,7 +121,12 @@ describe('crediting payments', () => {
   it('refuses bad input and changes nothing', async () => {
     const { account } = await buildSubscriber(database.db);
     const before = await count();
-    const base = { accountId: account.id, idempotencyKey: `x-${account.id}`, source: 'test', effectiveOn: '2026-11-25' };
+    const base = {
+      accountId: account.id,
+      idempotencyKey: `x-${account.id}`,
+      source: 'test',
+      effectiveOn: '2026-11-25',
+    };
     await expect(creditPayment(database.db, { ...base, amount: -100 })).rejects.toMatchObject({ code: 'bad_amount' });
     await expect(creditPayment(database.db, { ...base, amount: 0 })).rejects.toMatchObject({ code: 'bad_amount' });
     await expect(creditPayment(database.db, { ...base, amount: 10.5 })).rejects.toMatchObject({ code: 'bad_amount' });
@@ -98,12 +144,12 @@ describe('crediting payments', () => {
         () => 'no error',
         (e: { cause?: { message?: string }; message?: string }) => e.cause?.message ?? e.message,
       );
-    expect(await causeOf(database.db.execute(sql`update ledger_entries set amount = 1 where account_id = ${account.id}`))).toMatch(
-      /append-only/,
-    );
-    expect(await causeOf(database.db.execute(sql`delete from ledger_entries where account_id = ${account.id}`))).toMatch(
-      /append-only/,
-    );
+    expect(
+      await causeOf(database.db.execute(sql`update ledger_entries set amount = 1 where account_id = ${account.id}`)),
+    ).toMatch(/append-only/);
+    expect(
+      await causeOf(database.db.execute(sql`delete from ledger_entries where account_id = ${account.id}`)),
+    ).toMatch(/append-only/);
   });
 });
 
@@ -113,7 +159,9 @@ describe('ledger verify', () => {
     expect((await verifyLedger(database.db)).mismatches).toEqual([]);
     await database.db.execute(sql`update accounts set balance = balance + 1 where id = ${account.id}`);
     const { mismatches } = await verifyLedger(database.db);
-    expect(mismatches).toEqual([{ accountId: account.id, accountNumber: account.number, balance: 1_001, ledgerSum: 1_000 }]);
+    expect(mismatches).toEqual([
+      { accountId: account.id, accountNumber: account.number, balance: 1_001, ledgerSum: 1_000 },
+    ]);
     await database.db.execute(sql`update accounts set balance = balance - 1 where id = ${account.id}`);
   });
 });

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 import type { LedgerKind } from '../../db/schema/index.js';
 
 export interface PostEntryInput {
@@ -44,7 +45,8 @@ export async function postEntry(db: Db, e: PostEntryInput): Promise<PostedEntry>
         from ins where a.id = ins.account_id
         returning ins.id as entry_id, a.id as account_id, a.balance`,
   );
-  if (rows[0]) return { entryId: rows[0].entry_id, accountId: rows[0].account_id, balance: rows[0].balance, created: true };
+  if (rows[0])
+    return { entryId: rows[0].entry_id, accountId: rows[0].account_id, balance: rows[0].balance, created: true };
   if (!e.idempotencyKey) {
     const [acc] = await queryRows<{ id: number }>(db, sql`select id from accounts where id = ${e.accountId}`);
     if (!acc) throw new AppError('account_not_found', { account: e.accountId });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
+
+import { type Db, queryRows } from '../../db/client.js';
 
 /**
  * Service comes back at once when money covers the debt: a blocked-for-debt account whose balance
@@ -14,9 +15,7 @@ export async function restoreIfCovered(db: Db, accountId: number): Promise<boole
         returning id`,
   );
   if (rows.length > 0) {
-    await db.execute(
-      sql`insert into account_events (account_id, kind) values (${accountId}, 'unblocked')`,
-    );
+    await db.execute(sql`insert into account_events (account_id, kind) values (${accountId}, 'unblocked')`);
   }
   return rows.length > 0;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
+
+import { type Db, queryRows } from '../../db/client.js';
 
 export interface LedgerMismatch {
   accountId: number;
@@ -30,6 +31,11 @@ export async function verifyLedger(
   return {
     accounts: count?.n ?? 0,
     orphanEntries: orphans?.n ?? 0,
-    mismatches: rows.map((r) => ({ accountId: r.id, accountNumber: r.number, balance: r.balance, ledgerSum: r.ledger_sum })),
+    mismatches: rows.map((r) => ({
+      accountId: r.id,
+      accountNumber: r.number,
+      balance: r.balance,
+      ledgerSum: r.ledger_sum,
+    })),
   };
 }

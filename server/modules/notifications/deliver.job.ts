@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+
 import { queryRows } from '../../db/client.js';
 import { defineJob } from '../../jobs/queue.js';
 
@@ -22,7 +23,8 @@ export const deliverJob = defineJob({
     if (!m || m.state !== 'queued') return;
     const sender = m.channel === 'email' ? deps.notifier.email : deps.notifier.sms;
     try {
-      if (sender && m.channel === 'email') await deps.notifier.email!.send({ to: m.address, subject: m.subject, text: m.body });
+      if (sender && m.channel === 'email')
+        await deps.notifier.email!.send({ to: m.address, subject: m.subject, text: m.body });
       else if (sender) await deps.notifier.sms!.send({ to: m.address, text: m.body });
       else if (deps.config.NODE_ENV === 'production') throw new Error(`${m.channel} delivery is not configured`);
       await db.execute(

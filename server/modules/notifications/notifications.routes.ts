@@ -1,28 +1,64 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+
+import type { AppDeps } from '../../deps.js';
 import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
 import { devOutbox, listInbox, markAllRead, markRead, unreadCount } from './inbox.js';
 
 const security = [{ bearer: [] }];
-const message = z.object({ id: z.number(), subject: z.string(), body: z.string(), createdAt: z.string(), read: z.boolean() });
+const message = z.object({
+  id: z.number(),
+  subject: z.string(),
+  body: z.string(),
+  createdAt: z.string(),
+  read: z.boolean(),
+});
 const ok = z.object({ ok: z.literal(true) });
 
 export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const db = deps.database.db;
   app.get(
     '/api/me/notifications',
-    { preValidation: requireSubscriber(), schema: { tags: ['notifications'], summary: 'My inbox, newest first', security, querystring: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }), response: { 200: z.object({ notifications: z.array(message) }) } } },
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags: ['notifications'],
+        summary: 'My inbox, newest first',
+        security,
+        querystring: z.object({
+          before: z.coerce.number().int().positive().optional(),
+          limit: z.coerce.number().int().min(1).max(100).default(20),
+        }),
+        response: { 200: z.object({ notifications: z.array(message) }) },
+      },
+    },
     async (req) => ({ notifications: await listInbox(db, subscriberAccountId(req), req.query) }),
   );
   app.get(
     '/api/me/notifications/unread-count',
-    { preValidation: requireSubscriber(), schema: { tags: ['notifications'], summary: 'Unread messages', security, response: { 200: z.object({ unread: z.number() }) } } },
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags: ['notifications'],
+        summary: 'Unread messages',
+        security,
+        response: { 200: z.object({ unread: z.number() }) },
+      },
+    },
     async (req) => ({ unread: await unreadCount(db, subscriberAccountId(req)) }),
   );
   app.post(
     '/api/me/notifications/:id/read',
-    { preValidation: requireSubscriber(), schema: { tags: ['notifications'], summary: 'Mark a message read', security, params: z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }), response: { 200: ok } } },
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags: ['notifications'],
+        summary: 'Mark a message read',
+        security,
+        params: z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }),
+        response: { 200: ok },
+      },
+    },
     async (req) => {
       await markRead(db, subscriberAccountId(req), req.params.id);
       return { ok: true as const };
@@ -30,7 +66,10 @@ export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, d
   );
   app.post(
     '/api/me/notifications/read-all',
-    { preValidation: requireSubscriber(), schema: { tags: ['notifications'], summary: 'Mark all read', security, response: { 200: ok } } },
+    {
+      preValidation: requireSubscriber(),
+      schema: { tags: ['notifications'], summary: 'Mark all read', security, response: { 200: ok } },
+    },
     async (req) => {
       await markAllRead(db, subscriberAccountId(req));
       return { ok: true as const };
@@ -38,14 +77,41 @@ export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, d
   );
 
   if (deps.config.NODE_ENV !== 'production') {
-    const devList = z.object({ messages: z.array(z.object({ id: z.number(), channel: z.string(), address: z.string().nullable(), subject: z.string(), body: z.string(), state: z.string(), createdAt: z.string() })) });
-    app.get('/api/dev/outbox', { schema: { tags: ['development'], summary: 'Development only: e-mails and SMS that would be sent', response: { 200: devList } } }, async () => ({ messages: await devOutbox(db) }));
+    const devList = z.object({
+      messages: z.array(
+        z.object({
+          id: z.number(),
+          channel: z.string(),
+          address: z.string().nullable(),
+          subject: z.string(),
+          body: z.string(),
+          state: z.string(),
+          createdAt: z.string(),
+        }),
+      ),
+    });
+    app.get(
+      '/api/dev/outbox',
+      {
+        schema: {
+          tags: ['development'],
+          summary: 'Development only: e-mails and SMS that would be sent',
+          response: { 200: devList },
+        },
+      },
+      async () => ({ messages: await devOutbox(db) }),
+    );
     app.get('/dev/outbox', { schema: { hide: true } }, async (_req, reply) => {
       const esc = (s: string | null) => (s ?? '').replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-      const rows = (await devOutbox(db)).map((m) => `<tr><td>${m.createdAt}</td><td>${m.channel}</td><td>${esc(m.address)}</td><td>${esc(m.subject)}</td><td>${esc(m.body)}</td><td>${m.state}</td></tr>`);
-      return reply.type('text/html; charset=utf-8').send(
-        `<!doctype html><html lang="en"><meta charset="utf-8"><title>Dev outbox</title><h1>Messages that would be sent</h1><table border="1" cellpadding="4"><tr><th>When</th><th>Channel</th><th>To</th><th>Subject</th><th>Text</th><th>State</th></tr>${rows.join('')}</table></html>`,
+      const rows = (await devOutbox(db)).map(
+        (m) =>
+          `<tr><td>${m.createdAt}</td><td>${m.channel}</td><td>${esc(m.address)}</td><td>${esc(m.subject)}</td><td>${esc(m.body)}</td><td>${m.state}</td></tr>`,
       );
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(
+          `<!doctype html><html lang="en"><meta charset="utf-8"><title>Dev outbox</title><h1>Messages that would be sent</h1><table border="1" cellpadding="4"><tr><th>When</th><th>Channel</th><th>To</th><th>Subject</th><th>Text</th><th>State</th></tr>${rows.join('')}</table></html>`,
+        );
     });
   }
 };

@@ -1,19 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
-import { createTestApp, type TestContext } from '../../test/app.js';
-import { buildRegion } from '../../test/factories.js';
-import { signedInSubscriber } from '../../test/sign-in.js';
-import { startHttpSmsPeer, startSmppPeer, startSmtpPeer } from '../../test/peers.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { todayIn } from '../../../common/dates.js';
+import { queryRows } from '../../db/client.js';
 import { smtpEmailSender } from '../../integrations/mail/email-sender.js';
 import { httpSmsSender, smppSmsSender } from '../../integrations/sms/sms-sender.js';
-import { queryRows } from '../../db/client.js';
 import { JobWorker } from '../../jobs/queue.js';
+import { createTestApp, type TestContext } from '../../test/app.js';
+import { buildRegion } from '../../test/factories.js';
+import { startHttpSmsPeer, startSmppPeer, startSmtpPeer } from '../../test/peers.js';
+import { signedInSubscriber } from '../../test/sign-in.js';
+import { runBilling } from '../billing/run-billing.js';
+import { creditPayment } from '../ledger/credit-payment.js';
 import { deliverJob, DELIVERY_ATTEMPTS } from './deliver.job.js';
 import { notify } from './notify.js';
 import { notifyAccountEvents } from './notify-account-events.js';
-import { runBilling } from '../billing/run-billing.js';
-import { creditPayment } from '../ledger/credit-payment.js';
-import { todayIn } from '../../../common/dates.js';
 
 let t: TestContext;
 let smtp: Awaited<ReturnType<typeof startSmtpPeer>>;
@@ -21,9 +22,15 @@ let smsc: Awaited<ReturnType<typeof startSmppPeer>>;
 beforeAll(async () => {
   smtp = await startSmtpPeer();
   smsc = await startSmppPeer();
-  t = await createTestApp({}, {
-    notifier: { email: smtpEmailSender(smtp.url, 'noreply@abonent.test'), sms: smppSmsSender({ url: smsc.url, systemId: 'abonent', password: 'secret', sender: 'Abonent' }) },
-  });
+  t = await createTestApp(
+    {},
+    {
+      notifier: {
+        email: smtpEmailSender(smtp.url, 'noreply@abonent.test'),
+        sms: smppSmsSender({ url: smsc.url, systemId: 'abonent', password: 'secret', sender: 'Abonent' }),
+      },
+    },
+  );
 });
 afterAll(async () => {
   await t.close();
@@ -47,13 +54,30 @@ const outboxOf = (accountId: number) =>
 describe('notice delivery', () => {
   it('delivers by e-mail and SMS as the subscriber chose, and always to the inbox', async () => {
     const s = await signedInSubscriber(t.app, t.database.db, { phone: '79220000001', email: 'n1@example.ru' });
-    await notify(t.database.db, { accountId: s.account.id, template: 'unblocked', params: { account: s.account.number } });
+    await notify(t.database.db, {
+      accountId: s.account.id,
+      template: 'unblocked',
+      params: { account: s.account.number },
+    });
     await worker().drain();
     expect(smtp.messages.find((m) => m.to === 'n1@example.ru')?.text).toContain(s.account.number);
     expect(smsc.messages.find((m) => m.to === '79220000001')?.text).toContain('восстановлен');
-    expect((await outboxOf(s.account.id)).map((r) => `${r.channel}:${r.state}`)).toEqual(['inbox:sent', 'email:sent', 'sms:sent']);
-    await t.app.inject({ method: 'PATCH', url: '/api/me/profile/preferences', headers: s.auth, payload: { sms: false, email: false } });
-    await notify(t.database.db, { accountId: s.account.id, template: 'unblocked', params: { account: s.account.number } });
+    expect((await outboxOf(s.account.id)).map((r) => `${r.channel}:${r.state}`)).toEqual([
+      'inbox:sent',
+      'email:sent',
+      'sms:sent',
+    ]);
+    await t.app.inject({
+      method: 'PATCH',
+      url: '/api/me/profile/preferences',
+      headers: s.auth,
+      payload: { sms: false, email: false },
+    });
+    await notify(t.database.db, {
+      accountId: s.account.id,
+      template: 'unblocked',
+      params: { account: s.account.number },
+    });
     expect((await outboxOf(s.account.id)).filter((r) => r.channel === 'inbox')).toHaveLength(2);
     expect(await outboxOf(s.account.id)).toHaveLength(4);
   });
@@ -61,7 +85,11 @@ describe('notice delivery', () => {
   it('retries a failing SMS gateway and marks the message failed after the last attempt', async () => {
     const s = await signedInSubscriber(t.app, t.database.db, { phone: '79220000002', email: null });
     smsc.state.failSubmits = 100;
-    await notify(t.database.db, { accountId: s.account.id, template: 'low_balance', params: { account: s.account.number, days: 2 } });
+    await notify(t.database.db, {
+      accountId: s.account.id,
+      template: 'low_balance',
+      params: { account: s.account.number, days: 2 },
+    });
     await drainWithRetries();
     smsc.state.failSubmits = 0;
     const sms = (await outboxOf(s.account.id)).find((r) => r.channel === 'sms')!;
@@ -72,9 +100,16 @@ describe('notice delivery', () => {
   it('recovers when the gateway comes back before the attempts run out', async () => {
     const s = await signedInSubscriber(t.app, t.database.db, { phone: '79220000003', email: null });
     smsc.state.failSubmits = 2;
-    await notify(t.database.db, { accountId: s.account.id, template: 'low_balance', params: { account: s.account.number, days: 1 } });
+    await notify(t.database.db, {
+      accountId: s.account.id,
+      template: 'low_balance',
+      params: { account: s.account.number, days: 1 },
+    });
     await drainWithRetries();
-    expect((await outboxOf(s.account.id)).find((r) => r.channel === 'sms')).toMatchObject({ state: 'sent', attempts: 3 });
+    expect((await outboxOf(s.account.id)).find((r) => r.channel === 'sms')).toMatchObject({
+      state: 'sent',
+      attempts: 3,
+    });
   });
 
   it('sends through an HTTP SMS gateway behind the same interface', async () => {
@@ -94,14 +129,27 @@ describe('notice delivery', () => {
 describe('billing and payment notices', () => {
   it('tells the subscriber about a block and the restore, once each', async () => {
     const region = await buildRegion(t.database.db);
-    const s = await signedInSubscriber(t.app, t.database.db, { regionId: region.id, balance: 100, phone: '79220000005' });
+    const s = await signedInSubscriber(t.app, t.database.db, {
+      regionId: region.id,
+      balance: 100,
+      phone: '79220000005',
+    });
     const today = todayIn('Europe/Moscow');
     await runBilling(t.database.db, { regionId: region.id, until: today });
-    await creditPayment(t.database.db, { accountId: s.account.id, amount: 50_000, idempotencyKey: `n-${s.account.id}`, source: 'test', effectiveOn: today });
+    await creditPayment(t.database.db, {
+      accountId: s.account.id,
+      amount: 50_000,
+      idempotencyKey: `n-${s.account.id}`,
+      source: 'test',
+      effectiveOn: today,
+    });
     expect(await notifyAccountEvents(t.database.db)).toBeGreaterThanOrEqual(2);
     expect(await notifyAccountEvents(t.database.db)).toBe(0);
     const inbox = await t.app.inject({ method: 'GET', url: '/api/me/notifications', headers: s.auth });
-    expect(inbox.json().notifications.map((n: { subject: string }) => n.subject)).toEqual(['Доступ восстановлен', 'Доступ приостановлен']);
+    expect(inbox.json().notifications.map((n: { subject: string }) => n.subject)).toEqual([
+      'Доступ восстановлен',
+      'Доступ приостановлен',
+    ]);
     const unread = await t.app.inject({ method: 'GET', url: '/api/me/notifications/unread-count', headers: s.auth });
     expect(unread.json().unread).toBe(2);
   });
@@ -111,12 +159,28 @@ describe('inbox', () => {
   it("reads and marks only the subscriber's own messages", async () => {
     const a = await signedInSubscriber(t.app, t.database.db);
     const b = await signedInSubscriber(t.app, t.database.db);
-    await notify(t.database.db, { accountId: a.account.id, template: 'unblocked', params: { account: a.account.number }, channels: ['inbox'] });
-    const [msgA] = (await t.app.inject({ method: 'GET', url: '/api/me/notifications', headers: a.auth })).json().notifications;
-    expect((await t.app.inject({ method: 'GET', url: '/api/me/notifications', headers: b.auth })).json().notifications).toEqual([]);
-    expect((await t.app.inject({ method: 'POST', url: `/api/me/notifications/${msgA.id}/read`, headers: b.auth })).statusCode).toBe(404);
-    expect((await t.app.inject({ method: 'POST', url: `/api/me/notifications/${msgA.id}/read`, headers: a.auth })).statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: '/api/me/notifications/unread-count', headers: a.auth })).json().unread).toBe(0);
+    await notify(t.database.db, {
+      accountId: a.account.id,
+      template: 'unblocked',
+      params: { account: a.account.number },
+      channels: ['inbox'],
+    });
+    const [msgA] = (await t.app.inject({ method: 'GET', url: '/api/me/notifications', headers: a.auth })).json()
+      .notifications;
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/me/notifications', headers: b.auth })).json().notifications,
+    ).toEqual([]);
+    expect(
+      (await t.app.inject({ method: 'POST', url: `/api/me/notifications/${msgA.id}/read`, headers: b.auth }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'POST', url: `/api/me/notifications/${msgA.id}/read`, headers: a.auth }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/me/notifications/unread-count', headers: a.auth })).json().unread,
+    ).toBe(0);
   });
 
   it('shows developers what would be sent', async () => {

@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import { smtpEmailSender, type EmailSender } from '../../integrations/mail/email-sender.js';
+import { type EmailSender, smtpEmailSender } from '../../integrations/mail/email-sender.js';
 import { httpSmsSender, smppSmsSender, type SmsSender } from '../../integrations/sms/sms-sender.js';
 
 /**
@@ -14,7 +14,13 @@ export interface Notifier {
 export function notifierFromConfig(c: Config): Notifier {
   const email = c.SMTP_URL ? smtpEmailSender(c.SMTP_URL, c.SMTP_FROM) : null;
   let sms: SmsSender | null = null;
-  if (c.SMPP_URL) sms = smppSmsSender({ url: c.SMPP_URL, systemId: c.SMPP_SYSTEM_ID ?? '', password: c.SMPP_PASSWORD ?? '', sender: c.SMS_SENDER });
+  if (c.SMPP_URL)
+    sms = smppSmsSender({
+      url: c.SMPP_URL,
+      systemId: c.SMPP_SYSTEM_ID ?? '',
+      password: c.SMPP_PASSWORD ?? '',
+      sender: c.SMS_SENDER,
+    });
   else if (c.SMS_HTTP_URL) sms = httpSmsSender({ url: c.SMS_HTTP_URL, apiKey: c.SMS_HTTP_KEY, sender: c.SMS_SENDER });
   return { email, sms };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
+
 import { formatRubles } from '../../../common/money.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 import type { PeriodicTask } from '../../jobs/scheduler.js';
 import { notify } from './notify.js';
 
@@ -13,7 +14,15 @@ const BATCH = 500;
  */
 export async function notifyAccountEvents(db: Db): Promise<number> {
   return db.transaction(async (tx) => {
-    const events = await queryRows<{ id: number; account_id: number; kind: string; data: Record<string, unknown>; number: string; balance: number; credit: number }>(
+    const events = await queryRows<{
+      id: number;
+      account_id: number;
+      kind: string;
+      data: Record<string, unknown>;
+      number: string;
+      balance: number;
+      credit: number;
+    }>(
       tx,
       sql`select e.id, e.account_id, e.kind, e.data, a.number, a.balance, a.credit_limit + a.promised_credit as credit
           from account_events e join accounts a on a.id = e.account_id
@@ -24,15 +33,28 @@ export async function notifyAccountEvents(db: Db): Promise<number> {
     for (const e of events) {
       if (e.kind === 'blocked') {
         const amount = Math.max(0, -(e.balance + e.credit));
-        await notify(tx, { accountId: e.account_id, template: 'blocked', params: { account: e.number, amount: formatRubles(amount) } });
+        await notify(tx, {
+          accountId: e.account_id,
+          template: 'blocked',
+          params: { account: e.number, amount: formatRubles(amount) },
+        });
       } else if (e.kind === 'unblocked') {
         await notify(tx, { accountId: e.account_id, template: 'unblocked', params: { account: e.number } });
       } else {
-        await notify(tx, { accountId: e.account_id, template: 'low_balance', params: { account: e.number, days: Number(e.data.daysLeft ?? 0) } });
+        await notify(tx, {
+          accountId: e.account_id,
+          template: 'low_balance',
+          params: { account: e.number, days: Number(e.data.daysLeft ?? 0) },
+        });
       }
     }
     if (events.length > 0) {
-      await tx.execute(sql`update account_events set notified_at = now() where id in (${sql.join(events.map((e) => sql`${e.id}`), sql`, `)})`);
+      await tx.execute(
+        sql`update account_events set notified_at = now() where id in (${sql.join(
+          events.map((e) => sql`${e.id}`),
+          sql`, `,
+        )})`,
+      );
     }
     return events.length;
   });

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
+
 import type { Lang } from '../../../common/errors.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 import type { Channel } from '../../db/schema/index.js';
 import { enqueue } from '../../jobs/queue.js';
 import { deliverJob } from './deliver.job.js';
@@ -11,8 +12,17 @@ import { render, type TemplateCode } from './templates.js';
  * subscriber chose them and the contact exists. Rows and delivery jobs are written in the caller's
  * transaction, so a notice exists exactly when the change that caused it does.
  */
-export async function notify(db: Db, opts: { accountId: number; template: TemplateCode; params: Record<string, string | number>; channels?: Channel[] }) {
-  const [s] = await queryRows<{ email: string | null; phone: string | null; notify_email: number; notify_sms: number; lang: Lang }>(
+export async function notify(
+  db: Db,
+  opts: { accountId: number; template: TemplateCode; params: Record<string, string | number>; channels?: Channel[] },
+) {
+  const [s] = await queryRows<{
+    email: string | null;
+    phone: string | null;
+    notify_email: number;
+    notify_sms: number;
+    lang: Lang;
+  }>(
     db,
     sql`select s.email, s.phone, s.notify_email, s.notify_sms, s.lang
         from accounts a join contracts c on c.id = a.contract_id join subscribers s on s.id = c.subscriber_id where a.id = ${opts.accountId}`,
@@ -24,21 +34,44 @@ export async function notify(db: Db, opts: { accountId: number; template: Templa
   if (wanted.includes('email') && s.notify_email && s.email) targets.push({ channel: 'email', address: s.email });
   if (wanted.includes('sms') && s.notify_sms && s.phone) targets.push({ channel: 'sms', address: s.phone });
   const ids: number[] = [];
-  for (const t of targets) ids.push(await writeMessage(db, { accountId: opts.accountId, ...t, template: opts.template, lang: s.lang, params: opts.params }));
+  for (const t of targets)
+    ids.push(
+      await writeMessage(db, {
+        accountId: opts.accountId,
+        ...t,
+        template: opts.template,
+        lang: s.lang,
+        params: opts.params,
+      }),
+    );
   return ids;
 }
 
 /** A message to one address regardless of preferences (codes: recovery, contact confirmation). */
 export async function sendDirect(
   db: Db,
-  opts: { accountId: number | null; channel: 'email' | 'sms'; address: string; template: TemplateCode; lang: Lang; params: Record<string, string | number> },
+  opts: {
+    accountId: number | null;
+    channel: 'email' | 'sms';
+    address: string;
+    template: TemplateCode;
+    lang: Lang;
+    params: Record<string, string | number>;
+  },
 ): Promise<number> {
   return writeMessage(db, opts);
 }
 
 async function writeMessage(
   db: Db,
-  m: { accountId: number | null; channel: Channel; address: string | null; template: TemplateCode; lang: Lang; params: Record<string, string | number> },
+  m: {
+    accountId: number | null;
+    channel: Channel;
+    address: string | null;
+    template: TemplateCode;
+    lang: Lang;
+    params: Record<string, string | number>;
+  },
 ): Promise<number> {
   const { subject, text } = render(m.template, m.lang, m.params);
   const inbox = m.channel === 'inbox';

@@ -5,7 +5,10 @@ type Texts = Record<Lang, { subject: string; text: string }>;
 /** Every message the system sends, in Russian and English. {param} is filled from the call. */
 export const TEMPLATES = {
   recovery_code: {
-    ru: { subject: 'Восстановление пароля', text: 'Код для восстановления пароля: {code}. Никому не сообщайте его. {link}' },
+    ru: {
+      subject: 'Восстановление пароля',
+      text: 'Код для восстановления пароля: {code}. Никому не сообщайте его. {link}',
+    },
     en: { subject: 'Password recovery', text: 'Your password recovery code: {code}. Do not share it. {link}' },
   },
   contact_code: {
@@ -13,32 +16,68 @@ export const TEMPLATES = {
     en: { subject: 'Confirm your contact', text: 'Confirmation code: {code}' },
   },
   blocked: {
-    ru: { subject: 'Доступ приостановлен', text: 'Средств на лицевом счёте {account} недостаточно, доступ в интернет приостановлен. Пополните счёт на {amount}, и доступ восстановится сразу.' },
-    en: { subject: 'Service suspended', text: 'Account {account} is out of funds and internet access is suspended. Top up {amount} and it comes back at once.' },
+    ru: {
+      subject: 'Доступ приостановлен',
+      text: 'Средств на лицевом счёте {account} недостаточно, доступ в интернет приостановлен. Пополните счёт на {amount}, и доступ восстановится сразу.',
+    },
+    en: {
+      subject: 'Service suspended',
+      text: 'Account {account} is out of funds and internet access is suspended. Top up {amount} and it comes back at once.',
+    },
   },
   unblocked: {
-    ru: { subject: 'Доступ восстановлен', text: 'Платёж получен, доступ в интернет по лицевому счёту {account} восстановлен.' },
+    ru: {
+      subject: 'Доступ восстановлен',
+      text: 'Платёж получен, доступ в интернет по лицевому счёту {account} восстановлен.',
+    },
     en: { subject: 'Service restored', text: 'Payment received; internet access for account {account} is restored.' },
   },
   low_balance: {
-    ru: { subject: 'Скоро закончатся средства', text: 'Средств на лицевом счёте {account} хватит на {days} дн. Пополните счёт, чтобы не остаться без интернета.' },
-    en: { subject: 'Balance running low', text: 'Account {account} has enough for {days} day(s). Top up to stay online.' },
+    ru: {
+      subject: 'Скоро закончатся средства',
+      text: 'Средств на лицевом счёте {account} хватит на {days} дн. Пополните счёт, чтобы не остаться без интернета.',
+    },
+    en: {
+      subject: 'Balance running low',
+      text: 'Account {account} has enough for {days} day(s). Top up to stay online.',
+    },
   },
   password_changed: {
-    ru: { subject: 'Пароль изменён', text: 'Пароль от личного кабинета изменён. Если это были не вы, позвоните в поддержку.' },
+    ru: {
+      subject: 'Пароль изменён',
+      text: 'Пароль от личного кабинета изменён. Если это были не вы, позвоните в поддержку.',
+    },
     en: { subject: 'Password changed', text: 'Your cabinet password was changed. If it was not you, call support.' },
   },
   autopay_notice: {
-    ru: { subject: 'Скоро автоплатёж', text: '{date} с карты {card} будет списано {amount} для пополнения лицевого счёта {account}. Отменить автоплатёж: {link}' },
-    en: { subject: 'Autopay coming up', text: 'On {date}, {amount} will be charged to card {card} to top up account {account}. Cancel autopay: {link}' },
+    ru: {
+      subject: 'Скоро автоплатёж',
+      text: '{date} с карты {card} будет списано {amount} для пополнения лицевого счёта {account}. Отменить автоплатёж: {link}',
+    },
+    en: {
+      subject: 'Autopay coming up',
+      text: 'On {date}, {amount} will be charged to card {card} to top up account {account}. Cancel autopay: {link}',
+    },
   },
   autopay_failed: {
-    ru: { subject: 'Автоплатёж не прошёл', text: 'Не удалось списать {amount} с карты {card}. Повторим попытку позже. Настройки: {link}' },
-    en: { subject: 'Autopay failed', text: 'We could not charge {amount} to card {card}. We will try again later. Settings: {link}' },
+    ru: {
+      subject: 'Автоплатёж не прошёл',
+      text: 'Не удалось списать {amount} с карты {card}. Повторим попытку позже. Настройки: {link}',
+    },
+    en: {
+      subject: 'Autopay failed',
+      text: 'We could not charge {amount} to card {card}. We will try again later. Settings: {link}',
+    },
   },
   autopay_disabled: {
-    ru: { subject: 'Автоплатёж отключён', text: 'Автоплатёж по лицевому счёту {account} отключён: {reason}. Настройки: {link}' },
-    en: { subject: 'Autopay turned off', text: 'Autopay for account {account} is turned off: {reason}. Settings: {link}' },
+    ru: {
+      subject: 'Автоплатёж отключён',
+      text: 'Автоплатёж по лицевому счёту {account} отключён: {reason}. Настройки: {link}',
+    },
+    en: {
+      subject: 'Autopay turned off',
+      text: 'Autopay for account {account} is turned off: {reason}. Settings: {link}',
+    },
   },
 } satisfies Record<string, Texts>;
 

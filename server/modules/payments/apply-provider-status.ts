@@ -1,13 +1,14 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, queryRowsPrepared, type Db } from '../../db/client.js';
+import { type SQL, sql } from 'drizzle-orm';
+
+import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
 import type { ProviderPayment } from '../../integrations/acquiring/provider.js';
 import {
   creditPayment,
   creditPaymentIfUnchanged,
-  creditSnapshotColumns,
-  snapshotUnchanged,
   type CreditPaymentInput,
   type CreditSnapshot,
+  creditSnapshotColumns,
+  snapshotUnchanged,
 } from '../ledger/credit-payment.js';
 import { receiptWrites } from '../receipts/after-payment-succeeded.js';
 
@@ -22,8 +23,15 @@ export interface ApplyResult {
 export type PaymentRef = number | { provider: string; externalId: string };
 
 type PaymentView = CreditSnapshot & {
-  id: number; amount: number; status: string; provider: string; external_id: string | null; today: string;
-  save_method: boolean; region_id: number; receipts_enabled: boolean;
+  id: number;
+  amount: number;
+  status: string;
+  provider: string;
+  external_id: string | null;
+  today: string;
+  save_method: boolean;
+  region_id: number;
+  receipts_enabled: boolean;
 };
 
 /** Optimistic attempts before taking the locks up front (only a very busy account gets that far). */
@@ -66,7 +74,7 @@ export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: Provide
       return { paymentId: p!.id, status: 'canceled', credited: false };
     }
     if (decided !== 'credit') return decided;
-    const credited = await creditPayment(tx, creditInput(p!, seen), p!);
+    const credited = await creditPayment(tx, creditInput(p!, seen), p);
     if (!credited.created) throw new Error(`payment ${p!.id} was pending but its credit already existed`);
     return { paymentId: p!.id, status: 'succeeded', credited: true };
   });
@@ -75,7 +83,9 @@ export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: Provide
 /** The payment, its account and what a credit needs, in one query; `lock` takes both rows. */
 function readPayment(ref: PaymentRef, lock: boolean): SQL {
   const where =
-    typeof ref === 'number' ? sql`p.id = ${ref}` : sql`p.provider = ${ref.provider} and p.external_id = ${ref.externalId}`;
+    typeof ref === 'number'
+      ? sql`p.id = ${ref}`
+      : sql`p.provider = ${ref.provider} and p.external_id = ${ref.externalId}`;
   return sql`select p.id, p.amount, p.status, p.provider, p.external_id, a.region_id,
                  coalesce((p.metadata->>'saveMethod')::boolean, false) as save_method,
                  coalesce(rs.enabled, false) as receipts_enabled,
@@ -122,11 +132,16 @@ function creditInput(p: PaymentView, seen: ProviderPayment): CreditPaymentInput 
     alongside: (c) => [
       sql`update payments set status = 'succeeded', succeeded_at = now(), ledger_entry_id = c.entry_id,
             metadata = metadata || jsonb_build_object('bonus', c.bonus) from ${c} c where payments.id = ${p.id}`,
-      ...receiptWrites({ id: p.id, provider: p.provider, amount: p.amount, regionId: p.region_id, enabled: p.receipts_enabled }, c),
+      ...receiptWrites(
+        { id: p.id, provider: p.provider, amount: p.amount, regionId: p.region_id, enabled: p.receipts_enabled },
+        c,
+      ),
       ...(saved
-        ? [sql`insert into saved_payment_methods (account_id, provider, method_ref, title)
+        ? [
+            sql`insert into saved_payment_methods (account_id, provider, method_ref, title)
                select ${p.account_id}, ${p.provider}, ${saved.ref}, ${saved.title} from ${c}
-               on conflict (provider, method_ref) do nothing`]
+               on conflict (provider, method_ref) do nothing`,
+          ]
         : []),
     ],
   };

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
-import { queryRows, type Db } from '../../db/client.js';
-import { validatePaymentAmount } from '../ledger/credit-payment.js';
+import { validatePaymentAmount } from '../../../common/payment-amount.js';
+import { type Db, queryRows } from '../../db/client.js';
 
 export interface AutopayInput {
   methodId: number;
@@ -24,15 +25,35 @@ export function nextMonthlyCharge(day: number, now: Date, minHours = 24): Date {
 }
 
 export async function getAutopay(db: Db, accountId: number) {
-  const [r] = await queryRows<{ method_id: number; title: string; mode: 'threshold' | 'monthly'; threshold: number | null; day_of_month: number | null; amount: number; monthly_limit: number; enabled: boolean; disabled_reason: string | null; charge_at: string | Date | null; noticed_at: string | Date | null }>(
+  const [r] = await queryRows<{
+    method_id: number;
+    title: string;
+    mode: 'threshold' | 'monthly';
+    threshold: number | null;
+    day_of_month: number | null;
+    amount: number;
+    monthly_limit: number;
+    enabled: boolean;
+    disabled_reason: string | null;
+    charge_at: string | Date | null;
+    noticed_at: string | Date | null;
+  }>(
     db,
     sql`select s.*, m.title from autopay_settings s join saved_payment_methods m on m.id = s.method_id where s.account_id = ${accountId}`,
   );
   if (!r) return null;
   return {
-    methodId: r.method_id, card: r.title, mode: r.mode, threshold: r.threshold, dayOfMonth: r.day_of_month, amount: r.amount,
-    monthlyLimit: r.monthly_limit, enabled: r.enabled, disabledReason: r.disabled_reason,
-    nextChargeAt: r.charge_at ? new Date(r.charge_at).toISOString() : null, noticedAt: r.noticed_at ? new Date(r.noticed_at).toISOString() : null,
+    methodId: r.method_id,
+    card: r.title,
+    mode: r.mode,
+    threshold: r.threshold,
+    dayOfMonth: r.day_of_month,
+    amount: r.amount,
+    monthlyLimit: r.monthly_limit,
+    enabled: r.enabled,
+    disabledReason: r.disabled_reason,
+    nextChargeAt: r.charge_at ? new Date(r.charge_at).toISOString() : null,
+    noticedAt: r.noticed_at ? new Date(r.noticed_at).toISOString() : null,
   };
 }
 
@@ -41,9 +62,14 @@ export async function setAutopay(db: Db, accountId: number, i: AutopayInput, now
   validatePaymentAmount(i.amount);
   validatePaymentAmount(i.monthlyLimit);
   if (i.monthlyLimit < i.amount) throw new AppError('validation_failed', { details: 'monthlyLimit < amount' });
-  if (i.mode === 'threshold' && (i.threshold === undefined || !Number.isSafeInteger(i.threshold))) throw new AppError('validation_failed', { details: 'threshold' });
-  if (i.mode === 'monthly' && (!Number.isInteger(i.dayOfMonth) || i.dayOfMonth! < 1 || i.dayOfMonth! > 28)) throw new AppError('validation_failed', { details: 'dayOfMonth 1..28' });
-  const [m] = await queryRows<{ id: number }>(db, sql`select id from saved_payment_methods where id = ${i.methodId} and account_id = ${accountId} and deleted_at is null`);
+  if (i.mode === 'threshold' && (i.threshold === undefined || !Number.isSafeInteger(i.threshold)))
+    throw new AppError('validation_failed', { details: 'threshold' });
+  if (i.mode === 'monthly' && (!Number.isInteger(i.dayOfMonth) || i.dayOfMonth! < 1 || i.dayOfMonth! > 28))
+    throw new AppError('validation_failed', { details: 'dayOfMonth 1..28' });
+  const [m] = await queryRows<{ id: number }>(
+    db,
+    sql`select id from saved_payment_methods where id = ${i.methodId} and account_id = ${accountId} and deleted_at is null`,
+  );
   if (!m) throw new AppError('card_not_found');
   const chargeAt = i.mode === 'monthly' ? nextMonthlyCharge(i.dayOfMonth!, now).toISOString() : null;
   await db.execute(
@@ -67,14 +93,24 @@ export async function listCards(db: Db, accountId: number) {
     db,
     sql`select id, provider, title, created_at from saved_payment_methods where account_id = ${accountId} and deleted_at is null order by id`,
   );
-  return rows.map((r) => ({ id: r.id, provider: r.provider, title: r.title, createdAt: new Date(r.created_at).toISOString() }));
+  return rows.map((r) => ({
+    id: r.id,
+    provider: r.provider,
+    title: r.title,
+    createdAt: new Date(r.created_at).toISOString(),
+  }));
 }
 
 /** Deleting a card also turns off autopay that uses it. */
 export async function deleteCard(db: Db, accountId: number, id: number) {
   return db.transaction(async (tx) => {
-    const rows = await queryRows<{ id: number }>(tx, sql`update saved_payment_methods set deleted_at = now() where id = ${id} and account_id = ${accountId} and deleted_at is null returning id`);
+    const rows = await queryRows<{ id: number }>(
+      tx,
+      sql`update saved_payment_methods set deleted_at = now() where id = ${id} and account_id = ${accountId} and deleted_at is null returning id`,
+    );
     if (!rows[0]) throw new AppError('card_not_found');
-    await tx.execute(sql`update autopay_settings set enabled = false, disabled_reason = 'card_deleted', charge_at = null where account_id = ${accountId} and method_id = ${id}`);
+    await tx.execute(
+      sql`update autopay_settings set enabled = false, disabled_reason = 'card_deleted', charge_at = null where account_id = ${accountId} and method_id = ${id}`,
+    );
   });
 }

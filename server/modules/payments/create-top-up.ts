@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
+import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { amountForMonths } from '../../../common/prepay.js';
-import { queryRows, type Db } from '../../db/client.js';
-import type { AppDeps } from '../../app.js';
-import { validatePaymentAmount } from '../ledger/credit-payment.js';
+import { type Db, queryRows } from '../../db/client.js';
+import type { AppDeps } from '../../deps.js';
 import { providerForAccount } from './get-provider.js';
 
 export interface TopUpInput {
@@ -49,7 +50,10 @@ export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
   );
   const paymentId = row!.id;
   const base = deps.config.publicUrl;
-  const returnUrl = i.from === 'cabinet' ? `${base}/cabinet/payments?payment=${paymentId}` : `${base}/pay?payment=${paymentId}&account=${acc.number}`;
+  const returnUrl =
+    i.from === 'cabinet'
+      ? `${base}/cabinet/payments?payment=${paymentId}`
+      : `${base}/pay?payment=${paymentId}&account=${acc.number}`;
   try {
     const created = await provider.createPayment({
       amount,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 
 /** "Иванов Иван Иванович" → "Иванов И. И.": enough for a payer to recognise the account, not to learn the name. */
 export function maskHolderName(full: string): string {

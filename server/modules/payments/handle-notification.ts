@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
-import type { AppDeps } from '../../app.js';
+
+import { type Db, queryRows } from '../../db/client.js';
+import type { AppDeps } from '../../deps.js';
 import { applyProviderStatus, type ApplyResult } from './apply-provider-status.js';
 import { providerByName } from './get-provider.js';
 
@@ -8,13 +9,21 @@ import { providerByName } from './get-provider.js';
  * A provider told us "payment X changed". Whatever the body said, we ask the provider for X and apply
  * what it answers; an unknown X is ignored (answered 200 so the provider stops retrying).
  */
-export async function handleNotification(db: Db, deps: AppDeps, provider: string, externalId: string): Promise<ApplyResult | null> {
+export async function handleNotification(
+  db: Db,
+  deps: AppDeps,
+  provider: string,
+  externalId: string,
+): Promise<ApplyResult | null> {
   let seen;
   try {
     seen = await providerByName(deps, provider).getPayment(externalId);
   } catch (e) {
     // The provider does not know it either (or is down): ignore what is not ours, retry what is.
-    const [known] = await queryRows(db, sql`select 1 from payments where provider = ${provider} and external_id = ${externalId}`);
+    const [known] = await queryRows(
+      db,
+      sql`select 1 from payments where provider = ${provider} and external_id = ${externalId}`,
+    );
     if (!known) return null;
     throw e;
   }

@@ -1,12 +1,24 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
+
+import { type Db, queryRows } from '../../db/client.js';
 
 /**
  * The subscriber's payment history (any provider), newest first, with the receipt link when there is
  * one and what of it went back to the card.
  */
 export async function listPayments(db: Db, accountId: number, limit = 100) {
-  const rows = await queryRows<{ id: number; provider: string; method: string; amount: number; status: string; created_at: string | Date; succeeded_at: string | Date | null; bonus: number | null; receipt_url: string | null; refunded: number }>(
+  const rows = await queryRows<{
+    id: number;
+    provider: string;
+    method: string;
+    amount: number;
+    status: string;
+    created_at: string | Date;
+    succeeded_at: string | Date | null;
+    bonus: number | null;
+    receipt_url: string | null;
+    refunded: number;
+  }>(
     db,
     sql`select p.id, p.provider, p.method, p.amount, p.status, p.created_at, p.succeeded_at,
                (p.metadata->>'bonus')::int8 as bonus, (select rc.receipt_url from receipts rc where rc.payment_id = p.id and rc.operation = 'sell') as receipt_url,
@@ -37,6 +49,9 @@ export async function getOwnPayment(db: Db, accountId: number, id: number) {
 
 /** Public return page: only the status of a payment by id (no amount, no account). */
 export async function getPaymentStatus(db: Db, id: number) {
-  const [r] = await queryRows<{ id: number; status: string }>(db, sql`select id, status from payments where id = ${id}`);
+  const [r] = await queryRows<{ id: number; status: string }>(
+    db,
+    sql`select id, status from payments where id = ${id}`,
+  );
   return r ?? null;
 }

@@ -1,11 +1,12 @@
 import { z } from 'zod';
+
+import { signTestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
 import { defineJob, enqueue } from '../../jobs/queue.js';
 import { oncePerSlot, type PeriodicTask } from '../../jobs/scheduler.js';
-import { signTestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
 import { reconcilePendingPayments } from './handle-notification.js';
-import { testAcquirerSecret } from './test-acquirer-secret.js';
 import { announceAutopay, chargeDueAutopay } from './run-autopay.js';
 import { expirePromisedPayments } from './settle-promised.js';
+import { testAcquirerSecret } from './test-acquirer-secret.js';
 
 /** The test acquirer's notification to our webhook, sent like a real bank would: over HTTP, signed, retried. */
 export const testAcquirerNotifyJob = defineJob({
@@ -16,7 +17,10 @@ export const testAcquirerNotifyJob = defineJob({
     const body = JSON.stringify({ event: payload.event, object: { id: payload.id } });
     const res = await fetch(`${deps.config.publicUrl}/api/payments/webhooks/test-acquirer`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-signature': signTestAcquirer(testAcquirerSecret(deps.config), body) },
+      headers: {
+        'content-type': 'application/json',
+        'x-signature': signTestAcquirer(testAcquirerSecret(deps.config), body),
+      },
       body,
       signal: AbortSignal.timeout(15_000),
     });

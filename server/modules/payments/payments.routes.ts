@@ -1,24 +1,27 @@
+import './settle-promised.js';
+
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+
 import { AppError, type Lang } from '../../../common/errors.js';
-import { parseRubles } from '../../../common/money.js';
+import { MAX_PAYMENT_KOPECKS, parseRubles } from '../../../common/money.js';
+import { parsePaymentAmount as parseAmount } from '../../../common/payment-amount.js';
+import type { AppDeps } from '../../deps.js';
+import { type TestAcquirer, verifyTestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
 import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
-import { verifyTestAcquirer, type TestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
 import { assertNotLocked, countEvent } from '../auth/rate-limit.js';
+import { deleteCard, disableAutopay, getAutopay, listCards, setAutopay } from './autopay-settings.js';
 import { createTopUp } from './create-top-up.js';
-import { quoteMonths } from './quote-months.js';
 import { findPayer } from './find-payer.js';
-import { listPayments, getOwnPayment, getPaymentStatus } from './list-payments.js';
 import { handleNotification } from './handle-notification.js';
-import { testAcquirerSecret } from './test-acquirer-secret.js';
-import { renderCardForm, renderDone, renderThreeDs } from './test-acquirer-page.js';
-import { submitTestCard, submitThreeDs, type CardOutcome } from './submit-test-card.js';
-import { getAutopay, setAutopay, disableAutopay, listCards, deleteCard } from './autopay-settings.js';
-import { getPromisedPayment, takePromisedPayment } from './promised-payment.js';
-import { parseAmount } from './parse-amount.js';
-import './settle-promised.js';
+import { getOwnPayment, getPaymentStatus, listPayments } from './list-payments.js';
 import * as s from './payments.schemas.js';
+import { getPromisedPayment, takePromisedPayment } from './promised-payment.js';
+import { quoteMonths } from './quote-months.js';
+import { type CardOutcome, submitTestCard, submitThreeDs } from './submit-test-card.js';
+import { renderCardForm, renderDone, renderThreeDs } from './test-acquirer-page.js';
+import { testAcquirerSecret } from './test-acquirer-secret.js';
 
 const security = [{ bearer: [] }];
 const tags = ['payments'];
@@ -27,7 +30,8 @@ const PAYER_LIMIT = { limit: 30, windowSeconds: 600, lockSeconds: 600 };
 function parseThreshold(v: number | string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const k = typeof v === 'number' ? v : parseRubles(v);
-  if (k === null || !Number.isSafeInteger(k) || Math.abs(k) > 100_000_000) throw new AppError('validation_failed', { details: 'threshold' });
+  if (k === null || !Number.isSafeInteger(k) || Math.abs(k) > MAX_PAYMENT_KOPECKS)
+    throw new AppError('validation_failed', { details: 'threshold' });
   return k;
 }
 
@@ -50,138 +54,374 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       done(e as Error, undefined);
     }
   });
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 16 * 1024 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 16 * 1024 },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    },
+  );
 
-  app.get('/api/me/payments', { preValidation: requireSubscriber(), schema: { tags, summary: 'Payment history with status and receipt links', security, response: { 200: s.paymentsResponse } } },
-    async (req) => ({ payments: await listPayments(db, subscriberAccountId(req)) }));
+  app.get(
+    '/api/me/payments',
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags,
+        summary: 'Payment history with status and receipt links',
+        security,
+        response: { 200: s.paymentsResponse },
+      },
+    },
+    async (req) => ({ payments: await listPayments(db, subscriberAccountId(req)) }),
+  );
 
-  app.get('/api/me/payments/quote', { preValidation: requireSubscriber(), schema: { tags, summary: '"Pay N months": amount and prepay bonus before paying', security, querystring: s.quoteQuery, response: { 200: s.quoteResponse } } },
-    async (req) => quoteMonths(db, subscriberAccountId(req), req.query.months));
+  app.get(
+    '/api/me/payments/quote',
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags,
+        summary: '"Pay N months": amount and prepay bonus before paying',
+        security,
+        querystring: s.quoteQuery,
+        response: { 200: s.quoteResponse },
+      },
+    },
+    async (req) => quoteMonths(db, subscriberAccountId(req), req.query.months),
+  );
 
-  app.post('/api/me/payments', { preValidation: requireSubscriber(), schema: { tags, summary: 'Start a card top-up (amount or months); returns the card page URL', security, body: s.topUpBody, response: { 200: s.topUpResponse } } },
-    async (req) => createTopUp(db, deps, {
-      accountId: subscriberAccountId(req),
-      amount: req.body.amount === undefined ? undefined : parseAmount(req.body.amount),
-      months: req.body.months,
-      saveMethod: req.body.saveCard,
-      from: 'cabinet',
-    }));
+  app.post(
+    '/api/me/payments',
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags,
+        summary: 'Start a card top-up (amount or months); returns the card page URL',
+        security,
+        body: s.topUpBody,
+        response: { 200: s.topUpResponse },
+      },
+    },
+    async (req) =>
+      createTopUp(db, deps, {
+        accountId: subscriberAccountId(req),
+        amount: req.body.amount === undefined ? undefined : parseAmount(req.body.amount),
+        months: req.body.months,
+        saveMethod: req.body.saveCard,
+        from: 'cabinet',
+      }),
+  );
 
-  app.get('/api/me/payments/:id', { preValidation: requireSubscriber(), schema: { tags, summary: 'Status of one own payment (after returning from the card page)', security, params: s.idParams, response: { 200: s.paymentStatusResponse } } },
+  app.get(
+    '/api/me/payments/:id',
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags,
+        summary: 'Status of one own payment (after returning from the card page)',
+        security,
+        params: s.idParams,
+        response: { 200: s.paymentStatusResponse },
+      },
+    },
     async (req) => {
       const p = await getOwnPayment(db, subscriberAccountId(req), req.params.id);
       if (!p) throw new AppError('payment_not_found');
       return p;
-    });
+    },
+  );
 
-  app.get('/api/public/accounts/:number/payer', { schema: { tags, summary: 'Masked holder name of an account before paying (rate-limited)', params: s.payerParams, response: { 200: s.payerResponse } } },
+  app.get(
+    '/api/public/accounts/:number/payer',
+    {
+      schema: {
+        tags,
+        summary: 'Masked holder name of an account before paying (rate-limited)',
+        params: s.payerParams,
+        response: { 200: s.payerResponse },
+      },
+    },
     async (req) => {
       const key = `payer:${req.ip}`;
       await assertNotLocked(db, [key]);
       await countEvent(db, key, PAYER_LIMIT);
       const p = await findPayer(db, req.params.number);
       return { account: p.account, holder: p.holder };
-    });
+    },
+  );
 
-  app.post('/api/public/payments', { schema: { tags, summary: 'Start a card top-up by account number without signing in', body: s.publicTopUpBody, response: { 200: s.topUpResponse } } },
+  app.post(
+    '/api/public/payments',
+    {
+      schema: {
+        tags,
+        summary: 'Start a card top-up by account number without signing in',
+        body: s.publicTopUpBody,
+        response: { 200: s.topUpResponse },
+      },
+    },
     async (req) => {
       const key = `payer:${req.ip}`;
       await assertNotLocked(db, [key]);
       const amount = parseAmount(req.body.amount);
       const p = await findPayer(db, req.body.account);
       return createTopUp(db, deps, { accountId: p.accountId, amount, from: 'public' });
-    });
+    },
+  );
 
-  app.get('/api/public/payments/:id', { schema: { tags, summary: 'Status of a payment (no amounts of other payers: id and status only)', params: s.idParams, response: { 200: z.object({ id: z.number(), status: z.string() }) } } },
+  app.get(
+    '/api/public/payments/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Status of a payment (no amounts of other payers: id and status only)',
+        params: s.idParams,
+        response: { 200: z.object({ id: z.number(), status: z.string() }) },
+      },
+    },
     async (req) => {
       const p = await getPaymentStatus(db, req.params.id);
       if (!p) throw new AppError('payment_not_found');
       return p;
-    });
+    },
+  );
 
   // Provider notifications: verified (test acquirer: HMAC of the raw body), then re-fetched from the provider.
-  app.post('/api/payments/webhooks/test-acquirer', { schema: { tags, summary: 'Test acquirer notification (HMAC-SHA256 in X-Signature)', body: s.webhookBody, response: { 200: s.okResponse } } },
+  app.post(
+    '/api/payments/webhooks/test-acquirer',
+    {
+      schema: {
+        tags,
+        summary: 'Test acquirer notification (HMAC-SHA256 in X-Signature)',
+        body: s.webhookBody,
+        response: { 200: s.okResponse },
+      },
+    },
     async (req) => {
       const raw = (req as unknown as { rawBody?: string }).rawBody ?? '';
-      if (!verifyTestAcquirer(testAcquirerSecret(deps.config), raw, req.headers['x-signature'] as string | undefined)) throw new AppError('bad_signature');
+      if (!verifyTestAcquirer(testAcquirerSecret(deps.config), raw, req.headers['x-signature'] as string | undefined))
+        throw new AppError('bad_signature');
       await handleNotification(db, deps, 'test_acquirer', req.body.object.id);
       return { ok: true };
-    });
+    },
+  );
 
-  app.post('/api/payments/webhooks/yookassa', { schema: { tags, summary: 'YooKassa notification: only the payment id is used; the status is re-fetched from the API', body: s.webhookBody, response: { 200: s.okResponse } } },
+  app.post(
+    '/api/payments/webhooks/yookassa',
+    {
+      schema: {
+        tags,
+        summary: 'YooKassa notification: only the payment id is used; the status is re-fetched from the API',
+        body: s.webhookBody,
+        response: { 200: s.okResponse },
+      },
+    },
     async (req) => {
       if (!deps.acquirers.yookassa) throw new AppError('payment_provider_unavailable');
       await handleNotification(db, deps, 'yookassa', req.body.object.id);
       return { ok: true };
-    });
+    },
+  );
 
   // The test acquirer's hosted card page (plays the bank's page; served only while the provider exists).
   const acq = () => deps.acquirers.test_acquirer as TestAcquirer | undefined;
   const langOf = (q: unknown): Lang => ((q as { lang?: string })?.lang === 'en' ? 'en' : 'ru');
   const html = { 200: z.string(), 303: z.null().optional(), 400: z.string(), 404: z.string() };
-  const answer = (reply: import('fastify').FastifyReply, lang: Lang, id: string, o: CardOutcome, amount: number, threeDs = false) => {
+  const answer = (reply: FastifyReply, lang: Lang, id: string, o: CardOutcome, amount: number, threeDs = false) => {
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
     if (o.kind === 'gone') return reply.code(404).send('Not found');
     if (o.kind === 'done') return reply.redirect(o.returnUrl, 303);
     if (o.kind === '3ds') return reply.send(renderThreeDs(lang, { id }));
-    return reply.code(400).send(threeDs ? renderThreeDs(lang, { id, error: o.message }) : renderCardForm(lang, { id, amount, error: o.message }));
+    return reply
+      .code(400)
+      .send(
+        threeDs
+          ? renderThreeDs(lang, { id, error: o.message })
+          : renderCardForm(lang, { id, amount, error: o.message }),
+      );
   };
   const pageQuery = z.object({ lang: z.enum(['ru', 'en']).optional() });
   const pageParams = z.object({ id: z.string().max(64) });
-  app.get('/pay/test-acquirer/:id', { schema: { tags, summary: 'Test acquirer card page', params: pageParams, querystring: pageQuery, produces: ['text/html'], response: html } },
+  app.get(
+    '/pay/test-acquirer/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Test acquirer card page',
+        params: pageParams,
+        querystring: pageQuery,
+        produces: ['text/html'],
+        response: html,
+      },
+    },
     async (req, reply) => {
       const row = await acq()?.pending(req.params.id);
       if (!row) return reply.code(404).type('text/plain').send('Not found');
       const lang = langOf(req.query);
-      if (row.status !== 'pending') return reply.type('text/html; charset=utf-8').send(renderDone(lang, row.return_url));
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderCardForm(lang, { id: row.id, amount: row.amount }));
-    });
-  const cardForm = z.object({ number: z.string().max(40).optional(), expiry: z.string().max(10).optional(), cvc: z.string().max(8).optional(), holder: z.string().max(100).optional() });
-  app.post('/pay/test-acquirer/:id', { schema: { tags, summary: 'Test acquirer: submit the card', params: pageParams, querystring: pageQuery, consumes: ['application/x-www-form-urlencoded'], body: cardForm, produces: ['text/html'], response: html } },
+      if (row.status !== 'pending')
+        return reply.type('text/html; charset=utf-8').send(renderDone(lang, row.return_url));
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(renderCardForm(lang, { id: row.id, amount: row.amount }));
+    },
+  );
+  const cardForm = z.object({
+    number: z.string().max(40).optional(),
+    expiry: z.string().max(10).optional(),
+    cvc: z.string().max(8).optional(),
+    holder: z.string().max(100).optional(),
+  });
+  app.post(
+    '/pay/test-acquirer/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Test acquirer: submit the card',
+        params: pageParams,
+        querystring: pageQuery,
+        consumes: ['application/x-www-form-urlencoded'],
+        body: cardForm,
+        produces: ['text/html'],
+        response: html,
+      },
+    },
     async (req, reply) => {
       const a = acq();
       const row = await a?.pending(req.params.id);
       if (!a || !row) return reply.code(404).type('text/plain').send('Not found');
       const lang = langOf(req.query);
       return answer(reply, lang, row.id, await submitTestCard(db, a, row.id, req.body, lang), row.amount);
-    });
-  app.post('/pay/test-acquirer/:id/3ds', { schema: { tags, summary: 'Test acquirer: 3-D Secure code', params: pageParams, querystring: pageQuery, consumes: ['application/x-www-form-urlencoded'], body: z.object({ code: z.string().max(10) }), produces: ['text/html'], response: html } },
+    },
+  );
+  app.post(
+    '/pay/test-acquirer/:id/3ds',
+    {
+      schema: {
+        tags,
+        summary: 'Test acquirer: 3-D Secure code',
+        params: pageParams,
+        querystring: pageQuery,
+        consumes: ['application/x-www-form-urlencoded'],
+        body: z.object({ code: z.string().max(10) }),
+        produces: ['text/html'],
+        response: html,
+      },
+    },
     async (req, reply) => {
       const a = acq();
       const row = await a?.pending(req.params.id);
       if (!a || !row) return reply.code(404).type('text/plain').send('Not found');
       const lang = langOf(req.query);
       return answer(reply, lang, row.id, await submitThreeDs(db, a, row.id, req.body.code, lang), row.amount, true);
-    });
+    },
+  );
 
-  app.get('/api/me/cards', { preValidation: requireSubscriber(), schema: { tags, summary: 'Saved cards', security, response: { 200: s.cardsResponse } } },
-    async (req) => ({ cards: await listCards(db, subscriberAccountId(req)) }));
-  app.delete('/api/me/cards/:id', { preValidation: requireSubscriber(), schema: { tags, summary: 'Forget a saved card (turns off autopay using it)', security, params: s.idParams, response: { 200: s.okResponse } } },
+  app.get(
+    '/api/me/cards',
+    {
+      preValidation: requireSubscriber(),
+      schema: { tags, summary: 'Saved cards', security, response: { 200: s.cardsResponse } },
+    },
+    async (req) => ({ cards: await listCards(db, subscriberAccountId(req)) }),
+  );
+  app.delete(
+    '/api/me/cards/:id',
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags,
+        summary: 'Forget a saved card (turns off autopay using it)',
+        security,
+        params: s.idParams,
+        response: { 200: s.okResponse },
+      },
+    },
     async (req) => {
       await deleteCard(db, subscriberAccountId(req), req.params.id);
       return { ok: true };
-    });
+    },
+  );
 
-  app.get('/api/me/autopay', { preValidation: requireSubscriber(), schema: { tags, summary: 'Autopay settings', security, response: { 200: s.autopayResponse } } },
-    async (req) => ({ autopay: await getAutopay(db, subscriberAccountId(req)) }));
-  app.put('/api/me/autopay', { preValidation: requireSubscriber(), schema: { tags, summary: 'Turn on or change autopay', security, body: s.autopayBody, response: { 200: s.autopayResponse } } },
+  app.get(
+    '/api/me/autopay',
+    {
+      preValidation: requireSubscriber(),
+      schema: { tags, summary: 'Autopay settings', security, response: { 200: s.autopayResponse } },
+    },
+    async (req) => ({ autopay: await getAutopay(db, subscriberAccountId(req)) }),
+  );
+  app.put(
+    '/api/me/autopay',
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags,
+        summary: 'Turn on or change autopay',
+        security,
+        body: s.autopayBody,
+        response: { 200: s.autopayResponse },
+      },
+    },
     async (req) => ({
       autopay: await setAutopay(db, subscriberAccountId(req), {
-        methodId: req.body.methodId, mode: req.body.mode, dayOfMonth: req.body.dayOfMonth, threshold: parseThreshold(req.body.threshold),
-        amount: parseAmount(req.body.amount), monthlyLimit: parseAmount(req.body.monthlyLimit),
+        methodId: req.body.methodId,
+        mode: req.body.mode,
+        dayOfMonth: req.body.dayOfMonth,
+        threshold: parseThreshold(req.body.threshold),
+        amount: parseAmount(req.body.amount),
+        monthlyLimit: parseAmount(req.body.monthlyLimit),
       }),
-    }));
-  app.delete('/api/me/autopay', { preValidation: requireSubscriber(), schema: { tags, summary: 'Turn autopay off (cancel link target)', security, response: { 200: s.autopayResponse } } },
+    }),
+  );
+  app.delete(
+    '/api/me/autopay',
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags,
+        summary: 'Turn autopay off (cancel link target)',
+        security,
+        response: { 200: s.autopayResponse },
+      },
+    },
     async (req) => {
       await disableAutopay(db, subscriberAccountId(req), 'canceled_by_subscriber');
       return { autopay: await getAutopay(db, subscriberAccountId(req)) };
-    });
+    },
+  );
 
-  app.get('/api/me/promised-payment', { preValidation: requireSubscriber(), schema: { tags, summary: 'Promised payment: available, max amount, or why not', security, response: { 200: s.promisedView } } },
-    async (req) => getPromisedPayment(db, subscriberAccountId(req)));
-  app.post('/api/me/promised-payment', { preValidation: requireSubscriber(), schema: { tags, summary: 'Take a promised payment (up to a month fee, 5 days)', security, body: s.promisedBody, response: { 200: s.promisedTaken } } },
-    async (req) => takePromisedPayment(db, subscriberAccountId(req), req.body.amount === undefined ? undefined : parseAmount(req.body.amount)));
+  app.get(
+    '/api/me/promised-payment',
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags,
+        summary: 'Promised payment: available, max amount, or why not',
+        security,
+        response: { 200: s.promisedView },
+      },
+    },
+    async (req) => getPromisedPayment(db, subscriberAccountId(req)),
+  );
+  app.post(
+    '/api/me/promised-payment',
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags,
+        summary: 'Take a promised payment (up to a month fee, 5 days)',
+        security,
+        body: s.promisedBody,
+        response: { 200: s.promisedTaken },
+      },
+    },
+    async (req) =>
+      takePromisedPayment(
+        db,
+        subscriberAccountId(req),
+        req.body.amount === undefined ? undefined : parseAmount(req.body.amount),
+      ),
+  );
 };
-

@@ -11,14 +11,28 @@ export const topUpBody = z.object({
 export const publicTopUpBody = z.object({ account: z.string().regex(/^\d{6,12}$/), amount: amountInput });
 export const topUpResponse = z.object({ paymentId: z.number(), amount: z.number(), confirmationUrl: z.string() });
 export const quoteQuery = z.object({ months: z.coerce.number().int() });
-export const quoteResponse = z.object({ months: z.number(), monthlyFee: z.number(), debt: z.number(), amount: z.number(), bonus: z.number(), bonusPercent: z.number() });
+export const quoteResponse = z.object({
+  months: z.number(),
+  monthlyFee: z.number(),
+  debt: z.number(),
+  amount: z.number(),
+  bonus: z.number(),
+  bonusPercent: z.number(),
+});
 export const payerParams = z.object({ number: z.string().regex(/^\d{6,12}$/) });
 export const payerResponse = z.object({ account: z.string(), holder: z.string() });
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 export const paymentItem = z.object({
-  id: z.number(), provider: z.string(), method: z.string(), amount: z.number(), status: z.string(), bonus: z.number(),
-  createdAt: z.string(), succeededAt: z.string().nullable(), receiptUrl: z.string().nullable(),
+  id: z.number(),
+  provider: z.string(),
+  method: z.string(),
+  amount: z.number(),
+  status: z.string(),
+  bonus: z.number(),
+  createdAt: z.string(),
+  succeededAt: z.string().nullable(),
+  receiptUrl: z.string().nullable(),
   refunded: z.number().describe('kopecks returned to the card'),
 });
 export const paymentsResponse = z.object({ payments: z.array(paymentItem) });
@@ -36,8 +50,17 @@ export const autopayBody = z.object({
   monthlyLimit: amountInput,
 });
 export const autopayView = z.object({
-  methodId: z.number(), card: z.string(), mode: z.enum(['threshold', 'monthly']), threshold: z.number().nullable(), dayOfMonth: z.number().nullable(),
-  amount: z.number(), monthlyLimit: z.number(), enabled: z.boolean(), disabledReason: z.string().nullable(), nextChargeAt: z.string().nullable(), noticedAt: z.string().nullable(),
+  methodId: z.number(),
+  card: z.string(),
+  mode: z.enum(['threshold', 'monthly']),
+  threshold: z.number().nullable(),
+  dayOfMonth: z.number().nullable(),
+  amount: z.number(),
+  monthlyLimit: z.number(),
+  enabled: z.boolean(),
+  disabledReason: z.string().nullable(),
+  nextChargeAt: z.string().nullable(),
+  noticedAt: z.string().nullable(),
 });
 export const autopayResponse = z.object({ autopay: autopayView.nullable() });
 
@@ -45,10 +68,18 @@ export const promisedBody = z.object({ amount: amountInput.optional() });
 export const promisedView = z.object({
   available: z.boolean(),
   reason: z.enum(['active_exists', 'already_this_month', 'debt_over_month', 'no_fee', 'terminated']).nullable(),
-  maxAmount: z.number(), days: z.number(),
+  maxAmount: z.number(),
+  days: z.number(),
   active: z.object({ id: z.number(), amount: z.number(), takenOn: z.string(), dueOn: z.string() }).nullable(),
 });
-export const promisedTaken = z.object({ id: z.number(), amount: z.number(), dueOn: z.string(), unblocked: z.boolean() });
+export const promisedTaken = z.object({
+  id: z.number(),
+  amount: z.number(),
+  dueOn: z.string(),
+  unblocked: z.boolean(),
+});
 
-export const webhookBody = z.object({ event: z.string().optional(), object: z.object({ id: z.string().max(100) }).passthrough() }).passthrough();
+export const webhookBody = z
+  .object({ event: z.string().optional(), object: z.object({ id: z.string().max(100) }).passthrough() })
+  .passthrough();
 export const okResponse = z.object({ ok: z.boolean() });

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { queryRows } from '../../db/client.js';
-import { signedInSubscriber } from '../../test/sign-in.js';
 import { buildSubscriber } from '../../test/factories.js';
+import { signedInSubscriber } from '../../test/sign-in.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
 import { accountState, payByCard, signedNotification, startPaymentsApp } from './test-helpers.js';
 
@@ -13,7 +14,12 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const paymentRow = async (id: number) =>
-  (await queryRows<{ status: string; external_id: string; ledger_entry_id: number | null }>(t.db, sql`select status, external_id, ledger_entry_id from payments where id = ${id}`))[0]!;
+  (
+    await queryRows<{ status: string; external_id: string; ledger_entry_id: number | null }>(
+      t.db,
+      sql`select status, external_id, ledger_entry_id from payments where id = ${id}`,
+    )
+  )[0]!;
 
 describe('card top-up through the test acquirer', () => {
   it('a blocked subscriber pays 3 months: bonus quoted, credited once, unblocked at once, card saved', async () => {
@@ -21,7 +27,12 @@ describe('card top-up through the test acquirer', () => {
     const quote = await t.app.inject({ url: '/api/me/payments/quote?months=3', headers: s.auth });
     expect(quote.json()).toMatchObject({ months: 3, debt: 30_000, amount: 210_000, bonus: 9_000, bonusPercent: 5 });
 
-    const start = await t.app.inject({ method: 'POST', url: '/api/me/payments', headers: s.auth, payload: { months: 3, saveCard: true } });
+    const start = await t.app.inject({
+      method: 'POST',
+      url: '/api/me/payments',
+      headers: s.auth,
+      payload: { months: 3, saveCard: true },
+    });
     expect(start.statusCode).toBe(200);
     const { paymentId, confirmationUrl, amount } = start.json();
     expect(amount).toBe(210_000);
@@ -38,42 +49,70 @@ describe('card top-up through the test acquirer', () => {
     expect((await paymentRow(paymentId)).status).toBe('succeeded');
     const a = await accountState(t.db, s.account.id);
     expect(a).toMatchObject({ balance: -30_000 + 210_000 + 9_000, status: 'active' });
-    const [ev] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from account_events where account_id = ${s.account.id} and kind = 'unblocked'`);
+    const [ev] = await queryRows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from account_events where account_id = ${s.account.id} and kind = 'unblocked'`,
+    );
     expect(ev!.n).toBe(1);
     const cards = await t.app.inject({ url: '/api/me/cards', headers: s.auth });
     expect(cards.json().cards).toEqual([expect.objectContaining({ title: '•••• 1111', provider: 'test_acquirer' })]);
     const hist = await t.app.inject({ url: '/api/me/payments', headers: s.auth });
-    expect(hist.json().payments[0]).toMatchObject({ id: paymentId, status: 'succeeded', amount: 210_000, bonus: 9_000 });
+    expect(hist.json().payments[0]).toMatchObject({
+      id: paymentId,
+      status: 'succeeded',
+      amount: 210_000,
+      bonus: 9_000,
+    });
   });
 
   it('the same notification 5 times, out of order and at once, credits once', async () => {
     const s = await signedInSubscriber(t.app, t.db, { balance: 0 });
-    const { paymentId, confirmationUrl } = (await t.app.inject({ method: 'POST', url: '/api/me/payments', headers: s.auth, payload: { amount: '500.00' } })).json();
+    const { paymentId, confirmationUrl } = (
+      await t.app.inject({ method: 'POST', url: '/api/me/payments', headers: s.auth, payload: { amount: '500.00' } })
+    ).json();
     const ext = (await paymentRow(paymentId)).external_id;
     // Out of order: a "canceled" and a "succeeded" notice before the payer even paid change nothing…
     for (const ev of ['payment.canceled', 'payment.succeeded']) {
       const n = signedNotification(t.config, ext, ev);
-      const r = await t.app.inject({ method: 'POST', url: '/api/payments/webhooks/test-acquirer', headers: { 'content-type': 'application/json', 'x-signature': n.signature }, payload: n.body });
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/payments/webhooks/test-acquirer',
+        headers: { 'content-type': 'application/json', 'x-signature': n.signature },
+        payload: n.body,
+      });
       expect(r.statusCode).toBe(200);
     }
     expect((await paymentRow(paymentId)).status).toBe('pending');
     await payByCard(t.app, confirmationUrl);
     // …then the real notice five times concurrently (plus the queued one).
     const n = signedNotification(t.config, ext);
-    const res = await Promise.all(Array.from({ length: 5 }, () =>
-      t.app.inject({ method: 'POST', url: '/api/payments/webhooks/test-acquirer', headers: { 'content-type': 'application/json', 'x-signature': n.signature }, payload: n.body })));
+    const res = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/payments/webhooks/test-acquirer',
+          headers: { 'content-type': 'application/json', 'x-signature': n.signature },
+          payload: n.body,
+        }),
+      ),
+    );
     expect(res.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
     await t.drain();
     const a = await accountState(t.db, s.account.id);
     expect(a.balance).toBe(50_000);
     expect(a.ledger).toBe(a.balance);
-    const [e] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from ledger_entries where idempotency_key = ${`payment:${paymentId}`}`);
+    const [e] = await queryRows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from ledger_entries where idempotency_key = ${`payment:${paymentId}`}`,
+    );
     expect(e!.n).toBe(1);
   });
 
   it('rejects forged and unsigned notifications and changes nothing', async () => {
     const s = await signedInSubscriber(t.app, t.db, { balance: 0 });
-    const { paymentId, confirmationUrl } = (await t.app.inject({ method: 'POST', url: '/api/me/payments', headers: s.auth, payload: { amount: 10_000 } })).json();
+    const { paymentId, confirmationUrl } = (
+      await t.app.inject({ method: 'POST', url: '/api/me/payments', headers: s.auth, payload: { amount: 10_000 } })
+    ).json();
     await payByCard(t.app, confirmationUrl);
     const ext = (await paymentRow(paymentId)).external_id;
     const good = signedNotification(t.config, ext);
@@ -94,21 +133,35 @@ describe('card top-up through the test acquirer', () => {
 
   it('a declined card cancels the payment; 3-D Secure asks for a code first; bad cards are explained', async () => {
     const s = await signedInSubscriber(t.app, t.db, { balance: 0 });
-    const d = (await t.app.inject({ method: 'POST', url: '/api/me/payments', headers: s.auth, payload: { amount: 10_000 } })).json();
+    const d = (
+      await t.app.inject({ method: 'POST', url: '/api/me/payments', headers: s.auth, payload: { amount: 10_000 } })
+    ).json();
     await payByCard(t.app, d.confirmationUrl, '4000 0000 0000 0002');
     await t.drain();
     expect((await paymentRow(d.paymentId)).status).toBe('canceled');
 
-    const p = (await t.app.inject({ method: 'POST', url: '/api/me/payments', headers: s.auth, payload: { amount: 20_000 } })).json();
+    const p = (
+      await t.app.inject({ method: 'POST', url: '/api/me/payments', headers: s.auth, payload: { amount: 20_000 } })
+    ).json();
     const bad = await payByCard(t.app, p.confirmationUrl, '4111 1111 1111 1112');
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('Неверный номер карты');
     const tds = await payByCard(t.app, p.confirmationUrl, '4000 0000 0000 3220');
     expect(tds.body).toContain('3-D Secure');
     const path = `${new URL(p.confirmationUrl).pathname}/3ds`;
-    const wrong = await t.app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'code=000000' });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: path,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'code=000000',
+    });
     expect(wrong.statusCode).toBe(400);
-    const ok = await t.app.inject({ method: 'POST', url: path, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'code=123456' });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: path,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'code=123456',
+    });
     expect(ok.statusCode).toBe(303);
     await t.drain();
     expect((await accountState(t.db, s.account.id)).balance).toBe(20_000);
@@ -120,25 +173,46 @@ describe('card top-up through the test acquirer', () => {
       const r = await t.app.inject({ method: 'POST', url: '/api/me/payments', headers: s.auth, payload: { amount } });
       expect(r.statusCode, String(amount)).toBe(400);
       expect(r.json().error.code).toBe('bad_amount');
-      const pub = await t.app.inject({ method: 'POST', url: '/api/public/payments', payload: { account: s.account.number, amount } });
+      const pub = await t.app.inject({
+        method: 'POST',
+        url: '/api/public/payments',
+        payload: { account: s.account.number, amount },
+      });
       expect(pub.json().error.code).toBe('bad_amount');
     }
-    const [n] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from payments where account_id = ${s.account.id}`);
+    const [n] = await queryRows<{ n: number }>(
+      t.db,
+      sql`select count(*)::int as n from payments where account_id = ${s.account.id}`,
+    );
     expect(n!.n).toBe(0);
   });
 
   it('keeps subscribers apart (IDOR): payments, cards and autopay are per session', async () => {
     const a = await signedInSubscriber(t.app, t.db, { balance: 0 });
     const b = await signedInSubscriber(t.app, t.db, { balance: 0 });
-    const pa = (await t.app.inject({ method: 'POST', url: '/api/me/payments', headers: a.auth, payload: { amount: 10_000, saveCard: true } })).json();
+    const pa = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/me/payments',
+        headers: a.auth,
+        payload: { amount: 10_000, saveCard: true },
+      })
+    ).json();
     await payByCard(t.app, pa.confirmationUrl);
     await t.drain();
     const [card] = (await t.app.inject({ url: '/api/me/cards', headers: a.auth })).json().cards;
     expect((await t.app.inject({ url: `/api/me/payments/${pa.paymentId}`, headers: b.auth })).statusCode).toBe(404);
     expect((await t.app.inject({ url: '/api/me/payments', headers: b.auth })).json().payments).toEqual([]);
     expect((await t.app.inject({ url: '/api/me/cards', headers: b.auth })).json().cards).toEqual([]);
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/me/cards/${card.id}`, headers: b.auth })).statusCode).toBe(404);
-    const put = await t.app.inject({ method: 'PUT', url: '/api/me/autopay', headers: b.auth, payload: { methodId: card.id, mode: 'monthly', dayOfMonth: 5, amount: 10_000, monthlyLimit: 20_000 } });
+    expect(
+      (await t.app.inject({ method: 'DELETE', url: `/api/me/cards/${card.id}`, headers: b.auth })).statusCode,
+    ).toBe(404);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/me/autopay',
+      headers: b.auth,
+      payload: { methodId: card.id, mode: 'monthly', dayOfMonth: 5, amount: 10_000, monthlyLimit: 20_000 },
+    });
     expect(put.json().error.code).toBe('card_not_found');
     expect((await t.app.inject({ url: '/api/me/payments' })).statusCode).toBe(401);
   });
@@ -149,17 +223,32 @@ describe('public payment by account number', () => {
     const s = await buildSubscriber(t.db, { balance: 0, fullName: 'Петрова Анна Сергеевна' });
     const payer = await t.app.inject({ url: `/api/public/accounts/${s.account.number}/payer` });
     expect(payer.json()).toEqual({ account: s.account.number, holder: 'Петрова А. С.' });
-    const start = await t.app.inject({ method: 'POST', url: '/api/public/payments', payload: { account: s.account.number, amount: '750,50' } });
+    const start = await t.app.inject({
+      method: 'POST',
+      url: '/api/public/payments',
+      payload: { account: s.account.number, amount: '750,50' },
+    });
     expect(start.json().amount).toBe(75_050);
     const paid = await payByCard(t.app, start.json().confirmationUrl);
     expect(paid.headers.location).toContain(`/pay?payment=${start.json().paymentId}`);
     await t.drain();
     expect((await accountState(t.db, s.account.id)).balance).toBe(75_050);
-    expect((await t.app.inject({ url: `/api/public/payments/${start.json().paymentId}` })).json()).toEqual({ id: start.json().paymentId, status: 'succeeded' });
+    expect((await t.app.inject({ url: `/api/public/payments/${start.json().paymentId}` })).json()).toEqual({
+      id: start.json().paymentId,
+      status: 'succeeded',
+    });
 
     const gone = await buildSubscriber(t.db, { status: 'terminated' });
     expect((await t.app.inject({ url: `/api/public/accounts/${gone.account.number}/payer` })).statusCode).toBe(404);
-    expect((await t.app.inject({ method: 'POST', url: '/api/public/payments', payload: { account: gone.account.number, amount: 100 } })).statusCode).toBe(404);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/public/payments',
+          payload: { account: gone.account.number, amount: 100 },
+        })
+      ).statusCode,
+    ).toBe(404);
     expect((await t.app.inject({ url: '/api/public/accounts/000000001/payer' })).statusCode).toBe(404);
     expect((await verifyLedger(t.db)).mismatches).toEqual([]);
   });
@@ -167,9 +256,16 @@ describe('public payment by account number', () => {
   it('rate-limits the payer lookup per address', async () => {
     const s = await buildSubscriber(t.db, {});
     const codes: number[] = [];
-    for (let i = 0; i < 31; i++) codes.push((await t.app.inject({ url: `/api/public/accounts/${s.account.number}/payer`, remoteAddress: '203.0.113.9' })).statusCode);
+    for (let i = 0; i < 31; i++)
+      codes.push(
+        (await t.app.inject({ url: `/api/public/accounts/${s.account.number}/payer`, remoteAddress: '203.0.113.9' }))
+          .statusCode,
+      );
     expect(codes.slice(0, 29).every((c) => c === 200)).toBe(true);
     expect(codes.at(-1)).toBe(429);
-    expect((await t.app.inject({ url: `/api/public/accounts/${s.account.number}/payer`, remoteAddress: '203.0.113.10' })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ url: `/api/public/accounts/${s.account.number}/payer`, remoteAddress: '203.0.113.10' }))
+        .statusCode,
+    ).toBe(200);
   });
 });

@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { AppError } from '../../../common/errors.js';
+
 import { addDays, todayIn } from '../../../common/dates.js';
-import { queryRows, type Db } from '../../db/client.js';
-import { restoreIfCovered } from '../ledger/restore-if-covered.js';
+import { AppError } from '../../../common/errors.js';
+import { kopecksToDecimal } from '../../../common/money.js';
+import { type Db, queryRows } from '../../db/client.js';
 import { recordAudit } from '../audit/record-audit.js';
+import { restoreIfCovered } from '../ledger/restore-if-covered.js';
 
 /** PRODUCT.md defaults: up to one month's fee, for 5 days, once a calendar month, not when in debt over a month. */
 export const PROMISED_DAYS = 5;
@@ -81,7 +83,8 @@ export async function takePromisedPayment(db: Db, accountId: number, amount?: nu
     const reason = reasonOf(a);
     if (reason) throw new AppError('promised_unavailable', { reason: REASON_TEXT[reason] });
     const sum = amount ?? a.fee;
-    if (!Number.isSafeInteger(sum) || sum <= 0 || sum > a.fee) throw new AppError('promised_too_much', { max: (a.fee / 100).toFixed(2) });
+    if (!Number.isSafeInteger(sum) || sum <= 0 || sum > a.fee)
+      throw new AppError('promised_too_much', { max: kopecksToDecimal(a.fee) });
     const dueOn = addDays(a.today, PROMISED_DAYS);
     const [row] = await queryRows<{ id: number }>(
       tx,
@@ -90,8 +93,13 @@ export async function takePromisedPayment(db: Db, accountId: number, amount?: nu
     await tx.execute(sql`update accounts set promised_credit = ${sum} where id = ${accountId}`);
     const unblocked = await restoreIfCovered(tx, accountId);
     await recordAudit(tx, {
-      actorType: 'subscriber', actorId: String(accountId), action: 'promised_payment.taken', entity: 'account', entityId: String(accountId),
-      before: { balance: a.balance, status: a.status }, after: { amount: sum, dueOn, unblocked },
+      actorType: 'subscriber',
+      actorId: String(accountId),
+      action: 'promised_payment.taken',
+      entity: 'account',
+      entityId: String(accountId),
+      before: { balance: a.balance, status: a.status },
+      after: { amount: sum, dueOn, unblocked },
     });
     return { id: row!.id, amount: sum, dueOn, unblocked };
   });

@@ -1,12 +1,17 @@
 import { sql } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
 import { amountForMonths, prepayBonus } from '../../../common/prepay.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 
 /** "Pay N months": the amount and the prepay bonus the payer will get, shown before paying (same rule as creditPayment). */
 export async function quoteMonths(db: Db, accountId: number, months: number) {
   if (!Number.isInteger(months) || months < 1 || months > 12) throw new AppError('bad_months');
-  const [a] = await queryRows<{ balance: number; fee: number; settings: { prepayTiers?: { months: number; percent: number }[] } }>(
+  const [a] = await queryRows<{
+    balance: number;
+    fee: number;
+    settings: { prepayTiers?: { months: number; percent: number }[] };
+  }>(
     db,
     sql`select a.balance, r.settings,
                (select coalesce(sum(monthly_fee), 0)::int8 from subscriptions s where s.account_id = a.id
@@ -17,5 +22,12 @@ export async function quoteMonths(db: Db, accountId: number, months: number) {
   if (a.fee <= 0) throw new AppError('no_monthly_fee');
   const amount = amountForMonths(months, a.fee, a.balance);
   const b = prepayBonus({ amount, monthlyFee: a.fee, balanceBefore: a.balance, tiers: a.settings?.prepayTiers });
-  return { months, monthlyFee: a.fee, debt: Math.max(0, -a.balance), amount, bonus: b?.bonus ?? 0, bonusPercent: b?.percent ?? 0 };
+  return {
+    months,
+    monthlyFee: a.fee,
+    debt: Math.max(0, -a.balance),
+    amount,
+    bonus: b?.bonus ?? 0,
+    bonusPercent: b?.percent ?? 0,
+  };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
-import { afterCreditHooks, type AfterCreditHook } from '../ledger/credit-payment.js';
+
+import { type Db, queryRows } from '../../db/client.js';
+import { type AfterCreditHook, afterCreditHooks } from '../ledger/credit-payment.js';
 
 /**
  * Repayment from the next payments (an afterCreditHook, inside the payment's transaction with the

@@ -1,20 +1,46 @@
 import { sql } from 'drizzle-orm';
+
 import type { Lang } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
-import { enqueue } from '../../jobs/queue.js';
 import { luhnValid, type TestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
+import { enqueue } from '../../jobs/queue.js';
 import { testAcquirerNotifyJob } from './payments.jobs.js';
 
-export const TEST_CARDS = { success: '4111111111111111', decline: '4000000000000002', threeDs: '4000000000003220', declinesLater: '4000000000000341' };
+export const TEST_CARDS = {
+  success: '4111111111111111',
+  decline: '4000000000000002',
+  threeDs: '4000000000003220',
+  declinesLater: '4000000000000341',
+};
 const MSG = {
-  ru: { luhn: 'Неверный номер карты', expiry: 'Неверный или истёкший срок действия', cvc: 'CVC — три или четыре цифры', holder: 'Укажите владельца карты латиницей', code: 'Неверный код' },
-  en: { luhn: 'Invalid card number', expiry: 'Invalid or expired expiry date', cvc: 'CVC is three or four digits', holder: 'Enter the cardholder name in Latin letters', code: 'Wrong code' },
+  ru: {
+    luhn: 'Неверный номер карты',
+    expiry: 'Неверный или истёкший срок действия',
+    cvc: 'CVC — три или четыре цифры',
+    holder: 'Укажите владельца карты латиницей',
+    code: 'Неверный код',
+  },
+  en: {
+    luhn: 'Invalid card number',
+    expiry: 'Invalid or expired expiry date',
+    cvc: 'CVC is three or four digits',
+    holder: 'Enter the cardholder name in Latin letters',
+    code: 'Wrong code',
+  },
 };
 
-export type CardOutcome = { kind: 'error'; message: string } | { kind: '3ds' } | { kind: 'done'; returnUrl: string } | { kind: 'gone' };
+export type CardOutcome =
+  { kind: 'error'; message: string } | { kind: '3ds' } | { kind: 'done'; returnUrl: string } | { kind: 'gone' };
 
 /** The test bank's decision on a card form; finishes the payment and queues its signed notification. */
-export async function submitTestCard(db: Db, acq: TestAcquirer, id: string, f: Record<string, string | undefined>, lang: Lang, now = new Date()): Promise<CardOutcome> {
+export async function submitTestCard(
+  db: Db,
+  acq: TestAcquirer,
+  id: string,
+  f: Record<string, string | undefined>,
+  lang: Lang,
+  now = new Date(),
+): Promise<CardOutcome> {
   const row = await acq.pending(id);
   if (!row || row.status !== 'pending') return row ? { kind: 'done', returnUrl: row.return_url } : { kind: 'gone' };
   const number = (f.number ?? '').replace(/[\s-]/g, '');
@@ -34,7 +60,13 @@ export async function submitTestCard(db: Db, acq: TestAcquirer, id: string, f: R
   return finish(db, acq, id, number !== TEST_CARDS.decline, number.slice(-4), number === TEST_CARDS.declinesLater);
 }
 
-export async function submitThreeDs(db: Db, acq: TestAcquirer, id: string, code: string, lang: Lang): Promise<CardOutcome> {
+export async function submitThreeDs(
+  db: Db,
+  acq: TestAcquirer,
+  id: string,
+  code: string,
+  lang: Lang,
+): Promise<CardOutcome> {
   const row = await acq.pending(id);
   if (!row) return { kind: 'gone' };
   if (row.status !== 'pending') return { kind: 'done', returnUrl: row.return_url };
@@ -42,9 +74,21 @@ export async function submitThreeDs(db: Db, acq: TestAcquirer, id: string, code:
   return finish(db, acq, id, true, '3220');
 }
 
-async function finish(db: Db, acq: TestAcquirer, id: string, ok: boolean, last4: string, declinesLater = false): Promise<CardOutcome> {
+async function finish(
+  db: Db,
+  acq: TestAcquirer,
+  id: string,
+  ok: boolean,
+  last4: string,
+  declinesLater = false,
+): Promise<CardOutcome> {
   const row = await acq.complete(id, ok, { last4, declinesLater });
-  await enqueue(db, testAcquirerNotifyJob, { id, event: ok ? 'payment.succeeded' : 'payment.canceled' }, { key: `ta-notify:${id}` });
+  await enqueue(
+    db,
+    testAcquirerNotifyJob,
+    { id, event: ok ? 'payment.succeeded' : 'payment.canceled' },
+    { key: `ta-notify:${id}` },
+  );
   return { kind: 'done', returnUrl: row.return_url };
 }
 

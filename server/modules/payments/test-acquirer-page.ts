@@ -2,8 +2,36 @@ import type { Lang } from '../../../common/errors.js';
 import { formatRubles } from '../../../common/money.js';
 
 const T = {
-  ru: { title: 'Тестовый эквайер: оплата картой', amount: 'Сумма', number: 'Номер карты', expiry: 'Срок (ММ/ГГ)', cvc: 'CVC', holder: 'Владелец карты', pay: 'Оплатить', note: 'Тестовые карты: 4111 1111 1111 1111 — успех, 4000 0000 0000 0002 — отказ, 4000 0000 0000 3220 — 3-D Secure. PIN-код никогда не запрашивается.', tds: 'Подтверждение 3-D Secure', code: 'Код из SMS (тест: 123456)', confirm: 'Подтвердить', done: 'Платёж обработан', back: 'Вернуться в магазин' },
-  en: { title: 'Test acquirer: card payment', amount: 'Amount', number: 'Card number', expiry: 'Expiry (MM/YY)', cvc: 'CVC', holder: 'Cardholder', pay: 'Pay', note: 'Test cards: 4111 1111 1111 1111 succeeds, 4000 0000 0000 0002 declines, 4000 0000 0000 3220 asks for 3-D Secure. A PIN is never asked.', tds: '3-D Secure confirmation', code: 'SMS code (test: 123456)', confirm: 'Confirm', done: 'Payment processed', back: 'Back to the shop' },
+  ru: {
+    title: 'Тестовый эквайер: оплата картой',
+    amount: 'Сумма',
+    number: 'Номер карты',
+    expiry: 'Срок (ММ/ГГ)',
+    cvc: 'CVC',
+    holder: 'Владелец карты',
+    pay: 'Оплатить',
+    note: 'Тестовые карты: 4111 1111 1111 1111 — успех, 4000 0000 0000 0002 — отказ, 4000 0000 0000 3220 — 3-D Secure. PIN-код никогда не запрашивается.',
+    tds: 'Подтверждение 3-D Secure',
+    code: 'Код из SMS (тест: 123456)',
+    confirm: 'Подтвердить',
+    done: 'Платёж обработан',
+    back: 'Вернуться в магазин',
+  },
+  en: {
+    title: 'Test acquirer: card payment',
+    amount: 'Amount',
+    number: 'Card number',
+    expiry: 'Expiry (MM/YY)',
+    cvc: 'CVC',
+    holder: 'Cardholder',
+    pay: 'Pay',
+    note: 'Test cards: 4111 1111 1111 1111 succeeds, 4000 0000 0000 0002 declines, 4000 0000 0000 3220 asks for 3-D Secure. A PIN is never asked.',
+    tds: '3-D Secure confirmation',
+    code: 'SMS code (test: 123456)',
+    confirm: 'Confirm',
+    done: 'Payment processed',
+    back: 'Back to the shop',
+  },
 };
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -17,22 +45,30 @@ label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;font-siz
 
 export function renderCardForm(lang: Lang, o: { id: string; amount: number; error?: string }): string {
   const t = T[lang];
-  return page(lang, t.title, `<p>${t.amount}: <strong>${esc(formatRubles(o.amount, lang))}</strong></p>
+  return page(
+    lang,
+    t.title,
+    `<p>${t.amount}: <strong>${esc(formatRubles(o.amount, lang))}</strong></p>
 ${o.error ? `<p class="err" role="alert">${esc(o.error)}</p>` : ''}
 <form method="post" action="/pay/test-acquirer/${esc(o.id)}?lang=${lang}">
 <label for="number">${t.number}</label><input id="number" name="number" inputmode="numeric" autocomplete="cc-number" required>
 <label for="expiry">${t.expiry}</label><input id="expiry" name="expiry" autocomplete="cc-exp" placeholder="12/30" required>
 <label for="cvc">${t.cvc}</label><input id="cvc" name="cvc" inputmode="numeric" autocomplete="cc-csc" maxlength="4" required>
 <label for="holder">${t.holder}</label><input id="holder" name="holder" autocomplete="cc-name" required>
-<button type="submit">${t.pay}</button></form><p class="note">${t.note}</p>`);
+<button type="submit">${t.pay}</button></form><p class="note">${t.note}</p>`,
+  );
 }
 
 export function renderThreeDs(lang: Lang, o: { id: string; error?: string }): string {
   const t = T[lang];
-  return page(lang, t.tds, `${o.error ? `<p class="err" role="alert">${esc(o.error)}</p>` : ''}
+  return page(
+    lang,
+    t.tds,
+    `${o.error ? `<p class="err" role="alert">${esc(o.error)}</p>` : ''}
 <form method="post" action="/pay/test-acquirer/${esc(o.id)}/3ds?lang=${lang}">
 <label for="code">${t.code}</label><input id="code" name="code" inputmode="numeric" required>
-<button type="submit">${t.confirm}</button></form>`);
+<button type="submit">${t.confirm}</button></form>`,
+  );
 }
 
 export function renderDone(lang: Lang, returnUrl: string): string {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+
 import type { Config } from '../../config.js';
 
 /** TEST_ACQUIRER_SECRET, or (development/test) a key derived from APP_SECRET so it is never a constant. */

@@ -1,12 +1,16 @@
 import type { AddressInfo } from 'node:net';
+
 import { sql } from 'drizzle-orm';
-import { buildApp, type AppDeps } from '../../app.js';
-import { loadConfig, type Config } from '../../config.js';
-import { queryRows, type Db } from '../../db/client.js';
-import { createTestDatabase } from '../../test/db.js';
+import type { FastifyInstance } from 'fastify';
+
+import { buildApp } from '../../app.js';
+import { type Config, loadConfig } from '../../config.js';
+import { type Db, queryRows } from '../../db/client.js';
+import type { AppDeps } from '../../deps.js';
+import { signTestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
 import { JobWorker } from '../../jobs/queue.js';
 import { allJobs } from '../../jobs/registry.js';
-import { signTestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
+import { createTestDatabase } from '../../test/db.js';
 import { testAcquirerSecret } from './test-acquirer-secret.js';
 
 /**
@@ -24,8 +28,8 @@ export async function startPaymentsApp(overrides: Partial<Config> = {}, deps: Pa
     app,
     db,
     config,
-    deps: app.deps as AppDeps,
-    drain: () => new JobWorker(app.deps as AppDeps, allJobs).drain(),
+    deps: app.deps,
+    drain: () => new JobWorker(app.deps, allJobs).drain(),
     close: async () => {
       await app.close();
       await database.close();
@@ -34,7 +38,7 @@ export async function startPaymentsApp(overrides: Partial<Config> = {}, deps: Pa
 }
 
 /** Card page → submit: what the payer does in the browser. Returns the Location of the redirect. */
-export async function payByCard(app: import('fastify').FastifyInstance, confirmationUrl: string, card = '4111 1111 1111 1111') {
+export async function payByCard(app: FastifyInstance, confirmationUrl: string, card = '4111 1111 1111 1111') {
   const path = new URL(confirmationUrl).pathname;
   const res = await app.inject({
     method: 'POST',
@@ -51,7 +55,13 @@ export function signedNotification(config: Config, externalId: string, event = '
 }
 
 export async function accountState(db: Db, accountId: number) {
-  const [a] = await queryRows<{ balance: number; status: string; promised_credit: number; entries: number; ledger: number }>(
+  const [a] = await queryRows<{
+    balance: number;
+    status: string;
+    promised_credit: number;
+    entries: number;
+    ledger: number;
+  }>(
     db,
     sql`select a.balance, a.status, a.promised_credit,
           (select count(*)::int from ledger_entries l where l.account_id = a.id) as entries,

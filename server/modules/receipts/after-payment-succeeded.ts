@@ -1,5 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
+import { type SQL, sql } from 'drizzle-orm';
+
+import { type Db, queryRows } from '../../db/client.js';
 import { enqueueStatement } from '../../jobs/queue.js';
 import { registerReceiptJob } from './register-receipt.job.js';
 
@@ -15,7 +16,13 @@ export const OFFLINE_PROVIDERS = new Set(['office_cash', 'bank_transfer', 'cli',
  * (key `receipt:<paymentId>`, so calling it twice is harmless) when the region has receipts enabled.
  */
 export async function afterPaymentSucceeded(db: Db, paymentId: number): Promise<boolean> {
-  const [p] = await queryRows<{ id: number; provider: string; amount: number; region_id: number; enabled: boolean | null }>(
+  const [p] = await queryRows<{
+    id: number;
+    provider: string;
+    amount: number;
+    region_id: number;
+    enabled: boolean | null;
+  }>(
     db,
     sql`select p.id, p.provider, p.amount, a.region_id, s.enabled
         from payments p join accounts a on a.id = p.account_id
@@ -23,7 +30,13 @@ export async function afterPaymentSucceeded(db: Db, paymentId: number): Promise<
         where p.id = ${paymentId} and p.status = 'succeeded'`,
   );
   if (!p) return false;
-  const writes = receiptWrites({ id: p.id, provider: p.provider, amount: p.amount, regionId: p.region_id, enabled: p.enabled ?? false });
+  const writes = receiptWrites({
+    id: p.id,
+    provider: p.provider,
+    amount: p.amount,
+    regionId: p.region_id,
+    enabled: p.enabled ?? false,
+  });
   for (const w of writes) await db.execute(w);
   return writes.length > 0;
 }
@@ -42,6 +55,11 @@ export function receiptWrites(
     sql`insert into receipts (payment_id, region_id, total) select ${p.id}, ${p.regionId}, ${p.amount}
         ${forEachRowOf ? sql`from ${forEachRowOf}` : sql``}
         on conflict (payment_id) where operation = 'sell' do nothing`,
-    enqueueStatement(registerReceiptJob, { paymentId: p.id }, { key: `receipt:${p.id}`, maxAttempts: 10 }, forEachRowOf),
+    enqueueStatement(
+      registerReceiptJob,
+      { paymentId: p.id },
+      { key: `receipt:${p.id}`, maxAttempts: 10 },
+      forEachRowOf,
+    ),
   ];
 }

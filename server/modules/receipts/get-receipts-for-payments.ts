@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
+
+import { type Db, queryRows } from '../../db/client.js';
 
 export interface PaymentReceipt {
   paymentId: number;
@@ -17,7 +18,12 @@ export async function getReceiptsForPayments(db: Db, paymentIds: number[]): Prom
   const rows = await queryRows<{ payment_id: number; status: string; receipt_url: string | null }>(
     db,
     sql`select payment_id, status, receipt_url from receipts
-        where operation = 'sell' and payment_id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`,
+        where operation = 'sell' and payment_id in (${sql.join(
+          ids.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
   );
-  return new Map(rows.map((r) => [r.payment_id, { paymentId: r.payment_id, status: r.status, receiptUrl: r.receipt_url }]));
+  return new Map(
+    rows.map((r) => [r.payment_id, { paymentId: r.payment_id, status: r.status, receiptUrl: r.receipt_url }]),
+  );
 }

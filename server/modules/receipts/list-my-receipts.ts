@@ -1,9 +1,18 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
+
+import { type Db, queryRows } from '../../db/client.js';
 
 /** A subscriber's fiscal receipts (sales and card refunds), newest first (only their own account's). */
 export async function listMyReceipts(db: Db, accountId: number) {
-  const rows = await queryRows<{ payment_id: number; operation: 'sell' | 'sell_refund'; amount: number; succeeded_at: string | null; status: string; receipt_url: string | null; receipt_datetime: string | null }>(
+  const rows = await queryRows<{
+    payment_id: number;
+    operation: 'sell' | 'sell_refund';
+    amount: number;
+    succeeded_at: string | null;
+    status: string;
+    receipt_url: string | null;
+    receipt_datetime: string | null;
+  }>(
     db,
     sql`select r.payment_id, r.operation, r.total as amount, coalesce(f.finished_at, p.succeeded_at) as succeeded_at, r.status, r.receipt_url, r.receipt_datetime
         from receipts r join payments p on p.id = r.payment_id left join payment_refunds f on f.id = r.refund_id

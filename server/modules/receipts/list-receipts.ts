@@ -1,5 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
+import { type SQL, sql } from 'drizzle-orm';
+
+import { type Db, queryRows } from '../../db/client.js';
 import type { ReceiptStatus } from '../../db/schema/index.js';
 
 export interface ReceiptsFilter {
@@ -21,8 +22,18 @@ export async function listReceipts(db: Db, f: ReceiptsFilter) {
   const where = sql.join(conds, sql` and `);
   const from = sql`receipts r join payments p on p.id = r.payment_id join accounts a on a.id = p.account_id`;
   const rows = await queryRows<{
-    id: number; operation: 'sell' | 'sell_refund'; payment_id: number; refund_id: number | null; account: string; total: number;
-    status: ReceiptStatus; attempt: number; last_error: string | null; receipt_url: string | null; created_at: string; updated_at: string;
+    id: number;
+    operation: 'sell' | 'sell_refund';
+    payment_id: number;
+    refund_id: number | null;
+    account: string;
+    total: number;
+    status: ReceiptStatus;
+    attempt: number;
+    last_error: string | null;
+    receipt_url: string | null;
+    created_at: string;
+    updated_at: string;
     job_active: boolean;
   }>(
     db,

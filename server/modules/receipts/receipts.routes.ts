@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+
+import { RECEIPT_STATUSES } from '../../db/schema/index.js';
+import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
 import { listMyReceipts } from './list-my-receipts.js';
 import { listReceipts } from './list-receipts.js';
 import { retryReceipt } from './retry-receipt.js';
-import { RECEIPT_STATUSES } from '../../db/schema/index.js';
 import { getReceiptSettings, saveReceiptSettings, SNO } from './save-receipt-settings.js';
 
 const security = [{ bearer: [] }];
@@ -68,27 +69,72 @@ export const receiptsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   const db = deps.database.db;
   app.get(
     '/api/staff/regions/:regionId/receipt-settings',
-    { preValidation: requireStaff('finance'), schema: { tags: ['receipts'], summary: "A region's online cash register settings", security, params: regionParams, response: { 200: settingsView } } },
+    {
+      preValidation: requireStaff('finance'),
+      schema: {
+        tags: ['receipts'],
+        summary: "A region's online cash register settings",
+        security,
+        params: regionParams,
+        response: { 200: settingsView },
+      },
+    },
     async (req) => getReceiptSettings(db, req.params.regionId),
   );
   app.put(
     '/api/staff/regions/:regionId/receipt-settings',
-    { preValidation: requireStaff('admin'), schema: { tags: ['receipts'], summary: "Set a region's online cash register (ATOL) settings", security, params: regionParams, body: settingsBody, response: { 200: settingsView } } },
+    {
+      preValidation: requireStaff('admin'),
+      schema: {
+        tags: ['receipts'],
+        summary: "Set a region's online cash register (ATOL) settings",
+        security,
+        params: regionParams,
+        body: settingsBody,
+        response: { 200: settingsView },
+      },
+    },
     async (req) => saveReceiptSettings(db, req.params.regionId, req.body, staffPrincipal(req).staffId),
   );
   app.get(
     '/api/staff/receipts',
-    { preValidation: requireStaff('finance'), schema: { tags: ['receipts'], summary: 'Fiscal receipts with their state and ATOL errors, newest first', security, querystring: staffReceiptsQuery, response: { 200: staffReceiptsResponse } } },
+    {
+      preValidation: requireStaff('finance'),
+      schema: {
+        tags: ['receipts'],
+        summary: 'Fiscal receipts with their state and ATOL errors, newest first',
+        security,
+        querystring: staffReceiptsQuery,
+        response: { 200: staffReceiptsResponse },
+      },
+    },
     async (req) => listReceipts(db, req.query),
   );
   app.post(
     '/api/staff/receipts/:receiptId/retry',
-    { preValidation: requireStaff('finance'), schema: { tags: ['receipts'], summary: 'Send a failed or stuck receipt to ATOL again; audited', security, params: receiptIdParams, response: { 200: z.object({ id: z.number(), status: z.literal('pending'), attempt: z.number() }) } } },
+    {
+      preValidation: requireStaff('finance'),
+      schema: {
+        tags: ['receipts'],
+        summary: 'Send a failed or stuck receipt to ATOL again; audited',
+        security,
+        params: receiptIdParams,
+        response: { 200: z.object({ id: z.number(), status: z.literal('pending'), attempt: z.number() }) },
+      },
+    },
     async (req) => retryReceipt(db, req.params.receiptId, staffPrincipal(req).staffId, req.ip),
   );
   app.get(
     '/api/me/receipts',
-    { preValidation: requireSubscriber(), schema: { tags: ['receipts'], summary: 'My fiscal receipts with links', security, response: { 200: receiptsResponse } } },
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags: ['receipts'],
+        summary: 'My fiscal receipts with links',
+        security,
+        response: { 200: receiptsResponse },
+      },
+    },
     async (req) => ({ receipts: await listMyReceipts(db, subscriberAccountId(req)) }),
   );
 };

@@ -1,5 +1,6 @@
-import { z } from 'zod';
 import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+
 import { queryRows } from '../../db/client.js';
 import { defineJob } from '../../jobs/queue.js';
 import { buildAtolReceipt, receiptUrl } from './build-atol-receipt.js';
@@ -24,10 +25,25 @@ export const registerReceiptJob = defineJob({
   async handler({ paymentId, refundId }, { db, deps }) {
     const atol = deps.atol;
     if (!atol) throw new Error('ATOL is not configured (ATOL_API_URL, ATOL_LOGIN, ATOL_PASSWORD)');
-    const which = refundId !== undefined ? sql`r.refund_id = ${refundId}` : sql`r.payment_id = ${paymentId!} and r.operation = 'sell'`;
+    const which =
+      refundId !== undefined
+        ? sql`r.refund_id = ${refundId}`
+        : sql`r.payment_id = ${paymentId!} and r.operation = 'sell'`;
     const [r] = await queryRows<{
-      id: number; status: string; uuid: string | null; total: number; operation: 'sell' | 'sell_refund'; at: string; attempt: number;
-      email: string | null; phone: string; group_code: string; inn: string; payment_address: string; sno: string; company_email: string;
+      id: number;
+      status: string;
+      uuid: string | null;
+      total: number;
+      operation: 'sell' | 'sell_refund';
+      at: string;
+      attempt: number;
+      email: string | null;
+      phone: string;
+      group_code: string;
+      inn: string;
+      payment_address: string;
+      sno: string;
+      company_email: string;
     }>(
       db,
       sql`select r.id, r.status, r.uuid, r.total, r.operation, r.attempt, coalesce(f.finished_at, p.succeeded_at) as at, s.email, s.phone,
@@ -44,7 +60,11 @@ export const registerReceiptJob = defineJob({
     try {
       if (!uuid) {
         const doc = buildAtolReceipt({
-          externalId: externalId(refund ? `refund-${refundId}` : String(paymentId), r.attempt), amount: r.total, succeededAt: new Date(r.at), email: r.email, phone: r.phone,
+          externalId: externalId(refund ? `refund-${refundId}` : String(paymentId), r.attempt),
+          amount: r.total,
+          succeededAt: new Date(r.at),
+          email: r.email,
+          phone: r.phone,
           settings: { inn: r.inn, paymentAddress: r.payment_address, sno: r.sno, companyEmail: r.company_email },
         });
         uuid = await atol.register(r.group_code, r.operation, doc);
@@ -54,7 +74,14 @@ export const registerReceiptJob = defineJob({
       const rep = await atol.report(r.group_code, uuid);
       if (rep.status === 'done' && rep.payload) {
         const f = rep.payload;
-        const url = receiptUrl({ receiptDatetime: f.receipt_datetime, total: r.total, fn: f.fn_number, fd: String(f.fiscal_document_number), fp: String(f.fiscal_document_attribute), refund });
+        const url = receiptUrl({
+          receiptDatetime: f.receipt_datetime,
+          total: r.total,
+          fn: f.fn_number,
+          fd: String(f.fiscal_document_number),
+          fp: String(f.fiscal_document_attribute),
+          refund,
+        });
         await db.execute(sql`update receipts set status = 'done', fn_number = ${f.fn_number},
                                fiscal_document_number = ${String(f.fiscal_document_number)},
                                fiscal_document_attribute = ${String(f.fiscal_document_attribute)},
@@ -66,13 +93,17 @@ export const registerReceiptJob = defineJob({
         // A refused document has a data error (INN, group, client contact) that retrying cannot fix:
         // it is marked failed with ATOL's reason for finance to look at, and the job ends.
         const reason = `ATOL refused the receipt: ${rep.error?.code ?? ''} ${rep.error?.text ?? ''}`.trim();
-        await db.execute(sql`update receipts set status = 'failed', last_error = ${reason.slice(0, 500)}, updated_at = now() where id = ${r.id}`);
+        await db.execute(
+          sql`update receipts set status = 'failed', last_error = ${reason.slice(0, 500)}, updated_at = now() where id = ${r.id}`,
+        );
         return;
       }
       throw new Error('ATOL report not ready yet');
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
-      await db.execute(sql`update receipts set last_error = ${message.slice(0, 500)}, updated_at = now() where id = ${r.id}`);
+      await db.execute(
+        sql`update receipts set last_error = ${message.slice(0, 500)}, updated_at = now() where id = ${r.id}`,
+      );
       throw e;
     }
   },

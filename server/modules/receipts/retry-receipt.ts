@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 import type { ReceiptStatus } from '../../db/schema/index.js';
 import { enqueue } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/record-audit.js';
@@ -15,7 +16,15 @@ import { registerReceiptJob } from './register-receipt.job.js';
  */
 export async function retryReceipt(db: Db, receiptId: number, staffId: number, ip?: string | null) {
   return db.transaction(async (tx) => {
-    const [r] = await queryRows<{ id: number; status: ReceiptStatus; attempt: number; operation: string; payment_id: number; refund_id: number | null; job_active: boolean }>(
+    const [r] = await queryRows<{
+      id: number;
+      status: ReceiptStatus;
+      attempt: number;
+      operation: string;
+      payment_id: number;
+      refund_id: number | null;
+      job_active: boolean;
+    }>(
       tx,
       sql`select r.id, r.status, r.attempt, r.operation, r.payment_id, r.refund_id,
                  exists (select 1 from jobs j where j.name = 'receipts.register' and j.state in ('queued', 'running')
@@ -32,8 +41,14 @@ export async function retryReceipt(db: Db, receiptId: number, staffId: number, i
     const payload = r.operation === 'sell_refund' ? { refundId: r.refund_id! } : { paymentId: r.payment_id };
     await enqueue(tx, registerReceiptJob, payload, { key: `receipt:${r.id}:retry:${Date.now()}`, maxAttempts: 10 });
     await recordAudit(tx, {
-      actorType: 'staff', actorId: staffId, action: 'receipt.retry', entity: 'receipt', entityId: r.id,
-      before: { status: r.status, attempt: r.attempt }, after: { status: 'pending', attempt }, ip: ip ?? null,
+      actorType: 'staff',
+      actorId: staffId,
+      action: 'receipt.retry',
+      entity: 'receipt',
+      entityId: r.id,
+      before: { status: r.status, attempt: r.attempt },
+      after: { status: 'pending', attempt },
+      ip: ip ?? null,
     });
     return { id: r.id, status: 'pending' as const, attempt };
   });

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
 import { receiptSettings, regions } from '../../db/schema/index.js';
@@ -23,8 +24,20 @@ export async function saveReceiptSettings(db: Db, regionId: number, input: Recei
     if (!region) throw new AppError('region_not_found');
     const [before] = await tx.select().from(receiptSettings).where(eq(receiptSettings.regionId, regionId));
     const values = { ...input, regionId, updatedAt: new Date() };
-    const [row] = await tx.insert(receiptSettings).values(values).onConflictDoUpdate({ target: receiptSettings.regionId, set: values }).returning();
-    await recordAudit(tx, { actorType: 'staff', actorId: staffId, action: 'receipts.settings', entity: 'region', entityId: regionId, before: before ?? null, after: row });
+    const [row] = await tx
+      .insert(receiptSettings)
+      .values(values)
+      .onConflictDoUpdate({ target: receiptSettings.regionId, set: values })
+      .returning();
+    await recordAudit(tx, {
+      actorType: 'staff',
+      actorId: staffId,
+      action: 'receipts.settings',
+      entity: 'region',
+      entityId: regionId,
+      before: before ?? null,
+      after: row,
+    });
     return toView(row!);
   });
 }
@@ -36,5 +49,13 @@ export async function getReceiptSettings(db: Db, regionId: number) {
 }
 
 function toView(r: typeof receiptSettings.$inferSelect) {
-  return { regionId: r.regionId, enabled: r.enabled, groupCode: r.groupCode, inn: r.inn, paymentAddress: r.paymentAddress, sno: r.sno, companyEmail: r.companyEmail };
+  return {
+    regionId: r.regionId,
+    enabled: r.enabled,
+    groupCode: r.groupCode,
+    inn: r.inn,
+    paymentAddress: r.paymentAddress,
+    sno: r.sno,
+    companyEmail: r.companyEmail,
+  };
 }

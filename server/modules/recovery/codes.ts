@@ -1,5 +1,7 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+
 import type { Db } from '../../db/client.js';
 import { verificationCodes } from '../../db/schema/index.js';
 
@@ -17,7 +19,13 @@ export async function issueCode(db: Db, opts: { contractId: number; purpose: Pur
   await db
     .update(verificationCodes)
     .set({ usedAt: sql`now()` })
-    .where(and(eq(verificationCodes.contractId, opts.contractId), eq(verificationCodes.purpose, opts.purpose), isNull(verificationCodes.usedAt)));
+    .where(
+      and(
+        eq(verificationCodes.contractId, opts.contractId),
+        eq(verificationCodes.purpose, opts.purpose),
+        isNull(verificationCodes.usedAt),
+      ),
+    );
   await db.insert(verificationCodes).values({
     contractId: opts.contractId,
     purpose: opts.purpose,
@@ -33,12 +41,22 @@ export async function issueCode(db: Db, opts: { contractId: number; purpose: Pur
  * Checks a code (or link token) and uses it up. Wrong codes count against the code; after
  * CODE_MAX_ATTEMPTS it is dead. Returns the code row when it matched, else null.
  */
-export async function consumeCode(db: Db, opts: { purpose: Purpose; contractId?: number; code?: string; token?: string }) {
+export async function consumeCode(
+  db: Db,
+  opts: { purpose: Purpose; contractId?: number; code?: string; token?: string },
+) {
   if (opts.token) {
     const [row] = await db
       .update(verificationCodes)
       .set({ usedAt: sql`now()` })
-      .where(and(eq(verificationCodes.tokenHash, sha(opts.token)), eq(verificationCodes.purpose, opts.purpose), isNull(verificationCodes.usedAt), gt(verificationCodes.expiresAt, sql`now()`)))
+      .where(
+        and(
+          eq(verificationCodes.tokenHash, sha(opts.token)),
+          eq(verificationCodes.purpose, opts.purpose),
+          isNull(verificationCodes.usedAt),
+          gt(verificationCodes.expiresAt, sql`now()`),
+        ),
+      )
       .returning();
     return row ?? null;
   }
@@ -46,13 +64,23 @@ export async function consumeCode(db: Db, opts: { purpose: Purpose; contractId?:
   const [row] = await db
     .select()
     .from(verificationCodes)
-    .where(and(eq(verificationCodes.contractId, opts.contractId), eq(verificationCodes.purpose, opts.purpose), isNull(verificationCodes.usedAt), gt(verificationCodes.expiresAt, sql`now()`)))
+    .where(
+      and(
+        eq(verificationCodes.contractId, opts.contractId),
+        eq(verificationCodes.purpose, opts.purpose),
+        isNull(verificationCodes.usedAt),
+        gt(verificationCodes.expiresAt, sql`now()`),
+      ),
+    )
     .orderBy(desc(verificationCodes.id))
     .limit(1);
   if (!row || row.attempts >= CODE_MAX_ATTEMPTS) return null;
   const ok = timingSafeEqual(Buffer.from(row.codeHash), Buffer.from(sha(opts.code)));
   if (!ok) {
-    await db.update(verificationCodes).set({ attempts: sql`${verificationCodes.attempts} + 1` }).where(eq(verificationCodes.id, row.id));
+    await db
+      .update(verificationCodes)
+      .set({ attempts: sql`${verificationCodes.attempts} + 1` })
+      .where(eq(verificationCodes.id, row.id));
     return null;
   }
   const [used] = await db

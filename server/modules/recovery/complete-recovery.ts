@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
+
 import { AppError } from '../../../common/errors.js';
-import { queryRows, type Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 import { contracts } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { assertStrongPassword, revokeAllSessions } from '../auth/change-password.js';
@@ -39,6 +40,13 @@ export async function completeRecovery(
   await db.transaction(async (tx) => {
     await tx.update(contracts).set({ passwordHash, mustChangePassword: 0 }).where(eq(contracts.id, used.contractId));
     await revokeAllSessions(tx, { contractId: used.contractId });
-    await recordAudit(tx, { actorType: 'subscriber', actorId: used.contractId, action: 'password.recovered', entity: 'contract', entityId: used.contractId, ip: ctx.ip });
+    await recordAudit(tx, {
+      actorType: 'subscriber',
+      actorId: used.contractId,
+      action: 'password.recovered',
+      entity: 'contract',
+      entityId: used.contractId,
+      ip: ctx.ip,
+    });
   });
 }

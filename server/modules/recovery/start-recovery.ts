@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { queryRows, type Db } from '../../db/client.js';
+
+import { type Db, queryRows } from '../../db/client.js';
 import { assertNotLocked, countEvent } from '../auth/rate-limit.js';
 import { sendDirect } from '../notifications/notify.js';
 import { issueCode } from './codes.js';
@@ -20,7 +21,11 @@ export interface StartRecoveryInput {
  * Whether or not such an account exists, the caller gets the same answer after the same steps; a code
  * goes out only when region, phone and account match an active contract that has the chosen contact.
  */
-export async function startRecovery(db: Db, input: StartRecoveryInput, ctx: { ip: string; publicUrl: string }): Promise<void> {
+export async function startRecovery(
+  db: Db,
+  input: StartRecoveryInput,
+  ctx: { ip: string; publicUrl: string },
+): Promise<void> {
   const phoneKey = `recovery:phone:${input.phone}`;
   const accountKey = `recovery:account:${input.account}`;
   const ipKey = `recovery:ip:${ctx.ip}`;
@@ -30,7 +35,13 @@ export async function startRecovery(db: Db, input: StartRecoveryInput, ctx: { ip
   await countEvent(db, accountKey, PER_PHONE);
   await countEvent(db, ipKey, PER_IP);
 
-  const [c] = await queryRows<{ contract_id: number; account_id: number; email: string | null; phone: string; lang: 'ru' | 'en' }>(
+  const [c] = await queryRows<{
+    contract_id: number;
+    account_id: number;
+    email: string | null;
+    phone: string;
+    lang: 'ru' | 'en';
+  }>(
     db,
     sql`select c.id as contract_id, a.id as account_id, s.email, s.phone, s.lang
         from accounts a join contracts c on c.id = a.contract_id join subscribers s on s.id = c.subscriber_id
@@ -42,6 +53,13 @@ export async function startRecovery(db: Db, input: StartRecoveryInput, ctx: { ip
   await db.transaction(async (tx) => {
     const { code, token } = await issueCode(tx, { contractId: c.contract_id, purpose: 'recovery' });
     const link = input.channel === 'email' ? `${ctx.publicUrl}/recover?token=${token}` : '';
-    await sendDirect(tx, { accountId: c.account_id, channel: input.channel, address, template: 'recovery_code', lang: c.lang, params: { code, link } });
+    await sendDirect(tx, {
+      accountId: c.account_id,
+      channel: input.channel,
+      address,
+      template: 'recovery_code',
+      lang: c.lang,
+      params: { code, link },
+    });
   });
 }

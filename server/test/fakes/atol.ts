@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /**
  * A local fake of the ATOL Online API v4 for tests: getToken, {group}/sell and sell_refund, {group}/report/{uuid}.
@@ -8,12 +8,19 @@ import { randomUUID } from 'node:crypto';
  * like ATOL), reports `wait` for the first `pendingReports` polls of each document, and can be told to
  * fail the next sells with HTTP 500 or to expire every issued token (401 on the next call).
  */
+/** The parts of a registration request the fake reads; the rest is kept as sent. */
+export interface FakeAtolBody {
+  external_id: string;
+  receipt: { total: number; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
 export interface FakeAtolDocument {
   uuid: string;
   groupCode: string;
   /** sell | sell_refund */
   operation: string;
-  body: any;
+  body: FakeAtolBody;
   polls: number;
   fail: boolean;
 }
@@ -35,9 +42,9 @@ export async function startFakeAtol(opts: { login?: string; password?: string; p
   const readJson = async (req: IncomingMessage) => {
     let raw = '';
     for await (const c of req) raw += c;
-    return raw ? JSON.parse(raw) : null;
+    return (raw ? JSON.parse(raw) : null) as (FakeAtolBody & { login?: string; pass?: string }) | null;
   };
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
       res.end(JSON.stringify(body));
@@ -46,24 +53,44 @@ export async function startFakeAtol(opts: { login?: string; password?: string; p
     const path = (req.url ?? '').replace(/^\/possystem\/v4/, '');
     if (req.method === 'POST' && path === '/getToken') {
       const b = await readJson(req);
-      if (b?.login !== login || b?.pass !== password) return send(200, { error: { code: 12, text: 'Неверный логин или пароль', type: 'system' }, token: '', timestamp: ts });
+      if (b?.login !== login || b?.pass !== password)
+        return send(200, {
+          error: { code: 12, text: 'Неверный логин или пароль', type: 'system' },
+          token: '',
+          timestamp: ts,
+        });
       const token = randomUUID();
       state.tokens.add(token);
       state.tokensIssued++;
       return send(200, { error: null, token, timestamp: ts });
     }
-    if (!state.tokens.has(String(req.headers.token ?? ''))) return send(401, { error: { code: 11, text: 'Токен не действителен' } });
+    if (!state.tokens.has(String(req.headers.token ?? '')))
+      return send(401, { error: { code: 11, text: 'Токен не действителен' } });
     const sell = /^\/([^/]+)\/(sell|sell_refund)$/.exec(path);
     if (req.method === 'POST' && sell) {
       const b = await readJson(req);
+      if (!b) return send(400, { error: { code: 2, text: 'Пустой запрос' } });
       state.sells++;
       if (state.failSells > 0) {
         state.failSells--;
         return send(500, { error: { code: 1, text: 'Временная ошибка' } });
       }
       const prev = state.byExternalId.get(b.external_id);
-      if (prev) return send(400, { uuid: prev.uuid, status: 'fail', error: { code: 33, text: 'Документ с таким external_id уже существует', type: 'system' }, timestamp: ts });
-      const doc = { uuid: randomUUID(), groupCode: sell[1]!, operation: sell[2]!, body: b, polls: 0, fail: state.failDocuments > 0 };
+      if (prev)
+        return send(400, {
+          uuid: prev.uuid,
+          status: 'fail',
+          error: { code: 33, text: 'Документ с таким external_id уже существует', type: 'system' },
+          timestamp: ts,
+        });
+      const doc = {
+        uuid: randomUUID(),
+        groupCode: sell[1]!,
+        operation: sell[2]!,
+        body: b,
+        polls: 0,
+        fail: state.failDocuments > 0,
+      };
       if (doc.fail) state.failDocuments--;
       state.byExternalId.set(b.external_id, doc);
       state.byUuid.set(doc.uuid, doc);
@@ -74,8 +101,16 @@ export async function startFakeAtol(opts: { login?: string; password?: string; p
       const doc = state.byUuid.get(report[2]!);
       if (!doc) return send(400, { error: { code: 34, text: 'Не найден документ' } });
       doc.polls++;
-      if (doc.fail) return send(200, { uuid: doc.uuid, status: 'fail', error: { code: 32, text: 'Ошибка валидации входящего чека', type: 'system' }, payload: null, timestamp: ts });
-      if (doc.polls <= state.pendingReports) return send(200, { uuid: doc.uuid, status: 'wait', error: null, payload: null, timestamp: ts });
+      if (doc.fail)
+        return send(200, {
+          uuid: doc.uuid,
+          status: 'fail',
+          error: { code: 32, text: 'Ошибка валидации входящего чека', type: 'system' },
+          payload: null,
+          timestamp: ts,
+        });
+      if (doc.polls <= state.pendingReports)
+        return send(200, { uuid: doc.uuid, status: 'wait', error: null, payload: null, timestamp: ts });
       const total = doc.body.receipt.total;
       return send(200, {
         uuid: doc.uuid,
@@ -97,7 +132,8 @@ export async function startFakeAtol(opts: { login?: string; password?: string; p
       });
     }
     send(404, { error: { code: 404, text: 'not found' } });
-  });
+  };
+  const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
   return {

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 interface FakePayment {
@@ -28,7 +28,8 @@ export async function startFakeYooKassa(opts: { shopId: string; secretKey: strin
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      const send = (code: number, obj: unknown) => res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(obj));
+      const send = (code: number, obj: unknown) =>
+        res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(obj));
       const key = req.headers['idempotence-key'] as string | undefined;
       requests.push({ method: req.method!, path: req.url!, key });
       if (req.headers.authorization !== auth) return send(401, { type: 'error', code: 'invalid_credentials' });
@@ -44,12 +45,22 @@ export async function startFakeYooKassa(opts: { shopId: string; secretKey: strin
       }
       if (req.method === 'POST' && req.url === '/v3/payments') {
         const id = randomUUID();
-        const p: FakePayment = { id, status: 'pending', amount: json.amount, metadata: json.metadata, save: !!json.save_payment_method };
+        const p: FakePayment = {
+          id,
+          status: 'pending',
+          amount: json.amount,
+          metadata: json.metadata,
+          save: !!json.save_payment_method,
+        };
         if (json.payment_method_id) {
           p.status = savedMethods.has(json.payment_method_id) ? 'succeeded' : 'canceled';
           p.payment_method = { type: 'bank_card', id: json.payment_method_id, saved: true, title: 'Bank card *4444' };
         } else {
-          p.confirmation = { type: 'redirect', return_url: json.confirmation.return_url, confirmation_url: `https://yoomoney.example/checkout/${id}` };
+          p.confirmation = {
+            type: 'redirect',
+            return_url: json.confirmation.return_url,
+            confirmation_url: `https://yoomoney.example/checkout/${id}`,
+          };
         }
         payments.set(id, p);
         byKey.set(key!, view(p));

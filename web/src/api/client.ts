@@ -27,7 +27,12 @@ export async function api<T>(path: string, opts: { method?: string; body?: unkno
   const headers: Record<string, string> = { 'accept-language': i18n.language };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken() ?? '';
-  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
   if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
   let code = 'internal';
   let message = i18n.t('errors.network');

@@ -5,7 +5,13 @@ export interface Me {
   account?: string;
   fullName?: string;
   mustChangePassword?: boolean;
-  staff?: { id: number; email: string; fullName: string; role: 'admin' | 'operator' | 'support' | 'finance'; totpEnabled: boolean };
+  staff?: {
+    id: number;
+    email: string;
+    fullName: string;
+    role: 'admin' | 'operator' | 'support' | 'finance';
+    totpEnabled: boolean;
+  };
 }
 
 export interface Overview {

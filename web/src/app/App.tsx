@@ -1,16 +1,19 @@
-import { lazy, Suspense } from 'react';
-import { MantineProvider, Center, Loader, createTheme, type CSSVariablesResolver } from '@mantine/core';
+import { Center, createTheme, type CSSVariablesResolver, Loader, MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
+
+import { ApiError } from '../api/client';
 import { Landing } from '../features/public/Landing';
 import { LoginPage } from '../features/public/LoginPage';
 import { RecoverPage } from '../features/public/RecoverPage';
-import { ApiError } from '../api/client';
 
 // The cabinet and the back office load on demand: the sign-in page stays small.
 const CabinetRoutes = lazy(() => import('../features/cabinet/CabinetRoutes'));
 const StaffRoutes = lazy(() => import('../features/staff/StaffRoutes'));
-const PublicPayPage = lazy(() => import('../features/payments/PublicPayPage').then((m) => ({ default: m.PublicPayPage })));
+const PublicPayPage = lazy(() =>
+  import('../features/payments/PublicPayPage').then((m) => ({ default: m.PublicPayPage })),
+);
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -19,11 +22,19 @@ const queryClient = new QueryClient({
 });
 
 // Shade 9 of blue and a darker "dimmed" keep text and buttons at WCAG AA contrast (4.5:1).
-const theme = createTheme({ primaryColor: 'blue', primaryShade: 9, defaultRadius: 'md', fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif' });
+const theme = createTheme({
+  primaryColor: 'blue',
+  primaryShade: 9,
+  defaultRadius: 'md',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
+});
 // Light variants (alerts, badges) put coloured text on a tint of the same colour, under 4.5:1 even at
 // shade 9: keep the tint, write the text in near-black.
 const LIGHT_TEXT = Object.fromEntries(
-  ['blue', 'green', 'red', 'yellow', 'orange', 'gray'].map((c) => [`--mantine-color-${c}-light-color`, 'var(--mantine-color-dark-9)']),
+  ['blue', 'green', 'red', 'yellow', 'orange', 'gray'].map((c) => [
+    `--mantine-color-${c}-light-color`,
+    'var(--mantine-color-dark-9)',
+  ]),
 );
 const cssVariablesResolver: CSSVariablesResolver = () => ({
   variables: {},
@@ -41,9 +52,30 @@ const router = createBrowserRouter([
   { path: '/', element: <Landing /> },
   { path: '/login', element: <LoginPage /> },
   { path: '/recover', element: <RecoverPage /> },
-  { path: '/pay', element: <Suspense fallback={fallback}><PublicPayPage /></Suspense> },
-  { path: '/cabinet/*', element: <Suspense fallback={fallback}><CabinetRoutes /></Suspense> },
-  { path: '/staff/*', element: <Suspense fallback={fallback}><StaffRoutes /></Suspense> },
+  {
+    path: '/pay',
+    element: (
+      <Suspense fallback={fallback}>
+        <PublicPayPage />
+      </Suspense>
+    ),
+  },
+  {
+    path: '/cabinet/*',
+    element: (
+      <Suspense fallback={fallback}>
+        <CabinetRoutes />
+      </Suspense>
+    ),
+  },
+  {
+    path: '/staff/*',
+    element: (
+      <Suspense fallback={fallback}>
+        <StaffRoutes />
+      </Suspense>
+    ),
+  },
   { path: '*', element: <Landing /> },
 ]);
 

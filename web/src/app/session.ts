@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+
 import { api, ApiError } from '../api/client';
 import type { Me } from '../api/types';
 

@@ -1,4 +1,5 @@
 import { formatRubles } from '@common/money';
+
 import i18n from '../i18n';
 
 export const rub = (kopecks: number) => formatRubles(kopecks, i18n.language === 'en' ? 'en' : 'ru');

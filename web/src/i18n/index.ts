@@ -1,7 +1,8 @@
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { ru } from './ru';
+
 import { en } from './en';
+import { ru } from './ru';
 
 const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('lang') : null;
 

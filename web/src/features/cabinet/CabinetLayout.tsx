@@ -1,10 +1,11 @@
-import type { ReactNode } from 'react';
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router';
-import { LanguageSwitch } from '../../components/LanguageSwitch';
+
 import { useSignOut } from '../../app/session';
+import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { useUnread } from './useOverview';
 
 /** Sections of the cabinet; add a page here and in CabinetRoutes. */
@@ -26,7 +27,11 @@ export function CabinetLayout({ children }: { children: ReactNode }) {
   const signOut = useSignOut();
   const unread = useUnread();
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 240, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group wrap="nowrap">
@@ -52,7 +57,13 @@ export function CabinetLayout({ children }: { children: ReactNode }) {
             label={t(`nav.${s.key}`)}
             active={location.pathname === s.to}
             onClick={close}
-            rightSection={s.key === 'notifications' && unread.data ? <Badge size="sm" circle aria-label={String(unread.data)}>{unread.data}</Badge> : null}
+            rightSection={
+              s.key === 'notifications' && unread.data ? (
+                <Badge size="sm" circle aria-label={String(unread.data)}>
+                  {unread.data}
+                </Badge>
+              ) : null
+            }
           />
         ))}
       </AppShell.Navbar>

@@ -1,14 +1,15 @@
+import { Center, Loader } from '@mantine/core';
 import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
-import { Center, Loader } from '@mantine/core';
+
 import { useMe } from '../../app/session';
 import { CabinetLayout } from './CabinetLayout';
-import { InfoPage } from './InfoPage';
 import { ChangePasswordPage } from './ChangePasswordPage';
-import { ProfilePage } from './ProfilePage';
-import { PaymentsPage } from './PaymentsPage';
+import { InfoPage } from './InfoPage';
+import { FeedbackPage, MobilePage } from './InfoPages';
 import { NotificationsPage } from './NotificationsPage';
-import { MobilePage, FeedbackPage } from './InfoPages';
+import { PaymentsPage } from './PaymentsPage';
+import { ProfilePage } from './ProfilePage';
 
 // The chart library is heavy: only the statistics page loads it.
 const StatisticsPage = lazy(() => import('./StatisticsPage'));
@@ -16,7 +17,12 @@ const StatisticsPage = lazy(() => import('./StatisticsPage'));
 /** The subscriber's cabinet. Not signed in → sign-in page; initial password → forced change first. */
 export default function CabinetRoutes() {
   const me = useMe();
-  if (me.isLoading) return <Center h="100vh"><Loader /></Center>;
+  if (me.isLoading)
+    return (
+      <Center h="100vh">
+        <Loader />
+      </Center>
+    );
   if (!me.data || me.data.type !== 'subscriber') return <Navigate to="/login" replace />;
   if (me.data.mustChangePassword) {
     return (
@@ -31,7 +37,14 @@ export default function CabinetRoutes() {
       <Routes>
         <Route index element={<InfoPage />} />
         <Route path="payments" element={<PaymentsPage />} />
-        <Route path="stats" element={<Suspense fallback={<Loader />}><StatisticsPage /></Suspense>} />
+        <Route
+          path="stats"
+          element={
+            <Suspense fallback={<Loader />}>
+              <StatisticsPage />
+            </Suspense>
+          }
+        />
         <Route path="profile" element={<ProfilePage />} />
         <Route path="password" element={<ChangePasswordPage />} />
         <Route path="notifications" element={<NotificationsPage />} />

@@ -1,5 +1,6 @@
 import { Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+
 import type { Statement } from '../../api/types';
 import { date, rub } from '../../components/format';
 
@@ -14,8 +15,12 @@ export function EntriesTable({ entries, caption }: { entries: Statement['entries
           <Table.Tr>
             <Table.Th scope="col">{t('stats.date')}</Table.Th>
             <Table.Th scope="col">{t('stats.operation')}</Table.Th>
-            <Table.Th scope="col" ta="right">{t('stats.amount')}</Table.Th>
-            <Table.Th scope="col" ta="right">{t('stats.balanceAfter')}</Table.Th>
+            <Table.Th scope="col" ta="right">
+              {t('stats.amount')}
+            </Table.Th>
+            <Table.Th scope="col" ta="right">
+              {t('stats.balanceAfter')}
+            </Table.Th>
             <Table.Th scope="col">{t('stats.comment')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -24,7 +29,9 @@ export function EntriesTable({ entries, caption }: { entries: Statement['entries
             <Table.Tr key={e.id}>
               <Table.Td>{date(e.date)}</Table.Td>
               <Table.Td>{t(`kinds.${e.kind}`, { defaultValue: e.kind })}</Table.Td>
-              <Table.Td ta="right" c={e.amount < 0 ? 'red.8' : 'green.9'}>{rub(e.amount)}</Table.Td>
+              <Table.Td ta="right" c={e.amount < 0 ? 'red.8' : 'green.9'}>
+                {rub(e.amount)}
+              </Table.Td>
               <Table.Td ta="right">{rub(e.balanceAfter)}</Table.Td>
               <Table.Td>{e.comment}</Table.Td>
             </Table.Tr>

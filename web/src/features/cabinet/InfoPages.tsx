@@ -1,5 +1,6 @@
 import { Alert, Anchor, Card, List, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+
 import { phone } from '../../components/format';
 import { useOverview } from './useOverview';
 
@@ -9,11 +10,15 @@ export function MobilePage() {
   const hotline = o.data?.region.supportPhone ?? '88005559167';
   return (
     <Stack>
-      <Title order={1} size="h2">{t('mobile.title')}</Title>
+      <Title order={1} size="h2">
+        {t('mobile.title')}
+      </Title>
       <Text>{t('mobile.lead')}</Text>
       <Card withBorder>
         <List type="ordered" spacing="xs">
-          {(t('mobile.steps', { returnObjects: true }) as string[]).map((s) => <List.Item key={s}>{s}</List.Item>)}
+          {(t('mobile.steps', { returnObjects: true }) as string[]).map((s) => (
+            <List.Item key={s}>{s}</List.Item>
+          ))}
         </List>
       </Card>
       <Text fw={600}>{t('mobile.call', { phone: phone(hotline) })}</Text>
@@ -28,11 +33,15 @@ export function FeedbackPage() {
   const hotline = o.data?.region.supportPhone ?? '88005559167';
   return (
     <Stack>
-      <Title order={1} size="h2">{t('feedback.title')}</Title>
+      <Title order={1} size="h2">
+        {t('feedback.title')}
+      </Title>
       <Alert color="blue">{t('feedback.soon')}</Alert>
       <Text>
         {t('feedback.hotline', { phone: '' })}
-        <Anchor href={`tel:${hotline}`} fw={700}>{phone(hotline)}</Anchor>
+        <Anchor href={`tel:${hotline}`} fw={700}>
+          {phone(hotline)}
+        </Anchor>
       </Text>
       {o.data && <Text>{t('feedback.email', { email: o.data.region.supportEmail })}</Text>}
     </Stack>

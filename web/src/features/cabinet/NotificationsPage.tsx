@@ -1,23 +1,41 @@
-import { Button, Card, Group, Stack, Text, Title, Badge } from '@mantine/core';
+import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+
 import { api } from '../../api/client';
 
-interface Message { id: number; subject: string; body: string; createdAt: string; read: boolean }
+interface Message {
+  id: number;
+  subject: string;
+  body: string;
+  createdAt: string;
+  read: boolean;
+}
 
 export function NotificationsPage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const list = useQuery({ queryKey: ['notifications'], queryFn: () => api<{ notifications: Message[] }>('/api/me/notifications?limit=50').then((r) => r.notifications) });
+  const list = useQuery({
+    queryKey: ['notifications'],
+    queryFn: () => api<{ notifications: Message[] }>('/api/me/notifications?limit=50').then((r) => r.notifications),
+  });
   const readAll = useMutation({
     mutationFn: () => api('/api/me/notifications/read-all', { method: 'POST' }),
-    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: ['notifications'] }), qc.invalidateQueries({ queryKey: ['unread'] })]),
+    onSuccess: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: ['notifications'] }),
+        qc.invalidateQueries({ queryKey: ['unread'] }),
+      ]),
   });
   return (
     <Stack>
       <Group justify="space-between">
-        <Title order={1} size="h2">{t('notifications.title')}</Title>
-        <Button variant="default" size="compact-sm" onClick={() => readAll.mutate()}>{t('notifications.markAll')}</Button>
+        <Title order={1} size="h2">
+          {t('notifications.title')}
+        </Title>
+        <Button variant="default" size="compact-sm" onClick={() => readAll.mutate()}>
+          {t('notifications.markAll')}
+        </Button>
       </Group>
       {list.data?.length === 0 && <Text c="dimmed">{t('notifications.empty')}</Text>}
       {list.data?.map((m) => (
@@ -27,7 +45,9 @@ export function NotificationsPage() {
             {!m.read && <Badge size="sm">new</Badge>}
           </Group>
           <Text size="sm">{m.body}</Text>
-          <Text size="xs" c="dimmed">{new Date(m.createdAt).toLocaleString()}</Text>
+          <Text size="xs" c="dimmed">
+            {new Date(m.createdAt).toLocaleString()}
+          </Text>
         </Card>
       ))}
     </Stack>

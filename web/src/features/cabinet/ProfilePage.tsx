@@ -1,14 +1,21 @@
-import { useState } from 'react';
-import { Button, Card, Group, Stack, Switch, Table, Text, TextInput, Title, Anchor, Alert } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+
 import { api } from '../../api/client';
 import type { Profile } from '../../api/types';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { phone } from '../../components/format';
 
-interface SessionRow { id: number; userAgent: string | null; ip: string | null; lastSeenAt: string; current: boolean }
+interface SessionRow {
+  id: number;
+  userAgent: string | null;
+  ip: string | null;
+  lastSeenAt: string;
+  current: boolean;
+}
 
 function ContactEditor({ kind }: { kind: 'phone' | 'email' }) {
   const { t } = useTranslation();
@@ -25,7 +32,9 @@ function ContactEditor({ kind }: { kind: 'phone' | 'email' }) {
       await api('/api/me/contacts/start', { method: 'POST', body: { kind, value } });
       setSent(true);
       setMsg(t('profile.codeSent'));
-    } catch (err) { setError(err); }
+    } catch (err) {
+      setError(err);
+    }
   };
   const confirm = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -37,23 +46,47 @@ function ContactEditor({ kind }: { kind: 'phone' | 'email' }) {
       setValue('');
       setCode('');
       setMsg(t('profile.updated'));
-    } catch (err) { setError(err); }
+    } catch (err) {
+      setError(err);
+    }
   };
   return (
     <Stack gap="xs">
       <ErrorAlert error={error} />
-      {msg && <Alert color="green" role="status">{msg}</Alert>}
+      {msg && (
+        <Alert color="green" role="status">
+          {msg}
+        </Alert>
+      )}
       {!sent ? (
-        <form onSubmit={start}>
+        <form onSubmit={(e) => void start(e)}>
           <Group align="end">
-            <TextInput label={`${t(`profile.${kind}`)}: ${t('profile.newValue')}`} value={value} onChange={(e) => setValue(e.currentTarget.value)} type={kind === 'email' ? 'email' : 'tel'} required name={`new-${kind}`} />
-            <Button type="submit" variant="default">{t('profile.sendCode')}</Button>
+            <TextInput
+              label={`${t(`profile.${kind}`)}: ${t('profile.newValue')}`}
+              value={value}
+              onChange={(e) => setValue(e.currentTarget.value)}
+              type={kind === 'email' ? 'email' : 'tel'}
+              required
+              name={`new-${kind}`}
+            />
+            <Button type="submit" variant="default">
+              {t('profile.sendCode')}
+            </Button>
           </Group>
         </form>
       ) : (
-        <form onSubmit={confirm}>
+        <form onSubmit={(e) => void confirm(e)}>
           <Group align="end">
-            <TextInput label={t('profile.code')} value={code} onChange={(e) => setCode(e.currentTarget.value)} inputMode="numeric" maxLength={6} required autoComplete="one-time-code" name={`code-${kind}`} />
+            <TextInput
+              label={t('profile.code')}
+              value={code}
+              onChange={(e) => setCode(e.currentTarget.value)}
+              inputMode="numeric"
+              maxLength={6}
+              required
+              autoComplete="one-time-code"
+              name={`code-${kind}`}
+            />
             <Button type="submit">{t('profile.confirm')}</Button>
           </Group>
         </form>
@@ -66,9 +99,13 @@ export function ProfilePage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const profile = useQuery({ queryKey: ['profile'], queryFn: () => api<Profile>('/api/me/profile') });
-  const sessions = useQuery({ queryKey: ['sessions'], queryFn: () => api<{ sessions: SessionRow[] }>('/api/auth/sessions').then((r) => r.sessions) });
+  const sessions = useQuery({
+    queryKey: ['sessions'],
+    queryFn: () => api<{ sessions: SessionRow[] }>('/api/auth/sessions').then((r) => r.sessions),
+  });
   const prefs = useMutation({
-    mutationFn: (body: Partial<Profile['preferences']>) => api<Profile>('/api/me/profile/preferences', { method: 'PATCH', body }),
+    mutationFn: (body: Partial<Profile['preferences']>) =>
+      api<Profile>('/api/me/profile/preferences', { method: 'PATCH', body }),
     onSuccess: (p) => qc.setQueryData(['profile'], p),
   });
   const end = useMutation({
@@ -78,15 +115,25 @@ export function ProfilePage() {
   const p = profile.data;
   return (
     <Stack>
-      <Title order={1} size="h2">{t('profile.title')}</Title>
+      <Title order={1} size="h2">
+        {t('profile.title')}
+      </Title>
       <ErrorAlert error={profile.error ?? prefs.error ?? end.error} />
       {p && (
         <Card withBorder>
           <Stack gap="xs">
-            <Text>{t('profile.account')}: <b>{p.account}</b></Text>
-            <Text>{t('profile.contract')}: <b>{p.contract}</b></Text>
-            <Text>{t('profile.phone')}: <b>{p.phone ? phone(p.phone) : t('profile.notSet')}</b></Text>
-            <Text>{t('profile.email')}: <b>{p.email ?? t('profile.notSet')}</b></Text>
+            <Text>
+              {t('profile.account')}: <b>{p.account}</b>
+            </Text>
+            <Text>
+              {t('profile.contract')}: <b>{p.contract}</b>
+            </Text>
+            <Text>
+              {t('profile.phone')}: <b>{p.phone ? phone(p.phone) : t('profile.notSet')}</b>
+            </Text>
+            <Text>
+              {t('profile.email')}: <b>{p.email ?? t('profile.notSet')}</b>
+            </Text>
             <ContactEditor kind="phone" />
             <ContactEditor kind="email" />
           </Stack>
@@ -94,16 +141,30 @@ export function ProfilePage() {
       )}
       {p && (
         <Card withBorder>
-          <Title order={2} size="h4">{t('profile.prefs')}</Title>
+          <Title order={2} size="h4">
+            {t('profile.prefs')}
+          </Title>
           <Stack gap="xs" mt="xs">
-            <Text size="sm" c="dimmed">{t('profile.prefInbox')}</Text>
-            <Switch label={t('profile.prefEmail')} checked={p.preferences.email} onChange={(e) => prefs.mutate({ email: e.currentTarget.checked })} />
-            <Switch label={t('profile.prefSms')} checked={p.preferences.sms} onChange={(e) => prefs.mutate({ sms: e.currentTarget.checked })} />
+            <Text size="sm" c="dimmed">
+              {t('profile.prefInbox')}
+            </Text>
+            <Switch
+              label={t('profile.prefEmail')}
+              checked={p.preferences.email}
+              onChange={(e) => prefs.mutate({ email: e.currentTarget.checked })}
+            />
+            <Switch
+              label={t('profile.prefSms')}
+              checked={p.preferences.sms}
+              onChange={(e) => prefs.mutate({ sms: e.currentTarget.checked })}
+            />
           </Stack>
         </Card>
       )}
       <Card withBorder>
-        <Title order={2} size="h4">{t('profile.sessions')}</Title>
+        <Title order={2} size="h4">
+          {t('profile.sessions')}
+        </Title>
         <Table.ScrollContainer minWidth={420}>
           <Table>
             <Table.Tbody>
@@ -112,13 +173,25 @@ export function ProfilePage() {
                   <Table.Td>{(s.userAgent ?? '—').slice(0, 60)}</Table.Td>
                   <Table.Td>{s.ip}</Table.Td>
                   <Table.Td>{new Date(s.lastSeenAt).toLocaleString()}</Table.Td>
-                  <Table.Td>{s.current ? <Text size="sm" c="dimmed">{t('profile.current')}</Text> : <Button size="compact-sm" variant="light" color="red" onClick={() => end.mutate(s.id)}>{t('profile.end')}</Button>}</Table.Td>
+                  <Table.Td>
+                    {s.current ? (
+                      <Text size="sm" c="dimmed">
+                        {t('profile.current')}
+                      </Text>
+                    ) : (
+                      <Button size="compact-sm" variant="light" color="red" onClick={() => end.mutate(s.id)}>
+                        {t('profile.end')}
+                      </Button>
+                    )}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-        <Anchor component={Link} to="/cabinet/password" mt="sm">{t('profile.password')}</Anchor>
+        <Anchor component={Link} to="/cabinet/password" mt="sm">
+          {t('profile.password')}
+        </Anchor>
       </Card>
     </Stack>
   );

@@ -1,8 +1,11 @@
-import { useState } from 'react';
-import { Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
-import { AreaChart } from '@mantine/charts';
 import '@mantine/charts/styles.css';
+
+import { kopecksToRublesNumber } from '@common/money';
+import { AreaChart } from '@mantine/charts';
+import { Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { download } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { rub } from '../../components/format';
@@ -18,18 +21,44 @@ export default function StatisticsPage() {
   const st = useStatement(period.from, period.to);
   const [error, setError] = useState<unknown>(null);
   const get = (ext: 'csv' | 'pdf') =>
-    download(`/api/me/statement.${ext}?from=${period.from}&to=${period.to}`, `statement-${period.from}-${period.to}.${ext}`).catch(setError);
+    download(
+      `/api/me/statement.${ext}?from=${period.from}&to=${period.to}`,
+      `statement-${period.from}-${period.to}.${ext}`,
+    ).catch(setError);
 
   return (
     <Stack>
-      <Title order={1} size="h2">{t('stats.title')}</Title>
-      <form onSubmit={(e) => { e.preventDefault(); setPeriod({ from, to }); }}>
+      <Title order={1} size="h2">
+        {t('stats.title')}
+      </Title>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setPeriod({ from, to });
+        }}
+      >
         <Group align="end">
-          <TextInput type="date" label={t('stats.from')} value={from} onChange={(e) => setFrom(e.currentTarget.value)} name="from" />
-          <TextInput type="date" label={t('stats.to')} value={to} onChange={(e) => setTo(e.currentTarget.value)} name="to" />
+          <TextInput
+            type="date"
+            label={t('stats.from')}
+            value={from}
+            onChange={(e) => setFrom(e.currentTarget.value)}
+            name="from"
+          />
+          <TextInput
+            type="date"
+            label={t('stats.to')}
+            value={to}
+            onChange={(e) => setTo(e.currentTarget.value)}
+            name="to"
+          />
           <Button type="submit">{t('stats.show')}</Button>
-          <Button variant="default" onClick={() => void get('csv')}>{t('stats.csv')}</Button>
-          <Button variant="default" onClick={() => void get('pdf')}>{t('stats.pdf')}</Button>
+          <Button variant="default" onClick={() => void get('csv')}>
+            {t('stats.csv')}
+          </Button>
+          <Button variant="default" onClick={() => void get('pdf')}>
+            {t('stats.pdf')}
+          </Button>
         </Group>
       </form>
       <ErrorAlert error={st.error ?? error} />
@@ -37,23 +66,44 @@ export default function StatisticsPage() {
         <>
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <Card withBorder>
-              <Text size="sm" c="dimmed">{t('stats.opening')}</Text>
+              <Text size="sm" c="dimmed">
+                {t('stats.opening')}
+              </Text>
               <Text fw={700}>{rub(st.data.openingBalance)}</Text>
-              <Text size="sm" c="dimmed" mt="xs">{t('stats.closing')}</Text>
+              <Text size="sm" c="dimmed" mt="xs">
+                {t('stats.closing')}
+              </Text>
               <Text fw={700}>{rub(st.data.closingBalance)}</Text>
             </Card>
             <Card withBorder>
-              <Text size="sm" c="dimmed">{t('stats.totals')}</Text>
+              <Text size="sm" c="dimmed">
+                {t('stats.totals')}
+              </Text>
               {st.data.totals.map((x) => (
-                <Group key={x.kind} justify="space-between"><Text>{t(`kinds.${x.kind}`)}</Text><Text fw={600}>{rub(x.amount)}</Text></Group>
+                <Group key={x.kind} justify="space-between">
+                  <Text>{t(`kinds.${x.kind}`)}</Text>
+                  <Text fw={600}>{rub(x.amount)}</Text>
+                </Group>
               ))}
             </Card>
           </SimpleGrid>
           {st.data.series.length > 1 && (
             <Card withBorder>
-              <Text size="sm" c="dimmed" mb="xs" id="chart-title">{t('stats.chart')}</Text>
+              <Text size="sm" c="dimmed" mb="xs" id="chart-title">
+                {t('stats.chart')}
+              </Text>
               <div role="img" aria-labelledby="chart-title">
-                <AreaChart h={220} data={st.data.series.map((p) => ({ date: p.date.slice(5), balance: p.balance / 100 }))} dataKey="date" series={[{ name: 'balance', label: t('info.balance'), color: 'blue.6' }]} withDots={false} curveType="step" />
+                <AreaChart
+                  h={220}
+                  data={st.data.series.map((p) => ({
+                    date: p.date.slice(5),
+                    balance: kopecksToRublesNumber(p.balance),
+                  }))}
+                  dataKey="date"
+                  series={[{ name: 'balance', label: t('info.balance'), color: 'blue.6' }]}
+                  withDots={false}
+                  curveType="step"
+                />
               </div>
             </Card>
           )}

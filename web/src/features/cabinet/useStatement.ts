@@ -1,9 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
+
 import { api } from '../../api/client';
 import type { Statement } from '../../api/types';
 
 export function useStatement(from: string, to: string) {
-  return useQuery({ queryKey: ['statement', from, to], queryFn: () => api<Statement>(`/api/me/statement?from=${from}&to=${to}`) });
+  return useQuery({
+    queryKey: ['statement', from, to],
+    queryFn: () => api<Statement>(`/api/me/statement?from=${from}&to=${to}`),
+  });
 }
 
 export function monthStart(): string {

@@ -1,8 +1,9 @@
-import { useState } from 'react';
-import { Alert, Button, Group, Modal, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { kopecksToDecimal, parseRubles } from '@common/money';
+import { Alert, Button, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { parseRubles } from '@common/money';
+
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { rub } from '../../components/format';
@@ -33,12 +34,15 @@ export function CardRefundButton({ paymentId, account, left }: { paymentId: numb
   const kopecks = parseRubles(amount);
   const m = useMutation({
     mutationFn: () =>
-      api<RefundResult>(`/api/staff/payments/${paymentId}/refunds`, { method: 'POST', body: { amount: kopecks, reason, idempotencyKey: key } }),
+      api<RefundResult>(`/api/staff/payments/${paymentId}/refunds`, {
+        method: 'POST',
+        body: { amount: kopecks, reason, idempotencyKey: key },
+      }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['finance-payments'] }),
   });
   const start = () => {
     setKey(newKey());
-    setAmount((left / 100).toFixed(2));
+    setAmount(kopecksToDecimal(left));
     setReason('');
     m.reset();
     setOpen(true);
@@ -48,7 +52,12 @@ export function CardRefundButton({ paymentId, account, left }: { paymentId: numb
       <Button size="compact-xs" variant="light" onClick={start} aria-label={t('finance.refundFor', { account })}>
         {t('finance.refund')}
       </Button>
-      <Modal opened={open} onClose={() => setOpen(false)} title={t('finance.refundTitle', { account })} closeButtonProps={{ 'aria-label': t('finance.closeDialog') }}>
+      <Modal
+        opened={open}
+        onClose={() => setOpen(false)}
+        title={t('finance.refundTitle', { account })}
+        closeButtonProps={{ 'aria-label': t('finance.closeDialog') }}
+      >
         {m.data ? (
           <Stack>
             <Alert color={m.data.status === 'failed' ? 'red' : m.data.status === 'pending' ? 'yellow' : 'green'}>
@@ -57,16 +66,37 @@ export function CardRefundButton({ paymentId, account, left }: { paymentId: numb
             <Button onClick={() => setOpen(false)}>{t('finance.close')}</Button>
           </Stack>
         ) : (
-          <form onSubmit={(e) => { e.preventDefault(); m.mutate(); }}>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              m.mutate();
+            }}
+          >
             <Stack>
               <Text size="sm">{t('finance.refundHint', { left: rub(left) })}</Text>
-              <TextInput label={t('finance.refundAmount')} inputMode="decimal" required value={amount} onChange={(e) => setAmount(e.currentTarget.value)}
-                error={amount && kopecks === null ? t('finance.badAmount') : undefined} />
-              <Textarea label={t('finance.reason')} required value={reason} onChange={(e) => setReason(e.currentTarget.value)} maxLength={500} />
+              <TextInput
+                label={t('finance.refundAmount')}
+                inputMode="decimal"
+                required
+                value={amount}
+                onChange={(e) => setAmount(e.currentTarget.value)}
+                error={amount && kopecks === null ? t('finance.badAmount') : undefined}
+              />
+              <Textarea
+                label={t('finance.reason')}
+                required
+                value={reason}
+                onChange={(e) => setReason(e.currentTarget.value)}
+                maxLength={500}
+              />
               <ErrorAlert error={m.error} />
               <Group justify="flex-end">
-                <Button variant="default" onClick={() => setOpen(false)}>{t('finance.cancel')}</Button>
-                <Button type="submit" color="red" loading={m.isPending} disabled={kopecks === null || !reason.trim()}>{t('finance.refundSubmit')}</Button>
+                <Button variant="default" onClick={() => setOpen(false)}>
+                  {t('finance.cancel')}
+                </Button>
+                <Button type="submit" color="red" loading={m.isPending} disabled={kopecks === null || !reason.trim()}>
+                  {t('finance.refundSubmit')}
+                </Button>
               </Group>
             </Stack>
           </form>

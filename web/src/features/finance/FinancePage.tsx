@@ -1,20 +1,36 @@
-import { useState } from 'react';
+import './i18n';
+
 import { Anchor, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
 import { CardRefundButton } from './CardRefundButton';
-import './i18n';
 
 interface Payment {
-  id: number; account: string; provider: string; externalId: string | null; amount: number; status: string; method: string;
-  day: string; createdAt: string; receiptUrl: string | null; refunded: number; refundPending: boolean;
+  id: number;
+  account: string;
+  provider: string;
+  externalId: string | null;
+  amount: number;
+  status: string;
+  method: string;
+  day: string;
+  createdAt: string;
+  receiptUrl: string | null;
+  refunded: number;
+  refundPending: boolean;
 }
 interface PaymentsPage {
-  payments: Payment[]; page: number; pageSize: number; total: number;
-  totals: { day: string; method: string; count: number; amount: number }[]; sum: number;
+  payments: Payment[];
+  page: number;
+  pageSize: number;
+  total: number;
+  totals: { day: string; method: string; count: number; amount: number }[];
+  sum: number;
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -31,33 +47,89 @@ export function FinancePage() {
   const [page, setPage] = useState(1);
   const qs = new URLSearchParams({ from: filter.from, to: filter.to, page: String(page), pageSize: '50' });
   for (const k of ['method', 'status', 'account'] as const) if (filter[k]) qs.set(k, filter[k]);
-  const q = useQuery({ queryKey: ['finance-payments', qs.toString()], queryFn: () => api<PaymentsPage>(`/api/staff/payments?${qs}`) });
+  const q = useQuery({
+    queryKey: ['finance-payments', qs.toString()],
+    queryFn: () => api<PaymentsPage>(`/api/staff/payments?${qs}`),
+  });
   const pages = q.data ? Math.max(1, Math.ceil(q.data.total / q.data.pageSize)) : 1;
   return (
     <Stack>
-      <Title order={1} size="h2">{t('finance.title')}</Title>
-      <form onSubmit={(e) => { e.preventDefault(); setPage(1); setFilter(form); }}>
+      <Title order={1} size="h2">
+        {t('finance.title')}
+      </Title>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setPage(1);
+          setFilter(form);
+        }}
+      >
         <Group align="end" wrap="wrap">
-          <TextInput type="date" label={t('finance.from')} value={form.from} onChange={(e) => setForm({ ...form, from: e.currentTarget.value })} />
-          <TextInput type="date" label={t('finance.to')} value={form.to} onChange={(e) => setForm({ ...form, to: e.currentTarget.value })} />
-          <Select label={t('finance.method')} data={[{ value: '', label: t('finance.any') }, ...METHODS.map((m) => ({ value: m, label: m }))]} value={form.method} onChange={(v) => setForm({ ...form, method: v ?? '' })} />
-          <Select label={t('finance.status')} data={[{ value: '', label: t('finance.any') }, ...STATUSES.map((s) => ({ value: s, label: s }))]} value={form.status} onChange={(v) => setForm({ ...form, status: v ?? '' })} />
-          <TextInput label={t('finance.account')} value={form.account} onChange={(e) => setForm({ ...form, account: e.currentTarget.value.trim() })} />
+          <TextInput
+            type="date"
+            label={t('finance.from')}
+            value={form.from}
+            onChange={(e) => setForm({ ...form, from: e.currentTarget.value })}
+          />
+          <TextInput
+            type="date"
+            label={t('finance.to')}
+            value={form.to}
+            onChange={(e) => setForm({ ...form, to: e.currentTarget.value })}
+          />
+          <Select
+            label={t('finance.method')}
+            data={[{ value: '', label: t('finance.any') }, ...METHODS.map((m) => ({ value: m, label: m }))]}
+            value={form.method}
+            onChange={(v) => setForm({ ...form, method: v ?? '' })}
+          />
+          <Select
+            label={t('finance.status')}
+            data={[{ value: '', label: t('finance.any') }, ...STATUSES.map((s) => ({ value: s, label: s }))]}
+            value={form.status}
+            onChange={(v) => setForm({ ...form, status: v ?? '' })}
+          />
+          <TextInput
+            label={t('finance.account')}
+            value={form.account}
+            onChange={(e) => setForm({ ...form, account: e.currentTarget.value.trim() })}
+          />
           <Button type="submit">{t('finance.show')}</Button>
         </Group>
       </form>
       <ErrorAlert error={q.error} />
       {q.data && (
         <>
-          <Title order={2} size="h4">{t('finance.totals')}</Title>
+          <Title order={2} size="h4">
+            {t('finance.totals')}
+          </Title>
           <Table.ScrollContainer minWidth={400}>
             <Table striped>
-              <Table.Thead><Table.Tr><Table.Th>{t('finance.day')}</Table.Th><Table.Th>{t('finance.method')}</Table.Th><Table.Th ta="right">{t('finance.count')}</Table.Th><Table.Th ta="right">{t('finance.amount')}</Table.Th></Table.Tr></Table.Thead>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('finance.day')}</Table.Th>
+                  <Table.Th>{t('finance.method')}</Table.Th>
+                  <Table.Th ta="right">{t('finance.count')}</Table.Th>
+                  <Table.Th ta="right">{t('finance.amount')}</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
               <Table.Tbody>
                 {q.data.totals.map((r) => (
-                  <Table.Tr key={`${r.day}-${r.method}`}><Table.Td>{date(r.day)}</Table.Td><Table.Td>{r.method}</Table.Td><Table.Td ta="right">{r.count}</Table.Td><Table.Td ta="right">{rub(r.amount)}</Table.Td></Table.Tr>
+                  <Table.Tr key={`${r.day}-${r.method}`}>
+                    <Table.Td>{date(r.day)}</Table.Td>
+                    <Table.Td>{r.method}</Table.Td>
+                    <Table.Td ta="right">{r.count}</Table.Td>
+                    <Table.Td ta="right">{rub(r.amount)}</Table.Td>
+                  </Table.Tr>
                 ))}
-                <Table.Tr><Table.Td colSpan={3}><b>{t('finance.total')}</b></Table.Td><Table.Td ta="right"><b>{rub(q.data.sum)}</b></Table.Td></Table.Tr>
+                <Table.Tr>
+                  <Table.Td colSpan={3}>
+                    <b>{t('finance.total')}</b>
+                  </Table.Td>
+                  <Table.Td ta="right">
+                    <b>{rub(q.data.sum)}</b>
+                  </Table.Td>
+                </Table.Tr>
               </Table.Tbody>
             </Table>
           </Table.ScrollContainer>
@@ -67,20 +139,53 @@ export function FinancePage() {
           ) : (
             <Table.ScrollContainer minWidth={720}>
               <Table striped>
-                <Table.Thead><Table.Tr><Table.Th>{t('finance.when')}</Table.Th><Table.Th>{t('finance.account')}</Table.Th><Table.Th>{t('finance.method')}</Table.Th><Table.Th>{t('finance.provider')}</Table.Th><Table.Th>{t('finance.status')}</Table.Th><Table.Th ta="right">{t('finance.amount')}</Table.Th><Table.Th>{t('finance.receipt')}</Table.Th><Table.Th>{t('finance.refunds')}</Table.Th></Table.Tr></Table.Thead>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('finance.when')}</Table.Th>
+                    <Table.Th>{t('finance.account')}</Table.Th>
+                    <Table.Th>{t('finance.method')}</Table.Th>
+                    <Table.Th>{t('finance.provider')}</Table.Th>
+                    <Table.Th>{t('finance.status')}</Table.Th>
+                    <Table.Th ta="right">{t('finance.amount')}</Table.Th>
+                    <Table.Th>{t('finance.receipt')}</Table.Th>
+                    <Table.Th>{t('finance.refunds')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
                 <Table.Tbody>
                   {q.data.payments.map((p) => (
                     <Table.Tr key={p.id}>
-                      <Table.Td>{new Date(p.createdAt).toLocaleString()}</Table.Td><Table.Td>{p.account}</Table.Td><Table.Td>{p.method}</Table.Td>
-                      <Table.Td>{p.provider}{p.externalId ? ` · ${p.externalId}` : ''}</Table.Td><Table.Td>{p.status}</Table.Td><Table.Td ta="right">{rub(p.amount)}</Table.Td>
-                      <Table.Td>{p.receiptUrl ? <Anchor href={p.receiptUrl} target="_blank" rel="noreferrer">{t('finance.open')}</Anchor> : '—'}</Table.Td>
+                      <Table.Td>{new Date(p.createdAt).toLocaleString()}</Table.Td>
+                      <Table.Td>{p.account}</Table.Td>
+                      <Table.Td>{p.method}</Table.Td>
+                      <Table.Td>
+                        {p.provider}
+                        {p.externalId ? ` · ${p.externalId}` : ''}
+                      </Table.Td>
+                      <Table.Td>{p.status}</Table.Td>
+                      <Table.Td ta="right">{rub(p.amount)}</Table.Td>
+                      <Table.Td>
+                        {p.receiptUrl ? (
+                          <Anchor href={p.receiptUrl} target="_blank" rel="noreferrer">
+                            {t('finance.open')}
+                          </Anchor>
+                        ) : (
+                          '—'
+                        )}
+                      </Table.Td>
                       <Table.Td>
                         <Group gap="xs" wrap="nowrap">
                           {p.refunded > 0 && <Text size="sm">{rub(p.refunded)}</Text>}
-                          {p.refundPending && <Text size="sm" c="yellow.8">{t('finance.refundWaiting')}</Text>}
-                          {p.status === 'succeeded' && CARD_PROVIDERS.has(p.provider) && !p.refundPending && p.amount > p.refunded && (
-                            <CardRefundButton paymentId={p.id} account={p.account} left={p.amount - p.refunded} />
+                          {p.refundPending && (
+                            <Text size="sm" c="yellow.8">
+                              {t('finance.refundWaiting')}
+                            </Text>
                           )}
+                          {p.status === 'succeeded' &&
+                            CARD_PROVIDERS.has(p.provider) &&
+                            !p.refundPending &&
+                            p.amount > p.refunded && (
+                              <CardRefundButton paymentId={p.id} account={p.account} left={p.amount - p.refunded} />
+                            )}
                         </Group>
                       </Table.Td>
                     </Table.Tr>
@@ -90,9 +195,15 @@ export function FinancePage() {
             </Table.ScrollContainer>
           )}
           <Group>
-            <Button variant="default" disabled={page <= 1} onClick={() => setPage(page - 1)}>{t('finance.prev')}</Button>
-            <Text>{page} / {pages}</Text>
-            <Button variant="default" disabled={page >= pages} onClick={() => setPage(page + 1)}>{t('finance.next')}</Button>
+            <Button variant="default" disabled={page <= 1} onClick={() => setPage(page - 1)}>
+              {t('finance.prev')}
+            </Button>
+            <Text>
+              {page} / {pages}
+            </Text>
+            <Button variant="default" disabled={page >= pages} onClick={() => setPage(page + 1)}>
+              {t('finance.next')}
+            </Button>
           </Group>
         </>
       )}

@@ -44,7 +44,8 @@ const ru = {
     refund: 'Вернуть на карту',
     refundFor: 'Вернуть на карту платёж счёта {{account}}',
     refundTitle: 'Возврат на карту · счёт {{account}}',
-    refundHint: 'Деньги вернутся на карту, с которой платили, и спишутся с баланса. Можно вернуть до {{left}}, но не больше остатка на счёте.',
+    refundHint:
+      'Деньги вернутся на карту, с которой платили, и спишутся с баланса. Можно вернуть до {{left}}, но не больше остатка на счёте.',
     refundAmount: 'Сумма возврата, ₽',
     reason: 'Причина (видна в выписке и журнале)',
     badAmount: 'Сумма в рублях, например 500 или 499.90',
@@ -54,7 +55,8 @@ const ru = {
     closeDialog: 'Закрыть окно возврата',
     refundWaiting: 'возврат ждёт банк',
     refund_succeeded: 'Возврат {{amount}} проведён. Баланс счёта: {{balance}}.',
-    refund_pending: 'Банк ещё не ответил: возврат {{amount}} в обработке, система проверит его сама. Баланс счёта: {{balance}}.',
+    refund_pending:
+      'Банк ещё не ответил: возврат {{amount}} в обработке, система проверит его сама. Баланс счёта: {{balance}}.',
     refund_failed: 'Банк отклонил возврат {{amount}}; деньги остались на балансе ({{balance}}).',
   },
 };
@@ -101,7 +103,8 @@ const en: typeof ru = {
     refund: 'Refund to card',
     refundFor: 'Refund to card the payment of account {{account}}',
     refundTitle: 'Refund to card · account {{account}}',
-    refundHint: 'The money goes back to the card that paid and leaves the balance. Up to {{left}}, and not more than the balance.',
+    refundHint:
+      'The money goes back to the card that paid and leaves the balance. Up to {{left}}, and not more than the balance.',
     refundAmount: 'Refund amount, ₽',
     reason: 'Reason (shown in the statement and the audit log)',
     badAmount: 'An amount in rubles, e.g. 500 or 499.90',
@@ -111,7 +114,8 @@ const en: typeof ru = {
     closeDialog: 'Close the refund dialog',
     refundWaiting: 'refund awaits the bank',
     refund_succeeded: 'Refund of {{amount}} done. Account balance: {{balance}}.',
-    refund_pending: 'The bank has not answered yet: the refund of {{amount}} is in progress and will be checked automatically. Account balance: {{balance}}.',
+    refund_pending:
+      'The bank has not answered yet: the refund of {{amount}} is in progress and will be checked automatically. Account balance: {{balance}}.',
     refund_failed: 'The bank declined the refund of {{amount}}; the money stayed on the balance ({{balance}}).',
   },
 };

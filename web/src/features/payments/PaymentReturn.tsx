@@ -1,9 +1,11 @@
-import { useEffect } from 'react';
+import './i18n';
+
 import { Alert } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api } from '../../api/client';
-import './i18n';
 
 /** After the card page: polls the payment until the provider's notification has been applied. */
 export function PaymentReturn({ id, publicPage = false }: { id: number; publicPage?: boolean }) {
@@ -21,7 +23,11 @@ export function PaymentReturn({ id, publicPage = false }: { id: number; publicPa
   if (!status) return null;
   const key = status === 'succeeded' ? 'succeeded' : status === 'pending' ? 'pending' : 'canceled';
   return (
-    <Alert role="status" color={key === 'succeeded' ? 'green' : key === 'pending' ? 'blue' : 'red'} data-testid="payment-result">
+    <Alert
+      role="status"
+      color={key === 'succeeded' ? 'green' : key === 'pending' ? 'blue' : 'red'}
+      data-testid="payment-result"
+    >
       {t(`pay.returned.${key}`)}
     </Alert>
   );

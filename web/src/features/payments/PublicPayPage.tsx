@@ -1,14 +1,16 @@
-import { useState } from 'react';
+import './i18n';
+
 import { Button, Card, Container, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PublicHeader } from '../public/PublicHeader';
 import { PaymentReturn } from './PaymentReturn';
 import type { TopUp } from './types';
-import './i18n';
 
 /** Public "Оплатить": account number → masked holder name → amount → the card page. No sign-in. */
 export function PublicPayPage() {
@@ -17,7 +19,10 @@ export function PublicPayPage() {
   const returned = Number(params.get('payment'));
   const [account, setAccount] = useState(params.get('account') ?? '');
   const [amount, setAmount] = useState('');
-  const payer = useMutation({ mutationFn: () => api<{ account: string; holder: string }>(`/api/public/accounts/${encodeURIComponent(account.trim())}/payer`) });
+  const payer = useMutation({
+    mutationFn: () =>
+      api<{ account: string; holder: string }>(`/api/public/accounts/${encodeURIComponent(account.trim())}/payer`),
+  });
   const pay = useMutation({
     mutationFn: () => api<TopUp>('/api/public/payments', { method: 'POST', body: { account: account.trim(), amount } }),
     onSuccess: (r) => window.location.assign(r.confirmationUrl),
@@ -32,15 +37,34 @@ export function PublicPayPage() {
           {returned > 0 && <PaymentReturn id={returned} publicPage />}
           <Card withBorder>
             <Stack>
-              <TextInput label={t('pay.accountLabel')} inputMode="numeric" value={account} onChange={(e) => { setAccount(e.currentTarget.value); payer.reset(); }} />
-              <Button variant="outline" onClick={() => payer.mutate()} loading={payer.isPending}>{t('pay.check')}</Button>
+              <TextInput
+                label={t('pay.accountLabel')}
+                inputMode="numeric"
+                value={account}
+                onChange={(e) => {
+                  setAccount(e.currentTarget.value);
+                  payer.reset();
+                }}
+              />
+              <Button variant="outline" onClick={() => payer.mutate()} loading={payer.isPending}>
+                {t('pay.check')}
+              </Button>
               <ErrorAlert error={payer.error} />
               {payer.data && (
                 <>
-                  <Text fw={700} data-testid="holder">{t('pay.holder', { holder: payer.data.holder })}</Text>
-                  <TextInput label={t('pay.amountLabel')} inputMode="decimal" value={amount} onChange={(e) => setAmount(e.currentTarget.value)} />
+                  <Text fw={700} data-testid="holder">
+                    {t('pay.holder', { holder: payer.data.holder })}
+                  </Text>
+                  <TextInput
+                    label={t('pay.amountLabel')}
+                    inputMode="decimal"
+                    value={amount}
+                    onChange={(e) => setAmount(e.currentTarget.value)}
+                  />
                   <ErrorAlert error={pay.error} />
-                  <Button onClick={() => pay.mutate()} loading={pay.isPending}>{t('pay.payButton')}</Button>
+                  <Button onClick={() => pay.mutate()} loading={pay.isPending}>
+                    {t('pay.payButton')}
+                  </Button>
                 </>
               )}
             </Stack>

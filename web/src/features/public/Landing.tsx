@@ -1,9 +1,10 @@
-import { Container, List, Stack, Text, Title, Card, Anchor, Button } from '@mantine/core';
-import { Link } from 'react-router';
+import { Anchor, Button, Card, Container, List, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+
+import { phone } from '../../components/format';
 import { PublicHeader } from './PublicHeader';
 import { usePublicRegions } from './usePublicRegions';
-import { phone } from '../../components/format';
 
 export function Landing() {
   const { t } = useTranslation();

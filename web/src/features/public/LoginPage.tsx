@@ -1,8 +1,9 @@
-import { useState } from 'react';
 import { Anchor, Button, Card, Container, Group, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { useQueryClient } from '@tanstack/react-query';
+
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PublicHeader } from './PublicHeader';
@@ -21,9 +22,12 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const r = await api<{ mustChangePassword: boolean }>('/api/auth/login', { method: 'POST', body: { contract, password } });
+      const r = await api<{ mustChangePassword: boolean }>('/api/auth/login', {
+        method: 'POST',
+        body: { contract, password },
+      });
       await qc.invalidateQueries({ queryKey: ['me'] });
-      navigate(r.mustChangePassword ? '/cabinet/password' : '/cabinet');
+      void navigate(r.mustChangePassword ? '/cabinet/password' : '/cabinet');
     } catch (err) {
       setError(err);
     } finally {
@@ -36,14 +40,30 @@ export function LoginPage() {
       <PublicHeader />
       <Container component="main" size={420} py="xl">
         <Card withBorder shadow="sm" p="lg">
-          <form onSubmit={submit} aria-labelledby="login-title">
+          <form onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
             <Stack>
               <Title order={1} size="h2" id="login-title">
                 {t('login.title')}
               </Title>
               <ErrorAlert error={error} />
-              <TextInput label={t('login.contract')} description={t('login.contractHint')} value={contract} onChange={(e) => setContract(e.currentTarget.value)} required autoComplete="username" inputMode="numeric" name="contract" />
-              <PasswordInput label={t('login.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} required autoComplete="current-password" name="password" />
+              <TextInput
+                label={t('login.contract')}
+                description={t('login.contractHint')}
+                value={contract}
+                onChange={(e) => setContract(e.currentTarget.value)}
+                required
+                autoComplete="username"
+                inputMode="numeric"
+                name="contract"
+              />
+              <PasswordInput
+                label={t('login.password')}
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+                required
+                autoComplete="current-password"
+                name="password"
+              />
               <Button type="submit" loading={busy} fullWidth>
                 {t('login.submit')}
               </Button>

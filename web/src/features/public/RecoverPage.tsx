@@ -1,7 +1,22 @@
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Container,
+  Group,
+  PasswordInput,
+  Radio,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useState } from 'react';
-import { Alert, Anchor, Button, Card, Container, PasswordInput, Radio, Select, Stack, Text, TextInput, Title, Group } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { localName } from '../../components/format';
@@ -44,14 +59,20 @@ export function RecoverPage() {
   const request = (e: React.FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      await api('/api/auth/recovery/start', { method: 'POST', body: { regionId: Number(regionId), phone, account, channel } });
+      await api('/api/auth/recovery/start', {
+        method: 'POST',
+        body: { regionId: Number(regionId), phone, account, channel },
+      });
       setStep('code');
     });
   };
   const complete = (e: React.FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      await api('/api/auth/recovery/complete', { method: 'POST', body: token ? { token, newPassword: password } : { account, code, newPassword: password } });
+      await api('/api/auth/recovery/complete', {
+        method: 'POST',
+        body: token ? { token, newPassword: password } : { account, code, newPassword: password },
+      });
       setStep('done');
     });
   };
@@ -78,9 +99,25 @@ export function RecoverPage() {
                     searchable
                     name="region"
                   />
-                  <TextInput label={t('recover.phone')} value={phone} onChange={(e) => setPhone(e.currentTarget.value)} required type="tel" autoComplete="tel" placeholder="+7 921 123-45-67" name="phone" />
-                  <TextInput label={t('recover.account')} value={account} onChange={(e) => setAccount(e.currentTarget.value)} required inputMode="numeric" name="account" />
-                  <Radio.Group label={t('recover.channel')} value={channel} onChange={(v) => setChannel(v as 'sms' | 'email')}>
+                  <TextInput
+                    label={t('recover.phone')}
+                    value={phone}
+                    onChange={(e) => setPhone(e.currentTarget.value)}
+                    required
+                    type="tel"
+                    autoComplete="tel"
+                    placeholder="+7 921 123-45-67"
+                    name="phone"
+                  />
+                  <TextInput
+                    label={t('recover.account')}
+                    value={account}
+                    onChange={(e) => setAccount(e.currentTarget.value)}
+                    required
+                    inputMode="numeric"
+                    name="account"
+                  />
+                  <Radio.Group label={t('recover.channel')} value={channel} onChange={(v) => setChannel(v)}>
                     <Group mt="xs">
                       <Radio value="sms" label={t('recover.sms')} />
                       <Radio value="email" label={t('recover.email')} />
@@ -96,8 +133,27 @@ export function RecoverPage() {
               <form onSubmit={complete}>
                 <Stack>
                   {!token && <Alert color="blue">{t('recover.sent')}</Alert>}
-                  {!token && <TextInput label={t('recover.code')} value={code} onChange={(e) => setCode(e.currentTarget.value)} required inputMode="numeric" autoComplete="one-time-code" maxLength={6} name="code" />}
-                  <PasswordInput label={t('recover.newPassword')} description={t('password.rules')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} required autoComplete="new-password" name="newPassword" />
+                  {!token && (
+                    <TextInput
+                      label={t('recover.code')}
+                      value={code}
+                      onChange={(e) => setCode(e.currentTarget.value)}
+                      required
+                      inputMode="numeric"
+                      autoComplete="one-time-code"
+                      maxLength={6}
+                      name="code"
+                    />
+                  )}
+                  <PasswordInput
+                    label={t('recover.newPassword')}
+                    description={t('password.rules')}
+                    value={password}
+                    onChange={(e) => setPassword(e.currentTarget.value)}
+                    required
+                    autoComplete="new-password"
+                    name="newPassword"
+                  />
                   <Button type="submit" loading={busy}>
                     {t('common.save')}
                   </Button>

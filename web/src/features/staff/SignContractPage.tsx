@@ -1,15 +1,49 @@
-import { useState } from 'react';
-import { Alert, Button, Card, Code, MultiSelect, Select, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Card,
+  Code,
+  MultiSelect,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+
 import { api, download } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { localName, rub } from '../../components/format';
 
-interface Region { id: number; nameRu: string; nameEn: string }
-interface Tariff { id: number; nameRu: string; nameEn: string; monthlyFee: number; archived: boolean }
-interface Service { id: number; nameRu: string; nameEn: string; monthlyFee: number; archived: boolean }
-interface Signed { contract: { id: number; number: string }; account: { id: number; number: string }; initialPassword: string; pdfUrl: string }
+interface Region {
+  id: number;
+  nameRu: string;
+  nameEn: string;
+}
+interface Tariff {
+  id: number;
+  nameRu: string;
+  nameEn: string;
+  monthlyFee: number;
+  archived: boolean;
+}
+interface Service {
+  id: number;
+  nameRu: string;
+  nameEn: string;
+  monthlyFee: number;
+  archived: boolean;
+}
+interface Signed {
+  contract: { id: number; number: string };
+  account: { id: number; number: string };
+  initialPassword: string;
+  pdfUrl: string;
+}
 
 /** Operator signs a contract; the initial password is shown once, the PDF carries it on its last page. */
 export function SignContractPage() {
@@ -20,10 +54,28 @@ export function SignContractPage() {
   const [serviceIds, setServiceIds] = useState<string[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [signed, setSigned] = useState<Signed | null>(null);
-  const regions = useQuery({ queryKey: ['staff-regions'], queryFn: () => api<{ regions: Region[] }>('/api/staff/regions').then((r) => r.regions) });
-  const tariffs = useQuery({ queryKey: ['tariffs', regionId], enabled: !!regionId, queryFn: () => api<{ tariffs: Tariff[] }>(`/api/public/regions/${regionId}/tariffs`).then((r) => r.tariffs) });
-  const services = useQuery({ queryKey: ['services', regionId], enabled: !!regionId, queryFn: () => api<{ services: Service[] }>(`/api/staff/services?regionId=${regionId}`).then((r) => r.services.filter((s) => !s.archived)) });
-  const field = (k: keyof typeof form) => ({ value: form[k], onChange: (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.currentTarget.value }), name: k });
+  const regions = useQuery({
+    queryKey: ['staff-regions'],
+    queryFn: () => api<{ regions: Region[] }>('/api/staff/regions').then((r) => r.regions),
+  });
+  const tariffs = useQuery({
+    queryKey: ['tariffs', regionId],
+    enabled: !!regionId,
+    queryFn: () => api<{ tariffs: Tariff[] }>(`/api/public/regions/${regionId}/tariffs`).then((r) => r.tariffs),
+  });
+  const services = useQuery({
+    queryKey: ['services', regionId],
+    enabled: !!regionId,
+    queryFn: () =>
+      api<{ services: Service[] }>(`/api/staff/services?regionId=${regionId}`).then((r) =>
+        r.services.filter((s) => !s.archived),
+      ),
+  });
+  const field = (k: keyof typeof form) => ({
+    value: form[k],
+    onChange: (e: React.ChangeEvent<HTMLInputElement>) => setForm({ ...form, [k]: e.currentTarget.value }),
+    name: k,
+  });
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
@@ -31,7 +83,13 @@ export function SignContractPage() {
     try {
       const r = await api<Signed>('/api/staff/contracts', {
         method: 'POST',
-        body: { ...form, email: form.email || null, regionId: Number(regionId), tariffId: Number(tariffId), serviceIds: serviceIds.map(Number) },
+        body: {
+          ...form,
+          email: form.email || null,
+          regionId: Number(regionId),
+          tariffId: Number(tariffId),
+          serviceIds: serviceIds.map(Number),
+        },
       });
       setSigned(r);
     } catch (err) {
@@ -42,22 +100,47 @@ export function SignContractPage() {
   if (signed) {
     return (
       <Stack maw={560}>
-        <Title order={1} size="h2">{t('staff.signed')}</Title>
+        <Title order={1} size="h2">
+          {t('staff.signed')}
+        </Title>
         <Card withBorder>
-          <Text>{t('profile.contract')}: <b data-testid="contract-number">{signed.contract.number}</b></Text>
-          <Text>{t('profile.account')}: <b data-testid="account-number">{signed.account.number}</b></Text>
-          <Alert color="yellow" mt="sm" title={t('staff.initialPassword')}><Code fz="lg" data-testid="initial-password">{signed.initialPassword}</Code></Alert>
-          <Button mt="md" onClick={() => void download(signed.pdfUrl, `contract-${signed.contract.number}.pdf`).catch(setError)}>{t('staff.downloadPdf')}</Button>
+          <Text>
+            {t('profile.contract')}: <b data-testid="contract-number">{signed.contract.number}</b>
+          </Text>
+          <Text>
+            {t('profile.account')}: <b data-testid="account-number">{signed.account.number}</b>
+          </Text>
+          <Alert color="yellow" mt="sm" title={t('staff.initialPassword')}>
+            <Code fz="lg" data-testid="initial-password">
+              {signed.initialPassword}
+            </Code>
+          </Alert>
+          <Button
+            mt="md"
+            onClick={() => void download(signed.pdfUrl, `contract-${signed.contract.number}.pdf`).catch(setError)}
+          >
+            {t('staff.downloadPdf')}
+          </Button>
         </Card>
         <ErrorAlert error={error} />
-        <Button variant="default" onClick={() => { setSigned(null); setForm({ fullName: '', address: '', phone: '', email: '', passport: '' }); }}>{t('staff.sign')}</Button>
+        <Button
+          variant="default"
+          onClick={() => {
+            setSigned(null);
+            setForm({ fullName: '', address: '', phone: '', email: '', passport: '' });
+          }}
+        >
+          {t('staff.sign')}
+        </Button>
       </Stack>
     );
   }
   return (
-    <form onSubmit={submit}>
+    <form onSubmit={(e) => void submit(e)}>
       <Stack maw={720}>
-        <Title order={1} size="h2">{t('staff.sign')}</Title>
+        <Title order={1} size="h2">
+          {t('staff.sign')}
+        </Title>
         <ErrorAlert error={error} />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput label={t('staff.fullName')} required {...field('fullName')} />
@@ -66,10 +149,44 @@ export function SignContractPage() {
           <TextInput label={t('staff.email2')} type="email" {...field('email')} />
           <TextInput label={t('staff.passport')} required placeholder="4010 123456" {...field('passport')} />
         </SimpleGrid>
-        <Select label={t('staff.region')} required data={(regions.data ?? []).map((r) => ({ value: String(r.id), label: localName(r) }))} value={regionId} onChange={(v) => { setRegionId(v); setTariffId(null); setServiceIds([]); }} name="region" />
-        <Select label={t('staff.tariff')} required disabled={!regionId} data={(tariffs.data ?? []).map((x) => ({ value: String(x.id), label: `${localName(x)} — ${rub(x.monthlyFee)}` }))} value={tariffId} onChange={setTariffId} name="tariff" />
-        <MultiSelect label={t('staff.services')} disabled={!regionId} data={(services.data ?? []).map((x) => ({ value: String(x.id), label: `${localName(x)} — ${rub(x.monthlyFee)}` }))} value={serviceIds} onChange={setServiceIds} name="services" />
-        <Button type="submit" disabled={!regionId || !tariffId}>{t('staff.signIt')}</Button>
+        <Select
+          label={t('staff.region')}
+          required
+          data={(regions.data ?? []).map((r) => ({ value: String(r.id), label: localName(r) }))}
+          value={regionId}
+          onChange={(v) => {
+            setRegionId(v);
+            setTariffId(null);
+            setServiceIds([]);
+          }}
+          name="region"
+        />
+        <Select
+          label={t('staff.tariff')}
+          required
+          disabled={!regionId}
+          data={(tariffs.data ?? []).map((x) => ({
+            value: String(x.id),
+            label: `${localName(x)} — ${rub(x.monthlyFee)}`,
+          }))}
+          value={tariffId}
+          onChange={setTariffId}
+          name="tariff"
+        />
+        <MultiSelect
+          label={t('staff.services')}
+          disabled={!regionId}
+          data={(services.data ?? []).map((x) => ({
+            value: String(x.id),
+            label: `${localName(x)} — ${rub(x.monthlyFee)}`,
+          }))}
+          value={serviceIds}
+          onChange={setServiceIds}
+          name="services"
+        />
+        <Button type="submit" disabled={!regionId || !tariffId}>
+          {t('staff.signIt')}
+        </Button>
       </Stack>
     </form>
   );

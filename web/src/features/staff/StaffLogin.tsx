@@ -1,8 +1,9 @@
-import { useState } from 'react';
 import { Button, Card, Container, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { useQueryClient } from '@tanstack/react-query';
+
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PublicHeader } from '../public/PublicHeader';
@@ -21,7 +22,7 @@ export function StaffLogin() {
     try {
       await api('/api/auth/staff/login', { method: 'POST', body: { email, password, ...(totp ? { totp } : {}) } });
       await qc.invalidateQueries({ queryKey: ['me'] });
-      navigate('/staff');
+      void navigate('/staff');
     } catch (err) {
       setError(err);
     }
@@ -31,13 +32,38 @@ export function StaffLogin() {
       <PublicHeader />
       <Container component="main" size={420} py="xl">
         <Card withBorder shadow="sm" p="lg">
-          <form onSubmit={submit}>
+          <form onSubmit={(e) => void submit(e)}>
             <Stack>
-              <Title order={1} size="h2">{t('staff.login')}</Title>
+              <Title order={1} size="h2">
+                {t('staff.login')}
+              </Title>
               <ErrorAlert error={error} />
-              <TextInput label={t('staff.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required autoComplete="username" name="email" />
-              <PasswordInput label={t('login.password')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} required autoComplete="current-password" name="password" />
-              <TextInput label={t('staff.totp')} value={totp} onChange={(e) => setTotp(e.currentTarget.value)} inputMode="numeric" maxLength={6} autoComplete="one-time-code" name="totp" />
+              <TextInput
+                label={t('staff.email')}
+                type="email"
+                value={email}
+                onChange={(e) => setEmail(e.currentTarget.value)}
+                required
+                autoComplete="username"
+                name="email"
+              />
+              <PasswordInput
+                label={t('login.password')}
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+                required
+                autoComplete="current-password"
+                name="password"
+              />
+              <TextInput
+                label={t('staff.totp')}
+                value={totp}
+                onChange={(e) => setTotp(e.currentTarget.value)}
+                inputMode="numeric"
+                maxLength={6}
+                autoComplete="one-time-code"
+                name="totp"
+              />
               <Button type="submit">{t('login.submit')}</Button>
             </Stack>
           </form>

@@ -1,16 +1,17 @@
-import { Navigate, Route, Routes, Link, useLocation, useNavigate } from 'react-router';
 import { AppShell, Burger, Button, Center, Group, Loader, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
+import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+
 import { useMe, useSignOut } from '../../app/session';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
-import { StaffLogin } from './StaffLogin';
-import { SearchPage } from './SearchPage';
-import { AccountCard } from './AccountCard';
-import { SignContractPage } from './SignContractPage';
-import { AuditPage } from './AuditPage';
 import { FinancePage } from '../finance/FinancePage';
 import { ReceiptsPage } from '../finance/ReceiptsPage';
+import { AccountCard } from './AccountCard';
+import { AuditPage } from './AuditPage';
+import { SearchPage } from './SearchPage';
+import { SignContractPage } from './SignContractPage';
+import { StaffLogin } from './StaffLogin';
 
 type Role = 'admin' | 'operator' | 'support' | 'finance';
 const NAV: { to: string; key: string; roles: Role[] }[] = [
@@ -29,7 +30,12 @@ export default function StaffRoutes() {
   const navigate = useNavigate();
   const signOut = useSignOut();
   const [opened, { toggle, close }] = useDisclosure();
-  if (me.isLoading) return <Center h="100vh"><Loader /></Center>;
+  if (me.isLoading)
+    return (
+      <Center h="100vh">
+        <Loader />
+      </Center>
+    );
   if (location.pathname === '/staff/login' || !me.data || me.data.type !== 'staff') {
     return (
       <Routes>
@@ -40,22 +46,41 @@ export default function StaffRoutes() {
   }
   const role = me.data.staff!.role;
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.menu')} />
-            <Text fw={800} c="blue.8">{t('brand')} · {t(`staff.role.${role}`)}</Text>
+            <Text fw={800} c="blue.8">
+              {t('brand')} · {t(`staff.role.${role}`)}
+            </Text>
           </Group>
           <Group gap="xs" wrap="nowrap">
             <LanguageSwitch />
-            <Button variant="default" size="compact-sm" onClick={() => void signOut().then(() => navigate('/staff/login'))}>{t('common.logout')}</Button>
+            <Button
+              variant="default"
+              size="compact-sm"
+              onClick={() => void signOut().then(() => navigate('/staff/login'))}
+            >
+              {t('common.logout')}
+            </Button>
           </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.menu')}>
         {NAV.filter((n) => n.roles.includes(role)).map((n) => (
-          <NavLink key={n.key} component={Link} to={n.to} label={t(`staff.${n.key}`)} active={location.pathname === n.to} onClick={close} />
+          <NavLink
+            key={n.key}
+            component={Link}
+            to={n.to}
+            label={t(`staff.${n.key}`)}
+            active={location.pathname === n.to}
+            onClick={close}
+          />
         ))}
       </AppShell.Navbar>
       <AppShell.Main>

@@ -1,0 +1,110 @@
+// Type-aware lint for server, common, web, e2e, bench and scripts (decision 0006).
+// Formatting is Prettier's job (`npm run format`); this config only finds defects and keeps imports sorted.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import reactHooks from 'eslint-plugin-react-hooks';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Money is integer kopecks: converting to or from rubles, or formatting, goes through common/money.ts.
+ * These selectors catch the float shortcuts that lose kopecks (x * 100, x / 100, toFixed, parseFloat).
+ */
+const moneyArithmetic = [
+  {
+    selector: "BinaryExpression[operator='*'][right.value=100]",
+    message: 'Money: use rublesToKopecks/parseRubles from common/money.ts, not * 100.',
+  },
+  {
+    selector: "BinaryExpression[operator='/'][right.value=100]",
+    message: 'Money: use kopecksToDecimal/formatMoney from common/money.ts, not / 100.',
+  },
+  {
+    selector: "CallExpression[callee.property.name='toFixed']",
+    message: 'Money: format with common/money.ts (kopecksToDecimal) or Intl, not toFixed.',
+  },
+  {
+    selector: "BinaryExpression[operator=/^[*\\/]$/][right.name='KOPECKS_PER_RUBLE']",
+    message: 'Money: convert rubles and kopecks only inside common/money.ts.',
+  },
+  { selector: "CallExpression[callee.name='parseFloat']", message: 'Money: parse decimal strings with parseRubles.' },
+];
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/', 'dist/', 'data/', 'tmp/', 'coverage/', 'web/dev-dist/', 'web/src/api/schema.d.ts'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'scripts/*.mjs', 'web/*.cjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+      globals: { ...globals.node },
+    },
+    plugins: { 'simple-import-sort': simpleImportSort },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-import-type-side-effects': 'error',
+      'simple-import-sort/imports': 'error',
+      'simple-import-sort/exports': 'error',
+      eqeqeq: ['error', 'smart'],
+      // Fastify plugins and handlers are async by contract even when they await nothing.
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // Tests read JSON bodies (`res.json()` is `any` by design) and assert on them; the unsafe-any
+    // rules would only add casts there. Production code keeps them.
+    files: ['**/*.test.ts', 'e2e/**/*.ts', 'server/test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  {
+    // Money rules for the product code; common/money.ts is the one place that converts.
+    files: ['server/**/*.ts', 'common/**/*.ts', 'web/src/**/*.{ts,tsx}'],
+    ignores: ['common/money.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...moneyArithmetic] },
+  },
+  {
+    // app.ts is the composition root: modules receive AppDeps (server/deps.ts), never import the root.
+    files: ['server/modules/**/*.ts', 'server/jobs/**/*.ts', 'server/integrations/**/*.ts', 'server/plugins/**/*.ts'],
+    ignores: ['**/*.test.ts', 'server/modules/payments/test-helpers.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)app\\.js$', message: 'Import AppDeps from server/deps.ts, not the app.' }] },
+      ],
+    },
+  },
+  {
+    files: ['web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  prettier,
+);
