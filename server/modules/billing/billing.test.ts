@@ -130,6 +130,22 @@ describe('daily charging run', () => {
     expect(await account(acc.id)).toEqual({ balance: 0, status: 'active' });
   });
 
+  it('never starts a day before the day before it is done, and resumes an unfinished day first', async () => {
+    const region = await buildRegion(database.db);
+    const { account: acc } = await buildSubscriber(database.db, { regionId: region.id, balance: 100_000 });
+    await runBilling(database.db, { regionId: region.id, until: '2026-11-01' });
+    await expect(runBillingDay(database.db, { regionId: region.id, day: '2026-11-03' })).rejects.toMatchObject({
+      code: 'billing_out_of_order',
+    });
+    // A runner died on 11-02 (its row says running): the next run finishes it before 11-03.
+    await database.db.execute(
+      sql`insert into billing_days (region_id, day, state) values (${region.id}, '2026-11-02', 'running')`,
+    );
+    const next = await runBilling(database.db, { regionId: region.id, until: '2026-11-03' });
+    expect(next.days.map((d) => d.day)).toEqual(['2026-11-02', '2026-11-03']);
+    expect((await chargesOf(acc.id)).map((c) => c.effective_on)).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
+  });
+
   it('keeps the invariant balance = sum of ledger for every account', async () => {
     expect((await verifyLedger(database.db)).mismatches).toEqual([]);
   });
