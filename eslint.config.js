@@ -85,11 +85,17 @@ export default tseslint.config(
   {
     // app.ts is the composition root: modules receive AppDeps (server/deps.ts), never import the root.
     files: ['server/modules/**/*.ts', 'server/jobs/**/*.ts', 'server/integrations/**/*.ts', 'server/plugins/**/*.ts'],
-    ignores: ['**/*.test.ts', 'server/modules/payments/test-helpers.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '(^|/)app\\.js$', message: 'Import AppDeps from server/deps.ts, not the app.' }] },
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+app\\.js$',
+              message: 'Import AppDeps from server/deps.ts, not the app; tests use server/test/app.ts.',
+            },
+          ],
+        },
       ],
     },
   },
