@@ -33,7 +33,7 @@ const moneyArithmetic = [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'data/', 'tmp/', 'coverage/', 'web/dev-dist/', 'web/src/api/schema.d.ts'],
+    ignores: ['node_modules/', 'dist/', 'data/', 'tmp/', 'coverage/', 'web/dev-dist/', 'web/src/api/schema.ts'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
