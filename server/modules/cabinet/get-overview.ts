@@ -4,6 +4,7 @@ import { addDays, todayIn } from '../../../common/dates.js';
 import { dailyCharge, daysLeft, LOW_BALANCE_DAYS } from '../../../common/days-left.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
+import type { AccountStatus, ServiceKind } from '../../db/schema/index.js';
 import { amountToCover } from '../ledger/coverage.js';
 
 /**
@@ -18,7 +19,7 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
   const [a] = await queryRows<{
     number: string;
     contract: string;
-    status: string;
+    status: AccountStatus;
     balance: number;
     credit_limit: number;
     promised_credit: number;
@@ -48,7 +49,7 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
     name_en: string;
     down: number | null;
     up: number | null;
-    service_kind: string | null;
+    service_kind: ServiceKind | null;
     starts_on: string;
     current: boolean;
     pending_ru: string | null;
@@ -87,7 +88,7 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
     contract: a.contract,
     fullName: a.full_name,
     region: { nameRu: a.region, nameEn: a.region_en, supportPhone: a.support_phone, supportEmail: a.support_email },
-    status: a.status as 'active' | 'blocked' | 'suspended' | 'terminated',
+    status: a.status,
     balance: a.balance,
     creditLimit: a.credit_limit,
     promisedCredit: a.promised_credit,
@@ -101,9 +102,11 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
         }
       : null,
     pendingTariff: pending ? { nameRu: pending.name_ru, nameEn: pending.name_en, from: pending.pending_from } : null,
-    services: subs
-      .filter((s) => s.kind === 'service')
-      .map((s) => ({ kind: s.service_kind ?? '', nameRu: s.name_ru, nameEn: s.name_en, monthlyFee: s.monthly_fee })),
+    services: subs.flatMap((s) =>
+      s.kind === 'service' && s.service_kind
+        ? [{ kind: s.service_kind, nameRu: s.name_ru, nameEn: s.name_en, monthlyFee: s.monthly_fee }]
+        : [],
+    ),
     monthlyFee: monthly,
     dailyFee: dailyCharge(fees, addDays(today, 1)),
     daysLeft: left,

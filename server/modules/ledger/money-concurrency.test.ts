@@ -10,7 +10,7 @@ import { dropDatabase, newTestDbName, templateDb, withAdmin, withDbName } from '
 import { buildStaff, buildSubscriber } from '../../test/factories.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { createTopUp } from '../payments/create-top-up.js';
-import { signedNotification } from '../payments/test-helpers.js';
+import { signedNotification } from '../../test/payments.js';
 
 /**
  * Money paths racing on ONE account, each the way it really arrives: payment agents' `pay` over HTTP,
