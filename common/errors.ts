@@ -68,6 +68,12 @@ export const ERRORS = {
     en: 'Card payments are not available in your region right now',
   },
   payment_not_found: { status: 404, ru: 'Платёж не найден', en: 'Payment not found' },
+  job_not_found: { status: 404, ru: 'Задача не найдена', en: 'Job not found' },
+  job_not_retryable: {
+    status: 409,
+    ru: 'Повторить можно только остановленную задачу',
+    en: 'Only a job that gave up can be retried',
+  },
   receipt_not_retryable: {
     status: 409,
     ru: 'Чек уже пробит или уже отправляется',
