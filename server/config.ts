@@ -44,6 +44,14 @@ const envSchema = z.object({
   SMPP_URL: z.string().optional(),
   SMPP_SYSTEM_ID: z.string().optional(),
   SMPP_PASSWORD: z.string().optional(),
+  /**
+   * A text longer than one SMS (140 octets: 70 Cyrillic / 140 Latin characters): `udh` concatenated
+   * parts with a user data header (default), `sar` parts with SAR TLVs, or `payload` one PDU with
+   * message_payload for the SMSC to split. Ask the SMSC operator which it supports.
+   */
+  SMPP_LONG_MESSAGES: z.enum(['udh', 'sar', 'payload']).default('udh'),
+  /** enquire_link period of the bound SMPP session (0: none). */
+  SMPP_ENQUIRE_LINK_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   SMS_SENDER: z.string().default('Abonent'),
   /** HTTP SMS gateway (alternative to SMPP): POST JSON {to, text, sender}. */
   SMS_HTTP_URL: z.string().url().optional(),

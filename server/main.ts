@@ -33,6 +33,7 @@ async function main() {
   if (config.WORKER) {
     worker.start();
     scheduler.start();
+    deps.notifier.sms?.start?.(); // stay bound to the SMSC for delivery receipts
   }
 
   await app.listen({ port: config.PORT, host: config.HOST });
@@ -49,7 +50,6 @@ async function main() {
     try {
       scheduler.stop();
       await worker.stop();
-      await deps.notifier.sms?.close?.();
       await app.close();
       await database.close();
     } finally {

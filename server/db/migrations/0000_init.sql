@@ -234,7 +234,20 @@ CREATE TABLE "outbox" (
 	"last_error" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"sent_at" timestamp with time zone,
+	"delivered_at" timestamp with time zone,
 	"read_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "sms_parts" (
+	"outbox_id" bigint NOT NULL,
+	"seq" integer NOT NULL,
+	"total" integer NOT NULL,
+	"message_id" text,
+	"state" text DEFAULT 'submitted' NOT NULL,
+	"detail" text,
+	"submitted_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"done_at" timestamp with time zone,
+	CONSTRAINT "sms_parts_outbox_id_seq_pk" PRIMARY KEY("outbox_id","seq")
 );
 --> statement-breakpoint
 CREATE TABLE "verification_codes" (
@@ -435,6 +448,7 @@ CREATE UNIQUE INDEX "ledger_idempotency_key" ON "ledger_entries" USING btree ("i
 CREATE UNIQUE INDEX "ledger_charge_per_day" ON "ledger_entries" USING btree ("subscription_id","effective_on") WHERE kind = 'charge';--> statement-breakpoint
 CREATE INDEX "outbox_account" ON "outbox" USING btree ("account_id","channel","id");--> statement-breakpoint
 CREATE INDEX "outbox_unread" ON "outbox" USING btree ("account_id") WHERE channel = 'inbox' and read_at is null;--> statement-breakpoint
+CREATE INDEX "sms_parts_message" ON "sms_parts" USING btree ("message_id");--> statement-breakpoint
 CREATE INDEX "verification_contract" ON "verification_codes" USING btree ("contract_id","purpose");--> statement-breakpoint
 CREATE INDEX "payment_refunds_payment" ON "payment_refunds" USING btree ("payment_id");--> statement-breakpoint
 CREATE INDEX "payment_refunds_pending" ON "payment_refunds" USING btree ("created_at") WHERE status = 'pending';--> statement-breakpoint
