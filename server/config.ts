@@ -56,7 +56,7 @@ const envSchema = z.object({
   /** HTTP SMS gateway (alternative to SMPP): POST JSON {to, text, sender}. */
   SMS_HTTP_URL: z.string().url().optional(),
   SMS_HTTP_KEY: z.string().optional(),
-  /** ATOL Online (54-ФЗ receipts): API base (e.g. https://online.atol.ru/possystem/v4) and credentials. */
+  /** ATOL Online (54-ФЗ receipts): API v5 base (https://online.atol.ru/possystem/v5) and credentials. */
   ATOL_API_URL: z.string().url().optional(),
   ATOL_LOGIN: z.string().optional(),
   ATOL_PASSWORD: z.string().optional(),

@@ -272,6 +272,9 @@ CREATE TABLE "payment_refunds" (
 	"idempotency_key" text NOT NULL,
 	"status" text DEFAULT 'pending' NOT NULL,
 	"staff_id" bigint NOT NULL,
+	"external_id" text,
+	"first_requested_at" timestamp with time zone,
+	"last_requested_at" timestamp with time zone,
 	"last_error" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"finished_at" timestamp with time zone,
@@ -360,6 +363,7 @@ CREATE TABLE "receipt_settings" (
 	"inn" text NOT NULL,
 	"payment_address" text NOT NULL,
 	"sno" text DEFAULT 'osn' NOT NULL,
+	"vat" text,
 	"company_email" text NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );

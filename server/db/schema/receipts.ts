@@ -28,6 +28,11 @@ export const receiptSettings = pgTable('receipt_settings', {
   paymentAddress: text('payment_address').notNull(),
   /** osn | usn_income | usn_income_outcome | esn | patent */
   sno: text('sno').notNull().default('osn'),
+  /**
+   * VAT of the top-up (advance) item: none | vat0 | vat105 | vat107 | vat110 | vat120 | vat122; null: the
+   * tax system's default (osn → vat122, others → none; server/modules/receipts/vat.ts).
+   */
+  vat: text('vat'),
   companyEmail: text('company_email').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

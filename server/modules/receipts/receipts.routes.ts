@@ -8,6 +8,7 @@ import { listMyReceipts } from './list-my-receipts.js';
 import { listReceipts } from './list-receipts.js';
 import { retryReceipt } from './retry-receipt.js';
 import { getReceiptSettings, saveReceiptSettings, SNO } from './save-receipt-settings.js';
+import { ADVANCE_VATS } from './vat.js';
 
 const security = [{ bearer: [] }];
 const regionParams = z.object({ regionId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
@@ -16,10 +17,14 @@ const settingsBody = z.object({
   groupCode: z.string().trim().min(1).max(100).describe('ATOL group code of the cash register'),
   inn: z.string().describe('10 or 12 digits'),
   paymentAddress: z.string().trim().min(1).max(256).describe('the site address shown on receipts'),
-  sno: z.enum(SNO),
+  sno: z.enum(SNO).describe('tax system (ATOL company.sno)'),
+  vat: z
+    .enum(ADVANCE_VATS)
+    .optional()
+    .describe('VAT of the top-up (an advance: a calculated rate or none); default: vat122 on osn, none otherwise'),
   companyEmail: z.string().email().max(64),
 });
-const settingsView = settingsBody.extend({ regionId: z.number(), sno: z.string() });
+const settingsView = settingsBody.extend({ regionId: z.number(), sno: z.string(), vat: z.string() });
 const receiptsResponse = z.object({
   receipts: z.array(
     z.object({
