@@ -120,7 +120,7 @@ export class YooKassaClient implements PaymentProvider {
       if (status === 401 || status === 429) throw new ProviderUnknownError(`${what}: ${status} ${text.slice(0, 200)}`);
       const code = typeof json?.code === 'string' ? json.code : undefined;
       throw new ProviderRefusedError(
-        `${what}: ${status} ${code ?? ''} ${String(json?.description ?? '')}`.trim(),
+        `${what}: ${status} ${code ?? ''} ${typeof json?.description === 'string' ? json.description : ''}`.trim(),
         status,
         code,
       );
