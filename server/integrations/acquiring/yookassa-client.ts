@@ -85,6 +85,7 @@ export class YooKassaClient implements PaymentProvider {
       if (key) headers['idempotence-key'] = key;
       let status: number;
       let text: string;
+      let retryAfterHeader: string | null;
       try {
         const res = await (this.o.fetch ?? fetch)(`${this.o.baseUrl.replace(/\/$/, '')}${path}`, {
           method,
@@ -93,6 +94,7 @@ export class YooKassaClient implements PaymentProvider {
           signal: AbortSignal.timeout(this.o.timeoutMs ?? 15_000),
         });
         status = res.status;
+        retryAfterHeader = res.headers.get('retry-after');
         text = await res.text();
       } catch (e) {
         // No answer (timeout, reset, DNS): the request may or may not have been carried out.
@@ -105,7 +107,10 @@ export class YooKassaClient implements PaymentProvider {
         return json as T;
       }
       if (status === 202 || status >= 500) {
-        const advised = status === 202 && typeof json?.retry_after === 'number' ? json.retry_after : undefined;
+        // YooKassa puts the wait in the 202 body (retry_after, ms); an HTTP Retry-After (seconds) counts too.
+        const header =
+          retryAfterHeader !== null && /^\d+$/.test(retryAfterHeader) ? Number(retryAfterHeader) * 1000 : undefined;
+        const advised = status === 202 && typeof json?.retry_after === 'number' ? json.retry_after : header;
         const wait = advised ?? (this.o.retryDelayMs ?? 1000) * attempt;
         if (attempt < attempts && wait <= (this.o.maxInlineWaitMs ?? 5000)) {
           await sleep(wait);

@@ -67,7 +67,12 @@ const rub = kopecksToDecimal;
  * payment_id, limit ≤ 100, cursor; newest first). Tests move payments as the payer would (`succeed`,
  * `cancel`), decide pending ones (`settle`), script the next answers (`plan`) and move the clock.
  */
-export async function startFakeYooKassa(opts: { shopId: string; secretKey: string; holdMs?: number }) {
+export async function startFakeYooKassa(opts: {
+  shopId: string;
+  secretKey: string;
+  holdMs?: number;
+  retryAfterMs?: number;
+}) {
   const payments = new Map<string, FakePayment>();
   const refunds = new Map<string, FakeRefund>();
   const keys = new Map<string, { at: number; bodyHash: string; kind: 'payment' | 'refund'; id: string | null }>();
@@ -258,7 +263,11 @@ export async function startFakeYooKassa(opts: { shopId: string; secretKey: strin
       const view = () => (kind === 'payment' ? paymentView(obj as FakePayment) : obj);
       if (answer === '500') return send(500, error('internal_server_error', 'Try again later'));
       if (answer === '202')
-        return send(202, { type: 'processing', description: 'Request accepted for processing', retry_after: 1800 });
+        return send(202, {
+          type: 'processing',
+          description: 'Request accepted for processing',
+          retry_after: opts.retryAfterMs ?? 1800,
+        });
       if (answer === 'timeout') {
         held.add(res);
         setTimeout(() => {
