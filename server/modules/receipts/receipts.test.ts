@@ -255,7 +255,7 @@ describe('54-ФЗ receipts through ATOL Online', () => {
     const paymentId = await agentPay(s.account.number, 'r-7');
     await drain(); // sold (uuid saved), report still "wait"
     expect((await receiptOf(paymentId))!.status).toBe('registered');
-    await t.database.db.execute(sql`update jobs set state = 'failed' where key = ${`receipt:${paymentId}`}`);
+    await t.database.db.execute(sql`update jobs set state = 'dead' where key = ${`receipt:${paymentId}`}`);
     const [row] = (
       await t.app.inject({ url: `/api/staff/receipts?account=${s.account.number}`, headers: fin.auth })
     ).json().receipts;
