@@ -213,7 +213,8 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     {
       schema: {
         tags,
-        summary: 'YooKassa notification (payment.* or refund.*): only the id is used; the status is re-fetched from the API',
+        summary:
+          'YooKassa notification (payment.* or refund.*): only the id is used; the status is re-fetched from the API',
         body: s.webhookBody,
         response: { 200: s.okResponse },
       },
