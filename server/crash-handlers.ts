@@ -18,7 +18,7 @@ export interface CrashHandlerDeps {
 }
 
 /**
- * The last line of defence (docs/decisions/0007-crash-policy.md). Integration code catches library
+ * The last line of defence (docs/decisions/0008-crash-policy.md). Integration code catches library
  * errors at its boundary; what still escapes is logged here with what the process was doing:
  *
  * - `unhandledRejection`: logged with the running jobs, and the process **keeps running**. A promise

@@ -14,8 +14,8 @@ import {
 } from '../../integrations/acquiring/provider.js';
 import { enqueue } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/record-audit.js';
+import { lockAccount } from '../ledger/lock-account.js';
 import { postEntry } from '../ledger/post-entry.js';
-import { restoreIfCovered } from '../ledger/restore-if-covered.js';
 import { OFFLINE_PROVIDERS } from '../receipts/after-payment-succeeded.js';
 import { registerReceiptJob } from '../receipts/register-receipt.job.js';
 import { availableRubles } from './post-balance-change.js';
@@ -71,7 +71,7 @@ export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefund
       sql`select p.id, p.account_id, p.amount, p.status, p.provider, a.balance, r.time_zone,
                  (select coalesce(sum(f.amount), 0)::int8 from payment_refunds f where f.payment_id = p.id and f.status <> 'failed') as refunded
           from payments p join accounts a on a.id = p.account_id join regions r on r.id = a.region_id
-          where p.id = ${input.paymentId} for update of p, a`,
+          where p.id = ${input.paymentId} for no key update of a, p`,
     );
     if (!p) throw new AppError('payment_not_found');
     const [prev] = await queryRows<{ id: number; payment_id: number; amount: number; status: CardRefundStatus }>(
@@ -151,10 +151,11 @@ export async function settleCardRefund(
     external_id: string | null;
     first_requested_at: string | Date | null;
     last_requested_at: string | Date | null;
+    account_id: number;
   }>(
     db,
     sql`select f.id, f.status, f.amount, f.external_id, f.first_requested_at, f.last_requested_at,
-               p.provider, p.external_id as payment_external_id
+               p.provider, p.external_id as payment_external_id, p.account_id
         from payment_refunds f join payments p on p.id = f.payment_id where f.id = ${refundId}`,
   );
   if (!f) throw new AppError('payment_not_found');
@@ -210,7 +211,7 @@ export async function settleCardRefund(
     if (answer.status === 'canceled')
       refusal = `declined by the provider${answer.cancelReason ? ` (${answer.cancelReason})` : ''}`;
   } else if (!refusal) return { status: 'pending' };
-  return finishCardRefund(db, { id: f.id, amount: f.amount, provider: f.provider }, refusal);
+  return finishCardRefund(db, { id: f.id, amount: f.amount, provider: f.provider, accountId: f.account_id }, refusal);
 }
 
 /**
@@ -220,16 +221,12 @@ export async function settleCardRefund(
  */
 async function finishCardRefund(
   db: Db,
-  f: { id: number; amount: number; provider: string },
+  f: { id: number; amount: number; provider: string; accountId: number },
   refusal: string | null,
 ): Promise<{ status: CardRefundStatus; balance?: number }> {
   const ok = refusal === null;
   return db.transaction(async (tx) => {
-    // Locks in the one order: the account row first, then the refund.
-    await tx.execute(
-      sql`select a.id from payment_refunds f join payments p on p.id = f.payment_id join accounts a on a.id = p.account_id
-          where f.id = ${f.id} for update of a`,
-    );
+    await lockAccount(tx, f.accountId); // the account row first (lock order, docs/billing.md)
     const [r] = await queryRows<{
       payment_id: number;
       account_id: number;
@@ -278,7 +275,6 @@ async function finishCardRefund(
       comment: `card refund ${f.id} failed (${refusal}): reversed`.slice(0, 500),
       idempotencyKey: `card-refund-reversal:${f.id}`,
     });
-    await restoreIfCovered(tx, r.account_id);
     await recordAudit(tx, {
       actorType: 'provider',
       actorId: f.provider,

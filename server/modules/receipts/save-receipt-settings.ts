@@ -2,18 +2,16 @@ import { eq } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
-import { receiptSettings, regions } from '../../db/schema/index.js';
+import { receiptSettings, type ReceiptSno, regions } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { type AdvanceVat, defaultVat, type Sno, vatFitsSno } from './vat.js';
-
-export { SNO } from './vat.js';
+import { type AdvanceVat, defaultVat, vatFitsSno } from './vat.js';
 
 export interface ReceiptSettingsInput {
   enabled: boolean;
   groupCode: string;
   inn: string;
   paymentAddress: string;
-  sno: Sno;
+  sno: ReceiptSno;
   /** VAT of the top-up (advance) item; default: by the tax system (defaultVat). */
   vat?: AdvanceVat;
   companyEmail: string;

@@ -1,13 +1,12 @@
+import { RECEIPT_VATS, type ReceiptVat } from '../../db/schema/index.js';
+
 /**
  * VAT on a top-up receipt (docs/receipts.md, "VAT"). A top-up is an advance for future services, and
  * VAT on an advance is charged at the calculated rate R/(100+R) (Tax Code art. 164 p. 4), so only these
  * ATOL v5 types fit an advance item: none (not a VAT payer), vat0, and the calculated rates.
  */
-export const ADVANCE_VATS = ['none', 'vat0', 'vat105', 'vat107', 'vat110', 'vat120', 'vat122'] as const;
-export type AdvanceVat = (typeof ADVANCE_VATS)[number];
-
-export const SNO = ['osn', 'usn_income', 'usn_income_outcome', 'esn', 'patent'] as const;
-export type Sno = (typeof SNO)[number];
+export const ADVANCE_VATS = RECEIPT_VATS;
+export type AdvanceVat = ReceiptVat;
 
 /** The rate R of a calculated rate R/(100+R); null for "no VAT". */
 const RATE: Record<AdvanceVat, number | null> = {
