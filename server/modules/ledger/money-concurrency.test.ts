@@ -8,9 +8,9 @@ import { type Database, openDatabase, queryRows } from '../../db/client.js';
 import { runCliProcess } from '../../test/cli-process.js';
 import { dropDatabase, newTestDbName, templateDb, withAdmin, withDbName } from '../../test/db.js';
 import { buildStaff, buildSubscriber } from '../../test/factories.js';
+import { signedNotification } from '../../test/payments.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { createTopUp } from '../payments/create-top-up.js';
-import { signedNotification } from '../../test/payments.js';
 
 /**
  * Money paths racing on ONE account, each the way it really arrives: payment agents' `pay` over HTTP,

@@ -5,12 +5,12 @@ import { queryRows } from '../../db/client.js';
 import { YooKassaClient } from '../../integrations/acquiring/yookassa-client.js';
 import { buildStaff } from '../../test/factories.js';
 import { type PostAnswer, startFakeYooKassa } from '../../test/fakes/yookassa.js';
+import { accountState, startPaymentsApp } from '../../test/payments.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { settleCardRefund } from '../finance/refund-card-payment.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
 import { reconcilePendingPayments } from './handle-notification.js';
 import { chargeDueAutopay } from './run-autopay.js';
-import { accountState, startPaymentsApp } from './test-helpers.js';
 
 // YooKassa on a bad day: the fake answers as scripted (pending, 500 after or before doing the work, an
 // answer held past our timeout, 202 "still processing") and keeps Idempotence-Keys for 24 hours.

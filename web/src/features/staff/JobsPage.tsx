@@ -8,24 +8,6 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 
-interface Job {
-  id: number;
-  name: string;
-  key: string | null;
-  state: 'queued' | 'running' | 'done' | 'dead';
-  attempts: number;
-  maxAttempts: number;
-  lastError: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
-interface JobsList {
-  jobs: Job[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
-
 /** Admins: background jobs that gave up (dead), with their last error and "run again". */
 export function JobsPage() {
   const { t, i18n } = useTranslation();
@@ -34,10 +16,10 @@ export function JobsPage() {
   const [done, setDone] = useState<number | null>(null);
   const q = useQuery({
     queryKey: ['staff-jobs', page],
-    queryFn: () => api<JobsList>(`/api/staff/jobs?state=dead&page=${page}&pageSize=50`),
+    queryFn: () => api.GET('/api/staff/jobs', { params: { query: { state: 'dead', page, pageSize: 50 } } }),
   });
   const retry = useMutation({
-    mutationFn: (id: number) => api<Job>(`/api/staff/jobs/${id}/retry`, { method: 'POST' }),
+    mutationFn: (jobId: number) => api.POST('/api/staff/jobs/{jobId}/retry', { params: { path: { jobId } } }),
     onSuccess: (job) => {
       setDone(job.id);
       return qc.invalidateQueries({ queryKey: ['staff-jobs'] });
