@@ -158,6 +158,11 @@ export const ERRORS = {
     en: 'Too many attempts. Try again in {retryAfter} s',
   },
   conflict: { status: 409, ru: 'Конфликт: {details}', en: 'Conflict: {details}' },
+  not_ready: {
+    status: 503,
+    ru: 'Сервер не готов принимать запросы, повторите позже',
+    en: 'The server is not ready for requests, try again later',
+  },
   internal: { status: 500, ru: 'Внутренняя ошибка. Мы уже разбираемся', en: 'Internal error. We are looking into it' },
 } satisfies Record<string, ErrorDef>;
 

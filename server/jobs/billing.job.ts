@@ -1,7 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { todayIn } from '../../common/dates.js';
 import { regions } from '../db/schema/index.js';
+import { billingChargedKopecks, billingCharges, billingRunDuration } from '../metrics/metrics.js';
 import { runBilling } from '../modules/billing/run-billing.js';
 import { defineJob, enqueue } from './queue.js';
 import type { PeriodicTask } from './scheduler.js';
@@ -13,7 +15,13 @@ export const billingRunJob = defineJob({
   maxAttempts: 10,
   leaseSeconds: 900,
   async handler({ regionId, until }, { db }) {
-    await runBilling(db, { regionId, until });
+    const started = process.hrtime.bigint();
+    const summary = await runBilling(db, { regionId, until });
+    const [region] = await db.select({ code: regions.code }).from(regions).where(eq(regions.id, regionId));
+    const label = { region: region?.code ?? String(regionId) };
+    billingRunDuration.observe(label, Number(process.hrtime.bigint() - started) / 1e9);
+    billingCharges.inc(label, summary.charged);
+    billingChargedKopecks.inc(label, summary.amount_kopecks);
   },
 });
 

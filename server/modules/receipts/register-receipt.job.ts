@@ -3,7 +3,10 @@ import { z } from 'zod';
 
 import { queryRows } from '../../db/client.js';
 import { defineJob } from '../../jobs/queue.js';
+import { receiptAttempts } from '../../metrics/metrics.js';
 import { buildAtolReceipt, receiptUrl } from './build-atol-receipt.js';
+
+const NOT_READY = 'ATOL report not ready yet';
 
 /** ATOL's external_id of a receipt's document: the base id, suffixed from the second attempt on. */
 export function externalId(base: string, attempt: number): string {
@@ -87,6 +90,7 @@ export const registerReceiptJob = defineJob({
                                fiscal_document_attribute = ${String(f.fiscal_document_attribute)},
                                receipt_datetime = ${f.receipt_datetime}, receipt_url = ${url}, last_error = null, updated_at = now()
                              where id = ${r.id}`);
+        receiptAttempts.inc({ outcome: 'done' });
         return;
       }
       if (rep.status === 'fail') {
@@ -96,11 +100,14 @@ export const registerReceiptJob = defineJob({
         await db.execute(
           sql`update receipts set status = 'failed', last_error = ${reason.slice(0, 500)}, updated_at = now() where id = ${r.id}`,
         );
+        receiptAttempts.inc({ outcome: 'failed' });
         return;
       }
-      throw new Error('ATOL report not ready yet');
+      receiptAttempts.inc({ outcome: 'waiting' });
+      throw new Error(NOT_READY);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      if (message !== NOT_READY) receiptAttempts.inc({ outcome: 'error' });
       await db.execute(
         sql`update receipts set last_error = ${message.slice(0, 500)}, updated_at = now() where id = ${r.id}`,
       );
