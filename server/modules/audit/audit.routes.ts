@@ -46,6 +46,6 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         },
       },
     },
-    async (req) => ({ entries: await listAudit(deps.database.db, req.query) }),
+    async (req) => ({ entries: await listAudit(deps.database.replica, req.query) }),
   );
 };
