@@ -54,7 +54,11 @@ describe.skipIf(!url)('reads from the replica (PostgreSQL; PGlite has no replica
       const [c] = await queryRows<{ id: number }>(primary.db, sql`select id from contracts`);
       const { token } = await createSession(primary.db, { type: 'subscriber', contractId: c!.id });
       const auth = { authorization: `Bearer ${token}` };
-      const st = await app.inject({ method: 'GET', url: '/api/me/statement?from=2026-05-01&to=2026-06-30', headers: auth });
+      const st = await app.inject({
+        method: 'GET',
+        url: '/api/me/statement?from=2026-05-01&to=2026-06-30',
+        headers: auth,
+      });
       expect(st.statusCode).toBe(200);
       expect(st.json().entries.map((e: { comment: string }) => e.comment)).toContain('only on the replica');
       const ov = await app.inject({ method: 'GET', url: '/api/me/overview', headers: auth });
