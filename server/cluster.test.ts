@@ -175,7 +175,7 @@ describe.skipIf(!url)('three app processes on one PostgreSQL (skipped on PGlite:
     for (const p of procs) {
       const res = await fetch(`${p.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
       expect(res.status).toBe(200);
-      const m = /abonent_jobs_finished_total\{job="billing.run",outcome="done"\} (\d+)/.exec(await res.text());
+      const m = /abonent_jobs_finished_total\{job_name="billing.run",outcome="done"\} (\d+)/.exec(await res.text());
       billingRuns += Number(m?.[1] ?? 0);
     }
     expect(billingRuns).toBe(REGIONS.length);

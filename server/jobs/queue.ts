@@ -170,7 +170,7 @@ export class JobWorker {
           )}) and state = 'running' and locked_by = ${this.id}
           returning id, name`,
     );
-    for (const r of rows) jobsFinished.inc({ job: r.name, outcome: 'returned' });
+    for (const r of rows) jobsFinished.inc({ job_name: r.name, outcome: 'returned' });
     if (rows.length) this.opts.log?.('jobs given back', { ids: rows.map((r) => r.id), reason });
     return rows.length;
   }
@@ -244,8 +244,8 @@ export class JobWorker {
         sql`update jobs set state = 'done', finished_at = now(), locked_until = null, last_error = null where ${mine}`,
       );
       this.held.delete(job.id);
-      jobsFinished.inc({ job: job.name, outcome: 'done' });
-      jobDuration.observe({ job: job.name }, seconds());
+      jobsFinished.inc({ job_name: job.name, outcome: 'done' });
+      jobDuration.observe({ job_name: job.name }, seconds());
     } catch (e) {
       if (!this.held.has(job.id)) return; // given back meanwhile: not ours to mark
       const message = e instanceof Error ? e.message : String(e);
@@ -261,8 +261,8 @@ export class JobWorker {
         err: message,
       });
       this.held.delete(job.id);
-      jobsFinished.inc({ job: job.name, outcome: final ? 'failed' : 'retry' });
-      jobDuration.observe({ job: job.name }, seconds());
+      jobsFinished.inc({ job_name: job.name, outcome: final ? 'failed' : 'retry' });
+      jobDuration.observe({ job_name: job.name }, seconds());
       await this.db.execute(
         final
           ? sql`update jobs set state = 'failed', finished_at = now(), locked_until = null, last_error = ${message} where ${mine}`

@@ -33,10 +33,10 @@ export function createAppMetrics(database: Database, opts: { processMetrics?: bo
     'state',
   ]);
   const poolMax = g('abonent_db_pool_max', "This process's connection pool size");
-  const queueDepth = g('abonent_job_queue_depth', 'Jobs due and not yet claimed, by job name', ['job']);
-  const queueRunning = g('abonent_jobs_running', 'Jobs claimed by a worker and running, by job name', ['job']);
+  const queueDepth = g('abonent_job_queue_depth', 'Jobs due and not yet claimed, by job name', ['job_name']);
+  const queueRunning = g('abonent_jobs_running', 'Jobs claimed by a worker and running, by job name', ['job_name']);
   const queueAge = g('abonent_job_queue_oldest_age_seconds', 'Age of the oldest due, unclaimed job, by job name', [
-    'job',
+    'job_name',
   ]);
   const outboxBacklog = g('abonent_outbox_backlog', 'Messages waiting for delivery, by channel', ['channel']);
   const outboxAge = g('abonent_outbox_oldest_age_seconds', 'Age of the oldest message waiting, by channel', [
@@ -99,9 +99,9 @@ export function createAppMetrics(database: Database, opts: { processMetrics?: bo
           from jobs where state in ('queued', 'running') group by name`,
     );
     for (const j of jobs) {
-      queueDepth.set({ job: j.name }, j.due);
-      queueRunning.set({ job: j.name }, j.running);
-      queueAge.set({ job: j.name }, j.oldest ?? 0);
+      queueDepth.set({ job_name: j.name }, j.due);
+      queueRunning.set({ job_name: j.name }, j.running);
+      queueAge.set({ job_name: j.name }, j.oldest ?? 0);
     }
     const outbox = await queryRows<{ channel: string; backlog: number; oldest: number | null; failed: number }>(
       db,

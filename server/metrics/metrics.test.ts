@@ -79,8 +79,8 @@ describe('GET /metrics', () => {
     );
     await enqueue(db, deliverJob, { outboxId: msg!.id }, { runAt: new Date(Date.now() - 60_000) });
     let m = await scrape();
-    expect(m.get('abonent_job_queue_depth{job="notifications.deliver"}')).toBe(1);
-    expect(m.get('abonent_job_queue_oldest_age_seconds{job="notifications.deliver"}')).toBeGreaterThanOrEqual(59);
+    expect(m.get('abonent_job_queue_depth{job_name="notifications.deliver"}')).toBe(1);
+    expect(m.get('abonent_job_queue_oldest_age_seconds{job_name="notifications.deliver"}')).toBeGreaterThanOrEqual(59);
     expect(m.get('abonent_outbox_backlog{channel="email"}')).toBe(1);
     expect(m.get('abonent_outbox_oldest_age_seconds{channel="email"}')).toBeGreaterThanOrEqual(599);
 
@@ -109,10 +109,10 @@ describe('GET /metrics', () => {
     await applyProviderStatus(db, ok, { externalId: `m-ok-${account.id}`, status: 'succeeded', amount: 50_000 });
 
     m = await scrape();
-    expect(m.get('abonent_job_queue_depth{job="notifications.deliver"}')).toBeUndefined();
+    expect(m.get('abonent_job_queue_depth{job_name="notifications.deliver"}')).toBeUndefined();
     expect(m.get('abonent_outbox_backlog{channel="email"}')).toBe(0);
     expect(m.get('abonent_outbox_deliveries_total{channel="email",outcome="sent"}')).toBeGreaterThanOrEqual(1);
-    expect(m.get('abonent_jobs_finished_total{job="billing.run",outcome="done"}')).toBeGreaterThanOrEqual(1);
+    expect(m.get('abonent_jobs_finished_total{job_name="billing.run",outcome="done"}')).toBeGreaterThanOrEqual(1);
     expect(m.get(`abonent_billing_days_behind{region="${region.code}"}`)).toBe(0);
     expect(m.get(`abonent_billing_last_day_charges{region="${region.code}"}`)).toBe(1);
     expect(m.get(`abonent_billing_charges_total{region="${region.code}"}`)).toBe(1);

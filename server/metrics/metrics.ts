@@ -1,6 +1,8 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 
 /**
+ * Label names avoid `job` and `instance`: Prometheus sets those on every scraped series itself.
+ *
  * In-process instruments (counters and histograms), one set per process: the code that does the work
  * counts it here, whichever app instance it belongs to. Gauges read from the database (queue depth,
  * outbox backlog, billing progress) are per app, in db-metrics.ts. Every metric is named `abonent_*`;
@@ -22,14 +24,14 @@ export const httpDuration = new Histogram({
 export const jobsFinished = new Counter({
   name: 'abonent_jobs_finished_total',
   help: 'Jobs this process ran, by job name and outcome (done, retry, failed, returned at shutdown)',
-  labelNames: ['job', 'outcome'] as const,
+  labelNames: ['job_name', 'outcome'] as const,
   registers,
 });
 
 export const jobDuration = new Histogram({
   name: 'abonent_job_duration_seconds',
   help: 'Time a job handler ran, by job name',
-  labelNames: ['job'] as const,
+  labelNames: ['job_name'] as const,
   buckets: [0.01, 0.05, 0.25, 1, 5, 15, 60, 300, 900, 3600],
   registers,
 });
