@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 import { type Database, queryRows, sql } from '../db/client.js';
 import { withTimeout } from '../lifecycle.js';
+import { listLedgerPartitions, monthsAhead } from '../modules/ledger/ledger-partitions.js';
 import { processRegistry } from './metrics.js';
 
 /**
@@ -70,7 +71,22 @@ export function createAppMetrics(database: Database, opts: { processMetrics?: bo
   const lastCharges = g('abonent_billing_last_day_charges', "Charges of a region's last finished billing day", [
     'region',
   ]);
+  const partitionsAhead = g(
+    'abonent_ledger_partitions_ahead',
+    'Months after the current one whose ledger partition exists (the maintenance job keeps 3)',
+  );
+  const defaultRows = g(
+    'abonent_ledger_default_partition_rows',
+    'Ledger entries in the default partition (dated where no month partition exists; counted up to 100000)',
+  );
+  const checkpointAge = g(
+    'abonent_ledger_checkpoint_age_days',
+    'Days since the latest verified ledger checkpoint (normally 2: the day before yesterday)',
+  );
   const gauges = [
+    partitionsAhead,
+    defaultRows,
+    checkpointAge,
     dbUp,
     pool,
     poolMax,
@@ -145,6 +161,14 @@ export function createAppMetrics(database: Database, opts: { processMetrics?: bo
                              where b.region_id = r.id and b.state = 'done' order by day desc limit 1) d on true
           where r.active`,
     );
+    partitionsAhead.set(monthsAhead(await listLedgerPartitions(db)));
+    const [ledger] = await queryRows<{ default_rows: number; age: number | null }>(
+      db,
+      sql`select (select count(*) from (select 1 from ledger_entries_default limit 100000) d)::int as default_rows,
+                 (current_date - (select max(as_of) from ledger_checkpoints where state = 'ready' and not stale))::int as age`,
+    );
+    defaultRows.set(ledger?.default_rows ?? 0);
+    if (ledger?.age != null) checkpointAge.set(ledger.age);
     for (const r of regions) {
       running.set({ region: r.code }, r.running ?? 0);
       if (r.behind === null) continue; // never billed yet

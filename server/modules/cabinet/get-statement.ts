@@ -17,8 +17,8 @@ export interface StatementEntry {
 
 /**
  * Every ledger entry of the account in [from, to] with the running balance after each. Entries are
- * ordered by (effective day, id); the running sum is taken over the account's whole history, so the
- * first entry of a period mid-history shows the true balance.
+ * ordered by (effective day, id); the running balance starts from the true balance before `from`, so
+ * the first entry of a period mid-history shows the true balance.
  */
 export async function getStatement(db: Db, accountId: number, opts: { from?: string; to?: string; now?: Date }) {
   const [acc] = await queryRows<{ time_zone: string }>(
@@ -33,27 +33,36 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
   if (from > to || daysBetween(from, to) > MAX_STATEMENT_DAYS)
     throw new AppError('bad_period', { max: MAX_STATEMENT_DAYS });
 
-  const entries = await queryRows<{
+  // The opening balance: the account's balance at the latest verified ledger checkpoint on or before
+  // `from` (docs/ledger-partitions.md) plus its entries since, so a statement reads the period and at
+  // most a month before it, however old the ledger is.
+  const [open] = await queryRows<{ total: number }>(
+    db,
+    sql`with cp as (
+          select max(as_of) as as_of from ledger_checkpoints
+          where state = 'ready' and not stale and as_of <= ${from}::date
+        )
+        select (coalesce((select o.balance from ledger_openings o, cp
+                          where o.as_of = cp.as_of and o.account_id = ${accountId}), 0)
+              + coalesce((select sum(l.amount) from ledger_entries l, cp
+                          where l.account_id = ${accountId} and l.effective_on < ${from}::date
+                            and (cp.as_of is null or l.effective_on >= cp.as_of)), 0))::int8 as total`,
+  );
+  const opening = open?.total ?? 0;
+  const rows = await queryRows<{
     id: number;
     effective_on: string;
     kind: string;
     amount: number;
     comment: string | null;
-    balance_after: number;
   }>(
     db,
-    sql`select * from (
-          select id, effective_on, kind, amount, comment,
-                 sum(amount) over (order by effective_on, id rows unbounded preceding)::int8 as balance_after
-          from ledger_entries where account_id = ${accountId}
-        ) l where effective_on between ${from}::date and ${to}::date
+    sql`select id, effective_on, kind, amount, comment from ledger_entries
+        where account_id = ${accountId} and effective_on between ${from}::date and ${to}::date
         order by effective_on, id`,
   );
-  const [open] = await queryRows<{ total: number }>(
-    db,
-    sql`select coalesce(sum(amount), 0)::int8 as total from ledger_entries where account_id = ${accountId} and effective_on < ${from}::date`,
-  );
-  const opening = open?.total ?? 0;
+  let running = opening;
+  const entries = rows.map((e) => ({ ...e, balance_after: (running += e.amount) }));
   const totals: Record<string, number> = {};
   for (const e of entries) totals[e.kind] = (totals[e.kind] ?? 0) + e.amount;
   const closing = entries.length ? entries[entries.length - 1]!.balance_after : opening;
