@@ -91,7 +91,10 @@ async function seedHistory(db: Database['db']): Promise<number> {
           select count(*)::int8 as n from ins`,
     );
     // A payment per account in the month (every account tops up once a month, keyed).
-    const payDay = addDays(from, Math.min(9, Math.max(0, Math.floor((Date.parse(to) - Date.parse(from)) / 86_400_000))));
+    const payDay = addDays(
+      from,
+      Math.min(9, Math.max(0, Math.floor((Date.parse(to) - Date.parse(from)) / 86_400_000))),
+    );
     const [paid] = await queryRows<{ n: number }>(
       db,
       sql`with ins as (
@@ -102,7 +105,9 @@ async function seedHistory(db: Database['db']): Promise<number> {
           select count(*)::int8 as n from ins`,
     );
     rows += (charged?.n ?? 0) + (paid?.n ?? 0);
-    log(`${m.slice(0, 7)}: ${charged?.n} charges, ${paid?.n} payments in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    log(
+      `${m.slice(0, 7)}: ${charged?.n} charges, ${paid?.n} payments in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
   }
   await db.execute(sql`update accounts a set balance = l.total
     from (select account_id, sum(amount) as total from ledger_entries group by account_id) l where l.account_id = a.id`);
@@ -162,10 +167,7 @@ async function main() {
       const charge = await chargeDay(database);
       rows += N;
 
-      const ids = await queryRows<{ id: number }>(
-        db,
-        sql`select id from accounts order by random() limit ${SAMPLES}`,
-      );
+      const ids = await queryRows<{ id: number }>(db, sql`select id from accounts order by random() limit ${SAMPLES}`);
       const month: number[] = [];
       const year: number[] = [];
       for (const { id } of ids) {
