@@ -238,7 +238,8 @@ CREATE TABLE "ledger_entries" (
 	"comment" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "ledger_entries_id_effective_on_pk" PRIMARY KEY("id","effective_on"),
-	CONSTRAINT "ledger_kind_check" CHECK ("ledger_entries"."kind" in ('charge','payment','bonus','adjustment','refund','promised_payment','promised_repayment'))
+	CONSTRAINT "ledger_kind_check" CHECK ("ledger_entries"."kind" in ('charge','payment','bonus','adjustment','refund','promised_payment','promised_repayment')),
+	CONSTRAINT "ledger_charge_no_comment" CHECK ("ledger_entries"."kind" <> 'charge' or "ledger_entries"."comment" is null)
 );
 --> statement-breakpoint
 CREATE TABLE "ledger_keys" (
@@ -464,7 +465,8 @@ CREATE INDEX "account_events_account" ON "account_events" USING btree ("account_
 CREATE INDEX "account_events_unnotified" ON "account_events" USING btree ("id") WHERE notified_at is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_key" ON "jobs" USING btree ("key");--> statement-breakpoint
 CREATE INDEX "jobs_due" ON "jobs" USING btree ("run_at") WHERE state in ('queued','running');--> statement-breakpoint
-CREATE INDEX "ledger_account_day" ON "ledger_entries" USING btree ("account_id","effective_on");--> statement-breakpoint
+CREATE INDEX "ledger_account_day" ON "ledger_entries" USING btree ("account_id","effective_on","id","kind","amount");--> statement-breakpoint
+CREATE INDEX "ledger_day_brin" ON "ledger_entries" USING brin ("effective_on") WITH (autosummarize=on);--> statement-breakpoint
 CREATE INDEX "ledger_idempotency_key" ON "ledger_entries" USING btree ("idempotency_key") WHERE idempotency_key is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "ledger_charge_per_day" ON "ledger_entries" USING btree ("subscription_id","effective_on") WHERE kind = 'charge';--> statement-breakpoint
 CREATE INDEX "outbox_account" ON "outbox" USING btree ("account_id","channel","id");--> statement-breakpoint
