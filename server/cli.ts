@@ -1,6 +1,3 @@
-// Registers the promised-payment repayment hook: a CLI payment repays a promised payment like any other.
-import './modules/payments/settle-promised.js';
-
 import { Command, CommanderError } from 'commander';
 
 import { AppError, errorMessage } from '../common/errors.js';
@@ -64,7 +61,7 @@ export function buildCli(): Command {
     .option('--json', 'print one JSON line')
     .action((opts: { date?: string; json?: boolean }) =>
       withDb(async (d) => {
-        const r = await runBilling(d.db, { until: opts.date });
+        const r = await runBilling(d.db, { until: opts.date, batchSize: loadConfig().BILLING_BATCH_ACCOUNTS });
         if (opts.json) {
           out(
             JSON.stringify({
@@ -78,7 +75,7 @@ export function buildCli(): Command {
         } else {
           for (const day of r.days) {
             out(
-              `${day.day} region ${day.regionId}: ${day.skipped ? 'already running or done' : `${day.charged} charged, ${formatRubles(day.amount)}, ${day.blocked} blocked`}`,
+              `${day.day} region ${day.regionId}: ${day.skipped ? 'already done' : `${day.charged} charged, ${formatRubles(day.amount)}, ${day.blocked} blocked`}`,
             );
           }
           out(
@@ -154,10 +151,13 @@ export function buildCli(): Command {
   ledger
     .command('verify')
     .description(
-      'check that every balance equals the sum of its ledger entries (from the latest verified checkpoint; --full: all)',
+      'check that every balance equals the sum of its ledger entries (from the latest verified checkpoint; --full: all) and that every entry names an existing account (exit 2 when not)',
     )
     .option('--full', 'read every entry still in the ledger and check the latest checkpoint too')
-    .option('--json')
+    .option(
+      '--json',
+      'print one JSON line: {"accounts","mode","since","mismatches":[…],"checkpoint_mismatches":[…],"orphan_entries"}',
+    )
     .action((opts: { full?: boolean; json?: boolean }) =>
       withDb(async (d) => {
         const r = await verifyLedger(d.db, { full: opts.full });
@@ -177,9 +177,13 @@ export function buildCli(): Command {
             out(`MISMATCH account ${m.accountNumber}: balance ${m.balance} ≠ ledger ${m.ledgerSum} (kopecks)`);
           for (const m of r.checkpointMismatches)
             out(`CHECKPOINT account id ${m.accountId}: opening ${m.opening} ≠ entries ${m.ledgerSum} (kopecks)`);
+          if (r.orphanEntries > 0)
+            out(
+              `ORPHANS: ${r.orphanEntries} ${r.orphanEntries === 1 ? 'entry' : 'entries'} naming an account that does not exist`,
+            );
           out(
             `${r.accounts} accounts checked (${r.mode}${r.since ? `, from ${r.since}` : ''}), ` +
-              `${r.mismatches.length + r.checkpointMismatches.length} mismatches`,
+              `${r.mismatches.length + r.checkpointMismatches.length} mismatches, ${r.orphanEntries} orphan entries`,
           );
         }
         if (r.mismatches.length + r.checkpointMismatches.length + r.orphanEntries > 0) process.exitCode = 2;

@@ -62,6 +62,11 @@ const envSchema = z.object({
    */
   SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(120).default(5),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(25),
+  /**
+   * Accounts per statement of the daily charge (docs/billing.md). Smaller batches hold fewer account
+   * rows locked at once (payments wait less); larger ones amortise the per-statement cost.
+   */
+  BILLING_BATCH_ACCOUNTS: z.coerce.number().int().min(100).max(1_000_000).default(100_000),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default('Abonent <noreply@abonent.local>'),
   SMPP_URL: z.string().optional(),

@@ -14,9 +14,16 @@ export const billingRunJob = defineJob({
   payload: z.object({ regionId: z.number().int(), until: z.string() }),
   maxAttempts: 10,
   leaseSeconds: 900,
-  async handler({ regionId, until }, { db }) {
+  async handler({ regionId, until }, { db, deps }) {
     const started = process.hrtime.bigint();
-    const summary = await runBilling(db, { regionId, until });
+    // Another runner of the region (a CLI run, another server) is waited for; if it takes longer than
+    // this, the job fails with billing_busy and is retried later (the lease is 900 s).
+    const summary = await runBilling(db, {
+      regionId,
+      until,
+      batchSize: deps.config.BILLING_BATCH_ACCOUNTS,
+      waitSeconds: 300,
+    });
     const [region] = await db.select({ code: regions.code }).from(regions).where(eq(regions.id, regionId));
     const label = { region: region?.code ?? String(regionId) };
     billingRunDuration.observe(label, Number(process.hrtime.bigint() - started) / 1e9);

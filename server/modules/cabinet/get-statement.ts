@@ -3,13 +3,14 @@ import { sql } from 'drizzle-orm';
 import { addDays, daysBetween, isValidDay, todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
+import type { LedgerKind } from '../../db/schema/index.js';
 
 export const MAX_STATEMENT_DAYS = 3 * 366;
 
 export interface StatementEntry {
   id: number;
   date: string;
-  kind: string;
+  kind: LedgerKind;
   amount: number;
   comment: string | null;
   balanceAfter: number;
@@ -50,7 +51,7 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
     opening: number | null;
     id: number | null;
     effective_on: string;
-    kind: string;
+    kind: LedgerKind;
     amount: number;
     comment: string | null;
   };
@@ -100,7 +101,7 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
     comment: e.comment,
     balance_after: (running += e.amount),
   }));
-  const totals: Record<string, number> = {};
+  const totals: Partial<Record<LedgerKind, number>> = {};
   for (const e of entries) totals[e.kind] = (totals[e.kind] ?? 0) + e.amount;
   const closing = entries.length ? entries[entries.length - 1]!.balance_after : opening;
 
@@ -118,7 +119,7 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
     to,
     openingBalance: opening,
     closingBalance: closing,
-    totals: Object.entries(totals).map(([kind, amount]) => ({ kind, amount })),
+    totals: (Object.entries(totals) as [LedgerKind, number][]).map(([kind, amount]) => ({ kind, amount })),
     entries: entries.map((e): StatementEntry => ({
       id: e.id,
       date: e.effective_on,
