@@ -179,6 +179,21 @@ export const ERRORS = {
     en: 'Too many attempts. Try again in {retryAfter} s',
   },
   conflict: { status: 409, ru: 'Конфликт: {details}', en: 'Conflict: {details}' },
+  ledger_archive_too_recent: {
+    status: 409,
+    ru: 'Архивировать можно только месяцы до {latest}: последние {months} мес. остаются в журнале (запрошено до {before})',
+    en: 'Only months before {latest} can be archived: the last {months} months stay in the ledger (asked: before {before})',
+  },
+  ledger_checkpoint_missing: {
+    status: 409,
+    ru: 'Нет проверенной контрольной точки журнала на {day}: сначала выполните abonent ledger checkpoint',
+    en: 'No verified ledger checkpoint at {day}: run abonent ledger checkpoint first',
+  },
+  not_ready: {
+    status: 503,
+    ru: 'Сервер не готов принимать запросы, повторите позже',
+    en: 'The server is not ready for requests, try again later',
+  },
   internal: { status: 500, ru: 'Внутренняя ошибка. Мы уже разбираемся', en: 'Internal error. We are looking into it' },
 } satisfies Record<string, ErrorDef>;
 

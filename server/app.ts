@@ -8,6 +8,8 @@ import { type AppDeps, buildDeps } from './deps.js';
 import { moduleRoutes } from './modules/index.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin from './plugins/errors.js';
+import lifecyclePlugin from './plugins/lifecycle.js';
+import metricsPlugin from './plugins/metrics.js';
 import openapiPlugin from './plugins/openapi.js';
 import readCachePlugin from './plugins/read-cache.js';
 import { version } from './version.js';
@@ -34,6 +36,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     logger: opts.logger ?? false,
     trustProxy: opts.config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
+    // A request that reaches us while closing (on a kept-alive connection) is served, not refused:
+    // the database stays open until the last one is done (graceful shutdown, docs/scale.md).
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -47,6 +52,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   await app.register(cookie, { secret: opts.config.secret });
   await app.register(errorsPlugin);
+  await app.register(metricsPlugin, { metrics: deps.metrics, config: opts.config });
+  await app.register(lifecyclePlugin, {
+    lifecycle: deps.lifecycle,
+    timeoutMs: opts.config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+  });
   await app.register(openapiPlugin, { version });
   await app.register(readCachePlugin, { caches: deps.caches, database: opts.database });
   await app.register(authPlugin, { db: opts.database.db, sessionCache: deps.caches.sessions });

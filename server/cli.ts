@@ -10,6 +10,9 @@ import { showAccount } from './modules/accounts/show-account.js';
 import { runBilling } from './modules/billing/run-billing.js';
 import { printDemoLogins, seedDemo } from './modules/demo/seed-demo.js';
 import { addManualPayment } from './modules/ledger/add-manual-payment.js';
+import { archiveLedgerMonths } from './modules/ledger/archive-ledger.js';
+import { checkpointLedger } from './modules/ledger/checkpoint-ledger.js';
+import { ensureLedgerPartitions } from './modules/ledger/ledger-partitions.js';
 import { verifyLedger } from './modules/ledger/verify-ledger.js';
 
 /**
@@ -144,29 +147,72 @@ export function buildCli(): Command {
       }),
     );
 
-  program
-    .command('ledger')
-    .description('money ledger')
+  const ledger = program.command('ledger').description('money ledger');
+  ledger
     .command('verify')
     .description(
-      'check that every balance equals the sum of its ledger entries and that every entry names an existing account (exit 2 when not)',
+      'check that every balance equals the sum of its ledger entries (from the latest verified checkpoint; --full: all) and that every entry names an existing account (exit 2 when not)',
     )
-    .option('--json', 'print one JSON line: {"accounts","mismatches":[…],"orphanEntries"}')
-    .action((opts: { json?: boolean }) =>
+    .option('--full', 'read every entry still in the ledger and check the latest checkpoint too')
+    .option(
+      '--json',
+      'print one JSON line: {"accounts","mode","since","mismatches":[…],"checkpoint_mismatches":[…],"orphan_entries"}',
+    )
+    .action((opts: { full?: boolean; json?: boolean }) =>
       withDb(async (d) => {
-        const r = await verifyLedger(d.db);
+        const r = await verifyLedger(d.db, { full: opts.full });
         if (opts.json)
-          out(JSON.stringify({ accounts: r.accounts, mismatches: r.mismatches, orphanEntries: r.orphanEntries }));
+          out(
+            JSON.stringify({
+              accounts: r.accounts,
+              mode: r.mode,
+              since: r.since,
+              mismatches: r.mismatches,
+              checkpoint_mismatches: r.checkpointMismatches,
+              orphan_entries: r.orphanEntries,
+            }),
+          );
         else {
           for (const m of r.mismatches)
             out(`MISMATCH account ${m.accountNumber}: balance ${m.balance} ≠ ledger ${m.ledgerSum} (kopecks)`);
+          for (const m of r.checkpointMismatches)
+            out(`CHECKPOINT account id ${m.accountId}: opening ${m.opening} ≠ entries ${m.ledgerSum} (kopecks)`);
           if (r.orphanEntries > 0)
             out(
               `ORPHANS: ${r.orphanEntries} ${r.orphanEntries === 1 ? 'entry' : 'entries'} naming an account that does not exist`,
             );
-          out(`${r.accounts} accounts checked, ${r.mismatches.length} mismatches, ${r.orphanEntries} orphan entries`);
+          out(
+            `${r.accounts} accounts checked (${r.mode}${r.since ? `, from ${r.since}` : ''}), ` +
+              `${r.mismatches.length + r.checkpointMismatches.length} mismatches, ${r.orphanEntries} orphan entries`,
+          );
         }
-        if (r.mismatches.length > 0 || r.orphanEntries > 0) process.exitCode = 2;
+        if (r.mismatches.length + r.checkpointMismatches.length + r.orphanEntries > 0) process.exitCode = 2;
+      }),
+    );
+  ledger
+    .command('maintain')
+    .description('make month partitions ahead and bring the verified checkpoints up to date (the hourly job)')
+    .action(() =>
+      withDb(async (d) => {
+        const made = await ensureLedgerPartitions(d.db);
+        const cp = await checkpointLedger(d.db);
+        out(`partitions made: ${made.join(', ') || 'none'}; checkpoints made: ${cp.made.join(', ') || 'none'}`);
+      }),
+    );
+  ledger
+    .command('archive')
+    .description('detach the month partitions before --before for archiving (balances are not touched)')
+    .requiredOption('--before <YYYY-MM>', 'first month to keep')
+    .action((opts: { before: string }) =>
+      withDb(async (d) => {
+        await checkpointLedger(d.db);
+        const done = await archiveLedgerMonths(d.db, { before: `${opts.before}-01` });
+        for (const m of done) {
+          out(`${m.month.slice(0, 7)}: ${m.entries} entries, sum ${m.total} kopecks → table ${m.table}`);
+          out(`  pg_dump --table=${m.table} --format=custom --file=${m.table}.dump "$DATABASE_URL"`);
+          out(`  then: psql "$DATABASE_URL" -c 'DROP TABLE ${m.table}'`);
+        }
+        out(done.length ? `${done.length} months detached` : 'nothing to archive');
       }),
     );
   return program;

@@ -9,6 +9,13 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().optional(),
+  /**
+   * A streaming replica of DATABASE_URL's server (docs/scale.md): statements, exports and reports read
+   * from it; everything else (and every money decision) uses the primary. Unset: the primary.
+   */
+  DATABASE_REPLICA_URL: z.string().url().optional(),
+  /** Connections per app process to PostgreSQL (and as many again to the replica). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().default('./data'),
   /**
    * Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses/CIDRs, or `true`
@@ -39,6 +46,22 @@ const envSchema = z.object({
    */
   SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
   OVERVIEW_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(2),
+  /**
+   * Prometheus metrics (docs/scale.md, "Metrics"). `/metrics` is served only when protected: with
+   * METRICS_TOKEN it answers on the app's port to `Authorization: Bearer <token>`; with METRICS_PORT it
+   * answers on that separate port (bound to METRICS_HOST, an internal address) without a token.
+   */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /**
+   * Graceful shutdown on SIGTERM: readiness turns 503 at once; for SHUTDOWN_DRAIN_SECONDS the process
+   * keeps serving (so the load balancer sees it leave before connections are refused), then stops
+   * listening, finishes in-flight requests and jobs, flushes and closes the database. Everything must be
+   * over in SHUTDOWN_TIMEOUT_SECONDS (keep it under the orchestrator's kill timeout, 30 s by default).
+   */
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().min(0).max(120).default(5),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(25),
   /**
    * Accounts per statement of the daily charge (docs/billing.md). Smaller batches hold fewer account
    * rows locked at once (payments wait less); larger ones amortise the per-statement cost.
@@ -95,6 +118,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.APP_SECRET) {
     throw new Error('Invalid configuration:\n  APP_SECRET: required in production (16+ characters)');
+  }
+  if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) {
+    throw new Error('Invalid configuration:\n  DATABASE_REPLICA_URL: needs DATABASE_URL (the primary)');
+  }
+  if (e.SHUTDOWN_DRAIN_SECONDS >= e.SHUTDOWN_TIMEOUT_SECONDS) {
+    throw new Error('Invalid configuration:\n  SHUTDOWN_DRAIN_SECONDS: must be less than SHUTDOWN_TIMEOUT_SECONDS');
   }
   return {
     ...e,

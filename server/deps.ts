@@ -5,6 +5,8 @@ import type { PaymentProvider, ProviderName } from './integrations/acquiring/pro
 import { TestAcquirer } from './integrations/acquiring/test-acquirer.js';
 import { YooKassaClient } from './integrations/acquiring/yookassa-client.js';
 import { AtolClient } from './integrations/atol/atol-client.js';
+import { Lifecycle } from './lifecycle.js';
+import { type AppMetrics, createAppMetrics } from './metrics/db-metrics.js';
 import { type Notifier, notifierFromConfig } from './modules/notifications/notifier.js';
 import { recordSmsReceipt } from './modules/notifications/record-sms-receipt.js';
 import { version } from './version.js';
@@ -21,6 +23,13 @@ export interface AppDeps {
   acquirers: Partial<Record<ProviderName, PaymentProvider>>;
   /** In-process read caches (sessions, overview); buildApp starts their invalidation. */
   caches: ReadCaches;
+  /**
+   * Ready / draining / stopped, the shutdown signal for long jobs, and shutdown hooks: code that keeps
+   * something in memory registers `lifecycle.onShutdown(name, fn)` to flush it before the database closes.
+   */
+  lifecycle: Lifecycle;
+  /** Prometheus metrics of this app (GET /metrics). */
+  metrics: AppMetrics;
 }
 
 export function buildDeps(config: Config, database: Database, overrides: Partial<AppDeps> = {}): AppDeps {
@@ -40,8 +49,18 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
     sessionSeconds: config.SESSION_CACHE_SECONDS,
     overviewSeconds: config.OVERVIEW_CACHE_SECONDS,
   });
-  const notifier = notifierFromConfig(config, {
-    onSmsReceipt: async (r) => void (await recordSmsReceipt(database.db, r)),
-  });
-  return { config, database, version, notifier, atol, acquirers, caches, ...overrides };
+  return {
+    config,
+    database,
+    version,
+    notifier: notifierFromConfig(config, {
+      onSmsReceipt: async (r) => void (await recordSmsReceipt(database.db, r)),
+    }),
+    atol,
+    acquirers,
+    caches,
+    lifecycle: overrides.lifecycle ?? new Lifecycle(),
+    metrics: overrides.metrics ?? createAppMetrics(database, { processMetrics: config.NODE_ENV !== 'test' }),
+    ...overrides,
+  };
 }

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { installCrashHandlers } from './crash-handlers.js';
@@ -6,13 +8,20 @@ import { isEmptyDatabase, runMigrations } from './db/migrate.js';
 import { JobWorker } from './jobs/queue.js';
 import { allJobs, periodicTasks } from './jobs/registry.js';
 import { Scheduler } from './jobs/scheduler.js';
+import type { AppMetrics } from './metrics/db-metrics.js';
 import { printDemoLogins, seedDemo } from './modules/demo/seed-demo.js';
+import { gracefulShutdown } from './shutdown.js';
 import { version } from './version.js';
 
 /** Reads config, opens the DB, migrates, seeds demo data on an empty DB, starts HTTP and the worker. */
 async function main() {
   const config = loadConfig();
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    replicaUrl: config.DATABASE_REPLICA_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+    dataDir: config.DATA_DIR,
+  });
   await runMigrations(database);
   let demo: Awaited<ReturnType<typeof seedDemo>> | null = null;
   if (config.DEMO_SEED && (await isEmptyDatabase(database))) demo = await seedDemo(database.db, { log: console.log });
@@ -28,8 +37,9 @@ async function main() {
     },
   });
   const deps = app.deps;
-  const worker = new JobWorker(deps, allJobs, { log: (msg, extra) => app.log.warn(extra ?? {}, msg) });
-  const scheduler = new Scheduler(database.db, periodicTasks, (msg, extra) => app.log.warn(extra ?? {}, msg));
+  const log = (msg: string, extra?: object) => app.log.warn(extra ?? {}, msg);
+  const worker = new JobWorker(deps, allJobs, { log });
+  const scheduler = new Scheduler(database.db, periodicTasks, log);
   if (config.WORKER) {
     worker.start();
     scheduler.start();
@@ -37,28 +47,62 @@ async function main() {
   }
 
   await app.listen({ port: config.PORT, host: config.HOST });
+  const metricsServer = config.METRICS_PORT
+    ? await listenMetrics(deps.metrics, config.METRICS_PORT, config.METRICS_HOST)
+    : null;
   const url = config.publicUrl;
-  console.log(`\nAbonent ${version} is running at ${url}  (database: ${database.kind})`);
+  console.log(`\nAbonent ${version} is running at ${url}  (database: ${database.kind}, pid ${process.pid})`);
   console.log(`API docs: ${url}/api/docs`);
+  if (metricsServer) console.log(`Metrics: http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics`);
   if (demo) printDemoLogins(demo, console.log);
 
   let closing = false;
   const shutdown = async (signal: string, exitCode = 0) => {
     if (closing) return;
     closing = true;
-    app.log.info({ signal }, 'shutting down');
-    try {
-      scheduler.stop();
-      await worker.stop();
-      await app.close();
-      await database.close();
-    } finally {
-      process.exit(exitCode);
-    }
+    const timeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
+    // Ctrl-C in a terminal has no load balancer to wait for.
+    const drainMs = signal === 'SIGTERM' ? config.SHUTDOWN_DRAIN_SECONDS * 1000 : 0;
+    app.log.info({ signal, timeoutMs, drainMs }, 'shutting down');
+    // The hard stop: whatever still hangs after the deadline (and a moment to log) ends with the process.
+    setTimeout(() => {
+      app.log.error('shutdown deadline passed: exiting');
+      process.exit(1);
+    }, timeoutMs + 2000).unref();
+    const clean = await gracefulShutdown(
+      { app, database, worker, scheduler, extraServers: metricsServer ? [metricsServer] : [], log },
+      { timeoutMs, drainMs },
+    );
+    process.exit(clean ? exitCode : 1);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   installCrashHandlers({ log: app.log, worker: config.WORKER ? worker : null, shutdown });
+}
+
+/** METRICS_PORT: /metrics on its own listener (an internal address), without a token. */
+async function listenMetrics(metrics: AppMetrics, port: number, host: string) {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    metrics.render().then(
+      (m) => res.writeHead(200, { 'content-type': m.contentType, 'cache-control': 'no-store' }).end(m.body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 main().catch((e: unknown) => {

@@ -16,11 +16,19 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
 export interface Database {
   db: Db;
+  /**
+   * For reads that may lag the primary by a moment: statements, exports, reports (docs/scale.md).
+   * A streaming replica's pool when DATABASE_REPLICA_URL is set, else the same handle as `db`. Never
+   * for anything that decides about money or access, and never inside a transaction of `db`.
+   */
+  replica: Db;
   kind: 'pglite' | 'postgres';
   /** Raw PGlite instance (embedded mode only): used for dumps in tests. */
   pglite?: PGlite;
   /** Raw pool (PostgreSQL mode only). */
   pool?: pg.Pool;
+  /** The replica's pool (PostgreSQL with a replica only). */
+  replicaPool?: pg.Pool;
   close(): Promise<void>;
   /**
    * LISTENs on a channel (a fixed identifier) for as long as the database is open; tells when
@@ -43,6 +51,8 @@ pg.types.setTypeParser(DATE, (v: string) => v);
 
 export interface OpenOptions {
   databaseUrl?: string;
+  /** A streaming replica of databaseUrl for lagging reads (PostgreSQL only). */
+  replicaUrl?: string;
   /** Data directory for PGlite; `memory://` for an in-memory database (tests). */
   dataDir?: string;
   /** Max pool size in PostgreSQL mode. */
@@ -53,17 +63,26 @@ export interface OpenOptions {
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
-    pool.on('error', () => {
-      /* idle client errors are reported on next use; never crash the process here */
-    });
+    const newPool = (connectionString: string) => {
+      const p = new pg.Pool({ connectionString, max: opts.poolSize ?? 10 });
+      p.on('error', () => {
+        /* idle client errors are reported on next use; never crash the process here */
+      });
+      return p;
+    };
+    const pool = newPool(opts.databaseUrl);
+    const replicaPool = opts.replicaUrl ? newPool(opts.replicaUrl) : undefined;
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     const url = opts.databaseUrl;
     return {
       db,
+      replica: replicaPool ? drizzlePg(replicaPool, { schema }) : db,
       kind: 'postgres',
       pool,
-      close: () => pool.end(),
+      replicaPool,
+      close: async () => {
+        await Promise.all([pool.end(), replicaPool?.end()]);
+      },
       listen: (channel, h) => listenPostgres(url, channel, h),
     };
   }
@@ -81,6 +100,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
   return {
     db,
+    replica: db,
     kind: 'pglite',
     pglite,
     close: async () => {

@@ -1,4 +1,61 @@
--- Objects drizzle-kit does not model. Idempotent: applied after every migration run.
+-- Objects drizzle-kit does not model. Idempotent: applied after every migration run, i.e. at every
+-- app start. So nothing here may lock a busy table when there is nothing to do: triggers are created
+-- only when missing (abonent_ensure_trigger), never dropped and made again (dropping a trigger takes
+-- an exclusive lock, which during a rolling restart would stall every request touching the table).
+-- To change a trigger's definition, give it a new name and drop the old one.
+
+CREATE OR REPLACE FUNCTION abonent_ensure_trigger(tbl regclass, name text, ddl text) RETURNS void AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = name) THEN
+    EXECUTE ddl;
+  END IF;
+END;
+$$ LANGUAGE plpgsql;
+
+-- ===== The ledger by month (docs/ledger-partitions.md) =====================================
+-- drizzle-kit creates ledger_entries as a plain table; here it becomes a table partitioned by month
+-- of effective_on (once: a plain table is converted, keeping its columns, constraints, indexes and
+-- rows). Partitions are made ahead by the ledger.maintain job; a DEFAULT partition takes any entry
+-- dated where no month partition exists yet, so a money write never fails for want of a partition.
+DO $$
+DECLARE
+  r record;
+  cons text[] := '{}';
+  idx text[] := '{}';
+  stmt text;
+BEGIN
+  IF (SELECT relkind FROM pg_class WHERE oid = 'ledger_entries'::regclass) <> 'r' THEN
+    RETURN;
+  END IF;
+  FOR r IN SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint
+           WHERE conrelid = 'ledger_entries'::regclass AND contype IN ('p', 'u') LOOP
+    cons := cons || format('ALTER TABLE ledger_entries ADD CONSTRAINT %I %s', r.conname, r.def);
+  END LOOP;
+  FOR r IN SELECT pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
+           WHERE i.indrelid = 'ledger_entries'::regclass
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) LOOP
+    idx := idx || r.def;
+  END LOOP;
+  ALTER TABLE ledger_entries RENAME TO ledger_entries_unpartitioned;
+  FOR r IN SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+           WHERE i.indrelid = 'ledger_entries_unpartitioned'::regclass LOOP
+    EXECUTE format('ALTER INDEX %I RENAME TO %I', r.relname, left(r.relname, 40) || '_unpartitioned');
+  END LOOP;
+  CREATE TABLE ledger_entries (LIKE ledger_entries_unpartitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)
+    PARTITION BY RANGE (effective_on);
+  ALTER SEQUENCE ledger_entries_id_seq OWNED BY ledger_entries.id;
+  FOREACH stmt IN ARRAY cons || idx LOOP
+    EXECUTE stmt;
+  END LOOP;
+  CREATE TABLE ledger_entries_default PARTITION OF ledger_entries DEFAULT;
+  INSERT INTO ledger_keys (key, entry_id, account_id, effective_on)
+    SELECT idempotency_key, id, account_id, effective_on FROM ledger_entries_unpartitioned
+    WHERE idempotency_key IS NOT NULL
+    ON CONFLICT DO NOTHING;
+  INSERT INTO ledger_entries SELECT * FROM ledger_entries_unpartitioned;
+  DROP TABLE ledger_entries_unpartitioned;
+END $$;
+
 
 -- The ledger is append-only: history is corrected by new entries, never by editing old ones.
 CREATE OR REPLACE FUNCTION ledger_entries_append_only() RETURNS trigger AS $$
@@ -7,13 +64,13 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
-DROP TRIGGER IF EXISTS ledger_entries_no_update ON ledger_entries;
-CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE OR DELETE ON ledger_entries
-  FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only();
+SELECT abonent_ensure_trigger('ledger_entries', 'ledger_entries_no_update', $ddl$
+  CREATE TRIGGER ledger_entries_no_update BEFORE UPDATE OR DELETE ON ledger_entries
+    FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only()$ddl$);
 
-DROP TRIGGER IF EXISTS audit_log_no_update ON audit_log;
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
-  FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only();
+SELECT abonent_ensure_trigger('audit_log', 'audit_log_no_update', $ddl$
+  CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only()$ddl$);
 
 -- Accounts are rewritten by every daily run (balance, status): free space on each page lets
 -- PostgreSQL update them in place (HOT) without touching their indexes.
@@ -32,12 +89,112 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
-DROP TRIGGER IF EXISTS sessions_cache ON sessions;
-CREATE TRIGGER sessions_cache AFTER UPDATE OF revoked_at, expires_at OR DELETE ON sessions
-  FOR EACH STATEMENT EXECUTE FUNCTION abonent_cache_changed();
-DROP TRIGGER IF EXISTS contracts_cache ON contracts;
-CREATE TRIGGER contracts_cache AFTER UPDATE OR DELETE ON contracts
-  FOR EACH STATEMENT EXECUTE FUNCTION abonent_cache_changed();
-DROP TRIGGER IF EXISTS staff_users_cache ON staff_users;
-CREATE TRIGGER staff_users_cache AFTER UPDATE OR DELETE ON staff_users
-  FOR EACH STATEMENT EXECUTE FUNCTION abonent_cache_changed();
+SELECT abonent_ensure_trigger('sessions', 'sessions_cache', $ddl$
+  CREATE TRIGGER sessions_cache AFTER UPDATE OF revoked_at, expires_at OR DELETE ON sessions
+    FOR EACH STATEMENT EXECUTE FUNCTION abonent_cache_changed()$ddl$);
+SELECT abonent_ensure_trigger('contracts', 'contracts_cache', $ddl$
+  CREATE TRIGGER contracts_cache AFTER UPDATE OR DELETE ON contracts
+    FOR EACH STATEMENT EXECUTE FUNCTION abonent_cache_changed()$ddl$);
+SELECT abonent_ensure_trigger('staff_users', 'staff_users_cache', $ddl$
+  CREATE TRIGGER staff_users_cache AFTER UPDATE OR DELETE ON staff_users
+    FOR EACH STATEMENT EXECUTE FUNCTION abonent_cache_changed()$ddl$);
+
+
+-- An idempotency key is unique across all months: the key is registered in ledger_keys first, and a
+-- row whose key is taken is dropped (returns nothing, like ON CONFLICT DO NOTHING did with a unique
+-- index). A concurrent insert of the same key waits on ledger_keys' primary key until the first
+-- commits (then drops its row) or rolls back (then goes ahead). The same entry inserted again (moved
+-- between partitions by ledger_ensure_partition) keeps its key.
+CREATE OR REPLACE FUNCTION ledger_entries_register_key() RETURNS trigger AS $$
+BEGIN
+  IF NEW.kind = 'charge' THEN
+    -- Charges are unique per subscription and day, not by key: a key there could outlive a dropped row.
+    RAISE EXCEPTION 'ledger: a charge carries no idempotency key' USING ERRCODE = 'check_violation';
+  END IF;
+  INSERT INTO ledger_keys (key, entry_id, account_id, effective_on)
+    VALUES (NEW.idempotency_key, NEW.id, NEW.account_id, NEW.effective_on)
+    ON CONFLICT (key) DO NOTHING;
+  IF NOT FOUND THEN
+    IF EXISTS (SELECT 1 FROM ledger_keys WHERE key = NEW.idempotency_key AND entry_id = NEW.id) THEN
+      RETURN NEW;
+    END IF;
+    RETURN NULL;
+  END IF;
+  RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+SELECT abonent_ensure_trigger('ledger_entries', 'ledger_entries_key', $ddl$
+  CREATE TRIGGER ledger_entries_key BEFORE INSERT ON ledger_entries
+    FOR EACH ROW WHEN (NEW.idempotency_key IS NOT NULL) EXECUTE FUNCTION ledger_entries_register_key()$ddl$);
+
+-- An entry dated before a checkpoint that was already made makes that checkpoint (and every later
+-- one) stale; the maintenance job makes them again. Installed by the job on the partitions a
+-- checkpoint covers (the current month's only for entries before the checkpoint day), and always on
+-- the default partition. Once per transaction and day: a back-dated billing batch costs one update.
+CREATE OR REPLACE FUNCTION ledger_entries_late() RETURNS trigger AS $$
+DECLARE
+  marked date := nullif(current_setting('abonent.ledger_late_from', true), '')::date;
+BEGIN
+  IF marked IS NOT NULL AND marked <= NEW.effective_on THEN
+    RETURN NULL;
+  END IF;
+  UPDATE ledger_checkpoints SET stale = true WHERE as_of > NEW.effective_on AND NOT stale;
+  PERFORM set_config('abonent.ledger_late_from', NEW.effective_on::text, true);
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+SELECT abonent_ensure_trigger('ledger_entries_default', 'ledger_entries_late', $ddl$
+  CREATE TRIGGER ledger_entries_late AFTER INSERT ON ledger_entries_default
+    FOR EACH ROW EXECUTE FUNCTION ledger_entries_late()$ddl$);
+
+-- Archived months (docs/ledger-partitions.md, "Retention") are detached: an entry dated in one would
+-- land in the default partition and be counted against balances their closing checkpoint already
+-- holds. Refused instead; corrections go on a current day.
+CREATE OR REPLACE FUNCTION ledger_entries_archived_month() RETURNS trigger AS $$
+BEGIN
+  IF NEW.effective_on < (SELECT (max(month) + interval '1 month')::date FROM ledger_archive) THEN
+    RAISE EXCEPTION 'ledger: % is in an archived month', NEW.effective_on USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+SELECT abonent_ensure_trigger('ledger_entries_default', 'ledger_entries_archived', $ddl$
+  CREATE TRIGGER ledger_entries_archived BEFORE INSERT ON ledger_entries_default
+    FOR EACH ROW EXECUTE FUNCTION ledger_entries_archived_month()$ddl$);
+
+-- The partition of month `m` (its first day), e.g. ledger_entries_y2026m11.
+CREATE OR REPLACE FUNCTION ledger_partition_name(m date) RETURNS text AS $$
+  SELECT format('ledger_entries_y%sm%s', to_char(m, 'YYYY'), to_char(m, 'MM'));
+$$ LANGUAGE sql IMMUTABLE;
+
+-- Makes month m's partition if it does not exist; true when made. Entries of that month that went to
+-- the default partition meanwhile are moved into it. Built apart and then attached: attaching locks
+-- the ledger only against other schema changes, not against reads and writes.
+CREATE OR REPLACE FUNCTION ledger_ensure_partition(m date) RETURNS boolean AS $$
+DECLARE
+  first date := date_trunc('month', m)::date;
+  next date := (date_trunc('month', m) + interval '1 month')::date;
+  name text := ledger_partition_name(first);
+BEGIN
+  IF to_regclass(name) IS NOT NULL THEN
+    RETURN false;
+  END IF;
+  EXECUTE format('CREATE TABLE %I (LIKE ledger_entries INCLUDING ALL)', name);
+  IF EXISTS (SELECT 1 FROM ledger_entries_default WHERE effective_on >= first AND effective_on < next) THEN
+    EXECUTE format('INSERT INTO %I SELECT * FROM ledger_entries_default WHERE effective_on >= $1 AND effective_on < $2', name)
+      USING first, next;
+    ALTER TABLE ledger_entries_default DISABLE TRIGGER ledger_entries_no_update;
+    DELETE FROM ledger_entries_default WHERE effective_on >= first AND effective_on < next;
+    ALTER TABLE ledger_entries_default ENABLE TRIGGER ledger_entries_no_update;
+  END IF;
+  EXECUTE format('ALTER TABLE ledger_entries ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)', name, first, next);
+  RETURN true;
+END;
+$$ LANGUAGE plpgsql;
+
+-- Month partitions from the month before this one to three months ahead (the job keeps that true).
+SELECT ledger_ensure_partition((date_trunc('month', current_date) + make_interval(months => k))::date)
+FROM generate_series(-1, 3) AS k;

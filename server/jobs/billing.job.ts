@@ -1,7 +1,9 @@
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { todayIn } from '../../common/dates.js';
 import { regions } from '../db/schema/index.js';
+import { billingChargedKopecks, billingCharges, billingRunDuration } from '../metrics/metrics.js';
 import { runBilling } from '../modules/billing/run-billing.js';
 import { defineJob, enqueue } from './queue.js';
 import type { PeriodicTask } from './scheduler.js';
@@ -13,9 +15,20 @@ export const billingRunJob = defineJob({
   maxAttempts: 10,
   leaseSeconds: 900,
   async handler({ regionId, until }, { db, deps }) {
+    const started = process.hrtime.bigint();
     // Another runner of the region (a CLI run, another server) is waited for; if it takes longer than
     // this, the job fails with billing_busy and is retried later (the lease is 900 s).
-    await runBilling(db, { regionId, until, batchSize: deps.config.BILLING_BATCH_ACCOUNTS, waitSeconds: 300 });
+    const summary = await runBilling(db, {
+      regionId,
+      until,
+      batchSize: deps.config.BILLING_BATCH_ACCOUNTS,
+      waitSeconds: 300,
+    });
+    const [region] = await db.select({ code: regions.code }).from(regions).where(eq(regions.id, regionId));
+    const label = { region: region?.code ?? String(regionId) };
+    billingRunDuration.observe(label, Number(process.hrtime.bigint() - started) / 1e9);
+    billingCharges.inc(label, summary.charged);
+    billingChargedKopecks.inc(label, summary.amount_kopecks);
   },
 });
 

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 
 import { type Db, queryRows } from '../db/client.js';
 import type { AppDeps } from '../deps.js';
+import { jobDuration, jobsFinished } from '../metrics/metrics.js';
 
 /**
  * A small PostgreSQL-backed job queue (see docs/decisions/0002-job-queue.md for why not pg-boss).
@@ -28,6 +29,11 @@ export interface JobContext {
   deps: AppDeps;
   jobId: number;
   attempt: number;
+  /**
+   * Aborted when the process shuts down. A long job checks it between steps (`signal.throwIfAborted()`)
+   * so its job goes back to the queue for another process instead of running past the shutdown deadline.
+   */
+  signal: AbortSignal;
 }
 
 export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
@@ -117,7 +123,12 @@ export class JobWorker {
   private readonly id = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
-  private stopped = true;
+  private started = false;
+  /** Set by stop(): claim nothing more, give back what was claimed but not started. */
+  private stopping = false;
+  private readonly abort = new AbortController();
+  /** Jobs this worker claimed and has not finished (the running one first). */
+  private readonly held = new Set<number>();
   private readonly current = new Map<number, RunningJob>();
 
   private readonly db: Db;
@@ -132,22 +143,67 @@ export class JobWorker {
   }
 
   start(): void {
-    this.stopped = false;
+    this.started = true;
     const tick = () => {
-      if (this.stopped) return;
+      if (this.stopping) return;
       this.running = this.drain()
         .catch((e) => this.opts.log?.('job worker tick failed', { err: String(e) }))
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.opts.pollMs ?? 1000);
+          if (!this.stopping) this.timer = setTimeout(tick, this.opts.pollMs ?? 1000);
         });
     };
     tick();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
+  /**
+   * Stops claiming jobs and gives back the claimed ones not started yet. The running job gets until
+   * `timeoutMs` to finish (its `signal` is aborted at once, so a long job can stop between steps);
+   * if it is still running then, it is given back too: its lease is cleared so another process takes
+   * it at once, and what it does afterwards can no longer mark it done or failed.
+   * Returns the number of jobs given back.
+   */
+  async stop(opts: { timeoutMs?: number } = {}): Promise<number> {
+    this.stopping = true;
+    this.abort.abort(new Error('worker stopping'));
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    if (!this.started) return 0;
+    const finished = await this.waitRunning(opts.timeoutMs ?? Number.POSITIVE_INFINITY);
+    if (finished && this.held.size === 0) return 0;
+    return this.release([...this.held], 'given back at shutdown');
+  }
+
+  private async waitRunning(timeoutMs: number): Promise<boolean> {
+    if (!this.running) return true;
+    if (!Number.isFinite(timeoutMs)) {
+      await this.running;
+      return true;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), Math.max(0, timeoutMs));
+    });
+    const done = await Promise.race([this.running.then(() => true as const), timedOut]);
+    clearTimeout(timer);
+    return done;
+  }
+
+  /** Puts claimed jobs back in the queue, due now, without counting the attempt. */
+  private async release(ids: number[], reason: string): Promise<number> {
+    if (ids.length === 0) return 0;
+    for (const id of ids) this.held.delete(id);
+    const rows = await queryRows<{ id: number; name: string }>(
+      this.db,
+      sql`update jobs set state = 'queued', attempts = greatest(attempts - 1, 0), locked_until = null,
+            locked_by = null, run_at = now(), last_error = ${reason}
+          where id in (${sql.join(
+            ids.map((i) => sql`${i}`),
+            sql`, `,
+          )}) and state = 'running' and locked_by = ${this.id}
+          returning id, name`,
+    );
+    for (const r of rows) jobsFinished.inc({ job_name: r.name, outcome: 'returned' });
+    if (rows.length) this.opts.log?.('jobs given back', { ids: rows.map((r) => r.id), reason });
+    return rows.length;
   }
 
   /** The jobs this worker is running at this moment. */
@@ -176,14 +232,18 @@ export class JobWorker {
   /** Runs due jobs until none are left; returns how many ran. Tests call it directly. */
   async drain(limit = 1000): Promise<number> {
     let ran = 0;
-    while (ran < limit) {
+    while (ran < limit && !this.stopping) {
       await parkAbandonedJobs(this.db);
       const batch = await this.claim(this.opts.batch ?? 10);
       if (batch.length === 0) break;
+      for (const j of batch) this.held.add(j.id);
       for (const job of batch) {
+        if (this.stopping) break;
         await this.runOne(job);
         ran++;
       }
+      const notStarted = batch.filter((j) => this.held.has(j.id)).map((j) => j.id);
+      if (notStarted.length) await this.release(notStarted, 'given back at shutdown');
     }
     return ran;
   }
@@ -225,24 +285,42 @@ export class JobWorker {
       attempt: job.attempts,
       startedAt: new Date().toISOString(),
     });
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    // Once given back (shutdown), this worker no longer owns the row: nothing below may change it.
+    const mine = sql`id = ${job.id} and state = 'running' and locked_by = ${this.id}`;
     try {
       if (def.leaseSeconds) {
         await this.db.execute(
-          sql`update jobs set locked_until = now() + make_interval(secs => ${def.leaseSeconds}) where id = ${job.id}`,
+          sql`update jobs set locked_until = now() + make_interval(secs => ${def.leaseSeconds}) where ${mine}`,
         );
       }
       const payload = def.payload.parse(job.payload);
       try {
-        await def.handler(payload, { db: this.db, deps: this.deps, jobId: job.id, attempt: job.attempts });
+        await def.handler(payload, {
+          db: this.db,
+          deps: this.deps,
+          jobId: job.id,
+          attempt: job.attempts,
+          signal: this.abort.signal,
+        });
       } finally {
         // A job may have changed balances or sessions: this process's read caches start over.
         this.deps.caches?.clear();
       }
       await this.db.execute(
-        sql`update jobs set state = 'done', finished_at = now(), locked_until = null, last_error = null where id = ${job.id}`,
+        sql`update jobs set state = 'done', finished_at = now(), locked_until = null, last_error = null where ${mine}`,
       );
+      this.held.delete(job.id);
+      jobsFinished.inc({ job_name: job.name, outcome: 'done' });
+      jobDuration.observe({ job_name: job.name }, seconds());
     } catch (e) {
+      if (!this.held.has(job.id)) return; // given back meanwhile: not ours to mark
       const message = errorMessage(e).slice(0, 2000);
+      if (this.stopping && this.abort.signal.aborted && isAbort(e)) {
+        await this.release([job.id], 'stopped at shutdown');
+        return;
+      }
       const final = job.attempts >= job.max_attempts;
       this.opts.log?.(final ? 'job failed for good: parked as dead' : 'job failed, will retry', {
         job: job.name,
@@ -250,11 +328,14 @@ export class JobWorker {
         attempt: job.attempts,
         err: message,
       });
+      this.held.delete(job.id);
+      jobsFinished.inc({ job_name: job.name, outcome: final ? 'failed' : 'retry' });
+      jobDuration.observe({ job_name: job.name }, seconds());
       await this.db.execute(
         final
-          ? sql`update jobs set state = 'dead', finished_at = now(), locked_until = null, last_error = ${message} where id = ${job.id}`
+          ? sql`update jobs set state = 'dead', finished_at = now(), locked_until = null, last_error = ${message} where ${mine}`
           : sql`update jobs set state = 'queued', locked_until = null, last_error = ${message},
-                  run_at = now() + make_interval(secs => ${backoffSeconds(job.attempts)}) where id = ${job.id}`,
+                  run_at = now() + make_interval(secs => ${backoffSeconds(job.attempts)}) where ${mine}`,
       );
     } finally {
       this.current.delete(job.id);
@@ -264,4 +345,9 @@ export class JobWorker {
 
 function errorMessage(e: unknown): string {
   return e instanceof Error ? e.message || e.name : String(e);
+}
+
+/** A handler that stopped because its `signal` was aborted (it threw the signal's reason or an AbortError). */
+function isAbort(e: unknown): boolean {
+  return e instanceof Error && (e.name === 'AbortError' || e.message === 'worker stopping');
 }

@@ -1,5 +1,6 @@
 import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
 import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs.js';
+import { ledgerMaintainJob, ledgerMaintainTask } from '../modules/ledger/ledger.jobs.js';
 import { deliverJob } from '../modules/notifications/deliver.job.js';
 import { accountEventsTask } from '../modules/notifications/notify-account-events.js';
 import {
@@ -25,6 +26,7 @@ export const allJobs: JobDefinition[] = [
   autopayJob,
   expirePromisedJob,
   cardRefundsJob,
+  ledgerMaintainJob,
 ];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
@@ -32,5 +34,6 @@ export const periodicTasks: PeriodicTask[] = [
   reconcilePaymentsTask,
   autopayTask,
   cardRefundsTask,
+  ledgerMaintainTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
 ];

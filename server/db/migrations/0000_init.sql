@@ -205,8 +205,28 @@ CREATE TABLE "jobs" (
 	"finished_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "ledger_archive" (
+	"month" date PRIMARY KEY NOT NULL,
+	"table_name" text NOT NULL,
+	"entries" bigint NOT NULL,
+	"total" bigint NOT NULL,
+	"detached_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "ledger_checkpoints" (
+	"as_of" date PRIMARY KEY NOT NULL,
+	"kind" text NOT NULL,
+	"state" text DEFAULT 'computing' NOT NULL,
+	"stale" boolean DEFAULT false NOT NULL,
+	"accounts" integer DEFAULT 0 NOT NULL,
+	"total" bigint DEFAULT 0 NOT NULL,
+	"entries" bigint DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"ready_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "ledger_entries" (
-	"id" bigserial PRIMARY KEY NOT NULL,
+	"id" bigserial NOT NULL,
 	"account_id" bigint NOT NULL,
 	"kind" text NOT NULL,
 	"amount" bigint NOT NULL,
@@ -216,7 +236,23 @@ CREATE TABLE "ledger_entries" (
 	"source" text NOT NULL,
 	"comment" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "ledger_kind_check" CHECK ("ledger_entries"."kind" in ('charge','payment','bonus','adjustment','refund','promised_payment','promised_repayment'))
+	CONSTRAINT "ledger_entries_id_effective_on_pk" PRIMARY KEY("id","effective_on"),
+	CONSTRAINT "ledger_kind_check" CHECK ("ledger_entries"."kind" in ('charge','payment','bonus','adjustment','refund','promised_payment','promised_repayment')),
+	CONSTRAINT "ledger_charge_no_comment" CHECK ("ledger_entries"."kind" <> 'charge' or "ledger_entries"."comment" is null)
+);
+--> statement-breakpoint
+CREATE TABLE "ledger_keys" (
+	"key" text PRIMARY KEY NOT NULL,
+	"entry_id" bigint NOT NULL,
+	"account_id" bigint NOT NULL,
+	"effective_on" date NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "ledger_openings" (
+	"as_of" date NOT NULL,
+	"account_id" bigint NOT NULL,
+	"balance" bigint NOT NULL,
+	CONSTRAINT "ledger_openings_as_of_account_id_pk" PRIMARY KEY("as_of","account_id")
 );
 --> statement-breakpoint
 CREATE TABLE "outbox" (
@@ -446,11 +482,13 @@ CREATE INDEX "account_events_unnotified" ON "account_events" USING btree ("id") 
 CREATE UNIQUE INDEX "jobs_key" ON "jobs" USING btree ("key");--> statement-breakpoint
 CREATE INDEX "jobs_due" ON "jobs" USING btree ("run_at") WHERE state in ('queued','running');--> statement-breakpoint
 CREATE INDEX "jobs_dead" ON "jobs" USING btree ("finished_at") WHERE state = 'dead';--> statement-breakpoint
-CREATE INDEX "ledger_account_day" ON "ledger_entries" USING btree ("account_id","effective_on");--> statement-breakpoint
-CREATE UNIQUE INDEX "ledger_idempotency_key" ON "ledger_entries" USING btree ("idempotency_key");--> statement-breakpoint
+CREATE INDEX "ledger_account_day" ON "ledger_entries" USING btree ("account_id","effective_on","id","kind","amount");--> statement-breakpoint
+CREATE INDEX "ledger_day_brin" ON "ledger_entries" USING brin ("effective_on") WITH (autosummarize=on);--> statement-breakpoint
+CREATE INDEX "ledger_idempotency_key" ON "ledger_entries" USING btree ("idempotency_key") WHERE idempotency_key is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "ledger_charge_per_day" ON "ledger_entries" USING btree ("subscription_id","effective_on") WHERE kind = 'charge';--> statement-breakpoint
 CREATE INDEX "outbox_account" ON "outbox" USING btree ("account_id","channel","id");--> statement-breakpoint
 CREATE INDEX "outbox_unread" ON "outbox" USING btree ("account_id") WHERE channel = 'inbox' and read_at is null;--> statement-breakpoint
+CREATE INDEX "outbox_undelivered" ON "outbox" USING btree ("channel","created_at") WHERE state <> 'sent';--> statement-breakpoint
 CREATE INDEX "sms_parts_message" ON "sms_parts" USING btree ("message_id");--> statement-breakpoint
 CREATE INDEX "verification_contract" ON "verification_codes" USING btree ("contract_id","purpose");--> statement-breakpoint
 CREATE INDEX "payment_refunds_payment" ON "payment_refunds" USING btree ("payment_id");--> statement-breakpoint

@@ -42,6 +42,10 @@ export const outbox = pgTable(
     index('outbox_unread')
       .on(t.accountId)
       .where(sql`channel = 'inbox' and read_at is null`),
+    // What is waiting or given up on (the delivery backlog in GET /metrics); sent mail stays out of it.
+    index('outbox_undelivered')
+      .on(t.channel, t.createdAt)
+      .where(sql`state <> 'sent'`),
   ],
 );
 

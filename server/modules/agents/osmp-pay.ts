@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { paymentsTotal } from '../../metrics/metrics.js';
 import { creditPayment, lockForCredit } from '../ledger/credit-payment.js';
 import { afterPaymentSucceeded } from '../receipts/after-payment-succeeded.js';
 import type { Agent } from './authenticate-agent.js';
@@ -60,8 +61,10 @@ export async function osmpPay(db: Db, agent: Agent, q: OsmpQuery, now = new Date
       if (prev) return repeatAnswer(prev, q);
       return { txnId: v.txnId, result: OSMP.notCompleted, comment: 'payment in progress' };
     }
+    paymentsTotal.inc({ provider: 'agent', outcome: 'credited' });
     return { txnId: v.txnId, prvTxn: paymentId, sum: v.amount, result: OSMP.ok, comment: 'OK' };
   } catch (e) {
+    paymentsTotal.inc({ provider: 'agent', outcome: 'failed' });
     if (e instanceof AppError && e.code === 'account_terminated')
       return { txnId: v.txnId, result: OSMP.paymentForbidden, comment: 'contract terminated' };
     return { txnId: v.txnId, result: OSMP.temporary, comment: 'temporary error, retry later' };

@@ -19,6 +19,6 @@ export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         response: { 200: auditResponse },
       },
     },
-    async (req) => ({ entries: await listAudit(deps.database.db, req.query) }),
+    async (req) => ({ entries: await listAudit(deps.database.replica, req.query) }),
   );
 };

@@ -13,6 +13,8 @@ const security = [{ bearer: [] }];
 /** The subscriber's own information block and statement. The account always comes from the session. */
 export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const db = deps.database.db;
+  // Statements may lag the primary by a moment: they read from the replica when there is one (docs/scale.md).
+  const statements = deps.database.replica;
 
   app.get(
     '/api/me/overview',
@@ -43,7 +45,7 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: statementResponse },
       },
     },
-    async (req) => getStatement(db, subscriberAccountId(req), req.query),
+    async (req) => getStatement(statements, subscriberAccountId(req), req.query),
   );
 
   app.get(
@@ -60,7 +62,7 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       },
     },
     async (req, reply) => {
-      const st = await getStatement(db, subscriberAccountId(req), req.query);
+      const st = await getStatement(statements, subscriberAccountId(req), req.query);
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="statement-${st.from}-${st.to}.csv"`)
@@ -83,7 +85,7 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     },
     async (req, reply) => {
       const accountId = subscriberAccountId(req);
-      const [st, ov] = await Promise.all([getStatement(db, accountId, req.query), getOverview(db, accountId)]);
+      const [st, ov] = await Promise.all([getStatement(statements, accountId, req.query), getOverview(db, accountId)]);
       const pdf = await statementPdf(st, { account: ov.account, fullName: ov.fullName }, req.lang);
       return reply
         .header('content-type', 'application/pdf')

@@ -18,13 +18,18 @@ export interface StatementEntry {
 
 /**
  * Every ledger entry of the account in [from, to] with the running balance after each. Entries are
- * ordered by (effective day, id); the running sum is taken over the account's whole history, so the
- * first entry of a period mid-history shows the true balance.
+ * ordered by (effective day, id); the running balance starts from the true balance before `from`, so
+ * the first entry of a period mid-history shows the true balance.
  */
 export async function getStatement(db: Db, accountId: number, opts: { from?: string; to?: string; now?: Date }) {
-  const [acc] = await queryRows<{ time_zone: string }>(
+  // With the region's zone, the days of the ledger's verified checkpoints (docs/ledger-partitions.md):
+  // the statement starts from the latest one on or before `from`.
+  const [acc] = await queryRows<{ time_zone: string; checkpoints: string[] | null }>(
     db,
-    sql`select r.time_zone from accounts a join regions r on r.id = a.region_id where a.id = ${accountId}`,
+    sql`select r.time_zone,
+               (select array_agg(as_of::text order by as_of) from ledger_checkpoints
+                where state = 'ready' and not stale) as checkpoints
+        from accounts a join regions r on r.id = a.region_id where a.id = ${accountId}`,
   );
   if (!acc) throw new AppError('account_not_found', { account: accountId });
   const today = todayIn(acc.time_zone, opts.now);
@@ -34,27 +39,68 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
   if (from > to || daysBetween(from, to) > MAX_STATEMENT_DAYS)
     throw new AppError('bad_period', { max: MAX_STATEMENT_DAYS });
 
-  const entries = await queryRows<{
-    id: number;
+  // One query: the opening at the checkpoint and the entries from the checkpoint to `to`. Its days are
+  // literal, so only those months' partitions are read, however old the ledger is. Entries come from
+  // the ledger_account_day index alone (it holds these columns); comments, which charges never have
+  // (ledger_charge_no_comment), are fetched for the other entries of the period.
+  // The checkpoint list above was read in an earlier snapshot: the query also says whether that
+  // checkpoint is still good in its own snapshot (the day checkpoint is replaced daily; a back-dated
+  // entry marks it stale). If not, the list is read again; without any, the statement sums from the start.
+  type Row = {
+    cp_ok: boolean;
+    opening: number | null;
+    id: number | null;
     effective_on: string;
     kind: LedgerKind;
     amount: number;
     comment: string | null;
-    balance_after: number;
-  }>(
-    db,
-    sql`select * from (
-          select id, effective_on, kind, amount, comment,
-                 sum(amount) over (order by effective_on, id rows unbounded preceding)::int8 as balance_after
-          from ledger_entries where account_id = ${accountId}
-        ) l where effective_on between ${from}::date and ${to}::date
-        order by effective_on, id`,
-  );
-  const [open] = await queryRows<{ total: number }>(
-    db,
-    sql`select coalesce(sum(amount), 0)::int8 as total from ledger_entries where account_id = ${accountId} and effective_on < ${from}::date`,
-  );
-  const opening = open?.total ?? 0;
+  };
+  const read = (cp: string | null) =>
+    queryRows<Row>(
+      db,
+      sql`select h.cp_ok, h.opening, l.id, l.effective_on, l.kind, l.amount, l.comment
+          from (select ${
+            cp
+              ? sql`exists (select 1 from ledger_checkpoints k
+                            where k.as_of = ${cp}::date and k.state = 'ready' and not k.stale) as cp_ok,
+                    (select o.balance from ledger_openings o
+                     where o.as_of = ${cp}::date and o.account_id = ${accountId}) as opening`
+              : sql`true as cp_ok, null::int8 as opening`
+          }) h
+          left join lateral (
+            select e.id, e.effective_on, e.kind, e.amount,
+                   case when e.kind <> 'charge' and e.effective_on >= ${from}::date then
+                     (select c.comment from ledger_entries c
+                      where c.account_id = ${accountId} and c.id = e.id and c.effective_on = e.effective_on
+                        and c.effective_on between ${from}::date and ${to}::date) end as comment
+            from ledger_entries e
+            where e.account_id = ${accountId} and e.effective_on <= ${to}::date
+              ${cp ? sql`and e.effective_on >= ${cp}::date` : sql``}
+          ) l on true
+          order by l.effective_on, l.id`,
+    );
+  const latestOnOrBefore = (checkpoints: string[] | null) => (checkpoints ?? []).filter((d) => d <= from).pop() ?? null;
+  let rows = await read(latestOnOrBefore(acc.checkpoints));
+  for (let attempt = 0; !rows[0]!.cp_ok; attempt++) {
+    const [again] = await queryRows<{ checkpoints: string[] | null }>(
+      db,
+      sql`select array_agg(as_of::text order by as_of) as checkpoints from ledger_checkpoints
+          where state = 'ready' and not stale`,
+    );
+    rows = await read(attempt < 2 ? latestOnOrBefore(again?.checkpoints ?? null) : null);
+  }
+  const found = rows.filter((r) => r.id !== null);
+  const before = found.filter((e) => e.effective_on < from);
+  const opening = before.reduce((s, e) => s + e.amount, rows[0]?.opening ?? 0);
+  let running = opening;
+  const entries = found.slice(before.length).map((e) => ({
+    id: e.id!,
+    effective_on: e.effective_on,
+    kind: e.kind,
+    amount: e.amount,
+    comment: e.comment,
+    balance_after: (running += e.amount),
+  }));
   const totals: Partial<Record<LedgerKind, number>> = {};
   for (const e of entries) totals[e.kind] = (totals[e.kind] ?? 0) + e.amount;
   const closing = entries.length ? entries[entries.length - 1]!.balance_after : opening;

@@ -89,6 +89,7 @@ export const financeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: s.paymentsResponse },
       },
     },
-    async (req) => listPayments(db, req.query),
+    // A report: it may read from the replica (docs/scale.md).
+    async (req) => listPayments(deps.database.replica, req.query),
   );
 };

@@ -1,7 +1,17 @@
 import { z } from 'zod';
 
-export const healthResponse = z.object({
-  status: z.literal('ok'),
-  db: z.enum(['pglite', 'postgres']),
+/** What anyone may see: up or not, nothing about versions or internals. */
+export const healthResponse = z.object({ status: z.literal('ok') });
+
+export const healthDetailsResponse = z.object({
+  status: z.enum(['ready', 'draining', 'stopped', 'not_ready']),
   version: z.string(),
+  db: z.enum(['pglite', 'postgres']),
+  replica: z.boolean().describe('statements and reports read from DATABASE_REPLICA_URL'),
+  checks: z.object({
+    database: z.object({ ok: z.boolean(), ms: z.number() }),
+    replica: z.object({ ok: z.boolean(), ms: z.number() }).nullable(),
+  }),
+  uptimeSeconds: z.number(),
+  pid: z.number().int(),
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import { queryRows } from '../../db/client.js';
 import { defineJob } from '../../jobs/queue.js';
+import { outboxDeliveries } from '../../metrics/metrics.js';
 
 export const DELIVERY_ATTEMPTS = 5;
 
@@ -56,10 +57,12 @@ export const deliverJob = defineJob({
         sql`update outbox set state = 'sent', sent_at = now(), attempts = attempts + 1, last_error = ${sender ? null : 'dev sink: channel not configured'}
             where id = ${outboxId} and state = 'queued'`,
       );
+      outboxDeliveries.inc({ channel: m.channel, outcome: 'sent' });
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
       const permanent = e instanceof Error && (e as { permanent?: boolean }).permanent === true;
       const final = permanent || attempt >= DELIVERY_ATTEMPTS;
+      outboxDeliveries.inc({ channel: m.channel, outcome: final ? 'failed' : 'retry' });
       await db.execute(
         sql`update outbox set attempts = attempts + 1, last_error = ${error}, state = ${final ? 'failed' : 'queued'}
             where id = ${outboxId} and state = 'queued'`,

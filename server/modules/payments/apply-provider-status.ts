@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 
 import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
 import type { ProviderPayment } from '../../integrations/acquiring/provider.js';
+import { paymentProviderLabel, paymentsTotal } from '../../metrics/metrics.js';
 import {
   creditPayment,
   creditPaymentIfUnchanged,
@@ -56,27 +57,33 @@ export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: Provide
     const decided = decide(p, ref, seen);
     if (decided !== 'credit') {
       if (decided !== 'cancel') return decided;
-      if (await cancel(db, p!, seen)) return { paymentId: p!.id, status: 'canceled', credited: false };
+      if (await cancel(db, p!, seen)) return counted(p!, { paymentId: p!.id, status: 'canceled', credited: false });
       continue; // it stopped being pending meanwhile: look again
     }
     const guard = sql`select 1 from payments p join accounts a on a.id = p.account_id
                       where p.id = ${p!.id} and p.status = 'pending' and ${snapshotUnchanged(p!, sql`${p!.today}::date`)}
                       for no key update of a, p`;
     const credited = await creditPaymentIfUnchanged(db, creditInput(p!, seen), p!, guard);
-    if (credited !== 'changed') return { paymentId: p!.id, status: 'succeeded', credited: true };
+    if (credited !== 'changed') return counted(p!, { paymentId: p!.id, status: 'succeeded', credited: true });
   }
   return db.transaction(async (tx) => {
     const [p] = await queryRowsPrepared<PaymentView>(tx, readPayment(ref, true));
     const decided = decide(p, ref, seen);
     if (decided === 'cancel') {
-      await cancel(tx, p!, seen);
+      if (await cancel(tx, p!, seen)) return counted(p!, { paymentId: p!.id, status: 'canceled', credited: false });
       return { paymentId: p!.id, status: 'canceled', credited: false };
     }
     if (decided !== 'credit') return decided;
     const credited = await creditPayment(tx, creditInput(p!, seen), p);
     if (!credited.created) throw new Error(`payment ${p!.id} was pending but its credit already existed`);
-    return { paymentId: p!.id, status: 'succeeded', credited: true };
+    return counted(p!, { paymentId: p!.id, status: 'succeeded', credited: true });
   });
+}
+
+/** Counts a decided payment for the metrics (GET /metrics): credited, or failed (canceled, mismatch). */
+function counted(p: PaymentView, r: ApplyResult): ApplyResult {
+  paymentsTotal.inc({ provider: paymentProviderLabel(p.provider), outcome: r.credited ? 'credited' : 'failed' });
+  return r;
 }
 
 /**

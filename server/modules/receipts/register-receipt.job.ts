@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { type Db, queryRows } from '../../db/client.js';
 import { AtolError } from '../../integrations/atol/atol-client.js';
 import { defineJob } from '../../jobs/queue.js';
+import { receiptAttempts } from '../../metrics/metrics.js';
 import { buildAtolReceipt, receiptUrl } from './build-atol-receipt.js';
+
+const NOT_READY = 'ATOL report not ready yet';
 
 /** ATOL's external_id of a receipt's document: the base id, suffixed from the second attempt on. */
 export function externalId(base: string, attempt: number): string {
@@ -103,6 +106,7 @@ export const registerReceiptJob = defineJob({
                                fiscal_document_attribute = ${String(f.fiscal_document_attribute)},
                                receipt_datetime = ${f.receipt_datetime}, receipt_url = ${url}, last_error = null, updated_at = now()
                              where id = ${r.id}`);
+        receiptAttempts.inc({ outcome: 'done' });
         return;
       }
       if (rep.status === 'fail') {
@@ -118,9 +122,11 @@ export const registerReceiptJob = defineJob({
         // A refused document (a data error: INN, group, client contact) cannot be fixed by retrying:
         // it is marked failed with ATOL's reason for finance to look at, and the job ends.
         await markFailed(db, r.id, `ATOL refused the receipt: ${why}`);
+        receiptAttempts.inc({ outcome: 'failed' });
         return;
       }
-      throw new Error('ATOL report not ready yet');
+      receiptAttempts.inc({ outcome: 'waiting' });
+      throw new Error(NOT_READY);
     } catch (e) {
       if (e instanceof AtolError && !e.retryable) {
         // A refused document, or settings that are wrong (login, group, protocol): repeating cannot help.
@@ -129,6 +135,7 @@ export const registerReceiptJob = defineJob({
         return;
       }
       const message = e instanceof Error ? e.message : String(e);
+      if (message !== NOT_READY) receiptAttempts.inc({ outcome: 'error' });
       await db.execute(
         sql`update receipts set last_error = ${message.slice(0, 500)}, updated_at = now() where id = ${r.id}`,
       );

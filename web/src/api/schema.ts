@@ -3,14 +3,14 @@
  * change the zod schemas in server/modules/<feature>/<feature>.schemas.ts and regenerate.
  */
 export interface paths {
-  '/api/health': {
+  '/api/health/live': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** Liveness and database check */
+    /** Liveness: the process runs and answers (restart it when this fails) */
     get: {
       parameters: {
         query?: never;
@@ -29,9 +29,194 @@ export interface paths {
             'application/json': {
               /** @enum {string} */
               status: 'ok';
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/health/ready': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Readiness: send requests here (503 while shutting down or when the database does not answer) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'ok';
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Readiness (same as /api/health/ready) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'ok';
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/health/details': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Health details (admins) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'ready' | 'draining' | 'stopped' | 'not_ready';
+              version: string;
               /** @enum {string} */
               db: 'pglite' | 'postgres';
-              version: string;
+              /** @description statements and reports read from DATABASE_REPLICA_URL */
+              replica: boolean;
+              checks: {
+                database: {
+                  ok: boolean;
+                  ms: number;
+                };
+                replica: {
+                  ok: boolean;
+                  ms: number;
+                } | null;
+              };
+              uptimeSeconds: number;
+              pid: number;
             };
           };
         };
@@ -5753,6 +5938,9 @@ export interface components {
           | 'password_change_required'
           | 'rate_limited'
           | 'conflict'
+          | 'ledger_archive_too_recent'
+          | 'ledger_checkpoint_missing'
+          | 'not_ready'
           | 'internal';
         /** @description in the caller's language (?lang=, the lang cookie, Accept-Language) */
         message: string;
@@ -5841,11 +6029,20 @@ type FlattenedDeepRequired<T> = {
 type ReadonlyArray<T> = [Exclude<T, undefined>] extends [unknown[]]
   ? Readonly<Exclude<T, undefined>>
   : Readonly<Exclude<T, undefined>[]>;
+export const pathsApiHealthLiveGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/health/live']['get']['responses']['200']['content']['application/json']['status']
+> = ['ok'];
+export const pathsApiHealthReadyGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/health/ready']['get']['responses']['200']['content']['application/json']['status']
+> = ['ok'];
 export const pathsApiHealthGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/health']['get']['responses']['200']['content']['application/json']['status']
 > = ['ok'];
-export const pathsApiHealthGetResponses200ContentApplicationJsonDbValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/health']['get']['responses']['200']['content']['application/json']['db']
+export const pathsApiHealthDetailsGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/health/details']['get']['responses']['200']['content']['application/json']['status']
+> = ['ready', 'draining', 'stopped', 'not_ready'];
+export const pathsApiHealthDetailsGetResponses200ContentApplicationJsonDbValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/health/details']['get']['responses']['200']['content']['application/json']['db']
 > = ['pglite', 'postgres'];
 export const pathsApiAuthMeGetResponses200ContentApplicationJsonOneOf0TypeValues: ReadonlyArray<
   Extract<
@@ -5972,6 +6169,9 @@ export const errorErrorCodeValues: ReadonlyArray<
   'password_change_required',
   'rate_limited',
   'conflict',
+  'ledger_archive_too_recent',
+  'ledger_checkpoint_missing',
+  'not_ready',
   'internal',
 ];
 export const langValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Lang']> = ['ru', 'en'];

@@ -1,0 +1,49 @@
+import { timingSafeEqual } from 'node:crypto';
+
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+import { AppError } from '../../common/errors.js';
+import type { Config } from '../config.js';
+import type { AppMetrics } from '../metrics/db-metrics.js';
+import { httpDuration } from '../metrics/metrics.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    startedAt: bigint;
+  }
+}
+
+/**
+ * HTTP latency for every request (by route pattern, so /api/payments/123 and /456 are one series), and
+ * `GET /metrics` on the app's port when METRICS_TOKEN is set (bearer token). With only METRICS_PORT
+ * the metrics are served on that port by main.ts instead, and this route does not exist.
+ */
+async function metricsPlugin(app: FastifyInstance, opts: { metrics: AppMetrics; config: Config }) {
+  app.decorateRequest('startedAt', 0n);
+  app.addHook('onRequest', async (req) => {
+    req.startedAt = process.hrtime.bigint();
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    const seconds = Number(process.hrtime.bigint() - req.startedAt) / 1e9;
+    httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, seconds);
+  });
+
+  const token = opts.config.METRICS_TOKEN;
+  if (!token) return;
+  app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    if (!bearerMatches(req, token)) throw new AppError('unauthorized');
+    const m = await opts.metrics.render();
+    return reply.header('content-type', m.contentType).header('cache-control', 'no-store').send(m.body);
+  });
+}
+
+function bearerMatches(req: FastifyRequest, token: string): boolean {
+  const header = req.headers.authorization ?? '';
+  const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+export default fp(metricsPlugin, { name: 'metrics' });
