@@ -7,29 +7,7 @@ import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/**
- * Money is integer kopecks: converting to or from rubles, or formatting, goes through common/money.ts.
- * These selectors catch the float shortcuts that lose kopecks (x * 100, x / 100, toFixed, parseFloat).
- */
-const moneyArithmetic = [
-  {
-    selector: "BinaryExpression[operator='*'][right.value=100]",
-    message: 'Money: use rublesToKopecks/parseRubles from common/money.ts, not * 100.',
-  },
-  {
-    selector: "BinaryExpression[operator='/'][right.value=100]",
-    message: 'Money: use kopecksToDecimal/formatMoney from common/money.ts, not / 100.',
-  },
-  {
-    selector: "CallExpression[callee.property.name='toFixed']",
-    message: 'Money: format with common/money.ts (kopecksToDecimal) or Intl, not toFixed.',
-  },
-  {
-    selector: "BinaryExpression[operator=/^[*\\/]$/][right.name='KOPECKS_PER_RUBLE']",
-    message: 'Money: convert rubles and kopecks only inside common/money.ts.',
-  },
-  { selector: "CallExpression[callee.name='parseFloat']", message: 'Money: parse decimal strings with parseRubles.' },
-];
+import { moneyArithmetic, moneyPlugin } from './eslint.money.js';
 
 export default tseslint.config(
   {
@@ -83,8 +61,19 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': ['error', ...moneyArithmetic] },
   },
   {
+    // Money state has one owner (docs/billing.md): outside server/modules/ledger, no SQL or Drizzle call
+    // writes ledger entries, balances, credits, the account status or blocked/unblocked events.
+    // Tests and test helpers may build rows directly (factories, deliberately broken data).
+    files: ['server/**/*.ts'],
+    ignores: ['server/modules/ledger/**', '**/*.test.ts', 'server/test/**'],
+    plugins: { money: moneyPlugin },
+    rules: { 'money/state-owner': 'error' },
+  },
+  {
     // app.ts is the composition root: modules receive AppDeps (server/deps.ts), never import the root.
+    // Tests may build an app (server/test/app.ts does it for most of them).
     files: ['server/modules/**/*.ts', 'server/jobs/**/*.ts', 'server/integrations/**/*.ts', 'server/plugins/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -92,7 +81,7 @@ export default tseslint.config(
           patterns: [
             {
               regex: '^(\\.\\./)+app\\.js$',
-              message: 'Import AppDeps from server/deps.ts, not the app; tests use server/test/app.ts.',
+              message: 'Import AppDeps from server/deps.ts, not the app.',
             },
           ],
         },

@@ -690,6 +690,7 @@ export interface paths {
                 charged: number;
                 amount: number;
                 blocked: number;
+                /** @description the day was already done: nothing was charged by this run */
                 skipped: boolean;
               }[];
             };
@@ -750,7 +751,10 @@ export interface paths {
               days: {
                 regionId: number;
                 day: string;
-                /** @enum {string} */
+                /**
+                 * @description running: started and not finished (the next run finishes it first)
+                 * @enum {string}
+                 */
                 state: 'running' | 'done';
                 charged: number;
                 amount: number;
@@ -819,6 +823,8 @@ export interface paths {
                 balance: number;
                 ledgerSum: number;
               }[];
+              /** @description ledger entries whose account does not exist (must be 0) */
+              orphanEntries: number;
             };
           };
         };
@@ -5570,6 +5576,8 @@ export interface components {
           | 'idempotency_conflict'
           | 'billing_future_date'
           | 'billing_catch_up_too_long'
+          | 'billing_busy'
+          | 'billing_out_of_order'
           | 'unauthorized'
           | 'forbidden'
           | 'invalid_credentials'
@@ -5772,6 +5780,8 @@ export const errorErrorCodeValues: ReadonlyArray<
   'idempotency_conflict',
   'billing_future_date',
   'billing_catch_up_too_long',
+  'billing_busy',
+  'billing_out_of_order',
   'unauthorized',
   'forbidden',
   'invalid_credentials',
