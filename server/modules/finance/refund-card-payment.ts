@@ -5,6 +5,7 @@ import { AppError } from '../../../common/errors.js';
 import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { CardRefundStatus } from '../../db/schema/index.js';
+import { assertNoTransaction, inTransaction } from '../../db/transaction.js';
 import type { AppDeps } from '../../deps.js';
 import { enqueue } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/record-audit.js';
@@ -43,13 +44,14 @@ export interface CardRefundResult {
  * again with the same key — so a crash or a timeout can neither lose the money nor refund it twice.
  */
 export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefundInput): Promise<CardRefundResult> {
+  assertNoTransaction(db, 'refundCardPayment: it asks the payment provider between its steps');
   validatePaymentAmount(input.amount);
   const reason = input.reason.trim();
   if (!reason) throw new AppError('reason_required');
   const key = input.idempotencyKey.trim();
   if (!key || key.length > 200) throw new AppError('validation_failed', { details: 'idempotencyKey' });
 
-  const requested = await db.transaction(async (tx) => {
+  const requested = await inTransaction(db, async (tx) => {
     const [p] = await queryRows<{
       id: number;
       account_id: number;
@@ -127,6 +129,7 @@ export async function settleCardRefund(
   deps: AppDeps,
   refundId: number,
 ): Promise<{ status: CardRefundStatus; balance?: number }> {
+  assertNoTransaction(db, 'settleCardRefund: it asks the payment provider before it settles');
   const [f] = await queryRows<{
     id: number;
     status: CardRefundStatus;
@@ -152,7 +155,7 @@ export async function settleCardRefund(
     return { status: 'pending' };
   }
   if (answer === 'pending') return { status: 'pending' };
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockAccount(tx, f.account_id); // the account row first (lock order, docs/billing.md)
     const [r] = await queryRows<{
       payment_id: number;

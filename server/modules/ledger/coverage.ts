@@ -40,7 +40,7 @@ export interface MoneyState {
   promisedCredit: number;
 }
 
-/** The same rule for numbers in hand (the cabinet's "how much to pay to be restored"). */
+/** The same rule for numbers in hand (the cabinet's "how much to pay to be restored"). @public (docs/billing.md) */
 export function isCovered(a: MoneyState): boolean {
   return a.balance + a.creditLimit + a.promisedCredit >= 0;
 }

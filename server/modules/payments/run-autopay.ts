@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 
 import { formatRubles } from '../../../common/money.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { assertNoTransaction, inTransaction } from '../../db/transaction.js';
 import type { AppDeps } from '../../deps.js';
 import { notify } from '../notifications/notify.js';
 import { applyProviderStatus } from './apply-provider-status.js';
@@ -36,7 +37,7 @@ export async function announceAutopay(db: Db, deps: AppDeps, now = new Date()): 
   for (const r of rows) {
     const planned = r.charge_at ? new Date(r.charge_at) : new Date(0);
     const chargeAt = new Date(Math.max(planned.getTime(), now.getTime() + DAY));
-    await db.transaction(async (tx) => {
+    await inTransaction(db, async (tx) => {
       await tx.execute(
         sql`update autopay_settings set noticed_at = ${now.toISOString()}, charge_at = ${chargeAt.toISOString()} where account_id = ${r.account_id}`,
       );
@@ -62,6 +63,7 @@ export async function chargeDueAutopay(
   deps: AppDeps,
   now = new Date(),
 ): Promise<{ charged: number; failed: number }> {
+  assertNoTransaction(db, 'chargeDueAutopay: it charges cards at the provider between its steps');
   const due = await queryRows<{
     account_id: number;
     number: string;
@@ -129,7 +131,7 @@ export async function chargeDueAutopay(
     }
     failed++;
     const failures = s.failures + 1;
-    await db.transaction(async (tx) => {
+    await inTransaction(db, async (tx) => {
       if (failures > AUTOPAY_RETRY_HOURS.length) {
         await disableAutopay(tx, s.account_id, 'charge_failed');
         await notify(tx, {
