@@ -5,7 +5,7 @@ import { dailyCharge, daysLeft, LOW_BALANCE_DAYS } from '../../../common/days-le
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { AccountStatus, ServiceKind } from '../../db/schema/index.js';
-import { amountToCover } from '../ledger/coverage.js';
+import { amountToCover, spendableMoney } from '../ledger/coverage.js';
 
 /**
  * The information block of the cabinet: tariff and speed, services, balance, days left, the next
@@ -75,14 +75,12 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
     ? { name_ru: pendingRow.pending_ru!, name_en: pendingRow.pending_en!, pending_from: pendingRow.pending_from! }
     : undefined;
   const fees = subs.map((s) => s.monthly_fee);
-  const money = a.balance + a.credit_limit + a.promised_credit;
+  const held = { balance: a.balance, creditLimit: a.credit_limit, promisedCredit: a.promised_credit };
+  const money = spendableMoney(held);
   const tariff = subs.find((s) => s.kind === 'tariff');
   const left = a.status === 'active' ? daysLeft({ money, monthlyFees: fees, today }) : null;
   const monthly = fees.reduce((x, y) => x + y, 0);
-  const amountToRestore =
-    a.status === 'blocked'
-      ? amountToCover({ balance: a.balance, creditLimit: a.credit_limit, promisedCredit: a.promised_credit })
-      : 0;
+  const amountToRestore = a.status === 'blocked' ? amountToCover(held) : 0;
   return {
     account: a.number,
     contract: a.contract,

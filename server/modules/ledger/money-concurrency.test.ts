@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildApp } from '../../app.js';
 import { type Config, loadConfig } from '../../config.js';
 import { type Database, openDatabase, queryRows } from '../../db/client.js';
+import { buildApp } from '../../test/app.js';
 import { runCliProcess } from '../../test/cli-process.js';
 import { dropDatabase, newTestDbName, templateDb, withAdmin, withDbName } from '../../test/db.js';
 import { buildStaff, buildSubscriber } from '../../test/factories.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { CHANNELS } from '../../db/schema/index.js';
+import { CHANNELS, OUTBOX_STATES } from '../../db/schema/index.js';
 import { idNumber } from '../shared.schemas.js';
 
 export const inboxQuery = z.object({
@@ -26,7 +26,7 @@ export const devOutboxResponse = z.object({
       address: z.string().nullable(),
       subject: z.string(),
       body: z.string(),
-      state: z.enum(['queued', 'sent', 'failed']),
+      state: z.enum(OUTBOX_STATES).describe('delivered / undelivered: from the SMSC delivery receipts (SMS)'),
       createdAt: z.string(),
     }),
   ),

@@ -8,6 +8,7 @@ import type { AppDeps } from '../../deps.js';
 import { type TestAcquirer, verifyTestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
 import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
 import { assertNotLocked, countEvent } from '../auth/rate-limit.js';
+import { settleCardRefundByExternalId } from '../finance/refund-card-payment.js';
 import { deleteCard, disableAutopay, getAutopay, listCards, setAutopay } from './autopay-settings.js';
 import { createTopUp } from './create-top-up.js';
 import { findPayer } from './find-payer.js';
@@ -209,14 +210,19 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     {
       schema: {
         tags,
-        summary: 'YooKassa notification: only the payment id is used; the status is re-fetched from the API',
+        summary:
+          'YooKassa notification (payment.* or refund.*): only the id is used; the status is re-fetched from the API',
         body: s.webhookBody,
         response: { 200: s.okResponse },
       },
     },
     async (req) => {
       if (!deps.acquirers.yookassa) throw new AppError('payment_provider_unavailable');
-      await handleNotification(db, deps, 'yookassa', req.body.object.id);
+      // refund.succeeded / refund.canceled carry a refund; everything else a payment. Either way only the
+      // id is used and the object is fetched from the API.
+      if (req.body.event?.startsWith('refund.'))
+        await settleCardRefundByExternalId(db, deps, 'yookassa', req.body.object.id);
+      else await handleNotification(db, deps, 'yookassa', req.body.object.id);
       return { ok: true };
     },
   );

@@ -85,7 +85,12 @@ describe('YooKassa', () => {
 
   it('refunds through the API with an Idempotence-Key', async () => {
     const id = [...yk.payments.values()].find((p) => p.status === 'succeeded')!.id;
-    const r = await t.deps.acquirers.yookassa!.refund({ externalId: id, amount: 10_000, idempotenceKey: 'refund:1' });
+    const r = await t.deps.acquirers.yookassa!.refund({
+      externalId: id,
+      amount: 10_000,
+      idempotenceKey: 'refund:1',
+      refundId: 1,
+    });
     expect(r.status).toBe('succeeded');
     expect(yk.requests.at(-1)).toMatchObject({ path: '/v3/refunds', key: 'refund:1' });
   });

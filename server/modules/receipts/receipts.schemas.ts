@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { RECEIPT_OPERATIONS, RECEIPT_SNOS, RECEIPT_STATUSES } from '../../db/schema/index.js';
+import { RECEIPT_OPERATIONS, RECEIPT_SNOS, RECEIPT_STATUSES, RECEIPT_VATS } from '../../db/schema/index.js';
 import { component } from '../../plugins/openapi.js';
 import { idNumber } from '../shared.schemas.js';
 
@@ -10,6 +10,12 @@ export const receiptOperation = component(
   z.enum(RECEIPT_OPERATIONS).describe('sell: a payment; sell_refund: money returned to the card'),
 );
 export const receiptSno = component('ReceiptSno', z.enum(RECEIPT_SNOS).describe('taxation system (СНО)'));
+export const receiptVat = component(
+  'ReceiptVat',
+  z
+    .enum(RECEIPT_VATS)
+    .describe('VAT of the top-up item (an advance: a calculated rate R/(100+R), or none / vat0); must fit the СНО'),
+);
 
 export const regionParams = z.object({ regionId: z.coerce.number().int().positive().max(32_767) });
 export const settingsBody = z.object({
@@ -18,6 +24,7 @@ export const settingsBody = z.object({
   inn: z.string().describe('10 or 12 digits'),
   paymentAddress: z.string().trim().min(1).max(256).describe('the site address shown on receipts'),
   sno: receiptSno,
+  vat: receiptVat.optional().describe('default: vat122 on osn, none on the other systems'),
   companyEmail: z.string().email().max(64),
 });
 export const settingsView = z.object({
@@ -27,6 +34,7 @@ export const settingsView = z.object({
   inn: z.string(),
   paymentAddress: z.string(),
   sno: receiptSno,
+  vat: receiptVat,
   companyEmail: z.string(),
 });
 

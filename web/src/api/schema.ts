@@ -3233,11 +3233,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** OSMP/QIWI check and pay (query string) */
+    /** OSMP/QIWI getInfo, check and pay (query string) */
     get: {
       parameters: {
         query?: {
-          /** @description check | pay */
+          /** @description getInfo | check | pay */
           command?: string;
           /** @description agent's transaction id */
           txn_id?: string;
@@ -3256,7 +3256,7 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description XML <response> with osmp_txn_id, prv_txn, sum, result, comment */
+        /** @description XML <response> with osmp_txn_id, prv_txn, sum, result, comment (getInfo: result, comment, fields) */
         200: {
           headers: {
             [name: string]: unknown;
@@ -3265,7 +3265,7 @@ export interface paths {
             'text/xml': string;
           };
         };
-        /** @description XML <response> with osmp_txn_id, prv_txn, sum, result, comment */
+        /** @description XML <response> with osmp_txn_id, prv_txn, sum, result, comment (getInfo: result, comment, fields) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3274,7 +3274,7 @@ export interface paths {
             'text/xml': string;
           };
         };
-        /** @description XML <response> with osmp_txn_id, prv_txn, sum, result, comment */
+        /** @description XML <response> with osmp_txn_id, prv_txn, sum, result, comment (getInfo: result, comment, fields) */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3286,7 +3286,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** OSMP/QIWI check and pay (form body) */
+    /** OSMP/QIWI getInfo, check and pay (form body) */
     post: {
       parameters: {
         query?: never;
@@ -3299,7 +3299,7 @@ export interface paths {
       requestBody: {
         content: {
           'application/x-www-form-urlencoded': {
-            /** @description check | pay */
+            /** @description getInfo | check | pay */
             command?: string;
             /** @description agent's transaction id */
             txn_id?: string;
@@ -3315,7 +3315,7 @@ export interface paths {
         };
       };
       responses: {
-        /** @description XML <response> with osmp_txn_id, prv_txn, sum, result, comment */
+        /** @description XML <response> with osmp_txn_id, prv_txn, sum, result, comment (getInfo: result, comment, fields) */
         200: {
           headers: {
             [name: string]: unknown;
@@ -3324,7 +3324,7 @@ export interface paths {
             'text/xml': string;
           };
         };
-        /** @description XML <response> with osmp_txn_id, prv_txn, sum, result, comment */
+        /** @description XML <response> with osmp_txn_id, prv_txn, sum, result, comment (getInfo: result, comment, fields) */
         401: {
           headers: {
             [name: string]: unknown;
@@ -3333,7 +3333,7 @@ export interface paths {
             'text/xml': string;
           };
         };
-        /** @description XML <response> with osmp_txn_id, prv_txn, sum, result, comment */
+        /** @description XML <response> with osmp_txn_id, prv_txn, sum, result, comment (getInfo: result, comment, fields) */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4057,6 +4057,7 @@ export interface paths {
               inn: string;
               paymentAddress: string;
               sno: components['schemas']['ReceiptSno'];
+              vat: components['schemas']['ReceiptVat'];
               companyEmail: string;
             };
           };
@@ -4102,6 +4103,8 @@ export interface paths {
             /** @description the site address shown on receipts */
             paymentAddress: string;
             sno: components['schemas']['ReceiptSno'];
+            /** @description default: vat122 on osn, none on the other systems */
+            vat?: components['schemas']['ReceiptVat'];
             /** Format: email */
             companyEmail: string;
           };
@@ -4121,6 +4124,7 @@ export interface paths {
               inn: string;
               paymentAddress: string;
               sno: components['schemas']['ReceiptSno'];
+              vat: components['schemas']['ReceiptVat'];
               companyEmail: string;
             };
           };
@@ -4860,7 +4864,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** YooKassa notification: only the payment id is used; the status is re-fetched from the API */
+    /** YooKassa notification (payment.* or refund.*): only the id is used; the status is re-fetched from the API */
     post: {
       parameters: {
         query?: never;
@@ -5536,6 +5540,160 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/staff/jobs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Background jobs by state (dead by default), latest first */
+    get: {
+      parameters: {
+        query?: {
+          /** @description dead (default): parked jobs waiting for an admin */
+          state?: components['schemas']['JobState'];
+          /** @description job name, e.g. notifications.deliver */
+          name?: string;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              jobs: {
+                id: number;
+                /** @description the job, e.g. notifications.deliver, receipts.register */
+                name: string;
+                key: string | null;
+                payload: {
+                  [key: string]: unknown;
+                };
+                state: components['schemas']['JobState'];
+                /** @description claims so far, including runs that died mid-way */
+                attempts: number;
+                maxAttempts: number;
+                lastError: string | null;
+                createdAt: string;
+                runAt: string;
+                finishedAt: string | null;
+              }[];
+              page: number;
+              pageSize: number;
+              total: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/jobs/{jobId}/retry': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Queue a dead job again with its full number of attempts */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          jobId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              /** @description the job, e.g. notifications.deliver, receipts.register */
+              name: string;
+              key: string | null;
+              payload: {
+                [key: string]: unknown;
+              };
+              state: components['schemas']['JobState'];
+              /** @description claims so far, including runs that died mid-way */
+              attempts: number;
+              maxAttempts: number;
+              lastError: string | null;
+              createdAt: string;
+              runAt: string;
+              finishedAt: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5564,6 +5722,9 @@ export interface components {
           | 'reason_required'
           | 'payment_provider_unavailable'
           | 'payment_not_found'
+          | 'receipt_vat_mismatch'
+          | 'job_not_found'
+          | 'job_not_retryable'
           | 'receipt_not_retryable'
           | 'payment_not_refundable'
           | 'refund_exceeds_payment'
@@ -5618,6 +5779,11 @@ export interface components {
      * @enum {string}
      */
     CardRefundStatus: 'pending' | 'succeeded' | 'failed';
+    /**
+     * @description queued → running → done; dead: gave up after its attempts, waiting for an admin
+     * @enum {string}
+     */
+    JobState: 'queued' | 'running' | 'done' | 'dead';
     /** @enum {string} */
     AutopayMode: 'threshold' | 'monthly';
     /**
@@ -5637,6 +5803,11 @@ export interface components {
      * @enum {string}
      */
     ReceiptSno: 'osn' | 'usn_income' | 'usn_income_outcome' | 'esn' | 'patent';
+    /**
+     * @description VAT of the top-up item (an advance: a calculated rate R/(100+R), or none / vat0); must fit the СНО
+     * @enum {string}
+     */
+    ReceiptVat: 'none' | 'vat0' | 'vat105' | 'vat107' | 'vat110' | 'vat120' | 'vat122';
   };
   responses: never;
   parameters: never;
@@ -5654,11 +5825,13 @@ export type ServiceKind = components['schemas']['ServiceKind'];
 export type StaffRole = components['schemas']['StaffRole'];
 export type AuditActorType = components['schemas']['AuditActorType'];
 export type CardRefundStatus = components['schemas']['CardRefundStatus'];
+export type JobState = components['schemas']['JobState'];
 export type AutopayMode = components['schemas']['AutopayMode'];
 export type PromisedReason = components['schemas']['PromisedReason'];
 export type ReceiptStatus = components['schemas']['ReceiptStatus'];
 export type ReceiptOperation = components['schemas']['ReceiptOperation'];
 export type ReceiptSno = components['schemas']['ReceiptSno'];
+export type ReceiptVat = components['schemas']['ReceiptVat'];
 export type $defs = Record<string, never>;
 type FlattenedDeepRequired<T> = {
   [K in keyof T]-?: FlattenedDeepRequired<
@@ -5768,6 +5941,9 @@ export const errorErrorCodeValues: ReadonlyArray<
   'reason_required',
   'payment_provider_unavailable',
   'payment_not_found',
+  'receipt_vat_mismatch',
+  'job_not_found',
+  'job_not_retryable',
   'receipt_not_retryable',
   'payment_not_refundable',
   'refund_exceeds_payment',
@@ -5853,6 +6029,12 @@ export const cardRefundStatusValues: ReadonlyArray<FlattenedDeepRequired<compone
   'succeeded',
   'failed',
 ];
+export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['JobState']> = [
+  'queued',
+  'running',
+  'done',
+  'dead',
+];
 export const autopayModeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AutopayMode']> = [
   'threshold',
   'monthly',
@@ -5880,5 +6062,14 @@ export const receiptSnoValues: ReadonlyArray<FlattenedDeepRequired<components>['
   'usn_income_outcome',
   'esn',
   'patent',
+];
+export const receiptVatValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ReceiptVat']> = [
+  'none',
+  'vat0',
+  'vat105',
+  'vat107',
+  'vat110',
+  'vat120',
+  'vat122',
 ];
 export type operations = Record<string, never>;

@@ -10,6 +10,7 @@ import { FinancePage } from '../finance/FinancePage';
 import { ReceiptsPage } from '../finance/ReceiptsPage';
 import { AccountCard } from './AccountCard';
 import { AuditPage } from './AuditPage';
+import { JobsPage } from './JobsPage';
 import { SearchPage } from './SearchPage';
 import { SignContractPage } from './SignContractPage';
 import { StaffLogin } from './StaffLogin';
@@ -20,6 +21,7 @@ const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff/finance', key: 'finance', roles: ['admin', 'finance'] },
   { to: '/staff/receipts', key: 'receipts', roles: ['admin', 'finance'] },
   { to: '/staff/audit', key: 'audit', roles: ['admin'] },
+  { to: '/staff/jobs', key: 'jobs', roles: ['admin'] },
 ];
 
 /** The back office. Sections are shown by role; the server enforces the same rules. */
@@ -89,6 +91,7 @@ export default function StaffRoutes() {
           <Route path="accounts/:id" element={<AccountCard />} />
           <Route path="contracts/new" element={<SignContractPage />} />
           <Route path="audit" element={<AuditPage />} />
+          <Route path="jobs" element={<JobsPage />} />
           <Route path="finance" element={<FinancePage />} />
           <Route path="receipts" element={<ReceiptsPage />} />
           <Route path="*" element={<Navigate to="/staff" replace />} />
