@@ -61,6 +61,23 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': ['error', ...moneyArithmetic] },
   },
   {
+    // Transactions one way (docs/code-style.md): a use-case makes its work atomic with inTransaction(db, …)
+    // (server/db/transaction.ts), which joins the caller's transaction or opens one. This block repeats the
+    // money selectors because a later no-restricted-syntax replaces an earlier one for the same file.
+    files: ['server/**/*.ts'],
+    ignores: ['server/db/transaction.ts', '**/*.test.ts', 'server/test/**', 'server/modules/payments/fixtures/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...moneyArithmetic,
+        {
+          selector: "CallExpression[callee.property.name='transaction']",
+          message: 'Transactions: use inTransaction(db, fn) from server/db/transaction.ts (docs/code-style.md).',
+        },
+      ],
+    },
+  },
+  {
     // Money state has one owner (docs/billing.md): outside server/modules/ledger, no SQL or Drizzle call
     // writes ledger entries, balances, credits, the account status or blocked/unblocked events.
     // Tests and test helpers may build rows directly (factories, deliberately broken data).
@@ -71,7 +88,9 @@ export default tseslint.config(
   },
   {
     // app.ts is the composition root: modules receive AppDeps (server/deps.ts), never import the root.
+    // Tests may build an app (server/test/app.ts does it for most of them).
     files: ['server/modules/**/*.ts', 'server/jobs/**/*.ts', 'server/integrations/**/*.ts', 'server/plugins/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -79,7 +98,7 @@ export default tseslint.config(
           patterns: [
             {
               regex: '^(\\.\\./)+app\\.js$',
-              message: 'Import AppDeps from server/deps.ts, not the app; tests use server/test/app.ts.',
+              message: 'Import AppDeps from server/deps.ts, not the app.',
             },
           ],
         },

@@ -222,7 +222,3 @@ export class AppError extends Error {
     return ERRORS[this.code].status;
   }
 }
-
-export function isAppError(e: unknown): e is AppError {
-  return e instanceof AppError;
-}

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium } from 'playwright-core';
 
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
@@ -85,4 +85,3 @@ export async function startAbonent() {
 }
 
 export type Abonent = Awaited<ReturnType<typeof startAbonent>>;
-export type { Browser };

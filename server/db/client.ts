@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, unlinkSync, w
 import { join, resolve } from 'node:path';
 
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
-import { type SQL, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { type PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -235,8 +235,6 @@ export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL)
   const res: unknown = await db.execute(query);
   return (res as { rows: T[] }).rows;
 }
-
-export { sql };
 
 const dialect = new PgDialect();
 

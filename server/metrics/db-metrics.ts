@@ -1,6 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
-import { type Database, queryRows, sql } from '../db/client.js';
+import { type Database, queryRows } from '../db/client.js';
 import { withTimeout } from '../lifecycle.js';
 import { listLedgerPartitions, monthsAhead } from '../modules/ledger/ledger-partitions.js';
 import { processRegistry } from './metrics.js';

@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
 
-import type PDFDocument from 'pdfkit';
-
 /** DejaVu (Debian's fonts-dejavu-core) has full Cyrillic; PDFs embed it so any viewer shows Russian. */
 const REGULAR = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 const BOLD = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
@@ -24,5 +22,3 @@ export function toBuffer(doc: PDFKit.PDFDocument): Promise<Buffer> {
     doc.end();
   });
 }
-
-export type { PDFDocument };

@@ -5,6 +5,7 @@ import { AppError } from '../../../common/errors.js';
 import { MAX_PAYMENT_KOPECKS } from '../../../common/money.js';
 import type { Db } from '../../db/client.js';
 import { agents } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { hashAgentSecret } from './authenticate-agent.js';
 
@@ -37,7 +38,7 @@ export async function createAgent(db: Db, input: CreateAgentInput, staffId: numb
     throw new AppError('validation_failed', { details: 'minAmount/maxAmount' });
   }
   const secret = randomBytes(32).toString('base64url');
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [row] = await tx
       .insert(agents)
       .values({

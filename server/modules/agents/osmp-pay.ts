@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { assertNoTransaction, inTransaction } from '../../db/transaction.js';
 import { paymentsTotal } from '../../metrics/metrics.js';
 import { creditPayment, lockForCredit } from '../ledger/credit-payment.js';
 import { afterPaymentSucceeded } from '../receipts/after-payment-succeeded.js';
@@ -17,6 +18,7 @@ import { isAnswer, type OsmpQuery, validateOsmpRequest } from './validate-osmp-r
  * prv_txn (the payment id) and credits nothing. A repeat with another account or sum answers 300.
  */
 export async function osmpPay(db: Db, agent: Agent, q: OsmpQuery, now = new Date()): Promise<OsmpAnswer> {
+  assertNoTransaction(db, 'osmpPay: it answers the agent even when its transaction fails');
   const txnDate = parseTxnDate(q.txn_date);
   if (!txnDate) return { txnId: q.txn_id ?? null, result: OSMP.other, comment: 'bad txn_date' };
   const key = `agent:${agent.code}:${q.txn_id ?? ''}`;
@@ -26,7 +28,7 @@ export async function osmpPay(db: Db, agent: Agent, q: OsmpQuery, now = new Date
   const v = await validateOsmpRequest(db, agent, q);
   if (isAnswer(v)) return v;
   try {
-    const paymentId = await db.transaction(async (tx) => {
+    const paymentId = await inTransaction(db, async (tx) => {
       // The account row first (lock order, docs/billing.md), then the payment row that references it.
       const effectiveOn = todayIn(v.account.time_zone, now);
       const locked = await lockForCredit(tx, { accountId: v.account.id }, effectiveOn);

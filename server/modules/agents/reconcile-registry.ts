@@ -4,6 +4,7 @@ import { isValidDay } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { agentReconciliations, agents, type ReconciliationDifference } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { parseRegistry } from './parse-registry.js';
 
@@ -64,7 +65,7 @@ export async function reconcileRegistry(
       paymentId: p.id,
     });
   }
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [row] = await tx
       .insert(agentReconciliations)
       .values({

@@ -6,6 +6,7 @@ import { AppError } from '../../../common/errors.js';
 import { MAX_PAYMENT_KOPECKS } from '../../../common/money.js';
 import type { Db } from '../../db/client.js';
 import { agents } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { hashAgentSecret } from './authenticate-agent.js';
 import { validCidr } from './create-agent.js';
@@ -25,7 +26,7 @@ export async function updateAgent(db: Db, code: string, input: UpdateAgentInput,
   if (input.allowedCidrs && (input.allowedCidrs.length === 0 || input.allowedCidrs.some((c) => !validCidr(c)))) {
     throw new AppError('validation_failed', { details: 'allowedCidrs' });
   }
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [before] = await tx.select().from(agents).where(eq(agents.code, code)).for('update');
     if (!before) throw new AppError('agent_not_found', { code });
     const min = input.minAmount ?? before.minAmount;

@@ -5,6 +5,7 @@ import { PASSWORD_PROBLEM_TEXT } from '../../../common/password-messages.js';
 import { passwordProblems } from '../../../common/password-rules.js';
 import type { Db } from '../../db/client.js';
 import { contracts, sessions } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
@@ -51,7 +52,7 @@ export async function changeSubscriberPassword(
   if (opts.newPassword === opts.currentPassword)
     throw new AppError('weak_password', { problems: { ru: 'совпадает с текущим', en: 'same as the current one' } });
   const passwordHash = await hashPassword(opts.newPassword);
-  await db.transaction(async (tx) => {
+  await inTransaction(db, async (tx) => {
     await tx.update(contracts).set({ passwordHash, mustChangePassword: 0 }).where(eq(contracts.id, c.id));
     await revokeAllSessions(tx, { contractId: c.id, exceptSessionId: opts.sessionId });
     await recordAudit(tx, {

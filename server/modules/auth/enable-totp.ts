@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
 import { staffUsers } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { verifyTotp } from './totp.js';
 
@@ -12,7 +13,7 @@ export async function enableTotp(
   opts: { staffId: number; secret: string; code: string; ip?: string },
 ): Promise<void> {
   if (!verifyTotp(opts.secret, opts.code)) throw new AppError('totp_invalid');
-  await db.transaction(async (tx) => {
+  await inTransaction(db, async (tx) => {
     await tx.update(staffUsers).set({ totpSecret: opts.secret }).where(eq(staffUsers.id, opts.staffId));
     await recordAudit(tx, {
       actorType: 'staff',

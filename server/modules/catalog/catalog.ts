@@ -4,6 +4,7 @@ import { todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
 import { regions, type RegionSettings, services, tariffs } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 
 /**
@@ -66,7 +67,7 @@ export async function updateRegion(
   id: number,
   patch: { supportPhone?: string; supportEmail?: string; settings?: RegionSettings },
 ) {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const before = await getRegion(tx, id);
     const [after] = await tx
       .update(regions)
@@ -89,7 +90,7 @@ export async function updateRegion(
 
 export async function createTariff(db: Db, actor: Actor, input: typeof tariffs.$inferInsert) {
   await getRegion(db, input.regionId);
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [row] = await tx.insert(tariffs).values(input).onConflictDoNothing().returning();
     if (!row) throw new AppError('conflict', { details: `tariff code ${input.code} exists in the region` });
     await recordAudit(tx, {
@@ -118,7 +119,7 @@ export async function updateTariff(db: Db, actor: Actor, id: number, patch: Part
 
 export async function createService(db: Db, actor: Actor, input: typeof services.$inferInsert) {
   await getRegion(db, input.regionId);
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [row] = await tx.insert(services).values(input).onConflictDoNothing().returning();
     if (!row) throw new AppError('conflict', { details: `service code ${input.code} exists in the region` });
     await recordAudit(tx, {
@@ -157,7 +158,7 @@ async function updateAudited<T extends typeof tariffs | typeof services>(
     notFound: 'tariff_not_found' | 'service_not_found';
   },
 ) {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const where: SQL = eq(o.idCol, o.id);
     const [before] = (await tx
       .select()

@@ -15,6 +15,7 @@ import {
   subscriptions,
   tariffs,
 } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { hashPassword } from '../auth/passwords.js';
 import { listAvailableTariffs } from '../catalog/catalog.js';
@@ -77,7 +78,7 @@ export async function signContract(
   const signedOn = todayIn(region.timeZone, ctx.now);
   const digits = input.passport.replace(/\D/g, '');
 
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const numbers = await nextNumbers(tx, region);
     const [subscriber] = await tx
       .insert(subscribers)

@@ -4,6 +4,7 @@ import { AppError } from '../../../common/errors.js';
 import { formatRubles, MAX_PAYMENT_TEXT } from '../../../common/money.js';
 import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { lockAccount } from '../ledger/lock-account.js';
 import { postEntry } from '../ledger/post-entry.js';
@@ -43,7 +44,7 @@ export async function postBalanceChange(db: Db, input: BalanceChangeInput): Prom
   if (!input.idempotencyKey.trim() || key.length > 220)
     throw new AppError('validation_failed', { details: 'idempotencyKey' });
 
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const acc = await lockAccount(tx, input.accountId);
     const [prev] = await queryRows<{ id: number; account_id: number; amount: number; kind: string }>(
       tx,

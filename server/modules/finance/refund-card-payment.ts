@@ -5,6 +5,7 @@ import { AppError } from '../../../common/errors.js';
 import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { CardRefundStatus } from '../../db/schema/index.js';
+import { assertNoTransaction, inTransaction } from '../../db/transaction.js';
 import type { AppDeps } from '../../deps.js';
 import {
   IDEMPOTENCE_KEY_LIFE_MS,
@@ -50,13 +51,14 @@ export interface CardRefundResult {
  * lose the money nor refund it twice (settleCardRefund).
  */
 export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefundInput): Promise<CardRefundResult> {
+  assertNoTransaction(db, 'refundCardPayment: it asks the payment provider between its steps');
   validatePaymentAmount(input.amount);
   const reason = input.reason.trim();
   if (!reason) throw new AppError('reason_required');
   const key = input.idempotencyKey.trim();
   if (!key || key.length > 200) throw new AppError('validation_failed', { details: 'idempotencyKey' });
 
-  const requested = await db.transaction(async (tx) => {
+  const requested = await inTransaction(db, async (tx) => {
     const [p] = await queryRows<{
       id: number;
       account_id: number;
@@ -142,6 +144,7 @@ export async function settleCardRefund(
   refundId: number,
   now = new Date(),
 ): Promise<{ status: CardRefundStatus; balance?: number }> {
+  assertNoTransaction(db, 'settleCardRefund: it asks the payment provider before it settles');
   const [f] = await queryRows<{
     id: number;
     status: CardRefundStatus;
@@ -225,7 +228,7 @@ async function finishCardRefund(
   refusal: string | null,
 ): Promise<{ status: CardRefundStatus; balance?: number }> {
   const ok = refusal === null;
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockAccount(tx, f.accountId); // the account row first (lock order, docs/billing.md)
     const [r] = await queryRows<{
       payment_id: number;

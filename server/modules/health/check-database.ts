@@ -1,4 +1,6 @@
-import { type Db, sql } from '../../db/client.js';
+import { sql } from 'drizzle-orm';
+
+import type { Db } from '../../db/client.js';
 import { withTimeout } from '../../lifecycle.js';
 
 /** Readiness waits at most this long for the database (a load balancer's check times out soon after). */

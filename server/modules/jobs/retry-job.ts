@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import type { JobView } from './jobs.schemas.js';
 import { jobColumns, toJobView } from './list-jobs.js';
@@ -12,7 +13,7 @@ import { jobColumns, toJobView } from './list-jobs.js';
  * jobs: a queued or running one is still in the queue's hands. Audited.
  */
 export async function retryJob(db: Db, jobId: number, staffId: number, ip?: string | null): Promise<JobView> {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [before] = await queryRows<{ id: number; state: string; attempts: number; name: string }>(
       tx,
       sql`select id, state, attempts, name from jobs where id = ${jobId} for update`,

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { AppError } from '../../../common/errors.js';
 import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { inTransaction } from '../../db/transaction.js';
 import { creditPayment, type CreditPaymentResult, lockForCredit } from './credit-payment.js';
 
 export interface ManualPaymentInput {
@@ -32,7 +33,7 @@ export interface ManualPaymentResult extends CreditPaymentResult {
 export async function addManualPayment(db: Db, input: ManualPaymentInput): Promise<ManualPaymentResult> {
   validatePaymentAmount(input.amount);
   if (!input.key.trim() || input.key.length > 200) throw new AppError('validation_failed', { details: 'key' });
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     // The account row first (lock order), then the payment row that references it.
     const acc = await lockForCredit(tx, { number: input.accountNumber }, input.effectiveOn);
     const idem = `${input.provider}:${input.key}`;

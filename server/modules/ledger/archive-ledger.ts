@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { inTransaction } from '../../db/transaction.js';
 import { readCheckpoints } from './checkpoint-ledger.js';
 import { addMonths, listLedgerPartitions, monthOf } from './ledger-partitions.js';
 
@@ -50,7 +51,7 @@ export async function archiveLedgerMonths(
 
   const out: ArchivedMonth[] = [];
   for (const p of (await listLedgerPartitions(db)).filter((x) => x.next <= before)) {
-    const archived = await db.transaction(async (tx) => {
+    const archived = await inTransaction(db, async (tx) => {
       await tx.execute(sql`select set_config('lock_timeout', ${`${opts.lockTimeoutMs ?? 5000}ms`}, true)`);
       const [sum] = await queryRows<{ n: number; total: number }>(
         tx,

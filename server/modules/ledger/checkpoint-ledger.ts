@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 
 import { addDays, todayIn } from '../../../common/dates.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { inTransaction } from '../../db/transaction.js';
 import { addMonths, type LedgerPartition, listLedgerPartitions, monthOf } from './ledger-partitions.js';
 
 /**
@@ -135,7 +136,7 @@ async function makeCheckpoint(
   lockTimeoutMs: number,
 ): Promise<void> {
   const base = await latestCheckpointBefore(db, t.asOf);
-  await db.transaction(async (tx) => {
+  await inTransaction(db, async (tx) => {
     await tx.execute(sql`select set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`);
     const [top] = await queryRows<{ as_of: string | null }>(
       tx,

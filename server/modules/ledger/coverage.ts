@@ -40,12 +40,12 @@ export interface MoneyState {
   promisedCredit: number;
 }
 
-/** The money the account may spend, for numbers in hand (days left, how much to pay). */
+/** The money the account may spend, for numbers in hand (days left, how much to pay). @public (docs/billing.md) */
 export function spendableMoney(a: MoneyState): number {
   return a.balance + a.creditLimit + a.promisedCredit;
 }
 
-/** The same rule for numbers in hand. */
+/** The same rule for numbers in hand. @public (docs/billing.md) */
 export function isCovered(a: MoneyState): boolean {
   return spendableMoney(a) >= 0;
 }

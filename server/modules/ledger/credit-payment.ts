@@ -1,11 +1,11 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { PgTransaction } from 'drizzle-orm/pg-core';
 
 import { AppError } from '../../../common/errors.js';
 import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { prepayBonus } from '../../../common/prepay.js';
 import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
 import type { RegionSettings } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
 import { becomesUnblocked } from './coverage.js';
 import { ACCOUNT_LOCK } from './lock-account.js';
 
@@ -49,10 +49,7 @@ export async function creditPayment(
   locked?: CreditSnapshot,
 ): Promise<CreditPaymentResult> {
   validatePaymentAmount(input.amount);
-  // Inside the caller's transaction, run in it directly (a savepoint would cost two round trips).
-  return db instanceof PgTransaction
-    ? credit(db as unknown as Db, input, locked)
-    : db.transaction((tx) => credit(tx, input, locked));
+  return inTransaction(db, (tx) => credit(tx, input, locked));
 }
 
 /**

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 
 import { todayIn } from '../../../common/dates.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { inTransaction } from '../../db/transaction.js';
 
 /**
  * The month partitions of ledger_entries (docs/ledger-partitions.md). post-migrate.sql defines the
@@ -62,7 +63,7 @@ export async function ensureLedgerPartitions(
   const made: string[] = [];
   for (let k = 0; k <= (opts.monthsAhead ?? MONTHS_AHEAD); k++) {
     const month = addMonths(current, k);
-    const created = await db.transaction(async (tx) => {
+    const created = await inTransaction(db, async (tx) => {
       await tx.execute(sql`select set_config('lock_timeout', ${`${opts.lockTimeoutMs ?? 5000}ms`}, true)`);
       const [r] = await queryRows<{ made: boolean }>(tx, sql`select ledger_ensure_partition(${month}::date) as made`);
       return r?.made ?? false;

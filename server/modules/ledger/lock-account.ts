@@ -43,7 +43,7 @@ export async function lockAccount(db: Db, accountId: number): Promise<LockedAcco
   return a;
 }
 
-/** lockAccount by the personal account number (what a payer types). */
+/** lockAccount by the personal account number (what a payer types). @public (docs/billing.md) */
 export async function lockAccountByNumber(db: Db, number: string): Promise<LockedAccount> {
   const [a] = await queryRowsPrepared<LockedAccount>(db, lockStatement(sql`a.number = ${number}`));
   if (!a) throw new AppError('account_not_found', { account: number });

@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
+import { inTransaction } from '../../db/transaction.js';
 import { becomesBlocked } from './coverage.js';
 
 export interface ChargeTotals {
@@ -33,7 +34,7 @@ export async function postCharges(
 ): Promise<ChargeTotals> {
   const alongside = opts.alongside?.(sql.raw('totals')) ?? [];
   // Room for the per-account aggregate in memory instead of spilling it to disk.
-  const [row] = await db.transaction(async (tx) => {
+  const [row] = await inTransaction(db, async (tx) => {
     await tx.execute(sql`set local work_mem = '64MB'`);
     return queryRows<{ charged: number | null; amount: number | null; blocked: number | null }>(
       tx,

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { daysLeft, LOW_BALANCE_DAYS } from '../../../common/days-left.js';
 import { formatRubles } from '../../../common/money.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { inTransaction } from '../../db/transaction.js';
 import type { PeriodicTask } from '../../jobs/scheduler.js';
 import { spendable } from '../ledger/coverage.js';
 import { notify } from './notify.js';
@@ -39,7 +40,7 @@ interface ClaimedEvent {
  * Returns how many events were handled.
  */
 export async function notifyAccountEvents(db: Db): Promise<number> {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await tx.execute(
       sql`update account_events e set notified_at = now(), data = e.data || '{"superseded": true}'::jsonb
           where e.kind = 'low_balance' and e.notified_at is null

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
+import { inTransaction } from '../../db/transaction.js';
 import { messageIdCandidates, type SmsDeliveryReceipt } from '../../integrations/sms/delivery-receipt.js';
 
 /**
@@ -11,7 +12,7 @@ import { messageIdCandidates, type SmsDeliveryReceipt } from '../../integrations
  */
 export async function recordSmsReceipt(db: Db, r: SmsDeliveryReceipt): Promise<boolean> {
   if (r.state === 'enroute') return true;
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const ids = messageIdCandidates(r.messageId);
     const [part] = await queryRows<{ outbox_id: number }>(
       tx,

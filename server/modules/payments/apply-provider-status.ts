@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 
 import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
+import { inTransaction } from '../../db/transaction.js';
 import type { ProviderPayment } from '../../integrations/acquiring/provider.js';
 import { paymentProviderLabel, paymentsTotal } from '../../metrics/metrics.js';
 import {
@@ -66,7 +67,7 @@ export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: Provide
     const credited = await creditPaymentIfUnchanged(db, creditInput(p!, seen), p!, guard);
     if (credited !== 'changed') return counted(p!, { paymentId: p!.id, status: 'succeeded', credited: true });
   }
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [p] = await queryRowsPrepared<PaymentView>(tx, readPayment(ref, true));
     const decided = decide(p, ref, seen);
     if (decided === 'cancel') {

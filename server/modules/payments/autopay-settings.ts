@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { AppError } from '../../../common/errors.js';
 import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { inTransaction } from '../../db/transaction.js';
 
 export interface AutopayInput {
   methodId: number;
@@ -103,7 +104,7 @@ export async function listCards(db: Db, accountId: number) {
 
 /** Deleting a card also turns off autopay that uses it. */
 export async function deleteCard(db: Db, accountId: number, id: number) {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const rows = await queryRows<{ id: number }>(
       tx,
       sql`update saved_payment_methods set deleted_at = now() where id = ${id} and account_id = ${accountId} and deleted_at is null returning id`,

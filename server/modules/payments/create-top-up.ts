@@ -4,6 +4,7 @@ import { AppError } from '../../../common/errors.js';
 import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { amountForMonths } from '../../../common/prepay.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { assertNoTransaction } from '../../db/transaction.js';
 import type { AppDeps } from '../../deps.js';
 import { ProviderRefusedError } from '../../integrations/acquiring/provider.js';
 import { providerForAccount } from './get-provider.js';
@@ -27,6 +28,7 @@ export interface TopUpInput {
  * reconciliation to find by our payment id — either way the payer is told to try again.
  */
 export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
+  assertNoTransaction(db, 'createTopUp: it creates the payment at the provider after recording it');
   const [acc] = await queryRows<{ id: number; number: string; status: string; balance: number; fee: number }>(
     db,
     sql`select a.id, a.number, a.status, a.balance,

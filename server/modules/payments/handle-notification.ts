@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
+import { assertNoTransaction } from '../../db/transaction.js';
 import type { AppDeps } from '../../deps.js';
 import { applyProviderStatus, type ApplyResult } from './apply-provider-status.js';
 import { providerByName } from './get-provider.js';
@@ -24,6 +25,7 @@ export async function handleNotification(
   provider: string,
   externalId: string,
 ): Promise<ApplyResult | null> {
+  assertNoTransaction(db, 'handleNotification: it re-fetches the payment from the provider');
   let seen;
   try {
     seen = await providerByName(deps, provider).getPayment(externalId);
@@ -55,6 +57,7 @@ export async function handleNotification(
  * answers, and a crash between the provider's confirmation and our credit.
  */
 export async function reconcilePendingPayments(db: Db, deps: AppDeps, opts: { olderThanSeconds?: number } = {}) {
+  assertNoTransaction(db, 'reconcilePendingPayments: it asks the provider about each payment');
   const rows = await queryRows<PendingPaymentRow>(
     db,
     sql`select ${pendingPaymentColumns} from payments

@@ -4,6 +4,7 @@ import { addDays, todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { kopecksToDecimal } from '../../../common/money.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { lockAccount } from '../ledger/lock-account.js';
 import { grantPromisedCredit } from '../ledger/promised-credit.js';
@@ -81,7 +82,7 @@ export async function getPromisedPayment(db: Db, accountId: number) {
  * to commit and then sees its promised payment (409 `promised_unavailable`), never a unique violation.
  */
 export async function takePromisedPayment(db: Db, accountId: number, amount?: number) {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockAccount(tx, accountId);
     const a = await load(tx, accountId);
     const reason = reasonOf(a);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 
 import { formatRubles } from '../../../common/money.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { assertNoTransaction, inTransaction } from '../../db/transaction.js';
 import type { AppDeps } from '../../deps.js';
 import { ProviderRefusedError, REPEAT_WITH_SAME_KEY_MS } from '../../integrations/acquiring/provider.js';
 import { notify } from '../notifications/notify.js';
@@ -47,7 +48,7 @@ export async function announceAutopay(db: Db, deps: AppDeps, now = new Date()): 
   for (const r of rows) {
     const planned = r.charge_at ? new Date(r.charge_at) : new Date(0);
     const chargeAt = new Date(Math.max(planned.getTime(), now.getTime() + DAY));
-    await db.transaction(async (tx) => {
+    await inTransaction(db, async (tx) => {
       await tx.execute(
         sql`update autopay_settings set noticed_at = ${now.toISOString()}, charge_at = ${chargeAt.toISOString()} where account_id = ${r.account_id}`,
       );
@@ -84,6 +85,7 @@ export async function chargeDueAutopay(
   deps: AppDeps,
   now = new Date(),
 ): Promise<{ charged: number; failed: number; waiting: number }> {
+  assertNoTransaction(db, 'chargeDueAutopay: it charges cards at the provider between its steps');
   const due = await queryRows<{
     account_id: number;
     number: string;
@@ -185,7 +187,7 @@ export async function chargeDueAutopay(
     // 3. Declined (or refused): a failure of this slot.
     failed++;
     const failures = s.failures + 1;
-    await db.transaction(async (tx) => {
+    await inTransaction(db, async (tx) => {
       if (failures > AUTOPAY_RETRY_HOURS.length) {
         await disableAutopay(tx, s.account_id, 'charge_failed');
         await notify(tx, {

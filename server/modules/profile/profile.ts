@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { subscribers } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { assertNotLocked, countEvent } from '../auth/rate-limit.js';
 import { sendDirect } from '../notifications/notify.js';
@@ -71,7 +72,7 @@ export async function startContactChange(
   const key = `contact:contract:${contractId}`;
   await assertNotLocked(db, [key]);
   await countEvent(db, key, CONTACT_CODES);
-  await db.transaction(async (tx) => {
+  await inTransaction(db, async (tx) => {
     const { code } = await issueCode(tx, {
       contractId,
       purpose: input.kind === 'phone' ? 'contact_phone' : 'contact_email',
@@ -103,7 +104,7 @@ export async function confirmContactChange(
   });
   const target = used?.target;
   if (!target) throw new AppError('contact_code_invalid');
-  await db.transaction(async (tx) => {
+  await inTransaction(db, async (tx) => {
     const before = input.kind === 'phone' ? r.phone : r.email;
     await tx
       .update(subscribers)

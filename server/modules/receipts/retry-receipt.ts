@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { ReceiptStatus } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
 import { enqueue } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { activeJobPayload, isRetryable } from './list-receipts.js';
@@ -15,7 +16,7 @@ import { registerReceiptJob } from './register-receipt.job.js';
  * job that continues where the last stopped (a registered uuid is kept, so nothing is sold twice).
  */
 export async function retryReceipt(db: Db, receiptId: number, staffId: number, ip?: string | null) {
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [r] = await queryRows<{
       id: number;
       status: ReceiptStatus;

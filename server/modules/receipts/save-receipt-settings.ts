@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
 import { receiptSettings, type ReceiptSno, regions } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { type AdvanceVat, defaultVat, vatFitsSno } from './vat.js';
 
@@ -25,7 +26,7 @@ export async function saveReceiptSettings(db: Db, regionId: number, input: Recei
   if (!/^(\d{10}|\d{12})$/.test(input.inn)) throw new AppError('validation_failed', { details: 'inn' });
   const vat = input.vat ?? defaultVat(input.sno);
   if (!vatFitsSno(input.sno, vat)) throw new AppError('receipt_vat_mismatch', { sno: input.sno, vat });
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [region] = await tx.select({ id: regions.id }).from(regions).where(eq(regions.id, regionId));
     if (!region) throw new AppError('region_not_found');
     const [before] = await tx.select().from(receiptSettings).where(eq(receiptSettings.regionId, regionId));

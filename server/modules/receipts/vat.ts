@@ -3,7 +3,7 @@ import { RECEIPT_VATS, type ReceiptVat } from '../../db/schema/index.js';
 /**
  * VAT on a top-up receipt (docs/receipts.md, "VAT"). A top-up is an advance for future services, and
  * VAT on an advance is charged at the calculated rate R/(100+R) (Tax Code art. 164 p. 4), so only these
- * ATOL v5 types fit an advance item: none (not a VAT payer), vat0, and the calculated rates.
+ * ATOL v5 types fit an advance item: none (not a VAT payer), vat0, and the calculated rates. @public
  */
 export const ADVANCE_VATS = RECEIPT_VATS;
 export type AdvanceVat = ReceiptVat;

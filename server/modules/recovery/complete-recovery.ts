@@ -3,6 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { contracts } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { assertStrongPassword, revokeAllSessions } from '../auth/change-password.js';
 import { hashPassword } from '../auth/passwords.js';
@@ -37,7 +38,7 @@ export async function completeRecovery(
   if (!used) throw new AppError('recovery_code_invalid');
   const [c] = await db.select({ number: contracts.number }).from(contracts).where(eq(contracts.id, used.contractId));
   assertStrongPassword(input.newPassword, c!.number); // link-token path: the contract is known only now
-  await db.transaction(async (tx) => {
+  await inTransaction(db, async (tx) => {
     await tx.update(contracts).set({ passwordHash, mustChangePassword: 0 }).where(eq(contracts.id, used.contractId));
     await revokeAllSessions(tx, { contractId: used.contractId });
     await recordAudit(tx, {

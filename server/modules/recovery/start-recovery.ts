@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
+import { inTransaction } from '../../db/transaction.js';
 import { assertNotLocked, countEvent } from '../auth/rate-limit.js';
 import { sendDirect } from '../notifications/notify.js';
 import { issueCode } from './codes.js';
@@ -50,7 +51,7 @@ export async function startRecovery(
   );
   const address = c ? (input.channel === 'sms' ? c.phone : c.email) : null;
   if (!c || !address) return;
-  await db.transaction(async (tx) => {
+  await inTransaction(db, async (tx) => {
     const { code, token } = await issueCode(tx, { contractId: c.contract_id, purpose: 'recovery' });
     const link = input.channel === 'email' ? `${ctx.publicUrl}/recover?token=${token}` : '';
     await sendDirect(tx, {

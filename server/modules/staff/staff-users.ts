@@ -3,6 +3,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
 import { sessions, type StaffRole, staffUsers } from '../../db/schema/index.js';
+import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { hashPassword } from '../auth/passwords.js';
 
@@ -28,7 +29,7 @@ export async function createStaffUser(
   if (input.password.length < 12)
     throw new AppError('weak_password', { problems: { ru: 'не короче 12 символов', en: 'at least 12 characters' } });
   const passwordHash = await hashPassword(input.password);
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [u] = await tx
       .insert(staffUsers)
       .values({ email: input.email.trim().toLowerCase(), fullName: input.fullName, role: input.role, passwordHash })
@@ -59,7 +60,7 @@ export async function updateStaffUser(
   if (id === actor.staffId && (patch.active === false || (patch.role && patch.role !== 'admin'))) {
     throw new AppError('conflict', { details: 'an administrator cannot demote or deactivate themselves' });
   }
-  return db.transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const [before] = await tx.select().from(staffUsers).where(eq(staffUsers.id, id)).for('update');
     if (!before) throw new AppError('not_found');
     const [after] = await tx.update(staffUsers).set(patch).where(eq(staffUsers.id, id)).returning();

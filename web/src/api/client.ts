@@ -11,7 +11,7 @@ import type { paths } from './schema';
 /**
  * The typed API client. Paths, methods, path and query parameters, bodies and responses come from
  * web/src/api/schema.ts, generated from the server's OpenAPI document (`npm run api:generate`, decision
- * 0007): a call the contract does not have does not type-check.
+ * 0008): a call the contract does not have does not type-check.
  *
  *   const overview = await api.GET('/api/me/overview');
  *   await api.POST('/api/me/payments', { body: { amount: '500' } });
