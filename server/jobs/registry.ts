@@ -13,6 +13,7 @@ import {
   testAcquirerNotifyJob,
 } from '../modules/payments/payments.jobs.js';
 import { registerReceiptJob } from '../modules/receipts/register-receipt.job.js';
+import { purgeUploadsJob, purgeUploadsTask } from '../modules/support/support.jobs.js';
 import { billingRunJob, billingScheduler } from './billing.job.js';
 import type { JobDefinition } from './queue.js';
 import type { PeriodicTask } from './scheduler.js';
@@ -27,6 +28,7 @@ export const allJobs: JobDefinition[] = [
   autopayJob,
   expirePromisedJob,
   cardRefundsJob,
+  purgeUploadsJob,
 ];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
@@ -34,5 +36,6 @@ export const periodicTasks: PeriodicTask[] = [
   reconcilePaymentsTask,
   autopayTask,
   cardRefundsTask,
+  purgeUploadsTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
 ];
