@@ -1,11 +1,12 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 
-import { staffUsers, supportCategories, supportTickets } from '../../db/schema/index.js';
+import { staffUsers, supportCategories, type supportTickets } from '../../db/schema/index.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
 import { addMessage } from './add-message.js';
 import { answerClaim } from './answer-claim.js';
 import { assignTicket, SUPPORT_ROLES } from './assign-ticket.js';
 import { changeStatus } from './change-status.js';
+import { listAccountTickets } from './list-account-tickets.js';
 import { listQueue } from './list-queue.js';
 import { readAttachment } from './read-attachment.js';
 import { receiveUpload } from './receive-upload.js';
@@ -14,7 +15,6 @@ import { storeAttachment } from './store-attachment.js';
 import { security, type SupportContext } from './support.routes.js';
 import * as s from './support.schemas.js';
 import type { App } from './support-subscriber.routes.js';
-import { ticketSummary } from './ticket-views.js';
 
 const tags = ['support (staff)'];
 /** Support and admin staff handle tickets; operators and finance do not (docs/support.md, Roles). */
@@ -186,18 +186,7 @@ export function registerStaffRoutes(app: App, ctx: SupportContext) {
         response: { 200: s.accountTicketsResponse },
       },
     },
-    async (req) => {
-      const rows = await db
-        .select({ t: supportTickets, nameRu: supportCategories.nameRu, nameEn: supportCategories.nameEn })
-        .from(supportTickets)
-        .innerJoin(supportCategories, eq(supportCategories.id, supportTickets.categoryId))
-        .where(eq(supportTickets.accountId, req.params.accountId))
-        .orderBy(desc(supportTickets.id))
-        .limit(20);
-      return {
-        tickets: rows.map((r) => ({ ...ticketSummary(r.t), category: { nameRu: r.nameRu, nameEn: r.nameEn } })),
-      };
-    },
+    async (req) => ({ tickets: await listAccountTickets(db, req.params.accountId) }),
   );
 
   app.post(
