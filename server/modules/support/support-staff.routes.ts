@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 
-import { staffUsers, supportCategories, type supportTickets } from '../../db/schema/index.js';
+import { staffUsers, type supportTickets } from '../../db/schema/index.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
 import { addMessage } from './add-message.js';
 import { answerClaim } from './answer-claim.js';
