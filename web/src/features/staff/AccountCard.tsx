@@ -4,8 +4,10 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 
 import { api } from '../../api/client';
+import { useMe } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
+import { SubscriberTickets } from '../support/SubscriberTickets';
 
 interface Summary {
   id: number;
@@ -23,6 +25,7 @@ interface Summary {
 export function AccountCard() {
   const { t } = useTranslation();
   const { id } = useParams();
+  const role = useMe().data?.staff?.role;
   const q = useQuery({ queryKey: ['staff-account', id], queryFn: () => api<Summary>(`/api/staff/accounts/${id}`) });
   if (q.isLoading) return <Loader />;
   if (!q.data) return <ErrorAlert error={q.error} />;
@@ -79,6 +82,7 @@ export function AccountCard() {
           ))}
         </Table.Tbody>
       </Table>
+      {(role === 'support' || role === 'admin') && <SubscriberTickets accountId={Number(id)} />}
     </Stack>
   );
 }

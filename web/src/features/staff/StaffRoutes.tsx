@@ -1,5 +1,6 @@
 import { AppShell, Burger, Button, Center, Group, Loader, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 
@@ -20,7 +21,13 @@ const NAV: { to: string; key: string; roles: Role[] }[] = [
   { to: '/staff/finance', key: 'finance', roles: ['admin', 'finance'] },
   { to: '/staff/receipts', key: 'receipts', roles: ['admin', 'finance'] },
   { to: '/staff/audit', key: 'audit', roles: ['admin'] },
+  { to: '/staff/support', key: 'support', roles: ['admin', 'support'] },
+  { to: '/staff/support/settings', key: 'supportSettings', roles: ['admin'] },
+  { to: '/staff/support/report', key: 'supportReport', roles: ['admin'] },
 ];
+
+// The support desk is its own chunk (its texts and pages load on first use).
+const SupportStaffRoutes = lazy(() => import('../support/SupportStaffRoutes'));
 
 /** The back office. Sections are shown by role; the server enforces the same rules. */
 export default function StaffRoutes() {
@@ -91,6 +98,16 @@ export default function StaffRoutes() {
           <Route path="audit" element={<AuditPage />} />
           <Route path="finance" element={<FinancePage />} />
           <Route path="receipts" element={<ReceiptsPage />} />
+          {(role === 'admin' || role === 'support') && (
+            <Route
+              path="support/*"
+              element={
+                <Suspense fallback={<Loader />}>
+                  <SupportStaffRoutes role={role} />
+                </Suspense>
+              }
+            />
+          )}
           <Route path="*" element={<Navigate to="/staff" replace />} />
         </Routes>
       </AppShell.Main>
