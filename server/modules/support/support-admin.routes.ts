@@ -3,8 +3,8 @@ import { listCannedReplies, saveCannedReply } from './canned-replies.js';
 import { listAllCategories } from './list-categories.js';
 import { reportCsv } from './report-csv.js';
 import { saveCategory } from './save-category.js';
-import { security, type SupportContext } from './support.routes.js';
 import * as s from './support.schemas.js';
+import { security, type SupportContext } from './support-context.js';
 import { supportReport } from './support-report.js';
 import type { App } from './support-subscriber.routes.js';
 

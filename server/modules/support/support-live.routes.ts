@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { requireStaff, requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
 import type { SupportEvent } from './live.js';
-import { security, type SupportContext } from './support.routes.js';
+import { security, type SupportContext } from './support-context.js';
 import type { App } from './support-subscriber.routes.js';
 
 /** A stream ends after this long; EventSource reconnects, and the session is checked again. */

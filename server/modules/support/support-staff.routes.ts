@@ -12,8 +12,8 @@ import { readAttachment } from './read-attachment.js';
 import { receiveUpload } from './receive-upload.js';
 import { showStaffTicket } from './show-staff-ticket.js';
 import { storeAttachment } from './store-attachment.js';
-import { security, type SupportContext } from './support.routes.js';
 import * as s from './support.schemas.js';
+import { security, type SupportContext } from './support-context.js';
 import type { App } from './support-subscriber.routes.js';
 
 const tags = ['support (staff)'];

@@ -15,8 +15,8 @@ import { readAttachment } from './read-attachment.js';
 import { receiveUpload } from './receive-upload.js';
 import { showMyTicket } from './show-my-ticket.js';
 import { storeAttachment } from './store-attachment.js';
-import { security, type SupportContext } from './support.routes.js';
 import * as s from './support.schemas.js';
+import { security, type SupportContext } from './support-context.js';
 
 export type App = Parameters<FastifyPluginAsyncZod<AppDeps>>[0];
 const tags = ['support'];

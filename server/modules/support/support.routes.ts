@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import multipart from '@fastify/multipart';
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { AppError } from '../../../common/errors.js';
@@ -10,20 +9,13 @@ import { SUPPORT_LIMITS } from '../../../common/support.js';
 import type { AppDeps } from '../../deps.js';
 import { FileStore } from './file-store.js';
 import { SupportLive } from './live.js';
-import { type AttachmentFile, contentDisposition } from './read-attachment.js';
+import { contentDisposition } from './read-attachment.js';
 import { registerAdminRoutes } from './support-admin.routes.js';
+import type { SupportContext } from './support-context.js';
 import { registerLiveRoutes } from './support-live.routes.js';
 import { registerStaffRoutes } from './support-staff.routes.js';
 import { registerSubscriberRoutes } from './support-subscriber.routes.js';
 
-export interface SupportContext {
-  deps: AppDeps;
-  files: FileStore;
-  live: SupportLive;
-  sendFile(reply: FastifyReply, file: AttachmentFile): Promise<FastifyReply>;
-}
-
-export const security = [{ bearer: [] }];
 
 /**
  * The support desk (docs/support.md): subscriber tickets, the staff queue, admin settings and reports,
