@@ -16,7 +16,6 @@ import { registerLiveRoutes } from './support-live.routes.js';
 import { registerStaffRoutes } from './support-staff.routes.js';
 import { registerSubscriberRoutes } from './support-subscriber.routes.js';
 
-
 /**
  * The support desk (docs/support.md): subscriber tickets, the staff queue, admin settings and reports,
  * files and live events. One FileStore and one LISTEN per process.
