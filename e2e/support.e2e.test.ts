@@ -110,7 +110,7 @@ describe('support desk', () => {
     // The staff page hears of the closing without a reload too.
     await expect.poll(() => desk.getByTestId('staff-ticket-status').textContent(), { timeout: 15_000 }).toBe('Закрыто');
     await deskCtx.close();
-  });
+  }, 300_000); // one person's whole flow in two browsers; generous for a loaded shared machine
 
   it('admin pages (topics and templates, report) pass axe', async () => {
     const password = 'Admin-2026-support';
@@ -127,5 +127,5 @@ describe('support desk', () => {
     await page.getByRole('heading', { name: 'По темам' }).waitFor();
     await noSeriousA11yViolations(page);
     await ctx.close();
-  });
+  }, 180_000);
 });
