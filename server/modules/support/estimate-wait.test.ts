@@ -23,7 +23,7 @@ beforeAll(async () => {
   accountId = s.account.id;
   staffIds = [(await buildStaff(database.db, { role: 'support' })).user.id];
   staffIds.push((await buildStaff(database.db, { role: 'support' })).user.id);
-});
+}, 180_000); // a fresh migrated database; slow on a loaded shared machine
 afterAll(() => database.close());
 
 async function queue() {

@@ -28,7 +28,7 @@ beforeAll(async () => {
         tag: op.tags!.find((tag) => tag.startsWith('support'))!,
       })),
   );
-});
+}, 180_000); // a fresh migrated database; slow on a loaded shared machine
 afterAll(() => t.close());
 
 const call = (r: { method: string; url: string }, headers: Record<string, string> = {}, payload?: unknown) =>

@@ -21,7 +21,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
   support = await buildStaff(t.database.db, { role: 'support' });
   sub = await signedInSubscriber(t.app, t.database.db);
-});
+}, 180_000); // a fresh migrated database; slow on a loaded shared machine
 afterAll(() => t.close());
 
 /** Opens a stream and collects its events; `next(pred)` waits for one that matches. */

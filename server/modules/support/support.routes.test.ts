@@ -29,7 +29,7 @@ beforeAll(async () => {
   bob = await signedInSubscriber(t.app, db, { regionId });
   const cats = await get('/api/me/support/categories', alice.auth);
   categoryId = cats.json().categories.find((c: { code: string }) => c.code === 'no_internet').id;
-});
+}, 180_000); // a fresh migrated database; slow on a loaded shared machine
 afterAll(() => t.close());
 
 type Headers = Record<string, string>;
