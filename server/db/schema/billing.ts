@@ -4,7 +4,7 @@ import { regions } from './regions.js';
 
 /**
  * One row per region and calendar day of the daily run, written by the region's one runner (an
- * advisory lock, docs/decisions/0007): 'running' from the day's start, 'done' when every batch and
+ * advisory lock, docs/decisions/0011): 'running' from the day's start, 'done' when every batch and
  * the low-balance warnings are through. A 'running' row with no runner is a day a dead runner left:
  * the next runner finishes it before any later day. The totals grow with each batch, in the batch's
  * own statement.

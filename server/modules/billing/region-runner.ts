@@ -2,7 +2,7 @@ import { AppError } from '../../../common/errors.js';
 import { type Db, dbOnConnection, poolOf } from '../../db/client.js';
 
 /**
- * One billing runner per region at a time (docs/decisions/0007-billing-runner-lock.md).
+ * One billing runner per region at a time (docs/decisions/0011-billing-runner-lock.md).
  *
  * PostgreSQL: a SESSION-level advisory lock (BILLING_RUNNER_LOCK, region id) held on a connection of
  * the runner's own for the whole run, and every statement of the run goes through that connection. A

@@ -3,9 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildApp } from '../../app.js';
 import { type Database, openDatabase } from '../../db/client.js';
-import { createTestApp, type TestContext } from '../../test/app.js';
+import { buildApp, createTestApp, type TestContext } from '../../test/app.js';
 import { buildStaff } from '../../test/factories.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 

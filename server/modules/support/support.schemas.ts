@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 import { SUPPORT_LIMITS, TICKET_STATUS_LIST } from '../../../common/support.js';
+import { component } from '../../plugins/openapi.js';
+import { staffRole } from '../shared.schemas.js';
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const smallId = z.coerce.number().int().positive().max(2_147_483_647);
@@ -16,18 +18,24 @@ const attachmentIds = z
   .describe(`ids from POST …/attachments, at most ${SUPPORT_LIMITS.attachmentsPerMessage}`);
 const text = z.string().max(SUPPORT_LIMITS.messageChars);
 
-export const status = z.enum(TICKET_STATUS_LIST);
-export const attachment = z.object({ id: z.number(), fileName: z.string(), mime: z.string(), size: z.number() });
+export const status = component('TicketStatus', z.enum(TICKET_STATUS_LIST));
+export const attachment = component(
+  'SupportAttachment',
+  z.object({ id: z.number(), fileName: z.string(), mime: z.string(), size: z.number() }),
+);
 const names = z.object({ nameRu: z.string(), nameEn: z.string() });
 
-export const waitEstimate = z.object({
-  ahead: z.number().describe('tickets of this region and category waiting for a first answer ahead'),
-  medianMinutes: z.number().nullable().describe('recent median minutes to a first answer; null: no history'),
-  basis: z.enum(['category', 'region', 'none']),
-  staffActive: z.number(),
-  minutes: z.number().nullable().describe('expected wait for the first answer; null: no history, see slaMinutes'),
-  slaMinutes: z.number().describe("the category's target for the first answer"),
-});
+export const waitEstimate = component(
+  'SupportWaitEstimate',
+  z.object({
+    ahead: z.number().describe('tickets of this region and category waiting for a first answer ahead'),
+    medianMinutes: z.number().nullable().describe('recent median minutes to a first answer; null: no history'),
+    basis: z.enum(['category', 'region', 'none']),
+    staffActive: z.number(),
+    minutes: z.number().nullable().describe('expected wait for the first answer; null: no history, see slaMinutes'),
+    slaMinutes: z.number().describe("the category's target for the first answer"),
+  }),
+);
 
 export const category = z.object({
   id: z.number(),
@@ -53,18 +61,21 @@ export const createTicketBody = z.object({
 });
 export const messageBody = z.object({ text: text.default(''), attachmentIds });
 
-const summary = z.object({
-  id: z.number(),
-  subject: z.string(),
-  status,
-  categoryId: z.number(),
-  claimNumber: z.string().nullable(),
-  claimDueOn: z.string().nullable(),
-  createdAt: z.string(),
-  firstResponseAt: z.string().nullable(),
-  resolvedAt: z.string().nullable(),
-  lastMessageAt: z.string(),
-});
+const summary = component(
+  'SupportTicketSummary',
+  z.object({
+    id: z.number(),
+    subject: z.string(),
+    status,
+    categoryId: z.number(),
+    claimNumber: z.string().nullable(),
+    claimDueOn: z.string().nullable(),
+    createdAt: z.string(),
+    firstResponseAt: z.string().nullable(),
+    resolvedAt: z.string().nullable(),
+    lastMessageAt: z.string(),
+  }),
+);
 
 export const myTicketsQuery = z.object({
   before: id.optional(),
@@ -78,7 +89,7 @@ export const myTicketsResponse = z.object({
 /** What a subscriber sees of a message: never staff notes, never staff names. */
 const myMessage = z.object({
   id: z.number(),
-  author: z.enum(['subscriber', 'staff']),
+  author: component('SupportMessageAuthor', z.enum(['subscriber', 'staff'])),
   body: z.string(),
   createdAt: z.string(),
   attachments: z.array(attachment),
@@ -187,7 +198,7 @@ export const accountTicketsParams = z.object({ accountId: id });
 export const accountTicketsResponse = z.object({
   tickets: z.array(summary.extend({ category: names })),
 });
-export const supportStaffResponse = z.object({ staff: z.array(staffRef.extend({ role: z.string() })) });
+export const supportStaffResponse = z.object({ staff: z.array(staffRef.extend({ role: staffRole })) });
 
 // Admin
 

@@ -10,7 +10,7 @@ import { Link, Route, Routes, useNavigate } from 'react-router';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { phone } from '../../components/format';
-import type { Attachment, Category, MyTicket, TicketSummary, WaitEstimate } from './api';
+import type { Attachment, Category } from './api';
 import { FilePicker } from './FilePicker';
 import { dateTime, names, STATUS_COLORS } from './format';
 import { TicketPage } from './TicketPage';
@@ -26,24 +26,15 @@ export default function FeedbackRoutes() {
   );
 }
 
-interface CategoriesResponse {
-  categories: Category[];
-  hotline: string;
-  supportEmail: string;
-}
-
 function FeedbackHome() {
   const { t } = useTranslation();
   const cats = useQuery({
     queryKey: ['support', 'categories'],
-    queryFn: () => api<CategoriesResponse>('/api/me/support/categories'),
+    queryFn: () => api.GET('/api/me/support/categories'),
   });
   const tickets = useQuery({
     queryKey: ['support', 'tickets'],
-    queryFn: () =>
-      api<{ tickets: (TicketSummary & { category: Category; unread: number })[]; unread: number }>(
-        '/api/me/support/tickets?limit=50',
-      ),
+    queryFn: () => api.GET('/api/me/support/tickets', { params: { query: { limit: 50 } } }),
     refetchInterval: 60_000,
   });
   return (
@@ -108,14 +99,13 @@ function NewTicketForm({ categories, hotline }: { categories: Category[]; hotlin
   const [files, setFiles] = useState<Attachment[]>([]);
   const wait = useQuery({
     queryKey: ['support', 'wait', categoryId],
-    queryFn: () => api<WaitEstimate & { hotline: string }>(`/api/me/support/expected-wait?categoryId=${categoryId}`),
+    queryFn: () => api.GET('/api/me/support/expected-wait', { params: { query: { categoryId: Number(categoryId) } } }),
     enabled: categoryId !== null,
     refetchInterval: 60_000,
   });
   const send = useMutation({
     mutationFn: () =>
-      api<MyTicket>('/api/me/support/tickets', {
-        method: 'POST',
+      api.POST('/api/me/support/tickets', {
         body: { categoryId: Number(categoryId), subject, text, attachmentIds: files.map((f) => f.id) },
       }),
     onSuccess: async (ticket) => {

@@ -18,7 +18,7 @@ export function FilePicker({
   files,
   onChange,
 }: {
-  uploadUrl: string;
+  uploadUrl: Parameters<typeof uploadFile>[0];
   files: Attachment[];
   onChange: (files: Attachment[]) => void;
 }) {

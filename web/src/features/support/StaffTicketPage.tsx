@@ -20,6 +20,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 
 import { api } from '../../api/client';
+import { pathsApiStaffSupportTicketsIdStatusPostRequestBodyContentApplicationJsonStatusValues as SETTABLE } from '../../api/schema';
 import { useMe } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, phone } from '../../components/format';
@@ -28,7 +29,7 @@ import { FilePicker } from './FilePicker';
 import { dateTime, names, STATUS_COLORS } from './format';
 import { Thread } from './Thread';
 
-type Settable = 'in_progress' | 'waiting' | 'closed';
+type Settable = (typeof SETTABLE)[number];
 
 /** A ticket in the back office: thread with notes, take/assign, status, answer with templates, claim PDF. */
 export function StaffTicketPage() {
@@ -39,24 +40,27 @@ export function StaffTicketPage() {
   const key = ['support', 'staff-ticket', id];
   const ticket = useQuery({
     queryKey: key,
-    queryFn: () => api<StaffTicket>(`/api/staff/support/tickets/${id}`),
+    queryFn: () => api.GET('/api/staff/support/tickets/{id}', { params: { path: { id } } }),
     refetchInterval: 60_000,
   });
   const staff = useQuery({
     queryKey: ['support', 'staff'],
-    queryFn: () => api<{ staff: { id: number; fullName: string }[] }>('/api/staff/support/staff'),
+    queryFn: () => api.GET('/api/staff/support/staff'),
   });
   const refresh = () => qc.invalidateQueries({ queryKey: ['support'] });
-  const post = (path: string, body: object) =>
-    api(`/api/staff/support/tickets/${id}/${path}`, { method: 'POST', body });
   const assign = useMutation({
-    mutationFn: (assigneeId: number | null) => post('assign', { assigneeId }),
+    mutationFn: (assigneeId: number | null) =>
+      api.POST('/api/staff/support/tickets/{id}/assign', { params: { path: { id } }, body: { assigneeId } }),
     onSuccess: refresh,
   });
-  const [nextStatus, setNextStatus] = useState<string | null>(null);
-  const setStatus = useMutation({ mutationFn: (status: Settable) => post('status', { status }), onSuccess: refresh });
+  const [nextStatus, setNextStatus] = useState<Settable | null>(null);
+  const setStatus = useMutation({
+    mutationFn: (status: Settable) =>
+      api.POST('/api/staff/support/tickets/{id}/status', { params: { path: { id } }, body: { status } }),
+    onSuccess: refresh,
+  });
   const x = ticket.data;
-  const myId = me.data?.staff?.id;
+  const myId = me.data?.type === 'staff' ? me.data.staff.id : undefined;
   return (
     <Stack>
       <Anchor component={Link} to="/staff/support" size="sm">
@@ -110,18 +114,18 @@ export function StaffTicketPage() {
                   <Group align="end" gap="xs">
                     <Select
                       label={t('supportStaff.setStatus')}
-                      data={(['in_progress', 'waiting', 'closed'] as const).map((s) => ({
+                      data={SETTABLE.map((s) => ({
                         value: s,
                         label: t(`supportStaff.statuses.${s}`),
                       }))}
                       value={nextStatus}
-                      onChange={setNextStatus}
+                      onChange={(v) => setNextStatus(v)}
                       style={{ flex: 1 }}
                     />
                     <Button
                       variant="default"
                       disabled={!nextStatus}
-                      onClick={() => nextStatus && setStatus.mutate(nextStatus as Settable)}
+                      onClick={() => nextStatus && setStatus.mutate(nextStatus)}
                     >
                       {t('supportStaff.apply')}
                     </Button>
@@ -202,12 +206,12 @@ function ReplyForm({ ticket: x, onDone }: { ticket: StaffTicket; onDone: () => P
   const { t } = useTranslation();
   const [text, setText] = useState('');
   const [internal, setInternal] = useState(false);
-  const [status, setStatus] = useState<string>('');
+  const [status, setStatus] = useState<Settable | ''>('');
   const [files, setFiles] = useState<Attachment[]>([]);
   const send = useMutation({
     mutationFn: () =>
-      api(`/api/staff/support/tickets/${x.id}/messages`, {
-        method: 'POST',
+      api.POST('/api/staff/support/tickets/{id}/messages', {
+        params: { path: { id: x.id } },
         body: {
           text,
           internal,
@@ -291,7 +295,8 @@ function ClaimAnswer({ id, onDone }: { id: number; onDone: () => Promise<void> }
   const [answer, setAnswer] = useState('');
   const [close, setClose] = useState(false);
   const send = useMutation({
-    mutationFn: () => api(`/api/staff/support/tickets/${id}/claim-answer`, { method: 'POST', body: { answer, close } }),
+    mutationFn: () =>
+      api.POST('/api/staff/support/tickets/{id}/claim-answer', { params: { path: { id } }, body: { answer, close } }),
     onSuccess: async () => {
       setAnswer('');
       await onDone();

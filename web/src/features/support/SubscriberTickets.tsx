@@ -6,7 +6,6 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { api } from '../../api/client';
-import type { Names, TicketSummary } from './api';
 import { dateTime, names, STATUS_COLORS } from './format';
 
 /** For the subscriber card (support and admin staff): the subscriber's recent tickets. */
@@ -14,8 +13,7 @@ export function SubscriberTickets({ accountId }: { accountId: number }) {
   const { t } = useTranslation();
   const q = useQuery({
     queryKey: ['support', 'account-tickets', accountId],
-    queryFn: () =>
-      api<{ tickets: (TicketSummary & { category: Names })[] }>(`/api/staff/accounts/${accountId}/support-tickets`),
+    queryFn: () => api.GET('/api/staff/accounts/{accountId}/support-tickets', { params: { path: { accountId } } }),
   });
   if (!q.data) return null;
   return (

@@ -5,16 +5,21 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { api } from '../../api/client';
+import { ticketStatusValues } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, localName } from '../../components/format';
 import { usePublicRegions } from '../public/usePublicRegions';
-import type { QueueTicket } from './api';
 import { dateTime, names, STATUS_COLORS } from './format';
+
+type QueueQuery = NonNullable<
+  NonNullable<Parameters<typeof api.GET<'/api/staff/support/tickets'>>[1]>['params']
+>['query'];
+type QueueStatus = NonNullable<NonNullable<QueueQuery>['status']>;
 
 interface Filter {
   regionId: string;
   categoryId: string;
-  status: string;
+  status: QueueStatus;
   assignee: string;
   breach: boolean;
   q: string;
@@ -32,28 +37,33 @@ export function SupportQueuePage() {
     q: '',
   });
   const [filter, setFilter] = useState(form);
-  const qs = new URLSearchParams({ status: filter.status, pageSize: '100' });
-  if (filter.regionId) qs.set('regionId', filter.regionId);
-  if (filter.categoryId) qs.set('categoryId', filter.categoryId);
-  if (filter.assignee) qs.set('assignee', filter.assignee);
-  if (filter.breach) qs.set('breach', '1');
-  if (filter.q.trim()) qs.set('q', filter.q.trim());
+  const query: QueueQuery = {
+    status: filter.status,
+    pageSize: 100,
+    regionId: filter.regionId ? Number(filter.regionId) : undefined,
+    categoryId: filter.categoryId ? Number(filter.categoryId) : undefined,
+    assignee:
+      filter.assignee === 'me' || filter.assignee === 'none'
+        ? filter.assignee
+        : filter.assignee
+          ? Number(filter.assignee)
+          : undefined,
+    breach: filter.breach ? '1' : undefined,
+    q: filter.q.trim() || undefined,
+  };
   const queue = useQuery({
-    queryKey: ['support', 'queue', qs.toString()],
-    queryFn: () => api<{ tickets: QueueTicket[]; total: number }>(`/api/staff/support/tickets?${qs}`),
+    queryKey: ['support', 'queue', query],
+    queryFn: () => api.GET('/api/staff/support/tickets', { params: { query } }),
     refetchInterval: 60_000,
   });
   const regions = usePublicRegions();
   const cats = useQuery({
     queryKey: ['support', 'categories-all'],
-    queryFn: () =>
-      api<{ categories: { id: number; nameRu: string; nameEn: string; regionId: number | null }[] }>(
-        '/api/staff/support/categories',
-      ),
+    queryFn: () => api.GET('/api/staff/support/categories'),
   });
   const staff = useQuery({
     queryKey: ['support', 'staff'],
-    queryFn: () => api<{ staff: { id: number; fullName: string }[] }>('/api/staff/support/staff'),
+    queryFn: () => api.GET('/api/staff/support/staff'),
   });
   const any = { value: '', label: t('supportStaff.any') };
   return (
@@ -85,7 +95,7 @@ export function SupportQueuePage() {
             data={[
               { value: 'open', label: t('supportStaff.open') },
               { value: 'all', label: t('supportStaff.all') },
-              ...(['new', 'in_progress', 'waiting', 'closed'] as const).map((s) => ({
+              ...ticketStatusValues.map((s) => ({
                 value: s,
                 label: t(`supportStaff.statuses.${s}`),
               })),

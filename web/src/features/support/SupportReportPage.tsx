@@ -3,24 +3,13 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { api, download } from '../../api/client';
+import { api, type ApiData, download } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date } from '../../components/format';
 
-interface Measures {
-  created: number;
-  answered: number;
-  medianFirstResponseMinutes: number | null;
-  firstResponseBreaches: number;
-  resolutionBreaches: number;
-}
-interface Report {
-  from: string;
-  to: string;
-  rows: (Measures & { day: string; regionRu: string; regionEn: string; categoryRu: string; categoryEn: string })[];
-  byCategory: (Measures & { categoryId: number; categoryRu: string; categoryEn: string })[];
-  total: Measures & { claimsOverdue: number };
-}
+type Report = ApiData<'get', '/api/staff/support/report'>;
+/** One row's figures: the totals without what only the totals have. */
+type Measures = Omit<Report['total'], 'claimsOverdue'>;
 
 const today = () => new Date().toISOString().slice(0, 10);
 const weekAgo = () => new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
@@ -30,10 +19,9 @@ export function SupportReportPage() {
   const { t, i18n } = useTranslation();
   const [form, setForm] = useState({ from: weekAgo(), to: today() });
   const [period, setPeriod] = useState(form);
-  const qs = new URLSearchParams(period).toString();
   const report = useQuery({
-    queryKey: ['support', 'report', qs],
-    queryFn: () => api<Report>(`/api/staff/support/report?${qs}`),
+    queryKey: ['support', 'report', period],
+    queryFn: () => api.GET('/api/staff/support/report', { params: { query: period } }),
   });
   const en = i18n.language === 'en';
   const cells = (m: Measures) => (
@@ -82,7 +70,9 @@ export function SupportReportPage() {
           <Button
             variant="default"
             onClick={() =>
-              void download(`/api/staff/support/report.csv?${qs}`, `support-${period.from}-${period.to}.csv`)
+              void download(`support-${period.from}-${period.to}.csv`, '/api/staff/support/report.csv', {
+                params: { query: period },
+              })
             }
           >
             {t('supportAdmin.csv')}

@@ -16,31 +16,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { api } from '../../api/client';
+import { api, type ApiData } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { localName } from '../../components/format';
 import { usePublicRegions } from '../public/usePublicRegions';
 import { names } from './format';
 
-interface AdminCategory {
-  id: number;
-  regionId: number | null;
-  code: string;
-  nameRu: string;
-  nameEn: string;
-  isClaim: boolean;
-  firstResponseMinutes: number;
-  resolutionHours: number;
-  sortOrder: number;
-  active: boolean;
-}
-interface Canned {
-  id: number;
-  regionId: number | null;
-  title: string;
-  body: string;
-  active: boolean;
-}
+type AdminCategory = ApiData<'get', '/api/staff/support/categories'>['categories'][number];
+type Canned = ApiData<'get', '/api/staff/support/canned-replies'>['replies'][number];
 type CategoryForm = Omit<AdminCategory, 'id'>;
 type CannedForm = Omit<Canned, 'id'>;
 
@@ -72,20 +55,19 @@ export function SupportSettingsPage() {
   ];
   const cats = useQuery({
     queryKey: ['support', 'categories-all'],
-    queryFn: () => api<{ categories: AdminCategory[] }>('/api/staff/support/categories'),
+    queryFn: () => api.GET('/api/staff/support/categories'),
   });
   const canned = useQuery({
     queryKey: ['support', 'canned-all'],
-    queryFn: () => api<{ replies: Canned[] }>('/api/staff/support/canned-replies'),
+    queryFn: () => api.GET('/api/staff/support/canned-replies'),
   });
   const [cat, setCat] = useState<{ id?: number; form: CategoryForm } | null>(null);
   const [reply, setReply] = useState<{ id?: number; form: CannedForm } | null>(null);
   const saveCat = useMutation({
     mutationFn: (c: { id?: number; form: CategoryForm }) =>
-      api(c.id ? `/api/staff/support/categories/${c.id}` : '/api/staff/support/categories', {
-        method: c.id ? 'PUT' : 'POST',
-        body: c.form,
-      }),
+      c.id
+        ? api.PUT('/api/staff/support/categories/{id}', { params: { path: { id: c.id } }, body: c.form })
+        : api.POST('/api/staff/support/categories', { body: c.form }),
     onSuccess: async () => {
       setCat(null);
       await qc.invalidateQueries({ queryKey: ['support'] });
@@ -93,10 +75,9 @@ export function SupportSettingsPage() {
   });
   const saveReply = useMutation({
     mutationFn: (c: { id?: number; form: CannedForm }) =>
-      api(c.id ? `/api/staff/support/canned-replies/${c.id}` : '/api/staff/support/canned-replies', {
-        method: c.id ? 'PUT' : 'POST',
-        body: c.form,
-      }),
+      c.id
+        ? api.PUT('/api/staff/support/canned-replies/{id}', { params: { path: { id: c.id } }, body: c.form })
+        : api.POST('/api/staff/support/canned-replies', { body: c.form }),
     onSuccess: async () => {
       setReply(null);
       await qc.invalidateQueries({ queryKey: ['support'] });

@@ -21,7 +21,7 @@ export function TicketPage() {
   const qc = useQueryClient();
   const ticket = useQuery({
     queryKey: ['support', 'ticket', id],
-    queryFn: () => api<MyTicket>(`/api/me/support/tickets/${id}`),
+    queryFn: () => api.GET('/api/me/support/tickets/{id}', { params: { path: { id } } }),
     refetchInterval: 60_000,
   });
   const [text, setText] = useState('');
@@ -32,8 +32,8 @@ export function TicketPage() {
   };
   const reply = useMutation({
     mutationFn: () =>
-      api<MyTicket>(`/api/me/support/tickets/${id}/messages`, {
-        method: 'POST',
+      api.POST('/api/me/support/tickets/{id}/messages', {
+        params: { path: { id } },
         body: { text, attachmentIds: files.map((f) => f.id) },
       }),
     onSuccess: async (data) => {
@@ -44,7 +44,7 @@ export function TicketPage() {
   });
   const status = useMutation({
     mutationFn: (action: 'close' | 'reopen') =>
-      api<MyTicket>(`/api/me/support/tickets/${id}/status`, { method: 'POST', body: { action } }),
+      api.POST('/api/me/support/tickets/{id}/status', { params: { path: { id } }, body: { action } }),
     onSuccess: done,
   });
   const x = ticket.data;

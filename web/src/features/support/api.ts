@@ -1,104 +1,23 @@
 import { useQuery } from '@tanstack/react-query';
 
-import { api, ApiError } from '../../api/client';
+import { api, type ApiData, ApiError } from '../../api/client';
+import type { components } from '../../api/schema';
 import i18n from '../../i18n';
 
-/** Response shapes of /api/me/support and /api/staff/support (mirror server/modules/support/support.schemas.ts). */
-export type TicketStatus = 'new' | 'in_progress' | 'waiting' | 'closed';
-export interface Names {
-  nameRu: string;
-  nameEn: string;
-}
-export interface Attachment {
-  id: number;
-  fileName: string;
-  mime: string;
-  size: number;
-}
-export interface WaitEstimate {
-  ahead: number;
-  medianMinutes: number | null;
-  basis: 'category' | 'region' | 'none';
-  staffActive: number;
-  minutes: number | null;
-  slaMinutes: number;
-}
-export interface Category extends Names {
-  id: number;
-  code: string;
-  isClaim: boolean;
-  firstResponseMinutes: number;
-}
-export interface TicketSummary {
-  id: number;
-  subject: string;
-  status: TicketStatus;
-  categoryId: number;
-  claimNumber: string | null;
-  claimDueOn: string | null;
-  createdAt: string;
-  firstResponseAt: string | null;
-  resolvedAt: string | null;
-  lastMessageAt: string;
-}
-export interface Message {
-  id: number;
-  author: 'subscriber' | 'staff';
-  body: string;
-  createdAt: string;
-  attachments: Attachment[];
-  internal?: boolean;
-  staffName?: string | null;
-}
-export interface MyTicket extends TicketSummary {
-  category: Names & { isClaim: boolean };
-  canReopen: boolean;
-  hotline: string;
-  expectedWait: WaitEstimate | null;
-  messages: Message[];
-}
-export interface StaffTicket extends TicketSummary {
-  firstResponseDueAt: string;
-  resolutionDueAt: string;
-  firstResponseBreached: boolean;
-  resolutionBreached: boolean;
-  claimAnsweredAt: string | null;
-  reopenCount: number;
-  category: Names & { id: number; isClaim: boolean; firstResponseMinutes: number; resolutionHours: number };
-  region: Names & { id: number };
-  assignee: { id: number; fullName: string } | null;
-  subscriber: {
-    accountId: number;
-    account: string;
-    contract: string;
-    fullName: string;
-    phone: string;
-    email: string | null;
-  };
-  recentTickets: TicketSummary[];
-  cannedReplies: { id: number; title: string; body: string }[];
-  messages: Message[];
-}
-export interface QueueTicket {
-  id: number;
-  subject: string;
-  status: TicketStatus;
-  claimNumber: string | null;
-  claimDueOn: string | null;
-  accountId: number;
-  account: string;
-  subscriberName: string;
-  category: Names;
-  region: Names;
-  assignee: { id: number; fullName: string } | null;
-  unread: number;
-  createdAt: string;
-  firstResponseAt: string | null;
-  firstResponseDueAt: string;
-  resolutionDueAt: string;
-  firstResponseBreached: boolean;
-  resolutionBreached: boolean;
-}
+/** Response shapes of /api/me/support and /api/staff/support, from the API contract (web/src/api/schema.ts). */
+export type TicketStatus = components['schemas']['TicketStatus'];
+export type Attachment = components['schemas']['SupportAttachment'];
+export type WaitEstimate = components['schemas']['SupportWaitEstimate'];
+export type TicketSummary = components['schemas']['SupportTicketSummary'];
+export type MyTicket = ApiData<'get', '/api/me/support/tickets/{id}'>;
+export type StaffTicket = ApiData<'get', '/api/staff/support/tickets/{id}'>;
+export type QueueTicket = ApiData<'get', '/api/staff/support/tickets'>['tickets'][number];
+export type Category = ApiData<'get', '/api/me/support/categories'>['categories'][number];
+/** A message of either thread: staff see notes and names, subscribers do not. */
+export type Message = MyTicket['messages'][number] &
+  Partial<Pick<StaffTicket['messages'][number], 'internal' | 'staffName'>>;
+/** Anything named in both languages (category, region). */
+export type Names = Pick<Category, 'nameRu' | 'nameEn'>;
 
 function csrfToken(): string {
   return (
@@ -109,8 +28,14 @@ function csrfToken(): string {
   );
 }
 
-/** Uploads one file (multipart, field "file") with the session cookie and CSRF header. */
-export async function uploadFile(path: string, file: File): Promise<Attachment> {
+/**
+ * Uploads one file (multipart, field "file") with the session cookie and CSRF header. A plain fetch: the
+ * contract documents these routes' answers, and openapi-fetch would send the body as JSON.
+ */
+export async function uploadFile(
+  path: '/api/me/support/attachments' | '/api/staff/support/attachments',
+  file: File,
+): Promise<Attachment> {
   const body = new FormData();
   body.append('file', file, file.name);
   const res = await fetch(path, {
@@ -129,6 +54,6 @@ export async function uploadFile(path: string, file: File): Promise<Attachment> 
 export const useSupportUnread = () =>
   useQuery({
     queryKey: ['support', 'unread'],
-    queryFn: () => api<{ unread: number }>('/api/me/support/unread').then((r) => r.unread),
+    queryFn: () => api.GET('/api/me/support/unread').then((r) => r.unread),
     refetchInterval: 60_000,
   });
