@@ -127,6 +127,60 @@ export const ERRORS = {
     ru: 'Слишком длинный период досписания: с {from} по {until} (не более {max} дней за раз)',
     en: 'Catch-up period too long: {from} to {until} (at most {max} days at once)',
   },
+  ticket_not_found: { status: 404, ru: 'Обращение не найдено', en: 'Ticket not found' },
+  attachment_not_found: { status: 404, ru: 'Файл не найден', en: 'File not found' },
+  support_category_not_found: {
+    status: 404,
+    ru: 'Такой темы обращения нет в вашем регионе',
+    en: 'There is no such topic in your region',
+  },
+  ticket_closed: {
+    status: 409,
+    ru: 'Обращение закрыто. Откройте его снова, чтобы написать',
+    en: 'The ticket is closed. Reopen it to write',
+  },
+  ticket_status_invalid: {
+    status: 409,
+    ru: 'Нельзя перевести обращение из состояния «{from}» в «{to}»',
+    en: 'The ticket cannot go from “{from}” to “{to}”',
+  },
+  ticket_reopen_expired: {
+    status: 409,
+    ru: 'Обращение закрыто больше {days} дней назад. Напишите новое',
+    en: 'The ticket was closed more than {days} days ago. Write a new one',
+  },
+  message_empty: { status: 400, ru: 'Напишите текст сообщения', en: 'Write the message text' },
+  attachment_too_large: {
+    status: 413,
+    ru: 'Файл больше {max} МБ',
+    en: 'The file is larger than {max} MB',
+  },
+  attachment_type: {
+    status: 415,
+    ru: 'Можно приложить только фотографию (JPEG, PNG, WebP) или PDF',
+    en: 'Only a photo (JPEG, PNG, WebP) or a PDF can be attached',
+  },
+  attachment_unreadable: {
+    status: 400,
+    ru: 'Файл повреждён или не читается',
+    en: 'The file is damaged or cannot be read',
+  },
+  too_many_attachments: {
+    status: 400,
+    ru: 'Не больше {max} файлов в одном сообщении',
+    en: 'At most {max} files per message',
+  },
+  too_many_uploads: {
+    status: 429,
+    ru: 'Слишком много загруженных файлов. Отправьте сообщение или подождите',
+    en: 'Too many uploaded files. Send the message or wait',
+  },
+  not_a_claim: { status: 409, ru: 'Это обращение — не претензия', en: 'This ticket is not a formal claim' },
+  assignee_invalid: {
+    status: 400,
+    ru: 'Назначить можно только сотрудника поддержки',
+    en: 'Only support staff can be assigned',
+  },
   billing_busy: {
     status: 409,
     ru: 'Списание по региону {region} уже выполняется другим процессом; повторите позже',

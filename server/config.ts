@@ -1,3 +1,6 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { z } from 'zod';
 
 /**
@@ -17,6 +20,11 @@ const envSchema = z.object({
   /** Connections per app process to PostgreSQL (and as many again to the replica). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATA_DIR: z.string().default('./data'),
+  /**
+   * Where support attachments are stored (outside the web root); default `<DATA_DIR>/support-files`.
+   * Several app servers must share it (a network volume) — see docs/support.md.
+   */
+  SUPPORT_FILES_DIR: z.string().optional(),
   /**
    * Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses/CIDRs, or `true`
    * for any). Unset: none — the client address is the TCP peer, so nobody can forge it for rate limits
@@ -107,6 +115,7 @@ export interface Config extends Env {
   secret: string;
   publicUrl: string;
   trustProxy: boolean | string[];
+  supportFilesDir: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -132,6 +141,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret: e.APP_SECRET ?? 'abonent-development-secret-not-for-production',
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    supportFilesDir:
+      e.SUPPORT_FILES_DIR ??
+      // Tests and e2e runs keep their uploads out of the working tree, one folder per process.
+      (e.NODE_ENV === 'test' ? join(tmpdir(), `abonent-support-${process.pid}`) : join(e.DATA_DIR, 'support-files')),
   };
 }
 

@@ -198,3 +198,16 @@ $$ LANGUAGE plpgsql;
 -- Month partitions from the month before this one to three months ahead (the job keeps that true).
 SELECT ledger_ensure_partition((date_trunc('month', current_date) + make_interval(months => k))::date)
 FROM generate_series(-1, 3) AS k;
+
+-- Support desk (docs/support.md): the common categories every region starts with, with their SLA
+-- targets. Admins change them (or add a region's own) through the API; this only fills what is missing.
+INSERT INTO support_categories (region_id, code, name_ru, name_en, first_response_minutes, resolution_hours, is_claim, sort_order)
+VALUES
+  (NULL, 'no_internet', 'Нет интернета или низкая скорость', 'No internet or slow speed', 30, 24, false, 10),
+  (NULL, 'tv', 'Телевидение', 'TV', 60, 48, false, 20),
+  (NULL, 'payments', 'Оплата и баланс', 'Payments and balance', 60, 48, false, 30),
+  (NULL, 'tariffs', 'Тарифы и услуги', 'Tariffs and services', 120, 72, false, 40),
+  (NULL, 'equipment', 'Подключение и оборудование', 'Connection and equipment', 120, 72, false, 50),
+  (NULL, 'other', 'Другой вопрос', 'Other question', 240, 72, false, 90),
+  (NULL, 'claim', 'Претензия', 'Formal claim', 1440, 720, true, 100)
+ON CONFLICT (code) WHERE region_id IS NULL DO NOTHING;

@@ -12,6 +12,7 @@ import {
   testAcquirerNotifyJob,
 } from '../modules/payments/payments.jobs.js';
 import { registerReceiptJob } from '../modules/receipts/register-receipt.job.js';
+import { purgeUploadsJob, purgeUploadsTask } from '../modules/support/support.jobs.js';
 import { billingRunJob, billingScheduler } from './billing.job.js';
 import type { JobDefinition } from './queue.js';
 import type { PeriodicTask } from './scheduler.js';
@@ -27,6 +28,7 @@ export const allJobs: JobDefinition[] = [
   expirePromisedJob,
   cardRefundsJob,
   ledgerMaintainJob,
+  purgeUploadsJob,
 ];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
@@ -35,5 +37,6 @@ export const periodicTasks: PeriodicTask[] = [
   autopayTask,
   cardRefundsTask,
   ledgerMaintainTask,
+  purgeUploadsTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
 ];

@@ -18,6 +18,7 @@ import { profileRoutes } from './profile/profile.routes.js';
 import { receiptsRoutes } from './receipts/receipts.routes.js';
 import { recoveryRoutes } from './recovery/recovery.routes.js';
 import { staffRoutes } from './staff/staff.routes.js';
+import { supportRoutes } from './support/support.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
 export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
@@ -38,4 +39,5 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   receiptsRoutes,
   paymentsRoutes,
   jobsRoutes,
+  supportRoutes,
 ];

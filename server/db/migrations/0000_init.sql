@@ -447,6 +447,82 @@ CREATE TABLE "rate_limits" (
 	"locked_until" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "support_attachments" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"owner_account_id" bigint,
+	"owner_staff_id" integer,
+	"message_id" bigint,
+	"ticket_id" bigint,
+	"file_name" text NOT NULL,
+	"mime" text NOT NULL,
+	"size" integer NOT NULL,
+	"sha256" text NOT NULL,
+	"storage_key" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "support_attachments_storage_key_unique" UNIQUE("storage_key"),
+	CONSTRAINT "support_attachments_owner" CHECK (("support_attachments"."owner_account_id" is null) <> ("support_attachments"."owner_staff_id" is null))
+);
+--> statement-breakpoint
+CREATE TABLE "support_canned_replies" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"region_id" smallint,
+	"title" text NOT NULL,
+	"body" text NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "support_categories" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"region_id" smallint,
+	"code" text NOT NULL,
+	"name_ru" text NOT NULL,
+	"name_en" text NOT NULL,
+	"first_response_minutes" integer NOT NULL,
+	"resolution_hours" integer NOT NULL,
+	"is_claim" boolean DEFAULT false NOT NULL,
+	"sort_order" integer DEFAULT 100 NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	CONSTRAINT "support_categories_sla_positive" CHECK ("support_categories"."first_response_minutes" > 0 and "support_categories"."resolution_hours" > 0)
+);
+--> statement-breakpoint
+CREATE TABLE "support_messages" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"ticket_id" bigint NOT NULL,
+	"author_type" text NOT NULL,
+	"staff_id" integer,
+	"internal" boolean DEFAULT false NOT NULL,
+	"body" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "support_messages_note_by_staff" CHECK (not "support_messages"."internal" or "support_messages"."author_type" = 'staff')
+);
+--> statement-breakpoint
+CREATE TABLE "support_tickets" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"region_id" smallint NOT NULL,
+	"category_id" integer NOT NULL,
+	"subject" text NOT NULL,
+	"status" text DEFAULT 'new' NOT NULL,
+	"assignee_id" integer,
+	"claim_number" text,
+	"claim_due_on" date,
+	"claim_answered_at" timestamp with time zone,
+	"first_response_due_at" timestamp with time zone NOT NULL,
+	"resolution_due_at" timestamp with time zone NOT NULL,
+	"first_response_at" timestamp with time zone,
+	"resolved_at" timestamp with time zone,
+	"closed_by" text,
+	"reopen_count" integer DEFAULT 0 NOT NULL,
+	"unread_subscriber" integer DEFAULT 0 NOT NULL,
+	"unread_staff" integer DEFAULT 0 NOT NULL,
+	"last_message_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "support_tickets_claim_number_unique" UNIQUE("claim_number"),
+	CONSTRAINT "support_tickets_status" CHECK ("support_tickets"."status" in ('new','in_progress','waiting','closed'))
+);
+--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_contract_id_contracts_id_fk" FOREIGN KEY ("contract_id") REFERENCES "public"."contracts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "contracts" ADD CONSTRAINT "contracts_subscriber_id_subscribers_id_fk" FOREIGN KEY ("subscriber_id") REFERENCES "public"."subscribers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -468,6 +544,14 @@ ALTER TABLE "autopay_settings" ADD CONSTRAINT "autopay_settings_method_id_saved_
 ALTER TABLE "promised_payments" ADD CONSTRAINT "promised_payments_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "saved_payment_methods" ADD CONSTRAINT "saved_payment_methods_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "receipt_settings" ADD CONSTRAINT "receipt_settings_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "support_attachments" ADD CONSTRAINT "support_attachments_message_id_support_messages_id_fk" FOREIGN KEY ("message_id") REFERENCES "public"."support_messages"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "support_attachments" ADD CONSTRAINT "support_attachments_ticket_id_support_tickets_id_fk" FOREIGN KEY ("ticket_id") REFERENCES "public"."support_tickets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "support_canned_replies" ADD CONSTRAINT "support_canned_replies_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "support_categories" ADD CONSTRAINT "support_categories_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "support_messages" ADD CONSTRAINT "support_messages_ticket_id_support_tickets_id_fk" FOREIGN KEY ("ticket_id") REFERENCES "public"."support_tickets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "support_tickets" ADD CONSTRAINT "support_tickets_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "support_tickets" ADD CONSTRAINT "support_tickets_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "support_tickets" ADD CONSTRAINT "support_tickets_category_id_support_categories_id_fk" FOREIGN KEY ("category_id") REFERENCES "public"."support_categories"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "accounts_region" ON "accounts" USING btree ("region_id");--> statement-breakpoint
 CREATE INDEX "contracts_subscriber" ON "contracts" USING btree ("subscriber_id");--> statement-breakpoint
 CREATE INDEX "subscriptions_account" ON "subscriptions" USING btree ("account_id");--> statement-breakpoint
@@ -500,4 +584,14 @@ CREATE UNIQUE INDEX "promised_one_active" ON "promised_payments" USING btree ("a
 CREATE UNIQUE INDEX "saved_methods_ref" ON "saved_payment_methods" USING btree ("provider","method_ref");--> statement-breakpoint
 CREATE INDEX "saved_methods_account" ON "saved_payment_methods" USING btree ("account_id");--> statement-breakpoint
 CREATE INDEX "receipts_status" ON "receipts" USING btree ("status");--> statement-breakpoint
-CREATE UNIQUE INDEX "receipts_one_sale" ON "receipts" USING btree ("payment_id") WHERE operation = 'sell';
+CREATE UNIQUE INDEX "receipts_one_sale" ON "receipts" USING btree ("payment_id") WHERE operation = 'sell';--> statement-breakpoint
+CREATE INDEX "support_attachments_message" ON "support_attachments" USING btree ("message_id");--> statement-breakpoint
+CREATE INDEX "support_attachments_pending" ON "support_attachments" USING btree ("created_at") WHERE message_id is null;--> statement-breakpoint
+CREATE INDEX "support_canned_region" ON "support_canned_replies" USING btree ("region_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "support_categories_common_code" ON "support_categories" USING btree ("code") WHERE region_id is null;--> statement-breakpoint
+CREATE UNIQUE INDEX "support_categories_region_code" ON "support_categories" USING btree ("region_id","code");--> statement-breakpoint
+CREATE INDEX "support_messages_ticket" ON "support_messages" USING btree ("ticket_id","id");--> statement-breakpoint
+CREATE INDEX "support_tickets_account" ON "support_tickets" USING btree ("account_id","id");--> statement-breakpoint
+CREATE INDEX "support_tickets_queue" ON "support_tickets" USING btree ("region_id","category_id","created_at");--> statement-breakpoint
+CREATE INDEX "support_tickets_open" ON "support_tickets" USING btree ("status","last_message_at") WHERE status <> 'closed';--> statement-breakpoint
+CREATE INDEX "support_tickets_first_response" ON "support_tickets" USING btree ("first_response_at");

@@ -15,3 +15,4 @@ export * from './payments-methods.js';
 export * from './receipts.js';
 export * from './regions.js';
 export * from './security.js';
+export * from './support.js';

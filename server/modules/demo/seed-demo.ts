@@ -8,6 +8,7 @@ import { nextNumbers } from '../contracts/contract-numbers.js';
 import { addManualPayment } from '../ledger/add-manual-payment.js';
 import { setServiceStatus } from '../ledger/set-service-status.js';
 import { createStaffUser } from '../staff/staff-users.js';
+import { seedSupportDemo } from '../support/seed-support-demo.js';
 import { DEMO_HOTLINE, DEMO_REGIONS, DEMO_SERVICES, DEMO_TARIFFS } from './demo-catalog.js';
 
 export interface DemoLogins {
@@ -244,6 +245,13 @@ export async function seedDemo(db: Db, opts: { log?: (s: string) => void; now?: 
   });
   logins.push({ contract: n.contractNumber, account: n.accountNumber, password: initial, note: fresh.note });
   log('Demo data loaded.');
+  // Support desk: ready answers and one answered ticket (modules/support).
+  await seedSupportDemo(db, {
+    accountId: created[0]!.accountId,
+    regionId: regionIds.get(created[0]!.person.region)!,
+    supportEmail: 'support@abonent.example',
+    config: { publicUrl: '' },
+  });
   return { staff, subscribers: logins };
 }
 

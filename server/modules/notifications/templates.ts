@@ -89,6 +89,16 @@ export const TEMPLATES = {
       text: 'Autopay for account {account} is turned off: {reason}. Settings: {link}',
     },
   },
+  support_reply: {
+    ru: {
+      subject: 'Ответ на обращение № {ticket}',
+      text: 'Служба поддержки ответила на ваше обращение «{subject}». Прочитать и ответить: {link}',
+    },
+    en: {
+      subject: 'Reply to ticket No. {ticket}',
+      text: 'Support replied to your ticket “{subject}”. Read and reply: {link}',
+    },
+  },
 } satisfies Record<string, Texts>;
 
 export type TemplateCode = keyof typeof TEMPLATES;

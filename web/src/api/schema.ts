@@ -5879,6 +5879,2121 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/me/support/categories': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My region's ticket topics, the hotline and the support e-mail */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              categories: {
+                id: number;
+                code: string;
+                nameRu: string;
+                nameEn: string;
+                isClaim: boolean;
+                firstResponseMinutes: number;
+              }[];
+              /** @description the region support phone, shown beside the expected wait */
+              hotline: string;
+              supportEmail: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/support/expected-wait': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Expected wait for a first answer in a topic, from the live queue (before writing) */
+    get: {
+      parameters: {
+        query: {
+          categoryId: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description tickets of this region and category waiting for a first answer ahead */
+              ahead: number;
+              /** @description recent median minutes to a first answer; null: no history */
+              medianMinutes: number | null;
+              /** @enum {string} */
+              basis: 'category' | 'region' | 'none';
+              staffActive: number;
+              /** @description expected wait for the first answer; null: no history, see slaMinutes */
+              minutes: number | null;
+              /** @description the category's target for the first answer */
+              slaMinutes: number;
+              hotline: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/support/tickets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My tickets, newest first, with unread answers */
+    get: {
+      parameters: {
+        query?: {
+          before?: number;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              tickets: {
+                id: number;
+                subject: string;
+                status: components['schemas']['TicketStatus'];
+                categoryId: number;
+                claimNumber: string | null;
+                claimDueOn: string | null;
+                createdAt: string;
+                firstResponseAt: string | null;
+                resolvedAt: string | null;
+                lastMessageAt: string;
+                category: {
+                  nameRu: string;
+                  nameEn: string;
+                };
+                unread: number;
+              }[];
+              unread: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Write to support: topic, text, files uploaded before */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            categoryId: number;
+            /** @default  */
+            subject?: string;
+            text: string;
+            /**
+             * @description ids from POST …/attachments, at most 5
+             * @default []
+             */
+            attachmentIds?: number[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              subject: string;
+              status: components['schemas']['TicketStatus'];
+              categoryId: number;
+              claimNumber: string | null;
+              claimDueOn: string | null;
+              createdAt: string;
+              firstResponseAt: string | null;
+              resolvedAt: string | null;
+              lastMessageAt: string;
+              category: {
+                nameRu: string;
+                nameEn: string;
+                isClaim: boolean;
+              };
+              canReopen: boolean;
+              hotline: string;
+              /** @description while the first answer has not come */
+              expectedWait: components['schemas']['SupportWaitEstimate'] | null;
+              messages: {
+                id: number;
+                author: components['schemas']['SupportMessageAuthor'];
+                body: string;
+                createdAt: string;
+                attachments: components['schemas']['SupportAttachment'][];
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/support/unread': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Answers from support not opened yet */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              unread: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/support/tickets/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One of my tickets with its thread and, until answered, the expected wait; marks answers read */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              subject: string;
+              status: components['schemas']['TicketStatus'];
+              categoryId: number;
+              claimNumber: string | null;
+              claimDueOn: string | null;
+              createdAt: string;
+              firstResponseAt: string | null;
+              resolvedAt: string | null;
+              lastMessageAt: string;
+              category: {
+                nameRu: string;
+                nameEn: string;
+                isClaim: boolean;
+              };
+              canReopen: boolean;
+              hotline: string;
+              /** @description while the first answer has not come */
+              expectedWait: components['schemas']['SupportWaitEstimate'] | null;
+              messages: {
+                id: number;
+                author: components['schemas']['SupportMessageAuthor'];
+                body: string;
+                createdAt: string;
+                attachments: components['schemas']['SupportAttachment'][];
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/support/tickets/{id}/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Write in my ticket */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @default  */
+            text?: string;
+            /**
+             * @description ids from POST …/attachments, at most 5
+             * @default []
+             */
+            attachmentIds?: number[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              subject: string;
+              status: components['schemas']['TicketStatus'];
+              categoryId: number;
+              claimNumber: string | null;
+              claimDueOn: string | null;
+              createdAt: string;
+              firstResponseAt: string | null;
+              resolvedAt: string | null;
+              lastMessageAt: string;
+              category: {
+                nameRu: string;
+                nameEn: string;
+                isClaim: boolean;
+              };
+              canReopen: boolean;
+              hotline: string;
+              /** @description while the first answer has not come */
+              expectedWait: components['schemas']['SupportWaitEstimate'] | null;
+              messages: {
+                id: number;
+                author: components['schemas']['SupportMessageAuthor'];
+                body: string;
+                createdAt: string;
+                attachments: components['schemas']['SupportAttachment'][];
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/support/tickets/{id}/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Close my ticket, or reopen it within 30 days of closing */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            action: 'close' | 'reopen';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              subject: string;
+              status: components['schemas']['TicketStatus'];
+              categoryId: number;
+              claimNumber: string | null;
+              claimDueOn: string | null;
+              createdAt: string;
+              firstResponseAt: string | null;
+              resolvedAt: string | null;
+              lastMessageAt: string;
+              category: {
+                nameRu: string;
+                nameEn: string;
+                isClaim: boolean;
+              };
+              canReopen: boolean;
+              hotline: string;
+              /** @description while the first answer has not come */
+              expectedWait: components['schemas']['SupportWaitEstimate'] | null;
+              messages: {
+                id: number;
+                author: components['schemas']['SupportMessageAuthor'];
+                body: string;
+                createdAt: string;
+                attachments: components['schemas']['SupportAttachment'][];
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/support/attachments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Upload one file (multipart/form-data, field "file"): JPEG, PNG, WebP or PDF by content, up to 10 MB; send its id with a message */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SupportAttachment'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/support/attachments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A file of my tickets (never of a staff note) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the file */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'image/jpeg': unknown;
+            'image/png': unknown;
+            'image/webp': unknown;
+            'application/pdf': unknown;
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'image/jpeg': components['schemas']['Error'];
+            'image/png': components['schemas']['Error'];
+            'image/webp': components['schemas']['Error'];
+            'application/pdf': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'image/jpeg': components['schemas']['Error'];
+            'image/png': components['schemas']['Error'];
+            'image/webp': components['schemas']['Error'];
+            'application/pdf': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/tickets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The queue: filters by region, topic, status, SLA breach, assignee; most urgent first */
+    get: {
+      parameters: {
+        query?: {
+          regionId?: number;
+          categoryId?: number;
+          status?: 'new' | 'in_progress' | 'waiting' | 'closed' | 'open' | 'all';
+          breach?: '0' | '1' | 'true' | 'false';
+          /** @description 'me', 'none' or a staff id */
+          assignee?: ('me' | 'none') | number;
+          q?: string;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              tickets: {
+                id: number;
+                subject: string;
+                status: components['schemas']['TicketStatus'];
+                claimNumber: string | null;
+                claimDueOn: string | null;
+                accountId: number;
+                account: string;
+                subscriberName: string;
+                category: {
+                  nameRu: string;
+                  nameEn: string;
+                };
+                region: {
+                  nameRu: string;
+                  nameEn: string;
+                };
+                assignee: {
+                  id: number;
+                  fullName: string;
+                } | null;
+                unread: number;
+                createdAt: string;
+                firstResponseAt: string | null;
+                lastMessageAt: string;
+                firstResponseDueAt: string;
+                resolutionDueAt: string;
+                firstResponseBreached: boolean;
+                resolutionBreached: boolean;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/tickets/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A ticket with notes, SLA, the subscriber and their recent tickets, ready answers */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              subject: string;
+              status: components['schemas']['TicketStatus'];
+              categoryId: number;
+              claimNumber: string | null;
+              claimDueOn: string | null;
+              createdAt: string;
+              firstResponseAt: string | null;
+              resolvedAt: string | null;
+              lastMessageAt: string;
+              firstResponseDueAt: string;
+              resolutionDueAt: string;
+              firstResponseBreached: boolean;
+              resolutionBreached: boolean;
+              claimAnsweredAt: string | null;
+              reopenCount: number;
+              category: {
+                nameRu: string;
+                nameEn: string;
+                id: number;
+                isClaim: boolean;
+                firstResponseMinutes: number;
+                resolutionHours: number;
+              };
+              region: {
+                nameRu: string;
+                nameEn: string;
+                id: number;
+              };
+              assignee: {
+                id: number;
+                fullName: string;
+              } | null;
+              subscriber: {
+                accountId: number;
+                account: string;
+                contract: string;
+                fullName: string;
+                phone: string;
+                email: string | null;
+              };
+              recentTickets: components['schemas']['SupportTicketSummary'][];
+              cannedReplies: {
+                id: number;
+                title: string;
+                body: string;
+              }[];
+              messages: {
+                id: number;
+                author: components['schemas']['SupportMessageAuthor'];
+                body: string;
+                createdAt: string;
+                attachments: components['schemas']['SupportAttachment'][];
+                internal: boolean;
+                /** @description staff messages */
+                staffName: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/tickets/{id}/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Answer the subscriber (optionally setting the status) or add an internal note; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @default  */
+            text?: string;
+            /**
+             * @description ids from POST …/attachments, at most 5
+             * @default []
+             */
+            attachmentIds?: number[];
+            /**
+             * @description a note for staff: the subscriber never sees it
+             * @default false
+             */
+            internal?: boolean;
+            /**
+             * @description status to set with an answer
+             * @enum {string}
+             */
+            status?: 'in_progress' | 'waiting' | 'closed';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              status: components['schemas']['TicketStatus'];
+              assigneeId: number | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/tickets/{id}/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set the status: in progress, waiting for subscriber, closed; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            status: 'in_progress' | 'waiting' | 'closed';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              status: components['schemas']['TicketStatus'];
+              assigneeId: number | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/tickets/{id}/assign': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Assign to a support staff member (yourself to take it) or to nobody; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description null: nobody */
+            assigneeId: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              status: components['schemas']['TicketStatus'];
+              assigneeId: number | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/tickets/{id}/claim-answer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Answer a formal claim: a PDF with the decision is attached in the thread; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            answer: string;
+            /** @default false */
+            close?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              status: components['schemas']['TicketStatus'];
+              assigneeId: number | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/staff': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Staff who can be assigned tickets */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              staff: {
+                id: number;
+                fullName: string;
+                role: components['schemas']['StaffRole'];
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{accountId}/support-tickets': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A subscriber's recent tickets (for the subscriber card) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          accountId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              tickets: {
+                id: number;
+                subject: string;
+                status: components['schemas']['TicketStatus'];
+                categoryId: number;
+                claimNumber: string | null;
+                claimDueOn: string | null;
+                createdAt: string;
+                firstResponseAt: string | null;
+                resolvedAt: string | null;
+                lastMessageAt: string;
+                category: {
+                  nameRu: string;
+                  nameEn: string;
+                };
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/attachments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Upload one file for an answer (multipart/form-data, field "file"), as for subscribers */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['SupportAttachment'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/attachments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A file of any ticket */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the file */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'image/jpeg': unknown;
+            'image/png': unknown;
+            'image/webp': unknown;
+            'application/pdf': unknown;
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'image/jpeg': components['schemas']['Error'];
+            'image/png': components['schemas']['Error'];
+            'image/webp': components['schemas']['Error'];
+            'application/pdf': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'image/jpeg': components['schemas']['Error'];
+            'image/png': components['schemas']['Error'];
+            'image/webp': components['schemas']['Error'];
+            'application/pdf': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/categories': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every topic (common and per region) with SLA targets */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              categories: {
+                id: number;
+                code: string;
+                nameRu: string;
+                nameEn: string;
+                isClaim: boolean;
+                firstResponseMinutes: number;
+                regionId: number | null;
+                resolutionHours: number;
+                sortOrder: number;
+                active: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a topic; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description null: every region */
+            regionId: number | null;
+            /** @description stable code, a-z 0-9 _ */
+            code: string;
+            nameRu: string;
+            nameEn: string;
+            firstResponseMinutes: number;
+            resolutionHours: number;
+            /** @default false */
+            isClaim?: boolean;
+            /** @default 100 */
+            sortOrder?: number;
+            /** @default true */
+            active?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              code: string;
+              nameRu: string;
+              nameEn: string;
+              isClaim: boolean;
+              firstResponseMinutes: number;
+              regionId: number | null;
+              resolutionHours: number;
+              sortOrder: number;
+              active: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/categories/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Change a topic (names, SLA targets, claim, order, active); audited */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description null: every region */
+            regionId: number | null;
+            /** @description stable code, a-z 0-9 _ */
+            code: string;
+            nameRu: string;
+            nameEn: string;
+            firstResponseMinutes: number;
+            resolutionHours: number;
+            /** @default false */
+            isClaim?: boolean;
+            /** @default 100 */
+            sortOrder?: number;
+            /** @default true */
+            active?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              code: string;
+              nameRu: string;
+              nameEn: string;
+              isClaim: boolean;
+              firstResponseMinutes: number;
+              regionId: number | null;
+              resolutionHours: number;
+              sortOrder: number;
+              active: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/canned-replies': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every ready answer, retired ones too */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              replies: {
+                id: number;
+                regionId: number | null;
+                title: string;
+                body: string;
+                active: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a ready answer; audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description null: every region */
+            regionId: number | null;
+            title: string;
+            body: string;
+            /** @default true */
+            active?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              regionId: number | null;
+              title: string;
+              body: string;
+              active: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/canned-replies/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Change or retire a ready answer; audited */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description null: every region */
+            regionId: number | null;
+            title: string;
+            body: string;
+            /** @default true */
+            active?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              regionId: number | null;
+              title: string;
+              body: string;
+              active: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/report': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Tickets per day and topic, median first response, SLA breaches */
+    get: {
+      parameters: {
+        query: {
+          /** @description YYYY-MM-DD */
+          from: string;
+          /** @description YYYY-MM-DD */
+          to: string;
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              rows: {
+                day: string;
+                regionId: number;
+                regionRu: string;
+                regionEn: string;
+                categoryId: number;
+                categoryRu: string;
+                categoryEn: string;
+                created: number;
+                answered: number;
+                medianFirstResponseMinutes: number | null;
+                firstResponseBreaches: number;
+                resolutionBreaches: number;
+              }[];
+              byCategory: {
+                categoryId: number;
+                categoryRu: string;
+                categoryEn: string;
+                created: number;
+                answered: number;
+                medianFirstResponseMinutes: number | null;
+                firstResponseBreaches: number;
+                resolutionBreaches: number;
+              }[];
+              total: {
+                created: number;
+                answered: number;
+                medianFirstResponseMinutes: number | null;
+                firstResponseBreaches: number;
+                resolutionBreaches: number;
+                claimsOverdue: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/report.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The report as CSV (UTF-8 with BOM, ";"; formula-like cells neutralised) */
+    get: {
+      parameters: {
+        query: {
+          /** @description YYYY-MM-DD */
+          from: string;
+          /** @description YYYY-MM-DD */
+          to: string;
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': string;
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/support/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Live: server-sent events when one of my tickets changes (text/event-stream) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/support/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Live: server-sent events when any ticket changes (text/event-stream) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5922,6 +8037,20 @@ export interface components {
           | 'idempotency_conflict'
           | 'billing_future_date'
           | 'billing_catch_up_too_long'
+          | 'ticket_not_found'
+          | 'attachment_not_found'
+          | 'support_category_not_found'
+          | 'ticket_closed'
+          | 'ticket_status_invalid'
+          | 'ticket_reopen_expired'
+          | 'message_empty'
+          | 'attachment_too_large'
+          | 'attachment_type'
+          | 'attachment_unreadable'
+          | 'too_many_attachments'
+          | 'too_many_uploads'
+          | 'not_a_claim'
+          | 'assignee_invalid'
           | 'billing_busy'
           | 'billing_out_of_order'
           | 'unauthorized'
@@ -5996,6 +8125,41 @@ export interface components {
      * @enum {string}
      */
     ReceiptVat: 'none' | 'vat0' | 'vat105' | 'vat107' | 'vat110' | 'vat120' | 'vat122';
+    /** @enum {string} */
+    TicketStatus: 'new' | 'in_progress' | 'waiting' | 'closed';
+    SupportAttachment: {
+      id: number;
+      fileName: string;
+      mime: string;
+      size: number;
+    };
+    SupportWaitEstimate: {
+      /** @description tickets of this region and category waiting for a first answer ahead */
+      ahead: number;
+      /** @description recent median minutes to a first answer; null: no history */
+      medianMinutes: number | null;
+      /** @enum {string} */
+      basis: 'category' | 'region' | 'none';
+      staffActive: number;
+      /** @description expected wait for the first answer; null: no history, see slaMinutes */
+      minutes: number | null;
+      /** @description the category's target for the first answer */
+      slaMinutes: number;
+    };
+    SupportTicketSummary: {
+      id: number;
+      subject: string;
+      status: components['schemas']['TicketStatus'];
+      categoryId: number;
+      claimNumber: string | null;
+      claimDueOn: string | null;
+      createdAt: string;
+      firstResponseAt: string | null;
+      resolvedAt: string | null;
+      lastMessageAt: string;
+    };
+    /** @enum {string} */
+    SupportMessageAuthor: 'subscriber' | 'staff';
   };
   responses: never;
   parameters: never;
@@ -6020,6 +8184,11 @@ export type ReceiptStatus = components['schemas']['ReceiptStatus'];
 export type ReceiptOperation = components['schemas']['ReceiptOperation'];
 export type ReceiptSno = components['schemas']['ReceiptSno'];
 export type ReceiptVat = components['schemas']['ReceiptVat'];
+export type TicketStatus = components['schemas']['TicketStatus'];
+export type SupportAttachment = components['schemas']['SupportAttachment'];
+export type SupportWaitEstimate = components['schemas']['SupportWaitEstimate'];
+export type SupportTicketSummary = components['schemas']['SupportTicketSummary'];
+export type SupportMessageAuthor = components['schemas']['SupportMessageAuthor'];
 export type $defs = Record<string, never>;
 type FlattenedDeepRequired<T> = {
   [K in keyof T]-?: FlattenedDeepRequired<
@@ -6115,6 +8284,27 @@ export const pathsApiStaffAgentsCodeReconciliationsPostResponses200ContentApplic
 export const pathsApiStaffReceiptsReceiptIdRetryPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/receipts/{receiptId}/retry']['post']['responses']['200']['content']['application/json']['status']
 > = ['pending'];
+export const pathsApiMeSupportExpectedWaitGetResponses200ContentApplicationJsonBasisValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/support/expected-wait']['get']['responses']['200']['content']['application/json']['basis']
+> = ['category', 'region', 'none'];
+export const pathsApiMeSupportTicketsIdStatusPostRequestBodyContentApplicationJsonActionValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/support/tickets/{id}/status']['post']['requestBody']['content']['application/json']['action']
+> = ['close', 'reopen'];
+export const pathsApiStaffSupportTicketsGetParametersQueryStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/support/tickets']['get']['parameters']['query']['status']
+> = ['new', 'in_progress', 'waiting', 'closed', 'open', 'all'];
+export const pathsApiStaffSupportTicketsGetParametersQueryBreachValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/support/tickets']['get']['parameters']['query']['breach']
+> = ['0', '1', 'true', 'false'];
+export const pathsApiStaffSupportTicketsGetParametersQueryAssigneeAnyOf0Values: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/support/tickets']['get']['parameters']['query']['assignee']
+> = ['me', 'none'];
+export const pathsApiStaffSupportTicketsIdMessagesPostRequestBodyContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/support/tickets/{id}/messages']['post']['requestBody']['content']['application/json']['status']
+> = ['in_progress', 'waiting', 'closed'];
+export const pathsApiStaffSupportTicketsIdStatusPostRequestBodyContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/support/tickets/{id}/status']['post']['requestBody']['content']['application/json']['status']
+> = ['in_progress', 'waiting', 'closed'];
 export const errorErrorCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Error']['error']['code']
 > = [
@@ -6153,6 +8343,20 @@ export const errorErrorCodeValues: ReadonlyArray<
   'idempotency_conflict',
   'billing_future_date',
   'billing_catch_up_too_long',
+  'ticket_not_found',
+  'attachment_not_found',
+  'support_category_not_found',
+  'ticket_closed',
+  'ticket_status_invalid',
+  'ticket_reopen_expired',
+  'message_empty',
+  'attachment_too_large',
+  'attachment_type',
+  'attachment_unreadable',
+  'too_many_attachments',
+  'too_many_uploads',
+  'not_a_claim',
+  'assignee_invalid',
   'billing_busy',
   'billing_out_of_order',
   'unauthorized',
@@ -6272,4 +8476,16 @@ export const receiptVatValues: ReadonlyArray<FlattenedDeepRequired<components>['
   'vat120',
   'vat122',
 ];
+export const ticketStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['TicketStatus']> = [
+  'new',
+  'in_progress',
+  'waiting',
+  'closed',
+];
+export const supportWaitEstimateBasisValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['SupportWaitEstimate']['basis']
+> = ['category', 'region', 'none'];
+export const supportMessageAuthorValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['SupportMessageAuthor']
+> = ['subscriber', 'staff'];
 export type operations = Record<string, never>;

@@ -6,6 +6,7 @@ import { Link, useLocation, useNavigate } from 'react-router';
 
 import { useSignOut } from '../../app/session';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
+import { SupportNavBadge } from '../support/SupportNavBadge';
 import { useUnread } from './useOverview';
 
 /** Sections of the cabinet; add a page here and in CabinetRoutes. */
@@ -55,13 +56,15 @@ export function CabinetLayout({ children }: { children: ReactNode }) {
             component={Link}
             to={s.to}
             label={t(`nav.${s.key}`)}
-            active={location.pathname === s.to}
+            active={location.pathname === s.to || (s.to !== '/cabinet' && location.pathname.startsWith(`${s.to}/`))}
             onClick={close}
             rightSection={
               s.key === 'notifications' && unread.data ? (
                 <Badge size="sm" circle aria-label={String(unread.data)}>
                   {unread.data}
                 </Badge>
+              ) : s.key === 'feedback' ? (
+                <SupportNavBadge />
               ) : null
             }
           />

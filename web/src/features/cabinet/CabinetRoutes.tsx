@@ -6,13 +6,14 @@ import { useMe } from '../../app/session';
 import { CabinetLayout } from './CabinetLayout';
 import { ChangePasswordPage } from './ChangePasswordPage';
 import { InfoPage } from './InfoPage';
-import { FeedbackPage, MobilePage } from './InfoPages';
+import { MobilePage } from './InfoPages';
 import { NotificationsPage } from './NotificationsPage';
 import { PaymentsPage } from './PaymentsPage';
 import { ProfilePage } from './ProfilePage';
 
 // The chart library is heavy: only the statistics page loads it.
 const StatisticsPage = lazy(() => import('./StatisticsPage'));
+const FeedbackRoutes = lazy(() => import('../support/FeedbackPage'));
 
 /** The subscriber's cabinet. Not signed in → sign-in page; initial password → forced change first. */
 export default function CabinetRoutes() {
@@ -49,7 +50,14 @@ export default function CabinetRoutes() {
         <Route path="password" element={<ChangePasswordPage />} />
         <Route path="notifications" element={<NotificationsPage />} />
         <Route path="mobile" element={<MobilePage />} />
-        <Route path="feedback" element={<FeedbackPage />} />
+        <Route
+          path="feedback/*"
+          element={
+            <Suspense fallback={<Loader />}>
+              <FeedbackRoutes />
+            </Suspense>
+          }
+        />
         <Route path="*" element={<Navigate to="/cabinet" replace />} />
       </Routes>
     </CabinetLayout>

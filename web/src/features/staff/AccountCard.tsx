@@ -4,12 +4,16 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 
 import { api } from '../../api/client';
+import { useMe } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
+import { SubscriberTickets } from '../support/SubscriberTickets';
 
 export function AccountCard() {
   const { t } = useTranslation();
   const { id } = useParams();
+  const me = useMe().data;
+  const role = me?.type === 'staff' ? me.staff.role : undefined;
   const q = useQuery({
     queryKey: ['staff-account', id],
     queryFn: () => api.GET('/api/staff/accounts/{id}', { params: { path: { id: Number(id) } } }),
@@ -69,6 +73,7 @@ export function AccountCard() {
           ))}
         </Table.Tbody>
       </Table>
+      {(role === 'support' || role === 'admin') && <SubscriberTickets accountId={Number(id)} />}
     </Stack>
   );
 }

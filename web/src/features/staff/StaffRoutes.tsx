@@ -1,5 +1,6 @@
 import { AppShell, Burger, Button, Center, Group, Loader, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 
@@ -22,7 +23,13 @@ const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff/receipts', key: 'receipts', roles: ['admin', 'finance'] },
   { to: '/staff/audit', key: 'audit', roles: ['admin'] },
   { to: '/staff/jobs', key: 'jobs', roles: ['admin'] },
+  { to: '/staff/support', key: 'support', roles: ['admin', 'support'] },
+  { to: '/staff/support/settings', key: 'supportSettings', roles: ['admin'] },
+  { to: '/staff/support/report', key: 'supportReport', roles: ['admin'] },
 ];
+
+// The support desk is its own chunk (its texts and pages load on first use).
+const SupportStaffRoutes = lazy(() => import('../support/SupportStaffRoutes'));
 
 /** The back office. Sections are shown by role; the server enforces the same rules. */
 export default function StaffRoutes() {
@@ -94,6 +101,16 @@ export default function StaffRoutes() {
           <Route path="jobs" element={<JobsPage />} />
           <Route path="finance" element={<FinancePage />} />
           <Route path="receipts" element={<ReceiptsPage />} />
+          {(role === 'admin' || role === 'support') && (
+            <Route
+              path="support/*"
+              element={
+                <Suspense fallback={<Loader />}>
+                  <SupportStaffRoutes role={role} />
+                </Suspense>
+              }
+            />
+          )}
           <Route path="*" element={<Navigate to="/staff" replace />} />
         </Routes>
       </AppShell.Main>

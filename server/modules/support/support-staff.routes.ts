@@ -1,0 +1,229 @@
+import { and, eq, inArray } from 'drizzle-orm';
+
+import { staffUsers, type supportTickets } from '../../db/schema/index.js';
+import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { addMessage } from './add-message.js';
+import { answerClaim } from './answer-claim.js';
+import { assignTicket, SUPPORT_ROLES } from './assign-ticket.js';
+import { changeStatus } from './change-status.js';
+import { listAccountTickets } from './list-account-tickets.js';
+import { listQueue } from './list-queue.js';
+import { readAttachment } from './read-attachment.js';
+import { receiveUpload } from './receive-upload.js';
+import { showStaffTicket } from './show-staff-ticket.js';
+import { storeAttachment } from './store-attachment.js';
+import * as s from './support.schemas.js';
+import { security, type SupportContext } from './support-context.js';
+import type { App } from './support-subscriber.routes.js';
+
+const tags = ['support (staff)'];
+/** Support and admin staff handle tickets; operators and finance do not (docs/support.md, Roles). */
+const handlers = requireStaff('support');
+
+export function registerStaffRoutes(app: App, ctx: SupportContext) {
+  const db = ctx.deps.database.db;
+  const ref = (t: typeof supportTickets.$inferSelect) => ({ id: t.id, status: t.status, assigneeId: t.assigneeId });
+
+  app.get(
+    '/api/staff/support/tickets',
+    {
+      preValidation: handlers,
+      schema: {
+        tags,
+        summary: 'The queue: filters by region, topic, status, SLA breach, assignee; most urgent first',
+        security,
+        querystring: s.queueQuery,
+        response: { 200: s.queueResponse },
+      },
+    },
+    async (req) => listQueue(db, { ...req.query, staffId: staffPrincipal(req).staffId }),
+  );
+
+  app.get(
+    '/api/staff/support/tickets/:id',
+    {
+      preValidation: handlers,
+      schema: {
+        tags,
+        summary: 'A ticket with notes, SLA, the subscriber and their recent tickets, ready answers',
+        security,
+        params: s.ticketParams,
+        response: { 200: s.staffTicket },
+      },
+    },
+    async (req) => showStaffTicket(db, req.params.id),
+  );
+
+  app.post(
+    '/api/staff/support/tickets/:id/messages',
+    {
+      preValidation: handlers,
+      schema: {
+        tags,
+        summary: 'Answer the subscriber (optionally setting the status) or add an internal note; audited',
+        security,
+        params: s.ticketParams,
+        body: s.staffMessageBody,
+        response: { 200: s.ticketRef },
+      },
+    },
+    async (req) => {
+      const { ticket } = await addMessage(db, ctx.deps.config, {
+        ticketId: req.params.id,
+        author: {
+          type: 'staff',
+          staffId: staffPrincipal(req).staffId,
+          internal: req.body.internal,
+          setStatus: req.body.internal ? undefined : req.body.status,
+          ip: req.ip,
+        },
+        text: req.body.text,
+        attachmentIds: req.body.attachmentIds,
+      });
+      return ref(ticket);
+    },
+  );
+
+  app.post(
+    '/api/staff/support/tickets/:id/status',
+    {
+      preValidation: handlers,
+      schema: {
+        tags,
+        summary: 'Set the status: in progress, waiting for subscriber, closed; audited',
+        security,
+        params: s.ticketParams,
+        body: s.staffStatusBody,
+        response: { 200: s.ticketRef },
+      },
+    },
+    async (req) =>
+      ref(
+        await changeStatus(db, {
+          ticketId: req.params.id,
+          to: req.body.status,
+          by: { type: 'staff', staffId: staffPrincipal(req).staffId, ip: req.ip },
+        }),
+      ),
+  );
+
+  app.post(
+    '/api/staff/support/tickets/:id/assign',
+    {
+      preValidation: handlers,
+      schema: {
+        tags,
+        summary: 'Assign to a support staff member (yourself to take it) or to nobody; audited',
+        security,
+        params: s.ticketParams,
+        body: s.assignBody,
+        response: { 200: s.ticketRef },
+      },
+    },
+    async (req) =>
+      ref(
+        await assignTicket(db, {
+          ticketId: req.params.id,
+          assigneeId: req.body.assigneeId,
+          staffId: staffPrincipal(req).staffId,
+          ip: req.ip,
+        }),
+      ),
+  );
+
+  app.post(
+    '/api/staff/support/tickets/:id/claim-answer',
+    {
+      preValidation: handlers,
+      schema: {
+        tags,
+        summary: 'Answer a formal claim: a PDF with the decision is attached in the thread; audited',
+        security,
+        params: s.ticketParams,
+        body: s.claimAnswerBody,
+        response: { 200: s.ticketRef },
+      },
+    },
+    async (req) => {
+      const { ticket } = await answerClaim(
+        db,
+        { config: ctx.deps.config, files: ctx.files },
+        { ticketId: req.params.id, ...req.body, staffId: staffPrincipal(req).staffId, ip: req.ip },
+      );
+      return ref(ticket);
+    },
+  );
+
+  app.get(
+    '/api/staff/support/staff',
+    {
+      preValidation: handlers,
+      schema: {
+        tags,
+        summary: 'Staff who can be assigned tickets',
+        security,
+        response: { 200: s.supportStaffResponse },
+      },
+    },
+    async () => ({
+      staff: await db
+        .select({ id: staffUsers.id, fullName: staffUsers.fullName, role: staffUsers.role })
+        .from(staffUsers)
+        .where(and(eq(staffUsers.active, true), inArray(staffUsers.role, [...SUPPORT_ROLES])))
+        .orderBy(staffUsers.fullName),
+    }),
+  );
+
+  app.get(
+    '/api/staff/accounts/:accountId/support-tickets',
+    {
+      preValidation: handlers,
+      schema: {
+        tags,
+        summary: "A subscriber's recent tickets (for the subscriber card)",
+        security,
+        params: s.accountTicketsParams,
+        response: { 200: s.accountTicketsResponse },
+      },
+    },
+    async (req) => ({ tickets: await listAccountTickets(db, req.params.accountId) }),
+  );
+
+  app.post(
+    '/api/staff/support/attachments',
+    {
+      preValidation: handlers,
+      schema: {
+        tags,
+        summary: 'Upload one file for an answer (multipart/form-data, field "file"), as for subscribers',
+        security,
+        consumes: ['multipart/form-data'],
+        response: { 200: s.attachment },
+      },
+    },
+    async (req) => {
+      const upload = await receiveUpload(req);
+      return storeAttachment(db, ctx.files, { owner: { staffId: staffPrincipal(req).staffId }, ...upload });
+    },
+  );
+
+  app.get(
+    '/api/staff/support/attachments/:id',
+    {
+      preValidation: handlers,
+      schema: {
+        tags,
+        summary: 'A file of any ticket',
+        security,
+        params: s.attachmentParams,
+        produces: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'],
+        response: { 200: s.fileResponse },
+      },
+    },
+    async (req, reply) =>
+      ctx.sendFile(
+        reply,
+        await readAttachment(db, { id: req.params.id, as: { staffId: staffPrincipal(req).staffId } }),
+      ),
+  );
+}
