@@ -1,5 +1,5 @@
 // `npm run api:generate`: writes the served OpenAPI document to docs/api/openapi.json and the web
-// client's types to web/src/api/schema.ts (decision 0008). Run it after changing a route or a schema,
+// client's types to web/src/api/schema.ts (decision 0007). Run it after changing a route or a schema,
 // and commit both files with the change.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -10,7 +10,7 @@ import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 
 /**
- * The API contract (decision 0008): the OpenAPI document the server serves, committed as
+ * The API contract (decision 0007): the OpenAPI document the server serves, committed as
  * docs/api/openapi.json, and the web client's types generated from it into web/src/api/schema.ts.
  * `npm run api:generate` writes both; server/api-contract.test.ts fails when either is stale.
  */

@@ -13,7 +13,7 @@ export const STREAM_MAX_MS = 5 * 60_000;
 const PING_MS = 20_000;
 
 /**
- * Server-sent events (docs/support.md, Live; decision 0007). Each event only says which ticket changed
+ * Server-sent events (docs/support.md, Live; decision 0014). Each event only says which ticket changed
  * (`event: ticket`, `data: {"ticketId":…,"kind":…}`); the page refetches through the normal API, so a
  * missed event costs nothing but a delay (clients also refetch on reconnect and every minute).
  */

@@ -1,5 +1,5 @@
 /**
- * Compile-time checks of the typed client (decision 0008): `npm run check` type-checks this file, and
+ * Compile-time checks of the typed client (decision 0007): `npm run check` type-checks this file, and
  * each `@ts-expect-error` fails the check if the line it marks ever compiles, i.e. if the web could call
  * a path, method, parameter or field the API contract (docs/api/openapi.json) does not have.
  * Never imported by the app.
