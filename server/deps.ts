@@ -5,6 +5,7 @@ import type { PaymentProvider, ProviderName } from './integrations/acquiring/pro
 import { TestAcquirer } from './integrations/acquiring/test-acquirer.js';
 import { YooKassaClient } from './integrations/acquiring/yookassa-client.js';
 import { AtolClient } from './integrations/atol/atol-client.js';
+import { NetworkRuntime } from './modules/network/network-runtime.js';
 import { type Notifier, notifierFromConfig } from './modules/notifications/notifier.js';
 import { version } from './version.js';
 
@@ -20,6 +21,12 @@ export interface AppDeps {
   acquirers: Partial<Record<ProviderName, PaymentProvider>>;
   /** In-process read caches (sessions, overview); buildApp starts their invalidation. */
   caches: ReadCaches;
+  /**
+   * Network enforcement (docs/network.md): RADIUS answers from memory, batched post-auth and accounting
+   * writers, CoA / Disconnect. Started by the network routes; `network.close()` flushes the writers
+   * (the app's onClose calls it: graceful shutdown loses no accounting record).
+   */
+  network: NetworkRuntime;
 }
 
 export function buildDeps(config: Config, database: Database, overrides: Partial<AppDeps> = {}): AppDeps {
@@ -39,5 +46,16 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
     sessionSeconds: config.SESSION_CACHE_SECONDS,
     overviewSeconds: config.OVERVIEW_CACHE_SECONDS,
   });
-  return { config, database, version, notifier: notifierFromConfig(config), atol, acquirers, caches, ...overrides };
+  const network = overrides.network ?? new NetworkRuntime(config, database);
+  return {
+    config,
+    database,
+    version,
+    notifier: notifierFromConfig(config),
+    atol,
+    acquirers,
+    caches,
+    network,
+    ...overrides,
+  };
 }

@@ -11,6 +11,8 @@ import { catalogRoutes } from './catalog/catalog.routes.js';
 import { contractsRoutes } from './contracts/contracts.routes.js';
 import { financeRoutes } from './finance/finance.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { networkRoutes } from './network/network.routes.js';
+import { radiusRoutes } from './network/radius.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { paymentsRoutes } from './payments/payments.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
@@ -36,4 +38,6 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   financeRoutes,
   receiptsRoutes,
   paymentsRoutes,
+  networkRoutes,
+  radiusRoutes,
 ];

@@ -11,7 +11,20 @@ export const ACCOUNT_EVENT_KINDS = [
   'resumed',
   'tariff_changed',
   'terminated',
+  /** The static IP add-on's address was given, changed or taken back (network: Disconnect). */
+  'ip_changed',
 ] as const;
+
+/** The kinds the network acts on (CoA / Disconnect, docs/network.md); the others are notices only. */
+export const NETWORK_EVENT_KINDS = [
+  'blocked',
+  'unblocked',
+  'suspended',
+  'resumed',
+  'tariff_changed',
+  'terminated',
+  'ip_changed',
+] as const satisfies readonly AccountEventKind[];
 export type AccountEventKind = (typeof ACCOUNT_EVENT_KINDS)[number];
 
 /**
@@ -37,5 +50,10 @@ export const accountEvents = pgTable(
     index('account_events_unnotified')
       .on(t.id)
       .where(sql`notified_at is null`),
+    index('account_events_network_pending')
+      .on(t.id)
+      .where(
+        sql`network_at is null and kind in ('blocked', 'unblocked', 'suspended', 'resumed', 'tariff_changed', 'terminated', 'ip_changed')`,
+      ),
   ],
 );
