@@ -2,6 +2,14 @@ import '../modules/payments/settle-promised.js';
 
 import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
 import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs.js';
+import {
+  coaRetryJob,
+  coaRetryTask,
+  networkCleanupJob,
+  networkCleanupTask,
+  networkDispatchJob,
+  networkDispatchTask,
+} from '../modules/network/network.jobs.js';
 import { deliverJob } from '../modules/notifications/deliver.job.js';
 import { accountEventsTask } from '../modules/notifications/notify-account-events.js';
 import {
@@ -27,6 +35,9 @@ export const allJobs: JobDefinition[] = [
   autopayJob,
   expirePromisedJob,
   cardRefundsJob,
+  networkDispatchJob,
+  coaRetryJob,
+  networkCleanupJob,
 ];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
@@ -34,5 +45,8 @@ export const periodicTasks: PeriodicTask[] = [
   reconcilePaymentsTask,
   autopayTask,
   cardRefundsTask,
+  networkDispatchTask,
+  coaRetryTask,
+  networkCleanupTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
 ];
