@@ -14,7 +14,8 @@ async function main() {
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await runMigrations(database);
   let demo: Awaited<ReturnType<typeof seedDemo>> | null = null;
-  if (config.DEMO_SEED && (await isEmptyDatabase(database))) demo = await seedDemo(database.db, { log: console.log });
+  if (config.DEMO_SEED && (await isEmptyDatabase(database)))
+    demo = await seedDemo(database.db, { log: console.log, appSecret: config.secret });
 
   const app = await buildApp({
     config,

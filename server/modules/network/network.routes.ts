@@ -63,7 +63,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   app.post(
     '/api/staff/nas',
     {
-      preValidation: requireStaff(),
+      preValidation: requireStaff('admin'),
       schema: {
         tags,
         security,
@@ -79,7 +79,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   app.patch(
     '/api/staff/nas/:id',
     {
-      preValidation: requireStaff(),
+      preValidation: requireStaff('admin'),
       schema: {
         tags,
         security,
