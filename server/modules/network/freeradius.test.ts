@@ -10,6 +10,7 @@ import { startFakeNas } from '../../test/fakes/nas.js';
 import { type FreeRadius, hasFreeRadius, radclient, startFreeRadius } from '../../test/freeradius.js';
 import { buildNas, buildNetworkAccess, networkTestConfig } from '../../test/network-factories.js';
 import { createSession } from '../auth/sessions.js';
+import { setServiceStatus } from '../ledger/set-service-status.js';
 
 /**
  * The Must-show of issue 14 through the real FreeRADIUS (Debian's 3.2, deploy/freeradius as shipped):
@@ -222,12 +223,9 @@ describe.skipIf(!hasFreeRadius)('through FreeRADIUS', () => {
     );
     expect(logged).toEqual({ reason: 'unblocked' });
 
-    // Suspension (the services module writes the status and the event): the session is dropped.
+    // Suspension (the ledger writes the status and its event when the suspension starts): dropped.
     const mark = nasPort.received.length;
-    await t.database.db.transaction(async (tx) => {
-      await tx.execute(sql`update accounts set status = 'suspended' where id = ${s.account.id}`);
-      await tx.execute(sql`insert into account_events (account_id, kind) values (${s.account.id}, 'suspended')`);
-    });
+    await setServiceStatus(t.database.db, { accountId: s.account.id, change: 'suspend' });
     const dm = await waitFor(() => nasPort.received.slice(mark).find((p) => p.code === 'Disconnect-Request'), 5000);
     expect(dm.attributes['Acct-Session-Id']).toBe('sess-coa-1');
     const log = await queryRows<{ kind: string; reason: string }>(
