@@ -56,7 +56,7 @@ BEGIN
     FROM (SELECT account_id, (row_number() OVER (ORDER BY account_id) - 1) / 500 AS part
           FROM (SELECT DISTINCT account_id FROM new_rows
                 WHERE kind IN ('blocked', 'unblocked', 'suspended', 'resumed', 'tariff_changed', 'terminated',
-                               'ip_changed')) d) p
+                               'static_ip_assigned', 'static_ip_released')) d) p
     GROUP BY part
   LOOP
     PERFORM pg_notify('abonent_network', 'a:' || chunk);

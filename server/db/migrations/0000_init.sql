@@ -502,7 +502,7 @@ CREATE INDEX "sessions_staff" ON "sessions" USING btree ("staff_id");--> stateme
 CREATE INDEX "tariffs_region" ON "tariffs" USING btree ("region_id");--> statement-breakpoint
 CREATE INDEX "account_events_account" ON "account_events" USING btree ("account_id","at");--> statement-breakpoint
 CREATE INDEX "account_events_unnotified" ON "account_events" USING btree ("id") WHERE notified_at is null;--> statement-breakpoint
-CREATE INDEX "account_events_network_pending" ON "account_events" USING btree ("id") WHERE network_at is null and kind in ('blocked', 'unblocked', 'suspended', 'resumed', 'tariff_changed', 'terminated', 'ip_changed');--> statement-breakpoint
+CREATE INDEX "account_events_network_pending" ON "account_events" USING btree ("id") WHERE network_at is null and kind in ('blocked', 'unblocked', 'suspended', 'resumed', 'tariff_changed', 'terminated', 'static_ip_assigned', 'static_ip_released');--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_key" ON "jobs" USING btree ("key");--> statement-breakpoint
 CREATE INDEX "jobs_due" ON "jobs" USING btree ("run_at") WHERE state in ('queued','running');--> statement-breakpoint
 CREATE INDEX "ledger_account_day" ON "ledger_entries" USING btree ("account_id","effective_on");--> statement-breakpoint

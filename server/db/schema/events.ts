@@ -11,11 +11,15 @@ export const ACCOUNT_EVENT_KINDS = [
   'resumed',
   'tariff_changed',
   'terminated',
-  /** The static IP add-on's address was given, changed or taken back (network: Disconnect). */
-  'ip_changed',
+  'static_ip_assigned',
+  'static_ip_released',
 ] as const;
+export type AccountEventKind = (typeof ACCOUNT_EVENT_KINDS)[number];
 
-/** The kinds the network acts on (CoA / Disconnect, docs/network.md); the others are notices only. */
+/**
+ * The kinds the network acts on (docs/network.md, "Events → CoA / Disconnect"); the others are notices
+ * only. A static IP given or taken back disconnects the session, so the next one gets the new address.
+ */
 export const NETWORK_EVENT_KINDS = [
   'blocked',
   'unblocked',
@@ -23,9 +27,9 @@ export const NETWORK_EVENT_KINDS = [
   'resumed',
   'tariff_changed',
   'terminated',
-  'ip_changed',
+  'static_ip_assigned',
+  'static_ip_released',
 ] as const satisfies readonly AccountEventKind[];
-export type AccountEventKind = (typeof ACCOUNT_EVENT_KINDS)[number];
 
 /**
  * Things that happened to an account that others react to: notifications (inbox, e-mail, SMS) and
@@ -53,7 +57,7 @@ export const accountEvents = pgTable(
     index('account_events_network_pending')
       .on(t.id)
       .where(
-        sql`network_at is null and kind in ('blocked', 'unblocked', 'suspended', 'resumed', 'tariff_changed', 'terminated', 'ip_changed')`,
+        sql`network_at is null and kind in ('blocked', 'unblocked', 'suspended', 'resumed', 'tariff_changed', 'terminated', 'static_ip_assigned', 'static_ip_released')`,
       ),
   ],
 );

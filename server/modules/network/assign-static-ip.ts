@@ -7,8 +7,8 @@ import { uniqueViolation } from './unique-violation.js';
 /**
  * The network side of the static IP add-on (docs/network.md, "For other modules"): the services
  * module, having taken `address` from its regional pool (or null when the add-on ends), calls this in
- * the same transaction. The next Access-Accept carries Framed-IP-Address; the `ip_changed` event this
- * writes disconnects the live session, so the subscriber's router dials again and gets the address.
+ * the same transaction. The next Access-Accept carries Framed-IP-Address; the `static_ip_assigned` /
+ * `static_ip_released` event this writes disconnects the live session, so the subscriber's router dials again and gets the address.
  * No-op when the address is already the account's. An address another account has is refused.
  */
 export async function assignStaticIp(db: Db, input: { accountId: number; address: string | null }): Promise<void> {
@@ -33,6 +33,7 @@ export async function assignStaticIp(db: Db, input: { accountId: number; address
   if (!rows[0]?.changed) return;
   await db.execute(
     sql`insert into account_events (account_id, kind, data)
-        values (${input.accountId}, 'ip_changed', ${JSON.stringify({ address: input.address })}::jsonb)`,
+        values (${input.accountId}, ${input.address ? 'static_ip_assigned' : 'static_ip_released'},
+                ${JSON.stringify({ address: input.address })}::jsonb)`,
   );
 }

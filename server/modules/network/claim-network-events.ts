@@ -10,7 +10,7 @@ import { coaAttributes, type NetworkNames, profileChangeBy, type RadiusAttribute
 const BATCH = 500;
 
 /** Events after which the session must end: the next connection gets the new state. */
-const DISCONNECT_KINDS = new Set(['suspended', 'terminated', 'ip_changed']);
+const DISCONNECT_KINDS = new Set(['suspended', 'terminated', 'static_ip_assigned', 'static_ip_released']);
 /** Events that move a session between the normal and the redirect profile. */
 const PROFILE_KINDS = new Set(['blocked', 'unblocked', 'resumed']);
 

@@ -204,7 +204,7 @@ describe('network access', () => {
     const events = () =>
       queryRows<{ n: number }>(
         db(),
-        sql`select count(*)::int as n from account_events where account_id = ${s.account.id} and kind = 'ip_changed'`,
+        sql`select count(*)::int as n from account_events where account_id = ${s.account.id} and kind = 'static_ip_assigned'`,
       );
     await db().transaction((tx) => assignStaticIp(tx, { accountId: s.account.id, address: '198.51.100.7' }));
     expect((await events())[0]!.n).toBe(1);
