@@ -72,6 +72,9 @@ const envSchema = z.object({
    * unset: the /api/radius endpoints refuse every call and nothing RADIUS runs.
    */
   RADIUS_API_KEY: z.string().min(16).optional(),
+  /** Where the rlm_rest API listens: its own port, loopback by default (never behind the public proxy). */
+  RADIUS_API_HOST: z.string().default('127.0.0.1'),
+  RADIUS_API_PORT: z.coerce.number().int().min(0).max(65535).default(3812),
   /** Addresses/CIDRs FreeRADIUS may call from (comma-separated); unset: any that has the key. */
   RADIUS_API_ALLOW: z.string().optional(),
   /**

@@ -36,6 +36,9 @@ async function main() {
   }
 
   await app.listen({ port: config.PORT, host: config.HOST });
+  // FreeRADIUS's rlm_rest API, on its own port (docs/network.md); only when RADIUS_API_KEY is set.
+  const radiusApi = await deps.network.listen();
+  if (radiusApi) app.log.info(`RADIUS API (rlm_rest) at ${radiusApi}`);
   const url = config.publicUrl;
   console.log(`\nAbonent ${version} is running at ${url}  (database: ${database.kind})`);
   console.log(`API docs: ${url}/api/docs`);

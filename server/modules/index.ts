@@ -12,7 +12,6 @@ import { contractsRoutes } from './contracts/contracts.routes.js';
 import { financeRoutes } from './finance/finance.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { networkRoutes } from './network/network.routes.js';
-import { radiusRoutes } from './network/radius.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { paymentsRoutes } from './payments/payments.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
@@ -39,5 +38,4 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   receiptsRoutes,
   paymentsRoutes,
   networkRoutes,
-  radiusRoutes,
 ];

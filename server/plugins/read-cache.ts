@@ -16,10 +16,7 @@ async function readCachePlugin(app: FastifyInstance, opts: { caches: ReadCaches;
   app.addHook('onSend', async (req, reply, payload) => {
     // A refused request (4xx) or a failed one (5xx, its transaction rolled back) changed nothing, and
     // must not let anyone flush the caches at will with bad requests.
-    // RADIUS post-auth and accounting (thousands a second) change nothing these caches hold.
-    if (!SAFE_METHODS.has(req.method) && reply.statusCode < 400 && !req.routeOptions.config.cacheNeutral) {
-      opts.caches.clear();
-    }
+    if (!SAFE_METHODS.has(req.method) && reply.statusCode < 400) opts.caches.clear();
     return payload;
   });
   app.addHook('onClose', async () => opts.caches.close());

@@ -23,6 +23,7 @@ export async function freeUdpPort(): Promise<number> {
 }
 
 export interface FreeRadius {
+  pid: number;
   authPort: number;
   acctPort: number;
   output: () => string;
@@ -74,6 +75,7 @@ export async function startFreeRadius(opts: {
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
+    pid: child.pid!,
     authPort,
     acctPort,
     output: () => out,

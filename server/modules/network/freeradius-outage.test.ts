@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,11 +39,8 @@ beforeAll(async () => {
   viaProxy = await openDatabase({ databaseUrl: url.toString(), poolSize: 5 });
   const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), ...networkTestConfig() };
   app = await buildApp({ config, database: viaProxy });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  radiusd = await startFreeRadius({
-    abonentUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-    apiKey: config.RADIUS_API_KEY!,
-  });
+  const api = await app.deps.network.api()!.listen({ port: 0, host: '127.0.0.1' });
+  radiusd = await startFreeRadius({ abonentUrl: api, apiKey: config.RADIUS_API_KEY! });
 }, 120_000);
 
 afterAll(async () => {

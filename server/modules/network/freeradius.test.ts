@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -36,9 +34,8 @@ beforeAll(async () => {
     vendor: 'mikrotik',
     coaPort: nasPort.port,
   });
-  await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const port = (t.app.server.address() as AddressInfo).port;
-  radiusd = await startFreeRadius({ abonentUrl: `http://127.0.0.1:${port}`, apiKey: t.config.RADIUS_API_KEY! });
+  const api = await t.app.deps.network.api()!.listen({ port: 0, host: '127.0.0.1' });
+  radiusd = await startFreeRadius({ abonentUrl: api, apiKey: t.config.RADIUS_API_KEY! });
 });
 
 afterAll(async () => {
@@ -72,7 +69,7 @@ async function waitFor<T>(fn: () => T | undefined, ms = 5000): Promise<T> {
 }
 
 describe.skipIf(!hasFreeRadius)('through FreeRADIUS', () => {
-  it("accepts a paying subscriber at the tariff's speed (PAP and CHAP) and rejects a wrong password", async () => {
+  it("accepts a paying subscriber at the tariff's speed (PAP, CHAP, MS-CHAPv2) and rejects a wrong password", async () => {
     const s = await subscriber({ balance: 50_000 });
     const speed = `${s.tariff.speedUpKbps}k/${s.tariff.speedDownKbps}k`;
     const pap = await auth({ 'User-Name': s.login, 'User-Password': s.password, 'NAS-Port-Type': 'Ethernet' });
@@ -82,6 +79,10 @@ describe.skipIf(!hasFreeRadius)('through FreeRADIUS', () => {
     const chap = await auth({ 'User-Name': s.login, 'CHAP-Password': s.password });
     expect(chap.code).toBe('Access-Accept');
     expect(chap.attributes['Mikrotik-Rate-Limit']).toEqual([speed]);
+    // MS-CHAPv2 is checked by FreeRADIUS's mschap and reported back in post-auth.
+    const ms = await auth({ 'User-Name': s.login, 'MS-CHAP-Password': s.password });
+    expect(ms.code).toBe('Access-Accept');
+    expect(ms.attributes['Mikrotik-Rate-Limit']).toEqual([speed]);
 
     const wrong = await auth({ 'User-Name': s.login, 'User-Password': 'not-the-password' });
     expect(wrong.code).toBe('Access-Reject');
@@ -95,6 +96,7 @@ describe.skipIf(!hasFreeRadius)('through FreeRADIUS', () => {
       sql`select result, detail from radius_auth_log where username = ${s.login} order by at`,
     );
     expect(log).toEqual([
+      { result: 'accept', detail: 'active' },
       { result: 'accept', detail: 'active' },
       { result: 'accept', detail: 'active' },
       { result: 'reject', detail: 'password' },

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 
 import { sql } from 'drizzle-orm';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 
 import type { Config } from '../../config.js';
 import { type Database, queryRows } from '../../db/client.js';
@@ -9,6 +10,7 @@ import type { AuthorizeContext } from './authorize-access.js';
 import { BatchWriter } from './batch-writer.js';
 import { claimNetworkEvents } from './claim-network-events.js';
 import { NETWORK_CHANNEL, NetworkDirectory } from './directory.js';
+import { buildRadiusApi } from './radius-api.js';
 import { sendCoaJobs } from './send-coa.js';
 import { Spool } from './spool.js';
 import type { NetworkNames } from './vendor-attributes.js';
@@ -41,6 +43,8 @@ export class NetworkRuntime {
   private started = false;
   private closed = false;
   private log: (msg: string, extra?: object) => void;
+  private logger: FastifyBaseLogger | undefined;
+  private apiInstance: FastifyInstance | null = null;
 
   constructor(
     private readonly config: Config,
@@ -81,9 +85,24 @@ export class NetworkRuntime {
     };
   }
 
-  /** Where warnings go (the app's logger, once there is one). */
-  setLog(log: (msg: string, extra?: object) => void): void {
-    if (!this.opts.log) this.log = log;
+  /** Where warnings go: the app's logger, once there is one. */
+  setLogger(logger: FastifyBaseLogger): void {
+    this.logger = logger;
+    if (!this.opts.log) this.log = (msg, extra) => logger.warn(extra ?? {}, msg);
+  }
+
+  /** The rlm_rest API (built on first use; tests inject into it). Null when RADIUS is off. */
+  api(): FastifyInstance | null {
+    if (!this.enabled) return null;
+    this.apiInstance ??= buildRadiusApi(this, this.config, this.logger);
+    return this.apiInstance;
+  }
+
+  /** Starts the rlm_rest API on RADIUS_API_HOST:RADIUS_API_PORT (main.ts); returns its address. */
+  async listen(): Promise<string | null> {
+    const api = this.api();
+    if (!api) return null;
+    return api.listen({ host: this.config.RADIUS_API_HOST, port: this.config.RADIUS_API_PORT });
   }
 
   /** Follows network changes; with `dispatch`, sends CoA / Disconnect for them as they come. */
@@ -116,6 +135,8 @@ export class NetworkRuntime {
     if (this.closed) return;
     this.closed = true;
     if (this.dispatchTimer) clearTimeout(this.dispatchTimer);
+    // Stop taking requests first, so every record accepted before is in the writers' queues.
+    await this.apiInstance?.close();
     await this.stopListening?.();
     await this.directory?.close();
     await Promise.all([this.authWriter?.close(), this.acctWriter?.close()]);

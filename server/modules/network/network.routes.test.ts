@@ -103,7 +103,7 @@ describe('network access', () => {
     expect(decryptSecret('network-password', row!.password_enc, t.config.secret)).toBe(r.network.password);
     // FreeRADIUS gets it from memory as soon as it is notified.
     const answer = await until(async () => {
-      const a = await t.app.inject({
+      const a = await t.app.deps.network.api()!.inject({
         method: 'POST',
         url: '/api/radius/authorize?nas=127.0.0.1',
         headers: radiusAuth(),
@@ -190,7 +190,7 @@ describe('network access', () => {
     const dm = await until(() => fakeNas.received.slice(mark).find((p) => p.code === 'Disconnect-Request'));
     expect(dm.attributes).toMatchObject({ 'User-Name': a.login, 'Acct-Session-Id': 'sess-ip-1' });
     const answer = await until(async () => {
-      const r = await t.app.inject({
+      const r = await t.app.deps.network.api()!.inject({
         method: 'POST',
         url: '/api/radius/authorize?nas=127.0.0.1',
         headers: radiusAuth(),
@@ -346,7 +346,11 @@ describe('network access', () => {
     expect(upd.statusCode).toBe(200);
     // Inactive: FreeRADIUS no longer gets it (the directory follows the registry by NOTIFY).
     const client = await until(async () => {
-      const r = await t.app.inject({ method: 'GET', url: '/api/radius/clients/10.20.0.1', headers: radiusAuth() });
+      const r = await t.app.deps.network.api()!.inject({
+        method: 'GET',
+        url: '/api/radius/clients/10.20.0.1',
+        headers: radiusAuth(),
+      });
       return r.statusCode === 404 ? r : undefined;
     });
     expect(client.statusCode).toBe(404);

@@ -39,7 +39,7 @@ const security = [{ bearer: [] }];
 export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const db = deps.database.db;
   const interimSeconds = deps.config.RADIUS_INTERIM_SECONDS;
-  deps.network.setLog((msg, extra) => app.log.warn(extra ?? {}, msg));
+  deps.network.setLogger(app.log);
   await deps.network.start({ dispatch: deps.config.WORKER });
   app.addHook('onClose', async () => deps.network.close());
 

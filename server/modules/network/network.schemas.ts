@@ -10,30 +10,8 @@ const ip = z
   .max(45)
   .refine((v) => isIP(v) !== 0, 'an IPv4 or IPv6 address');
 
-// ---- FreeRADIUS rlm_rest ----
-
-/** A request's attributes as rlm_rest sends them (`body = 'json'`). */
-export const restAttributes = z
-  .record(
-    z.string().min(1).max(128),
-    z.looseObject({
-      type: z.string().max(32).optional(),
-      value: z.array(z.union([z.string().max(4096), z.number(), z.boolean(), z.null()])).max(64),
-    }),
-  )
-  .refine((r) => Object.keys(r).length <= 256, 'at most 256 attributes');
-
-export const restAnswer = z.record(
-  z.string(),
-  z.object({ value: z.array(z.union([z.string(), z.number()])), op: z.string().optional(), do_xlat: z.literal(false) }),
-);
-
-export const nasQuery = z.object({ nas: ip.describe('the packet source address (the NAS)') });
-export const postAuthQuery = nasQuery.extend({
-  result: z.string().max(16).describe('Accept or Reject (FreeRADIUS Post-Auth-Type)'),
-  auth: z.string().max(32).default('none').describe('control:Auth-Type: PAP, CHAP, MS-CHAP, Accept'),
-});
-export const clientParams = z.object({ ip });
+// The rlm_rest API (radius-api.ts) checks its input by hand: it is not part of the public API and runs
+// thousands of requests a second (docs/decisions/0008-radius-api-listener.md).
 
 // ---- NAS registry ----
 

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -25,8 +27,10 @@ afterAll(() => t.close());
 const j = (attrs: Record<string, string | number>) =>
   Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, { type: 'string', value: [v] }]));
 
+const api = () => t.app.deps.network.api()!;
+
 async function call(path: string, body: object, query = `nas=${nasAddress}`) {
-  return t.app.inject({
+  return api().inject({
     method: 'POST',
     url: `/api/radius/${path}?${query}`,
     headers: radiusAuth(),
@@ -49,10 +53,10 @@ async function authorizeUntil(
 
 describe('rlm_rest endpoints', () => {
   it('refuse a caller without the key, and malformed bodies, with a JSON error', async () => {
-    const none = await t.app.inject({ method: 'POST', url: `/api/radius/authorize?nas=${nasAddress}`, payload: {} });
+    const none = await api().inject({ method: 'POST', url: `/api/radius/authorize?nas=${nasAddress}`, payload: {} });
     expect(none.statusCode).toBe(403);
     expect(none.json().error.code).toBe('radius_unauthorized');
-    const wrong = await t.app.inject({
+    const wrong = await api().inject({
       method: 'POST',
       url: `/api/radius/accounting?nas=${nasAddress}`,
       headers: radiusAuth('another-key-0123456789'),
@@ -66,7 +70,7 @@ describe('rlm_rest endpoints', () => {
     expect(badNas.statusCode).toBe(400);
   });
 
-  it("answers a paying PPPoE subscriber with the password to check and the tariff's speed", async () => {
+  it("checks a PPPoE password (PAP, CHAP) itself and answers with the tariff's speed", async () => {
     const s = await buildSubscriber(t.database.db, { regionId });
     const a = await buildNetworkAccess(t.database.db, {
       accountId: s.account.id,
@@ -74,23 +78,67 @@ describe('rlm_rest endpoints', () => {
       password: 'pa%{User-Name}ss',
     });
     const res = await authorizeUntil(
-      { 'User-Name': a.login!.toUpperCase(), 'CHAP-Password': '0x01' },
+      { 'User-Name': a.login!.toUpperCase(), 'User-Password': a.password },
       (r) => r.statusCode === 200,
     );
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    // Never xlat-expanded by FreeRADIUS: a password with %{…} stays as it is.
-    expect(body['control:Cleartext-Password']).toEqual({ value: ['pa%{User-Name}ss'], do_xlat: false });
+    expect(body['control:Auth-Type']).toEqual({ value: ['Accept'], do_xlat: false });
+    expect(body['control:Cleartext-Password']).toBeUndefined();
     expect(body['reply:Mikrotik-Rate-Limit'].value).toEqual([`${s.tariff.speedUpKbps}k/${s.tariff.speedDownKbps}k`]);
     expect(body['reply:Mikrotik-Address-List'].value).toEqual(['abonent-active']);
     expect(body['reply:Acct-Interim-Interval'].value).toEqual([300]);
     expect(Buffer.from(body['reply:Class'].value[0].slice(2), 'hex').toString()).toBe(`abonent:${s.account.id}`);
+
+    // CHAP (RFC 1994): response = MD5(identifier ‖ password ‖ challenge).
+    const challenge = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
+    const response = (password: string) =>
+      `0x07${createHash('md5')
+        .update(Buffer.from([7]))
+        .update(password)
+        .update(challenge)
+        .digest('hex')}`;
+    const chap = (password: string) =>
+      call(
+        'authorize',
+        j({
+          'User-Name': a.login!,
+          'CHAP-Password': response(password),
+          'CHAP-Challenge': `0x${challenge.toString('hex')}`,
+        }),
+      );
+    expect((await chap(a.password)).json()['control:Auth-Type'].value).toEqual(['Accept']);
+    const wrongChap = await chap('guess');
+    expect(wrongChap.statusCode).toBe(401);
+    expect(wrongChap.json()['reply:Reply-Message'].value).toEqual(['Wrong password']);
+    expect((await call('authorize', j({ 'User-Name': a.login!, 'User-Password': 'guess' }))).statusCode).toBe(401);
+
+    // MS-CHAP is checked by FreeRADIUS: the password goes back, never xlat-expanded (%{…} stays as it is).
+    const ms = await call(
+      'authorize',
+      j({ 'User-Name': a.login!, 'MS-CHAP-Challenge': '0x00112233445566778899aabbccddeeff' }),
+    );
+    expect(ms.json()['control:Cleartext-Password']).toEqual({ value: ['pa%{User-Name}ss'], do_xlat: false });
+    expect(ms.json()['control:Auth-Type']).toBeUndefined();
+
+    // Every outcome Abonent decided is in the post-auth log, no password anywhere.
+    const log = await queryRows<{ result: string; detail: string }>(
+      t.database.db,
+      sql`select result, detail from radius_auth_log where account_id = ${s.account.id} order by at`,
+    );
+    expect(log.slice(-4)).toEqual([
+      { result: 'accept', detail: 'active' },
+      { result: 'accept', detail: 'active' },
+      { result: 'reject', detail: 'password' },
+      { result: 'reject', detail: 'password' },
+    ]);
+    expect(JSON.stringify(log)).not.toContain('guess');
   });
 
   it('sends a debtor to the redirect list, and follows status changes through notifications', async () => {
     const s = await buildSubscriber(t.database.db, { regionId });
     const a = await buildNetworkAccess(t.database.db, { accountId: s.account.id, appSecret: t.config.secret });
-    const creds = { 'User-Name': a.login!, 'User-Password': 'x' };
+    const creds = { 'User-Name': a.login!, 'User-Password': a.password };
     const before = await authorizeUntil(creds, (r) => r.statusCode === 200);
     expect(before.json()['reply:Mikrotik-Address-List'].value).toEqual(['abonent-active']);
 
@@ -157,19 +205,23 @@ describe('rlm_rest endpoints', () => {
   it('stores post-auth outcomes without passwords, and accounting as sessions with traffic', async () => {
     const s = await buildSubscriber(t.database.db, { regionId });
     const a = await buildNetworkAccess(t.database.db, { accountId: s.account.id, appSecret: t.config.secret });
-    const seen = await authorizeUntil({ 'User-Name': a.login!, 'User-Password': 'x' }, (r) => r.statusCode === 200);
+    const seen = await authorizeUntil(
+      { 'User-Name': a.login!, 'User-Password': a.password },
+      (r) => r.statusCode === 200,
+    );
     expect(seen.statusCode).toBe(200);
     const ok = await call(
       'post-auth',
       j({ 'User-Name': a.login!, 'Calling-Station-Id': '00-11-22-33-44-55' }),
-      `nas=${nasAddress}&result=Accept&auth=CHAP`,
+      `nas=192.0.2.50&result=Accept&auth=MS-CHAP`,
     );
     expect(ok.statusCode).toBe(204);
-    const no = await call('post-auth', j({ 'User-Name': a.login! }), `nas=${nasAddress}&result=Reject&auth=PAP`);
+    const no = await call('post-auth', j({ 'User-Name': a.login! }), `nas=192.0.2.50&result=Reject&auth=MS-CHAP`);
     expect(no.statusCode).toBe(204);
     const log = await queryRows<{ result: string; detail: string; calling_station_id: string | null }>(
       t.database.db,
-      sql`select result, detail, calling_station_id from radius_auth_log where account_id = ${s.account.id} order by at`,
+      sql`select result, detail, calling_station_id from radius_auth_log
+          where account_id = ${s.account.id} and nas_address = '192.0.2.50' order by at`,
     );
     expect(log).toEqual([
       { result: 'accept', detail: 'active', calling_station_id: '00:11:22:33:44:55' },
@@ -235,14 +287,14 @@ describe('rlm_rest endpoints', () => {
   });
 
   it('gives FreeRADIUS a registered NAS its secret, and nothing for an unknown address', async () => {
-    const known = await t.app.inject({
+    const known = await api().inject({
       method: 'GET',
       url: `/api/radius/clients/${nasAddress}`,
       headers: radiusAuth(),
     });
     expect(known.statusCode).toBe(200);
     expect(known.json()['control:FreeRADIUS-Client-Secret'].value).toEqual(['nas-secret-123']);
-    const unknown = await t.app.inject({ method: 'GET', url: '/api/radius/clients/192.0.2.77', headers: radiusAuth() });
+    const unknown = await api().inject({ method: 'GET', url: '/api/radius/clients/192.0.2.77', headers: radiusAuth() });
     expect(unknown.statusCode).toBe(404);
   });
 });
