@@ -3,6 +3,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 
+import type { StaffRole } from '../../api/schema';
 import { useMe, useSignOut } from '../../app/session';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { FinancePage } from '../finance/FinancePage';
@@ -13,8 +14,7 @@ import { SearchPage } from './SearchPage';
 import { SignContractPage } from './SignContractPage';
 import { StaffLogin } from './StaffLogin';
 
-type Role = 'admin' | 'operator' | 'support' | 'finance';
-const NAV: { to: string; key: string; roles: Role[] }[] = [
+const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff', key: 'search', roles: ['admin', 'operator', 'support', 'finance'] },
   { to: '/staff/contracts/new', key: 'sign', roles: ['admin', 'operator'] },
   { to: '/staff/finance', key: 'finance', roles: ['admin', 'finance'] },
@@ -44,7 +44,7 @@ export default function StaffRoutes() {
       </Routes>
     );
   }
-  const role = me.data.staff!.role;
+  const role = me.data.staff.role;
   return (
     <AppShell
       header={{ height: 60 }}
