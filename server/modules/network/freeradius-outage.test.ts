@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildApp } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import { type Database, openDatabase, queryRows } from '../../db/client.js';
+import { buildApp } from '../../test/app.js';
 import { createTestDatabase } from '../../test/db.js';
 import { buildSubscriber } from '../../test/factories.js';
 import { type FreeRadius, hasFreeRadius, radclient, startFreeRadius } from '../../test/freeradius.js';
