@@ -107,11 +107,15 @@ describe('network access', () => {
         method: 'POST',
         url: '/api/radius/authorize?nas=127.0.0.1',
         headers: radiusAuth(),
-        payload: { 'User-Name': { type: 'string', value: [r.network.login] } },
+        payload: {
+          'User-Name': { type: 'string', value: [r.network.login] },
+          'User-Password': { type: 'string', value: [r.network.password] },
+        },
       });
       return a.statusCode === 200 ? a.json<Record<string, { value: unknown[] }>>() : undefined;
     });
-    expect(answer['control:Cleartext-Password']!.value).toEqual([r.network.password]);
+    // Abonent checks the PAP password itself (decision 0008): the one on the PDF is accepted.
+    expect(answer['control:Auth-Type']!.value).toEqual(['Accept']);
   });
 
   it('is set by operators (normalised, unique, audited) and a new PPPoE password is shown once', async () => {
@@ -194,7 +198,10 @@ describe('network access', () => {
         method: 'POST',
         url: '/api/radius/authorize?nas=127.0.0.1',
         headers: radiusAuth(),
-        payload: { 'User-Name': { type: 'string', value: [a.login] } },
+        payload: {
+          'User-Name': { type: 'string', value: [a.login] },
+          'User-Password': { type: 'string', value: [a.password] },
+        },
       });
       const v = r.json()['reply:Framed-IP-Address'];
       return v ? (v.value as string[]) : undefined;
