@@ -67,6 +67,7 @@ export const en: Dict = {
     info: 'Overview',
     payments: 'Payments',
     stats: 'Statistics',
+    sessions: 'Internet sessions',
     profile: 'Profile',
     notifications: 'Notifications',
     mobile: 'Mobile internet',

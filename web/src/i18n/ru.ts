@@ -65,6 +65,7 @@ export const ru = {
     info: 'Информация',
     payments: 'Платежи',
     stats: 'Статистика',
+    sessions: 'Интернет-сессии',
     profile: 'Профиль',
     notifications: 'Уведомления',
     mobile: 'Мобильный интернет',

@@ -13,6 +13,7 @@ import { ProfilePage } from './ProfilePage';
 
 // The chart library is heavy: only the statistics page loads it.
 const StatisticsPage = lazy(() => import('./StatisticsPage'));
+const SessionsPage = lazy(() => import('../network/SessionsPage'));
 
 /** The subscriber's cabinet. Not signed in → sign-in page; initial password → forced change first. */
 export default function CabinetRoutes() {
@@ -42,6 +43,14 @@ export default function CabinetRoutes() {
           element={
             <Suspense fallback={<Loader />}>
               <StatisticsPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="sessions"
+          element={
+            <Suspense fallback={<Loader />}>
+              <SessionsPage />
             </Suspense>
           }
         />
