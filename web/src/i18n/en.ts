@@ -186,6 +186,7 @@ export const en: Dict = {
     sign: 'New contract',
     finance: 'Payments and totals',
     audit: 'Audit log',
+    nas: 'Equipment (NAS)',
     card: 'Subscriber card',
     fullName: 'Full name',
     address: 'Service address',

@@ -70,8 +70,6 @@ const ru = {
       reachable: 'Без оплаты доступны',
     },
     staff: {
-      online: 'Онлайн',
-      nasNav: 'Оборудование (NAS)',
       section: 'Интернет',
       onlineNow: 'Сессии онлайн',
       noneOnline: 'Сейчас не в сети',
@@ -99,7 +97,6 @@ const ru = {
       accept: 'Разрешено',
       reject: 'Отказано',
       noAccess: 'Доступ в интернет не настроен',
-      onlineHint: 'Сессии онлайн показываются в карточке абонента: найдите абонента в поиске и откройте его карточку.',
     },
     nasPage: {
       title: 'Оборудование доступа (NAS)',
@@ -117,7 +114,6 @@ const ru = {
       secretHint: 'Не короче 8 символов. Хранится зашифрованным и больше не показывается',
       newSecret: 'Новый общий секрет (пусто — не менять)',
       online: 'Сессий онлайн',
-      saved: 'Сохранено',
       empty: 'NAS ещё не добавлены',
       vendors: {
         mikrotik: 'MikroTik',
@@ -196,8 +192,6 @@ const en: typeof ru = {
       reachable: 'Available without payment',
     },
     staff: {
-      online: 'Online',
-      nasNav: 'Equipment (NAS)',
       section: 'Internet',
       onlineNow: 'Sessions online',
       noneOnline: 'Not online now',
@@ -219,7 +213,6 @@ const en: typeof ru = {
       accept: 'Allowed',
       reject: 'Refused',
       noAccess: 'Internet access is not set up',
-      onlineHint: "Sessions online are shown on the subscriber's card: find the subscriber and open the card.",
     },
     nasPage: {
       title: 'Access equipment (NAS)',
@@ -237,7 +230,6 @@ const en: typeof ru = {
       secretHint: 'At least 8 characters. Stored encrypted and never shown again',
       newSecret: 'New shared secret (empty: unchanged)',
       online: 'Sessions online',
-      saved: 'Saved',
       empty: 'No NAS added yet',
       vendors: {
         mikrotik: 'MikroTik',

@@ -4,12 +4,16 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 
 import { api } from '../../api/client';
+import { useMe } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
+import { AccountNetwork } from '../network/AccountNetwork';
 
 export function AccountCard() {
   const { t } = useTranslation();
   const { id } = useParams();
+  const me = useMe();
+  const role = me.data?.type === 'staff' ? me.data.staff.role : null;
   const q = useQuery({
     queryKey: ['staff-account', id],
     queryFn: () => api.GET('/api/staff/accounts/{id}', { params: { path: { id: Number(id) } } }),
@@ -69,6 +73,7 @@ export function AccountCard() {
           ))}
         </Table.Tbody>
       </Table>
+      {role !== null && role !== 'finance' && <AccountNetwork accountId={a.id} />}
     </Stack>
   );
 }

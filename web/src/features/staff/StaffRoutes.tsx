@@ -8,6 +8,7 @@ import { useMe, useSignOut } from '../../app/session';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { FinancePage } from '../finance/FinancePage';
 import { ReceiptsPage } from '../finance/ReceiptsPage';
+import { NasPage } from '../network/NasPage';
 import { AccountCard } from './AccountCard';
 import { AuditPage } from './AuditPage';
 import { SearchPage } from './SearchPage';
@@ -19,6 +20,7 @@ const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff/contracts/new', key: 'sign', roles: ['admin', 'operator'] },
   { to: '/staff/finance', key: 'finance', roles: ['admin', 'finance'] },
   { to: '/staff/receipts', key: 'receipts', roles: ['admin', 'finance'] },
+  { to: '/staff/nas', key: 'nas', roles: ['admin'] },
   { to: '/staff/audit', key: 'audit', roles: ['admin'] },
 ];
 
@@ -89,6 +91,7 @@ export default function StaffRoutes() {
           <Route path="accounts/:id" element={<AccountCard />} />
           <Route path="contracts/new" element={<SignContractPage />} />
           <Route path="audit" element={<AuditPage />} />
+          {role === 'admin' && <Route path="nas" element={<NasPage />} />}
           <Route path="finance" element={<FinancePage />} />
           <Route path="receipts" element={<ReceiptsPage />} />
           <Route path="*" element={<Navigate to="/staff" replace />} />
