@@ -70,7 +70,7 @@ export function AccountNetwork({ accountId }: { accountId: number }) {
         (n.online.length === 0 ? (
           <Text c="dimmed">{t('net.staff.noneOnline')}</Text>
         ) : (
-          <Table.ScrollContainer minWidth={640}>
+          <Table.ScrollContainer minWidth={640} type="native" tabIndex={0}>
             <Table data-testid="online-sessions">
               <caption style={{ position: 'absolute', left: -10000 }}>{t('net.staff.onlineNow')}</caption>
               <Table.Thead>
@@ -119,7 +119,7 @@ export function AccountNetwork({ accountId }: { accountId: number }) {
           <Title order={3} size="h5">
             {t('net.staff.recent')}
           </Title>
-          <Table.ScrollContainer minWidth={640}>
+          <Table.ScrollContainer minWidth={640} type="native" tabIndex={0}>
             <Table striped>
               <caption style={{ position: 'absolute', left: -10000 }}>{t('net.staff.recent')}</caption>
               <Table.Thead>
@@ -162,7 +162,7 @@ export function AccountNetwork({ accountId }: { accountId: number }) {
           <Title order={3} size="h5">
             {t('net.staff.coa')}
           </Title>
-          <Table.ScrollContainer minWidth={520}>
+          <Table.ScrollContainer minWidth={520} type="native" tabIndex={0}>
             <Table striped>
               <Table.Tbody>
                 {n.coa.map((c) => (
@@ -189,7 +189,7 @@ export function AccountNetwork({ accountId }: { accountId: number }) {
           <Title order={3} size="h5">
             {t('net.staff.authLog')}
           </Title>
-          <Table.ScrollContainer minWidth={520}>
+          <Table.ScrollContainer minWidth={520} type="native" tabIndex={0}>
             <Table striped>
               <Table.Tbody>
                 {n.authLog.map((a, i) => (

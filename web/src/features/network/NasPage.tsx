@@ -47,7 +47,7 @@ export function NasPage() {
         (q.data.nas.length === 0 ? (
           <Text c="dimmed">{t('net.nasPage.empty')}</Text>
         ) : (
-          <Table.ScrollContainer minWidth={720}>
+          <Table.ScrollContainer minWidth={720} type="native" tabIndex={0}>
             <Table striped data-testid="nas-list">
               <caption style={{ position: 'absolute', left: -10000 }}>{t('net.nasPage.title')}</caption>
               <Table.Thead>

@@ -127,7 +127,7 @@ export default function SessionsPage() {
         (s.sessions.length === 0 ? (
           <Text c="dimmed">{t('net.none')}</Text>
         ) : (
-          <Table.ScrollContainer minWidth={560}>
+          <Table.ScrollContainer minWidth={560} type="native" tabIndex={0}>
             <Table striped data-testid="sessions">
               <caption style={{ position: 'absolute', left: -10000 }}>{t('net.recent')}</caption>
               <Table.Thead>
