@@ -248,6 +248,42 @@ export const ERRORS = {
     ru: 'Сервер не готов принимать запросы, повторите позже',
     en: 'The server is not ready for requests, try again later',
   },
+  radius_unauthorized: {
+    status: 403,
+    ru: 'Запрос RADIUS без верного ключа или не с разрешённого адреса',
+    en: 'RADIUS request without the right key or from an address not allowed',
+  },
+  nas_not_found: { status: 404, ru: 'NAS не найден', en: 'NAS not found' },
+  nas_address_taken: {
+    status: 409,
+    ru: 'NAS с адресом {address} уже есть в реестре',
+    en: 'A NAS with address {address} is already registered',
+  },
+  network_value_taken: {
+    status: 409,
+    ru: '{field} уже назначен другому лицевому счёту',
+    en: '{field} is already assigned to another personal account',
+  },
+  bad_network_value: {
+    status: 400,
+    ru: 'Неверное значение поля «{field}»',
+    en: 'Invalid value of “{field}”',
+  },
+  network_access_not_found: {
+    status: 404,
+    ru: 'У лицевого счёта нет доступа в сеть',
+    en: 'This personal account has no network access',
+  },
+  session_not_online: {
+    status: 409,
+    ru: 'Сеанс уже завершён',
+    en: 'The session has already ended',
+  },
+  session_nas_unknown: {
+    status: 409,
+    ru: 'NAS этого сеанса нет в реестре: отключить его отсюда нельзя',
+    en: 'The session’s NAS is not in the registry: it cannot be disconnected from here',
+  },
   internal: { status: 500, ru: 'Внутренняя ошибка. Мы уже разбираемся', en: 'Internal error. We are looking into it' },
 } satisfies Record<string, ErrorDef>;
 

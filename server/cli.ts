@@ -48,7 +48,7 @@ export function buildCli(): Command {
     .description('load demo regions, tariffs, staff and subscribers with history (empty database only)')
     .action(() =>
       withDb(async (d) => {
-        const logins = await seedDemo(d.db, { log: out });
+        const logins = await seedDemo(d.db, { log: out, appSecret: loadConfig().secret });
         printDemoLogins(logins, out);
       }),
     );

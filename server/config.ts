@@ -106,6 +106,35 @@ const envSchema = z.object({
   YOOKASSA_SHOP_ID: z.string().optional(),
   YOOKASSA_SECRET_KEY: z.string().optional(),
   YOOKASSA_API_URL: z.string().url().default('https://api.yookassa.ru/v3'),
+  /**
+   * Network (docs/network.md). The key FreeRADIUS's rlm_rest presents (HTTP basic, user `freeradius`);
+   * unset: the /api/radius endpoints refuse every call and nothing RADIUS runs.
+   */
+  RADIUS_API_KEY: z.string().min(16).optional(),
+  /** Where the rlm_rest API listens: its own port, loopback by default (never behind the public proxy). */
+  RADIUS_API_HOST: z.string().default('127.0.0.1'),
+  RADIUS_API_PORT: z.coerce.number().int().min(0).max(65535).default(3812),
+  /** Addresses/CIDRs FreeRADIUS may call from (comma-separated); unset: any that has the key. */
+  RADIUS_API_ALLOW: z.string().optional(),
+  /**
+   * While the database is unreachable: `last_known` answers from the last state this process saw
+   * (subscribers stay online; writes are spooled), `reject` refuses every Access-Request.
+   */
+  RADIUS_OFFLINE_AUTH: z.enum(['last_known', 'reject']).default('last_known'),
+  /** The NAS address pool and MikroTik address list that debtors and suspended subscribers go to. */
+  RADIUS_DEBTOR_POOL: z.string().min(1).max(64).default('abonent-debtors'),
+  RADIUS_DEBTOR_ADDRESS_LIST: z.string().min(1).max(64).default('abonent-debtors'),
+  /** MikroTik: the address list everyone else is in (a CoA moves a session between the two lists). */
+  RADIUS_ACTIVE_ADDRESS_LIST: z.string().min(1).max(64).default('abonent-active'),
+  /** Acct-Interim-Interval asked of the NAS (seconds); a session silent for 3× this is closed as lost. */
+  RADIUS_INTERIM_SECONDS: z.coerce.number().int().min(60).max(86_400).default(300),
+  /** CoA / Disconnect: wait per try (ms) and tries per request before the retry job takes it. */
+  RADIUS_COA_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(1000),
+  RADIUS_COA_TRIES: z.coerce.number().int().min(1).max(10).default(3),
+  /** Days the post-auth log is kept (sessions are kept with the billing records). */
+  RADIUS_AUTH_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /** A full reload of the in-memory RADIUS state every N seconds, besides the change notifications. */
+  RADIUS_RELOAD_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -7,6 +7,7 @@ import { YooKassaClient } from './integrations/acquiring/yookassa-client.js';
 import { AtolClient } from './integrations/atol/atol-client.js';
 import { Lifecycle } from './lifecycle.js';
 import { type AppMetrics, createAppMetrics } from './metrics/db-metrics.js';
+import { NetworkRuntime } from './modules/network/network-runtime.js';
 import { type Notifier, notifierFromConfig } from './modules/notifications/notifier.js';
 import { recordSmsReceipt } from './modules/notifications/record-sms-receipt.js';
 import { version } from './version.js';
@@ -30,6 +31,12 @@ export interface AppDeps {
   lifecycle: Lifecycle;
   /** Prometheus metrics of this app (GET /metrics). */
   metrics: AppMetrics;
+  /**
+   * Network enforcement (docs/network.md): RADIUS answers from memory, batched post-auth and accounting
+   * writers, CoA / Disconnect. Started by the network routes; `network.close()` flushes the writers
+   * (the app's onClose calls it: graceful shutdown loses no accounting record).
+   */
+  network: NetworkRuntime;
 }
 
 export function buildDeps(config: Config, database: Database, overrides: Partial<AppDeps> = {}): AppDeps {
@@ -49,6 +56,7 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
     sessionSeconds: config.SESSION_CACHE_SECONDS,
     overviewSeconds: config.OVERVIEW_CACHE_SECONDS,
   });
+  const network = overrides.network ?? new NetworkRuntime(config, database);
   return {
     config,
     database,
@@ -61,6 +69,7 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
     caches,
     lifecycle: overrides.lifecycle ?? new Lifecycle(),
     metrics: overrides.metrics ?? createAppMetrics(database, { processMetrics: config.NODE_ENV !== 'test' }),
+    network,
     ...overrides,
   };
 }

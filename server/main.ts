@@ -24,7 +24,8 @@ async function main() {
   });
   await runMigrations(database);
   let demo: Awaited<ReturnType<typeof seedDemo>> | null = null;
-  if (config.DEMO_SEED && (await isEmptyDatabase(database))) demo = await seedDemo(database.db, { log: console.log });
+  if (config.DEMO_SEED && (await isEmptyDatabase(database)))
+    demo = await seedDemo(database.db, { log: console.log, appSecret: config.secret });
 
   const app = await buildApp({
     config,
@@ -50,6 +51,9 @@ async function main() {
   const metricsServer = config.METRICS_PORT
     ? await listenMetrics(deps.metrics, config.METRICS_PORT, config.METRICS_HOST)
     : null;
+  // FreeRADIUS's rlm_rest API, on its own port (docs/network.md); only when RADIUS_API_KEY is set.
+  const radiusApi = await deps.network.listen();
+  if (radiusApi) app.log.info(`RADIUS API (rlm_rest) at ${radiusApi}`);
   const url = config.publicUrl;
   console.log(`\nAbonent ${version} is running at ${url}  (database: ${database.kind}, pid ${process.pid})`);
   console.log(`API docs: ${url}/api/docs`);

@@ -211,3 +211,63 @@ VALUES
   (NULL, 'other', 'Другой вопрос', 'Other question', 240, 72, false, 90),
   (NULL, 'claim', 'Претензия', 'Formal claim', 1440, 720, true, 100)
 ON CONFLICT (code) WHERE region_id IS NULL DO NOTHING;
+
+-- Network (docs/network.md): every process keeps the RADIUS answers in memory and follows changes
+-- through NOTIFY on 'abonent_network'. Payloads: 'a:<id>,<id>,…' (these accounts changed: reload them,
+-- and act on their events with CoA / Disconnect), '*' (reload everything), 'nas' (the NAS registry changed).
+-- Statement-level where bulk writes happen (the daily run blocks thousands of accounts in one statement):
+-- one notification per 500 accounts, not per row.
+CREATE OR REPLACE FUNCTION abonent_network_events() RETURNS trigger AS $$
+DECLARE
+  chunk text;
+BEGIN
+  FOR chunk IN
+    SELECT string_agg(account_id::text, ',')
+    FROM (SELECT account_id, (row_number() OVER (ORDER BY account_id) - 1) / 500 AS part
+          FROM (SELECT DISTINCT account_id FROM new_rows
+                WHERE kind IN ('blocked', 'unblocked', 'suspended', 'resumed', 'tariff_changed', 'terminated',
+                               'static_ip_assigned', 'static_ip_released')) d) p
+    GROUP BY part
+  LOOP
+    PERFORM pg_notify('abonent_network', 'a:' || chunk);
+  END LOOP;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+SELECT abonent_ensure_trigger('account_events', 'account_events_network', $ddl$
+  CREATE TRIGGER account_events_network AFTER INSERT ON account_events
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION abonent_network_events()$ddl$);
+
+CREATE OR REPLACE FUNCTION abonent_network_access_changed() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    PERFORM pg_notify('abonent_network', 'a:' || OLD.account_id);
+  ELSE
+    PERFORM pg_notify('abonent_network', 'a:' || NEW.account_id);
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+SELECT abonent_ensure_trigger('network_access', 'network_access_network', $ddl$
+  CREATE TRIGGER network_access_network AFTER INSERT OR UPDATE OR DELETE ON network_access
+    FOR EACH ROW EXECUTE FUNCTION abonent_network_access_changed()$ddl$);
+
+-- A plan's speed or an account's status changed outside the events (an admin edit): reload all.
+CREATE OR REPLACE FUNCTION abonent_network_reload_all() RETURNS trigger AS $$
+BEGIN
+  PERFORM pg_notify('abonent_network', CASE WHEN TG_TABLE_NAME = 'nas' THEN 'nas' ELSE '*' END);
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+SELECT abonent_ensure_trigger('tariffs', 'tariffs_network', $ddl$
+  CREATE TRIGGER tariffs_network AFTER UPDATE OF speed_down_kbps, speed_up_kbps ON tariffs
+    FOR EACH STATEMENT EXECUTE FUNCTION abonent_network_reload_all()$ddl$);
+SELECT abonent_ensure_trigger('nas', 'nas_network', $ddl$
+  CREATE TRIGGER nas_network AFTER INSERT OR UPDATE OR DELETE ON nas
+    FOR EACH STATEMENT EXECUTE FUNCTION abonent_network_reload_all()$ddl$);
+
+-- Interim updates rewrite open sessions every few minutes: room on the page keeps them HOT.
+ALTER TABLE radius_sessions SET (fillfactor = 80);

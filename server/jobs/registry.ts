@@ -1,6 +1,14 @@
 import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
 import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs.js';
 import { ledgerMaintainJob, ledgerMaintainTask } from '../modules/ledger/ledger.jobs.js';
+import {
+  coaRetryJob,
+  coaRetryTask,
+  networkCleanupJob,
+  networkCleanupTask,
+  networkDispatchJob,
+  networkDispatchTask,
+} from '../modules/network/network.jobs.js';
 import { deliverJob } from '../modules/notifications/deliver.job.js';
 import { accountEventsTask } from '../modules/notifications/notify-account-events.js';
 import {
@@ -29,6 +37,9 @@ export const allJobs: JobDefinition[] = [
   cardRefundsJob,
   ledgerMaintainJob,
   purgeUploadsJob,
+  networkDispatchJob,
+  coaRetryJob,
+  networkCleanupJob,
 ];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
@@ -38,5 +49,8 @@ export const periodicTasks: PeriodicTask[] = [
   cardRefundsTask,
   ledgerMaintainTask,
   purgeUploadsTask,
+  networkDispatchTask,
+  coaRetryTask,
+  networkCleanupTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
 ];

@@ -12,6 +12,7 @@ import { contractsRoutes } from './contracts/contracts.routes.js';
 import { financeRoutes } from './finance/finance.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { jobsRoutes } from './jobs/jobs.routes.js';
+import { networkRoutes } from './network/network.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { paymentsRoutes } from './payments/payments.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
@@ -40,4 +41,5 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   paymentsRoutes,
   jobsRoutes,
   supportRoutes,
+  networkRoutes,
 ];

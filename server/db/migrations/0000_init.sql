@@ -255,6 +255,79 @@ CREATE TABLE "ledger_openings" (
 	CONSTRAINT "ledger_openings_as_of_account_id_pk" PRIMARY KEY("as_of","account_id")
 );
 --> statement-breakpoint
+CREATE TABLE "coa_requests" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"session_id" bigint NOT NULL,
+	"nas_id" integer,
+	"kind" text NOT NULL,
+	"reason" text NOT NULL,
+	"attributes" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"attempts" smallint DEFAULT 0 NOT NULL,
+	"error" text,
+	"staff_id" integer,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"answered_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "nas" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"region_id" smallint NOT NULL,
+	"name" text NOT NULL,
+	"address" "inet" NOT NULL,
+	"secret_enc" text NOT NULL,
+	"vendor" text NOT NULL,
+	"coa_port" integer DEFAULT 3799 NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	"description" text DEFAULT '' NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "nas_address" UNIQUE("address"),
+	CONSTRAINT "nas_coa_port" CHECK ("nas"."coa_port" between 1 and 65535)
+);
+--> statement-breakpoint
+CREATE TABLE "network_access" (
+	"account_id" bigint PRIMARY KEY NOT NULL,
+	"login" text,
+	"password_enc" text,
+	"mac" text,
+	"opt82_remote_id" text,
+	"opt82_circuit_id" text,
+	"static_ip" "inet",
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "radius_auth_log" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"at" timestamp with time zone NOT NULL,
+	"nas_address" "inet",
+	"username" text NOT NULL,
+	"account_id" bigint,
+	"result" text NOT NULL,
+	"detail" text NOT NULL,
+	"calling_station_id" text
+);
+--> statement-breakpoint
+CREATE TABLE "radius_sessions" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"nas_address" "inet" NOT NULL,
+	"acct_session_id" text NOT NULL,
+	"username" text NOT NULL,
+	"account_id" bigint,
+	"framed_ip" "inet",
+	"calling_station_id" text,
+	"nas_port_id" text,
+	"started_at" timestamp with time zone NOT NULL,
+	"updated_at" timestamp with time zone NOT NULL,
+	"stopped_at" timestamp with time zone,
+	"input_bytes" bigint DEFAULT 0 NOT NULL,
+	"output_bytes" bigint DEFAULT 0 NOT NULL,
+	"session_seconds" integer DEFAULT 0 NOT NULL,
+	"terminate_cause" text,
+	CONSTRAINT "radius_sessions_key" UNIQUE("nas_address","acct_session_id","username")
+);
+--> statement-breakpoint
 CREATE TABLE "outbox" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"account_id" bigint,
@@ -537,6 +610,9 @@ ALTER TABLE "services" ADD CONSTRAINT "services_region_id_regions_id_fk" FOREIGN
 ALTER TABLE "tariffs" ADD CONSTRAINT "tariffs_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "contract_documents" ADD CONSTRAINT "contract_documents_contract_id_contracts_id_fk" FOREIGN KEY ("contract_id") REFERENCES "public"."contracts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_events" ADD CONSTRAINT "account_events_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "coa_requests" ADD CONSTRAINT "coa_requests_nas_id_nas_id_fk" FOREIGN KEY ("nas_id") REFERENCES "public"."nas"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "nas" ADD CONSTRAINT "nas_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "network_access" ADD CONSTRAINT "network_access_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "payment_refunds" ADD CONSTRAINT "payment_refunds_payment_id_payments_id_fk" FOREIGN KEY ("payment_id") REFERENCES "public"."payments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "payments" ADD CONSTRAINT "payments_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "autopay_settings" ADD CONSTRAINT "autopay_settings_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -563,6 +639,7 @@ CREATE INDEX "sessions_staff" ON "sessions" USING btree ("staff_id");--> stateme
 CREATE INDEX "tariffs_region" ON "tariffs" USING btree ("region_id");--> statement-breakpoint
 CREATE INDEX "account_events_account" ON "account_events" USING btree ("account_id","at");--> statement-breakpoint
 CREATE INDEX "account_events_unnotified" ON "account_events" USING btree ("id") WHERE notified_at is null;--> statement-breakpoint
+CREATE INDEX "account_events_network_pending" ON "account_events" USING btree ("id") WHERE network_at is null and kind in ('blocked', 'unblocked', 'suspended', 'resumed', 'tariff_changed', 'terminated', 'static_ip_assigned', 'static_ip_released');--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_key" ON "jobs" USING btree ("key");--> statement-breakpoint
 CREATE INDEX "jobs_due" ON "jobs" USING btree ("run_at") WHERE state in ('queued','running');--> statement-breakpoint
 CREATE INDEX "jobs_dead" ON "jobs" USING btree ("finished_at") WHERE state = 'dead';--> statement-breakpoint
@@ -570,6 +647,18 @@ CREATE INDEX "ledger_account_day" ON "ledger_entries" USING btree ("account_id",
 CREATE INDEX "ledger_day_brin" ON "ledger_entries" USING brin ("effective_on") WITH (autosummarize=on);--> statement-breakpoint
 CREATE INDEX "ledger_idempotency_key" ON "ledger_entries" USING btree ("idempotency_key") WHERE idempotency_key is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "ledger_charge_per_day" ON "ledger_entries" USING btree ("subscription_id","effective_on") WHERE kind = 'charge';--> statement-breakpoint
+CREATE INDEX "coa_requests_account" ON "coa_requests" USING btree ("account_id","created_at");--> statement-breakpoint
+CREATE INDEX "coa_requests_unfinished" ON "coa_requests" USING btree ("id") WHERE status in ('pending', 'timeout', 'error');--> statement-breakpoint
+CREATE INDEX "nas_region" ON "nas" USING btree ("region_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "network_access_login" ON "network_access" USING btree ("login");--> statement-breakpoint
+CREATE UNIQUE INDEX "network_access_mac" ON "network_access" USING btree ("mac");--> statement-breakpoint
+CREATE UNIQUE INDEX "network_access_opt82" ON "network_access" USING btree ("opt82_remote_id","opt82_circuit_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "network_access_static_ip" ON "network_access" USING btree ("static_ip");--> statement-breakpoint
+CREATE INDEX "radius_auth_log_account" ON "radius_auth_log" USING btree ("account_id","at");--> statement-breakpoint
+CREATE INDEX "radius_auth_log_at" ON "radius_auth_log" USING btree ("at");--> statement-breakpoint
+CREATE INDEX "radius_sessions_account" ON "radius_sessions" USING btree ("account_id","started_at");--> statement-breakpoint
+CREATE INDEX "radius_sessions_open_ip" ON "radius_sessions" USING btree ("framed_ip") WHERE stopped_at is null;--> statement-breakpoint
+CREATE INDEX "radius_sessions_open_nas" ON "radius_sessions" USING btree ("nas_address") WHERE stopped_at is null;--> statement-breakpoint
 CREATE INDEX "outbox_account" ON "outbox" USING btree ("account_id","channel","id");--> statement-breakpoint
 CREATE INDEX "outbox_unread" ON "outbox" USING btree ("account_id") WHERE channel = 'inbox' and read_at is null;--> statement-breakpoint
 CREATE INDEX "outbox_undelivered" ON "outbox" USING btree ("channel","created_at") WHERE state <> 'sent';--> statement-breakpoint

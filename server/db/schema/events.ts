@@ -11,8 +11,25 @@ export const ACCOUNT_EVENT_KINDS = [
   'resumed',
   'tariff_changed',
   'terminated',
+  'static_ip_assigned',
+  'static_ip_released',
 ] as const;
 export type AccountEventKind = (typeof ACCOUNT_EVENT_KINDS)[number];
+
+/**
+ * The kinds the network acts on (docs/network.md, "Events → CoA / Disconnect"); the others are notices
+ * only. A static IP given or taken back disconnects the session, so the next one gets the new address.
+ */
+export const NETWORK_EVENT_KINDS = [
+  'blocked',
+  'unblocked',
+  'suspended',
+  'resumed',
+  'tariff_changed',
+  'terminated',
+  'static_ip_assigned',
+  'static_ip_released',
+] as const satisfies readonly AccountEventKind[];
 
 /**
  * Things that happened to an account that others react to: notifications (inbox, e-mail, SMS) and
@@ -37,5 +54,10 @@ export const accountEvents = pgTable(
     index('account_events_unnotified')
       .on(t.id)
       .where(sql`notified_at is null`),
+    index('account_events_network_pending')
+      .on(t.id)
+      .where(
+        sql`network_at is null and kind in ('blocked', 'unblocked', 'suspended', 'resumed', 'tariff_changed', 'terminated', 'static_ip_assigned', 'static_ip_released')`,
+      ),
   ],
 );

@@ -9,6 +9,7 @@ export * from './contracts.js';
 export * from './events.js';
 export * from './jobs.js';
 export * from './ledger.js';
+export * from './network.js';
 export * from './notifications.js';
 export * from './payments.js';
 export * from './payments-methods.js';

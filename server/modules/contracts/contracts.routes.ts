@@ -35,6 +35,7 @@ export const contractsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
         contract: r.contract,
         account: r.account,
         initialPassword: r.initialPassword,
+        network: r.network,
         pdfUrl: `/api/staff/contracts/${r.contract.id}/pdf`,
       });
     },

@@ -26,6 +26,10 @@ export const signContractResponse = z.object({
   contract: z.object({ id: z.number(), number: z.string() }),
   account: z.object({ id: z.number(), number: z.string() }),
   initialPassword: z.string().describe('shown once; never stored in clear'),
+  network: z
+    .object({ login: z.string(), password: z.string() })
+    .nullable()
+    .describe('PPPoE login and password issued with the contract (also on the PDF)'),
   pdfUrl: z.string(),
 });
 

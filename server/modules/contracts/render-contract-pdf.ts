@@ -16,6 +16,8 @@ export interface ContractPdfData {
   services: { name: string; monthlyFee: number }[];
   initialPassword: string;
   portalUrl: string;
+  /** PPPoE access issued with the contract (docs/network.md); null when none was issued. */
+  network?: { login: string; password: string } | null;
 }
 
 const TERMS = [
@@ -73,5 +75,19 @@ export async function renderContractPdf(d: ContractPdfData): Promise<Buffer> {
       'При первом входе система попросит задать новый пароль. Не сообщайте пароль третьим лицам. ' +
         'Если пароль утерян, воспользуйтесь ссылкой «Забыли пароль» на странице входа: код придёт по SMS или на e-mail, указанные в договоре.',
     );
+  if (d.network) {
+    doc.moveDown(1.5).font('bold').fontSize(16).text('Подключение к интернету (PPPoE)', { align: 'center' });
+    doc.moveDown(1).fontSize(13);
+    line('Имя пользователя', d.network.login);
+    line('Пароль', d.network.password);
+    doc
+      .moveDown()
+      .font('regular')
+      .fontSize(11)
+      .text(
+        'Эти данные вводятся в настройках роутера (тип подключения PPPoE). Они не совпадают с паролем личного ' +
+          'кабинета; посмотреть их можно в личном кабинете в разделе «Профиль», а новый пароль выдаст служба поддержки.',
+      );
+  }
   return toBuffer(doc);
 }

@@ -19,6 +19,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { hashPassword } from '../auth/passwords.js';
 import { listAvailableTariffs } from '../catalog/catalog.js';
+import { issueNetworkAccess } from '../network/issue-network-access.js';
 import { nextNumbers } from './contract-numbers.js';
 import { encryptPassport } from './passport-crypto.js';
 import { renderContractPdf } from './render-contract-pdf.js';
@@ -106,6 +107,12 @@ export async function signContract(
       .insert(accounts)
       .values({ number: numbers.account, contractId: contract!.id, regionId: region.id })
       .returning();
+    // The PPPoE login is the contract number; its password is separate from the cabinet's (decision 0007).
+    const network = await issueNetworkAccess(tx, {
+      accountId: account!.id,
+      login: numbers.contract,
+      appSecret: ctx.secret,
+    });
     await tx.insert(subscriptions).values([
       {
         accountId: account!.id,
@@ -139,6 +146,7 @@ export async function signContract(
       services: chosen.map((s) => ({ name: s.nameRu, monthlyFee: s.monthlyFee })),
       initialPassword: password,
       portalUrl: ctx.portalUrl,
+      network,
     });
     await tx.insert(contractDocuments).values({ contractId: contract!.id, pdfBase64: pdf.toString('base64') });
     await recordAudit(tx, {
@@ -161,6 +169,7 @@ export async function signContract(
       contract: { id: contract!.id, number: numbers.contract },
       account: { id: account!.id, number: numbers.account },
       initialPassword: password,
+      network,
       pdf,
     };
   });

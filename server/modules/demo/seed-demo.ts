@@ -7,13 +7,14 @@ import { runBilling } from '../billing/run-billing.js';
 import { nextNumbers } from '../contracts/contract-numbers.js';
 import { addManualPayment } from '../ledger/add-manual-payment.js';
 import { setServiceStatus } from '../ledger/set-service-status.js';
+import { seedDemoNetwork } from '../network/seed-demo-network.js';
 import { createStaffUser } from '../staff/staff-users.js';
 import { seedSupportDemo } from '../support/seed-support-demo.js';
 import { DEMO_HOTLINE, DEMO_REGIONS, DEMO_SERVICES, DEMO_TARIFFS } from './demo-catalog.js';
 
 export interface DemoLogins {
   staff: { email: string; password: string; role: string }[];
-  subscribers: { contract: string; account: string; password: string; note: string }[];
+  subscribers: { contract: string; account: string; password: string; note: string; pppoe?: string }[];
 }
 
 const HISTORY_DAYS = 92;
@@ -111,7 +112,10 @@ const PEOPLE: DemoPerson[] = [
  * (daily billing run and payments), so every balance equals its ledger. One more subscriber has just
  * signed and must change the initial password.
  */
-export async function seedDemo(db: Db, opts: { log?: (s: string) => void; now?: Date } = {}): Promise<DemoLogins> {
+export async function seedDemo(
+  db: Db,
+  opts: { log?: (s: string) => void; now?: Date; appSecret?: string } = {},
+): Promise<DemoLogins> {
   const log = opts.log ?? (() => {});
   const now = opts.now ?? new Date();
   log('Loading demo data (six regions, tariffs, staff, subscribers with three months of history)…');
@@ -244,6 +248,11 @@ export async function seedDemo(db: Db, opts: { log?: (s: string) => void; now?: 
     services: [],
   });
   logins.push({ contract: n.contractNumber, account: n.accountNumber, password: initial, note: fresh.note });
+  if (opts.appSecret) {
+    // PPPoE access (login = contract number), a demo NAS and a month of sessions (docs/network.md).
+    const pppoe = await seedDemoNetwork(db, { appSecret: opts.appSecret, now });
+    for (const l of logins) l.pppoe = pppoe.get(l.contract);
+  }
   log('Demo data loaded.');
   // Support desk: ready answers and one answered ticket (modules/support).
   await seedSupportDemo(db, {
@@ -319,5 +328,8 @@ export function printDemoLogins(d: DemoLogins, log: (s: string) => void): void {
   log('\nDemo logins (back office at /staff, cabinet at /):');
   for (const s of d.staff) log(`  staff ${s.role.padEnd(9)} ${s.email} / ${s.password}`);
   for (const s of d.subscribers)
-    log(`  subscriber  contract ${s.contract} / ${s.password}   (account ${s.account}; ${s.note})`);
+    log(
+      `  subscriber  contract ${s.contract} / ${s.password}   (account ${s.account}; ${s.note})` +
+        (s.pppoe ? `   PPPoE ${s.contract.toLowerCase()} / ${s.pppoe}` : ''),
+    );
 }

@@ -2115,6 +2115,11 @@ export interface paths {
               };
               /** @description shown once; never stored in clear */
               initialPassword: string;
+              /** @description PPPoE login and password issued with the contract (also on the PDF) */
+              network: {
+                login: string;
+                password: string;
+              } | null;
               pdfUrl: string;
             };
           };
@@ -7994,6 +7999,824 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/staff/nas': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** NAS registry */
+    get: {
+      parameters: {
+        query?: {
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              nas: {
+                id: number;
+                regionId: number;
+                region: string;
+                name: string;
+                address: string;
+                /** @enum {string} */
+                vendor: 'mikrotik' | 'cisco' | 'juniper' | 'huawei' | 'accel_ppp' | 'generic';
+                coaPort: number;
+                active: boolean;
+                description: string;
+                online: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a NAS (admin) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            regionId: number;
+            name: string;
+            address: string;
+            /** @description the RADIUS shared secret (stored encrypted, never shown again) */
+            secret: string;
+            /** @enum {string} */
+            vendor: 'mikrotik' | 'cisco' | 'juniper' | 'huawei' | 'accel_ppp' | 'generic';
+            /** @default 3799 */
+            coaPort?: number;
+            /** @default true */
+            active?: boolean;
+            /** @default  */
+            description?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/nas/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change a NAS (admin) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            regionId?: number;
+            name?: string;
+            address?: string;
+            /** @enum {string} */
+            vendor?: 'mikrotik' | 'cisco' | 'juniper' | 'huawei' | 'accel_ppp' | 'generic';
+            /** @default 3799 */
+            coaPort?: number;
+            /** @default true */
+            active?: boolean;
+            /** @default  */
+            description?: string;
+            /** @description a new shared secret; omitted: unchanged */
+            secret?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              ok: true;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/network': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Subscriber card: network access, sessions online now, last sessions, CoA log, post-auth log */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              access: {
+                login: string | null;
+                hasPassword: boolean;
+                mac: string | null;
+                /** @description as text when printable, else 0x… */
+                option82RemoteId: string | null;
+                option82CircuitId: string | null;
+                staticIp: string | null;
+              } | null;
+              online: {
+                id: number;
+                /** @description NAS name, or its address when not in the registry */
+                nas: string;
+                username: string;
+                framedIp: string | null;
+                mac: string | null;
+                startedAt: string;
+                updatedAt: string;
+                stoppedAt: string | null;
+                seconds: number;
+                downloadBytes: number;
+                uploadBytes: number;
+                terminateCause: string | null;
+              }[];
+              recentSessions: {
+                id: number;
+                /** @description NAS name, or its address when not in the registry */
+                nas: string;
+                username: string;
+                framedIp: string | null;
+                mac: string | null;
+                startedAt: string;
+                updatedAt: string;
+                stoppedAt: string | null;
+                seconds: number;
+                downloadBytes: number;
+                uploadBytes: number;
+                terminateCause: string | null;
+              }[];
+              coa: {
+                id: number;
+                /** @enum {string} */
+                kind: 'coa' | 'disconnect';
+                reason: string;
+                /** @enum {string} */
+                status: 'pending' | 'ack' | 'nak' | 'timeout' | 'error';
+                error: string | null;
+                attempts: number;
+                createdAt: string;
+                answeredAt: string | null;
+              }[];
+              authLog: {
+                at: string;
+                /** @enum {string} */
+                result: 'accept' | 'reject';
+                detail: string;
+                username: string;
+                mac: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Set PPPoE login, IPoE MAC, Option 82 (audited) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description PPPoE login; null: none (IPoE only) */
+            login?: string | null;
+            mac?: string | null;
+            option82RemoteId?: string | null;
+            option82CircuitId?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              ok: true;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/network/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Issue a new PPPoE password (shown once; audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              login: string | null;
+              password: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/sessions/{sessionId}/disconnect': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End a subscriber's session: Disconnect-Request to its NAS (audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+          sessionId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'ack' | 'nak' | 'timeout' | 'error';
+              error: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/network': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How I connect (PPPoE login or IPoE), my static IP */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              login: string | null;
+              /** @enum {string} */
+              kind: 'pppoe' | 'ipoe' | 'none';
+              staticIp: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/network/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My PPPoE password, for the router */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              login: string;
+              password: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My internet sessions and traffic for a period */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          to: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              sessions: {
+                id: number;
+                framedIp: string | null;
+                mac: string | null;
+                startedAt: string;
+                updatedAt: string;
+                stoppedAt: string | null;
+                seconds: number;
+                downloadBytes: number;
+                uploadBytes: number;
+                terminateCause: string | null;
+              }[];
+              totals: {
+                sessions: number;
+                seconds: number;
+                downloadBytes: number;
+                uploadBytes: number;
+              };
+              days: {
+                day: string;
+                downloadBytes: number;
+                uploadBytes: number;
+              }[];
+              online: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Captive portal: the account behind this address (by its open session), to show the balance */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              identified: boolean;
+              accountNumber: string | null;
+              /** @description kopecks */
+              balance: number | null;
+              /** @enum {string|null} */
+              status: 'active' | 'blocked' | 'suspended' | 'terminated' | null;
+              /** @description kopecks that bring service back (blocked only) */
+              toPay: number | null;
+              supportPhone: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/portal/allow-list': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What debtors can still reach: the portal and socially significant resources (for the NAS) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              portal: string;
+              domains: {
+                domain: string;
+                what: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -8070,6 +8893,14 @@ export interface components {
           | 'ledger_archive_too_recent'
           | 'ledger_checkpoint_missing'
           | 'not_ready'
+          | 'radius_unauthorized'
+          | 'nas_not_found'
+          | 'nas_address_taken'
+          | 'network_value_taken'
+          | 'bad_network_value'
+          | 'network_access_not_found'
+          | 'session_not_online'
+          | 'session_nas_unknown'
           | 'internal';
         /** @description in the caller's language (?lang=, the lang cookie, Accept-Language) */
         message: string;
@@ -8305,6 +9136,33 @@ export const pathsApiStaffSupportTicketsIdMessagesPostRequestBodyContentApplicat
 export const pathsApiStaffSupportTicketsIdStatusPostRequestBodyContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/support/tickets/{id}/status']['post']['requestBody']['content']['application/json']['status']
 > = ['in_progress', 'waiting', 'closed'];
+export const pathsApiStaffNasGetResponses200ContentApplicationJsonNasVendorValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/nas']['get']['responses']['200']['content']['application/json']['nas']['vendor']
+> = ['mikrotik', 'cisco', 'juniper', 'huawei', 'accel_ppp', 'generic'];
+export const pathsApiStaffNasPostRequestBodyContentApplicationJsonVendorValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/nas']['post']['requestBody']['content']['application/json']['vendor']
+> = ['mikrotik', 'cisco', 'juniper', 'huawei', 'accel_ppp', 'generic'];
+export const pathsApiStaffNasIdPatchRequestBodyContentApplicationJsonVendorValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/nas/{id}']['patch']['requestBody']['content']['application/json']['vendor']
+> = ['mikrotik', 'cisco', 'juniper', 'huawei', 'accel_ppp', 'generic'];
+export const pathsApiStaffAccountsIdNetworkGetResponses200ContentApplicationJsonCoaKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/network']['get']['responses']['200']['content']['application/json']['coa']['kind']
+> = ['coa', 'disconnect'];
+export const pathsApiStaffAccountsIdNetworkGetResponses200ContentApplicationJsonCoaStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/network']['get']['responses']['200']['content']['application/json']['coa']['status']
+> = ['pending', 'ack', 'nak', 'timeout', 'error'];
+export const pathsApiStaffAccountsIdNetworkGetResponses200ContentApplicationJsonAuthLogResultValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/network']['get']['responses']['200']['content']['application/json']['authLog']['result']
+> = ['accept', 'reject'];
+export const pathsApiStaffAccountsIdSessionsSessionIdDisconnectPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/sessions/{sessionId}/disconnect']['post']['responses']['200']['content']['application/json']['status']
+> = ['ack', 'nak', 'timeout', 'error'];
+export const pathsApiMeNetworkGetResponses200ContentApplicationJsonKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/network']['get']['responses']['200']['content']['application/json']['kind']
+> = ['pppoe', 'ipoe', 'none'];
+export const pathsApiPortalMeGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/portal/me']['get']['responses']['200']['content']['application/json']['status']
+> = ['active', 'blocked', 'suspended', 'terminated'];
 export const errorErrorCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Error']['error']['code']
 > = [
@@ -8376,6 +9234,14 @@ export const errorErrorCodeValues: ReadonlyArray<
   'ledger_archive_too_recent',
   'ledger_checkpoint_missing',
   'not_ready',
+  'radius_unauthorized',
+  'nas_not_found',
+  'nas_address_taken',
+  'network_value_taken',
+  'bad_network_value',
+  'network_access_not_found',
+  'session_not_online',
+  'session_nas_unknown',
   'internal',
 ];
 export const langValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Lang']> = ['ru', 'en'];

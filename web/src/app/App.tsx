@@ -11,6 +11,7 @@ import { RecoverPage } from '../features/public/RecoverPage';
 // The cabinet and the back office load on demand: the sign-in page stays small.
 const CabinetRoutes = lazy(() => import('../features/cabinet/CabinetRoutes'));
 const StaffRoutes = lazy(() => import('../features/staff/StaffRoutes'));
+const PortalPage = lazy(() => import('../features/network/PortalPage').then((m) => ({ default: m.PortalPage })));
 const PublicPayPage = lazy(() =>
   import('../features/payments/PublicPayPage').then((m) => ({ default: m.PublicPayPage })),
 );
@@ -57,6 +58,14 @@ const router = createBrowserRouter([
     element: (
       <Suspense fallback={fallback}>
         <PublicPayPage />
+      </Suspense>
+    ),
+  },
+  {
+    path: '/portal',
+    element: (
+      <Suspense fallback={fallback}>
+        <PortalPage />
       </Suspense>
     ),
   },

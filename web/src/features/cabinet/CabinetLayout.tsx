@@ -14,6 +14,7 @@ export const SECTIONS = [
   { to: '/cabinet', key: 'info' },
   { to: '/cabinet/payments', key: 'payments' },
   { to: '/cabinet/stats', key: 'stats' },
+  { to: '/cabinet/sessions', key: 'sessions' },
   { to: '/cabinet/profile', key: 'profile' },
   { to: '/cabinet/notifications', key: 'notifications' },
   { to: '/cabinet/mobile', key: 'mobile' },

@@ -14,6 +14,7 @@ import { ProfilePage } from './ProfilePage';
 // The chart library is heavy: only the statistics page loads it.
 const StatisticsPage = lazy(() => import('./StatisticsPage'));
 const FeedbackRoutes = lazy(() => import('../support/FeedbackPage'));
+const SessionsPage = lazy(() => import('../network/SessionsPage'));
 
 /** The subscriber's cabinet. Not signed in → sign-in page; initial password → forced change first. */
 export default function CabinetRoutes() {
@@ -43,6 +44,14 @@ export default function CabinetRoutes() {
           element={
             <Suspense fallback={<Loader />}>
               <StatisticsPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="sessions"
+          element={
+            <Suspense fallback={<Loader />}>
+              <SessionsPage />
             </Suspense>
           }
         />

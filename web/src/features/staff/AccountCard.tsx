@@ -7,6 +7,7 @@ import { api } from '../../api/client';
 import { useMe } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
+import { AccountNetwork } from '../network/AccountNetwork';
 import { SubscriberTickets } from '../support/SubscriberTickets';
 
 export function AccountCard() {
@@ -74,6 +75,7 @@ export function AccountCard() {
         </Table.Tbody>
       </Table>
       {(role === 'support' || role === 'admin') && <SubscriberTickets accountId={Number(id)} />}
+      {role !== undefined && role !== 'finance' && <AccountNetwork accountId={a.id} />}
     </Stack>
   );
 }

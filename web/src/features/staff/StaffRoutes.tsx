@@ -9,6 +9,7 @@ import { useMe, useSignOut } from '../../app/session';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { FinancePage } from '../finance/FinancePage';
 import { ReceiptsPage } from '../finance/ReceiptsPage';
+import { NasPage } from '../network/NasPage';
 import { AccountCard } from './AccountCard';
 import { AuditPage } from './AuditPage';
 import { JobsPage } from './JobsPage';
@@ -21,6 +22,7 @@ const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff/contracts/new', key: 'sign', roles: ['admin', 'operator'] },
   { to: '/staff/finance', key: 'finance', roles: ['admin', 'finance'] },
   { to: '/staff/receipts', key: 'receipts', roles: ['admin', 'finance'] },
+  { to: '/staff/nas', key: 'nas', roles: ['admin'] },
   { to: '/staff/audit', key: 'audit', roles: ['admin'] },
   { to: '/staff/jobs', key: 'jobs', roles: ['admin'] },
   { to: '/staff/support', key: 'support', roles: ['admin', 'support'] },
@@ -99,6 +101,7 @@ export default function StaffRoutes() {
           <Route path="contracts/new" element={<SignContractPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="jobs" element={<JobsPage />} />
+          {role === 'admin' && <Route path="nas" element={<NasPage />} />}
           <Route path="finance" element={<FinancePage />} />
           <Route path="receipts" element={<ReceiptsPage />} />
           {(role === 'admin' || role === 'support') && (

@@ -1,0 +1,469 @@
+/**
+ * RADIUS benchmark (issue 14). One run, the same 100,000 subscribers, 64 Access-Requests in flight:
+ *
+ *   ours: FreeRADIUS with deploy/freeradius as shipped → rlm_rest → Abonent (a separate process,
+ *         production mode) answering authorize from memory and recording every post-auth in batches;
+ *   peer: FreeRADIUS + rlm_sql on PostgreSQL with the stock queries (queries.conf of the Debian package),
+ *         8 threads and 8 connections, post-auth recorded by the stock radpostauth insert.
+ *
+ * Both on the same PostgreSQL (DATABASE_URL, default the local server), PAP requests from a Node UDP
+ * load generator (bench/radius-load.ts). The runs alternate in rounds over halves of the subscribers so
+ * neither gets a quieter moment of the shared machine. After the run every Access-Accept of ours must
+ * have its post-auth row. Prints one JSON line:
+ * {"bench":"radius","accepts_per_s":…,"p99_ms":…,"peer_accepts_per_s":…,"peer_p99_ms":…,"ratio":…,"post_auth_rows":…}
+ *
+ *   npm run bench:radius [-- --subscribers 100000 --inflight 64 --rounds 2]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import radius from 'radius';
+
+import { openDatabase, queryRows } from '../server/db/client.js';
+import { runMigrations } from '../server/db/migrate.js';
+import { encryptSecret } from '../server/modules/network/network-crypto.js';
+import { withAdmin, withDbName } from '../server/test/db.js';
+import { freeUdpPort, startFreeRadius } from '../server/test/freeradius.js';
+import { arg } from './bench-db.js';
+import { blast, type LoadResult } from './radius-load.js';
+
+const N = arg('subscribers', 100_000);
+const INFLIGHT = arg('inflight', 64);
+const ROUNDS = arg('rounds', 2);
+const URL_ = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/abonent';
+const OURS_DB = 'abonent_bench_radius';
+const PEER_DB = 'abonent_bench_radius_peer';
+const APP_SECRET = 'bench-radius-app-secret-0123456789';
+const API_KEY = 'bench-radius-api-key-0123456789';
+const NAS_SECRET = 'bench-nas-secret';
+const STOCK_SQL = '/etc/freeradius/3.0/mods-config/sql/main/postgresql';
+const root = fileURLToPath(new URL('..', import.meta.url));
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+/** The password of subscriber i: the same in both databases. */
+const password = (i: number) => `Pw${(i * 7919 + 104_729).toString(36)}x`;
+const login = (i: number) => `u${i}`;
+
+async function recreate(name: string) {
+  await withAdmin(URL_, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
+  });
+}
+
+async function seedOurs() {
+  await recreate(OURS_DB);
+  const database = await openDatabase({ databaseUrl: withDbName(URL_, OURS_DB), poolSize: 4 });
+  await runMigrations(database);
+  const db = database.db;
+  await db.execute(sql`insert into regions (code, name_ru, name_en, time_zone, support_phone, support_email, contract_prefix)
+    values ('bench', 'Бенчмарк', 'Bench', 'Europe/Moscow', '88005559167', 'b@example.net', '99')`);
+  await db.execute(sql`insert into tariffs (region_id, code, name_ru, name_en, monthly_fee, speed_down_kbps, speed_up_kbps, active_from)
+    values (1, 'b100', 'Бенч 100', 'Bench 100', 60000, 100000, 50000, '2020-01-01')`);
+  await db.execute(sql`insert into subscribers (full_name, address, phone)
+    select 'Абонент ' || g, 'Адрес ' || g, '79' || lpad(g::text, 9, '0') from generate_series(1, ${N}) g`);
+  await db.execute(sql`insert into contracts (number, subscriber_id, region_id, signed_on)
+    select 'B' || g, g, 1, '2026-01-01' from generate_series(1, ${N}) g`);
+  await db.execute(sql`insert into accounts (number, contract_id, region_id, balance)
+    select lpad(g::text, 9, '0'), g, 1, 100000 from generate_series(1, ${N}) g`);
+  await db.execute(sql`insert into subscriptions (account_id, kind, tariff_id, monthly_fee, starts_on)
+    select g, 'tariff', 1, 60000, '2026-01-01' from generate_series(1, ${N}) g`);
+  for (let from = 1; from <= N; from += 10_000) {
+    const rows = [];
+    for (let i = from; i < Math.min(N + 1, from + 10_000); i++) {
+      rows.push({ a: i, l: login(i), p: encryptSecret('network-password', password(i), APP_SECRET) });
+    }
+    await db.execute(sql`insert into network_access (account_id, login, password_enc)
+      select a, l, p from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(a int8, l text, p text)`);
+  }
+  await db.execute(sql`insert into nas (region_id, name, address, secret_enc, vendor)
+    values (1, 'bench', '127.0.0.1', ${encryptSecret('nas-secret', NAS_SECRET, APP_SECRET)}, 'mikrotik')`);
+  await db.execute(sql`vacuum analyze`);
+  return database;
+}
+
+async function seedPeer() {
+  await recreate(PEER_DB);
+  const c = new pg.Client({ connectionString: withDbName(URL_, PEER_DB) });
+  await c.connect();
+  await c.query(readFileSync(`${STOCK_SQL}/schema.sql`, 'utf8'));
+  const rows: string[] = [];
+  for (let i = 1; i <= N; i++) rows.push(`${login(i)}\t${password(i)}`);
+  await c.query('create temp table pw (username text, value text)');
+  // Plain inserts in chunks (COPY needs pg-copy-streams).
+  for (let from = 0; from < rows.length; from += 10_000) {
+    const chunk = rows.slice(from, from + 10_000).map((r) => r.split('\t'));
+    await c.query('insert into pw select * from unnest($1::text[], $2::text[])', [
+      chunk.map((r) => r[0]),
+      chunk.map((r) => r[1]),
+    ]);
+  }
+  await c.query(
+    `insert into radcheck (username, attribute, op, value) select username, 'Cleartext-Password', ':=', value from pw`,
+  );
+  await c.query(`insert into radreply (username, attribute, op, value)
+    select username, 'Mikrotik-Rate-Limit', ':=', '50000k/100000k' from pw
+    union all select username, 'Mikrotik-Address-List', ':=', 'abonent-active' from pw`);
+  await c.query('vacuum analyze');
+  await c.end();
+}
+
+/** The peer: FreeRADIUS + rlm_sql (PostgreSQL, stock queries), 8 threads, 8 connections. */
+function peerConfig(authPort: number, acctPort: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'abonent-peer-radiusd-'));
+  const u = new URL(withDbName(URL_, PEER_DB));
+  writeFileSync(
+    join(dir, 'radiusd.conf'),
+    `prefix = /usr
+exec_prefix = /usr
+sysconfdir = /etc
+localstatedir = /var
+sbindir = \${exec_prefix}/sbin
+libdir = /usr/lib/freeradius
+logdir = ${dir}
+run_dir = ${dir}
+name = freeradius
+modconfdir = /etc/freeradius/3.0/mods-config
+pidfile = \${run_dir}/\${name}.pid
+max_request_time = 30
+cleanup_delay = 5
+max_requests = 65536
+hostname_lookups = no
+log {
+	destination = files
+	file = \${logdir}/radius.log
+}
+security {
+	max_attributes = 200
+	reject_delay = 1
+	status_server = yes
+}
+proxy_requests = no
+client bench {
+	ipaddr = 127.0.0.1
+	secret = ${NAS_SECRET}
+}
+thread pool {
+	start_servers = 8
+	max_servers = 8
+	min_spare_servers = 8
+	max_spare_servers = 8
+	max_requests_per_server = 0
+	auto_limit_acct = no
+}
+modules {
+	expr {
+	}
+	pap {
+	}
+	chap {
+	}
+	sql {
+		dialect = "postgresql"
+		driver = "rlm_sql_postgresql"
+		server = "${u.hostname}"
+		port = ${u.port || 5432}
+		login = "${decodeURIComponent(u.username)}"
+		password = "${decodeURIComponent(u.password)}"
+		radius_db = "${PEER_DB}"
+		acct_table1 = "radacct"
+		acct_table2 = "radacct"
+		postauth_table = "radpostauth"
+		authcheck_table = "radcheck"
+		groupcheck_table = "radgroupcheck"
+		authreply_table = "radreply"
+		groupreply_table = "radgroupreply"
+		usergroup_table = "radusergroup"
+		read_groups = yes
+		read_profiles = yes
+		delete_stale_sessions = yes
+		read_clients = no
+		client_table = "nas"
+		group_attribute = "SQL-Group"
+		pool {
+			start = 8
+			min = 8
+			max = 8
+			spare = 8
+			uses = 0
+			retry_delay = 1
+			lifetime = 0
+			idle_timeout = 0
+		}
+		$INCLUDE \${modconfdir}/sql/main/postgresql/queries.conf
+	}
+}
+instantiate {
+}
+policy {
+}
+server default {
+	listen {
+		type = auth
+		ipaddr = 127.0.0.1
+		port = ${authPort}
+		recv_buff = 4194304
+	}
+	listen {
+		type = acct
+		ipaddr = 127.0.0.1
+		port = ${acctPort}
+		recv_buff = 4194304
+	}
+	authorize {
+		sql
+		chap
+		pap
+	}
+	authenticate {
+		Auth-Type PAP {
+			pap
+		}
+		Auth-Type CHAP {
+			chap
+		}
+	}
+	post-auth {
+		sql
+		Post-Auth-Type REJECT {
+			sql
+		}
+	}
+}
+`,
+  );
+  writeFileSync(join(dir, 'dictionary'), '$INCLUDE /usr/share/freeradius/dictionary\n');
+  return dir;
+}
+
+async function startPeer() {
+  const authPort = await freeUdpPort();
+  const acctPort = await freeUdpPort();
+  const dir = peerConfig(authPort, acctPort);
+  let out = '';
+  const child: ChildProcess = spawn('/usr/sbin/freeradius', ['-f', '-l', 'stdout', '-d', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const deadline = Date.now() + 30_000;
+  while (!out.includes('Ready to process requests')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`peer FreeRADIUS did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    pid: child.pid!,
+    authPort,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freeTcpPort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** Abonent as in production: its own process, the shipped start path, the worker off. */
+async function startAbonent() {
+  const port = await freeTcpPort();
+  const radiusPort = await freeTcpPort();
+  const data = mkdtempSync(join(tmpdir(), 'abonent-bench-data-'));
+  let out = '';
+  const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      DATABASE_URL: withDbName(URL_, OURS_DB),
+      APP_SECRET,
+      RADIUS_API_KEY: API_KEY,
+      RADIUS_API_PORT: String(radiusPort),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: data,
+      WORKER: '0',
+      DEMO_SEED: '0',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`Abonent did not start:\n${out}`);
+    const ready = await fetch(`http://127.0.0.1:${port}/api/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ready) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // The directory is read at start; one authorize waits for it.
+  const auth = `Basic ${Buffer.from(`freeradius:${API_KEY}`).toString('base64')}`;
+  await fetch(`http://127.0.0.1:${radiusPort}/api/radius/clients/127.0.0.1`, { headers: { authorization: auth } });
+  return {
+    pid: child.pid!,
+    url: `http://127.0.0.1:${radiusPort}`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+function packetsFor(from: number, to: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = from; i < to; i++) {
+    out.push(
+      radius.encode({
+        code: 'Access-Request',
+        secret: NAS_SECRET,
+        identifier: 0,
+        add_message_authenticator: false,
+        attributes: [
+          ['User-Name', login(i)],
+          ['User-Password', password(i)],
+          ['NAS-IP-Address', '127.0.0.1'],
+          ['NAS-Port', i % 65_536],
+          ['Service-Type', 'Framed-User'],
+          ['Framed-Protocol', 'PPP'],
+          [
+            'Calling-Station-Id',
+            `02:00:00:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`,
+          ],
+        ],
+      }),
+    );
+  }
+  return out;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+function add(a: LoadResult | null, b: LoadResult, lat: number[]): LoadResult {
+  lat.push(b.p99Ms);
+  if (!a) return b;
+  return {
+    sent: a.sent + b.sent,
+    accepts: a.accepts + b.accepts,
+    rejects: a.rejects + b.rejects,
+    lost: a.lost + b.lost,
+    seconds: a.seconds + b.seconds,
+    p50Ms: Math.max(a.p50Ms, b.p50Ms),
+    p99Ms: Math.max(a.p99Ms, b.p99Ms),
+  };
+}
+
+log(`seeding ${N} subscribers (Abonent and the rlm_sql peer)…`);
+const ours = await seedOurs();
+await seedPeer();
+const stops: (() => Promise<void>)[] = [];
+try {
+  const abonent = await startAbonent();
+  stops.push(abonent.stop);
+  const radiusd = await startFreeRadius({ abonentUrl: abonent.url, apiKey: API_KEY });
+  stops.push(() => radiusd.stop());
+  const peer = await startPeer();
+  stops.push(peer.stop);
+
+  // Warm both (connections, the dynamic client lookup, caches) on subscribers outside the measured set.
+  const warm = packetsFor(1, Math.min(N, 2001));
+  await blast({ port: radiusd.authPort, packets: warm, inflight: INFLIGHT });
+  await blast({ port: peer.authPort, packets: packetsFor(1, Math.min(N, 2001)), inflight: INFLIGHT });
+  await ours.db.execute(sql`truncate radius_auth_log`);
+
+  let a: LoadResult | null = null;
+  let b: LoadResult | null = null;
+  const la: number[] = [];
+  const lb: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const from = 1 + Math.floor((N * r) / ROUNDS);
+    const to = 1 + Math.floor((N * (r + 1)) / ROUNDS);
+    log(`round ${r + 1}/${ROUNDS}: subscribers ${from}…${to - 1}`);
+    const first = r % 2 === 0 ? 'ours' : 'peer';
+    for (const who of first === 'ours' ? ['ours', 'peer'] : ['peer', 'ours']) {
+      const packets = packetsFor(from, to);
+      const cpu0 = [cpuSeconds(abonent.pid), cpuSeconds(radiusd.pid), cpuSeconds(peer.pid), process.cpuUsage()];
+      const res = await blast({ port: who === 'ours' ? radiusd.authPort : peer.authPort, packets, inflight: INFLIGHT });
+      const gen = process.cpuUsage(cpu0[3] as NodeJS.CpuUsage);
+      const per = (s: number) => Math.round((s * 1e6) / Math.max(1, res.sent));
+      log(
+        `  ${who}: ${JSON.stringify(res)} cpu µs/request: abonent ${per(cpuSeconds(abonent.pid) - (cpu0[0] as number))}, ` +
+          `freeradius ${per(cpuSeconds(radiusd.pid) - (cpu0[1] as number))}, peer ${per(cpuSeconds(peer.pid) - (cpu0[2] as number))}, ` +
+          `load generator ${per((gen.user + gen.system) / 1e6)}`,
+      );
+      if (who === 'ours') a = add(a, res, la);
+      else b = add(b, res, lb);
+    }
+  }
+  const [rows] = await queryRows<{ n: number }>(
+    ours.db,
+    sql`select count(*)::int as n from radius_auth_log where result = 'accept'`,
+  );
+  const accepts = a!.accepts;
+  const peerAccepts = b!.accepts;
+  const out = {
+    bench: 'radius',
+    accepts_per_s: Math.round(accepts / a!.seconds),
+    p99_ms: a!.p99Ms,
+    peer_accepts_per_s: Math.round(peerAccepts / b!.seconds),
+    peer_p99_ms: b!.p99Ms,
+    ratio: Math.round((accepts / a!.seconds / (peerAccepts / b!.seconds)) * 100) / 100,
+    post_auth_rows: rows!.n,
+    accepts,
+    peer_accepts: peerAccepts,
+    rejects: a!.rejects,
+    lost: a!.lost,
+    peer_lost: b!.lost,
+    subscribers: N,
+    inflight: INFLIGHT,
+  };
+  if (rows!.n !== accepts) log(`post-auth rows ${rows!.n} != accepts ${accepts}`);
+  if (a!.rejects > 0) {
+    const why = await queryRows(
+      ours.db,
+      sql`select detail, count(*)::int as n from radius_auth_log where result = 'reject' group by 1`,
+    );
+    log(`rejects recorded by Abonent: ${JSON.stringify(why)}`);
+    log(
+      radiusd
+        .output()
+        .split('\n')
+        .filter((l) => /error|warn/i.test(l))
+        .slice(-20)
+        .join('\n'),
+    );
+  }
+  console.log(JSON.stringify(out));
+} finally {
+  for (const stop of stops.reverse()) await stop().catch(() => {});
+  await ours.close();
+  for (const name of [OURS_DB, PEER_DB]) {
+    await withAdmin(URL_, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => {});
+  }
+}

@@ -1,0 +1,249 @@
+import type { Database } from '../../db/client.js';
+import { type AccessEntry, loadAccess, loadNas, type NasEntry } from './load-access.js';
+
+/** The channel post-migrate.sql's triggers notify when network state changes. */
+export const NETWORK_CHANNEL = 'abonent_network';
+
+/** More changed accounts than this at once are read by a full reload instead. */
+const PARTIAL_LIMIT = 20_000;
+
+/**
+ * The RADIUS answers in memory (docs/decisions/0007): every account's network access, status and speed,
+ * and the NAS registry, read once and kept current by the database's change notifications — so an
+ * Access-Request costs no query, and authorization goes on from the last known state while the
+ * database is unreachable. After any gap in the notifications (the LISTEN connection dropped) the whole
+ * directory is read again; a periodic full reload is the backstop.
+ */
+export class NetworkDirectory {
+  private byAccount = new Map<number, AccessEntry>();
+  private byLogin = new Map<string, AccessEntry>();
+  private byMac = new Map<string, AccessEntry>();
+  private byOpt82 = new Map<string, AccessEntry>();
+  private nasByAddress = new Map<string, NasEntry>();
+  private nasById = new Map<number, NasEntry>();
+
+  /** True while notifications flow and the last reload succeeded: the memory is current. */
+  current = false;
+  loadedAt: Date | null = null;
+  private ready: Promise<void>;
+  private markReady!: () => void;
+  private isReady = false;
+  private pending = new Set<number>();
+  private fullPending = false;
+  private nasPending = false;
+  private running: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private reloadTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private listeners: ((accountIds: number[] | '*') => void)[] = [];
+
+  constructor(
+    private readonly database: Database,
+    private readonly opts: { reloadSeconds: number; log?: (msg: string, extra?: object) => void },
+  ) {
+    this.ready = new Promise((r) => (this.markReady = r));
+  }
+
+  /**
+   * Reads everything and keeps reading periodically. Changes arrive through `notify` and the state of
+   * the LISTEN connection through `listening` (NetworkRuntime owns the connection).
+   */
+  start(): Promise<void> {
+    this.reloadTimer = setInterval(() => this.reloadAll(), this.opts.reloadSeconds * 1000);
+    this.reloadTimer.unref();
+    this.reloadAll();
+    return Promise.resolve();
+  }
+
+  /** The LISTEN connection came up (reload all: notifications may have been missed) or went down. */
+  listening(on: boolean): void {
+    if (on) this.reloadAll();
+    else this.current = false;
+  }
+
+  private reloadAll() {
+    this.fullPending = true;
+    this.nasPending = true;
+    this.schedule(0);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.reloadTimer) clearInterval(this.reloadTimer);
+    await this.running?.catch(() => {});
+  }
+
+  /** Resolves when the directory has been read once (at most `ms` later: then false). */
+  async whenReady(ms = 10_000): Promise<boolean> {
+    if (this.isReady) return true;
+    let t: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((r) => (t = setTimeout(() => r(false), ms)));
+    const ok = await Promise.race([this.ready.then(() => true), timeout]);
+    clearTimeout(t);
+    return ok;
+  }
+
+  /** Called with the accounts whose network state changed ('*': possibly all). */
+  onChange(listener: (accountIds: number[] | '*') => void): void {
+    this.listeners.push(listener);
+  }
+
+  byLoginName(login: string): AccessEntry | undefined {
+    return this.byLogin.get(login);
+  }
+  byMacAddress(mac: string): AccessEntry | undefined {
+    return this.byMac.get(mac);
+  }
+  byOption82(remoteId: string, circuitId: string): AccessEntry | undefined {
+    return this.byOpt82.get(`${remoteId}|${circuitId}`) ?? this.byOpt82.get(`|${circuitId}`);
+  }
+  byAccountId(id: number): AccessEntry | undefined {
+    return this.byAccount.get(id);
+  }
+  nasAt(address: string): NasEntry | undefined {
+    return this.nasByAddress.get(address);
+  }
+  nas(id: number): NasEntry | undefined {
+    return this.nasById.get(id);
+  }
+  get size(): number {
+    return this.byAccount.size;
+  }
+
+  /** Reads the given accounts again now (a change this process made and must see at once). */
+  async refresh(accountIds: number[]): Promise<void> {
+    for (const id of accountIds) this.pending.add(id);
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    await this.drain();
+  }
+
+  /** A change notification's payload (see post-migrate.sql). */
+  notify(payload: string): void {
+    if (payload === '*') this.fullPending = true;
+    else if (payload === 'nas') this.nasPending = true;
+    else if (payload.startsWith('a:')) {
+      const ids: number[] = [];
+      for (const part of payload.slice(2).split(',')) {
+        const id = Number(part);
+        if (Number.isSafeInteger(id) && id > 0) {
+          this.pending.add(id);
+          ids.push(id);
+        }
+      }
+      if (this.pending.size > PARTIAL_LIMIT) this.fullPending = true;
+      this.emit(ids);
+    }
+    if (payload === '*') this.emit('*');
+    // A short pause gathers the notifications of one busy moment into one read.
+    this.schedule(20);
+  }
+
+  private emit(ids: number[] | '*') {
+    if (ids !== '*' && ids.length === 0) return;
+    for (const l of this.listeners) {
+      try {
+        l(ids);
+      } catch (e) {
+        this.opts.log?.('network change listener failed', { err: String(e) });
+      }
+    }
+  }
+
+  private schedule(ms: number) {
+    if (this.closed || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.drain();
+    }, ms);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.running) return this.running;
+    this.running = (async () => {
+      try {
+        while (!this.closed && (this.fullPending || this.nasPending || this.pending.size > 0)) {
+          await this.loadOnce();
+        }
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private async loadOnce() {
+    const db = this.database.db;
+    try {
+      if (this.nasPending) {
+        this.nasPending = false;
+        const list = await loadNas(db);
+        this.nasByAddress = new Map(list.map((n) => [n.address, n]));
+        this.nasById = new Map(list.map((n) => [n.id, n]));
+      }
+      if (this.fullPending || !this.isReady) {
+        this.fullPending = false;
+        this.pending.clear();
+        const all = await loadAccess(db);
+        this.replaceAll(all);
+        this.loadedAt = new Date();
+        this.current = true;
+        if (!this.isReady) {
+          this.isReady = true;
+          this.markReady();
+        }
+      } else if (this.pending.size > 0) {
+        const ids = [...this.pending];
+        this.pending.clear();
+        const fresh = await loadAccess(db, ids);
+        const found = new Set(fresh.map((e) => e.accountId));
+        for (const id of ids) if (!found.has(id)) this.remove(id);
+        for (const e of fresh) this.put(e);
+      }
+    } catch (e) {
+      // The database is unreachable: keep what we have and try again shortly.
+      this.current = false;
+      this.fullPending = true;
+      this.nasPending = true;
+      this.opts.log?.('network directory reload failed', { err: String(e) });
+      await new Promise((r) => setTimeout(r, 1000).unref());
+    }
+  }
+
+  private replaceAll(entries: AccessEntry[]) {
+    const byAccount = new Map<number, AccessEntry>();
+    const byLogin = new Map<string, AccessEntry>();
+    const byMac = new Map<string, AccessEntry>();
+    const byOpt82 = new Map<string, AccessEntry>();
+    for (const e of entries) {
+      byAccount.set(e.accountId, e);
+      if (e.login) byLogin.set(e.login, e);
+      if (e.mac) byMac.set(e.mac, e);
+      if (e.opt82) byOpt82.set(e.opt82, e);
+    }
+    this.byAccount = byAccount;
+    this.byLogin = byLogin;
+    this.byMac = byMac;
+    this.byOpt82 = byOpt82;
+  }
+
+  private remove(accountId: number) {
+    const old = this.byAccount.get(accountId);
+    if (!old) return;
+    this.byAccount.delete(accountId);
+    if (old.login && this.byLogin.get(old.login) === old) this.byLogin.delete(old.login);
+    if (old.mac && this.byMac.get(old.mac) === old) this.byMac.delete(old.mac);
+    if (old.opt82 && this.byOpt82.get(old.opt82) === old) this.byOpt82.delete(old.opt82);
+  }
+
+  private put(e: AccessEntry) {
+    this.remove(e.accountId);
+    this.byAccount.set(e.accountId, e);
+    if (e.login) this.byLogin.set(e.login, e);
+    if (e.mac) this.byMac.set(e.mac, e);
+    if (e.opt82) this.byOpt82.set(e.opt82, e);
+  }
+}

@@ -1,0 +1,242 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { queryRows } from '../../db/client.js';
+import { createTestApp, type TestContext } from '../../test/app.js';
+import { buildStaff, buildSubscriber } from '../../test/factories.js';
+import { startFakeNas } from '../../test/fakes/nas.js';
+import { type FreeRadius, hasFreeRadius, radclient, startFreeRadius } from '../../test/freeradius.js';
+import { buildNas, buildNetworkAccess, networkTestConfig } from '../../test/network-factories.js';
+import { createSession } from '../auth/sessions.js';
+import { setServiceStatus } from '../ledger/set-service-status.js';
+
+/**
+ * The Must-show of issue 14 through the real FreeRADIUS (Debian's 3.2, deploy/freeradius as shipped):
+ * radclient plays the NAS's RADIUS client, a fake NAS (RFC 5176 DAS) receives CoA / Disconnect.
+ */
+const SECRET = 'nas-secret-123';
+let t: TestContext;
+let radiusd: FreeRadius;
+let nasPort: Awaited<ReturnType<typeof startFakeNas>>;
+let regionId: number;
+
+beforeAll(async () => {
+  if (!hasFreeRadius) throw new Error('FreeRADIUS is not installed: npm test installs freeradius and freeradius-utils');
+  t = await createTestApp(networkTestConfig());
+  nasPort = await startFakeNas({ secret: SECRET });
+  const { region } = await buildSubscriber(t.database.db);
+  regionId = region.id;
+  await buildNas(t.database.db, {
+    regionId,
+    appSecret: t.config.secret,
+    address: '127.0.0.1',
+    secret: SECRET,
+    vendor: 'mikrotik',
+    coaPort: nasPort.port,
+  });
+  const api = await t.app.deps.network.api()!.listen({ port: 0, host: '127.0.0.1' });
+  radiusd = await startFreeRadius({ abonentUrl: api, apiKey: t.config.RADIUS_API_KEY! });
+});
+
+afterAll(async () => {
+  await radiusd?.stop();
+  await nasPort?.close();
+  await t?.close();
+});
+
+const auth = (attrs: Record<string, string | number>) => radclient(radiusd.authPort, 'auth', SECRET, attrs);
+const acct = (attrs: Record<string, string | number>) => radclient(radiusd.acctPort, 'acct', SECRET, attrs);
+
+/** A subscriber with PPPoE access the directory already knows (notified after the insert). */
+async function subscriber(o: { balance?: number; status?: 'active' | 'blocked' } = {}) {
+  const s = await buildSubscriber(t.database.db, { regionId, balance: o.balance, status: o.status });
+  const a = await buildNetworkAccess(t.database.db, { accountId: s.account.id, appSecret: t.config.secret });
+  const deadline = Date.now() + 10_000;
+  while (!t.app.deps.network.directory!.byLoginName(a.login!) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { ...s, login: a.login!, password: a.password };
+}
+
+async function waitFor<T>(fn: () => T | undefined, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe.skipIf(!hasFreeRadius)('through FreeRADIUS', () => {
+  it("accepts a paying subscriber at the tariff's speed (PAP, CHAP, MS-CHAPv2) and rejects a wrong password", async () => {
+    const s = await subscriber({ balance: 50_000 });
+    const speed = `${s.tariff.speedUpKbps}k/${s.tariff.speedDownKbps}k`;
+    const pap = await auth({ 'User-Name': s.login, 'User-Password': s.password, 'NAS-Port-Type': 'Ethernet' });
+    expect(pap.code).toBe('Access-Accept');
+    expect(pap.attributes['Mikrotik-Rate-Limit']).toEqual([speed]);
+    expect(pap.attributes['Mikrotik-Address-List']).toEqual(['abonent-active']);
+    const chap = await auth({ 'User-Name': s.login, 'CHAP-Password': s.password });
+    expect(chap.code).toBe('Access-Accept');
+    expect(chap.attributes['Mikrotik-Rate-Limit']).toEqual([speed]);
+    // MS-CHAPv2 is checked by FreeRADIUS's mschap and reported back in post-auth.
+    const ms = await auth({ 'User-Name': s.login, 'MS-CHAP-Password': s.password });
+    expect(ms.code).toBe('Access-Accept');
+    expect(ms.attributes['Mikrotik-Rate-Limit']).toEqual([speed]);
+
+    const wrong = await auth({ 'User-Name': s.login, 'User-Password': 'not-the-password' });
+    expect(wrong.code).toBe('Access-Reject');
+    expect(wrong.attributes['Mikrotik-Rate-Limit']).toBeUndefined();
+    const nobody = await auth({ 'User-Name': 'no-such-login', 'User-Password': 'x' });
+    expect(nobody.code).toBe('Access-Reject');
+
+    // post-auth: every outcome recorded (before FreeRADIUS answered), never a password.
+    const log = await queryRows<{ result: string; detail: string }>(
+      t.database.db,
+      sql`select result, detail from radius_auth_log where username = ${s.login} order by at`,
+    );
+    expect(log).toEqual([
+      { result: 'accept', detail: 'active' },
+      { result: 'accept', detail: 'active' },
+      { result: 'accept', detail: 'active' },
+      { result: 'reject', detail: 'password' },
+    ]);
+    const leaked = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from radius_auth_log where username like '%not-the-password%' or detail like '%not-the%'`,
+    );
+    expect(leaked[0]!.n).toBe(0);
+  });
+
+  it('gives a debtor the redirect address list', async () => {
+    const s = await subscriber({ balance: -5_000, status: 'blocked' });
+    const r = await auth({ 'User-Name': s.login, 'User-Password': s.password });
+    expect(r.code).toBe('Access-Accept');
+    expect(r.attributes['Mikrotik-Address-List']).toEqual(['abonent-debtors']);
+  });
+
+  it('accepts IPoE by MAC without a password', async () => {
+    const s = await buildSubscriber(t.database.db, { regionId });
+    await buildNetworkAccess(t.database.db, {
+      accountId: s.account.id,
+      appSecret: t.config.secret,
+      login: null,
+      mac: '02:00:5e:10:00:01',
+    });
+    let r = await auth({ 'User-Name': '02:00:5E:10:00:01', 'Calling-Station-Id': '02:00:5E:10:00:01' });
+    for (let i = 0; r.code !== 'Access-Accept' && i < 50; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      r = await auth({ 'User-Name': '02:00:5E:10:00:01', 'Calling-Station-Id': '02:00:5E:10:00:01' });
+    }
+    expect(r.code).toBe('Access-Accept');
+    expect(r.attributes['Mikrotik-Rate-Limit']).toEqual([`${s.tariff.speedUpKbps}k/${s.tariff.speedDownKbps}k`]);
+  });
+
+  it('shows accounting start, interim and stop as a session with traffic in the cabinet', async () => {
+    const s = await subscriber({ balance: 50_000 });
+    const accept = await auth({ 'User-Name': s.login, 'User-Password': s.password });
+    const base = {
+      'User-Name': s.login,
+      'Acct-Session-Id': 'sess-traffic-1',
+      'Framed-IP-Address': '100.64.1.20',
+      'Framed-Protocol': 'PPP',
+      'Calling-Station-Id': '02:00:5e:10:00:99',
+      Class: `0x${Buffer.from(accept.attributes.Class![0]!.replace(/^0x/, ''), 'hex').toString('hex')}`,
+    };
+    expect((await acct({ ...base, 'Acct-Status-Type': 'Start' })).code).toBe('Accounting-Response');
+    const interim = await acct({
+      ...base,
+      'Acct-Status-Type': 'Interim-Update',
+      'Acct-Session-Time': 300,
+      'Acct-Input-Octets': 1_500_000,
+      'Acct-Output-Octets': 40_000_000,
+    });
+    expect(interim.code).toBe('Accounting-Response');
+    const { token } = await createSession(t.database.db, { type: 'subscriber', contractId: s.contract.id });
+    const today = new Date().toISOString().slice(0, 10);
+    const online = await t.app.inject({
+      method: 'GET',
+      url: `/api/me/sessions?from=${today}&to=${today}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(online.json()).toMatchObject({ online: true, totals: { sessions: 1, downloadBytes: 40_000_000 } });
+
+    const stop = await acct({
+      ...base,
+      'Acct-Status-Type': 'Stop',
+      'Acct-Session-Time': 900,
+      'Acct-Input-Octets': 2_000_000,
+      'Acct-Output-Octets': 123,
+      'Acct-Output-Gigawords': 2,
+      'Acct-Terminate-Cause': 'User-Request',
+    });
+    expect(stop.code).toBe('Accounting-Response');
+    const after = await t.app.inject({
+      method: 'GET',
+      url: `/api/me/sessions?from=${today}&to=${today}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = after.json();
+    expect(body.online).toBe(false);
+    expect(body.sessions).toHaveLength(1);
+    expect(body.sessions[0]).toMatchObject({
+      framedIp: '100.64.1.20',
+      seconds: 900,
+      uploadBytes: 2_000_000,
+      downloadBytes: 2 * 2 ** 32 + 123,
+      terminateCause: 'User-Request',
+    });
+    expect(body.sessions[0].stoppedAt).not.toBeNull();
+  });
+
+  it('a payment unblocks the session by CoA within a second; a suspension disconnects it', async () => {
+    const s = await subscriber({ balance: -10_000, status: 'blocked' });
+    const accept = await auth({ 'User-Name': s.login, 'User-Password': s.password });
+    expect(accept.attributes['Mikrotik-Address-List']).toEqual(['abonent-debtors']);
+    const session = {
+      'User-Name': s.login,
+      'Acct-Session-Id': 'sess-coa-1',
+      'Framed-IP-Address': '100.64.1.21',
+      'Framed-Protocol': 'PPP',
+      Class: accept.attributes.Class![0]!,
+    };
+    expect((await acct({ ...session, 'Acct-Status-Type': 'Start' })).code).toBe('Accounting-Response');
+
+    const finance = await buildStaff(t.database.db, { role: 'finance' });
+    const before = nasPort.received.length;
+    const paid = await t.app.inject({
+      method: 'POST',
+      url: `/api/staff/accounts/${s.account.id}/payments`,
+      headers: finance.auth,
+      payload: { amount: 50_000, method: 'cash', idempotencyKey: `cash-${s.account.id}` },
+    });
+    const paidAt = Date.now();
+    expect(paid.json()).toMatchObject({ unblocked: true });
+    const coa = await waitFor(() => nasPort.received.slice(before).find((p) => p.code === 'CoA-Request'), 5000);
+    expect(coa.at - paidAt).toBeLessThan(1000);
+    expect(coa.attributes['User-Name']).toBe(s.login);
+    expect(coa.attributes['Acct-Session-Id']).toBe('sess-coa-1');
+    const vsa = coa.attributes['Vendor-Specific'] as Record<string, unknown>;
+    expect(vsa['Mikrotik-Address-List']).toBe('abonent-active');
+    expect(vsa['Mikrotik-Rate-Limit']).toBe(`${s.tariff.speedUpKbps}k/${s.tariff.speedDownKbps}k`);
+    const [logged] = await queryRows<{ reason: string }>(
+      t.database.db,
+      sql`select reason from coa_requests where account_id = ${s.account.id} order by id`,
+    );
+    expect(logged).toEqual({ reason: 'unblocked' });
+
+    // Suspension (the ledger writes the status and its event when the suspension starts): dropped.
+    const mark = nasPort.received.length;
+    await setServiceStatus(t.database.db, { accountId: s.account.id, change: 'suspend' });
+    const dm = await waitFor(() => nasPort.received.slice(mark).find((p) => p.code === 'Disconnect-Request'), 5000);
+    expect(dm.attributes['Acct-Session-Id']).toBe('sess-coa-1');
+    const log = await queryRows<{ kind: string; reason: string }>(
+      t.database.db,
+      sql`select kind, reason from coa_requests where account_id = ${s.account.id} order by id`,
+    );
+    expect(log).toEqual([
+      { kind: 'coa', reason: 'unblocked' },
+      { kind: 'disconnect', reason: 'suspended' },
+    ]);
+  });
+});

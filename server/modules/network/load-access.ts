@@ -1,0 +1,108 @@
+import { sql } from 'drizzle-orm';
+
+import { type Db, queryRows } from '../../db/client.js';
+import type { AccountStatus, NasVendor } from '../../db/schema/index.js';
+
+/** One account's network access as the RADIUS answers need it (the in-memory directory's entry). */
+export interface AccessEntry {
+  accountId: number;
+  accountNumber: string;
+  regionId: number;
+  status: AccountStatus;
+  login: string | null;
+  passwordEnc: string | null;
+  mac: string | null;
+  /** `<remote-id hex>|<circuit-id hex>` or null. */
+  opt82: string | null;
+  downKbps: number;
+  upKbps: number;
+  staticIp: string | null;
+}
+
+export interface NasEntry {
+  id: number;
+  regionId: number;
+  name: string;
+  address: string;
+  secretEnc: string;
+  vendor: NasVendor;
+  coaPort: number;
+  active: boolean;
+}
+
+interface Row {
+  account_id: number;
+  number: string;
+  region_id: number;
+  status: AccountStatus;
+  login: string | null;
+  password_enc: string | null;
+  mac: string | null;
+  opt82_remote_id: string | null;
+  opt82_circuit_id: string | null;
+  static_ip: string | null;
+  down: number;
+  up: number;
+}
+
+/**
+ * Reads network access with each account's status and current plan's speed: every account (ids
+ * omitted) or the given ones. The plan is the tariff subscription in force today in the region's zone.
+ */
+export async function loadAccess(db: Db, ids?: number[]): Promise<AccessEntry[]> {
+  const filter = ids ? sql`where n.account_id = any(${`{${ids.join(',')}}`}::int8[])` : sql``;
+  const rows = await queryRows<Row>(
+    db,
+    sql`select a.id as account_id, a.number, a.region_id, a.status, n.login, n.password_enc, n.mac,
+               n.opt82_remote_id, n.opt82_circuit_id, host(n.static_ip) as static_ip,
+               coalesce(t.speed_down_kbps, 0)::int as down, coalesce(t.speed_up_kbps, 0)::int as up
+        from network_access n
+        join accounts a on a.id = n.account_id
+        join regions r on r.id = a.region_id
+        left join lateral (
+          select s.tariff_id from subscriptions s
+          where s.account_id = a.id and s.kind = 'tariff'
+            and s.starts_on <= (now() at time zone r.time_zone)::date
+            and (s.ends_on is null or s.ends_on >= (now() at time zone r.time_zone)::date)
+          order by s.starts_on desc limit 1
+        ) s on true
+        left join tariffs t on t.id = s.tariff_id
+        ${filter}`,
+  );
+  return rows.map((r) => ({
+    accountId: Number(r.account_id),
+    accountNumber: r.number,
+    regionId: Number(r.region_id),
+    status: r.status,
+    login: r.login,
+    passwordEnc: r.password_enc,
+    mac: r.mac,
+    opt82: r.opt82_circuit_id ? `${r.opt82_remote_id ?? ''}|${r.opt82_circuit_id}` : null,
+    downKbps: Number(r.down),
+    upKbps: Number(r.up),
+    staticIp: r.static_ip,
+  }));
+}
+
+export async function loadNas(db: Db): Promise<NasEntry[]> {
+  const rows = await queryRows<{
+    id: number;
+    region_id: number;
+    name: string;
+    address: string;
+    secret_enc: string;
+    vendor: NasVendor;
+    coa_port: number;
+    active: boolean;
+  }>(db, sql`select id, region_id, name, host(address) as address, secret_enc, vendor, coa_port, active from nas`);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    regionId: Number(r.region_id),
+    name: r.name,
+    address: r.address,
+    secretEnc: r.secret_enc,
+    vendor: r.vendor,
+    coaPort: Number(r.coa_port),
+    active: r.active,
+  }));
+}

@@ -1,0 +1,159 @@
+import { isIP } from 'node:net';
+
+import { z } from 'zod';
+
+import { NAS_VENDORS } from '../../db/schema/index.js';
+
+const ip = z
+  .string()
+  .trim()
+  .max(45)
+  .refine((v) => isIP(v) !== 0, 'an IPv4 or IPv6 address');
+
+// The rlm_rest API (radius-api.ts) checks its input by hand: it is not part of the public API and runs
+// thousands of requests a second (docs/decisions/0015-radius-api-listener.md).
+
+// ---- NAS registry ----
+
+export const nasVendor = z.enum(NAS_VENDORS);
+export const nasIdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+export const nasListQuery = z.object({ regionId: z.coerce.number().int().positive().max(32_767).optional() });
+export const nasView = z.object({
+  id: z.number(),
+  regionId: z.number(),
+  region: z.string(),
+  name: z.string(),
+  address: z.string(),
+  vendor: nasVendor,
+  coaPort: z.number(),
+  active: z.boolean(),
+  description: z.string(),
+  /** Open sessions the NAS reported. */
+  online: z.number(),
+});
+export const nasCreateBody = z.object({
+  regionId: z.number().int().positive().max(32_767),
+  name: z.string().trim().min(1).max(100),
+  address: ip,
+  secret: z.string().min(8).max(128).describe('the RADIUS shared secret (stored encrypted, never shown again)'),
+  vendor: nasVendor,
+  coaPort: z.number().int().min(1).max(65_535).default(3799),
+  active: z.boolean().default(true),
+  description: z.string().trim().max(500).default(''),
+});
+export const nasUpdateBody = nasCreateBody
+  .omit({ secret: true })
+  .partial()
+  .extend({ secret: z.string().min(8).max(128).optional().describe('a new shared secret; omitted: unchanged') })
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+
+// ---- an account's network access ----
+
+export const accountParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const sessionParams = accountParams.extend({
+  sessionId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+});
+
+export const sessionView = z.object({
+  id: z.number(),
+  nas: z.string().describe('NAS name, or its address when not in the registry'),
+  username: z.string(),
+  framedIp: z.string().nullable(),
+  mac: z.string().nullable(),
+  startedAt: z.string(),
+  updatedAt: z.string(),
+  stoppedAt: z.string().nullable(),
+  seconds: z.number(),
+  downloadBytes: z.number(),
+  uploadBytes: z.number(),
+  terminateCause: z.string().nullable(),
+});
+
+export const coaView = z.object({
+  id: z.number(),
+  kind: z.enum(['coa', 'disconnect']),
+  reason: z.string(),
+  status: z.enum(['pending', 'ack', 'nak', 'timeout', 'error']),
+  error: z.string().nullable(),
+  attempts: z.number(),
+  createdAt: z.string(),
+  answeredAt: z.string().nullable(),
+});
+
+export const authLogView = z.object({
+  at: z.string(),
+  result: z.enum(['accept', 'reject']),
+  detail: z.string(),
+  username: z.string(),
+  mac: z.string().nullable(),
+});
+
+export const accessView = z.object({
+  login: z.string().nullable(),
+  hasPassword: z.boolean(),
+  mac: z.string().nullable(),
+  option82RemoteId: z.string().nullable().describe('as text when printable, else 0x…'),
+  option82CircuitId: z.string().nullable(),
+  staticIp: z.string().nullable(),
+});
+
+export const accountNetworkView = z.object({
+  access: accessView.nullable(),
+  online: z.array(sessionView),
+  recentSessions: z.array(sessionView),
+  coa: z.array(coaView),
+  authLog: z.array(authLogView),
+});
+
+export const accessUpdateBody = z
+  .object({
+    login: z.string().max(64).nullable().describe('PPPoE login; null: none (IPoE only)'),
+    mac: z.string().max(32).nullable(),
+    option82RemoteId: z.string().max(260).nullable(),
+    option82CircuitId: z.string().max(260).nullable(),
+  })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, 'nothing to change');
+
+export const newPasswordResponse = z.object({ login: z.string().nullable(), password: z.string() });
+
+export const disconnectResponse = z.object({
+  status: z.enum(['ack', 'nak', 'timeout', 'error']),
+  error: z.string().nullable(),
+});
+
+// ---- cabinet ----
+
+export const mySessionsQuery = z.object({
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'),
+});
+export const mySessionsResponse = z.object({
+  from: z.string(),
+  to: z.string(),
+  sessions: z.array(sessionView.omit({ nas: true, username: true })),
+  totals: z.object({ sessions: z.number(), seconds: z.number(), downloadBytes: z.number(), uploadBytes: z.number() }),
+  days: z.array(z.object({ day: z.string(), downloadBytes: z.number(), uploadBytes: z.number() })),
+  online: z.boolean(),
+});
+export const myNetworkResponse = z.object({
+  login: z.string().nullable(),
+  kind: z.enum(['pppoe', 'ipoe', 'none']),
+  staticIp: z.string().nullable(),
+});
+export const myNetworkPasswordResponse = z.object({ login: z.string(), password: z.string() });
+
+// ---- captive portal ----
+
+export const portalResponse = z.object({
+  identified: z.boolean(),
+  accountNumber: z.string().nullable(),
+  balance: z.number().nullable().describe('kopecks'),
+  status: z.enum(['active', 'blocked', 'suspended', 'terminated']).nullable(),
+  toPay: z.number().nullable().describe('kopecks that bring service back (blocked only)'),
+  supportPhone: z.string().nullable(),
+});
+export const allowListResponse = z.object({
+  portal: z.string(),
+  domains: z.array(z.object({ domain: z.string(), what: z.string() })),
+});
