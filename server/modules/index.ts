@@ -16,6 +16,8 @@ import { paymentsRoutes } from './payments/payments.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
 import { receiptsRoutes } from './receipts/receipts.routes.js';
 import { recoveryRoutes } from './recovery/recovery.routes.js';
+import { servicesRoutes } from './services/services.routes.js';
+import { suspensionRoutes } from './suspension/suspension.routes.js';
 import { staffRoutes } from './staff/staff.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
@@ -36,4 +38,6 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   financeRoutes,
   receiptsRoutes,
   paymentsRoutes,
+  servicesRoutes,
+  suspensionRoutes,
 ];

@@ -11,6 +11,8 @@ export const ACCOUNT_EVENT_KINDS = [
   'resumed',
   'tariff_changed',
   'terminated',
+  'static_ip_assigned',
+  'static_ip_released',
 ] as const;
 export type AccountEventKind = (typeof ACCOUNT_EVENT_KINDS)[number];
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
+import { runServicesDay } from '../services/run-services-day.js';
 import { applyTariffChanges } from './apply-tariff-changes.js';
 import { type BatchTotals, chargeBatch } from './charge-batch.js';
 import { warnLowBalance } from './warn-low-balance.js';
@@ -40,6 +41,7 @@ export async function runBillingDay(
   if (claimed.length === 0) return { regionId, day, skipped: true, charged: 0, amount: 0, blocked: 0 };
 
   await applyTariffChanges(db, { regionId, day });
+  await runServicesDay(db, { regionId, day });
 
   const [range] = await queryRows<{ lo: number | null; hi: number | null }>(
     db,

@@ -7,6 +7,9 @@ import { notify } from './notify.js';
 
 const BATCH = 500;
 
+/** 2026-12-01 → 01.12.2026 (dates in notices). */
+const ruDate = (day: string) => day.split('-').reverse().join('.');
+
 /**
  * Turns account events from billing and payments (blocked, unblocked, low balance) into notices.
  * Events are claimed with SKIP LOCKED and marked notified in the same transaction as the notices,
@@ -22,11 +25,15 @@ export async function notifyAccountEvents(db: Db): Promise<number> {
       number: string;
       balance: number;
       credit: number;
+      tariff_ru: string | null;
+      tariff_en: string | null;
     }>(
       tx,
-      sql`select e.id, e.account_id, e.kind, e.data, a.number, a.balance, a.credit_limit + a.promised_credit as credit
+      sql`select e.id, e.account_id, e.kind, e.data, a.number, a.balance, a.credit_limit + a.promised_credit as credit,
+                 t.name_ru as tariff_ru, t.name_en as tariff_en
           from account_events e join accounts a on a.id = e.account_id
-          where e.notified_at is null and e.kind in ('blocked', 'unblocked', 'low_balance')
+            left join tariffs t on e.kind = 'tariff_changed' and t.id = (e.data->>'tariffId')::int
+          where e.notified_at is null and e.kind in ('blocked', 'unblocked', 'low_balance', 'suspended', 'resumed', 'tariff_changed')
           order by e.id limit ${BATCH}
           for update of e skip locked`,
     );
@@ -40,6 +47,20 @@ export async function notifyAccountEvents(db: Db): Promise<number> {
         });
       } else if (e.kind === 'unblocked') {
         await notify(tx, { accountId: e.account_id, template: 'unblocked', params: { account: e.number } });
+      } else if (e.kind === 'suspended') {
+        await notify(tx, {
+          accountId: e.account_id,
+          template: 'suspended',
+          params: { account: e.number, to: ruDate(String(e.data.to ?? '')) },
+        });
+      } else if (e.kind === 'resumed') {
+        await notify(tx, { accountId: e.account_id, template: 'resumed', params: { account: e.number } });
+      } else if (e.kind === 'tariff_changed') {
+        await notify(tx, {
+          accountId: e.account_id,
+          template: 'tariff_changed',
+          params: { account: e.number, tariff: { ru: e.tariff_ru ?? '', en: e.tariff_en ?? '' } },
+        });
       } else {
         await notify(tx, {
           accountId: e.account_id,

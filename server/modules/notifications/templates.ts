@@ -42,6 +42,60 @@ export const TEMPLATES = {
       text: 'Account {account} has enough for {days} day(s). Top up to stay online.',
     },
   },
+  suspension_approved: {
+    ru: {
+      subject: 'Добровольная блокировка одобрена',
+      text: 'Заявка одобрена: доступ будет приостановлен с {from} по {to} включительно и восстановится автоматически. Завершить блокировку раньше можно в личном кабинете.',
+    },
+    en: {
+      subject: 'Voluntary suspension approved',
+      text: 'Approved: service will be suspended from {from} to {to} inclusive and will come back by itself. You can end it early in your cabinet.',
+    },
+  },
+  suspension_refused: {
+    ru: {
+      subject: 'Заявка на блокировку отклонена',
+      text: 'Заявка на добровольную блокировку с {from} по {to} отклонена: {reason}',
+    },
+    en: {
+      subject: 'Suspension request refused',
+      text: 'Your voluntary suspension request for {from} to {to} was refused: {reason}',
+    },
+  },
+  suspended: {
+    ru: {
+      subject: 'Доступ приостановлен по вашей заявке',
+      text: 'По лицевому счёту {account} действует добровольная блокировка до {to} включительно. Абонентская плата не начисляется. Завершить блокировку раньше можно в личном кабинете.',
+    },
+    en: {
+      subject: 'Service suspended at your request',
+      text: 'Account {account} is voluntarily suspended until {to} inclusive. No subscription fee is charged. You can end it early in your cabinet.',
+    },
+  },
+  resumed: {
+    ru: {
+      subject: 'Добровольная блокировка завершена',
+      text: 'Добровольная блокировка по лицевому счёту {account} завершена, услуги снова оказываются.',
+    },
+    en: {
+      subject: 'Suspension over',
+      text: 'The voluntary suspension of account {account} is over; service is back.',
+    },
+  },
+  tariff_changed: {
+    ru: { subject: 'Тариф изменён', text: 'По лицевому счёту {account} действует тарифный план «{tariff}».' },
+    en: { subject: 'Tariff plan changed', text: 'Account {account} is now on the "{tariff}" plan.' },
+  },
+  terminated: {
+    ru: {
+      subject: 'Договор расторгнут',
+      text: 'Договор по лицевому счёту {account} расторгнут {date}. Спасибо, что были с нами.',
+    },
+    en: {
+      subject: 'Contract terminated',
+      text: 'The contract for account {account} was terminated on {date}. Thank you.',
+    },
+  },
   password_changed: {
     ru: {
       subject: 'Пароль изменён',
@@ -83,8 +137,12 @@ export const TEMPLATES = {
 
 export type TemplateCode = keyof typeof TEMPLATES;
 
-export function render(code: TemplateCode, lang: Lang, params: Record<string, string | number>) {
+/** A template parameter: the same in every language, or one text per language (a plan's name). */
+export type TemplateParam = string | number | Record<Lang, string>;
+
+export function render(code: TemplateCode, lang: Lang, params: Record<string, TemplateParam>) {
   const t = TEMPLATES[code][lang];
-  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? '')).trim();
+  const value = (v: TemplateParam | undefined) => (v === undefined ? '' : typeof v === 'object' ? v[lang] : String(v));
+  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, k: string) => value(params[k])).trim();
   return { subject: fill(t.subject), text: fill(t.text) };
 }
