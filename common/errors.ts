@@ -197,6 +197,12 @@ export const ERRORS = {
     ru: 'Остаток на счёте {amount} ₽: выберите способ возврата',
     en: 'The balance is {amount} ₽: choose how to refund it',
   },
+  mobile_request_exists: {
+    status: 409,
+    ru: 'Ваша заявка уже принята, мы позвоним в удобное время. Отмените её, чтобы оставить новую',
+    en: 'Your request is already with us and we will call you. Cancel it to leave a new one',
+  },
+  bad_phone: { status: 400, ru: 'Укажите телефон: 10–15 цифр', en: 'Enter a phone number: 10–15 digits' },
   mobile_request_not_found: { status: 404, ru: 'Заявка не найдена', en: 'Request not found' },
   mobile_request_closed: {
     status: 409,

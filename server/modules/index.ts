@@ -11,14 +11,17 @@ import { catalogRoutes } from './catalog/catalog.routes.js';
 import { contractsRoutes } from './contracts/contracts.routes.js';
 import { financeRoutes } from './finance/finance.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { mobileRoutes } from './mobile/mobile.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { paymentsRoutes } from './payments/payments.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
+import { promotionsRoutes } from './promotions/promotions.routes.js';
 import { receiptsRoutes } from './receipts/receipts.routes.js';
 import { recoveryRoutes } from './recovery/recovery.routes.js';
 import { servicesRoutes } from './services/services.routes.js';
-import { suspensionRoutes } from './suspension/suspension.routes.js';
 import { staffRoutes } from './staff/staff.routes.js';
+import { suspensionRoutes } from './suspension/suspension.routes.js';
+import { terminationRoutes } from './termination/termination.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
 export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
@@ -40,4 +43,7 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   paymentsRoutes,
   servicesRoutes,
   suspensionRoutes,
+  terminationRoutes,
+  mobileRoutes,
+  promotionsRoutes,
 ];

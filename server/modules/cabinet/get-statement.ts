@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
 
 import { addDays, daysBetween, isValidDay, todayIn } from '../../../common/dates.js';
-import { AppError } from '../../../common/errors.js';
+import { AppError, type Lang } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { describeEntry } from './describe-entries.js';
 
 export const MAX_STATEMENT_DAYS = 3 * 366;
 
@@ -12,6 +13,8 @@ export interface StatementEntry {
   kind: string;
   amount: number;
   comment: string | null;
+  /** The entry in words of the reader's language (docs/statement.md). */
+  description: string | null;
   balanceAfter: number;
 }
 
@@ -20,7 +23,11 @@ export interface StatementEntry {
  * ordered by (effective day, id); the running sum is taken over the account's whole history, so the
  * first entry of a period mid-history shows the true balance.
  */
-export async function getStatement(db: Db, accountId: number, opts: { from?: string; to?: string; now?: Date }) {
+export async function getStatement(
+  db: Db,
+  accountId: number,
+  opts: { from?: string; to?: string; now?: Date; lang?: Lang },
+) {
   const [acc] = await queryRows<{ time_zone: string }>(
     db,
     sql`select r.time_zone from accounts a join regions r on r.id = a.region_id where a.id = ${accountId}`,
@@ -40,15 +47,26 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
     amount: number;
     comment: string | null;
     balance_after: number;
+    subject_ru: string | null;
+    subject_en: string | null;
+    promo_ru: string | null;
+    promo_en: string | null;
   }>(
     db,
-    sql`select * from (
-          select id, effective_on, kind, amount, comment,
+    sql`select l.*, coalesce(t.name_ru, v.name_ru) as subject_ru, coalesce(t.name_en, v.name_en) as subject_en,
+               p.title_ru as promo_ru, p.title_en as promo_en
+        from (
+          select id, effective_on, kind, amount, comment, subscription_id,
                  sum(amount) over (order by effective_on, id rows unbounded preceding)::int8 as balance_after
           from ledger_entries where account_id = ${accountId}
-        ) l where effective_on between ${from}::date and ${to}::date
-        order by effective_on, id`,
+        ) l
+          left join subscriptions s on s.id = l.subscription_id
+          left join tariffs t on t.id = s.tariff_id left join services v on v.id = s.service_id
+          left join promotions p on l.comment like 'promotion:%' and p.id::text = substr(l.comment, 11)
+        where l.effective_on between ${from}::date and ${to}::date
+        order by l.effective_on, l.id`,
   );
+  const lang = opts.lang ?? 'ru';
   const [open] = await queryRows<{ total: number }>(
     db,
     sql`select coalesce(sum(amount), 0)::int8 as total from ledger_entries where account_id = ${accountId} and effective_on < ${from}::date`,
@@ -79,6 +97,15 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
       kind: e.kind,
       amount: e.amount,
       comment: e.comment,
+      description: describeEntry(
+        {
+          kind: e.kind,
+          comment: e.comment,
+          subject: e.subject_ru ? { ru: e.subject_ru, en: e.subject_en ?? e.subject_ru } : null,
+          promotion: e.promo_ru ? { ru: e.promo_ru, en: e.promo_en ?? e.promo_ru } : null,
+        },
+        lang,
+      ),
       balanceAfter: e.balance_after,
     })),
     series,

@@ -51,7 +51,7 @@ export async function notifyAccountEvents(db: Db): Promise<number> {
         await notify(tx, {
           accountId: e.account_id,
           template: 'suspended',
-          params: { account: e.number, to: ruDate(String(e.data.to ?? '')) },
+          params: { account: e.number, to: ruDate(typeof e.data.to === 'string' ? e.data.to : '') },
         });
       } else if (e.kind === 'resumed') {
         await notify(tx, { accountId: e.account_id, template: 'resumed', params: { account: e.number } });

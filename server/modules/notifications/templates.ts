@@ -96,6 +96,20 @@ export const TEMPLATES = {
       text: 'The contract for account {account} was terminated on {date}. Thank you.',
     },
   },
+  mobile_connected: {
+    ru: {
+      subject: 'Мобильный интернет подключён',
+      text: 'По вашей заявке подключён мобильный интернет{package}. Оплата — с лицевого счёта {account}.',
+    },
+    en: {
+      subject: 'Mobile internet connected',
+      text: 'Mobile internet{package} is connected as you asked. It is paid from account {account}.',
+    },
+  },
+  mobile_refused: {
+    ru: { subject: 'Заявка на мобильный интернет', text: 'Подключить мобильный интернет не получилось: {reason}' },
+    en: { subject: 'Mobile internet request', text: 'We could not connect mobile internet: {reason}' },
+  },
   password_changed: {
     ru: {
       subject: 'Пароль изменён',

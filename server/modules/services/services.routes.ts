@@ -4,6 +4,7 @@ import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
 import type { Actor } from '../accounts/load-account.js';
 import { connectAddon } from './connect-addon.js';
+import { countServiceQueues } from './count-queues.js';
 import { disconnectAddon } from './disconnect-addon.js';
 import { addIpRange, listIpPool } from './ip-pool-admin.js';
 import { listAddons } from './list-addons.js';
@@ -266,6 +267,20 @@ export const servicesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     },
     async (req) =>
       disconnectAddon(db, { accountId: req.params.id, serviceId: req.params.serviceId, actor: staff(req) }),
+  );
+
+  app.get(
+    '/api/staff/service-queues',
+    {
+      ...reader,
+      schema: {
+        tags,
+        summary: 'How much waits in the service queues (staff home page)',
+        security,
+        response: { 200: s.queueCountsResponse },
+      },
+    },
+    async () => countServiceQueues(db),
   );
 
   // ── Admin: static-IP pools ──

@@ -105,3 +105,10 @@ export const ipPoolResponse = z.object({
     z.object({ address: z.string(), accountId: z.number(), account: z.string(), assignedAt: z.string() }),
   ),
 });
+
+export const queueCountsResponse = z.object({
+  suspensions: z.number().describe('applications waiting for review'),
+  mobileRequests: z.number().describe('mobile internet requests not yet handled'),
+  terminationVisits: z.number().describe('booked termination visits'),
+  terminationVisitsDue: z.number().describe('booked visits due today or overdue'),
+});
