@@ -14,7 +14,9 @@ export interface BatchTotals {
  * Charges one day's subscription fees for the active accounts of a region whose ids are in
  * [fromId, toId], in ONE statement (so it is atomic without an explicit transaction):
  *   1. insert a charge entry per active subscription — the partial unique index on
- *      (subscription_id, effective_on) makes a second run of the day insert nothing;
+ *      (subscription_id, effective_on) makes a second run of the day insert nothing; a tariff plan
+ *      under a promotion discount is charged its share of the discounted fee (common/promotions.ts);
+ *      a voluntarily suspended account is charged the suspension's daily fee past its free days;
  *   2. move each account's balance by the sum of what was actually inserted;
  *   3. block the accounts that fell below their limit (balance + credit limit + promised credit < 0)
  *      and record a 'blocked' event for the network and notifications.
@@ -32,25 +34,55 @@ export async function chargeBatch(
     await tx.execute(sql`set local work_mem = '64MB'`);
     return queryRows<{ charged: number | null; amount: number | null; blocked: number | null }>(
       tx,
-      sql`with due as (
+      sql`with disc as (
+          select x.account_id, max(x.percent) as p from promotion_participations x
+          where x.effect = 'discount' and x.effect_from <= ${opts.day}::date and x.effect_to >= ${opts.day}::date
+            and x.account_id between ${opts.fromId} and ${opts.toId}
+          group by x.account_id
+        ),
+        fees as (
           select s.id as subscription_id, s.account_id,
-                 (s.monthly_fee * ${d}) / ${n} - (s.monthly_fee * ${d - 1}) / ${n} as share
+                 case when s.kind = 'tariff' and disc.p is not null
+                      then s.monthly_fee - (s.monthly_fee * disc.p + 50) / 100 else s.monthly_fee end as fee,
+                 case when s.kind = 'tariff' and disc.p is not null then 'promotion-discount:' || disc.p end as comment
           from accounts a
           join subscriptions s on s.account_id = a.id
+          left join disc on disc.account_id = a.id
           where a.region_id = ${opts.regionId} and a.status = 'active'
             and a.id between ${opts.fromId} and ${opts.toId}
             and s.starts_on <= ${opts.day}::date and (s.ends_on is null or s.ends_on >= ${opts.day}::date)
             and s.monthly_fee > 0
         ),
+        due as (
+          select subscription_id, account_id, comment,
+                 (fee * ${d}) / ${n} - (fee * ${d - 1}) / ${n} as share
+          from fees
+        ),
         ins as (
-          insert into ledger_entries (account_id, kind, amount, effective_on, subscription_id, source)
-          select account_id, 'charge', -share, ${opts.day}::date, subscription_id, 'billing'
+          insert into ledger_entries (account_id, kind, amount, effective_on, subscription_id, source, comment)
+          select account_id, 'charge', -share, ${opts.day}::date, subscription_id, 'billing', comment
           from due where share > 0
           on conflict (subscription_id, effective_on) where kind = 'charge' do nothing
           returning account_id, amount
         ),
+        -- A voluntarily suspended account pays no subscription fee; past its free days it pays the
+        -- suspension's daily fee (docs/suspension.md), once per suspension and day by its key.
+        susp as (
+          insert into ledger_entries (account_id, kind, amount, effective_on, source, comment, idempotency_key)
+          select a.id, 'charge', -x.daily_fee, ${opts.day}::date, 'billing', 'suspension-fee:' || x.id,
+                 'suspension-fee:' || x.id || ':' || ${opts.day}::text
+          from accounts a join suspensions x on x.account_id = a.id and x.status = 'active'
+          where a.region_id = ${opts.regionId} and a.status = 'suspended'
+            and a.id between ${opts.fromId} and ${opts.toId}
+            and x.starts_on <= ${opts.day}::date and coalesce(x.ended_on, x.ends_on) >= ${opts.day}::date
+            and ${opts.day}::date >= x.starts_on + x.free_days and x.daily_fee > 0
+          on conflict (idempotency_key) do nothing
+          returning account_id, amount
+        ),
         per_account as (
-          select account_id, sum(amount) as total, count(*) as n from ins group by account_id
+          select account_id, sum(amount) as total, count(*) as n
+          from (select account_id, amount from ins union all select account_id, amount from susp) c
+          group by account_id
         ),
         upd as (
           update accounts a

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 
 import { addDays, daysBetween } from '../../../common/dates.js';
 import { type Db, queryRows } from '../../db/client.js';
-import type { PromotionEffect,PromotionEligibility } from '../../db/schema/index.js';
+import type { PromotionEffect, PromotionEligibility } from '../../db/schema/index.js';
 import type { AccountContext } from '../accounts/load-account.js';
 
 export interface PromotionRow {

@@ -341,3 +341,69 @@ describe('suspension over HTTP: subscriber, staff queue, auto-approval', () => {
     expect(row).toEqual({ reviewed_by: 'auto', daily_fee: 500 });
   });
 });
+
+describe('suspension fee', () => {
+  it('charges the daily fee for each day past the free days, across a month boundary, and no subscription fee', async () => {
+    const region = await buildRegion(db(), { settings: { suspension: { dailyFee: 300 } } });
+    const { account: acc } = await buildSubscriber(db(), { regionId: region.id, balance: 300_000, monthlyFee: 60_000 });
+    // 55 free days used in August–September…
+    await suspendFor(acc.id, region.id, '2026-08-05', '2026-09-28', '2026-08-01');
+    await runServicesDay(db(), { regionId: region.id, day: '2026-09-29' });
+    // …so a 12-day suspension from 30 November has 5 free days (30.11–04.12) and 7 paid ones (05.12–11.12).
+    const second = await applySuspension(db(), {
+      accountId: acc.id,
+      startsOn: '2026-11-30',
+      endsOn: '2026-12-11',
+      actor: { type: 'subscriber', accountId: acc.id },
+      now: at('2026-10-01'),
+    });
+    expect(
+      await previewSuspension(db(), {
+        accountId: acc.id,
+        startsOn: '2027-03-01',
+        endsOn: '2027-03-01',
+        now: at('2026-10-01'),
+      }),
+    ).toMatchObject({ freeDays: 0 });
+    await approveSuspension(db(), { id: second.id, staffId: 1, now: at('2026-10-01') });
+    await runBilling(db(), { regionId: region.id, until: '2026-11-01', now: LATER });
+    await runBilling(db(), { regionId: region.id, until: '2026-12-31', now: LATER });
+    expect((await suspensionRow(second.id)).free_days).toBe(5);
+    const fees = await queryRows<{ effective_on: string; amount: number }>(
+      db(),
+      sql`select effective_on, amount from ledger_entries where account_id = ${acc.id} and comment like 'suspension-fee:%' order by effective_on`,
+    );
+    expect(fees.map((f) => f.effective_on)).toEqual([
+      '2026-12-05',
+      '2026-12-06',
+      '2026-12-07',
+      '2026-12-08',
+      '2026-12-09',
+      '2026-12-10',
+      '2026-12-11',
+    ]);
+    expect(fees.reduce((s, f) => s + f.amount, 0)).toBe(-2_100);
+    const byMonth = await queryRows<{ m: string; total: number }>(
+      db(),
+      sql`select to_char(effective_on, 'YYYY-MM') as m, sum(amount)::int8 as total from ledger_entries
+          where account_id = ${acc.id} and kind = 'charge' and subscription_id is not null and effective_on >= '2026-11-01' group by 1 order by 1`,
+    );
+    // Subscription fee: November days 1–29 = floor(60 000·29/30) = 58 000; December days 12–31 = 60 000 − floor(60 000·11/31) = 38 710.
+    expect(byMonth).toEqual([
+      { m: '2026-11', total: -58_000 },
+      { m: '2026-12', total: -38_710 },
+    ]);
+    // Running the days again charges nothing twice.
+    const { runBillingDay } = await import('../billing/run-billing-day.js');
+    await db().execute(
+      sql`update billing_days set state = 'running', lease_until = now() - interval '1 minute' where region_id = ${region.id} and day = '2026-12-06'`,
+    );
+    await runBillingDay(db(), { regionId: region.id, day: '2026-12-06' });
+    const again = await queryRows(
+      db(),
+      sql`select 1 from ledger_entries where account_id = ${acc.id} and comment like 'suspension-fee:%'`,
+    );
+    expect(again).toHaveLength(7);
+    expect((await verifyLedger(db())).mismatches).toEqual([]);
+  });
+});

@@ -23,13 +23,26 @@ export interface Overview {
   balance: number;
   creditLimit: number;
   promisedCredit: number;
+  promised: { amount: number; dueOn: string } | null;
   tariff: { nameRu: string; nameEn: string; monthlyFee: number; speedDownKbps: number; speedUpKbps: number } | null;
   pendingTariff: { nameRu: string; nameEn: string; from: string } | null;
-  services: { kind: string; nameRu: string; nameEn: string; monthlyFee: number }[];
+  discount: { percent: number; from: string; until: string } | null;
+  services: {
+    kind: 'tv' | 'static_ip' | 'mobile';
+    nameRu: string;
+    nameEn: string;
+    monthlyFee: number;
+    address: string | null;
+    from: string;
+    until: string | null;
+  }[];
+  suspension: { id: number; status: 'pending' | 'approved' | 'active'; startsOn: string; endsOn: string } | null;
   monthlyFee: number;
   dailyFee: number;
   daysLeft: number | null;
   lowBalance: boolean;
+  topUp: boolean;
+  nextCharge: { on: string; amount: number } | null;
   nextChargeOn: string;
   amountToRestore: number;
   recommendedPayment: number;
@@ -41,7 +54,15 @@ export interface Statement {
   openingBalance: number;
   closingBalance: number;
   totals: { kind: string; amount: number }[];
-  entries: { id: number; date: string; kind: string; amount: number; comment: string | null; balanceAfter: number }[];
+  entries: {
+    id: number;
+    date: string;
+    kind: string;
+    amount: number;
+    comment: string | null;
+    description: string | null;
+    balanceAfter: number;
+  }[];
   series: { date: string; balance: number }[];
 }
 

@@ -18,3 +18,10 @@ export function date(day: string): string {
 
 /** Name in the current language from a {nameRu, nameEn} record. */
 export const localName = (x: { nameRu: string; nameEn: string }) => (i18n.language === 'en' ? x.nameEn : x.nameRu);
+
+/** Description in the current language from a {descriptionRu, descriptionEn} record. */
+export const localDescription = (x: { descriptionRu: string; descriptionEn: string }) =>
+  i18n.language === 'en' ? x.descriptionEn : x.descriptionRu;
+
+/** A text in the current language from {ru, en}. */
+export const localText = (x: { ru: string; en: string }) => (i18n.language === 'en' ? x.en : x.ru);

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
+import { methodLabel, paymentStatusLabel, providerLabel } from '../../components/labels';
 import { CardRefundButton } from './CardRefundButton';
 
 interface Payment {
@@ -79,13 +80,22 @@ export function FinancePage() {
           />
           <Select
             label={t('finance.method')}
-            data={[{ value: '', label: t('finance.any') }, ...METHODS.map((m) => ({ value: m, label: m }))]}
+            data={[
+              { value: '', label: t('finance.any') },
+              ...METHODS.map((m) => ({ value: m, label: methodLabel(m) })),
+            ]}
             value={form.method}
             onChange={(v) => setForm({ ...form, method: v ?? '' })}
           />
           <Select
             label={t('finance.status')}
-            data={[{ value: '', label: t('finance.any') }, ...STATUSES.map((s) => ({ value: s, label: s }))]}
+            data={[
+              { value: '', label: t('finance.any') },
+              ...STATUSES.filter((s) => s !== 'waiting_for_capture').map((s) => ({
+                value: s,
+                label: paymentStatusLabel(s),
+              })),
+            ]}
             value={form.status}
             onChange={(v) => setForm({ ...form, status: v ?? '' })}
           />
@@ -117,7 +127,7 @@ export function FinancePage() {
                 {q.data.totals.map((r) => (
                   <Table.Tr key={`${r.day}-${r.method}`}>
                     <Table.Td>{date(r.day)}</Table.Td>
-                    <Table.Td>{r.method}</Table.Td>
+                    <Table.Td>{methodLabel(r.method)}</Table.Td>
                     <Table.Td ta="right">{r.count}</Table.Td>
                     <Table.Td ta="right">{rub(r.amount)}</Table.Td>
                   </Table.Tr>
@@ -156,12 +166,9 @@ export function FinancePage() {
                     <Table.Tr key={p.id}>
                       <Table.Td>{new Date(p.createdAt).toLocaleString()}</Table.Td>
                       <Table.Td>{p.account}</Table.Td>
-                      <Table.Td>{p.method}</Table.Td>
-                      <Table.Td>
-                        {p.provider}
-                        {p.externalId ? ` · ${p.externalId}` : ''}
-                      </Table.Td>
-                      <Table.Td>{p.status}</Table.Td>
+                      <Table.Td>{methodLabel(p.method)}</Table.Td>
+                      <Table.Td>{providerLabel(p.provider)}</Table.Td>
+                      <Table.Td>{paymentStatusLabel(p.status)}</Table.Td>
                       <Table.Td ta="right">{rub(p.amount)}</Table.Td>
                       <Table.Td>
                         {p.receiptUrl ? (

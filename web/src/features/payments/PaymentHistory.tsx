@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
 import { rub } from '../../components/format';
+import { methodLabel } from '../../components/labels';
 import type { PaymentItem } from './types';
 
 export function PaymentHistory() {
@@ -48,7 +49,7 @@ export function PaymentHistory() {
                       </Text>
                     )}
                   </Table.Td>
-                  <Table.Td>{p.method}</Table.Td>
+                  <Table.Td>{methodLabel(p.method)}</Table.Td>
                   <Table.Td>{t(`pay.status.${p.status}`, { defaultValue: p.status })}</Table.Td>
                   <Table.Td>
                     {p.receiptUrl ? (

@@ -1,11 +1,22 @@
-import { Badge, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import '../services/i18n';
+
+import { addDays } from '@common/dates';
+import { Badge, Card, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 
 import { api } from '../../api/client';
+import type { Statement } from '../../api/types';
+import { useMe } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
+import { accountStatusLabel } from '../../components/labels';
+import { EntriesTable } from '../cabinet/EntriesTable';
+import { ServicesPage } from '../services/ServicesPage';
+import { OfficePaymentForm } from '../services/staff/OfficePaymentForm';
+import { TerminationPanel } from '../services/staff/TerminationPanel';
+import { SuspensionPage } from '../services/SuspensionPage';
 
 interface Summary {
   id: number;
@@ -17,23 +28,51 @@ interface Summary {
   balance: number;
   creditLimit: number;
   subscriptions: { kind: string; name: string; monthlyFee: number; startsOn: string; endsOn: string | null }[];
-  lastEntries: { effectiveOn: string; kind: string; amount: number; comment: string | null }[];
 }
 
+const STATUS_COLOR: Record<string, string> = {
+  active: 'green',
+  blocked: 'red',
+  suspended: 'yellow',
+  terminated: 'gray',
+};
+const TABS = ['overview', 'services', 'suspension', 'termination', 'payment'] as const;
+
+/**
+ * The subscriber card: the account at a glance, its statement, and the actions by role — plan and
+ * add-ons, suspension, termination (operators), office payment (finance). The server checks the roles.
+ */
 export function AccountCard() {
   const { t } = useTranslation();
   const { id } = useParams();
+  const [params, setParams] = useSearchParams();
+  const me = useMe();
+  const role = me.data?.staff?.role;
   const q = useQuery({ queryKey: ['staff-account', id], queryFn: () => api<Summary>(`/api/staff/accounts/${id}`) });
   if (q.isLoading) return <Loader />;
   if (!q.data) return <ErrorAlert error={q.error} />;
   const a = q.data;
+  const operator = role === 'admin' || role === 'operator';
+  const finance = role === 'admin' || role === 'finance';
+  const live = a.status !== 'terminated';
+  const allowed = TABS.filter(
+    (tab) =>
+      tab === 'overview' ||
+      (tab === 'services' && operator && live) ||
+      (tab === 'suspension' && operator && live) ||
+      (tab === 'termination' && (operator || finance)) ||
+      (tab === 'payment' && finance && live),
+  );
+  const wanted = params.get('tab');
+  const tab = allowed.find((x) => x === wanted) ?? 'overview';
+  const base = `/api/staff/accounts/${a.id}`;
   return (
     <Stack>
       <Title order={1} size="h2">
         {t('staff.card')}: {a.subscriber}
       </Title>
       <Card withBorder>
-        <Group gap="xl">
+        <Group gap="lg">
           <Text>
             {t('profile.account')}: <b>{a.number}</b>
           </Text>
@@ -41,44 +80,78 @@ export function AccountCard() {
             {t('profile.contract')}: <b>{a.contract}</b>
           </Text>
           <Text>{a.region}</Text>
-          <Badge variant="light">{a.status}</Badge>
+          <Badge variant="light" color={STATUS_COLOR[a.status] ?? 'gray'} data-testid="account-status">
+            {accountStatusLabel(a.status)}
+          </Badge>
           <Text>
-            {t('staff.balance')}: <b>{rub(a.balance)}</b>
+            {t('staff.balance')}: <b data-testid="account-balance">{rub(a.balance)}</b>
           </Text>
         </Group>
       </Card>
-      <Title order={2} size="h4">
-        {t('staff.subscriptions')}
-      </Title>
-      <Table>
-        <Table.Tbody>
-          {a.subscriptions.map((s, i) => (
-            <Table.Tr key={i}>
-              <Table.Td>{s.name}</Table.Td>
-              <Table.Td>{rub(s.monthlyFee)}</Table.Td>
-              <Table.Td>
-                {date(s.startsOn)}
-                {s.endsOn ? ` — ${date(s.endsOn)}` : ''}
-              </Table.Td>
-            </Table.Tr>
+      <Tabs
+        value={tab}
+        onChange={(v) => setParams(v && v !== 'overview' ? { tab: v } : {}, { replace: true })}
+        keepMounted={false}
+      >
+        <Tabs.List>
+          {allowed.map((x) => (
+            <Tabs.Tab key={x} value={x}>
+              {t(`staffsvc.tabs.${x}`)}
+            </Tabs.Tab>
           ))}
-        </Table.Tbody>
-      </Table>
+        </Tabs.List>
+        <Tabs.Panel value="overview" pt="md">
+          <Overview account={a} />
+        </Tabs.Panel>
+        <Tabs.Panel value="services" pt="md">
+          <ServicesPage base={base} heading={false} />
+        </Tabs.Panel>
+        <Tabs.Panel value="suspension" pt="md">
+          <SuspensionPage base={base} heading={false} />
+        </Tabs.Panel>
+        <Tabs.Panel value="termination" pt="md">
+          <TerminationPanel accountId={a.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="payment" pt="md">
+          <OfficePaymentForm accountId={a.id} />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}
+
+function Overview({ account }: { account: Summary }) {
+  const { t } = useTranslation();
+  const from = addDays(new Date().toISOString().slice(0, 10), -92);
+  const st = useQuery({
+    queryKey: ['staff-statement', account.id, from],
+    queryFn: () => api<Statement>(`/api/staff/accounts/${account.id}/statement?from=${from}`),
+  });
+  return (
+    <Stack>
       <Title order={2} size="h4">
-        {t('staff.lastEntries')}
+        {t('staffsvc.subscriptions')}
       </Title>
-      <Table>
-        <Table.Tbody>
-          {a.lastEntries.map((e, i) => (
-            <Table.Tr key={i}>
-              <Table.Td>{date(e.effectiveOn)}</Table.Td>
-              <Table.Td>{t(`kinds.${e.kind}`)}</Table.Td>
-              <Table.Td ta="right">{rub(e.amount)}</Table.Td>
-              <Table.Td>{e.comment}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <Stack gap={4}>
+        {account.subscriptions.map((s, i) => (
+          <Group key={i} justify="space-between" wrap="nowrap" align="start">
+            <div>
+              <Text>{s.name}</Text>
+              <Text size="sm" c="dimmed">
+                {s.kind === 'tariff' ? `${t('svc.kinds.tariff')} · ` : ''}
+                {t('staffsvc.since', { date: date(s.startsOn) })}
+                {s.endsOn ? ` ${t('staffsvc.until', { date: date(s.endsOn) })}` : ''}
+              </Text>
+            </div>
+            <Text style={{ whiteSpace: 'nowrap' }}>{rub(s.monthlyFee)}</Text>
+          </Group>
+        ))}
+      </Stack>
+      <Title order={2} size="h4">
+        {t('staffsvc.statement')}
+      </Title>
+      <ErrorAlert error={st.error} />
+      {st.data && <EntriesTable entries={st.data.entries} caption={t('staffsvc.statement')} />}
     </Stack>
   );
 }
