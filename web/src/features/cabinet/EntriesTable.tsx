@@ -43,7 +43,7 @@ export function EntriesTable({ entries, caption }: { entries: Statement['entries
                 )}
               </Table.Td>
               <Table.Td ta="right" style={{ whiteSpace: 'nowrap', verticalAlign: 'top' }}>
-                <Text size="sm" c={e.amount < 0 ? 'red.8' : 'green.9'}>
+                <Text size="sm" c={e.amount < 0 ? 'red.9' : 'green.9'}>
                   {rub(e.amount)}
                 </Text>
                 <Text size="xs" c="dimmed" aria-label={`${t('stats.balanceAfter')}: ${rub(e.balanceAfter)}`}>
@@ -77,7 +77,7 @@ export function EntriesTable({ entries, caption }: { entries: Statement['entries
           <Table.Tr key={e.id}>
             <Table.Td style={{ whiteSpace: 'nowrap' }}>{date(e.date)}</Table.Td>
             <Table.Td>{kind(e.kind)}</Table.Td>
-            <Table.Td ta="right" c={e.amount < 0 ? 'red.8' : 'green.9'} style={{ whiteSpace: 'nowrap' }}>
+            <Table.Td ta="right" c={e.amount < 0 ? 'red.9' : 'green.9'} style={{ whiteSpace: 'nowrap' }}>
               {rub(e.amount)}
             </Table.Td>
             <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
