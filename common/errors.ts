@@ -216,6 +216,16 @@ export const ERRORS = {
     en: 'You cannot take part in this promotion: {reason}',
   },
   promotion_bad: { status: 400, ru: 'Неверные условия акции: {details}', en: 'Invalid promotion: {details}' },
+  billing_busy: {
+    status: 409,
+    ru: 'Списание по региону {region} уже выполняется другим процессом; повторите позже',
+    en: 'Billing of region {region} is being run by another process; try again later',
+  },
+  billing_out_of_order: {
+    status: 409,
+    ru: 'День {day} региона {region} нельзя списать: предыдущий день не завершён',
+    en: 'Day {day} of region {region} cannot be charged: the day before it is not finished',
+  },
   unauthorized: { status: 401, ru: 'Требуется вход', en: 'Sign-in required' },
   forbidden: { status: 403, ru: 'Недостаточно прав', en: 'Not allowed' },
   contract_terminated_login: {

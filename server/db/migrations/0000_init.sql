@@ -55,7 +55,7 @@ CREATE TABLE "subscriptions" (
 	"pending_tariff_id" integer,
 	"pending_from" date,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "subscriptions_target" CHECK (("subscriptions"."kind" = 'tariff' and "subscriptions"."tariff_id" is not null) or ("subscriptions"."kind" = 'service' and "subscriptions"."service_id" is not null)),
+	CONSTRAINT "subscriptions_target" CHECK (("subscriptions"."kind" = 'tariff' and "subscriptions"."tariff_id" is not null) or ("subscriptions"."kind" = 'service' and "subscriptions"."service_id" is not null) or ("subscriptions"."kind" = 'suspension' and "subscriptions"."tariff_id" is null and "subscriptions"."service_id" is null)),
 	CONSTRAINT "subscriptions_fee_nonneg" CHECK ("subscriptions"."monthly_fee" >= 0)
 );
 --> statement-breakpoint
@@ -129,7 +129,6 @@ CREATE TABLE "billing_days" (
 	"region_id" smallint NOT NULL,
 	"day" date NOT NULL,
 	"state" text DEFAULT 'running' NOT NULL,
-	"lease_until" timestamp with time zone,
 	"charged" integer DEFAULT 0 NOT NULL,
 	"amount" bigint DEFAULT 0 NOT NULL,
 	"blocked" integer DEFAULT 0 NOT NULL,
@@ -190,6 +189,26 @@ CREATE TABLE "account_events" (
 	"network_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "ip_addresses" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"region_id" smallint NOT NULL,
+	"address" "inet" NOT NULL,
+	"subscription_id" bigint,
+	"account_id" bigint,
+	"assigned_at" timestamp with time zone,
+	"released_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "ip_assignments" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"address" "inet" NOT NULL,
+	"account_id" bigint NOT NULL,
+	"subscription_id" bigint NOT NULL,
+	"assigned_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"released_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "jobs" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
@@ -218,6 +237,20 @@ CREATE TABLE "ledger_entries" (
 	"comment" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "ledger_kind_check" CHECK ("ledger_entries"."kind" in ('charge','payment','bonus','adjustment','refund','promised_payment','promised_repayment'))
+);
+--> statement-breakpoint
+CREATE TABLE "mobile_requests" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"service_id" integer,
+	"phone" text NOT NULL,
+	"convenient_time" text NOT NULL,
+	"comment" text,
+	"status" text DEFAULT 'new' NOT NULL,
+	"staff_note" text,
+	"handled_by" integer,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "outbox" (
@@ -340,6 +373,43 @@ CREATE TABLE "test_acquirer_payments" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "promotion_participations" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"promotion_id" integer NOT NULL,
+	"account_id" bigint NOT NULL,
+	"effect" text NOT NULL,
+	"joined_on" date NOT NULL,
+	"effect_from" date,
+	"effect_to" date,
+	"percent" smallint,
+	"subscription_id" bigint,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "promotion_participations_once" UNIQUE("promotion_id","account_id")
+);
+--> statement-breakpoint
+CREATE TABLE "promotions" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"region_id" smallint NOT NULL,
+	"title_ru" text NOT NULL,
+	"title_en" text NOT NULL,
+	"description_ru" text DEFAULT '' NOT NULL,
+	"description_en" text DEFAULT '' NOT NULL,
+	"starts_on" date NOT NULL,
+	"ends_on" date,
+	"effect" text NOT NULL,
+	"percent" smallint,
+	"months" smallint,
+	"amount" bigint,
+	"service_id" integer,
+	"eligibility" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_by" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"ended_at" timestamp with time zone,
+	CONSTRAINT "promotions_effect" CHECK (("promotions"."effect" = 'discount' and "promotions"."percent" between 1 and 100 and "promotions"."months" between 1 and 36)
+       or ("promotions"."effect" = 'bonus' and "promotions"."amount" > 0)
+       or ("promotions"."effect" = 'free_addon' and "promotions"."service_id" is not null and "promotions"."months" between 1 and 36))
+);
+--> statement-breakpoint
 CREATE TABLE "receipt_settings" (
 	"region_id" bigint PRIMARY KEY NOT NULL,
 	"enabled" boolean DEFAULT false NOT NULL,
@@ -395,77 +465,6 @@ CREATE TABLE "rate_limits" (
 	"locked_until" timestamp with time zone
 );
 --> statement-breakpoint
-CREATE TABLE "ip_addresses" (
-	"id" bigserial PRIMARY KEY NOT NULL,
-	"region_id" smallint NOT NULL,
-	"address" "inet" NOT NULL,
-	"subscription_id" bigint,
-	"account_id" bigint,
-	"assigned_at" timestamp with time zone,
-	"released_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
-);
---> statement-breakpoint
-CREATE TABLE "ip_assignments" (
-	"id" bigserial PRIMARY KEY NOT NULL,
-	"address" "inet" NOT NULL,
-	"account_id" bigint NOT NULL,
-	"subscription_id" bigint NOT NULL,
-	"assigned_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"released_at" timestamp with time zone
-);
---> statement-breakpoint
-CREATE TABLE "mobile_requests" (
-	"id" bigserial PRIMARY KEY NOT NULL,
-	"account_id" bigint NOT NULL,
-	"service_id" integer,
-	"phone" text NOT NULL,
-	"convenient_time" text NOT NULL,
-	"comment" text,
-	"status" text DEFAULT 'new' NOT NULL,
-	"staff_note" text,
-	"handled_by" integer,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
-);
---> statement-breakpoint
-CREATE TABLE "promotion_participations" (
-	"id" bigserial PRIMARY KEY NOT NULL,
-	"promotion_id" integer NOT NULL,
-	"account_id" bigint NOT NULL,
-	"effect" text NOT NULL,
-	"joined_on" date NOT NULL,
-	"effect_from" date,
-	"effect_to" date,
-	"percent" smallint,
-	"subscription_id" bigint,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "promotion_participations_once" UNIQUE("promotion_id","account_id")
-);
---> statement-breakpoint
-CREATE TABLE "promotions" (
-	"id" serial PRIMARY KEY NOT NULL,
-	"region_id" smallint NOT NULL,
-	"title_ru" text NOT NULL,
-	"title_en" text NOT NULL,
-	"description_ru" text DEFAULT '' NOT NULL,
-	"description_en" text DEFAULT '' NOT NULL,
-	"starts_on" date NOT NULL,
-	"ends_on" date,
-	"effect" text NOT NULL,
-	"percent" smallint,
-	"months" smallint,
-	"amount" bigint,
-	"service_id" integer,
-	"eligibility" jsonb DEFAULT '{}'::jsonb NOT NULL,
-	"created_by" integer NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"ended_at" timestamp with time zone,
-	CONSTRAINT "promotions_effect" CHECK (("promotions"."effect" = 'discount' and "promotions"."percent" between 1 and 100 and "promotions"."months" between 1 and 36)
-       or ("promotions"."effect" = 'bonus' and "promotions"."amount" > 0)
-       or ("promotions"."effect" = 'free_addon' and "promotions"."service_id" is not null and "promotions"."months" between 1 and 36))
-);
---> statement-breakpoint
 CREATE TABLE "suspensions" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"account_id" bigint NOT NULL,
@@ -475,6 +474,7 @@ CREATE TABLE "suspensions" (
 	"status" text DEFAULT 'pending' NOT NULL,
 	"free_days" integer,
 	"daily_fee" bigint,
+	"subscription_id" bigint,
 	"comment" text,
 	"refuse_reason" text,
 	"created_by" text NOT NULL,
@@ -536,24 +536,25 @@ ALTER TABLE "services" ADD CONSTRAINT "services_region_id_regions_id_fk" FOREIGN
 ALTER TABLE "tariffs" ADD CONSTRAINT "tariffs_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "contract_documents" ADD CONSTRAINT "contract_documents_contract_id_contracts_id_fk" FOREIGN KEY ("contract_id") REFERENCES "public"."contracts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_events" ADD CONSTRAINT "account_events_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ip_addresses" ADD CONSTRAINT "ip_addresses_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ip_addresses" ADD CONSTRAINT "ip_addresses_subscription_id_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."subscriptions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ip_addresses" ADD CONSTRAINT "ip_addresses_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mobile_requests" ADD CONSTRAINT "mobile_requests_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mobile_requests" ADD CONSTRAINT "mobile_requests_service_id_services_id_fk" FOREIGN KEY ("service_id") REFERENCES "public"."services"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "payment_refunds" ADD CONSTRAINT "payment_refunds_payment_id_payments_id_fk" FOREIGN KEY ("payment_id") REFERENCES "public"."payments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "payments" ADD CONSTRAINT "payments_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "autopay_settings" ADD CONSTRAINT "autopay_settings_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "autopay_settings" ADD CONSTRAINT "autopay_settings_method_id_saved_payment_methods_id_fk" FOREIGN KEY ("method_id") REFERENCES "public"."saved_payment_methods"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "promised_payments" ADD CONSTRAINT "promised_payments_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "saved_payment_methods" ADD CONSTRAINT "saved_payment_methods_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "receipt_settings" ADD CONSTRAINT "receipt_settings_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "ip_addresses" ADD CONSTRAINT "ip_addresses_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "ip_addresses" ADD CONSTRAINT "ip_addresses_subscription_id_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."subscriptions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "ip_addresses" ADD CONSTRAINT "ip_addresses_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "mobile_requests" ADD CONSTRAINT "mobile_requests_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "mobile_requests" ADD CONSTRAINT "mobile_requests_service_id_services_id_fk" FOREIGN KEY ("service_id") REFERENCES "public"."services"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "promotion_participations" ADD CONSTRAINT "promotion_participations_promotion_id_promotions_id_fk" FOREIGN KEY ("promotion_id") REFERENCES "public"."promotions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "promotion_participations" ADD CONSTRAINT "promotion_participations_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "promotion_participations" ADD CONSTRAINT "promotion_participations_subscription_id_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."subscriptions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "promotions" ADD CONSTRAINT "promotions_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "promotions" ADD CONSTRAINT "promotions_service_id_services_id_fk" FOREIGN KEY ("service_id") REFERENCES "public"."services"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "receipt_settings" ADD CONSTRAINT "receipt_settings_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "suspensions" ADD CONSTRAINT "suspensions_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "suspensions" ADD CONSTRAINT "suspensions_subscription_id_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."subscriptions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "region_offices" ADD CONSTRAINT "region_offices_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "termination_visits" ADD CONSTRAINT "termination_visits_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "termination_visits" ADD CONSTRAINT "termination_visits_office_id_region_offices_id_fk" FOREIGN KEY ("office_id") REFERENCES "public"."region_offices"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -569,11 +570,19 @@ CREATE INDEX "sessions_staff" ON "sessions" USING btree ("staff_id");--> stateme
 CREATE INDEX "tariffs_region" ON "tariffs" USING btree ("region_id");--> statement-breakpoint
 CREATE INDEX "account_events_account" ON "account_events" USING btree ("account_id","at");--> statement-breakpoint
 CREATE INDEX "account_events_unnotified" ON "account_events" USING btree ("id") WHERE notified_at is null;--> statement-breakpoint
+CREATE UNIQUE INDEX "ip_addresses_address" ON "ip_addresses" USING btree ("address");--> statement-breakpoint
+CREATE UNIQUE INDEX "ip_addresses_subscription" ON "ip_addresses" USING btree ("subscription_id");--> statement-breakpoint
+CREATE INDEX "ip_addresses_free" ON "ip_addresses" USING btree ("region_id","released_at" NULLS FIRST,"address") WHERE subscription_id is null;--> statement-breakpoint
+CREATE INDEX "ip_addresses_account" ON "ip_addresses" USING btree ("account_id");--> statement-breakpoint
+CREATE INDEX "ip_assignments_address" ON "ip_assignments" USING btree ("address","assigned_at");--> statement-breakpoint
+CREATE INDEX "ip_assignments_account" ON "ip_assignments" USING btree ("account_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_key" ON "jobs" USING btree ("key");--> statement-breakpoint
 CREATE INDEX "jobs_due" ON "jobs" USING btree ("run_at") WHERE state in ('queued','running');--> statement-breakpoint
 CREATE INDEX "ledger_account_day" ON "ledger_entries" USING btree ("account_id","effective_on");--> statement-breakpoint
 CREATE UNIQUE INDEX "ledger_idempotency_key" ON "ledger_entries" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "ledger_charge_per_day" ON "ledger_entries" USING btree ("subscription_id","effective_on") WHERE kind = 'charge';--> statement-breakpoint
+CREATE INDEX "mobile_requests_account" ON "mobile_requests" USING btree ("account_id");--> statement-breakpoint
+CREATE INDEX "mobile_requests_open" ON "mobile_requests" USING btree ("created_at") WHERE status in ('new','in_progress');--> statement-breakpoint
 CREATE INDEX "outbox_account" ON "outbox" USING btree ("account_id","channel","id");--> statement-breakpoint
 CREATE INDEX "outbox_unread" ON "outbox" USING btree ("account_id") WHERE channel = 'inbox' and read_at is null;--> statement-breakpoint
 CREATE INDEX "verification_contract" ON "verification_codes" USING btree ("contract_id","purpose");--> statement-breakpoint
@@ -585,18 +594,10 @@ CREATE INDEX "promised_account" ON "promised_payments" USING btree ("account_id"
 CREATE UNIQUE INDEX "promised_one_active" ON "promised_payments" USING btree ("account_id") WHERE status = 'active';--> statement-breakpoint
 CREATE UNIQUE INDEX "saved_methods_ref" ON "saved_payment_methods" USING btree ("provider","method_ref");--> statement-breakpoint
 CREATE INDEX "saved_methods_account" ON "saved_payment_methods" USING btree ("account_id");--> statement-breakpoint
-CREATE INDEX "receipts_status" ON "receipts" USING btree ("status");--> statement-breakpoint
-CREATE UNIQUE INDEX "receipts_one_sale" ON "receipts" USING btree ("payment_id") WHERE operation = 'sell';--> statement-breakpoint
-CREATE UNIQUE INDEX "ip_addresses_address" ON "ip_addresses" USING btree ("address");--> statement-breakpoint
-CREATE UNIQUE INDEX "ip_addresses_subscription" ON "ip_addresses" USING btree ("subscription_id");--> statement-breakpoint
-CREATE INDEX "ip_addresses_free" ON "ip_addresses" USING btree ("region_id","released_at" NULLS FIRST,"address") WHERE subscription_id is null;--> statement-breakpoint
-CREATE INDEX "ip_addresses_account" ON "ip_addresses" USING btree ("account_id");--> statement-breakpoint
-CREATE INDEX "ip_assignments_address" ON "ip_assignments" USING btree ("address","assigned_at");--> statement-breakpoint
-CREATE INDEX "ip_assignments_account" ON "ip_assignments" USING btree ("account_id");--> statement-breakpoint
-CREATE INDEX "mobile_requests_account" ON "mobile_requests" USING btree ("account_id");--> statement-breakpoint
-CREATE INDEX "mobile_requests_open" ON "mobile_requests" USING btree ("created_at") WHERE status in ('new','in_progress');--> statement-breakpoint
 CREATE INDEX "promotion_participations_discount" ON "promotion_participations" USING btree ("account_id","effect_from","effect_to") WHERE effect = 'discount';--> statement-breakpoint
 CREATE INDEX "promotions_region" ON "promotions" USING btree ("region_id","starts_on");--> statement-breakpoint
+CREATE INDEX "receipts_status" ON "receipts" USING btree ("status");--> statement-breakpoint
+CREATE UNIQUE INDEX "receipts_one_sale" ON "receipts" USING btree ("payment_id") WHERE operation = 'sell';--> statement-breakpoint
 CREATE INDEX "suspensions_account" ON "suspensions" USING btree ("account_id","starts_on");--> statement-breakpoint
 CREATE INDEX "suspensions_open" ON "suspensions" USING btree ("status","starts_on") WHERE status in ('pending','approved','active');--> statement-breakpoint
 CREATE INDEX "region_offices_region" ON "region_offices" USING btree ("region_id");--> statement-breakpoint

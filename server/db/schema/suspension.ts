@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { bigint, bigserial, check, date, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
-import { accounts } from './accounts.js';
+import { accounts, subscriptions } from './accounts.js';
 
 export const SUSPENSION_STATUSES = ['pending', 'approved', 'active', 'finished', 'refused', 'cancelled'] as const;
 export type SuspensionStatus = (typeof SUSPENSION_STATUSES)[number];
@@ -29,6 +29,11 @@ export const suspensions = pgTable(
     freeDays: integer('free_days'),
     /** Kopecks per paid day, the region's fee when approved. */
     dailyFee: bigint('daily_fee', { mode: 'number' }),
+    /**
+     * The `suspension` subscription that carries its daily fee in the charge statement (one charge per
+     * subscription and day, like every charge); made when it starts.
+     */
+    subscriptionId: bigint('subscription_id', { mode: 'number' }).references(() => subscriptions.id),
     comment: text('comment'),
     refuseReason: text('refuse_reason'),
     /** subscriber | staff:<id> */

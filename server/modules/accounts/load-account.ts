@@ -4,6 +4,7 @@ import { todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { AccountStatus, RegionSettings } from '../../db/schema/index.js';
+import { ACCOUNT_LOCK } from '../ledger/lock-account.js';
 
 export interface AccountContext {
   id: number;
@@ -23,7 +24,7 @@ export interface AccountContext {
 
 /**
  * An account with what the service use-cases decide on (status, money, region rules, today). With
- * `lock`, the account row is locked FOR UPDATE: every use-case that changes an account's services
+ * `lock`, the account row is locked FOR NO KEY UPDATE (ledger/lock-account.ts): every use-case that changes an account's services
  * takes this lock first (the project's lock order: the account row before anything of it).
  */
 export async function loadAccount(
@@ -49,7 +50,7 @@ export async function loadAccount(
                r.time_zone, r.settings, c.signed_on
         from accounts a join regions r on r.id = a.region_id join contracts c on c.id = a.contract_id
         where a.id = ${accountId}
-        ${opts.lock ? sql`for update of a` : sql``}`,
+        ${opts.lock ? sql`${ACCOUNT_LOCK} of a` : sql``}`,
   );
   if (!a) throw new AppError('account_not_found', { account: accountId });
   return {

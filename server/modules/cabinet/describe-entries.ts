@@ -13,6 +13,10 @@ export interface EntryFacts {
   subject: { ru: string; en: string } | null;
   /** Promotion comments: the promotion's title. */
   promotion: { ru: string; en: string } | null;
+  /** Charges: what kind of subscription (tariff, service, suspension). */
+  subjectKind?: string | null;
+  /** Charges of a plan under a promotion discount that day. */
+  discountPercent?: number | null;
 }
 
 type Rule = [RegExp, (m: RegExpExecArray, f: EntryFacts) => { ru: string; en: string }];
@@ -81,6 +85,14 @@ export function describeEntry(f: EntryFacts, lang: Lang): string | null {
     }
     return f.comment;
   }
-  if (f.kind === 'charge' && f.subject) return lang === 'ru' ? `«${f.subject.ru}»` : `"${f.subject.en}"`;
-  return null;
+  if (f.kind !== 'charge') return null;
+  if (f.subjectKind === 'suspension')
+    return lang === 'ru' ? 'Плата за день добровольной блокировки' : 'Voluntary suspension, daily fee';
+  if (!f.subject) return null;
+  const name = lang === 'ru' ? `«${f.subject.ru}»` : `"${f.subject.en}"`;
+  if (f.discountPercent)
+    return lang === 'ru'
+      ? `${name}, скидка ${f.discountPercent} % по акции`
+      : `${name}, ${f.discountPercent}% promotion discount`;
+  return name;
 }

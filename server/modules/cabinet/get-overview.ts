@@ -1,15 +1,13 @@
 import { sql } from 'drizzle-orm';
 
 import { addDays, todayIn } from '../../../common/dates.js';
-import { dailyCharge, daysLeft } from '../../../common/days-left.js';
+import { dailyCharge, daysLeft, LOW_BALANCE_DAYS } from '../../../common/days-left.js';
 import { AppError } from '../../../common/errors.js';
 import { discountedFee } from '../../../common/promotions.js';
 import { planFreeDays, suspensionRules } from '../../../common/suspension-rules.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { RegionSettings } from '../../db/schema/index.js';
-
-/** Warn in the cabinet (and by the billing run) when money covers this many days or fewer. */
-export const LOW_BALANCE_DAYS = 3;
+import { amountToCover } from '../ledger/coverage.js';
 
 /**
  * The information block of the cabinet (docs/statement.md, "Information page"): what the subscriber has
@@ -82,7 +80,8 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
                null as status, null::int as free_days, null::int8 as daily_fee, null::int as percent
         from subscriptions s left join tariffs t on t.id = s.tariff_id left join services v on v.id = s.service_id
           left join tariffs p on p.id = s.pending_tariff_id
-        where s.account_id = ${accountId} and (s.ends_on is null or s.ends_on >= ${today}::date)
+        where s.account_id = ${accountId} and s.kind in ('tariff', 'service')
+          and (s.ends_on is null or s.ends_on >= ${today}::date)
           and (s.ends_on is null or s.ends_on >= s.starts_on)
         union all
         select 'susp', x.id, null, null, null, null, null, null, null, x.starts_on, coalesce(x.ended_on, x.ends_on),
@@ -139,11 +138,14 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
   const current = subs.filter((s) => inForce(s, today) || inForce(s, tomorrow));
   const fees = feesOn(tomorrow);
   const own = a.balance + a.credit_limit;
-  const money = own + a.promised_credit;
   const left = a.status === 'active' ? daysLeft({ money: own, monthlyFees: fees, today }) : null;
   const monthly = fees.reduce((x, y) => x + y, 0);
-  const amountToRestore = a.status === 'blocked' ? Math.max(0, -money) : 0;
-  const lowBalance = left !== null && left <= LOW_BALANCE_DAYS;
+  const amountToRestore =
+    a.status === 'blocked'
+      ? amountToCover({ balance: a.balance, creditLimit: a.credit_limit, promisedCredit: a.promised_credit })
+      : 0;
+  const warnDays = a.settings?.lowBalanceDays ?? LOW_BALANCE_DAYS;
+  const lowBalance = left !== null && left <= warnDays;
   const discount = discounts.find((d) => d.ends_on! >= tomorrow);
   return {
     account: a.number,

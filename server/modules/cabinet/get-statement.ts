@@ -51,10 +51,16 @@ export async function getStatement(
     subject_en: string | null;
     promo_ru: string | null;
     promo_en: string | null;
+    subject_kind: string | null;
+    discount: number | null;
   }>(
     db,
     sql`select l.*, coalesce(t.name_ru, v.name_ru) as subject_ru, coalesce(t.name_en, v.name_en) as subject_en,
-               p.title_ru as promo_ru, p.title_en as promo_en
+               s.kind as subject_kind, p.title_ru as promo_ru, p.title_en as promo_en,
+               case when l.kind = 'charge' and s.kind = 'tariff' then (
+                 select max(x.percent) from promotion_participations x
+                 where x.account_id = ${accountId} and x.effect = 'discount'
+                   and l.effective_on between x.effect_from and x.effect_to) end as discount
         from (
           select id, effective_on, kind, amount, comment, subscription_id,
                  sum(amount) over (order by effective_on, id rows unbounded preceding)::int8 as balance_after
@@ -102,6 +108,8 @@ export async function getStatement(
           kind: e.kind,
           comment: e.comment,
           subject: e.subject_ru ? { ru: e.subject_ru, en: e.subject_en ?? e.subject_ru } : null,
+          subjectKind: e.subject_kind,
+          discountPercent: e.discount,
           promotion: e.promo_ru ? { ru: e.promo_ru, en: e.promo_en ?? e.promo_ru } : null,
         },
         lang,

@@ -7,7 +7,6 @@ import { type Db, queryRows } from '../../db/client.js';
 import { type Actor, actorAudit, loadAccount } from '../accounts/load-account.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { postEntry } from '../ledger/post-entry.js';
-import { restoreIfCovered } from '../ledger/restore-if-covered.js';
 import { allocateStaticIp } from '../services/static-ip.js';
 import { INELIGIBLE_TEXT, PROMOTION_COLUMNS, type PromotionRow, whyNot } from './eligibility.js';
 
@@ -59,8 +58,7 @@ export async function joinPromotion(
         comment: `promotion:${p.id}`,
         idempotencyKey: `promotion:${part!.id}`,
       });
-      balance = posted.balance;
-      await restoreIfCovered(tx, a.id);
+      balance = posted.balance; // a bonus that covers a debt restores service (postEntry)
     } else if (p.effect === 'free_addon') {
       const [sub] = await queryRows<{ id: number }>(
         tx,

@@ -48,7 +48,7 @@ export async function feesOn(db: Db, accountId: number, day: string): Promise<Fe
                  where p.account_id = s.account_id and p.effect = 'discount'
                    and p.effect_from <= ${day}::date and p.effect_to >= ${day}::date) end as percent
         from subscriptions s left join tariffs t on t.id = s.tariff_id left join services v on v.id = s.service_id
-        where s.account_id = ${accountId} and s.starts_on <= ${day}::date
+        where s.account_id = ${accountId} and s.kind in ('tariff', 'service') and s.starts_on <= ${day}::date
           and (s.ends_on is null or s.ends_on >= ${day}::date)
         order by s.kind desc, s.id`,
   );

@@ -4,7 +4,7 @@ import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { type Actor, actorAudit, loadAccount } from '../accounts/load-account.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { resumeAccounts } from '../ledger/resume-from-suspension.js';
+import { setServiceStatus } from '../ledger/set-service-status.js';
 import { stateWord } from './review-suspension.js';
 import type { SuspensionRow } from './suspension-history.js';
 
@@ -32,20 +32,24 @@ export async function endSuspensionEarly(
     const s = await lockOwn(tx, a.id, opts.id);
     if (s.status !== 'active') throw new AppError('suspension_wrong_state', { state: stateWord(s.status) });
     await tx.execute(sql`update suspensions set status = 'finished', ended_on = ${a.today}::date where id = ${s.id}`);
-    const [resumed] = await resumeAccounts(
-      tx,
-      sql`${a.id}::int8`,
-      sql`jsonb_build_object('early', true, 'day', ${a.today}::text)`,
+    await tx.execute(
+      sql`update subscriptions set ends_on = ${a.today}::date
+          where id = (select subscription_id from suspensions where id = ${s.id})`,
     );
+    const status = await setServiceStatus(tx, {
+      accountId: a.id,
+      change: 'resume',
+      data: { suspensionId: s.id, early: true, day: a.today },
+    });
     await recordAudit(tx, {
       ...actorAudit(opts.actor),
       action: 'suspension.ended_early',
       entity: 'suspension',
       entityId: s.id,
       before: { status: s.status, endsOn: s.ends_on },
-      after: { endedOn: a.today, accountStatus: resumed?.status ?? a.status },
+      after: { endedOn: a.today, accountStatus: status },
     });
-    return { id: s.id, endedOn: a.today, status: resumed?.status ?? 'active' };
+    return { id: s.id, endedOn: a.today, status: status === 'blocked' ? 'blocked' : 'active' };
   });
 }
 

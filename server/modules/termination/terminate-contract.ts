@@ -7,7 +7,9 @@ import { loadAccount } from '../accounts/load-account.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { availableRubles } from '../finance/post-balance-change.js';
 import { type CardRefundResult, refundCardPayment } from '../finance/refund-card-payment.js';
+import { closePromisedCredit } from '../ledger/close-promised-credit.js';
 import { postEntry } from '../ledger/post-entry.js';
+import { setServiceStatus } from '../ledger/set-service-status.js';
 import { notify } from '../notifications/notify.js';
 import { releaseStaticIps } from '../services/static-ip.js';
 import { daysToSettle, planCardRefunds, refundableCardPayments, settleDays } from './settlement.js';
@@ -90,9 +92,7 @@ export async function terminateContract(
     await tx.execute(
       sql`update suspensions set status = 'finished', ended_on = ${T}::date where account_id = ${a.id} and status = 'active'`,
     );
-    await tx.execute(
-      sql`update promised_payments set status = 'repaid', closed_at = now() where account_id = ${a.id} and status = 'active'`,
-    );
+    await closePromisedCredit(tx, a.id);
     await tx.execute(
       sql`update autopay_settings set enabled = false, disabled_reason = 'terminated', charge_at = null where account_id = ${a.id}`,
     );
@@ -115,17 +115,12 @@ export async function terminateContract(
         idempotencyKey: `termination-refund:${a.id}`,
       });
     }
-    await tx.execute(
-      sql`update accounts set status = 'terminated', promised_credit = 0, status_changed_at = now() where id = ${a.id}`,
-    );
+    await setServiceStatus(tx, { accountId: a.id, change: 'terminate', data: { day: T } });
     await tx.execute(
       sql`update contracts set status = 'terminated', terminated_on = ${T}::date where id = ${a.contractId}`,
     );
     await tx.execute(
       sql`update sessions set revoked_at = now() where contract_id = ${a.contractId} and revoked_at is null`,
-    );
-    await tx.execute(
-      sql`insert into account_events (account_id, kind, data) values (${a.id}, 'terminated', ${JSON.stringify({ day: T })}::jsonb)`,
     );
     await tx.execute(
       sql`insert into terminations (account_id, terminated_on, final_balance, refund_amount, refund_method, visit_id, staff_id)
