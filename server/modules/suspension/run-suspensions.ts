@@ -48,27 +48,33 @@ export async function runSuspensions(
     const window = opts.rules.windowDays - 1;
     const started = await queryRows<{ id: number; account_id: number; starts_on: string; ends_on: string }>(
       tx,
-      sql`with go as (
-            update suspensions s set status = 'active',
-              free_days = least(s.ends_on - s.starts_on + 1, greatest(0, ${opts.rules.freeDays} - coalesce((
-                select sum(greatest(0,
-                         least(p.starts_on + p.free_days - 1, coalesce(p.ended_on, p.ends_on), s.starts_on - 1)
-                         - greatest(p.starts_on, s.starts_on - ${window}::int) + 1))
-                from suspensions p
-                where p.account_id = s.account_id and p.id <> s.id and p.status in ('active', 'finished')
-                  and p.free_days > 0 and p.starts_on < s.starts_on), 0)))
-            where s.account_id in (${ids}) and s.status = 'approved'
-              and s.starts_on <= ${day}::date and s.ends_on >= ${day}::date
-            returning s.id, s.account_id, s.starts_on, s.ends_on),
-          fee as (
-            insert into subscriptions (account_id, kind, monthly_fee, starts_on, ends_on)
-            select account_id, 'suspension', 0, starts_on, ends_on from go
-            returning id, account_id),
-          linked as (
-            update suspensions s set subscription_id = fee.id from fee, go
-            where s.id = go.id and fee.account_id = go.account_id)
-          select id, account_id, starts_on::text, ends_on::text from go`,
+      sql`update suspensions s set status = 'active',
+            free_days = least(s.ends_on - s.starts_on + 1, greatest(0, ${opts.rules.freeDays} - coalesce((
+              select sum(greatest(0,
+                       least(p.starts_on + p.free_days - 1, coalesce(p.ended_on, p.ends_on), s.starts_on - 1)
+                       - greatest(p.starts_on, s.starts_on - ${window}::int) + 1))
+              from suspensions p
+              where p.account_id = s.account_id and p.id <> s.id and p.status in ('active', 'finished')
+                and p.free_days > 0 and p.starts_on < s.starts_on), 0)))
+          where s.account_id in (${ids}) and s.status = 'approved'
+            and s.starts_on <= ${day}::date and s.ends_on >= ${day}::date
+          returning s.id, s.account_id, s.starts_on::text, s.ends_on::text`,
     );
+    if (started.length) {
+      // A second statement: one statement may not both activate a suspension and link its fee row.
+      const startedIds = sql.join(
+        started.map((x) => sql`${x.id}::int8`),
+        sql`, `,
+      );
+      await tx.execute(
+        sql`with fee as (
+              insert into subscriptions (account_id, kind, monthly_fee, starts_on, ends_on)
+              select account_id, 'suspension', 0, starts_on, ends_on from suspensions where id in (${startedIds})
+              returning id, account_id)
+            update suspensions s set subscription_id = fee.id from fee
+            where s.id in (${startedIds}) and s.account_id = fee.account_id`,
+      );
+    }
     for (const s of started) {
       await setServiceStatus(tx, {
         accountId: s.account_id,
