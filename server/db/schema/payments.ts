@@ -5,6 +5,9 @@ import { accounts } from './accounts.js';
 
 export const PAYMENT_STATUSES = ['pending', 'waiting_for_capture', 'succeeded', 'canceled', 'refunded'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+/** How the money came: card (acquiring), autopay (saved card), terminal (payment agents), office and CLI. */
+export const PAYMENT_METHODS = ['card', 'sbp', 'autopay', 'terminal', 'cash', 'bank_transfer', 'manual'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 /**
  * Money coming in from outside (card acquiring, payment agents, office cash, bank transfer, CLI).
@@ -26,8 +29,7 @@ export const payments = pgTable(
     idempotencyKey: text('idempotency_key').unique(),
     amount: bigint('amount', { mode: 'number' }).notNull(),
     status: text('status').$type<PaymentStatus>().notNull().default('pending'),
-    /** card | sbp | cash | bank_transfer | terminal | autopay … */
-    method: text('method').notNull(),
+    method: text('method').$type<PaymentMethod>().notNull(),
     /** The ledger entry that credited it (set when succeeded). */
     ledgerEntryId: bigint('ledger_entry_id', { mode: 'number' }),
     /** Prepay months the payer chose ("pay N months"); informational, the bonus rule checks the amount. */

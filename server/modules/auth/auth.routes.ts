@@ -15,6 +15,7 @@ import {
   SESSION_COOKIE,
   staffPrincipal,
 } from '../../plugins/auth.js';
+import { okResponse } from '../shared.schemas.js';
 import * as s from './auth.schemas.js';
 import { changeSubscriberPassword } from './change-password.js';
 import { enableTotp } from './enable-totp.js';
@@ -107,7 +108,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   app.post(
     '/api/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End this session', security, response: { 200: s.okResponse } } },
+    { schema: { tags: ['auth'], summary: 'End this session', security, response: { 200: okResponse } } },
     async (req, reply) => {
       if (req.principal) await revokeSession(db, req.principal.sessionId);
       reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
@@ -124,7 +125,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         summary: 'Change the password (required after the first sign-in); ends other sessions',
         security,
         body: s.changePasswordBody,
-        response: { 200: s.okResponse },
+        response: { 200: okResponse },
       },
     },
     async (req) => {
@@ -157,7 +158,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         summary: 'End one of my sessions',
         security,
         params: s.sessionParams,
-        response: { 200: s.okResponse },
+        response: { 200: okResponse },
       },
     },
     async (req) => {
@@ -193,7 +194,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         summary: 'Turn on two-factor sign-in with a code from the app',
         security,
         body: s.totpEnableBody,
-        response: { 200: s.okResponse },
+        response: { 200: okResponse },
       },
     },
     async (req) => {

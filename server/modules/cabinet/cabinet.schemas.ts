@@ -1,13 +1,16 @@
 import { z } from 'zod';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+import { component } from '../../plugins/openapi.js';
+import { accountStatus, day, ledgerKind, serviceKind } from '../shared.schemas.js';
+
+const suspensionShown = component('OverviewSuspensionStatus', z.enum(['pending', 'approved', 'active']));
 
 export const overviewResponse = z.object({
   account: z.string(),
   contract: z.string(),
   fullName: z.string(),
   region: z.object({ nameRu: z.string(), nameEn: z.string(), supportPhone: z.string(), supportEmail: z.string() }),
-  status: z.enum(['active', 'blocked', 'suspended', 'terminated']),
+  status: accountStatus,
   balance: z.number(),
   creditLimit: z.number(),
   promisedCredit: z.number(),
@@ -31,7 +34,7 @@ export const overviewResponse = z.object({
     .describe("a promotion discount on the plan's fee"),
   services: z.array(
     z.object({
-      kind: z.enum(['tv', 'static_ip', 'mobile']),
+      kind: serviceKind,
       nameRu: z.string(),
       nameEn: z.string(),
       monthlyFee: z.number(),
@@ -43,7 +46,7 @@ export const overviewResponse = z.object({
   suspension: z
     .object({
       id: z.number(),
-      status: z.enum(['pending', 'approved', 'active']),
+      status: suspensionShown,
       startsOn: z.string(),
       endsOn: z.string(),
     })
@@ -68,17 +71,19 @@ export const overviewResponse = z.object({
 
 export const statementQuery = z.object({ from: day.optional(), to: day.optional() });
 
+export const statementCsvResponse = z.string().describe('CSV, UTF-8, separated by ;');
+
 export const statementResponse = z.object({
   from: z.string(),
   to: z.string(),
   openingBalance: z.number(),
   closingBalance: z.number(),
-  totals: z.array(z.object({ kind: z.string(), amount: z.number() })),
+  totals: z.array(z.object({ kind: ledgerKind, amount: z.number() })),
   entries: z.array(
     z.object({
       id: z.number(),
       date: z.string(),
-      kind: z.string(),
+      kind: ledgerKind,
       amount: z.number(),
       comment: z.string().nullable().describe('as written (system comments are short codes)'),
       description: z.string().nullable().describe("the entry in words of the caller's language"),

@@ -6,7 +6,7 @@ import { AppError } from '../../../common/errors.js';
 import { discountedFee } from '../../../common/promotions.js';
 import { planFreeDays, suspensionRules } from '../../../common/suspension-rules.js';
 import { type Db, queryRows } from '../../db/client.js';
-import type { RegionSettings } from '../../db/schema/index.js';
+import type { AccountStatus, RegionSettings, ServiceKind } from '../../db/schema/index.js';
 import { amountToCover } from '../ledger/coverage.js';
 
 /**
@@ -26,7 +26,7 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
   const [a] = await queryRows<{
     number: string;
     contract: string;
-    status: 'active' | 'blocked' | 'suspended' | 'terminated';
+    status: AccountStatus;
     balance: number;
     credit_limit: number;
     promised_credit: number;
@@ -60,7 +60,7 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
     name_en: string | null;
     down: number | null;
     up: number | null;
-    service_kind: string | null;
+    service_kind: ServiceKind | null;
     starts_on: string;
     ends_on: string | null;
     pending_ru: string | null;
@@ -173,7 +173,7 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
     services: current
       .filter((s) => s.kind === 'service')
       .map((s) => ({
-        kind: (s.service_kind ?? 'tv') as 'tv' | 'static_ip' | 'mobile',
+        kind: s.service_kind ?? 'tv',
         nameRu: s.name_ru!,
         nameEn: s.name_en!,
         monthlyFee: s.monthly_fee!,

@@ -1,6 +1,5 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 
 import { AppError, type Lang } from '../../../common/errors.js';
 import { MAX_PAYMENT_KOPECKS, parseRubles } from '../../../common/money.js';
@@ -175,7 +174,7 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         tags,
         summary: 'Status of a payment (no amounts of other payers: id and status only)',
         params: s.idParams,
-        response: { 200: z.object({ id: z.number(), status: z.string() }) },
+        response: { 200: s.publicPaymentStatusResponse },
       },
     },
     async (req) => {
@@ -225,7 +224,6 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   // The test acquirer's hosted card page (plays the bank's page; served only while the provider exists).
   const acq = () => deps.acquirers.test_acquirer as TestAcquirer | undefined;
   const langOf = (q: unknown): Lang => ((q as { lang?: string })?.lang === 'en' ? 'en' : 'ru');
-  const html = { 200: z.string(), 303: z.null().optional(), 400: z.string(), 404: z.string() };
   const answer = (reply: FastifyReply, lang: Lang, id: string, o: CardOutcome, amount: number, threeDs = false) => {
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
     if (o.kind === 'gone') return reply.code(404).send('Not found');
@@ -239,18 +237,16 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
           : renderCardForm(lang, { id, amount, error: o.message }),
       );
   };
-  const pageQuery = z.object({ lang: z.enum(['ru', 'en']).optional() });
-  const pageParams = z.object({ id: z.string().max(64) });
   app.get(
     '/pay/test-acquirer/:id',
     {
       schema: {
         tags,
         summary: 'Test acquirer card page',
-        params: pageParams,
-        querystring: pageQuery,
+        params: s.cardPageParams,
+        querystring: s.cardPageQuery,
         produces: ['text/html'],
-        response: html,
+        response: s.cardPageResponses,
       },
     },
     async (req, reply) => {
@@ -265,24 +261,18 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         .send(renderCardForm(lang, { id: row.id, amount: row.amount }));
     },
   );
-  const cardForm = z.object({
-    number: z.string().max(40).optional(),
-    expiry: z.string().max(10).optional(),
-    cvc: z.string().max(8).optional(),
-    holder: z.string().max(100).optional(),
-  });
   app.post(
     '/pay/test-acquirer/:id',
     {
       schema: {
         tags,
         summary: 'Test acquirer: submit the card',
-        params: pageParams,
-        querystring: pageQuery,
+        params: s.cardPageParams,
+        querystring: s.cardPageQuery,
         consumes: ['application/x-www-form-urlencoded'],
-        body: cardForm,
+        body: s.cardForm,
         produces: ['text/html'],
-        response: html,
+        response: s.cardPageResponses,
       },
     },
     async (req, reply) => {
@@ -299,12 +289,12 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       schema: {
         tags,
         summary: 'Test acquirer: 3-D Secure code',
-        params: pageParams,
-        querystring: pageQuery,
+        params: s.cardPageParams,
+        querystring: s.cardPageQuery,
         consumes: ['application/x-www-form-urlencoded'],
-        body: z.object({ code: z.string().max(10) }),
+        body: s.threeDsForm,
         produces: ['text/html'],
-        response: html,
+        response: s.cardPageResponses,
       },
     },
     async (req, reply) => {

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { queryRows } from '../../db/client.js';
 import { startFakeYooKassa } from '../../test/fakes/yookassa.js';
+import { accountState, startPaymentsApp } from '../../test/payments.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { announceAutopay, chargeDueAutopay } from './run-autopay.js';
-import { accountState, startPaymentsApp } from './test-helpers.js';
 
 let yk: Awaited<ReturnType<typeof startFakeYooKassa>>;
 let t: Awaited<ReturnType<typeof startPaymentsApp>>;

@@ -2,17 +2,15 @@ import { eq } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
-import { receiptSettings, regions } from '../../db/schema/index.js';
+import { receiptSettings, type ReceiptSno, regions } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
-
-export const SNO = ['osn', 'usn_income', 'usn_income_outcome', 'esn', 'patent'] as const;
 
 export interface ReceiptSettingsInput {
   enabled: boolean;
   groupCode: string;
   inn: string;
   paymentAddress: string;
-  sno: (typeof SNO)[number];
+  sno: ReceiptSno;
   companyEmail: string;
 }
 

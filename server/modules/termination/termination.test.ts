@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIn } from '../../../common/dates.js';
 import { queryRows } from '../../db/client.js';
 import { buildRegion, buildService, buildStaff } from '../../test/factories.js';
+import { payByCard, startPaymentsApp } from '../../test/payments.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
-import { payByCard, startPaymentsApp } from '../payments/test-helpers.js';
 import { addIpRange } from '../services/ip-pool-admin.js';
 import { createOffice } from './offices.js';
 

@@ -1,7 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api, ApiError } from '../api/client';
-import type { Me } from '../api/types';
 
 /** Who is signed in (null when nobody): the one source the routes use to decide where to go. */
 export function useMe() {
@@ -9,7 +8,7 @@ export function useMe() {
     queryKey: ['me'],
     queryFn: async () => {
       try {
-        return await api<Me>('/api/auth/me');
+        return await api.GET('/api/auth/me');
       } catch (e) {
         if (e instanceof ApiError && e.status === 401) return null;
         throw e;
@@ -22,7 +21,7 @@ export function useMe() {
 export function useSignOut() {
   const qc = useQueryClient();
   return async () => {
-    await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
+    await api.POST('/api/auth/logout').catch(() => {});
     qc.clear();
     qc.setQueryData(['me'], null);
   };

@@ -2,7 +2,7 @@ import { Table, Text } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 
-import type { Statement } from '../../api/types';
+import type { ApiData } from '../../api/client';
 import { date, rub } from '../../components/format';
 
 /**
@@ -10,7 +10,13 @@ import { date, rub } from '../../components/format';
  * columns in three: date, the operation with its description under it, the amount with the balance
  * after under it — so a 360 px screen shows everything without scrolling sideways.
  */
-export function EntriesTable({ entries, caption }: { entries: Statement['entries']; caption: string }) {
+export function EntriesTable({
+  entries,
+  caption,
+}: {
+  entries: ApiData<'get', '/api/me/statement'>['entries'];
+  caption: string;
+}) {
   const { t } = useTranslation();
   const narrow = useMediaQuery('(max-width: 36em)');
   if (entries.length === 0) return <Text c="dimmed">{t('stats.empty')}</Text>;

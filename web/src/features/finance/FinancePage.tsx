@@ -1,3 +1,4 @@
+import '../payments/i18n';
 import './i18n';
 
 import { Anchor, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
@@ -6,51 +7,33 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
+import { type PaymentMethod, paymentMethodValues, type PaymentStatus, paymentStatusValues } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
 import { methodLabel, paymentStatusLabel, providerLabel } from '../../components/labels';
 import { CardRefundButton } from './CardRefundButton';
 
-interface Payment {
-  id: number;
-  account: string;
-  provider: string;
-  externalId: string | null;
-  amount: number;
-  status: string;
-  method: string;
-  day: string;
-  createdAt: string;
-  receiptUrl: string | null;
-  refunded: number;
-  refundPending: boolean;
-}
-interface PaymentsPage {
-  payments: Payment[];
-  page: number;
-  pageSize: number;
-  total: number;
-  totals: { day: string; method: string; count: number; amount: number }[];
-  sum: number;
-}
-
 const today = () => new Date().toISOString().slice(0, 10);
 const monthStart = () => `${today().slice(0, 8)}01`;
-const METHODS = ['cash', 'bank_transfer', 'terminal', 'card', 'sbp', 'autopay'];
-const STATUSES = ['pending', 'waiting_for_capture', 'succeeded', 'canceled', 'refunded'];
+interface Filter {
+  from: string;
+  to: string;
+  method?: PaymentMethod;
+  status?: PaymentStatus;
+  account: string;
+}
 const CARD_PROVIDERS = new Set(['test_acquirer', 'yookassa']);
 
 /** Finance view: all payments for a period with filters, a page of rows and totals per day and method. */
 export function FinancePage() {
   const { t } = useTranslation();
-  const [form, setForm] = useState({ from: monthStart(), to: today(), method: '', status: '', account: '' });
+  const [form, setForm] = useState<Filter>({ from: monthStart(), to: today(), account: '' });
   const [filter, setFilter] = useState(form);
   const [page, setPage] = useState(1);
-  const qs = new URLSearchParams({ from: filter.from, to: filter.to, page: String(page), pageSize: '50' });
-  for (const k of ['method', 'status', 'account'] as const) if (filter[k]) qs.set(k, filter[k]);
+  const query = { ...filter, account: filter.account || undefined, page, pageSize: 50 };
   const q = useQuery({
-    queryKey: ['finance-payments', qs.toString()],
-    queryFn: () => api<PaymentsPage>(`/api/staff/payments?${qs}`),
+    queryKey: ['finance-payments', query],
+    queryFn: () => api.GET('/api/staff/payments', { params: { query } }),
   });
   const pages = q.data ? Math.max(1, Math.ceil(q.data.total / q.data.pageSize)) : 1;
   return (
@@ -82,22 +65,21 @@ export function FinancePage() {
             label={t('finance.method')}
             data={[
               { value: '', label: t('finance.any') },
-              ...METHODS.map((m) => ({ value: m, label: methodLabel(m) })),
+              ...paymentMethodValues.map((m) => ({ value: m, label: methodLabel(m) })),
             ]}
-            value={form.method}
-            onChange={(v) => setForm({ ...form, method: v ?? '' })}
+            value={form.method ?? ''}
+            onChange={(v) => setForm({ ...form, method: v || undefined })}
           />
           <Select
             label={t('finance.status')}
             data={[
               { value: '', label: t('finance.any') },
-              ...STATUSES.filter((s) => s !== 'waiting_for_capture').map((s) => ({
-                value: s,
-                label: paymentStatusLabel(s),
-              })),
+              ...paymentStatusValues
+                .filter((s) => s !== 'waiting_for_capture')
+                .map((s) => ({ value: s, label: paymentStatusLabel(s) })),
             ]}
-            value={form.status}
-            onChange={(v) => setForm({ ...form, status: v ?? '' })}
+            value={form.status ?? ''}
+            onChange={(v) => setForm({ ...form, status: v || undefined })}
           />
           <TextInput
             label={t('finance.account')}
@@ -167,7 +149,10 @@ export function FinancePage() {
                       <Table.Td>{new Date(p.createdAt).toLocaleString()}</Table.Td>
                       <Table.Td>{p.account}</Table.Td>
                       <Table.Td>{methodLabel(p.method)}</Table.Td>
-                      <Table.Td>{providerLabel(p.provider)}</Table.Td>
+                      <Table.Td>
+                        {providerLabel(p.provider)}
+                        {p.externalId ? ` · ${p.externalId}` : ''}
+                      </Table.Td>
                       <Table.Td>{paymentStatusLabel(p.status)}</Table.Td>
                       <Table.Td ta="right">{rub(p.amount)}</Table.Td>
                       <Table.Td>

@@ -5,13 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { rub } from '../../components/format';
 import { methodLabel } from '../../components/labels';
-import type { PaymentItem } from './types';
 
 export function PaymentHistory() {
   const { t, i18n } = useTranslation();
   const q = useQuery({
     queryKey: ['payments', 'list'],
-    queryFn: () => api<{ payments: PaymentItem[] }>('/api/me/payments'),
+    queryFn: () => api.GET('/api/me/payments'),
   });
   const rows = q.data?.payments ?? [];
   return (

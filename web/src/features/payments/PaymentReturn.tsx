@@ -13,7 +13,10 @@ export function PaymentReturn({ id, publicPage = false }: { id: number; publicPa
   const qc = useQueryClient();
   const q = useQuery({
     queryKey: ['payments', 'status', id],
-    queryFn: () => api<{ status: string }>(publicPage ? `/api/public/payments/${id}` : `/api/me/payments/${id}`),
+    queryFn: () =>
+      publicPage
+        ? api.GET('/api/public/payments/{id}', { params: { path: { id } } })
+        : api.GET('/api/me/payments/{id}', { params: { path: { id } } }),
     refetchInterval: (query) => (query.state.data?.status === 'pending' ? 1000 : false),
   });
   const status = q.data?.status;

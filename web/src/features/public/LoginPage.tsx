@@ -22,10 +22,7 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const r = await api<{ mustChangePassword: boolean }>('/api/auth/login', {
-        method: 'POST',
-        body: { contract, password },
-      });
+      const r = await api.POST('/api/auth/login', { body: { contract, password } });
       await qc.invalidateQueries({ queryKey: ['me'] });
       void navigate(r.mustChangePassword ? '/cabinet/password' : '/cabinet');
     } catch (err) {

@@ -20,10 +20,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, localDescription, localName, phone, rub } from '../../components/format';
 import type { MobileInfo, MobileStatus } from './types';
+import { api } from './untyped-api';
 
 const COLOR: Record<MobileStatus, string> = {
   new: 'blue',

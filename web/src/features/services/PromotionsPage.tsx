@@ -5,10 +5,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, localDescription, localName, rub } from '../../components/format';
 import type { Offer } from './types';
+import { api } from './untyped-api';
 
 const title = (o: Offer, lang: string) => (lang === 'en' ? o.titleEn : o.titleRu);
 

@@ -5,11 +5,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, localDescription, localName, rub } from '../../components/format';
 import { Line, PreviewModal } from './PreviewModal';
 import type { Addon, AddonPreview, Plan, TariffOptions, TariffPreview } from './types';
+import { api } from './untyped-api';
 
 const mbit = (kbps: number) => Math.round(kbps / 1000);
 

@@ -19,10 +19,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
-import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
 import type { SuspensionList, SuspensionPreview, SuspensionStatus } from './types';
+import { api } from './untyped-api';
 
 export const SUSPENSION_COLOR: Record<SuspensionStatus, string> = {
   pending: 'yellow',

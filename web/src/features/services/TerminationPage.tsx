@@ -5,10 +5,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, localName, phone } from '../../components/format';
 import type { TerminationInfo } from './types';
+import { api } from './untyped-api';
 
 /** 09:00 … 20:00 every half hour: the times a visit can be booked. */
 const TIMES = Array.from(

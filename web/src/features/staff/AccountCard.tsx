@@ -6,8 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
 
-import { api } from '../../api/client';
-import type { Statement } from '../../api/types';
+import { api, type ApiData } from '../../api/client';
 import { useMe } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
@@ -17,18 +16,6 @@ import { ServicesPage } from '../services/ServicesPage';
 import { OfficePaymentForm } from '../services/staff/OfficePaymentForm';
 import { TerminationPanel } from '../services/staff/TerminationPanel';
 import { SuspensionPage } from '../services/SuspensionPage';
-
-interface Summary {
-  id: number;
-  number: string;
-  contract: string;
-  subscriber: string;
-  region: string;
-  status: string;
-  balance: number;
-  creditLimit: number;
-  subscriptions: { kind: string; name: string; monthlyFee: number; startsOn: string; endsOn: string | null }[];
-}
 
 const STATUS_COLOR: Record<string, string> = {
   active: 'green',
@@ -47,8 +34,11 @@ export function AccountCard() {
   const { id } = useParams();
   const [params, setParams] = useSearchParams();
   const me = useMe();
-  const role = me.data?.staff?.role;
-  const q = useQuery({ queryKey: ['staff-account', id], queryFn: () => api<Summary>(`/api/staff/accounts/${id}`) });
+  const role = me.data?.type === 'staff' ? me.data.staff.role : undefined;
+  const q = useQuery({
+    queryKey: ['staff-account', id],
+    queryFn: () => api.GET('/api/staff/accounts/{id}', { params: { path: { id: Number(id) } } }),
+  });
   if (q.isLoading) return <Loader />;
   if (!q.data) return <ErrorAlert error={q.error} />;
   const a = q.data;
@@ -120,12 +110,13 @@ export function AccountCard() {
   );
 }
 
-function Overview({ account }: { account: Summary }) {
+function Overview({ account }: { account: ApiData<'get', '/api/staff/accounts/{id}'> }) {
   const { t } = useTranslation();
   const from = addDays(new Date().toISOString().slice(0, 10), -92);
   const st = useQuery({
     queryKey: ['staff-statement', account.id, from],
-    queryFn: () => api<Statement>(`/api/staff/accounts/${account.id}/statement?from=${from}`),
+    queryFn: () =>
+      api.GET('/api/staff/accounts/{id}/statement', { params: { path: { id: account.id }, query: { from } } }),
   });
   return (
     <Stack>

@@ -11,27 +11,16 @@ import { phone, rub } from '../../components/format';
 import { accountStatusLabel } from '../../components/labels';
 import { QueueCounts } from '../services/staff/QueueCounts';
 
-interface Hit {
-  id: number;
-  number: string;
-  contract: string;
-  subscriber: string;
-  phone: string;
-  region: string;
-  status: string;
-  balance: number;
-}
-
 export function SearchPage() {
   const { t } = useTranslation();
-  const role = useMe().data?.staff?.role;
+  const me = useMe().data;
+  const role = me?.type === 'staff' ? me.staff.role : undefined;
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const res = useQuery({
     queryKey: ['staff-search', query],
     enabled: query.length >= 2,
-    queryFn: () =>
-      api<{ accounts: Hit[] }>(`/api/staff/accounts?q=${encodeURIComponent(query)}`).then((r) => r.accounts),
+    queryFn: () => api.GET('/api/staff/accounts', { params: { query: { q: query } } }).then((r) => r.accounts),
   });
   return (
     <Stack>

@@ -20,7 +20,7 @@ export function StaffLogin() {
     e.preventDefault();
     setError(null);
     try {
-      await api('/api/auth/staff/login', { method: 'POST', body: { email, password, ...(totp ? { totp } : {}) } });
+      await api.POST('/api/auth/staff/login', { body: { email, password, ...(totp ? { totp } : {}) } });
       await qc.invalidateQueries({ queryKey: ['me'] });
       void navigate('/staff');
     } catch (err) {

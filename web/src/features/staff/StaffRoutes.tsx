@@ -5,6 +5,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 
+import type { StaffRole } from '../../api/schema';
 import { useMe, useSignOut } from '../../app/session';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { FinancePage } from '../finance/FinancePage';
@@ -20,10 +21,9 @@ import { SearchPage } from './SearchPage';
 import { SignContractPage } from './SignContractPage';
 import { StaffLogin } from './StaffLogin';
 
-type Role = 'admin' | 'operator' | 'support' | 'finance';
 /** Sections of the services area (texts in features/services/i18n.ts). */
 const SERVICE_KEYS = { suspensions: 1, mobileRequests: 1, visits: 1, catalog: 1, promotions: 1 };
-const NAV: { to: string; key: string; roles: Role[] }[] = [
+const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff', key: 'search', roles: ['admin', 'operator', 'support', 'finance'] },
   { to: '/staff/contracts/new', key: 'sign', roles: ['admin', 'operator'] },
   { to: '/staff/suspensions', key: 'suspensions', roles: ['admin', 'operator', 'support'] },
@@ -58,7 +58,7 @@ export default function StaffRoutes() {
       </Routes>
     );
   }
-  const role = me.data.staff!.role;
+  const role = me.data.staff.role;
   return (
     <AppShell
       header={{ height: 60 }}

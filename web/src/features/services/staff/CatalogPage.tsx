@@ -21,9 +21,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { api } from '../../../api/client';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { localName, rub } from '../../../components/format';
+import { api } from '../untyped-api';
 import { type StaffRegion, useStaffRegions } from './useRegions';
 
 interface Tariff {

@@ -6,10 +6,10 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { api } from '../../../api/client';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { rub } from '../../../components/format';
 import { methodLabel } from '../../../components/labels';
+import { api } from '../untyped-api';
 
 /** Finance records a payment taken at the office (cash desk or bank transfer), once per cash document. */
 export function OfficePaymentForm({ accountId }: { accountId: number }) {

@@ -21,12 +21,12 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { api } from '../../../api/client';
 import { useMe } from '../../../app/session';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { date, localName } from '../../../components/format';
 import { effectText } from '../PromotionsPage';
 import type { PromotionEffect } from '../types';
+import { api } from '../untyped-api';
 import { useStaffRegions } from './useRegions';
 
 interface Promotion {
@@ -53,7 +53,7 @@ export function PromotionsAdminPage() {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const me = useMe();
-  const admin = me.data?.staff?.role === 'admin';
+  const admin = me.data?.type === 'staff' && me.data.staff.role === 'admin';
   const regions = useStaffRegions();
   const [regionId, setRegionId] = useState<string | null>(null);
   const region = regions.data?.find((r) => String(r.id) === regionId) ?? regions.data?.[0];

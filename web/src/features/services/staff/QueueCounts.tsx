@@ -5,7 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
-import { api } from '../../../api/client';
+import { api } from '../untyped-api';
 
 interface Counts {
   suspensions: number;

@@ -5,10 +5,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { api } from '../../../api/client';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { date, rub } from '../../../components/format';
 import { Line } from '../PreviewModal';
+import { api } from '../untyped-api';
 
 interface Preview {
   status: string;

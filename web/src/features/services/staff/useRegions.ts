@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 
-import { api } from '../../../api/client';
+import { api } from '../untyped-api';
 
 export interface StaffRegion {
   id: number;
