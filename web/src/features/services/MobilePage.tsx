@@ -20,10 +20,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, localDescription, localName, phone, rub } from '../../components/format';
-import type { MobileInfo, MobileStatus } from './types';
-import { api } from './untyped-api';
+import type { MobileStatus } from './types';
 
 const COLOR: Record<MobileStatus, string> = {
   new: 'blue',
@@ -37,7 +37,7 @@ const COLOR: Record<MobileStatus, string> = {
 export function MobilePage() {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['mobile'], queryFn: () => api<MobileInfo>('/api/me/mobile') });
+  const q = useQuery({ queryKey: ['mobile'], queryFn: () => api.GET('/api/me/mobile') });
   const [pkg, setPkg] = useState<string | null>('any');
   const [contact, setContact] = useState<string | null>(null);
   const [when, setWhen] = useState('');
@@ -45,8 +45,7 @@ export function MobilePage() {
   const [sent, setSent] = useState(false);
   const send = useMutation({
     mutationFn: () =>
-      api('/api/me/mobile/requests', {
-        method: 'POST',
+      api.POST('/api/me/mobile/requests', {
         body: {
           serviceId: pkg && pkg !== 'any' ? Number(pkg) : null,
           phone: contact ?? q.data?.contactPhone ?? '',
@@ -62,7 +61,7 @@ export function MobilePage() {
     },
   });
   const cancel = useMutation({
-    mutationFn: (id: number) => api(`/api/me/mobile/requests/${id}/cancel`, { method: 'POST' }),
+    mutationFn: (id: number) => api.POST('/api/me/mobile/requests/{id}/cancel', { params: { path: { id } } }),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['mobile'] }),
   });
   if (q.isLoading) return <Loader />;

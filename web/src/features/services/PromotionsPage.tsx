@@ -5,10 +5,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, localDescription, localName, rub } from '../../components/format';
 import type { Offer } from './types';
-import { api } from './untyped-api';
 
 const title = (o: Offer, lang: string) => (lang === 'en' ? o.titleEn : o.titleRu);
 
@@ -26,10 +26,10 @@ export function effectText(
 export function PromotionsPage() {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['promotions'], queryFn: () => api<{ offers: Offer[] }>('/api/me/promotions') });
+  const q = useQuery({ queryKey: ['promotions'], queryFn: () => api.GET('/api/me/promotions') });
   const [done, setDone] = useState(false);
   const join = useMutation({
-    mutationFn: (id: number) => api(`/api/me/promotions/${id}/join`, { method: 'POST' }),
+    mutationFn: (id: number) => api.POST('/api/me/promotions/{id}/join', { params: { path: { id } } }),
     onSuccess: () => {
       setDone(true);
       void qc.invalidateQueries();

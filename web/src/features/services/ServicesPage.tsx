@@ -5,20 +5,21 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, localDescription, localName, rub } from '../../components/format';
 import { Line, PreviewModal } from './PreviewModal';
 import type { Addon, AddonPreview, Plan, TariffOptions, TariffPreview } from './types';
-import { api } from './untyped-api';
 
 const mbit = (kbps: number) => Math.round(kbps / 1000);
 
 /**
  * Tariff change and add-ons in the cabinet. Every change opens a preview first (what changes, from which
  * day, tomorrow's charge, the days the money lasts); a refusal shows the server's reason in words.
- * `base` is the API prefix: `/api/me` here, `/api/staff/accounts/<id>` on the staff card.
+ * `accountId` is set on the staff card (the `/api/staff/accounts/{id}/…` routes); without it, the
+ * subscriber's own account (`/api/me/…`).
  */
-export function ServicesPage({ base = '/api/me', heading = true }: { base?: string; heading?: boolean }) {
+export function ServicesPage({ accountId, heading = true }: { accountId?: number; heading?: boolean }) {
   const { t } = useTranslation();
   return (
     <Stack>
@@ -27,25 +28,41 @@ export function ServicesPage({ base = '/api/me', heading = true }: { base?: stri
           {t('svc.tariffTitle')}
         </Title>
       )}
-      <TariffSection base={base} />
-      <AddonsSection base={base} />
+      <TariffSection accountId={accountId} />
+      <AddonsSection accountId={accountId} />
     </Stack>
   );
 }
 
-function TariffSection({ base }: { base: string }) {
+function TariffSection({ accountId }: { accountId?: number }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['tariffs', base], queryFn: () => api<TariffOptions>(`${base}/tariffs`) });
+  const q = useQuery({
+    queryKey: ['tariffs', accountId],
+    queryFn: (): Promise<TariffOptions> =>
+      accountId === undefined
+        ? api.GET('/api/me/tariffs')
+        : api.GET('/api/staff/accounts/{id}/tariffs', { params: { path: { id: accountId } } }),
+  });
   const [target, setTarget] = useState<Plan | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const preview = useMutation({
-    mutationFn: (p: Plan) =>
-      api<TariffPreview>(`${base}/tariff-change/preview`, { method: 'POST', body: { tariffId: p.id } }),
+    mutationFn: (p: Plan): Promise<TariffPreview> =>
+      accountId === undefined
+        ? api.POST('/api/me/tariff-change/preview', { body: { tariffId: p.id } })
+        : api.POST('/api/staff/accounts/{id}/tariff-change/preview', {
+            params: { path: { id: accountId } },
+            body: { tariffId: p.id },
+          }),
   });
   const change = useMutation({
     mutationFn: (p: Plan) =>
-      api<{ from: string }>(`${base}/tariff-change`, { method: 'POST', body: { tariffId: p.id } }),
+      accountId === undefined
+        ? api.POST('/api/me/tariff-change', { body: { tariffId: p.id } })
+        : api.POST('/api/staff/accounts/{id}/tariff-change', {
+            params: { path: { id: accountId } },
+            body: { tariffId: p.id },
+          }),
     onSuccess: (r, p) => {
       setTarget(null);
       setDone(t('svc.tariffChanged', { date: date(r.from), name: localName(p) }));
@@ -53,7 +70,10 @@ function TariffSection({ base }: { base: string }) {
     },
   });
   const cancel = useMutation({
-    mutationFn: () => api(`${base}/tariff-change`, { method: 'DELETE' }),
+    mutationFn: () =>
+      accountId === undefined
+        ? api.DELETE('/api/me/tariff-change')
+        : api.DELETE('/api/staff/accounts/{id}/tariff-change', { params: { path: { id: accountId } } }),
     onSuccess: () => {
       setDone(t('svc.pendingCancelled'));
       void qc.invalidateQueries();
@@ -111,7 +131,7 @@ function TariffSection({ base }: { base: string }) {
           {done}
         </Alert>
       )}
-      {d.status === 'blocked' && base === '/api/me' && <Alert color="yellow">{t('svc.blockedNote')}</Alert>}
+      {d.status === 'blocked' && accountId === undefined && <Alert color="yellow">{t('svc.blockedNote')}</Alert>}
       <ErrorAlert error={preview.error ?? cancel.error} />
       <Title order={2} size="h4">
         {t('svc.plans')}
@@ -184,24 +204,41 @@ function TariffSection({ base }: { base: string }) {
   );
 }
 
-function AddonsSection({ base }: { base: string }) {
+function AddonsSection({ accountId }: { accountId?: number }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['addons', base], queryFn: () => api<{ addons: Addon[] }>(`${base}/addons`) });
+  const q = useQuery({
+    queryKey: ['addons', accountId],
+    queryFn: () =>
+      accountId === undefined
+        ? api.GET('/api/me/addons')
+        : api.GET('/api/staff/accounts/{id}/addons', { params: { path: { id: accountId } } }),
+  });
   const [target, setTarget] = useState<{ addon: Addon; action: 'connect' | 'disconnect' } | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const preview = useMutation({
-    mutationFn: (x: { addon: Addon; action: 'connect' | 'disconnect' }) =>
-      api<AddonPreview>(`${base}/addons/preview`, {
-        method: 'POST',
-        body: { serviceId: x.addon.serviceId, action: x.action },
-      }),
+    mutationFn: (x: { addon: Addon; action: 'connect' | 'disconnect' }): Promise<AddonPreview> => {
+      const body = { serviceId: x.addon.serviceId, action: x.action };
+      return accountId === undefined
+        ? api.POST('/api/me/addons/preview', { body })
+        : api.POST('/api/staff/accounts/{id}/addons/preview', { params: { path: { id: accountId } }, body });
+    },
   });
   const apply = useMutation({
-    mutationFn: async (x: { addon: Addon; action: 'connect' | 'disconnect' }): Promise<{ address: string | null }> =>
-      x.action === 'connect'
-        ? api<{ address: string | null }>(`${base}/addons`, { method: 'POST', body: { serviceId: x.addon.serviceId } })
-        : api(`${base}/addons/${x.addon.serviceId}`, { method: 'DELETE' }).then(() => ({ address: null })),
+    mutationFn: async (x: { addon: Addon; action: 'connect' | 'disconnect' }): Promise<{ address: string | null }> => {
+      const serviceId = x.addon.serviceId;
+      if (x.action === 'connect') {
+        return accountId === undefined
+          ? api.POST('/api/me/addons', { body: { serviceId } })
+          : api.POST('/api/staff/accounts/{id}/addons', { params: { path: { id: accountId } }, body: { serviceId } });
+      }
+      await (accountId === undefined
+        ? api.DELETE('/api/me/addons/{serviceId}', { params: { path: { serviceId } } })
+        : api.DELETE('/api/staff/accounts/{id}/addons/{serviceId}', {
+            params: { path: { id: accountId, serviceId } },
+          }));
+      return { address: null };
+    },
     onSuccess: (r, x) => {
       setTarget(null);
       setDone(

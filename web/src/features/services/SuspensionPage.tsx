@@ -19,10 +19,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
+import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
 import type { SuspensionList, SuspensionPreview, SuspensionStatus } from './types';
-import { api } from './untyped-api';
 
 export const SUSPENSION_COLOR: Record<SuspensionStatus, string> = {
   pending: 'yellow',
@@ -36,26 +36,36 @@ export const SUSPENSION_COLOR: Record<SuspensionStatus, string> = {
 /**
  * Voluntary suspension: the rules in words, the free days left, a form with a preview (free and paid
  * days, the fee, when service comes back), and the applications with their state, withdrawal and early
- * end. `base` is `/api/me` here and `/api/staff/accounts/<id>` on the staff card.
+ * end. `accountId` is set on the staff card (`/api/staff/accounts/{id}/…`); without it, `/api/me/…`.
  */
-export function SuspensionPage({ base = '/api/me', heading = true }: { base?: string; heading?: boolean }) {
+export function SuspensionPage({ accountId, heading = true }: { accountId?: number; heading?: boolean }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['suspensions', base], queryFn: () => api<SuspensionList>(`${base}/suspensions`) });
+  const path = accountId === undefined ? undefined : { id: accountId };
+  const q = useQuery({
+    queryKey: ['suspensions', accountId],
+    queryFn: (): Promise<SuspensionList> =>
+      path === undefined
+        ? api.GET('/api/me/suspensions')
+        : api.GET('/api/staff/accounts/{id}/suspensions', { params: { path } }),
+  });
   const [startsOn, setStartsOn] = useState('');
   const [endsOn, setEndsOn] = useState('');
   const [comment, setComment] = useState('');
   const [done, setDone] = useState<string | null>(null);
   const preview = useMutation({
-    mutationFn: () =>
-      api<SuspensionPreview>(`${base}/suspensions/preview`, { method: 'POST', body: { startsOn, endsOn } }),
+    mutationFn: (): Promise<SuspensionPreview> =>
+      path === undefined
+        ? api.POST('/api/me/suspensions/preview', { body: { startsOn, endsOn } })
+        : api.POST('/api/staff/accounts/{id}/suspensions/preview', { params: { path }, body: { startsOn, endsOn } }),
   });
   const apply = useMutation({
-    mutationFn: () =>
-      api<{ id: number; status: 'pending' | 'approved' }>(`${base}/suspensions`, {
-        method: 'POST',
-        body: { startsOn, endsOn, comment: comment || undefined },
-      }),
+    mutationFn: () => {
+      const body = { startsOn, endsOn, comment: comment || undefined };
+      return path === undefined
+        ? api.POST('/api/me/suspensions', { body })
+        : api.POST('/api/staff/accounts/{id}/suspensions', { params: { path }, body });
+    },
     onSuccess: (r) => {
       setDone(r.status === 'approved' ? t('svc.appliedApproved', { date: date(startsOn) }) : t('svc.applied'));
       preview.reset();
@@ -66,8 +76,19 @@ export function SuspensionPage({ base = '/api/me', heading = true }: { base?: st
     },
   });
   const act = useMutation({
-    mutationFn: (x: { id: number; what: 'end' | 'cancel' }) =>
-      api(`${base}/suspensions/${x.id}/${x.what}`, { method: 'POST' }),
+    mutationFn: async (x: { id: number; what: 'end' | 'cancel' }): Promise<void> => {
+      if (path === undefined) {
+        const mine = { params: { path: { id: x.id } } };
+        await (x.what === 'end'
+          ? api.POST('/api/me/suspensions/{id}/end', mine)
+          : api.POST('/api/me/suspensions/{id}/cancel', mine));
+        return;
+      }
+      const staff = { params: { path: { ...path, suspensionId: x.id } } };
+      await (x.what === 'end'
+        ? api.POST('/api/staff/accounts/{id}/suspensions/{suspensionId}/end', staff)
+        : api.POST('/api/staff/accounts/{id}/suspensions/{suspensionId}/cancel', staff));
+    },
     onSuccess: (_r, x) => {
       setDone(x.what === 'end' ? t('svc.endedEarly') : t('svc.applicationCancelled'));
       void qc.invalidateQueries();

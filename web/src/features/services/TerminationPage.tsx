@@ -5,10 +5,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, localName, phone } from '../../components/format';
-import type { TerminationInfo } from './types';
-import { api } from './untyped-api';
 
 /** 09:00 … 20:00 every half hour: the times a visit can be booked. */
 const TIMES = Array.from(
@@ -20,7 +19,7 @@ const TIMES = Array.from(
 export function TerminationPage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['termination'], queryFn: () => api<TerminationInfo>('/api/me/termination') });
+  const q = useQuery({ queryKey: ['termination'], queryFn: () => api.GET('/api/me/termination') });
   const [officeId, setOfficeId] = useState<string | null>(null);
   const [day, setDay] = useState('');
   const [time, setTime] = useState<string | null>('11:00');
@@ -28,9 +27,8 @@ export function TerminationPage() {
   const [done, setDone] = useState<string | null>(null);
   const book = useMutation({
     mutationFn: () =>
-      api('/api/me/termination/visit', {
-        method: 'POST',
-        body: { officeId: Number(officeId), date: day, time, phone: contact || undefined },
+      api.POST('/api/me/termination/visit', {
+        body: { officeId: Number(officeId), date: day, time: time ?? '', phone: contact || undefined },
       }),
     onSuccess: () => {
       setDone(null);
@@ -38,7 +36,7 @@ export function TerminationPage() {
     },
   });
   const cancel = useMutation({
-    mutationFn: () => api('/api/me/termination/visit', { method: 'DELETE' }),
+    mutationFn: () => api.DELETE('/api/me/termination/visit'),
     onSuccess: () => {
       setDone(t('svc.visitCancelled'));
       void qc.invalidateQueries({ queryKey: ['termination'] });

@@ -55,7 +55,7 @@ export function AccountCard() {
   );
   const wanted = params.get('tab');
   const tab = allowed.find((x) => x === wanted) ?? 'overview';
-  const base = `/api/staff/accounts/${a.id}`;
+
   return (
     <Stack>
       <Title order={1} size="h2">
@@ -94,10 +94,10 @@ export function AccountCard() {
           <Overview account={a} />
         </Tabs.Panel>
         <Tabs.Panel value="services" pt="md">
-          <ServicesPage base={base} heading={false} />
+          <ServicesPage accountId={a.id} heading={false} />
         </Tabs.Panel>
         <Tabs.Panel value="suspension" pt="md">
-          <SuspensionPage base={base} heading={false} />
+          <SuspensionPage accountId={a.id} heading={false} />
         </Tabs.Panel>
         <Tabs.Panel value="termination" pt="md">
           <TerminationPanel accountId={a.id} />

@@ -21,40 +21,18 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { api, type ApiData } from '../../../api/client';
+import { type components, type paths, serviceKindValues } from '../../../api/schema';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { localName, rub } from '../../../components/format';
-import { api } from '../untyped-api';
 import { type StaffRegion, useStaffRegions } from './useRegions';
 
-interface Tariff {
-  id: number;
-  regionId: number;
-  code: string;
-  nameRu: string;
-  nameEn: string;
-  monthlyFee: number;
-  speedDownKbps: number;
-  archived: boolean;
-}
-interface Service {
-  id: number;
-  regionId: number;
-  kind: 'tv' | 'static_ip' | 'mobile';
-  code: string;
-  nameRu: string;
-  nameEn: string;
-  monthlyFee: number;
-  archived: boolean;
-}
-interface Office {
-  id: number;
-  nameRu: string;
-  nameEn: string;
-  address: string;
-  hours: string;
-  phone: string | null;
-  active: boolean;
-}
+type Office = ApiData<'get', '/api/staff/offices'>['offices'][number];
+type ServiceKind = components['schemas']['ServiceKind'];
+/** The JSON body a PATCH route accepts, from the contract. */
+type PatchBody<P extends '/api/staff/tariffs/{id}' | '/api/staff/services/{id}'> = NonNullable<
+  paths[P]['patch']['requestBody']
+>['content']['application/json'];
 
 /** Admins keep each region's catalogue: plans (fee, speed, archive), add-ons, the static-IP pool, offices, suspension rules. */
 export function CatalogPage() {
@@ -102,13 +80,13 @@ function Tariffs({ regionId }: { regionId: number }) {
   const { saved, setSaved, refresh } = useSaved();
   const q = useQuery({
     queryKey: ['admin-tariffs', regionId],
-    queryFn: () => api<{ tariffs: Tariff[] }>(`/api/staff/tariffs?regionId=${regionId}`),
+    queryFn: () => api.GET('/api/staff/tariffs', { params: { query: { regionId } } }),
   });
   const [fees, setFees] = useState<Record<number, string>>({});
   const [form, setForm] = useState({ code: '', nameRu: '', nameEn: '', fee: '', speed: '100' });
   const patch = useMutation({
-    mutationFn: (x: { id: number; body: object }) =>
-      api(`/api/staff/tariffs/${x.id}`, { method: 'PATCH', body: x.body }),
+    mutationFn: (x: { id: number; body: PatchBody<'/api/staff/tariffs/{id}'> }) =>
+      api.PATCH('/api/staff/tariffs/{id}', { params: { path: { id: x.id } }, body: x.body }),
     onSuccess: () => {
       setSaved(t('adminsvc.added'));
       refresh();
@@ -116,14 +94,13 @@ function Tariffs({ regionId }: { regionId: number }) {
   });
   const create = useMutation({
     mutationFn: () =>
-      api('/api/staff/tariffs', {
-        method: 'POST',
+      api.POST('/api/staff/tariffs', {
         body: {
           regionId,
           code: form.code,
           nameRu: form.nameRu,
           nameEn: form.nameEn || form.nameRu,
-          monthlyFee: parseRubles(form.fee),
+          monthlyFee: parseRubles(form.fee) ?? 0,
           speedDownKbps: Number(form.speed) * 1000,
           speedUpKbps: Number(form.speed) * 1000,
           activeFrom: '2000-01-01',
@@ -185,7 +162,9 @@ function Tariffs({ regionId }: { regionId: number }) {
                     {fees[x.id] !== undefined && parseRubles(fees[x.id]!) !== null && (
                       <Button
                         size="compact-sm"
-                        onClick={() => patch.mutate({ id: x.id, body: { monthlyFee: parseRubles(fees[x.id]!) } })}
+                        onClick={() =>
+                          patch.mutate({ id: x.id, body: { monthlyFee: parseRubles(fees[x.id]!) ?? undefined } })
+                        }
                       >
                         {t('adminsvc.saveFee')}
                       </Button>
@@ -266,25 +245,24 @@ function Services({ regionId }: { regionId: number }) {
   const { refresh } = useSaved();
   const q = useQuery({
     queryKey: ['admin-services', regionId],
-    queryFn: () => api<{ services: Service[] }>(`/api/staff/services?regionId=${regionId}`),
+    queryFn: () => api.GET('/api/staff/services', { params: { query: { regionId } } }),
   });
-  const [form, setForm] = useState({ kind: 'tv', code: '', nameRu: '', nameEn: '', fee: '' });
+  const [form, setForm] = useState({ kind: 'tv' as ServiceKind, code: '', nameRu: '', nameEn: '', fee: '' });
   const patch = useMutation({
-    mutationFn: (x: { id: number; body: object }) =>
-      api(`/api/staff/services/${x.id}`, { method: 'PATCH', body: x.body }),
+    mutationFn: (x: { id: number; body: PatchBody<'/api/staff/services/{id}'> }) =>
+      api.PATCH('/api/staff/services/{id}', { params: { path: { id: x.id } }, body: x.body }),
     onSuccess: refresh,
   });
   const create = useMutation({
     mutationFn: () =>
-      api('/api/staff/services', {
-        method: 'POST',
+      api.POST('/api/staff/services', {
         body: {
           regionId,
           kind: form.kind,
           code: form.code,
           nameRu: form.nameRu,
           nameEn: form.nameEn || form.nameRu,
-          monthlyFee: parseRubles(form.fee),
+          monthlyFee: parseRubles(form.fee) ?? 0,
         },
       }),
     onSuccess: () => {
@@ -334,9 +312,9 @@ function Services({ regionId }: { regionId: number }) {
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }}>
             <Select
               label={t('adminsvc.kind')}
-              data={(['tv', 'static_ip', 'mobile'] as const).map((k) => ({ value: k, label: t(`svc.kinds.${k}`) }))}
+              data={serviceKindValues.map((k) => ({ value: k, label: t(`svc.kinds.${k}`) }))}
               value={form.kind}
-              onChange={(v) => setForm({ ...form, kind: v ?? 'tv' })}
+              onChange={(v) => setForm({ ...form, kind: serviceKindValues.find((k) => k === v) ?? 'tv' })}
               allowDeselect={false}
             />
             <TextInput
@@ -379,12 +357,11 @@ function Pool({ regionId }: { regionId: number }) {
   const { refresh } = useSaved();
   const q = useQuery({
     queryKey: ['admin-pool', regionId],
-    queryFn: () => api<{ total: number; free: number }>(`/api/staff/ip-pool?regionId=${regionId}`),
+    queryFn: () => api.GET('/api/staff/ip-pool', { params: { query: { regionId } } }),
   });
   const [cidr, setCidr] = useState('');
   const add = useMutation({
-    mutationFn: () =>
-      api<{ added: number; skipped: number }>('/api/staff/ip-pool', { method: 'POST', body: { regionId, cidr } }),
+    mutationFn: () => api.POST('/api/staff/ip-pool', { body: { regionId, cidr } }),
     onSuccess: () => {
       setCidr('');
       refresh();
@@ -435,13 +412,12 @@ function Offices({ regionId }: { regionId: number }) {
   const { refresh } = useSaved();
   const q = useQuery({
     queryKey: ['admin-offices', regionId],
-    queryFn: () => api<{ offices: Office[] }>(`/api/staff/offices?regionId=${regionId}`),
+    queryFn: () => api.GET('/api/staff/offices', { params: { query: { regionId } } }),
   });
   const [form, setForm] = useState({ nameRu: '', address: '', hours: '', phone: '' });
   const create = useMutation({
     mutationFn: () =>
-      api('/api/staff/offices', {
-        method: 'POST',
+      api.POST('/api/staff/offices', {
         body: {
           regionId,
           nameRu: form.nameRu,
@@ -457,7 +433,8 @@ function Offices({ regionId }: { regionId: number }) {
     },
   });
   const toggle = useMutation({
-    mutationFn: (o: Office) => api(`/api/staff/offices/${o.id}`, { method: 'PATCH', body: { active: !o.active } }),
+    mutationFn: (o: Office) =>
+      api.PATCH('/api/staff/offices/{id}', { params: { path: { id: o.id } }, body: { active: !o.active } }),
     onSuccess: refresh,
   });
   return (
@@ -529,8 +506,8 @@ function SuspensionRules({ region }: { region: StaffRegion }) {
   const [fee, setFee] = useState<string | null>(null);
   const save = useMutation({
     mutationFn: () =>
-      api(`/api/staff/regions/${region.id}`, {
-        method: 'PATCH',
+      api.PATCH('/api/staff/regions/{id}', {
+        params: { path: { id: region.id } },
         body: {
           settings: {
             suspension: {

@@ -19,25 +19,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
+import { api } from '../../../api/client';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { date, phone } from '../../../components/format';
-import type { MobileStatus } from '../types';
-import { api } from '../untyped-api';
-
-interface Row {
-  id: number;
-  accountId: number;
-  account: string;
-  subscriber: string;
-  region: string;
-  packageRu: string | null;
-  phone: string;
-  convenientTime: string;
-  comment: string | null;
-  status: MobileStatus;
-  staffNote: string | null;
-  createdAt: string;
-}
 
 /** Mobile internet requests: call back, then connect or refuse (with a note the subscriber reads). */
 export function MobileQueuePage() {
@@ -47,12 +31,12 @@ export function MobileQueuePage() {
   const [done, setDone] = useState(false);
   const q = useQuery({
     queryKey: ['staff-mobile'],
-    queryFn: () => api<{ requests: Row[] }>('/api/staff/mobile-requests').then((r) => r.requests),
+    queryFn: () => api.GET('/api/staff/mobile-requests').then((r) => r.requests),
   });
   const handle = useMutation({
     mutationFn: (x: { id: number; status: 'in_progress' | 'connected' | 'refused' }) =>
-      api(`/api/staff/mobile-requests/${x.id}`, {
-        method: 'POST',
+      api.POST('/api/staff/mobile-requests/{id}', {
+        params: { path: { id: x.id } },
         body: { status: x.status, note: notes[x.id] || undefined },
       }),
     onSuccess: () => {

@@ -6,25 +6,28 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { api } from '../../../api/client';
+import { pathsApiStaffAccountsIdPaymentsPostRequestBodyContentApplicationJsonMethodValues as officeMethods } from '../../../api/schema';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { rub } from '../../../components/format';
 import { methodLabel } from '../../../components/labels';
-import { api } from '../untyped-api';
+
+type OfficeMethod = (typeof officeMethods)[number];
 
 /** Finance records a payment taken at the office (cash desk or bank transfer), once per cash document. */
 export function OfficePaymentForm({ accountId }: { accountId: number }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [amount, setAmount] = useState('');
-  const [method, setMethod] = useState<string | null>('cash');
+  const [method, setMethod] = useState<OfficeMethod>('cash');
   const [key, setKey] = useState('');
   const [comment, setComment] = useState('');
   const kopecks = parseRubles(amount);
   const pay = useMutation({
     mutationFn: () =>
-      api<{ credited: boolean; balance: number }>(`/api/staff/accounts/${accountId}/payments`, {
-        method: 'POST',
-        body: { amount: kopecks, method, idempotencyKey: key, comment: comment || undefined },
+      api.POST('/api/staff/accounts/{id}/payments', {
+        params: { path: { id: accountId } },
+        body: { amount: kopecks ?? 0, method, idempotencyKey: key, comment: comment || undefined },
       }),
     onSuccess: () => void qc.invalidateQueries(),
   });
@@ -50,9 +53,9 @@ export function OfficePaymentForm({ accountId }: { accountId: number }) {
           />
           <Select
             label={t('staffsvc.method')}
-            data={['cash', 'bank_transfer'].map((m) => ({ value: m, label: methodLabel(m) }))}
+            data={officeMethods.map((m) => ({ value: m, label: methodLabel(m) }))}
             value={method}
-            onChange={setMethod}
+            onChange={(m) => setMethod(officeMethods.find((x) => x === m) ?? 'cash')}
             allowDeselect={false}
           />
           <TextInput

@@ -21,30 +21,13 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { api } from '../../../api/client';
 import { useMe } from '../../../app/session';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { date, localName } from '../../../components/format';
 import { effectText } from '../PromotionsPage';
 import type { PromotionEffect } from '../types';
-import { api } from '../untyped-api';
 import { useStaffRegions } from './useRegions';
-
-interface Promotion {
-  id: number;
-  regionId: number;
-  titleRu: string;
-  titleEn: string;
-  startsOn: string;
-  endsOn: string | null;
-  effect: PromotionEffect;
-  percent: number | null;
-  months: number | null;
-  amount: number | null;
-  serviceId: number | null;
-  eligibility: { newWithinDays?: number; tariffIds?: number[]; noDebt?: boolean };
-  ended: boolean;
-  participants: number;
-}
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -61,23 +44,17 @@ export function PromotionsAdminPage() {
   const list = useQuery({
     queryKey: ['admin-promotions', rid],
     enabled: !!rid,
-    queryFn: () => api<{ promotions: Promotion[] }>(`/api/staff/promotions?regionId=${rid}`).then((r) => r.promotions),
+    queryFn: () => api.GET('/api/staff/promotions', { params: { query: { regionId: rid } } }).then((r) => r.promotions),
   });
   const tariffs = useQuery({
     queryKey: ['admin-tariffs', rid],
     enabled: !!rid,
-    queryFn: () =>
-      api<{ tariffs: { id: number; nameRu: string; nameEn: string; archived: boolean }[] }>(
-        `/api/staff/tariffs?regionId=${rid}`,
-      ),
+    queryFn: () => api.GET('/api/staff/tariffs', { params: { query: { regionId: rid ?? 0 } } }),
   });
   const services = useQuery({
     queryKey: ['admin-services', rid],
     enabled: !!rid,
-    queryFn: () =>
-      api<{ services: { id: number; kind: string; nameRu: string; nameEn: string; archived: boolean }[] }>(
-        `/api/staff/services?regionId=${rid}`,
-      ),
+    queryFn: () => api.GET('/api/staff/services', { params: { query: { regionId: rid ?? 0 } } }),
   });
   const blank = {
     titleRu: '',
@@ -98,10 +75,9 @@ export function PromotionsAdminPage() {
   const [f, setF] = useState(blank);
   const create = useMutation({
     mutationFn: () =>
-      api('/api/staff/promotions', {
-        method: 'POST',
+      api.POST('/api/staff/promotions', {
         body: {
-          regionId: rid,
+          regionId: rid ?? 0,
           titleRu: f.titleRu,
           titleEn: f.titleEn || f.titleRu,
           descriptionRu: f.descriptionRu,
@@ -126,7 +102,7 @@ export function PromotionsAdminPage() {
     },
   });
   const end = useMutation({
-    mutationFn: (id: number) => api(`/api/staff/promotions/${id}/end`, { method: 'POST' }),
+    mutationFn: (id: number) => api.POST('/api/staff/promotions/{id}/end', { params: { path: { id } } }),
     onSuccess: () => void qc.invalidateQueries(),
   });
   const planName = (id: number) => {

@@ -5,21 +5,14 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
-import { api } from '../untyped-api';
-
-interface Counts {
-  suspensions: number;
-  mobileRequests: number;
-  terminationVisits: number;
-  terminationVisitsDue: number;
-}
+import { api } from '../../../api/client';
 
 /** The staff home page's service queues with what waits in each. */
 export function QueueCounts() {
   const { t } = useTranslation();
   const q = useQuery({
     queryKey: ['service-queues'],
-    queryFn: () => api<Counts>('/api/staff/service-queues'),
+    queryFn: () => api.GET('/api/staff/service-queues'),
     refetchInterval: 60_000,
   });
   if (!q.data) return null;

@@ -20,53 +20,38 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
+import { api, type ApiData } from '../../../api/client';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { date, rub } from '../../../components/format';
-import type { SuspensionStatus } from '../types';
-import { api } from '../untyped-api';
 
-interface Row {
-  id: number;
-  accountId: number;
-  account: string;
-  subscriber: string;
-  region: string;
-  status: SuspensionStatus;
-  startsOn: string;
-  endsOn: string;
-  days: number;
-  freeDays: number;
-  paidDays: number;
-  cost: number;
-  comment: string | null;
-  byStaff: boolean;
-}
+type Row = ApiData<'get', '/api/staff/suspensions'>['suspensions'][number];
+type QueueState = Row['status'] & ('pending' | 'approved' | 'active');
 
-const STATES: SuspensionStatus[] = ['pending', 'approved', 'active'];
+const STATES: QueueState[] = ['pending', 'approved', 'active'];
 
 /** The review queue of voluntary suspension applications: approve, or refuse with a reason. */
 export function SuspensionQueuePage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const narrow = useMediaQuery('(max-width: 48em)');
-  const [status, setStatus] = useState<SuspensionStatus>('pending');
+  const [status, setStatus] = useState<QueueState>('pending');
   const [refusing, setRefusing] = useState<Row | null>(null);
   const [reason, setReason] = useState('');
   const [done, setDone] = useState<string | null>(null);
   const q = useQuery({
     queryKey: ['staff-suspensions', status],
-    queryFn: () => api<{ suspensions: Row[] }>(`/api/staff/suspensions?status=${status}`).then((r) => r.suspensions),
+    queryFn: () => api.GET('/api/staff/suspensions', { params: { query: { status } } }).then((r) => r.suspensions),
   });
   const approve = useMutation({
-    mutationFn: (r: Row) =>
-      api<{ startsOn: string; endsOn: string }>(`/api/staff/suspensions/${r.id}/approve`, { method: 'POST' }),
+    mutationFn: (r: Row) => api.POST('/api/staff/suspensions/{id}/approve', { params: { path: { id: r.id } } }),
     onSuccess: (r) => {
       setDone(t('staffsvc.approved', { from: date(r.startsOn), to: date(r.endsOn) }));
       void qc.invalidateQueries();
     },
   });
   const refuse = useMutation({
-    mutationFn: (r: Row) => api(`/api/staff/suspensions/${r.id}/refuse`, { method: 'POST', body: { reason } }),
+    mutationFn: (r: Row) =>
+      api.POST('/api/staff/suspensions/{id}/refuse', { params: { path: { id: r.id } }, body: { reason } }),
     onSuccess: () => {
       setDone(t('staffsvc.refused'));
       setRefusing(null);

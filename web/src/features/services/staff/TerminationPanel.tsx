@@ -5,30 +5,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { api } from '../../../api/client';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { date, rub } from '../../../components/format';
 import { Line } from '../PreviewModal';
-import { api } from '../untyped-api';
-
-interface Preview {
-  status: string;
-  today: string;
-  billingBehind: boolean;
-  todayCharge: number;
-  balance: number;
-  balanceAfter: number;
-  debt: number;
-  refund: number;
-  cardRefundable: number;
-  visit: { id: number; date: string; time: string; office: string } | null;
-}
-interface Result {
-  terminatedOn: string;
-  refundMethod: 'none' | 'cash' | 'card';
-  refundAmount: number;
-  cardRefunds: { paymentId: number; amount: number; status: 'pending' | 'succeeded' | 'failed' | 'error' }[];
-  balance: number;
-}
 
 /** Staff complete a termination at the office: the settlement to the day, the refund, and closing it. */
 export function TerminationPanel({ accountId }: { accountId: number }) {
@@ -36,12 +16,12 @@ export function TerminationPanel({ accountId }: { accountId: number }) {
   const qc = useQueryClient();
   const q = useQuery({
     queryKey: ['termination-preview', accountId],
-    queryFn: () => api<Preview>(`/api/staff/accounts/${accountId}/termination`),
+    queryFn: () => api.GET('/api/staff/accounts/{id}/termination', { params: { path: { id: accountId } } }),
   });
   const [method, setMethod] = useState<'cash' | 'card'>('cash');
   const go = useMutation({
     mutationFn: (refund: 'none' | 'cash' | 'card') =>
-      api<Result>(`/api/staff/accounts/${accountId}/termination`, { method: 'POST', body: { refund } }),
+      api.POST('/api/staff/accounts/{id}/termination', { params: { path: { id: accountId } }, body: { refund } }),
     onSuccess: () => void qc.invalidateQueries(),
   });
   if (q.isLoading) return <Loader />;

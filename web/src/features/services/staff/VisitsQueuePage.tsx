@@ -6,21 +6,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
+import { api } from '../../../api/client';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { date, phone } from '../../../components/format';
-import { api } from '../untyped-api';
-
-interface Row {
-  id: number;
-  accountId: number;
-  account: string;
-  subscriber: string;
-  office: string;
-  address: string;
-  date: string;
-  time: string;
-  phone: string | null;
-}
 
 /** Booked termination visits, soonest first: open the card to terminate, or mark missed / cancelled. */
 export function VisitsQueuePage() {
@@ -29,11 +17,14 @@ export function VisitsQueuePage() {
   const [done, setDone] = useState(false);
   const q = useQuery({
     queryKey: ['staff-visits'],
-    queryFn: () => api<{ visits: Row[] }>('/api/staff/termination-visits').then((r) => r.visits),
+    queryFn: () => api.GET('/api/staff/termination-visits').then((r) => r.visits),
   });
   const close = useMutation({
     mutationFn: (x: { id: number; status: 'missed' | 'cancelled' }) =>
-      api(`/api/staff/termination-visits/${x.id}/close`, { method: 'POST', body: { status: x.status } }),
+      api.POST('/api/staff/termination-visits/{id}/close', {
+        params: { path: { id: x.id } },
+        body: { status: x.status },
+      }),
     onSuccess: () => {
       setDone(true);
       void qc.invalidateQueries();

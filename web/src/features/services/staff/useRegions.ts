@@ -1,18 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 
-import { api } from '../untyped-api';
+import { api, type ApiData } from '../../../api/client';
 
-export interface StaffRegion {
-  id: number;
-  nameRu: string;
-  nameEn: string;
-  settings: {
-    suspension?: { autoApprove?: boolean; dailyFee?: number; freeDays?: number; windowDays?: number };
-  };
-}
+export type StaffRegion = ApiData<'get', '/api/staff/regions'>['regions'][number];
 
 export const useStaffRegions = () =>
   useQuery({
     queryKey: ['staff-regions'],
-    queryFn: () => api<{ regions: StaffRegion[] }>('/api/staff/regions').then((r) => r.regions),
+    queryFn: () => api.GET('/api/staff/regions').then((r) => r.regions),
   });
