@@ -37,3 +37,13 @@ export function dayParts(day: string): { year: number; month: number; day: numbe
   if (!m) throw new RangeError(`not a day: ${day}`);
   return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
 }
+
+/** The same day `n` months later, clamped to the month's last day (01-31 + 1 month = 02-28/29). */
+export function addMonths(day: string, n: number): string {
+  const { year, month, day: d } = dayParts(day);
+  const idx = year * 12 + (month - 1) + n;
+  const y = Math.floor(idx / 12);
+  const m = (idx % 12) + 1;
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
+}

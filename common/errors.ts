@@ -181,6 +181,106 @@ export const ERRORS = {
     ru: 'Назначить можно только сотрудника поддержки',
     en: 'Only support staff can be assigned',
   },
+  tariff_archived: {
+    status: 409,
+    ru: 'Тарифный план в архиве: подключить его нельзя',
+    en: 'This tariff plan is archived and cannot be chosen',
+  },
+  tariff_same: { status: 409, ru: 'Этот тарифный план уже подключён', en: 'You are already on this tariff plan' },
+  blocked_for_debt: {
+    status: 409,
+    ru: 'Доступ приостановлен из-за долга: сначала пополните счёт',
+    en: 'Service is blocked for debt: top up first',
+  },
+  addon_not_available: {
+    status: 409,
+    ru: 'Эта услуга недоступна в вашем регионе',
+    en: 'This service is not available in your region',
+  },
+  addon_already_connected: { status: 409, ru: 'Услуга уже подключена', en: 'This service is already connected' },
+  addon_not_connected: { status: 404, ru: 'Услуга не подключена', en: 'This service is not connected' },
+  ip_pool_empty: {
+    status: 409,
+    ru: 'Свободных статических IP-адресов в регионе сейчас нет. Мы расширяем пул — попробуйте позже или позвоните на горячую линию',
+    en: 'There are no free static IP addresses in your region right now. Try later or call the hotline',
+  },
+  bad_ip_range: {
+    status: 400,
+    ru: 'Неверный диапазон адресов: нужна сеть IPv4 вида 203.0.113.0/28, не больше {max} адресов',
+    en: 'Invalid address range: an IPv4 network like 203.0.113.0/28 with at most {max} addresses is required',
+  },
+  suspension_bad_dates: {
+    status: 400,
+    ru: 'Блокировка начинается не раньше завтрашнего дня и не позже чем через {ahead} дн., длится от {min} до {max} дн.',
+    en: 'A suspension starts no earlier than tomorrow and within {ahead} days, and lasts {min} to {max} days',
+  },
+  suspension_overlap: {
+    status: 409,
+    ru: 'Даты пересекаются с другой заявкой на блокировку ({from} — {to})',
+    en: 'The dates overlap another suspension ({from} to {to})',
+  },
+  suspension_not_found: { status: 404, ru: 'Заявка на блокировку не найдена', en: 'Suspension not found' },
+  suspension_wrong_state: {
+    status: 409,
+    ru: 'С заявкой в состоянии «{state}» так сделать нельзя',
+    en: 'This cannot be done with a suspension that is {state}',
+  },
+  suspension_period_passed: {
+    status: 409,
+    ru: 'Период блокировки уже прошёл: откажите в заявке, абонент может подать новую',
+    en: 'The suspension period has passed: refuse it, the subscriber may apply again',
+  },
+  office_not_found: { status: 404, ru: 'Офис не найден', en: 'Office not found' },
+  visit_bad_time: {
+    status: 400,
+    ru: 'Выберите день с завтрашнего по {last} и время с 09:00 до 20:00',
+    en: 'Choose a day from tomorrow to {last} and a time from 09:00 to 20:00',
+  },
+  visit_not_found: { status: 404, ru: 'Запись на визит не найдена', en: 'Visit not found' },
+  visit_exists: {
+    status: 409,
+    ru: 'Вы уже записаны на визит {date} — отмените запись, чтобы выбрать другое время',
+    en: 'You already have a visit on {date}: cancel it to choose another time',
+  },
+  termination_debt: {
+    status: 409,
+    ru: 'На счёте долг {amount} ₽: примите оплату долга, затем расторгайте договор',
+    en: 'The account owes {amount} ₽: take the payment first, then terminate',
+  },
+  termination_day_not_charged: {
+    status: 409,
+    ru: 'Абонентская плата за сегодня ещё не списана. Повторите через несколько минут',
+    en: "Today's charge has not run yet. Try again in a few minutes",
+  },
+  termination_card_insufficient: {
+    status: 409,
+    ru: 'На карту можно вернуть только {available} ₽ (платежи картой). Верните остаток наличными',
+    en: 'Only {available} ₽ can go back to cards (card payments). Refund in cash instead',
+  },
+  termination_refund_mismatch: {
+    status: 400,
+    ru: 'Остаток на счёте {amount} ₽: выберите способ возврата',
+    en: 'The balance is {amount} ₽: choose how to refund it',
+  },
+  mobile_request_exists: {
+    status: 409,
+    ru: 'Ваша заявка уже принята, мы позвоним в удобное время. Отмените её, чтобы оставить новую',
+    en: 'Your request is already with us and we will call you. Cancel it to leave a new one',
+  },
+  bad_phone: { status: 400, ru: 'Укажите телефон: 10–15 цифр', en: 'Enter a phone number: 10–15 digits' },
+  mobile_request_not_found: { status: 404, ru: 'Заявка не найдена', en: 'Request not found' },
+  mobile_request_closed: {
+    status: 409,
+    ru: 'Заявка уже закрыта',
+    en: 'The request is already closed',
+  },
+  promotion_not_found: { status: 404, ru: 'Акция не найдена', en: 'Promotion not found' },
+  promotion_not_eligible: {
+    status: 409,
+    ru: 'Участие в акции недоступно: {reason}',
+    en: 'You cannot take part in this promotion: {reason}',
+  },
+  promotion_bad: { status: 400, ru: 'Неверные условия акции: {details}', en: 'Invalid promotion: {details}' },
   billing_busy: {
     status: 409,
     ru: 'Списание по региону {region} уже выполняется другим процессом; повторите позже',
@@ -193,6 +293,11 @@ export const ERRORS = {
   },
   unauthorized: { status: 401, ru: 'Требуется вход', en: 'Sign-in required' },
   forbidden: { status: 403, ru: 'Недостаточно прав', en: 'Not allowed' },
+  contract_terminated_login: {
+    status: 403,
+    ru: 'Договор расторгнут, вход в личный кабинет закрыт. Вопросы — по телефону горячей линии',
+    en: 'The contract is terminated and the cabinet is closed. Call the hotline with any questions',
+  },
   invalid_credentials: {
     status: 401,
     ru: 'Неверный номер договора или пароль',

@@ -12,14 +12,19 @@ import { contractsRoutes } from './contracts/contracts.routes.js';
 import { financeRoutes } from './finance/finance.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { jobsRoutes } from './jobs/jobs.routes.js';
+import { mobileRoutes } from './mobile/mobile.routes.js';
 import { networkRoutes } from './network/network.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { paymentsRoutes } from './payments/payments.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
+import { promotionsRoutes } from './promotions/promotions.routes.js';
 import { receiptsRoutes } from './receipts/receipts.routes.js';
 import { recoveryRoutes } from './recovery/recovery.routes.js';
+import { servicesRoutes } from './services/services.routes.js';
 import { staffRoutes } from './staff/staff.routes.js';
 import { supportRoutes } from './support/support.routes.js';
+import { suspensionRoutes } from './suspension/suspension.routes.js';
+import { terminationRoutes } from './termination/termination.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
 export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
@@ -42,4 +47,9 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   jobsRoutes,
   supportRoutes,
   networkRoutes,
+  servicesRoutes,
+  suspensionRoutes,
+  terminationRoutes,
+  mobileRoutes,
+  promotionsRoutes,
 ];

@@ -55,7 +55,7 @@ CREATE TABLE "subscriptions" (
 	"pending_tariff_id" integer,
 	"pending_from" date,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "subscriptions_target" CHECK (("subscriptions"."kind" = 'tariff' and "subscriptions"."tariff_id" is not null) or ("subscriptions"."kind" = 'service' and "subscriptions"."service_id" is not null)),
+	CONSTRAINT "subscriptions_target" CHECK (("subscriptions"."kind" = 'tariff' and "subscriptions"."tariff_id" is not null) or ("subscriptions"."kind" = 'service' and "subscriptions"."service_id" is not null) or ("subscriptions"."kind" = 'suspension' and "subscriptions"."tariff_id" is null and "subscriptions"."service_id" is null)),
 	CONSTRAINT "subscriptions_fee_nonneg" CHECK ("subscriptions"."monthly_fee" >= 0)
 );
 --> statement-breakpoint
@@ -189,6 +189,26 @@ CREATE TABLE "account_events" (
 	"network_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "ip_addresses" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"region_id" smallint NOT NULL,
+	"address" "inet" NOT NULL,
+	"subscription_id" bigint,
+	"account_id" bigint,
+	"assigned_at" timestamp with time zone,
+	"released_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "ip_assignments" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"address" "inet" NOT NULL,
+	"account_id" bigint NOT NULL,
+	"subscription_id" bigint NOT NULL,
+	"assigned_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"released_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "jobs" (
 	"id" bigserial PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
@@ -253,6 +273,20 @@ CREATE TABLE "ledger_openings" (
 	"account_id" bigint NOT NULL,
 	"balance" bigint NOT NULL,
 	CONSTRAINT "ledger_openings_as_of_account_id_pk" PRIMARY KEY("as_of","account_id")
+);
+--> statement-breakpoint
+CREATE TABLE "mobile_requests" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"service_id" integer,
+	"phone" text NOT NULL,
+	"convenient_time" text NOT NULL,
+	"comment" text,
+	"status" text DEFAULT 'new' NOT NULL,
+	"staff_note" text,
+	"handled_by" integer,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "coa_requests" (
@@ -464,6 +498,43 @@ CREATE TABLE "test_acquirer_payments" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "promotion_participations" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"promotion_id" integer NOT NULL,
+	"account_id" bigint NOT NULL,
+	"effect" text NOT NULL,
+	"joined_on" date NOT NULL,
+	"effect_from" date,
+	"effect_to" date,
+	"percent" smallint,
+	"subscription_id" bigint,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "promotion_participations_once" UNIQUE("promotion_id","account_id")
+);
+--> statement-breakpoint
+CREATE TABLE "promotions" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"region_id" smallint NOT NULL,
+	"title_ru" text NOT NULL,
+	"title_en" text NOT NULL,
+	"description_ru" text DEFAULT '' NOT NULL,
+	"description_en" text DEFAULT '' NOT NULL,
+	"starts_on" date NOT NULL,
+	"ends_on" date,
+	"effect" text NOT NULL,
+	"percent" smallint,
+	"months" smallint,
+	"amount" bigint,
+	"service_id" integer,
+	"eligibility" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"created_by" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"ended_at" timestamp with time zone,
+	CONSTRAINT "promotions_effect" CHECK (("promotions"."effect" = 'discount' and "promotions"."percent" between 1 and 100 and "promotions"."months" between 1 and 36)
+       or ("promotions"."effect" = 'bonus' and "promotions"."amount" > 0)
+       or ("promotions"."effect" = 'free_addon' and "promotions"."service_id" is not null and "promotions"."months" between 1 and 36))
+);
+--> statement-breakpoint
 CREATE TABLE "receipt_settings" (
 	"region_id" bigint PRIMARY KEY NOT NULL,
 	"enabled" boolean DEFAULT false NOT NULL,
@@ -596,6 +667,63 @@ CREATE TABLE "support_tickets" (
 	CONSTRAINT "support_tickets_status" CHECK ("support_tickets"."status" in ('new','in_progress','waiting','closed'))
 );
 --> statement-breakpoint
+CREATE TABLE "suspensions" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"starts_on" date NOT NULL,
+	"ends_on" date NOT NULL,
+	"ended_on" date,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"free_days" integer,
+	"daily_fee" bigint,
+	"subscription_id" bigint,
+	"comment" text,
+	"refuse_reason" text,
+	"created_by" text NOT NULL,
+	"reviewed_by" text,
+	"reviewed_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "suspensions_dates" CHECK ("suspensions"."ends_on" >= "suspensions"."starts_on"),
+	CONSTRAINT "suspensions_status" CHECK ("suspensions"."status" in ('pending','approved','active','finished','refused','cancelled'))
+);
+--> statement-breakpoint
+CREATE TABLE "region_offices" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"region_id" smallint NOT NULL,
+	"name_ru" text NOT NULL,
+	"name_en" text NOT NULL,
+	"address" text NOT NULL,
+	"hours" text DEFAULT '' NOT NULL,
+	"phone" text,
+	"active" boolean DEFAULT true NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "termination_visits" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"office_id" integer NOT NULL,
+	"visit_on" date NOT NULL,
+	"visit_time" text NOT NULL,
+	"phone" text,
+	"status" text DEFAULT 'booked' NOT NULL,
+	"handled_by" integer,
+	"handled_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "terminations" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"account_id" bigint NOT NULL,
+	"terminated_on" date NOT NULL,
+	"final_balance" bigint NOT NULL,
+	"refund_amount" bigint DEFAULT 0 NOT NULL,
+	"refund_method" text NOT NULL,
+	"visit_id" bigint,
+	"staff_id" integer NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "terminations_account_id_unique" UNIQUE("account_id")
+);
+--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_contract_id_contracts_id_fk" FOREIGN KEY ("contract_id") REFERENCES "public"."contracts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "accounts" ADD CONSTRAINT "accounts_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "contracts" ADD CONSTRAINT "contracts_subscriber_id_subscribers_id_fk" FOREIGN KEY ("subscriber_id") REFERENCES "public"."subscribers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -610,6 +738,11 @@ ALTER TABLE "services" ADD CONSTRAINT "services_region_id_regions_id_fk" FOREIGN
 ALTER TABLE "tariffs" ADD CONSTRAINT "tariffs_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "contract_documents" ADD CONSTRAINT "contract_documents_contract_id_contracts_id_fk" FOREIGN KEY ("contract_id") REFERENCES "public"."contracts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "account_events" ADD CONSTRAINT "account_events_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ip_addresses" ADD CONSTRAINT "ip_addresses_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ip_addresses" ADD CONSTRAINT "ip_addresses_subscription_id_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."subscriptions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ip_addresses" ADD CONSTRAINT "ip_addresses_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mobile_requests" ADD CONSTRAINT "mobile_requests_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "mobile_requests" ADD CONSTRAINT "mobile_requests_service_id_services_id_fk" FOREIGN KEY ("service_id") REFERENCES "public"."services"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "coa_requests" ADD CONSTRAINT "coa_requests_nas_id_nas_id_fk" FOREIGN KEY ("nas_id") REFERENCES "public"."nas"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "nas" ADD CONSTRAINT "nas_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "network_access" ADD CONSTRAINT "network_access_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -619,6 +752,11 @@ ALTER TABLE "autopay_settings" ADD CONSTRAINT "autopay_settings_account_id_accou
 ALTER TABLE "autopay_settings" ADD CONSTRAINT "autopay_settings_method_id_saved_payment_methods_id_fk" FOREIGN KEY ("method_id") REFERENCES "public"."saved_payment_methods"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "promised_payments" ADD CONSTRAINT "promised_payments_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "saved_payment_methods" ADD CONSTRAINT "saved_payment_methods_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "promotion_participations" ADD CONSTRAINT "promotion_participations_promotion_id_promotions_id_fk" FOREIGN KEY ("promotion_id") REFERENCES "public"."promotions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "promotion_participations" ADD CONSTRAINT "promotion_participations_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "promotion_participations" ADD CONSTRAINT "promotion_participations_subscription_id_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."subscriptions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "promotions" ADD CONSTRAINT "promotions_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "promotions" ADD CONSTRAINT "promotions_service_id_services_id_fk" FOREIGN KEY ("service_id") REFERENCES "public"."services"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "receipt_settings" ADD CONSTRAINT "receipt_settings_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "support_attachments" ADD CONSTRAINT "support_attachments_message_id_support_messages_id_fk" FOREIGN KEY ("message_id") REFERENCES "public"."support_messages"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "support_attachments" ADD CONSTRAINT "support_attachments_ticket_id_support_tickets_id_fk" FOREIGN KEY ("ticket_id") REFERENCES "public"."support_tickets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -628,6 +766,12 @@ ALTER TABLE "support_messages" ADD CONSTRAINT "support_messages_ticket_id_suppor
 ALTER TABLE "support_tickets" ADD CONSTRAINT "support_tickets_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "support_tickets" ADD CONSTRAINT "support_tickets_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "support_tickets" ADD CONSTRAINT "support_tickets_category_id_support_categories_id_fk" FOREIGN KEY ("category_id") REFERENCES "public"."support_categories"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "suspensions" ADD CONSTRAINT "suspensions_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "suspensions" ADD CONSTRAINT "suspensions_subscription_id_subscriptions_id_fk" FOREIGN KEY ("subscription_id") REFERENCES "public"."subscriptions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "region_offices" ADD CONSTRAINT "region_offices_region_id_regions_id_fk" FOREIGN KEY ("region_id") REFERENCES "public"."regions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "termination_visits" ADD CONSTRAINT "termination_visits_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "termination_visits" ADD CONSTRAINT "termination_visits_office_id_region_offices_id_fk" FOREIGN KEY ("office_id") REFERENCES "public"."region_offices"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "terminations" ADD CONSTRAINT "terminations_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "accounts_region" ON "accounts" USING btree ("region_id");--> statement-breakpoint
 CREATE INDEX "contracts_subscriber" ON "contracts" USING btree ("subscriber_id");--> statement-breakpoint
 CREATE INDEX "subscriptions_account" ON "subscriptions" USING btree ("account_id");--> statement-breakpoint
@@ -640,6 +784,12 @@ CREATE INDEX "tariffs_region" ON "tariffs" USING btree ("region_id");--> stateme
 CREATE INDEX "account_events_account" ON "account_events" USING btree ("account_id","at");--> statement-breakpoint
 CREATE INDEX "account_events_unnotified" ON "account_events" USING btree ("id") WHERE notified_at is null;--> statement-breakpoint
 CREATE INDEX "account_events_network_pending" ON "account_events" USING btree ("id") WHERE network_at is null and kind in ('blocked', 'unblocked', 'suspended', 'resumed', 'tariff_changed', 'terminated', 'static_ip_assigned', 'static_ip_released');--> statement-breakpoint
+CREATE UNIQUE INDEX "ip_addresses_address" ON "ip_addresses" USING btree ("address");--> statement-breakpoint
+CREATE UNIQUE INDEX "ip_addresses_subscription" ON "ip_addresses" USING btree ("subscription_id");--> statement-breakpoint
+CREATE INDEX "ip_addresses_free" ON "ip_addresses" USING btree ("region_id","released_at" NULLS FIRST,"address") WHERE subscription_id is null;--> statement-breakpoint
+CREATE INDEX "ip_addresses_account" ON "ip_addresses" USING btree ("account_id");--> statement-breakpoint
+CREATE INDEX "ip_assignments_address" ON "ip_assignments" USING btree ("address","assigned_at");--> statement-breakpoint
+CREATE INDEX "ip_assignments_account" ON "ip_assignments" USING btree ("account_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_key" ON "jobs" USING btree ("key");--> statement-breakpoint
 CREATE INDEX "jobs_due" ON "jobs" USING btree ("run_at") WHERE state in ('queued','running');--> statement-breakpoint
 CREATE INDEX "jobs_dead" ON "jobs" USING btree ("finished_at") WHERE state = 'dead';--> statement-breakpoint
@@ -647,6 +797,8 @@ CREATE INDEX "ledger_account_day" ON "ledger_entries" USING btree ("account_id",
 CREATE INDEX "ledger_day_brin" ON "ledger_entries" USING brin ("effective_on") WITH (autosummarize=on);--> statement-breakpoint
 CREATE INDEX "ledger_idempotency_key" ON "ledger_entries" USING btree ("idempotency_key") WHERE idempotency_key is not null;--> statement-breakpoint
 CREATE UNIQUE INDEX "ledger_charge_per_day" ON "ledger_entries" USING btree ("subscription_id","effective_on") WHERE kind = 'charge';--> statement-breakpoint
+CREATE INDEX "mobile_requests_account" ON "mobile_requests" USING btree ("account_id");--> statement-breakpoint
+CREATE INDEX "mobile_requests_open" ON "mobile_requests" USING btree ("created_at") WHERE status in ('new','in_progress');--> statement-breakpoint
 CREATE INDEX "coa_requests_account" ON "coa_requests" USING btree ("account_id","created_at");--> statement-breakpoint
 CREATE INDEX "coa_requests_unfinished" ON "coa_requests" USING btree ("id") WHERE status in ('pending', 'timeout', 'error');--> statement-breakpoint
 CREATE INDEX "nas_region" ON "nas" USING btree ("region_id");--> statement-breakpoint
@@ -672,6 +824,8 @@ CREATE INDEX "promised_account" ON "promised_payments" USING btree ("account_id"
 CREATE UNIQUE INDEX "promised_one_active" ON "promised_payments" USING btree ("account_id") WHERE status = 'active';--> statement-breakpoint
 CREATE UNIQUE INDEX "saved_methods_ref" ON "saved_payment_methods" USING btree ("provider","method_ref");--> statement-breakpoint
 CREATE INDEX "saved_methods_account" ON "saved_payment_methods" USING btree ("account_id");--> statement-breakpoint
+CREATE INDEX "promotion_participations_discount" ON "promotion_participations" USING btree ("account_id","effect_from","effect_to") WHERE effect = 'discount';--> statement-breakpoint
+CREATE INDEX "promotions_region" ON "promotions" USING btree ("region_id","starts_on");--> statement-breakpoint
 CREATE INDEX "receipts_status" ON "receipts" USING btree ("status");--> statement-breakpoint
 CREATE UNIQUE INDEX "receipts_one_sale" ON "receipts" USING btree ("payment_id") WHERE operation = 'sell';--> statement-breakpoint
 CREATE INDEX "support_attachments_message" ON "support_attachments" USING btree ("message_id");--> statement-breakpoint
@@ -683,4 +837,9 @@ CREATE INDEX "support_messages_ticket" ON "support_messages" USING btree ("ticke
 CREATE INDEX "support_tickets_account" ON "support_tickets" USING btree ("account_id","id");--> statement-breakpoint
 CREATE INDEX "support_tickets_queue" ON "support_tickets" USING btree ("region_id","category_id","created_at");--> statement-breakpoint
 CREATE INDEX "support_tickets_open" ON "support_tickets" USING btree ("status","last_message_at") WHERE status <> 'closed';--> statement-breakpoint
-CREATE INDEX "support_tickets_first_response" ON "support_tickets" USING btree ("first_response_at");
+CREATE INDEX "support_tickets_first_response" ON "support_tickets" USING btree ("first_response_at");--> statement-breakpoint
+CREATE INDEX "suspensions_account" ON "suspensions" USING btree ("account_id","starts_on");--> statement-breakpoint
+CREATE INDEX "suspensions_open" ON "suspensions" USING btree ("status","starts_on") WHERE status in ('pending','approved','active');--> statement-breakpoint
+CREATE INDEX "region_offices_region" ON "region_offices" USING btree ("region_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "termination_visits_one_booked" ON "termination_visits" USING btree ("account_id") WHERE status = 'booked';--> statement-breakpoint
+CREATE INDEX "termination_visits_day" ON "termination_visits" USING btree ("visit_on");

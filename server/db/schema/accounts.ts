@@ -107,7 +107,8 @@ export const subscriptions = pgTable(
     accountId: bigint('account_id', { mode: 'number' })
       .notNull()
       .references(() => accounts.id),
-    kind: text('kind').$type<'tariff' | 'service'>().notNull(),
+    /** tariff | service (an add-on) | suspension (carries a voluntary suspension's daily fee, docs/suspension.md) */
+    kind: text('kind').$type<'tariff' | 'service' | 'suspension'>().notNull(),
     tariffId: integer('tariff_id').references(() => tariffs.id),
     serviceId: integer('service_id').references(() => services.id),
     monthlyFee: bigint('monthly_fee', { mode: 'number' }).notNull(),
@@ -122,7 +123,7 @@ export const subscriptions = pgTable(
     index('subscriptions_account').on(t.accountId),
     check(
       'subscriptions_target',
-      sql`(${t.kind} = 'tariff' and ${t.tariffId} is not null) or (${t.kind} = 'service' and ${t.serviceId} is not null)`,
+      sql`(${t.kind} = 'tariff' and ${t.tariffId} is not null) or (${t.kind} = 'service' and ${t.serviceId} is not null) or (${t.kind} = 'suspension' and ${t.tariffId} is null and ${t.serviceId} is null)`,
     ),
     check('subscriptions_fee_nonneg', sql`${t.monthlyFee} >= 0`),
   ],

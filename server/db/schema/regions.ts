@@ -6,6 +6,20 @@ export interface RegionSettings {
   prepayTiers?: { months: number; percent: number }[];
   /** Days of balance under which a low-balance warning goes out. */
   lowBalanceDays?: number;
+  /** Voluntary suspension rules (docs/suspension.md); defaults in common/suspension-rules.ts. */
+  suspension?: {
+    /** Approve applications that meet the rules without a staff review. */
+    autoApprove?: boolean;
+    /** Kopecks per suspended day beyond the free days. */
+    dailyFee?: number;
+    /** Free days within any `windowDays` consecutive days. */
+    freeDays?: number;
+    windowDays?: number;
+    minDays?: number;
+    maxDays?: number;
+  };
+  /** Mobile internet page of the region: a lead paragraph (the packages come from the catalogue). */
+  mobileInfo?: { ru?: string; en?: string };
 }
 
 export const regions = pgTable('regions', {

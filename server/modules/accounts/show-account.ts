@@ -55,7 +55,7 @@ export async function showAccount(db: Db, numberOrContract: string, byId?: numbe
     db,
     sql`select s.kind, coalesce(t.name_ru, v.name_ru) as name, s.monthly_fee, s.starts_on, s.ends_on
         from subscriptions s left join tariffs t on t.id = s.tariff_id left join services v on v.id = s.service_id
-        where s.account_id = ${a.id} order by s.starts_on, s.id`,
+        where s.account_id = ${a.id} and s.kind in ('tariff', 'service') order by s.starts_on, s.id`,
   );
   const entries = await queryRows<{ effective_on: string; kind: LedgerKind; amount: number; comment: string | null }>(
     db,

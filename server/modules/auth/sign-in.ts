@@ -39,6 +39,8 @@ export async function signInSubscriber(db: Db, input: { contract: string; passwo
   const [c] = await db.select().from(contracts).where(eq(contracts.number, contractNo));
   const ok = await verifyPassword(c?.passwordHash, input.password);
   if (!c || !ok) return failed(db, loginKey, ipKey);
+  // Only someone who knows the password learns that the contract is closed.
+  if (c.status === 'terminated') throw new AppError('contract_terminated_login');
   await resetKey(db, loginKey);
   const session = await createSession(db, { type: 'subscriber', contractId: c.id }, meta);
   return { ...session, mustChangePassword: c.mustChangePassword === 1, contractId: c.id };

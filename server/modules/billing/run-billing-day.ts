@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { addDays } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { runServicesDay } from '../services/run-services-day.js';
 import { applyTariffChanges } from './apply-tariff-changes.js';
 import { type BatchTotals, chargeBatch } from './charge-batch.js';
 import { lowBalanceEvents } from './warn-low-balance.js';
@@ -50,6 +51,7 @@ export async function runBillingDay(
   }
 
   await applyTariffChanges(db, { regionId, day });
+  await runServicesDay(db, { regionId, day });
 
   const [range] = await queryRows<{ lo: number | null; hi: number | null }>(
     db,

@@ -45,7 +45,7 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: statementResponse },
       },
     },
-    async (req) => getStatement(statements, subscriberAccountId(req), req.query),
+    async (req) => getStatement(statements, subscriberAccountId(req), { ...req.query, lang: req.lang }),
   );
 
   app.get(
@@ -62,7 +62,7 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       },
     },
     async (req, reply) => {
-      const st = await getStatement(statements, subscriberAccountId(req), req.query);
+      const st = await getStatement(statements, subscriberAccountId(req), { ...req.query, lang: req.lang });
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="statement-${st.from}-${st.to}.csv"`)
@@ -85,7 +85,10 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     },
     async (req, reply) => {
       const accountId = subscriberAccountId(req);
-      const [st, ov] = await Promise.all([getStatement(statements, accountId, req.query), getOverview(db, accountId)]);
+      const [st, ov] = await Promise.all([
+        getStatement(statements, accountId, { ...req.query, lang: req.lang }),
+        getOverview(db, accountId),
+      ]);
       const pdf = await statementPdf(st, { account: ov.account, fullName: ov.fullName }, req.lang);
       return reply
         .header('content-type', 'application/pdf')

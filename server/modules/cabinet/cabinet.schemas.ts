@@ -1,6 +1,9 @@
 import { z } from 'zod';
 
+import { component } from '../../plugins/openapi.js';
 import { accountStatus, day, ledgerKind, serviceKind } from '../shared.schemas.js';
+
+const suspensionShown = component('OverviewSuspensionStatus', z.enum(['pending', 'approved', 'active']));
 
 export const overviewResponse = z.object({
   account: z.string(),
@@ -11,6 +14,10 @@ export const overviewResponse = z.object({
   balance: z.number(),
   creditLimit: z.number(),
   promisedCredit: z.number(),
+  promised: z
+    .object({ amount: z.number(), dueOn: z.string() })
+    .nullable()
+    .describe('an active promised payment: to be repaid from the next payments by its due day'),
   tariff: z
     .object({
       nameRu: z.string(),
@@ -21,11 +28,42 @@ export const overviewResponse = z.object({
     })
     .nullable(),
   pendingTariff: z.object({ nameRu: z.string(), nameEn: z.string(), from: z.string() }).nullable(),
-  services: z.array(z.object({ kind: serviceKind, nameRu: z.string(), nameEn: z.string(), monthlyFee: z.number() })),
+  discount: z
+    .object({ percent: z.number(), from: z.string(), until: z.string() })
+    .nullable()
+    .describe("a promotion discount on the plan's fee"),
+  services: z.array(
+    z.object({
+      kind: serviceKind,
+      nameRu: z.string(),
+      nameEn: z.string(),
+      monthlyFee: z.number(),
+      address: z.string().nullable().describe('static IP'),
+      from: z.string(),
+      until: z.string().nullable(),
+    }),
+  ),
+  suspension: z
+    .object({
+      id: z.number(),
+      status: suspensionShown,
+      startsOn: z.string(),
+      endsOn: z.string(),
+    })
+    .nullable()
+    .describe('a voluntary suspension in effect, or the next one coming'),
   monthlyFee: z.number(),
-  dailyFee: z.number().describe("tomorrow's charge, kopecks"),
-  daysLeft: z.number().nullable().describe('days after today the money covers; null when not charged'),
+  dailyFee: z.number().describe("tomorrow's fees, kopecks (what an active account is charged)"),
+  daysLeft: z
+    .number()
+    .nullable()
+    .describe('days after today the own money lasts (a promised payment counts as debt); null when not charged'),
   lowBalance: z.boolean(),
+  topUp: z.boolean().describe('suggest a top-up: low balance, debt, blocked, or a promised payment to repay'),
+  nextCharge: z
+    .object({ on: z.string(), amount: z.number() })
+    .nullable()
+    .describe('the next charge; null when nothing will be charged (blocked, suspended free days)'),
   nextChargeOn: z.string(),
   amountToRestore: z.number().describe('blocked: the least payment that restores service'),
   recommendedPayment: z.number(),
@@ -47,7 +85,8 @@ export const statementResponse = z.object({
       date: z.string(),
       kind: ledgerKind,
       amount: z.number(),
-      comment: z.string().nullable(),
+      comment: z.string().nullable().describe('as written (system comments are short codes)'),
+      description: z.string().nullable().describe("the entry in words of the caller's language"),
       balanceAfter: z.number(),
     }),
   ),

@@ -24,7 +24,7 @@ export function statementCsv(st: Statement, lang: Lang): string {
       ledgerKindLabel(e.kind, lang),
       kopecksToDecimal(e.amount),
       kopecksToDecimal(e.balanceAfter),
-      e.comment ?? '',
+      e.description ?? '',
     ]);
   }
   return `\uFEFF${rows.map((r) => r.map(csvCell).join(';')).join('\r\n')}\r\n`;
@@ -73,7 +73,7 @@ export async function statementPdf(
       ledgerKindLabel(e.kind, lang),
       formatRubles(e.amount, lang),
       formatRubles(e.balanceAfter, lang),
-      e.comment ?? '',
+      e.description ?? '',
     ]);
   return toBuffer(doc);
 }

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 
 import { addDays, daysBetween, isValidDay, todayIn } from '../../../common/dates.js';
-import { AppError } from '../../../common/errors.js';
+import { AppError, type Lang } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { LedgerKind } from '../../db/schema/index.js';
+import { describeEntry } from './describe-entries.js';
 
 export const MAX_STATEMENT_DAYS = 3 * 366;
 
@@ -13,6 +14,8 @@ export interface StatementEntry {
   kind: LedgerKind;
   amount: number;
   comment: string | null;
+  /** The entry in words of the reader's language (docs/statement.md). */
+  description: string | null;
   balanceAfter: number;
 }
 
@@ -21,7 +24,11 @@ export interface StatementEntry {
  * ordered by (effective day, id); the running balance starts from the true balance before `from`, so
  * the first entry of a period mid-history shows the true balance.
  */
-export async function getStatement(db: Db, accountId: number, opts: { from?: string; to?: string; now?: Date }) {
+export async function getStatement(
+  db: Db,
+  accountId: number,
+  opts: { from?: string; to?: string; now?: Date; lang?: Lang },
+) {
   // With the region's zone, the days of the ledger's verified checkpoints (docs/ledger-partitions.md):
   // the statement starts from the latest one on or before `from`.
   const [acc] = await queryRows<{ time_zone: string; checkpoints: string[] | null }>(
@@ -101,6 +108,8 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
     comment: e.comment,
     balance_after: (running += e.amount),
   }));
+  const details = await describeSubjects(db, accountId, from, to);
+  const lang = opts.lang ?? 'ru';
   const totals: Partial<Record<LedgerKind, number>> = {};
   for (const e of entries) totals[e.kind] = (totals[e.kind] ?? 0) + e.amount;
   const closing = entries.length ? entries[entries.length - 1]!.balance_after : opening;
@@ -126,6 +135,17 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
       kind: e.kind,
       amount: e.amount,
       comment: e.comment,
+      description: describeEntry(
+        {
+          kind: e.kind,
+          comment: e.comment,
+          subject: details.get(e.id)?.subject ?? null,
+          subjectKind: details.get(e.id)?.subject_kind ?? null,
+          discountPercent: details.get(e.id)?.discount ?? null,
+          promotion: details.get(e.id)?.promotion ?? null,
+        },
+        lang,
+      ),
       balanceAfter: e.balance_after,
     })),
     series,
@@ -133,3 +153,47 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
 }
 
 export type Statement = Awaited<ReturnType<typeof getStatement>>;
+
+type Names = { ru: string; en: string };
+
+/**
+ * What the period's entries are for (docs/statement.md): the tariff or service of a charge, the
+ * promotion behind a bonus, the discount that lowered a tariff charge. Reads only the period's rows.
+ */
+async function describeSubjects(db: Db, accountId: number, from: string, to: string) {
+  const rows = await queryRows<{
+    id: number;
+    subject_ru: string | null;
+    subject_en: string | null;
+    subject_kind: string | null;
+    promo_ru: string | null;
+    promo_en: string | null;
+    discount: number | null;
+  }>(
+    db,
+    sql`select l.id, coalesce(t.name_ru, v.name_ru) as subject_ru, coalesce(t.name_en, v.name_en) as subject_en,
+               s.kind as subject_kind, p.title_ru as promo_ru, p.title_en as promo_en,
+               case when l.kind = 'charge' and s.kind = 'tariff' then (
+                 select max(x.percent) from promotion_participations x
+                 where x.account_id = ${accountId} and x.effect = 'discount'
+                   and l.effective_on between x.effect_from and x.effect_to) end as discount
+        from ledger_entries l
+          left join subscriptions s on s.id = l.subscription_id
+          left join tariffs t on t.id = s.tariff_id left join services v on v.id = s.service_id
+          left join promotions p on l.comment like 'promotion:%' and p.id::text = substr(l.comment, 11)
+        where l.account_id = ${accountId} and l.effective_on between ${from}::date and ${to}::date
+          and (l.subscription_id is not null or l.comment like 'promotion:%')`,
+  );
+  const names = (ru: string | null, en: string | null): Names | null => (ru ? { ru, en: en ?? ru } : null);
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        subject: names(r.subject_ru, r.subject_en),
+        subject_kind: r.subject_kind,
+        promotion: names(r.promo_ru, r.promo_en),
+        discount: r.discount,
+      },
+    ]),
+  );
+}

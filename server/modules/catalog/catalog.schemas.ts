@@ -20,6 +20,17 @@ export const regionWithSettings = region.extend({
   settings: z.object({
     prepayTiers: z.array(z.object({ months: z.number().int(), percent: z.number() })).optional(),
     lowBalanceDays: z.number().int().optional(),
+    suspension: z
+      .object({
+        autoApprove: z.boolean().optional(),
+        dailyFee: z.number().int().optional(),
+        freeDays: z.number().int().optional(),
+        windowDays: z.number().int().optional(),
+        minDays: z.number().int().optional(),
+        maxDays: z.number().int().optional(),
+      })
+      .optional(),
+    mobileInfo: z.object({ ru: z.string().optional(), en: z.string().optional() }).optional(),
   }),
 });
 export const regionPatch = z.object({
@@ -35,6 +46,18 @@ export const regionPatch = z.object({
         .max(10)
         .optional(),
       lowBalanceDays: z.number().int().min(0).max(30).optional(),
+      suspension: z
+        .object({
+          autoApprove: z.boolean().optional().describe('approve applications that meet the rules without a review'),
+          dailyFee: z.number().int().min(0).max(100_000).optional().describe('kopecks per paid suspended day'),
+          freeDays: z.number().int().min(0).max(365).optional(),
+          windowDays: z.number().int().min(30).max(730).optional(),
+          minDays: z.number().int().min(1).max(365).optional(),
+          maxDays: z.number().int().min(1).max(365).optional(),
+        })
+        .refine((x) => (x.minDays ?? 1) <= (x.maxDays ?? 90), 'minDays must not exceed maxDays')
+        .optional(),
+      mobileInfo: z.object({ ru: z.string().max(2000).optional(), en: z.string().max(2000).optional() }).optional(),
     })
     .optional(),
 });

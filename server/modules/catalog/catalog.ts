@@ -71,7 +71,19 @@ export async function updateRegion(
     const before = await getRegion(tx, id);
     const [after] = await tx
       .update(regions)
-      .set({ ...patch, settings: patch.settings ? { ...before.settings, ...patch.settings } : before.settings })
+      .set({
+        ...patch,
+        settings: patch.settings
+          ? {
+              ...before.settings,
+              ...patch.settings,
+              // Nested rule groups merge too: changing one suspension rule keeps the others.
+              ...(patch.settings.suspension
+                ? { suspension: { ...before.settings.suspension, ...patch.settings.suspension } }
+                : {}),
+            }
+          : before.settings,
+      })
       .where(eq(regions.id, id))
       .returning();
     await recordAudit(tx, {

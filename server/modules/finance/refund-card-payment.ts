@@ -21,7 +21,7 @@ import { OFFLINE_PROVIDERS } from '../receipts/after-payment-succeeded.js';
 import { registerReceiptJob } from '../receipts/register-receipt.job.js';
 import { availableRubles } from './post-balance-change.js';
 
-const CARD_PROVIDERS = new Set(['test_acquirer', 'yookassa']);
+export const CARD_PROVIDERS = new Set(['test_acquirer', 'yookassa']);
 
 export interface CardRefundInput {
   paymentId: number;

@@ -81,7 +81,8 @@ describe('low-balance notices a person can read', () => {
       effectiveOn: '2026-11-01',
     });
     await drain();
-    expect(await inbox(suspended.account.id)).toEqual([]);
+    // The suspension itself is told (its `suspended` event); no low-balance warning is.
+    expect((await inbox(suspended.account.id)).map((n) => n.template)).toEqual(['suspended']);
     expect(await inbox(paid.account.id)).toEqual([]);
     // And the daily run itself does not warn a suspended account.
     await runBilling(database.db, { regionId: suspended.regionId, until: '2026-11-02' });

@@ -10,10 +10,14 @@ import { notify } from './notify.js';
 
 const BATCH = 500;
 
+/** 2026-12-01 → 01.12.2026 (dates in notices). */
+const ruDate = (day: string) => day.split('-').reverse().join('.');
+
 interface ClaimedEvent {
   id: number;
   account_id: number;
-  kind: 'blocked' | 'unblocked' | 'low_balance';
+  kind: 'blocked' | 'unblocked' | 'low_balance' | 'suspended' | 'resumed' | 'tariff_changed';
+  data: Record<string, unknown>;
   number: string;
   status: string;
   balance: number;
@@ -24,6 +28,8 @@ interface ClaimedEvent {
   warn_days: number;
   /** Monthly fees of the subscriptions in force tomorrow. */
   fees: number[];
+  tariff_ru: string | null;
+  tariff_en: string | null;
 }
 
 /**
@@ -49,14 +55,17 @@ export async function notifyAccountEvents(db: Db): Promise<number> {
     );
     const events = await queryRows<ClaimedEvent>(
       tx,
-      sql`select e.id, e.account_id, e.kind, a.number, a.status, a.balance, ${spendable('a')} as money,
+      sql`select e.id, e.account_id, e.kind, e.data, a.number, a.status, a.balance, ${spendable('a')} as money,
                  (now() at time zone r.time_zone)::date::text as today,
                  coalesce((r.settings->>'lowBalanceDays')::int, ${LOW_BALANCE_DAYS}) as warn_days,
                  array(select s.monthly_fee from subscriptions s
                        where s.account_id = a.id and s.starts_on <= (now() at time zone r.time_zone)::date + 1
-                         and (s.ends_on is null or s.ends_on > (now() at time zone r.time_zone)::date)) as fees
+                         and (s.ends_on is null or s.ends_on > (now() at time zone r.time_zone)::date)) as fees,
+                 t.name_ru as tariff_ru, t.name_en as tariff_en
           from account_events e join accounts a on a.id = e.account_id join regions r on r.id = a.region_id
-          where e.notified_at is null and e.kind in ('blocked', 'unblocked', 'low_balance')
+            left join tariffs t on e.kind = 'tariff_changed' and t.id = (e.data->>'tariffId')::int
+          where e.notified_at is null
+            and e.kind in ('blocked', 'unblocked', 'low_balance', 'suspended', 'resumed', 'tariff_changed')
           order by e.id limit ${BATCH}
           for update of e skip locked`,
     );
@@ -70,6 +79,20 @@ export async function notifyAccountEvents(db: Db): Promise<number> {
         });
       } else if (e.kind === 'unblocked') {
         await notify(tx, { accountId: e.account_id, template: 'unblocked', params: { account: e.number } });
+      } else if (e.kind === 'suspended') {
+        await notify(tx, {
+          accountId: e.account_id,
+          template: 'suspended',
+          params: { account: e.number, to: ruDate(typeof e.data.to === 'string' ? e.data.to : '') },
+        });
+      } else if (e.kind === 'resumed') {
+        await notify(tx, { accountId: e.account_id, template: 'resumed', params: { account: e.number } });
+      } else if (e.kind === 'tariff_changed') {
+        await notify(tx, {
+          accountId: e.account_id,
+          template: 'tariff_changed',
+          params: { account: e.number, tariff: { ru: e.tariff_ru ?? '', en: e.tariff_en ?? '' } },
+        });
       } else if (e.status === 'active') {
         const days = daysLeft({ money: e.money, monthlyFees: e.fees.map(Number), today: e.today });
         if (days === null || days > e.warn_days || e.money < 0) continue;

@@ -5,7 +5,7 @@ import { type Db, queryRows } from '../../db/client.js';
 import type { Channel } from '../../db/schema/index.js';
 import { enqueue } from '../../jobs/queue.js';
 import { deliverJob } from './deliver.job.js';
-import { render, type TemplateCode } from './templates.js';
+import { render, type TemplateCode, type TemplateParam } from './templates.js';
 
 /**
  * Tells a subscriber something: always into the cabinet inbox, and by e-mail and SMS when the
@@ -14,7 +14,7 @@ import { render, type TemplateCode } from './templates.js';
  */
 export async function notify(
   db: Db,
-  opts: { accountId: number; template: TemplateCode; params: Record<string, string | number>; channels?: Channel[] },
+  opts: { accountId: number; template: TemplateCode; params: Record<string, TemplateParam>; channels?: Channel[] },
 ) {
   const [s] = await queryRows<{
     email: string | null;
@@ -70,7 +70,7 @@ async function writeMessage(
     address: string | null;
     template: TemplateCode;
     lang: Lang;
-    params: Record<string, string | number>;
+    params: Record<string, TemplateParam>;
   },
 ): Promise<number> {
   const { subject, text } = render(m.template, m.lang, m.params);

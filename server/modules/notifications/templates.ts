@@ -52,6 +52,74 @@ export const TEMPLATES = {
       text: "Account {account} does not have enough for tomorrow's fee. Top up today to stay online.",
     },
   },
+  suspension_approved: {
+    ru: {
+      subject: 'Добровольная блокировка одобрена',
+      text: 'Заявка одобрена: доступ будет приостановлен с {from} по {to} включительно и восстановится автоматически. Завершить блокировку раньше можно в личном кабинете.',
+    },
+    en: {
+      subject: 'Voluntary suspension approved',
+      text: 'Approved: service will be suspended from {from} to {to} inclusive and will come back by itself. You can end it early in your cabinet.',
+    },
+  },
+  suspension_refused: {
+    ru: {
+      subject: 'Заявка на блокировку отклонена',
+      text: 'Заявка на добровольную блокировку с {from} по {to} отклонена: {reason}',
+    },
+    en: {
+      subject: 'Suspension request refused',
+      text: 'Your voluntary suspension request for {from} to {to} was refused: {reason}',
+    },
+  },
+  suspended: {
+    ru: {
+      subject: 'Доступ приостановлен по вашей заявке',
+      text: 'По лицевому счёту {account} действует добровольная блокировка до {to} включительно. Абонентская плата не начисляется. Завершить блокировку раньше можно в личном кабинете.',
+    },
+    en: {
+      subject: 'Service suspended at your request',
+      text: 'Account {account} is voluntarily suspended until {to} inclusive. No subscription fee is charged. You can end it early in your cabinet.',
+    },
+  },
+  resumed: {
+    ru: {
+      subject: 'Добровольная блокировка завершена',
+      text: 'Добровольная блокировка по лицевому счёту {account} завершена, услуги снова оказываются.',
+    },
+    en: {
+      subject: 'Suspension over',
+      text: 'The voluntary suspension of account {account} is over; service is back.',
+    },
+  },
+  tariff_changed: {
+    ru: { subject: 'Тариф изменён', text: 'По лицевому счёту {account} действует тарифный план «{tariff}».' },
+    en: { subject: 'Tariff plan changed', text: 'Account {account} is now on the "{tariff}" plan.' },
+  },
+  terminated: {
+    ru: {
+      subject: 'Договор расторгнут',
+      text: 'Договор по лицевому счёту {account} расторгнут {date}. Спасибо, что были с нами.',
+    },
+    en: {
+      subject: 'Contract terminated',
+      text: 'The contract for account {account} was terminated on {date}. Thank you.',
+    },
+  },
+  mobile_connected: {
+    ru: {
+      subject: 'Мобильный интернет подключён',
+      text: 'По вашей заявке подключён мобильный интернет{package}. Оплата — с лицевого счёта {account}.',
+    },
+    en: {
+      subject: 'Mobile internet connected',
+      text: 'Mobile internet{package} is connected as you asked. It is paid from account {account}.',
+    },
+  },
+  mobile_refused: {
+    ru: { subject: 'Заявка на мобильный интернет', text: 'Подключить мобильный интернет не получилось: {reason}' },
+    en: { subject: 'Mobile internet request', text: 'We could not connect mobile internet: {reason}' },
+  },
   password_changed: {
     ru: {
       subject: 'Пароль изменён',
@@ -103,6 +171,9 @@ export const TEMPLATES = {
 
 export type TemplateCode = keyof typeof TEMPLATES;
 
+/** A template parameter: the same in every language, or one text per language (a plan's name). */
+export type TemplateParam = string | number | Record<Lang, string>;
+
 const pluralRules: Record<Lang, Intl.PluralRules> = { ru: new Intl.PluralRules('ru'), en: new Intl.PluralRules('en') };
 /** Which of a placeholder's word forms goes with a number: ru one|few|many (день|дня|дней), en one|other. */
 const formIndex: Record<Lang, Partial<Record<Intl.LDMLPluralRule, number>>> = {
@@ -112,14 +183,15 @@ const formIndex: Record<Lang, Partial<Record<Intl.LDMLPluralRule, number>>> = {
 
 /**
  * Fills `{param}` from params; `{param|form|form…}` writes the number with the word form its language
- * needs ("2 дня", "5 дней", "1 day").
+ * needs ("2 дня", "5 дней", "1 day"). A parameter given per language ({ru, en}) takes the reader's.
  */
-export function render(code: TemplateCode, lang: Lang, params: Record<string, string | number>) {
+export function render(code: TemplateCode, lang: Lang, params: Record<string, TemplateParam>) {
   const t = TEMPLATES[code][lang];
   const fill = (s: string) =>
     s
       .replace(/\{(\w+)(?:\|([^}]*))?\}/g, (_, k: string, forms: string | undefined) => {
-        const value = params[k] ?? '';
+        const p = params[k];
+        const value = p === undefined ? '' : typeof p === 'object' ? p[lang] : p;
         if (forms === undefined) return String(value);
         const words = forms.split('|');
         const n = Number(value);

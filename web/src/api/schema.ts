@@ -1216,6 +1216,18 @@ export interface paths {
                     percent: number;
                   }[];
                   lowBalanceDays?: number;
+                  suspension?: {
+                    autoApprove?: boolean;
+                    dailyFee?: number;
+                    freeDays?: number;
+                    windowDays?: number;
+                    minDays?: number;
+                    maxDays?: number;
+                  };
+                  mobileInfo?: {
+                    ru?: string;
+                    en?: string;
+                  };
                 };
               }[];
             };
@@ -1289,6 +1301,18 @@ export interface paths {
                   percent: number;
                 }[];
                 lowBalanceDays?: number;
+                suspension?: {
+                  autoApprove?: boolean;
+                  dailyFee?: number;
+                  freeDays?: number;
+                  windowDays?: number;
+                  minDays?: number;
+                  maxDays?: number;
+                };
+                mobileInfo?: {
+                  ru?: string;
+                  en?: string;
+                };
               };
             };
           };
@@ -1340,6 +1364,20 @@ export interface paths {
                 percent: number;
               }[];
               lowBalanceDays?: number;
+              suspension?: {
+                /** @description approve applications that meet the rules without a review */
+                autoApprove?: boolean;
+                /** @description kopecks per paid suspended day */
+                dailyFee?: number;
+                freeDays?: number;
+                windowDays?: number;
+                minDays?: number;
+                maxDays?: number;
+              };
+              mobileInfo?: {
+                ru?: string;
+                en?: string;
+              };
             };
           };
         };
@@ -1366,6 +1404,18 @@ export interface paths {
                   percent: number;
                 }[];
                 lowBalanceDays?: number;
+                suspension?: {
+                  autoApprove?: boolean;
+                  dailyFee?: number;
+                  freeDays?: number;
+                  windowDays?: number;
+                  minDays?: number;
+                  maxDays?: number;
+                };
+                mobileInfo?: {
+                  ru?: string;
+                  en?: string;
+                };
               };
             };
           };
@@ -2243,6 +2293,11 @@ export interface paths {
               balance: number;
               creditLimit: number;
               promisedCredit: number;
+              /** @description an active promised payment: to be repaid from the next payments by its due day */
+              promised: {
+                amount: number;
+                dueOn: string;
+              } | null;
               tariff: {
                 nameRu: string;
                 nameEn: string;
@@ -2255,18 +2310,42 @@ export interface paths {
                 nameEn: string;
                 from: string;
               } | null;
+              /** @description a promotion discount on the plan's fee */
+              discount: {
+                percent: number;
+                from: string;
+                until: string;
+              } | null;
               services: {
                 kind: components['schemas']['ServiceKind'];
                 nameRu: string;
                 nameEn: string;
                 monthlyFee: number;
+                /** @description static IP */
+                address: string | null;
+                from: string;
+                until: string | null;
               }[];
+              /** @description a voluntary suspension in effect, or the next one coming */
+              suspension: {
+                id: number;
+                status: components['schemas']['OverviewSuspensionStatus'];
+                startsOn: string;
+                endsOn: string;
+              } | null;
               monthlyFee: number;
-              /** @description tomorrow's charge, kopecks */
+              /** @description tomorrow's fees, kopecks (what an active account is charged) */
               dailyFee: number;
-              /** @description days after today the money covers; null when not charged */
+              /** @description days after today the own money lasts (a promised payment counts as debt); null when not charged */
               daysLeft: number | null;
               lowBalance: boolean;
+              /** @description suggest a top-up: low balance, debt, blocked, or a promised payment to repay */
+              topUp: boolean;
+              /** @description the next charge; null when nothing will be charged (blocked, suspended free days) */
+              nextCharge: {
+                on: string;
+                amount: number;
+              } | null;
               nextChargeOn: string;
               /** @description blocked: the least payment that restores service */
               amountToRestore: number;
@@ -2342,7 +2421,10 @@ export interface paths {
                 date: string;
                 kind: components['schemas']['LedgerKind'];
                 amount: number;
+                /** @description as written (system comments are short codes) */
                 comment: string | null;
+                /** @description the entry in words of the caller's language */
+                description: string | null;
                 balanceAfter: number;
               }[];
               series: {
@@ -8817,6 +8899,3682 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/me/tariffs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Plans of my region, my plan and a pending change */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'active' | 'blocked' | 'suspended' | 'terminated';
+              current: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                /** @description kopecks per month */
+                monthlyFee: number;
+                speedDownKbps: number;
+                speedUpKbps: number;
+                archived: boolean;
+              } | null;
+              pending: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                from: string;
+              } | null;
+              plans: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                /** @description kopecks per month */
+                monthlyFee: number;
+                speedDownKbps: number;
+                speedUpKbps: number;
+                descriptionRu: string;
+                descriptionEn: string;
+                current: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/tariff-change/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** What a tariff change would do (refused with the reason when not allowed) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            tariffId: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              current: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                /** @description kopecks per month */
+                monthlyFee: number;
+                speedDownKbps: number;
+                speedUpKbps: number;
+              } | null;
+              next: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                /** @description kopecks per month */
+                monthlyFee: number;
+                speedDownKbps: number;
+                speedUpKbps: number;
+              };
+              /** @description the first day charged at the new plan (tomorrow) */
+              from: string;
+              /** @description a promotion discount that carries over to the new plan */
+              discountPercent: number | null;
+              monthlyFeeBefore: number;
+              monthlyFeeAfter: number;
+              nextCharge: {
+                on: string;
+                /** @description kopecks */
+                amount: number;
+              };
+              /** @description days after today the money lasts at the new fees */
+              daysLeft: number | null;
+              replacesPending: number | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/tariff-change': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Change the plan from tomorrow's charge (replaces a pending change) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            tariffId: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              tariffId: number;
+              from: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Cancel a pending tariff change */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              cancelled: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/addons': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** TV packages and static IP: catalogue and mine */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              today: string;
+              addons: {
+                serviceId: number;
+                /** @enum {string} */
+                kind: 'tv' | 'static_ip';
+                nameRu: string;
+                nameEn: string;
+                descriptionRu: string;
+                descriptionEn: string;
+                monthlyFee: number;
+                connected: boolean;
+                subscription: {
+                  id: number;
+                  startsOn: string;
+                  endsOn: string | null;
+                  monthlyFee: number;
+                  address: string | null;
+                } | null;
+                /** @enum {string|null} */
+                unavailable: 'already_connected' | 'pool_empty' | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Connect an add-on (charged from tomorrow; a static IP gets its address now) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            serviceId: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              subscriptionId: number;
+              from: string;
+              /** @description the static IP given */
+              address: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/addons/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** What connecting or disconnecting an add-on would do */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            serviceId: number;
+            /** @enum {string} */
+            action: 'connect' | 'disconnect';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              action: 'connect' | 'disconnect';
+              service: {
+                id: number;
+                /** @enum {string} */
+                kind: 'tv' | 'static_ip' | 'mobile';
+                nameRu: string;
+                nameEn: string;
+                monthlyFee: number;
+              };
+              /** @description connect: the first charged day; disconnect: the last day it works */
+              day: string;
+              monthlyFeeBefore: number;
+              monthlyFeeAfter: number;
+              nextCharge: {
+                on: string;
+                /** @description kopecks */
+                amount: number;
+              };
+              daysLeft: number | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/addons/{serviceId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Disconnect an add-on (today is its last day) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          serviceId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              lastDay: string;
+              releasedAddress: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/tariffs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A subscriber's plan options */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'active' | 'blocked' | 'suspended' | 'terminated';
+              current: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                /** @description kopecks per month */
+                monthlyFee: number;
+                speedDownKbps: number;
+                speedUpKbps: number;
+                archived: boolean;
+              } | null;
+              pending: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                from: string;
+              } | null;
+              plans: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                /** @description kopecks per month */
+                monthlyFee: number;
+                speedDownKbps: number;
+                speedUpKbps: number;
+                descriptionRu: string;
+                descriptionEn: string;
+                current: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/tariff-change/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Preview a change of a subscriber's plan */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            tariffId: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              current: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                /** @description kopecks per month */
+                monthlyFee: number;
+                speedDownKbps: number;
+                speedUpKbps: number;
+              } | null;
+              next: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                /** @description kopecks per month */
+                monthlyFee: number;
+                speedDownKbps: number;
+                speedUpKbps: number;
+              };
+              /** @description the first day charged at the new plan (tomorrow) */
+              from: string;
+              /** @description a promotion discount that carries over to the new plan */
+              discountPercent: number | null;
+              monthlyFeeBefore: number;
+              monthlyFeeAfter: number;
+              nextCharge: {
+                on: string;
+                /** @description kopecks */
+                amount: number;
+              };
+              /** @description days after today the money lasts at the new fees */
+              daysLeft: number | null;
+              replacesPending: number | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/tariff-change': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Change a subscriber's plan from tomorrow (audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            tariffId: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              tariffId: number;
+              from: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Cancel a subscriber's pending tariff change */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              cancelled: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/addons': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A subscriber's add-ons */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              today: string;
+              addons: {
+                serviceId: number;
+                /** @enum {string} */
+                kind: 'tv' | 'static_ip';
+                nameRu: string;
+                nameEn: string;
+                descriptionRu: string;
+                descriptionEn: string;
+                monthlyFee: number;
+                connected: boolean;
+                subscription: {
+                  id: number;
+                  startsOn: string;
+                  endsOn: string | null;
+                  monthlyFee: number;
+                  address: string | null;
+                } | null;
+                /** @enum {string|null} */
+                unavailable: 'already_connected' | 'pool_empty' | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Connect an add-on for a subscriber (audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            serviceId: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              subscriptionId: number;
+              from: string;
+              /** @description the static IP given */
+              address: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/addons/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Preview connecting or disconnecting an add-on */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            serviceId: number;
+            /** @enum {string} */
+            action: 'connect' | 'disconnect';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              action: 'connect' | 'disconnect';
+              service: {
+                id: number;
+                /** @enum {string} */
+                kind: 'tv' | 'static_ip' | 'mobile';
+                nameRu: string;
+                nameEn: string;
+                monthlyFee: number;
+              };
+              /** @description connect: the first charged day; disconnect: the last day it works */
+              day: string;
+              monthlyFeeBefore: number;
+              monthlyFeeAfter: number;
+              nextCharge: {
+                on: string;
+                /** @description kopecks */
+                amount: number;
+              };
+              daysLeft: number | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/addons/{serviceId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Disconnect an add-on of a subscriber (audited) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+          serviceId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              lastDay: string;
+              releasedAddress: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/service-queues': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How much waits in the service queues (staff home page) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description applications waiting for review */
+              suspensions: number;
+              /** @description mobile internet requests not yet handled */
+              mobileRequests: number;
+              /** @description booked termination visits */
+              terminationVisits: number;
+              /** @description booked visits due today or overdue */
+              terminationVisitsDue: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/ip-pool': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A region's static-IP pool */
+    get: {
+      parameters: {
+        query: {
+          regionId: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              total: number;
+              free: number;
+              assigned: {
+                address: string;
+                accountId: number;
+                account: string;
+                assignedAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add a network's addresses to a region's static-IP pool */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            regionId: number;
+            /** @description IPv4 network, e.g. 203.0.113.0/28 (at most a /20) */
+            cidr: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              added: number;
+              skipped: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/suspensions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My suspensions, the rules and free days left */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              today: string;
+              /** @enum {string} */
+              accountStatus: 'active' | 'blocked' | 'suspended' | 'terminated';
+              rules: {
+                minDays: number;
+                maxDays: number;
+                freeDays: number;
+                windowDays: number;
+                dailyFee: number;
+                autoApprove: boolean;
+              };
+              freeDaysLeft: number;
+              suspensions: {
+                id: number;
+                /** @enum {string} */
+                status: 'pending' | 'approved' | 'active' | 'finished' | 'refused' | 'cancelled';
+                startsOn: string;
+                endsOn: string;
+                endedOn: string | null;
+                comment: string | null;
+                refuseReason: string | null;
+                freeDays: number;
+                paidDays: number;
+                paidFrom: string | null;
+                dailyFee: number;
+                cost: number;
+                createdAt: string;
+                canCancel: boolean;
+                canEnd: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Apply for a voluntary suspension */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            startsOn: string;
+            /** @description the last day (inclusive) */
+            endsOn: string;
+            comment?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              /** @enum {string} */
+              status: 'pending' | 'approved';
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/suspensions/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Free and paid days of a suspension (refused with the reason when it breaks a rule) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            startsOn: string;
+            /** @description the last day (inclusive) */
+            endsOn: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              startsOn: string;
+              endsOn: string;
+              resumesOn: string;
+              days: number;
+              freeDays: number;
+              paidDays: number;
+              paidFrom: string | null;
+              /** @description kopecks for the paid days */
+              cost: number;
+              dailyFee: number;
+              /** @description free days left at the chosen start */
+              freeDaysAvailable: number;
+              autoApprove: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/suspensions/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw an application that has not started */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              /** @enum {string} */
+              status: 'cancelled';
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/suspensions/{id}/end': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End my suspension early (service back at once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              endedOn: string;
+              /** @enum {string} */
+              status: 'active' | 'blocked';
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/suspensions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Suspension applications by state (pending first day first) */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'pending' | 'approved' | 'active' | 'finished' | 'refused' | 'cancelled';
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              suspensions: {
+                id: number;
+                accountId: number;
+                account: string;
+                subscriber: string;
+                region: string;
+                /** @enum {string} */
+                status: 'pending' | 'approved' | 'active' | 'finished' | 'refused' | 'cancelled';
+                startsOn: string;
+                endsOn: string;
+                endedOn: string | null;
+                days: number;
+                freeDays: number;
+                paidDays: number;
+                cost: number;
+                comment: string | null;
+                createdAt: string;
+                byStaff: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/suspensions/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Approve an application */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              /** @enum {string} */
+              status: 'approved';
+              startsOn: string;
+              endsOn: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/suspensions/{id}/refuse': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Refuse an application with a reason */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            reason: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              /** @enum {string} */
+              status: 'refused';
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/suspensions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A subscriber's suspensions */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              today: string;
+              /** @enum {string} */
+              accountStatus: 'active' | 'blocked' | 'suspended' | 'terminated';
+              rules: {
+                minDays: number;
+                maxDays: number;
+                freeDays: number;
+                windowDays: number;
+                dailyFee: number;
+                autoApprove: boolean;
+              };
+              freeDaysLeft: number;
+              suspensions: {
+                id: number;
+                /** @enum {string} */
+                status: 'pending' | 'approved' | 'active' | 'finished' | 'refused' | 'cancelled';
+                startsOn: string;
+                endsOn: string;
+                endedOn: string | null;
+                comment: string | null;
+                refuseReason: string | null;
+                freeDays: number;
+                paidDays: number;
+                paidFrom: string | null;
+                dailyFee: number;
+                cost: number;
+                createdAt: string;
+                canCancel: boolean;
+                canEnd: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Apply for a suspension on behalf of a subscriber */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            startsOn: string;
+            /** @description the last day (inclusive) */
+            endsOn: string;
+            comment?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              /** @enum {string} */
+              status: 'pending' | 'approved';
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/suspensions/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Preview a suspension for a subscriber */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            startsOn: string;
+            /** @description the last day (inclusive) */
+            endsOn: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              startsOn: string;
+              endsOn: string;
+              resumesOn: string;
+              days: number;
+              freeDays: number;
+              paidDays: number;
+              paidFrom: string | null;
+              /** @description kopecks for the paid days */
+              cost: number;
+              dailyFee: number;
+              /** @description free days left at the chosen start */
+              freeDaysAvailable: number;
+              autoApprove: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/suspensions/{suspensionId}/end': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End a subscriber's suspension early */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+          suspensionId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              endedOn: string;
+              /** @enum {string} */
+              status: 'active' | 'blocked';
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/suspensions/{suspensionId}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw a subscriber's application */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+          suspensionId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              /** @enum {string} */
+              status: 'cancelled';
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/termination': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How to terminate: offices and my booked visit */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              today: string;
+              firstDay: string;
+              lastDay: string;
+              offices: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                address: string;
+                hours: string;
+                phone: string | null;
+              }[];
+              visit: {
+                id: number;
+                officeId: number;
+                date: string;
+                time: string;
+                phone: string | null;
+              } | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/termination/visit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Book a visit to an office to terminate the contract */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            officeId: number;
+            date: string;
+            time: string;
+            phone?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              officeId: number;
+              date: string;
+              time: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Cancel my booked visit */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              /** @enum {string} */
+              status: 'booked' | 'cancelled' | 'completed' | 'missed';
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/termination-visits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Booked termination visits, soonest first */
+    get: {
+      parameters: {
+        query?: {
+          regionId?: number;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              visits: {
+                id: number;
+                accountId: number;
+                account: string;
+                subscriber: string;
+                office: string;
+                address: string;
+                date: string;
+                time: string;
+                phone: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/termination-visits/{id}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark a visit cancelled or missed */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            status: 'cancelled' | 'missed';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              /** @enum {string} */
+              status: 'booked' | 'cancelled' | 'completed' | 'missed';
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/termination': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What terminating today would do */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              status: 'active' | 'blocked' | 'suspended' | 'terminated';
+              today: string;
+              /** @description the region's daily run is behind: termination waits for it */
+              billingBehind: boolean;
+              /** @description today's charge still to be taken by the settlement */
+              todayCharge: number;
+              balance: number;
+              balanceAfter: number;
+              debt: number;
+              refund: number;
+              cardRefundable: number;
+              services: {
+                nameRu: string;
+                nameEn: string;
+                /** @enum {string} */
+                kind: 'tariff' | 'service';
+              }[];
+              visit: {
+                id: number;
+                date: string;
+                time: string;
+                office: string;
+              } | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Terminate the contract: final settlement to the day, refund of the remainder, access ended */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            refund: 'none' | 'cash' | 'card';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              accountId: number;
+              terminatedOn: string;
+              finalBalance: number;
+              /** @enum {string} */
+              refundMethod: 'none' | 'cash' | 'card';
+              refundAmount: number;
+              cardRefunds: {
+                paymentId: number;
+                amount: number;
+                /** @enum {string} */
+                status: 'pending' | 'succeeded' | 'failed' | 'error';
+                error?: string;
+              }[];
+              balance: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/statement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A subscriber's statement (also after termination) */
+    get: {
+      parameters: {
+        query?: {
+          from?: string;
+          to?: string;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              openingBalance: number;
+              closingBalance: number;
+              totals: {
+                kind: components['schemas']['LedgerKind'];
+                amount: number;
+              }[];
+              entries: {
+                id: number;
+                date: string;
+                kind: components['schemas']['LedgerKind'];
+                amount: number;
+                /** @description as written (system comments are short codes) */
+                comment: string | null;
+                /** @description the entry in words of the caller's language */
+                description: string | null;
+                balanceAfter: number;
+              }[];
+              series: {
+                date: string;
+                balance: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/offices': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A region's offices */
+    get: {
+      parameters: {
+        query: {
+          regionId: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              offices: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                address: string;
+                hours: string;
+                phone: string | null;
+                regionId: number;
+                active: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add an office */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            regionId: number;
+            nameRu: string;
+            nameEn: string;
+            address: string;
+            /** @default  */
+            hours?: string;
+            /** @default null */
+            phone?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              nameRu: string;
+              nameEn: string;
+              address: string;
+              hours: string;
+              phone: string | null;
+              regionId: number;
+              active: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/offices/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Change or close an office */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            nameRu?: string;
+            nameEn?: string;
+            address?: string;
+            /** @default  */
+            hours?: string;
+            /** @default null */
+            phone?: string | null;
+            active?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              nameRu: string;
+              nameEn: string;
+              address: string;
+              hours: string;
+              phone: string | null;
+              regionId: number;
+              active: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/me/mobile': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Mobile internet in my region and my requests */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              lead: {
+                ru: string | null;
+                en: string | null;
+              };
+              contactPhone: string | null;
+              packages: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                descriptionRu: string;
+                descriptionEn: string;
+                monthlyFee: number;
+              }[];
+              requests: {
+                id: number;
+                serviceId: number | null;
+                phone: string;
+                convenientTime: string;
+                comment: string | null;
+                /** @enum {string} */
+                status: 'new' | 'in_progress' | 'connected' | 'refused' | 'cancelled';
+                staffNote: string | null;
+                createdAt: string;
+                canCancel: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/mobile/requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ask to connect mobile internet (contact and a convenient time) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            serviceId?: number | null;
+            phone: string;
+            /** @description when to call, in the subscriber’s words */
+            convenientTime: string;
+            comment?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              /** @enum {string} */
+              status: 'new' | 'in_progress' | 'connected' | 'refused' | 'cancelled';
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/mobile/requests/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw my request */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              /** @enum {string} */
+              status: 'new' | 'in_progress' | 'connected' | 'refused' | 'cancelled';
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/mobile-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Mobile internet requests (open ones by default) */
+    get: {
+      parameters: {
+        query?: {
+          status?: 'new' | 'in_progress' | 'connected' | 'refused' | 'cancelled';
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              requests: {
+                id: number;
+                accountId: number;
+                account: string;
+                subscriber: string;
+                region: string;
+                packageRu: string | null;
+                phone: string;
+                convenientTime: string;
+                comment: string | null;
+                /** @enum {string} */
+                status: 'new' | 'in_progress' | 'connected' | 'refused' | 'cancelled';
+                staffNote: string | null;
+                createdAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/mobile-requests/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Take, connect or refuse a request */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            status: 'in_progress' | 'connected' | 'refused';
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              /** @enum {string} */
+              status: 'in_progress' | 'connected' | 'refused';
+              subscriptionId: number | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/promotions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Offers of my region and the ones I joined */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              today: string;
+              offers: {
+                id: number;
+                titleRu: string;
+                titleEn: string;
+                descriptionRu: string;
+                descriptionEn: string;
+                startsOn: string;
+                endsOn: string | null;
+                current: boolean;
+                /** @enum {string} */
+                effect: 'discount' | 'bonus' | 'free_addon';
+                percent: number | null;
+                months: number | null;
+                amount: number | null;
+                service: {
+                  id: number;
+                  nameRu: string;
+                  nameEn: string;
+                } | null;
+                canJoin: boolean;
+                /** @enum {string|null} */
+                reason:
+                  | 'not_current'
+                  | 'other_region'
+                  | 'already_joined'
+                  | 'new_only'
+                  | 'tariff'
+                  | 'debt'
+                  | 'terminated'
+                  | 'discount_active'
+                  | 'addon_connected'
+                  | 'pool_empty'
+                  | null;
+                joined: {
+                  on: string;
+                  from: string | null;
+                  to: string | null;
+                } | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/promotions/{id}/join': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Take part in a promotion (its effect starts at once or tomorrow) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              participationId: number;
+              /** @enum {string} */
+              effect: 'discount' | 'bonus' | 'free_addon';
+              from: string;
+              to: string | null;
+              balance: number;
+              address: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/promotions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Promotions, newest first */
+    get: {
+      parameters: {
+        query?: {
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              promotions: {
+                id: number;
+                regionId: number;
+                titleRu: string;
+                titleEn: string;
+                descriptionRu: string;
+                descriptionEn: string;
+                startsOn: string;
+                endsOn: string | null;
+                /** @enum {string} */
+                effect: 'discount' | 'bonus' | 'free_addon';
+                percent: number | null;
+                months: number | null;
+                amount: number | null;
+                serviceId: number | null;
+                eligibility: {
+                  /** @description only contracts signed at most this many days ago */
+                  newWithinDays?: number;
+                  tariffIds?: number[];
+                  noDebt?: boolean;
+                };
+                ended: boolean;
+                participants: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a promotion */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            regionId: number;
+            titleRu: string;
+            titleEn: string;
+            /** @default  */
+            descriptionRu?: string;
+            /** @default  */
+            descriptionEn?: string;
+            startsOn: string;
+            /** @default null */
+            endsOn?: string | null;
+            /** @enum {string} */
+            effect: 'discount' | 'bonus' | 'free_addon';
+            percent?: number | null;
+            months?: number | null;
+            /** @description bonus: kopecks */
+            amount?: number | null;
+            serviceId?: number | null;
+            /** @default {} */
+            eligibility?: {
+              /** @description only contracts signed at most this many days ago */
+              newWithinDays?: number;
+              tariffIds?: number[];
+              noDebt?: boolean;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              regionId: number;
+              titleRu: string;
+              titleEn: string;
+              descriptionRu: string;
+              descriptionEn: string;
+              startsOn: string;
+              endsOn: string | null;
+              /** @enum {string} */
+              effect: 'discount' | 'bonus' | 'free_addon';
+              percent: number | null;
+              months: number | null;
+              amount: number | null;
+              serviceId: number | null;
+              eligibility: {
+                /** @description only contracts signed at most this many days ago */
+                newWithinDays?: number;
+                tariffIds?: number[];
+                noDebt?: boolean;
+              };
+              ended: boolean;
+              participants: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/promotions/{id}/end': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** End a promotion now (granted effects run their course) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              regionId: number;
+              titleRu: string;
+              titleEn: string;
+              descriptionRu: string;
+              descriptionEn: string;
+              startsOn: string;
+              endsOn: string | null;
+              /** @enum {string} */
+              effect: 'discount' | 'bonus' | 'free_addon';
+              percent: number | null;
+              months: number | null;
+              amount: number | null;
+              serviceId: number | null;
+              eligibility: {
+                /** @description only contracts signed at most this many days ago */
+                newWithinDays?: number;
+                tariffIds?: number[];
+                noDebt?: boolean;
+              };
+              ended: boolean;
+              participants: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -8874,10 +12632,39 @@ export interface components {
           | 'too_many_uploads'
           | 'not_a_claim'
           | 'assignee_invalid'
+          | 'tariff_archived'
+          | 'tariff_same'
+          | 'blocked_for_debt'
+          | 'addon_not_available'
+          | 'addon_already_connected'
+          | 'addon_not_connected'
+          | 'ip_pool_empty'
+          | 'bad_ip_range'
+          | 'suspension_bad_dates'
+          | 'suspension_overlap'
+          | 'suspension_not_found'
+          | 'suspension_wrong_state'
+          | 'suspension_period_passed'
+          | 'office_not_found'
+          | 'visit_bad_time'
+          | 'visit_not_found'
+          | 'visit_exists'
+          | 'termination_debt'
+          | 'termination_day_not_charged'
+          | 'termination_card_insufficient'
+          | 'termination_refund_mismatch'
+          | 'mobile_request_exists'
+          | 'bad_phone'
+          | 'mobile_request_not_found'
+          | 'mobile_request_closed'
+          | 'promotion_not_found'
+          | 'promotion_not_eligible'
+          | 'promotion_bad'
           | 'billing_busy'
           | 'billing_out_of_order'
           | 'unauthorized'
           | 'forbidden'
+          | 'contract_terminated_login'
           | 'invalid_credentials'
           | 'invalid_staff_credentials'
           | 'totp_required'
@@ -8922,6 +12709,8 @@ export interface components {
     StaffRole: 'admin' | 'operator' | 'support' | 'finance';
     /** @enum {string} */
     AuditActorType: 'staff' | 'subscriber' | 'system' | 'cli' | 'provider';
+    /** @enum {string} */
+    OverviewSuspensionStatus: 'pending' | 'approved' | 'active';
     /**
      * @description pending: the provider has not answered yet; a job asks again
      * @enum {string}
@@ -9007,6 +12796,7 @@ export type PaymentMethod = components['schemas']['PaymentMethod'];
 export type ServiceKind = components['schemas']['ServiceKind'];
 export type StaffRole = components['schemas']['StaffRole'];
 export type AuditActorType = components['schemas']['AuditActorType'];
+export type OverviewSuspensionStatus = components['schemas']['OverviewSuspensionStatus'];
 export type CardRefundStatus = components['schemas']['CardRefundStatus'];
 export type JobState = components['schemas']['JobState'];
 export type AutopayMode = components['schemas']['AutopayMode'];
@@ -9163,6 +12953,161 @@ export const pathsApiMeNetworkGetResponses200ContentApplicationJsonKindValues: R
 export const pathsApiPortalMeGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/portal/me']['get']['responses']['200']['content']['application/json']['status']
 > = ['active', 'blocked', 'suspended', 'terminated'];
+export const pathsApiMeTariffsGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/tariffs']['get']['responses']['200']['content']['application/json']['status']
+> = ['active', 'blocked', 'suspended', 'terminated'];
+export const pathsApiMeAddonsGetResponses200ContentApplicationJsonAddonsKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/addons']['get']['responses']['200']['content']['application/json']['addons']['kind']
+> = ['tv', 'static_ip'];
+export const pathsApiMeAddonsGetResponses200ContentApplicationJsonAddonsUnavailableValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/addons']['get']['responses']['200']['content']['application/json']['addons']['unavailable']
+> = ['already_connected', 'pool_empty'];
+export const pathsApiMeAddonsPreviewPostRequestBodyContentApplicationJsonActionValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/addons/preview']['post']['requestBody']['content']['application/json']['action']
+> = ['connect', 'disconnect'];
+export const pathsApiMeAddonsPreviewPostResponses200ContentApplicationJsonActionValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/addons/preview']['post']['responses']['200']['content']['application/json']['action']
+> = ['connect', 'disconnect'];
+export const pathsApiMeAddonsPreviewPostResponses200ContentApplicationJsonServiceKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/addons/preview']['post']['responses']['200']['content']['application/json']['service']['kind']
+> = ['tv', 'static_ip', 'mobile'];
+export const pathsApiStaffAccountsIdTariffsGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/tariffs']['get']['responses']['200']['content']['application/json']['status']
+> = ['active', 'blocked', 'suspended', 'terminated'];
+export const pathsApiStaffAccountsIdAddonsGetResponses200ContentApplicationJsonAddonsKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons']['get']['responses']['200']['content']['application/json']['addons']['kind']
+> = ['tv', 'static_ip'];
+export const pathsApiStaffAccountsIdAddonsGetResponses200ContentApplicationJsonAddonsUnavailableValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons']['get']['responses']['200']['content']['application/json']['addons']['unavailable']
+> = ['already_connected', 'pool_empty'];
+export const pathsApiStaffAccountsIdAddonsPreviewPostRequestBodyContentApplicationJsonActionValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons/preview']['post']['requestBody']['content']['application/json']['action']
+> = ['connect', 'disconnect'];
+export const pathsApiStaffAccountsIdAddonsPreviewPostResponses200ContentApplicationJsonActionValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons/preview']['post']['responses']['200']['content']['application/json']['action']
+> = ['connect', 'disconnect'];
+export const pathsApiStaffAccountsIdAddonsPreviewPostResponses200ContentApplicationJsonServiceKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons/preview']['post']['responses']['200']['content']['application/json']['service']['kind']
+> = ['tv', 'static_ip', 'mobile'];
+export const pathsApiMeSuspensionsGetResponses200ContentApplicationJsonAccountStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/suspensions']['get']['responses']['200']['content']['application/json']['accountStatus']
+> = ['active', 'blocked', 'suspended', 'terminated'];
+export const pathsApiMeSuspensionsGetResponses200ContentApplicationJsonSuspensionsStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/suspensions']['get']['responses']['200']['content']['application/json']['suspensions']['status']
+> = ['pending', 'approved', 'active', 'finished', 'refused', 'cancelled'];
+export const pathsApiMeSuspensionsPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/suspensions']['post']['responses']['200']['content']['application/json']['status']
+> = ['pending', 'approved'];
+export const pathsApiMeSuspensionsIdCancelPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/suspensions/{id}/cancel']['post']['responses']['200']['content']['application/json']['status']
+> = ['cancelled'];
+export const pathsApiMeSuspensionsIdEndPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/suspensions/{id}/end']['post']['responses']['200']['content']['application/json']['status']
+> = ['active', 'blocked'];
+export const pathsApiStaffSuspensionsGetParametersQueryStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/suspensions']['get']['parameters']['query']['status']
+> = ['pending', 'approved', 'active', 'finished', 'refused', 'cancelled'];
+export const pathsApiStaffSuspensionsGetResponses200ContentApplicationJsonSuspensionsStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/suspensions']['get']['responses']['200']['content']['application/json']['suspensions']['status']
+> = ['pending', 'approved', 'active', 'finished', 'refused', 'cancelled'];
+export const pathsApiStaffSuspensionsIdApprovePostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/suspensions/{id}/approve']['post']['responses']['200']['content']['application/json']['status']
+> = ['approved'];
+export const pathsApiStaffSuspensionsIdRefusePostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/suspensions/{id}/refuse']['post']['responses']['200']['content']['application/json']['status']
+> = ['refused'];
+export const pathsApiStaffAccountsIdSuspensionsGetResponses200ContentApplicationJsonAccountStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/suspensions']['get']['responses']['200']['content']['application/json']['accountStatus']
+> = ['active', 'blocked', 'suspended', 'terminated'];
+export const pathsApiStaffAccountsIdSuspensionsGetResponses200ContentApplicationJsonSuspensionsStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/suspensions']['get']['responses']['200']['content']['application/json']['suspensions']['status']
+> = ['pending', 'approved', 'active', 'finished', 'refused', 'cancelled'];
+export const pathsApiStaffAccountsIdSuspensionsPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/suspensions']['post']['responses']['200']['content']['application/json']['status']
+> = ['pending', 'approved'];
+export const pathsApiStaffAccountsIdSuspensionsSuspensionIdEndPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/suspensions/{suspensionId}/end']['post']['responses']['200']['content']['application/json']['status']
+> = ['active', 'blocked'];
+export const pathsApiStaffAccountsIdSuspensionsSuspensionIdCancelPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/suspensions/{suspensionId}/cancel']['post']['responses']['200']['content']['application/json']['status']
+> = ['cancelled'];
+export const pathsApiMeTerminationVisitDeleteResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/termination/visit']['delete']['responses']['200']['content']['application/json']['status']
+> = ['booked', 'cancelled', 'completed', 'missed'];
+export const pathsApiStaffTerminationVisitsIdClosePostRequestBodyContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/termination-visits/{id}/close']['post']['requestBody']['content']['application/json']['status']
+> = ['cancelled', 'missed'];
+export const pathsApiStaffTerminationVisitsIdClosePostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/termination-visits/{id}/close']['post']['responses']['200']['content']['application/json']['status']
+> = ['booked', 'cancelled', 'completed', 'missed'];
+export const pathsApiStaffAccountsIdTerminationGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/termination']['get']['responses']['200']['content']['application/json']['status']
+> = ['active', 'blocked', 'suspended', 'terminated'];
+export const pathsApiStaffAccountsIdTerminationGetResponses200ContentApplicationJsonServicesKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/termination']['get']['responses']['200']['content']['application/json']['services']['kind']
+> = ['tariff', 'service'];
+export const pathsApiStaffAccountsIdTerminationPostRequestBodyContentApplicationJsonRefundValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/termination']['post']['requestBody']['content']['application/json']['refund']
+> = ['none', 'cash', 'card'];
+export const pathsApiStaffAccountsIdTerminationPostResponses200ContentApplicationJsonRefundMethodValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/termination']['post']['responses']['200']['content']['application/json']['refundMethod']
+> = ['none', 'cash', 'card'];
+export const pathsApiStaffAccountsIdTerminationPostResponses200ContentApplicationJsonCardRefundsStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/termination']['post']['responses']['200']['content']['application/json']['cardRefunds']['status']
+> = ['pending', 'succeeded', 'failed', 'error'];
+export const pathsApiMeMobileGetResponses200ContentApplicationJsonRequestsStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/mobile']['get']['responses']['200']['content']['application/json']['requests']['status']
+> = ['new', 'in_progress', 'connected', 'refused', 'cancelled'];
+export const pathsApiMeMobileRequestsPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/mobile/requests']['post']['responses']['200']['content']['application/json']['status']
+> = ['new', 'in_progress', 'connected', 'refused', 'cancelled'];
+export const pathsApiMeMobileRequestsIdCancelPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/mobile/requests/{id}/cancel']['post']['responses']['200']['content']['application/json']['status']
+> = ['new', 'in_progress', 'connected', 'refused', 'cancelled'];
+export const pathsApiStaffMobileRequestsGetParametersQueryStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/mobile-requests']['get']['parameters']['query']['status']
+> = ['new', 'in_progress', 'connected', 'refused', 'cancelled'];
+export const pathsApiStaffMobileRequestsGetResponses200ContentApplicationJsonRequestsStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/mobile-requests']['get']['responses']['200']['content']['application/json']['requests']['status']
+> = ['new', 'in_progress', 'connected', 'refused', 'cancelled'];
+export const pathsApiStaffMobileRequestsIdPostRequestBodyContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/mobile-requests/{id}']['post']['requestBody']['content']['application/json']['status']
+> = ['in_progress', 'connected', 'refused'];
+export const pathsApiStaffMobileRequestsIdPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/mobile-requests/{id}']['post']['responses']['200']['content']['application/json']['status']
+> = ['in_progress', 'connected', 'refused'];
+export const pathsApiMePromotionsGetResponses200ContentApplicationJsonOffersEffectValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/promotions']['get']['responses']['200']['content']['application/json']['offers']['effect']
+> = ['discount', 'bonus', 'free_addon'];
+export const pathsApiMePromotionsGetResponses200ContentApplicationJsonOffersReasonValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/promotions']['get']['responses']['200']['content']['application/json']['offers']['reason']
+> = [
+  'not_current',
+  'other_region',
+  'already_joined',
+  'new_only',
+  'tariff',
+  'debt',
+  'terminated',
+  'discount_active',
+  'addon_connected',
+  'pool_empty',
+];
+export const pathsApiMePromotionsIdJoinPostResponses200ContentApplicationJsonEffectValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/promotions/{id}/join']['post']['responses']['200']['content']['application/json']['effect']
+> = ['discount', 'bonus', 'free_addon'];
+export const pathsApiStaffPromotionsGetResponses200ContentApplicationJsonPromotionsEffectValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/promotions']['get']['responses']['200']['content']['application/json']['promotions']['effect']
+> = ['discount', 'bonus', 'free_addon'];
+export const pathsApiStaffPromotionsPostRequestBodyContentApplicationJsonEffectValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/promotions']['post']['requestBody']['content']['application/json']['effect']
+> = ['discount', 'bonus', 'free_addon'];
+export const pathsApiStaffPromotionsPostResponses200ContentApplicationJsonEffectValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/promotions']['post']['responses']['200']['content']['application/json']['effect']
+> = ['discount', 'bonus', 'free_addon'];
+export const pathsApiStaffPromotionsIdEndPostResponses200ContentApplicationJsonEffectValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/promotions/{id}/end']['post']['responses']['200']['content']['application/json']['effect']
+> = ['discount', 'bonus', 'free_addon'];
 export const errorErrorCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Error']['error']['code']
 > = [
@@ -9215,10 +13160,39 @@ export const errorErrorCodeValues: ReadonlyArray<
   'too_many_uploads',
   'not_a_claim',
   'assignee_invalid',
+  'tariff_archived',
+  'tariff_same',
+  'blocked_for_debt',
+  'addon_not_available',
+  'addon_already_connected',
+  'addon_not_connected',
+  'ip_pool_empty',
+  'bad_ip_range',
+  'suspension_bad_dates',
+  'suspension_overlap',
+  'suspension_not_found',
+  'suspension_wrong_state',
+  'suspension_period_passed',
+  'office_not_found',
+  'visit_bad_time',
+  'visit_not_found',
+  'visit_exists',
+  'termination_debt',
+  'termination_day_not_charged',
+  'termination_card_insufficient',
+  'termination_refund_mismatch',
+  'mobile_request_exists',
+  'bad_phone',
+  'mobile_request_not_found',
+  'mobile_request_closed',
+  'promotion_not_found',
+  'promotion_not_eligible',
+  'promotion_bad',
   'billing_busy',
   'billing_out_of_order',
   'unauthorized',
   'forbidden',
+  'contract_terminated_login',
   'invalid_credentials',
   'invalid_staff_credentials',
   'totp_required',
@@ -9294,6 +13268,9 @@ export const auditActorTypeValues: ReadonlyArray<FlattenedDeepRequired<component
   'cli',
   'provider',
 ];
+export const overviewSuspensionStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['OverviewSuspensionStatus']
+> = ['pending', 'approved', 'active'];
 export const cardRefundStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['CardRefundStatus']> = [
   'pending',
   'succeeded',

@@ -18,3 +18,7 @@ export function date(day: string): string {
 
 /** Name in the current language from a {nameRu, nameEn} record. */
 export const localName = (x: { nameRu: string; nameEn: string }) => (i18n.language === 'en' ? x.nameEn : x.nameRu);
+
+/** Description in the current language from a {descriptionRu, descriptionEn} record. */
+export const localDescription = (x: { descriptionRu: string; descriptionEn: string }) =>
+  i18n.language === 'en' ? x.descriptionEn : x.descriptionRu;

@@ -135,6 +135,7 @@ export const en: Dict = {
     refund: 'Refund',
     promised_payment: 'Promised payment',
     promised_repayment: 'Promised payment repaid',
+    other: 'Operation',
   },
   profile: {
     title: 'Profile',
@@ -164,8 +165,8 @@ export const en: Dict = {
     title: 'Mobile internet',
     lead: 'Mobile internet is a SIM card with a data package linked to your contract. It is paid from the same personal account.',
     steps: [
-      'Pick a package in your region’s service catalogue',
-      'Request it via the hotline or at an office',
+      'Pick a package of your region',
+      'Leave a request below: an operator calls you at a convenient time and arranges the SIM card',
       'Get the SIM card and activate it — the package starts at once',
     ],
     call: 'To connect: {{phone}}',

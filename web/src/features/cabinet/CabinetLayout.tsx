@@ -1,3 +1,5 @@
+import '../services/i18n';
+
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
@@ -12,11 +14,14 @@ import { useUnread } from './useOverview';
 /** Sections of the cabinet; add a page here and in CabinetRoutes. */
 export const SECTIONS = [
   { to: '/cabinet', key: 'info' },
+  { to: '/cabinet/services', key: 'services' },
   { to: '/cabinet/payments', key: 'payments' },
   { to: '/cabinet/stats', key: 'stats' },
   { to: '/cabinet/sessions', key: 'sessions' },
   { to: '/cabinet/profile', key: 'profile' },
   { to: '/cabinet/notifications', key: 'notifications' },
+  { to: '/cabinet/promotions', key: 'promotions' },
+  { to: '/cabinet/suspension', key: 'suspension' },
   { to: '/cabinet/mobile', key: 'mobile' },
   { to: '/cabinet/feedback', key: 'feedback' },
 ] as const;

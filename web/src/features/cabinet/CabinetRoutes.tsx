@@ -6,12 +6,16 @@ import { useMe } from '../../app/session';
 import { CabinetLayout } from './CabinetLayout';
 import { ChangePasswordPage } from './ChangePasswordPage';
 import { InfoPage } from './InfoPage';
-import { MobilePage } from './InfoPages';
 import { NotificationsPage } from './NotificationsPage';
 import { PaymentsPage } from './PaymentsPage';
 import { ProfilePage } from './ProfilePage';
 
-// The chart library is heavy: only the statistics page loads it.
+// The chart library is heavy: only the statistics page loads it. The services pages load on demand too.
+const ServicesPage = lazy(() => import('../services/ServicesPage').then((m) => ({ default: m.ServicesPage })));
+const SuspensionPage = lazy(() => import('../services/SuspensionPage').then((m) => ({ default: m.SuspensionPage })));
+const TerminationPage = lazy(() => import('../services/TerminationPage').then((m) => ({ default: m.TerminationPage })));
+const PromotionsPage = lazy(() => import('../services/PromotionsPage').then((m) => ({ default: m.PromotionsPage })));
+const MobilePage = lazy(() => import('../services/MobilePage').then((m) => ({ default: m.MobilePage })));
 const StatisticsPage = lazy(() => import('./StatisticsPage'));
 const FeedbackRoutes = lazy(() => import('../support/FeedbackPage'));
 const SessionsPage = lazy(() => import('../network/SessionsPage'));
@@ -58,7 +62,46 @@ export default function CabinetRoutes() {
         <Route path="profile" element={<ProfilePage />} />
         <Route path="password" element={<ChangePasswordPage />} />
         <Route path="notifications" element={<NotificationsPage />} />
-        <Route path="mobile" element={<MobilePage />} />
+        <Route
+          path="services"
+          element={
+            <Suspense fallback={<Loader />}>
+              <ServicesPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="suspension"
+          element={
+            <Suspense fallback={<Loader />}>
+              <SuspensionPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="termination"
+          element={
+            <Suspense fallback={<Loader />}>
+              <TerminationPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="promotions"
+          element={
+            <Suspense fallback={<Loader />}>
+              <PromotionsPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="mobile"
+          element={
+            <Suspense fallback={<Loader />}>
+              <MobilePage />
+            </Suspense>
+          }
+        />
         <Route
           path="feedback/*"
           element={

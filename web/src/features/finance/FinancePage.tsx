@@ -10,6 +10,7 @@ import { api } from '../../api/client';
 import { type PaymentMethod, paymentMethodValues, type PaymentStatus, paymentStatusValues } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
+import { methodLabel, paymentStatusLabel, providerLabel } from '../../components/labels';
 import { CardRefundButton } from './CardRefundButton';
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -64,7 +65,7 @@ export function FinancePage() {
             label={t('finance.method')}
             data={[
               { value: '', label: t('finance.any') },
-              ...paymentMethodValues.map((m) => ({ value: m, label: t(`pay.methods.${m}`) })),
+              ...paymentMethodValues.map((m) => ({ value: m, label: methodLabel(m) })),
             ]}
             value={form.method ?? ''}
             onChange={(v) => setForm({ ...form, method: v || undefined })}
@@ -73,7 +74,9 @@ export function FinancePage() {
             label={t('finance.status')}
             data={[
               { value: '', label: t('finance.any') },
-              ...paymentStatusValues.map((s) => ({ value: s, label: t(`pay.status.${s}`) })),
+              ...paymentStatusValues
+                .filter((s) => s !== 'waiting_for_capture')
+                .map((s) => ({ value: s, label: paymentStatusLabel(s) })),
             ]}
             value={form.status ?? ''}
             onChange={(v) => setForm({ ...form, status: v || undefined })}
@@ -106,7 +109,7 @@ export function FinancePage() {
                 {q.data.totals.map((r) => (
                   <Table.Tr key={`${r.day}-${r.method}`}>
                     <Table.Td>{date(r.day)}</Table.Td>
-                    <Table.Td>{t(`pay.methods.${r.method}`)}</Table.Td>
+                    <Table.Td>{methodLabel(r.method)}</Table.Td>
                     <Table.Td ta="right">{r.count}</Table.Td>
                     <Table.Td ta="right">{rub(r.amount)}</Table.Td>
                   </Table.Tr>
@@ -145,12 +148,12 @@ export function FinancePage() {
                     <Table.Tr key={p.id}>
                       <Table.Td>{new Date(p.createdAt).toLocaleString()}</Table.Td>
                       <Table.Td>{p.account}</Table.Td>
-                      <Table.Td>{t(`pay.methods.${p.method}`)}</Table.Td>
+                      <Table.Td>{methodLabel(p.method)}</Table.Td>
                       <Table.Td>
-                        {p.provider}
+                        {providerLabel(p.provider)}
                         {p.externalId ? ` · ${p.externalId}` : ''}
                       </Table.Td>
-                      <Table.Td>{t(`pay.status.${p.status}`)}</Table.Td>
+                      <Table.Td>{paymentStatusLabel(p.status)}</Table.Td>
                       <Table.Td ta="right">{rub(p.amount)}</Table.Td>
                       <Table.Td>
                         {p.receiptUrl ? (

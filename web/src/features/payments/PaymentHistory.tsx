@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
 import { rub } from '../../components/format';
+import { methodLabel } from '../../components/labels';
 
 export function PaymentHistory() {
   const { t, i18n } = useTranslation();
@@ -47,8 +48,8 @@ export function PaymentHistory() {
                       </Text>
                     )}
                   </Table.Td>
-                  <Table.Td>{t(`pay.methods.${p.method}`)}</Table.Td>
-                  <Table.Td>{t(`pay.status.${p.status}`)}</Table.Td>
+                  <Table.Td>{methodLabel(p.method)}</Table.Td>
+                  <Table.Td>{t(`pay.status.${p.status}`, { defaultValue: p.status })}</Table.Td>
                   <Table.Td>
                     {p.receiptUrl ? (
                       <Anchor href={p.receiptUrl} target="_blank" rel="noreferrer">

@@ -1,20 +1,42 @@
-import { Badge, Card, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import '../services/i18n';
+
+import { addDays } from '@common/dates';
+import { Badge, Card, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 
-import { api } from '../../api/client';
+import { api, type ApiData } from '../../api/client';
 import { useMe } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
+import { accountStatusLabel } from '../../components/labels';
+import { EntriesTable } from '../cabinet/EntriesTable';
 import { AccountNetwork } from '../network/AccountNetwork';
+import { ServicesPage } from '../services/ServicesPage';
+import { OfficePaymentForm } from '../services/staff/OfficePaymentForm';
+import { TerminationPanel } from '../services/staff/TerminationPanel';
+import { SuspensionPage } from '../services/SuspensionPage';
 import { SubscriberTickets } from '../support/SubscriberTickets';
 
+const STATUS_COLOR: Record<string, string> = {
+  active: 'green',
+  blocked: 'red',
+  suspended: 'yellow',
+  terminated: 'gray',
+};
+const TABS = ['overview', 'services', 'suspension', 'termination', 'payment'] as const;
+
+/**
+ * The subscriber card: the account at a glance, its statement, and the actions by role — plan and
+ * add-ons, suspension, termination (operators), office payment (finance). The server checks the roles.
+ */
 export function AccountCard() {
   const { t } = useTranslation();
   const { id } = useParams();
-  const me = useMe().data;
-  const role = me?.type === 'staff' ? me.staff.role : undefined;
+  const [params, setParams] = useSearchParams();
+  const me = useMe();
+  const role = me.data?.type === 'staff' ? me.data.staff.role : undefined;
   const q = useQuery({
     queryKey: ['staff-account', id],
     queryFn: () => api.GET('/api/staff/accounts/{id}', { params: { path: { id: Number(id) } } }),
@@ -22,13 +44,27 @@ export function AccountCard() {
   if (q.isLoading) return <Loader />;
   if (!q.data) return <ErrorAlert error={q.error} />;
   const a = q.data;
+  const operator = role === 'admin' || role === 'operator';
+  const finance = role === 'admin' || role === 'finance';
+  const live = a.status !== 'terminated';
+  const allowed = TABS.filter(
+    (tab) =>
+      tab === 'overview' ||
+      (tab === 'services' && operator && live) ||
+      (tab === 'suspension' && operator && live) ||
+      (tab === 'termination' && (operator || finance)) ||
+      (tab === 'payment' && finance && live),
+  );
+  const wanted = params.get('tab');
+  const tab = allowed.find((x) => x === wanted) ?? 'overview';
+
   return (
     <Stack>
       <Title order={1} size="h2">
         {t('staff.card')}: {a.subscriber}
       </Title>
       <Card withBorder>
-        <Group gap="xl">
+        <Group gap="lg">
           <Text>
             {t('profile.account')}: <b>{a.number}</b>
           </Text>
@@ -36,46 +72,81 @@ export function AccountCard() {
             {t('profile.contract')}: <b>{a.contract}</b>
           </Text>
           <Text>{a.region}</Text>
-          <Badge variant="light">{t(`info.statusShort.${a.status}`)}</Badge>
+          <Badge variant="light" color={STATUS_COLOR[a.status] ?? 'gray'} data-testid="account-status">
+            {accountStatusLabel(a.status)}
+          </Badge>
           <Text>
-            {t('staff.balance')}: <b>{rub(a.balance)}</b>
+            {t('staff.balance')}: <b data-testid="account-balance">{rub(a.balance)}</b>
           </Text>
         </Group>
       </Card>
-      <Title order={2} size="h4">
-        {t('staff.subscriptions')}
-      </Title>
-      <Table>
-        <Table.Tbody>
-          {a.subscriptions.map((s, i) => (
-            <Table.Tr key={i}>
-              <Table.Td>{s.name}</Table.Td>
-              <Table.Td>{rub(s.monthlyFee)}</Table.Td>
-              <Table.Td>
-                {date(s.startsOn)}
-                {s.endsOn ? ` — ${date(s.endsOn)}` : ''}
-              </Table.Td>
-            </Table.Tr>
+      <Tabs
+        value={tab}
+        onChange={(v) => setParams(v && v !== 'overview' ? { tab: v } : {}, { replace: true })}
+        keepMounted={false}
+      >
+        <Tabs.List>
+          {allowed.map((x) => (
+            <Tabs.Tab key={x} value={x}>
+              {t(`staffsvc.tabs.${x}`)}
+            </Tabs.Tab>
           ))}
-        </Table.Tbody>
-      </Table>
-      <Title order={2} size="h4">
-        {t('staff.lastEntries')}
-      </Title>
-      <Table>
-        <Table.Tbody>
-          {a.lastEntries.map((e, i) => (
-            <Table.Tr key={i}>
-              <Table.Td>{date(e.effectiveOn)}</Table.Td>
-              <Table.Td>{t(`kinds.${e.kind}`)}</Table.Td>
-              <Table.Td ta="right">{rub(e.amount)}</Table.Td>
-              <Table.Td>{e.comment}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-      {(role === 'support' || role === 'admin') && <SubscriberTickets accountId={Number(id)} />}
+        </Tabs.List>
+        <Tabs.Panel value="overview" pt="md">
+          <Overview account={a} />
+        </Tabs.Panel>
+        <Tabs.Panel value="services" pt="md">
+          <ServicesPage accountId={a.id} heading={false} />
+        </Tabs.Panel>
+        <Tabs.Panel value="suspension" pt="md">
+          <SuspensionPage accountId={a.id} heading={false} />
+        </Tabs.Panel>
+        <Tabs.Panel value="termination" pt="md">
+          <TerminationPanel accountId={a.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="payment" pt="md">
+          <OfficePaymentForm accountId={a.id} />
+        </Tabs.Panel>
+      </Tabs>
+      {(role === 'support' || role === 'admin') && <SubscriberTickets accountId={a.id} />}
       {role !== undefined && role !== 'finance' && <AccountNetwork accountId={a.id} />}
+    </Stack>
+  );
+}
+
+function Overview({ account }: { account: ApiData<'get', '/api/staff/accounts/{id}'> }) {
+  const { t } = useTranslation();
+  const from = addDays(new Date().toISOString().slice(0, 10), -92);
+  const st = useQuery({
+    queryKey: ['staff-statement', account.id, from],
+    queryFn: () =>
+      api.GET('/api/staff/accounts/{id}/statement', { params: { path: { id: account.id }, query: { from } } }),
+  });
+  return (
+    <Stack>
+      <Title order={2} size="h4">
+        {t('staffsvc.subscriptions')}
+      </Title>
+      <Stack gap={4}>
+        {account.subscriptions.map((s, i) => (
+          <Group key={i} justify="space-between" wrap="nowrap" align="start">
+            <div>
+              <Text>{s.name}</Text>
+              <Text size="sm" c="dimmed">
+                {s.kind === 'tariff' ? `${t('svc.kinds.tariff')} · ` : ''}
+                {t('staffsvc.since', { date: date(s.startsOn) })}
+                {s.endsOn ? ` ${t('staffsvc.until', { date: date(s.endsOn) })}` : ''}
+              </Text>
+            </div>
+            <Text style={{ whiteSpace: 'nowrap' }}>{rub(s.monthlyFee)}</Text>
+          </Group>
+        ))}
+      </Stack>
+      <Title order={2} size="h4">
+        {t('staffsvc.statement')}
+      </Title>
+      <ErrorAlert error={st.error} />
+      {st.data && <EntriesTable entries={st.data.entries} caption={t('staffsvc.statement')} />}
     </Stack>
   );
 }

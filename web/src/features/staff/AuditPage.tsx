@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { actionLabel, actorLabel, entityLabel } from '../../components/labels';
 
 export function AuditPage() {
   const { t } = useTranslation();
@@ -33,11 +34,11 @@ export function AuditPage() {
               <Table.Tr key={r.id}>
                 <Table.Td>{new Date(r.at).toLocaleString()}</Table.Td>
                 <Table.Td>
-                  {r.actorType} {r.actorId}
+                  {actorLabel(r.actorType)} {r.actorId}
                 </Table.Td>
-                <Table.Td>{r.action}</Table.Td>
+                <Table.Td>{actionLabel(r.action)}</Table.Td>
                 <Table.Td>
-                  {r.entity} {r.entityId}
+                  {entityLabel(r.entity)} {r.entityId}
                 </Table.Td>
                 <Table.Td>{r.ip}</Table.Td>
               </Table.Tr>

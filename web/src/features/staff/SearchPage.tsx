@@ -5,11 +5,16 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { api } from '../../api/client';
+import { useMe } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { phone, rub } from '../../components/format';
+import { accountStatusLabel } from '../../components/labels';
+import { QueueCounts } from '../services/staff/QueueCounts';
 
 export function SearchPage() {
   const { t } = useTranslation();
+  const me = useMe().data;
+  const role = me?.type === 'staff' ? me.staff.role : undefined;
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const res = useQuery({
@@ -40,6 +45,7 @@ export function SearchPage() {
         </Group>
       </form>
       <ErrorAlert error={res.error} />
+      {role && role !== 'finance' && <QueueCounts />}
       {res.data?.length === 0 && <Text c="dimmed">{t('staff.noResults')}</Text>}
       {!!res.data?.length && (
         <Table.ScrollContainer minWidth={640}>
@@ -63,7 +69,7 @@ export function SearchPage() {
                   </Table.Td>
                   <Table.Td>{h.subscriber}</Table.Td>
                   <Table.Td>{phone(h.phone)}</Table.Td>
-                  <Table.Td>{t(`info.statusShort.${h.status}`)}</Table.Td>
+                  <Table.Td>{accountStatusLabel(h.status)}</Table.Td>
                   <Table.Td ta="right">{rub(h.balance)}</Table.Td>
                 </Table.Tr>
               ))}

@@ -1,3 +1,5 @@
+import '../services/i18n';
+
 import { AppShell, Burger, Button, Center, Group, Loader, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { lazy, Suspense } from 'react';
@@ -10,6 +12,11 @@ import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { FinancePage } from '../finance/FinancePage';
 import { ReceiptsPage } from '../finance/ReceiptsPage';
 import { NasPage } from '../network/NasPage';
+import { CatalogPage } from '../services/staff/CatalogPage';
+import { MobileQueuePage } from '../services/staff/MobileQueuePage';
+import { PromotionsAdminPage } from '../services/staff/PromotionsAdminPage';
+import { SuspensionQueuePage } from '../services/staff/SuspensionQueuePage';
+import { VisitsQueuePage } from '../services/staff/VisitsQueuePage';
 import { AccountCard } from './AccountCard';
 import { AuditPage } from './AuditPage';
 import { JobsPage } from './JobsPage';
@@ -17,12 +24,19 @@ import { SearchPage } from './SearchPage';
 import { SignContractPage } from './SignContractPage';
 import { StaffLogin } from './StaffLogin';
 
+/** Sections of the services area (texts in features/services/i18n.ts). */
+const SERVICE_KEYS = { suspensions: 1, mobileRequests: 1, visits: 1, catalog: 1, promotions: 1 };
 const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff', key: 'search', roles: ['admin', 'operator', 'support', 'finance'] },
   { to: '/staff/contracts/new', key: 'sign', roles: ['admin', 'operator'] },
+  { to: '/staff/suspensions', key: 'suspensions', roles: ['admin', 'operator', 'support'] },
+  { to: '/staff/mobile-requests', key: 'mobileRequests', roles: ['admin', 'operator', 'support'] },
+  { to: '/staff/visits', key: 'visits', roles: ['admin', 'operator', 'support'] },
   { to: '/staff/finance', key: 'finance', roles: ['admin', 'finance'] },
   { to: '/staff/receipts', key: 'receipts', roles: ['admin', 'finance'] },
   { to: '/staff/nas', key: 'nas', roles: ['admin'] },
+  { to: '/staff/catalog', key: 'catalog', roles: ['admin'] },
+  { to: '/staff/promotions', key: 'promotions', roles: ['admin', 'operator', 'support', 'finance'] },
   { to: '/staff/audit', key: 'audit', roles: ['admin'] },
   { to: '/staff/jobs', key: 'jobs', roles: ['admin'] },
   { to: '/staff/support', key: 'support', roles: ['admin', 'support'] },
@@ -88,7 +102,7 @@ export default function StaffRoutes() {
             key={n.key}
             component={Link}
             to={n.to}
-            label={t(`staff.${n.key}`)}
+            label={t(n.key in SERVICE_KEYS ? `staffsvc.${n.key}` : `staff.${n.key}`)}
             active={location.pathname === n.to}
             onClick={close}
           />
@@ -114,6 +128,11 @@ export default function StaffRoutes() {
               }
             />
           )}
+          <Route path="suspensions" element={<SuspensionQueuePage />} />
+          <Route path="mobile-requests" element={<MobileQueuePage />} />
+          <Route path="visits" element={<VisitsQueuePage />} />
+          <Route path="catalog" element={<CatalogPage />} />
+          <Route path="promotions" element={<PromotionsAdminPage />} />
           <Route path="*" element={<Navigate to="/staff" replace />} />
         </Routes>
       </AppShell.Main>
