@@ -2,18 +2,12 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 
-import { ReadCaches } from './cache/read-caches.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { type AppDeps, buildDeps } from './deps.js';
-import type { PaymentProvider, ProviderName } from './integrations/acquiring/provider.js';
-import { TestAcquirer } from './integrations/acquiring/test-acquirer.js';
-import { YooKassaClient } from './integrations/acquiring/yookassa-client.js';
-import { AtolClient } from './integrations/atol/atol-client.js';
 import { moduleRoutes } from './modules/index.js';
-import { type Notifier, notifierFromConfig } from './modules/notifications/notifier.js';
 import authPlugin from './plugins/auth.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { frameworkErrors } from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import readCachePlugin from './plugins/read-cache.js';
 import { version } from './version.js';
@@ -40,6 +34,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     logger: opts.logger ?? false,
     trustProxy: opts.config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
+import { isoDay } from '../../../common/schemas.js';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff } from '../../plugins/auth.js';
 import { listAudit } from './list-audit.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const day = isoDay;
 
 /** Admins read the whole audit trail (who did what, before/after, when, from where). */
 export const auditRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {

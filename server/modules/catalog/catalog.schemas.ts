@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 import { MAX_PAYMENT_KOPECKS } from '../../../common/money.js';
+import { isoDay } from '../../../common/schemas.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+const day = isoDay;
 const fee = z.number().int().min(0).max(MAX_PAYMENT_KOPECKS).describe('kopecks per month');
 const name = z.string().trim().min(1).max(120);
 const text = z.string().max(2000);

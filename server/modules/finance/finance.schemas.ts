@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { isoDay } from '../../../common/schemas.js';
 import { PAYMENT_STATUSES } from '../../db/schema/index.js';
 
 export const accountIdParams = z.object({ accountId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
@@ -21,8 +22,8 @@ export const balanceChangeResponse = z.object({
   unblocked: z.boolean(),
 });
 export const paymentsQuery = z.object({
-  from: z.string().describe('YYYY-MM-DD'),
-  to: z.string().describe('YYYY-MM-DD'),
+  from: isoDay.describe('YYYY-MM-DD'),
+  to: isoDay.describe('YYYY-MM-DD'),
   method: z.string().max(40).optional(),
   provider: z.string().max(80).optional(),
   status: z.enum(PAYMENT_STATUSES).optional(),

@@ -62,6 +62,7 @@ export async function updateStaffUser(
   return db.transaction(async (tx) => {
     const [before] = await tx.select().from(staffUsers).where(eq(staffUsers.id, id)).for('update');
     if (!before) throw new AppError('not_found');
+    if (patch.role === undefined && patch.active === undefined) return view(before);
     const [after] = await tx.update(staffUsers).set(patch).where(eq(staffUsers.id, id)).returning();
     if (patch.active === false)
       await tx
