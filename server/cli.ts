@@ -6,7 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { AppError, errorMessage } from '../common/errors.js';
 import { formatRubles } from '../common/money.js';
 import { parsePaymentAmount as parseAmount } from '../common/payment-amount.js';
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
+import { resealSecrets } from './crypto/reseal-secrets.js';
 import { type Database, openDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { showAccount } from './modules/accounts/show-account.js';
@@ -19,12 +20,12 @@ import { verifyLedger } from './modules/ledger/verify-ledger.js';
  * The `abonent` command. Each subcommand opens the database (PGlite in DATA_DIR or DATABASE_URL),
  * applies pending migrations, does one thing, and closes it. Errors print one line and exit 1.
  */
-async function withDb<T>(fn: (database: Database) => Promise<T>): Promise<T> {
+async function withDb<T>(fn: (database: Database, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     await runMigrations(database);
-    return await fn(database);
+    return await fn(database, config);
   } finally {
     await database.close();
   }
@@ -163,6 +164,17 @@ export function buildCli(): Command {
           out(`${r.accounts} accounts checked, ${r.mismatches.length} mismatches`);
         }
         if (r.mismatches.length > 0) process.exitCode = 2;
+      }),
+    );
+  program
+    .command('secrets')
+    .description('values encrypted at rest (passports, staff TOTP secrets)')
+    .command('reseal')
+    .description('after changing APP_SECRET (old one in APP_SECRET_PREVIOUS): re-encrypt everything under the new one')
+    .action(() =>
+      withDb(async (d, config) => {
+        await resealSecrets(d.db, config.secrets, out);
+        out('done: every value now opens with APP_SECRET alone; APP_SECRET_PREVIOUS can be removed');
       }),
     );
   return program;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import type { SecretKeys } from './crypto/secret-box.js';
+
 /**
  * The only reader of process.env. Everything else receives a typed Config.
  * Secrets (SMTP password, provider keys) come from the environment only, never from files in the repo.
@@ -19,8 +21,14 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Public URL of the portal, used in links inside e-mails and SMS. */
   PUBLIC_URL: z.string().url().optional(),
-  /** Secret used to sign session tokens and other short-lived values. Required in production. */
+  /**
+   * The key material of values encrypted at rest (passports, staff TOTP secrets) and of derived keys.
+   * Required in production. To rotate: the old value goes to APP_SECRET_PREVIOUS, then
+   * `abonent secrets reseal` (docs/deploy.md, "Secret rotation").
+   */
   APP_SECRET: z.string().min(16).optional(),
+  /** Earlier APP_SECRETs (comma-separated), accepted for reading until `abonent secrets reseal` ran. */
+  APP_SECRET_PREVIOUS: z.string().optional(),
   /** Start the in-process job worker and scheduler (set 0 on web-only replicas). */
   WORKER: z
     .enum(['0', '1'])
@@ -66,9 +74,13 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+const DEV_SECRET = 'abonent-development-secret-not-for-production';
+
 export interface Config extends Env {
   dbKind: 'pglite' | 'postgres';
   secret: string;
+  /** APP_SECRET and the earlier ones still accepted for opening sealed values. */
+  secrets: SecretKeys;
   publicUrl: string;
   trustProxy: boolean | string[];
 }
@@ -87,7 +99,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...e,
     dbKind: e.DATABASE_URL ? 'postgres' : 'pglite',
     // Development/test fallback only; production requires APP_SECRET (checked above).
-    secret: e.APP_SECRET ?? 'abonent-development-secret-not-for-production',
+    secret: e.APP_SECRET ?? DEV_SECRET,
+    secrets: {
+      current: e.APP_SECRET ?? DEV_SECRET,
+      previous: (e.APP_SECRET_PREVIOUS ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    },
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };

@@ -9,6 +9,7 @@ import { staffUsers } from '../../db/schema/index.js';
 import type { AppDeps } from '../../deps.js';
 import {
   CSRF_COOKIE,
+  requireCsrfForCookie,
   requireSignedIn,
   requireStaff,
   requireSubscriber,
@@ -83,7 +84,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       },
     },
     async (req, reply) => {
-      const r = await signInStaff(db, req.body, meta(req));
+      const r = await signInStaff(db, req.body, meta(req), deps.config.secrets);
       const csrfToken = setSessionCookies(reply, r.token, r.expiresAt);
       return { token: r.token, csrfToken, expiresAt: r.expiresAt.toISOString(), staff: r.staff };
     },
@@ -107,7 +108,11 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
 
   app.post(
     '/api/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End this session', security, response: { 200: s.okResponse } } },
+    {
+      // A cross-site form must not be able to sign anyone out: cookie sessions need the CSRF header.
+      preValidation: requireCsrfForCookie(),
+      schema: { tags: ['auth'], summary: 'End this session', security, response: { 200: s.okResponse } },
+    },
     async (req, reply) => {
       if (req.principal) await revokeSession(db, req.principal.sessionId);
       reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
@@ -197,7 +202,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       },
     },
     async (req) => {
-      await enableTotp(db, { staffId: staffPrincipal(req).staffId, ...req.body, ip: req.ip });
+      await enableTotp(db, { staffId: staffPrincipal(req).staffId, ...req.body, ip: req.ip }, deps.config.secrets);
       return { ok: true as const };
     },
   );
