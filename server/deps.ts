@@ -6,6 +6,7 @@ import { TestAcquirer } from './integrations/acquiring/test-acquirer.js';
 import { YooKassaClient } from './integrations/acquiring/yookassa-client.js';
 import { AtolClient } from './integrations/atol/atol-client.js';
 import { type Notifier, notifierFromConfig } from './modules/notifications/notifier.js';
+import { testAcquirerSecret } from './modules/payments/test-acquirer-secret.js';
 import { version } from './version.js';
 
 /** What every route plugin and job receives. Integrations are built from config unless injected. */
@@ -27,7 +28,9 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
     config.ATOL_API_URL && config.ATOL_LOGIN && config.ATOL_PASSWORD
       ? new AtolClient({ baseUrl: config.ATOL_API_URL, login: config.ATOL_LOGIN, password: config.ATOL_PASSWORD })
       : null;
-  const acquirers: AppDeps['acquirers'] = { test_acquirer: new TestAcquirer(database.db, config) };
+  const acquirers: AppDeps['acquirers'] = {
+    test_acquirer: new TestAcquirer(database.db, config, testAcquirerSecret(config)),
+  };
   if (config.YOOKASSA_SHOP_ID && config.YOOKASSA_SECRET_KEY) {
     acquirers.yookassa = new YooKassaClient({
       baseUrl: config.YOOKASSA_API_URL,

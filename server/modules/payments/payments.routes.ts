@@ -25,6 +25,10 @@ import { testAcquirerSecret } from './test-acquirer-secret.js';
 
 const security = [{ bearer: [] }];
 const tags = ['payments'];
+/**
+ * Everything a stranger can try by account number — the payer lookup and starting a public top-up —
+ * counts against one limit per address: 30 tries in 10 minutes, then 10 minutes of 429.
+ */
 const PAYER_LIMIT = { limit: 30, windowSeconds: 600, lockSeconds: 600 };
 
 function parseThreshold(v: number | string | undefined): number | undefined {
@@ -156,32 +160,34 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     {
       schema: {
         tags,
-        summary: 'Start a card top-up by account number without signing in',
+        summary: 'Start a card top-up by account number without signing in (rate-limited with the payer lookup)',
         body: s.publicTopUpBody,
-        response: { 200: s.topUpResponse },
+        response: { 200: s.publicTopUpResponse },
       },
     },
     async (req) => {
       const key = `payer:${req.ip}`;
       await assertNotLocked(db, [key]);
+      await countEvent(db, key, PAYER_LIMIT);
       const amount = parseAmount(req.body.amount);
       const p = await findPayer(db, req.body.account);
-      return createTopUp(db, deps, { accountId: p.accountId, amount, from: 'public' });
+      const r = await createTopUp(db, deps, { accountId: p.accountId, amount, from: 'public' });
+      return { publicId: r.publicId, amount: r.amount, confirmationUrl: r.confirmationUrl };
     },
   );
 
   app.get(
-    '/api/public/payments/:id',
+    '/api/public/payments/:publicId',
     {
       schema: {
         tags,
-        summary: 'Status of a payment (no amounts of other payers: id and status only)',
-        params: s.idParams,
-        response: { 200: z.object({ id: z.number(), status: z.string() }) },
+        summary: 'Status of a public top-up by its public id (no amount, no account)',
+        params: s.publicIdParams,
+        response: { 200: z.object({ id: z.string(), status: z.string() }) },
       },
     },
     async (req) => {
-      const p = await getPaymentStatus(db, req.params.id);
+      const p = await getPaymentStatus(db, req.params.publicId);
       if (!p) throw new AppError('payment_not_found');
       return p;
     },

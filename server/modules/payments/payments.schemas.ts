@@ -10,6 +10,12 @@ export const topUpBody = z.object({
 });
 export const publicTopUpBody = z.object({ account: z.string().regex(/^\d{6,12}$/), amount: amountInput });
 export const topUpResponse = z.object({ paymentId: z.number(), amount: z.number(), confirmationUrl: z.string() });
+export const publicTopUpResponse = z.object({
+  publicId: z.string().describe('the payment for GET /api/public/payments/{publicId}: random, not sequential'),
+  amount: z.number(),
+  confirmationUrl: z.string(),
+});
+export const publicIdParams = z.object({ publicId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'public payment id') });
 export const quoteQuery = z.object({ months: z.coerce.number().int() });
 export const quoteResponse = z.object({
   months: z.number(),

@@ -8,12 +8,13 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 
 /** After the card page: polls the payment until the provider's notification has been applied. */
-export function PaymentReturn({ id, publicPage = false }: { id: number; publicPage?: boolean }) {
+export function PaymentReturn({ id, publicPage = false }: { id: number | string; publicPage?: boolean }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const q = useQuery({
     queryKey: ['payments', 'status', id],
-    queryFn: () => api<{ status: string }>(publicPage ? `/api/public/payments/${id}` : `/api/me/payments/${id}`),
+    queryFn: () =>
+      api<{ status: string }>(publicPage ? `/api/public/payments/${encodeURIComponent(id)}` : `/api/me/payments/${id}`),
     refetchInterval: (query) => (query.state.data?.status === 'pending' ? 1000 : false),
   });
   const status = q.data?.status;
