@@ -7,29 +7,7 @@ import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-/**
- * Money is integer kopecks: converting to or from rubles, or formatting, goes through common/money.ts.
- * These selectors catch the float shortcuts that lose kopecks (x * 100, x / 100, toFixed, parseFloat).
- */
-const moneyArithmetic = [
-  {
-    selector: "BinaryExpression[operator='*'][right.value=100]",
-    message: 'Money: use rublesToKopecks/parseRubles from common/money.ts, not * 100.',
-  },
-  {
-    selector: "BinaryExpression[operator='/'][right.value=100]",
-    message: 'Money: use kopecksToDecimal/formatMoney from common/money.ts, not / 100.',
-  },
-  {
-    selector: "CallExpression[callee.property.name='toFixed']",
-    message: 'Money: format with common/money.ts (kopecksToDecimal) or Intl, not toFixed.',
-  },
-  {
-    selector: "BinaryExpression[operator=/^[*\\/]$/][right.name='KOPECKS_PER_RUBLE']",
-    message: 'Money: convert rubles and kopecks only inside common/money.ts.',
-  },
-  { selector: "CallExpression[callee.name='parseFloat']", message: 'Money: parse decimal strings with parseRubles.' },
-];
+import { moneyArithmetic, moneyPlugin } from './eslint.money.js';
 
 export default tseslint.config(
   {
@@ -81,6 +59,15 @@ export default tseslint.config(
     files: ['server/**/*.ts', 'common/**/*.ts', 'web/src/**/*.{ts,tsx}'],
     ignores: ['common/money.ts'],
     rules: { 'no-restricted-syntax': ['error', ...moneyArithmetic] },
+  },
+  {
+    // Money state has one owner (docs/billing.md): outside server/modules/ledger, no SQL or Drizzle call
+    // writes ledger entries, balances, credits, the account status or blocked/unblocked events.
+    // Tests and test helpers may build rows directly (factories, deliberately broken data).
+    files: ['server/**/*.ts'],
+    ignores: ['server/modules/ledger/**', '**/*.test.ts', 'server/test/**'],
+    plugins: { money: moneyPlugin },
+    rules: { 'money/state-owner': 'error' },
   },
   {
     // app.ts is the composition root: modules receive AppDeps (server/deps.ts), never import the root.

@@ -3,6 +3,9 @@ import { dailyShare, daysInMonth } from './money.js';
 
 export const DAYS_LEFT_CAP = 365;
 
+/** Warn (cabinet and notices) when money covers this many whole days or fewer; a region may set its own. */
+export const LOW_BALANCE_DAYS = 3;
+
 /**
  * "Enough for N days": how many days after `today` the money covers, charging each day's share of
  * every monthly fee at the start of that day, as the billing run does. Money is the balance plus

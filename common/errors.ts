@@ -126,6 +126,16 @@ export const ERRORS = {
     ru: 'Слишком длинный период досписания: с {from} по {until} (не более {max} дней за раз)',
     en: 'Catch-up period too long: {from} to {until} (at most {max} days at once)',
   },
+  billing_busy: {
+    status: 409,
+    ru: 'Списание по региону {region} уже выполняется другим процессом; повторите позже',
+    en: 'Billing of region {region} is being run by another process; try again later',
+  },
+  billing_out_of_order: {
+    status: 409,
+    ru: 'День {day} региона {region} нельзя списать: предыдущий день не завершён',
+    en: 'Day {day} of region {region} cannot be charged: the day before it is not finished',
+  },
   unauthorized: { status: 401, ru: 'Требуется вход', en: 'Sign-in required' },
   forbidden: { status: 403, ru: 'Недостаточно прав', en: 'Not allowed' },
   invalid_credentials: {

@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+
+import { openDatabase } from './db/client.js';
 
 const run = promisify(execFile);
 const bin = new URL('../bin/abonent.js', import.meta.url).pathname;
@@ -67,6 +70,18 @@ describe('abonent CLI', () => {
     }
     const verify = await cli('ledger', 'verify');
     expect(verify.code).toBe(0);
-    expect(verify.stdout).toMatch(/0 mismatches/);
+    expect(verify.stdout).toMatch(/0 mismatches, 0 orphan entries/);
+  }, 60_000);
+
+  // Last: it leaves the database broken on purpose.
+  it('ledger verify fails (exit 2) on an entry whose account does not exist', async () => {
+    const d = await openDatabase({ dataDir });
+    // Past the ledger's API on purpose: what a bad manual fix or a broken import would leave.
+    await d.db.execute(sql`insert into ledger_entries (account_id, kind, amount, effective_on, source)
+                           values (987654321, 'adjustment', 100, '2026-11-25', 'test')`);
+    await d.close();
+    const r = await cli('ledger', 'verify', '--json');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ mismatches: [], orphanEntries: 1 });
   }, 60_000);
 });

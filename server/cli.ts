@@ -1,6 +1,3 @@
-// Registers the promised-payment repayment hook: a CLI payment repays a promised payment like any other.
-import './modules/payments/settle-promised.js';
-
 import { Command, CommanderError } from 'commander';
 
 import { AppError, errorMessage } from '../common/errors.js';
@@ -62,7 +59,7 @@ export function buildCli(): Command {
     .option('--json', 'print one JSON line')
     .action((opts: { date?: string; json?: boolean }) =>
       withDb(async (d) => {
-        const r = await runBilling(d.db, { until: opts.date });
+        const r = await runBilling(d.db, { until: opts.date, batchSize: loadConfig().BILLING_BATCH_ACCOUNTS });
         if (opts.json) {
           out(
             JSON.stringify({
@@ -76,7 +73,7 @@ export function buildCli(): Command {
         } else {
           for (const day of r.days) {
             out(
-              `${day.day} region ${day.regionId}: ${day.skipped ? 'already running or done' : `${day.charged} charged, ${formatRubles(day.amount)}, ${day.blocked} blocked`}`,
+              `${day.day} region ${day.regionId}: ${day.skipped ? 'already done' : `${day.charged} charged, ${formatRubles(day.amount)}, ${day.blocked} blocked`}`,
             );
           }
           out(
@@ -152,18 +149,25 @@ export function buildCli(): Command {
     .command('ledger')
     .description('money ledger')
     .command('verify')
-    .description('check that every balance equals the sum of its ledger entries')
-    .option('--json')
+    .description(
+      'check that every balance equals the sum of its ledger entries and that every entry names an existing account (exit 2 when not)',
+    )
+    .option('--json', 'print one JSON line: {"accounts","mismatches":[…],"orphanEntries"}')
     .action((opts: { json?: boolean }) =>
       withDb(async (d) => {
         const r = await verifyLedger(d.db);
-        if (opts.json) out(JSON.stringify({ accounts: r.accounts, mismatches: r.mismatches }));
+        if (opts.json)
+          out(JSON.stringify({ accounts: r.accounts, mismatches: r.mismatches, orphanEntries: r.orphanEntries }));
         else {
           for (const m of r.mismatches)
             out(`MISMATCH account ${m.accountNumber}: balance ${m.balance} ≠ ledger ${m.ledgerSum} (kopecks)`);
-          out(`${r.accounts} accounts checked, ${r.mismatches.length} mismatches`);
+          if (r.orphanEntries > 0)
+            out(
+              `ORPHANS: ${r.orphanEntries} ${r.orphanEntries === 1 ? 'entry' : 'entries'} naming an account that does not exist`,
+            );
+          out(`${r.accounts} accounts checked, ${r.mismatches.length} mismatches, ${r.orphanEntries} orphan entries`);
         }
-        if (r.mismatches.length > 0) process.exitCode = 2;
+        if (r.mismatches.length > 0 || r.orphanEntries > 0) process.exitCode = 2;
       }),
     );
   program

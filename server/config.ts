@@ -47,6 +47,11 @@ const envSchema = z.object({
    */
   SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
   OVERVIEW_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(2),
+  /**
+   * Accounts per statement of the daily charge (docs/billing.md). Smaller batches hold fewer account
+   * rows locked at once (payments wait less); larger ones amortise the per-statement cost.
+   */
+  BILLING_BATCH_ACCOUNTS: z.coerce.number().int().min(100).max(1_000_000).default(100_000),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default('Abonent <noreply@abonent.local>'),
   SMPP_URL: z.string().optional(),

@@ -195,6 +195,21 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * PostgreSQL mode: the pool behind a database handle (not a transaction), for work that needs one
+ * connection of its own for a while (a session-level advisory lock). Null in PGlite mode, where there
+ * is one connection and one process anyway.
+ */
+export function poolOf(db: Db): pg.Pool | null {
+  const client = (db as unknown as { $client?: unknown }).$client;
+  return client instanceof pg.Pool ? client : null;
+}
+
+/** A database handle over one checked-out connection (its statements and transactions all run on it). */
+export function dbOnConnection(client: pg.PoolClient): Db {
+  return drizzlePg(client, { schema });
+}
+
 /** Runs raw SQL and returns its rows, the same shape in both modes. */
 export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
   const res: unknown = await db.execute(query);

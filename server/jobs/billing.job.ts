@@ -12,8 +12,10 @@ export const billingRunJob = defineJob({
   payload: z.object({ regionId: z.number().int(), until: z.string() }),
   maxAttempts: 10,
   leaseSeconds: 900,
-  async handler({ regionId, until }, { db }) {
-    await runBilling(db, { regionId, until });
+  async handler({ regionId, until }, { db, deps }) {
+    // Another runner of the region (a CLI run, another server) is waited for; if it takes longer than
+    // this, the job fails with billing_busy and is retried later (the lease is 900 s).
+    await runBilling(db, { regionId, until, batchSize: deps.config.BILLING_BATCH_ACCOUNTS, waitSeconds: 300 });
   },
 });
 

@@ -1,5 +1,3 @@
-import '../modules/payments/settle-promised.js';
-
 import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
 import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs.js';
 import { deliverJob } from '../modules/notifications/deliver.job.js';

@@ -129,7 +129,6 @@ CREATE TABLE "billing_days" (
 	"region_id" smallint NOT NULL,
 	"day" date NOT NULL,
 	"state" text DEFAULT 'running' NOT NULL,
-	"lease_until" timestamp with time zone,
 	"charged" integer DEFAULT 0 NOT NULL,
 	"amount" bigint DEFAULT 0 NOT NULL,
 	"blocked" integer DEFAULT 0 NOT NULL,

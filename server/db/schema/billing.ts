@@ -3,9 +3,11 @@ import { bigint, date, integer, pgTable, primaryKey, smallint, text, timestamp }
 import { regions } from './regions.js';
 
 /**
- * One row per region and calendar day of the daily run. The row is the run's claim: a process that
- * inserts it (or takes over an expired lease of a dead one) runs the day; others skip it. `state`
- * becomes 'done' with the totals when every batch is through.
+ * One row per region and calendar day of the daily run, written by the region's one runner (an
+ * advisory lock, docs/decisions/0007): 'running' from the day's start, 'done' when every batch and
+ * the low-balance warnings are through. A 'running' row with no runner is a day a dead runner left:
+ * the next runner finishes it before any later day. The totals grow with each batch, in the batch's
+ * own statement.
  */
 export const billingDays = pgTable(
   'billing_days',
@@ -15,7 +17,6 @@ export const billingDays = pgTable(
       .references(() => regions.id),
     day: date('day', { mode: 'string' }).notNull(),
     state: text('state').$type<'running' | 'done'>().notNull().default('running'),
-    leaseUntil: timestamp('lease_until', { withTimezone: true }),
     charged: integer('charged').notNull().default(0),
     amount: bigint('amount', { mode: 'number' }).notNull().default(0),
     blocked: integer('blocked').notNull().default(0),

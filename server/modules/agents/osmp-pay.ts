@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
-import { creditPayment } from '../ledger/credit-payment.js';
+import { creditPayment, lockForCredit } from '../ledger/credit-payment.js';
 import { afterPaymentSucceeded } from '../receipts/after-payment-succeeded.js';
 import type { Agent } from './authenticate-agent.js';
 import { OSMP, type OsmpAnswer, parseOsmpSum, parseTxnDate } from './osmp-protocol.js';
@@ -26,6 +26,9 @@ export async function osmpPay(db: Db, agent: Agent, q: OsmpQuery, now = new Date
   if (isAnswer(v)) return v;
   try {
     const paymentId = await db.transaction(async (tx) => {
+      // The account row first (lock order, docs/billing.md), then the payment row that references it.
+      const effectiveOn = todayIn(v.account.time_zone, now);
+      const locked = await lockForCredit(tx, { accountId: v.account.id }, effectiveOn);
       const inserted = await queryRows<{ id: number }>(
         tx,
         sql`insert into payments (account_id, provider, external_id, idempotency_key, amount, status, method, metadata, succeeded_at)
@@ -34,15 +37,21 @@ export async function osmpPay(db: Db, agent: Agent, q: OsmpQuery, now = new Date
             on conflict do nothing returning id`,
       );
       if (!inserted[0]) return null;
-      const credited = await creditPayment(tx, {
-        accountId: v.account.id,
-        amount: v.amount,
-        idempotencyKey: key,
-        source: `agent:${agent.code}`,
-        effectiveOn: todayIn(v.account.time_zone, now),
-        comment: `txn ${v.txnId}`,
-      });
-      await tx.execute(sql`update payments set ledger_entry_id = ${credited.entryId} where id = ${inserted[0].id}`);
+      await creditPayment(
+        tx,
+        {
+          accountId: v.account.id,
+          amount: v.amount,
+          idempotencyKey: key,
+          source: `agent:${agent.code}`,
+          effectiveOn,
+          comment: `txn ${v.txnId}`,
+          alongside: (c) => [
+            sql`update payments set ledger_entry_id = c.entry_id from ${c} c where payments.id = ${inserted[0]!.id}`,
+          ],
+        },
+        locked,
+      );
       await afterPaymentSucceeded(tx, inserted[0].id);
       return inserted[0].id;
     });

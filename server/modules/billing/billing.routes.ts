@@ -31,7 +31,13 @@ export const billingRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     },
     async (req) => {
       const staff = staffPrincipal(req);
-      const r = await runBilling(db, { until: req.body.date, regionId: req.body.regionId });
+      // A run already going on elsewhere is waited for briefly; longer, the admin gets 409 billing_busy.
+      const r = await runBilling(db, {
+        until: req.body.date,
+        regionId: req.body.regionId,
+        batchSize: deps.config.BILLING_BATCH_ACCOUNTS,
+        waitSeconds: 30,
+      });
       await recordAudit(db, {
         actorType: 'staff',
         actorId: staff.staffId,

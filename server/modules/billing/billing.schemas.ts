@@ -17,7 +17,7 @@ const dayResult = z.object({
   charged: z.number(),
   amount: z.number(),
   blocked: z.number(),
-  skipped: z.boolean(),
+  skipped: z.boolean().describe('the day was already done: nothing was charged by this run'),
 });
 
 export const runBillingResponse = z.object({
@@ -35,7 +35,7 @@ export const billingDaysResponse = z.object({
     z.object({
       regionId: z.number(),
       day: z.string(),
-      state: z.enum(['running', 'done']),
+      state: z.enum(['running', 'done']).describe('running: started and not finished (the next run finishes it first)'),
       charged: z.number(),
       amount: z.number(),
       blocked: z.number(),
@@ -49,4 +49,5 @@ export const verifyResponse = z.object({
   mismatches: z.array(
     z.object({ accountId: z.number(), accountNumber: z.string(), balance: z.number(), ledgerSum: z.number() }),
   ),
+  orphanEntries: z.number().describe('ledger entries whose account does not exist (must be 0)'),
 });

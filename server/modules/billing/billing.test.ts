@@ -58,10 +58,8 @@ describe('daily charging run', () => {
     const { account: acc } = await buildSubscriber(database.db, { regionId: region.id, balance: 100_000 });
     const first = await runBilling(database.db, { regionId: region.id, until: '2026-11-10' });
     const again = await runBilling(database.db, { regionId: region.id, until: '2026-11-10' });
-    // Even forcing the same day through the lower level (as a takeover would) inserts nothing new.
-    await database.db.execute(
-      sql`update billing_days set state = 'running', lease_until = now() - interval '1 minute' where region_id = ${region.id}`,
-    );
+    // Even resuming the same day through the lower level (as after a crash) inserts nothing new.
+    await database.db.execute(sql`update billing_days set state = 'running' where region_id = ${region.id}`);
     const forced = await runBillingDay(database.db, { regionId: region.id, day: '2026-11-10' });
     expect(first.charged).toBe(1);
     expect(again.charged).toBe(0);
@@ -130,6 +128,22 @@ describe('daily charging run', () => {
     });
     expect(full.unblocked).toBe(true);
     expect(await account(acc.id)).toEqual({ balance: 0, status: 'active' });
+  });
+
+  it('never starts a day before the day before it is done, and resumes an unfinished day first', async () => {
+    const region = await buildRegion(database.db);
+    const { account: acc } = await buildSubscriber(database.db, { regionId: region.id, balance: 100_000 });
+    await runBilling(database.db, { regionId: region.id, until: '2026-11-01' });
+    await expect(runBillingDay(database.db, { regionId: region.id, day: '2026-11-03' })).rejects.toMatchObject({
+      code: 'billing_out_of_order',
+    });
+    // A runner died on 11-02 (its row says running): the next run finishes it before 11-03.
+    await database.db.execute(
+      sql`insert into billing_days (region_id, day, state) values (${region.id}, '2026-11-02', 'running')`,
+    );
+    const next = await runBilling(database.db, { regionId: region.id, until: '2026-11-03' });
+    expect(next.days.map((d) => d.day)).toEqual(['2026-11-02', '2026-11-03']);
+    expect((await chargesOf(acc.id)).map((c) => c.effective_on)).toEqual(['2026-11-01', '2026-11-02', '2026-11-03']);
   });
 
   it('keeps the invariant balance = sum of ledger for every account', async () => {

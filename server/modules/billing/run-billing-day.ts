@@ -1,43 +1,53 @@
 import { sql } from 'drizzle-orm';
 
+import { addDays } from '../../../common/dates.js';
+import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { applyTariffChanges } from './apply-tariff-changes.js';
 import { type BatchTotals, chargeBatch } from './charge-batch.js';
-import { warnLowBalance } from './warn-low-balance.js';
+import { lowBalanceEvents } from './warn-low-balance.js';
 
 /** Accounts per charging statement: big enough to amortise per-statement cost, small enough for short locks. */
 export const BATCH_ACCOUNTS = 100_000;
-/** A run that has not finished (or extended its lease) in this time is considered dead and taken over. */
-const LEASE_SECONDS = 600;
 
 export interface DayResult extends BatchTotals {
   regionId: number;
   day: string;
-  /** True when another process holds or already finished this day: nothing was done here. */
+  /** True when the day was already done: nothing was done here. */
   skipped: boolean;
 }
 
 /**
- * Runs one region's billing for one calendar day. The billing_days row is the claim: only the process
- * that inserts it (or takes over a dead one's expired lease) runs the day, so two app servers starting
- * the same run at once charge once. Each batch is its own atomic statement, and charges are unique per
- * (subscription, day), so a run killed half-way is finished by the next one without double charges.
+ * Runs one region's billing for one calendar day. Call it only as the region's runner
+ * (withRegionRunner): days are charged strictly in order, so the day is started only when the day
+ * before it is done (or the region has no days yet), and a day left `running` by a runner that died
+ * is resumed here, batch by batch, before anything later. Each batch is one atomic statement and
+ * charges are unique per (subscription, day), so resuming charges nothing twice; the low-balance
+ * warnings and the `done` mark are one statement, so they happen once.
  */
 export async function runBillingDay(
   db: Db,
   opts: { regionId: number; day: string; batchSize?: number },
 ): Promise<DayResult> {
   const { regionId, day } = opts;
-  const claimed = await queryRows<{ region_id: number }>(
+  const [s] = await queryRows<{ state: string | null; any_day: boolean; prev_done: boolean; blocking: boolean }>(
     db,
-    sql`insert into billing_days (region_id, day, state, lease_until)
-        values (${regionId}, ${day}::date, 'running', now() + make_interval(secs => ${LEASE_SECONDS}))
-        on conflict (region_id, day) do update
-          set lease_until = excluded.lease_until, started_at = now()
-          where billing_days.state = 'running' and billing_days.lease_until < now()
-        returning region_id`,
+    sql`select (select state from billing_days where region_id = ${regionId} and day = ${day}::date) as state,
+               exists (select 1 from billing_days where region_id = ${regionId}) as any_day,
+               exists (select 1 from billing_days where region_id = ${regionId} and day = ${addDays(day, -1)}::date
+                         and state = 'done') as prev_done,
+               exists (select 1 from billing_days where region_id = ${regionId}
+                         and (day > ${day}::date or (day < ${day}::date and state <> 'done'))) as blocking`,
   );
-  if (claimed.length === 0) return { regionId, day, skipped: true, charged: 0, amount: 0, blocked: 0 };
+  if (s?.state === 'done') return { regionId, day, skipped: true, charged: 0, amount: 0, blocked: 0 };
+  if (s?.state !== 'running') {
+    // Never start a day before the one before it is done, nor a day earlier than one already started.
+    if (s?.blocking || (s?.any_day && !s.prev_done))
+      throw new AppError('billing_out_of_order', { day, region: regionId });
+    await db.execute(
+      sql`insert into billing_days (region_id, day, state) values (${regionId}, ${day}::date, 'running') on conflict do nothing`,
+    );
+  }
 
   await applyTariffChanges(db, { regionId, day });
 
@@ -53,18 +63,12 @@ export async function runBillingDay(
       totals.charged += t.charged;
       totals.amount += t.amount;
       totals.blocked += t.blocked;
-      await db.execute(
-        sql`update billing_days set lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
-            where region_id = ${regionId} and day = ${day}::date`,
-      );
     }
   }
-  await warnLowBalance(db, { regionId, day });
   await db.execute(
-    sql`update billing_days
-        set state = 'done', finished_at = now(), lease_until = null,
-            charged = charged + ${totals.charged}, amount = amount + ${totals.amount}, blocked = blocked + ${totals.blocked}
-        where region_id = ${regionId} and day = ${day}::date`,
+    sql`with warn as (${lowBalanceEvents({ regionId, day })})
+        update billing_days set state = 'done', finished_at = now()
+        where region_id = ${regionId} and day = ${day}::date and state = 'running'`,
   );
   return { regionId, day, skipped: false, ...totals };
 }

@@ -1,12 +1,10 @@
 import { sql } from 'drizzle-orm';
 
 import { addDays, todayIn } from '../../../common/dates.js';
-import { dailyCharge, daysLeft } from '../../../common/days-left.js';
+import { dailyCharge, daysLeft, LOW_BALANCE_DAYS } from '../../../common/days-left.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
-
-/** Warn in the cabinet (and by the billing run) when money covers this many days or fewer. */
-export const LOW_BALANCE_DAYS = 3;
+import { amountToCover } from '../ledger/coverage.js';
 
 /**
  * The information block of the cabinet: tariff and speed, services, balance, days left, the next
@@ -80,7 +78,10 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
   const tariff = subs.find((s) => s.kind === 'tariff');
   const left = a.status === 'active' ? daysLeft({ money, monthlyFees: fees, today }) : null;
   const monthly = fees.reduce((x, y) => x + y, 0);
-  const amountToRestore = a.status === 'blocked' ? Math.max(0, -money) : 0;
+  const amountToRestore =
+    a.status === 'blocked'
+      ? amountToCover({ balance: a.balance, creditLimit: a.credit_limit, promisedCredit: a.promised_credit })
+      : 0;
   return {
     account: a.number,
     contract: a.contract,

@@ -1,5 +1,3 @@
-import { eq, sql } from 'drizzle-orm';
-
 import { addDays, todayIn } from '../../../common/dates.js';
 import { rublesToKopecks } from '../../../common/money.js';
 import type { Db } from '../../db/client.js';
@@ -8,6 +6,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { runBilling } from '../billing/run-billing.js';
 import { nextNumbers } from '../contracts/contract-numbers.js';
 import { addManualPayment } from '../ledger/add-manual-payment.js';
+import { setServiceStatus } from '../ledger/set-service-status.js';
 import { createStaffUser } from '../staff/staff-users.js';
 import { DEMO_HOTLINE, DEMO_REGIONS, DEMO_SERVICES, DEMO_TARIFFS } from './demo-catalog.js';
 
@@ -214,10 +213,7 @@ export async function seedDemo(db: Db, opts: { log?: (s: string) => void; now?: 
         });
       }
       if (c.person.status === 'suspended' && offset === HISTORY_DAYS - 10) {
-        await db
-          .update(accounts)
-          .set({ status: 'suspended', statusChangedAt: sql`now()` })
-          .where(eq(accounts.id, c.accountId));
+        await setServiceStatus(db, { accountId: c.accountId, change: 'suspend' });
       }
     }
     await runBilling(db, { until: day > todayIn('UTC', now) ? todayIn('UTC', now) : day, now });

@@ -1,13 +1,12 @@
 import { sql } from 'drizzle-orm';
 
-import { todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { formatRubles, MAX_PAYMENT_TEXT } from '../../../common/money.js';
 import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { recordAudit } from '../audit/record-audit.js';
+import { lockAccount } from '../ledger/lock-account.js';
 import { postEntry } from '../ledger/post-entry.js';
-import { restoreIfCovered } from '../ledger/restore-if-covered.js';
 
 export interface BalanceChangeInput {
   accountId: number;
@@ -30,7 +29,7 @@ export interface BalanceChangeResult {
 
 /**
  * A staff money movement that is not a payment (refund, correction): validated, posted under the
- * account row lock, audited with the balance before and after, all in one transaction. A refund may
+ * account row lock (taken first), restoring a blocked account that a credit covers, audited with the balance before and after, all in one transaction. A refund may
  * take only money that is on the balance. The key makes a double-submitted form harmless.
  */
 export async function postBalanceChange(db: Db, input: BalanceChangeInput): Promise<BalanceChangeResult> {
@@ -45,12 +44,7 @@ export async function postBalanceChange(db: Db, input: BalanceChangeInput): Prom
     throw new AppError('validation_failed', { details: 'idempotencyKey' });
 
   return db.transaction(async (tx) => {
-    const [acc] = await queryRows<{ id: number; balance: number; time_zone: string }>(
-      tx,
-      sql`select a.id, a.balance, r.time_zone from accounts a join regions r on r.id = a.region_id
-          where a.id = ${input.accountId} for update of a`,
-    );
-    if (!acc) throw new AppError('account_not_found', { account: input.accountId });
+    const acc = await lockAccount(tx, input.accountId);
     const [prev] = await queryRows<{ id: number; account_id: number; amount: number; kind: string }>(
       tx,
       sql`select id, account_id, amount, kind from ledger_entries where idempotency_key = ${key}`,
@@ -67,12 +61,12 @@ export async function postBalanceChange(db: Db, input: BalanceChangeInput): Prom
       accountId: acc.id,
       kind: input.kind,
       amount,
-      effectiveOn: todayIn(acc.time_zone),
+      effectiveOn: acc.today,
       source: `staff:${input.staffId}`,
       comment: reason,
       idempotencyKey: key,
     });
-    const unblocked = amount > 0 ? await restoreIfCovered(tx, acc.id) : false;
+    const { unblocked } = posted;
     await recordAudit(tx, {
       actorType: 'staff',
       actorId: input.staffId,

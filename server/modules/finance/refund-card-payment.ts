@@ -8,8 +8,8 @@ import type { CardRefundStatus } from '../../db/schema/index.js';
 import type { AppDeps } from '../../deps.js';
 import { enqueue } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/record-audit.js';
+import { lockAccount } from '../ledger/lock-account.js';
 import { postEntry } from '../ledger/post-entry.js';
-import { restoreIfCovered } from '../ledger/restore-if-covered.js';
 import { OFFLINE_PROVIDERS } from '../receipts/after-payment-succeeded.js';
 import { registerReceiptJob } from '../receipts/register-receipt.job.js';
 import { availableRubles } from './post-balance-change.js';
@@ -64,7 +64,7 @@ export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefund
       sql`select p.id, p.account_id, p.amount, p.status, p.provider, a.balance, r.time_zone,
                  (select coalesce(sum(f.amount), 0)::int8 from payment_refunds f where f.payment_id = p.id and f.status <> 'failed') as refunded
           from payments p join accounts a on a.id = p.account_id join regions r on r.id = a.region_id
-          where p.id = ${input.paymentId} for update of p, a`,
+          where p.id = ${input.paymentId} for no key update of a, p`,
     );
     if (!p) throw new AppError('payment_not_found');
     const [prev] = await queryRows<{ id: number; payment_id: number; amount: number; status: CardRefundStatus }>(
@@ -133,9 +133,10 @@ export async function settleCardRefund(
     amount: number;
     provider: string;
     external_id: string;
+    account_id: number;
   }>(
     db,
-    sql`select f.id, f.status, f.amount, p.provider, p.external_id from payment_refunds f join payments p on p.id = f.payment_id where f.id = ${refundId}`,
+    sql`select f.id, f.status, f.amount, p.provider, p.external_id, p.account_id from payment_refunds f join payments p on p.id = f.payment_id where f.id = ${refundId}`,
   );
   if (!f) throw new AppError('payment_not_found');
   if (f.status !== 'pending') return { status: f.status };
@@ -152,6 +153,7 @@ export async function settleCardRefund(
   }
   if (answer === 'pending') return { status: 'pending' };
   return db.transaction(async (tx) => {
+    await lockAccount(tx, f.account_id); // the account row first (lock order, docs/billing.md)
     const [r] = await queryRows<{
       payment_id: number;
       account_id: number;
@@ -191,7 +193,6 @@ export async function settleCardRefund(
       return { status: 'succeeded' as const };
     }
     // Declined: the money comes back to the balance, and service with it if that covers the debt.
-    await tx.execute(sql`select id from accounts where id = ${r.account_id} for update`);
     const back = await postEntry(tx, {
       accountId: r.account_id,
       kind: 'refund',
@@ -201,7 +202,6 @@ export async function settleCardRefund(
       comment: `card refund ${f.id} declined by the provider: reversed`,
       idempotencyKey: `card-refund-reversal:${f.id}`,
     });
-    await restoreIfCovered(tx, r.account_id);
     await recordAudit(tx, {
       actorType: 'provider',
       actorId: f.provider,

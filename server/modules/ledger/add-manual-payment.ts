@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 
-import { todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { type Db, queryRows } from '../../db/client.js';
-import { creditPayment, type CreditPaymentResult } from './credit-payment.js';
+import { creditPayment, type CreditPaymentResult, lockForCredit } from './credit-payment.js';
 
 export interface ManualPaymentInput {
   accountNumber: string;
@@ -16,7 +15,6 @@ export interface ManualPaymentInput {
   method: string;
   source: string;
   comment?: string | null;
-  now?: Date;
   /** The day the money counts from (default: today in the account's region); demo history uses past days. */
   effectiveOn?: string;
 }
@@ -35,17 +33,13 @@ export async function addManualPayment(db: Db, input: ManualPaymentInput): Promi
   validatePaymentAmount(input.amount);
   if (!input.key.trim() || input.key.length > 200) throw new AppError('validation_failed', { details: 'key' });
   return db.transaction(async (tx) => {
-    const [acc] = await queryRows<{ id: number; status: string; time_zone: string }>(
-      tx,
-      sql`select a.id, a.status, r.time_zone from accounts a join regions r on r.id = a.region_id
-          where a.number = ${input.accountNumber}`,
-    );
-    if (!acc) throw new AppError('account_not_found', { account: input.accountNumber });
+    // The account row first (lock order), then the payment row that references it.
+    const acc = await lockForCredit(tx, { number: input.accountNumber }, input.effectiveOn);
     const idem = `${input.provider}:${input.key}`;
     const inserted = await queryRows<{ id: number }>(
       tx,
       sql`insert into payments (account_id, provider, external_id, idempotency_key, amount, status, method, description, succeeded_at)
-          values (${acc.id}, ${input.provider}, ${input.key}, ${idem}, ${input.amount}, 'succeeded', ${input.method},
+          values (${acc.account_id}, ${input.provider}, ${input.key}, ${idem}, ${input.amount}, 'succeeded', ${input.method},
                   ${input.comment ?? null}, now())
           on conflict do nothing
           returning id`,
@@ -56,21 +50,27 @@ export async function addManualPayment(db: Db, input: ManualPaymentInput): Promi
         tx,
         sql`select id, account_id, amount from payments where idempotency_key = ${idem}`,
       );
-      if (!prev || prev.account_id !== acc.id || prev.amount !== input.amount)
+      if (!prev || prev.account_id !== acc.account_id || prev.amount !== input.amount)
         throw new AppError('idempotency_conflict');
       paymentId = prev.id;
-    } else if (acc.status === 'terminated') {
+    } else if (acc.account_status === 'terminated') {
       throw new AppError('account_terminated');
     }
-    const credited = await creditPayment(tx, {
-      accountId: acc.id,
-      amount: input.amount,
-      idempotencyKey: `payment:${paymentId}`,
-      source: input.source,
-      effectiveOn: input.effectiveOn ?? todayIn(acc.time_zone, input.now),
-      comment: input.comment,
-    });
-    await tx.execute(sql`update payments set ledger_entry_id = ${credited.entryId} where id = ${paymentId}`);
-    return { ...credited, paymentId, accountId: acc.id };
+    const credited = await creditPayment(
+      tx,
+      {
+        accountId: acc.account_id,
+        amount: input.amount,
+        idempotencyKey: `payment:${paymentId}`,
+        source: input.source,
+        effectiveOn: acc.today,
+        comment: input.comment,
+        alongside: (c) => [
+          sql`update payments set ledger_entry_id = c.entry_id from ${c} c where payments.id = ${paymentId}`,
+        ],
+      },
+      acc,
+    );
+    return { ...credited, paymentId, accountId: acc.account_id };
   });
 }

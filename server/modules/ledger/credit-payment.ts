@@ -1,11 +1,13 @@
-import { eq, type SQL, sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 
 import { AppError } from '../../../common/errors.js';
 import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { prepayBonus } from '../../../common/prepay.js';
 import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
-import { accounts, type RegionSettings } from '../../db/schema/index.js';
+import type { RegionSettings } from '../../db/schema/index.js';
+import { becomesUnblocked } from './coverage.js';
+import { ACCOUNT_LOCK } from './lock-account.js';
 
 export interface CreditPaymentInput {
   accountId: number;
@@ -34,9 +36,12 @@ export interface CreditPaymentResult {
 }
 
 /**
- * Credits a payment: the ledger entry, the prepay bonus, and unblocking when the balance is back
- * within the limit, all in one transaction (opened here unless the caller passes one).
- * Hooks that other modules need on every payment (promised-payment repayment) run in `afterCredit`.
+ * Credits a payment: the ledger entry, the prepay bonus, repayment of a promised payment, and
+ * unblocking when the account is covered again, all in one statement inside one transaction (opened
+ * here unless the caller passes one). The account row is locked first (lock-account.ts) unless the
+ * caller already locked it and passes its snapshot (`locked`, from lockForCredit or a read `for no
+ * key update of a`). Whatever else must change with the credit (the payment's status, its receipt)
+ * comes in `alongside`: nothing is registered elsewhere.
  */
 export async function creditPayment(
   db: Db,
@@ -66,8 +71,9 @@ export interface CreditSnapshot {
 
 /**
  * Select-list columns of a CreditSnapshot over `accounts a join regions r`. A caller that locks other
- * rows anyway (the payment) selects these in the same statement with `for update of …, a` and
- * passes the row to creditPayment, which then skips its own lock query.
+ * rows anyway (the payment) selects these in the same statement with `for no key update of a, …`
+ * (the account first: lock-account.ts) and passes the row to creditPayment, which then skips its own
+ * lock query.
  */
 export function creditSnapshotColumns(on: SQL): SQL {
   return sql`a.id as account_id, a.balance, a.status as account_status, a.promised_credit, r.settings, ${monthlyFees(on)} as monthly`;
@@ -80,7 +86,7 @@ function monthlyFees(on: SQL): SQL {
 }
 
 async function credit(tx: Db, input: CreditPaymentInput, locked?: CreditSnapshot): Promise<CreditPaymentResult> {
-  // Every money path locks the account row before writing entries.
+  // Every money path locks the account row before writing entries (lock-account.ts).
   const acc =
     locked ??
     (
@@ -88,25 +94,36 @@ async function credit(tx: Db, input: CreditPaymentInput, locked?: CreditSnapshot
         tx,
         sql`select ${creditSnapshotColumns(sql`${input.effectiveOn}::date`)}
             from accounts a join regions r on r.id = a.region_id
-            where a.id = ${input.accountId} for update of a`,
+            where a.id = ${input.accountId} ${ACCOUNT_LOCK} of a`,
       )
     )[0];
   checkSnapshot(input, acc);
   const posted = await queryRowsPrepared<PostedCredit>(tx, creditStatement(input, acc, bonusFor(input, acc)));
   if (!posted[0]) return alreadyCredited(tx, input);
+  const { entry_id: entryId, balance, unblocked, bonus } = posted[0];
+  return { entryId, balance, created: true, bonus, unblocked };
+}
 
-  const { entry_id: entryId, unblocked } = posted[0];
-  let balance = posted[0].balance;
-  for (const hook of afterCreditHooks) {
-    balance =
-      (await hook(tx, {
-        accountId: acc.account_id,
-        effectiveOn: input.effectiveOn,
-        source: input.source,
-        promisedCredit: acc.promised_credit,
-      })) ?? balance;
-  }
-  return { entryId, balance, created: true, bonus: posted[0].bonus, unblocked };
+/**
+ * Locks the account (by id or personal account number) as the first step of a credit's transaction
+ * and returns what creditPayment needs, so the caller can insert its own rows (the payment) after the
+ * lock and pass the snapshot on. `on` is the credit's day (default: today in the account's region).
+ */
+export async function lockForCredit(
+  tx: Db,
+  which: { accountId: number } | { number: string },
+  on?: string,
+): Promise<CreditSnapshot & { number: string; today: string }> {
+  const day = on ? sql`${on}::date` : sql`(now() at time zone r.time_zone)::date`;
+  const [acc] = await queryRowsPrepared<CreditSnapshot & { number: string; today: string }>(
+    tx,
+    sql`select ${creditSnapshotColumns(day)}, a.number, ${day}::text as today
+        from accounts a join regions r on r.id = a.region_id
+        where ${'accountId' in which ? sql`a.id = ${which.accountId}` : sql`a.number = ${which.number}`}
+        ${ACCOUNT_LOCK} of a`,
+  );
+  if (!acc) throw new AppError('account_not_found', { account: 'accountId' in which ? which.accountId : which.number });
+  return acc;
 }
 
 type PostedCredit = { entry_id: number; balance: number; bonus: number; unblocked: boolean };
@@ -136,7 +153,7 @@ function bonusFor(input: CreditPaymentInput, acc: CreditSnapshot) {
  * returns a row. PostgreSQL re-checks a locked row's conditions against its newest version, so when
  * anything the credit was computed from changed meanwhile (a billing run charged the account, another
  * notification credited the payment), nothing is written and 'changed' comes back: read again.
- * Accounts with a promised credit need the repayment hook and so the transactional creditPayment.
+ * The guard must lock the account first: `for no key update of a, …` (lock-account.ts).
  */
 export async function creditPaymentIfUnchanged(
   db: Db,
@@ -146,7 +163,6 @@ export async function creditPaymentIfUnchanged(
 ): Promise<CreditPaymentResult | 'changed'> {
   validatePaymentAmount(input.amount);
   checkSnapshot(input, snapshot);
-  if (snapshot.promised_credit !== 0) throw new Error('creditPaymentIfUnchanged: promised credit needs creditPayment');
   const [posted] = await queryRowsPrepared<PostedCredit>(
     db,
     creditStatement(input, snapshot, bonusFor(input, snapshot), guard),
@@ -168,13 +184,14 @@ export function snapshotUnchanged(acc: CreditSnapshot, on: SQL): SQL {
 }
 
 /**
- * One statement, one round trip, for the common case: the payment entry, its bonus entry, the new
- * balance, unblocking when the money covers the debt (with the 'unblocked' event the network listens
- * to), the audit row, and the caller's `alongside` writes. Nothing of it happens when the idempotency
- * key was used before (the insert conflicts, every later part reads from its empty result).
+ * One statement, one round trip: the payment entry, its bonus entry, the new balance, repayment of a
+ * promised payment, unblocking when the money covers the debt (with the 'unblocked' event the network
+ * listens to), the audit row, and the caller's `alongside` writes. Nothing of it happens when the
+ * idempotency key was used before (the insert conflicts, every later part reads from its empty result).
  *
- * Unblocking here, before the after-credit hooks, gives the same answer as after them: the only hook
- * (promised-payment repayment) keeps balance + credit_limit + promised_credit >= 0 unchanged.
+ * Repayment (docs/decisions/0004): the promised credit shrinks to what the account still needs,
+ * max(0, min(promised_credit, −(balance + credit_limit))), and at 0 the promised payment is repaid. It
+ * never changes whether the account is covered, so unblocking is decided on the old promised credit.
  */
 function creditStatement(
   input: CreditPaymentInput,
@@ -187,7 +204,8 @@ function creditStatement(
   const entryValues = (kind: string, amount: number, k: string, comment: string | null) =>
     sql`${acc.account_id}, ${kind}, ${amount}, ${input.effectiveOn}::date, ${input.source}, ${comment}, ${k}`;
   const columns = sql`(account_id, kind, amount, effective_on, source, comment, idempotency_key)`;
-  const covered = sql`a.status = 'blocked' and a.balance + c.total + a.credit_limit + a.promised_credit >= 0`;
+  const covered = becomesUnblocked('a', sql`c.total`);
+  const promised = acc.promised_credit > 0;
   const alongside = input.alongside?.(sql.raw('credited')) ?? [];
   return sql`with guard as (${guard ?? sql`select 1`}),
     ins as (
@@ -205,10 +223,12 @@ function creditStatement(
       from ins),
     upd as (
       update accounts a set balance = a.balance + c.total,
+        ${promised ? sql`promised_credit = greatest(0, least(a.promised_credit, -(a.balance + c.total + a.credit_limit))),` : sql``}
         status = case when ${covered} then 'active' else a.status end,
         status_changed_at = case when ${covered} then now() else a.status_changed_at end
       from credited c where a.id = ${acc.account_id}
-      returning c.entry_id, c.bonus, a.balance, a.status <> ${acc.account_status} as unblocked),
+      returning c.entry_id, c.bonus, a.balance, a.status <> ${acc.account_status} as unblocked, a.promised_credit),
+    ${promised ? sql`repaid as (update promised_payments set status = 'repaid', closed_at = now() where account_id = ${acc.account_id} and status = 'active' and exists (select 1 from upd where upd.promised_credit = 0)),` : sql``}
     ev as (
       insert into account_events (account_id, kind) select ${acc.account_id}, 'unblocked' from upd where unblocked),
     aud as (
@@ -241,21 +261,4 @@ async function alreadyCredited(tx: Db, input: CreditPaymentInput): Promise<Credi
     throw new AppError('idempotency_conflict');
   }
   return { entryId: prev.id, balance: prev.balance, created: false, bonus: prev.bonus ?? 0, unblocked: false };
-}
-
-/**
- * Called inside the payment's transaction after the payment (and bonus) are posted, before the
- * unblock check. Returns the new balance when it posted entries (e.g. a promised-payment repayment).
- */
-export type AfterCreditHook = (
-  tx: Db,
-  ctx: { accountId: number; effectiveOn: string; source: string; /** before this payment */ promisedCredit: number },
-) => Promise<number | void>;
-
-export const afterCreditHooks: AfterCreditHook[] = [];
-
-export async function findAccountByNumber(db: Db, number: string) {
-  const [acc] = await db.select().from(accounts).where(eq(accounts.number, number));
-  if (!acc) throw new AppError('account_not_found', { account: number });
-  return acc;
 }

@@ -11,7 +11,10 @@ import {
   creditSnapshotColumns,
   snapshotUnchanged,
 } from './credit-payment.js';
+import { lockAccount } from './lock-account.js';
 import { postEntry } from './post-entry.js';
+import { grantPromisedCredit } from './promised-credit.js';
+import { setServiceStatus } from './set-service-status.js';
 import { verifyLedger } from './verify-ledger.js';
 
 let database: Database;
@@ -153,6 +156,81 @@ describe('crediting payments', () => {
   });
 });
 
+describe('the ledger API', () => {
+  const state = async (id: number) =>
+    (
+      await queryRows<{ balance: number; status: string; promised_credit: number; events: string }>(
+        database.db,
+        sql`select a.balance, a.status, a.promised_credit,
+                   coalesce((select string_agg(kind, ',' order by id) from account_events e where e.account_id = a.id), '') as events
+            from accounts a where a.id = ${id}`,
+      )
+    )[0]!;
+
+  it('postEntry restores a blocked account that a credit covers, and a debit never blocks', async () => {
+    const { account } = await buildSubscriber(database.db, { balance: -3_000, status: 'blocked', creditLimit: 1_000 });
+    const base = { accountId: account.id, kind: 'adjustment' as const, effectiveOn: '2026-11-25', source: 'test' };
+    expect(await postEntry(database.db, { ...base, amount: 1_000, idempotencyKey: `u1-${account.id}` })).toMatchObject({
+      unblocked: false,
+      balance: -2_000,
+    });
+    // −1 000 + 1 000 of credit limit = 0: covered.
+    expect(await postEntry(database.db, { ...base, amount: 1_000, idempotencyKey: `u2-${account.id}` })).toMatchObject({
+      unblocked: true,
+      balance: -1_000,
+    });
+    await postEntry(database.db, { ...base, amount: -50_000, idempotencyKey: `u3-${account.id}` });
+    expect(await state(account.id)).toMatchObject({ status: 'active', balance: -51_000, events: 'unblocked' });
+  });
+
+  it('a promised credit is granted, repaid by the next payment inside its statement, and its row closed', async () => {
+    const { account } = await buildSubscriber(database.db, { balance: -2_000, status: 'blocked', monthlyFee: 60_000 });
+    const granted = await database.db.transaction(async (tx) => {
+      await lockAccount(tx, account.id);
+      return grantPromisedCredit(tx, {
+        accountId: account.id,
+        amount: 10_000,
+        takenOn: '2026-11-25',
+        dueOn: '2026-11-30',
+      });
+    });
+    expect(granted.unblocked).toBe(true);
+    expect(await state(account.id)).toMatchObject({ status: 'active', promised_credit: 10_000 });
+    // The optimistic one-statement credit repays too (it used to need the transactional path).
+    const day = sql`'2026-11-25'::date`;
+    const [snap] = await queryRows<CreditSnapshot>(
+      database.db,
+      sql`select ${creditSnapshotColumns(day)} from accounts a join regions r on r.id = a.region_id where a.id = ${account.id}`,
+    );
+    const input = {
+      accountId: account.id,
+      amount: 5_000,
+      idempotencyKey: `pp-${account.id}`,
+      source: 'test',
+      effectiveOn: '2026-11-25',
+    };
+    const guard = sql`select 1 from accounts a where ${snapshotUnchanged(snap!, day)} for no key update of a`;
+    expect(await creditPaymentIfUnchanged(database.db, input, snap!, guard)).toMatchObject({ balance: 3_000 });
+    const [pp] = await queryRows<{ status: string }>(
+      database.db,
+      sql`select status from promised_payments where id = ${granted.id}`,
+    );
+    expect(pp!.status).toBe('repaid');
+    expect(await state(account.id)).toMatchObject({ status: 'active', promised_credit: 0, balance: 3_000 });
+  });
+
+  it('setServiceStatus suspends, and resumes into debt as blocked', async () => {
+    const { account } = await buildSubscriber(database.db, { balance: -500 });
+    expect(await setServiceStatus(database.db, { accountId: account.id, change: 'suspend' })).toBe('suspended');
+    expect(await setServiceStatus(database.db, { accountId: account.id, change: 'suspend' })).toBe('suspended');
+    expect(await setServiceStatus(database.db, { accountId: account.id, change: 'resume' })).toBe('blocked');
+    expect((await state(account.id)).events).toBe('suspended,resumed,blocked');
+    const { account: paid } = await buildSubscriber(database.db, { balance: 500 });
+    await setServiceStatus(database.db, { accountId: paid.id, change: 'suspend' });
+    expect(await setServiceStatus(database.db, { accountId: paid.id, change: 'resume' })).toBe('active');
+  });
+});
+
 describe('ledger verify', () => {
   it('finds a deliberately corrupted balance', async () => {
     const { account } = await buildSubscriber(database.db, { balance: 1_000 });
@@ -163,5 +241,12 @@ describe('ledger verify', () => {
       { accountId: account.id, accountNumber: account.number, balance: 1_001, ledgerSum: 1_000 },
     ]);
     await database.db.execute(sql`update accounts set balance = balance - 1 where id = ${account.id}`);
+  });
+
+  it('counts entries whose account does not exist', async () => {
+    expect((await verifyLedger(database.db)).orphanEntries).toBe(0);
+    await database.db.execute(sql`insert into ledger_entries (account_id, kind, amount, effective_on, source)
+                                  values (987654321, 'adjustment', 100, '2026-11-25', 'test')`);
+    expect(await verifyLedger(database.db)).toMatchObject({ mismatches: [], orphanEntries: 1 });
   });
 });

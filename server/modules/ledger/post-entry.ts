@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { LedgerKind } from '../../db/schema/index.js';
+import { becomesUnblocked } from './coverage.js';
 
 export interface PostEntryInput {
   accountId: number;
@@ -22,31 +23,46 @@ export interface PostedEntry {
   balance: number;
   /** False when the idempotency key had already been used: nothing was written this time. */
   created: boolean;
+  /** True when this credit covered a blocked account and restored it (an 'unblocked' event was written). */
+  unblocked: boolean;
 }
 
 /**
- * The only way a single balance change happens: appends the ledger entry and moves the balance in
- * one statement, so neither can exist without the other. Run it inside the caller's transaction
- * when other state changes with it. A repeated idempotency key writes nothing and returns the
- * first entry (its amount and account must match, or it is a conflict).
+ * The only way a single balance change happens (corrections, refunds, opening balances): in ONE
+ * statement it locks the account row (first, as the lock order says), appends the entry, moves the
+ * balance and, for a credit that covers a blocked account, restores it with an 'unblocked' event —
+ * so none of them can exist without the others. A debit never blocks here: blocking for debt is the
+ * daily charge's (and promised-payment expiry's) decision. Run it inside the caller's transaction when
+ * other state changes with it. A repeated idempotency key writes nothing and returns the first entry
+ * (its amount and account must match, or it is a conflict).
  */
 export async function postEntry(db: Db, e: PostEntryInput): Promise<PostedEntry> {
   if (!Number.isSafeInteger(e.amount)) throw new AppError('bad_amount', { max: '' });
-  const rows = await queryRows<{ entry_id: number; account_id: number; balance: number }>(
+  const credit = sql`${e.amount}::int8`;
+  const unblock = e.amount > 0 ? becomesUnblocked('a', credit) : sql`false`;
+  const rows = await queryRows<{ entry_id: number; account_id: number; balance: number; unblocked: boolean }>(
     db,
-    sql`with ins as (
+    sql`with old as (
+          select id, status from accounts where id = ${e.accountId} for no key update),
+        ins as (
           insert into ledger_entries (account_id, kind, amount, effective_on, source, comment, idempotency_key, subscription_id)
-          select id, ${e.kind}, ${e.amount}, ${e.effectiveOn}::date, ${e.source}, ${e.comment ?? null},
+          select id, ${e.kind}, ${credit}, ${e.effectiveOn}::date, ${e.source}, ${e.comment ?? null},
                  ${e.idempotencyKey ?? null}, ${e.subscriptionId ?? null}
-          from accounts where id = ${e.accountId}
+          from old
           on conflict do nothing
-          returning id, account_id, amount)
-        update accounts a set balance = a.balance + ins.amount
-        from ins where a.id = ins.account_id
-        returning ins.id as entry_id, a.id as account_id, a.balance`,
+          returning id, account_id, amount),
+        upd as (
+          update accounts a set balance = a.balance + ins.amount,
+            status = case when ${unblock} then 'active' else a.status end,
+            status_changed_at = case when ${unblock} then now() else a.status_changed_at end
+          from ins, old where a.id = ins.account_id
+          returning ins.id as entry_id, a.id as account_id, a.balance, (old.status = 'blocked' and a.status = 'active') as unblocked),
+        ev as (
+          insert into account_events (account_id, kind, data)
+          select account_id, 'unblocked', jsonb_build_object('balance', balance) from upd where unblocked)
+        select entry_id, account_id, balance, unblocked from upd`,
   );
-  if (rows[0])
-    return { entryId: rows[0].entry_id, accountId: rows[0].account_id, balance: rows[0].balance, created: true };
+  if (rows[0]) return { ...rowToPosted(rows[0]), created: true };
   if (!e.idempotencyKey) {
     const [acc] = await queryRows<{ id: number }>(db, sql`select id from accounts where id = ${e.accountId}`);
     if (!acc) throw new AppError('account_not_found', { account: e.accountId });
@@ -61,5 +77,9 @@ export async function postEntry(db: Db, e: PostEntryInput): Promise<PostedEntry>
   if (prev.account_id !== e.accountId || prev.amount !== e.amount || prev.kind !== e.kind) {
     throw new AppError('idempotency_conflict');
   }
-  return { entryId: prev.id, accountId: prev.account_id, balance: prev.balance, created: false };
+  return { entryId: prev.id, accountId: prev.account_id, balance: prev.balance, created: false, unblocked: false };
+}
+
+function rowToPosted(r: { entry_id: number; account_id: number; balance: number; unblocked: boolean }) {
+  return { entryId: r.entry_id, accountId: r.account_id, balance: r.balance, unblocked: r.unblocked };
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 
+import { daysLeft, LOW_BALANCE_DAYS } from '../../../common/days-left.js';
 import { formatRubles } from '../../../common/money.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { PeriodicTask } from '../../jobs/scheduler.js';
@@ -7,25 +8,51 @@ import { notify } from './notify.js';
 
 const BATCH = 500;
 
+interface ClaimedEvent {
+  id: number;
+  account_id: number;
+  kind: 'blocked' | 'unblocked' | 'low_balance';
+  number: string;
+  status: string;
+  balance: number;
+  credit: number;
+  /** Today in the account's region. */
+  today: string;
+  warn_days: number;
+  /** Monthly fees of the subscriptions in force tomorrow. */
+  fees: number[];
+}
+
 /**
- * Turns account events from billing and payments (blocked, unblocked, low balance) into notices.
- * Events are claimed with SKIP LOCKED and marked notified in the same transaction as the notices,
- * so each event is told once however many servers run this. Returns how many were handled.
+ * Turns account events from billing and payments (blocked, unblocked, low balance) into notices a
+ * person can read, one per event. Events are claimed with SKIP LOCKED and marked notified in the same
+ * transaction as the notices, so each is told once however many servers run this.
+ *
+ * Low balance is told as it is NOW, not as it was when the event was written:
+ * - only the newest low-balance event of an account counts; older ones (days missed and caught up at
+ *   once, or followed by a block) are marked superseded without a notice;
+ * - no notice unless the account is active now (not suspended, blocked or terminated) and its money
+ *   still covers at most the region's warning days — computed now, in whole days, by the same rule
+ *   as the cabinet (common/days-left.ts): a payment since then, or a suspension, cancels the warning.
+ * Returns how many events were handled.
  */
 export async function notifyAccountEvents(db: Db): Promise<number> {
   return db.transaction(async (tx) => {
-    const events = await queryRows<{
-      id: number;
-      account_id: number;
-      kind: string;
-      data: Record<string, unknown>;
-      number: string;
-      balance: number;
-      credit: number;
-    }>(
+    await tx.execute(
+      sql`update account_events e set notified_at = now(), data = e.data || '{"superseded": true}'::jsonb
+          where e.kind = 'low_balance' and e.notified_at is null
+            and exists (select 1 from account_events n
+                        where n.account_id = e.account_id and n.id > e.id and n.kind in ('low_balance', 'blocked'))`,
+    );
+    const events = await queryRows<ClaimedEvent>(
       tx,
-      sql`select e.id, e.account_id, e.kind, e.data, a.number, a.balance, a.credit_limit + a.promised_credit as credit
-          from account_events e join accounts a on a.id = e.account_id
+      sql`select e.id, e.account_id, e.kind, a.number, a.status, a.balance, a.credit_limit + a.promised_credit as credit,
+                 (now() at time zone r.time_zone)::date::text as today,
+                 coalesce((r.settings->>'lowBalanceDays')::int, ${LOW_BALANCE_DAYS}) as warn_days,
+                 array(select s.monthly_fee from subscriptions s
+                       where s.account_id = a.id and s.starts_on <= (now() at time zone r.time_zone)::date + 1
+                         and (s.ends_on is null or s.ends_on > (now() at time zone r.time_zone)::date)) as fees
+          from account_events e join accounts a on a.id = e.account_id join regions r on r.id = a.region_id
           where e.notified_at is null and e.kind in ('blocked', 'unblocked', 'low_balance')
           order by e.id limit ${BATCH}
           for update of e skip locked`,
@@ -40,11 +67,13 @@ export async function notifyAccountEvents(db: Db): Promise<number> {
         });
       } else if (e.kind === 'unblocked') {
         await notify(tx, { accountId: e.account_id, template: 'unblocked', params: { account: e.number } });
-      } else {
+      } else if (e.status === 'active') {
+        const days = daysLeft({ money: e.balance + e.credit, monthlyFees: e.fees.map(Number), today: e.today });
+        if (days === null || days > e.warn_days || e.balance + e.credit < 0) continue;
         await notify(tx, {
           accountId: e.account_id,
-          template: 'low_balance',
-          params: { account: e.number, days: Number(e.data.daysLeft ?? 0) },
+          template: days === 0 ? 'low_balance_tomorrow' : 'low_balance',
+          params: { account: e.number, days },
         });
       }
     }

@@ -35,11 +35,21 @@ export const TEMPLATES = {
   low_balance: {
     ru: {
       subject: 'Скоро закончатся средства',
-      text: 'Средств на лицевом счёте {account} хватит на {days} дн. Пополните счёт, чтобы не остаться без интернета.',
+      text: 'Средств на лицевом счёте {account} хватит на {days|день|дня|дней}. Пополните счёт, чтобы не остаться без интернета.',
     },
     en: {
       subject: 'Balance running low',
-      text: 'Account {account} has enough for {days} day(s). Top up to stay online.',
+      text: 'Account {account} has enough for {days|day|days}. Top up to stay online.',
+    },
+  },
+  low_balance_tomorrow: {
+    ru: {
+      subject: 'Завтра доступ будет приостановлен',
+      text: 'Средств на лицевом счёте {account} не хватит на завтрашнее списание абонентской платы. Пополните счёт сегодня, чтобы не остаться без интернета.',
+    },
+    en: {
+      subject: 'Service stops tomorrow',
+      text: "Account {account} does not have enough for tomorrow's fee. Top up today to stay online.",
     },
   },
   password_changed: {
@@ -83,8 +93,28 @@ export const TEMPLATES = {
 
 export type TemplateCode = keyof typeof TEMPLATES;
 
+const pluralRules: Record<Lang, Intl.PluralRules> = { ru: new Intl.PluralRules('ru'), en: new Intl.PluralRules('en') };
+/** Which of a placeholder's word forms goes with a number: ru one|few|many (день|дня|дней), en one|other. */
+const formIndex: Record<Lang, Partial<Record<Intl.LDMLPluralRule, number>>> = {
+  ru: { one: 0, few: 1, many: 2, other: 1 },
+  en: { one: 0, other: 1 },
+};
+
+/**
+ * Fills `{param}` from params; `{param|form|form…}` writes the number with the word form its language
+ * needs ("2 дня", "5 дней", "1 day").
+ */
 export function render(code: TemplateCode, lang: Lang, params: Record<string, string | number>) {
   const t = TEMPLATES[code][lang];
-  const fill = (s: string) => s.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? '')).trim();
+  const fill = (s: string) =>
+    s
+      .replace(/\{(\w+)(?:\|([^}]*))?\}/g, (_, k: string, forms: string | undefined) => {
+        const value = params[k] ?? '';
+        if (forms === undefined) return String(value);
+        const words = forms.split('|');
+        const n = Number(value);
+        return `${value} ${words[formIndex[lang][pluralRules[lang].select(n)] ?? words.length - 1] ?? ''}`;
+      })
+      .trim();
   return { subject: fill(t.subject), text: fill(t.text) };
 }

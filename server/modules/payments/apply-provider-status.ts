@@ -46,8 +46,8 @@ const ATTEMPTS = 3;
  *
  * Common path, two round trips: read the payment and its account, then one statement that locks both,
  * checks nothing changed since the read, credits, marks the payment succeeded and adds its receipt and
- * saved card (creditPaymentIfUnchanged). When something did change, read again; accounts with a
- * promised payment, or a payment raced too often, take the locks first in a transaction instead.
+ * saved card (creditPaymentIfUnchanged). When something did change, read again; a payment raced too
+ * often takes the locks first in a transaction instead.
  * See docs/payments.md, "Performance".
  */
 export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: ProviderPayment): Promise<ApplyResult> {
@@ -59,10 +59,9 @@ export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: Provide
       if (await cancel(db, p!, seen)) return { paymentId: p!.id, status: 'canceled', credited: false };
       continue; // it stopped being pending meanwhile: look again
     }
-    if (p!.promised_credit !== 0) break;
     const guard = sql`select 1 from payments p join accounts a on a.id = p.account_id
                       where p.id = ${p!.id} and p.status = 'pending' and ${snapshotUnchanged(p!, sql`${p!.today}::date`)}
-                      for update of p, a`;
+                      for no key update of a, p`;
     const credited = await creditPaymentIfUnchanged(db, creditInput(p!, seen), p!, guard);
     if (credited !== 'changed') return { paymentId: p!.id, status: 'succeeded', credited: true };
   }
@@ -80,7 +79,10 @@ export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: Provide
   });
 }
 
-/** The payment, its account and what a credit needs, in one query; `lock` takes both rows. */
+/**
+ * The payment, its account and what a credit needs, in one query; `lock` takes both rows, the account
+ * first (the lock order of docs/billing.md: PostgreSQL locks in the order the FOR clause names them).
+ */
 function readPayment(ref: PaymentRef, lock: boolean): SQL {
   const where =
     typeof ref === 'number'
@@ -93,7 +95,7 @@ function readPayment(ref: PaymentRef, lock: boolean): SQL {
                  ${creditSnapshotColumns(sql`(now() at time zone r.time_zone)::date`)}
           from payments p join accounts a on a.id = p.account_id join regions r on r.id = a.region_id
           left join receipt_settings rs on rs.region_id = a.region_id
-          where ${where} ${lock ? sql`for update of p, a` : sql``}`;
+          where ${where} ${lock ? sql`for no key update of a, p` : sql``}`;
 }
 
 /** What the provider's view means for our payment: nothing to do (the answer), cancel, or credit. */

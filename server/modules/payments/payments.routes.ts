@@ -1,5 +1,3 @@
-import './settle-promised.js';
-
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';

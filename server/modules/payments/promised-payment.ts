@@ -5,7 +5,8 @@ import { AppError } from '../../../common/errors.js';
 import { kopecksToDecimal } from '../../../common/money.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { restoreIfCovered } from '../ledger/restore-if-covered.js';
+import { lockAccount } from '../ledger/lock-account.js';
+import { grantPromisedCredit } from '../ledger/promised-credit.js';
 
 /** PRODUCT.md defaults: up to one month's fee, for 5 days, once a calendar month, not when in debt over a month. */
 export const PROMISED_DAYS = 5;
@@ -22,7 +23,8 @@ interface State {
   this_month: number;
 }
 
-async function load(db: Db, accountId: number, lock: boolean): Promise<State & { today: string }> {
+/** The account and its promised payments; in takePromisedPayment read after the account is locked. */
+async function load(db: Db, accountId: number): Promise<State & { today: string }> {
   const [a] = await queryRows<State>(
     db,
     sql`select a.id, a.balance, a.status, r.time_zone,
@@ -31,8 +33,7 @@ async function load(db: Db, accountId: number, lock: boolean): Promise<State & {
           (select count(*)::int from promised_payments p where p.account_id = a.id and p.status = 'active') as active,
           (select count(*)::int from promised_payments p where p.account_id = a.id
             and date_trunc('month', p.taken_on) = date_trunc('month', (now() at time zone r.time_zone)::date)) as this_month
-        from accounts a join regions r on r.id = a.region_id where a.id = ${accountId}
-        ${lock ? sql`for update of a` : sql``}`,
+        from accounts a join regions r on r.id = a.region_id where a.id = ${accountId}`,
   );
   if (!a) throw new AppError('account_not_found', { account: accountId });
   return { ...a, today: todayIn(a.time_zone) };
@@ -57,7 +58,7 @@ const REASON_TEXT: Record<PromisedReason, string> = {
 };
 
 export async function getPromisedPayment(db: Db, accountId: number) {
-  const a = await load(db, accountId, false);
+  const a = await load(db, accountId);
   const [cur] = await queryRows<{ id: number; amount: number; taken_on: string; due_on: string }>(
     db,
     sql`select id, amount, taken_on, due_on from promised_payments where account_id = ${accountId} and status = 'active'`,
@@ -74,24 +75,22 @@ export async function getPromisedPayment(db: Db, accountId: number) {
 
 /**
  * Takes a promised payment: a promised_payments row plus accounts.promised_credit (no money moves,
- * so no ledger entry; balance stays the sum of entries). The credit counts toward the blocking limit,
- * so a blocked account is unblocked in the same transaction.
+ * so no ledger entry; balance stays the sum of entries), granted by the ledger (grantPromisedCredit),
+ * which also unblocks an account the credit covers. The account row is locked FIRST, in a statement of
+ * its own, and the rules are read after it: a second request at the same moment waits for the first
+ * to commit and then sees its promised payment (409 `promised_unavailable`), never a unique violation.
  */
 export async function takePromisedPayment(db: Db, accountId: number, amount?: number) {
   return db.transaction(async (tx) => {
-    const a = await load(tx, accountId, true);
+    await lockAccount(tx, accountId);
+    const a = await load(tx, accountId);
     const reason = reasonOf(a);
     if (reason) throw new AppError('promised_unavailable', { reason: REASON_TEXT[reason] });
     const sum = amount ?? a.fee;
     if (!Number.isSafeInteger(sum) || sum <= 0 || sum > a.fee)
       throw new AppError('promised_too_much', { max: kopecksToDecimal(a.fee) });
     const dueOn = addDays(a.today, PROMISED_DAYS);
-    const [row] = await queryRows<{ id: number }>(
-      tx,
-      sql`insert into promised_payments (account_id, amount, taken_on, due_on) values (${accountId}, ${sum}, ${a.today}, ${dueOn}) returning id`,
-    );
-    await tx.execute(sql`update accounts set promised_credit = ${sum} where id = ${accountId}`);
-    const unblocked = await restoreIfCovered(tx, accountId);
+    const { id, unblocked } = await grantPromisedCredit(tx, { accountId, amount: sum, takenOn: a.today, dueOn });
     await recordAudit(tx, {
       actorType: 'subscriber',
       actorId: String(accountId),
@@ -101,6 +100,6 @@ export async function takePromisedPayment(db: Db, accountId: number, amount?: nu
       before: { balance: a.balance, status: a.status },
       after: { amount: sum, dueOn, unblocked },
     });
-    return { id: row!.id, amount: sum, dueOn, unblocked };
+    return { id, amount: sum, dueOn, unblocked };
   });
 }
