@@ -1,5 +1,5 @@
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 
 import type { Config } from './config.js';
@@ -10,6 +10,7 @@ import authPlugin from './plugins/auth.js';
 import errorsPlugin, { frameworkErrors } from './plugins/errors.js';
 import openapiPlugin from './plugins/openapi.js';
 import readCachePlugin from './plugins/read-cache.js';
+import securityHeaders from './plugins/security-headers.js';
 import { version } from './version.js';
 
 export interface BuildAppOptions {
@@ -35,14 +36,27 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     trustProxy: opts.config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
     frameworkErrors,
+    // One line per request instead of Fastify's two (see the onResponse hook below).
+    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+
+  // Development keeps requests at debug level so the terminal stays readable; the query string is left
+  // out everywhere (a recovery link's token must not land in logs).
+  const requestLevel = opts.config.NODE_ENV === 'development' ? 'debug' : 'info';
+  app.addHook('onResponse', async (req, reply) => {
+    req.log[requestLevel](
+      { method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
 
   const deps = buildDeps(opts.config, opts.database, opts.deps);
   app.decorate('deps', deps);
 
   await app.register(cookie, { secret: opts.config.secret });
+  await app.register(securityHeaders, { production: opts.config.NODE_ENV === 'production' });
   await app.register(errorsPlugin);
   await app.register(openapiPlugin, { version });
   await app.register(readCachePlugin, { caches: deps.caches, database: opts.database });

@@ -9,7 +9,11 @@ import type { SecretKeys } from './crypto/secret-box.js';
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /**
+   * Address to listen on. Default: 127.0.0.1 in development (the dev outbox and demo logins stay on
+   * this machine), 0.0.0.0 in production (behind the reverse proxy; docs/deploy.md binds 127.0.0.1).
+   */
+  HOST: z.string().min(1).optional(),
   DATABASE_URL: z.string().url().optional(),
   DATA_DIR: z.string().default('./data'),
   /**
@@ -35,10 +39,12 @@ const envSchema = z.object({
     .default('1')
     .transform((v) => v === '1'),
   /** Seed demo data on first start of an empty database. */
-  DEMO_SEED: z
-    .enum(['0', '1'])
-    .default('1')
-    .transform((v) => v === '1'),
+  /**
+   * Load the demo ISP (regions, staff, subscribers with printed passwords) into an empty database at
+   * start. Default: on in development only; never by default in production (`abonent seed-demo` or
+   * DEMO_SEED=1 there, for a demo server).
+   */
+  DEMO_SEED: z.enum(['0', '1']).optional(),
   /**
    * Read caches (docs/decisions/0005-read-caches.md): seconds a session lookup and the cabinet's
    * overview may be served from memory; 0 turns each off. Changes made by this process clear them at
@@ -81,7 +87,9 @@ export type Env = z.infer<typeof envSchema>;
 
 const DEV_SECRET = 'abonent-development-secret-not-for-production';
 
-export interface Config extends Env {
+export interface Config extends Omit<Env, 'HOST' | 'DEMO_SEED'> {
+  HOST: string;
+  DEMO_SEED: boolean;
   dbKind: 'pglite' | 'postgres';
   secret: string;
   /** APP_SECRET and the earlier ones still accepted for opening sealed values. */
@@ -97,11 +105,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
-  if (e.NODE_ENV === 'production' && !e.APP_SECRET) {
-    throw new Error('Invalid configuration:\n  APP_SECRET: required in production (16+ characters)');
-  }
+  const missing: string[] = [];
+  if (e.NODE_ENV === 'production' && !e.APP_SECRET) missing.push('APP_SECRET: required in production (16+ characters)');
+  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL)
+    missing.push('PUBLIC_URL: required in production (the https address subscribers open, used in links)');
+  if (missing.length > 0) throw new Error(`Invalid configuration:\n  ${missing.join('\n  ')}`);
+  const host = e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1');
   return {
     ...e,
+    HOST: host,
+    DEMO_SEED: e.DEMO_SEED ? e.DEMO_SEED === '1' : e.NODE_ENV === 'development',
     dbKind: e.DATABASE_URL ? 'postgres' : 'pglite',
     // Development/test fallback only; production requires APP_SECRET (checked above).
     secret: e.APP_SECRET ?? DEV_SECRET,
@@ -112,7 +125,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         .map((x) => x.trim())
         .filter(Boolean),
     },
-    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    publicUrl: (e.PUBLIC_URL ?? `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${e.PORT}`).replace(
+      /\/+$/,
+      '',
+    ),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
   };
 }

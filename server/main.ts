@@ -1,30 +1,37 @@
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
-import { isEmptyDatabase, runMigrations } from './db/migrate.js';
+import { runMigrations } from './db/migrate.js';
+import { listeningUrl, seedDemoIfAsked, startupBanner } from './first-start.js';
 import { JobWorker } from './jobs/queue.js';
 import { allJobs, periodicTasks } from './jobs/registry.js';
 import { Scheduler } from './jobs/scheduler.js';
-import { printDemoLogins, seedDemo } from './modules/demo/seed-demo.js';
-import { version } from './version.js';
 
 /** Reads config, opens the DB, migrates, seeds demo data on an empty DB, starts HTTP and the worker. */
 async function main() {
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   await runMigrations(database);
-  let demo: Awaited<ReturnType<typeof seedDemo>> | null = null;
-  if (config.DEMO_SEED && (await isEmptyDatabase(database))) demo = await seedDemo(database.db, { log: console.log });
+  await seedDemoIfAsked(database, config, console.log);
 
   const app = await buildApp({
     config,
     database,
     serveWeb: true,
-    logger: {
-      level: config.LOG_LEVEL,
-      transport:
-        config.NODE_ENV === 'development' ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-    },
+    // Development: one readable line per event, written in order with the banner (a synchronous
+    // stream); requests are at debug level there (LOG_LEVEL=debug shows them). Production: JSON lines.
+    logger:
+      config.NODE_ENV === 'development'
+        ? {
+            level: config.LOG_LEVEL,
+            stream: (await import('pino-pretty')).default({
+              singleLine: true,
+              ignore: 'pid,hostname',
+              translateTime: 'SYS:HH:MM:ss',
+              sync: true,
+            }),
+          }
+        : { level: config.LOG_LEVEL },
   });
   const deps = app.deps;
   const worker = new JobWorker(deps, allJobs, { log: (msg, extra) => app.log.warn(extra ?? {}, msg) });
@@ -35,10 +42,9 @@ async function main() {
   }
 
   await app.listen({ port: config.PORT, host: config.HOST });
-  const url = config.publicUrl;
-  console.log(`\nAbonent ${version} is running at ${url}  (database: ${database.kind})`);
-  console.log(`API docs: ${url}/api/docs`);
-  if (demo) printDemoLogins(demo, console.log);
+  // The banner comes last, so the addresses and logins are what the terminal shows.
+  const url = listeningUrl(config, app.server.address());
+  for (const line of await startupBanner(database, config, url)) console.log(line);
 
   let closing = false;
   const shutdown = async (signal: string) => {

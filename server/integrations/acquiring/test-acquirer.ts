@@ -51,7 +51,8 @@ export class TestAcquirer implements PaymentProvider {
         r.status === 'succeeded' && r.save_payment_method && r.method_ref
           ? { ref: r.method_ref, title: r.card_title ?? '' }
           : null,
-      confirmationUrl: `${this.config.publicUrl}/pay/test-acquirer/${r.id}`,
+      // The card page is on the same origin the payer returns to (see server/plugins/base-url.ts).
+      confirmationUrl: `${originOf(r.return_url) ?? this.config.publicUrl}/pay/test-acquirer/${r.id}`,
     };
   }
 
@@ -150,4 +151,12 @@ export function luhnValid(digits: string): boolean {
     sum += d;
   }
   return sum % 10 === 0;
+}
+
+function originOf(url: string): string | null {
+  try {
+    return url ? new URL(url).origin : null;
+  } catch {
+    return null;
+  }
 }

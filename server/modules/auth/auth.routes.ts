@@ -106,6 +106,21 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     },
   );
 
+  // For pages that may be open signed out (the web app asks this first): 200 either way, so a browser
+  // console shows no failed request for someone who simply has not signed in.
+  app.get(
+    '/api/auth/session',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is signed in, or nobody (200 either way)',
+        security,
+        response: { 200: s.sessionResponse },
+      },
+    },
+    async (req) => ({ me: req.principal ? await whoAmI(db, req.principal) : null }),
+  );
+
   app.post(
     '/api/auth/logout',
     {

@@ -55,3 +55,5 @@ export const sessionParams = z.object({ id: z.coerce.number().int().positive().m
 export const okResponse = z.object({ ok: z.literal(true) });
 export const totpSetupResponse = z.object({ secret: z.string(), otpauthUrl: z.string() });
 export const totpEnableBody = z.object({ secret: z.string().min(16).max(64), code: z.string().regex(/^\d{6}$/) });
+
+export const sessionResponse = z.object({ me: meResponse.nullable().describe('null: nobody is signed in') });

@@ -17,6 +17,8 @@ export interface TopUpInput {
   saveMethod?: boolean;
   /** Where the payer comes back after the card page: 'cabinet' or 'public'. */
   from: 'cabinet' | 'public';
+  /** Origin of the return link (server/plugins/base-url.ts); default PUBLIC_URL. */
+  baseUrl?: string;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
         returning id`,
   );
   const paymentId = row!.id;
-  const base = deps.config.publicUrl;
+  const base = i.baseUrl ?? deps.config.publicUrl;
   // The public page comes back with the unguessable id only: no sequential id, no account number.
   const returnUrl =
     i.from === 'cabinet' ? `${base}/cabinet/payments?payment=${paymentId}` : `${base}/pay?payment=${publicId}`;

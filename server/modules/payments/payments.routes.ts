@@ -8,6 +8,8 @@ import { parsePaymentAmount as parseAmount } from '../../../common/payment-amoun
 import type { AppDeps } from '../../deps.js';
 import { type TestAcquirer, verifyTestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
 import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
+import { baseUrlOf } from '../../plugins/base-url.js';
+import { CSP_DIRECTIVES } from '../../plugins/security-headers.js';
 import { assertNotLocked, countEvent } from '../auth/rate-limit.js';
 import { deleteCard, disableAutopay, getAutopay, listCards, setAutopay } from './autopay-settings.js';
 import { createTopUp } from './create-top-up.js';
@@ -18,7 +20,7 @@ import * as s from './payments.schemas.js';
 import { getPromisedPayment, takePromisedPayment } from './promised-payment.js';
 import { quoteMonths } from './quote-months.js';
 import { type CardOutcome, submitTestCard, submitThreeDs } from './submit-test-card.js';
-import { renderCardForm, renderDone, renderThreeDs } from './test-acquirer-page.js';
+import { PAGE_STYLE_HASH, renderCardForm, renderDone, renderThreeDs } from './test-acquirer-page.js';
 import { testAcquirerSecret } from './test-acquirer-secret.js';
 
 const security = [{ bearer: [] }];
@@ -112,6 +114,7 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         months: req.body.months,
         saveMethod: req.body.saveCard,
         from: 'cabinet',
+        baseUrl: baseUrlOf(req, deps.config),
       }),
   );
 
@@ -169,7 +172,12 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       await countEvent(db, key, PAYER_LIMIT);
       const amount = parseAmount(req.body.amount);
       const p = await findPayer(db, req.body.account);
-      const r = await createTopUp(db, deps, { accountId: p.accountId, amount, from: 'public' });
+      const r = await createTopUp(db, deps, {
+        accountId: p.accountId,
+        amount,
+        from: 'public',
+        baseUrl: baseUrlOf(req, deps.config),
+      });
       return { publicId: r.publicId, amount: r.amount, confirmationUrl: r.confirmationUrl };
     },
   );
@@ -246,10 +254,18 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       );
   };
   const pageQuery = z.object({ lang: z.enum(['ru', 'en']).optional() });
+  // The card page's own <style> is allowed by its hash on top of the site-wide policy.
+  const pageHelmet = {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { ...CSP_DIRECTIVES, styleSrc: ["'self'", PAGE_STYLE_HASH] },
+    },
+  };
   const pageParams = z.object({ id: z.string().max(64) });
   app.get(
     '/pay/test-acquirer/:id',
     {
+      helmet: pageHelmet,
       schema: {
         tags,
         summary: 'Test acquirer card page',
@@ -280,6 +296,7 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   app.post(
     '/pay/test-acquirer/:id',
     {
+      helmet: pageHelmet,
       schema: {
         tags,
         summary: 'Test acquirer: submit the card',
@@ -302,6 +319,7 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   app.post(
     '/pay/test-acquirer/:id/3ds',
     {
+      helmet: pageHelmet,
       schema: {
         tags,
         summary: 'Test acquirer: 3-D Secure code',
