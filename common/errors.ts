@@ -78,6 +78,17 @@ export const ERRORS = {
     en: 'Card payments are not available in your region right now',
   },
   payment_not_found: { status: 404, ru: 'Платёж не найден', en: 'Payment not found' },
+  receipt_vat_mismatch: {
+    status: 400,
+    ru: 'НДС «{vat}» не подходит к системе налогообложения «{sno}»: на общей системе чек без НДС не выдаётся',
+    en: 'VAT "{vat}" does not fit the tax system "{sno}": on the general system a receipt cannot be without VAT',
+  },
+  job_not_found: { status: 404, ru: 'Задача не найдена', en: 'Job not found' },
+  job_not_retryable: {
+    status: 409,
+    ru: 'Повторить можно только остановленную задачу',
+    en: 'Only a job that gave up can be retried',
+  },
   receipt_not_retryable: {
     status: 409,
     ru: 'Чек уже пробит или уже отправляется',

@@ -178,4 +178,35 @@ describe('payments in Chromium', () => {
     expect(r!.attempt).toBe(2);
     await ctx.close();
   });
+
+  it('an admin finds a background job that gave up, with its last error, and runs it again (phone)', async () => {
+    const [job] = await queryRows<{ id: number }>(
+      a.db,
+      sql`insert into jobs (name, key, payload, state, attempts, max_attempts, last_error, finished_at)
+          values ('notifications.deliver', 'deliver:e2e-dead', '{"outboxId": 999999999}'::jsonb, 'dead', 5, 5,
+                  'SMPP submit_sm refused (part 1/5): status 0x00000008', now()) returning id`,
+    );
+    const password = 'Admin-2026-jobs';
+    await buildStaff(a.db, { role: 'admin', email: 'jobs@abonent.test', passwordHash: await hashPassword(password) });
+    const ctx = await a.newContext(VIEWPORTS.phone);
+    const page = await ctx.newPage();
+    await page.goto('/staff/login');
+    await page.getByLabel('E-mail').fill('jobs@abonent.test');
+    await page.getByLabel('Пароль').fill(password);
+    await page.getByRole('button', { name: 'Войти' }).click();
+    await page.getByRole('button', { name: 'Выйти' }).waitFor();
+    await page.goto('/staff/jobs');
+    await page.getByText('SMPP submit_sm refused (part 1/5): status 0x00000008').waitFor();
+    await page.getByText('Отправка уведомления (e-mail, SMS)').waitFor(); // the job in words, not its code
+    await noSeriousA11yViolations(page);
+    await page.getByRole('button', { name: `Запустить снова задачу ${job!.id}` }).click();
+    await page.getByText(`Задача ${job!.id} поставлена в очередь`).waitFor();
+    await expect
+      .poll(
+        async () =>
+          (await queryRows<{ state: string }>(a.db, sql`select state from jobs where id = ${job!.id}`))[0]!.state,
+      )
+      .toBe('done');
+    await ctx.close();
+  });
 });

@@ -54,6 +54,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   const deps = buildDeps(opts.config, opts.database, opts.deps);
   app.decorate('deps', deps);
+  // A bound SMPP session (delivery receipts) ends with the app.
+  app.addHook('onClose', async () => {
+    await deps.notifier.sms?.close?.();
+  });
 
   await app.register(cookie, { secret: opts.config.secret });
   await app.register(securityHeaders, { production: opts.config.NODE_ENV === 'production' });

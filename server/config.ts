@@ -63,11 +63,19 @@ const envSchema = z.object({
   SMPP_URL: z.string().optional(),
   SMPP_SYSTEM_ID: z.string().optional(),
   SMPP_PASSWORD: z.string().optional(),
+  /**
+   * A text longer than one SMS (140 octets: 70 Cyrillic / 140 Latin characters): `udh` concatenated
+   * parts with a user data header (default), `sar` parts with SAR TLVs, or `payload` one PDU with
+   * message_payload for the SMSC to split. Ask the SMSC operator which it supports.
+   */
+  SMPP_LONG_MESSAGES: z.enum(['udh', 'sar', 'payload']).default('udh'),
+  /** enquire_link period of the bound SMPP session (0: none). */
+  SMPP_ENQUIRE_LINK_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   SMS_SENDER: z.string().default('Abonent'),
   /** HTTP SMS gateway (alternative to SMPP): POST JSON {to, text, sender}. */
   SMS_HTTP_URL: z.string().url().optional(),
   SMS_HTTP_KEY: z.string().optional(),
-  /** ATOL Online (54-ФЗ receipts): API base (e.g. https://online.atol.ru/possystem/v4) and credentials. */
+  /** ATOL Online (54-ФЗ receipts): API v5 base (https://online.atol.ru/possystem/v5) and credentials. */
   ATOL_API_URL: z.string().url().optional(),
   ATOL_LOGIN: z.string().optional(),
   ATOL_PASSWORD: z.string().optional(),

@@ -6,6 +6,7 @@ import { TestAcquirer } from './integrations/acquiring/test-acquirer.js';
 import { YooKassaClient } from './integrations/acquiring/yookassa-client.js';
 import { AtolClient } from './integrations/atol/atol-client.js';
 import { type Notifier, notifierFromConfig } from './modules/notifications/notifier.js';
+import { recordSmsReceipt } from './modules/notifications/record-sms-receipt.js';
 import { testAcquirerSecret } from './modules/payments/test-acquirer-secret.js';
 import { version } from './version.js';
 
@@ -42,5 +43,8 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
     sessionSeconds: config.SESSION_CACHE_SECONDS,
     overviewSeconds: config.OVERVIEW_CACHE_SECONDS,
   });
-  return { config, database, version, notifier: notifierFromConfig(config), atol, acquirers, caches, ...overrides };
+  const notifier = notifierFromConfig(config, {
+    onSmsReceipt: async (r) => void (await recordSmsReceipt(database.db, r)),
+  });
+  return { config, database, version, notifier, atol, acquirers, caches, ...overrides };
 }

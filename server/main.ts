@@ -1,5 +1,6 @@
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
+import { installCrashHandlers } from './crash-handlers.js';
 import { openDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { listeningUrl, seedDemoIfAsked, startupBanner } from './first-start.js';
@@ -39,6 +40,7 @@ async function main() {
   if (config.WORKER) {
     worker.start();
     scheduler.start();
+    deps.notifier.sms?.start?.(); // stay bound to the SMSC for delivery receipts
   }
 
   await app.listen({ port: config.PORT, host: config.HOST });
@@ -47,18 +49,22 @@ async function main() {
   for (const line of await startupBanner(database, config, url)) console.log(line);
 
   let closing = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, exitCode = 0) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    scheduler.stop();
-    await worker.stop();
-    await app.close();
-    await database.close();
-    process.exit(0);
+    try {
+      scheduler.stop();
+      await worker.stop();
+      await app.close();
+      await database.close();
+    } finally {
+      process.exit(exitCode);
+    }
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  installCrashHandlers({ log: app.log, worker: config.WORKER ? worker : null, shutdown });
 }
 
 main().catch((e: unknown) => {

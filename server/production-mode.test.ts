@@ -13,10 +13,11 @@ let prod: TestContext;
 beforeAll(async () => {
   dev = await createTestApp({ NODE_ENV: 'development' });
   prod = await createTestApp({ NODE_ENV: 'production' });
-});
+}, 180_000); // two databases, migrated: slow on a loaded 2-core machine
+
 afterAll(async () => {
-  await dev.close();
-  await prod.close();
+  await dev?.close();
+  await prod?.close();
 });
 
 describe('production configuration', () => {

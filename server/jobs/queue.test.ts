@@ -46,7 +46,7 @@ describe('job queue', () => {
     expect((await stateOf(id!)).state).toBe('done');
   });
 
-  it('retries a failing job with backoff and marks it failed at the end', async () => {
+  it('retries a failing job with backoff and parks it as dead with its last error at the end', async () => {
     let calls = 0;
     const job = defineJob({
       name: 'test.fail',
@@ -64,7 +64,7 @@ describe('job queue', () => {
       await database.db.execute(sql`update jobs set run_at = now() where id = ${id} and state = 'queued'`); // skip the wait
     }
     expect(calls).toBe(3);
-    expect(await stateOf(id)).toEqual({ state: 'failed', attempts: 3, last_error: 'gateway down 3' });
+    expect(await stateOf(id)).toEqual({ state: 'dead', attempts: 3, last_error: 'gateway down 3' });
     expect([backoffSeconds(1), backoffSeconds(2), backoffSeconds(3), backoffSeconds(10)]).toEqual([10, 40, 160, 3600]);
   });
 
@@ -84,6 +84,60 @@ describe('job queue', () => {
     await new JobWorker(deps, [job]).drain();
     expect(ran).toBe(1);
     expect((await stateOf(id)).state).toBe('done');
+  });
+
+  it('a job that keeps killing its worker mid-run is parked as dead after its attempts, not claimed forever', async () => {
+    let ran = 0;
+    const job = defineJob({
+      name: 'test.dies',
+      payload: z.object({}),
+      maxAttempts: 3,
+      async handler() {
+        ran++;
+      },
+    });
+    const id = (await enqueue(database.db, job, {}))!;
+    await database.db.execute(sql`update jobs set last_error = 'SMPP timeout' where id = ${id}`);
+    // Each claim counts an attempt; the process dies before it can record anything (the lease lapses).
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const [claimed] = await queryRows<{ attempts: number }>(
+        database.db,
+        sql`update jobs set state = 'running', attempts = attempts + 1, locked_by = 'killed', locked_until = now() - interval '1 second'
+            where id = ${id} and state in ('queued', 'running') returning attempts`,
+      );
+      expect(claimed!.attempts).toBe(attempt);
+      if (attempt < 3) {
+        // Another worker takes it over and notes that the previous run never finished.
+        await database.db.execute(sql`update jobs set state = 'queued', run_at = now() where id = ${id}`);
+      }
+    }
+    await new JobWorker(deps, [job]).drain();
+    expect(ran).toBe(0);
+    const dead = await stateOf(id);
+    expect(dead.state).toBe('dead');
+    expect(dead.attempts).toBe(3);
+    expect(dead.last_error).toMatch(
+      /^gave up after 3 attempts: the worker stopped mid-run \(lease expired\); before that: SMPP timeout/,
+    );
+  });
+
+  it('a taken-over run notes that the previous attempt never finished', async () => {
+    let seen: string | null = null;
+    const job = defineJob({
+      name: 'test.takeover',
+      payload: z.object({}),
+      async handler(_p, ctx) {
+        seen = (await stateOf(ctx.jobId)).last_error;
+        throw new Error('still broken');
+      },
+    });
+    const id = (await enqueue(database.db, job, {}))!;
+    await database.db.execute(
+      sql`update jobs set state = 'running', attempts = 1, locked_by = 'killed', locked_until = now() - interval '1 second' where id = ${id}`,
+    );
+    await new JobWorker(deps, [job]).drain();
+    expect(seen).toBe('attempt 1: the worker stopped mid-run (lease expired)');
+    expect(await stateOf(id)).toMatchObject({ state: 'queued', attempts: 2, last_error: 'still broken' });
   });
 
   it('two workers draining at once run each job exactly once', async () => {

@@ -9,12 +9,14 @@ import type { AppDeps } from '../deps.js';
 /**
  * A small PostgreSQL-backed job queue (see docs/decisions/0002-job-queue.md for why not pg-boss).
  * Rows are claimed with FOR UPDATE SKIP LOCKED, so any number of app processes can share the table;
- * a claimed job carries a lease (locked_until) and is taken over if its worker dies mid-way.
+ * a claimed job carries a lease (locked_until) and is taken over if its worker dies mid-way. Every
+ * claim counts an attempt, so a job that keeps failing or keeps killing its process is parked as
+ * `dead` after maxAttempts with its last error (the back office lists them and can retry one).
  */
 export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   name: string;
   payload: S;
-  /** Attempts before the job is marked failed (default 5). */
+  /** Attempts (claims, including runs that died mid-way) before the job is parked as dead (default 5). */
   maxAttempts?: number;
   /** How long a worker may hold the job before others consider it abandoned (default 5 min). */
   leaseSeconds?: number;
@@ -77,9 +79,37 @@ interface ClaimedJob {
   max_attempts: number;
 }
 
+/** A job this worker is running now (for crash reports: what was the process doing?). */
+export interface RunningJob {
+  id: number;
+  name: string;
+  attempt: number;
+  startedAt: string;
+}
+
 /** Exponential backoff: 10 s, 40 s, 2.5 min, 10 min, … capped at 1 hour. */
 export function backoffSeconds(attempt: number): number {
   return Math.min(3600, 10 * 4 ** Math.max(0, attempt - 1));
+}
+
+/** How long a claimed job is the worker's before others consider it abandoned (unless the job says). */
+const DEFAULT_LEASE_SECONDS = 300;
+
+/**
+ * Jobs whose worker stopped mid-run (killed, crashed: the lease expired while `running`) after using
+ * every attempt are parked as dead instead of being claimed again — a job that takes its process down
+ * cannot do so forever. The attempt is counted when a job is claimed, so a dying run counts too.
+ */
+export async function parkAbandonedJobs(db: Db): Promise<number> {
+  const rows = await queryRows<{ id: number }>(
+    db,
+    sql`update jobs set state = 'dead', finished_at = now(), locked_until = null, locked_by = null,
+          last_error = left('gave up after ' || attempts || ' attempts: the worker stopped mid-run (lease expired)'
+                            || coalesce('; before that: ' || last_error, ''), 2000)
+        where state = 'running' and locked_until < now() and attempts >= max_attempts
+        returning id`,
+  );
+  return rows.length;
 }
 
 export class JobWorker {
@@ -88,6 +118,7 @@ export class JobWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
   private stopped = true;
+  private readonly current = new Map<number, RunningJob>();
 
   private readonly db: Db;
 
@@ -119,10 +150,34 @@ export class JobWorker {
     await this.running;
   }
 
+  /** The jobs this worker is running at this moment. */
+  runningJobs(): RunningJob[] {
+    return [...this.current.values()];
+  }
+
+  /**
+   * The process is going down because of `err` (an uncaught exception): the jobs it was running keep
+   * it as their last error, so the dead-jobs page shows why if they keep doing this. Their leases are
+   * left to expire: another worker takes them over, within their attempts.
+   */
+  async recordCrash(err: unknown): Promise<void> {
+    const ids = [...this.current.keys()];
+    if (ids.length === 0) return;
+    const message = `the process stopped on an uncaught exception: ${errorMessage(err)}`;
+    await this.db.execute(
+      sql`update jobs set last_error = ${message.slice(0, 2000)} where state = 'running' and locked_by = ${this.id}
+            and id in (${sql.join(
+              ids.map((i) => sql`${i}`),
+              sql`, `,
+            )})`,
+    );
+  }
+
   /** Runs due jobs until none are left; returns how many ran. Tests call it directly. */
   async drain(limit = 1000): Promise<number> {
     let ran = 0;
     while (ran < limit) {
+      await parkAbandonedJobs(this.db);
       const batch = await this.claim(this.opts.batch ?? 10);
       if (batch.length === 0) break;
       for (const job of batch) {
@@ -136,14 +191,21 @@ export class JobWorker {
   private async claim(n: number): Promise<ClaimedJob[]> {
     const names = [...this.handlers.keys()];
     if (names.length === 0) return [];
-    // A job is due when queued and its time has come, or running with an expired lease (its worker died).
+    // A job is due when queued and its time has come, or running with an expired lease (its worker
+    // died; parkAbandonedJobs has already parked those without attempts left). A taken-over run
+    // notes that the previous attempt never finished.
     return queryRows<ClaimedJob>(
       this.db,
       sql`update jobs set state = 'running', attempts = attempts + 1, locked_by = ${this.id},
-            locked_until = now() + interval '5 minutes'
+            locked_until = now() + make_interval(secs => ${DEFAULT_LEASE_SECONDS}),
+            last_error = case when state = 'running'
+                              then left('attempt ' || attempts || ': the worker stopped mid-run (lease expired)'
+                                        || coalesce('; before that: ' || last_error, ''), 2000)
+                              else last_error end
           where id in (
             select id from jobs
-            where ((state = 'queued' and run_at <= now()) or (state = 'running' and locked_until < now()))
+            where ((state = 'queued' and run_at <= now())
+                   or (state = 'running' and locked_until < now() and attempts < max_attempts))
               and name in (${sql.join(
                 names.map((n) => sql`${n}`),
                 sql`, `,
@@ -157,6 +219,12 @@ export class JobWorker {
 
   private async runOne(job: ClaimedJob): Promise<void> {
     const def = this.handlers.get(job.name)!;
+    this.current.set(job.id, {
+      id: job.id,
+      name: job.name,
+      attempt: job.attempts,
+      startedAt: new Date().toISOString(),
+    });
     try {
       if (def.leaseSeconds) {
         await this.db.execute(
@@ -174,9 +242,9 @@ export class JobWorker {
         sql`update jobs set state = 'done', finished_at = now(), locked_until = null, last_error = null where id = ${job.id}`,
       );
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = errorMessage(e).slice(0, 2000);
       const final = job.attempts >= job.max_attempts;
-      this.opts.log?.(final ? 'job failed for good' : 'job failed, will retry', {
+      this.opts.log?.(final ? 'job failed for good: parked as dead' : 'job failed, will retry', {
         job: job.name,
         id: job.id,
         attempt: job.attempts,
@@ -184,10 +252,16 @@ export class JobWorker {
       });
       await this.db.execute(
         final
-          ? sql`update jobs set state = 'failed', finished_at = now(), locked_until = null, last_error = ${message} where id = ${job.id}`
+          ? sql`update jobs set state = 'dead', finished_at = now(), locked_until = null, last_error = ${message} where id = ${job.id}`
           : sql`update jobs set state = 'queued', locked_until = null, last_error = ${message},
                   run_at = now() + make_interval(secs => ${backoffSeconds(job.attempts)}) where id = ${job.id}`,
       );
+    } finally {
+      this.current.delete(job.id);
     }
   }
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message || e.name : String(e);
 }

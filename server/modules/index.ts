@@ -11,6 +11,7 @@ import { catalogRoutes } from './catalog/catalog.routes.js';
 import { contractsRoutes } from './contracts/contracts.routes.js';
 import { financeRoutes } from './finance/finance.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { jobsRoutes } from './jobs/jobs.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { paymentsRoutes } from './payments/payments.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
@@ -36,4 +37,5 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   financeRoutes,
   receiptsRoutes,
   paymentsRoutes,
+  jobsRoutes,
 ];

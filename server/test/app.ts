@@ -31,3 +31,6 @@ export async function createTestApp(
     },
   };
 }
+
+/** For tests that build the app over a database they opened themselves (e.g. several processes on one DB). */
+export { buildApp };

@@ -22,6 +22,7 @@ declare module 'smpp' {
     send(pdu: Pdu, responseCallback?: PduCallback, sendCallback?: () => void): boolean;
     bind_transceiver(fields: Record<string, unknown>, callback?: PduCallback): boolean;
     submit_sm(fields: Record<string, unknown>, callback?: PduCallback): boolean;
+    deliver_sm(fields: Record<string, unknown>, callback?: PduCallback): boolean;
     deliver_sm_resp(fields?: Record<string, unknown>): boolean;
     enquire_link(fields?: Record<string, unknown>, callback?: PduCallback): boolean;
     unbind(fields?: Record<string, unknown> | PduCallback, callback?: PduCallback): boolean;
@@ -34,6 +35,14 @@ declare module 'smpp' {
     address(): AddressInfo | string | null;
   }
 
+  /** The library's text codecs: ASCII is the GSM 03.38 default alphabet (unpacked), UCS2 is UTF-16BE. */
+  export interface Codec {
+    match(text: string): boolean;
+    encode(text: string): Buffer;
+    decode(bytes: Buffer): string;
+  }
+  export const encodings: { ASCII: Codec; UCS2: Codec; LATIN1: Codec };
+
   export function connect(options: { url: string; auto_enquire_link_period?: number }, listener?: () => void): Session;
   export function createServer(listener: (session: Session) => void): Server;
 
@@ -43,6 +52,7 @@ declare module 'smpp' {
   export const ESME_RINVMSGLEN: number;
   export const ESME_RTHROTTLED: number;
   export const ESME_RMSGQFUL: number;
+  export const ESME_RX_T_APPN: number;
 
   const smpp: {
     connect: typeof connect;
@@ -53,6 +63,10 @@ declare module 'smpp' {
     ESME_RINVMSGLEN: number;
     ESME_RTHROTTLED: number;
     ESME_RMSGQFUL: number;
+    ESME_RX_T_APPN: number;
+    encodings: typeof encodings;
+    /** The library's PDU definitions (command → params with their wire types). */
+    commands: unknown;
     [name: string]: unknown;
   };
   export default smpp;

@@ -233,7 +233,20 @@ CREATE TABLE "outbox" (
 	"last_error" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"sent_at" timestamp with time zone,
+	"delivered_at" timestamp with time zone,
 	"read_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "sms_parts" (
+	"outbox_id" bigint NOT NULL,
+	"seq" integer NOT NULL,
+	"total" integer NOT NULL,
+	"message_id" text,
+	"state" text DEFAULT 'submitted' NOT NULL,
+	"detail" text,
+	"submitted_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"done_at" timestamp with time zone,
+	CONSTRAINT "sms_parts_outbox_id_seq_pk" PRIMARY KEY("outbox_id","seq")
 );
 --> statement-breakpoint
 CREATE TABLE "verification_codes" (
@@ -258,6 +271,9 @@ CREATE TABLE "payment_refunds" (
 	"idempotency_key" text NOT NULL,
 	"status" text DEFAULT 'pending' NOT NULL,
 	"staff_id" bigint NOT NULL,
+	"external_id" text,
+	"first_requested_at" timestamp with time zone,
+	"last_requested_at" timestamp with time zone,
 	"last_error" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"finished_at" timestamp with time zone,
@@ -348,6 +364,7 @@ CREATE TABLE "receipt_settings" (
 	"inn" text NOT NULL,
 	"payment_address" text NOT NULL,
 	"sno" text DEFAULT 'osn' NOT NULL,
+	"vat" text,
 	"company_email" text NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -430,11 +447,13 @@ CREATE INDEX "account_events_account" ON "account_events" USING btree ("account_
 CREATE INDEX "account_events_unnotified" ON "account_events" USING btree ("id") WHERE notified_at is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "jobs_key" ON "jobs" USING btree ("key");--> statement-breakpoint
 CREATE INDEX "jobs_due" ON "jobs" USING btree ("run_at") WHERE state in ('queued','running');--> statement-breakpoint
+CREATE INDEX "jobs_dead" ON "jobs" USING btree ("finished_at") WHERE state = 'dead';--> statement-breakpoint
 CREATE INDEX "ledger_account_day" ON "ledger_entries" USING btree ("account_id","effective_on");--> statement-breakpoint
 CREATE UNIQUE INDEX "ledger_idempotency_key" ON "ledger_entries" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "ledger_charge_per_day" ON "ledger_entries" USING btree ("subscription_id","effective_on") WHERE kind = 'charge';--> statement-breakpoint
 CREATE INDEX "outbox_account" ON "outbox" USING btree ("account_id","channel","id");--> statement-breakpoint
 CREATE INDEX "outbox_unread" ON "outbox" USING btree ("account_id") WHERE channel = 'inbox' and read_at is null;--> statement-breakpoint
+CREATE INDEX "sms_parts_message" ON "sms_parts" USING btree ("message_id");--> statement-breakpoint
 CREATE INDEX "verification_contract" ON "verification_codes" USING btree ("contract_id","purpose");--> statement-breakpoint
 CREATE INDEX "payment_refunds_payment" ON "payment_refunds" USING btree ("payment_id");--> statement-breakpoint
 CREATE INDEX "payment_refunds_pending" ON "payment_refunds" USING btree ("created_at") WHERE status = 'pending';--> statement-breakpoint

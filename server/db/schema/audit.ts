@@ -1,12 +1,14 @@
 import { bigserial, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
+export const AUDIT_ACTOR_TYPES = ['staff', 'subscriber', 'system', 'cli', 'provider'] as const;
+export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
+
 /** Who did what: every staff action that changes data and every money movement (append-only). */
 export const auditLog = pgTable(
   'audit_log',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    /** staff | subscriber | system | cli | provider */
-    actorType: text('actor_type').notNull(),
+    actorType: text('actor_type').$type<AuditActorType>().notNull(),
     actorId: text('actor_id'),
     action: text('action').notNull(),
     entity: text('entity').notNull(),

@@ -22,7 +22,7 @@ export const ledgerEntries = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     // No foreign keys on this table: the daily run appends a row per subscription per day, and the
     // per-row FK triggers cost a quarter of the run. Every writer inserts by selecting from accounts
-    // (postEntry, chargeBatch), and `abonent ledger verify` reports orphans (docs/decisions/0003).
+    // (postEntry, creditPayment, postCharges), and `abonent ledger verify` reports orphans (docs/decisions/0003).
     accountId: bigint('account_id', { mode: 'number' }).notNull(),
     kind: text('kind').$type<LedgerKind>().notNull(),
     /** Signed kopecks: positive credits the account, negative debits it. */

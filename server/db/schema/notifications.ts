@@ -1,8 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const CHANNELS = ['inbox', 'email', 'sms'] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * queued → sent (the gateway accepted it) or failed (it refused, after the retries); an SMS then moves
+ * to its final state from the SMSC's delivery receipts: delivered (every part) or undelivered (a part
+ * expired, was rejected or could not be delivered).
+ */
+export const OUTBOX_STATES = ['queued', 'sent', 'failed', 'delivered', 'undelivered'] as const;
+export type OutboxState = (typeof OUTBOX_STATES)[number];
 
 /**
  * Every message the system sends, one row per channel, with its delivery state. Inbox rows are
@@ -20,11 +28,13 @@ export const outbox = pgTable(
     lang: text('lang').$type<'ru' | 'en'>().notNull(),
     subject: text('subject').notNull(),
     body: text('body').notNull(),
-    state: text('state').$type<'queued' | 'sent' | 'failed'>().notNull().default('queued'),
+    state: text('state').$type<OutboxState>().notNull().default('queued'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** When the delivery receipts made the state final (delivered / undelivered). */
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     readAt: timestamp('read_at', { withTimezone: true }),
   },
   (t) => [
@@ -33,6 +43,28 @@ export const outbox = pgTable(
       .on(t.accountId)
       .where(sql`channel = 'inbox' and read_at is null`),
   ],
+);
+
+/**
+ * The SMPP parts of an SMS outbox message as the SMSC accepted them (submit_sm_resp message_id), each
+ * with the state its delivery receipt reported. A retry after a dropped connection sends only the
+ * parts missing here.
+ */
+export const smsParts = pgTable(
+  'sms_parts',
+  {
+    outboxId: bigint('outbox_id', { mode: 'number' }).notNull(),
+    seq: integer('seq').notNull(),
+    total: integer('total').notNull(),
+    messageId: text('message_id'),
+    /** submitted → delivered | undelivered (from the receipt) */
+    state: text('state').$type<'submitted' | 'delivered' | 'undelivered'>().notNull().default('submitted'),
+    /** The receipt's stat and err (e.g. "UNDELIV err:011"). */
+    detail: text('detail'),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
+    doneAt: timestamp('done_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.outboxId, t.seq] }), index('sms_parts_message').on(t.messageId)],
 );
 
 /**

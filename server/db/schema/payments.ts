@@ -5,6 +5,9 @@ import { accounts } from './accounts.js';
 
 export const PAYMENT_STATUSES = ['pending', 'waiting_for_capture', 'succeeded', 'canceled', 'refunded'] as const;
 export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+/** How the money came: card (acquiring), autopay (saved card), terminal (payment agents), office and CLI. */
+export const PAYMENT_METHODS = ['card', 'sbp', 'autopay', 'terminal', 'cash', 'bank_transfer', 'manual'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
 /**
  * Money coming in from outside (card acquiring, payment agents, office cash, bank transfer, CLI).
@@ -31,8 +34,7 @@ export const payments = pgTable(
     idempotencyKey: text('idempotency_key').unique(),
     amount: bigint('amount', { mode: 'number' }).notNull(),
     status: text('status').$type<PaymentStatus>().notNull().default('pending'),
-    /** card | sbp | cash | bank_transfer | terminal | autopay … */
-    method: text('method').notNull(),
+    method: text('method').$type<PaymentMethod>().notNull(),
     /** The ledger entry that credited it (set when succeeded). */
     ledgerEntryId: bigint('ledger_entry_id', { mode: 'number' }),
     /** Prepay months the payer chose ("pay N months"); informational, the bonus rule checks the amount. */
@@ -57,7 +59,7 @@ export type CardRefundStatus = (typeof CARD_REFUND_STATUSES)[number];
  * Money sent back to the card of a succeeded card payment (docs/finance.md, "Card refunds"). The
  * balance is debited when the refund is asked for (ledger `card-refund:<id>`); a refund the provider
  * declines is reversed (`card-refund-reversal:<id>`). `pending` means the provider has not answered
- * yet: a job asks again with the same idempotence key until it does.
+ * yet: a job asks again (GET by its id, or the same POST while the key lives) until it does.
  */
 export const paymentRefunds = pgTable(
   'payment_refunds',
@@ -72,6 +74,14 @@ export const paymentRefunds = pgTable(
     idempotencyKey: text('idempotency_key').notNull().unique(),
     status: text('status').$type<CardRefundStatus>().notNull().default('pending'),
     staffId: bigint('staff_id', { mode: 'number' }).notNull(),
+    /** The provider's refund id, stored as soon as an answer (or a lookup) shows it. */
+    externalId: text('external_id'),
+    /**
+     * First and last POST of the refund to the provider: the Idempotence-Key lives 24 h from the first,
+     * so it is only re-sent within 23 h; after that the refund is looked up, never POSTed again.
+     */
+    firstRequestedAt: timestamp('first_requested_at', { withTimezone: true }),
+    lastRequestedAt: timestamp('last_requested_at', { withTimezone: true }),
     lastError: text('last_error'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),

@@ -14,6 +14,17 @@ import {
 
 import { regions } from './regions.js';
 
+/** Taxation systems (СНО) as ATOL names them. */
+export const RECEIPT_SNOS = ['osn', 'usn_income', 'usn_income_outcome', 'esn', 'patent'] as const;
+export type ReceiptSno = (typeof RECEIPT_SNOS)[number];
+/**
+ * VAT of a top-up item as ATOL v5 names it. A top-up is an advance, taxed at the calculated rate
+ * R/(100+R) (Tax Code art. 164 p. 4): none, vat0 and the calculated rates only (server/modules/receipts/vat.ts).
+ */
+export const RECEIPT_VATS = ['none', 'vat0', 'vat105', 'vat107', 'vat110', 'vat120', 'vat122'] as const;
+export type ReceiptVat = (typeof RECEIPT_VATS)[number];
+export const RECEIPT_OPERATIONS = ['sell', 'sell_refund'] as const;
+export type ReceiptOperation = (typeof RECEIPT_OPERATIONS)[number];
 export const RECEIPT_STATUSES = ['pending', 'registered', 'done', 'failed'] as const;
 export type ReceiptStatus = (typeof RECEIPT_STATUSES)[number];
 
@@ -27,7 +38,9 @@ export const receiptSettings = pgTable('receipt_settings', {
   inn: text('inn').notNull(),
   paymentAddress: text('payment_address').notNull(),
   /** osn | usn_income | usn_income_outcome | esn | patent */
-  sno: text('sno').notNull().default('osn'),
+  sno: text('sno').$type<ReceiptSno>().notNull().default('osn'),
+  /** VAT of the top-up (advance) item; null: the tax system's default (osn → vat122, others → none). */
+  vat: text('vat').$type<ReceiptVat>(),
   companyEmail: text('company_email').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -43,7 +56,7 @@ export const receipts = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     paymentId: bigint('payment_id', { mode: 'number' }).notNull(),
     /** sell | sell_refund */
-    operation: text('operation').$type<'sell' | 'sell_refund'>().notNull().default('sell'),
+    operation: text('operation').$type<ReceiptOperation>().notNull().default('sell'),
     refundId: bigint('refund_id', { mode: 'number' }).unique(),
     /**
      * 1, then +1 each time finance re-issues a document ATOL refused: ATOL keeps a refused external_id

@@ -3,7 +3,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
-import type { CreatePaymentInput, PaymentProvider, ProviderPayment } from './provider.js';
+import type { CreatePaymentInput, PaymentProvider, ProviderPayment, ProviderRefund, RefundInput } from './provider.js';
 
 interface Row {
   id: string;
@@ -42,8 +42,9 @@ export class TestAcquirer implements PaymentProvider {
     return r;
   }
 
-  private map(r: Row): ProviderPayment {
+  private map(r: Row & { data?: { paymentId?: number } }): ProviderPayment {
     return {
+      paymentId: r.data?.paymentId ?? null,
       externalId: r.id,
       status: r.status,
       amount: r.amount,
@@ -71,6 +72,14 @@ export class TestAcquirer implements PaymentProvider {
     return this.map(await this.row(externalId));
   }
 
+  async findPayment(i: { paymentId: number }): Promise<ProviderPayment | null> {
+    const [r] = await queryRows<Row>(
+      this.db,
+      sql`select * from test_acquirer_payments where (data->>'paymentId')::int8 = ${i.paymentId} limit 1`,
+    );
+    return r ? this.map(r) : null;
+  }
+
   async chargeSaved(i: Parameters<PaymentProvider['chargeSaved']>[0]): Promise<ProviderPayment> {
     const id = this.idFor(i.idempotenceKey);
     const [card] = await queryRows<{ data: { declines?: boolean } }>(
@@ -90,8 +99,10 @@ export class TestAcquirer implements PaymentProvider {
   /**
    * Like a bank: a key it has seen answers as before; a refund above what is left of the payment, of
    * a payment that did not succeed, or to a "declines later" card (4000 0000 0000 0341) is refused.
+   * The refund's id is `<payment id>~<idempotence key>`; a refused one is not kept.
    */
-  async refund(i: { externalId: string; amount: number; idempotenceKey: string }) {
+  async refund(i: RefundInput): Promise<ProviderRefund> {
+    const externalId = `${i.externalId}~${i.idempotenceKey}`;
     const [done] = await queryRows<{ id: string }>(
       this.db,
       sql`update test_acquirer_payments
@@ -102,12 +113,29 @@ export class TestAcquirer implements PaymentProvider {
             and not jsonb_exists(coalesce(data->'refunds', '{}'::jsonb), ${i.idempotenceKey}::text)
           returning id`,
     );
-    if (done) return { status: 'succeeded' as const };
+    if (done) return { externalId, status: 'succeeded', amount: i.amount };
+    const seen = await this.refundByKey(i.externalId, i.idempotenceKey);
+    return seen ?? { externalId, status: 'canceled', amount: i.amount, cancelReason: 'test_acquirer: declined' };
+  }
+
+  async getRefund(externalId: string): Promise<ProviderRefund> {
+    const [payment, key] = externalId.split('~', 2);
+    const seen = await this.refundByKey(payment ?? '', key ?? '');
+    return seen ?? { externalId, status: 'canceled', amount: 0, cancelReason: 'test_acquirer: declined' };
+  }
+
+  async findRefund(i: { paymentExternalId: string; refundId: number }): Promise<ProviderRefund | null> {
+    return this.refundByKey(i.paymentExternalId, `refund:${i.refundId}`);
+  }
+
+  private async refundByKey(paymentExternalId: string, key: string): Promise<ProviderRefund | null> {
     const [seen] = await queryRows<{ amount: number | null }>(
       this.db,
-      sql`select (data->'refunds'->>${i.idempotenceKey}::text)::int8 as amount from test_acquirer_payments where id = ${i.externalId}`,
+      sql`select (data->'refunds'->>${key}::text)::int8 as amount from test_acquirer_payments where id = ${paymentExternalId}`,
     );
-    return { status: seen?.amount != null ? ('succeeded' as const) : ('canceled' as const) };
+    return seen?.amount != null
+      ? { externalId: `${paymentExternalId}~${key}`, status: 'succeeded', amount: seen.amount }
+      : null;
   }
 
   /** The bank's decision on a submitted card; returns the row after the change. */

@@ -1,74 +1,42 @@
-import smpp from 'smpp';
+import { SmppClient, type SmppOptions } from './smpp-client.js';
 
 export interface SmsMessage {
   /** 7XXXXXXXXXX */
   to: string;
   text: string;
+  /**
+   * Identifies this message across attempts (the outbox id): an SMPP gateway uses it as the
+   * concatenation reference, so parts sent again after a drop join the parts already accepted.
+   */
+  reference?: number;
+}
+
+/** One SMS part the gateway accepted, with the id its delivery receipt will name. */
+export interface SmsPart {
+  seq: number;
+  total: number;
+  messageId: string | null;
+}
+
+export interface SmsSendOptions {
+  /** Parts (1-based) already accepted on an earlier attempt: not sent again. */
+  skipParts?: ReadonlySet<number>;
+  /** Called as each part is accepted, before the next is sent (to record it). */
+  onPart?: (p: SmsPart) => Promise<void>;
 }
 
 export interface SmsSender {
-  send(m: SmsMessage): Promise<void>;
-}
-
-/**
- * SMS over SMPP 3.4: bind as transceiver, submit_sm (UCS2 for Cyrillic, chosen by the library from
- * the text), check submit_sm_resp, unbind. One connection per message keeps it simple and robust
- * for the volumes of recovery codes and notices; a pooled session is the next step for mass mailing.
- */
-export function smppSmsSender(opts: {
-  url: string;
-  systemId: string;
-  password: string;
-  sender: string;
-  timeoutMs?: number;
-}): SmsSender {
-  return {
-    send(m) {
-      return new Promise<void>((resolve, reject) => {
-        const session = smpp.connect({ url: opts.url, auto_enquire_link_period: 0 });
-        const timer = setTimeout(() => fail(new Error('SMPP timeout')), opts.timeoutMs ?? 10_000);
-        let done = false;
-        const finish = (err?: Error) => {
-          if (done) return;
-          done = true;
-          clearTimeout(timer);
-          try {
-            session.close();
-          } catch {
-            /* already closed */
-          }
-          if (err) reject(err);
-          else resolve();
-        };
-        const fail = (e: Error) => finish(e);
-        session.on('error', (e: Error) => fail(e));
-        session.bind_transceiver({ system_id: opts.systemId, password: opts.password }, (bind) => {
-          if (bind.command_status !== 0) return fail(new Error(`SMPP bind failed: status ${bind.command_status}`));
-          session.submit_sm(
-            {
-              source_addr: opts.sender,
-              source_addr_ton: 5,
-              destination_addr: m.to,
-              dest_addr_ton: 1,
-              dest_addr_npi: 1,
-              short_message: m.text,
-            },
-            (resp) => {
-              if (resp.command_status !== 0)
-                return fail(new Error(`SMPP submit_sm failed: status ${resp.command_status}`));
-              session.unbind(undefined, () => finish());
-              setTimeout(() => finish(), 500); // an SMSC that never answers unbind is fine
-            },
-          );
-        });
-      });
-    },
-  };
+  /** Sends the parts not yet accepted; returns those accepted now. Throws when the gateway refuses. */
+  send(m: SmsMessage, opts?: SmsSendOptions): Promise<SmsPart[]>;
+  /** Connect now and stay connected for delivery receipts (SMPP). */
+  start?(): void;
+  close?(): Promise<void>;
 }
 
 /**
  * An HTTP SMS gateway (many Russian providers offer one): POST JSON {to, text, sender} with a bearer
- * key; any 2xx is accepted. The shape a provider-specific adapter fills in.
+ * key; any 2xx is accepted. The shape a provider-specific adapter fills in. The gateway splits long
+ * texts itself; there are no delivery receipts on this path.
  */
 export function httpSmsSender(opts: { url: string; apiKey?: string; sender: string }): SmsSender {
   return {
@@ -83,6 +51,12 @@ export function httpSmsSender(opts: { url: string; apiKey?: string; sender: stri
         signal: AbortSignal.timeout(10_000),
       });
       if (!res.ok) throw new Error(`SMS gateway answered ${res.status}`);
+      return [];
     },
   };
+}
+
+/** SMS over SMPP 3.4 (see smpp-client.ts). */
+export function smppSmsSender(o: SmppOptions): SmsSender {
+  return new SmppClient(o);
 }

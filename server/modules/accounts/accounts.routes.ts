@@ -1,14 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
 import { addManualPayment } from '../ledger/add-manual-payment.js';
 import {
-  accountHit,
   accountIdParams,
   accountSummary,
   searchQuery,
+  searchResponse,
   staffPaymentBody,
   staffPaymentResponse,
 } from './accounts.schemas.js';
@@ -29,7 +28,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         summary: 'Search subscribers',
         security,
         querystring: searchQuery,
-        response: { 200: z.object({ accounts: z.array(accountHit) }) },
+        response: { 200: searchResponse },
       },
     },
     async (req) => ({ accounts: await searchAccounts(db, req.query) }),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { accountStatus, ledgerKind } from '../shared.schemas.js';
+
 export const accountIdParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 export const searchQuery = z.object({
   q: z.string().trim().min(2).max(100).describe('account or contract number, phone, or part of the name'),
@@ -12,22 +14,23 @@ export const accountHit = z.object({
   subscriber: z.string(),
   phone: z.string(),
   region: z.string(),
-  status: z.string(),
+  status: accountStatus,
   balance: z.number(),
 });
+export const searchResponse = z.object({ accounts: z.array(accountHit) });
 export const accountSummary = z.object({
   id: z.number(),
   number: z.string(),
   contract: z.string(),
   subscriber: z.string(),
   region: z.string(),
-  status: z.string(),
+  status: accountStatus,
   balance: z.number(),
   creditLimit: z.number(),
   promisedCredit: z.number(),
   subscriptions: z.array(
     z.object({
-      kind: z.string(),
+      kind: z.enum(['tariff', 'service']),
       name: z.string(),
       monthlyFee: z.number(),
       startsOn: z.string(),
@@ -35,7 +38,7 @@ export const accountSummary = z.object({
     }),
   ),
   lastEntries: z.array(
-    z.object({ effectiveOn: z.string(), kind: z.string(), amount: z.number(), comment: z.string().nullable() }),
+    z.object({ effectiveOn: z.string(), kind: ledgerKind, amount: z.number(), comment: z.string().nullable() }),
   ),
 });
 export const staffPaymentBody = z.object({

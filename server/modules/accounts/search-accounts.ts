@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
+import type { AccountStatus } from '../../db/schema/index.js';
 
 export interface AccountHit {
   id: number;
@@ -9,7 +10,7 @@ export interface AccountHit {
   subscriber: string;
   phone: string;
   region: string;
-  status: string;
+  status: AccountStatus;
   balance: number;
 }
 

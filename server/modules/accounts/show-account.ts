@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
+import type { AccountStatus, LedgerKind } from '../../db/schema/index.js';
 
 export interface AccountSummary {
   id: number;
@@ -9,12 +10,18 @@ export interface AccountSummary {
   contract: string;
   subscriber: string;
   region: string;
-  status: string;
+  status: AccountStatus;
   balance: number;
   creditLimit: number;
   promisedCredit: number;
-  subscriptions: { kind: string; name: string; monthlyFee: number; startsOn: string; endsOn: string | null }[];
-  lastEntries: { effectiveOn: string; kind: string; amount: number; comment: string | null }[];
+  subscriptions: {
+    kind: 'tariff' | 'service';
+    name: string;
+    monthlyFee: number;
+    startsOn: string;
+    endsOn: string | null;
+  }[];
+  lastEntries: { effectiveOn: string; kind: LedgerKind; amount: number; comment: string | null }[];
 }
 
 /** An account by its personal account number, contract number or (staff API) id. */
@@ -25,7 +32,7 @@ export async function showAccount(db: Db, numberOrContract: string, byId?: numbe
     contract: string;
     subscriber: string;
     region: string;
-    status: string;
+    status: AccountStatus;
     balance: number;
     credit_limit: number;
     promised_credit: number;
@@ -39,7 +46,7 @@ export async function showAccount(db: Db, numberOrContract: string, byId?: numbe
   );
   if (!a) throw new AppError('account_not_found', { account: numberOrContract });
   const subs = await queryRows<{
-    kind: string;
+    kind: 'tariff' | 'service';
     name: string;
     monthly_fee: number;
     starts_on: string;
@@ -50,7 +57,7 @@ export async function showAccount(db: Db, numberOrContract: string, byId?: numbe
         from subscriptions s left join tariffs t on t.id = s.tariff_id left join services v on v.id = s.service_id
         where s.account_id = ${a.id} order by s.starts_on, s.id`,
   );
-  const entries = await queryRows<{ effective_on: string; kind: string; amount: number; comment: string | null }>(
+  const entries = await queryRows<{ effective_on: string; kind: LedgerKind; amount: number; comment: string | null }>(
     db,
     sql`select effective_on, kind, amount, comment from ledger_entries where account_id = ${a.id} order by id desc limit 10`,
   );

@@ -73,6 +73,31 @@ describe('OSMP check/pay', () => {
     expect(await balanceOf(account.id)).toBe(0);
   });
 
+  it('answers getInfo and a zero-sum check, as terminal networks send them before the payer puts money in', async () => {
+    const { account } = await buildSubscriber(t.database.db, { balance: -5_000, fullName: 'Петрова Анна Сергеевна' });
+    const { account: gone } = await buildSubscriber(t.database.db, { status: 'terminated' });
+    const info = await osmp({ command: 'getInfo', account: account.number, ccy: 'RUB', prv_id: '1' });
+    expect(info).toMatchObject({ status: 200, result: 0 });
+    expect(info.body).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?><response><result>0</result><comment>OK</comment><fields><field1 name="account">${account.number}</field1><field2 name="fio">Петрова А. С.</field2></fields></response>`,
+    );
+    expect((await osmp({ command: 'getInfo', account: '999999999999' })).result).toBe(5);
+    expect((await osmp({ command: 'getInfo', account: 'abc' })).result).toBe(4);
+    expect((await osmp({ command: 'getInfo', account: gone.number })).result).toBe(7);
+
+    for (const sum of ['0.00', '0', undefined]) {
+      const q = { command: 'check', txn_id: '1101', account: account.number, ...(sum === undefined ? {} : { sum }) };
+      expect(await osmp(q)).toMatchObject({ result: 0, txnId: '1101' });
+    }
+    expect((await osmp({ command: 'check', txn_id: '1102', account: gone.number, sum: '0.00' })).result).toBe(7);
+    // Paying zero is still refused, and nothing was credited by the checks.
+    const pay = { command: 'pay', txn_id: '1103', account: account.number, sum: '0.00', txn_date: '20261125120000' };
+    expect((await osmp(pay)).result).toBe(241);
+    expect(await entries(account.id)).toBe(0);
+    // Without credentials getInfo is refused like the other commands.
+    expect((await osmp({ command: 'getInfo', account: account.number }, {})).status).toBe(401);
+  });
+
   it('credits a pay once: a repeated txn_id answers the same prv_txn', async () => {
     const { account } = await buildSubscriber(t.database.db, { balance: -5_000, status: 'blocked' });
     const q = { command: 'pay', txn_id: '2001', account: account.number, sum: '150.50', txn_date: '20261125101500' };

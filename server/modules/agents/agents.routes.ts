@@ -9,6 +9,7 @@ import { createAgent } from './create-agent.js';
 import { listAgents } from './list-agents.js';
 import { listReconciliations } from './list-reconciliations.js';
 import { osmpCheck } from './osmp-check.js';
+import { osmpGetInfo } from './osmp-get-info.js';
 import { osmpPay } from './osmp-pay.js';
 import { OSMP, type OsmpAnswer, renderOsmp } from './osmp-protocol.js';
 import { reconcileRegistry } from './reconcile-registry.js';
@@ -45,6 +46,7 @@ export const agentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
         status,
       );
     }
+    if (q.command === 'getInfo') return send(await osmpGetInfo(db, q));
     if (q.command === 'check') return send(await osmpCheck(db, auth.agent, q));
     if (q.command === 'pay') return send(await osmpPay(db, auth.agent, q));
     return send({ txnId: q.txn_id ?? null, result: OSMP.other, comment: 'unknown command' });
@@ -59,7 +61,7 @@ export const agentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
   };
   app.get(
     '/api/agents/:agentCode/osmp',
-    { schema: { ...osmpSchema, summary: 'OSMP/QIWI check and pay (query string)', querystring: s.osmpQuery } },
+    { schema: { ...osmpSchema, summary: 'OSMP/QIWI getInfo, check and pay (query string)', querystring: s.osmpQuery } },
     (req, reply) => handle(req.params.agentCode, req, reply, req.query),
   );
   app.post(
@@ -67,7 +69,7 @@ export const agentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     {
       schema: {
         ...osmpSchema,
-        summary: 'OSMP/QIWI check and pay (form body)',
+        summary: 'OSMP/QIWI getInfo, check and pay (form body)',
         consumes: ['application/x-www-form-urlencoded'],
         body: s.osmpQuery,
       },

@@ -3,14 +3,16 @@ import { z } from 'zod';
 export const osmpParams = z.object({ agentCode: z.string().min(1).max(64) });
 export const osmpQuery = z
   .object({
-    command: z.string().max(16).optional().describe('check | pay'),
+    command: z.string().max(16).optional().describe('getInfo | check | pay'),
     txn_id: z.string().max(128).optional().describe("agent's transaction id"),
-    account: z.string().max(64).optional().describe('personal account number'),
+    account: z.string().max(200).optional().describe('personal account number'),
     sum: z.string().max(32).optional().describe('rubles with up to 2 decimals, e.g. "100.00"'),
     txn_date: z.string().max(32).optional().describe('YYYYMMDDHHMMSS (pay)'),
   })
   .passthrough();
-export const osmpXml = z.string().describe('XML <response> with osmp_txn_id, prv_txn, sum, result, comment');
+export const osmpXml = z
+  .string()
+  .describe('XML <response> with osmp_txn_id, prv_txn, sum, result, comment (getInfo: result, comment, fields)');
 
 export const createAgentBody = z.object({
   code: z.string().min(2).max(32).describe('lower-case latin, digits, _ or -; also the HTTP Basic login'),

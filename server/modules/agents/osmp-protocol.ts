@@ -18,11 +18,14 @@ export const OSMP = {
 export type OsmpResult = (typeof OSMP)[keyof typeof OSMP];
 
 export interface OsmpAnswer {
-  txnId: string | null;
+  /** null: an empty <osmp_txn_id/>; undefined: no element (getInfo has no transaction). */
+  txnId: string | null | undefined;
   prvTxn?: number | null;
   sum?: number | null;
   result: OsmpResult;
   comment: string;
+  /** getInfo: information for the payer, <fields><field1 name="…">…</field1>…</fields>. */
+  fields?: { name: string; value: string }[];
 }
 
 const esc = (s: string) =>
@@ -30,10 +33,16 @@ const esc = (s: string) =>
 
 export function renderOsmp(a: OsmpAnswer): string {
   const parts = ['<?xml version="1.0" encoding="UTF-8"?>', '<response>'];
-  parts.push(`<osmp_txn_id>${esc(a.txnId ?? '')}</osmp_txn_id>`);
+  if (a.txnId !== undefined) parts.push(`<osmp_txn_id>${esc(a.txnId ?? '')}</osmp_txn_id>`);
   if (a.prvTxn != null) parts.push(`<prv_txn>${a.prvTxn}</prv_txn>`);
   if (a.sum != null) parts.push(`<sum>${kopecksToDecimal(a.sum)}</sum>`);
-  parts.push(`<result>${a.result}</result>`, `<comment>${esc(a.comment)}</comment>`, '</response>');
+  parts.push(`<result>${a.result}</result>`, `<comment>${esc(a.comment)}</comment>`);
+  if (a.fields?.length) {
+    parts.push('<fields>');
+    a.fields.forEach((f, i) => parts.push(`<field${i + 1} name="${esc(f.name)}">${esc(f.value)}</field${i + 1}>`));
+    parts.push('</fields>');
+  }
+  parts.push('</response>');
   return parts.join('');
 }
 

@@ -1,8 +1,8 @@
 import type { Db } from '../../db/client.js';
-import { auditLog } from '../../db/schema/index.js';
+import { type AuditActorType, auditLog } from '../../db/schema/index.js';
 
 export interface AuditInput {
-  actorType: 'staff' | 'subscriber' | 'system' | 'cli' | 'provider';
+  actorType: AuditActorType;
   actorId?: string | number | null;
   action: string;
   entity: string;

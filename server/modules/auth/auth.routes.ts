@@ -16,6 +16,7 @@ import {
   SESSION_COOKIE,
   staffPrincipal,
 } from '../../plugins/auth.js';
+import { okResponse } from '../shared.schemas.js';
 import * as s from './auth.schemas.js';
 import { changeSubscriberPassword } from './change-password.js';
 import { enableTotp } from './enable-totp.js';
@@ -126,7 +127,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     {
       // A cross-site form must not be able to sign anyone out: cookie sessions need the CSRF header.
       preValidation: requireCsrfForCookie(),
-      schema: { tags: ['auth'], summary: 'End this session', security, response: { 200: s.okResponse } },
+      schema: { tags: ['auth'], summary: 'End this session', security, response: { 200: okResponse } },
     },
     async (req, reply) => {
       if (req.principal) await revokeSession(db, req.principal.sessionId);
@@ -144,7 +145,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         summary: 'Change the password (required after the first sign-in); ends other sessions',
         security,
         body: s.changePasswordBody,
-        response: { 200: s.okResponse },
+        response: { 200: okResponse },
       },
     },
     async (req) => {
@@ -177,7 +178,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         summary: 'End one of my sessions',
         security,
         params: s.sessionParams,
-        response: { 200: s.okResponse },
+        response: { 200: okResponse },
       },
     },
     async (req) => {
@@ -213,7 +214,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         summary: 'Turn on two-factor sign-in with a code from the app',
         security,
         body: s.totpEnableBody,
-        response: { 200: s.okResponse },
+        response: { 200: okResponse },
       },
     },
     async (req) => {

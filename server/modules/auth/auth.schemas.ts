@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { STAFF_ROLES } from '../../db/schema/index.js';
+import { staffRole } from '../shared.schemas.js';
 
 export const subscriberLoginBody = z.object({
   contract: z.string().trim().min(1).max(40).describe('contract number (the login)'),
@@ -21,7 +21,7 @@ export const staffView = z.object({
   id: z.number(),
   email: z.string(),
   fullName: z.string(),
-  role: z.enum(STAFF_ROLES),
+  role: staffRole,
   totpEnabled: z.boolean(),
 });
 export const staffLoginResponse = loginResponse.omit({ mustChangePassword: true }).extend({ staff: staffView });
@@ -52,7 +52,6 @@ export const sessionsResponse = z.object({
   ),
 });
 export const sessionParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
-export const okResponse = z.object({ ok: z.literal(true) });
 export const totpSetupResponse = z.object({ secret: z.string(), otpauthUrl: z.string() });
 export const totpEnableBody = z.object({ secret: z.string().min(16).max(64), code: z.string().regex(/^\d{6}$/) });
 

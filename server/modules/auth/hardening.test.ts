@@ -1,11 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildApp } from '../../app.js';
 import { loadConfig } from '../../config.js';
 import { resealSecrets } from '../../crypto/reseal-secrets.js';
 import { queryRows } from '../../db/client.js';
-import { createTestApp, type TestContext } from '../../test/app.js';
+import { buildApp, createTestApp, type TestContext } from '../../test/app.js';
 import { buildStaff } from '../../test/factories.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { hashPassword } from './passwords.js';

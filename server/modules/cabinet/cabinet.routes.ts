@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
-import { overviewResponse, statementQuery, statementResponse } from './cabinet.schemas.js';
+import { fileResponse } from '../shared.schemas.js';
+import { overviewResponse, statementCsvResponse, statementQuery, statementResponse } from './cabinet.schemas.js';
 import { statementCsv, statementPdf } from './export-statement.js';
 import { getOverview } from './get-overview.js';
 import { getStatement } from './get-statement.js';
@@ -56,7 +56,7 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         security,
         querystring: statementQuery,
         produces: ['text/csv'],
-        response: { 200: z.string() },
+        response: { 200: statementCsvResponse },
       },
     },
     async (req, reply) => {
@@ -78,7 +78,7 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         security,
         querystring: statementQuery,
         produces: ['application/pdf'],
-        response: { 200: z.any() },
+        response: { 200: fileResponse },
       },
     },
     async (req, reply) => {

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+import { accountStatus, day, ledgerKind, serviceKind } from '../shared.schemas.js';
 
 export const overviewResponse = z.object({
   account: z.string(),
   contract: z.string(),
   fullName: z.string(),
   region: z.object({ nameRu: z.string(), nameEn: z.string(), supportPhone: z.string(), supportEmail: z.string() }),
-  status: z.enum(['active', 'blocked', 'suspended', 'terminated']),
+  status: accountStatus,
   balance: z.number(),
   creditLimit: z.number(),
   promisedCredit: z.number(),
@@ -21,7 +21,7 @@ export const overviewResponse = z.object({
     })
     .nullable(),
   pendingTariff: z.object({ nameRu: z.string(), nameEn: z.string(), from: z.string() }).nullable(),
-  services: z.array(z.object({ kind: z.string(), nameRu: z.string(), nameEn: z.string(), monthlyFee: z.number() })),
+  services: z.array(z.object({ kind: serviceKind, nameRu: z.string(), nameEn: z.string(), monthlyFee: z.number() })),
   monthlyFee: z.number(),
   dailyFee: z.number().describe("tomorrow's charge, kopecks"),
   daysLeft: z.number().nullable().describe('days after today the money covers; null when not charged'),
@@ -33,17 +33,19 @@ export const overviewResponse = z.object({
 
 export const statementQuery = z.object({ from: day.optional(), to: day.optional() });
 
+export const statementCsvResponse = z.string().describe('CSV, UTF-8, separated by ;');
+
 export const statementResponse = z.object({
   from: z.string(),
   to: z.string(),
   openingBalance: z.number(),
   closingBalance: z.number(),
-  totals: z.array(z.object({ kind: z.string(), amount: z.number() })),
+  totals: z.array(z.object({ kind: ledgerKind, amount: z.number() })),
   entries: z.array(
     z.object({
       id: z.number(),
       date: z.string(),
-      kind: z.string(),
+      kind: ledgerKind,
       amount: z.number(),
       comment: z.string().nullable(),
       balanceAfter: z.number(),

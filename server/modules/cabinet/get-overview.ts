@@ -4,7 +4,8 @@ import { addDays, todayIn } from '../../../common/dates.js';
 import { dailyCharge, daysLeft, LOW_BALANCE_DAYS } from '../../../common/days-left.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
-import { amountToCover } from '../ledger/coverage.js';
+import type { AccountStatus, ServiceKind } from '../../db/schema/index.js';
+import { amountToCover, spendableMoney } from '../ledger/coverage.js';
 
 /**
  * The information block of the cabinet: tariff and speed, services, balance, days left, the next
@@ -18,7 +19,7 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
   const [a] = await queryRows<{
     number: string;
     contract: string;
-    status: string;
+    status: AccountStatus;
     balance: number;
     credit_limit: number;
     promised_credit: number;
@@ -48,7 +49,7 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
     name_en: string;
     down: number | null;
     up: number | null;
-    service_kind: string | null;
+    service_kind: ServiceKind | null;
     starts_on: string;
     current: boolean;
     pending_ru: string | null;
@@ -74,20 +75,18 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
     ? { name_ru: pendingRow.pending_ru!, name_en: pendingRow.pending_en!, pending_from: pendingRow.pending_from! }
     : undefined;
   const fees = subs.map((s) => s.monthly_fee);
-  const money = a.balance + a.credit_limit + a.promised_credit;
+  const held = { balance: a.balance, creditLimit: a.credit_limit, promisedCredit: a.promised_credit };
+  const money = spendableMoney(held);
   const tariff = subs.find((s) => s.kind === 'tariff');
   const left = a.status === 'active' ? daysLeft({ money, monthlyFees: fees, today }) : null;
   const monthly = fees.reduce((x, y) => x + y, 0);
-  const amountToRestore =
-    a.status === 'blocked'
-      ? amountToCover({ balance: a.balance, creditLimit: a.credit_limit, promisedCredit: a.promised_credit })
-      : 0;
+  const amountToRestore = a.status === 'blocked' ? amountToCover(held) : 0;
   return {
     account: a.number,
     contract: a.contract,
     fullName: a.full_name,
     region: { nameRu: a.region, nameEn: a.region_en, supportPhone: a.support_phone, supportEmail: a.support_email },
-    status: a.status as 'active' | 'blocked' | 'suspended' | 'terminated',
+    status: a.status,
     balance: a.balance,
     creditLimit: a.credit_limit,
     promisedCredit: a.promised_credit,
@@ -101,9 +100,11 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
         }
       : null,
     pendingTariff: pending ? { nameRu: pending.name_ru, nameEn: pending.name_en, from: pending.pending_from } : null,
-    services: subs
-      .filter((s) => s.kind === 'service')
-      .map((s) => ({ kind: s.service_kind ?? '', nameRu: s.name_ru, nameEn: s.name_en, monthlyFee: s.monthly_fee })),
+    services: subs.flatMap((s) =>
+      s.kind === 'service' && s.service_kind
+        ? [{ kind: s.service_kind, nameRu: s.name_ru, nameEn: s.name_en, monthlyFee: s.monthly_fee }]
+        : [],
+    ),
     monthlyFee: monthly,
     dailyFee: dailyCharge(fees, addDays(today, 1)),
     daysLeft: left,

@@ -3,13 +3,14 @@ import { sql } from 'drizzle-orm';
 import { addDays, daysBetween, isValidDay, todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
+import type { LedgerKind } from '../../db/schema/index.js';
 
 export const MAX_STATEMENT_DAYS = 3 * 366;
 
 export interface StatementEntry {
   id: number;
   date: string;
-  kind: string;
+  kind: LedgerKind;
   amount: number;
   comment: string | null;
   balanceAfter: number;
@@ -36,7 +37,7 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
   const entries = await queryRows<{
     id: number;
     effective_on: string;
-    kind: string;
+    kind: LedgerKind;
     amount: number;
     comment: string | null;
     balance_after: number;
@@ -54,7 +55,7 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
     sql`select coalesce(sum(amount), 0)::int8 as total from ledger_entries where account_id = ${accountId} and effective_on < ${from}::date`,
   );
   const opening = open?.total ?? 0;
-  const totals: Record<string, number> = {};
+  const totals: Partial<Record<LedgerKind, number>> = {};
   for (const e of entries) totals[e.kind] = (totals[e.kind] ?? 0) + e.amount;
   const closing = entries.length ? entries[entries.length - 1]!.balance_after : opening;
 
@@ -72,7 +73,7 @@ export async function getStatement(db: Db, accountId: number, opts: { from?: str
     to,
     openingBalance: opening,
     closingBalance: closing,
-    totals: Object.entries(totals).map(([kind, amount]) => ({ kind, amount })),
+    totals: (Object.entries(totals) as [LedgerKind, number][]).map(([kind, amount]) => ({ kind, amount })),
     entries: entries.map((e): StatementEntry => ({
       id: e.id,
       date: e.effective_on,

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
@@ -30,7 +29,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       schema: {
         tags: ['catalog'],
         summary: 'Regions with support contacts',
-        response: { 200: z.object({ regions: z.array(s.region) }) },
+        response: { 200: s.regionsResponse },
       },
     },
     async () => ({ regions: await listRegions(db) }),
@@ -42,7 +41,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         tags: ['catalog'],
         summary: 'Tariff plans available in a region today',
         params: s.regionIdParams,
-        response: { 200: z.object({ tariffs: z.array(s.tariff) }) },
+        response: { 200: s.tariffsResponse },
       },
     },
     async (req) => ({ tariffs: await listAvailableTariffs(db, req.params.id) }),
@@ -57,7 +56,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         tags: ['catalog'],
         summary: 'Regions (staff)',
         security: staff,
-        response: { 200: z.object({ regions: z.array(s.regionWithSettings) }) },
+        response: { 200: s.regionsWithSettingsResponse },
       },
     },
     async () => ({ regions: await listRegions(db) }),
@@ -101,7 +100,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         summary: 'Tariff plans, archived included',
         security: staff,
         querystring: s.regionQuery,
-        response: { 200: z.object({ tariffs: z.array(s.tariff) }) },
+        response: { 200: s.tariffsResponse },
       },
     },
     async (req) => ({ tariffs: await listTariffs(db, req.query.regionId) }),
@@ -145,7 +144,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         summary: 'Add-on services',
         security: staff,
         querystring: s.regionQuery,
-        response: { 200: z.object({ services: z.array(s.service) }) },
+        response: { 200: s.servicesResponse },
       },
     },
     async (req) => ({ services: await listServices(db, req.query.regionId) }),

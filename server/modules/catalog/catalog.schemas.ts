@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 import { MAX_PAYMENT_KOPECKS } from '../../../common/money.js';
-import { isoDay } from '../../../common/schemas.js';
-
-const day = isoDay;
+import { day, serviceKind } from '../shared.schemas.js';
 const fee = z.number().int().min(0).max(MAX_PAYMENT_KOPECKS).describe('kopecks per month');
 const name = z.string().trim().min(1).max(120);
 const text = z.string().max(2000);
@@ -41,6 +39,7 @@ export const regionPatch = z.object({
     .optional(),
 });
 
+export const regionsResponse = z.object({ regions: z.array(region) });
 export const tariff = z.object({
   id: z.number(),
   regionId: z.number(),
@@ -56,6 +55,8 @@ export const tariff = z.object({
   activeTo: z.string().nullable(),
   archived: z.boolean(),
 });
+export const regionsWithSettingsResponse = z.object({ regions: z.array(regionWithSettings) });
+export const tariffsResponse = z.object({ tariffs: z.array(tariff) });
 export const tariffCreate = z.object({
   regionId: z.number().int().positive().max(32_767),
   code: z.string().regex(/^[a-z0-9-]{2,40}$/, 'lowercase letters, digits, dashes'),
@@ -77,7 +78,7 @@ export const tariffPatch = tariffCreate
 export const service = z.object({
   id: z.number(),
   regionId: z.number(),
-  kind: z.enum(['tv', 'static_ip', 'mobile']),
+  kind: serviceKind,
   code: z.string(),
   nameRu: z.string(),
   nameEn: z.string(),
@@ -86,9 +87,10 @@ export const service = z.object({
   monthlyFee: z.number(),
   archived: z.boolean(),
 });
+export const servicesResponse = z.object({ services: z.array(service) });
 export const serviceCreate = z.object({
   regionId: z.number().int().positive().max(32_767),
-  kind: z.enum(['tv', 'static_ip', 'mobile']),
+  kind: serviceKind,
   code: z.string().regex(/^[a-z0-9-]{2,40}$/),
   nameRu: name,
   nameEn: name,

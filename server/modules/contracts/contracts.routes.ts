@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { fileResponse } from '../shared.schemas.js';
 import { contractIdParams, signContractBody, signContractResponse } from './contracts.schemas.js';
 import { getContractPdf } from './get-contract-pdf.js';
 import { signContract } from './sign-contract.js';
@@ -50,7 +50,7 @@ export const contractsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
         security,
         params: contractIdParams,
         produces: ['application/pdf'],
-        response: { 200: z.any() },
+        response: { 200: fileResponse },
       },
     },
     async (req, reply) => {

@@ -5,9 +5,9 @@ import { queryRows } from '../../db/client.js';
 import { AtolClient } from '../../integrations/atol/atol-client.js';
 import { buildStaff } from '../../test/factories.js';
 import { startFakeAtol } from '../../test/fakes/atol.js';
+import { accountState, payByCard, startPaymentsApp } from '../../test/payments.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
-import { accountState, payByCard, startPaymentsApp } from '../payments/test-helpers.js';
 import { settlePendingCardRefunds } from './refund-card-payment.js';
 
 let t: Awaited<ReturnType<typeof startPaymentsApp>>;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
-import { isoDay } from '../../../common/schemas.js';
-import { PAYMENT_STATUSES } from '../../db/schema/index.js';
+import { CARD_REFUND_STATUSES } from '../../db/schema/index.js';
+import { component } from '../../plugins/openapi.js';
+import { day, paymentMethod, paymentStatus } from '../shared.schemas.js';
 
 export const accountIdParams = z.object({ accountId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 export const refundBody = z.object({
@@ -22,11 +23,11 @@ export const balanceChangeResponse = z.object({
   unblocked: z.boolean(),
 });
 export const paymentsQuery = z.object({
-  from: isoDay.describe('YYYY-MM-DD'),
-  to: isoDay.describe('YYYY-MM-DD'),
-  method: z.string().max(40).optional(),
+  from: day,
+  to: day,
+  method: paymentMethod.optional(),
   provider: z.string().max(80).optional(),
-  status: z.enum(PAYMENT_STATUSES).optional(),
+  status: paymentStatus.optional(),
   account: z.string().max(40).optional().describe('personal account number'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
@@ -40,8 +41,8 @@ export const paymentsResponse = z.object({
       provider: z.string(),
       externalId: z.string().nullable(),
       amount: z.number(),
-      status: z.string(),
-      method: z.string(),
+      status: paymentStatus,
+      method: paymentMethod,
       day: z.string(),
       createdAt: z.string(),
       succeededAt: z.string().nullable(),
@@ -54,7 +55,7 @@ export const paymentsResponse = z.object({
   pageSize: z.number(),
   total: z.number(),
   totals: z
-    .array(z.object({ day: z.string(), method: z.string(), count: z.number(), amount: z.number() }))
+    .array(z.object({ day: z.string(), method: paymentMethod, count: z.number(), amount: z.number() }))
     .describe('succeeded payments per day and method'),
   sum: z.number(),
 });
@@ -65,11 +66,13 @@ export const cardRefundBody = z.object({
   reason: z.string().max(500).describe('required'),
   idempotencyKey: z.string().trim().min(1).max(200).describe('unique per refund request (the form makes one)'),
 });
+export const cardRefundStatus = component(
+  'CardRefundStatus',
+  z.enum(CARD_REFUND_STATUSES).describe('pending: the provider has not answered yet; a job asks again'),
+);
 export const cardRefundResponse = z.object({
   refundId: z.number(),
-  status: z
-    .enum(['pending', 'succeeded', 'failed'])
-    .describe('pending: the provider has not answered yet; a job asks again'),
+  status: cardRefundStatus,
   amount: z.number(),
   balance: z.number().describe('the account balance after this call'),
   created: z.boolean().describe('false when the key had been used: the first request answers'),

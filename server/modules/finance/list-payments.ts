@@ -3,6 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { daysBetween, isValidDay } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
+import type { PaymentMethod, PaymentStatus } from '../../db/schema/index.js';
 import { getReceiptsForPayments } from '../receipts/get-receipts-for-payments.js';
 
 export interface PaymentsFilter {
@@ -45,8 +46,8 @@ export async function listPayments(db: Db, f: PaymentsFilter) {
     provider: string;
     external_id: string | null;
     amount: number;
-    status: string;
-    method: string;
+    status: PaymentStatus;
+    method: PaymentMethod;
     created_at: string;
     succeeded_at: string | null;
     day: string;
@@ -63,7 +64,7 @@ export async function listPayments(db: Db, f: PaymentsFilter) {
         limit ${f.pageSize} offset ${(f.page - 1) * f.pageSize}`,
   );
   const [count] = await queryRows<{ n: number }>(db, sql`select count(*)::int8 as n from ${from} where ${where}`);
-  const totals = await queryRows<{ day: string; method: string; count: number; amount: number }>(
+  const totals = await queryRows<{ day: string; method: PaymentMethod; count: number; amount: number }>(
     db,
     sql`select ${day} as day, p.method, count(*)::int8 as count, sum(p.amount)::int8 as amount
         from ${from} where ${where} and p.status = 'succeeded'

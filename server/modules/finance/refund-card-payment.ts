@@ -6,6 +6,12 @@ import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { CardRefundStatus } from '../../db/schema/index.js';
 import type { AppDeps } from '../../deps.js';
+import {
+  IDEMPOTENCE_KEY_LIFE_MS,
+  type ProviderRefund,
+  ProviderRefusedError,
+  REPEAT_WITH_SAME_KEY_MS,
+} from '../../integrations/acquiring/provider.js';
 import { enqueue } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { lockAccount } from '../ledger/lock-account.js';
@@ -38,9 +44,10 @@ export interface CardRefundResult {
  * Finance returns (part of) a succeeded card payment to the card it came from. In one transaction the
  * refund is recorded and the balance debited — only money still on the balance and not yet refunded
  * can go back; then the provider is asked (idempotence key `refund:<id>`). Its answer settles the
- * refund: succeeded (a `sell_refund` receipt follows when the region issues receipts), or declined
- * (the debit is reversed). No answer leaves it pending for the `finance.card-refunds` job, which asks
- * again with the same key — so a crash or a timeout can neither lose the money nor refund it twice.
+ * refund: succeeded (a `sell_refund` receipt follows when the region issues receipts), or refused
+ * (the debit is reversed). No answer leaves it pending for the `finance.card-refunds` job, which
+ * settles it by its id, the same key while it lives, or a lookup — so a crash or a timeout can neither
+ * lose the money nor refund it twice (settleCardRefund).
  */
 export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefundInput): Promise<CardRefundResult> {
   validatePaymentAmount(input.amount);
@@ -119,41 +126,107 @@ export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefund
 }
 
 /**
- * Asks the provider about a pending refund (the same idempotence key: a retry never refunds twice) and
- * applies its answer. A provider error leaves it pending with the error noted, for the next try.
+ * Settles a pending refund from the provider's answers (docs/finance.md, "Card refunds"):
+ * - its id known → GET the refund;
+ * - no id, our Idempotence-Key `refund:<id>` still alive (23 h from the first POST) → POST the same
+ *   refund again: the first time it refunds, a repeat only replays the answer; the id is stored at once;
+ * - no id and the key too old → never POSTed again (a second refund would be possible): look it up
+ *   among the payment's refunds by our refund id; none a day after our last POST → it never happened.
+ * A refusal — `canceled`, a 4xx to the POST, or "never happened" — fails it and gives the money back
+ * through the ledger. An undecided answer (5xx, timeout, 202, `pending`) leaves it pending with the
+ * error noted, for the `finance.card-refunds` job.
  */
 export async function settleCardRefund(
   db: Db,
   deps: AppDeps,
   refundId: number,
+  now = new Date(),
 ): Promise<{ status: CardRefundStatus; balance?: number }> {
   const [f] = await queryRows<{
     id: number;
     status: CardRefundStatus;
     amount: number;
     provider: string;
-    external_id: string;
+    payment_external_id: string;
+    external_id: string | null;
+    first_requested_at: string | Date | null;
+    last_requested_at: string | Date | null;
     account_id: number;
   }>(
     db,
-    sql`select f.id, f.status, f.amount, p.provider, p.external_id, p.account_id from payment_refunds f join payments p on p.id = f.payment_id where f.id = ${refundId}`,
+    sql`select f.id, f.status, f.amount, f.external_id, f.first_requested_at, f.last_requested_at,
+               p.provider, p.external_id as payment_external_id, p.account_id
+        from payment_refunds f join payments p on p.id = f.payment_id where f.id = ${refundId}`,
   );
   if (!f) throw new AppError('payment_not_found');
   if (f.status !== 'pending') return { status: f.status };
   const provider = deps.acquirers[f.provider as 'yookassa'];
-  let answer: 'succeeded' | 'canceled' | 'pending';
-  try {
-    if (!provider) throw new Error(`provider ${f.provider} is not configured`);
-    answer = (await provider.refund({ externalId: f.external_id, amount: f.amount, idempotenceKey: `refund:${f.id}` }))
-      .status;
-  } catch (e) {
+  const noteError = async (e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);
     await db.execute(sql`update payment_refunds set last_error = ${message.slice(0, 500)} where id = ${f.id}`);
+  };
+  let answer: ProviderRefund | null = null;
+  let refusal: string | null = null;
+  try {
+    if (!provider) throw new Error(`provider ${f.provider} is not configured`);
+    const first = f.first_requested_at ? new Date(f.first_requested_at) : null;
+    if (f.external_id) answer = await provider.getRefund(f.external_id);
+    else if (!first || now.getTime() - first.getTime() < REPEAT_WITH_SAME_KEY_MS) {
+      await db.execute(sql`update payment_refunds set first_requested_at = coalesce(first_requested_at, now()),
+                             last_requested_at = now() where id = ${f.id}`);
+      try {
+        answer = await provider.refund({
+          externalId: f.payment_external_id,
+          amount: f.amount,
+          idempotenceKey: `refund:${f.id}`,
+          refundId: f.id,
+        });
+      } catch (e) {
+        if (!(e instanceof ProviderRefusedError)) throw e;
+        refusal = `refused by the provider: ${e.message}`;
+      }
+    } else {
+      answer = await provider.findRefund({
+        paymentExternalId: f.payment_external_id,
+        refundId: f.id,
+        createdAt: first,
+      });
+      const last = new Date(f.last_requested_at ?? first);
+      if (!answer && now.getTime() - last.getTime() > IDEMPOTENCE_KEY_LIFE_MS) {
+        refusal = 'the provider has no such refund: our request never reached it';
+      }
+    }
+  } catch (e) {
+    await noteError(e);
     return { status: 'pending' };
   }
-  if (answer === 'pending') return { status: 'pending' };
+  if (answer) {
+    await db.execute(
+      sql`update payment_refunds set external_id = ${answer.externalId} where id = ${f.id} and external_id is null`,
+    );
+    if (answer.status === 'pending') {
+      await db.execute(sql`update payment_refunds set last_error = null where id = ${f.id}`);
+      return { status: 'pending' };
+    }
+    if (answer.status === 'canceled')
+      refusal = `declined by the provider${answer.cancelReason ? ` (${answer.cancelReason})` : ''}`;
+  } else if (!refusal) return { status: 'pending' };
+  return finishCardRefund(db, { id: f.id, amount: f.amount, provider: f.provider, accountId: f.account_id }, refusal);
+}
+
+/**
+ * Records the provider's final word: succeeded (a sell_refund receipt follows where receipts are on),
+ * or refused — the refund fails and its debit is reversed by the ledger (`card-refund-reversal:<id>`),
+ * unblocking the account if that covers its debt. Once: only while the refund is still pending.
+ */
+async function finishCardRefund(
+  db: Db,
+  f: { id: number; amount: number; provider: string; accountId: number },
+  refusal: string | null,
+): Promise<{ status: CardRefundStatus; balance?: number }> {
+  const ok = refusal === null;
   return db.transaction(async (tx) => {
-    await lockAccount(tx, f.account_id); // the account row first (lock order, docs/billing.md)
+    await lockAccount(tx, f.accountId); // the account row first (lock order, docs/billing.md)
     const [r] = await queryRows<{
       payment_id: number;
       account_id: number;
@@ -162,8 +235,8 @@ export async function settleCardRefund(
       receipts: boolean | null;
     }>(
       tx,
-      sql`update payment_refunds f set status = ${answer === 'succeeded' ? 'succeeded' : 'failed'}, finished_at = now(),
-            last_error = ${answer === 'succeeded' ? null : 'declined by the provider'}
+      sql`update payment_refunds f set status = ${ok ? 'succeeded' : 'failed'}, finished_at = now(),
+            last_error = ${refusal?.slice(0, 500) ?? null}
           from payments p join accounts a on a.id = p.account_id join regions r on r.id = a.region_id
             left join receipt_settings rs on rs.region_id = a.region_id
           where f.id = ${f.id} and f.status = 'pending' and p.id = f.payment_id
@@ -176,7 +249,7 @@ export async function settleCardRefund(
       );
       return { status: now!.status }; // settled by someone else meanwhile
     }
-    if (answer === 'succeeded') {
+    if (ok) {
       if (r.receipts && !OFFLINE_PROVIDERS.has(f.provider)) {
         await tx.execute(sql`insert into receipts (payment_id, region_id, total, operation, refund_id)
                              values (${r.payment_id}, ${r.region_id}, ${f.amount}, 'sell_refund', ${f.id}) on conflict do nothing`);
@@ -192,14 +265,14 @@ export async function settleCardRefund(
       });
       return { status: 'succeeded' as const };
     }
-    // Declined: the money comes back to the balance, and service with it if that covers the debt.
+    // Refused: the money comes back to the balance, and service with it if that covers the debt.
     const back = await postEntry(tx, {
       accountId: r.account_id,
       kind: 'refund',
       amount: f.amount,
       effectiveOn: todayIn(r.time_zone),
       source: `provider:${f.provider}`,
-      comment: `card refund ${f.id} declined by the provider: reversed`,
+      comment: `card refund ${f.id} failed (${refusal}): reversed`.slice(0, 500),
       idempotencyKey: `card-refund-reversal:${f.id}`,
     });
     await recordAudit(tx, {
@@ -208,10 +281,20 @@ export async function settleCardRefund(
       action: 'payment.refund_declined',
       entity: 'payment',
       entityId: r.payment_id,
-      after: { refundId: f.id, amount: f.amount, balance: back.balance },
+      after: { refundId: f.id, amount: f.amount, balance: back.balance, reason: refusal },
     });
     return { status: 'failed' as const, balance: back.balance };
   });
+}
+
+/** A provider's notification about refund X (YooKassa `refund.*`): X is ours → settle it by asking. */
+export async function settleCardRefundByExternalId(db: Db, deps: AppDeps, provider: string, externalId: string) {
+  const [f] = await queryRows<{ id: number }>(
+    db,
+    sql`select f.id from payment_refunds f join payments p on p.id = f.payment_id
+        where f.external_id = ${externalId} and p.provider = ${provider}`,
+  );
+  return f ? settleCardRefund(db, deps, f.id) : null;
 }
 
 /** The recovery pass (job `finance.card-refunds`): refunds still pending after a minute are asked again. */

@@ -1,14 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 
 import type { AppDeps } from '../../deps.js';
-
-const healthResponse = z.object({
-  status: z.literal('ok'),
-  db: z.enum(['pglite', 'postgres']),
-  version: z.string(),
-});
+import { healthResponse } from './health.schemas.js';
 
 export const healthRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(

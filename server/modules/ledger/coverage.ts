@@ -40,12 +40,17 @@ export interface MoneyState {
   promisedCredit: number;
 }
 
-/** The same rule for numbers in hand (the cabinet's "how much to pay to be restored"). */
+/** The money the account may spend, for numbers in hand (days left, how much to pay). */
+export function spendableMoney(a: MoneyState): number {
+  return a.balance + a.creditLimit + a.promisedCredit;
+}
+
+/** The same rule for numbers in hand. */
 export function isCovered(a: MoneyState): boolean {
-  return a.balance + a.creditLimit + a.promisedCredit >= 0;
+  return spendableMoney(a) >= 0;
 }
 
 /** The least payment that covers the account again (0 when it is covered). */
 export function amountToCover(a: MoneyState): number {
-  return Math.max(0, -(a.balance + a.creditLimit + a.promisedCredit));
+  return Math.max(0, -spendableMoney(a));
 }

@@ -2,15 +2,15 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { buildApp } from '../../app.js';
 import { type Config, loadConfig } from '../../config.js';
 import { type Database, openDatabase, queryRows } from '../../db/client.js';
+import { buildApp } from '../../test/app.js';
 import { runCliProcess } from '../../test/cli-process.js';
 import { dropDatabase, newTestDbName, templateDb, withAdmin, withDbName } from '../../test/db.js';
 import { buildStaff, buildSubscriber } from '../../test/factories.js';
+import { signedNotification } from '../../test/payments.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { createTopUp } from '../payments/create-top-up.js';
-import { signedNotification } from '../payments/test-helpers.js';
 
 /**
  * Money paths racing on ONE account, each the way it really arrives: payment agents' `pay` over HTTP,

@@ -7,6 +7,8 @@ import { becomesUnblocked } from './coverage.js';
  * Service comes back at once when money covers the debt: a blocked-for-debt account that is covered
  * again (coverage.ts) becomes active, with an 'unblocked' event. Returns true when it unblocked. Call
  * inside the transaction that changed what coverage depends on, with the account locked first.
+ * postEntry, creditPayment and grantPromisedCredit already restore in their own statement: this is for
+ * a change that moved no money (none in the code today).
  */
 export async function restoreIfCovered(db: Db, accountId: number): Promise<boolean> {
   const rows = await queryRows<{ id: number }>(

@@ -8,36 +8,63 @@ export const DELIVERY_ATTEMPTS = 5;
 
 /**
  * Sends one outbox message by its channel. A failure is retried by the queue with backoff; after the
- * last attempt the message is marked failed with the gateway's error. Without a configured channel
- * (development) the message is kept as sent to the dev sink and shown at /dev/outbox.
+ * last attempt (or at once, for a text no SMS can carry) the message is marked failed with the
+ * gateway's error. An SMS goes out in parts: each accepted part is recorded with the SMSC's
+ * message_id, so a retry after a dropped connection sends only the missing parts, and the delivery
+ * receipts (record-sms-receipt.ts) can settle the message. Without a configured channel (development)
+ * the message is kept as sent to the dev sink and shown at /dev/outbox.
  */
 export const deliverJob = defineJob({
   name: 'notifications.deliver',
   payload: z.object({ outboxId: z.number().int() }),
   maxAttempts: DELIVERY_ATTEMPTS,
   async handler({ outboxId }, { db, deps, attempt }) {
-    const [m] = await queryRows<{ channel: string; address: string; subject: string; body: string; state: string }>(
+    const [m] = await queryRows<{
+      channel: string;
+      address: string;
+      subject: string;
+      body: string;
+      state: string;
+      sent_parts: number[] | null;
+    }>(
       db,
-      sql`select channel, address, subject, body, state from outbox where id = ${outboxId}`,
+      sql`select channel, address, subject, body, state,
+                 (select array_agg(seq) from sms_parts p where p.outbox_id = o.id) as sent_parts
+          from outbox o where id = ${outboxId}`,
     );
     if (!m || m.state !== 'queued') return;
-    const sender = m.channel === 'email' ? deps.notifier.email : deps.notifier.sms;
+    const sms = deps.notifier.sms;
+    const email = deps.notifier.email;
+    const sender = m.channel === 'email' ? email : sms;
     try {
-      if (sender && m.channel === 'email')
-        await deps.notifier.email!.send({ to: m.address, subject: m.subject, text: m.body });
-      else if (sender) await deps.notifier.sms!.send({ to: m.address, text: m.body });
-      else if (deps.config.NODE_ENV === 'production') throw new Error(`${m.channel} delivery is not configured`);
+      if (m.channel === 'email' && email) await email.send({ to: m.address, subject: m.subject, text: m.body });
+      else if (m.channel === 'sms' && sms) {
+        await sms.send(
+          { to: m.address, text: m.body, reference: outboxId },
+          {
+            skipParts: new Set(m.sent_parts ?? []),
+            onPart: async (p) => {
+              await db.execute(
+                sql`insert into sms_parts (outbox_id, seq, total, message_id) values (${outboxId}, ${p.seq}, ${p.total}, ${p.messageId})
+                    on conflict (outbox_id, seq) do nothing`,
+              );
+            },
+          },
+        );
+      } else if (deps.config.NODE_ENV === 'production') throw new Error(`${m.channel} delivery is not configured`);
       await db.execute(
         sql`update outbox set state = 'sent', sent_at = now(), attempts = attempts + 1, last_error = ${sender ? null : 'dev sink: channel not configured'}
-            where id = ${outboxId}`,
+            where id = ${outboxId} and state = 'queued'`,
       );
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
-      const final = attempt >= DELIVERY_ATTEMPTS;
+      const permanent = e instanceof Error && (e as { permanent?: boolean }).permanent === true;
+      const final = permanent || attempt >= DELIVERY_ATTEMPTS;
       await db.execute(
-        sql`update outbox set attempts = attempts + 1, last_error = ${error}, state = ${final ? 'failed' : 'queued'} where id = ${outboxId}`,
+        sql`update outbox set attempts = attempts + 1, last_error = ${error}, state = ${final ? 'failed' : 'queued'}
+            where id = ${outboxId} and state = 'queued'`,
       );
-      throw e;
+      if (!permanent) throw e;
     }
   },
 });

@@ -1,21 +1,20 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 
 import { AppError } from '../../../common/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
+import { okResponse } from '../shared.schemas.js';
 import { devOutbox, listInbox, markAllRead, markRead, unreadCount } from './inbox.js';
+import {
+  devOutboxResponse,
+  inboxQuery,
+  inboxResponse,
+  messageParams,
+  unreadResponse,
+} from './notifications.schemas.js';
 
 const security = [{ bearer: [] }];
-const message = z.object({
-  id: z.number(),
-  subject: z.string(),
-  body: z.string(),
-  createdAt: z.string(),
-  read: z.boolean(),
-});
-const ok = z.object({ ok: z.literal(true) });
 
 export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const db = deps.database.db;
@@ -27,11 +26,8 @@ export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, d
         tags: ['notifications'],
         summary: 'My inbox, newest first',
         security,
-        querystring: z.object({
-          before: z.coerce.number().int().positive().optional(),
-          limit: z.coerce.number().int().min(1).max(100).default(20),
-        }),
-        response: { 200: z.object({ notifications: z.array(message) }) },
+        querystring: inboxQuery,
+        response: { 200: inboxResponse },
       },
     },
     async (req) => ({ notifications: await listInbox(db, subscriberAccountId(req), req.query) }),
@@ -44,7 +40,7 @@ export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, d
         tags: ['notifications'],
         summary: 'Unread messages',
         security,
-        response: { 200: z.object({ unread: z.number() }) },
+        response: { 200: unreadResponse },
       },
     },
     async (req) => ({ unread: await unreadCount(db, subscriberAccountId(req)) }),
@@ -57,8 +53,8 @@ export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, d
         tags: ['notifications'],
         summary: 'Mark a message read',
         security,
-        params: z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }),
-        response: { 200: ok },
+        params: messageParams,
+        response: { 200: okResponse },
       },
     },
     async (req) => {
@@ -70,7 +66,7 @@ export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, d
     '/api/me/notifications/read-all',
     {
       preValidation: requireSubscriber(),
-      schema: { tags: ['notifications'], summary: 'Mark all read', security, response: { 200: ok } },
+      schema: { tags: ['notifications'], summary: 'Mark all read', security, response: { 200: okResponse } },
     },
     async (req) => {
       await markAllRead(db, subscriberAccountId(req));
@@ -85,19 +81,6 @@ export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, d
     if (proxied || !isLoopback(req.socket.remoteAddress) || !isLoopback(req.ip)) throw new AppError('route_not_found');
   };
   if (deps.config.NODE_ENV !== 'production') {
-    const devList = z.object({
-      messages: z.array(
-        z.object({
-          id: z.number(),
-          channel: z.string(),
-          address: z.string().nullable(),
-          subject: z.string(),
-          body: z.string(),
-          state: z.string(),
-          createdAt: z.string(),
-        }),
-      ),
-    });
     app.get(
       '/api/dev/outbox',
       {
@@ -105,7 +88,7 @@ export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, d
         schema: {
           tags: ['development'],
           summary: 'Development only: e-mails and SMS that would be sent',
-          response: { 200: devList },
+          response: { 200: devOutboxResponse },
         },
       },
       async () => ({ messages: await devOutbox(db) }),

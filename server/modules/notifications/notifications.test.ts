@@ -94,7 +94,7 @@ describe('notice delivery', () => {
     smsc.state.failSubmits = 0;
     const sms = (await outboxOf(s.account.id)).find((r) => r.channel === 'sms')!;
     expect(sms).toMatchObject({ state: 'failed', attempts: DELIVERY_ATTEMPTS });
-    expect(sms.last_error).toMatch(/submit_sm failed/);
+    expect(sms.last_error).toMatch(/submit_sm refused \(part 1\/\d\): status 0x00000008/);
   });
 
   it('recovers when the gateway comes back before the attempts run out', async () => {

@@ -4,6 +4,7 @@ import { daysLeft, LOW_BALANCE_DAYS } from '../../../common/days-left.js';
 import { formatRubles } from '../../../common/money.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { PeriodicTask } from '../../jobs/scheduler.js';
+import { spendable } from '../ledger/coverage.js';
 import { notify } from './notify.js';
 
 const BATCH = 500;
@@ -15,7 +16,8 @@ interface ClaimedEvent {
   number: string;
   status: string;
   balance: number;
-  credit: number;
+  /** balance + credit limit + promised credit (coverage.ts). */
+  money: number;
   /** Today in the account's region. */
   today: string;
   warn_days: number;
@@ -46,7 +48,7 @@ export async function notifyAccountEvents(db: Db): Promise<number> {
     );
     const events = await queryRows<ClaimedEvent>(
       tx,
-      sql`select e.id, e.account_id, e.kind, a.number, a.status, a.balance, a.credit_limit + a.promised_credit as credit,
+      sql`select e.id, e.account_id, e.kind, a.number, a.status, a.balance, ${spendable('a')} as money,
                  (now() at time zone r.time_zone)::date::text as today,
                  coalesce((r.settings->>'lowBalanceDays')::int, ${LOW_BALANCE_DAYS}) as warn_days,
                  array(select s.monthly_fee from subscriptions s
@@ -59,7 +61,7 @@ export async function notifyAccountEvents(db: Db): Promise<number> {
     );
     for (const e of events) {
       if (e.kind === 'blocked') {
-        const amount = Math.max(0, -(e.balance + e.credit));
+        const amount = Math.max(0, -e.money);
         await notify(tx, {
           accountId: e.account_id,
           template: 'blocked',
@@ -68,8 +70,8 @@ export async function notifyAccountEvents(db: Db): Promise<number> {
       } else if (e.kind === 'unblocked') {
         await notify(tx, { accountId: e.account_id, template: 'unblocked', params: { account: e.number } });
       } else if (e.status === 'active') {
-        const days = daysLeft({ money: e.balance + e.credit, monthlyFees: e.fees.map(Number), today: e.today });
-        if (days === null || days > e.warn_days || e.balance + e.credit < 0) continue;
+        const days = daysLeft({ money: e.money, monthlyFees: e.fees.map(Number), today: e.today });
+        if (days === null || days > e.warn_days || e.money < 0) continue;
         await notify(tx, {
           accountId: e.account_id,
           template: days === 0 ? 'low_balance_tomorrow' : 'low_balance',

@@ -12,9 +12,9 @@ import { runMigrations } from '../../db/migrate.js';
 import { buildDeps } from '../../deps.js';
 import { dropDatabase, newTestDbName, templateDb, withAdmin, withDbName } from '../../test/db.js';
 import { buildSubscriber } from '../../test/factories.js';
+import { accountState } from '../../test/payments.js';
 import { createTopUp } from './create-top-up.js';
 import { reconcilePendingPayments } from './handle-notification.js';
-import { accountState } from './test-helpers.js';
 
 // A real crash needs a database that outlives the process: a PGlite data directory on disk, or
 // (DATABASE_URL set) a PostgreSQL database of its own that the child process connects to.

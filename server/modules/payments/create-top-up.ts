@@ -7,7 +7,9 @@ import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { amountForMonths } from '../../../common/prepay.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { AppDeps } from '../../deps.js';
+import { ProviderRefusedError } from '../../integrations/acquiring/provider.js';
 import { providerForAccount } from './get-provider.js';
+import { cancelPendingPayment, notePost, noteProviderError } from './provider-requests.js';
 
 export interface TopUpInput {
   accountId: number;
@@ -24,7 +26,9 @@ export interface TopUpInput {
 /**
  * Starts a card payment: a pending `payments` row, then the provider's payment with the Idempotence-Key
  * `payment:<id>` (a retried call reuses it). Money moves only when the provider confirms (see
- * apply-provider-status.ts).
+ * apply-provider-status.ts). The provider's id is stored as soon as it answers. A refusal (4xx) cancels
+ * the row; an answer that decides nothing (5xx, timeout, 202) leaves it pending without an id for the
+ * reconciliation to find by our payment id — either way the payer is told to try again.
  */
 export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
   const [acc] = await queryRows<{ id: number; number: string; status: string; balance: number; fee: number }>(
@@ -59,6 +63,7 @@ export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
   const returnUrl =
     i.from === 'cabinet' ? `${base}/cabinet/payments?payment=${paymentId}` : `${base}/pay?payment=${publicId}`;
   try {
+    await notePost(db, paymentId);
     const created = await provider.createPayment({
       amount,
       description: `Пополнение лицевого счёта ${acc.number}`,
@@ -71,9 +76,8 @@ export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
                            metadata = metadata || ${JSON.stringify({ confirmationUrl: created.confirmationUrl })}::jsonb where id = ${paymentId}`);
     return { paymentId, publicId, amount, confirmationUrl: created.confirmationUrl ?? returnUrl };
   } catch (e) {
-    // The provider never accepted it (network, credentials): nothing can be paid, so it is canceled.
-    await db.execute(sql`update payments set status = 'canceled', canceled_at = now(),
-                           metadata = metadata || ${JSON.stringify({ cancelReason: String(e).slice(0, 300) })}::jsonb where id = ${paymentId} and external_id is null`);
+    if (e instanceof ProviderRefusedError) await cancelPendingPayment(db, paymentId, e.message);
+    else await noteProviderError(db, paymentId, e); // maybe created: the reconciliation looks it up
     throw new AppError('payment_provider_unavailable');
   }
 }

@@ -4,10 +4,19 @@ import { type Db, queryRows } from '../../db/client.js';
 import type { AppDeps } from '../../deps.js';
 import { applyProviderStatus, type ApplyResult } from './apply-provider-status.js';
 import { providerByName } from './get-provider.js';
+import {
+  attachExternalId,
+  noteProviderError,
+  pendingPaymentColumns,
+  type PendingPaymentRow,
+  resolvePendingPayment,
+} from './provider-requests.js';
 
 /**
  * A provider told us "payment X changed". Whatever the body said, we ask the provider for X and apply
- * what it answers; an unknown X is ignored (answered 200 so the provider stops retrying).
+ * what it answers. A payment we have no id for yet (the answer to our POST was lost) is found by the
+ * payment id we put in the provider's metadata, and gets its id now. An unknown X is ignored (answered
+ * 200 so the provider stops retrying).
  */
 export async function handleNotification(
   db: Db,
@@ -28,31 +37,39 @@ export async function handleNotification(
     throw e;
   }
   const r = await applyProviderStatus(db, { provider, externalId }, seen);
-  return r.status === 'missing' ? null : r;
+  if (r.status !== 'missing') return r;
+  if (!seen.paymentId) return null;
+  const [ours] = await queryRows<{ id: number }>(
+    db,
+    sql`select id from payments where id = ${seen.paymentId} and provider = ${provider} and external_id is null`,
+  );
+  if (!ours) return null;
+  await attachExternalId(db, ours.id, seen.externalId);
+  return applyProviderStatus(db, ours.id, seen);
 }
 
 /**
- * Recovery path: payments still pending after `olderThanSeconds` are re-fetched from their provider
- * and applied. Covers lost notifications and a crash between the provider's confirmation and our credit.
+ * Recovery path: payments still pending after `olderThanSeconds` are settled from their provider —
+ * re-fetched by id, or, without an id (a lost answer), looked up by our payment id and canceled only
+ * when the provider still has none after the idempotence key's life. Covers lost notifications, lost
+ * answers, and a crash between the provider's confirmation and our credit.
  */
 export async function reconcilePendingPayments(db: Db, deps: AppDeps, opts: { olderThanSeconds?: number } = {}) {
-  const rows = await queryRows<{ id: number; provider: string; external_id: string }>(
+  const rows = await queryRows<PendingPaymentRow>(
     db,
-    sql`select id, provider, external_id from payments
-        where status = 'pending' and external_id is not null and provider in ('test_acquirer', 'yookassa')
+    sql`select ${pendingPaymentColumns} from payments
+        where status = 'pending' and provider in ('test_acquirer', 'yookassa')
           and created_at < now() - make_interval(secs => ${opts.olderThanSeconds ?? 60})
           and created_at > now() - interval '7 days'
         order by id limit 500`,
   );
   let credited = 0;
   for (const r of rows) {
-    const p = deps.acquirers[r.provider as 'yookassa'];
-    if (!p) continue;
     try {
-      const res = await applyProviderStatus(db, r.id, await p.getPayment(r.external_id));
-      if (res.credited) credited++;
-    } catch {
+      if ((await resolvePendingPayment(db, deps, r)) === 'succeeded') credited++;
+    } catch (e) {
       // One unreachable payment must not stop the rest; the next run tries it again.
+      await noteProviderError(db, r.id, e).catch(() => undefined);
     }
   }
   return { checked: rows.length, credited };

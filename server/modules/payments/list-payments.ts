@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
+import type { PaymentMethod, PaymentStatus } from '../../db/schema/index.js';
 
 /**
  * The subscriber's payment history (any provider), newest first, with the receipt link when there is
@@ -10,9 +11,9 @@ export async function listPayments(db: Db, accountId: number, limit = 100) {
   const rows = await queryRows<{
     id: number;
     provider: string;
-    method: string;
+    method: PaymentMethod;
     amount: number;
-    status: string;
+    status: PaymentStatus;
     created_at: string | Date;
     succeeded_at: string | Date | null;
     bonus: number | null;
@@ -40,7 +41,7 @@ export async function listPayments(db: Db, accountId: number, limit = 100) {
 }
 
 export async function getOwnPayment(db: Db, accountId: number, id: number) {
-  const [r] = await queryRows<{ id: number; amount: number; status: string }>(
+  const [r] = await queryRows<{ id: number; amount: number; status: PaymentStatus }>(
     db,
     sql`select id, amount, status from payments where id = ${id} and account_id = ${accountId}`,
   );
@@ -49,7 +50,7 @@ export async function getOwnPayment(db: Db, accountId: number, id: number) {
 
 /** Public return page: only the status of a payment by its public id (no amount, no account). */
 export async function getPaymentStatus(db: Db, publicId: string) {
-  const [r] = await queryRows<{ id: string; status: string }>(
+  const [r] = await queryRows<{ id: string; status: PaymentStatus }>(
     db,
     sql`select public_id as id, status from payments where public_id = ${publicId}`,
   );

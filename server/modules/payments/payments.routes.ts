@@ -1,6 +1,5 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 
 import { AppError, type Lang } from '../../../common/errors.js';
 import { MAX_PAYMENT_KOPECKS, parseRubles } from '../../../common/money.js';
@@ -11,6 +10,7 @@ import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
 import { baseUrlOf } from '../../plugins/base-url.js';
 import { CSP_DIRECTIVES } from '../../plugins/security-headers.js';
 import { assertNotLocked, countEvent } from '../auth/rate-limit.js';
+import { settleCardRefundByExternalId } from '../finance/refund-card-payment.js';
 import { deleteCard, disableAutopay, getAutopay, listCards, setAutopay } from './autopay-settings.js';
 import { createTopUp } from './create-top-up.js';
 import { findPayer } from './find-payer.js';
@@ -189,7 +189,7 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         tags,
         summary: 'Status of a public top-up by its public id (no amount, no account)',
         params: s.publicIdParams,
-        response: { 200: z.object({ id: z.string(), status: z.string() }) },
+        response: { 200: s.publicPaymentStatusResponse },
       },
     },
     async (req) => {
@@ -224,14 +224,19 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     {
       schema: {
         tags,
-        summary: 'YooKassa notification: only the payment id is used; the status is re-fetched from the API',
+        summary:
+          'YooKassa notification (payment.* or refund.*): only the id is used; the status is re-fetched from the API',
         body: s.webhookBody,
         response: { 200: s.okResponse },
       },
     },
     async (req) => {
       if (!deps.acquirers.yookassa) throw new AppError('payment_provider_unavailable');
-      await handleNotification(db, deps, 'yookassa', req.body.object.id);
+      // refund.succeeded / refund.canceled carry a refund; everything else a payment. Either way only the
+      // id is used and the object is fetched from the API.
+      if (req.body.event?.startsWith('refund.'))
+        await settleCardRefundByExternalId(db, deps, 'yookassa', req.body.object.id);
+      else await handleNotification(db, deps, 'yookassa', req.body.object.id);
       return { ok: true };
     },
   );
@@ -239,7 +244,6 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   // The test acquirer's hosted card page (plays the bank's page; served only while the provider exists).
   const acq = () => deps.acquirers.test_acquirer as TestAcquirer | undefined;
   const langOf = (q: unknown): Lang => ((q as { lang?: string })?.lang === 'en' ? 'en' : 'ru');
-  const html = { 200: z.string(), 303: z.null().optional(), 400: z.string(), 404: z.string() };
   const answer = (reply: FastifyReply, lang: Lang, id: string, o: CardOutcome, amount: number, threeDs = false) => {
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
     if (o.kind === 'gone') return reply.code(404).send('Not found');
@@ -253,7 +257,6 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
           : renderCardForm(lang, { id, amount, error: o.message }),
       );
   };
-  const pageQuery = z.object({ lang: z.enum(['ru', 'en']).optional() });
   // The card page's own <style> is allowed by its hash on top of the site-wide policy.
   const pageHelmet = {
     contentSecurityPolicy: {
@@ -261,7 +264,6 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       directives: { ...CSP_DIRECTIVES, styleSrc: ["'self'", PAGE_STYLE_HASH] },
     },
   };
-  const pageParams = z.object({ id: z.string().max(64) });
   app.get(
     '/pay/test-acquirer/:id',
     {
@@ -269,10 +271,10 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       schema: {
         tags,
         summary: 'Test acquirer card page',
-        params: pageParams,
-        querystring: pageQuery,
+        params: s.cardPageParams,
+        querystring: s.cardPageQuery,
         produces: ['text/html'],
-        response: html,
+        response: s.cardPageResponses,
       },
     },
     async (req, reply) => {
@@ -287,12 +289,6 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         .send(renderCardForm(lang, { id: row.id, amount: row.amount }));
     },
   );
-  const cardForm = z.object({
-    number: z.string().max(40).optional(),
-    expiry: z.string().max(10).optional(),
-    cvc: z.string().max(8).optional(),
-    holder: z.string().max(100).optional(),
-  });
   app.post(
     '/pay/test-acquirer/:id',
     {
@@ -300,12 +296,12 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       schema: {
         tags,
         summary: 'Test acquirer: submit the card',
-        params: pageParams,
-        querystring: pageQuery,
+        params: s.cardPageParams,
+        querystring: s.cardPageQuery,
         consumes: ['application/x-www-form-urlencoded'],
-        body: cardForm,
+        body: s.cardForm,
         produces: ['text/html'],
-        response: html,
+        response: s.cardPageResponses,
       },
     },
     async (req, reply) => {
@@ -323,12 +319,12 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       schema: {
         tags,
         summary: 'Test acquirer: 3-D Secure code',
-        params: pageParams,
-        querystring: pageQuery,
+        params: s.cardPageParams,
+        querystring: s.cardPageQuery,
         consumes: ['application/x-www-form-urlencoded'],
-        body: z.object({ code: z.string().max(10) }),
+        body: s.threeDsForm,
         produces: ['text/html'],
-        response: html,
+        response: s.cardPageResponses,
       },
     },
     async (req, reply) => {

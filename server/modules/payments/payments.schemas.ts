@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+import { component } from '../../plugins/openapi.js';
+import { lang, paymentMethod, paymentStatus } from '../shared.schemas.js';
+
 /** A number is kopecks (an integer); a string is rubles ("1500", "1500.50", "1 500,50") parsed exactly. */
 export const amountInput = z.union([z.number(), z.string().max(32)]);
 
@@ -32,9 +35,9 @@ export const idParams = z.object({ id: z.coerce.number().int().positive() });
 export const paymentItem = z.object({
   id: z.number(),
   provider: z.string(),
-  method: z.string(),
+  method: paymentMethod,
   amount: z.number(),
-  status: z.string(),
+  status: paymentStatus,
   bonus: z.number(),
   createdAt: z.string(),
   succeededAt: z.string().nullable(),
@@ -42,14 +45,16 @@ export const paymentItem = z.object({
   refunded: z.number().describe('kopecks returned to the card'),
 });
 export const paymentsResponse = z.object({ payments: z.array(paymentItem) });
-export const paymentStatusResponse = z.object({ id: z.number(), amount: z.number(), status: z.string() });
+export const paymentStatusResponse = z.object({ id: z.number(), amount: z.number(), status: paymentStatus });
+export const publicPaymentStatusResponse = z.object({ id: z.string().describe('public id'), status: paymentStatus });
 
 export const cardItem = z.object({ id: z.number(), provider: z.string(), title: z.string(), createdAt: z.string() });
 export const cardsResponse = z.object({ cards: z.array(cardItem) });
 
+export const autopayMode = component('AutopayMode', z.enum(['threshold', 'monthly']));
 export const autopayBody = z.object({
   methodId: z.number().int(),
-  mode: z.enum(['threshold', 'monthly']),
+  mode: autopayMode,
   threshold: amountInput.optional(),
   dayOfMonth: z.number().int().optional(),
   amount: amountInput,
@@ -58,7 +63,7 @@ export const autopayBody = z.object({
 export const autopayView = z.object({
   methodId: z.number(),
   card: z.string(),
-  mode: z.enum(['threshold', 'monthly']),
+  mode: autopayMode,
   threshold: z.number().nullable(),
   dayOfMonth: z.number().nullable(),
   amount: z.number(),
@@ -70,10 +75,16 @@ export const autopayView = z.object({
 });
 export const autopayResponse = z.object({ autopay: autopayView.nullable() });
 
+export const promisedReason = component(
+  'PromisedReason',
+  z
+    .enum(['active_exists', 'already_this_month', 'debt_over_month', 'no_fee', 'terminated'])
+    .describe('why a promised payment is not available now'),
+);
 export const promisedBody = z.object({ amount: amountInput.optional() });
 export const promisedView = z.object({
   available: z.boolean(),
-  reason: z.enum(['active_exists', 'already_this_month', 'debt_over_month', 'no_fee', 'terminated']).nullable(),
+  reason: promisedReason.nullable(),
   maxAmount: z.number(),
   days: z.number(),
   active: z.object({ id: z.number(), amount: z.number(), takenOn: z.string(), dueOn: z.string() }).nullable(),
@@ -89,3 +100,15 @@ export const webhookBody = z
   .object({ event: z.string().optional(), object: z.object({ id: z.string().max(100) }).passthrough() })
   .passthrough();
 export const okResponse = z.object({ ok: z.boolean() });
+
+/** The test acquirer's hosted card page (plays the bank's page): HTML in, HTML or a redirect out. */
+export const cardPageParams = z.object({ id: z.string().max(64) });
+export const cardPageQuery = z.object({ lang: lang.optional() });
+export const cardPageResponses = { 200: z.string(), 303: z.null().optional(), 400: z.string(), 404: z.string() };
+export const cardForm = z.object({
+  number: z.string().max(40).optional(),
+  expiry: z.string().max(10).optional(),
+  cvc: z.string().max(8).optional(),
+  holder: z.string().max(100).optional(),
+});
+export const threeDsForm = z.object({ code: z.string().max(10) });

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { queryRows } from '../../db/client.js';
 import { buildSubscriber } from '../../test/factories.js';
+import { accountState, payByCard, signedNotification, startPaymentsApp } from '../../test/payments.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
-import { accountState, payByCard, signedNotification, startPaymentsApp } from './test-helpers.js';
 
 let t: Awaited<ReturnType<typeof startPaymentsApp>>;
 beforeAll(async () => {

@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { queryRows } from '../../db/client.js';
 import { buildRegion, buildSubscriber } from '../../test/factories.js';
+import { accountState, payByCard, startPaymentsApp } from '../../test/payments.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { runBilling } from '../billing/run-billing.js';
 import { creditPayment } from '../ledger/credit-payment.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
 import { announceAutopay, chargeDueAutopay } from './run-autopay.js';
 import { expirePromisedPayments } from './settle-promised.js';
-import { accountState, payByCard, startPaymentsApp } from './test-helpers.js';
 
 let t: Awaited<ReturnType<typeof startPaymentsApp>>;
 beforeAll(async () => {

@@ -3,10 +3,21 @@ import { sql } from 'drizzle-orm';
 import { formatRubles } from '../../../common/money.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { AppDeps } from '../../deps.js';
+import { ProviderRefusedError, REPEAT_WITH_SAME_KEY_MS } from '../../integrations/acquiring/provider.js';
 import { notify } from '../notifications/notify.js';
 import { applyProviderStatus } from './apply-provider-status.js';
 import { disableAutopay, nextMonthlyCharge } from './autopay-settings.js';
 import { providerByName } from './get-provider.js';
+import {
+  attachExternalId,
+  cancelPendingPayment,
+  notePost,
+  noteProviderError,
+  pendingPaymentColumns,
+  type PendingPaymentRow,
+  requestWindow,
+  resolvePendingPayment,
+} from './provider-requests.js';
 
 /** Failed charges retry after 1 h, 6 h, 24 h; the 4th failure turns autopay off. */
 export const AUTOPAY_RETRY_HOURS = [1, 6, 24];
@@ -56,12 +67,23 @@ export async function announceAutopay(db: Db, deps: AppDeps, now = new Date()): 
   return rows.length;
 }
 
-/** Charges every announced autopay that is due (notice at least 24 h old), within the monthly limit. */
+/**
+ * Charges every announced autopay that is due (notice at least 24 h old), within the monthly limit —
+ * never twice (docs/payments.md, "Autopay against the provider"):
+ * 1. An account's earlier autopay charge still pending (the provider said `pending`, answered 5xx or
+ *    202, or never answered) is settled first, and while one is unresolved no new charge starts.
+ * 2. The charge of this schedule slot is one `payments` row (key `autopay:<account>:<time>:<failures>`)
+ *    and one Idempotence-Key (`payment:<id>`): every attempt, in any pass, repeats the same request
+ *    (same body) while the key lives (23 h), so the provider replays the first answer instead of
+ *    charging again; after that the payment is only looked up (by our id in its metadata).
+ * 3. Only a final answer counts: succeeded → credited once (the state machine), next charge planned;
+ *    canceled or refused → a failure (retry after 1 h, 6 h, 24 h; the 4th turns autopay off).
+ */
 export async function chargeDueAutopay(
   db: Db,
   deps: AppDeps,
   now = new Date(),
-): Promise<{ charged: number; failed: number }> {
+): Promise<{ charged: number; failed: number; waiting: number }> {
   const due = await queryRows<{
     account_id: number;
     number: string;
@@ -79,54 +101,88 @@ export async function chargeDueAutopay(
     db,
     sql`select s.account_id, a.number, s.amount, s.monthly_limit, s.mode, s.day_of_month, s.failures, m.provider, m.method_ref, m.title, s.charge_at,
           (select coalesce(sum(p.amount), 0)::int8 from payments p where p.account_id = s.account_id and p.method = 'autopay'
-             and p.status = 'succeeded' and p.created_at >= date_trunc('month', ${now.toISOString()}::timestamptz)) as spent
+             and p.status in ('succeeded', 'pending') and p.created_at >= date_trunc('month', ${now.toISOString()}::timestamptz)) as spent
         from autopay_settings s join accounts a on a.id = s.account_id join saved_payment_methods m on m.id = s.method_id
         where s.enabled and s.noticed_at is not null and s.charge_at <= ${now.toISOString()}::timestamptz
           and s.noticed_at <= s.charge_at - interval '24 hours'`,
   );
   let charged = 0;
   let failed = 0;
+  let waiting = 0;
   const link = `${deps.config.publicUrl}/cabinet/payments#autopay`;
   for (const s of due) {
     const next = s.mode === 'monthly' ? nextMonthlyCharge(s.day_of_month!, now).toISOString() : null;
-    if (s.spent + s.amount > s.monthly_limit) {
-      // Over this month's limit: skip this charge (no money taken) and plan the next one.
-      await db.execute(
-        sql`update autopay_settings set charge_at = ${next}, noticed_at = null where account_id = ${s.account_id}`,
-      );
-      continue;
-    }
     const key = `autopay:${s.account_id}:${new Date(s.charge_at).toISOString()}:${s.failures}`;
-    const ins = await queryRows<{ id: number }>(
-      db,
-      sql`insert into payments (account_id, provider, idempotency_key, amount, status, method, description)
-          values (${s.account_id}, ${s.provider}, ${key}, ${s.amount}, 'pending', 'autopay', ${`Автоплатёж ${s.number}`})
-          on conflict (idempotency_key) do nothing returning id`,
-    );
-    const [row] = ins.length
-      ? ins
-      : await queryRows<{ id: number }>(db, sql`select id from payments where idempotency_key = ${key}`);
-    let ok: boolean;
-    try {
-      const seen = await providerByName(deps, s.provider).chargeSaved({
-        amount: s.amount,
-        description: `Автоплатёж ${s.number}`,
-        idempotenceKey: `payment:${row!.id}`,
-        paymentId: row!.id,
-        methodRef: s.method_ref,
-      });
-      await db.execute(sql`update payments set external_id = ${seen.externalId} where id = ${row!.id}`);
-      ok = (await applyProviderStatus(db, row!.id, seen)).status === 'succeeded';
-    } catch {
-      ok = false;
-    }
-    if (ok) {
+    const succeeded = async () => {
       charged++;
       await db.execute(
         sql`update autopay_settings set failures = 0, noticed_at = null, charge_at = ${next} where account_id = ${s.account_id}`,
       );
+    };
+
+    // 1. Earlier charges still unresolved are settled first; while one stays unresolved, nothing new.
+    const open = await queryRows<PendingPaymentRow>(
+      db,
+      sql`select ${pendingPaymentColumns} from payments
+          where account_id = ${s.account_id} and method = 'autopay' and status = 'pending' order by id`,
+    );
+    let outcome: 'pending' | 'succeeded' | 'canceled' | null = null;
+    let earlierSucceeded = false;
+    let unresolved = false;
+    for (const p of open) {
+      const o = await settleAutopayCharge(db, deps, p, now);
+      if (p.idempotency_key === key) outcome = o;
+      else if (o === 'succeeded') earlierSucceeded = true;
+      if (o === 'pending') unresolved = true;
+    }
+    if (unresolved) {
+      waiting++;
       continue;
     }
+    if (earlierSucceeded) {
+      // An earlier charge went through after all: this slot is paid, plan the next one.
+      await succeeded();
+      continue;
+    }
+
+    // 2. This slot's charge: created now, or found already settled (a notification, an earlier pass).
+    if (outcome === null) {
+      const [row] = await queryRows<PendingPaymentRow>(
+        db,
+        sql`select ${pendingPaymentColumns} from payments where idempotency_key = ${key}`,
+      );
+      if (row) outcome = row.status === 'succeeded' ? 'succeeded' : row.status === 'canceled' ? 'canceled' : 'pending';
+      else if (s.spent + s.amount > s.monthly_limit) {
+        // Over this month's limit: skip this charge (no money taken) and plan the next one.
+        await db.execute(
+          sql`update autopay_settings set charge_at = ${next}, noticed_at = null where account_id = ${s.account_id}`,
+        );
+        continue;
+      } else {
+        const [created] = await queryRows<PendingPaymentRow>(
+          db,
+          sql`insert into payments (account_id, provider, idempotency_key, amount, status, method, description, metadata)
+              values (${s.account_id}, ${s.provider}, ${key}, ${s.amount}, 'pending', 'autopay', ${`Автоплатёж ${s.number}`},
+                      ${JSON.stringify({ methodRef: s.method_ref })}::jsonb)
+              on conflict (idempotency_key) do nothing returning ${pendingPaymentColumns}`,
+        );
+        if (!created) {
+          waiting++; // another process created it this moment: it settles it
+          continue;
+        }
+        outcome = await settleAutopayCharge(db, deps, created, now);
+      }
+    }
+    if (outcome === 'pending') {
+      waiting++;
+      continue;
+    }
+    if (outcome === 'succeeded') {
+      await succeeded();
+      continue;
+    }
+
+    // 3. Declined (or refused): a failure of this slot.
     failed++;
     const failures = s.failures + 1;
     await db.transaction(async (tx) => {
@@ -149,5 +205,47 @@ export async function chargeDueAutopay(
       });
     });
   }
-  return { charged, failed };
+  return { charged, failed, waiting };
+}
+
+/**
+ * Brings one autopay charge as far as the provider's answers allow. With the provider's id: GET it.
+ * Without, while our Idempotence-Key lives: (re)send the same charge — the first time it charges, every
+ * repeat only replays the answer; the id is stored at once. After that: look it up, never POST.
+ * A refusal (4xx) cancels it; an undecided answer (5xx, timeout, 202, `pending`) leaves it pending.
+ */
+async function settleAutopayCharge(
+  db: Db,
+  deps: AppDeps,
+  p: PendingPaymentRow,
+  now: Date,
+): Promise<'pending' | 'succeeded' | 'canceled'> {
+  if (p.status === 'succeeded' || p.status === 'canceled') return p.status;
+  try {
+    const provider = providerByName(deps, p.provider);
+    if (!p.external_id && p.metadata?.methodRef) {
+      const { first } = requestWindow(p);
+      const posted = Boolean(p.metadata?.requests?.first);
+      if (!posted || now.getTime() - first.getTime() < REPEAT_WITH_SAME_KEY_MS) {
+        await notePost(db, p.id);
+        const seen = await provider.chargeSaved({
+          amount: p.amount,
+          description: p.description ?? 'Автоплатёж',
+          idempotenceKey: `payment:${p.id}`,
+          paymentId: p.id,
+          methodRef: p.metadata.methodRef,
+        });
+        await attachExternalId(db, p.id, seen.externalId);
+        const r = await applyProviderStatus(db, p.id, seen);
+        return r.status === 'succeeded' || r.status === 'canceled' ? r.status : 'pending';
+      }
+    }
+    return await resolvePendingPayment(db, deps, p, now);
+  } catch (e) {
+    if (e instanceof ProviderRefusedError) {
+      return (await cancelPendingPayment(db, p.id, e.message)) ? 'canceled' : 'pending';
+    }
+    await noteProviderError(db, p.id, e);
+    return 'pending';
+  }
 }

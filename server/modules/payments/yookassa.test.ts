@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { queryRows } from '../../db/client.js';
 import { startFakeYooKassa } from '../../test/fakes/yookassa.js';
+import { accountState, startPaymentsApp } from '../../test/payments.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { announceAutopay, chargeDueAutopay } from './run-autopay.js';
-import { accountState, startPaymentsApp } from './test-helpers.js';
 
 let yk: Awaited<ReturnType<typeof startFakeYooKassa>>;
 let t: Awaited<ReturnType<typeof startPaymentsApp>>;
@@ -85,7 +85,12 @@ describe('YooKassa', () => {
 
   it('refunds through the API with an Idempotence-Key', async () => {
     const id = [...yk.payments.values()].find((p) => p.status === 'succeeded')!.id;
-    const r = await t.deps.acquirers.yookassa!.refund({ externalId: id, amount: 10_000, idempotenceKey: 'refund:1' });
+    const r = await t.deps.acquirers.yookassa!.refund({
+      externalId: id,
+      amount: 10_000,
+      idempotenceKey: 'refund:1',
+      refundId: 1,
+    });
     expect(r.status).toBe('succeeded');
     expect(yk.requests.at(-1)).toMatchObject({ path: '/v3/refunds', key: 'refund:1' });
   });

@@ -1,18 +1,30 @@
 import { kopecksToDecimal, kopecksToRublesNumber } from '../../../common/money.js';
+import { type AdvanceVat, defaultVat, vatOfGross } from './vat.js';
 
 export interface ReceiptSource {
   /** ATOL's external_id: the payment id for a sale, `refund-<id>` for a refund. */
   externalId: string;
   amount: number;
   succeededAt: Date;
+  /** The personal account topped up (named on the receipt). */
+  account: string;
   email: string | null;
   phone: string;
-  settings: { inn: string; paymentAddress: string; sno: string; companyEmail: string };
+  settings: { inn: string; paymentAddress: string; sno: string; vat: string | null; companyEmail: string };
 }
 
 const rubles = kopecksToRublesNumber;
 
-/** "dd.mm.yyyy HH:MM:SS" in Moscow time, the timestamp format of ATOL v4. */
+/** FFD 1.2 tag 1214 "признак способа расчета": 3 = аванс (ATOL v5 `payment_method: 'advance'`). */
+const ADVANCE = 'advance';
+/** FFD 1.2 tag 1212 "признак предмета расчета": 10 = платёж (об авансе, задатке, предоплате, кредите). */
+const PAYMENT_OBJECT_PAYMENT = 10;
+/** FFD 1.2 tag 2108 "мера количества": 0 = штуки, единицы (a top-up is one unit). */
+const MEASURE_PIECE = 0;
+/** ATOL payment type 1: электронными (безналичными). */
+const ELECTRONIC = 1;
+
+/** "dd.mm.yyyy HH:MM:SS" in Moscow time, the timestamp format of ATOL v5. */
 function atolTimestamp(d: Date): string {
   const p = new Intl.DateTimeFormat('ru-RU', {
     timeZone: 'Europe/Moscow',
@@ -29,14 +41,19 @@ function atolTimestamp(d: Date): string {
 }
 
 /**
- * The ATOL v4 `sell` document for a balance top-up (and, with the refunded sum, the `sell_refund` one): one item "Услуги связи", an advance for future
- * services (payment_method 'advance', payment_object 'service'), VAT none, paid electronically
- * (payments type 1). The client gets it by e-mail, or by SMS when there is no e-mail.
+ * The ATOL Online API v5 (FFD 1.2) document for a top-up of a personal account — `sell`, and with the
+ * refunded sum `sell_refund` (docs/receipts.md). Money paid onto the balance is an advance for
+ * communication services to be provided later (ФНС: аванс → способ расчета 3 «Аванс», предмет расчета 10
+ * «Платёж»), so one item: payment_method 'advance', payment_object 10, measure 0, quantity 1; VAT from the
+ * region's settings at its calculated rate with the sum (22/122 of the amount on osn by default); paid
+ * electronically (payments type 1). The client gets it by e-mail, or by SMS when there is no e-mail.
  * Sums are rubles as JSON numbers with 2 decimals (derived from kopecks via the decimal string).
  */
 export function buildAtolReceipt(s: ReceiptSource) {
   const sum = rubles(s.amount);
   const phone = s.phone.replace(/\D/g, '');
+  const vatType = (s.settings.vat ?? defaultVat(s.settings.sno)) as AdvanceVat;
+  const vatSum = vatOfGross(s.amount, vatType);
   return {
     external_id: s.externalId,
     timestamp: atolTimestamp(s.succeededAt),
@@ -50,17 +67,17 @@ export function buildAtolReceipt(s: ReceiptSource) {
       },
       items: [
         {
-          name: 'Услуги связи',
+          name: `Аванс за услуги связи, лицевой счёт ${s.account}`.slice(0, 128),
           price: sum,
           quantity: 1,
-          measure: 0,
+          measure: MEASURE_PIECE,
           sum,
-          payment_method: 'advance',
-          payment_object: 'service',
-          vat: { type: 'none' },
+          payment_method: ADVANCE,
+          payment_object: PAYMENT_OBJECT_PAYMENT,
+          vat: vatSum === null ? { type: vatType } : { type: vatType, sum: rubles(vatSum) },
         },
       ],
-      payments: [{ type: 1, sum }],
+      payments: [{ type: ELECTRONIC, sum }],
       total: sum,
     },
   };

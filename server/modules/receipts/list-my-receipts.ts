@@ -1,15 +1,16 @@
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
+import type { ReceiptOperation, ReceiptStatus } from '../../db/schema/index.js';
 
 /** A subscriber's fiscal receipts (sales and card refunds), newest first (only their own account's). */
 export async function listMyReceipts(db: Db, accountId: number) {
   const rows = await queryRows<{
     payment_id: number;
-    operation: 'sell' | 'sell_refund';
+    operation: ReceiptOperation;
     amount: number;
     succeeded_at: string | null;
-    status: string;
+    status: ReceiptStatus;
     receipt_url: string | null;
     receipt_datetime: string | null;
   }>(

@@ -9,6 +9,7 @@ import { buildStaff } from '../../test/factories.js';
 import { startFakeAtol } from '../../test/fakes/atol.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { afterPaymentSucceeded } from './after-payment-succeeded.js';
+import { buildAtolReceipt } from './build-atol-receipt.js';
 import { registerReceiptJob } from './register-receipt.job.js';
 
 let t: TestContext;
@@ -103,12 +104,13 @@ describe('54-ФЗ receipts through ATOL Online', () => {
       company: { inn: '7700000000', sno: 'usn_income', payment_address: 'https://abonent.example' },
       items: [
         {
-          name: 'Услуги связи',
+          name: `Аванс за услуги связи, лицевой счёт ${s.account.number}`,
           price: 300,
           sum: 300,
           quantity: 1,
+          measure: 0,
           payment_method: 'advance',
-          payment_object: 'service',
+          payment_object: 10,
           vat: { type: 'none' },
         },
       ],
@@ -235,7 +237,7 @@ describe('54-ФЗ receipts through ATOL Online', () => {
     await drain();
     expect((await receiptOf(paymentId))!.status).toBe('done');
     // ATOL keeps the refused external_id for good: the new document has its own.
-    expect(atol.state.byExternalId.get(`${paymentId}-2`)?.fail).toBe(false);
+    expect(atol.state.byExternalId.get(`${paymentId}-2`)?.fail).toBeNull();
     expect(
       (await t.app.inject({ method: 'POST', url: `/api/staff/receipts/${row.id}/retry`, headers: fin.auth }))
         .statusCode,
@@ -253,7 +255,7 @@ describe('54-ФЗ receipts through ATOL Online', () => {
     const paymentId = await agentPay(s.account.number, 'r-7');
     await drain(); // sold (uuid saved), report still "wait"
     expect((await receiptOf(paymentId))!.status).toBe('registered');
-    await t.database.db.execute(sql`update jobs set state = 'failed' where key = ${`receipt:${paymentId}`}`);
+    await t.database.db.execute(sql`update jobs set state = 'dead' where key = ${`receipt:${paymentId}`}`);
     const [row] = (
       await t.app.inject({ url: `/api/staff/receipts?account=${s.account.number}`, headers: fin.auth })
     ).json().receipts;
@@ -265,5 +267,118 @@ describe('54-ФЗ receipts through ATOL Online', () => {
     await drain();
     expect((await receiptOf(paymentId))!.status).toBe('done');
     expect(atol.state.sells).toBe(sells);
+  });
+});
+
+describe('ATOL API v5 documents', () => {
+  const source = {
+    externalId: '501',
+    amount: 123_456,
+    succeededAt: new Date('2026-11-25T07:00:00Z'),
+    account: '1000001',
+    email: null,
+    phone: '79220001122',
+    settings: {
+      inn: '7700000000',
+      paymentAddress: 'https://abonent.example',
+      sno: 'osn',
+      vat: null,
+      companyEmail: 'kassa@example.net',
+    },
+  };
+
+  it('a top-up is an advance (FFD 1.2: method 3, object 10) with VAT from the settings; ATOL v5 takes it', () => {
+    const osn = buildAtolReceipt(source);
+    expect(atol.check(osn)).toEqual([]);
+    expect(osn).toMatchObject({
+      timestamp: '25.11.2026 10:00:00',
+      receipt: {
+        client: { phone: '+79220001122' },
+        company: { sno: 'osn' },
+        items: [{ payment_method: 'advance', payment_object: 10, measure: 0, vat: { type: 'vat122', sum: 222.63 } }],
+        total: 1234.56,
+      },
+    });
+    const usn = buildAtolReceipt({ ...source, settings: { ...source.settings, sno: 'usn_income', vat: 'vat105' } });
+    expect(atol.check(usn)).toEqual([]);
+    expect(usn.receipt.items[0]!.vat).toEqual({ type: 'vat105', sum: 58.79 });
+    const noVat = buildAtolReceipt({ ...source, settings: { ...source.settings, sno: 'patent' } });
+    expect(noVat.receipt.items[0]!.vat).toEqual({ type: 'none' });
+    expect(atol.check(noVat)).toEqual([]);
+  });
+
+  it('the fake refuses what ATOL v5 refuses: v4 fields, wrong types and enums, missing fields, lengths, sums', () => {
+    const good = buildAtolReceipt(source);
+    const item = good.receipt.items[0]!;
+    const withItem = (patch: object) => ({ ...good, receipt: { ...good.receipt, items: [{ ...item, ...patch }] } });
+    expect(atol.check(withItem({ payment_object: 'service' }))).toEqual(['receipt.items[0].payment_object']);
+    expect(atol.check(withItem({ measure: undefined, measurement_unit: 'шт' }))).toEqual(
+      expect.arrayContaining(['receipt.items[0].measure', 'receipt.items[0].measurement_unit']),
+    );
+    expect(atol.check(withItem({ vat: { type: 'vat18' } }))).toEqual(['receipt.items[0].vat.type']);
+    expect(atol.check(withItem({ name: 'x'.repeat(129) }))).toEqual(['receipt.items[0].name']);
+    expect(atol.check(withItem({ sum: 1234.55 }))).toEqual(expect.arrayContaining(['receipt.items[0].sum']));
+    expect(atol.check(withItem({ price: 10.005 }))).toEqual(['receipt.items[0].price']);
+    expect(atol.check({ ...good, timestamp: '2026-11-25 10:00:00' })).toEqual(['timestamp']);
+    expect(atol.check({ ...good, receipt: { ...good.receipt, client: {} } })).not.toEqual([]);
+    expect(
+      atol.check({ ...good, receipt: { ...good.receipt, company: { ...good.receipt.company, inn: '77' } } }),
+    ).toEqual(['receipt.company.inn']);
+  });
+
+  it('VAT "none" on the general tax system is refused in the settings', async () => {
+    const s = await signedInSubscriber(t.app, t.database.db);
+    const put = (payload: object) =>
+      t.app.inject({
+        method: 'PUT',
+        url: `/api/staff/regions/${s.account.regionId}/receipt-settings`,
+        headers: { ...admin.auth, 'accept-language': 'en' },
+        payload: {
+          enabled: true,
+          groupCode: 'group_1',
+          inn: '7700000000',
+          paymentAddress: 'https://abonent.example',
+          companyEmail: 'kassa@example.net',
+          ...payload,
+        },
+      });
+    const bad = await put({ sno: 'osn', vat: 'none' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('receipt_vat_mismatch');
+    expect((await put({ sno: 'osn', vat: 'vat20' })).statusCode).toBe(400); // not an advance rate
+    expect((await put({ sno: 'osn' })).json()).toMatchObject({ sno: 'osn', vat: 'vat122' });
+    expect((await put({ sno: 'usn_income' })).json()).toMatchObject({ sno: 'usn_income', vat: 'none' });
+  });
+
+  it('retries only what ATOL says is retryable: a dropped document is issued again, a wrong group fails at once', async () => {
+    const s = await subscriberWithReceipts();
+    atol.state.timeoutDocuments = 1;
+    const paymentId = await agentPay(s.account.number, 'r-timeout');
+    await drain(); // registered; the report says it timed out in ATOL's queue → issued again as <id>-2
+    for (let i = 0; i < 3; i++) {
+      await makeDue();
+      await drain();
+    }
+    expect(await receiptOf(paymentId)).toMatchObject({ status: 'done' });
+    expect(atol.state.byExternalId.get(`${paymentId}-2`)).toMatchObject({ fail: null });
+
+    // An account without this group: ATOL answers 401 / error 20 — settings, not a passing fault.
+    const strict = await startFakeAtol({ pendingReports: 0, groups: ['another_group'] });
+    t.app.deps.atol = new AtolClient({ baseUrl: strict.url, login: strict.login, password: strict.password });
+    try {
+      const other = await agentPay(s.account.number, 'r-group');
+      await drain();
+      const r = await receiptOf(other);
+      expect(r).toMatchObject({ status: 'failed' });
+      expect(r!.last_error).toMatch(/^ATOL settings are wrong: .*401 20/);
+      const [job] = await queryRows<{ state: string; attempts: number }>(
+        t.database.db,
+        sql`select state, attempts from jobs where key = ${`receipt:${other}`}`,
+      );
+      expect(job).toEqual({ state: 'done', attempts: 1 });
+    } finally {
+      t.app.deps.atol = new AtolClient({ baseUrl: atol.url, login: atol.login, password: atol.password });
+      await strict.close();
+    }
   });
 });

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 
 import type { AppDeps } from '../../deps.js';
-import { phoneInput } from '../contracts/contracts.schemas.js';
+import { okResponse } from '../shared.schemas.js';
 import { completeRecovery } from './complete-recovery.js';
+import { recoveryCompleteBody, recoveryStartBody, recoveryStartResponse } from './recovery.schemas.js';
 import { startRecovery } from './start-recovery.js';
 
 export const recoveryRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
@@ -14,16 +14,8 @@ export const recoveryRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       schema: {
         tags: ['auth'],
         summary: 'Forgot password: send a code by SMS or e-mail (the same answer whether or not the account exists)',
-        body: z.object({
-          regionId: z.number().int().positive().max(32_767),
-          phone: phoneInput,
-          account: z
-            .string()
-            .trim()
-            .regex(/^\d{6,12}$/, 'account: digits'),
-          channel: z.enum(['sms', 'email']),
-        }),
-        response: { 200: z.object({ status: z.literal('sent_if_exists'), channel: z.enum(['sms', 'email']) }) },
+        body: recoveryStartBody,
+        response: { 200: recoveryStartResponse },
       },
     },
     async (req) => {
@@ -37,15 +29,8 @@ export const recoveryRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       schema: {
         tags: ['auth'],
         summary: 'Set a new password with the code (and account number) or the link token; ends all sessions',
-        body: z.union([
-          z.object({
-            account: z.string().trim().min(1).max(20),
-            code: z.string().regex(/^\d{6}$/),
-            newPassword: z.string().min(1).max(256),
-          }),
-          z.object({ token: z.string().min(10).max(200), newPassword: z.string().min(1).max(256) }),
-        ]),
-        response: { 200: z.object({ ok: z.literal(true) }) },
+        body: recoveryCompleteBody,
+        response: { 200: okResponse },
       },
     },
     async (req) => {

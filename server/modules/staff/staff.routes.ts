@@ -1,20 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 
-import { STAFF_ROLES } from '../../db/schema/index.js';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { createStaffBody, staffUser, staffUserParams, staffUsersResponse, updateStaffBody } from './staff.schemas.js';
 import { createStaffUser, listStaffUsers, updateStaffUser } from './staff-users.js';
 
 const security = [{ bearer: [] }];
-const staffUser = z.object({
-  id: z.number(),
-  email: z.string(),
-  fullName: z.string(),
-  role: z.enum(STAFF_ROLES),
-  active: z.boolean(),
-  totpEnabled: z.boolean(),
-});
 
 /** Admins manage staff accounts and roles. */
 export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
@@ -28,7 +19,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         tags: ['staff'],
         summary: 'Staff accounts',
         security,
-        response: { 200: z.object({ users: z.array(staffUser) }) },
+        response: { 200: staffUsersResponse },
       },
     },
     async () => ({
@@ -43,12 +34,7 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         tags: ['staff'],
         summary: 'Create a staff account',
         security,
-        body: z.object({
-          email: z.string().trim().email().max(200),
-          fullName: z.string().trim().min(2).max(200),
-          role: z.enum(STAFF_ROLES),
-          password: z.string().min(1).max(256),
-        }),
+        body: createStaffBody,
         response: { 201: staffUser },
       },
     },
@@ -62,8 +48,8 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         tags: ['staff'],
         summary: 'Change role or deactivate',
         security,
-        params: z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) }),
-        body: z.object({ role: z.enum(STAFF_ROLES).optional(), active: z.boolean().optional() }),
+        params: staffUserParams,
+        body: updateStaffBody,
         response: { 200: staffUser },
       },
     },

@@ -1,14 +1,13 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 
 import { api } from '../api/client';
-import type { Me } from '../api/types';
 
 /** Who is signed in (null when nobody): the one source the routes use to decide where to go. */
 export function useMe() {
   return useQuery({
     queryKey: ['me'],
     // /api/auth/session answers 200 when nobody is signed in (no failed request in the console).
-    queryFn: async () => (await api<{ me: Me | null }>('/api/auth/session')).me,
+    queryFn: async () => (await api.GET('/api/auth/session')).me,
     staleTime: 60_000,
   });
 }
@@ -16,7 +15,7 @@ export function useMe() {
 export function useSignOut() {
   const qc = useQueryClient();
   return async () => {
-    await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
+    await api.POST('/api/auth/logout').catch(() => {});
     qc.clear();
     qc.setQueryData(['me'], null);
   };

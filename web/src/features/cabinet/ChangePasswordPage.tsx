@@ -22,14 +22,15 @@ export function ChangePasswordPage({ forced = false }: { forced?: boolean }) {
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState(false);
   const lang = i18n.language === 'en' ? 'en' : 'ru';
-  const problems = next ? passwordProblems(next, { login: me.data?.contract }) : [];
+  const login = me.data?.type === 'subscriber' ? me.data.contract : undefined;
+  const problems = next ? passwordProblems(next, { login }) : [];
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     setError(null);
     if (next !== repeat) return setError(new Error(t('password.mismatch')));
     try {
-      await api('/api/auth/password', { method: 'POST', body: { currentPassword: current, newPassword: next } });
+      await api.POST('/api/auth/password', { body: { currentPassword: current, newPassword: next } });
       await qc.invalidateQueries({ queryKey: ['me'] });
       setDone(true);
       if (forced) void navigate('/cabinet');

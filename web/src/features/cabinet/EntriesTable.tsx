@@ -1,10 +1,16 @@
 import { Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
-import type { Statement } from '../../api/types';
+import type { ApiData } from '../../api/client';
 import { date, rub } from '../../components/format';
 
-export function EntriesTable({ entries, caption }: { entries: Statement['entries']; caption: string }) {
+export function EntriesTable({
+  entries,
+  caption,
+}: {
+  entries: ApiData<'get', '/api/me/statement'>['entries'];
+  caption: string;
+}) {
   const { t } = useTranslation();
   if (entries.length === 0) return <Text c="dimmed">{t('stats.empty')}</Text>;
   return (

@@ -4,18 +4,23 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { api } from '../../api/client';
-import type { Profile } from '../../api/types';
+import type { AccountStatus } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, localName, phone, rub } from '../../components/format';
 import { useOverview } from './useOverview';
 
-const STATUS_COLOR = { active: 'green', blocked: 'red', suspended: 'yellow', terminated: 'gray' } as const;
+const STATUS_COLOR = {
+  active: 'green',
+  blocked: 'red',
+  suspended: 'yellow',
+  terminated: 'gray',
+} as const satisfies Record<AccountStatus, string>;
 
 /** The information block: balance and days left, status with reason, tariff, services. */
 export function InfoPage() {
   const { t } = useTranslation();
   const o = useOverview();
-  const profile = useQuery({ queryKey: ['profile'], queryFn: () => api<Profile>('/api/me/profile') });
+  const profile = useQuery({ queryKey: ['profile'], queryFn: () => api.GET('/api/me/profile') });
   if (o.isLoading) return <Loader />;
   if (!o.data) return <ErrorAlert error={o.error} />;
   const d = o.data;

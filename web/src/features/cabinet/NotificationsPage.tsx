@@ -4,23 +4,15 @@ import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
 
-interface Message {
-  id: number;
-  subject: string;
-  body: string;
-  createdAt: string;
-  read: boolean;
-}
-
 export function NotificationsPage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const list = useQuery({
     queryKey: ['notifications'],
-    queryFn: () => api<{ notifications: Message[] }>('/api/me/notifications?limit=50').then((r) => r.notifications),
+    queryFn: () => api.GET('/api/me/notifications', { params: { query: { limit: 50 } } }).then((r) => r.notifications),
   });
   const readAll = useMutation({
-    mutationFn: () => api('/api/me/notifications/read-all', { method: 'POST' }),
+    mutationFn: () => api.POST('/api/me/notifications/read-all'),
     onSuccess: () =>
       Promise.all([
         qc.invalidateQueries({ queryKey: ['notifications'] }),

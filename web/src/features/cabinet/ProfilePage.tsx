@@ -4,18 +4,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
-import { api } from '../../api/client';
-import type { Profile } from '../../api/types';
+import { api, type ApiData } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { phone } from '../../components/format';
-
-interface SessionRow {
-  id: number;
-  userAgent: string | null;
-  ip: string | null;
-  lastSeenAt: string;
-  current: boolean;
-}
 
 function ContactEditor({ kind }: { kind: 'phone' | 'email' }) {
   const { t } = useTranslation();
@@ -29,7 +20,7 @@ function ContactEditor({ kind }: { kind: 'phone' | 'email' }) {
     e.preventDefault();
     setError(null);
     try {
-      await api('/api/me/contacts/start', { method: 'POST', body: { kind, value } });
+      await api.POST('/api/me/contacts/start', { body: { kind, value } });
       setSent(true);
       setMsg(t('profile.codeSent'));
     } catch (err) {
@@ -40,7 +31,7 @@ function ContactEditor({ kind }: { kind: 'phone' | 'email' }) {
     e.preventDefault();
     setError(null);
     try {
-      await api('/api/me/contacts/confirm', { method: 'POST', body: { kind, code } });
+      await api.POST('/api/me/contacts/confirm', { body: { kind, code } });
       await qc.invalidateQueries({ queryKey: ['profile'] });
       setSent(false);
       setValue('');
@@ -98,18 +89,18 @@ function ContactEditor({ kind }: { kind: 'phone' | 'email' }) {
 export function ProfilePage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const profile = useQuery({ queryKey: ['profile'], queryFn: () => api<Profile>('/api/me/profile') });
+  const profile = useQuery({ queryKey: ['profile'], queryFn: () => api.GET('/api/me/profile') });
   const sessions = useQuery({
     queryKey: ['sessions'],
-    queryFn: () => api<{ sessions: SessionRow[] }>('/api/auth/sessions').then((r) => r.sessions),
+    queryFn: () => api.GET('/api/auth/sessions').then((r) => r.sessions),
   });
   const prefs = useMutation({
-    mutationFn: (body: Partial<Profile['preferences']>) =>
-      api<Profile>('/api/me/profile/preferences', { method: 'PATCH', body }),
+    mutationFn: (body: Partial<ApiData<'get', '/api/me/profile'>['preferences']>) =>
+      api.PATCH('/api/me/profile/preferences', { body }),
     onSuccess: (p) => qc.setQueryData(['profile'], p),
   });
   const end = useMutation({
-    mutationFn: (id: number) => api(`/api/auth/sessions/${id}`, { method: 'DELETE' }),
+    mutationFn: (id: number) => api.DELETE('/api/auth/sessions/{id}', { params: { path: { id } } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['sessions'] }),
   });
   const p = profile.data;

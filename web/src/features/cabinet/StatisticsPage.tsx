@@ -21,10 +21,9 @@ export default function StatisticsPage() {
   const st = useStatement(period.from, period.to);
   const [error, setError] = useState<unknown>(null);
   const get = (ext: 'csv' | 'pdf') =>
-    download(
-      `/api/me/statement.${ext}?from=${period.from}&to=${period.to}`,
-      `statement-${period.from}-${period.to}.${ext}`,
-    ).catch(setError);
+    download(`statement-${period.from}-${period.to}.${ext}`, `/api/me/statement.${ext}`, {
+      params: { query: period },
+    }).catch(setError);
 
   return (
     <Stack>

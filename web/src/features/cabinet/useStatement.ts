@@ -1,12 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 
 import { api } from '../../api/client';
-import type { Statement } from '../../api/types';
 
 export function useStatement(from: string, to: string) {
   return useQuery({
     queryKey: ['statement', from, to],
-    queryFn: () => api<Statement>(`/api/me/statement?from=${from}&to=${to}`),
+    queryFn: () => api.GET('/api/me/statement', { params: { query: { from, to } } }),
   });
 }
 

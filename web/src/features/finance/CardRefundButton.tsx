@@ -8,13 +8,6 @@ import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { rub } from '../../components/format';
 
-interface RefundResult {
-  refundId: number;
-  status: 'pending' | 'succeeded' | 'failed';
-  amount: number;
-  balance: number;
-}
-
 /** A random key; getRandomValues works where randomUUID does not (plain-HTTP intranet pages). */
 function newKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -34,9 +27,9 @@ export function CardRefundButton({ paymentId, account, left }: { paymentId: numb
   const kopecks = parseRubles(amount);
   const m = useMutation({
     mutationFn: () =>
-      api<RefundResult>(`/api/staff/payments/${paymentId}/refunds`, {
-        method: 'POST',
-        body: { amount: kopecks, reason, idempotencyKey: key },
+      api.POST('/api/staff/payments/{paymentId}/refunds', {
+        params: { path: { paymentId } },
+        body: { amount: kopecks ?? 0, reason, idempotencyKey: key },
       }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['finance-payments'] }),
   });

@@ -1,3 +1,4 @@
+import '../payments/i18n';
 import './i18n';
 
 import { Anchor, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
@@ -6,50 +7,32 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
+import { type PaymentMethod, paymentMethodValues, type PaymentStatus, paymentStatusValues } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
 import { CardRefundButton } from './CardRefundButton';
 
-interface Payment {
-  id: number;
-  account: string;
-  provider: string;
-  externalId: string | null;
-  amount: number;
-  status: string;
-  method: string;
-  day: string;
-  createdAt: string;
-  receiptUrl: string | null;
-  refunded: number;
-  refundPending: boolean;
-}
-interface PaymentsPage {
-  payments: Payment[];
-  page: number;
-  pageSize: number;
-  total: number;
-  totals: { day: string; method: string; count: number; amount: number }[];
-  sum: number;
-}
-
 const today = () => new Date().toISOString().slice(0, 10);
 const monthStart = () => `${today().slice(0, 8)}01`;
-const METHODS = ['cash', 'bank_transfer', 'terminal', 'card', 'sbp', 'autopay'];
-const STATUSES = ['pending', 'waiting_for_capture', 'succeeded', 'canceled', 'refunded'];
+interface Filter {
+  from: string;
+  to: string;
+  method?: PaymentMethod;
+  status?: PaymentStatus;
+  account: string;
+}
 const CARD_PROVIDERS = new Set(['test_acquirer', 'yookassa']);
 
 /** Finance view: all payments for a period with filters, a page of rows and totals per day and method. */
 export function FinancePage() {
   const { t } = useTranslation();
-  const [form, setForm] = useState({ from: monthStart(), to: today(), method: '', status: '', account: '' });
+  const [form, setForm] = useState<Filter>({ from: monthStart(), to: today(), account: '' });
   const [filter, setFilter] = useState(form);
   const [page, setPage] = useState(1);
-  const qs = new URLSearchParams({ from: filter.from, to: filter.to, page: String(page), pageSize: '50' });
-  for (const k of ['method', 'status', 'account'] as const) if (filter[k]) qs.set(k, filter[k]);
+  const query = { ...filter, account: filter.account || undefined, page, pageSize: 50 };
   const q = useQuery({
-    queryKey: ['finance-payments', qs.toString()],
-    queryFn: () => api<PaymentsPage>(`/api/staff/payments?${qs}`),
+    queryKey: ['finance-payments', query],
+    queryFn: () => api.GET('/api/staff/payments', { params: { query } }),
   });
   const pages = q.data ? Math.max(1, Math.ceil(q.data.total / q.data.pageSize)) : 1;
   return (
@@ -79,15 +62,21 @@ export function FinancePage() {
           />
           <Select
             label={t('finance.method')}
-            data={[{ value: '', label: t('finance.any') }, ...METHODS.map((m) => ({ value: m, label: m }))]}
-            value={form.method}
-            onChange={(v) => setForm({ ...form, method: v ?? '' })}
+            data={[
+              { value: '', label: t('finance.any') },
+              ...paymentMethodValues.map((m) => ({ value: m, label: t(`pay.methods.${m}`) })),
+            ]}
+            value={form.method ?? ''}
+            onChange={(v) => setForm({ ...form, method: v || undefined })}
           />
           <Select
             label={t('finance.status')}
-            data={[{ value: '', label: t('finance.any') }, ...STATUSES.map((s) => ({ value: s, label: s }))]}
-            value={form.status}
-            onChange={(v) => setForm({ ...form, status: v ?? '' })}
+            data={[
+              { value: '', label: t('finance.any') },
+              ...paymentStatusValues.map((s) => ({ value: s, label: t(`pay.status.${s}`) })),
+            ]}
+            value={form.status ?? ''}
+            onChange={(v) => setForm({ ...form, status: v || undefined })}
           />
           <TextInput
             label={t('finance.account')}
@@ -117,7 +106,7 @@ export function FinancePage() {
                 {q.data.totals.map((r) => (
                   <Table.Tr key={`${r.day}-${r.method}`}>
                     <Table.Td>{date(r.day)}</Table.Td>
-                    <Table.Td>{r.method}</Table.Td>
+                    <Table.Td>{t(`pay.methods.${r.method}`)}</Table.Td>
                     <Table.Td ta="right">{r.count}</Table.Td>
                     <Table.Td ta="right">{rub(r.amount)}</Table.Td>
                   </Table.Tr>
@@ -156,12 +145,12 @@ export function FinancePage() {
                     <Table.Tr key={p.id}>
                       <Table.Td>{new Date(p.createdAt).toLocaleString()}</Table.Td>
                       <Table.Td>{p.account}</Table.Td>
-                      <Table.Td>{p.method}</Table.Td>
+                      <Table.Td>{t(`pay.methods.${p.method}`)}</Table.Td>
                       <Table.Td>
                         {p.provider}
                         {p.externalId ? ` · ${p.externalId}` : ''}
                       </Table.Td>
-                      <Table.Td>{p.status}</Table.Td>
+                      <Table.Td>{t(`pay.status.${p.status}`)}</Table.Td>
                       <Table.Td ta="right">{rub(p.amount)}</Table.Td>
                       <Table.Td>
                         {p.receiptUrl ? (

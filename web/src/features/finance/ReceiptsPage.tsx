@@ -6,48 +6,32 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
+import { type ReceiptStatus, receiptStatusValues } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { rub } from '../../components/format';
 
-interface Receipt {
-  id: number;
-  operation: 'sell' | 'sell_refund';
-  paymentId: number;
-  account: string;
-  total: number;
-  status: 'pending' | 'registered' | 'done' | 'failed';
-  attempt: number;
-  lastError: string | null;
-  receiptUrl: string | null;
-  createdAt: string;
-  retryable: boolean;
-}
-interface ReceiptsPage {
-  receipts: Receipt[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
-
-const STATUSES = ['failed', 'pending', 'registered', 'done'] as const;
-const COLORS = { failed: 'red', pending: 'yellow', registered: 'blue', done: 'green' } as const;
+const COLORS = {
+  failed: 'red',
+  pending: 'yellow',
+  registered: 'blue',
+  done: 'green',
+} as const satisfies Record<ReceiptStatus, string>;
 
 /** Finance: fiscal receipts, failed ones first to look at, with ATOL's reason and "send again". */
 export function ReceiptsPage() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const [form, setForm] = useState({ status: 'failed', account: '' });
+  const [form, setForm] = useState<{ status?: ReceiptStatus; account: string }>({ status: 'failed', account: '' });
   const [filter, setFilter] = useState(form);
   const [page, setPage] = useState(1);
-  const qs = new URLSearchParams({ page: String(page), pageSize: '50' });
-  if (filter.status) qs.set('status', filter.status);
-  if (filter.account) qs.set('account', filter.account);
+  const query = { status: filter.status, account: filter.account || undefined, page, pageSize: 50 };
   const q = useQuery({
-    queryKey: ['finance-receipts', qs.toString()],
-    queryFn: () => api<ReceiptsPage>(`/api/staff/receipts?${qs}`),
+    queryKey: ['finance-receipts', query],
+    queryFn: () => api.GET('/api/staff/receipts', { params: { query } }),
   });
   const retry = useMutation({
-    mutationFn: (id: number) => api(`/api/staff/receipts/${id}/retry`, { method: 'POST' }),
+    mutationFn: (receiptId: number) =>
+      api.POST('/api/staff/receipts/{receiptId}/retry', { params: { path: { receiptId } } }),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['finance-receipts'] }),
   });
   const pages = q.data ? Math.max(1, Math.ceil(q.data.total / q.data.pageSize)) : 1;
@@ -69,10 +53,10 @@ export function ReceiptsPage() {
             label={t('finance.status')}
             data={[
               { value: '', label: t('finance.any') },
-              ...STATUSES.map((s) => ({ value: s, label: t(`receipts.status_${s}`) })),
+              ...receiptStatusValues.map((s) => ({ value: s, label: t(`receipts.status_${s}`) })),
             ]}
-            value={form.status}
-            onChange={(v) => setForm({ ...form, status: v ?? '' })}
+            value={form.status ?? ''}
+            onChange={(v) => setForm({ ...form, status: v || undefined })}
           />
           <TextInput
             label={t('finance.account')}

@@ -4,9 +4,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
+import type { AutopayMode } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { rub } from '../../components/format';
-import type { Autopay, Card as SavedCard } from './types';
 
 /** Saved cards and autopay settings (the 376-ФЗ notice's cancel link lands here: #autopay). */
 export function AutopayCard() {
@@ -14,14 +14,14 @@ export function AutopayCard() {
   const qc = useQueryClient();
   const cards = useQuery({
     queryKey: ['payments', 'cards'],
-    queryFn: () => api<{ cards: SavedCard[] }>('/api/me/cards'),
+    queryFn: () => api.GET('/api/me/cards'),
   });
   const auto = useQuery({
     queryKey: ['payments', 'autopay'],
-    queryFn: () => api<{ autopay: Autopay | null }>('/api/me/autopay'),
+    queryFn: () => api.GET('/api/me/autopay'),
   });
   const [methodId, setMethodId] = useState<string | null>(null);
-  const [mode, setMode] = useState<'threshold' | 'monthly'>('threshold');
+  const [mode, setMode] = useState<AutopayMode>('threshold');
   const [threshold, setThreshold] = useState('100');
   const [day, setDay] = useState('1');
   const [amount, setAmount] = useState('750');
@@ -29,8 +29,7 @@ export function AutopayCard() {
   const refresh = () => qc.invalidateQueries({ queryKey: ['payments'] });
   const save = useMutation({
     mutationFn: () =>
-      api('/api/me/autopay', {
-        method: 'PUT',
+      api.PUT('/api/me/autopay', {
         body: {
           methodId: Number(methodId ?? cards.data?.cards[0]?.id),
           mode,
@@ -41,9 +40,9 @@ export function AutopayCard() {
       }),
     onSuccess: refresh,
   });
-  const off = useMutation({ mutationFn: () => api('/api/me/autopay', { method: 'DELETE' }), onSuccess: refresh });
+  const off = useMutation({ mutationFn: () => api.DELETE('/api/me/autopay'), onSuccess: refresh });
   const remove = useMutation({
-    mutationFn: (id: number) => api(`/api/me/cards/${id}`, { method: 'DELETE' }),
+    mutationFn: (id: number) => api.DELETE('/api/me/cards/{id}', { params: { path: { id } } }),
     onSuccess: refresh,
   });
   const list = cards.data?.cards ?? [];

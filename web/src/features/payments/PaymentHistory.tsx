@@ -4,13 +4,12 @@ import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
 import { rub } from '../../components/format';
-import type { PaymentItem } from './types';
 
 export function PaymentHistory() {
   const { t, i18n } = useTranslation();
   const q = useQuery({
     queryKey: ['payments', 'list'],
-    queryFn: () => api<{ payments: PaymentItem[] }>('/api/me/payments'),
+    queryFn: () => api.GET('/api/me/payments'),
   });
   const rows = q.data?.payments ?? [];
   return (
@@ -48,8 +47,8 @@ export function PaymentHistory() {
                       </Text>
                     )}
                   </Table.Td>
-                  <Table.Td>{p.method}</Table.Td>
-                  <Table.Td>{t(`pay.status.${p.status}`, { defaultValue: p.status })}</Table.Td>
+                  <Table.Td>{t(`pay.methods.${p.method}`)}</Table.Td>
+                  <Table.Td>{t(`pay.status.${p.status}`)}</Table.Td>
                   <Table.Td>
                     {p.receiptUrl ? (
                       <Anchor href={p.receiptUrl} target="_blank" rel="noreferrer">

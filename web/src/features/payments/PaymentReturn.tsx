@@ -14,7 +14,10 @@ export function PaymentReturn({ id, publicPage = false }: { id: number | string;
   const q = useQuery({
     queryKey: ['payments', 'status', id],
     queryFn: () =>
-      api<{ status: string }>(publicPage ? `/api/public/payments/${encodeURIComponent(id)}` : `/api/me/payments/${id}`),
+      (publicPage
+        ? api.GET('/api/public/payments/{publicId}', { params: { path: { publicId: String(id) } } })
+        : api.GET('/api/me/payments/{id}', { params: { path: { id: Number(id) } } })
+      ).then((p) => ({ status: p.status })),
     refetchInterval: (query) => (query.state.data?.status === 'pending' ? 1000 : false),
   });
   const status = q.data?.status;

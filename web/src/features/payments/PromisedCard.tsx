@@ -5,15 +5,14 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
-import type { Promised } from './types';
 
 /** Promised payment: available with its maximum, active until a date, or the reason it is not available. */
 export function PromisedCard() {
   const { t } = useTranslation();
   const qc = useQueryClient();
-  const q = useQuery({ queryKey: ['payments', 'promised'], queryFn: () => api<Promised>('/api/me/promised-payment') });
+  const q = useQuery({ queryKey: ['payments', 'promised'], queryFn: () => api.GET('/api/me/promised-payment') });
   const take = useMutation({
-    mutationFn: () => api('/api/me/promised-payment', { method: 'POST', body: {} }),
+    mutationFn: () => api.POST('/api/me/promised-payment', { body: {} }),
     onSuccess: () => qc.invalidateQueries(),
   });
   const p = q.data;

@@ -10,7 +10,6 @@ import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PublicHeader } from '../public/PublicHeader';
 import { PaymentReturn } from './PaymentReturn';
-import type { TopUp } from './types';
 
 /** Public "Оплатить": account number → masked holder name → amount → the card page. No sign-in. */
 export function PublicPayPage() {
@@ -21,11 +20,10 @@ export function PublicPayPage() {
   const [account, setAccount] = useState(params.get('account') ?? '');
   const [amount, setAmount] = useState('');
   const payer = useMutation({
-    mutationFn: () =>
-      api<{ account: string; holder: string }>(`/api/public/accounts/${encodeURIComponent(account.trim())}/payer`),
+    mutationFn: () => api.GET('/api/public/accounts/{number}/payer', { params: { path: { number: account.trim() } } }),
   });
   const pay = useMutation({
-    mutationFn: () => api<TopUp>('/api/public/payments', { method: 'POST', body: { account: account.trim(), amount } }),
+    mutationFn: () => api.POST('/api/public/payments', { body: { account: account.trim(), amount } }),
     onSuccess: (r) => window.location.assign(r.confirmationUrl),
   });
   return (

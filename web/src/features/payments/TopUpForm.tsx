@@ -8,7 +8,6 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { rub } from '../../components/format';
-import type { Quote, TopUp } from './types';
 
 /** Cabinet top-up: an amount in rubles, or N months with the prepay bonus shown before paying. */
 export function TopUpForm() {
@@ -19,13 +18,12 @@ export function TopUpForm() {
   const [saveCard, setSaveCard] = useState(true);
   const quote = useQuery({
     queryKey: ['payments', 'quote', months],
-    queryFn: () => api<Quote>(`/api/me/payments/quote?months=${months}`),
+    queryFn: () => api.GET('/api/me/payments/quote', { params: { query: { months } } }),
     enabled: mode === 'months' && months >= 1 && months <= 12,
   });
   const pay = useMutation({
     mutationFn: () =>
-      api<TopUp>('/api/me/payments', {
-        method: 'POST',
+      api.POST('/api/me/payments', {
         body: mode === 'months' ? { months, saveCard } : { amount, saveCard },
       }),
     onSuccess: (r) => window.location.assign(r.confirmationUrl),

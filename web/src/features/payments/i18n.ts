@@ -1,3 +1,4 @@
+import type { PaymentMethod, PaymentStatus } from '../../api/schema';
 import i18n from '../../i18n';
 
 /** Texts of the payments section (cabinet and the public "Оплатить" page); ru and en kept in step. */
@@ -24,7 +25,16 @@ const ru = {
       canceled: 'Отменён',
       refunded: 'Возвращён',
       waiting_for_capture: 'Ожидает',
-    },
+    } satisfies Record<PaymentStatus, string>,
+    methods: {
+      card: 'Банковская карта',
+      sbp: 'СБП',
+      autopay: 'Автоплатёж',
+      terminal: 'Терминал',
+      cash: 'Наличные в офисе',
+      bank_transfer: 'Банковский перевод',
+      manual: 'Вручную',
+    } satisfies Record<PaymentMethod, string>,
     history: 'История платежей',
     when: 'Дата',
     amount: 'Сумма',
@@ -91,7 +101,16 @@ const en: typeof ru = {
       canceled: 'Canceled',
       refunded: 'Refunded',
       waiting_for_capture: 'Pending',
-    },
+    } satisfies Record<PaymentStatus, string>,
+    methods: {
+      card: 'Bank card',
+      sbp: 'Faster Payments (SBP)',
+      autopay: 'Autopay',
+      terminal: 'Terminal',
+      cash: 'Cash at the office',
+      bank_transfer: 'Bank transfer',
+      manual: 'Manual',
+    } satisfies Record<PaymentMethod, string>,
     history: 'Payment history',
     when: 'Date',
     amount: 'Amount',

@@ -22,10 +22,7 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const r = await api<{ mustChangePassword: boolean }>('/api/auth/login', {
-        method: 'POST',
-        body: { contract, password },
-      });
+      const r = await api.POST('/api/auth/login', { body: { contract, password } });
       // Reset, not invalidate: a signed-out visit may have cached "nobody" in an inactive query, and
       // the next page must wait for the fresh answer instead of redirecting back here on the old one.
       await qc.resetQueries({ queryKey: ['me'] });

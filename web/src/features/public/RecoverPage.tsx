@@ -59,8 +59,7 @@ export function RecoverPage() {
   const request = (e: React.FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      await api('/api/auth/recovery/start', {
-        method: 'POST',
+      await api.POST('/api/auth/recovery/start', {
         body: { regionId: Number(regionId), phone, account, channel },
       });
       setStep('code');
@@ -69,8 +68,7 @@ export function RecoverPage() {
   const complete = (e: React.FormEvent) => {
     e.preventDefault();
     void run(async () => {
-      await api('/api/auth/recovery/complete', {
-        method: 'POST',
+      await api.POST('/api/auth/recovery/complete', {
         body: token ? { token, newPassword: password } : { account, code, newPassword: password },
       });
       setStep('done');

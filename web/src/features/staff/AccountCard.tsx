@@ -7,23 +7,13 @@ import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
 
-interface Summary {
-  id: number;
-  number: string;
-  contract: string;
-  subscriber: string;
-  region: string;
-  status: string;
-  balance: number;
-  creditLimit: number;
-  subscriptions: { kind: string; name: string; monthlyFee: number; startsOn: string; endsOn: string | null }[];
-  lastEntries: { effectiveOn: string; kind: string; amount: number; comment: string | null }[];
-}
-
 export function AccountCard() {
   const { t } = useTranslation();
   const { id } = useParams();
-  const q = useQuery({ queryKey: ['staff-account', id], queryFn: () => api<Summary>(`/api/staff/accounts/${id}`) });
+  const q = useQuery({
+    queryKey: ['staff-account', id],
+    queryFn: () => api.GET('/api/staff/accounts/{id}', { params: { path: { id: Number(id) } } }),
+  });
   if (q.isLoading) return <Loader />;
   if (!q.data) return <ErrorAlert error={q.error} />;
   const a = q.data;
@@ -41,7 +31,7 @@ export function AccountCard() {
             {t('profile.contract')}: <b>{a.contract}</b>
           </Text>
           <Text>{a.region}</Text>
-          <Badge variant="light">{a.status}</Badge>
+          <Badge variant="light">{t(`info.statusShort.${a.status}`)}</Badge>
           <Text>
             {t('staff.balance')}: <b>{rub(a.balance)}</b>
           </Text>

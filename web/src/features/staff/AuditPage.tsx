@@ -5,22 +5,11 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 
-interface Row {
-  id: number;
-  at: string;
-  actorType: string;
-  actorId: string | null;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  ip: string | null;
-}
-
 export function AuditPage() {
   const { t } = useTranslation();
   const q = useQuery({
     queryKey: ['audit'],
-    queryFn: () => api<{ entries: Row[] }>('/api/staff/audit?limit=100').then((r) => r.entries),
+    queryFn: () => api.GET('/api/staff/audit', { params: { query: { limit: 100 } } }).then((r) => r.entries),
   });
   return (
     <Stack>

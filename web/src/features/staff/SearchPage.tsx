@@ -8,17 +8,6 @@ import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { phone, rub } from '../../components/format';
 
-interface Hit {
-  id: number;
-  number: string;
-  contract: string;
-  subscriber: string;
-  phone: string;
-  region: string;
-  status: string;
-  balance: number;
-}
-
 export function SearchPage() {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
@@ -26,8 +15,7 @@ export function SearchPage() {
   const res = useQuery({
     queryKey: ['staff-search', query],
     enabled: query.length >= 2,
-    queryFn: () =>
-      api<{ accounts: Hit[] }>(`/api/staff/accounts?q=${encodeURIComponent(query)}`).then((r) => r.accounts),
+    queryFn: () => api.GET('/api/staff/accounts', { params: { query: { q: query } } }).then((r) => r.accounts),
   });
   return (
     <Stack>
@@ -75,7 +63,7 @@ export function SearchPage() {
                   </Table.Td>
                   <Table.Td>{h.subscriber}</Table.Td>
                   <Table.Td>{phone(h.phone)}</Table.Td>
-                  <Table.Td>{h.status}</Table.Td>
+                  <Table.Td>{t(`info.statusShort.${h.status}`)}</Table.Td>
                   <Table.Td ta="right">{rub(h.balance)}</Table.Td>
                 </Table.Tr>
               ))}

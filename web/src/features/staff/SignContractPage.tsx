@@ -15,35 +15,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { api, download } from '../../api/client';
+import { api, type ApiData, download } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { localName, rub } from '../../components/format';
 
-interface Region {
-  id: number;
-  nameRu: string;
-  nameEn: string;
-}
-interface Tariff {
-  id: number;
-  nameRu: string;
-  nameEn: string;
-  monthlyFee: number;
-  archived: boolean;
-}
-interface Service {
-  id: number;
-  nameRu: string;
-  nameEn: string;
-  monthlyFee: number;
-  archived: boolean;
-}
-interface Signed {
-  contract: { id: number; number: string };
-  account: { id: number; number: string };
-  initialPassword: string;
-  pdfUrl: string;
-}
+type Signed = ApiData<'post', '/api/staff/contracts'>;
 
 /** Operator signs a contract; the initial password is shown once, the PDF carries it on its last page. */
 export function SignContractPage() {
@@ -56,20 +32,23 @@ export function SignContractPage() {
   const [signed, setSigned] = useState<Signed | null>(null);
   const regions = useQuery({
     queryKey: ['staff-regions'],
-    queryFn: () => api<{ regions: Region[] }>('/api/staff/regions').then((r) => r.regions),
+    queryFn: () => api.GET('/api/staff/regions').then((r) => r.regions),
   });
   const tariffs = useQuery({
     queryKey: ['tariffs', regionId],
     enabled: !!regionId,
-    queryFn: () => api<{ tariffs: Tariff[] }>(`/api/public/regions/${regionId}/tariffs`).then((r) => r.tariffs),
+    queryFn: () =>
+      api
+        .GET('/api/public/regions/{id}/tariffs', { params: { path: { id: Number(regionId) } } })
+        .then((r) => r.tariffs),
   });
   const services = useQuery({
     queryKey: ['services', regionId],
     enabled: !!regionId,
     queryFn: () =>
-      api<{ services: Service[] }>(`/api/staff/services?regionId=${regionId}`).then((r) =>
-        r.services.filter((s) => !s.archived),
-      ),
+      api
+        .GET('/api/staff/services', { params: { query: { regionId: Number(regionId) } } })
+        .then((r) => r.services.filter((s) => !s.archived)),
   });
   const field = (k: keyof typeof form) => ({
     value: form[k],
@@ -81,8 +60,7 @@ export function SignContractPage() {
     e.preventDefault();
     setError(null);
     try {
-      const r = await api<Signed>('/api/staff/contracts', {
-        method: 'POST',
+      const r = await api.POST('/api/staff/contracts', {
         body: {
           ...form,
           email: form.email || null,
@@ -117,7 +95,11 @@ export function SignContractPage() {
           </Alert>
           <Button
             mt="md"
-            onClick={() => void download(signed.pdfUrl, `contract-${signed.contract.number}.pdf`).catch(setError)}
+            onClick={() =>
+              void download(`contract-${signed.contract.number}.pdf`, '/api/staff/contracts/{id}/pdf', {
+                params: { path: { id: signed.contract.id } },
+              }).catch(setError)
+            }
           >
             {t('staff.downloadPdf')}
           </Button>

@@ -20,7 +20,7 @@ export function StaffLogin() {
     e.preventDefault();
     setError(null);
     try {
-      await api('/api/auth/staff/login', { method: 'POST', body: { email, password, ...(totp ? { totp } : {}) } });
+      await api.POST('/api/auth/staff/login', { body: { email, password, ...(totp ? { totp } : {}) } });
       // Reset, not invalidate: a signed-out visit may have cached "nobody" in an inactive query, and
       // the next page must wait for the fresh answer instead of redirecting back here on the old one.
       await qc.resetQueries({ queryKey: ['me'] });

@@ -3,23 +3,25 @@ import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 
+import type { StaffRole } from '../../api/schema';
 import { useMe, useSignOut } from '../../app/session';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { FinancePage } from '../finance/FinancePage';
 import { ReceiptsPage } from '../finance/ReceiptsPage';
 import { AccountCard } from './AccountCard';
 import { AuditPage } from './AuditPage';
+import { JobsPage } from './JobsPage';
 import { SearchPage } from './SearchPage';
 import { SignContractPage } from './SignContractPage';
 import { StaffLogin } from './StaffLogin';
 
-type Role = 'admin' | 'operator' | 'support' | 'finance';
-const NAV: { to: string; key: string; roles: Role[] }[] = [
+const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff', key: 'search', roles: ['admin', 'operator', 'support', 'finance'] },
   { to: '/staff/contracts/new', key: 'sign', roles: ['admin', 'operator'] },
   { to: '/staff/finance', key: 'finance', roles: ['admin', 'finance'] },
   { to: '/staff/receipts', key: 'receipts', roles: ['admin', 'finance'] },
   { to: '/staff/audit', key: 'audit', roles: ['admin'] },
+  { to: '/staff/jobs', key: 'jobs', roles: ['admin'] },
 ];
 
 /** The back office. Sections are shown by role; the server enforces the same rules. */
@@ -44,7 +46,7 @@ export default function StaffRoutes() {
       </Routes>
     );
   }
-  const role = me.data.staff!.role;
+  const role = me.data.staff.role;
   return (
     <AppShell
       header={{ height: 60 }}
@@ -89,6 +91,7 @@ export default function StaffRoutes() {
           <Route path="accounts/:id" element={<AccountCard />} />
           <Route path="contracts/new" element={<SignContractPage />} />
           <Route path="audit" element={<AuditPage />} />
+          <Route path="jobs" element={<JobsPage />} />
           <Route path="finance" element={<FinancePage />} />
           <Route path="receipts" element={<ReceiptsPage />} />
           <Route path="*" element={<Navigate to="/staff" replace />} />

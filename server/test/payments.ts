@@ -3,15 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 
-import { buildApp } from '../../app.js';
-import { type Config, loadConfig } from '../../config.js';
-import { type Db, queryRows } from '../../db/client.js';
-import type { AppDeps } from '../../deps.js';
-import { signTestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
-import { JobWorker } from '../../jobs/queue.js';
-import { allJobs } from '../../jobs/registry.js';
-import { createTestDatabase } from '../../test/db.js';
-import { testAcquirerSecret } from './test-acquirer-secret.js';
+import { buildApp } from '../app.js';
+import { type Config, loadConfig } from '../config.js';
+import { type Db, queryRows } from '../db/client.js';
+import type { AppDeps } from '../deps.js';
+import { signTestAcquirer } from '../integrations/acquiring/test-acquirer.js';
+import { JobWorker } from '../jobs/queue.js';
+import { allJobs } from '../jobs/registry.js';
+import { testAcquirerSecret } from '../modules/payments/test-acquirer-secret.js';
+import { createTestDatabase } from './db.js';
 
 /**
  * An app over a pooled test database, listening on a local port so the test acquirer's notification

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+import { staffRole } from '../shared.schemas.js';
+
+export const staffUser = z.object({
+  id: z.number(),
+  email: z.string(),
+  fullName: z.string(),
+  role: staffRole,
+  active: z.boolean(),
+  totpEnabled: z.boolean(),
+});
+export const staffUsersResponse = z.object({ users: z.array(staffUser) });
+export const createStaffBody = z.object({
+  email: z.string().trim().email().max(200),
+  fullName: z.string().trim().min(2).max(200),
+  role: staffRole,
+  password: z.string().min(1).max(256),
+});
+export const staffUserParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+export const updateStaffBody = z.object({ role: staffRole.optional(), active: z.boolean().optional() });
