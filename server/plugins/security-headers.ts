@@ -3,14 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 /**
- * Security headers on every response (@fastify/helmet), decision docs/decisions/0008-security-headers.md:
+ * Security headers on every response (@fastify/helmet), decision docs/decisions/0013-security-headers.md:
  *
  * - Content-Security-Policy: everything from our own origin only; no inline script anywhere (the
- *   built app is files); `<style>` elements only with the response's nonce. Pages that need it (the
- *   web app's index.html, the test acquirer's card page) ask for a nonce with the route option
- *   `helmet: { enableCSPNonces: true }` and put `reply.cspNonce.style` on their `<style>` tags; the app
- *   passes it to Mantine (`getStyleNonce`). No page may be framed (`frame-ancestors 'none'`, and
- *   X-Frame-Options: DENY for old browsers). Forms post only to us.
+ *   built app is files); `<style>` elements only with the response's nonce or a known hash. The web
+ *   app's index.html asks for a nonce with the route option `helmet: { enableCSPNonces: true }` and
+ *   puts `reply.cspNonce.style` on its tags; the app passes it to Mantine (`getStyleNonce`). Pages with
+ *   fixed inline style (the test acquirer's card page, Swagger UI) allow it by sha256 hash instead.
+ *   No page may be framed (`frame-ancestors 'none'`, and X-Frame-Options: DENY for old browsers).
+ *   Forms post only to us.
  * - Strict-Transport-Security in production (TLS ends at the reverse proxy; browsers keep to https).
  * - X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer, Cross-Origin-Opener-Policy:
  *   same-origin, Cross-Origin-Resource-Policy: same-origin, a Permissions-Policy that turns off
