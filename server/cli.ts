@@ -1,8 +1,11 @@
+import { userInfo } from 'node:os';
+
 import { Command, CommanderError } from 'commander';
 
 import { AppError, errorMessage } from '../common/errors.js';
 import { formatRubles } from '../common/money.js';
 import { parsePaymentAmount as parseAmount } from '../common/payment-amount.js';
+import { readSecret } from './cli-secret.js';
 import { type Config, loadConfig } from './config.js';
 import { resealSecrets } from './crypto/reseal-secrets.js';
 import { type Database, openDatabase } from './db/client.js';
@@ -12,6 +15,7 @@ import { runBilling } from './modules/billing/run-billing.js';
 import { printDemoLogins, seedDemo } from './modules/demo/seed-demo.js';
 import { addManualPayment } from './modules/ledger/add-manual-payment.js';
 import { verifyLedger } from './modules/ledger/verify-ledger.js';
+import { createAdmin, parseAdminInput } from './modules/staff/create-admin.js';
 
 /**
  * The `abonent` command. Each subcommand opens the database (PGlite in DATA_DIR or DATABASE_URL),
@@ -25,6 +29,17 @@ async function withDb<T>(fn: (database: Database, config: Config) => Promise<T>)
     return await fn(database, config);
   } finally {
     await database.close();
+  }
+}
+
+/** Where `abonent staff create-admin` takes the password from in scripts (never from argv). */
+export const ADMIN_PASSWORD_ENV = 'ABONENT_ADMIN_PASSWORD';
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
   }
 }
 
@@ -170,6 +185,24 @@ export function buildCli(): Command {
         if (r.mismatches.length > 0 || r.orphanEntries > 0) process.exitCode = 2;
       }),
     );
+  program
+    .command('staff')
+    .description('staff accounts')
+    .command('create-admin')
+    .description(
+      `create an administrator (the first step of a production install). The password is never an argument: ` +
+        `set ${ADMIN_PASSWORD_ENV}, type it when asked, or pipe it on stdin`,
+    )
+    .requiredOption('--email <email>', 'the login')
+    .option('--name <full name>', 'shown in the back office and the audit trail', 'Administrator')
+    .action(async (opts: { email: string; name: string }) => {
+      const password = await readSecret({ envVar: ADMIN_PASSWORD_ENV, what: 'Password' });
+      const input = parseAdminInput({ email: opts.email, fullName: opts.name, password });
+      return withDb(async (d) => {
+        const u = await createAdmin(d.db, input, osUser());
+        out(`administrator ${u.email} created (id ${u.id}); sign in at /staff/login`);
+      });
+    });
   program
     .command('secrets')
     .description('values encrypted at rest (passports, staff TOTP secrets)')

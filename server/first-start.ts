@@ -45,7 +45,8 @@ export async function startupBanner(database: Database, config: Config, url: str
       database.kind === 'pglite' ? ' (stop this server first: the embedded database opens in one process)' : '';
     lines.push(
       '',
-      'No administrator yet. Next step — create the first one, with a password you type (never printed):',
+      'No administrator yet. Next step — create the first one; it asks for the password (never printed or logged;',
+      'in a script, give it in ABONENT_ADMIN_PASSWORD or on stdin, never as an argument):',
       `  npx abonent staff create-admin --email admin@your-isp.ru --name "Full Name"${stop}`,
       `Then sign in at ${url}/staff/login to create regions, tariffs and staff accounts.`,
     );
