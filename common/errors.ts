@@ -13,6 +13,16 @@ interface ErrorDef {
 
 export const ERRORS = {
   validation_failed: { status: 400, ru: 'Неверные данные: {details}', en: 'Invalid input: {details}' },
+  payload_too_large: {
+    status: 413,
+    ru: 'Слишком большой запрос',
+    en: 'The request is too large',
+  },
+  unsupported_media_type: {
+    status: 415,
+    ru: 'Неподдерживаемый формат тела запроса (Content-Type)',
+    en: 'Unsupported request body format (Content-Type)',
+  },
   bad_date: { status: 400, ru: 'Неверная дата: {value}', en: 'Invalid date: {value}' },
   bad_period: {
     status: 400,

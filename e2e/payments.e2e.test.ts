@@ -107,7 +107,7 @@ describe('payments in Chromium', () => {
     await page.getByLabel('Номер карты').waitFor();
     await noSeriousA11yViolations(page);
     await payOnTestCardPage(page);
-    await page.waitForURL(/\/pay\?payment=\d+/);
+    await page.waitForURL(/\/pay\?payment=[\w-]{16,}$/);
     await expect
       .poll(async () => page.getByTestId('payment-result').textContent(), { timeout: 20_000 })
       .toContain('Платёж зачислен');

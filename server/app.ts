@@ -1,5 +1,5 @@
 import cookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 
 import type { Config } from './config.js';
@@ -7,11 +7,12 @@ import type { Database } from './db/client.js';
 import { type AppDeps, buildDeps } from './deps.js';
 import { moduleRoutes } from './modules/index.js';
 import authPlugin from './plugins/auth.js';
-import errorsPlugin from './plugins/errors.js';
+import errorsPlugin, { frameworkErrors } from './plugins/errors.js';
 import lifecyclePlugin from './plugins/lifecycle.js';
 import metricsPlugin from './plugins/metrics.js';
 import openapiPlugin from './plugins/openapi.js';
 import readCachePlugin from './plugins/read-cache.js';
+import securityHeaders from './plugins/security-headers.js';
 import { version } from './version.js';
 
 export interface BuildAppOptions {
@@ -39,9 +40,22 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     // A request that reaches us while closing (on a kept-alive connection) is served, not refused:
     // the database stays open until the last one is done (graceful shutdown, docs/scale.md).
     return503OnClosing: false,
+    frameworkErrors,
+    // One line per request instead of Fastify's two (see the onResponse hook below).
+    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+
+  // Development keeps requests at debug level so the terminal stays readable; the query string is left
+  // out everywhere (a recovery link's token must not land in logs).
+  const requestLevel = opts.config.NODE_ENV === 'development' ? 'debug' : 'info';
+  app.addHook('onResponse', async (req, reply) => {
+    req.log[requestLevel](
+      { method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
 
   const deps = buildDeps(opts.config, opts.database, opts.deps);
   app.decorate('deps', deps);
@@ -51,6 +65,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
 
   await app.register(cookie, { secret: opts.config.secret });
+  await app.register(securityHeaders, { production: opts.config.NODE_ENV === 'production' });
   await app.register(errorsPlugin);
   await app.register(metricsPlugin, { metrics: deps.metrics, config: opts.config });
   await app.register(lifecyclePlugin, {

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { openDatabase } from './db/client.js';
+import { openDatabase, queryRows } from './db/client.js';
+import { verifyPassword } from './modules/auth/passwords.js';
 
 const run = promisify(execFile);
 const bin = new URL('../bin/abonent.js', import.meta.url).pathname;
@@ -26,6 +27,18 @@ describe('abonent CLI', () => {
       return { code: err.code, stdout: err.stdout, stderr: err.stderr };
     }
   };
+
+  /** The CLI with `input` on its standard input (then closed) and extra environment variables. */
+  const cliWith = (input: string, extra: Record<string, string>, ...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [bin, ...args], { env: { ...env, ...extra } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end(input);
+    });
 
   beforeAll(async () => {
     const seeded = await cli('seed-demo');
@@ -72,6 +85,75 @@ describe('abonent CLI', () => {
     expect(verify.code).toBe(0);
     expect(verify.stdout).toMatch(/0 mismatches, 0 orphan entries/);
   }, 60_000);
+
+  it('staff create-admin: password from the environment or stdin (never argv), argon2id, audited; weak or taken logins change nothing', async () => {
+    const first = 'Chief-of-billing-2026';
+    const second = 'Night shift 7 keys';
+    const byEnv = await cliWith(
+      '',
+      { ABONENT_ADMIN_PASSWORD: first },
+      'staff',
+      'create-admin',
+      '--email',
+      'Chief@ISP.example',
+      '--name',
+      'Ivan Chief',
+    );
+    expect(byEnv).toMatchObject({ code: 0, stderr: '' });
+    expect(byEnv.stdout).toMatch(/administrator chief@isp\.example created/);
+    const byStdin = await cliWith(`${second}\n`, {}, 'staff', 'create-admin', '--email', 'night@isp.example');
+    expect(byStdin.code).toBe(0);
+
+    const taken = await cliWith(`${second}\n`, {}, 'staff', 'create-admin', '--email', 'chief@isp.example');
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toMatch(/chief@isp\.example exists/);
+    // Refused before the database is opened, so these may run side by side.
+    const refused: [string, string[], RegExp][] = [
+      ['short1\n', ['--email', 'x@isp.example'], /too weak: at least 12 characters/],
+      ['only-letters-and-dashes\n', ['--email', 'x@isp.example'], /at least one digit/],
+      ['', ['--email', 'y@isp.example'], /no password given: set ABONENT_ADMIN_PASSWORD/],
+      ['', ['--email', 'z@isp.example', '--password', first], /unknown option '--password'/],
+      [`${first}\n`, ['--email', 'not-an-email'], /Invalid input: email/],
+    ];
+    const answers = await Promise.all(
+      refused.map(([input, args]) => cliWith(input, {}, 'staff', 'create-admin', ...args)),
+    );
+    answers.forEach((r, i) => {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(refused[i]![2]);
+    });
+    for (const r of [byEnv, byStdin]) expect(r.stdout + r.stderr).not.toMatch(/Chief-of-billing|Night shift/);
+
+    const d = await openDatabase({ dataDir });
+    try {
+      const admins = await queryRows<{
+        id: number;
+        email: string;
+        full_name: string;
+        role: string;
+        password_hash: string;
+      }>(
+        d.db,
+        sql`select id, email, full_name, role, password_hash from staff_users where email like '%@isp.example' order by id`,
+      );
+      expect(admins.map((a) => [a.email, a.full_name, a.role])).toEqual([
+        ['chief@isp.example', 'Ivan Chief', 'admin'],
+        ['night@isp.example', 'Administrator', 'admin'],
+      ]);
+      expect(admins.every((a) => a.password_hash.startsWith('$argon2id$'))).toBe(true);
+      expect(await verifyPassword(admins[0]!.password_hash, first)).toBe(true);
+      expect(await verifyPassword(admins[1]!.password_hash, second)).toBe(true);
+      const audit = await queryRows<{ actor_type: string; entity_id: string; after: { role: string } }>(
+        d.db,
+        sql`select actor_type, entity_id, after from audit_log where action = 'staff.create' and actor_type = 'cli' order by id`,
+      );
+      expect(audit.map((a) => [a.actor_type, Number(a.entity_id), a.after.role])).toEqual(
+        admins.map((a) => ['cli', a.id, 'admin']),
+      );
+    } finally {
+      await d.close();
+    }
+  }, 300_000);
 
   // Last: it leaves the database broken on purpose.
   it('ledger verify fails (exit 2) on an entry whose account does not exist', async () => {

@@ -1,9 +1,13 @@
+import { userInfo } from 'node:os';
+
 import { Command, CommanderError } from 'commander';
 
 import { AppError, errorMessage } from '../common/errors.js';
 import { formatRubles } from '../common/money.js';
 import { parsePaymentAmount as parseAmount } from '../common/payment-amount.js';
-import { loadConfig } from './config.js';
+import { readSecret } from './cli-secret.js';
+import { type Config, loadConfig } from './config.js';
+import { resealSecrets } from './crypto/reseal-secrets.js';
 import { type Database, openDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { showAccount } from './modules/accounts/show-account.js';
@@ -14,19 +18,31 @@ import { archiveLedgerMonths } from './modules/ledger/archive-ledger.js';
 import { checkpointLedger } from './modules/ledger/checkpoint-ledger.js';
 import { ensureLedgerPartitions } from './modules/ledger/ledger-partitions.js';
 import { verifyLedger } from './modules/ledger/verify-ledger.js';
+import { createAdmin, parseAdminInput } from './modules/staff/create-admin.js';
 
 /**
  * The `abonent` command. Each subcommand opens the database (PGlite in DATA_DIR or DATABASE_URL),
  * applies pending migrations, does one thing, and closes it. Errors print one line and exit 1.
  */
-async function withDb<T>(fn: (database: Database) => Promise<T>): Promise<T> {
+async function withDb<T>(fn: (database: Database, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
     await runMigrations(database);
-    return await fn(database);
+    return await fn(database, config);
   } finally {
     await database.close();
+  }
+}
+
+/** Where `abonent staff create-admin` takes the password from in scripts (never from argv). */
+export const ADMIN_PASSWORD_ENV = 'ABONENT_ADMIN_PASSWORD';
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? 'unknown';
   }
 }
 
@@ -213,6 +229,35 @@ export function buildCli(): Command {
           out(`  then: psql "$DATABASE_URL" -c 'DROP TABLE ${m.table}'`);
         }
         out(done.length ? `${done.length} months detached` : 'nothing to archive');
+      }),
+    );
+  program
+    .command('staff')
+    .description('staff accounts')
+    .command('create-admin')
+    .description(
+      `create an administrator (the first step of a production install). The password is never an argument: ` +
+        `set ${ADMIN_PASSWORD_ENV}, type it when asked, or pipe it on stdin`,
+    )
+    .requiredOption('--email <email>', 'the login')
+    .option('--name <full name>', 'shown in the back office and the audit trail', 'Administrator')
+    .action(async (opts: { email: string; name: string }) => {
+      const password = await readSecret({ envVar: ADMIN_PASSWORD_ENV, what: 'Password' });
+      const input = parseAdminInput({ email: opts.email, fullName: opts.name, password });
+      return withDb(async (d) => {
+        const u = await createAdmin(d.db, input, osUser());
+        out(`administrator ${u.email} created (id ${u.id}); sign in at /staff/login`);
+      });
+    });
+  program
+    .command('secrets')
+    .description('values encrypted at rest (passports, staff TOTP secrets)')
+    .command('reseal')
+    .description('after changing APP_SECRET (old one in APP_SECRET_PREVIOUS): re-encrypt everything under the new one')
+    .action(() =>
+      withDb(async (d, config) => {
+        await resealSecrets(d.db, config.secrets, out);
+        out('done: every value now opens with APP_SECRET alone; APP_SECRET_PREVIOUS can be removed');
       }),
     );
   return program;

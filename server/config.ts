@@ -3,6 +3,8 @@ import { join } from 'node:path';
 
 import { z } from 'zod';
 
+import type { SecretKeys } from './crypto/secret-box.js';
+
 /**
  * The only reader of process.env. Everything else receives a typed Config.
  * Secrets (SMTP password, provider keys) come from the environment only, never from files in the repo.
@@ -10,7 +12,11 @@ import { z } from 'zod';
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /**
+   * Address to listen on. Default: 127.0.0.1 in development (the dev outbox and demo logins stay on
+   * this machine), 0.0.0.0 in production (behind the reverse proxy; docs/deploy.md binds 127.0.0.1).
+   */
+  HOST: z.string().min(1).optional(),
   DATABASE_URL: z.string().url().optional(),
   /**
    * A streaming replica of DATABASE_URL's server (docs/scale.md): statements, exports and reports read
@@ -34,18 +40,26 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Public URL of the portal, used in links inside e-mails and SMS. */
   PUBLIC_URL: z.string().url().optional(),
-  /** Secret used to sign session tokens and other short-lived values. Required in production. */
+  /**
+   * The key material of values encrypted at rest (passports, staff TOTP secrets) and of derived keys.
+   * Required in production. To rotate: the old value goes to APP_SECRET_PREVIOUS, then
+   * `abonent secrets reseal` (docs/deploy.md, "Secret rotation").
+   */
   APP_SECRET: z.string().min(16).optional(),
+  /** Earlier APP_SECRETs (comma-separated), accepted for reading until `abonent secrets reseal` ran. */
+  APP_SECRET_PREVIOUS: z.string().optional(),
   /** Start the in-process job worker and scheduler (set 0 on web-only replicas). */
   WORKER: z
     .enum(['0', '1'])
     .default('1')
     .transform((v) => v === '1'),
   /** Seed demo data on first start of an empty database. */
-  DEMO_SEED: z
-    .enum(['0', '1'])
-    .default('1')
-    .transform((v) => v === '1'),
+  /**
+   * Load the demo ISP (regions, staff, subscribers with printed passwords) into an empty database at
+   * start. Default: on in development only; never by default in production (`abonent seed-demo` or
+   * DEMO_SEED=1 there, for a demo server).
+   */
+  DEMO_SEED: z.enum(['0', '1']).optional(),
   /**
    * Read caches (docs/decisions/0005-read-caches.md): seconds a session lookup and the cabinet's
    * overview may be served from memory; 0 turns each off. Changes made by this process clear them at
@@ -139,9 +153,15 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-export interface Config extends Env {
+const DEV_SECRET = 'abonent-development-secret-not-for-production';
+
+export interface Config extends Omit<Env, 'HOST' | 'DEMO_SEED'> {
+  HOST: string;
+  DEMO_SEED: boolean;
   dbKind: 'pglite' | 'postgres';
   secret: string;
+  /** APP_SECRET and the earlier ones still accepted for opening sealed values. */
+  secrets: SecretKeys;
   publicUrl: string;
   trustProxy: boolean | string[];
   supportFilesDir: string;
@@ -154,21 +174,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
-  if (e.NODE_ENV === 'production' && !e.APP_SECRET) {
-    throw new Error('Invalid configuration:\n  APP_SECRET: required in production (16+ characters)');
-  }
-  if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) {
-    throw new Error('Invalid configuration:\n  DATABASE_REPLICA_URL: needs DATABASE_URL (the primary)');
-  }
-  if (e.SHUTDOWN_DRAIN_SECONDS >= e.SHUTDOWN_TIMEOUT_SECONDS) {
-    throw new Error('Invalid configuration:\n  SHUTDOWN_DRAIN_SECONDS: must be less than SHUTDOWN_TIMEOUT_SECONDS');
-  }
+  const missing: string[] = [];
+  if (e.NODE_ENV === 'production' && !e.APP_SECRET) missing.push('APP_SECRET: required in production (16+ characters)');
+  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL)
+    missing.push('PUBLIC_URL: required in production (the https address subscribers open, used in links)');
+  if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) missing.push('DATABASE_REPLICA_URL: needs DATABASE_URL (the primary)');
+  if (e.SHUTDOWN_DRAIN_SECONDS >= e.SHUTDOWN_TIMEOUT_SECONDS)
+    missing.push('SHUTDOWN_DRAIN_SECONDS: must be less than SHUTDOWN_TIMEOUT_SECONDS');
+  if (missing.length > 0) throw new Error(`Invalid configuration:\n  ${missing.join('\n  ')}`);
+  const host = e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1');
   return {
     ...e,
+    HOST: host,
+    DEMO_SEED: e.DEMO_SEED ? e.DEMO_SEED === '1' : e.NODE_ENV === 'development',
     dbKind: e.DATABASE_URL ? 'postgres' : 'pglite',
     // Development/test fallback only; production requires APP_SECRET (checked above).
-    secret: e.APP_SECRET ?? 'abonent-development-secret-not-for-production',
-    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    secret: e.APP_SECRET ?? DEV_SECRET,
+    secrets: {
+      current: e.APP_SECRET ?? DEV_SECRET,
+      previous: (e.APP_SECRET_PREVIOUS ?? '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    },
+    publicUrl: (e.PUBLIC_URL ?? `http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${e.PORT}`).replace(
+      /\/+$/,
+      '',
+    ),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     supportFilesDir:
       e.SUPPORT_FILES_DIR ??

@@ -10,6 +10,7 @@ import { type AppMetrics, createAppMetrics } from './metrics/db-metrics.js';
 import { NetworkRuntime } from './modules/network/network-runtime.js';
 import { type Notifier, notifierFromConfig } from './modules/notifications/notifier.js';
 import { recordSmsReceipt } from './modules/notifications/record-sms-receipt.js';
+import { testAcquirerSecret } from './modules/payments/test-acquirer-secret.js';
 import { version } from './version.js';
 
 /** What every route plugin and job receives. Integrations are built from config unless injected. */
@@ -44,7 +45,9 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
     config.ATOL_API_URL && config.ATOL_LOGIN && config.ATOL_PASSWORD
       ? new AtolClient({ baseUrl: config.ATOL_API_URL, login: config.ATOL_LOGIN, password: config.ATOL_PASSWORD })
       : null;
-  const acquirers: AppDeps['acquirers'] = { test_acquirer: new TestAcquirer(database.db, config) };
+  const acquirers: AppDeps['acquirers'] = {
+    test_acquirer: new TestAcquirer(database.db, config, testAcquirerSecret(config)),
+  };
   if (config.YOOKASSA_SHOP_ID && config.YOOKASSA_SECRET_KEY) {
     acquirers.yookassa = new YooKassaClient({
       baseUrl: config.YOOKASSA_API_URL,

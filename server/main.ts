@@ -4,14 +4,13 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { installCrashHandlers } from './crash-handlers.js';
 import { openDatabase } from './db/client.js';
-import { isEmptyDatabase, runMigrations } from './db/migrate.js';
+import { runMigrations } from './db/migrate.js';
+import { listeningUrl, seedDemoIfAsked, startupBanner } from './first-start.js';
 import { JobWorker } from './jobs/queue.js';
 import { allJobs, periodicTasks } from './jobs/registry.js';
 import { Scheduler } from './jobs/scheduler.js';
 import type { AppMetrics } from './metrics/db-metrics.js';
-import { printDemoLogins, seedDemo } from './modules/demo/seed-demo.js';
 import { gracefulShutdown } from './shutdown.js';
-import { version } from './version.js';
 
 /** Reads config, opens the DB, migrates, seeds demo data on an empty DB, starts HTTP and the worker. */
 async function main() {
@@ -23,19 +22,26 @@ async function main() {
     dataDir: config.DATA_DIR,
   });
   await runMigrations(database);
-  let demo: Awaited<ReturnType<typeof seedDemo>> | null = null;
-  if (config.DEMO_SEED && (await isEmptyDatabase(database)))
-    demo = await seedDemo(database.db, { log: console.log, appSecret: config.secret });
+  await seedDemoIfAsked(database, config, console.log);
 
   const app = await buildApp({
     config,
     database,
     serveWeb: true,
-    logger: {
-      level: config.LOG_LEVEL,
-      transport:
-        config.NODE_ENV === 'development' ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-    },
+    // Development: one readable line per event, written in order with the banner (a synchronous
+    // stream); requests are at debug level there (LOG_LEVEL=debug shows them). Production: JSON lines.
+    logger:
+      config.NODE_ENV === 'development'
+        ? {
+            level: config.LOG_LEVEL,
+            stream: (await import('pino-pretty')).default({
+              singleLine: true,
+              ignore: 'pid,hostname',
+              translateTime: 'SYS:HH:MM:ss',
+              sync: true,
+            }),
+          }
+        : { level: config.LOG_LEVEL },
   });
   const deps = app.deps;
   const log = (msg: string, extra?: object) => app.log.warn(extra ?? {}, msg);
@@ -54,11 +60,10 @@ async function main() {
   // FreeRADIUS's rlm_rest API, on its own port (docs/network.md); only when RADIUS_API_KEY is set.
   const radiusApi = await deps.network.listen();
   if (radiusApi) app.log.info(`RADIUS API (rlm_rest) at ${radiusApi}`);
-  const url = config.publicUrl;
-  console.log(`\nAbonent ${version} is running at ${url}  (database: ${database.kind}, pid ${process.pid})`);
-  console.log(`API docs: ${url}/api/docs`);
+  // The banner comes last, so the addresses and logins are what the terminal shows.
+  const url = listeningUrl(config, app.server.address());
+  for (const line of await startupBanner(database, config, url)) console.log(line);
   if (metricsServer) console.log(`Metrics: http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics`);
-  if (demo) printDemoLogins(demo, console.log);
 
   let closing = false;
   const shutdown = async (signal: string, exitCode = 0) => {

@@ -8,6 +8,9 @@ import { VitePWA } from 'vite-plugin-pwa';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   resolve: { alias: { '@common': fileURLToPath(new URL('../common', import.meta.url)) } },
+  // A placeholder the server replaces with each response's CSP nonce (server/plugins/web.ts): Vite
+  // writes it on its tags and in <meta property="csp-nonce">, where the app reads it for Mantine.
+  html: { cspNonce: 'ABONENT_CSP_NONCE' },
   build: {
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,

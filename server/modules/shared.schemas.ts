@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { isoDay } from '../../common/schemas.js';
 import {
   ACCOUNT_STATUSES,
   LEDGER_KINDS,
@@ -14,7 +15,8 @@ import { component } from '../plugins/openapi.js';
  * Schemas more than one module's API uses. The enums are named components of the OpenAPI document, so
  * the web gets them as types and value lists (`web/src/api/schema.ts`: `paymentStatusValues`, …).
  */
-export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+/** A calendar day that exists (common/schemas.ts: 2026-13-45 is a 400, never a 500). */
+export const day = isoDay;
 export const okResponse = z.object({ ok: z.literal(true) });
 /** A bigserial id in a URL: positive and within the safe integer range (larger ones are 400, not 500). */
 export const idNumber = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);

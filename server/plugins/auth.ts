@@ -97,6 +97,16 @@ export function staffPrincipal(req: FastifyRequest): Extract<Principal, { type: 
   return p;
 }
 
+/**
+ * preValidation for routes open to anyone that still act on a cookie session (sign out): a request
+ * carrying a live session cookie must prove it comes from our page, like every other change.
+ */
+export function requireCsrfForCookie(): preValidationAsyncHookHandler {
+  return async (req) => {
+    checkCsrf(req);
+  };
+}
+
 /** preValidation: anyone signed in (subscriber, even before the forced password change, or staff). */
 export function requireSignedIn(): preValidationAsyncHookHandler {
   return async (req) => {

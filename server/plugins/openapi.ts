@@ -29,6 +29,8 @@ export const errorResponse = component(
   }),
 );
 
+const SWAGGER_UI_STYLE_HASH = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
+
 const zodTransform = createJsonSchemaTransform({});
 const zodTransformObject = createJsonSchemaTransformObject({});
 
@@ -107,7 +109,13 @@ async function openapiPlugin(app: FastifyInstance, opts: { version: string }) {
     transform,
     transformObject: (input) => mergeSameInputComponents(zodTransformObject(input)),
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // Swagger UI's script adds one <style> element at run time; the docs pages allow exactly that style by
+  // its hash (the policy is otherwise the site's, server/plugins/security-headers.ts). A Swagger UI
+  // upgrade that changes it shows as a CSP violation in e2e/security-headers.e2e.test.ts.
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    transformStaticCSP: (header) => header.replace("style-src 'self'", `style-src 'self' ${SWAGGER_UI_STYLE_HASH}`),
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
 

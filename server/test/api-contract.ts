@@ -27,6 +27,7 @@ export async function servedOpenApiDocument(): Promise<string> {
   const config = loadConfig({
     NODE_ENV: 'production',
     APP_SECRET: 'openapi-document-generation-only',
+    PUBLIC_URL: 'https://abonent.example',
     LOG_LEVEL: 'silent',
     WORKER: '0',
     DEMO_SEED: '0',

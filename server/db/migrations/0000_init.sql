@@ -429,6 +429,7 @@ CREATE TABLE "payments" (
 	"account_id" bigint NOT NULL,
 	"provider" text NOT NULL,
 	"external_id" text,
+	"public_id" text,
 	"idempotency_key" text,
 	"amount" bigint NOT NULL,
 	"status" text DEFAULT 'pending' NOT NULL,
@@ -440,6 +441,7 @@ CREATE TABLE "payments" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"succeeded_at" timestamp with time zone,
 	"canceled_at" timestamp with time zone,
+	CONSTRAINT "payments_public_id_unique" UNIQUE("public_id"),
 	CONSTRAINT "payments_idempotency_key_unique" UNIQUE("idempotency_key"),
 	CONSTRAINT "payments_amount_positive" CHECK ("payments"."amount" > 0)
 );

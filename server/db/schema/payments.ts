@@ -25,6 +25,11 @@ export const payments = pgTable(
     provider: text('provider').notNull(),
     /** The provider's id of the payment (txn_id, payment id); unique per provider. */
     externalId: text('external_id'),
+    /**
+     * The id a payer sees without signing in (the public payment page's return link and status): 128
+     * random bits, so nobody can walk other payers' payments or count them. Card top-ups only.
+     */
+    publicId: text('public_id').unique(),
     /** Caller-supplied key of the request that created it (Idempotence-Key, --key). */
     idempotencyKey: text('idempotency_key').unique(),
     amount: bigint('amount', { mode: 'number' }).notNull(),

@@ -1,4 +1,4 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 import { sql } from 'drizzle-orm';
 
@@ -7,6 +7,8 @@ import type { CreatePaymentInput, PaymentProvider, ProviderPayment, ProviderRefu
 
 interface Row {
   id: string;
+  /** threeDs: the card asked for 3-D Secure (last four digits), set by the card form. */
+  data: { threeDs?: string; paymentId?: number };
   amount: number;
   status: 'pending' | 'succeeded' | 'canceled';
   method_ref: string | null;
@@ -25,7 +27,14 @@ export class TestAcquirer implements PaymentProvider {
   constructor(
     private readonly db: Db,
     private readonly config: { publicUrl: string },
+    /** Key of the page ids: HMAC of the idempotence key, so the same request is the same payment but
+     *  nobody without the key can compute another payer's page from a payment number. */
+    private readonly idKey: string,
   ) {}
+
+  private idFor(idempotenceKey: string): string {
+    return `ta_${createHmac('sha256', this.idKey).update(idempotenceKey).digest('base64url').slice(0, 32)}`;
+  }
 
   private async row(id: string): Promise<Row> {
     const [r] = await queryRows<Row>(this.db, sql`select * from test_acquirer_payments where id = ${id}`);
@@ -43,13 +52,14 @@ export class TestAcquirer implements PaymentProvider {
         r.status === 'succeeded' && r.save_payment_method && r.method_ref
           ? { ref: r.method_ref, title: r.card_title ?? '' }
           : null,
-      confirmationUrl: `${this.config.publicUrl}/pay/test-acquirer/${r.id}`,
+      // The card page is on the same origin the payer returns to (see server/plugins/base-url.ts).
+      confirmationUrl: `${originOf(r.return_url) ?? this.config.publicUrl}/pay/test-acquirer/${r.id}`,
     };
   }
 
   async createPayment(i: CreatePaymentInput): Promise<ProviderPayment> {
     // The id derives from the idempotence key: the same request twice is the same payment.
-    const id = `ta_${createHash('sha256').update(i.idempotenceKey).digest('hex').slice(0, 24)}`;
+    const id = this.idFor(i.idempotenceKey);
     await this.db.execute(
       sql`insert into test_acquirer_payments (id, amount, return_url, save_payment_method, data)
           values (${id}, ${i.amount}, ${i.returnUrl}, ${i.savePaymentMethod}, ${JSON.stringify({ paymentId: i.paymentId })}::jsonb)
@@ -71,7 +81,7 @@ export class TestAcquirer implements PaymentProvider {
   }
 
   async chargeSaved(i: Parameters<PaymentProvider['chargeSaved']>[0]): Promise<ProviderPayment> {
-    const id = `ta_${createHash('sha256').update(i.idempotenceKey).digest('hex').slice(0, 24)}`;
+    const id = this.idFor(i.idempotenceKey);
     const [card] = await queryRows<{ data: { declines?: boolean } }>(
       this.db,
       sql`select data from test_acquirer_payments where method_ref = ${i.methodRef} limit 1`,
@@ -169,4 +179,12 @@ export function luhnValid(digits: string): boolean {
     sum += d;
   }
   return sum % 10 === 0;
+}
+
+function originOf(url: string): string | null {
+  try {
+    return url ? new URL(url).origin : null;
+  } catch {
+    return null;
+  }
 }

@@ -9,6 +9,7 @@ import { staffUsers } from '../../db/schema/index.js';
 import type { AppDeps } from '../../deps.js';
 import {
   CSRF_COOKIE,
+  requireCsrfForCookie,
   requireSignedIn,
   requireStaff,
   requireSubscriber,
@@ -84,7 +85,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       },
     },
     async (req, reply) => {
-      const r = await signInStaff(db, req.body, meta(req));
+      const r = await signInStaff(db, req.body, meta(req), deps.config.secrets);
       const csrfToken = setSessionCookies(reply, r.token, r.expiresAt);
       return { token: r.token, csrfToken, expiresAt: r.expiresAt.toISOString(), staff: r.staff };
     },
@@ -106,9 +107,28 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     },
   );
 
+  // For pages that may be open signed out (the web app asks this first): 200 either way, so a browser
+  // console shows no failed request for someone who simply has not signed in.
+  app.get(
+    '/api/auth/session',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Who is signed in, or nobody (200 either way)',
+        security,
+        response: { 200: s.sessionResponse },
+      },
+    },
+    async (req) => ({ me: req.principal ? await whoAmI(db, req.principal) : null }),
+  );
+
   app.post(
     '/api/auth/logout',
-    { schema: { tags: ['auth'], summary: 'End this session', security, response: { 200: okResponse } } },
+    {
+      // A cross-site form must not be able to sign anyone out: cookie sessions need the CSRF header.
+      preValidation: requireCsrfForCookie(),
+      schema: { tags: ['auth'], summary: 'End this session', security, response: { 200: okResponse } },
+    },
     async (req, reply) => {
       if (req.principal) await revokeSession(db, req.principal.sessionId);
       reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
@@ -198,7 +218,7 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       },
     },
     async (req) => {
-      await enableTotp(db, { staffId: staffPrincipal(req).staffId, ...req.body, ip: req.ip });
+      await enableTotp(db, { staffId: staffPrincipal(req).staffId, ...req.body, ip: req.ip }, deps.config.secrets);
       return { ok: true as const };
     },
   );

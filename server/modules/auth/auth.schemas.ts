@@ -54,3 +54,5 @@ export const sessionsResponse = z.object({
 export const sessionParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 export const totpSetupResponse = z.object({ secret: z.string(), otpauthUrl: z.string() });
 export const totpEnableBody = z.object({ secret: z.string().min(16).max(64), code: z.string().regex(/^\d{6}$/) });
+
+export const sessionResponse = z.object({ me: meResponse.nullable().describe('null: nobody is signed in') });

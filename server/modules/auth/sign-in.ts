@@ -1,13 +1,14 @@
 import { eq, sql } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
+import type { SecretKeys } from '../../crypto/secret-box.js';
 import type { Db } from '../../db/client.js';
 import { contracts, staffUsers } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { verifyPassword } from './passwords.js';
 import { assertNotLocked, countEvent, type LimitRule, resetKey } from './rate-limit.js';
 import { createSession } from './sessions.js';
-import { verifyTotp } from './totp.js';
+import { storedTotpSecret, verifyTotp } from './totp.js';
 
 /** 5 wrong passwords for one login within 15 minutes lock that login for 15 minutes. */
 export const PER_LOGIN: LimitRule = { limit: 5, windowSeconds: 900, lockSeconds: 900 };
@@ -47,7 +48,12 @@ export async function signInSubscriber(db: Db, input: { contract: string; passwo
 }
 
 /** Staff sign-in with e-mail, password and, when enabled, a TOTP code (asked for after the password). */
-export async function signInStaff(db: Db, input: { email: string; password: string; totp?: string }, meta: ClientMeta) {
+export async function signInStaff(
+  db: Db,
+  input: { email: string; password: string; totp?: string },
+  meta: ClientMeta,
+  keys: SecretKeys,
+) {
   const email = input.email.trim().toLowerCase();
   const loginKey = `login:staff:${email}`;
   const ipKey = `login:ip:${meta.ip}`;
@@ -71,7 +77,7 @@ export async function signInStaff(db: Db, input: { email: string; password: stri
   }
   if (u.totpSecret) {
     if (!input.totp) throw new AppError('totp_required');
-    if (!verifyTotp(u.totpSecret, input.totp))
+    if (!verifyTotp(storedTotpSecret(u.totpSecret, keys), input.totp))
       return failed(db, loginKey, ipKey).catch((e: AppError) => {
         throw e.code === 'rate_limited' ? e : new AppError('totp_invalid');
       });

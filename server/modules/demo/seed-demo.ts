@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
+
 import { addDays, todayIn } from '../../../common/dates.js';
 import { rublesToKopecks } from '../../../common/money.js';
-import type { Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 import { accounts, contracts, regions, services, subscribers, subscriptions, tariffs } from '../../db/schema/index.js';
 import { hashPassword } from '../auth/passwords.js';
 import { runBilling } from '../billing/run-billing.js';
@@ -14,8 +16,14 @@ import { DEMO_HOTLINE, DEMO_REGIONS, DEMO_SERVICES, DEMO_TARIFFS } from './demo-
 
 export interface DemoLogins {
   staff: { email: string; password: string; role: string }[];
-  subscribers: { contract: string; account: string; password: string; note: string; pppoe?: string }[];
+  subscribers: { contract: string; account: string; phone: string; password: string; note: string; pppoe?: string }[];
 }
+
+/** The demo passwords are fixed, so the logins can be printed again at every start (findDemoLogins). */
+const DEMO_STAFF_PASSWORD = 'Demo-Admin-2026';
+const DEMO_PASSWORD = 'demo12345';
+const FRESH_PASSWORD = 'Start-7342';
+const DEMO_STAFF_DOMAIN = '@abonent.example';
 
 const HISTORY_DAYS = 92;
 
@@ -106,6 +114,48 @@ const PEOPLE: DemoPerson[] = [
   },
 ];
 
+/** A contract signed today: the initial password must be changed at first sign-in. */
+const FRESH: DemoPerson = {
+  name: 'Новиков Дмитрий Олегович',
+  phone: '79817654321',
+  email: 'novikov@example.ru',
+  region: 'spb',
+  tariff: 'home100',
+  services: [],
+  payments: [],
+  note: 'new contract: must change the initial password',
+  mustChange: true,
+};
+
+/**
+ * The demo logins of a database that holds the demo data (empty lists otherwise): the staff of the
+ * demo domain and the demo subscribers, found by their phones, with the fixed demo passwords (a
+ * password someone changed since no longer works, of course).
+ */
+export async function findDemoLogins(db: Db): Promise<DemoLogins> {
+  const staff = await queryRows<{ email: string; role: string }>(
+    db,
+    sql`select email, role from staff_users where email like ${`%${DEMO_STAFF_DOMAIN}`} and active order by id`,
+  );
+  const people = [...PEOPLE, FRESH];
+  const rows = await queryRows<{ phone: string; contract: string; account: string }>(
+    db,
+    sql`select s.phone, c.number as contract, a.number as account from subscribers s
+        join contracts c on c.subscriber_id = s.id join accounts a on a.contract_id = c.id
+        where s.phone in (${sql.join(
+          people.map((p) => sql`${p.phone}`),
+          sql`, `,
+        )}) order by c.id`,
+  );
+  return {
+    staff: staff.map((s) => ({ ...s, password: DEMO_STAFF_PASSWORD })),
+    subscribers: rows.map((r) => {
+      const p = people.find((x) => x.phone === r.phone)!;
+      return { ...r, password: p === FRESH ? FRESH_PASSWORD : DEMO_PASSWORD, note: p.note };
+    }),
+  };
+}
+
 /**
  * Loads the demo ISP into an empty database: six regions with tariffs and services, one staff user
  * per role, and five subscribers whose three months of history are made by the real code paths
@@ -173,15 +223,15 @@ export async function seedDemo(
     }
   }
 
-  const staffPassword = 'Demo-Admin-2026';
+  const staffPassword = DEMO_STAFF_PASSWORD;
   const staff: DemoLogins['staff'] = [];
   for (const role of ['admin', 'operator', 'support', 'finance'] as const) {
-    const email = `${role}@abonent.example`;
+    const email = `${role}${DEMO_STAFF_DOMAIN}`;
     await createStaffUser(db, { email, fullName: `Demo ${role}`, role, password: staffPassword });
     staff.push({ email, password: staffPassword, role });
   }
 
-  const demoPassword = 'demo12345';
+  const demoPassword = DEMO_PASSWORD;
   const demoHash = await hashPassword(demoPassword);
   const logins: DemoLogins['subscribers'] = [];
   const created: { person: DemoPerson; accountNumber: string; accountId: number }[] = [];
@@ -197,7 +247,13 @@ export async function seedDemo(
       services: p.services.map((s) => serviceIds.get(`${p.region}:${s}`)!),
     });
     created.push({ person: p, accountNumber, accountId });
-    logins.push({ contract: contractNumber, account: accountNumber, password: demoPassword, note: p.note });
+    logins.push({
+      contract: contractNumber,
+      account: accountNumber,
+      phone: p.phone,
+      password: demoPassword,
+      note: p.note,
+    });
   }
 
   // Three months of real history: payments on their days, the billing run every day.
@@ -225,19 +281,8 @@ export async function seedDemo(
   }
   await runBilling(db, { now });
 
-  // A contract signed today: the initial password must be changed at first sign-in.
-  const fresh: DemoPerson = {
-    name: 'Новиков Дмитрий Олегович',
-    phone: '79817654321',
-    email: 'novikov@example.ru',
-    region: 'spb',
-    tariff: 'home100',
-    services: [],
-    payments: [],
-    note: 'new contract: must change the initial password',
-    mustChange: true,
-  };
-  const initial = 'Start-7342';
+  const fresh = FRESH;
+  const initial = FRESH_PASSWORD;
   const n = await insertSubscriber(db, {
     person: fresh,
     regionId: regionIds.get('spb')!,
@@ -247,7 +292,13 @@ export async function seedDemo(
     tariff: tariffIds.get('spb:home100')!,
     services: [],
   });
-  logins.push({ contract: n.contractNumber, account: n.accountNumber, password: initial, note: fresh.note });
+  logins.push({
+    contract: n.contractNumber,
+    account: n.accountNumber,
+    phone: fresh.phone,
+    password: initial,
+    note: fresh.note,
+  });
   if (opts.appSecret) {
     // PPPoE access (login = contract number), a demo NAS and a month of sessions (docs/network.md).
     const pppoe = await seedDemoNetwork(db, { appSecret: opts.appSecret, now });
@@ -325,11 +376,13 @@ async function insertSubscriber(
 
 export function printDemoLogins(d: DemoLogins, log: (s: string) => void): void {
   if (d.staff.length === 0 && d.subscribers.length === 0) return;
-  log('\nDemo logins (back office at /staff, cabinet at /):');
-  for (const s of d.staff) log(`  staff ${s.role.padEnd(9)} ${s.email} / ${s.password}`);
+  log('\nDemo logins');
+  log('  Back office (/staff/login): e-mail / password');
+  for (const s of d.staff) log(`    ${s.role.padEnd(9)} ${s.email} / ${s.password}`);
+  log('  Cabinet (/login): contract / password; the phone and account number are for "Forgot password"');
   for (const s of d.subscribers)
     log(
-      `  subscriber  contract ${s.contract} / ${s.password}   (account ${s.account}; ${s.note})` +
-        (s.pppoe ? `   PPPoE ${s.contract.toLowerCase()} / ${s.pppoe}` : ''),
+      `    ${s.contract} / ${s.password.padEnd(10)} phone +${s.phone}, account ${s.account}: ${s.note}` +
+        (s.pppoe ? `; PPPoE ${s.contract.toLowerCase()} / ${s.pppoe}` : ''),
     );
 }

@@ -1,5 +1,7 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
+import { AppError } from '../../../common/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
 import { okResponse } from '../shared.schemas.js';
@@ -72,10 +74,17 @@ export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, d
     },
   );
 
+  // Development only, and only to a browser on this machine: the outbox holds recovery codes. A request
+  // that came through a proxy (X-Forwarded-For) or from another address is told there is no such page.
+  const fromThisMachine = async (req: FastifyRequest) => {
+    const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
+    if (proxied || !isLoopback(req.socket.remoteAddress) || !isLoopback(req.ip)) throw new AppError('route_not_found');
+  };
   if (deps.config.NODE_ENV !== 'production') {
     app.get(
       '/api/dev/outbox',
       {
+        onRequest: fromThisMachine,
         schema: {
           tags: ['development'],
           summary: 'Development only: e-mails and SMS that would be sent',
@@ -84,7 +93,7 @@ export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, d
       },
       async () => ({ messages: await devOutbox(db) }),
     );
-    app.get('/dev/outbox', { schema: { hide: true } }, async (_req, reply) => {
+    app.get('/dev/outbox', { onRequest: fromThisMachine, schema: { hide: true } }, async (_req, reply) => {
       const esc = (s: string | null) => (s ?? '').replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
       const rows = (await devOutbox(db)).map(
         (m) =>
@@ -98,3 +107,10 @@ export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, d
     });
   }
 };
+
+/** 127.0.0.0/8 and ::1, also as IPv4-mapped IPv6. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address.replace(/^::ffff:/, '');
+  return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}

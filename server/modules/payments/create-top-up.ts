@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 import { sql } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
@@ -18,6 +20,8 @@ export interface TopUpInput {
   saveMethod?: boolean;
   /** Where the payer comes back after the card page: 'cabinet' or 'public'. */
   from: 'cabinet' | 'public';
+  /** Origin of the return link (server/plugins/base-url.ts); default PUBLIC_URL. */
+  baseUrl?: string;
 }
 
 /**
@@ -47,19 +51,19 @@ export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
   if (amount === undefined) throw new AppError('validation_failed', { details: 'amount or months' });
   validatePaymentAmount(amount);
   const provider = await providerForAccount(db, deps, acc.id);
+  const publicId = randomBytes(16).toString('base64url');
   const [row] = await queryRows<{ id: number }>(
     db,
-    sql`insert into payments (account_id, provider, amount, status, method, prepay_months, description, metadata)
+    sql`insert into payments (account_id, provider, amount, status, method, prepay_months, description, metadata, public_id)
         values (${acc.id}, ${provider.name}, ${amount}, 'pending', 'card', ${i.months ?? null},
-                ${`Пополнение лицевого счёта ${acc.number}`}, ${JSON.stringify({ saveMethod: !!i.saveMethod, from: i.from })}::jsonb)
+                ${`Пополнение лицевого счёта ${acc.number}`}, ${JSON.stringify({ saveMethod: !!i.saveMethod, from: i.from })}::jsonb, ${publicId})
         returning id`,
   );
   const paymentId = row!.id;
-  const base = deps.config.publicUrl;
+  const base = i.baseUrl ?? deps.config.publicUrl;
+  // The public page comes back with the unguessable id only: no sequential id, no account number.
   const returnUrl =
-    i.from === 'cabinet'
-      ? `${base}/cabinet/payments?payment=${paymentId}`
-      : `${base}/pay?payment=${paymentId}&account=${acc.number}`;
+    i.from === 'cabinet' ? `${base}/cabinet/payments?payment=${paymentId}` : `${base}/pay?payment=${publicId}`;
   try {
     await notePost(db, paymentId);
     const created = await provider.createPayment({
@@ -72,7 +76,7 @@ export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
     });
     await db.execute(sql`update payments set external_id = ${created.externalId},
                            metadata = metadata || ${JSON.stringify({ confirmationUrl: created.confirmationUrl })}::jsonb where id = ${paymentId}`);
-    return { paymentId, amount, confirmationUrl: created.confirmationUrl ?? returnUrl };
+    return { paymentId, publicId, amount, confirmationUrl: created.confirmationUrl ?? returnUrl };
   } catch (e) {
     if (e instanceof ProviderRefusedError) await cancelPendingPayment(db, paymentId, e.message);
     else await noteProviderError(db, paymentId, e); // maybe created: the reconciliation looks it up

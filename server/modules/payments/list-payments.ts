@@ -48,11 +48,11 @@ export async function getOwnPayment(db: Db, accountId: number, id: number) {
   return r ?? null;
 }
 
-/** Public return page: only the status of a payment by id (no amount, no account). */
-export async function getPaymentStatus(db: Db, id: number) {
-  const [r] = await queryRows<{ id: number; status: PaymentStatus }>(
+/** Public return page: only the status of a payment by its public id (no amount, no account). */
+export async function getPaymentStatus(db: Db, publicId: string) {
+  const [r] = await queryRows<{ id: string; status: PaymentStatus }>(
     db,
-    sql`select id, status from payments where id = ${id}`,
+    sql`select public_id as id, status from payments where public_id = ${publicId}`,
   );
   return r ?? null;
 }

@@ -7,6 +7,8 @@ import { parsePaymentAmount as parseAmount } from '../../../common/payment-amoun
 import type { AppDeps } from '../../deps.js';
 import { type TestAcquirer, verifyTestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
 import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
+import { baseUrlOf } from '../../plugins/base-url.js';
+import { CSP_DIRECTIVES } from '../../plugins/security-headers.js';
 import { assertNotLocked, countEvent } from '../auth/rate-limit.js';
 import { settleCardRefundByExternalId } from '../finance/refund-card-payment.js';
 import { deleteCard, disableAutopay, getAutopay, listCards, setAutopay } from './autopay-settings.js';
@@ -18,11 +20,15 @@ import * as s from './payments.schemas.js';
 import { getPromisedPayment, takePromisedPayment } from './promised-payment.js';
 import { quoteMonths } from './quote-months.js';
 import { type CardOutcome, submitTestCard, submitThreeDs } from './submit-test-card.js';
-import { renderCardForm, renderDone, renderThreeDs } from './test-acquirer-page.js';
+import { PAGE_STYLE_HASH, renderCardForm, renderDone, renderThreeDs } from './test-acquirer-page.js';
 import { testAcquirerSecret } from './test-acquirer-secret.js';
 
 const security = [{ bearer: [] }];
 const tags = ['payments'];
+/**
+ * Everything a stranger can try by account number — the payer lookup and starting a public top-up —
+ * counts against one limit per address: 30 tries in 10 minutes, then 10 minutes of 429.
+ */
 const PAYER_LIMIT = { limit: 30, windowSeconds: 600, lockSeconds: 600 };
 
 function parseThreshold(v: number | string | undefined): number | undefined {
@@ -108,6 +114,7 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         months: req.body.months,
         saveMethod: req.body.saveCard,
         from: 'cabinet',
+        baseUrl: baseUrlOf(req, deps.config),
       }),
   );
 
@@ -154,32 +161,39 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     {
       schema: {
         tags,
-        summary: 'Start a card top-up by account number without signing in',
+        summary: 'Start a card top-up by account number without signing in (rate-limited with the payer lookup)',
         body: s.publicTopUpBody,
-        response: { 200: s.topUpResponse },
+        response: { 200: s.publicTopUpResponse },
       },
     },
     async (req) => {
       const key = `payer:${req.ip}`;
       await assertNotLocked(db, [key]);
+      await countEvent(db, key, PAYER_LIMIT);
       const amount = parseAmount(req.body.amount);
       const p = await findPayer(db, req.body.account);
-      return createTopUp(db, deps, { accountId: p.accountId, amount, from: 'public' });
+      const r = await createTopUp(db, deps, {
+        accountId: p.accountId,
+        amount,
+        from: 'public',
+        baseUrl: baseUrlOf(req, deps.config),
+      });
+      return { publicId: r.publicId, amount: r.amount, confirmationUrl: r.confirmationUrl };
     },
   );
 
   app.get(
-    '/api/public/payments/:id',
+    '/api/public/payments/:publicId',
     {
       schema: {
         tags,
-        summary: 'Status of a payment (no amounts of other payers: id and status only)',
-        params: s.idParams,
+        summary: 'Status of a public top-up by its public id (no amount, no account)',
+        params: s.publicIdParams,
         response: { 200: s.publicPaymentStatusResponse },
       },
     },
     async (req) => {
-      const p = await getPaymentStatus(db, req.params.id);
+      const p = await getPaymentStatus(db, req.params.publicId);
       if (!p) throw new AppError('payment_not_found');
       return p;
     },
@@ -243,9 +257,17 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
           : renderCardForm(lang, { id, amount, error: o.message }),
       );
   };
+  // The card page's own <style> is allowed by its hash on top of the site-wide policy.
+  const pageHelmet = {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { ...CSP_DIRECTIVES, styleSrc: ["'self'", PAGE_STYLE_HASH] },
+    },
+  };
   app.get(
     '/pay/test-acquirer/:id',
     {
+      helmet: pageHelmet,
       schema: {
         tags,
         summary: 'Test acquirer card page',
@@ -270,6 +292,7 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   app.post(
     '/pay/test-acquirer/:id',
     {
+      helmet: pageHelmet,
       schema: {
         tags,
         summary: 'Test acquirer: submit the card',
@@ -292,6 +315,7 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   app.post(
     '/pay/test-acquirer/:id/3ds',
     {
+      helmet: pageHelmet,
       schema: {
         tags,
         summary: 'Test acquirer: 3-D Secure code',

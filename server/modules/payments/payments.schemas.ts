@@ -13,6 +13,12 @@ export const topUpBody = z.object({
 });
 export const publicTopUpBody = z.object({ account: z.string().regex(/^\d{6,12}$/), amount: amountInput });
 export const topUpResponse = z.object({ paymentId: z.number(), amount: z.number(), confirmationUrl: z.string() });
+export const publicTopUpResponse = z.object({
+  publicId: z.string().describe('the payment for GET /api/public/payments/{publicId}: random, not sequential'),
+  amount: z.number(),
+  confirmationUrl: z.string(),
+});
+export const publicIdParams = z.object({ publicId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'public payment id') });
 export const quoteQuery = z.object({ months: z.coerce.number().int() });
 export const quoteResponse = z.object({
   months: z.number(),
@@ -40,7 +46,7 @@ export const paymentItem = z.object({
 });
 export const paymentsResponse = z.object({ payments: z.array(paymentItem) });
 export const paymentStatusResponse = z.object({ id: z.number(), amount: z.number(), status: paymentStatus });
-export const publicPaymentStatusResponse = z.object({ id: z.number(), status: paymentStatus });
+export const publicPaymentStatusResponse = z.object({ id: z.string().describe('public id'), status: paymentStatus });
 
 export const cardItem = z.object({ id: z.number(), provider: z.string(), title: z.string(), createdAt: z.string() });
 export const cardsResponse = z.object({ cards: z.array(cardItem) });

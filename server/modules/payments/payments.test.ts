@@ -229,12 +229,16 @@ describe('public payment by account number', () => {
       payload: { account: s.account.number, amount: '750,50' },
     });
     expect(start.json().amount).toBe(75_050);
+    const { publicId } = start.json();
+    expect(publicId).toMatch(/^[\w-]{22}$/);
     const paid = await payByCard(t.app, start.json().confirmationUrl);
-    expect(paid.headers.location).toContain(`/pay?payment=${start.json().paymentId}`);
+    // Back to the public page with the random id only: no sequential id, no account number.
+    expect(paid.headers.location).toMatch(new RegExp(`/pay\\?payment=${publicId}$`));
+    expect(paid.headers.location).not.toContain(s.account.number);
     await t.drain();
     expect((await accountState(t.db, s.account.id)).balance).toBe(75_050);
-    expect((await t.app.inject({ url: `/api/public/payments/${start.json().paymentId}` })).json()).toEqual({
-      id: start.json().paymentId,
+    expect((await t.app.inject({ url: `/api/public/payments/${publicId}` })).json()).toEqual({
+      id: publicId,
       status: 'succeeded',
     });
 
@@ -251,6 +255,96 @@ describe('public payment by account number', () => {
     ).toBe(404);
     expect((await t.app.inject({ url: '/api/public/accounts/000000001/payer' })).statusCode).toBe(404);
     expect((await verifyLedger(t.db)).mismatches).toEqual([]);
+  });
+
+  it('never lets a stranger reach a payment by a number: public ids and card pages are unguessable', async () => {
+    const s = await buildSubscriber(t.db, { balance: 0 });
+    const start = await t.app.inject({
+      method: 'POST',
+      url: '/api/public/payments',
+      remoteAddress: '203.0.113.40',
+      payload: { account: s.account.number, amount: '100' },
+    });
+    const [row] = await queryRows<{ id: number }>(t.db, sql`select max(id)::int8 as id from payments`);
+    // The sequential id reaches nothing without a session.
+    const bySeq = await t.app.inject({ url: `/api/public/payments/${row!.id}` });
+    expect(bySeq.statusCode).toBe(400);
+    expect((await t.app.inject({ url: '/api/public/payments/AAAAAAAAAAAAAAAAAAAAAA' })).statusCode).toBe(404);
+    // The card page id is not the old sha256 of the payment number, nor anything else computable.
+    const pageId = /\/pay\/test-acquirer\/([^/?]+)/.exec(start.json().confirmationUrl)![1]!;
+    const { createHash } = await import('node:crypto');
+    const guessed = `ta_${createHash('sha256').update(`payment:${row!.id}`).digest('hex').slice(0, 24)}`;
+    expect(pageId).not.toBe(guessed);
+    expect(pageId.length).toBeGreaterThanOrEqual(32);
+    expect((await t.app.inject({ url: `/pay/test-acquirer/${guessed}` })).statusCode).toBe(404);
+  });
+
+  it('accepts a 3-D Secure code only for a payment whose card asked for it', async () => {
+    const s = await buildSubscriber(t.db, { balance: 0 });
+    const start = await t.app.inject({
+      method: 'POST',
+      url: '/api/public/payments',
+      remoteAddress: '203.0.113.41',
+      payload: { account: s.account.number, amount: '100' },
+    });
+    const path = new URL(start.json().confirmationUrl).pathname;
+    const tds = await t.app.inject({
+      method: 'POST',
+      url: `${path}/3ds`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'code=123456',
+    });
+    expect(tds.statusCode).toBe(404);
+    const [p] = await queryRows<{ status: string }>(
+      t.db,
+      sql`select status from payments where public_id = ${start.json().publicId}`,
+    );
+    expect(p!.status).toBe('pending');
+    // The card that does ask for it gets the step, and the code then completes the payment.
+    const asked = await payByCard(t.app, start.json().confirmationUrl, '4000 0000 0000 3220');
+    expect(asked.body).toContain('3-D Secure');
+    const done = await t.app.inject({
+      method: 'POST',
+      url: `${path}/3ds`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'code=123456',
+    });
+    expect(done.statusCode).toBe(303);
+  });
+
+  it('counts the payer lookup and the public top-up against one limit per address', async () => {
+    const s = await buildSubscriber(t.db, {});
+    const ip = '203.0.113.50';
+    const codes: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      codes.push(
+        (await t.app.inject({ url: `/api/public/accounts/${s.account.number}/payer`, remoteAddress: ip })).statusCode,
+      );
+      codes.push(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/public/payments',
+            remoteAddress: ip,
+            payload: { account: i % 2 ? s.account.number : '000000009', amount: '10' },
+          })
+        ).statusCode,
+      );
+    }
+    expect(codes.every((c) => c !== 429)).toBe(true);
+    for (const next of [
+      t.app.inject({ url: `/api/public/accounts/${s.account.number}/payer`, remoteAddress: ip }),
+      t.app.inject({
+        method: 'POST',
+        url: '/api/public/payments',
+        remoteAddress: ip,
+        payload: { account: s.account.number, amount: '10' },
+      }),
+    ]) {
+      const res = await next;
+      expect(res.statusCode).toBe(429);
+      expect(res.json().error.code).toBe('rate_limited');
+    }
   });
 
   it('rate-limits the payer lookup per address', async () => {

@@ -70,8 +70,10 @@ export async function submitThreeDs(
   const row = await acq.pending(id);
   if (!row) return { kind: 'gone' };
   if (row.status !== 'pending') return { kind: 'done', returnUrl: row.return_url };
+  // Only a payment whose card asked for 3-D Secure has this step; anything else is no such page.
+  if (!row.data.threeDs) return { kind: 'gone' };
   if (code.trim() !== '123456') return { kind: 'error', message: MSG[lang].code };
-  return finish(db, acq, id, true, '3220');
+  return finish(db, acq, id, true, row.data.threeDs);
 }
 
 async function finish(

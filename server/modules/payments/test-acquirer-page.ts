@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { Lang } from '../../../common/errors.js';
 import { formatRubles } from '../../../common/money.js';
 
@@ -36,11 +38,16 @@ const T = {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+const STYLE = `body{font:16px system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;color:#111}
+label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}button{margin-top:1rem;padding:.6rem 1.2rem;font-size:1rem}
+.err{color:#a00;font-weight:600}.note{color:#444;font-size:.9rem}`;
+
+/** The page's one <style> element, for its Content-Security-Policy (the style is allowed by its hash). */
+export const PAGE_STYLE_HASH = `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`;
+
 function page(lang: Lang, title: string, body: string): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>body{font:16px system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem;color:#111}
-label{display:block;margin:.8rem 0 .2rem}input{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}button{margin-top:1rem;padding:.6rem 1.2rem;font-size:1rem}
-.err{color:#a00;font-weight:600}.note{color:#444;font-size:.9rem}</style></head><body><h1>${esc(title)}</h1>${body}</body></html>`;
+<title>${esc(title)}</title><style>${STYLE}</style></head><body><h1>${esc(title)}</h1>${body}</body></html>`;
 }
 
 export function renderCardForm(lang: Lang, o: { id: string; amount: number; error?: string }): string {

@@ -51,14 +51,14 @@ export async function updatePreferences(
   p: { email?: boolean; sms?: boolean; lang?: 'ru' | 'en' },
 ) {
   const r = await owner(db, contractId);
-  await db
-    .update(subscribers)
-    .set({
-      ...(p.email === undefined ? {} : { notifyEmail: p.email ? 1 : 0 }),
-      ...(p.sms === undefined ? {} : { notifySms: p.sms ? 1 : 0 }),
-      ...(p.lang ? { lang: p.lang } : {}),
-    })
-    .where(eq(subscribers.id, r.subscriber_id));
+  const changes = {
+    ...(p.email === undefined ? {} : { notifyEmail: p.email ? 1 : 0 }),
+    ...(p.sms === undefined ? {} : { notifySms: p.sms ? 1 : 0 }),
+    ...(p.lang ? { lang: p.lang } : {}),
+  };
+  // Nothing to change (an empty form): answer with the profile as it is.
+  if (Object.keys(changes).length > 0)
+    await db.update(subscribers).set(changes).where(eq(subscribers.id, r.subscriber_id));
   return getProfile(db, contractId);
 }
 

@@ -38,17 +38,17 @@ export async function issueCode(db: Db, opts: { contractId: number; purpose: Pur
 }
 
 /**
- * Checks a code (or link token) and uses it up. Wrong codes count against the code; after
- * CODE_MAX_ATTEMPTS it is dead. Returns the code row when it matched, else null.
+ * Finds the live code (or link token) that matches, without using it up. A wrong code counts against
+ * the contract's latest code; after CODE_MAX_ATTEMPTS it is dead. Returns the code row, else null.
  */
-export async function consumeCode(
+export async function findCode(
   db: Db,
   opts: { purpose: Purpose; contractId?: number; code?: string; token?: string },
-) {
+): Promise<typeof verificationCodes.$inferSelect | null> {
   if (opts.token) {
     const [row] = await db
-      .update(verificationCodes)
-      .set({ usedAt: sql`now()` })
+      .select()
+      .from(verificationCodes)
       .where(
         and(
           eq(verificationCodes.tokenHash, sha(opts.token)),
@@ -56,8 +56,7 @@ export async function consumeCode(
           isNull(verificationCodes.usedAt),
           gt(verificationCodes.expiresAt, sql`now()`),
         ),
-      )
-      .returning();
+      );
     return row ?? null;
   }
   if (!opts.contractId || !opts.code) return null;
@@ -83,10 +82,25 @@ export async function consumeCode(
       .where(eq(verificationCodes.id, row.id));
     return null;
   }
+  return row;
+}
+
+/** Uses a found code up; false when another request used it first (each code works once). */
+export async function useCode(db: Db, id: number): Promise<boolean> {
   const [used] = await db
     .update(verificationCodes)
     .set({ usedAt: sql`now()` })
-    .where(and(eq(verificationCodes.id, row.id), isNull(verificationCodes.usedAt)))
-    .returning();
-  return used ?? null;
+    .where(and(eq(verificationCodes.id, id), isNull(verificationCodes.usedAt)))
+    .returning({ id: verificationCodes.id });
+  return !!used;
+}
+
+/** Checks a code (or link token) and uses it up: findCode, then useCode. */
+export async function consumeCode(
+  db: Db,
+  opts: { purpose: Purpose; contractId?: number; code?: string; token?: string },
+) {
+  const row = await findCode(db, opts);
+  if (!row || !(await useCode(db, row.id))) return null;
+  return row;
 }

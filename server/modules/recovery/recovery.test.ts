@@ -184,4 +184,79 @@ describe('password recovery', () => {
     }
     expect(last).toBe(429);
   });
+
+  it('completes with the same answer, after the same work, for a real and an unknown account', async () => {
+    const region = await buildRegion(t.database.db);
+    const s = await signedInSubscriber(t.app, t.database.db, { regionId: region.id, phone: '79110000006' });
+    const complete = (account: string, newPassword: string, ip = '10.6.6.6') =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/recovery/complete',
+        remoteAddress: ip,
+        headers: { 'accept-language': 'en' },
+        payload: { account, code: '123456', newPassword },
+      });
+    const answer = (r: Awaited<ReturnType<typeof complete>>) => ({ status: r.statusCode, body: r.json() });
+    // A weak password: the same refusal whoever asks, before anything about the account is known.
+    expect(answer(await complete(s.account.number, 'short'))).toEqual(answer(await complete('000000001', 'short')));
+    // A good password with a wrong code: one answer for both, and both hash the password first.
+    const real: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      let t0 = performance.now();
+      const a = await complete(s.account.number, 'Strong-pass-2026', `10.6.7.${i}`);
+      real.push(performance.now() - t0);
+      t0 = performance.now();
+      const b = await complete('000000001', 'Strong-pass-2026', `10.6.8.${i}`);
+      unknown.push(performance.now() - t0);
+      expect(answer(a)).toEqual(answer(b));
+      expect(a.json().error.code).toBe('recovery_code_invalid');
+    }
+    // Timing class: the medians of interleaved tries are of one order (an unknown account used to
+    // answer five times faster, before the password hash).
+    const median = (x: number[]) => x.sort((p, q) => p - q)[2]!;
+    expect(median(unknown) / median(real)).toBeGreaterThan(0.4);
+  });
+
+  it('limits refused completions per address', async () => {
+    const codes: string[] = [];
+    for (let i = 0; i < 21; i++) {
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/recovery/complete',
+        remoteAddress: '10.6.9.9',
+        payload: { account: `00000${100 + i}`, code: '123456', newPassword: 'Strong-pass-2026' },
+      });
+      codes.push(r.json().error.code);
+    }
+    expect(codes.slice(0, 19).every((c) => c === 'recovery_code_invalid')).toBe(true);
+    expect(codes.slice(19)).toEqual(['rate_limited', 'rate_limited']);
+    const elsewhere = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/recovery/complete',
+      remoteAddress: '10.6.9.10',
+      payload: { account: '000000999', code: '123456', newPassword: 'Strong-pass-2026' },
+    });
+    expect(elsewhere.json().error.code).toBe('recovery_code_invalid');
+  });
+
+  it('tells only a holder of a valid code that the password contains the contract number, and keeps the code', async () => {
+    const region = await buildRegion(t.database.db);
+    const s = await signedInSubscriber(t.app, t.database.db, { regionId: region.id, phone: '79110000007' });
+    await start({ regionId: region.id, phone: '79110000007', account: s.account.number, channel: 'sms' });
+    await deliver();
+    const code = codeIn(smsc.messages.filter((m) => m.to === '79110000007').at(-1)!.text);
+    const withLogin = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/recovery/complete',
+      payload: { account: s.account.number, code, newPassword: `x1${s.contract.number}` },
+    });
+    expect(withLogin.json().error.code).toBe('weak_password');
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/recovery/complete',
+      payload: { account: s.account.number, code, newPassword: 'Recovered-2027' },
+    });
+    expect(ok.statusCode).toBe(200);
+  });
 });

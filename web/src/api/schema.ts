@@ -465,6 +465,85 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/auth/session': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Who is signed in, or nobody (200 either way) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description null: nobody is signed in */
+              me:
+                | (
+                    | {
+                        /** @enum {string} */
+                        type: 'subscriber';
+                        contract: string;
+                        account: string;
+                        fullName: string;
+                        mustChangePassword: boolean;
+                      }
+                    | {
+                        /** @enum {string} */
+                        type: 'staff';
+                        staff: {
+                          id: number;
+                          email: string;
+                          fullName: string;
+                          role: components['schemas']['StaffRole'];
+                          totpEnabled: boolean;
+                        };
+                      }
+                  )
+                | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/auth/logout': {
     parameters: {
       query?: never;
@@ -4943,7 +5022,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Start a card top-up by account number without signing in */
+    /** Start a card top-up by account number without signing in (rate-limited with the payer lookup) */
     post: {
       parameters: {
         query?: never;
@@ -4967,7 +5046,8 @@ export interface paths {
           };
           content: {
             'application/json': {
-              paymentId: number;
+              /** @description the payment for GET /api/public/payments/{publicId}: random, not sequential */
+              publicId: string;
               amount: number;
               confirmationUrl: string;
             };
@@ -4999,20 +5079,20 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/public/payments/{id}': {
+  '/api/public/payments/{publicId}': {
     parameters: {
       query?: never;
       header?: never;
       path?: never;
       cookie?: never;
     };
-    /** Status of a payment (no amounts of other payers: id and status only) */
+    /** Status of a public top-up by its public id (no amount, no account) */
     get: {
       parameters: {
         query?: never;
         header?: never;
         path: {
-          id: number;
+          publicId: string;
         };
         cookie?: never;
       };
@@ -5025,7 +5105,8 @@ export interface paths {
           };
           content: {
             'application/json': {
-              id: number;
+              /** @description public id */
+              id: string;
               status: components['schemas']['PaymentStatus'];
             };
           };
@@ -12584,6 +12665,8 @@ export interface components {
         /** @enum {string} */
         code:
           | 'validation_failed'
+          | 'payload_too_large'
+          | 'unsupported_media_type'
           | 'bad_date'
           | 'bad_period'
           | 'bad_amount'
@@ -12845,6 +12928,22 @@ export const pathsApiAuthMeGetResponses200ContentApplicationJsonOneOf0TypeValues
 export const pathsApiAuthMeGetResponses200ContentApplicationJsonOneOf1TypeValues: ReadonlyArray<
   Extract<
     FlattenedDeepRequired<paths>['/api/auth/me']['get']['responses']['200']['content']['application/json'],
+    {
+      type: unknown;
+    }
+  >['type']
+> = ['staff'];
+export const pathsApiAuthSessionGetResponses200ContentApplicationJsonMeOneOf0TypeValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<paths>['/api/auth/session']['get']['responses']['200']['content']['application/json']['me'],
+    {
+      type: unknown;
+    }
+  >['type']
+> = ['subscriber'];
+export const pathsApiAuthSessionGetResponses200ContentApplicationJsonMeOneOf1TypeValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<paths>['/api/auth/session']['get']['responses']['200']['content']['application/json']['me'],
     {
       type: unknown;
     }
@@ -13112,6 +13211,8 @@ export const errorErrorCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Error']['error']['code']
 > = [
   'validation_failed',
+  'payload_too_large',
+  'unsupported_media_type',
   'bad_date',
   'bad_period',
   'bad_amount',

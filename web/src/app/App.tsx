@@ -43,6 +43,14 @@ const cssVariablesResolver: CSSVariablesResolver = () => ({
   dark: {},
 });
 
+/**
+ * The nonce the server put on this page's <meta property="csp-nonce"> (server/plugins/web.ts): Mantine
+ * writes its CSS variables and responsive styles in <style> elements, which the Content-Security-Policy
+ * allows only with this nonce. Read from the element's `nonce` property (browsers hide the attribute).
+ */
+const styleNonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce ?? '';
+const getStyleNonce = () => styleNonce;
+
 const fallback = (
   <Center h="100vh">
     <Loader aria-label="…" />
@@ -90,7 +98,7 @@ const router = createBrowserRouter([
 
 export function App() {
   return (
-    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} getStyleNonce={getStyleNonce}>
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />
       </QueryClientProvider>

@@ -8,15 +8,16 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 
 /** After the card page: polls the payment until the provider's notification has been applied. */
-export function PaymentReturn({ id, publicPage = false }: { id: number; publicPage?: boolean }) {
+export function PaymentReturn({ id, publicPage = false }: { id: number | string; publicPage?: boolean }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const q = useQuery({
     queryKey: ['payments', 'status', id],
     queryFn: () =>
-      publicPage
-        ? api.GET('/api/public/payments/{id}', { params: { path: { id } } })
-        : api.GET('/api/me/payments/{id}', { params: { path: { id } } }),
+      (publicPage
+        ? api.GET('/api/public/payments/{publicId}', { params: { path: { publicId: String(id) } } })
+        : api.GET('/api/me/payments/{id}', { params: { path: { id: Number(id) } } })
+      ).then((p) => ({ status: p.status })),
     refetchInterval: (query) => (query.state.data?.status === 'pending' ? 1000 : false),
   });
   const status = q.data?.status;

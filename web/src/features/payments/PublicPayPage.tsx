@@ -15,7 +15,8 @@ import { PaymentReturn } from './PaymentReturn';
 export function PublicPayPage() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
-  const returned = Number(params.get('payment'));
+  // The public page's return link carries the payment's random public id (never its number).
+  const returned = params.get('payment');
   const [account, setAccount] = useState(params.get('account') ?? '');
   const [amount, setAmount] = useState('');
   const payer = useMutation({
@@ -32,7 +33,7 @@ export function PublicPayPage() {
         <Stack>
           <Title order={1}>{t('pay.publicTitle')}</Title>
           <Text>{t('pay.publicLead')}</Text>
-          {returned > 0 && <PaymentReturn id={returned} publicPage />}
+          {returned && <PaymentReturn id={returned} publicPage />}
           <Card withBorder>
             <Stack>
               <TextInput

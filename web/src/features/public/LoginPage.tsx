@@ -23,7 +23,9 @@ export function LoginPage() {
     setError(null);
     try {
       const r = await api.POST('/api/auth/login', { body: { contract, password } });
-      await qc.invalidateQueries({ queryKey: ['me'] });
+      // Reset, not invalidate: a signed-out visit may have cached "nobody" in an inactive query, and
+      // the next page must wait for the fresh answer instead of redirecting back here on the old one.
+      await qc.resetQueries({ queryKey: ['me'] });
       void navigate(r.mustChangePassword ? '/cabinet/password' : '/cabinet');
     } catch (err) {
       setError(err);

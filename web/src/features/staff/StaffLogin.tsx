@@ -21,7 +21,9 @@ export function StaffLogin() {
     setError(null);
     try {
       await api.POST('/api/auth/staff/login', { body: { email, password, ...(totp ? { totp } : {}) } });
-      await qc.invalidateQueries({ queryKey: ['me'] });
+      // Reset, not invalidate: a signed-out visit may have cached "nobody" in an inactive query, and
+      // the next page must wait for the fresh answer instead of redirecting back here on the old one.
+      await qc.resetQueries({ queryKey: ['me'] });
       void navigate('/staff');
     } catch (err) {
       setError(err);

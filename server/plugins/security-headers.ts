@@ -1,0 +1,56 @@
+import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+/**
+ * Security headers on every response (@fastify/helmet), decision docs/decisions/0013-security-headers.md:
+ *
+ * - Content-Security-Policy: everything from our own origin only; no inline script anywhere (the
+ *   built app is files); `<style>` elements only with the response's nonce or a known hash. The web
+ *   app's index.html asks for a nonce with the route option `helmet: { enableCSPNonces: true }` and
+ *   puts `reply.cspNonce.style` on its tags; the app passes it to Mantine (`getStyleNonce`). Pages with
+ *   fixed inline style (the test acquirer's card page, Swagger UI) allow it by sha256 hash instead.
+ *   No page may be framed (`frame-ancestors 'none'`, and X-Frame-Options: DENY for old browsers).
+ *   Forms post only to us.
+ * - Strict-Transport-Security in production (TLS ends at the reverse proxy; browsers keep to https).
+ * - X-Content-Type-Options: nosniff, Referrer-Policy: no-referrer, Cross-Origin-Opener-Policy:
+ *   same-origin, Cross-Origin-Resource-Policy: same-origin, a Permissions-Policy that turns off
+ *   what a billing portal never uses.
+ * - API answers are never stored by caches on the way (Cache-Control: no-store unless a route set one).
+ */
+export const CSP_DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  baseUri: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  manifestSrc: ["'self'"],
+  workerSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+};
+
+const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=()';
+
+async function securityHeaders(app: FastifyInstance, opts: { production: boolean }) {
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { ...CSP_DIRECTIVES, ...(opts.production ? { upgradeInsecureRequests: [] } : {}) },
+    },
+    hsts: opts.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    xFrameOptions: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('permissions-policy', PERMISSIONS_POLICY);
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+}
+
+export default fp(securityHeaders, { name: 'security-headers' });
