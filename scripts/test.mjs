@@ -12,6 +12,11 @@ const NEEDS = [
   { pkg: 'fonts-dejavu-core', path: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', why: 'Cyrillic fonts in PDFs' },
   { pkg: 'freeradius', path: '/usr/sbin/freeradius', why: 'network tests through real FreeRADIUS (rlm_rest)' },
   { pkg: 'freeradius-utils', path: '/usr/bin/radclient', why: 'radclient playing the NAS in network tests' },
+  {
+    pkg: 'freeradius-rest',
+    path: '/usr/lib/freeradius/rlm_rest.so',
+    why: 'the rlm_rest module FreeRADIUS calls Abonent with',
+  },
 ];
 
 function ensureDebianPackages() {

@@ -164,6 +164,6 @@ describe('abonent CLI', () => {
     await d.close();
     const r = await cli('ledger', 'verify', '--json');
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({ mismatches: [], orphanEntries: 1 });
+    expect(JSON.parse(r.stdout)).toMatchObject({ mismatches: [], orphan_entries: 1 });
   }, 60_000);
 });

@@ -1,6 +1,8 @@
+import { rmSync, writeFileSync } from 'node:fs';
+
 import { openDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
-import { dropDatabase, runIdOf, templateDb, TEST_DB_PREFIX, withAdmin, withDbName } from './db.js';
+import { dropDatabase, pgliteTemplatePath, runIdOf, templateDb, TEST_DB_PREFIX, withAdmin, withDbName } from './db.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -12,13 +14,23 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * PostgreSQL mode: migrate this run's template database once; every test file clones it (fast).
+ * Migrate once per run, then every test file starts from a copy (fast). PostgreSQL mode: a template
+ * database each file clones; embedded mode: a dumped PGlite data directory each file loads.
  * Databases left by runs whose vitest process is gone are dropped; other live runs are left alone.
  */
 export default async function setup() {
   process.env.ABONENT_TEST_RUN = String(process.pid);
   const url = process.env.DATABASE_URL;
-  if (!url) return;
+  if (!url) {
+    // Embedded mode: migrate one PGlite and dump its data directory; test files load it.
+    const database = await openDatabase({ dataDir: 'memory://' });
+    await runMigrations(database);
+    const dump = await database.pglite!.dumpDataDir('none');
+    await database.close();
+    const path = pgliteTemplatePath();
+    writeFileSync(path, Buffer.from(await dump.arrayBuffer()));
+    return () => rmSync(path, { force: true });
+  }
   const template = templateDb();
   await withAdmin(url, async (c) => {
     const res = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
