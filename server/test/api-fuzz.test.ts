@@ -180,7 +180,8 @@ async function check(
 
 describe('API fuzz from /api/openapi.json', () => {
   it('answers every malformed request with a 4xx in the error shape and the caller’s language, never a 5xx', async () => {
-    const ops = operationsOf(doc);
+    // Live event streams stay open (an inject never ends): their guards are tested in support-live.test.ts.
+    const ops = operationsOf(doc).filter((op) => !op.path.endsWith('/events'));
     expect(ops.length).toBeGreaterThan(60);
     const failures: Failure[] = [];
     let sent = 0;
