@@ -142,13 +142,13 @@ describe.skipIf(!pgUrl)('money paths racing on one account (PostgreSQL)', () => 
   it('`abonent ledger verify` fails (exit 2) on an entry whose account does not exist', async () => {
     const clean = await runCliProcess(url, ['ledger', 'verify', '--json']);
     expect(clean.code).toBe(0);
-    expect(JSON.parse(clean.stdout)).toMatchObject({ mismatches: [], orphanEntries: 0 });
+    expect(JSON.parse(clean.stdout)).toMatchObject({ mismatches: [], orphan_entries: 0 });
     // Written past the ledger's API on purpose: what a bad manual fix or a broken import would leave.
     await database.db.execute(sql`insert into ledger_entries (account_id, kind, amount, effective_on, source)
                                   values (987654321, 'adjustment', 100, '2026-11-25', 'test')`);
     const json = await runCliProcess(url, ['ledger', 'verify', '--json']);
     expect(json.code).toBe(2);
-    expect(JSON.parse(json.stdout)).toMatchObject({ mismatches: [], orphanEntries: 1 });
+    expect(JSON.parse(json.stdout)).toMatchObject({ mismatches: [], orphan_entries: 1 });
     const text = await runCliProcess(url, ['ledger', 'verify']);
     expect(text.code).toBe(2);
     expect(text.stdout).toMatch(/1 entr(y|ies) naming an account that does not exist/);

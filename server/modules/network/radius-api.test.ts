@@ -43,7 +43,7 @@ async function authorizeUntil(
   attrs: Record<string, string | number>,
   ok: (res: Awaited<ReturnType<typeof call>>) => boolean,
 ) {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const res = await call('authorize', j(attrs));
     if (ok(res) || Date.now() > deadline) return res;
