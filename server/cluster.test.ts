@@ -192,7 +192,7 @@ describe.skipIf(!url)('three app processes on one PostgreSQL (skipped on PGlite:
     expect(paid.body).toContain('<result>0</result>');
     // Balances are not notified: other processes may show the old one for OVERVIEW_CACHE_SECONDS (2 s).
     for (const p of procs.slice(1)) {
-      await waitFor(async () => (await get('/api/me/overview', s.token, p)).json.balance === balance + 25_000, 5000);
+      await waitFor(async () => (await get('/api/me/overview', s.token, p)).json.balance === balance + 25_000, 15_000);
     }
 
     const out = await fetch(`${procs[0]!.url}/api/auth/logout`, {
