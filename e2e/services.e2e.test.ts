@@ -348,6 +348,8 @@ describe('back office', () => {
       await expect.poll(() => ap.getByTestId('pool-totals').textContent()).toMatch(/Всего адресов: 6/);
       await noSeriousA11yViolations(ap);
       await ap.getByRole('link', { name: 'Акции' }).click();
+      // The catalogue has fields of the same name: wait until the promotions page replaced it.
+      await ap.getByRole('heading', { level: 1, name: 'Акции' }).waitFor();
       await ap.getByLabel('Название (рус.)').fill('Скидка 30 % на 2 месяца');
       await ap.getByLabel('Что даёт').first().click();
       await ap.getByRole('option', { name: 'Скидка на тариф на N месяцев' }).click();
