@@ -67,6 +67,7 @@ if (existsSync(`${root}web/index.html`)) {
 const results = [];
 for (const [name, args] of [
   ['unit + integration', ['vitest', 'run']],
+  ['multi-process (alone)', ['vitest', 'run', '--config', 'vitest.alone.config.ts']],
   ['end-to-end (Chromium)', ['vitest', 'run', '--config', 'e2e/vitest.config.ts']],
 ]) {
   if (name.startsWith('end-to-end') && !existsSync(`${root}e2e/vitest.config.ts`)) continue;

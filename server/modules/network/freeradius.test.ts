@@ -58,7 +58,7 @@ async function subscriber(o: { balance?: number; status?: 'active' | 'blocked' }
   return { ...s, login: a.login!, password: a.password };
 }
 
-async function waitFor<T>(fn: () => T | undefined, ms = 5000): Promise<T> {
+async function waitFor<T>(fn: () => T | undefined, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = fn();

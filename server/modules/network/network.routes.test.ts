@@ -51,7 +51,7 @@ async function openSession(accountId: number, login: string, sid: string, ip = '
   return row!.id;
 }
 
-async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 5000): Promise<T> {
+async function until<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await fn();
