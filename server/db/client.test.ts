@@ -7,7 +7,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 
 import { createTestDatabase } from '../test/db.js';
-import { openDatabase } from './client.js';
+import { openDatabase, queryRows } from './client.js';
 import { runMigrations } from './migrate.js';
 
 describe('embedded database lock', () => {
@@ -34,6 +34,25 @@ describe('embedded database lock', () => {
 });
 
 describe('migrations', () => {
+  it('alters no table when run again at the next start (a rolling restart must not queue behind table locks)', async () => {
+    const database = await createTestDatabase();
+    try {
+      // Every ALTER TABLE rewrites the table's pg_class row; an untouched row keeps its xmin.
+      const catalog = () =>
+        queryRows<{ relname: string; xmin: string; opts: string }>(
+          database.db,
+          sql`select relname, xmin::text as xmin, reloptions::text as opts from pg_class
+              where relname in ('accounts', 'payments', 'radius_sessions') order by relname`,
+        );
+      const before = await catalog();
+      expect(before.map((r) => r.opts)).toEqual(['{fillfactor=80}', '{fillfactor=85}', '{fillfactor=80}']);
+      await runMigrations(database);
+      expect(await catalog()).toEqual(before);
+    } finally {
+      await database.close();
+    }
+  });
+
   it('runs again on an up-to-date database, and refuses one made by an earlier pre-release build with what to do', async () => {
     const database = await createTestDatabase();
     try {

@@ -12,6 +12,15 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
+-- A table's fillfactor, set only when it differs (ALTER TABLE … SET takes a lock at every start otherwise).
+CREATE OR REPLACE FUNCTION abonent_ensure_fillfactor(tbl regclass, ff int) RETURNS void AS $$
+BEGIN
+  IF NOT coalesce((SELECT format('fillfactor=%s', ff) = ANY (reloptions) FROM pg_class WHERE oid = tbl), false) THEN
+    EXECUTE format('ALTER TABLE %s SET (fillfactor = %s)', tbl, ff);
+  END IF;
+END;
+$$ LANGUAGE plpgsql;
+
 -- ===== The ledger by month (docs/ledger-partitions.md) =====================================
 -- drizzle-kit creates ledger_entries as a plain table; here it becomes a table partitioned by month
 -- of effective_on (once: a plain table is converted, keeping its columns, constraints, indexes and
@@ -74,10 +83,10 @@ SELECT abonent_ensure_trigger('audit_log', 'audit_log_no_update', $ddl$
 
 -- Accounts are rewritten by every daily run (balance, status): free space on each page lets
 -- PostgreSQL update them in place (HOT) without touching their indexes.
-ALTER TABLE accounts SET (fillfactor = 80);
+SELECT abonent_ensure_fillfactor('accounts', 80);
 -- A payment row is updated once or twice soon after it is written (pending → succeeded, the ledger
 -- entry, the bonus): room on its page keeps those updates HOT, off the payments indexes.
-ALTER TABLE payments SET (fillfactor = 85);
+SELECT abonent_ensure_fillfactor('payments', 85);
 
 -- Read caches (docs/decisions/0005-read-caches.md): every process caches session lookups for a
 -- short while and clears them when told that sessions, passwords or staff users changed anywhere.
@@ -270,4 +279,4 @@ SELECT abonent_ensure_trigger('nas', 'nas_network', $ddl$
     FOR EACH STATEMENT EXECUTE FUNCTION abonent_network_reload_all()$ddl$);
 
 -- Interim updates rewrite open sessions every few minutes: room on the page keeps them HOT.
-ALTER TABLE radius_sessions SET (fillfactor = 80);
+SELECT abonent_ensure_fillfactor('radius_sessions', 80);

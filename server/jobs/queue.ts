@@ -232,8 +232,10 @@ export class JobWorker {
   /** Runs due jobs until none are left; returns how many ran. Tests call it directly. */
   async drain(limit = 1000): Promise<number> {
     let ran = 0;
+    // Once per drain (a tick), not per batch: leases expire in minutes, so a tick's parking is current
+    // enough, and a claim then sees no abandoned job without attempts left.
+    if (!this.stopping) await parkAbandonedJobs(this.db);
     while (ran < limit && !this.stopping) {
-      await parkAbandonedJobs(this.db);
       const batch = await this.claim(this.opts.batch ?? 10);
       if (batch.length === 0) break;
       for (const j of batch) this.held.add(j.id);

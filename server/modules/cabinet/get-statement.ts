@@ -47,9 +47,10 @@ export async function getStatement(
     throw new AppError('bad_period', { max: MAX_STATEMENT_DAYS });
 
   // One query: the opening at the checkpoint and the entries from the checkpoint to `to`. Its days are
-  // literal, so only those months' partitions are read, however old the ledger is. Entries come from
-  // the ledger_account_day index alone (it holds these columns); comments, which charges never have
-  // (ledger_charge_no_comment), are fetched for the other entries of the period.
+  // literal, so only those months' partitions are read, however old the ledger is. Entries before
+  // `from` come from the ledger_account_day index alone (it holds these columns); only the period's
+  // entries are read whole, once, for what describes them: the comment, the tariff or service of a
+  // charge, the promotion behind a bonus, the discount that lowered a tariff charge (docs/statement.md).
   // The checkpoint list above was read in an earlier snapshot: the query also says whether that
   // checkpoint is still good in its own snapshot (the day checkpoint is replaced daily; a back-dated
   // entry marks it stale). If not, the list is read again; without any, the statement sums from the start.
@@ -61,11 +62,18 @@ export async function getStatement(
     kind: LedgerKind;
     amount: number;
     comment: string | null;
+    subject_ru: string | null;
+    subject_en: string | null;
+    subject_kind: string | null;
+    promo_ru: string | null;
+    promo_en: string | null;
+    discount: number | null;
   };
   const read = (cp: string | null) =>
     queryRows<Row>(
       db,
-      sql`select h.cp_ok, h.opening, l.id, l.effective_on, l.kind, l.amount, l.comment
+      sql`select h.cp_ok, h.opening, l.id, l.effective_on, l.kind, l.amount, d.comment,
+                 d.subject_ru, d.subject_en, d.subject_kind, d.promo_ru, d.promo_en, d.discount
           from (select ${
             cp
               ? sql`exists (select 1 from ledger_checkpoints k
@@ -75,15 +83,27 @@ export async function getStatement(
               : sql`true as cp_ok, null::int8 as opening`
           }) h
           left join lateral (
-            select e.id, e.effective_on, e.kind, e.amount,
-                   case when e.kind <> 'charge' and e.effective_on >= ${from}::date then
-                     (select c.comment from ledger_entries c
-                      where c.account_id = ${accountId} and c.id = e.id and c.effective_on = e.effective_on
-                        and c.effective_on between ${from}::date and ${to}::date) end as comment
+            select e.id, e.effective_on, e.kind, e.amount
             from ledger_entries e
             where e.account_id = ${accountId} and e.effective_on <= ${to}::date
               ${cp ? sql`and e.effective_on >= ${cp}::date` : sql``}
           ) l on true
+          left join lateral (
+            select c.comment, coalesce(t.name_ru, v.name_ru) as subject_ru, coalesce(t.name_en, v.name_en) as subject_en,
+                   s.kind as subject_kind, p.title_ru as promo_ru, p.title_en as promo_en,
+                   case when c.kind = 'charge' and s.kind = 'tariff' then (
+                     select max(x.percent) from promotion_participations x
+                     where x.account_id = ${accountId} and x.effect = 'discount'
+                       and c.effective_on between x.effect_from and x.effect_to) end as discount
+            from ledger_entries c
+              left join subscriptions s on s.id = c.subscription_id
+              left join tariffs t on t.id = s.tariff_id
+              left join services v on v.id = s.service_id
+              left join promotions p on c.comment like 'promotion:%' and p.id::text = substr(c.comment, 11)
+            where l.effective_on >= ${from}::date
+              and c.account_id = ${accountId} and c.id = l.id and c.effective_on = l.effective_on
+              and c.effective_on between ${from}::date and ${to}::date
+          ) d on true
           order by l.effective_on, l.id`,
     );
   const latestOnOrBefore = (checkpoints: string[] | null) => (checkpoints ?? []).filter((d) => d <= from).pop() ?? null;
@@ -100,15 +120,7 @@ export async function getStatement(
   const before = found.filter((e) => e.effective_on < from);
   const opening = before.reduce((s, e) => s + e.amount, rows[0]?.opening ?? 0);
   let running = opening;
-  const entries = found.slice(before.length).map((e) => ({
-    id: e.id!,
-    effective_on: e.effective_on,
-    kind: e.kind,
-    amount: e.amount,
-    comment: e.comment,
-    balance_after: (running += e.amount),
-  }));
-  const details = await describeSubjects(db, accountId, from, to);
+  const entries = found.slice(before.length).map((e) => ({ ...e, id: e.id!, balance_after: (running += e.amount) }));
   const lang = opts.lang ?? 'ru';
   const totals: Partial<Record<LedgerKind, number>> = {};
   for (const e of entries) totals[e.kind] = (totals[e.kind] ?? 0) + e.amount;
@@ -139,10 +151,10 @@ export async function getStatement(
         {
           kind: e.kind,
           comment: e.comment,
-          subject: details.get(e.id)?.subject ?? null,
-          subjectKind: details.get(e.id)?.subject_kind ?? null,
-          discountPercent: details.get(e.id)?.discount ?? null,
-          promotion: details.get(e.id)?.promotion ?? null,
+          subject: names(e.subject_ru, e.subject_en),
+          subjectKind: e.subject_kind,
+          discountPercent: e.discount,
+          promotion: names(e.promo_ru, e.promo_en),
         },
         lang,
       ),
@@ -154,46 +166,7 @@ export async function getStatement(
 
 export type Statement = Awaited<ReturnType<typeof getStatement>>;
 
-type Names = { ru: string; en: string };
-
-/**
- * What the period's entries are for (docs/statement.md): the tariff or service of a charge, the
- * promotion behind a bonus, the discount that lowered a tariff charge. Reads only the period's rows.
- */
-async function describeSubjects(db: Db, accountId: number, from: string, to: string) {
-  const rows = await queryRows<{
-    id: number;
-    subject_ru: string | null;
-    subject_en: string | null;
-    subject_kind: string | null;
-    promo_ru: string | null;
-    promo_en: string | null;
-    discount: number | null;
-  }>(
-    db,
-    sql`select l.id, coalesce(t.name_ru, v.name_ru) as subject_ru, coalesce(t.name_en, v.name_en) as subject_en,
-               s.kind as subject_kind, p.title_ru as promo_ru, p.title_en as promo_en,
-               case when l.kind = 'charge' and s.kind = 'tariff' then (
-                 select max(x.percent) from promotion_participations x
-                 where x.account_id = ${accountId} and x.effect = 'discount'
-                   and l.effective_on between x.effect_from and x.effect_to) end as discount
-        from ledger_entries l
-          left join subscriptions s on s.id = l.subscription_id
-          left join tariffs t on t.id = s.tariff_id left join services v on v.id = s.service_id
-          left join promotions p on l.comment like 'promotion:%' and p.id::text = substr(l.comment, 11)
-        where l.account_id = ${accountId} and l.effective_on between ${from}::date and ${to}::date
-          and (l.subscription_id is not null or l.comment like 'promotion:%')`,
-  );
-  const names = (ru: string | null, en: string | null): Names | null => (ru ? { ru, en: en ?? ru } : null);
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        subject: names(r.subject_ru, r.subject_en),
-        subject_kind: r.subject_kind,
-        promotion: names(r.promo_ru, r.promo_en),
-        discount: r.discount,
-      },
-    ]),
-  );
+/** A name in both languages (English falls back to Russian), or null. */
+function names(ru: string | null, en: string | null): { ru: string; en: string } | null {
+  return ru ? { ru, en: en ?? ru } : null;
 }
