@@ -47,6 +47,21 @@ export const ERRORS = {
     en: 'The contract for this personal account is terminated',
   },
   region_not_found: { status: 404, ru: 'Регион не найден', en: 'Region not found' },
+  region_code_taken: {
+    status: 409,
+    ru: 'Регион с кодом «{code}» уже есть',
+    en: 'A region with code "{code}" already exists',
+  },
+  contract_prefix_taken: {
+    status: 409,
+    ru: 'Префикс номеров договоров {prefix} уже занят другим регионом',
+    en: 'Contract number prefix {prefix} is already used by another region',
+  },
+  region_time_zone_locked: {
+    status: 409,
+    ru: 'Часовой пояс нельзя изменить: в регионе уже есть договоры, их расчётные дни считаются по нему',
+    en: 'The time zone cannot change: the region has contracts, and their billing days are counted in it',
+  },
   tariff_not_found: { status: 404, ru: 'Тарифный план не найден', en: 'Tariff plan not found' },
   tariff_not_available: {
     status: 409,

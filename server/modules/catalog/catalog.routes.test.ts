@@ -141,4 +141,87 @@ describe('catalogue API', () => {
       settings: { prepayTiers: [{ months: 3, percent: 7 }] },
     });
   });
+
+  it('lets an admin create a region, audited, in which a contract is signed; its zone is then fixed', async () => {
+    const admin = await buildStaff(t.database.db, { role: 'admin' });
+    const operator = await buildStaff(t.database.db, { role: 'operator' });
+    const existing = await buildRegion(t.database.db);
+    const body = {
+      code: 'tver',
+      nameRu: 'Тверь',
+      nameEn: 'Tver',
+      timeZone: 'Europe/Samara',
+      supportPhone: '84822000000',
+      supportEmail: 'help@tver.example.net',
+      contractPrefix: '97',
+    };
+    const post = (payload: object, headers = admin.auth) =>
+      t.app.inject({ method: 'POST', url: '/api/staff/regions', headers, payload });
+    const regionCount = async () =>
+      (await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from regions`))[0]!.n;
+    const count = await regionCount();
+
+    // Refused, with the reason, changing nothing: another role, a taken code or prefix, a made-up zone.
+    expect((await post(body, operator.auth)).statusCode).toBe(403);
+    const takenCode = await post({ ...body, code: existing.code });
+    expect(takenCode.statusCode).toBe(409);
+    expect(takenCode.json().error).toMatchObject({ code: 'region_code_taken' });
+    expect(takenCode.json().error.message).toContain(existing.code);
+    const takenPrefix = await post({ ...body, contractPrefix: existing.contractPrefix });
+    expect(takenPrefix.json().error).toMatchObject({ code: 'contract_prefix_taken' });
+    const badZone = await post({ ...body, timeZone: 'Mars/Olympus' });
+    expect(badZone.statusCode).toBe(400);
+    expect(badZone.json().error.message).toContain('IANA');
+    expect((await post({ ...body, contractPrefix: '07' })).statusCode).toBe(400);
+    expect(await regionCount()).toBe(count);
+
+    const created = await post(body);
+    expect(created.statusCode).toBe(201);
+    const region = created.json();
+    expect(region).toMatchObject({ ...body, settings: {} });
+    const [audit] = await queryRows<{ actor_id: string }>(
+      t.database.db,
+      sql`select actor_id from audit_log where action = 'region.create' and entity_id = ${String(region.id)}`,
+    );
+    expect(audit?.actor_id).toBe(String(admin.user.id));
+    const list = await t.app.inject({ method: 'GET', url: '/api/public/regions' });
+    expect(list.json().regions.map((r: { code: string }) => r.code)).toContain('tver');
+
+    // While empty, its zone may still be corrected.
+    const patch = (payload: object) =>
+      t.app.inject({ method: 'PATCH', url: `/api/staff/regions/${region.id}`, headers: admin.auth, payload });
+    expect((await patch({ timeZone: 'Europe/Moscow' })).json()).toMatchObject({ timeZone: 'Europe/Moscow' });
+
+    // A plan, then a contract: its number carries the region's prefix.
+    const tariff = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/tariffs',
+      headers: admin.auth,
+      payload: newTariff(region.id, 'tver100'),
+    });
+    expect(tariff.statusCode).toBe(201);
+    const signed = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/contracts',
+      headers: operator.auth,
+      payload: {
+        fullName: 'Смирнов Пётр Ильич',
+        address: 'г. Тверь, ул. Советская, д. 5',
+        phone: '+7 (910) 555-00-12',
+        passport: '2801 123456',
+        regionId: region.id,
+        tariffId: tariff.json().id,
+      },
+    });
+    expect(signed.statusCode).toBe(201);
+    expect(signed.json().contract.number).toMatch(/^97\d{7}$/);
+
+    // Billing days are counted in the zone now: it no longer moves, while names and contacts still change.
+    const locked = await patch({ timeZone: 'Asia/Yekaterinburg' });
+    expect(locked.statusCode).toBe(409);
+    expect(locked.json().error.code).toBe('region_time_zone_locked');
+    const renamed = await patch({ nameRu: 'Тверская область', timeZone: 'Europe/Moscow' });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ nameRu: 'Тверская область', timeZone: 'Europe/Moscow' });
+  });
 });

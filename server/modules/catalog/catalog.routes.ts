@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
 import {
+  createRegion,
   createService,
   createTariff,
   getRegion,
@@ -61,13 +62,27 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     },
     async () => ({ regions: await listRegions(db) }),
   );
+  app.post(
+    '/api/staff/regions',
+    {
+      preValidation: requireStaff('admin'),
+      schema: {
+        tags: ['catalog'],
+        summary: 'Create a region (name, time zone, support contacts, contract number prefix, rules)',
+        security: staff,
+        body: s.regionCreate,
+        response: { 201: s.regionWithSettings },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await createRegion(db, actor(req), req.body)),
+  );
   app.patch(
     '/api/staff/regions/:id',
     {
       preValidation: requireStaff('admin'),
       schema: {
         tags: ['catalog'],
-        summary: 'Update support contacts and rules of a region',
+        summary: 'Update a region: names, time zone (while it has no contracts), support contacts, rules',
         security: staff,
         params: s.regionIdParams,
         body: s.regionPatch,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { isTimeZone } from '../../../common/dates.js';
 import { MAX_PAYMENT_KOPECKS } from '../../../common/money.js';
 import { day, serviceKind } from '../shared.schemas.js';
 const fee = z.number().int().min(0).max(MAX_PAYMENT_KOPECKS).describe('kopecks per month');
@@ -33,12 +34,18 @@ export const regionWithSettings = region.extend({
     mobileInfo: z.object({ ru: z.string().optional(), en: z.string().optional() }).optional(),
   }),
 });
+const timeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, 'an IANA time zone, e.g. Europe/Moscow')
+  .describe('IANA time zone: billing days are calendar days in it');
+const supportPhone = z.string().regex(/^\d{10,15}$/, 'digits only, 10–15');
 export const regionPatch = z.object({
-  supportPhone: z
-    .string()
-    .regex(/^\d{10,15}$/, 'digits only, 10–15')
-    .optional(),
-  supportEmail: z.string().email().optional(),
+  nameRu: name.optional(),
+  nameEn: name.optional(),
+  timeZone: timeZone.optional().describe('changeable only while the region has no contracts'),
+  supportPhone: supportPhone.optional(),
+  supportEmail: z.string().email().max(200).optional(),
   settings: z
     .object({
       prepayTiers: z
@@ -62,6 +69,19 @@ export const regionPatch = z.object({
     .optional(),
 });
 
+export const regionCreate = z.object({
+  code: z.string().regex(/^[a-z][a-z0-9-]{1,19}$/, 'lowercase letters, digits, dashes; 2–20'),
+  nameRu: name,
+  nameEn: name,
+  timeZone,
+  supportPhone,
+  supportEmail: z.string().email().max(200),
+  contractPrefix: z
+    .string()
+    .regex(/^[1-9]\d$/, 'two digits, not starting with 0')
+    .describe('starts every contract number of the region; never changes'),
+  settings: regionPatch.shape.settings,
+});
 export const regionsResponse = z.object({ regions: z.array(region) });
 export const tariff = z.object({
   id: z.number(),

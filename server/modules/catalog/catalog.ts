@@ -3,7 +3,7 @@ import { and, asc, eq, gte, isNull, lte, or, type SQL } from 'drizzle-orm';
 import { todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
-import { regions, type RegionSettings, services, tariffs } from '../../db/schema/index.js';
+import { accounts, regions, type RegionSettings, services, tariffs } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 
@@ -21,8 +21,9 @@ export async function listRegions(db: Db) {
   return db.select().from(regions).where(eq(regions.active, true)).orderBy(asc(regions.id));
 }
 
-export async function getRegion(db: Db, id: number) {
-  const [r] = await db.select().from(regions).where(eq(regions.id, id));
+export async function getRegion(db: Db, id: number, opts: { forUpdate?: boolean } = {}) {
+  const q = db.select().from(regions).where(eq(regions.id, id));
+  const [r] = opts.forUpdate ? await q.for('update') : await q;
   if (!r) throw new AppError('region_not_found');
   return r;
 }
@@ -61,14 +62,75 @@ export async function listServices(db: Db, regionId?: number) {
     .orderBy(asc(services.regionId), asc(services.monthlyFee));
 }
 
+export interface RegionInput {
+  code: string;
+  nameRu: string;
+  nameEn: string;
+  timeZone: string;
+  supportPhone: string;
+  supportEmail: string;
+  contractPrefix: string;
+  settings?: RegionSettings;
+}
+
+/**
+ * A new region (docs/deploy.md, "First region"): its code and contract-number prefix are its own for
+ * good. It starts with the common support categories; plans, add-ons, offices, receipt settings and
+ * the static-IP pool are added on their screens. Billing starts on the region's first day with
+ * contracts (run-billing.ts: a region without billed days starts today).
+ */
+export async function createRegion(db: Db, actor: Actor, input: RegionInput) {
+  return inTransaction(db, async (tx) => {
+    const [taken] = await tx
+      .select({ code: regions.code, contractPrefix: regions.contractPrefix })
+      .from(regions)
+      .where(or(eq(regions.code, input.code), eq(regions.contractPrefix, input.contractPrefix)));
+    const [row] = taken
+      ? []
+      : await tx
+          .insert(regions)
+          .values({ ...input, settings: input.settings ?? {} })
+          .onConflictDoNothing()
+          .returning();
+    if (!row) {
+      // Either seen above or inserted by a concurrent request a moment ago: say which.
+      if (taken?.code === input.code || !taken) throw new AppError('region_code_taken', { code: input.code });
+      throw new AppError('contract_prefix_taken', { prefix: input.contractPrefix });
+    }
+    await recordAudit(tx, {
+      actorType: 'staff',
+      actorId: actor.staffId,
+      action: 'region.create',
+      entity: 'region',
+      entityId: row.id,
+      after: row,
+      ip: actor.ip,
+    });
+    return row;
+  });
+}
+
 export async function updateRegion(
   db: Db,
   actor: Actor,
   id: number,
-  patch: { supportPhone?: string; supportEmail?: string; settings?: RegionSettings },
+  patch: {
+    nameRu?: string;
+    nameEn?: string;
+    timeZone?: string;
+    supportPhone?: string;
+    supportEmail?: string;
+    settings?: RegionSettings;
+  },
 ) {
   return inTransaction(db, async (tx) => {
-    const before = await getRegion(tx, id);
+    const before = await getRegion(tx, id, { forUpdate: true });
+    // A billing day is a calendar day in the region's zone: moving the zone under billed contracts
+    // would shift days already charged. Contracts lock it (a contract signing locks the region row too).
+    if (patch.timeZone && patch.timeZone !== before.timeZone) {
+      const [acc] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.regionId, id)).limit(1);
+      if (acc) throw new AppError('region_time_zone_locked');
+    }
     const [after] = await tx
       .update(regions)
       .set({

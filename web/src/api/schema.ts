@@ -1333,7 +1333,109 @@ export interface paths {
       };
     };
     put?: never;
-    post?: never;
+    /** Create a region (name, time zone, support contacts, contract number prefix, rules) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+            nameRu: string;
+            nameEn: string;
+            /** @description IANA time zone: billing days are calendar days in it */
+            timeZone: string;
+            supportPhone: string;
+            /** Format: email */
+            supportEmail: string;
+            /** @description starts every contract number of the region; never changes */
+            contractPrefix: string;
+            settings?: {
+              prepayTiers?: {
+                months: number;
+                percent: number;
+              }[];
+              lowBalanceDays?: number;
+              suspension?: {
+                /** @description approve applications that meet the rules without a review */
+                autoApprove?: boolean;
+                /** @description kopecks per paid suspended day */
+                dailyFee?: number;
+                freeDays?: number;
+                windowDays?: number;
+                minDays?: number;
+                maxDays?: number;
+              };
+              mobileInfo?: {
+                ru?: string;
+                en?: string;
+              };
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              code: string;
+              nameRu: string;
+              nameEn: string;
+              timeZone: string;
+              supportPhone: string;
+              supportEmail: string;
+              contractPrefix: string;
+              settings: {
+                prepayTiers?: {
+                  months: number;
+                  percent: number;
+                }[];
+                lowBalanceDays?: number;
+                suspension?: {
+                  autoApprove?: boolean;
+                  dailyFee?: number;
+                  freeDays?: number;
+                  windowDays?: number;
+                  minDays?: number;
+                  maxDays?: number;
+                };
+                mobileInfo?: {
+                  ru?: string;
+                  en?: string;
+                };
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -1421,7 +1523,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** Update support contacts and rules of a region */
+    /** Update a region: names, time zone (while it has no contracts), support contacts, rules */
     patch: {
       parameters: {
         query?: never;
@@ -1434,6 +1536,10 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            nameRu?: string;
+            nameEn?: string;
+            /** @description changeable only while the region has no contracts */
+            timeZone?: string;
             supportPhone?: string;
             /** Format: email */
             supportEmail?: string;
@@ -12675,6 +12781,9 @@ export interface components {
           | 'account_not_found'
           | 'account_terminated'
           | 'region_not_found'
+          | 'region_code_taken'
+          | 'contract_prefix_taken'
+          | 'region_time_zone_locked'
           | 'tariff_not_found'
           | 'tariff_not_available'
           | 'service_not_found'
@@ -13221,6 +13330,9 @@ export const errorErrorCodeValues: ReadonlyArray<
   'account_not_found',
   'account_terminated',
   'region_not_found',
+  'region_code_taken',
+  'contract_prefix_taken',
+  'region_time_zone_locked',
   'tariff_not_found',
   'tariff_not_available',
   'service_not_found',

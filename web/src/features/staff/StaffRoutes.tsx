@@ -12,6 +12,7 @@ import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { FinancePage } from '../finance/FinancePage';
 import { ReceiptsPage } from '../finance/ReceiptsPage';
 import { NasPage } from '../network/NasPage';
+import { RegionsPage } from '../regions/RegionsPage';
 import { CatalogPage } from '../services/staff/CatalogPage';
 import { MobileQueuePage } from '../services/staff/MobileQueuePage';
 import { PromotionsAdminPage } from '../services/staff/PromotionsAdminPage';
@@ -23,6 +24,7 @@ import { JobsPage } from './JobsPage';
 import { SearchPage } from './SearchPage';
 import { SignContractPage } from './SignContractPage';
 import { StaffLogin } from './StaffLogin';
+import { StaffUsersPage } from './StaffUsersPage';
 
 /** Sections of the services area (texts in features/services/i18n.ts). */
 const SERVICE_KEYS = { suspensions: 1, mobileRequests: 1, visits: 1, catalog: 1, promotions: 1 };
@@ -35,6 +37,8 @@ const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff/finance', key: 'finance', roles: ['admin', 'finance'] },
   { to: '/staff/receipts', key: 'receipts', roles: ['admin', 'finance'] },
   { to: '/staff/nas', key: 'nas', roles: ['admin'] },
+  { to: '/staff/regions', key: 'regions', roles: ['admin'] },
+  { to: '/staff/users', key: 'users', roles: ['admin'] },
   { to: '/staff/catalog', key: 'catalog', roles: ['admin'] },
   { to: '/staff/promotions', key: 'promotions', roles: ['admin', 'operator', 'support', 'finance'] },
   { to: '/staff/audit', key: 'audit', roles: ['admin'] },
@@ -116,6 +120,8 @@ export default function StaffRoutes() {
           <Route path="audit" element={<AuditPage />} />
           <Route path="jobs" element={<JobsPage />} />
           {role === 'admin' && <Route path="nas" element={<NasPage />} />}
+          {role === 'admin' && <Route path="regions" element={<RegionsPage />} />}
+          {role === 'admin' && <Route path="users" element={<StaffUsersPage />} />}
           <Route path="finance" element={<FinancePage />} />
           <Route path="receipts" element={<ReceiptsPage />} />
           {(role === 'admin' || role === 'support') && (

@@ -1,0 +1,170 @@
+import './users-i18n';
+
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Loader,
+  PasswordInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { api, type ApiData } from '../../api/client';
+import { type StaffRole, staffRoleValues } from '../../api/schema';
+import { ErrorAlert } from '../../components/ErrorAlert';
+
+type StaffUser = ApiData<'get', '/api/staff/users'>['users'][number];
+
+/** Staff accounts (admin): who works in the back office, in which role; new accounts; deactivation ends their sessions. */
+export function StaffUsersPage() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: ['staff-users'], queryFn: () => api.GET('/api/staff/users') });
+  const update = useMutation({
+    mutationFn: (x: { id: number; role?: StaffRole; active?: boolean }) =>
+      api.PATCH('/api/staff/users/{id}', { params: { path: { id: x.id } }, body: { role: x.role, active: x.active } }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['staff-users'] }),
+  });
+  const roles = staffRoleValues.map((r) => ({ value: r, label: t(`staff.role.${r}`) }));
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t('users.title')}
+      </Title>
+      <NewStaffUser roles={roles} />
+      {q.isLoading && <Loader />}
+      <ErrorAlert error={q.error ?? update.error} />
+      {q.data && (
+        <Table.ScrollContainer minWidth={720} type="native" tabIndex={0}>
+          <Table striped data-testid="staff-users">
+            <caption style={{ position: 'absolute', left: -10000 }}>{t('users.title')}</caption>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('users.fullName')}</Table.Th>
+                <Table.Th scope="col">{t('users.email')}</Table.Th>
+                <Table.Th scope="col">{t('users.role')}</Table.Th>
+                <Table.Th scope="col">{t('users.status')}</Table.Th>
+                <Table.Th scope="col">
+                  <span style={{ position: 'absolute', left: -10000 }}>{t('users.deactivate')}</span>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {q.data.users.map((u: StaffUser) => (
+                <Table.Tr key={u.id}>
+                  <Table.Td>{u.fullName}</Table.Td>
+                  <Table.Td>{u.email}</Table.Td>
+                  <Table.Td>
+                    <Select
+                      aria-label={t('users.roleFor', { name: u.fullName })}
+                      size="xs"
+                      w={160}
+                      allowDeselect={false}
+                      data={roles}
+                      value={u.role}
+                      onChange={(role) => role && update.mutate({ id: u.id, role: role })}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" color={u.active ? 'green' : 'gray'}>
+                      {u.active ? t('users.active') : t('users.inactive')}
+                    </Badge>
+                    {u.totpEnabled && (
+                      <Badge variant="light" ml="xs">
+                        {t('users.totp')}
+                      </Badge>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Button
+                      size="compact-sm"
+                      variant="default"
+                      aria-label={t(u.active ? 'users.deactivateFor' : 'users.activateFor', { name: u.fullName })}
+                      onClick={() => update.mutate({ id: u.id, active: !u.active })}
+                    >
+                      {u.active ? t('users.deactivate') : t('users.activate')}
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+    </Stack>
+  );
+}
+
+function NewStaffUser({ roles }: { roles: { value: StaffRole; label: string }[] }) {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const empty = { fullName: '', email: '', role: 'operator' as StaffRole, password: '' };
+  const [f, setF] = useState(empty);
+  const create = useMutation({
+    mutationFn: () => api.POST('/api/staff/users', { body: f }),
+    onSuccess: () => {
+      setF(empty);
+      void qc.invalidateQueries({ queryKey: ['staff-users'] });
+    },
+  });
+  return (
+    <Card withBorder>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate();
+        }}
+      >
+        <Stack>
+          <Title order={2} size="h4">
+            {t('users.add')}
+          </Title>
+          <ErrorAlert error={create.error} />
+          {create.data && <Alert color="green">{t('users.created', { email: create.data.email })}</Alert>}
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TextInput
+              label={t('users.fullName')}
+              required
+              value={f.fullName}
+              onChange={(e) => setF({ ...f, fullName: e.currentTarget.value })}
+            />
+            <TextInput
+              label={t('users.email')}
+              type="email"
+              required
+              value={f.email}
+              onChange={(e) => setF({ ...f, email: e.currentTarget.value })}
+            />
+            <Select
+              label={t('users.role')}
+              allowDeselect={false}
+              data={roles}
+              value={f.role}
+              onChange={(role) => role && setF({ ...f, role: role })}
+            />
+            <PasswordInput
+              label={t('users.password')}
+              description={t('users.passwordHint')}
+              required
+              autoComplete="new-password"
+              value={f.password}
+              onChange={(e) => setF({ ...f, password: e.currentTarget.value })}
+            />
+          </SimpleGrid>
+          <Button type="submit" loading={create.isPending} w="fit-content">
+            {t('users.create')}
+          </Button>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
