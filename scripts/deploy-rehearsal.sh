@@ -13,7 +13,13 @@ LOG=/tmp/abonent-rehearsal.log
 step() { printf '\n== %s\n' "$*"; }
 [ "$(id -u)" = 0 ] || { echo "run as root"; exit 1; }
 
-step "0. clean up an earlier rehearsal"
+step "1. packages"
+for p in sudo nginx postgresql git openssl curl; do
+  dpkg -s "$p" >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$p"
+done
+node --version
+
+step "1b. clean up an earlier rehearsal"
 pkill -u abonent -f 'server/main.ts' 2>/dev/null || true
 rm -rf /opt/abonent /etc/abonent /etc/nginx/sites-enabled/abonent /etc/nginx/sites-available/abonent
 PGVER=$(ls /usr/lib/postgresql | sort -n | tail -1)
@@ -21,12 +27,6 @@ pg_ctlcluster "$PGVER" main start 2>/dev/null || true
 for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
 for db in abonent_rehearsal abonent_rehearsal_restore; do sudo -u postgres dropdb --if-exists "$db"; done
 sudo -u postgres psql -qc "DROP ROLE IF EXISTS abonent_rh"
-
-step "1. packages"
-for p in sudo nginx postgresql git openssl curl; do
-  dpkg -s "$p" >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$p"
-done
-node --version
 
 step "2. PostgreSQL: a role owning the database, password, localhost only"
 DBPASS=$(openssl rand -hex 24)
@@ -36,7 +36,10 @@ sudo -u postgres createdb --owner=abonent_rh --encoding=UTF8 abonent_rehearsal
 step "3. the application: a fresh clone, npm ci, the web build"
 id abonent >/dev/null 2>&1 || adduser --system --group --home /opt/abonent abonent
 install -d -o abonent -g abonent /opt/abonent
-sudo -u abonent git clone --quiet "$SRC" "$APP"
+# The "remote": a bare copy of this repository's committed HEAD (no network here), cloned as on a server.
+ORIGIN=/tmp/abonent-origin.git
+rm -rf "$ORIGIN" && git clone --quiet --bare "$SRC" "$ORIGIN" && chown -R abonent:abonent "$ORIGIN"
+sudo -u abonent git clone --quiet "$ORIGIN" "$APP"
 cd "$APP"
 sudo -u abonent npm ci --no-audit --no-fund --loglevel=error
 sudo -u abonent npm run build --silent
@@ -58,12 +61,12 @@ install -d -o abonent -g abonent /opt/abonent/data
 
 step "5. migrations and the first administrator"
 set -a; . "$ENVF"; set +a
-sudo -E -u abonent npx abonent migrate
-ABONENT_ADMIN_PASSWORD='Rehearsal-Admin-2026' sudo -E -u abonent npx abonent staff create-admin \
+sudo -E -H -u abonent npx abonent migrate
+ABONENT_ADMIN_PASSWORD='Rehearsal-Admin-2026' sudo -E -H -u abonent npx abonent staff create-admin \
   --email admin@rehearsal.test --name "Rehearsal Admin"
 
 step "6. the service (ExecStart of the unit, by hand: no systemd in this container)"
-sudo -E -u abonent nohup /usr/bin/node --import tsx server/main.ts >"$LOG" 2>&1 &
+sudo -E -H -u abonent nohup /usr/bin/node --import tsx server/main.ts >"$LOG" 2>&1 &
 for _ in $(seq 1 60); do curl -fsS http://127.0.0.1:3100/api/health/ready >/dev/null 2>&1 && break; sleep 1; done
 curl -fsS http://127.0.0.1:3100/api/health/ready; echo
 
@@ -118,8 +121,8 @@ SIGNED=$($R -H "authorization: Bearer $TOKEN" -H 'content-type: application/json
   "https://$DOMAIN:8443/api/staff/contracts")
 ACC=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).account.number)' "$SIGNED")
 echo "region $RID, tariff $TID, contract signed: account $ACC"
-sudo -E -u abonent npx abonent payment add "$ACC" 1500.00 --key rehearsal-office-1
-sudo -E -u abonent npx abonent billing run --json
+sudo -E -H -u abonent npx abonent payment add "$ACC" 1500.00 --key rehearsal-office-1
+sudo -E -H -u abonent npx abonent billing run --json
 
 step "8. backup, restore into a second database, ledger verified there"
 install -d -o postgres -m 700 /var/backups/abonent
@@ -128,7 +131,7 @@ sudo -u postgres pg_dump --format=custom --file="$DUMP" abonent_rehearsal
 sudo -u postgres createdb --owner=abonent_rh abonent_rehearsal_restore
 sudo -u postgres pg_restore --no-owner --role=abonent_rh --dbname=abonent_rehearsal_restore "$DUMP"
 DATABASE_URL="postgres://abonent_rh:$DBPASS@127.0.0.1:5432/abonent_rehearsal_restore" \
-  sudo -E -u abonent npx abonent ledger verify
+  sudo -E -H -u abonent npx abonent ledger verify
 echo "restored ledger verified"
 
 if [ "${1:-}" != "--keep" ]; then
