@@ -34,6 +34,9 @@ import { arg } from './bench-db.js';
 import { blast, type LoadResult } from './radius-load.js';
 
 const N = arg('subscribers', 100_000);
+/** Subscribers N+1…N+WARM warm both servers up and are never measured. */
+const WARM = 2_000;
+const TOTAL = N + WARM;
 const INFLIGHT = arg('inflight', 64);
 const ROUNDS = arg('rounds', 2);
 const URL_ = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/abonent';
@@ -67,16 +70,16 @@ async function seedOurs() {
   await db.execute(sql`insert into tariffs (region_id, code, name_ru, name_en, monthly_fee, speed_down_kbps, speed_up_kbps, active_from)
     values (1, 'b100', 'Бенч 100', 'Bench 100', 60000, 100000, 50000, '2020-01-01')`);
   await db.execute(sql`insert into subscribers (full_name, address, phone)
-    select 'Абонент ' || g, 'Адрес ' || g, '79' || lpad(g::text, 9, '0') from generate_series(1, ${N}) g`);
+    select 'Абонент ' || g, 'Адрес ' || g, '79' || lpad(g::text, 9, '0') from generate_series(1, ${TOTAL}) g`);
   await db.execute(sql`insert into contracts (number, subscriber_id, region_id, signed_on)
-    select 'B' || g, g, 1, '2026-01-01' from generate_series(1, ${N}) g`);
+    select 'B' || g, g, 1, '2026-01-01' from generate_series(1, ${TOTAL}) g`);
   await db.execute(sql`insert into accounts (number, contract_id, region_id, balance)
-    select lpad(g::text, 9, '0'), g, 1, 100000 from generate_series(1, ${N}) g`);
+    select lpad(g::text, 9, '0'), g, 1, 100000 from generate_series(1, ${TOTAL}) g`);
   await db.execute(sql`insert into subscriptions (account_id, kind, tariff_id, monthly_fee, starts_on)
-    select g, 'tariff', 1, 60000, '2026-01-01' from generate_series(1, ${N}) g`);
-  for (let from = 1; from <= N; from += 10_000) {
+    select g, 'tariff', 1, 60000, '2026-01-01' from generate_series(1, ${TOTAL}) g`);
+  for (let from = 1; from <= TOTAL; from += 10_000) {
     const rows = [];
-    for (let i = from; i < Math.min(N + 1, from + 10_000); i++) {
+    for (let i = from; i < Math.min(TOTAL + 1, from + 10_000); i++) {
       rows.push({ a: i, l: login(i), p: encryptSecret('network-password', password(i), APP_SECRET) });
     }
     await db.execute(sql`insert into network_access (account_id, login, password_enc)
@@ -94,7 +97,7 @@ async function seedPeer() {
   await c.connect();
   await c.query(readFileSync(`${STOCK_SQL}/schema.sql`, 'utf8'));
   const rows: string[] = [];
-  for (let i = 1; i <= N; i++) rows.push(`${login(i)}\t${password(i)}`);
+  for (let i = 1; i <= TOTAL; i++) rows.push(`${login(i)}\t${password(i)}`);
   await c.query('create temp table pw (username text, value text)');
   // Plain inserts in chunks (COPY needs pg-copy-streams).
   for (let from = 0; from < rows.length; from += 10_000) {
@@ -379,7 +382,7 @@ function add(a: LoadResult | null, b: LoadResult, lat: number[]): LoadResult {
   };
 }
 
-log(`seeding ${N} subscribers (Abonent and the rlm_sql peer)…`);
+log(`seeding ${TOTAL} subscribers (Abonent and the rlm_sql peer)…`);
 const ours = await seedOurs();
 await seedPeer();
 const stops: (() => Promise<void>)[] = [];
@@ -392,9 +395,8 @@ try {
   stops.push(peer.stop);
 
   // Warm both (connections, the dynamic client lookup, caches) on subscribers outside the measured set.
-  const warm = packetsFor(1, Math.min(N, 2001));
-  await blast({ port: radiusd.authPort, packets: warm, inflight: INFLIGHT });
-  await blast({ port: peer.authPort, packets: packetsFor(1, Math.min(N, 2001)), inflight: INFLIGHT });
+  await blast({ port: radiusd.authPort, packets: packetsFor(N + 1, TOTAL + 1), inflight: INFLIGHT });
+  await blast({ port: peer.authPort, packets: packetsFor(N + 1, TOTAL + 1), inflight: INFLIGHT });
   await ours.db.execute(sql`truncate radius_auth_log`);
 
   let a: LoadResult | null = null;
