@@ -58,7 +58,12 @@ await runMigrations(database);
 const db = database.db;
 await seed(db);
 const deps = buildDeps(
-  loadConfig({ NODE_ENV: 'production', APP_SECRET: 'bench-secret-bench-secret', LOG_LEVEL: 'silent' }),
+  loadConfig({
+    NODE_ENV: 'production',
+    APP_SECRET: 'bench-secret-bench-secret',
+    PUBLIC_URL: 'https://lk.bench.test',
+    LOG_LEVEL: 'silent',
+  }),
   database,
 );
 

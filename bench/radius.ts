@@ -51,7 +51,8 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 
 /** The password of subscriber i: the same in both databases. */
 const password = (i: number) => `Pw${(i * 7919 + 104_729).toString(36)}x`;
-const login = (i: number) => `u${i}`;
+/** A login as Abonent issues them: 3–64 printable characters (common/network.ts normaliseLogin). */
+const login = (i: number) => `user${i}`;
 
 async function recreate(name: string) {
   await withAdmin(URL_, async (c) => {
@@ -294,6 +295,7 @@ async function startAbonent() {
       NODE_ENV: 'production',
       DATABASE_URL: withDbName(URL_, OURS_DB),
       APP_SECRET,
+      PUBLIC_URL: 'https://lk.bench.test',
       RADIUS_API_KEY: API_KEY,
       RADIUS_API_PORT: String(radiusPort),
       PORT: String(port),
@@ -449,7 +451,8 @@ try {
   if (a!.rejects > 0) {
     const why = await queryRows(
       ours.db,
-      sql`select detail, count(*)::int as n from radius_auth_log where result = 'reject' group by 1`,
+      sql`select detail, count(*)::int as n, (array_agg(username order by id))[1:10] as users
+          from radius_auth_log where result = 'reject' group by 1`,
     );
     log(`rejects recorded by Abonent: ${JSON.stringify(why)}`);
     log(

@@ -74,18 +74,23 @@ export interface RegionInput {
 }
 
 /**
- * A new region (docs/deploy.md, "First region"): its code and contract-number prefix are its own for
- * good. It starts with the common support categories; plans, add-ons, offices, receipt settings and
- * the static-IP pool are added on their screens. Billing starts on the region's first day with
- * contracts (run-billing.ts: a region without billed days starts today).
+ * A new region (docs/deploy.md, "Regions, plans and staff"): its code and contract-number prefix are
+ * its own for good. It starts with the common support categories; plans, add-ons, offices, receipt
+ * settings and the static-IP pool are added on their screens. Billing starts on the region's first day
+ * with contracts (run-billing.ts: a region without billed days starts today).
  */
 export async function createRegion(db: Db, actor: Actor, input: RegionInput) {
   return inTransaction(db, async (tx) => {
-    const [taken] = await tx
-      .select({ code: regions.code, contractPrefix: regions.contractPrefix })
-      .from(regions)
-      .where(or(eq(regions.code, input.code), eq(regions.contractPrefix, input.contractPrefix)));
-    const [row] = taken
+    const clash = async () => {
+      const [r] = await tx
+        .select({ code: regions.code })
+        .from(regions)
+        .where(or(eq(regions.code, input.code), eq(regions.contractPrefix, input.contractPrefix)));
+      return r;
+    };
+    // A concurrent request with the same code or prefix makes the insert do nothing once it commits;
+    // asking again then sees its row and names what clashed.
+    const [row] = (await clash())
       ? []
       : await tx
           .insert(regions)
@@ -93,9 +98,10 @@ export async function createRegion(db: Db, actor: Actor, input: RegionInput) {
           .onConflictDoNothing()
           .returning();
     if (!row) {
-      // Either seen above or inserted by a concurrent request a moment ago: say which.
-      if (taken?.code === input.code || !taken) throw new AppError('region_code_taken', { code: input.code });
-      throw new AppError('contract_prefix_taken', { prefix: input.contractPrefix });
+      const other = await clash();
+      if (other && other.code !== input.code)
+        throw new AppError('contract_prefix_taken', { prefix: input.contractPrefix });
+      throw new AppError('region_code_taken', { code: input.code });
     }
     await recordAudit(tx, {
       actorType: 'staff',
