@@ -3,7 +3,8 @@
 // then the end-to-end tests in Debian's Chromium; prints one closing line "tests: N passed, N failed".
 // Uses PostgreSQL when DATABASE_URL is set, the embedded PGlite otherwise.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const NEEDS = [
@@ -59,9 +60,52 @@ const mode = process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite';
 console.log(`\n== Abonent test suite on ${mode} ==`);
 
 let buildFailed = false;
-if (existsSync(`${root}web/index.html`)) {
-  console.log('\n-- building the web app --');
-  buildFailed = run('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']) !== 0;
+if (existsSync(`${root}web/index.html`)) buildFailed = !buildWebOnce();
+
+/** Newest modification time (ms) of the files under `dir` (0 when it does not exist). */
+function newest(dir) {
+  if (!existsSync(dir)) return 0;
+  let max = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) max = Math.max(max, statSync(join(e.parentPath ?? e.path, e.name)).mtimeMs);
+  }
+  return max;
+}
+
+/**
+ * Builds dist/web unless it is newer than everything it is built from. Another `npm test` on the same
+ * checkout may be serving dist/web to its end-to-end tests: a lock keeps two builds from emptying the
+ * directory under each other, and an up-to-date build is not redone under a running suite.
+ */
+function buildWebOnce() {
+  const lock = `${root}tmp/web-build.lock`;
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline)
+        rmSync(lock, { recursive: true, force: true }); // a build that died
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+    }
+  }
+  try {
+    const built = existsSync(`${root}dist/web/index.html`) ? statSync(`${root}dist/web/index.html`).mtimeMs : 0;
+    const sources = Math.max(
+      newest(`${root}web`),
+      newest(`${root}common`),
+      statSync(`${root}package-lock.json`).mtimeMs,
+    );
+    if (built > sources) {
+      console.log('\n-- the web app is built and current --');
+      return true;
+    }
+    console.log('\n-- building the web app --');
+    return run('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']) === 0;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 const results = [];
