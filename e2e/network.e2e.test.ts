@@ -91,7 +91,7 @@ describe('network pages in Chromium', () => {
     await ctx.close();
   });
 
-  it('the operator sees the session online on the card; the admin adds a NAS', async () => {
+  it('the operator sees the session online on the card and in «Онлайн»; the admin adds a NAS', async () => {
     const ctx = await a.newContext(VIEWPORTS.desktop);
     const page = await ctx.newPage();
     await page.goto('/staff/login');
@@ -107,6 +107,17 @@ describe('network pages in Chromium', () => {
     expect(text).not.toContain('100.64.1.7');
     await page.getByRole('button', { name: 'Отключить' }).waitFor();
     await noSeriousA11yViolations(page);
+
+    // «Онлайн»: the ISP-wide list finds the same session by account number and leads back to the card.
+    await page.getByRole('link', { name: 'Онлайн' }).click();
+    await page.getByTestId('online-total').waitFor();
+    await page.getByLabel('Логин, лицевой счёт или IP-адрес').fill(s.account.number);
+    await page.getByRole('button', { name: 'Найти' }).click();
+    await expect.poll(() => page.getByTestId('online-total').textContent()).toBe('В сети сейчас: 1');
+    expect(await page.getByTestId('online-list').innerText()).toContain('127.0.0.1');
+    await noSeriousA11yViolations(page);
+    await page.getByTestId('online-list').getByRole('link', { name: s.account.number }).click();
+    await page.getByTestId('online-sessions').waitFor();
     await ctx.close();
 
     const adminPassword = 'Admin-pass-2026';

@@ -264,6 +264,43 @@ describe('network access', () => {
     ]);
   });
 
+  it('lists who is online across the ISP, by region and by login, account or IP; stale and ended sessions are not', async () => {
+    const otherRegion = (await buildRegion(db())).id;
+    const here = await buildSubscriber(db(), { regionId });
+    const there = await buildSubscriber(db(), { regionId: otherRegion });
+    const gone = await buildSubscriber(db(), { regionId });
+    const ah = await buildNetworkAccess(db(), { accountId: here.account.id, appSecret: t.config.secret });
+    const at = await buildNetworkAccess(db(), { accountId: there.account.id, appSecret: t.config.secret });
+    const ag = await buildNetworkAccess(db(), { accountId: gone.account.id, appSecret: t.config.secret });
+    await openSession(here.account.id, ah.login!, 'on-here', '100.64.9.1');
+    await openSession(there.account.id, at.login!, 'on-there', '100.64.9.2');
+    const stale = await openSession(gone.account.id, ag.login!, 'on-stale', '100.64.9.3');
+    // Not heard of for an hour (interim updates stopped: the NAS lost it) → not online.
+    await db().execute(sql`update radius_sessions set updated_at = now() - interval '1 hour' where id = ${stale}`);
+
+    const operator = await buildStaff(db(), { role: 'operator' });
+    const list = async (query: string, headers = operator.auth) => {
+      const r = await t.app.inject({ method: 'GET', url: `/api/staff/network/online?${query}`, headers });
+      expect(r.statusCode).toBe(200);
+      return r.json<{ total: number; sessions: { username: string; accountNumber: string; framedIp: string }[] }>();
+    };
+    const mine = (r: Awaited<ReturnType<typeof list>>) =>
+      r.sessions.map((x) => x.username).filter((u) => [ah.login, at.login, ag.login].includes(u));
+    expect(mine(await list('limit=200')).sort()).toEqual([ah.login, at.login].sort());
+    expect(mine(await list(`regionId=${otherRegion}`))).toEqual([at.login]);
+    const byAccount = await list(`q=${here.account.number}`);
+    expect(byAccount).toMatchObject({ total: 1, sessions: [{ username: ah.login, framedIp: '100.64.9.1' }] });
+    expect((await list(`q=${ah.login!.toUpperCase()}`)).total).toBe(1);
+    expect((await list('q=100.64.9.2')).sessions[0]).toMatchObject({ accountNumber: there.account.number });
+    expect((await list('q=100.64.9.3')).total).toBe(0);
+
+    const finance = await buildStaff(db(), { role: 'finance' });
+    const refused = await t.app.inject({ method: 'GET', url: '/api/staff/network/online', headers: finance.auth });
+    expect(refused.statusCode).toBe(403);
+    const bad = await t.app.inject({ method: 'GET', url: '/api/staff/network/online?limit=0', headers: operator.auth });
+    expect(bad.json().error.code).toBe('validation_failed');
+  });
+
   it('lets staff see who is online and disconnect a session (audited); a silent NAS is a timeout', async () => {
     const s = await buildSubscriber(db(), { regionId });
     const a = await buildNetworkAccess(db(), { accountId: s.account.id, appSecret: t.config.secret });

@@ -9,6 +9,7 @@ import { findPortalSubscriber } from './find-portal-subscriber.js';
 import { getMyNetwork, getMyNetworkPassword } from './get-my-network.js';
 import { listMySessions } from './list-my-sessions.js';
 import { listNas } from './list-nas.js';
+import { listOnlineSessions } from './list-online-sessions.js';
 import {
   accessUpdateBody,
   accountNetworkView,
@@ -25,6 +26,8 @@ import {
   nasUpdateBody,
   nasView,
   newPasswordResponse,
+  onlineQuery,
+  onlineResponse,
   portalResponse,
   sessionParams,
 } from './network.schemas.js';
@@ -153,6 +156,21 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         ip: req.ip,
         appSecret: deps.config.secret,
       }),
+  );
+
+  app.get(
+    '/api/staff/network/online',
+    {
+      preValidation: requireStaff('operator', 'support'),
+      schema: {
+        tags,
+        security,
+        summary: 'Sessions online now across the ISP, a region or a NAS, with their accounts',
+        querystring: onlineQuery,
+        response: { 200: onlineResponse },
+      },
+    },
+    async (req) => listOnlineSessions(db, req.query, { interimSeconds }),
   );
 
   app.post(

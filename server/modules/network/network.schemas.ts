@@ -69,6 +69,17 @@ export const sessionView = z.object({
   terminateCause: z.string().nullable(),
 });
 
+export const onlineQuery = z.object({
+  regionId: z.coerce.number().int().positive().max(32_767).optional(),
+  nasId: z.coerce.number().int().positive().max(2_147_483_647).optional(),
+  q: z.string().trim().max(64).optional().describe('a login, an account number or an IP address'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export const onlineResponse = z.object({
+  total: z.number().int(),
+  sessions: z.array(sessionView.extend({ accountId: z.number().nullable(), accountNumber: z.string().nullable() })),
+});
 export const coaView = z.object({
   id: z.number(),
   kind: z.enum(['coa', 'disconnect']),

@@ -8701,6 +8701,86 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/staff/network/online': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sessions online now across the ISP, a region or a NAS, with their accounts */
+    get: {
+      parameters: {
+        query?: {
+          regionId?: number;
+          nasId?: number;
+          /** @description a login, an account number or an IP address */
+          q?: string;
+          limit?: number;
+          offset?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              total: number;
+              sessions: {
+                id: number;
+                /** @description NAS name, or its address when not in the registry */
+                nas: string;
+                username: string;
+                framedIp: string | null;
+                mac: string | null;
+                startedAt: string;
+                updatedAt: string;
+                stoppedAt: string | null;
+                seconds: number;
+                downloadBytes: number;
+                uploadBytes: number;
+                terminateCause: string | null;
+                accountId: number | null;
+                accountNumber: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/staff/accounts/{id}/sessions/{sessionId}/disconnect': {
     parameters: {
       query?: never;

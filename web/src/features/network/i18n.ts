@@ -5,6 +5,7 @@ import i18n from '../../i18n';
  * registry); ru and en kept in step. Terminate causes are RFC 2866 §5.10 Acct-Terminate-Cause names.
  */
 const ru = {
+  staff: { online: 'Онлайн' },
   net: {
     title: 'Интернет-сессии и трафик',
     onlineNow: 'Вы сейчас в сети',
@@ -98,6 +99,19 @@ const ru = {
       reject: 'Отказано',
       noAccess: 'Доступ в интернет не настроен',
     },
+    onlinePage: {
+      title: 'Онлайн',
+      total: 'В сети сейчас: {{n}}',
+      search: 'Логин, лицевой счёт или IP-адрес',
+      find: 'Найти',
+      allRegions: 'Все регионы',
+      account: 'Лицевой счёт',
+      login: 'Логин',
+      unknown: 'неизвестный',
+      none: 'Никого нет в сети',
+      more: 'Показать ещё',
+      disconnectFor: 'Отключить {{login}}',
+    },
     nasPage: {
       title: 'Оборудование доступа (NAS)',
       add: 'Добавить NAS',
@@ -127,6 +141,7 @@ const ru = {
   },
 };
 const en: typeof ru = {
+  staff: { online: 'Online' },
   net: {
     title: 'Internet sessions and traffic',
     onlineNow: 'You are online now',
@@ -213,6 +228,19 @@ const en: typeof ru = {
       accept: 'Allowed',
       reject: 'Refused',
       noAccess: 'Internet access is not set up',
+    },
+    onlinePage: {
+      title: 'Online',
+      total: 'Online now: {{n}}',
+      search: 'Login, account number or IP address',
+      find: 'Find',
+      allRegions: 'All regions',
+      account: 'Account',
+      login: 'Login',
+      unknown: 'unknown',
+      none: 'Nobody is online',
+      more: 'Show more',
+      disconnectFor: 'Disconnect {{login}}',
     },
     nasPage: {
       title: 'Access equipment (NAS)',

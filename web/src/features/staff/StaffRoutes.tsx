@@ -12,6 +12,7 @@ import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { FinancePage } from '../finance/FinancePage';
 import { ReceiptsPage } from '../finance/ReceiptsPage';
 import { NasPage } from '../network/NasPage';
+import { OnlinePage } from '../network/OnlinePage';
 import { RegionsPage } from '../regions/RegionsPage';
 import { CatalogPage } from '../services/staff/CatalogPage';
 import { MobileQueuePage } from '../services/staff/MobileQueuePage';
@@ -36,6 +37,7 @@ const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff/visits', key: 'visits', roles: ['admin', 'operator', 'support'] },
   { to: '/staff/finance', key: 'finance', roles: ['admin', 'finance'] },
   { to: '/staff/receipts', key: 'receipts', roles: ['admin', 'finance'] },
+  { to: '/staff/online', key: 'online', roles: ['admin', 'operator', 'support'] },
   { to: '/staff/nas', key: 'nas', roles: ['admin'] },
   { to: '/staff/regions', key: 'regions', roles: ['admin'] },
   { to: '/staff/users', key: 'users', roles: ['admin'] },
@@ -119,6 +121,7 @@ export default function StaffRoutes() {
           <Route path="contracts/new" element={<SignContractPage />} />
           <Route path="audit" element={<AuditPage />} />
           <Route path="jobs" element={<JobsPage />} />
+          {role !== 'finance' && <Route path="online" element={<OnlinePage />} />}
           {role === 'admin' && <Route path="nas" element={<NasPage />} />}
           {role === 'admin' && <Route path="regions" element={<RegionsPage />} />}
           {role === 'admin' && <Route path="users" element={<StaffUsersPage />} />}
