@@ -115,6 +115,7 @@ describe('network pages in Chromium', () => {
     await page.getByRole('button', { name: 'Найти' }).click();
     await expect.poll(() => page.getByTestId('online-total').textContent()).toBe('В сети сейчас: 1');
     expect(await page.getByTestId('online-list').innerText()).toContain('127.0.0.1');
+    await page.screenshot({ path: '/tmp/e2e-online.png', fullPage: true });
     await noSeriousA11yViolations(page);
     await page.getByTestId('online-list').getByRole('link', { name: s.account.number }).click();
     await page.getByTestId('online-sessions').waitFor();

@@ -24,7 +24,7 @@ export async function listOnlineSessions(db: Db, f: OnlineFilter, opts: { interi
       onlineCondition(opts.interimSeconds),
       f.regionId ? sql`coalesce(a.region_id, n.region_id) = ${f.regionId}` : undefined,
       f.nasId ? sql`n.id = ${f.nasId}` : undefined,
-      q ? sql`(s.username = ${q} or a.number = ${q} or host(s.framed_ip) = ${q})` : undefined,
+      q ? sql`(lower(s.username) = ${q} or a.number = ${q} or host(s.framed_ip) = ${q})` : undefined,
     ].filter((c) => c !== undefined),
     sql` and `,
   );

@@ -291,6 +291,9 @@ describe('network access', () => {
     const byAccount = await list(`q=${here.account.number}`);
     expect(byAccount).toMatchObject({ total: 1, sessions: [{ username: ah.login, framedIp: '100.64.9.1' }] });
     expect((await list(`q=${ah.login!.toUpperCase()}`)).total).toBe(1);
+    // A NAS may report the login as the subscriber typed it into the router.
+    await db().execute(sql`update radius_sessions set username = upper(username) where acct_session_id = 'on-here'`);
+    expect((await list(`q=${ah.login!}`)).total).toBe(1);
     expect((await list('q=100.64.9.2')).sessions[0]).toMatchObject({ accountNumber: there.account.number });
     expect((await list('q=100.64.9.3')).total).toBe(0);
 
