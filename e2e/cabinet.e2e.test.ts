@@ -55,7 +55,7 @@ describe.each(Object.entries(VIEWPORTS))('contract to cabinet on %s', (name, vie
       op.waitForEvent('download'),
       op.getByRole('button', { name: 'Скачать договор (PDF)' }).click(),
     ]);
-    const pdfPath = `/tmp/e2e-contract-${name}.pdf`;
+    const pdfPath = `/tmp/e2e-contract-${name}-${process.pid}.pdf`;
     await download.saveAs(pdfPath);
     const lastPage = lastPageText(pdfPath);
     const password = /Пароль:\s*(\S+)/.exec(lastPage)![1]!;
@@ -107,7 +107,7 @@ describe.each(Object.entries(VIEWPORTS))('contract to cabinet on %s', (name, vie
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Скачать CSV' }).click(),
     ]);
-    const csvPath = `/tmp/e2e-statement-${name}.csv`;
+    const csvPath = `/tmp/e2e-statement-${name}-${process.pid}.csv`;
     await csv.saveAs(csvPath);
     expect(readFileSync(csvPath, 'utf8')).toContain(';Платёж;1500.00;1500.00;Оплата в офисе');
     await ctx.close();

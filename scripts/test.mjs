@@ -116,7 +116,8 @@ for (const [name, args] of [
 ]) {
   if (name.startsWith('end-to-end') && !existsSync(`${root}e2e/vitest.config.ts`)) continue;
   console.log(`\n-- ${name} --`);
-  const out = `${root}tmp/vitest-${results.length}.json`;
+  // Per run: another npm test on this checkout writes its own reports.
+  const out = `${root}tmp/vitest-${process.pid}-${results.length}.json`;
   rmSync(out, { force: true });
   const status = run('npx', [...args, '--reporter=default', '--reporter=json', `--outputFile=${out}`]);
   const c = counts(out) ?? { passed: 0, failed: 1, skipped: 0 };
