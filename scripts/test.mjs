@@ -102,7 +102,9 @@ function buildWebOnce() {
       return true;
     }
     console.log('\n-- building the web app --');
-    return run('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']) === 0;
+    const ok = run('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']) === 0;
+    if (!ok) rmSync(`${root}dist/web/index.html`, { force: true }); // never "current" after a failed build
+    return ok;
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
