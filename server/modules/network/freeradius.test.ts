@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { todayIn } from '../../../common/dates.js';
 import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildStaff, buildSubscriber } from '../../test/factories.js';
@@ -19,6 +20,7 @@ let t: TestContext;
 let radiusd: FreeRadius;
 let nasPort: Awaited<ReturnType<typeof startFakeNas>>;
 let regionId: number;
+let regionZone: string;
 
 beforeAll(async () => {
   if (!hasFreeRadius) throw new Error('FreeRADIUS is not installed: npm test installs freeradius and freeradius-utils');
@@ -26,6 +28,9 @@ beforeAll(async () => {
   nasPort = await startFakeNas({ secret: SECRET });
   const { region } = await buildSubscriber(t.database.db);
   regionId = region.id;
+  regionZone = (
+    await queryRows<{ tz: string }>(t.database.db, sql`select time_zone as tz from regions where id = ${regionId}`)
+  )[0]!.tz;
   await buildNas(t.database.db, {
     regionId,
     appSecret: t.config.secret,
@@ -153,7 +158,8 @@ describe.skipIf(!hasFreeRadius)('through FreeRADIUS', () => {
     });
     expect(interim.code).toBe('Accounting-Response');
     const { token } = await createSession(t.database.db, { type: 'subscriber', contractId: s.contract.id });
-    const today = new Date().toISOString().slice(0, 10);
+    // Today in the region's zone, as the cabinet asks for it (UTC's date is yesterday there after 21:00 UTC).
+    const today = todayIn(regionZone);
     const online = await t.app.inject({
       method: 'GET',
       url: `/api/me/sessions?from=${today}&to=${today}`,
