@@ -26,12 +26,16 @@ beforeAll(async () => {
     status: 'blocked',
   });
   // As FreeRADIUS accounting leaves them (server/modules/network/network.routes.test.ts does the same):
-  // one finished session today and one open, with interim updates, from this browser's address.
+  // one finished session today — in the region's zone, whatever the hour: just after midnight there it
+  // fits between midnight and now — and one open, with interim updates, from this browser's address.
+  const dayStart = sql`(date_trunc('day', now() at time zone ${a.region.timeZone}) at time zone ${a.region.timeZone})`;
+  const closedFrom = sql`greatest(${dayStart}, now() - interval '3 hours')`;
+  const closedTo = sql`${closedFrom} + (now() - ${closedFrom}) / 2`;
   await a.db.execute(
     sql`insert into radius_sessions (nas_address, acct_session_id, username, account_id, framed_ip, started_at,
           updated_at, stopped_at, session_seconds, input_bytes, output_bytes, terminate_cause)
         values ('10.0.0.1', 'e2e-closed', ${s.contract.number}, ${s.account.id}, '100.64.1.7'::inet,
-          now() - interval '3 hours', now() - interval '2 hours', now() - interval '2 hours', 3600,
+          ${closedFrom}, ${closedTo}, ${closedTo}, 3600,
           ${10 * 1024}, ${300 * MiB}, 'User-Request'),
                ('10.0.0.1', 'e2e-open', ${s.contract.number}, ${s.account.id}, '127.0.0.1'::inet,
           now() - interval '30 minutes', now(), null, 1800, ${50 * MiB}, ${1.5 * GiB}, null)`,

@@ -10,6 +10,7 @@ export const overviewResponse = z.object({
   contract: z.string(),
   fullName: z.string(),
   region: z.object({ nameRu: z.string(), nameEn: z.string(), supportPhone: z.string(), supportEmail: z.string() }),
+  today: day.describe("the region's calendar day now: billing days, statements and sessions are counted in it"),
   status: accountStatus,
   balance: z.number(),
   creditLimit: z.number(),

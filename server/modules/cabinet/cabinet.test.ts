@@ -31,6 +31,8 @@ describe('information block', () => {
       status: 'active',
       balance: 10_000,
       monthlyFee: 60_000,
+      // The region's day (Moscow), not UTC's: the cabinet's periods default to it.
+      today,
       nextChargeOn: addDays(today, 1),
     });
     expect(o.tariff).toMatchObject({ nameRu: 'Домашний 100', speedDownKbps: 100_000 });

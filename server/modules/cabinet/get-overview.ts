@@ -152,6 +152,7 @@ export async function getOverview(db: Db, accountId: number, now = new Date()) {
     contract: a.contract,
     fullName: a.full_name,
     region: { nameRu: a.region, nameEn: a.region_en, supportPhone: a.support_phone, supportEmail: a.support_email },
+    today,
     status: a.status,
     balance: a.balance,
     creditLimit: a.credit_limit,

@@ -2474,6 +2474,8 @@ export interface paths {
                 supportPhone: string;
                 supportEmail: string;
               };
+              /** @description the region's calendar day now: billing days, statements and sessions are counted in it */
+              today: string;
               status: components['schemas']['AccountStatus'];
               balance: number;
               creditLimit: number;

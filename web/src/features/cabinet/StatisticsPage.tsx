@@ -2,7 +2,7 @@ import '@mantine/charts/styles.css';
 
 import { kopecksToRublesNumber } from '@common/money';
 import { AreaChart } from '@mantine/charts';
-import { Button, Card, Group, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, Loader, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
@@ -10,13 +10,18 @@ import { download } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { rub } from '../../components/format';
 import { EntriesTable } from './EntriesTable';
-import { monthStart, todayLocal, useStatement } from './useStatement';
+import { monthStartOf, useRegionToday, useStatement } from './useStatement';
 
 /** Every payment, charge and adjustment for a period, running balance, totals, chart, CSV/PDF. */
 export default function StatisticsPage() {
+  const today = useRegionToday();
+  return today ? <Statistics today={today} /> : <Loader />;
+}
+
+function Statistics({ today }: { today: string }) {
   const { t } = useTranslation();
-  const [from, setFrom] = useState(monthStart());
-  const [to, setTo] = useState(todayLocal());
+  const [from, setFrom] = useState(monthStartOf(today));
+  const [to, setTo] = useState(today);
   const [period, setPeriod] = useState({ from, to });
   const st = useStatement(period.from, period.to);
   const [error, setError] = useState<unknown>(null);

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 
 import { api } from '../../api/client';
+import { useOverview } from './useOverview';
 
 export function useStatement(from: string, to: string) {
   return useQuery({
@@ -9,11 +10,15 @@ export function useStatement(from: string, to: string) {
   });
 }
 
-export function monthStart(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-01`;
+/** The first day of `day`'s month. */
+export function monthStartOf(day: string): string {
+  return `${day.slice(0, 8)}01`;
 }
-export function todayLocal(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+
+/**
+ * The subscriber's today: the region's calendar day, from the overview — not the browser's clock, whose
+ * zone may differ (statements and sessions are counted in the region's days). Null until it is known.
+ */
+export function useRegionToday(): string | null {
+  return useOverview().data?.today ?? null;
 }

@@ -1,7 +1,7 @@
 import '../payments/i18n';
 import './i18n';
 
-import { Anchor, Button, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Group, Loader, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,10 +11,9 @@ import { type PaymentMethod, paymentMethodValues, type PaymentStatus, paymentSta
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
 import { methodLabel, paymentStatusLabel, providerLabel } from '../../components/labels';
+import { useRegionDays } from '../../components/useRegionDays';
 import { CardRefundButton } from './CardRefundButton';
 
-const today = () => new Date().toISOString().slice(0, 10);
-const monthStart = () => `${today().slice(0, 8)}01`;
 interface Filter {
   from: string;
   to: string;
@@ -26,8 +25,14 @@ const CARD_PROVIDERS = new Set(['test_acquirer', 'yookassa']);
 
 /** Finance view: all payments for a period with filters, a page of rows and totals per day and method. */
 export function FinancePage() {
+  const days = useRegionDays();
+  return days ? <Finance from={`${days.earliest.slice(0, 8)}01`} to={days.latest} /> : <Loader />;
+}
+
+/** Opens on the current month of every region: from the earliest region's month start to the latest's today. */
+function Finance(initial: { from: string; to: string }) {
   const { t } = useTranslation();
-  const [form, setForm] = useState<Filter>({ from: monthStart(), to: today(), account: '' });
+  const [form, setForm] = useState<Filter>({ ...initial, account: '' });
   const [filter, setFilter] = useState(form);
   const [page, setPage] = useState(1);
   const query = { ...filter, account: filter.account || undefined, page, pageSize: 50 };

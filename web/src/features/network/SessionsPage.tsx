@@ -20,14 +20,19 @@ import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { monthStart, todayLocal } from '../cabinet/useStatement';
+import { monthStartOf, useRegionToday } from '../cabinet/useStatement';
 import { bytes, cause, duration, when } from './format';
 
 /** Cabinet: how I connect, online now, my sessions for a period with traffic in human units. */
 export default function SessionsPage() {
+  const today = useRegionToday();
+  return today ? <Sessions today={today} /> : <Loader />;
+}
+
+function Sessions({ today }: { today: string }) {
   const { t } = useTranslation();
-  const [from, setFrom] = useState(monthStart());
-  const [to, setTo] = useState(todayLocal());
+  const [from, setFrom] = useState(monthStartOf(today));
+  const [to, setTo] = useState(today);
   const [period, setPeriod] = useState({ from, to });
   const network = useQuery({ queryKey: ['my-network'], queryFn: () => api.GET('/api/me/network') });
   const sessions = useQuery({

@@ -102,7 +102,8 @@ export default function StaffRoutes() {
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.menu')}>
+      {/* Scrolls on its own: an admin's sections are taller than a laptop screen. */}
+      <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.menu')} style={{ overflowY: 'auto' }}>
         {NAV.filter((n) => n.roles.includes(role)).map((n) => (
           <NavLink
             key={n.key}

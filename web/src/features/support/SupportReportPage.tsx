@@ -1,4 +1,5 @@
-import { Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { addDays } from '@common/dates';
+import { Button, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -6,18 +7,22 @@ import { useTranslation } from 'react-i18next';
 import { api, type ApiData, download } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date } from '../../components/format';
+import { useRegionDays } from '../../components/useRegionDays';
 
 type Report = ApiData<'get', '/api/staff/support/report'>;
 /** One row's figures: the totals without what only the totals have. */
 type Measures = Omit<Report['total'], 'claimsOverdue'>;
 
-const today = () => new Date().toISOString().slice(0, 10);
-const weekAgo = () => new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10);
-
 /** Admin report: tickets per day and topic, median first response, SLA breaches; CSV export. */
 export function SupportReportPage() {
+  const days = useRegionDays();
+  return days ? <SupportReport from={addDays(days.earliest, -6)} to={days.latest} /> : <Loader />;
+}
+
+/** Opens on the last seven days of every region. */
+function SupportReport(initial: { from: string; to: string }) {
   const { t, i18n } = useTranslation();
-  const [form, setForm] = useState({ from: weekAgo(), to: today() });
+  const [form, setForm] = useState(initial);
   const [period, setPeriod] = useState(form);
   const report = useQuery({
     queryKey: ['support', 'report', period],
