@@ -161,18 +161,26 @@ export class NetworkDirectory {
     }, ms);
   }
 
-  private async drain(): Promise<void> {
+  private drain(): Promise<void> {
     if (this.running) return this.running;
-    this.running = (async () => {
-      try {
-        while (!this.closed && (this.fullPending || this.nasPending || this.pending.size > 0)) {
-          await this.loadOnce();
-        }
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
+    // Cleared by identity in a callback, never inside the loop's own `finally`: with nothing pending the
+    // loop ends synchronously, before `running` is even assigned, and would leave a settled promise in
+    // `running` for good — after which no notification or periodic reload was ever read again.
+    const run = this.loadWhilePending().finally(() => {
+      if (this.running !== run) return;
+      this.running = null;
+      if (this.hasPending()) this.schedule(0);
+    });
+    this.running = run;
+    return run;
+  }
+
+  private hasPending(): boolean {
+    return this.fullPending || this.nasPending || this.pending.size > 0;
+  }
+
+  private async loadWhilePending(): Promise<void> {
+    while (!this.closed && this.hasPending()) await this.loadOnce();
   }
 
   private async loadOnce() {
