@@ -51,6 +51,19 @@ async function authorizeUntil(
   }
 }
 
+/**
+ * Post-auth lines are logged after the answer (batched for ~20 ms): the rows of a query once there are
+ * `n` of them, or what there is after 5 s.
+ */
+async function logged<T>(query: ReturnType<typeof sql>, n: number): Promise<T[]> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const rows = await queryRows<T>(t.database.db, query);
+    if (rows.length >= n || Date.now() > deadline) return rows;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('rlm_rest endpoints', () => {
   it('refuse a caller without the key, and malformed bodies, with a JSON error', async () => {
     const none = await api().inject({ method: 'POST', url: `/api/radius/authorize?nas=${nasAddress}`, payload: {} });
@@ -68,6 +81,31 @@ describe('rlm_rest endpoints', () => {
     expect(bad.json().error.code).toBe('validation_failed');
     const badNas = await call('authorize', j({ 'User-Name': 'x' }), 'nas=not-an-ip');
     expect(badNas.statusCode).toBe(400);
+    // What a plain HTTP handler must refuse by itself: no JSON, too much of it, a prototype key, no route.
+    const raw = (payload: string, headers: Record<string, string> = {}) =>
+      api().inject({
+        method: 'POST',
+        url: `/api/radius/authorize?nas=${nasAddress}`,
+        headers: { ...radiusAuth(), 'content-type': 'application/json', ...headers },
+        payload,
+      });
+    for (const res of [
+      await raw('{"User-Name": {"value": ["x"]', {}),
+      await raw(JSON.stringify(j({ 'User-Name': 'x' })), { 'content-type': 'text/plain' }),
+      await raw(JSON.stringify(j({ 'User-Name': 'x'.repeat(70_000) }))),
+      await raw('{"__proto__": {"value": ["x"]}}'),
+    ]) {
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.code).toBe('validation_failed');
+    }
+    const nowhere = await api().inject({
+      method: 'POST',
+      url: '/api/radius/nowhere',
+      headers: radiusAuth(),
+      payload: {},
+    });
+    expect(nowhere.statusCode).toBe(404);
+    expect(nowhere.json().error.code).toBe('route_not_found');
   });
 
   it("checks a PPPoE password (PAP, CHAP) itself and answers with the tariff's speed", async () => {
@@ -121,10 +159,10 @@ describe('rlm_rest endpoints', () => {
     expect(ms.json()['control:Cleartext-Password']).toEqual({ value: ['pa%{User-Name}ss'], do_xlat: false });
     expect(ms.json()['control:Auth-Type']).toBeUndefined();
 
-    // Every outcome Abonent decided is in the post-auth log, no password anywhere.
-    const log = await queryRows<{ result: string; detail: string }>(
-      t.database.db,
+    // Every outcome Abonent decided is in the post-auth log (written just after the answer), no password anywhere.
+    const log = await logged<{ result: string; detail: string }>(
       sql`select result, detail from radius_auth_log where account_id = ${s.account.id} order by at`,
+      4,
     );
     expect(log.slice(-4)).toEqual([
       { result: 'accept', detail: 'active' },
@@ -218,10 +256,10 @@ describe('rlm_rest endpoints', () => {
     expect(ok.statusCode).toBe(204);
     const no = await call('post-auth', j({ 'User-Name': a.login! }), `nas=192.0.2.50&result=Reject&auth=MS-CHAP`);
     expect(no.statusCode).toBe(204);
-    const log = await queryRows<{ result: string; detail: string; calling_station_id: string | null }>(
-      t.database.db,
+    const log = await logged<{ result: string; detail: string; calling_station_id: string | null }>(
       sql`select result, detail, calling_station_id from radius_auth_log
           where account_id = ${s.account.id} and nas_address = '192.0.2.50' order by at`,
+      2,
     );
     expect(log).toEqual([
       { result: 'accept', detail: 'active', calling_station_id: '00:11:22:33:44:55' },
