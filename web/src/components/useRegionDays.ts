@@ -1,6 +1,6 @@
 import { todayIn } from '@common/dates';
 
-import { usePublicRegions } from '../features/public/usePublicRegions';
+import { usePublicRegions } from './usePublicRegions';
 
 /**
  * "Today" for staff, who see every region: each region's calendar day now, from the earliest to the latest

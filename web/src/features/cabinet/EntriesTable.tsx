@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 
 import type { ApiData } from '../../api/client';
 import { date, rub } from '../../components/format';
+import { HiddenCaption } from '../../components/HiddenCaption';
 
 /**
  * Ledger entries with the running balance. On a phone (up to 36em ≈ 576 px) the table keeps its key
@@ -22,7 +23,7 @@ export function EntriesTable({
   if (entries.length === 0) return <Text c="dimmed">{t('stats.empty')}</Text>;
   const rows = [...entries].reverse();
   const kind = (k: string) => t(`kinds.${k}`, { defaultValue: t('kinds.other') });
-  const captionEl = <caption style={{ position: 'absolute', left: -10000 }}>{caption}</caption>;
+  const captionEl = <HiddenCaption>{caption}</HiddenCaption>;
   if (narrow) {
     return (
       <Table striped data-testid="entries" verticalSpacing={6} horizontalSpacing={6} fz="sm">

@@ -1,12 +1,14 @@
 import './i18n';
 
-import { Alert, Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Badge, Button, Card, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { HiddenCaption } from '../../components/HiddenCaption';
 import { bytes, cause, duration, when } from './format';
+import { DisconnectResult, useDisconnect } from './useDisconnect';
 
 /**
  * The subscriber card's "Интернет" section (operator, support, admin): how the account connects, its
@@ -15,20 +17,13 @@ import { bytes, cause, duration, when } from './format';
  */
 export function AccountNetwork({ accountId }: { accountId: number }) {
   const { t } = useTranslation();
-  const qc = useQueryClient();
   const key = ['staff-account-network', accountId];
   const q = useQuery({
     queryKey: key,
     queryFn: () => api.GET('/api/staff/accounts/{id}/network', { params: { path: { id: accountId } } }),
     refetchInterval: 30_000,
   });
-  const disconnect = useMutation({
-    mutationFn: (sessionId: number) =>
-      api.POST('/api/staff/accounts/{id}/sessions/{sessionId}/disconnect', {
-        params: { path: { id: accountId, sessionId } },
-      }),
-    onSettled: () => qc.invalidateQueries({ queryKey: key }),
-  });
+  const disconnect = useDisconnect(key);
   const n = q.data;
   return (
     <Stack>
@@ -60,11 +55,7 @@ export function AccountNetwork({ accountId }: { accountId: number }) {
       <Title order={3} size="h5">
         {t('net.staff.onlineNow')}
       </Title>
-      {disconnect.data && (
-        <Alert color={disconnect.data.status === 'ack' ? 'green' : 'orange'} variant="light" role="status">
-          {t(`net.staff.disconnectResult.${disconnect.data.status}`)}
-        </Alert>
-      )}
+      <DisconnectResult status={disconnect.data?.status} />
       <ErrorAlert error={disconnect.error} />
       {n &&
         (n.online.length === 0 ? (
@@ -72,7 +63,7 @@ export function AccountNetwork({ accountId }: { accountId: number }) {
         ) : (
           <Table.ScrollContainer minWidth={640} type="native" tabIndex={0}>
             <Table data-testid="online-sessions">
-              <caption style={{ position: 'absolute', left: -10000 }}>{t('net.staff.onlineNow')}</caption>
+              <HiddenCaption>{t('net.staff.onlineNow')}</HiddenCaption>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">{t('net.started')}</Table.Th>
@@ -83,7 +74,7 @@ export function AccountNetwork({ accountId }: { accountId: number }) {
                     {t('net.download')} / {t('net.upload')}
                   </Table.Th>
                   <Table.Th scope="col">
-                    <span style={{ position: 'absolute', left: -10000 }}>{t('net.staff.disconnect')}</span>
+                    <VisuallyHidden>{t('net.staff.disconnect')}</VisuallyHidden>
                   </Table.Th>
                 </Table.Tr>
               </Table.Thead>
@@ -102,8 +93,8 @@ export function AccountNetwork({ accountId }: { accountId: number }) {
                         size="compact-sm"
                         color="red"
                         variant="outline"
-                        loading={disconnect.isPending && disconnect.variables === s.id}
-                        onClick={() => disconnect.mutate(s.id)}
+                        loading={disconnect.isPending && disconnect.variables.sessionId === s.id}
+                        onClick={() => disconnect.mutate({ accountId, sessionId: s.id })}
                       >
                         {t('net.staff.disconnect')}
                       </Button>
@@ -121,7 +112,7 @@ export function AccountNetwork({ accountId }: { accountId: number }) {
           </Title>
           <Table.ScrollContainer minWidth={640} type="native" tabIndex={0}>
             <Table striped>
-              <caption style={{ position: 'absolute', left: -10000 }}>{t('net.staff.recent')}</caption>
+              <HiddenCaption>{t('net.staff.recent')}</HiddenCaption>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">{t('net.started')}</Table.Th>

@@ -15,6 +15,7 @@ import {
   Text,
   TextInput,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -23,7 +24,8 @@ import { useTranslation } from 'react-i18next';
 import { api, type ApiData } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { localName } from '../../components/format';
-import { usePublicRegions } from '../public/usePublicRegions';
+import { HiddenCaption } from '../../components/HiddenCaption';
+import { usePublicRegions } from '../../components/usePublicRegions';
 
 type Nas = ApiData<'get', '/api/staff/nas'>['nas'][number];
 const VENDORS = ['mikrotik', 'cisco', 'juniper', 'huawei', 'accel_ppp', 'generic'] as const satisfies Nas['vendor'][];
@@ -49,7 +51,7 @@ export function NasPage() {
         ) : (
           <Table.ScrollContainer minWidth={720} type="native" tabIndex={0}>
             <Table striped data-testid="nas-list">
-              <caption style={{ position: 'absolute', left: -10000 }}>{t('net.nasPage.title')}</caption>
+              <HiddenCaption>{t('net.nasPage.title')}</HiddenCaption>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">{t('net.nasPage.name')}</Table.Th>
@@ -61,7 +63,7 @@ export function NasPage() {
                   </Table.Th>
                   <Table.Th scope="col">{t('staff.status')}</Table.Th>
                   <Table.Th scope="col">
-                    <span style={{ position: 'absolute', left: -10000 }}>{t('net.nasPage.edit')}</span>
+                    <VisuallyHidden>{t('net.nasPage.edit')}</VisuallyHidden>
                   </Table.Th>
                 </Table.Tr>
               </Table.Thead>

@@ -1,7 +1,7 @@
 import './i18n';
 
-import { Alert, Button, Group, Loader, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Group, Loader, Select, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -9,8 +9,10 @@ import { Link } from 'react-router';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { localName } from '../../components/format';
-import { usePublicRegions } from '../public/usePublicRegions';
+import { HiddenCaption } from '../../components/HiddenCaption';
+import { usePublicRegions } from '../../components/usePublicRegions';
 import { bytes, duration, when } from './format';
+import { DisconnectResult, useDisconnect } from './useDisconnect';
 
 const PAGE = 50;
 
@@ -21,7 +23,6 @@ const PAGE = 50;
  */
 export function OnlinePage() {
   const { t } = useTranslation();
-  const qc = useQueryClient();
   const regions = usePublicRegions();
   const [regionId, setRegionId] = useState<string | null>(null);
   const [text, setText] = useState('');
@@ -38,13 +39,7 @@ export function OnlinePage() {
     refetchInterval: 30_000,
     placeholderData: keepPreviousData,
   });
-  const disconnect = useMutation({
-    mutationFn: (s: { accountId: number; sessionId: number }) =>
-      api.POST('/api/staff/accounts/{id}/sessions/{sessionId}/disconnect', {
-        params: { path: { id: s.accountId, sessionId: s.sessionId } },
-      }),
-    onSettled: () => qc.invalidateQueries({ queryKey: ['staff-online'] }),
-  });
+  const disconnect = useDisconnect(['staff-online']);
   const data = list.data;
   return (
     <Stack>
@@ -83,11 +78,7 @@ export function OnlinePage() {
           </Button>
         </Group>
       </form>
-      {disconnect.data && (
-        <Alert color={disconnect.data.status === 'ack' ? 'green' : 'orange'} variant="light" role="status">
-          {t(`net.staff.disconnectResult.${disconnect.data.status}`)}
-        </Alert>
-      )}
+      <DisconnectResult status={disconnect.data?.status} />
       <ErrorAlert error={list.error ?? disconnect.error} />
       {list.isLoading && <Loader />}
       {data && (
@@ -99,7 +90,7 @@ export function OnlinePage() {
       {data && data.sessions.length > 0 && (
         <Table.ScrollContainer minWidth={860} type="native" tabIndex={0}>
           <Table striped data-testid="online-list">
-            <caption style={{ position: 'absolute', left: -10000 }}>{t('net.onlinePage.title')}</caption>
+            <HiddenCaption>{t('net.onlinePage.title')}</HiddenCaption>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">{t('net.onlinePage.account')}</Table.Th>
@@ -112,7 +103,7 @@ export function OnlinePage() {
                   {t('net.download')} / {t('net.upload')}
                 </Table.Th>
                 <Table.Th scope="col">
-                  <span style={{ position: 'absolute', left: -10000 }}>{t('net.staff.disconnect')}</span>
+                  <VisuallyHidden>{t('net.staff.disconnect')}</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>

@@ -20,6 +20,7 @@ import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { HiddenCaption } from '../../components/HiddenCaption';
 import { monthStartOf, useRegionToday } from '../cabinet/useStatement';
 import { bytes, cause, duration, when } from './format';
 
@@ -134,7 +135,7 @@ function Sessions({ today }: { today: string }) {
         ) : (
           <Table.ScrollContainer minWidth={560} type="native" tabIndex={0}>
             <Table striped data-testid="sessions">
-              <caption style={{ position: 'absolute', left: -10000 }}>{t('net.recent')}</caption>
+              <HiddenCaption>{t('net.recent')}</HiddenCaption>
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th scope="col">{t('net.started')}</Table.Th>

@@ -3,8 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { phone } from '../../components/format';
+import { usePublicRegions } from '../../components/usePublicRegions';
 import { PublicHeader } from './PublicHeader';
-import { usePublicRegions } from './usePublicRegions';
 
 export function Landing() {
   const { t } = useTranslation();

@@ -20,8 +20,8 @@ import { Link, useSearchParams } from 'react-router';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { localName } from '../../components/format';
+import { usePublicRegions } from '../../components/usePublicRegions';
 import { PublicHeader } from './PublicHeader';
-import { usePublicRegions } from './usePublicRegions';
 
 type Step = 'request' | 'code' | 'done';
 

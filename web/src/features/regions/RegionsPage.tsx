@@ -1,6 +1,18 @@
 import './i18n';
 
-import { Button, Group, Loader, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import {
+  Button,
+  Group,
+  Loader,
+  Modal,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +20,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { localName } from '../../components/format';
+import { HiddenCaption } from '../../components/HiddenCaption';
 import { type StaffRegion, useStaffRegions } from '../services/staff/useRegions';
 
 /** Russia's zones, west to east (IANA names); the server accepts any IANA zone. */
@@ -67,7 +80,7 @@ export function RegionsPage() {
       {regions.data && regions.data.length > 0 && (
         <Table.ScrollContainer minWidth={720} type="native" tabIndex={0}>
           <Table striped data-testid="regions-list">
-            <caption style={{ position: 'absolute', left: -10000 }}>{t('regions.title')}</caption>
+            <HiddenCaption>{t('regions.title')}</HiddenCaption>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">{t('regions.nameRu')}</Table.Th>
@@ -77,7 +90,7 @@ export function RegionsPage() {
                 <Table.Th scope="col">{t('regions.phone')}</Table.Th>
                 <Table.Th scope="col">{t('regions.email')}</Table.Th>
                 <Table.Th scope="col">
-                  <span style={{ position: 'absolute', left: -10000 }}>{t('regions.edit')}</span>
+                  <VisuallyHidden>{t('regions.edit')}</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>

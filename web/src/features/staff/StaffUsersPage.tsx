@@ -13,6 +13,7 @@ import {
   Table,
   TextInput,
   Title,
+  VisuallyHidden,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -21,6 +22,7 @@ import { useTranslation } from 'react-i18next';
 import { api, type ApiData } from '../../api/client';
 import { type StaffRole, staffRoleValues } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { HiddenCaption } from '../../components/HiddenCaption';
 
 type StaffUser = ApiData<'get', '/api/staff/users'>['users'][number];
 
@@ -46,7 +48,7 @@ export function StaffUsersPage() {
       {q.data && (
         <Table.ScrollContainer minWidth={720} type="native" tabIndex={0}>
           <Table striped data-testid="staff-users">
-            <caption style={{ position: 'absolute', left: -10000 }}>{t('users.title')}</caption>
+            <HiddenCaption>{t('users.title')}</HiddenCaption>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">{t('users.fullName')}</Table.Th>
@@ -54,7 +56,7 @@ export function StaffUsersPage() {
                 <Table.Th scope="col">{t('users.role')}</Table.Th>
                 <Table.Th scope="col">{t('users.status')}</Table.Th>
                 <Table.Th scope="col">
-                  <span style={{ position: 'absolute', left: -10000 }}>{t('users.deactivate')}</span>
+                  <VisuallyHidden>{t('users.deactivate')}</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>

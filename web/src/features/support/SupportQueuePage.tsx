@@ -8,7 +8,7 @@ import { api } from '../../api/client';
 import { ticketStatusValues } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, localName } from '../../components/format';
-import { usePublicRegions } from '../public/usePublicRegions';
+import { usePublicRegions } from '../../components/usePublicRegions';
 import { dateTime, names, STATUS_COLORS } from './format';
 
 type QueueQuery = NonNullable<

@@ -19,7 +19,7 @@ import { useTranslation } from 'react-i18next';
 import { api, type ApiData } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { localName } from '../../components/format';
-import { usePublicRegions } from '../public/usePublicRegions';
+import { usePublicRegions } from '../../components/usePublicRegions';
 import { names } from './format';
 
 type AdminCategory = ApiData<'get', '/api/staff/support/categories'>['categories'][number];

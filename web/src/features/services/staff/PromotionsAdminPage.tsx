@@ -1,5 +1,6 @@
 import '../i18n';
 
+import { todayIn } from '@common/dates';
 import { parseRubles } from '@common/money';
 import {
   Alert,
@@ -28,8 +29,6 @@ import { date, localName } from '../../../components/format';
 import { effectText } from '../PromotionsPage';
 import type { PromotionEffect } from '../types';
 import { useStaffRegions } from './useRegions';
-
-const today = () => new Date().toISOString().slice(0, 10);
 
 /** Admins create a region's promotions (dates, effect, who may join) and end them. */
 export function PromotionsAdminPage() {
@@ -61,7 +60,8 @@ export function PromotionsAdminPage() {
     titleEn: '',
     descriptionRu: '',
     descriptionEn: '',
-    startsOn: today(),
+    // The region's day, not the browser's: promotions start on the region's calendar (docs/statement.md).
+    startsOn: todayIn(region?.timeZone ?? 'UTC'),
     endsOn: '',
     effect: 'discount' as PromotionEffect,
     percent: '20',

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
 
-import { api } from '../../api/client';
+import { api } from '../api/client';
 
+/** The regions as anyone may see them (names, time zones, support contacts), shared by public and staff pages. */
 export function usePublicRegions() {
   return useQuery({
     queryKey: ['public-regions'],
