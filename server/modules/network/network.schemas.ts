@@ -3,6 +3,8 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 
 import { NAS_VENDORS } from '../../db/schema/index.js';
+import { component } from '../../plugins/openapi.js';
+import { accountStatus } from '../shared.schemas.js';
 
 const ip = z
   .string()
@@ -15,7 +17,10 @@ const ip = z
 
 // ---- NAS registry ----
 
-export const nasVendor = z.enum(NAS_VENDORS);
+export const nasVendor = component('NasVendor', z.enum(NAS_VENDORS));
+/** What a NAS answered to a CoA / Disconnect-Request (RFC 5176), or why there was no answer. */
+const coaAnswer = component('CoaAnswer', z.enum(['ack', 'nak', 'timeout', 'error']));
+const coaStatus = component('CoaStatus', z.enum(['pending', 'ack', 'nak', 'timeout', 'error']));
 export const nasIdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 export const nasListQuery = z.object({ regionId: z.coerce.number().int().positive().max(32_767).optional() });
 export const nasView = z.object({
@@ -84,7 +89,7 @@ export const coaView = z.object({
   id: z.number(),
   kind: z.enum(['coa', 'disconnect']),
   reason: z.string(),
-  status: z.enum(['pending', 'ack', 'nak', 'timeout', 'error']),
+  status: coaStatus,
   error: z.string().nullable(),
   attempts: z.number(),
   createdAt: z.string(),
@@ -129,7 +134,7 @@ export const accessUpdateBody = z
 export const newPasswordResponse = z.object({ login: z.string().nullable(), password: z.string() });
 
 export const disconnectResponse = z.object({
-  status: z.enum(['ack', 'nak', 'timeout', 'error']),
+  status: coaAnswer,
   error: z.string().nullable(),
 });
 
@@ -160,7 +165,7 @@ export const portalResponse = z.object({
   identified: z.boolean(),
   accountNumber: z.string().nullable(),
   balance: z.number().nullable().describe('kopecks'),
-  status: z.enum(['active', 'blocked', 'suspended', 'terminated']).nullable(),
+  status: accountStatus.nullable(),
   toPay: z.number().nullable().describe('kopecks that bring service back (blocked only)'),
   supportPhone: z.string().nullable(),
 });

@@ -8302,8 +8302,7 @@ export interface paths {
                 region: string;
                 name: string;
                 address: string;
-                /** @enum {string} */
-                vendor: 'mikrotik' | 'cisco' | 'juniper' | 'huawei' | 'accel_ppp' | 'generic';
+                vendor: components['schemas']['NasVendor'];
                 coaPort: number;
                 active: boolean;
                 description: string;
@@ -8349,8 +8348,7 @@ export interface paths {
             address: string;
             /** @description the RADIUS shared secret (stored encrypted, never shown again) */
             secret: string;
-            /** @enum {string} */
-            vendor: 'mikrotik' | 'cisco' | 'juniper' | 'huawei' | 'accel_ppp' | 'generic';
+            vendor: components['schemas']['NasVendor'];
             /** @default 3799 */
             coaPort?: number;
             /** @default true */
@@ -8427,8 +8425,7 @@ export interface paths {
             regionId?: number;
             name?: string;
             address?: string;
-            /** @enum {string} */
-            vendor?: 'mikrotik' | 'cisco' | 'juniper' | 'huawei' | 'accel_ppp' | 'generic';
+            vendor?: components['schemas']['NasVendor'];
             /** @default 3799 */
             coaPort?: number;
             /** @default true */
@@ -8545,8 +8542,7 @@ export interface paths {
                 /** @enum {string} */
                 kind: 'coa' | 'disconnect';
                 reason: string;
-                /** @enum {string} */
-                status: 'pending' | 'ack' | 'nak' | 'timeout' | 'error';
+                status: components['schemas']['CoaStatus'];
                 error: string | null;
                 attempts: number;
                 createdAt: string;
@@ -8812,8 +8808,7 @@ export interface paths {
           };
           content: {
             'application/json': {
-              /** @enum {string} */
-              status: 'ack' | 'nak' | 'timeout' | 'error';
+              status: components['schemas']['CoaAnswer'];
               error: string | null;
             };
           };
@@ -9072,8 +9067,7 @@ export interface paths {
               accountNumber: string | null;
               /** @description kopecks */
               balance: number | null;
-              /** @enum {string|null} */
-              status: 'active' | 'blocked' | 'suspended' | 'terminated' | null;
+              status: components['schemas']['AccountStatus'] | null;
               /** @description kopecks that bring service back (blocked only) */
               toPay: number | null;
               supportPhone: string | null;
@@ -12996,6 +12990,12 @@ export interface components {
      */
     JobState: 'queued' | 'running' | 'done' | 'dead';
     /** @enum {string} */
+    NasVendor: 'mikrotik' | 'cisco' | 'juniper' | 'huawei' | 'accel_ppp' | 'generic';
+    /** @enum {string} */
+    CoaAnswer: 'ack' | 'nak' | 'timeout' | 'error';
+    /** @enum {string} */
+    CoaStatus: 'pending' | 'ack' | 'nak' | 'timeout' | 'error';
+    /** @enum {string} */
     AutopayMode: 'threshold' | 'monthly';
     /**
      * @description why a promised payment is not available now
@@ -13073,6 +13073,9 @@ export type AuditActorType = components['schemas']['AuditActorType'];
 export type OverviewSuspensionStatus = components['schemas']['OverviewSuspensionStatus'];
 export type CardRefundStatus = components['schemas']['CardRefundStatus'];
 export type JobState = components['schemas']['JobState'];
+export type NasVendor = components['schemas']['NasVendor'];
+export type CoaAnswer = components['schemas']['CoaAnswer'];
+export type CoaStatus = components['schemas']['CoaStatus'];
 export type AutopayMode = components['schemas']['AutopayMode'];
 export type PromisedReason = components['schemas']['PromisedReason'];
 export type ReceiptStatus = components['schemas']['ReceiptStatus'];
@@ -13216,33 +13219,15 @@ export const pathsApiStaffSupportTicketsIdMessagesPostRequestBodyContentApplicat
 export const pathsApiStaffSupportTicketsIdStatusPostRequestBodyContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/support/tickets/{id}/status']['post']['requestBody']['content']['application/json']['status']
 > = ['in_progress', 'waiting', 'closed'];
-export const pathsApiStaffNasGetResponses200ContentApplicationJsonNasVendorValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/staff/nas']['get']['responses']['200']['content']['application/json']['nas']['vendor']
-> = ['mikrotik', 'cisco', 'juniper', 'huawei', 'accel_ppp', 'generic'];
-export const pathsApiStaffNasPostRequestBodyContentApplicationJsonVendorValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/staff/nas']['post']['requestBody']['content']['application/json']['vendor']
-> = ['mikrotik', 'cisco', 'juniper', 'huawei', 'accel_ppp', 'generic'];
-export const pathsApiStaffNasIdPatchRequestBodyContentApplicationJsonVendorValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/staff/nas/{id}']['patch']['requestBody']['content']['application/json']['vendor']
-> = ['mikrotik', 'cisco', 'juniper', 'huawei', 'accel_ppp', 'generic'];
 export const pathsApiStaffAccountsIdNetworkGetResponses200ContentApplicationJsonCoaKindValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/network']['get']['responses']['200']['content']['application/json']['coa']['kind']
 > = ['coa', 'disconnect'];
-export const pathsApiStaffAccountsIdNetworkGetResponses200ContentApplicationJsonCoaStatusValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/network']['get']['responses']['200']['content']['application/json']['coa']['status']
-> = ['pending', 'ack', 'nak', 'timeout', 'error'];
 export const pathsApiStaffAccountsIdNetworkGetResponses200ContentApplicationJsonAuthLogResultValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/network']['get']['responses']['200']['content']['application/json']['authLog']['result']
 > = ['accept', 'reject'];
-export const pathsApiStaffAccountsIdSessionsSessionIdDisconnectPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/sessions/{sessionId}/disconnect']['post']['responses']['200']['content']['application/json']['status']
-> = ['ack', 'nak', 'timeout', 'error'];
 export const pathsApiMeNetworkGetResponses200ContentApplicationJsonKindValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/network']['get']['responses']['200']['content']['application/json']['kind']
 > = ['pppoe', 'ipoe', 'none'];
-export const pathsApiPortalMeGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/portal/me']['get']['responses']['200']['content']['application/json']['status']
-> = ['active', 'blocked', 'suspended', 'terminated'];
 export const pathsApiMeTariffsGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/tariffs']['get']['responses']['200']['content']['application/json']['status']
 > = ['active', 'blocked', 'suspended', 'terminated'];
@@ -13576,6 +13561,27 @@ export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>['sc
   'running',
   'done',
   'dead',
+];
+export const nasVendorValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['NasVendor']> = [
+  'mikrotik',
+  'cisco',
+  'juniper',
+  'huawei',
+  'accel_ppp',
+  'generic',
+];
+export const coaAnswerValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['CoaAnswer']> = [
+  'ack',
+  'nak',
+  'timeout',
+  'error',
+];
+export const coaStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['CoaStatus']> = [
+  'pending',
+  'ack',
+  'nak',
+  'timeout',
+  'error',
 ];
 export const autopayModeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AutopayMode']> = [
   'threshold',

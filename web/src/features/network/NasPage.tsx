@@ -22,13 +22,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api, type ApiData } from '../../api/client';
+import { nasVendorValues } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { localName } from '../../components/format';
 import { HiddenCaption } from '../../components/HiddenCaption';
 import { usePublicRegions } from '../../components/usePublicRegions';
 
 type Nas = ApiData<'get', '/api/staff/nas'>['nas'][number];
-const VENDORS = ['mikrotik', 'cisco', 'juniper', 'huawei', 'accel_ppp', 'generic'] as const satisfies Nas['vendor'][];
 
 /** The NAS registry (admin): list with sessions online, add, edit; the shared secret is write-only. */
 export function NasPage() {
@@ -192,7 +192,7 @@ function NasForm({ nas, onDone }: { nas: Nas | null; onDone: () => void }) {
           label={t('net.nasPage.vendor')}
           required
           allowDeselect={false}
-          data={VENDORS.map((v) => ({ value: v, label: t(`net.nasPage.vendors.${v}`) }))}
+          data={nasVendorValues.map((v) => ({ value: v, label: t(`net.nasPage.vendors.${v}`) }))}
           value={vendor}
           onChange={(v) => v && setVendor(v)}
         />
