@@ -48,4 +48,49 @@ describe('network directory', () => {
     await directory.refresh([b.account.id]);
     expect(directory.byLoginName(second.login!)?.accountId).toBe(b.account.id);
   });
+
+  it('reads the accounts of a refresh asked just as a read is finishing', async () => {
+    // The directory over a database that lets the test act the moment a read's rows arrive.
+    let onRows: (() => void) | null = null;
+    const db = new Proxy(database.db, {
+      get(target, prop) {
+        if (prop === 'execute') {
+          return async (query: Parameters<typeof target.execute>[0]) => {
+            const res = await target.execute(query);
+            const act = onRows;
+            onRows = null;
+            act?.();
+            return res;
+          };
+        }
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const dir = new NetworkDirectory({ db } as unknown as Database, { reloadSeconds: 3600 });
+    await dir.start();
+    expect(await dir.whenReady()).toBe(true);
+    try {
+      // Each step asks `microtasks` later than the one before: one of them lands after the read's last
+      // check for pending accounts and before the read is over — refresh used to return unread then.
+      for (let microtasks = 0; microtasks < 16; microtasks++) {
+        const a = await buildSubscriber(database.db);
+        await buildNetworkAccess(database.db, { accountId: a.account.id, appSecret: SECRET });
+        const b = await buildSubscriber(database.db);
+        const second = await buildNetworkAccess(database.db, { accountId: b.account.id, appSecret: SECRET });
+        let asked!: Promise<boolean>;
+        onRows = () => {
+          asked = (async () => {
+            for (let i = 0; i < microtasks; i++) await Promise.resolve();
+            await dir.refresh([b.account.id]);
+            return dir.byLoginName(second.login!) !== undefined;
+          })();
+        };
+        await dir.refresh([a.account.id]);
+        expect({ microtasks, read: await asked }).toEqual({ microtasks, read: true });
+      }
+    } finally {
+      await dir.close();
+    }
+  });
 });

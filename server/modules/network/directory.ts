@@ -32,6 +32,9 @@ export class NetworkDirectory {
   private fullPending = false;
   private nasPending = false;
   private running: Promise<void> | null = null;
+  /** Reads started, and the number of the newest one that succeeded (what `refresh` waits for). */
+  private readsStarted = 0;
+  private lastGoodRead = 0;
   private timer: NodeJS.Timeout | null = null;
   private reloadTimer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -74,6 +77,11 @@ export class NetworkDirectory {
     await this.running?.catch(() => {});
   }
 
+  /** The first full read is done (answers come from memory from then on). */
+  get loaded(): boolean {
+    return this.isReady;
+  }
+
   /** Resolves when the directory has been read once (at most `ms` later: then false). */
   async whenReady(ms = 10_000): Promise<boolean> {
     if (this.isReady) return true;
@@ -111,14 +119,20 @@ export class NetworkDirectory {
     return this.byAccount.size;
   }
 
-  /** Reads the given accounts again now (a change this process made and must see at once). */
+  /**
+   * Reads the given accounts again now (a change this process made and must see at once): resolves once
+   * a read that started after the call has succeeded. Awaiting one drain is not enough — a drain past
+   * its last read, in the moment before it is cleared, would resolve without reading these accounts.
+   */
   async refresh(accountIds: number[]): Promise<void> {
     for (const id of accountIds) this.pending.add(id);
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    await this.drain();
+    if (accountIds.length === 0) return this.drain();
+    const asked = this.readsStarted;
+    while (!this.closed && this.lastGoodRead <= asked) await this.drain();
   }
 
   /** A change notification's payload (see post-migrate.sql). */
@@ -185,6 +199,7 @@ export class NetworkDirectory {
 
   private async loadOnce() {
     const db = this.database.db;
+    const read = ++this.readsStarted;
     try {
       if (this.nasPending) {
         this.nasPending = false;
@@ -211,6 +226,7 @@ export class NetworkDirectory {
         for (const id of ids) if (!found.has(id)) this.remove(id);
         for (const e of fresh) this.put(e);
       }
+      this.lastGoodRead = read;
     } catch (e) {
       // The database is unreachable: keep what we have and try again shortly.
       this.current = false;
