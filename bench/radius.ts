@@ -6,15 +6,15 @@
  *   peer: FreeRADIUS + rlm_sql on PostgreSQL with the stock queries (queries.conf of the Debian package),
  *         8 threads and 8 connections, post-auth recorded by the stock radpostauth insert.
  *
- * Both on the same PostgreSQL (DATABASE_URL, default the local server), PAP requests from a Node UDP
- * load generator (bench/radius-load.ts). The runs alternate in rounds over halves of the subscribers so
+ * Both on the same PostgreSQL (DATABASE_URL, default the local server), PAP requests from a UDP load
+ * generator (bench/radius-load.ts: bench/radload.c when a C compiler is at hand, else one in Node). The runs alternate in rounds over halves of the subscribers so
  * neither gets a quieter moment of the shared machine. After the run every Access-Accept of ours must
  * have its post-auth row. Prints one JSON line:
  * {"bench":"radius","accepts_per_s":…,"p99_ms":…,"peer_accepts_per_s":…,"peer_p99_ms":…,"ratio":…,"post_auth_rows":…}
  *
  *   npm run bench:radius [-- --subscribers 100000 --inflight 64 --rounds 2]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,7 @@ import { encryptSecret } from '../server/modules/network/network-crypto.js';
 import { withAdmin, withDbName } from '../server/test/db.js';
 import { freeUdpPort, startFreeRadius } from '../server/test/freeradius.js';
 import { arg } from './bench-db.js';
-import { blast, type LoadResult } from './radius-load.js';
+import { blast, generator, type LoadResult } from './radius-load.js';
 
 const N = arg('subscribers', 100_000);
 /** Subscribers N+1…N+WARM warm both servers up and are never measured. */
@@ -370,6 +370,18 @@ function cpuSeconds(pid: number): number {
   }
 }
 
+/** CPU seconds of the local PostgreSQL server's processes (0 when it runs elsewhere). */
+function postgresCpu(): number {
+  try {
+    return execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .reduce((sum, pid) => sum + cpuSeconds(Number(pid)), 0);
+  } catch {
+    return 0;
+  }
+}
+
 function add(a: LoadResult | null, b: LoadResult, lat: number[]): LoadResult {
   lat.push(b.p99Ms);
   if (!a) return b;
@@ -381,6 +393,7 @@ function add(a: LoadResult | null, b: LoadResult, lat: number[]): LoadResult {
     seconds: a.seconds + b.seconds,
     p50Ms: Math.max(a.p50Ms, b.p50Ms),
     p99Ms: Math.max(a.p99Ms, b.p99Ms),
+    cpuSeconds: a.cpuSeconds + b.cpuSeconds,
   };
 }
 
@@ -412,14 +425,13 @@ try {
     const first = r % 2 === 0 ? 'ours' : 'peer';
     for (const who of first === 'ours' ? ['ours', 'peer'] : ['peer', 'ours']) {
       const packets = packetsFor(from, to);
-      const cpu0 = [cpuSeconds(abonent.pid), cpuSeconds(radiusd.pid), cpuSeconds(peer.pid), process.cpuUsage()];
+      const cpu0 = [cpuSeconds(abonent.pid), cpuSeconds(radiusd.pid), cpuSeconds(peer.pid), postgresCpu()];
       const res = await blast({ port: who === 'ours' ? radiusd.authPort : peer.authPort, packets, inflight: INFLIGHT });
-      const gen = process.cpuUsage(cpu0[3] as NodeJS.CpuUsage);
       const per = (s: number) => Math.round((s * 1e6) / Math.max(1, res.sent));
       log(
-        `  ${who}: ${JSON.stringify(res)} cpu µs/request: abonent ${per(cpuSeconds(abonent.pid) - (cpu0[0] as number))}, ` +
-          `freeradius ${per(cpuSeconds(radiusd.pid) - (cpu0[1] as number))}, peer ${per(cpuSeconds(peer.pid) - (cpu0[2] as number))}, ` +
-          `load generator ${per((gen.user + gen.system) / 1e6)}`,
+        `  ${who}: ${JSON.stringify(res)} cpu µs/request: abonent ${per(cpuSeconds(abonent.pid) - cpu0[0]!)}, ` +
+          `freeradius ${per(cpuSeconds(radiusd.pid) - cpu0[1]!)}, peer ${per(cpuSeconds(peer.pid) - cpu0[2]!)}, ` +
+          `postgres ${per(postgresCpu() - cpu0[3]!)}, load generator (${generator}) ${per(res.cpuSeconds)}`,
       );
       if (who === 'ours') a = add(a, res, la);
       else b = add(b, res, lb);
@@ -446,6 +458,7 @@ try {
     peer_lost: b!.lost,
     subscribers: N,
     inflight: INFLIGHT,
+    generator,
   };
   if (rows!.n !== accepts) log(`post-auth rows ${rows!.n} != accepts ${accepts}`);
   if (a!.rejects > 0) {

@@ -7,6 +7,9 @@ import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildSubscriber } from '../../test/factories.js';
 import { buildNas, buildNetworkAccess, networkTestConfig, radiusAuth } from '../../test/network-factories.js';
+import type { NetworkDirectory } from './directory.js';
+import type { NetworkRuntime } from './network-runtime.js';
+import { RadiusApi } from './radius-api.js';
 
 /**
  * The rlm_rest endpoints through HTTP (app.inject), with bodies as FreeRADIUS 3.2's rlm_rest sends
@@ -334,5 +337,74 @@ describe('rlm_rest endpoints', () => {
     expect(known.json()['control:FreeRADIUS-Client-Secret'].value).toEqual(['nas-secret-123']);
     const unknown = await api().inject({ method: 'GET', url: '/api/radius/clients/192.0.2.77', headers: radiusAuth() });
     expect(unknown.statusCode).toBe(404);
+  });
+});
+
+describe('the rlm_rest API of a process that has just started', () => {
+  /** The API over this app's runtime, with a directory whose first read finishes when `read` says. */
+  function startingApi() {
+    const runtime = t.app.deps.network;
+    let read!: (done: boolean) => void;
+    const firstRead = new Promise<boolean>((r) => (read = r));
+    let loaded = false;
+    const directory: NetworkDirectory = Object.create(runtime.directory, {
+      loaded: { get: () => loaded },
+      whenReady: { value: () => firstRead },
+    });
+    const starting = { context: { ...runtime.context!, directory }, authWriter: runtime.authWriter } as NetworkRuntime;
+    return {
+      api: new RadiusApi(starting, t.config),
+      read: (done: boolean) => {
+        loaded = done;
+        read(done);
+      },
+    };
+  }
+
+  it('holds an Access-Request until the directory is read, and answers 503 when the read does not come', async () => {
+    const s = await buildSubscriber(t.database.db, { regionId });
+    const a = await buildNetworkAccess(t.database.db, { accountId: s.account.id, appSecret: t.config.secret });
+    await authorizeUntil({ 'User-Name': a.login!, 'User-Password': a.password }, (r) => r.statusCode === 200);
+    const request = {
+      method: 'POST' as const,
+      url: `/api/radius/authorize?nas=${nasAddress}`,
+      headers: radiusAuth(),
+      payload: j({ 'User-Name': a.login!, 'User-Password': a.password }),
+    };
+
+    const held = startingApi();
+    let answered = false;
+    const waiting = held.api.inject(request).then((res) => ((answered = true), res));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answered).toBe(false);
+    held.read(true);
+    const res = await waiting;
+    expect(res.statusCode).toBe(200);
+    expect(res.json()['control:Auth-Type'].value).toEqual(['Accept']);
+
+    const never = startingApi();
+    never.read(false);
+    const refused = await never.api.inject(request);
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json()['reply:Reply-Message'].value).toEqual(['Not ready']);
+  });
+
+  it('answers a fault of its own with a JSON 500 and goes on answering', async () => {
+    const runtime = t.app.deps.network;
+    const broken = {
+      context: { ...runtime.context!, directory: null },
+      authWriter: runtime.authWriter,
+    } as unknown as NetworkRuntime;
+    const api = new RadiusApi(broken, t.config);
+    for (let i = 0; i < 2; i++) {
+      const res = await api.inject({
+        method: 'POST',
+        url: `/api/radius/authorize?nas=${nasAddress}`,
+        headers: radiusAuth(),
+        payload: j({ 'User-Name': 'nobody', 'User-Password': 'x' }),
+      });
+      expect(res.statusCode).toBe(500);
+      expect(res.json().error.code).toBe('internal');
+    }
   });
 });
