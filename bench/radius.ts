@@ -370,16 +370,24 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** CPU seconds of the local PostgreSQL server's processes (0 when it runs elsewhere). */
-function postgresCpu(): number {
+/** CPU seconds of each process of the local PostgreSQL server (none when it runs elsewhere). */
+function postgresCpu(): Map<number, number> {
   try {
-    return execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .reduce((sum, pid) => sum + cpuSeconds(Number(pid)), 0);
+    const pids = execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    return new Map(pids.map((pid) => [Number(pid), cpuSeconds(Number(pid))]));
   } catch {
-    return 0;
+    return new Map();
   }
+}
+
+/** CPU PostgreSQL used since `before`, over the processes alive then and now (connections come and go). */
+function postgresCpuSince(before: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, cpu] of postgresCpu()) {
+    const was = before.get(pid);
+    if (was !== undefined) sum += cpu - was;
+  }
+  return sum;
 }
 
 function add(a: LoadResult | null, b: LoadResult, lat: number[]): LoadResult {
@@ -425,13 +433,14 @@ try {
     const first = r % 2 === 0 ? 'ours' : 'peer';
     for (const who of first === 'ours' ? ['ours', 'peer'] : ['peer', 'ours']) {
       const packets = packetsFor(from, to);
-      const cpu0 = [cpuSeconds(abonent.pid), cpuSeconds(radiusd.pid), cpuSeconds(peer.pid), postgresCpu()];
+      const cpu0 = [cpuSeconds(abonent.pid), cpuSeconds(radiusd.pid), cpuSeconds(peer.pid)];
+      const pg0 = postgresCpu();
       const res = await blast({ port: who === 'ours' ? radiusd.authPort : peer.authPort, packets, inflight: INFLIGHT });
       const per = (s: number) => Math.round((s * 1e6) / Math.max(1, res.sent));
       log(
         `  ${who}: ${JSON.stringify(res)} cpu µs/request: abonent ${per(cpuSeconds(abonent.pid) - cpu0[0]!)}, ` +
           `freeradius ${per(cpuSeconds(radiusd.pid) - cpu0[1]!)}, peer ${per(cpuSeconds(peer.pid) - cpu0[2]!)}, ` +
-          `postgres ${per(postgresCpu() - cpu0[3]!)}, load generator (${generator}) ${per(res.cpuSeconds)}`,
+          `postgres ${per(postgresCpuSince(pg0))}, load generator (${generator}) ${per(res.cpuSeconds)}`,
       );
       if (who === 'ours') a = add(a, res, la);
       else b = add(b, res, lb);
