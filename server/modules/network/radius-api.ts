@@ -123,12 +123,11 @@ export class RadiusApi {
     let result: Promise<Answer> | Answer;
     try {
       result = answer();
+      if (!(result instanceof Promise)) return send(res, result.status, result.body);
     } catch (err) {
       return this.internal(res, err);
     }
-    if (result instanceof Promise) {
-      result.then(({ status, body }) => send(res, status, body)).catch((err: unknown) => this.internal(res, err));
-    } else send(res, result.status, result.body);
+    result.then(({ status, body }) => send(res, status, body)).catch((err: unknown) => this.internal(res, err));
   }
 
   private internal(res: ServerResponse, err: unknown): void {
