@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { todayIn } from '../../../common/dates.js';
 import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
-import { buildStaff, buildSubscriber } from '../../test/factories.js';
+import { buildRegion, buildStaff, buildSubscriber } from '../../test/factories.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -13,7 +14,10 @@ afterAll(() => t.close());
 
 describe('staff accounts API', () => {
   it('finds a subscriber by account number, phone or name and opens the card', async () => {
+    // UTC+14: its day is not the server's for ten hours of every day.
+    const region = await buildRegion(t.database.db, { timeZone: 'Pacific/Kiritimati' });
     const { account, subscriber } = await buildSubscriber(t.database.db, {
+      regionId: region.id,
       fullName: 'Зайцева Ольга Павловна',
       phone: '79990001122',
       balance: 5_000,
@@ -34,6 +38,8 @@ describe('staff accounts API', () => {
       subscriber: subscriber.fullName,
       balance: 5_000,
       status: 'active',
+      // The card's statement window ends on the region's day, not the server's or the browser's.
+      today: todayIn(region.timeZone),
     });
     expect(card.json().subscriptions).toHaveLength(1);
     const missing = await t.app.inject({ method: 'GET', url: '/api/staff/accounts/987654321', headers: op.auth });

@@ -24,6 +24,7 @@ export const accountSummary = z.object({
   contract: z.string(),
   subscriber: z.string(),
   region: z.string(),
+  today: z.string().describe("today's date in the account's region (YYYY-MM-DD): where its statement windows end"),
   status: accountStatus,
   balance: z.number(),
   creditLimit: z.number(),

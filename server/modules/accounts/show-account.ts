@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 
+import { todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { AccountStatus, LedgerKind } from '../../db/schema/index.js';
@@ -10,6 +11,8 @@ export interface AccountSummary {
   contract: string;
   subscriber: string;
   region: string;
+  /** Today in the account's region (YYYY-MM-DD): statement windows end there. */
+  today: string;
   status: AccountStatus;
   balance: number;
   creditLimit: number;
@@ -32,6 +35,7 @@ export async function showAccount(db: Db, numberOrContract: string, byId?: numbe
     contract: string;
     subscriber: string;
     region: string;
+    time_zone: string;
     status: AccountStatus;
     balance: number;
     credit_limit: number;
@@ -39,7 +43,7 @@ export async function showAccount(db: Db, numberOrContract: string, byId?: numbe
   }>(
     db,
     sql`select a.id, a.number, c.number as contract, s.full_name as subscriber, r.name_ru as region,
-               a.status, a.balance, a.credit_limit, a.promised_credit
+               r.time_zone, a.status, a.balance, a.credit_limit, a.promised_credit
         from accounts a join contracts c on c.id = a.contract_id join subscribers s on s.id = c.subscriber_id
         join regions r on r.id = a.region_id
         where ${byId != null ? sql`a.id = ${byId}` : sql`a.number = ${numberOrContract} or c.number = ${numberOrContract}`}`,
@@ -67,6 +71,7 @@ export async function showAccount(db: Db, numberOrContract: string, byId?: numbe
     contract: a.contract,
     subscriber: a.subscriber,
     region: a.region,
+    today: todayIn(a.time_zone),
     status: a.status,
     balance: a.balance,
     creditLimit: a.credit_limit,

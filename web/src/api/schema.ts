@@ -2175,6 +2175,8 @@ export interface paths {
               contract: string;
               subscriber: string;
               region: string;
+              /** @description today's date in the account's region (YYYY-MM-DD): where its statement windows end */
+              today: string;
               status: components['schemas']['AccountStatus'];
               balance: number;
               creditLimit: number;

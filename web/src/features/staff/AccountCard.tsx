@@ -116,7 +116,7 @@ export function AccountCard() {
 
 function Overview({ account }: { account: ApiData<'get', '/api/staff/accounts/{id}'> }) {
   const { t } = useTranslation();
-  const from = addDays(new Date().toISOString().slice(0, 10), -92);
+  const from = addDays(account.today, -92);
   const st = useQuery({
     queryKey: ['staff-statement', account.id, from],
     queryFn: () =>
