@@ -1,4 +1,6 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+import { v7 as uuidv7 } from 'uuid';
 
 import { normaliseMac } from '../../../common/network.js';
 import type { NasVendor } from '../../db/schema/index.js';
@@ -69,7 +71,7 @@ export function authorizeAccess(
   const who = identify(a, ctx.directory);
   const entry = who.entry;
   const outcome = (result: 'accept' | 'reject', detail: string): AuthRecord => ({
-    id: randomUUID(),
+    id: uuidv7(),
     at: now.toISOString(),
     nas: nasAddress,
     username: (attr(a, 'User-Name') ?? '').slice(0, 253),

@@ -174,6 +174,15 @@ describe('rlm_rest endpoints', () => {
       { result: 'reject', detail: 'password' },
     ]);
     expect(JSON.stringify(log)).not.toContain('guess');
+    // Keys are time-ordered (UUIDv7): in key order the lines are in time order, so the log grows at the
+    // right edge of its index.
+    const byKey = await queryRows<{ id: string; at: Date }>(
+      t.database.db,
+      sql`select id::text, at from radius_auth_log where account_id = ${s.account.id} order by id`,
+    );
+    expect(byKey.map((r) => r.id[14])).toEqual(byKey.map(() => '7'));
+    const times = byKey.map((r) => new Date(r.at).getTime());
+    expect(times).toEqual([...times].sort((x, y) => x - y));
   });
 
   it('sends a debtor to the redirect list, and follows status changes through notifications', async () => {

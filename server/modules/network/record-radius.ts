@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 
 import { normaliseMac } from '../../../common/network.js';
 import { type AuthorizeContext, profileOf, rejectReason } from './authorize-access.js';
@@ -19,7 +19,7 @@ export function postAuthRecord(
     ? ((entry && profileOf(entry)) ?? 'accepted')
     : rejectReason(ctx, a, passworded || q.auth.toLowerCase() === 'none');
   return {
-    id: randomUUID(),
+    id: uuidv7(),
     at: now.toISOString(),
     nas: q.nas,
     username: (attr(a, 'User-Name') ?? '').slice(0, 253),

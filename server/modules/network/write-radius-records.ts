@@ -3,7 +3,11 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/transaction.js';
 
-/** One post-auth outcome (no password ever). `id` is given on receipt: a repeat is stored once. */
+/**
+ * One post-auth outcome (no password ever). `id` is given on receipt, so a repeat is stored once; it is
+ * time-ordered (UUIDv7), so years of log append at the right edge of the key's index instead of touching
+ * a random page of it per row (decision 0015).
+ */
 export interface AuthRecord {
   id: string;
   at: string;
