@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-import { v7 as uuidv7 } from 'uuid';
-
 import { normaliseMac } from '../../../common/network.js';
+import { uuid7 } from '../../crypto/uuid7.js';
 import type { NasVendor } from '../../db/schema/index.js';
 import type { NetworkDirectory } from './directory.js';
 import type { AccessEntry } from './load-access.js';
@@ -71,7 +70,7 @@ export function authorizeAccess(
   const who = identify(a, ctx.directory);
   const entry = who.entry;
   const outcome = (result: 'accept' | 'reject', detail: string): AuthRecord => ({
-    id: uuidv7(),
+    id: uuid7(),
     at: now.toISOString(),
     nas: nasAddress,
     username: (attr(a, 'User-Name') ?? '').slice(0, 253),

@@ -1,6 +1,5 @@
-import { v7 as uuidv7 } from 'uuid';
-
 import { normaliseMac } from '../../../common/network.js';
+import { uuid7 } from '../../crypto/uuid7.js';
 import { type AuthorizeContext, profileOf, rejectReason } from './authorize-access.js';
 import { accountFromClass, attr, identify, numAttr, type RestAttributes } from './radius-attributes.js';
 import type { AcctRecord, AuthRecord } from './write-radius-records.js';
@@ -19,7 +18,7 @@ export function postAuthRecord(
     ? ((entry && profileOf(entry)) ?? 'accepted')
     : rejectReason(ctx, a, passworded || q.auth.toLowerCase() === 'none');
   return {
-    id: uuidv7(),
+    id: uuid7(),
     at: now.toISOString(),
     nas: q.nas,
     username: (attr(a, 'User-Name') ?? '').slice(0, 253),
