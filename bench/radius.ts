@@ -380,13 +380,13 @@ function postgresCpu(): Map<number, number> {
   }
 }
 
-/** CPU PostgreSQL used since `before`, over the processes alive then and now (connections come and go). */
+/**
+ * CPU PostgreSQL used since `before`, over the processes alive now: a connection opened since counts whole,
+ * one closed since is missed (connections come and go with the pools' idle timeouts).
+ */
 function postgresCpuSince(before: Map<number, number>): number {
   let sum = 0;
-  for (const [pid, cpu] of postgresCpu()) {
-    const was = before.get(pid);
-    if (was !== undefined) sum += cpu - was;
-  }
+  for (const [pid, cpu] of postgresCpu()) sum += cpu - (before.get(pid) ?? 0);
   return sum;
 }
 
