@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,10 @@ function compiled(): string | null {
   const binary = join(tmpdir(), `abonent-radload-${hash}`);
   if (existsSync(binary)) return binary;
   try {
-    execFileSync('cc', ['-O2', '-o', binary, source], { stdio: 'pipe' });
+    // Built beside and renamed: a second bench starting at the same moment never runs a half-written file.
+    const building = `${binary}.${process.pid}`;
+    execFileSync('cc', ['-O2', '-o', building, source], { stdio: 'pipe' });
+    renameSync(building, binary);
     return binary;
   } catch {
     return null;
