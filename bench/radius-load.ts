@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The load generator blast() uses: bench/radload.c compiled with the machine's C compiler (a few µs of
- * CPU per request), or, without one (or with RADLOAD=node), the Node generator below (50-80 µs per
- * request, taken from the same two cores as the servers it measures).
+ * The load generator blast() uses: bench/radload.c compiled with the machine's C compiler (~25 µs of CPU
+ * per request, most of it the kernel's UDP path), or, without one (or with RADLOAD=node), the Node
+ * generator below (50-120 µs per request), taken from the same two cores as the servers it measures.
  */
 export const generator: 'c' | 'node' = compiled() ? 'c' : 'node';
 
