@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
  * per request, most of it the kernel's UDP path), or, without one (or with RADLOAD=node), the Node
  * generator below (50-120 µs per request), taken from the same two cores as the servers it measures.
  */
-export const generator: 'c' | 'node' = compiled() ? 'c' : 'node';
+const binary = compiled();
+export const generator: 'c' | 'node' = binary ? 'c' : 'node';
 
 function compiled(): string | null {
   if (process.env.RADLOAD === 'node') return null;
@@ -38,7 +39,6 @@ export interface BlastOptions {
 }
 
 export function blast(o: BlastOptions): Promise<LoadResult> {
-  const binary = generator === 'c' ? compiled() : null;
   return binary ? compiledBlast(binary, o) : nodeBlast(o);
 }
 

@@ -7,8 +7,9 @@
  *         8 threads and 8 connections, post-auth recorded by the stock radpostauth insert.
  *
  * Both on the same PostgreSQL (DATABASE_URL, default the local server), PAP requests from a UDP load
- * generator (bench/radius-load.ts: bench/radload.c when a C compiler is at hand, else one in Node). The runs alternate in rounds over halves of the subscribers so
- * neither gets a quieter moment of the shared machine. After the run every Access-Accept of ours must
+ * generator (bench/radius-load.ts: bench/radload.c when a C compiler is at hand, else one in Node). The
+ * runs alternate in rounds over halves of the subscribers so neither gets a quieter moment of the shared
+ * machine. After the run every Access-Accept of ours must
  * have its post-auth row. Prints one JSON line:
  * {"bench":"radius","accepts_per_s":…,"p99_ms":…,"peer_accepts_per_s":…,"peer_p99_ms":…,"ratio":…,"post_auth_rows":…}
  *

@@ -7,9 +7,9 @@ let offset = pool.length;
 /**
  * A time-ordered UUID (RFC 9562 version 7): 48 bits of Unix milliseconds, then 74 random bits. Keys made
  * of it append at the right edge of a btree index. Written here rather than taken from the `uuid`
- * package, whose v7 cost ~4.7 µs a call on Node 20 (a getRandomValues call each) — on the RADIUS
- * hot path, once per Access-Request; this one under 1 µs. Order within
- * one millisecond is random (no counter): these keys need locality, not strict order.
+ * package, whose v7 cost ~4.7 µs a call on Node 20 (a getRandomValues call each) — on the RADIUS hot
+ * path, once per Access-Request; this one under 1 µs. Order within one millisecond is random (no
+ * counter): these keys need locality, not strict order.
  */
 export function uuid7(now = Date.now()): string {
   if (offset + 10 > pool.length) {

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 
 import { z } from 'zod';
 
-import { NAS_VENDORS } from '../../db/schema/index.js';
+import { COA_KINDS, COA_STATUSES, NAS_VENDORS } from '../../db/schema/index.js';
 import { component } from '../../plugins/openapi.js';
 import { accountStatus } from '../shared.schemas.js';
 
@@ -19,8 +19,8 @@ const ip = z
 
 export const nasVendor = component('NasVendor', z.enum(NAS_VENDORS));
 /** What a NAS answered to a CoA / Disconnect-Request (RFC 5176), or why there was no answer. */
-const coaAnswer = component('CoaAnswer', z.enum(['ack', 'nak', 'timeout', 'error']));
-const coaStatus = component('CoaStatus', z.enum(['pending', 'ack', 'nak', 'timeout', 'error']));
+const coaAnswer = component('CoaAnswer', z.enum(COA_STATUSES).exclude(['pending']));
+const coaStatus = component('CoaStatus', z.enum(COA_STATUSES));
 export const nasIdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 export const nasListQuery = z.object({ regionId: z.coerce.number().int().positive().max(32_767).optional() });
 export const nasView = z.object({
@@ -87,7 +87,7 @@ export const onlineResponse = z.object({
 });
 export const coaView = z.object({
   id: z.number(),
-  kind: z.enum(['coa', 'disconnect']),
+  kind: z.enum(COA_KINDS),
   reason: z.string(),
   status: coaStatus,
   error: z.string().nullable(),
