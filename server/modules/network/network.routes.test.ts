@@ -11,6 +11,7 @@ import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildRegion, buildStaff, buildSubscriber, buildTariff } from '../../test/factories.js';
 import { startFakeNas } from '../../test/fakes/nas.js';
 import { buildNas, buildNetworkAccess, networkTestConfig, radiusAuth } from '../../test/network-factories.js';
+import { radiusRequest } from '../../test/radius-client.js';
 import { createSession } from '../auth/sessions.js';
 import { assignStaticIp } from './assign-static-ip.js';
 import { decryptSecret } from './network-crypto.js';
@@ -103,7 +104,7 @@ describe('network access', () => {
     expect(decryptSecret('network-password', row!.password_enc, t.config.secret)).toBe(r.network.password);
     // FreeRADIUS gets it from memory as soon as it is notified.
     const answer = await until(async () => {
-      const a = await t.app.deps.network.api()!.inject({
+      const a = await radiusRequest(t.app.deps.network.api()!, {
         method: 'POST',
         url: '/api/radius/authorize?nas=127.0.0.1',
         headers: radiusAuth(),
@@ -169,6 +170,30 @@ describe('network access', () => {
     expect(audit.map((a) => a.action)).toEqual(['network.access.update', 'network.password.reset']);
     expect(JSON.stringify(audit)).not.toContain(password);
 
+    // FreeRADIUS accepts the new password; after another reset only the newest one (the clear text kept
+    // per directory entry is never a stale one).
+    const authorize = async (pw: string) =>
+      (
+        await radiusRequest(t.app.deps.network.api()!, {
+          method: 'POST',
+          url: '/api/radius/authorize?nas=127.0.0.1',
+          headers: radiusAuth(),
+          payload: {
+            'User-Name': { type: 'string', value: ['user-ten'] },
+            'User-Password': { type: 'string', value: [pw] },
+          },
+        })
+      ).statusCode;
+    await until(async () => ((await authorize(password)) === 200 ? true : undefined));
+    const again = await t.app.inject({
+      method: 'POST',
+      url: `/api/staff/accounts/${s.account.id}/network/password`,
+      headers: op.auth,
+    });
+    const newest = again.json<{ password: string }>().password;
+    await until(async () => ((await authorize(newest)) === 200 ? true : undefined));
+    expect(await authorize(password)).toBe(401);
+
     // The subscriber sees the login and, on request, the password for the router.
     const { token } = await createSession(db(), { type: 'subscriber', contractId: s.contract.id });
     const me = await t.app.inject({
@@ -182,7 +207,7 @@ describe('network access', () => {
       url: '/api/me/network/password',
       headers: { authorization: `Bearer ${token}` },
     });
-    expect(pw.json()).toEqual({ login: 'user-ten', password });
+    expect(pw.json()).toEqual({ login: 'user-ten', password: newest });
   });
 
   it('gives the static IP in the answer and disconnects the live session when it changes', async () => {
@@ -194,7 +219,7 @@ describe('network access', () => {
     const dm = await until(() => fakeNas.received.slice(mark).find((p) => p.code === 'Disconnect-Request'));
     expect(dm.attributes).toMatchObject({ 'User-Name': a.login, 'Acct-Session-Id': 'sess-ip-1' });
     const answer = await until(async () => {
-      const r = await t.app.deps.network.api()!.inject({
+      const r = await radiusRequest(t.app.deps.network.api()!, {
         method: 'POST',
         url: '/api/radius/authorize?nas=127.0.0.1',
         headers: radiusAuth(),
@@ -393,7 +418,7 @@ describe('network access', () => {
     expect(upd.statusCode).toBe(200);
     // Inactive: FreeRADIUS no longer gets it (the directory follows the registry by NOTIFY).
     const client = await until(async () => {
-      const r = await t.app.deps.network.api()!.inject({
+      const r = await radiusRequest(t.app.deps.network.api()!, {
         method: 'GET',
         url: '/api/radius/clients/10.20.0.1',
         headers: radiusAuth(),

@@ -7,6 +7,7 @@ import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildSubscriber } from '../../test/factories.js';
 import { buildNas, buildNetworkAccess, networkTestConfig, radiusAuth } from '../../test/network-factories.js';
+import { radiusRequest } from '../../test/radius-client.js';
 import type { NetworkDirectory } from './directory.js';
 import type { NetworkRuntime } from './network-runtime.js';
 import { RadiusApi } from './radius-api.js';
@@ -33,7 +34,7 @@ const j = (attrs: Record<string, string | number>) =>
 const api = () => t.app.deps.network.api()!;
 
 async function call(path: string, body: object, query = `nas=${nasAddress}`) {
-  return api().inject({
+  return radiusRequest(api(), {
     method: 'POST',
     url: `/api/radius/${path}?${query}`,
     headers: radiusAuth(),
@@ -69,10 +70,14 @@ async function logged<T>(query: ReturnType<typeof sql>, n: number): Promise<T[]>
 
 describe('rlm_rest endpoints', () => {
   it('refuse a caller without the key, and malformed bodies, with a JSON error', async () => {
-    const none = await api().inject({ method: 'POST', url: `/api/radius/authorize?nas=${nasAddress}`, payload: {} });
+    const none = await radiusRequest(api(), {
+      method: 'POST',
+      url: `/api/radius/authorize?nas=${nasAddress}`,
+      payload: {},
+    });
     expect(none.statusCode).toBe(403);
     expect(none.json().error.code).toBe('radius_unauthorized');
-    const wrong = await api().inject({
+    const wrong = await radiusRequest(api(), {
       method: 'POST',
       url: `/api/radius/accounting?nas=${nasAddress}`,
       headers: radiusAuth('another-key-0123456789'),
@@ -86,7 +91,7 @@ describe('rlm_rest endpoints', () => {
     expect(badNas.statusCode).toBe(400);
     // What a plain HTTP handler must refuse by itself: no JSON, too much of it, a prototype key, no route.
     const raw = (payload: string, headers: Record<string, string> = {}) =>
-      api().inject({
+      radiusRequest(api(), {
         method: 'POST',
         url: `/api/radius/authorize?nas=${nasAddress}`,
         headers: { ...radiusAuth(), 'content-type': 'application/json', ...headers },
@@ -95,13 +100,15 @@ describe('rlm_rest endpoints', () => {
     for (const res of [
       await raw('{"User-Name": {"value": ["x"]', {}),
       await raw(JSON.stringify(j({ 'User-Name': 'x' })), { 'content-type': 'text/plain' }),
-      await raw(JSON.stringify(j({ 'User-Name': 'x'.repeat(70_000) }))),
       await raw('{"__proto__": {"value": ["x"]}}'),
     ]) {
       expect(res.statusCode).toBe(400);
       expect(res.json().error.code).toBe('validation_failed');
     }
-    const nowhere = await api().inject({
+    const huge = await raw(JSON.stringify(j({ 'User-Name': 'x'.repeat(70_000) })));
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().error.code).toBe('payload_too_large');
+    const nowhere = await radiusRequest(api(), {
       method: 'POST',
       url: '/api/radius/nowhere',
       headers: radiusAuth(),
@@ -337,19 +344,25 @@ describe('rlm_rest endpoints', () => {
   });
 
   it('gives FreeRADIUS a registered NAS its secret, and nothing for an unknown address', async () => {
-    const known = await api().inject({
+    const known = await radiusRequest(api(), {
       method: 'GET',
       url: `/api/radius/clients/${nasAddress}`,
       headers: radiusAuth(),
     });
     expect(known.statusCode).toBe(200);
     expect(known.json()['control:FreeRADIUS-Client-Secret'].value).toEqual(['nas-secret-123']);
-    const unknown = await api().inject({ method: 'GET', url: '/api/radius/clients/192.0.2.77', headers: radiusAuth() });
+    const unknown = await radiusRequest(api(), {
+      method: 'GET',
+      url: '/api/radius/clients/192.0.2.77',
+      headers: radiusAuth(),
+    });
     expect(unknown.statusCode).toBe(404);
   });
 });
 
 describe('the rlm_rest API of a process that has just started', () => {
+  const opened: RadiusApi[] = [];
+  afterAll(() => Promise.all(opened.map((a) => a.close())));
   /** The API over this app's runtime, with a directory whose first read finishes when `read` says. */
   function startingApi() {
     const runtime = t.app.deps.network;
@@ -362,7 +375,7 @@ describe('the rlm_rest API of a process that has just started', () => {
     });
     const starting = { context: { ...runtime.context!, directory }, authWriter: runtime.authWriter } as NetworkRuntime;
     return {
-      api: new RadiusApi(starting, t.config),
+      api: opened[opened.push(new RadiusApi(starting, t.config)) - 1]!,
       read: (done: boolean) => {
         loaded = done;
         read(done);
@@ -383,7 +396,7 @@ describe('the rlm_rest API of a process that has just started', () => {
 
     const held = startingApi();
     let answered = false;
-    const waiting = held.api.inject(request).then((res) => ((answered = true), res));
+    const waiting = radiusRequest(held.api, request).then((res) => ((answered = true), res));
     await new Promise((r) => setTimeout(r, 50));
     expect(answered).toBe(false);
     held.read(true);
@@ -393,7 +406,7 @@ describe('the rlm_rest API of a process that has just started', () => {
 
     const never = startingApi();
     never.read(false);
-    const refused = await never.api.inject(request);
+    const refused = await radiusRequest(never.api, request);
     expect(refused.statusCode).toBe(503);
     expect(refused.json()['reply:Reply-Message'].value).toEqual(['Not ready']);
   });
@@ -405,8 +418,9 @@ describe('the rlm_rest API of a process that has just started', () => {
       authWriter: runtime.authWriter,
     } as unknown as NetworkRuntime;
     const api = new RadiusApi(broken, t.config);
+    opened.push(api);
     for (let i = 0; i < 2; i++) {
-      const res = await api.inject({
+      const res = await radiusRequest(api, {
         method: 'POST',
         url: `/api/radius/authorize?nas=${nasAddress}`,
         headers: radiusAuth(),

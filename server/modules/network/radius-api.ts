@@ -1,13 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo, isIP } from 'node:net';
+import { type AddressInfo, isIP, type Server } from 'node:net';
 
 import type { FastifyBaseLogger } from 'fastify';
-import inject from 'light-my-request';
 
 import { type ErrorCode, errorMessage, ERRORS } from '../../../common/errors.js';
 import type { Config } from '../../config.js';
 import { authorizeAccess } from './authorize-access.js';
+import { closeLeanServer, createLeanServer, type LeanHandler, type LeanResponse } from './lean-http.js';
 import { decryptSecret } from './network-crypto.js';
 import type { NetworkRuntime } from './network-runtime.js';
 import type { RestAttributes } from './radius-attributes.js';
@@ -25,9 +24,9 @@ type Route = (attrs: RestAttributes, nas: string, q: Query) => Promise<Answer> |
  * The HTTP API FreeRADIUS's rlm_rest calls (deploy/freeradius/mods-enabled/abonent; docs/network.md,
  * "The rlm_rest API"). It is a listener of its own (RADIUS_API_HOST:RADIUS_API_PORT, 127.0.0.1:3812 by
  * default), not part of the public API: the reverse proxy never exposes it, none of the web app's
- * cookies, sessions, caches or security headers apply. It is plain `node:http`, not Fastify: every
- * Access-Request of an ISP passes here, and a framework's routing, hooks and reply pipeline cost a third
- * of the answer's CPU (decision 0015). Every request carries HTTP basic `freeradius:<RADIUS_API_KEY>`
+ * cookies, sessions, caches or security headers apply. It is neither Fastify nor `node:http` but a small
+ * HTTP/1.1 server on `net` (lean-http.ts): every Access-Request of an ISP passes here, and a framework's
+ * pipeline, then Node's request and response objects, were most of the answer's CPU (decision 0015). Every request carries HTTP basic `freeradius:<RADIUS_API_KEY>`
  * (compared in constant time) and, with RADIUS_API_ALLOW, comes from an allowed address — checked before
  * the body is read. Answers follow rlm_rest (the status is the module's result, the body is attributes);
  * a refused caller or malformed input gets a JSON error `{error:{code,message}}` and a 4xx, never a 5xx.
@@ -50,50 +49,46 @@ export class RadiusApi {
     };
   }
 
-  /** One HTTP request: the listener's handler, and what tests inject into. */
-  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    if (!this.allowed(req.headers.authorization, req.socket.remoteAddress ?? '')) {
-      return fail(res, 'radius_unauthorized');
-    }
-    const url = req.url ?? '/';
-    const mark = url.indexOf('?');
-    const path = mark < 0 ? url : url.slice(0, mark);
-    const query = new URLSearchParams(mark < 0 ? '' : url.slice(mark + 1));
-    if (req.method === 'GET' && path.startsWith(CLIENTS)) return this.run(res, () => this.client(path));
-    const route = req.method === 'POST' ? this.routes[path] : undefined;
-    if (!route) return fail(res, 'route_not_found');
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return fail(res, 'validation_failed', 'content-type');
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= BODY_LIMIT) chunks.push(chunk);
-      else if (!res.headersSent) fail(res, 'validation_failed', 'body too large', true);
-    });
-    req.on('error', () => {});
-    req.on('end', () => {
-      if (size > BODY_LIMIT) return;
+  /** The HTTP side (lean-http.ts): who may call and which route, before the body is read. */
+  readonly http: LeanHandler = {
+    bodyLimit: BODY_LIMIT,
+    head: (req) => {
+      if (!this.allowed(req.authorization, req.remoteAddress)) return respond(errorAnswer('radius_unauthorized'));
+      const mark = req.target.indexOf('?');
+      const path = mark < 0 ? req.target : req.target.slice(0, mark);
+      if (req.method === 'GET' && path.startsWith(CLIENTS)) return undefined;
+      if (req.method !== 'POST' || !this.routes[path]) return respond(errorAnswer('route_not_found'));
+      if (!(req.contentType ?? '').startsWith('application/json')) {
+        return respond(errorAnswer('validation_failed', 'content-type'));
+      }
+      return undefined;
+    },
+    body: (req, body) => {
+      const mark = req.target.indexOf('?');
+      const path = mark < 0 ? req.target : req.target.slice(0, mark);
+      if (req.method === 'GET') return answered(this.client(path));
+      const query = new URLSearchParams(mark < 0 ? '' : req.target.slice(mark + 1));
       const nas = query.get('nas');
-      if (!nas || isIP(nas) === 0) return fail(res, 'validation_failed', 'nas');
-      const attrs = parseRestAttributes(parseJson(Buffer.concat(chunks, size)));
-      if (!attrs) return fail(res, 'validation_failed', 'body');
-      this.run(res, () => route(attrs, nas, query));
-    });
+      if (!nas || isIP(nas) === 0) return respond(errorAnswer('validation_failed', 'nas'));
+      const attrs = parseRestAttributes(parseJson(body));
+      if (!attrs) return respond(errorAnswer('validation_failed', 'body'));
+      return answered(this.routes[path]!(attrs, nas, query));
+    },
+    fault: (err) => {
+      this.logger?.error({ err }, 'radius api error');
+      return respond(errorAnswer('internal'));
+    },
+    refuse: (status, why) =>
+      status === 413
+        ? respond(errorAnswer('payload_too_large'))
+        : { ...respond(errorAnswer('validation_failed', why)), status },
   };
-
-  /** Fastify's `inject` for this handler (light-my-request): tests call the API without a socket. */
-  inject(opts: inject.InjectOptions): Promise<inject.Response> {
-    return inject(this.handle, opts);
-  }
 
   /** Listens on host:port; returns the base URL (`http://127.0.0.1:3812`). */
   async listen(o: { host: string; port: number }): Promise<string> {
-    const server = createServer(this.handle);
     // rlm_rest keeps its connections for a minute (pool idle_timeout = 60): closing them sooner would
     // make FreeRADIUS reconnect under load.
-    server.keepAliveTimeout = 72_000;
+    const server = createLeanServer(this.http, { keepAliveMs: 72_000 });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(o.port, o.host, () => resolve());
@@ -103,36 +98,12 @@ export class RadiusApi {
     return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
   }
 
-  /** Stops taking connections and waits for the requests in progress (their records are queued then). */
+  /** Stops taking connections; idle ones close at once, busy ones after their answer. */
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = null;
-    await new Promise<void>((resolve) => {
-      const idle = setInterval(() => server.closeIdleConnections(), 50);
-      server.close(() => {
-        clearInterval(idle);
-        resolve();
-      });
-      server.closeIdleConnections();
-    });
-  }
-
-  /** Sends what `answer` gives; an answer known at once (authorize from memory) is sent without a tick. */
-  private run(res: ServerResponse, answer: () => Promise<Answer> | Answer): void {
-    let result: Promise<Answer> | Answer;
-    try {
-      result = answer();
-      if (!(result instanceof Promise)) return send(res, result.status, result.body);
-    } catch (err) {
-      return this.internal(res, err);
-    }
-    result.then(({ status, body }) => send(res, status, body)).catch((err: unknown) => this.internal(res, err));
-  }
-
-  private internal(res: ServerResponse, err: unknown): void {
-    this.logger?.error({ err }, 'radius api error');
-    if (!res.headersSent) fail(res, 'internal');
+    await closeLeanServer(server);
   }
 
   private authorize(attrs: RestAttributes, nas: string): Promise<Answer> | Answer {
@@ -201,24 +172,13 @@ function errorAnswer(code: ErrorCode, details = ''): Answer {
   return { status: ERRORS[code].status, body: { error: { code, message: errorMessage(code, { details }, 'en') } } };
 }
 
-function fail(res: ServerResponse, code: ErrorCode, details = '', close = false): void {
-  const { status, body } = errorAnswer(code, details);
-  if (close) res.setHeader('connection', 'close');
-  send(res, status, body);
+function respond(a: Answer): LeanResponse {
+  return a.body === undefined ? { status: a.status } : { status: a.status, json: JSON.stringify(a.body) };
 }
 
-function send(res: ServerResponse, status: number, body?: object): void {
-  if (body === undefined) {
-    res.writeHead(status).end();
-    return;
-  }
-  const text = JSON.stringify(body);
-  // Head and body in one string: Node writes them with one syscall.
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
+/** An answer known at once (authorize from memory) is sent in the same tick. */
+function answered(a: Promise<Answer> | Answer): LeanResponse | Promise<LeanResponse> {
+  return a instanceof Promise ? a.then(respond) : respond(a);
 }
 
 function parseJson(body: Buffer): unknown {
