@@ -2,8 +2,12 @@ import type { Spool } from './spool.js';
 
 export interface BatchWriterOptions<T> {
   name: string;
-  /** Writes a batch in one statement, idempotently (a record may be written again after an outage). */
-  write(records: T[]): Promise<void>;
+  /**
+   * Writes a batch in one statement. `replay` is true for records drained from the spool: they may be
+   * in the database already (a write that timed out after its commit), so the write must skip them.
+   * Fresh records have never been written.
+   */
+  write(records: T[], replay: boolean): Promise<void>;
   spool: Spool<T>;
   /** Records per statement (default 1000). */
   maxBatch?: number;
@@ -106,7 +110,7 @@ export class BatchWriter<T> {
         let stored = false;
         if (!this.down) {
           try {
-            await withTimeout(this.o.write(records), this.o.writeTimeoutMs ?? 3000);
+            await withTimeout(this.o.write(records, false), this.o.writeTimeoutMs ?? 3000);
             this.stats.written += records.length;
             this.stats.batches++;
             stored = true;
@@ -162,7 +166,7 @@ export class BatchWriter<T> {
 
   private async drainOnce(): Promise<void> {
     const n = await this.o.spool.drain(
-      (records) => withTimeout(this.o.write(records), this.o.writeTimeoutMs ?? 3000),
+      (records) => withTimeout(this.o.write(records, true), this.o.writeTimeoutMs ?? 3000),
       this.o.maxBatch ?? 1000,
     );
     this.stats.drained += n;

@@ -67,7 +67,7 @@ export class NetworkRuntime {
     this.authWriter = new BatchWriter<AuthRecord>({
       name: 'radius post-auth',
       spool: new Spool<AuthRecord>(spoolDir, 'post-auth'),
-      write: (r) => writeAuthRecords(db, r),
+      write: (r, replay) => writeAuthRecords(db, r, replay),
       // Post-auth lines are logged without holding the answer: gather ~20 ms of them per statement.
       lingerMs: 20,
       log,

@@ -1,16 +1,23 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { uuid7 } from '../../crypto/uuid7.js';
 import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildSubscriber } from '../../test/factories.js';
 import { buildNas, buildNetworkAccess, networkTestConfig, radiusAuth } from '../../test/network-factories.js';
 import { radiusRequest } from '../../test/radius-client.js';
+import { BatchWriter } from './batch-writer.js';
 import type { NetworkDirectory } from './directory.js';
 import type { NetworkRuntime } from './network-runtime.js';
 import { RadiusApi } from './radius-api.js';
+import { Spool } from './spool.js';
+import { type AuthRecord, writeAuthRecords } from './write-radius-records.js';
 
 /**
  * The rlm_rest endpoints through HTTP (app.inject), with bodies as FreeRADIUS 3.2's rlm_rest sends
@@ -429,5 +436,49 @@ describe('the rlm_rest API of a process that has just started', () => {
       expect(res.statusCode).toBe(500);
       expect(res.json().error.code).toBe('internal');
     }
+  });
+});
+
+describe('the post-auth log', () => {
+  it('stores a batch once when its write timed out after the commit and the spool replays it', async () => {
+    const db = t.database.db;
+    let slowOnce = true;
+    const writer = new BatchWriter<AuthRecord>({
+      name: 'post-auth-test',
+      spool: new Spool<AuthRecord>(mkdtempSync(join(tmpdir(), 'abonent-pa-')), 'auth'),
+      // The first fresh write commits, then answers too late: its records go to the spool as unwritten.
+      write: async (records, replay) => {
+        await writeAuthRecords(db, records, replay);
+        if (!replay && slowOnce) {
+          slowOnce = false;
+          await new Promise((r) => setTimeout(r, 400));
+        }
+      },
+      writeTimeoutMs: 100,
+      retryMs: 50,
+    });
+    writer.start();
+    const ids = [uuid7(), uuid7(), uuid7()];
+    for (const id of ids) {
+      writer.log({
+        id,
+        at: new Date().toISOString(),
+        nas: nasAddress,
+        username: 'replayed',
+        accountId: null,
+        result: 'reject',
+        detail: 'unknown',
+        csid: null,
+      });
+    }
+    const deadline = Date.now() + 10_000;
+    while (writer.stats.drained < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await writer.close();
+    expect(writer.stats).toMatchObject({ spooled: 3, drained: 3 });
+    const rows = await queryRows<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from radius_auth_log where username = 'replayed' and id in ${ids}`,
+    );
+    expect(rows[0]!.n).toBe(3);
   });
 });
