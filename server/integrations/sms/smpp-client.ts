@@ -138,7 +138,13 @@ export class SmppClient implements SmsSender {
         clearTimeout(timer);
         reject(e);
       });
-      session.on('error', (e: Error) => this.down(c, e));
+      // A reset by the peer is the same event as a close, whichever of the two the socket reports first.
+      session.on('error', (e: Error & { code?: string }) =>
+        this.down(
+          c,
+          e.code === 'ECONNRESET' || e.code === 'EPIPE' ? new Error('SMPP connection closed', { cause: e }) : e,
+        ),
+      );
       session.on('close', () => this.down(c, new Error('SMPP connection closed')));
       session.on('deliver_sm', (pdu: Pdu) => this.onDeliver(c, pdu));
       session.on('enquire_link', (pdu: Pdu) => safe(() => session.send(pdu.response())));
