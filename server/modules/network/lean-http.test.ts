@@ -128,6 +128,15 @@ describe('the rlm_rest API HTTP server', () => {
     expect(stalled.closed).toBe(true);
   });
 
+  it('cuts off a client that floods pipelined requests, and one whose next request stalls after an answer', async () => {
+    const flood = await talk([post('/slow', 'x') + post('/next', 'y').repeat(20_000)], 1000);
+    expect(flood.closed).toBe(true);
+    expect(statuses(flood.text)).toEqual([]);
+    const stalled = await talk([post('/slow', 'x') + 'POST /next HTTP/1.1\r\nContent-Le'], 1500);
+    expect(statuses(stalled.text)).toEqual([200]);
+    expect(stalled.closed).toBe(true);
+  });
+
   it('on close, ends idle connections at once and a busy one after its answer', async () => {
     const own = createLeanServer(handler);
     await new Promise<void>((r) => own.listen(0, '127.0.0.1', () => r()));

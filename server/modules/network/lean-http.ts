@@ -42,6 +42,7 @@ export interface LeanHandler {
 }
 
 const MAX_HEAD = 8 * 1024;
+const MAX_BUFFERED = 1024 * 1024;
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const REASONS: Record<number, string> = {
   100: 'Continue',
@@ -119,6 +120,13 @@ class Connection {
   private receive(chunk: Buffer): void {
     if (this.closed) return; // the rest of a refused request: dropped while the close completes
     this.buffer = this.buffer ? Buffer.concat([this.buffer, chunk]) : chunk;
+    // Requests pipelined behind one being answered wait in memory: a client that floods is cut off.
+    if (this.buffer.length > MAX_BUFFERED) {
+      this.closed = true;
+      this.buffer = null;
+      this.socket.destroy();
+      return;
+    }
     this.socket.setTimeout(this.requestMs);
     if (!this.busy) this.parse();
   }
@@ -214,7 +222,8 @@ class Connection {
       return;
     }
     this.socket.write(text);
-    if (!this.buffer) this.socket.setTimeout(this.keepAliveMs);
+    // Idle: the keep-alive limit; a next request already begun: it must arrive in time.
+    this.socket.setTimeout(this.buffer ? this.requestMs : this.keepAliveMs);
   }
 }
 
