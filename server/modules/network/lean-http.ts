@@ -127,8 +127,9 @@ class Connection {
       this.socket.destroy();
       return;
     }
+    if (this.busy) return; // answered in turn; the timeout is set again after the answer in progress
     this.socket.setTimeout(this.requestMs);
-    if (!this.busy) this.parse();
+    this.parse();
   }
 
   /** Answers every complete request in the buffer, in order. */
