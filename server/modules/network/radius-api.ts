@@ -26,9 +26,9 @@ type Route = (attrs: RestAttributes, nas: string, q: Query) => Promise<Answer> |
  * default), not part of the public API: the reverse proxy never exposes it, none of the web app's
  * cookies, sessions, caches or security headers apply. It is neither Fastify nor `node:http` but a small
  * HTTP/1.1 server on `net` (lean-http.ts): every Access-Request of an ISP passes here, and a framework's
- * pipeline, then Node's request and response objects, were most of the answer's CPU (decision 0015). Every request carries HTTP basic `freeradius:<RADIUS_API_KEY>`
- * (compared in constant time) and, with RADIUS_API_ALLOW, comes from an allowed address — checked before
- * the body is read. Answers follow rlm_rest (the status is the module's result, the body is attributes);
+ * pipeline, then Node's request and response objects, were most of the answer's CPU (decision 0015).
+ * Every request carries HTTP basic `freeradius:<RADIUS_API_KEY>` (compared in constant time) and, with
+ * RADIUS_API_ALLOW, comes from an allowed address — checked before the body is read. Answers follow rlm_rest (the status is the module's result, the body is attributes);
  * a refused caller or malformed input gets a JSON error `{error:{code,message}}` and a 4xx, never a 5xx.
  */
 export class RadiusApi {
