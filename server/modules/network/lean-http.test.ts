@@ -18,6 +18,7 @@ const handler: LeanHandler = {
   },
   body: (req, body) => {
     if (req.target === '/throw') throw new Error('handler fault');
+    if (req.target === '/hang') return new Promise((r) => setTimeout(() => r(json({ late: true })), 3000));
     if (req.target.startsWith('/slow')) {
       return new Promise((r) => setTimeout(() => r(json({ slow: body.toString() })), 50));
     }
@@ -39,24 +40,29 @@ afterAll(() => closeLeanServer(server));
 const post = (target: string, body: string, extra = '') =>
   `POST ${target} HTTP/1.1\r\nHost: x\r\nAuthorization: Basic ok\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
 
-/** Sends the pieces (a pause between them) and reads until the server closes or is quiet for `quietMs`. */
-async function talk(pieces: string[], quietMs = 250): Promise<{ text: string; closed: boolean }> {
+/**
+ * Sends the pieces (a pause between them), then reads until the server has sent `responses` final
+ * answers (and 100 ms more, in which it must not close a kept connection) or until it closes the
+ * connection (`responses` = 'close'). Gives up after 10 s, however loaded the machine.
+ */
+async function talk(pieces: string[], responses: number | 'close'): Promise<{ text: string; closed: boolean }> {
   const socket = connect(port, '127.0.0.1');
   await new Promise<void>((r) => socket.once('connect', () => r()));
   let text = '';
   let closed = false;
-  let last = Date.now();
-  socket.on('data', (d: Buffer) => {
-    text += d.toString();
-    last = Date.now();
-  });
+  socket.on('data', (d: Buffer) => (text += d.toString()));
   socket.on('end', () => (closed = true));
   socket.on('error', () => (closed = true));
   for (const p of pieces) {
     socket.write(p);
     await new Promise((r) => setTimeout(r, 20));
   }
-  while (!closed && Date.now() - last < quietMs) await new Promise((r) => setTimeout(r, 20));
+  const answers = () => statuses(text).filter((s) => s !== 100).length;
+  const deadline = Date.now() + 10_000;
+  while (!closed && (responses === 'close' || answers() < responses) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  if (!closed && responses !== 'close') await new Promise((r) => setTimeout(r, 100));
   socket.destroy();
   return { text, closed };
 }
@@ -69,7 +75,7 @@ describe('the rlm_rest API HTTP server', () => {
     const second = post('/fast', 'two');
     const all = first + second + post('/empty', '');
     // Split inside the header, inside a body, and two requests sent in one write (pipelined).
-    const r = await talk([all.slice(0, 10), all.slice(10, first.length - 2), all.slice(first.length - 2)]);
+    const r = await talk([all.slice(0, 10), all.slice(10, first.length - 2), all.slice(first.length - 2)], 3);
     expect(statuses(r.text)).toEqual([200, 200, 204]);
     expect(r.text.indexOf('"slow":"one"')).toBeLessThan(r.text.indexOf('"body":"two"'));
     expect(r.text).toMatch(/content-length: \d+\r\n\r\n\{"target":"\/fast","body":"two"\}/);
@@ -79,7 +85,7 @@ describe('the rlm_rest API HTTP server', () => {
 
   it('says 100 Continue to a client that waits for it, then answers', async () => {
     const head = `POST /x HTTP/1.1\r\nAuthorization: Basic ok\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n`;
-    const r = await talk([head, 'abc']);
+    const r = await talk([head, 'abc'], 1);
     expect(statuses(r.text)).toEqual([100, 200]);
     expect(r.text).toContain('"body":"abc"');
   });
@@ -97,7 +103,7 @@ describe('the rlm_rest API HTTP server', () => {
       [post('/x', 'a'.repeat(1001)), 413],
     ];
     for (const [request, status] of cases) {
-      const r = await talk([request]);
+      const r = await talk([request], 'close');
       expect(statuses(r.text), request.slice(0, 60)).toEqual([status]);
       expect(r.text).toContain('connection: close');
       expect(r.closed).toBe(true);
@@ -105,34 +111,34 @@ describe('the rlm_rest API HTTP server', () => {
   });
 
   it('refuses a caller before reading the body; the connection is kept only when there was none', async () => {
-    const noBody = await talk([`GET /x HTTP/1.1\r\n\r\n${post('/after', 'ok')}`]);
+    const noBody = await talk([`GET /x HTTP/1.1\r\n\r\n${post('/after', 'ok')}`], 2);
     expect(statuses(noBody.text)).toEqual([403, 200]);
     expect(noBody.closed).toBe(false);
-    const withBody = await talk([`POST /x HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello${post('/after', 'ok')}`]);
+    const withBody = await talk([`POST /x HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello${post('/after', 'ok')}`], 'close');
     expect(statuses(withBody.text)).toEqual([403]);
     expect(withBody.closed).toBe(true);
   });
 
   it('answers a handler fault with its 500 and goes on serving the connection', async () => {
-    const r = await talk([post('/throw', 'x') + post('/next', 'y')]);
+    const r = await talk([post('/throw', 'x') + post('/next', 'y')], 2);
     expect(statuses(r.text)).toEqual([500, 200]);
     expect(r.text).toContain('"body":"y"');
   });
 
   it('closes HTTP/1.0 without keep-alive, and a request that stops arriving', async () => {
-    const old = await talk(['POST /x HTTP/1.0\r\nAuthorization: Basic ok\r\nContent-Length: 1\r\n\r\nz']);
+    const old = await talk(['POST /x HTTP/1.0\r\nAuthorization: Basic ok\r\nContent-Length: 1\r\n\r\nz'], 'close');
     expect(statuses(old.text)).toEqual([200]);
     expect(old.closed).toBe(true);
-    const stalled = await talk(['POST /x HTTP/1.1\r\nAuthorization: Basic ok\r\nContent-Le'], 1000);
+    const stalled = await talk(['POST /x HTTP/1.1\r\nAuthorization: Basic ok\r\nContent-Le'], 'close');
     expect(stalled.text).toBe('');
     expect(stalled.closed).toBe(true);
   });
 
   it('cuts off a client that floods pipelined requests, and one whose next request stalls after an answer', async () => {
-    const flood = await talk([post('/slow', 'x') + post('/next', 'y').repeat(20_000)], 1000);
+    const flood = await talk([post('/hang', 'x') + post('/next', 'y').repeat(20_000)], 'close');
     expect(flood.closed).toBe(true);
     expect(statuses(flood.text)).toEqual([]);
-    const stalled = await talk([post('/slow', 'x') + 'POST /next HTTP/1.1\r\nContent-Le'], 1500);
+    const stalled = await talk([post('/slow', 'x') + 'POST /next HTTP/1.1\r\nContent-Le'], 'close');
     expect(statuses(stalled.text)).toEqual([200]);
     expect(stalled.closed).toBe(true);
   });
