@@ -17,12 +17,12 @@ const handler: LeanHandler = {
     return undefined;
   },
   body: (req, body) => {
-    if (req.target === '/throw') throw new Error('handler fault');
-    if (req.target === '/hang') return new Promise((r) => setTimeout(() => r(json({ late: true })), 3000));
-    if (req.target.startsWith('/slow')) {
+    if (req.path === '/throw') throw new Error('handler fault');
+    if (req.path === '/hang') return new Promise((r) => setTimeout(() => r(json({ late: true })), 3000));
+    if (req.path.startsWith('/slow')) {
       return new Promise((r) => setTimeout(() => r(json({ slow: body.toString() })), 50));
     }
-    return req.target === '/empty' ? { status: 204 } : json({ target: req.target, body: body.toString() });
+    return req.path === '/empty' ? { status: 204 } : json({ path: req.path, query: req.query, body: body.toString() });
   },
   fault: () => ({ status: 500, json: '{"error":"internal"}' }),
   refuse: (status, why) => ({ status, json: JSON.stringify({ error: why }) }),
@@ -72,13 +72,13 @@ const statuses = (text: string) => [...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].ma
 describe('the rlm_rest API HTTP server', () => {
   it('answers requests on one kept-alive connection in order, however the bytes are split', async () => {
     const first = post('/slow', 'one');
-    const second = post('/fast', 'two');
+    const second = post('/fast?a=1', 'two');
     const all = first + second + post('/empty', '');
     // Split inside the header, inside a body, and two requests sent in one write (pipelined).
     const r = await talk([all.slice(0, 10), all.slice(10, first.length - 2), all.slice(first.length - 2)], 3);
     expect(statuses(r.text)).toEqual([200, 200, 204]);
     expect(r.text.indexOf('"slow":"one"')).toBeLessThan(r.text.indexOf('"body":"two"'));
-    expect(r.text).toMatch(/content-length: \d+\r\n\r\n\{"target":"\/fast","body":"two"\}/);
+    expect(r.text).toMatch(/content-length: \d+\r\n\r\n\{"path":"\/fast","query":"a=1","body":"two"\}/);
     expect(r.text).toMatch(/^date: .+ GMT\r$/m);
     expect(r.closed).toBe(false);
   });

@@ -11,9 +11,11 @@ import { createServer, type Server, type Socket } from 'node:net';
  */
 export interface LeanRequest {
   method: string;
-  /** The request target as sent: `/api/radius/authorize?nas=…`. */
-  target: string;
-  /** The headers the API reads (lower-case names); the rest are skipped. */
+  /** The request target up to `?`: `/api/radius/authorize`. */
+  path: string;
+  /** What follows `?` (`nas=…`), or ''. */
+  query: string;
+  /** The headers the API reads; the rest are skipped. */
   authorization: string | undefined;
   contentType: string | undefined;
   remoteAddress: string;
@@ -23,8 +25,6 @@ export interface LeanResponse {
   status: number;
   /** JSON text of the body; none for 204. */
   json?: string;
-  /** Close the connection after this response. */
-  close?: boolean;
 }
 
 export interface LeanHandler {
@@ -207,7 +207,7 @@ class Connection {
 
   private send(res: LeanResponse, close = false): void {
     if (this.closed) return;
-    const end = close || res.close === true || !this.keepAlive || this.draining;
+    const end = close || !this.keepAlive || this.draining;
     let text = `HTTP/1.1 ${res.status} ${REASONS[res.status] ?? 'Status'}\r\ndate: ${httpDate()}\r\n`;
     if (res.json !== undefined) {
       text += `content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(res.json)}\r\n`;
@@ -282,8 +282,12 @@ export function parseHead(text: string, remoteAddress: string): Head | string {
     }
   }
   const http10 = line[3] === '0';
+  const target = line[2]!;
+  const mark = target.indexOf('?');
+  const path = mark < 0 ? target : target.slice(0, mark);
+  const query = mark < 0 ? '' : target.slice(mark + 1);
   return {
-    req: { method: line[1]!, target: line[2]!, authorization, contentType, remoteAddress },
+    req: { method: line[1]!, path, query, authorization, contentType, remoteAddress },
     length: length === undefined ? 0 : Number(length),
     chunked,
     keepAlive: http10 ? connection.includes('keep-alive') : !connection.includes('close'),

@@ -54,25 +54,21 @@ export class RadiusApi {
     bodyLimit: BODY_LIMIT,
     head: (req) => {
       if (!this.allowed(req.authorization, req.remoteAddress)) return respond(errorAnswer('radius_unauthorized'));
-      const mark = req.target.indexOf('?');
-      const path = mark < 0 ? req.target : req.target.slice(0, mark);
-      if (req.method === 'GET' && path.startsWith(CLIENTS)) return undefined;
-      if (req.method !== 'POST' || !this.routes[path]) return respond(errorAnswer('route_not_found'));
+      if (req.method === 'GET' && req.path.startsWith(CLIENTS)) return undefined;
+      if (req.method !== 'POST' || !this.routes[req.path]) return respond(errorAnswer('route_not_found'));
       if (!(req.contentType ?? '').startsWith('application/json')) {
         return respond(errorAnswer('validation_failed', 'content-type'));
       }
       return undefined;
     },
     body: (req, body) => {
-      const mark = req.target.indexOf('?');
-      const path = mark < 0 ? req.target : req.target.slice(0, mark);
-      if (req.method === 'GET') return answered(this.client(path));
-      const query = new URLSearchParams(mark < 0 ? '' : req.target.slice(mark + 1));
+      if (req.method === 'GET') return answered(this.client(req.path));
+      const query = new URLSearchParams(req.query);
       const nas = query.get('nas');
       if (!nas || isIP(nas) === 0) return respond(errorAnswer('validation_failed', 'nas'));
       const attrs = parseRestAttributes(parseJson(body));
       if (!attrs) return respond(errorAnswer('validation_failed', 'body'));
-      return answered(this.routes[path]!(attrs, nas, query));
+      return answered(this.routes[req.path]!(attrs, nas, query));
     },
     fault: (err) => {
       this.logger?.error({ err }, 'radius api error');
