@@ -31,33 +31,68 @@ function compiled(): string | null {
   }
 }
 
+/** Packets encoded (and, for the C generator, written to a file) once, before anything is measured. */
+export interface PreparedPackets {
+  packets: Buffer[];
+  file: string | null;
+  dispose(): void;
+}
+
+let prepared = 0;
+
+export function preparePackets(packets: Buffer[]): PreparedPackets {
+  if (!binary) return { packets, file: null, dispose() {} };
+  const file = join(tmpdir(), `abonent-radload-${process.pid}-${prepared++}.bin`);
+  writeFileSync(file, Buffer.concat(packets));
+  return { packets, file, dispose: () => rmSync(file, { force: true }) };
+}
+
 export interface BlastOptions {
   port: number;
-  packets: Buffer[];
+  load: PreparedPackets;
   inflight: number;
   timeoutMs?: number;
 }
 
 export function blast(o: BlastOptions): Promise<LoadResult> {
-  return binary ? compiledBlast(binary, o) : nodeBlast(o);
+  return binary && o.load.file ? compiledBlast(binary, o.load.file, o) : nodeBlast(o);
 }
 
-async function compiledBlast(binary: string, o: BlastOptions): Promise<LoadResult> {
-  const file = join(tmpdir(), `abonent-radload-${process.pid}.bin`);
-  writeFileSync(file, Buffer.concat(o.packets));
-  try {
-    const stdout = await new Promise<string>((resolve, reject) =>
-      execFile(
-        binary,
-        [String(o.port), String(o.inflight), String(o.timeoutMs ?? 5000), file],
-        { maxBuffer: 1 << 20 },
-        (err, out, errOut) => (err ? reject(new Error(`radload: ${errOut || err.message}`)) : resolve(out)),
-      ),
-    );
-    return JSON.parse(stdout) as LoadResult;
-  } finally {
-    rmSync(file, { force: true });
+async function compiledBlast(binary: string, file: string, o: BlastOptions): Promise<LoadResult> {
+  const stdout = await new Promise<string>((resolve, reject) =>
+    execFile(
+      binary,
+      [String(o.port), String(o.inflight), String(o.timeoutMs ?? 5000), file],
+      { maxBuffer: 1 << 20 },
+      (err, out, errOut) => (err ? reject(new Error(`radload: ${errOut || err.message}`)) : resolve(out)),
+    ),
+  );
+  return JSON.parse(stdout) as LoadResult;
+}
+
+/**
+ * Waits until the machine is quiet — under 10% of its CPUs busy for 600 ms, at most `maxMs` — so that
+ * what one run left behind (PostgreSQL's autovacuum and checkpoints after the peer's inserts, the
+ * collector of this process) does not land on the first second of the next. Returns the time waited.
+ */
+export async function settle(maxMs = 20_000): Promise<number> {
+  const started = Date.now();
+  let quiet = 0;
+  let before = cpuTimes();
+  while (Date.now() - started < maxMs && quiet < 3) {
+    await new Promise((r) => setTimeout(r, 200));
+    const now = cpuTimes();
+    const total = now.total - before.total;
+    quiet = total > 0 && (total - (now.idle - before.idle)) / total < 0.1 ? quiet + 1 : 0;
+    before = now;
   }
+  return Date.now() - started;
+}
+
+/** Jiffies of all CPUs together from /proc/stat: idle (with iowait) and total. */
+function cpuTimes(): { idle: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { idle: f[3]! + f[4]!, total: f.reduce((a, b) => a + b, 0) };
 }
 
 /**
@@ -112,15 +147,15 @@ async function nodeBlast(o: BlastOptions): Promise<LoadResult> {
       });
     };
     const pump = () => {
-      while (outstanding < o.inflight && next < o.packets.length && free.length > 0) {
+      while (outstanding < o.inflight && next < o.load.packets.length && free.length > 0) {
         const id = free.shift()!;
-        const packet = o.packets[next++]!;
+        const packet = o.load.packets[next++]!;
         packet[1] = id;
         sentAt[id] = process.hrtime.bigint();
         outstanding++;
         socket.send(packet, o.port, '127.0.0.1');
       }
-      if (outstanding === 0 && next >= o.packets.length) finish();
+      if (outstanding === 0 && next >= o.load.packets.length) finish();
     };
     const release = (id: number) => {
       sentAt[id] = null;

@@ -9,8 +9,8 @@
  * Both on the same PostgreSQL (DATABASE_URL, default the local server), PAP requests from a UDP load
  * generator (bench/radius-load.ts: bench/radload.c when a C compiler is at hand, else one in Node). The
  * runs alternate in rounds over halves of the subscribers so neither gets a quieter moment of the shared
- * machine. After the run every Access-Accept of ours must
- * have its post-auth row. Prints one JSON line:
+ * machine; each starts once the machine is quiet (radius-load.ts settle) on packets encoded before the
+ * servers started. After the run every Access-Accept of ours must have its post-auth row. Prints one JSON line:
  * {"bench":"radius","accepts_per_s":…,"p99_ms":…,"peer_accepts_per_s":…,"peer_p99_ms":…,"ratio":…,"post_auth_rows":…}
  *
  *   npm run bench:radius [-- --subscribers 100000 --inflight 64 --rounds 2]
@@ -32,7 +32,7 @@ import { encryptSecret } from '../server/modules/network/network-crypto.js';
 import { withAdmin, withDbName } from '../server/test/db.js';
 import { freeUdpPort, startFreeRadius } from '../server/test/freeradius.js';
 import { arg } from './bench-db.js';
-import { blast, generator, type LoadResult } from './radius-load.js';
+import { blast, generator, type LoadResult, preparePackets, settle } from './radius-load.js';
 
 const N = arg('subscribers', 100_000);
 /** Subscribers N+1…N+WARM warm both servers up and are never measured. */
@@ -409,7 +409,17 @@ function add(a: LoadResult | null, b: LoadResult, lat: number[]): LoadResult {
 log(`seeding ${TOTAL} subscribers (Abonent and the rlm_sql peer)…`);
 const ours = await seedOurs();
 await seedPeer();
-const stops: (() => Promise<void>)[] = [];
+// Every packet is encoded before anything runs: encoding 50,000 in this process (and collecting the garbage)
+// while a round is measured would take the CPU from the servers in its first second.
+const warm = preparePackets(packetsFor(N + 1, TOTAL + 1));
+const rounds = Array.from({ length: ROUNDS }, (_, r) =>
+  preparePackets(packetsFor(1 + Math.floor((N * r) / ROUNDS), 1 + Math.floor((N * (r + 1)) / ROUNDS))),
+);
+const stops: (() => Promise<void>)[] = [
+  async () => {
+    for (const p of [warm, ...rounds]) p.dispose();
+  },
+];
 try {
   const abonent = await startAbonent();
   stops.push(abonent.stop);
@@ -419,8 +429,8 @@ try {
   stops.push(peer.stop);
 
   // Warm both (connections, the dynamic client lookup, caches) on subscribers outside the measured set.
-  await blast({ port: radiusd.authPort, packets: packetsFor(N + 1, TOTAL + 1), inflight: INFLIGHT });
-  await blast({ port: peer.authPort, packets: packetsFor(N + 1, TOTAL + 1), inflight: INFLIGHT });
+  await blast({ port: radiusd.authPort, load: warm, inflight: INFLIGHT });
+  await blast({ port: peer.authPort, load: warm, inflight: INFLIGHT });
   await ours.db.execute(sql`truncate radius_auth_log`);
 
   let a: LoadResult | null = null;
@@ -433,15 +443,20 @@ try {
     log(`round ${r + 1}/${ROUNDS}: subscribers ${from}…${to - 1}`);
     const first = r % 2 === 0 ? 'ours' : 'peer';
     for (const who of first === 'ours' ? ['ours', 'peer'] : ['peer', 'ours']) {
-      const packets = packetsFor(from, to);
+      const waited = await settle();
       const cpu0 = [cpuSeconds(abonent.pid), cpuSeconds(radiusd.pid), cpuSeconds(peer.pid)];
       const pg0 = postgresCpu();
-      const res = await blast({ port: who === 'ours' ? radiusd.authPort : peer.authPort, packets, inflight: INFLIGHT });
+      const res = await blast({
+        port: who === 'ours' ? radiusd.authPort : peer.authPort,
+        load: rounds[r]!,
+        inflight: INFLIGHT,
+      });
       const per = (s: number) => Math.round((s * 1e6) / Math.max(1, res.sent));
       log(
         `  ${who}: ${JSON.stringify(res)} cpu µs/request: abonent ${per(cpuSeconds(abonent.pid) - cpu0[0]!)}, ` +
           `freeradius ${per(cpuSeconds(radiusd.pid) - cpu0[1]!)}, peer ${per(cpuSeconds(peer.pid) - cpu0[2]!)}, ` +
-          `postgres ${per(postgresCpuSince(pg0))}, load generator (${generator}) ${per(res.cpuSeconds)}`,
+          `postgres ${per(postgresCpuSince(pg0))}, load generator (${generator}) ${per(res.cpuSeconds)}; ` +
+          `started after ${waited} ms of settling`,
       );
       if (who === 'ours') a = add(a, res, la);
       else b = add(b, res, lb);

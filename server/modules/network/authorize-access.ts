@@ -3,9 +3,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { normaliseMac } from '../../../common/network.js';
 import { uuid7 } from '../../crypto/uuid7.js';
 import type { NasVendor } from '../../db/schema/index.js';
+import type { ClearPasswords } from './clear-passwords.js';
 import type { NetworkDirectory } from './directory.js';
 import type { AccessEntry } from './load-access.js';
-import { decryptSecret } from './network-crypto.js';
 import { attr, classFor, hexAttr, identify, type RestAttributes } from './radius-attributes.js';
 import { type NetworkNames, type Profile, type RadiusAttribute, serviceAttributes } from './vendor-attributes.js';
 import type { AuthRecord } from './write-radius-records.js';
@@ -13,7 +13,7 @@ import type { AuthRecord } from './write-radius-records.js';
 export interface AuthorizeContext {
   directory: NetworkDirectory;
   names: NetworkNames;
-  appSecret: string;
+  passwords: ClearPasswords;
   interimSeconds: number;
   offlineAuth: 'last_known' | 'reject';
 }
@@ -87,7 +87,7 @@ export function authorizeAccess(
   let decided = true;
   if (who.by === 'login') {
     if (!entry.passwordEnc) return { answer: reject('no_password'), record: outcome('reject', 'no_password') };
-    const password = clearPassword(entry, entry.passwordEnc, ctx.appSecret);
+    const password = ctx.passwords.get(entry.passwordEnc);
     if ('MS-CHAP-Challenge' in a) {
       body['control:Cleartext-Password'] = { value: [password], do_xlat: false };
       decided = false;
@@ -119,22 +119,6 @@ export function authorizeAccess(
     } else body[key] = { value: [value], do_xlat: false };
   }
   return { answer: { status: 200, body }, record: decided ? outcome('accept', profile) : null };
-}
-
-/**
- * The entry's password in clear, decrypted once per directory entry: AES-GCM per Access-Request was a
- * tenth of the API's CPU. A changed password arrives as a new entry object, so the WeakMap never serves
- * a stale one and forgets entries the directory dropped. The clear text stays in a process that holds
- * the key anyway (docs/network.md, "Authorize").
- */
-const clearPasswords = new WeakMap<AccessEntry, string>();
-function clearPassword(entry: AccessEntry, passwordEnc: string, appSecret: string): string {
-  let password = clearPasswords.get(entry);
-  if (password === undefined) {
-    password = decryptSecret('network-password', passwordEnc, appSecret);
-    clearPasswords.set(entry, password);
-  }
-  return password;
 }
 
 /** PAP: the password as sent; CHAP: MD5(identifier ‖ password ‖ challenge) = the response. */

@@ -42,7 +42,12 @@ export class NetworkDirectory {
 
   constructor(
     private readonly database: Database,
-    private readonly opts: { reloadSeconds: number; log?: (msg: string, extra?: object) => void },
+    private readonly opts: {
+      reloadSeconds: number;
+      log?: (msg: string, extra?: object) => void;
+      /** Entries just read: all of them (`full`) or the changed ones (ClearPasswords warms on this). */
+      onLoaded?: (entries: readonly AccessEntry[], full: boolean) => void;
+    },
   ) {
     this.ready = new Promise((r) => (this.markReady = r));
   }
@@ -212,6 +217,7 @@ export class NetworkDirectory {
         this.pending.clear();
         const all = await loadAccess(db);
         this.replaceAll(all);
+        this.opts.onLoaded?.(all, true);
         this.loadedAt = new Date();
         this.current = true;
         if (!this.isReady) {
@@ -225,6 +231,7 @@ export class NetworkDirectory {
         const found = new Set(fresh.map((e) => e.accountId));
         for (const id of ids) if (!found.has(id)) this.remove(id);
         for (const e of fresh) this.put(e);
+        this.opts.onLoaded?.(fresh, false);
       }
       this.lastGoodRead = read;
     } catch (e) {

@@ -9,6 +9,7 @@ import { CoaClient, type CoaSender } from '../../integrations/radius/coa-client.
 import type { AuthorizeContext } from './authorize-access.js';
 import { BatchWriter } from './batch-writer.js';
 import { claimNetworkEvents } from './claim-network-events.js';
+import { ClearPasswords } from './clear-passwords.js';
 import { NETWORK_CHANNEL, NetworkDirectory } from './directory.js';
 import { RadiusApi } from './radius-api.js';
 import { sendCoaJobs } from './send-coa.js';
@@ -45,6 +46,7 @@ export class NetworkRuntime {
   private log: (msg: string, extra?: object) => void;
   private logger: FastifyBaseLogger | undefined;
   private apiInstance: RadiusApi | null = null;
+  private passwords: ClearPasswords | null = null;
 
   constructor(
     private readonly config: Config,
@@ -61,7 +63,13 @@ export class NetworkRuntime {
     this.log = opts.log ?? (() => {});
     if (!this.enabled) return;
     const log = (msg: string, extra?: object) => this.log(msg, extra);
-    this.directory = new NetworkDirectory(database, { reloadSeconds: config.RADIUS_RELOAD_SECONDS, log });
+    const passwords = new ClearPasswords(config.secret);
+    this.passwords = passwords;
+    this.directory = new NetworkDirectory(database, {
+      reloadSeconds: config.RADIUS_RELOAD_SECONDS,
+      log,
+      onLoaded: (entries, full) => passwords.loaded(entries, full),
+    });
     const spoolDir = join(config.DATA_DIR, 'radius-spool');
     const db = database.db;
     this.authWriter = new BatchWriter<AuthRecord>({
@@ -81,7 +89,7 @@ export class NetworkRuntime {
     this.context = {
       directory: this.directory,
       names: this.names,
-      appSecret: config.secret,
+      passwords,
       interimSeconds: config.RADIUS_INTERIM_SECONDS,
       offlineAuth: config.RADIUS_OFFLINE_AUTH,
     };
@@ -141,6 +149,7 @@ export class NetworkRuntime {
     await this.apiInstance?.close();
     await this.stopListening?.();
     await this.directory?.close();
+    this.passwords?.close();
     await Promise.all([this.authWriter?.close(), this.acctWriter?.close()]);
     await this.dispatching?.catch(() => {});
   }
