@@ -11,6 +11,10 @@ if (!existsSync(new URL('dist/web/index.html', root)) && existsSync(new URL('web
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { stdio: 'inherit', cwd: root });
+// The flag as in docs/deploy.md's unit: V8's young generation kept at its full size (docs/network.md).
+const child = spawn(process.execPath, ['--min-semi-space-size=16', '--import', 'tsx', 'server/main.ts'], {
+  stdio: 'inherit',
+  cwd: root,
+});
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));
