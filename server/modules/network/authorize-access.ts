@@ -87,7 +87,7 @@ export function authorizeAccess(
   let decided = true;
   if (who.by === 'login') {
     if (!entry.passwordEnc) return { answer: reject('no_password'), record: outcome('reject', 'no_password') };
-    const password = ctx.passwords.get(entry.passwordEnc);
+    const password = ctx.passwords.get(entry, entry.passwordEnc);
     if ('MS-CHAP-Challenge' in a) {
       body['control:Cleartext-Password'] = { value: [password], do_xlat: false };
       decided = false;

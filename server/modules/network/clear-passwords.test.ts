@@ -1,30 +1,39 @@
 import { describe, expect, it } from 'vitest';
 
 import { ClearPasswords } from './clear-passwords.js';
-import type { AccessEntry } from './load-access.js';
+import { type AccessEntry, CLEAR_PASSWORD } from './load-access.js';
 import { encryptSecret } from './network-crypto.js';
 
 const SECRET = 'clear-passwords-test-secret-0123456789';
 
-function entry(accountId: number, password: string | null): AccessEntry {
+function entry(accountId: number, password: string | null, passwordEnc?: string): AccessEntry {
   return {
     accountId,
     accountNumber: String(accountId),
     regionId: 1,
     status: 'active',
     login: `user${accountId}`,
-    passwordEnc: password === null ? null : encryptSecret('network-password', password, SECRET),
+    passwordEnc: passwordEnc ?? (password === null ? null : encryptSecret('network-password', password, SECRET)),
     mac: null,
     opt82: null,
     downKbps: 100_000,
     upKbps: 100_000,
     staticIp: null,
+    [CLEAR_PASSWORD]: undefined,
   };
 }
 
+/** The same row read again: a new entry object with the same ciphertext. */
+const reread = (e: AccessEntry, status: AccessEntry['status'] = e.status) => ({
+  ...entry(e.accountId, null, e.passwordEnc ?? undefined),
+  status,
+});
+
+const none = () => undefined;
+
 /** Lets the event loop turn until the background warming has nothing left (or gives up after 2 s). */
 async function warmed(p: ClearPasswords, entries: AccessEntry[]) {
-  for (let i = 0; i < 2000 && !entries.every((e) => !e.passwordEnc || p.has(e.passwordEnc)); i++) {
+  for (let i = 0; i < 2000 && !entries.every((e) => !e.passwordEnc || p.has(e)); i++) {
     await new Promise((r) => setTimeout(r, 1));
   }
 }
@@ -34,7 +43,7 @@ describe('network passwords in clear', () => {
     const p = new ClearPasswords(SECRET);
     const entries = Array.from({ length: 450 }, (_, i) => entry(i + 1, `pw-${i + 1}`));
     entries.push(entry(1000, null));
-    p.loaded(entries, true);
+    p.loaded(entries, true, none);
     // Nothing is decrypted in the call itself: the answer to an Access-Request can come in between.
     expect(p.stats.decrypted).toBe(0);
     await new Promise((r) => setImmediate(r));
@@ -43,58 +52,67 @@ describe('network passwords in clear', () => {
     await warmed(p, entries);
     expect(p.stats.decrypted).toBe(450);
     // An Access-Request now finds its password without decrypting it.
-    expect(p.get(entries[449]!.passwordEnc!)).toBe('pw-450');
+    expect(p.get(entries[449]!, entries[449]!.passwordEnc!)).toBe('pw-450');
     expect(p.stats.decrypted).toBe(450);
+    // The clear text never serialises with the entry.
+    expect(JSON.stringify(entries[449])).not.toContain('pw-450');
   });
 
   it('answers a request that comes before the warming with its own decryption, once', async () => {
     const p = new ClearPasswords(SECRET);
     const entries = Array.from({ length: 300 }, (_, i) => entry(i + 1, `pw-${i + 1}`));
-    p.loaded(entries, true);
-    expect(p.get(entries[299]!.passwordEnc!)).toBe('pw-300');
+    p.loaded(entries, true, none);
+    expect(p.get(entries[299]!, entries[299]!.passwordEnc!)).toBe('pw-300');
     await warmed(p, entries);
     expect(p.stats.decrypted).toBe(300);
   });
 
-  it('never serves a changed password stale, and a full reload forgets the old one without decrypting the rest again', async () => {
+  it('never answers a reset password with the old clear text; a re-read unchanged one is not decrypted again', async () => {
     const p = new ClearPasswords(SECRET);
     const a = entry(1, 'old-password');
     const b = entry(2, 'other');
-    p.loaded([a, b], true);
+    p.loaded([a, b], true, none);
     await warmed(p, [a, b]);
+    expect(p.stats.decrypted).toBe(2);
+    const byAccount = new Map([a, b].map((e) => [e.accountId, e]));
+
+    // A partial read: account 1's password was reset, account 2 was blocked (same ciphertext).
     const reset = entry(1, 'new-password');
-    p.loaded([reset], false);
-    expect(p.get(reset.passwordEnc!)).toBe('new-password');
-    expect(p.get(a.passwordEnc!)).toBe('old-password'); // kept only until the next full reload
-    const decrypted = p.stats.decrypted;
-    // The periodic full reload reads new entry objects with the same ciphertexts.
-    p.loaded([{ ...reset }, { ...b }], true);
-    expect(p.has(a.passwordEnc!)).toBe(false);
-    expect(p.has(reset.passwordEnc!)).toBe(true);
-    expect(p.has(b.passwordEnc!)).toBe(true);
+    const blocked = reread(b, 'blocked');
+    p.loaded([reset, blocked], false, (id) => byAccount.get(id));
+    expect(p.has(blocked)).toBe(true);
+    expect(p.has(reset)).toBe(false);
+    expect(p.get(reset, reset.passwordEnc!)).toBe('new-password');
+    expect(p.stats.decrypted).toBe(3);
+
+    // The periodic full reload reads new objects for both: nothing is decrypted again.
+    const again = [reread(reset), reread(blocked)];
+    p.loaded(again, true, (id) => (id === 1 ? reset : blocked));
+    expect(again.every((e) => p.has(e))).toBe(true);
+    expect(p.get(again[0]!, again[0]!.passwordEnc!)).toBe('new-password');
     await new Promise((r) => setTimeout(r, 10));
-    expect(p.stats.decrypted).toBe(decrypted);
+    expect(p.stats.decrypted).toBe(3);
   });
 
   it('skips a password this key cannot open and warms the others; the request for it fails', async () => {
     const p = new ClearPasswords(SECRET);
-    const bad = { ...entry(1, 'x'), passwordEnc: encryptSecret('network-password', 'x', 'another-secret-0123456789') };
+    const bad = entry(1, null, encryptSecret('network-password', 'x', 'another-secret-0123456789'));
     const good = Array.from({ length: 150 }, (_, i) => entry(i + 2, `pw-${i + 2}`));
-    p.loaded([bad, ...good], true);
+    p.loaded([bad, ...good], true, none);
     await warmed(p, good);
-    expect(good.every((e) => p.has(e.passwordEnc!))).toBe(true);
-    expect(p.has(bad.passwordEnc)).toBe(false);
-    expect(() => p.get(bad.passwordEnc)).toThrow();
+    expect(good.every((e) => p.has(e))).toBe(true);
+    expect(p.has(bad)).toBe(false);
+    expect(() => p.get(bad, bad.passwordEnc!)).toThrow();
   });
 
   it('stops warming when closed', async () => {
     const p = new ClearPasswords(SECRET);
     const entries = Array.from({ length: 500 }, (_, i) => entry(i + 1, `pw-${i + 1}`));
-    p.loaded(entries, true);
+    p.loaded(entries, true, none);
     p.close();
     await new Promise((r) => setTimeout(r, 20));
     expect(p.stats.decrypted).toBeLessThanOrEqual(100);
-    p.loaded(entries, true);
+    p.loaded(entries, true, none);
     await new Promise((r) => setTimeout(r, 20));
     expect(p.stats.decrypted).toBeLessThanOrEqual(100);
   });

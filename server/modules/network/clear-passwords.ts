@@ -1,4 +1,4 @@
-import type { AccessEntry } from './load-access.js';
+import { type AccessEntry, CLEAR_PASSWORD } from './load-access.js';
 import { decryptSecret } from './network-crypto.js';
 
 /** Passwords decrypted per turn of the event loop while warming: about a millisecond of it. */
@@ -11,13 +11,14 @@ const SLICE = 100;
  * directory reads is decrypted in the background, a slice per turn of the event loop (Access-Requests are
  * answered in between); a request that comes first decrypts its own.
  *
- * Keyed by the ciphertext: a changed password is stored with a new random IV, so the old clear text is
- * never served for it; after a full reload only the ciphertexts still in use are kept, and those are not
- * decrypted again. The clear text stays in the process that holds the key anyway.
+ * The clear text is kept on the directory entry (under a symbol: it never serialises with it), and an
+ * entry is replaced whenever its row changes: a reset password is never answered with the old clear text.
+ * A re-read entry whose ciphertext is unchanged takes the clear text of the entry it replaces, so the
+ * periodic full reload decrypts nothing again. (A Map keyed by ciphertext took a second of the event loop
+ * per million entries to rebuild, a WeakMap per entry tens of seconds.) The process holds the key anyway.
  */
 export class ClearPasswords {
-  private clear = new Map<string, string>();
-  private queue: string[] = [];
+  private queue: AccessEntry[] = [];
   private next = 0;
   private warming = false;
   private closed = false;
@@ -26,38 +27,42 @@ export class ClearPasswords {
 
   constructor(private readonly appSecret: string) {}
 
-  /** The clear text of a stored password. Throws on a ciphertext this key cannot open. */
-  get(passwordEnc: string): string {
-    let password = this.clear.get(passwordEnc);
+  has(entry: AccessEntry): boolean {
+    return entry[CLEAR_PASSWORD] !== undefined;
+  }
+
+  /** The clear text of an entry's password. Throws on a ciphertext this key cannot open. */
+  get(entry: AccessEntry, passwordEnc: string): string {
+    let password = entry[CLEAR_PASSWORD];
     if (password === undefined) {
       password = decryptSecret('network-password', passwordEnc, this.appSecret);
       this.stats.decrypted++;
-      this.clear.set(passwordEnc, password);
+      entry[CLEAR_PASSWORD] = password;
     }
     return password;
   }
 
-  has(passwordEnc: string): boolean {
-    return this.clear.has(passwordEnc);
-  }
-
-  /** Entries the directory just read: every entry (`full`: the others are forgotten) or the changed ones. */
-  loaded(entries: readonly AccessEntry[], full: boolean): void {
+  /**
+   * Entries the directory just read — every entry (`full`) or the changed ones — and the entries they
+   * replace (`previous`, by account).
+   */
+  loaded(
+    entries: readonly AccessEntry[],
+    full: boolean,
+    previous: (accountId: number) => AccessEntry | undefined,
+  ): void {
     if (this.closed) return;
-    const kept = full ? new Map<string, string>() : this.clear;
-    const todo: string[] = [];
-    for (const e of entries) {
-      if (!e.passwordEnc) continue;
-      const password = this.clear.get(e.passwordEnc);
-      if (password !== undefined) kept.set(e.passwordEnc, password);
-      else todo.push(e.passwordEnc);
-    }
-    this.clear = kept;
     if (full) {
-      this.queue = todo;
+      // What was still queued belongs to entries this read replaced.
+      this.queue = [];
       this.next = 0;
-    } else {
-      for (const enc of todo) this.queue.push(enc);
+    }
+    for (const e of entries) {
+      if (!e.passwordEnc || e[CLEAR_PASSWORD] !== undefined) continue;
+      const old = previous(e.accountId);
+      if (old && old.passwordEnc === e.passwordEnc && old[CLEAR_PASSWORD] !== undefined) {
+        e[CLEAR_PASSWORD] = old[CLEAR_PASSWORD];
+      } else this.queue.push(e);
     }
     if (!this.warming && this.next < this.queue.length) {
       this.warming = true;
@@ -75,9 +80,9 @@ export class ClearPasswords {
   private readonly warm = (): void => {
     const end = Math.min(this.next + SLICE, this.queue.length);
     for (; this.next < end; this.next++) {
-      const enc = this.queue[this.next]!;
+      const e = this.queue[this.next]!;
       try {
-        this.get(enc);
+        if (e.passwordEnc) this.get(e, e.passwordEnc);
       } catch {
         // A ciphertext this key cannot open: the Access-Request for it reports the fault itself.
       }

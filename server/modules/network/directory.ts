@@ -45,8 +45,15 @@ export class NetworkDirectory {
     private readonly opts: {
       reloadSeconds: number;
       log?: (msg: string, extra?: object) => void;
-      /** Entries just read: all of them (`full`) or the changed ones (ClearPasswords warms on this). */
-      onLoaded?: (entries: readonly AccessEntry[], full: boolean) => void;
+      /**
+       * Entries just read — all of them (`full`) or the changed ones — and the entries they replace, by
+       * account (ClearPasswords carries over or decrypts their passwords).
+       */
+      onLoaded?: (
+        entries: readonly AccessEntry[],
+        full: boolean,
+        previous: (accountId: number) => AccessEntry | undefined,
+      ) => void;
     },
   ) {
     this.ready = new Promise((r) => (this.markReady = r));
@@ -216,8 +223,9 @@ export class NetworkDirectory {
         this.fullPending = false;
         this.pending.clear();
         const all = await loadAccess(db);
+        const before = this.byAccount;
         this.replaceAll(all);
-        this.opts.onLoaded?.(all, true);
+        this.opts.onLoaded?.(all, true, (id) => before.get(id));
         this.loadedAt = new Date();
         this.current = true;
         if (!this.isReady) {
@@ -229,9 +237,9 @@ export class NetworkDirectory {
         this.pending.clear();
         const fresh = await loadAccess(db, ids);
         const found = new Set(fresh.map((e) => e.accountId));
+        this.opts.onLoaded?.(fresh, false, (id) => this.byAccount.get(id));
         for (const id of ids) if (!found.has(id)) this.remove(id);
         for (const e of fresh) this.put(e);
-        this.opts.onLoaded?.(fresh, false);
       }
       this.lastGoodRead = read;
     } catch (e) {

@@ -3,6 +3,12 @@ import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import type { AccountStatus, NasVendor } from '../../db/schema/index.js';
 
+/**
+ * Where ClearPasswords keeps an entry's password in clear (clear-passwords.ts): a symbol, so it never
+ * serialises or lists with the entry.
+ */
+export const CLEAR_PASSWORD: unique symbol = Symbol('clear password');
+
 /** One account's network access as the RADIUS answers need it (the in-memory directory's entry). */
 export interface AccessEntry {
   accountId: number;
@@ -17,6 +23,7 @@ export interface AccessEntry {
   downKbps: number;
   upKbps: number;
   staticIp: string | null;
+  [CLEAR_PASSWORD]?: string;
 }
 
 export interface NasEntry {
@@ -81,6 +88,8 @@ export async function loadAccess(db: Db, ids?: number[]): Promise<AccessEntry[]>
     downKbps: Number(r.down),
     upKbps: Number(r.up),
     staticIp: r.static_ip,
+    // Present from the start, so decrypting later does not change the shape of a million objects.
+    [CLEAR_PASSWORD]: undefined,
   }));
 }
 
