@@ -1,8 +1,16 @@
 import { type AccessEntry, CLEAR_PASSWORD } from './load-access.js';
 import { decryptSecret } from './network-crypto.js';
 
-/** Passwords decrypted per turn of the event loop while warming: about a millisecond of it. */
-const SLICE = 100;
+/** Per turn of the event loop while warming: at most this many decryptions (~1 ms) … */
+const DECRYPTS_PER_TURN = 100;
+/** … and this many entries looked at (a million carried over in one go held the loop for ~0.2 s). */
+const ENTRIES_PER_TURN = 5_000;
+
+interface Batch {
+  entries: readonly AccessEntry[];
+  previous: (accountId: number) => AccessEntry | undefined;
+  at: number;
+}
 
 /**
  * Network passwords in clear, for PAP and CHAP (docs/network.md, "Authorize"). AES-GCM per Access-Request
@@ -18,8 +26,7 @@ const SLICE = 100;
  * per million entries to rebuild, a WeakMap per entry tens of seconds.) The process holds the key anyway.
  */
 export class ClearPasswords {
-  private queue: AccessEntry[] = [];
-  private next = 0;
+  private batches: Batch[] = [];
   private warming = false;
   private closed = false;
   /** Decryptions since start, for tests and diagnostics. */
@@ -44,7 +51,7 @@ export class ClearPasswords {
 
   /**
    * Entries the directory just read — every entry (`full`) or the changed ones — and the entries they
-   * replace (`previous`, by account).
+   * replace (`previous`, by account). Taken up in the background, like the decryption itself.
    */
   loaded(
     entries: readonly AccessEntry[],
@@ -52,19 +59,10 @@ export class ClearPasswords {
     previous: (accountId: number) => AccessEntry | undefined,
   ): void {
     if (this.closed) return;
-    if (full) {
-      // What was still queued belongs to entries this read replaced.
-      this.queue = [];
-      this.next = 0;
-    }
-    for (const e of entries) {
-      if (!e.passwordEnc || e[CLEAR_PASSWORD] !== undefined) continue;
-      const old = previous(e.accountId);
-      if (old && old.passwordEnc === e.passwordEnc && old[CLEAR_PASSWORD] !== undefined) {
-        e[CLEAR_PASSWORD] = old[CLEAR_PASSWORD];
-      } else this.queue.push(e);
-    }
-    if (!this.warming && this.next < this.queue.length) {
+    // What was still queued before a full read belongs to entries it replaced.
+    if (full) this.batches = [];
+    this.batches.push({ entries, previous, at: 0 });
+    if (!this.warming) {
       this.warming = true;
       setImmediate(this.warm);
     }
@@ -73,26 +71,34 @@ export class ClearPasswords {
   /** Stops warming (shutdown). */
   close(): void {
     this.closed = true;
-    this.queue = [];
-    this.next = 0;
+    this.batches = [];
   }
 
   private readonly warm = (): void => {
-    const end = Math.min(this.next + SLICE, this.queue.length);
-    for (; this.next < end; this.next++) {
-      const e = this.queue[this.next]!;
+    let decrypts = 0;
+    let looked = 0;
+    while (this.batches.length > 0 && decrypts < DECRYPTS_PER_TURN && looked < ENTRIES_PER_TURN) {
+      const b = this.batches[0]!;
+      if (b.at >= b.entries.length) {
+        this.batches.shift();
+        continue;
+      }
+      const e = b.entries[b.at++]!;
+      looked++;
+      if (!e.passwordEnc || e[CLEAR_PASSWORD] !== undefined) continue;
+      const old = b.previous(e.accountId);
+      if (old && old !== e && old.passwordEnc === e.passwordEnc && old[CLEAR_PASSWORD] !== undefined) {
+        e[CLEAR_PASSWORD] = old[CLEAR_PASSWORD];
+        continue;
+      }
+      decrypts++;
       try {
-        if (e.passwordEnc) this.get(e, e.passwordEnc);
+        this.get(e, e.passwordEnc);
       } catch {
         // A ciphertext this key cannot open: the Access-Request for it reports the fault itself.
       }
     }
-    if (this.next < this.queue.length) {
-      setImmediate(this.warm);
-      return;
-    }
-    this.queue = [];
-    this.next = 0;
-    this.warming = false;
+    if (this.batches.length > 0) setImmediate(this.warm);
+    else this.warming = false;
   };
 }

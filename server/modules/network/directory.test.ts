@@ -93,4 +93,56 @@ describe('network directory', () => {
       await dir.close();
     }
   });
+
+  it('builds a large full reload a slice at a time, answering from the old maps until it swaps them in', async () => {
+    // 30,000 accounts from a stand-in database: the build must let the event loop turn in between.
+    const N = 30_000;
+    let generation = 'old';
+    const rows = () =>
+      Array.from({ length: N }, (_, i) => ({
+        account_id: i + 1,
+        number: String(100_000 + i),
+        region_id: 1,
+        status: 'active',
+        login: `${generation}${i + 1}`,
+        password_enc: null,
+        mac: null,
+        opt82_remote_id: null,
+        opt82_circuit_id: null,
+        static_ip: null,
+        down: 100_000,
+        up: 100_000,
+      }));
+    let rowsGiven = 0;
+    const db = {
+      execute: async (query: { queryChunks?: unknown[] }) => {
+        if (JSON.stringify(query.queryChunks ?? '').includes('from nas')) return { rows: [] };
+        rowsGiven++;
+        return { rows: rows() };
+      },
+    };
+    const dir = new NetworkDirectory({ db } as unknown as Database, { reloadSeconds: 3600 });
+    await dir.start();
+    expect(await dir.whenReady()).toBe(true);
+    try {
+      expect(dir.byLoginName('old30000')?.accountId).toBe(30_000);
+      generation = 'new';
+      dir.notify('*');
+      // From the moment the rows are in until the new maps are swapped in, the loop keeps turning (it
+      // used to build all of them in one go) and the old maps answer.
+      let turnsWhileBuilding = 0;
+      for (let i = 0; i < 10_000 && !dir.byLoginName('new1'); i++) {
+        if (rowsGiven === 2) {
+          expect(dir.byLoginName('old1')?.accountId).toBe(1);
+          turnsWhileBuilding++;
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(dir.byLoginName('new30000')?.accountId).toBe(30_000);
+      expect(dir.byLoginName('old1')).toBeUndefined();
+      expect(turnsWhileBuilding).toBeGreaterThanOrEqual(5);
+    } finally {
+      await dir.close();
+    }
+  });
 });

@@ -1,11 +1,25 @@
 import type { Database } from '../../db/client.js';
-import { type AccessEntry, loadAccess, loadNas, type NasEntry } from './load-access.js';
+import {
+  type AccessEntry,
+  accessEntry,
+  type AccessRow,
+  loadAccess,
+  loadAccessRows,
+  loadNas,
+  type NasEntry,
+} from './load-access.js';
 
 /** The channel post-migrate.sql's triggers notify when network state changes. */
 export const NETWORK_CHANNEL = 'abonent_network';
 
 /** More changed accounts than this at once are read by a full reload instead. */
 const PARTIAL_LIMIT = 20_000;
+
+/**
+ * Entries a full reload builds per turn of the event loop (~10 ms). A million in one go held it for 2–3 s,
+ * longer than FreeRADIUS waits for an answer (rlm_rest timeout 2 s); the old maps answer meanwhile.
+ */
+const BUILD_SLICE = 5_000;
 
 /**
  * The RADIUS answers in memory (docs/decisions/0007): every account's network access, status and speed,
@@ -222,9 +236,8 @@ export class NetworkDirectory {
       if (this.fullPending || !this.isReady) {
         this.fullPending = false;
         this.pending.clear();
-        const all = await loadAccess(db);
         const before = this.byAccount;
-        this.replaceAll(all);
+        const all = await this.replaceAll(await loadAccessRows(db));
         this.opts.onLoaded?.(all, true, (id) => before.get(id));
         this.loadedAt = new Date();
         this.current = true;
@@ -237,7 +250,8 @@ export class NetworkDirectory {
         this.pending.clear();
         const fresh = await loadAccess(db, ids);
         const found = new Set(fresh.map((e) => e.accountId));
-        this.opts.onLoaded?.(fresh, false, (id) => this.byAccount.get(id));
+        const before = new Map(ids.map((id) => [id, this.byAccount.get(id)]));
+        this.opts.onLoaded?.(fresh, false, (id) => before.get(id));
         for (const id of ids) if (!found.has(id)) this.remove(id);
         for (const e of fresh) this.put(e);
       }
@@ -252,12 +266,17 @@ export class NetworkDirectory {
     }
   }
 
-  private replaceAll(entries: AccessEntry[]) {
+  /** Builds new maps from a full read, a slice per turn of the event loop, then swaps them in at once. */
+  private async replaceAll(rows: AccessRow[]): Promise<AccessEntry[]> {
     const byAccount = new Map<number, AccessEntry>();
     const byLogin = new Map<string, AccessEntry>();
     const byMac = new Map<string, AccessEntry>();
     const byOpt82 = new Map<string, AccessEntry>();
-    for (const e of entries) {
+    const entries = new Array<AccessEntry>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      if (i > 0 && i % BUILD_SLICE === 0) await new Promise((r) => setImmediate(r));
+      const e = accessEntry(rows[i]!);
+      entries[i] = e;
       byAccount.set(e.accountId, e);
       if (e.login) byLogin.set(e.login, e);
       if (e.mac) byMac.set(e.mac, e);
@@ -267,6 +286,7 @@ export class NetworkDirectory {
     this.byLogin = byLogin;
     this.byMac = byMac;
     this.byOpt82 = byOpt82;
+    return entries;
   }
 
   private remove(accountId: number) {

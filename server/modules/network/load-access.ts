@@ -37,7 +37,7 @@ export interface NasEntry {
   active: boolean;
 }
 
-interface Row {
+export interface AccessRow {
   account_id: number;
   number: string;
   region_id: number;
@@ -57,8 +57,13 @@ interface Row {
  * omitted) or the given ones. The plan is the tariff subscription in force today in the region's zone.
  */
 export async function loadAccess(db: Db, ids?: number[]): Promise<AccessEntry[]> {
+  return (await loadAccessRows(db, ids)).map(accessEntry);
+}
+
+/** The rows behind loadAccess: a full reload turns a million of them into entries a slice at a time. */
+export async function loadAccessRows(db: Db, ids?: number[]): Promise<AccessRow[]> {
   const filter = ids ? sql`where n.account_id = any(${`{${ids.join(',')}}`}::int8[])` : sql``;
-  const rows = await queryRows<Row>(
+  return queryRows<AccessRow>(
     db,
     sql`select a.id as account_id, a.number, a.region_id, a.status, n.login, n.password_enc, n.mac,
                n.opt82_remote_id, n.opt82_circuit_id, host(n.static_ip) as static_ip,
@@ -76,7 +81,10 @@ export async function loadAccess(db: Db, ids?: number[]): Promise<AccessEntry[]>
         left join tariffs t on t.id = s.tariff_id
         ${filter}`,
   );
-  return rows.map((r) => ({
+}
+
+export function accessEntry(r: AccessRow): AccessEntry {
+  return {
     accountId: Number(r.account_id),
     accountNumber: r.number,
     regionId: Number(r.region_id),
@@ -90,7 +98,7 @@ export async function loadAccess(db: Db, ids?: number[]): Promise<AccessEntry[]>
     staticIp: r.static_ip,
     // Present from the start, so decrypting later does not change the shape of a million objects.
     [CLEAR_PASSWORD]: undefined,
-  }));
+  };
 }
 
 export async function loadNas(db: Db): Promise<NasEntry[]> {
