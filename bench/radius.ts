@@ -9,8 +9,8 @@
  * Both on the same PostgreSQL (DATABASE_URL, default the local server), PAP requests from a UDP load
  * generator (bench/radius-load.ts: bench/radload.c when a C compiler is at hand, else one in Node). The
  * runs alternate in rounds over halves of the subscribers so neither gets a quieter moment of the shared
- * machine; each starts once the machine is quiet (radius-load.ts settle) on packets encoded before the
- * servers started. After the run every Access-Accept of ours must have its post-auth row. Prints one JSON line:
+ * machine; each starts after the post-auth tables are vacuumed, a checkpoint, and the machine going quiet
+ * (quiesce), on packets encoded before the servers started. After the run every Access-Accept of ours must have its post-auth row. Prints one JSON line:
  * {"bench":"radius","accepts_per_s":…,"p99_ms":…,"peer_accepts_per_s":…,"peer_p99_ms":…,"ratio":…,"post_auth_rows":…}
  *
  *   npm run bench:radius [-- --subscribers 100000 --inflight 64 --rounds 2]
@@ -289,6 +289,7 @@ async function startAbonent() {
   const data = mkdtempSync(join(tmpdir(), 'abonent-bench-data-'));
   let out = '';
   const prof = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  // Started as the systemd unit of docs/deploy.md starts it.
   const child = spawn(process.execPath, [...prof, '--min-semi-space-size=16', '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: {
