@@ -1,7 +1,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,16 +58,31 @@ export function blast(o: BlastOptions): Promise<LoadResult> {
   return binary && o.load.file ? compiledBlast(binary, o.load.file, o) : nodeBlast(o);
 }
 
+let kept = 0;
+
 async function compiledBlast(binary: string, file: string, o: BlastOptions): Promise<LoadResult> {
-  const stdout = await new Promise<string>((resolve, reject) =>
-    execFile(
-      binary,
-      [String(o.port), String(o.inflight), String(o.timeoutMs ?? 5000), file],
-      { maxBuffer: 1 << 20 },
-      (err, out, errOut) => (err ? reject(new Error(`radload: ${errOut || err.message}`)) : resolve(out)),
-    ),
-  );
-  return JSON.parse(stdout) as LoadResult;
+  const latencies = `${file}.latencies`;
+  try {
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(
+        binary,
+        [String(o.port), String(o.inflight), String(o.timeoutMs ?? 5000), file, latencies],
+        { maxBuffer: 1 << 20 },
+        (err, out, errOut) => (err ? reject(new Error(`radload: ${errOut || err.message}`)) : resolve(out)),
+      ),
+    );
+    // RADLOAD_KEEP=<dir>: each blast's latencies, in the order answered, kept there (blast-1.f64, …) to see
+    // when in a round the slow answers came.
+    if (process.env.RADLOAD_KEEP) copyFileSync(latencies, join(process.env.RADLOAD_KEEP, `blast-${++kept}.f64`));
+    const bytes = readFileSync(latencies);
+    // A copy (the file's bytes need not be 8-aligned), sorted; the file has them in the order answered.
+    const latenciesMs = new Float64Array(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+    ).sort();
+    return { ...(JSON.parse(stdout) as Omit<LoadResult, 'latenciesMs'>), latenciesMs };
+  } finally {
+    rmSync(latencies, { force: true });
+  }
 }
 
 /**
@@ -112,6 +127,14 @@ export interface LoadResult {
   p99Ms: number;
   /** CPU the generator itself used (user + system). */
   cpuSeconds: number;
+  /** Every answer's latency, sorted: percentiles over several blasts are taken over these together. */
+  latenciesMs: Float64Array;
+}
+
+/** The `p` quantile (0.99) of sorted latencies, as the generators take it, rounded to 0.01 ms. */
+export function quantile(sorted: ArrayLike<number>, p: number): number {
+  const v = sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+  return Math.round(v * 100) / 100;
 }
 
 async function nodeBlast(o: BlastOptions): Promise<LoadResult> {
@@ -133,17 +156,17 @@ async function nodeBlast(o: BlastOptions): Promise<LoadResult> {
       clearInterval(sweeper);
       socket.close();
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      latencies.sort((a, b) => a - b);
-      const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0;
+      const latenciesMs = Float64Array.from(latencies).sort();
       resolve({
         sent: next,
         accepts,
         rejects,
         lost,
         seconds,
-        p50Ms: Math.round(q(0.5) * 100) / 100,
-        p99Ms: Math.round(q(0.99) * 100) / 100,
+        p50Ms: quantile(latenciesMs, 0.5),
+        p99Ms: quantile(latenciesMs, 0.99),
         cpuSeconds: ((cpu) => (cpu.user + cpu.system) / 1e6)(process.cpuUsage(cpu0)),
+        latenciesMs,
       });
     };
     const pump = () => {

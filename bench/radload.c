@@ -4,14 +4,16 @@
  * the Node generator (radius-load.ts) spends 50-120 µs of CPU per request, this one ~25 µs (mostly the
  * kernel's UDP path).
  *
- *   radload <udp port on 127.0.0.1> <in flight> <timeout ms> <packets file>
+ *   radload <udp port on 127.0.0.1> <in flight> <timeout ms> <packets file> [latencies file]
  *
  * The file holds pre-encoded Access-Requests back to back (each one's length is in its header). They
  * are sent with a fixed number outstanding; each answer (matched by the identifier) releases the next
  * send. Identifiers are reused in FIFO order (FreeRADIUS keeps a finished request for cleanup_delay and
  * treats a quick reuse of its identifier as a conflicting packet) and written just before sending: an
  * Access-Request without Message-Authenticator does not sign its identifier. A packet unanswered after
- * the timeout counts as lost and its identifier is reused. Prints one JSON line, as blast() returns.
+ * the timeout counts as lost and its identifier is reused. Prints one JSON line, as blast() returns; with
+ * a latencies file, writes there every answer's latency in ms (doubles in the machine's byte order, in the order
+ * the answers came) so that percentiles can be taken over several runs together.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -35,8 +37,8 @@ static int by_value(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5) {
-    fprintf(stderr, "usage: radload port inflight timeout_ms packets.bin\n");
+  if (argc != 5 && argc != 6) {
+    fprintf(stderr, "usage: radload port inflight timeout_ms packets.bin [latencies.bin]\n");
     return 2;
   }
   int port = atoi(argv[1]), inflight = atoi(argv[2]);
@@ -121,6 +123,13 @@ int main(int argc, char **argv) {
     }
   }
   double seconds = (now_ms() - start) / 1e3;
+  if (argc == 6) {
+    FILE *out = fopen(argv[5], "wb");
+    if (!out || fwrite(latency, sizeof *latency, answered, out) != (size_t)answered || fclose(out) != 0) {
+      perror(argv[5]);
+      return 2;
+    }
+  }
   qsort(latency, answered, sizeof *latency, by_value);
   double p50 = answered ? latency[(long)(answered * 0.5)] : 0;
   long i99 = (long)(answered * 0.99);

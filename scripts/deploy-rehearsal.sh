@@ -65,8 +65,8 @@ sudo -E -H -u abonent npx abonent migrate
 ABONENT_ADMIN_PASSWORD='Rehearsal-Admin-2026' sudo -E -H -u abonent npx abonent staff create-admin \
   --email admin@rehearsal.test --name "Rehearsal Admin"
 
-step "6. the service (ExecStart of the unit, by hand: no systemd in this container)"
-sudo -E -H -u abonent nohup /usr/bin/node --min-semi-space-size=16 --import tsx server/main.ts >"$LOG" 2>&1 &
+step "6. the service (the unit's Nice and ExecStart, by hand: no systemd in this container)"
+nice -n -5 sudo -E -H -u abonent nohup /usr/bin/node --min-semi-space-size=16 --import tsx server/main.ts >"$LOG" 2>&1 &
 for _ in $(seq 1 60); do curl -fsS http://127.0.0.1:3100/api/health/ready >/dev/null 2>&1 && break; sleep 1; done
 curl -fsS http://127.0.0.1:3100/api/health/ready; echo
 
