@@ -3,12 +3,11 @@ import { decryptSecret } from './network-crypto.js';
 
 /** Per turn of the event loop while warming: at most this many decryptions (~1 ms) … */
 const DECRYPTS_PER_TURN = 100;
-/** … and this many entries looked at (a million carried over in one go held the loop for ~0.2 s). */
+/** … and this many entries looked at (a million looked at in one go held the loop for ~0.2 s). */
 const ENTRIES_PER_TURN = 5_000;
 
 interface Batch {
   entries: readonly AccessEntry[];
-  previous: (accountId: number) => AccessEntry | undefined;
   at: number;
 }
 
@@ -21,9 +20,10 @@ interface Batch {
  *
  * The clear text is kept on the directory entry (under a symbol: it never serialises with it), and an
  * entry is replaced whenever its row changes: a reset password is never answered with the old clear text.
- * A re-read entry whose ciphertext is unchanged takes the clear text of the entry it replaces, so the
- * periodic full reload decrypts nothing again. (A Map keyed by ciphertext took a second of the event loop
- * per million entries to rebuild, a WeakMap per entry tens of seconds.) The process holds the key anyway.
+ * The directory keeps an unchanged entry as it is, and a changed one whose ciphertext is the same takes
+ * the old one's clear text (load-access.ts carryClearPassword), so the periodic full reload decrypts
+ * nothing again. (A Map keyed by ciphertext took a second of the event loop per million entries to
+ * rebuild, a WeakMap per entry tens of seconds.) The process holds the key anyway.
  */
 export class ClearPasswords {
   private batches: Batch[] = [];
@@ -49,19 +49,10 @@ export class ClearPasswords {
     return password;
   }
 
-  /**
-   * Entries the directory just read — every entry (`full`) or the changed ones — and the entries they
-   * replace (`previous`, by account). Taken up in the background, like the decryption itself.
-   */
-  loaded(
-    entries: readonly AccessEntry[],
-    full: boolean,
-    previous: (accountId: number) => AccessEntry | undefined,
-  ): void {
-    if (this.closed) return;
-    // What was still queued before a full read belongs to entries it replaced.
-    if (full) this.batches = [];
-    this.batches.push({ entries, previous, at: 0 });
+  /** Entries the directory just put in: their passwords are decrypted in the background. */
+  loaded(entries: readonly AccessEntry[]): void {
+    if (this.closed || entries.length === 0) return;
+    this.batches.push({ entries, at: 0 });
     if (!this.warming) {
       this.warming = true;
       setImmediate(this.warm);
@@ -86,11 +77,6 @@ export class ClearPasswords {
       const e = b.entries[b.at++]!;
       looked++;
       if (!e.passwordEnc || e[CLEAR_PASSWORD] !== undefined) continue;
-      const old = b.previous(e.accountId);
-      if (old && old !== e && old.passwordEnc === e.passwordEnc && old[CLEAR_PASSWORD] !== undefined) {
-        e[CLEAR_PASSWORD] = old[CLEAR_PASSWORD];
-        continue;
-      }
       decrypts++;
       try {
         this.get(e, e.passwordEnc);

@@ -4,7 +4,9 @@ import type { Database } from '../../db/client.js';
 import { createTestDatabase } from '../../test/db.js';
 import { buildSubscriber } from '../../test/factories.js';
 import { buildNetworkAccess } from '../../test/network-factories.js';
+import { ClearPasswords } from './clear-passwords.js';
 import { NetworkDirectory } from './directory.js';
+import { encryptSecret } from './network-crypto.js';
 
 /**
  * The directory alone, fed by hand (no LISTEN): the order of reads and notifications is the test's,
@@ -94,55 +96,83 @@ describe('network directory', () => {
     }
   });
 
-  it('builds a large full reload a slice at a time, answering from the old maps until it swaps them in', async () => {
-    // 30,000 accounts from a stand-in database: the build must let the event loop turn in between.
+  it('reloads a large directory in place, a slice at a time: unchanged entries stay, changed and gone ones follow', async () => {
+    // 30,000 accounts from a stand-in database; the first 200 with passwords.
     const N = 30_000;
-    let generation = 'old';
-    const rows = () =>
-      Array.from({ length: N }, (_, i) => ({
-        account_id: i + 1,
-        number: String(100_000 + i),
-        region_id: 1,
-        status: 'active',
-        login: `${generation}${i + 1}`,
-        password_enc: null,
-        mac: null,
-        opt82_remote_id: null,
-        opt82_circuit_id: null,
-        static_ip: null,
-        down: 100_000,
-        up: 100_000,
-      }));
+    const enc = (i: number, pw = `pw-${i}`) => encryptSecret('network-password', pw, SECRET);
+    const passwords = Array.from({ length: 200 }, (_, i) => enc(i + 1));
+    const row = (i: number) => ({
+      account_id: i,
+      number: String(100_000 + i),
+      region_id: 1,
+      status: 'active',
+      login: `user${i}`,
+      password_enc: passwords[i - 1] ?? null,
+      mac: null,
+      opt82_remote_id: null,
+      opt82_circuit_id: null,
+      static_ip: null,
+      down: 100_000,
+      up: 100_000,
+    });
+    let rows = Array.from({ length: N }, (_, i) => row(i + 1));
     let rowsGiven = 0;
     const db = {
       execute: async (query: { queryChunks?: unknown[] }) => {
         if (JSON.stringify(query.queryChunks ?? '').includes('from nas')) return { rows: [] };
         rowsGiven++;
-        return { rows: rows() };
+        return { rows };
       },
     };
-    const dir = new NetworkDirectory({ db } as unknown as Database, { reloadSeconds: 3600 });
+    const clear = new ClearPasswords(SECRET);
+    const dir = new NetworkDirectory({ db } as unknown as Database, {
+      reloadSeconds: 3600,
+      onLoaded: (entries) => clear.loaded(entries),
+    });
     await dir.start();
     expect(await dir.whenReady()).toBe(true);
     try {
-      expect(dir.byLoginName('old30000')?.accountId).toBe(30_000);
-      generation = 'new';
+      for (let i = 0; i < 1000 && clear.stats.decrypted < 200; i++) await new Promise((r) => setTimeout(r, 2));
+      expect(clear.stats.decrypted).toBe(200);
+      const before = [1, 5, 7, 30_000].map((id) => dir.byAccountId(id)!);
+
+      // The next read: account 5 blocked, account 7's password reset, account 9 renamed and its old login
+      // taken by account 8 (read before it), 30,000 gone, 30,001 new.
+      rows = rows.slice(0, N - 1).concat(row(N + 1));
+      rows[4] = { ...rows[4]!, status: 'blocked' };
+      rows[6] = { ...rows[6]!, password_enc: enc(7, 'reset') };
+      rows[7] = { ...rows[7]!, login: 'user9' };
+      rows[8] = { ...rows[8]!, login: 'renamed9' };
       dir.notify('*');
-      // From the moment the rows are in until the new maps are swapped in, the loop keeps turning (it
-      // used to build all of them in one go) and the old maps answer.
-      let turnsWhileBuilding = 0;
-      for (let i = 0; i < 10_000 && !dir.byLoginName('new1'); i++) {
+      // From the moment the rows are in until the read is applied the loop keeps turning (a full reload
+      // used to be built in one go), and an unchanged subscriber is answered all along.
+      let turns = 0;
+      for (let i = 0; i < 10_000 && (dir.byAccountId(N) || !dir.byAccountId(N + 1)); i++) {
         if (rowsGiven === 2) {
-          expect(dir.byLoginName('old1')?.accountId).toBe(1);
-          turnsWhileBuilding++;
+          expect(dir.byLoginName('user1')).toBe(before[0]);
+          turns++;
         }
         await new Promise((r) => setImmediate(r));
       }
-      expect(dir.byLoginName('new30000')?.accountId).toBe(30_000);
-      expect(dir.byLoginName('old1')).toBeUndefined();
-      expect(turnsWhileBuilding).toBeGreaterThanOrEqual(5);
+      expect(turns).toBeGreaterThanOrEqual(5);
+      expect(dir.byLoginName('user1')).toBe(before[0]); // the same object: nothing rebuilt
+      expect(dir.byLoginName('user5')?.status).toBe('blocked');
+      expect(dir.byLoginName('user5')).not.toBe(before[1]);
+      expect(clear.has(dir.byLoginName('user5')!)).toBe(true); // same ciphertext: nothing to decrypt
+      expect(dir.byAccountId(N)).toBeUndefined();
+      expect(dir.byLoginName(`user${N}`)).toBeUndefined();
+      expect(dir.byLoginName(`user${N + 1}`)?.accountId).toBe(N + 1);
+      expect(dir.size).toBe(N);
+      expect(dir.byLoginName('user9')?.accountId).toBe(8);
+      expect(dir.byLoginName('renamed9')?.accountId).toBe(9);
+      expect(dir.byLoginName('user8')).toBeUndefined();
+      const reset = dir.byLoginName('user7')!;
+      expect(reset).not.toBe(before[2]);
+      expect(clear.get(reset, reset.passwordEnc!)).toBe('reset');
+      expect(clear.stats.decrypted).toBe(201); // only the reset password
     } finally {
       await dir.close();
+      clear.close();
     }
   });
 });

@@ -9,6 +9,9 @@ import type { AccountStatus, NasVendor } from '../../db/schema/index.js';
  */
 export const CLEAR_PASSWORD: unique symbol = Symbol('clear password');
 
+/** The number of the directory's last full read that found the entry unchanged (directory.ts). */
+export const SEEN: unique symbol = Symbol('seen');
+
 /** One account's network access as the RADIUS answers need it (the in-memory directory's entry). */
 export interface AccessEntry {
   accountId: number;
@@ -24,6 +27,7 @@ export interface AccessEntry {
   upKbps: number;
   staticIp: string | null;
   [CLEAR_PASSWORD]?: string;
+  [SEEN]?: number;
 }
 
 export interface NasEntry {
@@ -96,9 +100,36 @@ export function accessEntry(r: AccessRow): AccessEntry {
     downKbps: Number(r.down),
     upKbps: Number(r.up),
     staticIp: r.static_ip,
-    // Present from the start, so decrypting later does not change the shape of a million objects.
+    // Present from the start, so setting them later does not change the shape of a million objects.
     [CLEAR_PASSWORD]: undefined,
+    [SEEN]: 0,
   };
+}
+
+/** The same access as `b` (what a RADIUS answer depends on): a re-read that finds this keeps the entry. */
+export function sameAccess(a: AccessEntry, b: AccessEntry): boolean {
+  return (
+    a.accountNumber === b.accountNumber &&
+    a.regionId === b.regionId &&
+    a.status === b.status &&
+    a.login === b.login &&
+    a.passwordEnc === b.passwordEnc &&
+    a.mac === b.mac &&
+    a.opt82 === b.opt82 &&
+    a.downKbps === b.downKbps &&
+    a.upKbps === b.upKbps &&
+    a.staticIp === b.staticIp
+  );
+}
+
+/**
+ * A re-read entry replacing `old` takes its password in clear when the ciphertext is the same (a blocked
+ * subscriber's password is not decrypted again); a reset password never inherits the old clear text.
+ */
+export function carryClearPassword(old: AccessEntry, fresh: AccessEntry): void {
+  if (fresh[CLEAR_PASSWORD] === undefined && old.passwordEnc === fresh.passwordEnc) {
+    fresh[CLEAR_PASSWORD] = old[CLEAR_PASSWORD];
+  }
 }
 
 export async function loadNas(db: Db): Promise<NasEntry[]> {

@@ -68,7 +68,7 @@ export class NetworkRuntime {
     this.directory = new NetworkDirectory(database, {
       reloadSeconds: config.RADIUS_RELOAD_SECONDS,
       log,
-      onLoaded: (entries, full, previous) => passwords.loaded(entries, full, previous),
+      onLoaded: (entries) => passwords.loaded(entries),
     });
     const spoolDir = join(config.DATA_DIR, 'radius-spool');
     const db = database.db;
