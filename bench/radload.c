@@ -12,8 +12,8 @@
  * treats a quick reuse of its identifier as a conflicting packet) and written just before sending: an
  * Access-Request without Message-Authenticator does not sign its identifier. A packet unanswered after
  * the timeout counts as lost and its identifier is reused. Prints one JSON line, as blast() returns; with
- * a latencies file, writes there every answer's latency in ms (doubles in the machine's byte order, in the order
- * the answers came) so that percentiles can be taken over several runs together.
+ * a latencies file, writes there every answer's latency in ms (doubles in the machine's byte order, in
+ * the order the answers came) so that percentiles can be taken over several runs together.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
