@@ -197,7 +197,7 @@ echo "settings: $(psql_rh -F ' ' -c "select 'archive_mode=' || current_setting('
 seg=$(psql_rh -c 'select pg_walfile_name(pg_switch_wal())')
 for _ in $(seq 1 30); do [ -f "$BACKUP/wal/$seg.gz" ] && break; sleep 1; done
 [ -f "$BACKUP/wal/$seg.gz" ] || fail "WAL segment $seg was not archived"
-echo "archiving works: $BACKUP/wal/$seg.gz ($(stat -c %s "$BACKUP/wal/$seg.gz") bytes for a 16 MiB segment switched early)"
+echo "archiving works: $BACKUP/wal/$seg.gz, $(stat -c %s "$BACKUP/wal/$seg.gz") bytes (initdb and createdb in it)"
 
 step "4. configuration: /etc/abonent/abonent.env from deploy/abonent.env.example"
 install -d -m 750 -g abonent /etc/abonent
@@ -289,7 +289,8 @@ LIMIT=$(cd "$APP" && sudo -u abonent node --import tsx -e 'import("./common/supp
 UP=$("${R[@]}" -H "authorization: Bearer $TOKEN" -F "file=@$LOGS/largest.pdf;type=application/pdf" "https://$DOMAIN/api/staff/support/attachments")
 [ "$(json "$UP" size)" = "$LIMIT" ] || fail "the largest attachment through nginx: $UP"
 echo "a $LIMIT-byte attachment through nginx: stored (id $(json "$UP" id))"
-echo "one byte more: $("${R[@]}" -o /dev/null -w '%{http_code}' -H "authorization: Bearer $TOKEN" -F "file=@$LOGS/too-large.pdf;type=application/pdf" "https://$DOMAIN/api/staff/support/attachments"), refused by the app, not by nginx"
+OVER=$("${R[@]}" -w ' %{http_code}' -H "authorization: Bearer $TOKEN" -F "file=@$LOGS/too-large.pdf;type=application/pdf" "https://$DOMAIN/api/staff/support/attachments")
+echo "one byte more: refused by the app (nginx let it through): $OVER"
 
 step "7a. the firewall (deploy/nftables.conf)"
 container "loaded into namespace $NS_SRV (a server, 10.99.0.1) joined to $NS_NAS (a NAS 10.99.0.2 and a stranger 10.99.0.3)"
@@ -313,7 +314,9 @@ for p in 443 3812 5432; do listen "$NS_SRV" "TCP4-LISTEN:$p"; done
 listen "$NS_NAS" UDP4-RECVFROM:3799
 sleep 1
 probe() { # <ns> <socat address> → answered | dropped
-  if echo probe | timeout 3 ip netns exec "$1" socat -T 2 - "$2" 2>/dev/null | grep -q ok; then echo answered; else echo dropped; fi
+  local got
+  got=$(echo probe | timeout 3 ip netns exec "$1" socat -T 2 - "$2" 2>/dev/null || true)
+  if [ "$got" = ok ]; then echo answered; else echo dropped; fi
 }
 fw() { # <what> <expected> <ns> <socat address>
   local got
@@ -383,12 +386,13 @@ psql_rh -c 'select txid_current()' >/dev/null
 seg=$(psql_rh -c 'select pg_walfile_name(pg_switch_wal())')
 for _ in $(seq 1 30); do [ "$(psql_rh -c 'select failed_count from pg_stat_archiver')" -gt 0 ] && break; sleep 1; done
 echo "archive directory gone: $(psql_rh -c 'select failed_count from pg_stat_archiver') failed tries, $seg kept in pg_wal: $(test -f "/var/lib/postgresql/$PGV/$CL/pg_wal/$seg" && echo yes || echo NO)"
+tail -n 2 "/var/log/postgresql/postgresql-$PGV-$CL.log" | sed 's/^[^ ]* [^ ]* [^ ]* \[[0-9]*\] /   /' | cut -c1-150
 if run_unit /etc/systemd/system/abonent-backup.service >"$LOGS/backup-failing.log" 2>&1; then fail "the backup job passed while archiving failed"; fi
 echo "the nightly job exits non-zero: $(grep -m1 'PROBLEM' "$LOGS/backup-failing.log")"
 mv "$BACKUP/wal.away" "$BACKUP/wal"
 for _ in $(seq 1 90); do [ -f "$BACKUP/wal/$seg.gz" ] && break; sleep 1; done
 [ -f "$BACKUP/wal/$seg.gz" ] || fail "$seg not archived after the directory came back"
-echo "directory back: $seg archived by PostgreSQL's retry; the nightly job again:"
+echo "directory back: $seg archived by PostgreSQL's retry ($(stat -c %s "$BACKUP/wal/$seg.gz") bytes: a quiet segment); the nightly job again:"
 run_unit /etc/systemd/system/abonent-backup.service | sed 's/^/   /'
 ls -l "$BACKUP" "$BACKUP"/dumps "$BACKUP"/base/* "$BACKUP"/files | sed 's/^/   /'
 
