@@ -83,7 +83,12 @@ run_unit() {
     "${envfile#-}" "${wd:-/}" "${nice:-0}" "$priv")
   local pre
   while IFS= read -r pre; do
-    [ -n "$pre" ] && "${launch[@]}" "$pre"
+    [ -n "$pre" ] || continue
+    "${launch[@]}" "$pre" >"$LOGS/$name.pre.log" 2>&1 || {
+      cat "$LOGS/$name.pre.log"
+      fail "$name: ExecStartPre=$pre"
+    }
+    echo "ExecStartPre=$pre: $(tail -n 1 "$LOGS/$name.pre.log")"
   done < <(unit_values "$unit" ExecStartPre)
   if [ "$mode" = bg ]; then
     "${launch[@]}" "$(unit_value "$unit" ExecStart)" >"$LOGS/$name.log" 2>&1 &
@@ -231,7 +236,7 @@ printf '[Service]\nEnvironment=PGPORT=%s\n' "$PGPORT_RH" >/etc/systemd/system/ab
 verify=$(systemd-analyze verify /etc/systemd/system/abonent.service /etc/systemd/system/abonent-backup.service \
   /etc/systemd/system/abonent-backup.timer 2>&1 | grep -v '^/lib/systemd' || true)
 [ -z "$verify" ] || fail "systemd-analyze verify: $verify"
-echo "systemd-analyze verify: the three units are clean"
+echo "systemd-analyze verify: the three units are clean; the timer's next run: $(systemd-analyze calendar "$(unit_value /etc/systemd/system/abonent-backup.timer OnCalendar)" | sed -n 's/^ *Next elapse: //p')"
 container "no systemd as PID 1: abonent.service's ExecStart runs by hand as the unit says (run_unit)"
 run_unit /etc/systemd/system/abonent.service bg
 for _ in $(seq 1 90); do curl -fsS "http://127.0.0.1:$PORT/api/health/ready" >/dev/null 2>&1 && break; sleep 1; done
@@ -357,8 +362,9 @@ echo "Access-Request of the debtor (billing left the account below zero):"
 radius_auth "$PPPOE_PASS"
 echo "Access-Request with a wrong password:"
 radius_auth wrong-password
+echo "Accounting-Request Start, the session's Framed-IP-Address 127.0.0.1:"
 printf 'Acct-Status-Type = Start, User-Name = "%s", Acct-Session-Id = "rehearsal-1", Framed-IP-Address = 127.0.0.1, NAS-IP-Address = 127.0.0.1\n' "$PPPOE_LOGIN" |
-  radclient -r 2 -t 3 127.0.0.1:1813 acct "$NAS_SECRET" | sed 's/^/   /'
+  radclient -x -r 2 -t 3 127.0.0.1:1813 acct "$NAS_SECRET" | grep Received | sed 's/^/   /'
 echo "the captive portal, from the debtor's address: $("${R[@]}" "https://$DOMAIN/api/portal/me")"
 abonent payment add "$ACC" 1500.00 --key rehearsal-office-1
 echo "the captive portal after the payment: $("${R[@]}" "https://$DOMAIN/api/portal/me")"
