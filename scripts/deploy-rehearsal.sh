@@ -317,11 +317,20 @@ listen() { # <ns> <socat address>: answers "ok" to whatever arrives
 for p in 1812 1813; do listen "$NS_SRV" "UDP4-RECVFROM:$p"; done
 for p in 443 3812 5432; do listen "$NS_SRV" "TCP4-LISTEN:$p"; done
 listen "$NS_NAS" UDP4-RECVFROM:3799
-sleep 1
-probe() { # <ns> <socat address> → answered | dropped
+for _ in $(seq 1 50); do
+  [ "$(ip netns exec "$NS_SRV" ss -Hlun | wc -l)$(ip netns exec "$NS_SRV" ss -Hltn | wc -l)$(ip netns exec "$NS_NAS" ss -Hlun | wc -l)" = 231 ] && break
+  sleep 0.2
+done
+probe() { # <ns> <socat address> → answered | dropped (three tries, as a NAS retransmits)
   local got
-  got=$(echo probe | timeout 3 ip netns exec "$1" socat -T 2 - "$2" 2>/dev/null || true)
-  if [ "$got" = ok ]; then echo answered; else echo dropped; fi
+  for _ in 1 2 3; do
+    got=$(echo probe | timeout 3 ip netns exec "$1" socat -T 2 - "$2" 2>/dev/null || true)
+    if [ "$got" = ok ]; then
+      echo answered
+      return
+    fi
+  done
+  echo dropped
 }
 fw() { # <what> <expected> <ns> <socat address>
   local got
