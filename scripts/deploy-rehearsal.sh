@@ -120,7 +120,8 @@ remove_install() {
   if pgrep -x nginx >/dev/null && [ ! -f "$STATE/nginx.started" ]; then nginx -s reload 2>/dev/null || true; fi
   rm -rf "/etc/letsencrypt/live/$DOMAIN"
   for c in "$CL" "$SCRATCH"; do
-    if [ -d "/etc/postgresql/$PGV/$c" ]; then pg_dropcluster --stop "$PGV" "$c"; fi
+    if [ -d "/var/lib/postgresql/$PGV/$c" ]; then pg_dropcluster --stop "$PGV" "$c"; fi
+    rm -rf "/etc/postgresql/$PGV/$c" # conf.d/abonent.conf is ours: pg_dropcluster leaves the directory
   done
   rm -rf "/var/lib/postgresql/$PGV/$SCRATCH.before-pitr"
   ip netns del "$NS_SRV" 2>/dev/null || true
@@ -407,11 +408,30 @@ echo "the nightly job exits non-zero: $(grep -m1 'PROBLEM' "$LOGS/backup-failing
 mv "$BACKUP/wal.away" "$BACKUP/wal"
 for _ in $(seq 1 90); do [ -f "$BACKUP/wal/$seg.gz" ] && break; sleep 1; done
 [ -f "$BACKUP/wal/$seg.gz" ] || fail "$seg not archived after the directory came back"
-echo "directory back: $seg archived by PostgreSQL's retry ($(stat -c %s "$BACKUP/wal/$seg.gz") bytes: a quiet segment); the nightly job again:"
+echo "directory back: $seg archived by PostgreSQL's retry ($(stat -c %s "$BACKUP/wal/$seg.gz") bytes: a quiet segment)"
+
+step "8b. pruning by age"
+container "five-week-old copies made with touch -d stand in for the nights this machine has not lived"
+old=$(date -d '40 days ago' +%F)
+older=$(date -d '41 days ago' +%F)
+as_pg() { runuser -u postgres -- "$@"; }
+as_pg touch "$BACKUP/dumps/abonent-$old.dump" "$BACKUP/wal/000000010000000000000000.gz" \
+  "$BACKUP/files/${older}_031500-full.tar.gz" "$BACKUP/files/${older}_031500-full.snar" \
+  "$BACKUP/files/$old-diff-${older}_031500.tar.gz"
+as_pg install -d "$BACKUP/base/${older}_031500"
+printf 'START WAL LOCATION: 0/1000028 (file 000000010000000000000001)\nSTART TIMELINE: 1\n' |
+  as_pg tee "$BACKUP/base/${older}_031500/backup_label" >/dev/null
+find "$BACKUP" -name "*$old*" -exec touch -d '40 days ago' {} + -o -name "*$older*" -exec touch -d '41 days ago' {} +
+touch -d '40 days ago' "$BACKUP/wal/000000010000000000000000.gz"
+echo "the nightly job again:"
 run_unit /etc/systemd/system/abonent-backup.service | sed 's/^/   /'
+for f in "dumps/abonent-$old.dump" "base/${older}_031500" "files/${older}_031500-full.tar.gz" \
+  "files/$old-diff-${older}_031500.tar.gz" wal/000000010000000000000000.gz; do
+  [ ! -e "$BACKUP/$f" ] || fail "$f was not pruned"
+done
 ls -l "$BACKUP" "$BACKUP"/dumps "$BACKUP"/base/* "$BACKUP"/files | sed 's/^/   /'
 
-step "8b. last night's dump restored into a scratch cluster, the ledger verified"
+step "8c. last night's dump restored into a scratch cluster, the ledger verified"
 container "scratch cluster $PGV/$SCRATCH on port $SCRATCH_PORT"
 pg_createcluster "$PGV" "$SCRATCH" --port "$SCRATCH_PORT" --start >/dev/null
 DUMP=$(find "$BACKUP/dumps" -name 'abonent-*.dump' | sort | tail -n 1)
@@ -425,7 +445,7 @@ restored=$(DATABASE_URL=$SCRATCH_URL abonent account show "$ACC" --json)
 echo "account $ACC in the restored dump: balance $(json "$restored" balance) kopecks"
 [ "$(json "$restored" balance)" = "$(json "$B3" balance_kopecks)" ] || fail "the dump lacks a payment made before it"
 
-step "8c. the attachments and the RADIUS spool restored from the file copies"
+step "8d. the attachments and the RADIUS spool restored from the file copies"
 FILES=$LOGS/files-restored
 install -d "$FILES"
 FULL=$(find "$BACKUP/files" -name '*-full.tar.gz' | sort | tail -n 1)
@@ -444,7 +464,7 @@ done < <(runuser -u postgres -- psql -p "$SCRATCH_PORT" -d abonent -XAtqc 'selec
 echo "$checked attachment(s) named by the restored dump: restored from $(basename "$FULL") (+ its difference), sha256 equal"
 echo "RADIUS spool restored: $(find "$FILES/opt/abonent/data/radius-spool" -maxdepth 0 -printf '%m %u')"
 
-step "8d. point-in-time recovery to $TARGET into the scratch cluster (docs/deploy.md, 'Point-in-time recovery')"
+step "8e. point-in-time recovery to $TARGET into the scratch cluster (docs/deploy.md, 'Point-in-time recovery')"
 # The procedure of docs/deploy.md, steps 2-6, with V=$PGV C=$SCRATCH.
 V=$PGV
 C=$SCRATCH
@@ -466,8 +486,9 @@ for _ in $(seq 1 120); do
   [ "$(runuser -u postgres -- psql -p "$SCRATCH_PORT" -XAtqc 'select pg_is_in_recovery()' 2>/dev/null)" = f ] && break
   sleep 1
 done
-grep -E 'starting point-in-time recovery|recovery stopping|selected new timeline|ready to accept' \
-  "/var/log/postgresql/postgresql-$V-$C.log" | sed 's/^[^ ]* [^ ]* [^ ]* \[[0-9]*\] /   /' | tail -n 4
+grep -E 'starting point-in-time recovery|recovery stopping|selected new timeline|accept connections' \
+  "/var/log/postgresql/postgresql-$V-$C.log" | grep -v read-only | sed 's/^[^ ]* [^ ]* [^ ]* \[[0-9]*\] /   /' | tail -n 4
+echo "   ($(grep -c 'restored log file' "/var/log/postgresql/postgresql-$V-$C.log") WAL segments read from the archive)"
 rm "/etc/postgresql/$V/$C/conf.d/zz-recovery.conf"
 pg_ctlcluster "$V" "$C" reload
 DATABASE_URL=$SCRATCH_URL abonent ledger verify --full
