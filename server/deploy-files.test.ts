@@ -1,10 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 
 import type { Command } from 'commander';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { SUPPORT_LIMITS } from '../common/support.js';
 import { buildCli } from './cli.js';
@@ -15,8 +27,9 @@ import { envSchema, loadConfig } from './config.js';
  * variable server/config.ts reads is in the README's configuration tables and in the environment
  * template, whose values the app accepts and which are safe in production; every CLI command (and its
  * options) is in the README's CLI table; nginx, systemd, PostgreSQL, FreeRADIUS and nftables files name
- * the same addresses, ports and directories as the template and the app; the shell scripts pass
- * shellcheck. Files only, no database.
+ * the same addresses, ports and directories as the template and the app; the WAL archive command fails
+ * safely and its copies read back with the documented restore_command; the shell scripts pass
+ * shellcheck. Files and small processes only, no database.
  */
 const root = fileURLToPath(new URL('..', import.meta.url));
 const read = (p: string) => readFileSync(join(root, p), 'utf8');
@@ -280,6 +293,55 @@ describe('deploy/systemd', () => {
     expect(pg).toMatch(/^archive_mode = on$/m);
     expect(pg).toContain(`archive_command = '/usr/local/bin/abonent-archive-wal %p %f ${dir}/wal'`);
   });
+});
+
+describe('deploy/backup/abonent-archive-wal (archive_command) and the restore_command of docs/deploy.md', () => {
+  const script = join(root, 'deploy/backup/abonent-archive-wal');
+  const work = mkdtempSync(join(tmpdir(), 'abonent-archive-'));
+  const archive = join(work, 'wal');
+  const segment = join(work, '000000010000000000000007');
+  writeFileSync(segment, randomBytes(64 * 1024));
+  const archiveWal = (dir = archive) =>
+    spawnSync(script, [segment, '000000010000000000000007', dir], { encoding: 'utf8' });
+  const stored = join(archive, '000000010000000000000007.gz');
+
+  it('fails, storing nothing, while the archive directory is missing (PostgreSQL keeps the segment and retries)', () => {
+    const r = archiveWal();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('does not exist');
+    expect(existsSync(archive)).toBe(false);
+  });
+
+  it('stores the segment compressed under its name, and nothing else', () => {
+    mkdirSync(archive);
+    expect(archiveWal().status).toBe(0);
+    expect(gunzipSync(readFileSync(stored)).equals(readFileSync(segment))).toBe(true);
+    expect(readdirSync(archive)).toEqual(['000000010000000000000007.gz']);
+  });
+
+  it('answers success for the same segment again, and refuses to overwrite it with other content', () => {
+    expect(archiveWal().status).toBe(0);
+    const before = readFileSync(stored);
+    writeFileSync(segment, randomBytes(64 * 1024));
+    const r = archiveWal();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('not overwritten');
+    expect(readFileSync(stored).equals(before)).toBe(true);
+    expect(readdirSync(archive)).toEqual(['000000010000000000000007.gz']);
+  });
+
+  it('is read back by the restore_command, which fails for a segment not in the archive', () => {
+    const command = /restore_command = '([^']+)'/.exec(read('docs/deploy.md'))![1]!;
+    const restore = (name: string, to: string) =>
+      spawnSync('/bin/sh', [
+        '-c',
+        command.replaceAll('/var/backups/abonent/wal', archive).replaceAll('%f', name).replace('%p', to),
+      ]);
+    expect(restore('000000010000000000000007', join(work, 'RECOVERYXLOG')).status).toBe(0);
+    expect(gunzipSync(readFileSync(stored)).equals(readFileSync(join(work, 'RECOVERYXLOG')))).toBe(true);
+    expect(restore('000000010000000000000008', join(work, 'MISSING')).status).not.toBe(0);
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
 });
 
 // ---- FreeRADIUS and the firewall ----
