@@ -130,7 +130,9 @@ remove_install() {
   rm -rf /opt/abonent /etc/abonent "$BACKUP" /etc/freeradius/abonent /tmp/abonent-origin.git \
     /etc/systemd/system/abonent.service /etc/systemd/system/abonent-backup.service \
     /etc/systemd/system/abonent-backup.timer /etc/systemd/system/abonent-backup.service.d \
+    /etc/systemd/system/freeradius.service.d/abonent.conf \
     /usr/local/sbin/abonent /usr/local/sbin/abonent-backup /usr/local/bin/abonent-archive-wal
+  rmdir --ignore-fail-on-non-empty /etc/systemd/system/freeradius.service.d 2>/dev/null || true
   rm -rf "$STATE"
 }
 
@@ -354,6 +356,7 @@ chown -R root:freerad /etc/freeradius/abonent
 find /etc/freeradius/abonent -type d -exec chmod 750 {} +
 find /etc/freeradius/abonent -type f -exec chmod 640 {} +
 install -m 600 deploy/default/freeradius /etc/default/freeradius
+install -D -m 644 deploy/systemd/freeradius.service.d/abonent.conf /etc/systemd/system/freeradius.service.d/abonent.conf
 sed -i "s|<RADIUS_API_KEY>|$(sed -n 's/^RADIUS_API_KEY=//p' "$ENVF")|" /etc/default/freeradius
 echo "/etc/freeradius/abonent: $(stat -c '%a %U:%G' /etc/freeradius/abonent), /etc/default/freeradius: $(stat -c '%a %U:%G' /etc/default/freeradius)"
 container "no systemd: Debian's freeradius.service runs as its unit file says (ExecStartPre's check, then ExecStart as freerad)"

@@ -293,6 +293,11 @@ describe('deploy/systemd', () => {
     expect(pg).toMatch(/^archive_mode = on$/m);
     expect(pg).toContain(`archive_command = '/usr/local/bin/abonent-archive-wal %p %f ${dir}/wal'`);
   });
+
+  it('FreeRADIUS starts after the app whose RADIUS API its rlm_rest connects to at start', () => {
+    const dropIn = parseUnit(read('deploy/systemd/freeradius.service.d/abonent.conf'));
+    expect(dropIn.get('Unit.After')).toEqual(['abonent.service']);
+  });
 });
 
 describe('deploy/backup/abonent-archive-wal (archive_command) and the restore_command of docs/deploy.md', () => {
