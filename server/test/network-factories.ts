@@ -26,7 +26,14 @@ let seq = 0;
 /** A NAS in the registry (127.0.0.x unless `address`). */
 export async function buildNas(
   db: Db,
-  o: { regionId: number; appSecret: string | SecretKeys; address?: string; secret?: string; vendor?: NasVendor; coaPort?: number },
+  o: {
+    regionId: number;
+    appSecret: string | SecretKeys;
+    address?: string;
+    secret?: string;
+    vendor?: NasVendor;
+    coaPort?: number;
+  },
 ) {
   const [row] = await db
     .insert(nas)

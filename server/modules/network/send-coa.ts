@@ -56,7 +56,12 @@ export async function loadCoaJobs(db: Db, where: ReturnType<typeof sql>): Promis
  * second to answer). A refused CoA (NAK) is followed by a Disconnect-Request for the same session, so
  * the subscriber's next connection gets the new state. Returns the result of the request itself.
  */
-export async function sendCoaJob(db: Db, sender: CoaSender, appSecret: string | SecretKeys, job: CoaJob): Promise<CoaResult> {
+export async function sendCoaJob(
+  db: Db,
+  sender: CoaSender,
+  appSecret: string | SecretKeys,
+  job: CoaJob,
+): Promise<CoaResult> {
   let result: CoaResult;
   try {
     const secret = decryptSecret('nas-secret', job.secretEnc, appSecret);
