@@ -291,9 +291,11 @@ export function buildCli(): Command {
     });
   program
     .command('secrets')
-    .description('values encrypted at rest (passports, staff TOTP secrets)')
+    .description('values sealed at rest (passports, staff TOTP secrets, PPPoE passwords, NAS secrets)')
     .command('reseal')
-    .description('after changing APP_SECRET (old one in APP_SECRET_PREVIOUS): re-encrypt everything under the new one')
+    .description(
+      'after changing APP_SECRET (old one in APP_SECRET_PREVIOUS) and restarting every process: re-seal everything under the new one, counts per kind',
+    )
     .action(() =>
       withDb(async (d, config) => {
         await resealSecrets(d.db, config.secrets, out);

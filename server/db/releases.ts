@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+import semver from 'semver';
+
 /**
  * The release manifest (server/db/releases/releases.json): which migrations each release shipped, with
  * their hashes. Released migrations are frozen (server/db/migration-discipline.ts); the migrator uses the
@@ -37,4 +39,26 @@ export function oldestCodeFor(tag: string, releases: Release[]): string {
   const i = releases.findIndex((r) => r.migrations.some((m) => m.tag === tag));
   if (i === -1) return releases.at(-1)!.version;
   return releases[Math.max(0, i - 1)]!.version;
+}
+
+/**
+ * The manifest with release `version` added: every migration of the journal not in an earlier release,
+ * with the hashes of its SQL and snapshot as they are now (`npm run release`, scripts/release.ts).
+ */
+export function withRelease(
+  releases: Release[],
+  journal: { tag: string; when: number }[],
+  hashOf: (tag: string) => { sql: string; snapshot: string },
+  version: string,
+  date: string,
+): Release[] {
+  const last = releases.at(-1)?.version;
+  if (last !== undefined && !semver.gt(version, last))
+    throw new Error(`${version} is not after the last release ${last}`);
+  if (semver.prerelease(version)) throw new Error(`${version} is a pre-release: a release is MAJOR.MINOR.PATCH`);
+  const released = new Set(releases.flatMap((r) => r.migrations.map((m) => m.tag)));
+  const migrations = journal
+    .filter((e) => !released.has(e.tag))
+    .map((e) => ({ tag: e.tag, when: e.when, ...hashOf(e.tag) }));
+  return [...releases, { version, date, migrations }];
 }
