@@ -345,7 +345,8 @@ export async function runCli(argv: string[]): Promise<number> {
     const msg =
       e instanceof AppError ? errorMessage(e.code, e.params, lang) : e instanceof Error ? e.message : String(e);
     process.stderr.write(`abonent: ${msg}\n`);
-    return 1;
+    // A command may have chosen its exit code before failing (migrate: 4 when the database is refused).
+    return Number(process.exitCode ?? 0) || 1;
   }
 }
 
