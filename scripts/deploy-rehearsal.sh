@@ -144,7 +144,8 @@ cp -p /etc/default/freeradius "$STATE/freeradius.default" 2>/dev/null || true
 if [ "$KEEP" != --keep ]; then trap 'step cleanup; remove_install' EXIT; fi
 
 step "1. packages"
-running_before=$(pgrep -x 'nginx|freeradius' | tr '\n' ' ' || true)
+daemons() { pgrep -x nginx || true; pgrep -x freeradius || true; }
+running_before=$(daemons | tr '\n' ' ')
 need=()
 for p in sudo postgresql nginx git curl ca-certificates openssl freeradius freeradius-rest freeradius-utils nftables; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
@@ -154,9 +155,11 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 echo "installed: ${need[*]:-(all present)}"
 # A daemon the package install just started (a server's systemd would have) is this run's to stop.
-for pid in $(pgrep -x 'nginx|freeradius' || true); do
+for pid in $(daemons); do
   case " $running_before " in *" $pid "*) ;; *)
-    if [ "$(ps -o comm= -p "$pid")" = nginx ]; then touch "$STATE/nginx.started"; else
+    if [ "$(ps -o comm= -p "$pid")" = nginx ]; then
+      touch "$STATE/nginx.started"
+    elif ! ps -o args= -p "$pid" | grep -q -- ' -d '; then # Debian's configuration: the package's start
       kill "$pid"
       echo "stopped freeradius $pid, started by its package with Debian's own configuration"
     fi
