@@ -39,6 +39,8 @@ fail() {
   exit 1
 }
 [ "$(id -u)" = 0 ] || fail "run as root"
+exec 9>/run/abonent-rehearsal.lock
+flock -n 9 || fail "another rehearsal is running (or still cleaning up)"
 json() { node -e 'const v=process.argv[2].split(".").reduce((a,k)=>a?.[k],JSON.parse(process.argv[1]));process.stdout.write(typeof v==="object"?JSON.stringify(v):String(v))' "$1" "$2"; }
 
 # ---- systemd's part, for a container without it ------------------------------------------------------
