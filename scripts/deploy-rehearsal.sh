@@ -93,7 +93,7 @@ run_unit() {
     echo "ExecStartPre=$pre: $(tail -n 1 "$LOGS/$name.pre.log")"
   done < <(unit_values "$unit" ExecStartPre)
   if [ "$mode" = bg ]; then
-    "${launch[@]}" "$(unit_value "$unit" ExecStart)" >"$LOGS/$name.log" 2>&1 &
+    "${launch[@]}" "$(unit_value "$unit" ExecStart)" >"$LOGS/$name.log" 2>&1 9>&- & # the lock stays the script's
     echo $! >"$STATE/$name.pid"
   else
     "${launch[@]}" "$(unit_value "$unit" ExecStart)"
@@ -260,7 +260,7 @@ if [ -e /etc/nginx/sites-enabled/default ]; then
 fi
 nginx -t 2>&1 | tail -n 1
 if pgrep -x nginx >/dev/null; then nginx -s reload; else
-  nginx
+  nginx 9>&-
   touch "$STATE/nginx.started"
 fi
 sleep 1
@@ -314,7 +314,7 @@ ip -n "$NS_NAS" link set rh-nas up
 ip netns exec "$NS_SRV" nft -f deploy/nftables.conf
 ip netns exec "$NS_SRV" nft add element inet abonent nas_v4 '{ 10.99.0.2 }'
 listen() { # <ns> <socat address>: answers "ok" to whatever arrives
-  ip netns exec "$1" socat "$2,reuseaddr,fork" SYSTEM:'echo ok' >/dev/null 2>&1 &
+  ip netns exec "$1" socat "$2,reuseaddr,fork" SYSTEM:'echo ok' >/dev/null 2>&1 9>&- &
   echo $! >"$STATE/socat-$1-${2//[^a-zA-Z0-9]/_}.pid"
 }
 for p in 1812 1813; do listen "$NS_SRV" "UDP4-RECVFROM:$p"; done
