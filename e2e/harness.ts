@@ -158,11 +158,12 @@ export async function startAbonent() {
     tariff,
     operator: { email: operator.user.email, password: operatorPassword },
     browser,
-    /** A browser context whose pages are watched (watchContext). */
-    async newContext(viewport: { width: number; height: number }): Promise<BrowserContext> {
-      return watchContext(
-        await browser.newContext({ viewport, baseURL: base, acceptDownloads: true, locale: 'ru-RU' }),
-      );
+    /**
+     * A browser context whose pages are watched (watchContext). The browser's own locale is Russian
+     * unless given (the app's language is its own setting).
+     */
+    async newContext(viewport: { width: number; height: number }, locale = 'ru-RU'): Promise<BrowserContext> {
+      return watchContext(await browser.newContext({ viewport, baseURL: base, acceptDownloads: true, locale }));
     },
     async close() {
       await browser.close();
