@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
@@ -62,6 +62,17 @@ export function assertNoProblems(): void {
   const missing = wanted.filter((w) => !w.seen).map((w) => `expected but did not happen: ${String(w.pattern)}`);
   const all = [...unexpected, ...missing];
   if (all.length) throw new Error(`The browser or the server reported problems:\n- ${all.join('\n- ')}`);
+}
+
+/**
+ * Types a day into one of the app's date fields as a person does ("12.12.2026" on Russian pages) and
+ * leaves the field, closing its calendar.
+ */
+export async function typeDay(page: Page, label: string, text: string): Promise<void> {
+  const field = page.getByLabel(label);
+  await field.fill(text);
+  await field.press('Escape');
+  await field.blur();
 }
 
 /**

@@ -92,7 +92,7 @@ describe('promotion effects, applied by the billing exactly', () => {
     expect(st.entries[0]).toMatchObject({
       kind: 'charge',
       amount: -1_000,
-      description: '«Домашний 100», скидка 50 % по акции',
+      description: 'Тариф «Домашний 100», скидка 50 % по акции',
     });
     expect((await verifyLedger(db())).mismatches).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { Center, createTheme, type CSSVariablesResolver, Loader, MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { setNonce } from 'get-nonce';
 import { lazy, Suspense } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 
@@ -50,6 +51,10 @@ const cssVariablesResolver: CSSVariablesResolver = () => ({
  */
 const styleNonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce ?? '';
 const getStyleNonce = () => styleNonce;
+// The scroll lock of Mantine's modals and drawers (react-remove-scroll → react-style-singleton) writes
+// its own <style> element and takes the nonce from get-nonce, not from MantineProvider: without this
+// every confirmation window logged a CSP violation and the page behind it still scrolled.
+if (styleNonce) setNonce(styleNonce);
 
 const fallback = (
   <Center h="100vh">
