@@ -12,7 +12,7 @@ import { addIpRange } from '../server/modules/services/ip-pool-admin.js';
 import { createOffice } from '../server/modules/termination/offices.js';
 import { buildService, buildStaff, buildTariff } from '../server/test/factories.js';
 import { signedInSubscriber } from '../server/test/sign-in.js';
-import { type Abonent, startAbonent, typeDay, VIEWPORTS } from './harness.js';
+import { type Abonent, noSeriousA11yViolations, startAbonent, typeDay, VIEWPORTS } from './harness.js';
 
 // Walking every service as a subscriber and as staff would (issue 30): each test is one defect found
 // that way, on a phone and on a desktop, in Russian, with screenshots in /tmp/e2e-every-service/.
@@ -177,6 +177,7 @@ describe.each(Object.entries(VIEWPORTS))('every service on %s', (name, viewport)
       for (const text of ['Телевидение', 'ТВ Базовый', 'Статический IP', 'Мобильный интернет', 'IP-адрес: 203.0.113.'])
         expect(await services.textContent()).toContain(text);
       await shot(page, `${name}-cabinet-info`);
+      await noSeriousA11yViolations(page);
 
       await page.goto('/cabinet/services');
       await page.getByRole('heading', { name: 'Тариф и услуги', level: 1 }).waitFor();
@@ -190,6 +191,7 @@ describe.each(Object.entries(VIEWPORTS))('every service on %s', (name, viewport)
         expect(await card.textContent()).toContain(kind);
       }
       await shot(page, `${name}-cabinet-services`);
+      await noSeriousA11yViolations(page);
 
       await page.goto('/cabinet/stats');
       const entries = page.getByTestId('entries');
@@ -219,6 +221,7 @@ describe.each(Object.entries(VIEWPORTS))('every service on %s', (name, viewport)
         expect(await subs.textContent()).toContain(text);
       await op.getByTestId('entries').getByText('Мобильный интернет «Мобильный 10 ГБ»').waitFor();
       await shot(op, `${name}-staff-card`);
+      await noSeriousA11yViolations(op);
       await op.getByRole('tab', { name: 'Тариф и услуги' }).click();
       for (const addon of ['ТВ Базовый', 'Статический IP', 'Мобильный 10 ГБ'])
         await op.getByRole('button', { name: `Отключить «${addon}»` }).waitFor();
@@ -287,6 +290,7 @@ describe.each(Object.entries(VIEWPORTS))('every service on %s', (name, viewport)
     expect(await bonus.getByTestId('offer-conditions').textContent()).toContain('все абоненты региона');
     await bonus.getByRole('button', { name: 'Участвовать в акции «Бонус 100 ₽ каждому»' }).waitFor();
     await shot(page, `${name}-promotions`);
+    await noSeriousA11yViolations(page);
     await ctx.close();
   });
 
@@ -313,6 +317,7 @@ describe.each(Object.entries(VIEWPORTS))('every service on %s', (name, viewport)
     expect(text).toContain(`Вернём вам ${rub(f.refund)}`.replace(/\s/g, ' '));
     expect(text).toContain('если до визита вы не пополните счёт');
     await shot(page, `${name}-termination-settlement`);
+    await noSeriousA11yViolations(page);
     await page.getByRole('button', { name: 'Записаться на визит' }).click();
     await expect.poll(() => page.getByTestId('visit-booked').textContent()).toContain(`Вы записаны: ${ru(visit)}`);
     await expect.poll(() => page.getByTestId('settlement').textContent()).toContain(rub(f.refund));
@@ -333,6 +338,7 @@ describe.each(Object.entries(VIEWPORTS))('every service on %s', (name, viewport)
     await expect.poll(() => plan.textContent()).toContain(`Переход с ${ru(addDays(today(), 1))}`);
     expect(await page.getByRole('button', { name: 'Выбрать «Домашний 500»' }).count()).toBe(0);
     await shot(page, `${name}-pending-plan`);
+    await noSeriousA11yViolations(page);
     // Cancelling the change offers the plan again.
     await page.getByRole('button', { name: 'Отменить смену тарифа' }).click();
     await page.getByRole('button', { name: 'Выбрать «Домашний 500»' }).waitFor();

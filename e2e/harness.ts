@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 
+import { AxeBuilder } from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
@@ -73,6 +75,15 @@ export async function typeDay(page: Page, label: string, text: string): Promise<
   await field.fill(text);
   await field.press('Escape');
   await field.blur();
+}
+
+/** axe finds no serious or critical violation, judged once the page is quiet and transitions are over. */
+export async function noSeriousA11yViolations(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => document.getAnimations().every((x) => x.playState !== 'running'));
+  const result = await new AxeBuilder({ page }).analyze();
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
 /**

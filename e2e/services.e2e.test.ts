@@ -81,6 +81,8 @@ afterAll(() => a?.close());
 
 async function noSeriousA11yViolations(page: Page) {
   await page.waitForLoadState('networkidle');
+  // A window still fading in has text at part of its contrast: judge the page once transitions are over.
+  await page.waitForFunction(() => document.getAnimations().every((x) => x.playState !== 'running'));
   const result = await new AxeBuilder({ page }).analyze();
   const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
