@@ -7,7 +7,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /**
- * Every date field of the app (decision 0017): a day written the way the page's language writes it —
+ * Every date field of the app (decision 0018): a day written the way the page's language writes it —
  * dd.mm.yyyy in Russian, the app's yyyy-mm-dd in English (components/format.ts `date()`), whatever the
  * browser's own locale — typed or picked from a calendar in that language. The value is the API's
  * `YYYY-MM-DD` ('' when empty). Imported only by the cabinet's and back office's lazy chunks, so
