@@ -12,6 +12,7 @@ import lifecyclePlugin from './plugins/lifecycle.js';
 import metricsPlugin from './plugins/metrics.js';
 import openapiPlugin from './plugins/openapi.js';
 import readCachePlugin from './plugins/read-cache.js';
+import routePolicyPlugin from './plugins/route-policy.js';
 import securityHeaders from './plugins/security-headers.js';
 import { version } from './version.js';
 
@@ -75,6 +76,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(openapiPlugin, { version });
   await app.register(readCachePlugin, { caches: deps.caches, database: opts.database });
   await app.register(authPlugin, { db: opts.database.db, sessionCache: deps.caches.sessions });
+  await app.register(routePolicyPlugin, { db: opts.database.db });
   for (const routes of moduleRoutes) await app.register(routes, deps);
   if (opts.serveWeb) {
     const { default: webPlugin } = await import('./plugins/web.js');

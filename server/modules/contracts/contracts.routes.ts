@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { regionInBody, regionOf } from '../../policy/region-scope.js';
 import { fileResponse } from '../shared.schemas.js';
 import { contractIdParams, signContractBody, signContractResponse } from './contracts.schemas.js';
 import { getContractPdf } from './get-contract-pdf.js';
@@ -16,6 +17,7 @@ export const contractsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     '/api/staff/contracts',
     {
       preValidation: requireStaff('operator'),
+      config: { region: regionInBody('regionId') },
       schema: {
         tags: ['contracts'],
         summary: 'Sign a contract: subscriber, account, initial password and the PDF',
@@ -45,6 +47,7 @@ export const contractsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     '/api/staff/contracts/:id/pdf',
     {
       preValidation: requireStaff('operator'),
+      config: { region: regionOf('contract', 'id') },
       schema: {
         tags: ['contracts'],
         summary: 'The signed contract PDF (downloadable for 24 hours after signing)',
