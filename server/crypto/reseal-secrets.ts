@@ -7,6 +7,7 @@ import { needsReseal, open, seal, type SealPurpose, type SecretKeys } from './se
 const SEALED: { table: string; id: string; column: string; purpose: SealPurpose }[] = [
   { table: 'subscribers', id: 'id', column: 'passport_enc', purpose: 'passport' },
   { table: 'staff_users', id: 'id', column: 'totp_secret', purpose: 'totp' },
+  { table: 'contract_pdfs', id: 'contract_id', column: 'sealed_pdf', purpose: 'contract_pdf' },
 ];
 
 const BATCH = 1_000;

@@ -50,7 +50,7 @@ export const contractsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       config: { region: regionOf('contract', 'id') },
       schema: {
         tags: ['contracts'],
-        summary: 'The signed contract PDF (downloadable for 24 hours after signing)',
+        summary: 'The signed contract PDF: for the staff member who signed it and administrators, for 24 hours',
         security,
         params: contractIdParams,
         produces: ['application/pdf'],
@@ -58,7 +58,12 @@ export const contractsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       },
     },
     async (req, reply) => {
-      const { number, pdf } = await getContractPdf(db, req.params.id);
+      const staff = staffPrincipal(req);
+      const { number, pdf } = await getContractPdf(db, {
+        contractId: req.params.id,
+        staff,
+        secrets: deps.config.secrets,
+      });
       return reply
         .header('content-type', 'application/pdf')
         .header('content-disposition', `attachment; filename="contract-${number}.pdf"`)
