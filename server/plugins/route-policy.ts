@@ -21,8 +21,7 @@ export interface StaffOperationPolicy {
 
 const REGION_GUARD = Symbol('regionGuard');
 
-type Hook = NonNullable<RouteOptions['preValidation']>;
-const hooksOf = (h: RouteOptions['preValidation']): Hook[] => (h === undefined ? [] : Array.isArray(h) ? h : [h]);
+const hooksOf = <T>(h: T | T[] | undefined): T[] => (h === undefined ? [] : Array.isArray(h) ? h : [h]);
 
 /** The roles a route's staff guard lets in, read from the guard itself (plugins/auth.ts), or null. */
 export function staffRolesOf(route: Pick<RouteOptions, 'preValidation'>): StaffRole[] | null {
@@ -39,8 +38,7 @@ export function staffRolesOf(route: Pick<RouteOptions, 'preValidation'>): StaffR
  * - a staff route's roles (from its guard) and region rule (`config.region`) are written into its
  *   OpenAPI operation as `x-roles` and `x-region-scope`, so the contract says what the guard does;
  * - a staff route that non-administrators may call must declare a region rule, or the app does not
- *   start; rules that name a row or a region get a check appended after the guard (404 outside scope,
- *   before the body is validated or the handler runs).
+ *   start; rules that name a row or a region get a check before the handler (404 outside scope).
  */
 async function routePolicyPlugin(app: FastifyInstance, opts: { db: Db }) {
   app.addHook('onRoute', (route) => {
@@ -62,7 +60,7 @@ async function routePolicyPlugin(app: FastifyInstance, opts: { db: Db }) {
     const policy: StaffOperationPolicy = { 'x-roles': roles, 'x-region-scope': describeRule(rule) };
     route.schema = { ...route.schema, ...policy };
     if (typeof rule === 'string' || rule.kind === 'filtered' || rule.kind === 'none') return;
-    const hooks = hooksOf(route.preValidation);
+    const hooks = hooksOf(route.preHandler);
     if (hooks.some((h) => REGION_GUARD in h)) return; // the HEAD twin of a GET route
     const guard = Object.assign(
       async function regionGuard(this: FastifyInstance, req: Parameters<typeof assertRegionRule>[1]) {
@@ -70,7 +68,9 @@ async function routePolicyPlugin(app: FastifyInstance, opts: { db: Db }) {
       },
       { [REGION_GUARD]: true },
     );
-    route.preValidation = [...hooks, guard] as RouteOptions['preValidation'];
+    // After the guard and the schema: a row of another region answers exactly as a row that does not
+    // exist would for the same request (the handler's own "not found"), and only then.
+    route.preHandler = [...hooks, guard] as RouteOptions['preHandler'];
   });
 }
 

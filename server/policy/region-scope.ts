@@ -97,6 +97,9 @@ const REGION_OF = {
   region: { notFound: 'region_not_found', region: (id: number) => sql`select ${id}::int8 as region_id` },
 } satisfies Record<string, { notFound: ErrorCode; region: (id: number) => SQL }>;
 
+/** What a route answers for a row outside the caller's regions: its answer for a row that does not exist. */
+export const notFoundOf = (resource: ResourceKind): ErrorCode => REGION_OF[resource].notFound;
+
 export const regionOf = (resource: ResourceKind, param: string): RegionRule => ({ kind: 'resource', resource, param });
 export const regionInBody = (field: string): RegionRule => ({ kind: 'body', field });
 export const FILTERED: RegionRule = { kind: 'filtered' };
