@@ -7,7 +7,7 @@ import type { StaffRole } from '../db/schema/index.js';
 import { notFoundOf, type ResourceKind } from '../policy/region-scope.js';
 import { createTestApp, type TestContext } from './app.js';
 import { buildStaff } from './factories.js';
-import { type JsonSchema, type Operation, operationsOf, sample } from './fuzz/openapi-fuzz.js';
+import { type Operation, operationsOf, sample } from './fuzz/openapi-fuzz.js';
 import { buildTwoRegions, type TwoRegions } from './two-regions.js';
 
 /**
@@ -82,7 +82,7 @@ function queryFor(op: Operation): string {
               : p.required
                 ? sample(p.schema)
                 : undefined;
-    if (v !== undefined) q.set(p.name, String(v));
+    if (v !== undefined) q.set(p.name, typeof v === 'object' ? JSON.stringify(v) : String(v as string | number));
   }
   const s = q.toString();
   return s ? `?${s}` : '';
@@ -98,9 +98,10 @@ function requestFor(op: Operation) {
   let payload: string | undefined;
   if (op.body?.contentType === 'application/json') {
     // The schema's sample, or a real one where sampled values would not pass the schema's checks.
-    const body = (
-      op.path === '/api/staff/contracts' ? { ...w.contractBody } : sample(op.body.schema as JsonSchema)
-    ) as Record<string, unknown>;
+    const body = (op.path === '/api/staff/contracts' ? { ...w.contractBody } : sample(op.body.schema)) as Record<
+      string,
+      unknown
+    >;
     if (body && typeof body === 'object' && 'regionId' in body) body.regionId = w.b.id;
     payload = JSON.stringify(body);
   }

@@ -2394,7 +2394,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The signed contract PDF (downloadable for 24 hours after signing) */
+    /** The signed contract PDF: for the staff member who signed it and administrators, for 24 hours */
     get: {
       parameters: {
         query?: never;
@@ -3528,6 +3528,8 @@ export interface paths {
                 email: string;
                 fullName: string;
                 role: components['schemas']['StaffRole'];
+                /** @description administrators always see every region */
+                regions: components['schemas']['StaffRegions'];
                 active: boolean;
                 totpEnabled: boolean;
               }[];
@@ -3571,6 +3573,7 @@ export interface paths {
             fullName: string;
             role: components['schemas']['StaffRole'];
             password: string;
+            regions?: components['schemas']['StaffRegions'];
           };
         };
       };
@@ -3586,6 +3589,8 @@ export interface paths {
               email: string;
               fullName: string;
               role: components['schemas']['StaffRole'];
+              /** @description administrators always see every region */
+              regions: components['schemas']['StaffRegions'];
               active: boolean;
               totpEnabled: boolean;
             };
@@ -3660,6 +3665,8 @@ export interface paths {
               email: string;
               fullName: string;
               role: components['schemas']['StaffRole'];
+              /** @description administrators always see every region */
+              regions: components['schemas']['StaffRegions'];
               active: boolean;
               totpEnabled: boolean;
             };
@@ -3685,6 +3692,77 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/staff/users/{id}/regions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set the regions whose subscribers the user sees ('all' or a list); audited */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            regions: components['schemas']['StaffRegions'];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              email: string;
+              fullName: string;
+              role: components['schemas']['StaffRole'];
+              /** @description administrators always see every region */
+              regions: components['schemas']['StaffRegions'];
+              active: boolean;
+              totpEnabled: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/agents/{agentCode}/osmp': {
@@ -8245,7 +8323,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Live: server-sent events when any ticket changes (text/event-stream) */
+    /** Live: server-sent events when a ticket of my regions changes (text/event-stream) */
     get: {
       parameters: {
         query?: never;
@@ -13021,6 +13099,7 @@ export interface components {
      * @enum {string}
      */
     ReceiptVat: 'none' | 'vat0' | 'vat105' | 'vat107' | 'vat110' | 'vat120' | 'vat122';
+    StaffRegions: 'all' | number[];
     /** @enum {string} */
     TicketStatus: 'new' | 'in_progress' | 'waiting' | 'closed';
     SupportAttachment: {
@@ -13084,6 +13163,7 @@ export type ReceiptStatus = components['schemas']['ReceiptStatus'];
 export type ReceiptOperation = components['schemas']['ReceiptOperation'];
 export type ReceiptSno = components['schemas']['ReceiptSno'];
 export type ReceiptVat = components['schemas']['ReceiptVat'];
+export type StaffRegions = components['schemas']['StaffRegions'];
 export type TicketStatus = components['schemas']['TicketStatus'];
 export type SupportAttachment = components['schemas']['SupportAttachment'];
 export type SupportWaitEstimate = components['schemas']['SupportWaitEstimate'];
@@ -13621,6 +13701,9 @@ export const receiptVatValues: ReadonlyArray<FlattenedDeepRequired<components>['
   'vat110',
   'vat120',
   'vat122',
+];
+export const staffRegionsAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['StaffRegions']> = [
+  'all',
 ];
 export const ticketStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['TicketStatus']> = [
   'new',
