@@ -82,7 +82,7 @@ function queryFor(op: Operation): string {
               : p.required
                 ? sample(p.schema)
                 : undefined;
-    if (v !== undefined) q.set(p.name, typeof v === 'object' ? JSON.stringify(v) : String(v as string | number));
+    if (v !== undefined) q.set(p.name, typeof v === 'string' ? v : JSON.stringify(v));
   }
   const s = q.toString();
   return s ? `?${s}` : '';
