@@ -11,6 +11,7 @@ import errorsPlugin, { frameworkErrors } from './plugins/errors.js';
 import lifecyclePlugin from './plugins/lifecycle.js';
 import metricsPlugin from './plugins/metrics.js';
 import openapiPlugin from './plugins/openapi.js';
+import proxyCheckPlugin from './plugins/proxy-check.js';
 import readCachePlugin from './plugins/read-cache.js';
 import routePolicyPlugin from './plugins/route-policy.js';
 import securityHeaders from './plugins/security-headers.js';
@@ -68,6 +69,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(cookie, { secret: opts.config.secret });
   await app.register(securityHeaders, { production: opts.config.NODE_ENV === 'production' });
   await app.register(errorsPlugin);
+  await app.register(proxyCheckPlugin, { trustProxy: opts.config.trustProxy });
   await app.register(metricsPlugin, { metrics: deps.metrics, config: opts.config });
   await app.register(lifecyclePlugin, {
     lifecycle: deps.lifecycle,

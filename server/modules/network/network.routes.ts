@@ -6,7 +6,7 @@ import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
 import { FILTERED, regionOf, regionScope } from '../../policy/region-scope.js';
 import { disconnectSession } from './disconnect-session.js';
-import { findPortalSubscriber } from './find-portal-subscriber.js';
+import { findPortalSubscriber, throttlePortal } from './find-portal-subscriber.js';
 import { getMyNetwork, getMyNetworkPassword } from './get-my-network.js';
 import { listMySessions } from './list-my-sessions.js';
 import { listNas } from './list-nas.js';
@@ -255,11 +255,16 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     {
       schema: {
         tags,
-        summary: 'Captive portal: the account behind this address (by its open session), to show the balance',
+        summary:
+          'Captive portal: the account behind this address (by its open session), to show the balance; 60 a minute per address',
         response: { 200: portalResponse },
       },
     },
-    async (req) => findPortalSubscriber(db, req.ip.replace(/^::ffff:/, ''), interimSeconds),
+    async (req) => {
+      const address = req.ip.replace(/^::ffff:/, '');
+      await throttlePortal(db, address);
+      return findPortalSubscriber(db, address, interimSeconds);
+    },
   );
 
   app.get(
