@@ -5,6 +5,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { type AppDeps, buildDeps } from './deps.js';
+import { SAFE_LOGGING } from './logging.js';
 import { moduleRoutes } from './modules/index.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin, { frameworkErrors } from './plugins/errors.js';
@@ -36,7 +37,8 @@ declare module 'fastify' {
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // Whatever logger is given writes no secrets, tokens, codes or query parameters (server/logging.ts).
+    logger: opts.logger ? { ...(opts.logger === true ? {} : opts.logger), ...SAFE_LOGGING } : false,
     trustProxy: opts.config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
     // A request that reaches us while closing (on a kept-alive connection) is served, not refused:
