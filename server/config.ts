@@ -33,6 +33,12 @@ const envSchema = z.object({
    */
   SUPPORT_FILES_DIR: z.string().optional(),
   /**
+   * Uploads are refused (507 storage_full) while the files' volume has less free space than this
+   * (MB, after the file), so a flood of uploads stops before the disk fills. Keep SUPPORT_FILES_DIR on
+   * its own volume in production: the floor then guards it, and the database never shares it.
+   */
+  SUPPORT_FILES_MIN_FREE_MB: z.coerce.number().int().min(0).max(10_000_000).default(1024),
+  /**
    * Reverse proxies whose X-Forwarded-For is believed: comma-separated addresses or CIDRs only
    * (`127.0.0.1,::1`, `10.0.0.0/8`); `true`, `*` or anything else is refused at start (it would let
    * any client choose its own address). Unset: none — the client address is the TCP peer, so nobody

@@ -16,6 +16,7 @@ import { storeAttachment } from './store-attachment.js';
 import * as s from './support.schemas.js';
 import { security, type SupportContext } from './support-context.js';
 import type { App } from './support-subscriber.routes.js';
+import { admitUpload } from './upload-limits.js';
 
 const tags = ['support (staff)'];
 /** Support and admin staff handle tickets; operators and finance do not (docs/support.md, Roles). */
@@ -214,8 +215,10 @@ export function registerStaffRoutes(app: App, ctx: SupportContext) {
       },
     },
     async (req) => {
+      const owner = { staffId: staffPrincipal(req).staffId };
+      await admitUpload(db, ctx.files, owner);
       const upload = await receiveUpload(req);
-      return storeAttachment(db, ctx.files, { owner: { staffId: staffPrincipal(req).staffId }, ...upload });
+      return storeAttachment(db, ctx.files, { owner, ...upload });
     },
   );
 
