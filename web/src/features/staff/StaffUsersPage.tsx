@@ -76,7 +76,7 @@ export function StaffUsersPage() {
       {q.isLoading && <Loader />}
       <ErrorAlert error={q.error ?? update.error ?? setRegions.error} />
       {q.data && (
-        <Table.ScrollContainer minWidth={960} type="native" tabIndex={0}>
+        <Table.ScrollContainer minWidth={1060} type="native" tabIndex={0}>
           <Table striped data-testid="staff-users">
             <HiddenCaption>{t('users.title')}</HiddenCaption>
             <Table.Thead>
@@ -242,6 +242,7 @@ function NewStaffUser(props: {
               <MultiSelect
                 label={t('users.regions')}
                 description={t('users.regionsHint')}
+                searchable
                 data={props.regionData}
                 value={toValue(f.regions)}
                 onChange={(next) => setF({ ...f, regions: fromValue(next, toValue(f.regions)) })}
