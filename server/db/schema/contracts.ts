@@ -23,7 +23,7 @@ export const contractDocuments = pgTable('contract_documents', {
 
 /**
  * The signed contract's PDF, rendered once at signing (its last page carries the initial password,
- * which is stored nowhere else). Sealed at rest (AES-256-GCM under APP_SECRET, purpose `contract_pdf`,
+ * which is stored nowhere else). Sealed at rest (AES-256-GCM under APP_SECRET, purpose `contract-pdf`,
  * server/crypto/secret-box.ts); downloadable for 24 hours by the staff member who signed it and by
  * administrators (docs/contracts.md), then purged.
  */

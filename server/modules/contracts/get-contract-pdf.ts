@@ -26,7 +26,7 @@ export async function getContractPdf(
   );
   if (!row) throw new AppError('not_found');
   if (!row.fresh) throw new AppError('contract_document_expired', { hours: CONTRACT_PDF_HOURS });
-  return { number: row.number, pdf: Buffer.from(open(row.sealed_pdf, 'contract_pdf', opts.secrets), 'base64') };
+  return { number: row.number, pdf: Buffer.from(open(row.sealed_pdf, 'contract-pdf', opts.secrets), 'base64') };
 }
 
 /** Deletes signed PDFs older than the download window (the password must not linger). */

@@ -80,7 +80,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       },
     },
     async (req) =>
-      createNas(db, req.body, { staffId: staffPrincipal(req).staffId, ip: req.ip, appSecret: deps.config.secret }),
+      createNas(db, req.body, { staffId: staffPrincipal(req).staffId, ip: req.ip, appSecret: deps.config.secrets }),
   );
 
   app.patch(
@@ -100,7 +100,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       await updateNas(db, req.params.id, req.body, {
         staffId: staffPrincipal(req).staffId,
         ip: req.ip,
-        appSecret: deps.config.secret,
+        appSecret: deps.config.secrets,
       });
       return { ok: true as const };
     },
@@ -161,7 +161,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       resetNetworkPassword(db, req.params.id, {
         staffId: staffPrincipal(req).staffId,
         ip: req.ip,
-        appSecret: deps.config.secret,
+        appSecret: deps.config.secrets,
       }),
   );
 
@@ -199,7 +199,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         db,
         deps.network.coa,
         { accountId: req.params.id, sessionId: req.params.sessionId },
-        { staffId: staffPrincipal(req).staffId, ip: req.ip, appSecret: deps.config.secret },
+        { staffId: staffPrincipal(req).staffId, ip: req.ip, appSecret: deps.config.secrets },
       ),
   );
 
@@ -230,7 +230,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: myNetworkPasswordResponse },
       },
     },
-    async (req) => getMyNetworkPassword(db, subscriberAccountId(req), deps.config.secret),
+    async (req) => getMyNetworkPassword(db, subscriberAccountId(req), deps.config.secrets),
   );
 
   app.get(
