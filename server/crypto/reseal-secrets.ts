@@ -22,7 +22,7 @@ export const SEALED: { table: string; id: string; column: string; purpose: SealP
   {
     table: 'contract_pdfs',
     id: 'contract_id',
-    column: 'sealed_pdf',
+    column: 'pdf_enc',
     purpose: 'contract-pdf',
     kind: 'contract PDFs (24 hours)',
   },

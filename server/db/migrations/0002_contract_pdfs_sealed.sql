@@ -1,6 +1,6 @@
 CREATE TABLE "contract_pdfs" (
 	"contract_id" bigint PRIMARY KEY NOT NULL,
-	"sealed_pdf" text NOT NULL,
+	"pdf_enc" text NOT NULL,
 	"signed_by" bigint NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );

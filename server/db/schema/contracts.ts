@@ -31,7 +31,7 @@ export const contractPdfs = pgTable('contract_pdfs', {
   contractId: bigint('contract_id', { mode: 'number' })
     .primaryKey()
     .references(() => contracts.id),
-  sealedPdf: text('sealed_pdf').notNull(),
+  pdfEnc: text('pdf_enc').notNull(),
   signedBy: bigint('signed_by', { mode: 'number' })
     .notNull()
     .references(() => staffUsers.id),

@@ -198,14 +198,14 @@ describe('contract signing', () => {
       })
     ).json();
     // At rest: neither the PDF nor the password in clear, and nothing in the old clear-text table.
-    const [stored] = await queryRows<{ sealed_pdf: string }>(
+    const [stored] = await queryRows<{ pdf_enc: string }>(
       t.database.db,
-      sql`select sealed_pdf from contract_pdfs where contract_id = ${r.contract.id}`,
+      sql`select pdf_enc from contract_pdfs where contract_id = ${r.contract.id}`,
     );
-    expect(stored!.sealed_pdf).toMatch(/^v2:/);
+    expect(stored!.pdf_enc).toMatch(/^v2:/);
     const pdfBase64Prefix = Buffer.from('%PDF').toString('base64').slice(0, 4);
-    expect(stored!.sealed_pdf).not.toContain(pdfBase64Prefix);
-    expect(stored!.sealed_pdf).not.toContain(r.initialPassword);
+    expect(stored!.pdf_enc).not.toContain(pdfBase64Prefix);
+    expect(stored!.pdf_enc).not.toContain(r.initialPassword);
     const [legacy] = await queryRows<{ n: number }>(
       t.database.db,
       sql`select count(*)::int as n from contract_documents`,

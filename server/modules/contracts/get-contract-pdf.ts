@@ -17,16 +17,16 @@ export async function getContractPdf(
   db: Db,
   opts: { contractId: number; staff: { staffId: number; role: StaffRole }; secrets: SecretKeys },
 ): Promise<{ number: string; pdf: Buffer }> {
-  const [row] = await queryRows<{ number: string; sealed_pdf: string; fresh: boolean }>(
+  const [row] = await queryRows<{ number: string; pdf_enc: string; fresh: boolean }>(
     db,
-    sql`select c.number, d.sealed_pdf, d.created_at > now() - make_interval(hours => ${CONTRACT_PDF_HOURS}) as fresh
+    sql`select c.number, d.pdf_enc, d.created_at > now() - make_interval(hours => ${CONTRACT_PDF_HOURS}) as fresh
         from contract_pdfs d join contracts c on c.id = d.contract_id
         where d.contract_id = ${opts.contractId}
           and (d.signed_by = ${opts.staff.staffId} or ${opts.staff.role === 'admin'})`,
   );
   if (!row) throw new AppError('not_found');
   if (!row.fresh) throw new AppError('contract_document_expired', { hours: CONTRACT_PDF_HOURS });
-  return { number: row.number, pdf: Buffer.from(open(row.sealed_pdf, 'contract-pdf', opts.secrets), 'base64') };
+  return { number: row.number, pdf: Buffer.from(open(row.pdf_enc, 'contract-pdf', opts.secrets), 'base64') };
 }
 
 /** Deletes signed PDFs older than the download window (the password must not linger). */

@@ -151,7 +151,7 @@ export async function signContract(
     });
     await tx.insert(contractPdfs).values({
       contractId: contract!.id,
-      sealedPdf: seal(pdf.toString('base64'), 'contract-pdf', ctx.secret),
+      pdfEnc: seal(pdf.toString('base64'), 'contract-pdf', ctx.secret),
       signedBy: ctx.staffId,
     });
     await recordAudit(tx, {
