@@ -6872,7 +6872,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Upload one file (multipart/form-data, field "file"): JPEG, PNG, WebP or PDF by content, up to 10 MB; send its id with a message */
+    /** Upload one file (multipart/form-data, field "file"): JPEG, PNG, WebP or PDF by content, up to 10 MB; send its id with a message. 30 uploads in 10 minutes, 100 MB a day */
     post: {
       parameters: {
         query?: never;
@@ -9140,7 +9140,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Captive portal: the account behind this address (by its open session), to show the balance */
+    /** Captive portal: the account behind this address (by its open session), to show the balance; 60 a minute per address */
     get: {
       parameters: {
         query?: never;
@@ -12992,6 +12992,10 @@ export interface components {
           | 'attachment_unreadable'
           | 'too_many_attachments'
           | 'too_many_uploads'
+          | 'upload_quota'
+          | 'ticket_files_quota'
+          | 'storage_full'
+          | 'uploads_busy'
           | 'not_a_claim'
           | 'assignee_invalid'
           | 'tariff_archived'
@@ -13537,6 +13541,10 @@ export const errorErrorCodeValues: ReadonlyArray<
   'attachment_unreadable',
   'too_many_attachments',
   'too_many_uploads',
+  'upload_quota',
+  'ticket_files_quota',
+  'storage_full',
+  'uploads_busy',
   'not_a_claim',
   'assignee_invalid',
   'tariff_archived',
