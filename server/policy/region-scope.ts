@@ -11,9 +11,9 @@ import type { StaffRole } from '../db/schema/index.js';
  * is the one place that says how: every staff route declares a rule (`config.region`), and
  * `server/plugins/route-policy.ts` refuses to start the app with a staff route that has none.
  *
- * - `regionOf(resource, param)`: the route acts on one row named in the path. Before the handler runs,
- *   the row's region is looked up (REGION_OF below); out of scope it is "not found", exactly the answer
- *   for an id that does not exist, so ids of other regions cannot even be told apart from gaps.
+ * - `regionOf(resource, param)`: the route acts on one row named in the path. After the request is
+ *   validated and before the handler runs, the row's region is looked up (REGION_OF below); out of
+ *   scope the answer is the row's "not found" — what an id that does not exist gets.
  * - `regionInBody(field)`: the route creates something in the region the body names.
  * - `FILTERED`: the route lists rows of many accounts; its use-case narrows the query with
  *   `inRegions(regionScope(req), column)`.
