@@ -223,7 +223,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       mode !== 'production'
         ? []
         : devAsked
-          ? [`(NODE_ENV=${asked} applies only on a loopback HOST — 127.0.0.1, ::1, localhost; HOST=${host} runs as production)`]
+          ? [
+              `(NODE_ENV=${asked} applies only on a loopback HOST — 127.0.0.1, ::1, localhost; HOST=${host} runs as production)`,
+            ]
           : asked
             ? []
             : ['(NODE_ENV is unset, so this runs as production; `npm start` sets NODE_ENV=development for a demo)'];

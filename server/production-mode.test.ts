@@ -70,7 +70,9 @@ describe('production is the default', () => {
   });
 
   it('refuses the development APP_SECRET in production', () => {
-    expect(() => loadConfig({ ...PROD, APP_SECRET: DEV_SECRET })).toThrow(/APP_SECRET: the development value is public/);
+    expect(() => loadConfig({ ...PROD, APP_SECRET: DEV_SECRET })).toThrow(
+      /APP_SECRET: the development value is public/,
+    );
     expect(() => loadConfig({ NODE_ENV: 'production', ...PROD, APP_SECRET: DEV_SECRET })).toThrow(/development value/);
   });
 
