@@ -72,6 +72,17 @@ const envSchema = z.object({
    * processes may lag by up to its TTL.
    */
   SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
+  /**
+   * Staff sessions (docs/auth.md): they end STAFF_SESSION_HOURS after sign-in whatever happens, and
+   * after STAFF_SESSION_IDLE_MINUTES without a request. Subscriber sessions last 30 days.
+   */
+  STAFF_SESSION_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+  STAFF_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
+  /**
+   * The global ceiling of each sign-in and code endpoint (docs/security.md, "Limits"): secrets checked per
+   * minute across all clients and servers. Past it, devices not yet trusted wait; known devices sign in.
+   */
+  AUTH_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(10).max(1_000_000).default(1200),
   OVERVIEW_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(2),
   /**
    * Prometheus metrics (docs/scale.md, "Metrics"). `/metrics` is served only when protected: with

@@ -28,7 +28,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Cookie-authenticated unsafe requests must echo the CSRF cookie in the X-CSRF-Token header
  * (double-submit); bearer requests are immune to CSRF and skip it.
  */
-async function authPlugin(app: FastifyInstance, opts: { db: Db; sessionCache?: ReadCache<string, LiveSession> }) {
+async function authPlugin(
+  app: FastifyInstance,
+  opts: { db: Db; sessionCache?: ReadCache<string, LiveSession>; staffIdleSeconds?: number },
+) {
   app.decorateRequest('principal', null);
   app.decorateRequest('authVia', null);
   // onRequest, before the body is read: who is asking is known before anything about the request
@@ -44,7 +47,7 @@ async function authPlugin(app: FastifyInstance, opts: { db: Db; sessionCache?: R
       req.authVia = 'cookie';
     }
     if (!token) return;
-    req.principal = await resolveSession(opts.db, token, opts.sessionCache);
+    req.principal = await resolveSession(opts.db, token, opts.sessionCache, opts.staffIdleSeconds);
     if (!req.principal) req.authVia = null;
   });
 }
@@ -59,13 +62,29 @@ function checkCsrf(req: FastifyRequest) {
   if (!timingSafeEqual(Buffer.from(cookie), Buffer.from(header))) throw new AppError('forbidden');
 }
 
-/** preValidation: staff only, and only the given roles (admin always passes). */
+/**
+ * preValidation: staff only, and only the given roles (admin always passes). A staff member who must
+ * first change an initial password or set up TOTP their role requires is refused everywhere but the
+ * few routes that do that (requireStaffAccountSetup).
+ */
 export function requireStaff(...roles: StaffRole[]): preValidationAsyncHookHandler {
   return async (req) => {
     const p = req.principal;
     if (!p) throw new AppError('unauthorized');
     if (p.type !== 'staff') throw new AppError('forbidden');
+    if (p.mustChangePassword) throw new AppError('staff_password_change_required');
+    if (p.totpSetupRequired) throw new AppError('totp_setup_required');
     if (p.role !== 'admin' && roles.length > 0 && !roles.includes(p.role)) throw new AppError('forbidden');
+    checkCsrf(req);
+  };
+}
+
+/** preValidation: any staff member, also one who must still change the password or set up TOTP (those routes). */
+export function requireStaffAccountSetup(): preValidationAsyncHookHandler {
+  return async (req) => {
+    const p = req.principal;
+    if (!p) throw new AppError('unauthorized');
+    if (p.type !== 'staff') throw new AppError('forbidden');
     checkCsrf(req);
   };
 }

@@ -15,6 +15,8 @@ import {
   tariffs,
 } from '../db/schema/index.js';
 import { createSession } from '../modules/auth/sessions.js';
+import { newTotpSecret } from '../modules/auth/totp.js';
+import { ALWAYS_TOTP_ROLES } from '../modules/staff/role-totp.js';
 
 /**
  * Factories: each test builds the rows it needs, so tests run in any order. Every factory takes
@@ -165,9 +167,18 @@ export async function buildSubscriber(db: Db, o: BuildSubscriberOptions = {}) {
   };
 }
 
-/** A staff user of a role with a live session; `token` goes in `Authorization: Bearer …`. */
-export async function buildStaff(db: Db, o: { role?: StaffRole; email?: string; passwordHash?: string } = {}) {
+/**
+ * A staff user of a role with a live session; `token` goes in `Authorization: Bearer …`. Admin and
+ * finance must sign in with TOTP, so they get a secret (`totpSecret`: codes from totpCodeAt, or
+ * nextTotpCode in server/test/sign-in.ts) unless `totpSecret: null` asks for one who has not set it up.
+ */
+export async function buildStaff(
+  db: Db,
+  o: { role?: StaffRole; email?: string; passwordHash?: string; totpSecret?: string | null; mustChangePassword?: boolean } = {},
+) {
   const role = o.role ?? 'admin';
+  const totpSecret =
+    o.totpSecret !== undefined ? o.totpSecret : ALWAYS_TOTP_ROLES.includes(role) ? newTotpSecret() : null;
   const [user] = await db
     .insert(staffUsers)
     .values({
@@ -175,8 +186,11 @@ export async function buildStaff(db: Db, o: { role?: StaffRole; email?: string; 
       fullName: `Test ${role}`,
       role,
       passwordHash: o.passwordHash ?? 'not-a-hash',
+      // Stored in clear, as rows written before sealing were: sign-in reads both (totp.ts).
+      totpSecret,
+      mustChangePassword: o.mustChangePassword ?? false,
     })
     .returning();
   const { token } = await createSession(db, { type: 'staff', staffId: user!.id });
-  return { user: user!, token, auth: { authorization: `Bearer ${token}` } };
+  return { user: user!, token, auth: { authorization: `Bearer ${token}` }, totpSecret };
 }

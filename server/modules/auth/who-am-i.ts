@@ -10,7 +10,15 @@ export async function whoAmI(db: Db, p: Principal) {
     const [u] = await db.select().from(staffUsers).where(eq(staffUsers.id, p.staffId));
     return {
       type: 'staff' as const,
-      staff: { id: u!.id, email: u!.email, fullName: u!.fullName, role: u!.role, totpEnabled: !!u!.totpSecret },
+      staff: {
+        id: u!.id,
+        email: u!.email,
+        fullName: u!.fullName,
+        role: u!.role,
+        totpEnabled: !!u!.totpSecret,
+        mustChangePassword: p.mustChangePassword,
+        totpSetupRequired: p.totpSetupRequired,
+      },
     };
   }
   const [r] = await db

@@ -6,6 +6,7 @@ import { parsePaymentAmount as parseAmount } from '../../../common/payment-amoun
 import type { AppDeps } from '../../deps.js';
 import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
 import { baseUrlOf } from '../../plugins/base-url.js';
+import { addressKey } from '../auth/attempts.js';
 import { assertNotLocked, countEvent } from '../auth/rate-limit.js';
 import { settleCardRefundByExternalId } from '../finance/refund-card-payment.js';
 import { deleteCard, disableAutopay, getAutopay, listCards, setAutopay } from './autopay-settings.js';
@@ -143,7 +144,7 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       },
     },
     async (req) => {
-      const key = `payer:${req.ip}`;
+      const key = `payer:${addressKey(req.ip)}`;
       await assertNotLocked(db, [key]);
       await countEvent(db, key, PAYER_LIMIT);
       const p = await findPayer(db, req.params.number);
@@ -162,7 +163,7 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       },
     },
     async (req) => {
-      const key = `payer:${req.ip}`;
+      const key = `payer:${addressKey(req.ip)}`;
       await assertNotLocked(db, [key]);
       await countEvent(db, key, PAYER_LIMIT);
       const amount = parseAmount(req.body.amount);

@@ -16,6 +16,7 @@ const view = (u: typeof staffUsers.$inferSelect) => ({
   role: u.role,
   active: u.active,
   totpEnabled: !!u.totpSecret,
+  mustChangePassword: u.mustChangePassword,
 });
 
 export async function listStaffUsers(db: Db) {
@@ -46,6 +47,8 @@ export type StaffCreator = { staffId: number; ip?: string } | { cli: string };
 /**
  * Creates a staff member (admin action, `abonent staff create-admin`, and the demo seed); audited when
  * someone did it. The email is the login and must be new: an existing one is refused and changes nothing.
+ * An initial password an administrator chose in the back office must be changed at the first sign-in
+ * (the administrator knows it); one given at the server's shell (`create-admin`) or the demo's is the owner's.
  */
 export async function createStaffUser(
   db: Db,
@@ -57,7 +60,13 @@ export async function createStaffUser(
   return inTransaction(db, async (tx) => {
     const [u] = await tx
       .insert(staffUsers)
-      .values({ email: input.email.trim().toLowerCase(), fullName: input.fullName, role: input.role, passwordHash })
+      .values({
+        email: input.email.trim().toLowerCase(),
+        fullName: input.fullName,
+        role: input.role,
+        passwordHash,
+        mustChangePassword: actor !== undefined && 'staffId' in actor,
+      })
       .onConflictDoNothing()
       .returning();
     if (!u) throw new AppError('conflict', { details: `${input.email} exists` });
