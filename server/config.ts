@@ -77,7 +77,12 @@ const envSchema = z.object({
    * after STAFF_SESSION_IDLE_MINUTES without a request. Subscriber sessions last 30 days.
    */
   STAFF_SESSION_HOURS: z.coerce.number().int().min(1).max(72).default(12),
-  STAFF_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(30),
+  STAFF_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(30),
   /**
    * The global ceiling of each sign-in and code endpoint (docs/security.md, "Limits"): secrets checked per
    * minute across all clients and servers. Past it, devices not yet trusted wait; known devices sign in.

@@ -174,7 +174,13 @@ export async function buildSubscriber(db: Db, o: BuildSubscriberOptions = {}) {
  */
 export async function buildStaff(
   db: Db,
-  o: { role?: StaffRole; email?: string; passwordHash?: string; totpSecret?: string | null; mustChangePassword?: boolean } = {},
+  o: {
+    role?: StaffRole;
+    email?: string;
+    passwordHash?: string;
+    totpSecret?: string | null;
+    mustChangePassword?: boolean;
+  } = {},
 ) {
   const role = o.role ?? 'admin';
   const totpSecret =

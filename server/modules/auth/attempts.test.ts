@@ -1,3 +1,4 @@
+import type * as argon2 from '@node-rs/argon2';
 import { sql } from 'drizzle-orm';
 import { authenticator } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -18,7 +19,7 @@ import { hashPassword } from './passwords.js';
  */
 const calls = vi.hoisted(() => ({ verify: 0 }));
 vi.mock('@node-rs/argon2', async (importOriginal) => {
-  const orig = await importOriginal<typeof import('@node-rs/argon2')>();
+  const orig = await importOriginal<typeof argon2>();
   return {
     ...orig,
     verify: (...args: Parameters<typeof orig.verify>) => {

@@ -40,6 +40,7 @@ export const staffView = z.object({
   fullName: z.string(),
   role: staffRole,
   totpEnabled: z.boolean(),
+  totpRequired: z.boolean().describe('the role must sign in with TOTP (admin and finance always)'),
   mustChangePassword: z.boolean().describe('an initial password: only changing it is open until then'),
   totpSetupRequired: z.boolean().describe('the role requires TOTP and none is set up: only setting it up is open'),
 });

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildStaff, buildSubscriber } from '../../test/factories.js';
-import { hashPassword } from './passwords.js';
 import { nextTotpCode } from '../../test/sign-in.js';
+import { hashPassword } from './passwords.js';
 import { currentTotp, newTotpSecret } from './totp.js';
 
 let t: TestContext;

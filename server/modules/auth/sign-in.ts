@@ -147,6 +147,7 @@ export async function signInStaff(
       throw e;
     }
   }
+  const totpRequired = await roleRequiresTotp(db, u.role);
   const session = await createSession(db, { type: 'staff', staffId: u.id }, meta, settings.staffSessionSeconds);
   await recordAudit(db, {
     actorType: 'staff',
@@ -166,8 +167,9 @@ export async function signInStaff(
       fullName: u.fullName,
       role: u.role,
       totpEnabled: !!u.totpSecret,
+      totpRequired,
       mustChangePassword: u.mustChangePassword,
-      totpSetupRequired: !u.totpSecret && (await roleRequiresTotp(db, u.role)),
+      totpSetupRequired: !u.totpSecret && totpRequired,
     },
   };
 }

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 
 import type { Db } from '../../db/client.js';
 import { accounts, contracts, staffUsers, subscribers } from '../../db/schema/index.js';
+import { roleRequiresTotp } from '../staff/role-totp.js';
 import type { Principal } from './sessions.js';
 
 /** What the signed-in caller is, for the app's header and routing. */
@@ -16,6 +17,7 @@ export async function whoAmI(db: Db, p: Principal) {
         fullName: u!.fullName,
         role: u!.role,
         totpEnabled: !!u!.totpSecret,
+        totpRequired: await roleRequiresTotp(db, u!.role),
         mustChangePassword: p.mustChangePassword,
         totpSetupRequired: p.totpSetupRequired,
       },

@@ -5,10 +5,10 @@ import { type Db, queryRows } from '../../db/client.js';
 import { contracts } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { assertStrongPassword, revokeAllSessions } from '../auth/change-password.js';
-import { hashPassword } from '../auth/passwords.js';
 import { attemptFailed, attemptSucceeded, takeAttempt } from '../auth/attempts.js';
+import { assertStrongPassword, revokeAllSessions } from '../auth/change-password.js';
 import { addressAttempt, type AuthSettings, ceilingAttempt } from '../auth/limits.js';
+import { hashPassword } from '../auth/passwords.js';
 import { findCode, useCode } from './codes.js';
 
 /**

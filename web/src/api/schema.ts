@@ -373,6 +373,8 @@ export interface paths {
                 fullName: string;
                 role: components['schemas']['StaffRole'];
                 totpEnabled: boolean;
+                /** @description the role must sign in with TOTP (admin and finance always) */
+                totpRequired: boolean;
                 /** @description an initial password: only changing it is open until then */
                 mustChangePassword: boolean;
                 /** @description the role requires TOTP and none is set up: only setting it up is open */
@@ -513,6 +515,8 @@ export interface paths {
                     fullName: string;
                     role: components['schemas']['StaffRole'];
                     totpEnabled: boolean;
+                    /** @description the role must sign in with TOTP (admin and finance always) */
+                    totpRequired: boolean;
                     /** @description an initial password: only changing it is open until then */
                     mustChangePassword: boolean;
                     /** @description the role requires TOTP and none is set up: only setting it up is open */
@@ -593,6 +597,8 @@ export interface paths {
                           fullName: string;
                           role: components['schemas']['StaffRole'];
                           totpEnabled: boolean;
+                          /** @description the role must sign in with TOTP (admin and finance always) */
+                          totpRequired: boolean;
                           /** @description an initial password: only changing it is open until then */
                           mustChangePassword: boolean;
                           /** @description the role requires TOTP and none is set up: only setting it up is open */
