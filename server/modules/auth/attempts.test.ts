@@ -8,6 +8,7 @@ import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildStaff, buildSubscriber } from '../../test/factories.js';
 import { issueCode } from '../recovery/codes.js';
 import { addressKey } from './attempts.js';
+import { pruneRateLimits } from './prune-rate-limits.js';
 import { hashPassword } from './passwords.js';
 
 /**
@@ -316,5 +317,20 @@ describe('IPv6 clients', () => {
     expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
     expect(addressKey('::1')).toBe('0:0:0:0::/64');
     expect(addressKey('64:ff9b::192.0.2.7')).toBe('64:ff9b:0:0::/64');
+  });
+});
+
+describe('old counters', () => {
+  it('are forgotten two days after their window began, unless locked', async () => {
+    await t.database.db.execute(sql`insert into rate_limits (key, count, window_started_at, locked_until) values
+      ('prune:old', 3, now() - interval '3 days', null),
+      ('prune:old-locked', 9, now() - interval '3 days', now() + interval '1 hour'),
+      ('prune:fresh', 1, now() - interval '1 hour', null)`);
+    await pruneRateLimits(t.database.db);
+    const left = await queryRows<{ key: string }>(
+      t.database.db,
+      sql`select key from rate_limits where key like 'prune:%' order by key`,
+    );
+    expect(left.map((r) => r.key)).toEqual(['prune:fresh', 'prune:old-locked']);
   });
 });
