@@ -8,8 +8,8 @@ import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildStaff, buildSubscriber } from '../../test/factories.js';
 import { issueCode } from '../recovery/codes.js';
 import { addressKey } from './attempts.js';
-import { pruneRateLimits } from './prune-rate-limits.js';
 import { hashPassword } from './passwords.js';
+import { pruneRateLimits } from './prune-rate-limits.js';
 
 /**
  * Issue 26, item 2: attempts are counted before they are checked. Each race fires 500 guesses at once
