@@ -58,12 +58,8 @@ await runMigrations(database);
 const db = database.db;
 await seed(db);
 const deps = buildDeps(
-  loadConfig({
-    NODE_ENV: 'production',
-    APP_SECRET: 'bench-secret-bench-secret',
-    PUBLIC_URL: 'https://lk.bench.test',
-    LOG_LEVEL: 'silent',
-  }),
+  // The test acquirer plays the provider here: it exists outside production only.
+  loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
   database,
 );
 

@@ -355,6 +355,27 @@ export const ERRORS = {
     en: 'Enter the code from your authenticator app',
   },
   totp_invalid: { status: 401, ru: 'Неверный код подтверждения', en: 'Wrong confirmation code' },
+  totp_setup_required: {
+    status: 403,
+    ru: 'Для вашей роли вход только с кодом из приложения-аутентификатора: сначала подключите его',
+    en: 'Your role signs in with a code from an authenticator app: set it up first',
+  },
+  totp_required_by_role: {
+    status: 409,
+    ru: 'Для вашей роли вход с кодом обязателен, отключить его нельзя',
+    en: 'Your role must sign in with a code; it cannot be turned off',
+  },
+  totp_not_enabled: { status: 409, ru: 'Вход с кодом не подключён', en: 'Two-factor sign-in is not on' },
+  staff_password_change_required: {
+    status: 403,
+    ru: 'Сначала задайте свой пароль вместо выданного администратором',
+    en: 'Set your own password in place of the one the administrator gave you first',
+  },
+  staff_reset_link_invalid: {
+    status: 400,
+    ru: 'Ссылка для смены пароля неверна, устарела или уже использована. Попросите администратора прислать новую',
+    en: 'The password link is wrong, has expired or was used. Ask an administrator for a new one',
+  },
   wrong_current_password: { status: 400, ru: 'Текущий пароль указан неверно', en: 'The current password is wrong' },
   weak_password: {
     status: 400,

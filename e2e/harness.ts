@@ -6,11 +6,13 @@ import { expect } from 'vitest';
 
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
+import type { Db } from '../server/db/client.js';
 import { JobWorker } from '../server/jobs/queue.js';
 import { allJobs } from '../server/jobs/registry.js';
 import { hashPassword } from '../server/modules/auth/passwords.js';
 import { createTestDatabase } from '../server/test/db.js';
 import { buildRegion, buildService, buildStaff, buildTariff } from '../server/test/factories.js';
+import { nextTotpCode } from '../server/test/sign-in.js';
 
 export const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 
@@ -199,3 +201,22 @@ export async function startAbonent() {
 }
 
 export type Abonent = Awaited<ReturnType<typeof startAbonent>>;
+
+/**
+ * The back office's sign-in form as a person fills it: e-mail, password and — for a staff member with
+ * TOTP (admin and finance must have it; buildStaff gives them a secret) — the current code.
+ */
+export async function signInStaffPage(
+  page: Page,
+  db: Db,
+  staff: { email: string; password: string; id?: number; totpSecret?: string | null },
+): Promise<void> {
+  await page.goto('/staff/login');
+  await page.getByLabel('E-mail').fill(staff.email);
+  await page.getByLabel('Пароль').fill(staff.password);
+  if (staff.totpSecret && staff.id)
+    await page
+      .getByLabel('Код из приложения (если включён)')
+      .fill(await nextTotpCode(db, { type: 'staff', id: staff.id }, staff.totpSecret));
+  await page.getByRole('button', { name: 'Войти' }).click();
+}

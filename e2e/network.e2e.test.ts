@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../server/modules/auth/passwords.js';
 import { buildStaff } from '../server/test/factories.js';
 import { signedInSubscriber } from '../server/test/sign-in.js';
-import { type Abonent, startAbonent, VIEWPORTS } from './harness.js';
+import { type Abonent, signInStaffPage, startAbonent, VIEWPORTS } from './harness.js';
 
 /**
  * Network pages in Chromium: the subscriber's sessions at phone size, the captive portal for the address of
@@ -133,10 +133,7 @@ describe('network pages in Chromium', () => {
     });
     const actx = await a.newContext(VIEWPORTS.desktop);
     const ap = await actx.newPage();
-    await ap.goto('/staff/login');
-    await ap.getByLabel('E-mail').fill(admin.user.email);
-    await ap.getByLabel('Пароль').fill(adminPassword);
-    await ap.getByRole('button', { name: 'Войти' }).click();
+    await signInStaffPage(ap, a.db, { ...admin.user, password: adminPassword, totpSecret: admin.totpSecret });
     await ap.getByRole('link', { name: 'Оборудование (NAS)' }).click();
     await ap.getByRole('heading', { name: 'Оборудование доступа (NAS)' }).waitFor();
     await ap.getByRole('button', { name: 'Добавить NAS' }).click();

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../server/db/client.js';
 import { hashPassword } from '../server/modules/auth/passwords.js';
 import { buildStaff, buildSubscriber } from '../server/test/factories.js';
-import { type Abonent, startAbonent, VIEWPORTS } from './harness.js';
+import { type Abonent, signInStaffPage, startAbonent, VIEWPORTS } from './harness.js';
 
 let a: Abonent;
 beforeAll(async () => {
@@ -123,10 +123,7 @@ describe('payments in Chromium', () => {
     });
     const staff = await a.newContext(VIEWPORTS.desktop);
     const fp = await staff.newPage();
-    await fp.goto('/staff/login');
-    await fp.getByLabel('E-mail').fill(fin.user.email);
-    await fp.getByLabel('Пароль').fill(password);
-    await fp.getByRole('button', { name: 'Войти' }).click();
+    await signInStaffPage(fp, a.db, { ...fin.user, password, totpSecret: fin.totpSecret });
     await fp.getByRole('heading', { name: 'Поиск абонентов' }).waitFor();
     await fp.goto('/staff/finance');
     await fp.getByLabel('Лицевой счёт').fill(s.account.number);
@@ -152,17 +149,14 @@ describe('payments in Chromium', () => {
     await a.db.execute(sql`insert into receipts (payment_id, region_id, total, status, last_error)
                            values (${p!.id}, ${a.region.id}, 30000, 'failed', 'ATOL refused the receipt: 32 Ошибка валидации входящего чека')`);
     const password = 'Finance-2026';
-    await buildStaff(a.db, {
+    const fin = await buildStaff(a.db, {
       role: 'finance',
       email: 'receipts@abonent.test',
       passwordHash: await hashPassword(password),
     });
     const ctx = await a.newContext(VIEWPORTS.desktop);
     const page = await ctx.newPage();
-    await page.goto('/staff/login');
-    await page.getByLabel('E-mail').fill('receipts@abonent.test');
-    await page.getByLabel('Пароль').fill(password);
-    await page.getByRole('button', { name: 'Войти' }).click();
+    await signInStaffPage(page, a.db, { ...fin.user, password, totpSecret: fin.totpSecret });
     await page.getByRole('link', { name: 'Чеки' }).click();
     await page.getByLabel('Лицевой счёт').fill(s.account.number);
     await page.getByRole('button', { name: 'Показать' }).click();
@@ -187,13 +181,14 @@ describe('payments in Chromium', () => {
                   'SMPP submit_sm refused (part 1/5): status 0x00000008', now()) returning id`,
     );
     const password = 'Admin-2026-jobs';
-    await buildStaff(a.db, { role: 'admin', email: 'jobs@abonent.test', passwordHash: await hashPassword(password) });
+    const admin = await buildStaff(a.db, {
+      role: 'admin',
+      email: 'jobs@abonent.test',
+      passwordHash: await hashPassword(password),
+    });
     const ctx = await a.newContext(VIEWPORTS.phone);
     const page = await ctx.newPage();
-    await page.goto('/staff/login');
-    await page.getByLabel('E-mail').fill('jobs@abonent.test');
-    await page.getByLabel('Пароль').fill(password);
-    await page.getByRole('button', { name: 'Войти' }).click();
+    await signInStaffPage(page, a.db, { ...admin.user, password, totpSecret: admin.totpSecret });
     await page.getByRole('button', { name: 'Выйти' }).waitFor();
     await page.goto('/staff/jobs');
     await page.getByText('SMPP submit_sm refused (part 1/5): status 0x00000008').waitFor();

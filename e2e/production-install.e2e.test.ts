@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { currentTotp } from '../server/modules/auth/totp.js';
 import { dropDatabase, newTestDbName, withAdmin, withDbName } from '../server/test/db.js';
 import { reportProblem, VIEWPORTS, watchContext } from './harness.js';
 
@@ -159,6 +160,12 @@ describe('a production install from an empty database', () => {
       await ap.getByLabel('E-mail').fill(ADMIN.email);
       await ap.getByLabel('Пароль').fill(ADMIN.password);
       await ap.getByRole('button', { name: 'Войти' }).click();
+      // An administrator signs in with an authenticator app: the first sign-in sets it up.
+      await ap.getByRole('heading', { name: 'Подключите вход с кодом' }).waitFor();
+      const secret = (await ap.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+      await ap.getByLabel('Текущий пароль').fill(ADMIN.password);
+      await ap.getByLabel(/^Код из приложения/).fill(currentTotp(secret));
+      await ap.getByRole('button', { name: 'Включить' }).click();
       await ap.getByRole('heading', { name: 'Поиск абонентов' }).waitFor();
 
       // A region.
@@ -209,6 +216,12 @@ describe('a production install from an empty database', () => {
       await op.getByLabel('E-mail').fill('olga@isp.example');
       await op.getByLabel('Пароль').fill('Operator-Tver-2026');
       await op.getByRole('button', { name: 'Войти' }).click();
+      // The administrator chose that password: the operator replaces it with her own first.
+      await op.getByRole('heading', { name: 'Задайте свой пароль' }).waitFor();
+      await op.getByLabel('Текущий пароль').fill('Operator-Tver-2026');
+      await op.getByLabel(/^Новый пароль\s*\*?$/).fill('Olga-own-pass-2026');
+      await op.getByLabel('Новый пароль ещё раз').fill('Olga-own-pass-2026');
+      await op.getByRole('button', { name: 'Сменить пароль' }).click();
       await op.getByRole('link', { name: 'Новый договор' }).click();
       // The search page has a field named "…телефон или ФИО": wait for the contract form itself.
       await op.getByRole('heading', { level: 1, name: 'Новый договор' }).waitFor();

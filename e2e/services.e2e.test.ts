@@ -14,7 +14,7 @@ import { createOffice } from '../server/modules/termination/offices.js';
 import { bookVisit } from '../server/modules/termination/visits.js';
 import { buildService, buildStaff, buildTariff } from '../server/test/factories.js';
 import { signedInSubscriber } from '../server/test/sign-in.js';
-import { type Abonent, startAbonent, typeDay, VIEWPORTS } from './harness.js';
+import { type Abonent, signInStaffPage, startAbonent, typeDay, VIEWPORTS } from './harness.js';
 
 // One server for the file: a phone and a desktop subscriber walk every service flow, then an operator
 // works the three queues and an admin the catalogue and promotions — all found by visible Russian labels.
@@ -340,10 +340,7 @@ describe('back office', () => {
       });
       const actx = await a.newContext(VIEWPORTS.desktop);
       const ap = await actx.newPage();
-      await ap.goto('/staff/login');
-      await ap.getByLabel('E-mail').fill(admin.user.email);
-      await ap.getByLabel('Пароль').fill(adminPassword);
-      await ap.getByRole('button', { name: 'Войти' }).click();
+      await signInStaffPage(ap, a.db, { ...admin.user, password: adminPassword, totpSecret: admin.totpSecret });
       await ap.getByRole('heading', { name: 'Поиск абонентов' }).waitFor();
       await ap.getByRole('link', { name: 'Тарифы и услуги' }).click();
       await ap.getByRole('textbox', { name: 'Плата «Домашний 500», ₽' }).waitFor();

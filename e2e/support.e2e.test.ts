@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../server/modules/auth/passwords.js';
 import { buildStaff } from '../server/test/factories.js';
 import { signedInSubscriber } from '../server/test/sign-in.js';
-import { type Abonent, startAbonent, VIEWPORTS } from './harness.js';
+import { type Abonent, signInStaffPage, startAbonent, VIEWPORTS } from './harness.js';
 
 let a: Abonent;
 beforeAll(async () => {
@@ -24,11 +24,12 @@ async function noSeriousA11yViolations(page: Page) {
   ).toEqual([]);
 }
 
-async function staffSignIn(page: Page, email: string, password: string) {
-  await page.goto('/staff/login');
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Пароль').fill(password);
-  await page.getByRole('button', { name: 'Войти' }).click();
+async function staffSignIn(
+  page: Page,
+  staff: { user: { id: number; email: string }; totpSecret: string | null },
+  password: string,
+) {
+  await signInStaffPage(page, a.db, { ...staff.user, password, totpSecret: staff.totpSecret });
   await page.getByRole('heading', { name: 'Поиск абонентов' }).waitFor();
 }
 
@@ -82,7 +83,7 @@ describe('support desk', () => {
     // Desktop: support staff find it in the queue, take it, answer, set "waiting for subscriber".
     const deskCtx = await a.newContext(VIEWPORTS.desktop);
     const desk = await deskCtx.newPage();
-    await staffSignIn(desk, agent.user.email, password);
+    await staffSignIn(desk, agent, password);
     await desk.getByRole('link', { name: 'Обращения' }).click();
     await desk.getByRole('heading', { name: 'Очередь обращений' }).waitFor();
     await noSeriousA11yViolations(desk);
@@ -118,7 +119,7 @@ describe('support desk', () => {
     const admin = await buildStaff(a.db, { role: 'admin', passwordHash: await hashPassword(password) });
     const ctx = await a.newContext(VIEWPORTS.desktop);
     const page = await ctx.newPage();
-    await staffSignIn(page, admin.user.email, password);
+    await staffSignIn(page, admin, password);
     await page.getByRole('link', { name: 'Темы и шаблоны' }).click();
     await page.getByRole('heading', { name: 'Темы обращений' }).waitFor();
     await page.getByRole('button', { name: 'Изменить тему Претензия' }).waitFor();

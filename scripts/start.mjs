@@ -1,4 +1,7 @@
-// `npm start`: build the web app on first run, then start the server (embedded DB unless DATABASE_URL).
+// `npm start`: the demo on this machine. Builds the web app on first run, then starts the server
+// (embedded DB unless DATABASE_URL). Abonent runs as production unless told otherwise (server/config.ts):
+// this script, and only it (with `npm run dev` and `npm run cli`), asks for development when NODE_ENV is
+// unset — which takes effect on a loopback HOST only, so the demo logins never face a network.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -15,6 +18,7 @@ if (!existsSync(new URL('dist/web/index.html', root)) && existsSync(new URL('web
 const child = spawn(process.execPath, ['--min-semi-space-size=16', '--import', 'tsx', 'server/main.ts'], {
   stdio: 'inherit',
   cwd: root,
+  env: { ...process.env, NODE_ENV: process.env.NODE_ENV || 'development' },
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

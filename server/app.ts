@@ -79,7 +79,11 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
   await app.register(openapiPlugin, { version });
   await app.register(readCachePlugin, { caches: deps.caches, database: opts.database });
-  await app.register(authPlugin, { db: opts.database.db, sessionCache: deps.caches.sessions });
+  await app.register(authPlugin, {
+    db: opts.database.db,
+    sessionCache: deps.caches.sessions,
+    staffIdleSeconds: opts.config.STAFF_SESSION_IDLE_MINUTES * 60,
+  });
   await app.register(routePolicyPlugin, { db: opts.database.db });
   for (const routes of moduleRoutes) await app.register(routes, deps);
   if (opts.serveWeb) {

@@ -11,7 +11,12 @@ import type { SecretKeys } from './crypto/secret-box.js';
  * Secrets (SMTP password, provider keys) come from the environment only, never from files in the repo.
  */
 export const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /**
+   * `development` and `test` take effect only on a loopback HOST (the default then); anything else —
+   * unset, a typo, or development on 0.0.0.0 — runs as production (docs/security.md, "Production is
+   * the default"). `npm start`, `npm run dev` and `npm run cli` set development when it is unset.
+   */
+  NODE_ENV: z.enum(['development', 'production', 'test']).optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /**
    * Address to listen on. Default: 127.0.0.1 in development (the dev outbox and demo logins stay on
@@ -76,6 +81,22 @@ export const envSchema = z.object({
    * processes may lag by up to its TTL.
    */
   SESSION_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(60),
+  /**
+   * Staff sessions (docs/auth.md): they end STAFF_SESSION_HOURS after sign-in whatever happens, and
+   * after STAFF_SESSION_IDLE_MINUTES without a request. Subscriber sessions last 30 days.
+   */
+  STAFF_SESSION_HOURS: z.coerce.number().int().min(1).max(72).default(12),
+  STAFF_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(30),
+  /**
+   * The global ceiling of each sign-in and code endpoint (docs/security.md, "Limits"): secrets checked per
+   * minute across all clients and servers. Past it, devices not yet trusted wait; known devices sign in.
+   */
+  AUTH_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(10).max(1_000_000).default(1200),
   OVERVIEW_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(2),
   /**
    * Prometheus metrics (docs/scale.md, "Metrics"). `/metrics` is served only when protected: with
@@ -120,8 +141,10 @@ export const envSchema = z.object({
   ATOL_LOGIN: z.string().optional(),
   ATOL_PASSWORD: z.string().optional(),
   /**
-   * Card acquiring: enabled providers (test_acquirer,yookassa), optionally per region code:
-   * `msk=yookassa;*=test_acquirer`. Unset: the test acquirer in development/test, none in production.
+   * Card acquiring: enabled providers, optionally per region code: `yookassa` or
+   * `msk=yookassa;spb=yookassa`. `test_acquirer` (development/test only: it credits balances with no
+   * money moving) is refused at a production start. Unset: the test acquirer in development/test, none
+   * in production.
    */
   PAYMENT_PROVIDERS: z.string().optional(),
   /** HMAC key of the built-in test acquirer's notifications. */
@@ -162,9 +185,21 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
-const DEV_SECRET = 'abonent-development-secret-not-for-production';
+/** The APP_SECRET of development and tests; a production start refuses it. */
+export const DEV_SECRET = 'abonent-development-secret-not-for-production';
 
-export interface Config extends Omit<Env, 'HOST' | 'DEMO_SEED'> {
+/** Card providers PAYMENT_PROVIDERS may name; the test acquirer never in production. */
+const PROVIDER_NAMES = ['test_acquirer', 'yookassa'];
+
+/** 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost`: addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+export interface Config extends Omit<Env, 'HOST' | 'DEMO_SEED' | 'NODE_ENV'> {
+  /** The mode the process runs in: production unless development/test was asked on a loopback HOST. */
+  NODE_ENV: 'development' | 'production' | 'test';
   HOST: string;
   DEMO_SEED: boolean;
   dbKind: 'pglite' | 'postgres';
@@ -184,10 +219,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  // Production unless development (or test) was asked for AND the server listens on this machine only.
+  const asked = e.NODE_ENV;
+  const devAsked = asked === 'development' || asked === 'test';
+  const host = e.HOST ?? (devAsked ? '127.0.0.1' : '0.0.0.0');
+  const mode = devAsked && isLoopbackHost(host) ? asked : 'production';
   const missing: string[] = [];
-  if (e.NODE_ENV === 'production' && !e.APP_SECRET) missing.push('APP_SECRET: required in production (16+ characters)');
-  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL)
-    missing.push('PUBLIC_URL: required in production (the https address subscribers open, used in links)');
+  if (mode === 'production') {
+    if (!e.APP_SECRET) missing.push('APP_SECRET: required in production (16+ characters)');
+    else if (e.APP_SECRET === DEV_SECRET)
+      missing.push('APP_SECRET: the development value is public; give production its own (openssl rand -base64 48)');
+    if (!e.PUBLIC_URL)
+      missing.push('PUBLIC_URL: required in production (the https address subscribers open, used in links)');
+  }
+  for (const name of providerNames(e.PAYMENT_PROVIDERS)) {
+    if (!PROVIDER_NAMES.includes(name))
+      missing.push(`PAYMENT_PROVIDERS: unknown provider "${name}" (known: ${PROVIDER_NAMES.join(', ')})`);
+    else if (name === 'test_acquirer' && mode === 'production')
+      missing.push(
+        'PAYMENT_PROVIDERS: test_acquirer is refused in production (its card page credits balances with no money moving)',
+      );
+  }
   if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) missing.push('DATABASE_REPLICA_URL: needs DATABASE_URL (the primary)');
   if (e.SHUTDOWN_DRAIN_SECONDS >= e.SHUTDOWN_TIMEOUT_SECONDS)
     missing.push('SHUTDOWN_DRAIN_SECONDS: must be less than SHUTDOWN_TIMEOUT_SECONDS');
@@ -198,12 +250,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         'proxies in front of the app (e.g. TRUST_PROXY=127.0.0.1,::1 or 10.0.0.0/8); `true` would believe ' +
         'X-Forwarded-For from any client, who could then pick the address rate limits and allow-lists see',
     );
-  if (missing.length > 0) throw new Error(`Invalid configuration:\n  ${missing.join('\n  ')}`);
-  const host = e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1');
+  if (missing.length > 0) {
+    // Say why this is production when nobody asked for it, so the fix is obvious.
+    const why =
+      mode !== 'production'
+        ? []
+        : devAsked
+          ? [
+              `(NODE_ENV=${asked} applies only on a loopback HOST — 127.0.0.1, ::1, localhost; HOST=${host} runs as production)`,
+            ]
+          : asked
+            ? []
+            : ['(NODE_ENV is unset, so this runs as production; `npm start` sets NODE_ENV=development for a demo)'];
+    throw new Error(`Invalid configuration:\n  ${[...missing, ...why].join('\n  ')}`);
+  }
   return {
     ...e,
+    NODE_ENV: mode,
     HOST: host,
-    DEMO_SEED: e.DEMO_SEED ? e.DEMO_SEED === '1' : e.NODE_ENV === 'development',
+    DEMO_SEED: e.DEMO_SEED ? e.DEMO_SEED === '1' : mode === 'development',
     dbKind: e.DATABASE_URL ? 'postgres' : 'pglite',
     // Development/test fallback only; production requires APP_SECRET (checked above).
     secret: e.APP_SECRET ?? DEV_SECRET,
@@ -222,7 +287,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     supportFilesDir:
       e.SUPPORT_FILES_DIR ??
       // Tests and e2e runs keep their uploads out of the working tree, one folder per process.
-      (e.NODE_ENV === 'test' ? join(tmpdir(), `abonent-support-${process.pid}`) : join(e.DATA_DIR, 'support-files')),
+      (mode === 'test' ? join(tmpdir(), `abonent-support-${process.pid}`) : join(e.DATA_DIR, 'support-files')),
   };
 }
 
@@ -233,6 +298,15 @@ export function isAddressOrCidr(v: string): boolean {
   const family = isIP(m[1]!);
   if (family === 0) return false;
   return m[2] === undefined || Number(m[2]) <= (family === 4 ? 32 : 128);
+}
+
+/** Every provider name PAYMENT_PROVIDERS mentions (`a,b` or `msk=a;*=b,c`). */
+function providerNames(spec: string | undefined): string[] {
+  return (spec ?? '')
+    .split(';')
+    .flatMap((part) => (part.includes('=') ? part.slice(part.indexOf('=') + 1) : part).split(','))
+    .map((x) => x.trim())
+    .filter(Boolean);
 }
 
 function parseTrustProxy(v: string | undefined): { list: string[] | false } | { bad: string[] } {

@@ -21,7 +21,10 @@ export interface AppDeps {
   notifier: Notifier;
   /** ATOL Online client for fiscal receipts; null when not configured. */
   atol: AtolClient | null;
-  /** Card acquirers by name (the test acquirer always; YooKassa when its credentials are set). */
+  /**
+   * Card acquirers by name: YooKassa when its credentials are set; the test acquirer outside production
+   * only (in production it is never built, and its pages and webhook are not routed).
+   */
   acquirers: Partial<Record<ProviderName, PaymentProvider>>;
   /** In-process read caches (sessions, overview); buildApp starts their invalidation. */
   caches: ReadCaches;
@@ -45,9 +48,9 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
     config.ATOL_API_URL && config.ATOL_LOGIN && config.ATOL_PASSWORD
       ? new AtolClient({ baseUrl: config.ATOL_API_URL, login: config.ATOL_LOGIN, password: config.ATOL_PASSWORD })
       : null;
-  const acquirers: AppDeps['acquirers'] = {
-    test_acquirer: new TestAcquirer(database.db, config, testAcquirerSecret(config)),
-  };
+  const acquirers: AppDeps['acquirers'] = {};
+  if (config.NODE_ENV !== 'production')
+    acquirers.test_acquirer = new TestAcquirer(database.db, config, testAcquirerSecret(config));
   if (config.YOOKASSA_SHOP_ID && config.YOOKASSA_SECRET_KEY) {
     acquirers.yookassa = new YooKassaClient({
       baseUrl: config.YOOKASSA_API_URL,

@@ -41,17 +41,19 @@ export async function startupBanner(database: Database, config: Config, url: str
   if (config.NODE_ENV !== 'production' && !config.SMTP_URL && !config.SMPP_URL && !config.SMS_HTTP_URL)
     lines.push(`  Sent e-mail / SMS  ${url}/dev/outbox  (not delivered in development; readable from this machine)`);
   if ((staff?.admins ?? 0) === 0) {
+    // `npx abonent` runs as production unless NODE_ENV says otherwise; `npm run cli` keeps development.
+    const cli = config.NODE_ENV === 'production' ? 'npx abonent' : 'npm run cli --';
     const stop =
       database.kind === 'pglite' ? ' (stop this server first: the embedded database opens in one process)' : '';
     lines.push(
       '',
       'No administrator yet. Next step — create the first one; it asks for the password (never printed or logged;',
       'in a script, give it in ABONENT_ADMIN_PASSWORD or on stdin, never as an argument):',
-      `  npx abonent staff create-admin --email admin@your-isp.ru --name "Full Name"${stop}`,
+      `  ${cli} staff create-admin --email admin@your-isp.ru --name "Full Name"${stop}`,
       `Then sign in at ${url}/staff/login to create regions, tariffs and staff accounts.`,
     );
     if (config.NODE_ENV !== 'production')
-      lines.push('(For a demo instead: `npx abonent seed-demo` on an empty database, or DEMO_SEED=1.)');
+      lines.push('(For a demo instead: `npm run cli -- seed-demo` on an empty database, or DEMO_SEED=1.)');
   }
   return lines;
 }

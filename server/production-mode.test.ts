@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { loadConfig } from './config.js';
+import { DEV_SECRET, loadConfig } from './config.js';
 import { isEmptyDatabase } from './db/migrate.js';
 import { listeningUrl, seedDemoIfAsked, startupBanner } from './first-start.js';
 import { baseUrlOf } from './plugins/base-url.js';
@@ -38,10 +38,81 @@ describe('production configuration', () => {
     expect(loadConfig({ NODE_ENV: 'development', DEMO_SEED: '0' }).DEMO_SEED).toBe(false);
   });
 
-  it('development listens on 127.0.0.1 unless HOST says otherwise', () => {
+  it('development listens on 127.0.0.1; production on 0.0.0.0 unless HOST says otherwise', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).HOST).toBe('127.0.0.1');
-    expect(loadConfig({ NODE_ENV: 'development', HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ NODE_ENV: 'development', HOST: '::1' }).NODE_ENV).toBe('development');
     expect(loadConfig({ NODE_ENV: 'production', APP_SECRET: SECRET, PUBLIC_URL: 'https://x.ru' }).HOST).toBe('0.0.0.0');
+  });
+});
+
+// Issue 26, item 1: a unit file that forgets NODE_ENV, or development on a public address, fails closed.
+describe('production is the default', () => {
+  const PROD = { APP_SECRET: SECRET, PUBLIC_URL: 'https://lk.isp.ru' };
+
+  it('NODE_ENV unset runs as production: no start without APP_SECRET and PUBLIC_URL, and it says why', () => {
+    expect(() => loadConfig({})).toThrow(/APP_SECRET: required in production/);
+    expect(() => loadConfig({})).toThrow(/NODE_ENV is unset, so this runs as production/);
+    const c = loadConfig(PROD);
+    expect(c.NODE_ENV).toBe('production');
+    expect(c.DEMO_SEED).toBe(false);
+    expect(c.HOST).toBe('0.0.0.0');
+  });
+
+  it('development on an address other machines reach runs as production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'development', HOST: '0.0.0.0' })).toThrow(
+      /NODE_ENV=development applies only on a loopback HOST/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'test', HOST: '192.0.2.10' })).toThrow(/APP_SECRET: required in production/);
+    const c = loadConfig({ NODE_ENV: 'development', HOST: '0.0.0.0', ...PROD });
+    expect(c.NODE_ENV).toBe('production');
+    expect(c.DEMO_SEED).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'development', HOST: 'localhost' }).NODE_ENV).toBe('development');
+  });
+
+  it('refuses the development APP_SECRET in production', () => {
+    expect(() => loadConfig({ ...PROD, APP_SECRET: DEV_SECRET })).toThrow(
+      /APP_SECRET: the development value is public/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', ...PROD, APP_SECRET: DEV_SECRET })).toThrow(/development value/);
+  });
+
+  it('refuses the test acquirer in PAYMENT_PROVIDERS in production, and an unknown provider anywhere', () => {
+    for (const spec of ['test_acquirer', 'msk=yookassa;*=test_acquirer', 'spb=yookassa,test_acquirer'])
+      expect(() => loadConfig({ ...PROD, PAYMENT_PROVIDERS: spec })).toThrow(/test_acquirer is refused in production/);
+    expect(loadConfig({ ...PROD, PAYMENT_PROVIDERS: 'msk=yookassa;*=yookassa' }).PAYMENT_PROVIDERS).toBe(
+      'msk=yookassa;*=yookassa',
+    );
+    expect(loadConfig({ NODE_ENV: 'development', PAYMENT_PROVIDERS: 'test_acquirer' }).PAYMENT_PROVIDERS).toBe(
+      'test_acquirer',
+    );
+    expect(() => loadConfig({ NODE_ENV: 'development', PAYMENT_PROVIDERS: 'yokassa' })).toThrow(
+      /unknown provider "yokassa"/,
+    );
+  });
+
+  it('a production app never builds the test acquirer nor routes its card page or webhook', async () => {
+    expect(prod.app.deps.acquirers.test_acquirer).toBeUndefined();
+    expect(dev.app.deps.acquirers.test_acquirer).toBeDefined();
+    const routes = [
+      { method: 'GET' as const, url: '/pay/test-acquirer/ta_1' },
+      { method: 'POST' as const, url: '/pay/test-acquirer/ta_1', payload: 'pan=4111111111111111' },
+      { method: 'POST' as const, url: '/pay/test-acquirer/ta_1/3ds', payload: 'code=123456' },
+      { method: 'POST' as const, url: '/api/payments/webhooks/test-acquirer', payload: { object: { id: 'ta_1' } } },
+    ];
+    for (const r of routes) {
+      const res = await prod.app.inject({
+        ...r,
+        headers: typeof r.payload === 'string' ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+      });
+      expect(res.statusCode, r.url).toBe(404);
+      expect(res.json().error.code, r.url).toBe('route_not_found');
+      // In development the same routes exist (an unknown payment is "Not found" from the page itself).
+      const there = await dev.app.inject({
+        ...r,
+        headers: typeof r.payload === 'string' ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+      });
+      expect(there.body, r.url).not.toContain('route_not_found');
+    }
   });
 });
 

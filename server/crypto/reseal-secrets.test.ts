@@ -32,12 +32,15 @@ describe('abonent secrets reseal', () => {
     );
   });
 
-  it('re-seals passports, TOTP secrets, PPPoE passwords, NAS secrets and contract PDFs under the new key, counted per kind', async () => {
+  it('re-seals passports, staff and subscriber TOTP secrets, PPPoE passwords, NAS secrets and contract PDFs under the new key, counted per kind', async () => {
     const db = database.db;
     const region = await buildRegion(db);
     const sub = await buildSubscriber(db, { regionId: region.id });
     await db.execute(
       sql`update subscribers set passport_enc = ${encryptPassport('4510123456', OLD)} where id = ${sub.subscriber.id}`,
+    );
+    await db.execute(
+      sql`update contracts set totp_secret = ${seal('KRSXG5CTMVRXEZLU', 'totp', OLD)} where id = ${sub.contract.id}`,
     );
     const staff = await buildStaff(db, { role: 'admin' });
     await db.execute(
@@ -68,6 +71,7 @@ describe('abonent secrets reseal', () => {
     expect(done).toMatchObject({
       passports: 1,
       'staff TOTP secrets': 1,
+      'subscriber TOTP secrets': 1,
       'PPPoE passwords': 1,
       'NAS secrets': 1,
       'contract PDFs (24 hours)': 1,
@@ -91,6 +95,11 @@ describe('abonent secrets reseal', () => {
       sql`select totp_secret as v from staff_users where id = ${staff.user.id}`,
     );
     expect(open(t!.v, 'totp', newOnly)).toBe('JBSWY3DPEHPK3PXP');
+    const [c] = await queryRows<{ v: string }>(
+      db,
+      sql`select totp_secret as v from contracts where id = ${sub.contract.id}`,
+    );
+    expect(open(c!.v, 'totp', newOnly)).toBe('KRSXG5CTMVRXEZLU');
     const [d] = await queryRows<{ v: string }>(
       db,
       sql`select pdf_enc as v from contract_pdfs where contract_id = ${sub.contract.id}`,
@@ -98,7 +107,7 @@ describe('abonent secrets reseal', () => {
     expect(open(d!.v, 'contract-pdf', newOnly)).toBe('JVBERi0xLjQ=');
 
     // Run again: nothing left to do.
-    expect(Object.values(await resealSecrets(db, newOnly))).toEqual([0, 0, 0, 0, 0]);
+    expect(Object.values(await resealSecrets(db, newOnly))).toEqual([0, 0, 0, 0, 0, 0]);
   });
 
   it('opens network values sealed before they carried a key id (v1), under either secret', () => {

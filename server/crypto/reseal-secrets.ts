@@ -11,6 +11,7 @@ import { needsReseal, open, seal, type SealPurpose, type SecretKeys } from './se
 export const SEALED: { table: string; id: string; column: string; purpose: SealPurpose; kind: string }[] = [
   { table: 'subscribers', id: 'id', column: 'passport_enc', purpose: 'passport', kind: 'passports' },
   { table: 'staff_users', id: 'id', column: 'totp_secret', purpose: 'totp', kind: 'staff TOTP secrets' },
+  { table: 'contracts', id: 'id', column: 'totp_secret', purpose: 'totp', kind: 'subscriber TOTP secrets' },
   {
     table: 'network_access',
     id: 'account_id',

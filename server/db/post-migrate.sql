@@ -107,6 +107,10 @@ SELECT abonent_ensure_trigger('contracts', 'contracts_cache', $ddl$
 SELECT abonent_ensure_trigger('staff_users', 'staff_users_cache', $ddl$
   CREATE TRIGGER staff_users_cache AFTER UPDATE OR DELETE ON staff_users
     FOR EACH STATEMENT EXECUTE FUNCTION abonent_cache_changed()$ddl$);
+-- A role's TOTP requirement decides what its sessions may do (modules/staff/role-totp.ts).
+SELECT abonent_ensure_trigger('staff_role_settings', 'staff_role_settings_cache', $ddl$
+  CREATE TRIGGER staff_role_settings_cache AFTER INSERT OR UPDATE OR DELETE ON staff_role_settings
+    FOR EACH STATEMENT EXECUTE FUNCTION abonent_cache_changed()$ddl$);
 
 
 -- An idempotency key is unique across all months: the key is registered in ledger_keys first, and a

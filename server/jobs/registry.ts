@@ -1,3 +1,4 @@
+import { pruneRateLimitsTask } from '../modules/auth/prune-rate-limits.js';
 import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
 import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs.js';
 import { ledgerMaintainJob, ledgerMaintainTask } from '../modules/ledger/ledger.jobs.js';
@@ -53,4 +54,5 @@ export const periodicTasks: PeriodicTask[] = [
   coaRetryTask,
   networkCleanupTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
+  pruneRateLimitsTask,
 ];

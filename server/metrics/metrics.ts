@@ -83,3 +83,10 @@ export const receiptAttempts = new Counter({
 export function paymentProviderLabel(provider: string): string {
   return provider.startsWith('agent:') ? 'agent' : provider;
 }
+
+export const authAttempts = new Counter({
+  name: 'abonent_auth_attempts_total',
+  help: 'Attempts at a secret (password, TOTP code, one-time code) by endpoint and outcome: right and wrong were checked, refused were stopped by a limit before any check',
+  labelNames: ['endpoint', 'outcome'] as const,
+  registers,
+});

@@ -4,6 +4,7 @@ import type { AppDeps } from '../deps.js';
 import { accountsRoutes } from './accounts/accounts.routes.js';
 import { agentsRoutes } from './agents/agents.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
+import { accountSecurityRoutes } from './auth/account-security.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { billingRoutes } from './billing/billing.routes.js';
 import { cabinetRoutes } from './cabinet/cabinet.routes.js';
@@ -22,6 +23,7 @@ import { receiptsRoutes } from './receipts/receipts.routes.js';
 import { recoveryRoutes } from './recovery/recovery.routes.js';
 import { servicesRoutes } from './services/services.routes.js';
 import { staffRoutes } from './staff/staff.routes.js';
+import { staffSecurityRoutes } from './staff/staff-security.routes.js';
 import { supportRoutes } from './support/support.routes.js';
 import { suspensionRoutes } from './suspension/suspension.routes.js';
 import { terminationRoutes } from './termination/termination.routes.js';
@@ -30,6 +32,7 @@ import { terminationRoutes } from './termination/termination.routes.js';
 export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   healthRoutes,
   authRoutes,
+  accountSecurityRoutes,
   billingRoutes,
   catalogRoutes,
   accountsRoutes,
@@ -40,6 +43,7 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   profileRoutes,
   auditRoutes,
   staffRoutes,
+  staffSecurityRoutes,
   agentsRoutes,
   financeRoutes,
   receiptsRoutes,

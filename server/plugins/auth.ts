@@ -28,7 +28,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * Cookie-authenticated unsafe requests must echo the CSRF cookie in the X-CSRF-Token header
  * (double-submit); bearer requests are immune to CSRF and skip it.
  */
-async function authPlugin(app: FastifyInstance, opts: { db: Db; sessionCache?: ReadCache<string, LiveSession> }) {
+async function authPlugin(
+  app: FastifyInstance,
+  opts: { db: Db; sessionCache?: ReadCache<string, LiveSession>; staffIdleSeconds?: number },
+) {
   app.decorateRequest('principal', null);
   app.decorateRequest('authVia', null);
   // onRequest, before the body is read: who is asking is known before anything about the request
@@ -44,7 +47,7 @@ async function authPlugin(app: FastifyInstance, opts: { db: Db; sessionCache?: R
       req.authVia = 'cookie';
     }
     if (!token) return;
-    req.principal = await resolveSession(opts.db, token, opts.sessionCache);
+    req.principal = await resolveSession(opts.db, token, opts.sessionCache, opts.staffIdleSeconds);
     if (!req.principal) req.authVia = null;
   });
 }
@@ -62,7 +65,11 @@ function checkCsrf(req: FastifyRequest) {
 /** Where a requireStaff guard keeps the roles it lets in: route-policy.ts states them in the contract. */
 export const GUARD_ROLES = Symbol('staffRoles');
 
-/** preValidation: staff only, and only the given roles (admin always passes; none given: every role). */
+/**
+ * preValidation: staff only, and only the given roles (admin always passes). A staff member who must
+ * first change an initial password or set up TOTP their role requires is refused everywhere but the
+ * few routes that do that (requireStaffAccountSetup).
+ */
 export function requireStaff(...roles: StaffRole[]): preValidationAsyncHookHandler {
   const allowed: readonly StaffRole[] =
     roles.length === 0 ? STAFF_ROLES : STAFF_ROLES.filter((r) => r === 'admin' || roles.includes(r));
@@ -70,10 +77,23 @@ export function requireStaff(...roles: StaffRole[]): preValidationAsyncHookHandl
     const p = req.principal;
     if (!p) throw new AppError('unauthorized');
     if (p.type !== 'staff') throw new AppError('forbidden');
+    if (p.mustChangePassword) throw new AppError('staff_password_change_required');
+    if (p.totpSetupRequired) throw new AppError('totp_setup_required');
     if (!allowed.includes(p.role)) throw new AppError('forbidden');
     checkCsrf(req);
   };
   return Object.assign(guard, { [GUARD_ROLES]: allowed });
+}
+
+/** preValidation: any staff member, also one who must still change the password or set up TOTP (those routes). */
+export function requireStaffAccountSetup(): preValidationAsyncHookHandler {
+  const guard: preValidationAsyncHookHandler = async (req) => {
+    const p = req.principal;
+    if (!p) throw new AppError('unauthorized');
+    if (p.type !== 'staff') throw new AppError('forbidden');
+    checkCsrf(req);
+  };
+  return Object.assign(guard, { [GUARD_ROLES]: STAFF_ROLES });
 }
 
 /**

@@ -15,6 +15,8 @@ import {
   tariffs,
 } from '../db/schema/index.js';
 import { createSession } from '../modules/auth/sessions.js';
+import { newTotpSecret } from '../modules/auth/totp.js';
+import { ALWAYS_TOTP_ROLES } from '../modules/staff/role-totp.js';
 
 /**
  * Factories: each test builds the rows it needs, so tests run in any order. Every factory takes
@@ -165,13 +167,26 @@ export async function buildSubscriber(db: Db, o: BuildSubscriberOptions = {}) {
   };
 }
 
-/** A staff user of a role with a live session; `token` goes in `Authorization: Bearer …`. */
-/** Staff see every region unless `regions` names some (server/policy/region-scope.ts). */
+/**
+ * A staff user of a role with a live session; `token` goes in `Authorization: Bearer …`. Admin and
+ * finance must sign in with TOTP, so they get a secret (`totpSecret`: codes from totpCodeAt, or
+ * nextTotpCode in server/test/sign-in.ts) unless `totpSecret: null` asks for one who has not set it up.
+ */
 export async function buildStaff(
   db: Db,
-  o: { role?: StaffRole; email?: string; passwordHash?: string; regions?: 'all' | number[] } = {},
+  o: {
+    role?: StaffRole;
+    email?: string;
+    passwordHash?: string;
+    totpSecret?: string | null;
+    mustChangePassword?: boolean;
+    /** Staff see every region unless `regions` names some (server/policy/region-scope.ts). */
+    regions?: 'all' | number[];
+  } = {},
 ) {
   const role = o.role ?? 'admin';
+  const totpSecret =
+    o.totpSecret !== undefined ? o.totpSecret : ALWAYS_TOTP_ROLES.includes(role) ? newTotpSecret() : null;
   const [user] = await db
     .insert(staffUsers)
     .values({
@@ -181,8 +196,11 @@ export async function buildStaff(
       passwordHash: o.passwordHash ?? 'not-a-hash',
       allRegions: (o.regions ?? 'all') === 'all',
       regionIds: o.regions === undefined || o.regions === 'all' ? [] : o.regions,
+      // Stored in clear, as rows written before sealing were: sign-in reads both (totp.ts).
+      totpSecret,
+      mustChangePassword: o.mustChangePassword ?? false,
     })
     .returning();
   const { token } = await createSession(db, { type: 'staff', staffId: user!.id });
-  return { user: user!, token, auth: { authorization: `Bearer ${token}` } };
+  return { user: user!, token, auth: { authorization: `Bearer ${token}` }, totpSecret };
 }

@@ -30,6 +30,9 @@ export const subscribers = pgTable('subscribers', {
   notifyEmail: integer('notify_email').notNull().default(1),
   notifySms: integer('notify_sms').notNull().default(1),
   lang: text('lang').$type<'ru' | 'en'>().notNull().default('ru'),
+  /** When the phone / e-mail last changed in the cabinet: recovery to it is held for 24 hours after. */
+  phoneChangedAt: timestamp('phone_changed_at', { withTimezone: true }),
+  emailChangedAt: timestamp('email_changed_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -54,6 +57,9 @@ export const contracts = pgTable(
     passwordHash: text('password_hash'),
     /** True while the password is the initial one from the contract: first sign-in must change it. */
     mustChangePassword: integer('must_change_password').notNull().default(1),
+    /** The subscriber's optional TOTP secret (sealed), and the last time step accepted (never again). */
+    totpSecret: text('totp_secret'),
+    totpLastStep: bigint('totp_last_step', { mode: 'number' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('contracts_subscriber').on(t.subscriberId)],

@@ -10,9 +10,13 @@ export const staffUsers = pgTable('staff_users', {
   fullName: text('full_name').notNull(),
   role: text('role').$type<StaffRole>().notNull(),
   passwordHash: text('password_hash').notNull(),
-  /** Base32 TOTP secret when two-factor sign-in is on. */
+  /** Base32 TOTP secret when two-factor sign-in is on (sealed, server/crypto/secret-box.ts). */
   totpSecret: text('totp_secret'),
+  /** The last TOTP time step accepted (RFC 6238 counter): a code of that step or an earlier one never works again. */
+  totpLastStep: bigint('totp_last_step', { mode: 'number' }),
   active: boolean('active').notNull().default(true),
+  /** Set for an initial password an administrator chose: the first sign-in allows only changing it. */
+  mustChangePassword: boolean('must_change_password').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   /**
    * Region scope (docs/auth.md, "Regions"): the regions whose subscribers this user sees and changes,
@@ -25,6 +29,35 @@ export const staffUsers = pgTable('staff_users', {
     .notNull()
     .default(sql`'{}'::bigint[]`),
 });
+
+/**
+ * Whether a role must sign in with a TOTP code. Admin and finance always must (the code says so, a row
+ * cannot lift it); operator and support when an administrator sets it here. No row: not required.
+ */
+export const staffRoleSettings = pgTable('staff_role_settings', {
+  role: text('role').$type<StaffRole>().primaryKey(),
+  totpRequired: boolean('totp_required').notNull(),
+  updatedBy: bigint('updated_by', { mode: 'number' }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * One-time links an administrator sends to a staff member's e-mail to set a new password (the admin
+ * never sets or sees it). Only the SHA-256 of the token is stored; a link expires and works once.
+ */
+export const staffPasswordResets = pgTable(
+  'staff_password_resets',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    staffId: bigint('staff_id', { mode: 'number' }).notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdBy: bigint('created_by', { mode: 'number' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('staff_password_resets_staff').on(t.staffId)],
+);
 
 /**
  * Sign-in sessions of staff and subscribers. Only the SHA-256 of the token is stored, so a leaked

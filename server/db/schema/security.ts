@@ -1,4 +1,4 @@
-import { integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * Counters for brute-force and flood limits, shared by every app server (so limits hold however many
@@ -9,4 +9,9 @@ export const rateLimits = pgTable('rate_limits', {
   count: integer('count').notNull(),
   windowStartedAt: timestamp('window_started_at', { withTimezone: true }).notNull(),
   lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  /**
+   * Whether the latest attempt counted on this key was let through: the statement that counts an
+   * attempt reads it back (RETURNING), so deciding and counting are one step (modules/auth/rate-limit.ts).
+   */
+  allowed: boolean('allowed').notNull().default(true),
 });

@@ -1,28 +1,25 @@
 import { randomBytes } from 'node:crypto';
 
-import { eq } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { AppError } from '../../../common/errors.js';
-import { staffUsers } from '../../db/schema/index.js';
 import type { AppDeps } from '../../deps.js';
 import {
   CSRF_COOKIE,
   requireCsrfForCookie,
   requireSignedIn,
-  requireStaff,
   requireSubscriber,
   SESSION_COOKIE,
-  staffPrincipal,
 } from '../../plugins/auth.js';
 import { okResponse } from '../shared.schemas.js';
 import * as s from './auth.schemas.js';
 import { changeSubscriberPassword } from './change-password.js';
-import { enableTotp } from './enable-totp.js';
+import { completeStaffReset } from './complete-staff-reset.js';
+import { DEVICE_COOKIE, DEVICE_TOKEN_DAYS } from './device-token.js';
+import { authSettings } from './limits.js';
 import { listSessions, revokeOwnSession, revokeSession } from './sessions.js';
 import { signInStaff, signInSubscriber } from './sign-in.js';
-import { newTotpSecret, totpUri } from './totp.js';
 import { whoAmI } from './who-am-i.js';
 
 const security = [{ bearer: [] }];
@@ -47,28 +44,51 @@ function setSessionCookies(reply: FastifyReply, token: string, expiresAt: Date):
   return csrfToken;
 }
 
+/** The device token (device-token.ts): httpOnly, sent only to the sign-in routes, kept 400 days. */
+function setDeviceCookie(reply: FastifyReply, token: string): void {
+  reply.setCookie(DEVICE_COOKIE, token, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'strict',
+    path: '/api/auth',
+    maxAge: DEVICE_TOKEN_DAYS * 86_400,
+  });
+}
+
 const meta = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers['user-agent'] });
+/** The device token a browser keeps in its cookie, or an API client sends in the body. */
+const deviceTokenOf = (req: FastifyRequest, body: { deviceToken?: string }) =>
+  body.deviceToken ?? req.cookies?.[DEVICE_COOKIE];
 
 export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const db = deps.database.db;
+  const settings = authSettings(deps.config);
 
   app.post(
     '/api/auth/login',
     {
       schema: {
         tags: ['auth'],
-        summary: 'Subscriber sign-in with contract number and password',
+        summary:
+          'Subscriber sign-in with contract number and password (and the TOTP code when on: `totp_required` asks for it)',
         body: s.subscriberLoginBody,
         response: { 200: s.loginResponse },
       },
     },
     async (req, reply) => {
-      const r = await signInSubscriber(db, req.body, meta(req));
+      const r = await signInSubscriber(
+        db,
+        { ...req.body, deviceToken: deviceTokenOf(req, req.body) },
+        meta(req),
+        settings,
+      );
       const csrfToken = setSessionCookies(reply, r.token, r.expiresAt);
+      setDeviceCookie(reply, r.deviceToken);
       return {
         token: r.token,
         csrfToken,
         expiresAt: r.expiresAt.toISOString(),
+        deviceToken: r.deviceToken,
         mustChangePassword: r.mustChangePassword,
       };
     },
@@ -79,15 +99,38 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     {
       schema: {
         tags: ['auth'],
-        summary: 'Staff sign-in with e-mail, password and optional TOTP code',
+        summary: 'Staff sign-in with e-mail, password and, when set up, a TOTP code (`totp_required` asks for it)',
         body: s.staffLoginBody,
         response: { 200: s.staffLoginResponse },
       },
     },
     async (req, reply) => {
-      const r = await signInStaff(db, req.body, meta(req), deps.config.secrets);
+      const r = await signInStaff(db, { ...req.body, deviceToken: deviceTokenOf(req, req.body) }, meta(req), settings);
       const csrfToken = setSessionCookies(reply, r.token, r.expiresAt);
-      return { token: r.token, csrfToken, expiresAt: r.expiresAt.toISOString(), staff: r.staff };
+      setDeviceCookie(reply, r.deviceToken);
+      return {
+        token: r.token,
+        csrfToken,
+        expiresAt: r.expiresAt.toISOString(),
+        deviceToken: r.deviceToken,
+        staff: r.staff,
+      };
+    },
+  );
+
+  app.post(
+    '/api/auth/staff/reset',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: "Set a staff member's new password from the one-time link an administrator sent; ends their sessions",
+        body: s.staffResetBody,
+        response: { 200: okResponse },
+      },
+    },
+    async (req) => {
+      await completeStaffReset(db, req.body, { ip: req.ip });
+      return { ok: true as const };
     },
   );
 
@@ -183,42 +226,6 @@ export const authRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     },
     async (req) => {
       await revokeOwnSession(db, req.principal!, req.params.id);
-      return { ok: true as const };
-    },
-  );
-
-  app.post(
-    '/api/staff/me/totp/setup',
-    {
-      preValidation: requireStaff(),
-      schema: {
-        tags: ['auth'],
-        summary: 'A new TOTP secret to add to an authenticator app',
-        security,
-        response: { 200: s.totpSetupResponse },
-      },
-    },
-    async (req) => {
-      const p = staffPrincipal(req);
-      const [u] = await db.select().from(staffUsers).where(eq(staffUsers.id, p.staffId));
-      const secret = newTotpSecret();
-      return { secret, otpauthUrl: totpUri(u!.email, secret) };
-    },
-  );
-  app.post(
-    '/api/staff/me/totp/enable',
-    {
-      preValidation: requireStaff(),
-      schema: {
-        tags: ['auth'],
-        summary: 'Turn on two-factor sign-in with a code from the app',
-        security,
-        body: s.totpEnableBody,
-        response: { 200: okResponse },
-      },
-    },
-    async (req) => {
-      await enableTotp(db, { staffId: staffPrincipal(req).staffId, ...req.body, ip: req.ip }, deps.config.secrets);
       return { ok: true as const };
     },
   );

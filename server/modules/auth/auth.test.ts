@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildStaff, buildSubscriber } from '../../test/factories.js';
+import { nextTotpCode } from '../../test/sign-in.js';
 import { hashPassword } from './passwords.js';
 import { currentTotp, newTotpSecret } from './totp.js';
 
@@ -208,23 +209,27 @@ describe('staff sign-in', () => {
     expect(ok.json().staff).toMatchObject({ id: user.id, role: 'operator', totpEnabled: false });
     const token = ok.json().token;
     const secret = newTotpSecret();
+    const wrongCode = currentTotp(secret) === '000000' ? '000001' : '000000';
     const bad = await t.app.inject({
       method: 'POST',
       url: '/api/staff/me/totp/enable',
       headers: bearer(token),
-      payload: { secret, code: '000000' },
+      payload: { password: 'Staff-pass-2026', secret, code: wrongCode },
     });
     expect(bad.json().error.code).toBe('totp_invalid');
     const on = await t.app.inject({
       method: 'POST',
       url: '/api/staff/me/totp/enable',
       headers: bearer(token),
-      payload: { secret, code: currentTotp(secret) },
+      payload: { password: 'Staff-pass-2026', secret, code: currentTotp(secret) },
     });
     expect(on.statusCode).toBe(200);
     expect((await staffLogin({})).json().error.code).toBe('totp_required');
-    expect((await staffLogin({ totp: '123456' })).json().error.code).toBe('totp_invalid');
-    expect((await staffLogin({ totp: currentTotp(secret) })).statusCode).toBe(200);
+    expect((await staffLogin({ totp: wrongCode })).json().error.code).toBe('totp_invalid');
+    expect(
+      (await staffLogin({ totp: await nextTotpCode(t.database.db, { type: 'staff', id: user.id }, secret) }))
+        .statusCode,
+    ).toBe(200);
     const wrong = await t.app.inject({
       method: 'POST',
       url: '/api/auth/staff/login',

@@ -7,9 +7,8 @@ import type { Db } from '../../db/client.js';
 import { contracts, sessions } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { hashPassword, verifyPassword } from './passwords.js';
-import { assertNotLocked, countEvent, resetKey } from './rate-limit.js';
-import { PER_IP, PER_LOGIN } from './sign-in.js';
+import { checkCurrentPassword } from './current-password.js';
+import { hashPassword } from './passwords.js';
 
 /** Refuses a weak password with every problem named in the caller's language (via params). */
 export function assertStrongPassword(password: string, login: string): void {
@@ -40,10 +39,8 @@ export async function revokeAllSessions(db: Db, opts: { contractId: number; exce
 
 /**
  * The subscriber sets a new password (also the forced change after the first sign-in): checks the
- * current one, the strength rules, stores the argon2id hash, clears the must-change flag, and ends
- * every other session. A wrong current password counts like a failed sign-in, against the same keys
- * (the contract and the address): a stolen session cannot be used to guess the password faster than
- * the sign-in form allows.
+ * current one (counted like a sign-in, current-password.ts), the strength rules, stores the argon2id
+ * hash, clears the must-change flag, and ends every other session.
  */
 export async function changeSubscriberPassword(
   db: Db,
@@ -51,15 +48,11 @@ export async function changeSubscriberPassword(
 ): Promise<void> {
   const [c] = await db.select().from(contracts).where(eq(contracts.id, opts.contractId));
   if (!c) throw new AppError('unauthorized');
-  const loginKey = `login:contract:${c.number}`;
-  const ipKey = `login:ip:${opts.ip ?? 'unknown'}`;
-  await assertNotLocked(db, [loginKey, ipKey]);
-  if (!(await verifyPassword(c.passwordHash, opts.currentPassword))) {
-    const wait = Math.max(await countEvent(db, loginKey, PER_LOGIN), await countEvent(db, ipKey, PER_IP));
-    if (wait > 0) throw new AppError('rate_limited', { retryAfter: wait });
-    throw new AppError('wrong_current_password');
-  }
-  await resetKey(db, loginKey);
+  await checkCurrentPassword(db, {
+    owner: { type: 'subscriber', contractId: c.id },
+    password: opts.currentPassword,
+    ip: opts.ip ?? 'unknown',
+  });
   assertStrongPassword(opts.newPassword, c.number);
   if (opts.newPassword === opts.currentPassword)
     throw new AppError('weak_password', { problems: { ru: 'совпадает с текущим', en: 'same as the current one' } });

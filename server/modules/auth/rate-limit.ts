@@ -3,6 +3,11 @@ import { sql } from 'drizzle-orm';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 
+/*
+ * Counting events that are not guesses: SMS and codes sent, public payment lookups. A try at a secret (a
+ * password, a TOTP or one-time code) is counted BEFORE it is checked, with attempts.ts instead: checking
+ * `assertNotLocked` first and counting afterwards lets parallel guesses through one window.
+ */
 export interface LimitRule {
   /** Events allowed in the window before the key is locked. */
   limit: number;
@@ -43,8 +48,4 @@ export async function countEvent(db: Db, key: string, rule: LimitRule): Promise<
         returning count, ceil(extract(epoch from locked_until - now()))::int as wait`,
   );
   return row && row.count >= rule.limit ? Math.max(1, row.wait ?? rule.lockSeconds) : 0;
-}
-
-export async function resetKey(db: Db, key: string): Promise<void> {
-  await db.execute(sql`delete from rate_limits where key = ${key}`);
 }

@@ -8,6 +8,7 @@ import type { Db } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/index.js';
 import { accounts, contracts, sessions, staffUsers } from '../../db/schema/index.js';
 import { type RegionScope, scopeOfStaff } from '../../policy/region-scope.js';
+import { roleNeedsTotp } from '../staff/role-totp.js';
 
 export type Principal =
   | {
@@ -17,10 +18,17 @@ export type Principal =
       role: StaffRole;
       /** The regions whose subscribers this user may see (server/policy/region-scope.ts). */
       regions: RegionScope;
+      /** An initial password an administrator set: only changing it is open (requireStaff). */
+      mustChangePassword: boolean;
+      /** The role needs TOTP and this person has none yet: only setting it up is open. */
+      totpSetupRequired: boolean;
     }
   | { type: 'subscriber'; sessionId: number; contractId: number; accountId: number; mustChangePassword: boolean };
 
+/** Subscriber sessions last 30 days; staff sessions STAFF_SESSION_HOURS (12) and end after STAFF_SESSION_IDLE_MINUTES idle. */
 export const SESSION_TTL_DAYS = 30;
+export const STAFF_SESSION_SECONDS = 12 * 3600;
+export const STAFF_IDLE_SECONDS = 30 * 60;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
@@ -30,9 +38,10 @@ export async function createSession(
   db: Db,
   opts: { type: 'staff'; staffId: number } | { type: 'subscriber'; contractId: number },
   meta: { ip?: string; userAgent?: string } = {},
+  ttlSeconds = opts.type === 'staff' ? STAFF_SESSION_SECONDS : SESSION_TTL_DAYS * 86_400,
 ): Promise<{ token: string; sessionId: number; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(Date.now() + SESSION_TTL_DAYS * 86_400_000);
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
   const [row] = await db
     .insert(sessions)
     .values({
@@ -49,23 +58,25 @@ export async function createSession(
 }
 
 /**
- * Looks a token up; null when unknown, expired, revoked, or its staff user was deactivated.
- * One statement for the session and its principal (staff user, or contract + account): it runs on
- * every authenticated request, so each round trip saved is throughput gained.
+ * Looks a token up; null when unknown, expired, revoked, its staff user was deactivated, or a staff
+ * session was idle for longer than `staffIdleSeconds`. One statement for the session and its principal
+ * (staff user, or contract + account): it runs on every authenticated request, so each round trip saved
+ * is throughput gained.
  */
 export async function resolveSession(
   db: Db,
   token: string,
   cache?: ReadCache<string, LiveSession>,
+  staffIdleSeconds = STAFF_IDLE_SECONDS,
 ): Promise<Principal | null> {
   const tokenHash = hashToken(token);
   const found = cache
     ? await cache.getOrLoad(
         tokenHash,
-        async () => (await lookupSession(db, tokenHash)) ?? undefined,
+        async () => (await lookupSession(db, tokenHash, staffIdleSeconds)) ?? undefined,
         (s) => s.expiresAt,
       )
-    : await lookupSession(db, tokenHash);
+    : await lookupSession(db, tokenHash, staffIdleSeconds);
   return found?.principal ?? null;
 }
 
@@ -75,7 +86,7 @@ export interface LiveSession {
   expiresAt: number;
 }
 
-async function lookupSession(db: Db, tokenHash: string): Promise<LiveSession | null> {
+async function lookupSession(db: Db, tokenHash: string, staffIdleSeconds: number): Promise<LiveSession | null> {
   const [s] = await db
     .select({
       id: sessions.id,
@@ -87,6 +98,8 @@ async function lookupSession(db: Db, tokenHash: string): Promise<LiveSession | n
       staffRole: staffUsers.role,
       staffAllRegions: staffUsers.allRegions,
       staffRegionIds: staffUsers.regionIds,
+      staffMustChange: staffUsers.mustChangePassword,
+      staffTotpMissing: sql<boolean>`${staffUsers.totpSecret} is null and ${roleNeedsTotp(sql`${staffUsers.role}`)}`,
       contractId: contracts.id,
       mustChangePassword: contracts.mustChangePassword,
       accountId: accounts.id,
@@ -95,7 +108,15 @@ async function lookupSession(db: Db, tokenHash: string): Promise<LiveSession | n
     .leftJoin(staffUsers, eq(staffUsers.id, sessions.staffId))
     .leftJoin(contracts, eq(contracts.id, sessions.contractId))
     .leftJoin(accounts, eq(accounts.contractId, contracts.id))
-    .where(and(eq(sessions.tokenHash, tokenHash), isNull(sessions.revokedAt), gt(sessions.expiresAt, sql`now()`)))
+    .where(
+      and(
+        eq(sessions.tokenHash, tokenHash),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, sql`now()`),
+        // Staff sessions also end after a spell without requests ("last seen" moves at most once a minute).
+        sql`(${sessions.principalType} <> 'staff' or ${sessions.lastSeenAt} > now() - make_interval(secs => ${staffIdleSeconds}))`,
+      ),
+    )
     .limit(1);
   if (!s) return null;
   // "Last seen" for the devices list, written at most once a minute per session.
@@ -114,8 +135,11 @@ async function lookupSession(db: Db, tokenHash: string): Promise<LiveSession | n
         staffId: s.staffId,
         role: s.staffRole,
         regions: scopeOfStaff({ role: s.staffRole, allRegions: !!s.staffAllRegions, regionIds: s.staffRegionIds }),
+        mustChangePassword: s.staffMustChange === true,
+        totpSetupRequired: s.staffTotpMissing === true,
       },
-      expiresAt: s.expiresAt.getTime(),
+      // A cached staff session is looked up again before it could have gone idle.
+      expiresAt: Math.min(s.expiresAt.getTime(), Date.now() + staffIdleSeconds * 1000),
     };
   }
   if (s.principalType === 'subscriber' && s.contractId != null) {

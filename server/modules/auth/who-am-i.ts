@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { accounts, contracts, staffUsers, subscribers } from '../../db/schema/index.js';
 import { version } from '../../version.js';
+import { roleRequiresTotp } from '../staff/role-totp.js';
 import type { Principal } from './sessions.js';
 
 /** What the signed-in caller is, for the app's header and routing (staff: and which release runs). */
@@ -11,7 +12,16 @@ export async function whoAmI(db: Db, p: Principal) {
     const [u] = await db.select().from(staffUsers).where(eq(staffUsers.id, p.staffId));
     return {
       type: 'staff' as const,
-      staff: { id: u!.id, email: u!.email, fullName: u!.fullName, role: u!.role, totpEnabled: !!u!.totpSecret },
+      staff: {
+        id: u!.id,
+        email: u!.email,
+        fullName: u!.fullName,
+        role: u!.role,
+        totpEnabled: !!u!.totpSecret,
+        totpRequired: await roleRequiresTotp(db, u!.role),
+        mustChangePassword: p.mustChangePassword,
+        totpSetupRequired: p.totpSetupRequired,
+      },
       version,
     };
   }

@@ -2,10 +2,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { queryRows } from '../../db/client.js';
-import { type StaffRole, staffUsers } from '../../db/schema/index.js';
+import type { StaffRole } from '../../db/schema/index.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
-import { buildRegion, buildSubscriber } from '../../test/factories.js';
-import { createSession } from '../auth/sessions.js';
+import { buildRegion, buildStaff, buildSubscriber } from '../../test/factories.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -14,17 +13,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function staffToken(role: StaffRole): Promise<string> {
-  const [u] = await t.database.db
-    .insert(staffUsers)
-    .values({
-      email: `${role}-${Math.random()}@example.net`,
-      fullName: role,
-      role,
-      passwordHash: 'x',
-      allRegions: true,
-    })
-    .returning();
-  return (await createSession(t.database.db, { type: 'staff', staffId: u!.id })).token;
+  return (await buildStaff(t.database.db, { role })).token;
 }
 
 describe('staff billing API', () => {

@@ -379,6 +379,8 @@ export function printDemoLogins(d: DemoLogins, log: (s: string) => void): void {
   log('\nDemo logins');
   log('  Back office (/staff/login): e-mail / password');
   for (const s of d.staff) log(`    ${s.role.padEnd(9)} ${s.email} / ${s.password}`);
+  log('    (admin and finance add an authenticator app at their first sign-in: the page shows a QR code and');
+  log('     the secret; any TOTP app works, or on this machine `oathtool --totp -b <secret>`)');
   log('  Cabinet (/login): contract / password; the phone and account number are for "Forgot password"');
   for (const s of d.subscribers)
     log(

@@ -15,6 +15,56 @@ export const TEMPLATES = {
     ru: { subject: 'Подтверждение контакта', text: 'Код подтверждения: {code}' },
     en: { subject: 'Confirm your contact', text: 'Confirmation code: {code}' },
   },
+  contact_changed: {
+    ru: {
+      subject: 'Контакт в личном кабинете изменён',
+      text: 'В личном кабинете по договору {contract} {what} изменён на {masked}. Если это сделали не вы, сразу позвоните на горячую линию {hotline}: восстановление пароля на новый контакт откроется только через 24 часа.',
+    },
+    en: {
+      subject: 'A contact in your cabinet was changed',
+      text: 'In the cabinet of contract {contract}, the {what} was changed to {masked}. If it was not you, call the hotline {hotline} at once: password recovery to the new contact opens only in 24 hours.',
+    },
+  },
+  recovery_held: {
+    ru: {
+      subject: 'Восстановление пароля отложено',
+      text: 'Этот контакт указан в личном кабинете менее суток назад, поэтому код для восстановления пароля на него придёт не раньше {from}. Так мы защищаем договор, если контакт сменил кто-то чужой. Если нужно раньше — позвоните на горячую линию {hotline} или придите в офис с паспортом.',
+    },
+    en: {
+      subject: 'Password recovery held',
+      text: 'This contact was set in the cabinet less than a day ago, so a recovery code can be sent to it from {from}. This protects the contract if a stranger changed the contact. If you need it sooner, call the hotline {hotline} or visit an office with your passport.',
+    },
+  },
+  new_device_sign_in: {
+    ru: {
+      subject: 'Вход с нового устройства',
+      text: 'В личный кабинет вошли с нового устройства: {device}, адрес {ip}, {when}. Если это были не вы, смените пароль и завершите чужие сеансы в разделе «Профиль».',
+    },
+    en: {
+      subject: 'Sign-in from a new device',
+      text: 'Someone signed in to your cabinet from a new device: {device}, address {ip}, {when}. If it was not you, change the password and end the other sessions under "Profile".',
+    },
+  },
+  totp_changed: {
+    ru: {
+      subject: 'Вход с кодом: изменения',
+      text: 'Вход с кодом из приложения-аутентификатора {change}. Если это сделали не вы, сразу смените пароль и сообщите {whom}.',
+    },
+    en: {
+      subject: 'Two-factor sign-in changed',
+      text: 'Sign-in with a code from an authenticator app was {change}. If it was not you, change your password at once and tell {whom}.',
+    },
+  },
+  staff_password_link: {
+    ru: {
+      subject: 'Смена пароля в Абоненте',
+      text: 'Администратор {admin} попросил вас задать новый пароль для входа в бэк-офис. Ссылка действует {hours|час|часа|часов} и работает один раз: {link}. Если вы не ждали это письмо, сообщите администратору.',
+    },
+    en: {
+      subject: 'Set your Abonent password',
+      text: 'Administrator {admin} asks you to set a new password for the back office. The link works once within {hours|hour|hours}: {link}. If you did not expect this, tell an administrator.',
+    },
+  },
   blocked: {
     ru: {
       subject: 'Доступ приостановлен',

@@ -1,14 +1,12 @@
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
-import { AppError, type Lang } from '../../../common/errors.js';
+import { AppError } from '../../../common/errors.js';
 import { MAX_PAYMENT_KOPECKS, parseRubles } from '../../../common/money.js';
 import { parsePaymentAmount as parseAmount } from '../../../common/payment-amount.js';
 import type { AppDeps } from '../../deps.js';
-import { type TestAcquirer, verifyTestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
 import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
 import { baseUrlOf } from '../../plugins/base-url.js';
-import { CSP_DIRECTIVES } from '../../plugins/security-headers.js';
+import { addressKey } from '../auth/attempts.js';
 import { assertNotLocked, countEvent } from '../auth/rate-limit.js';
 import { settleCardRefundByExternalId } from '../finance/refund-card-payment.js';
 import { deleteCard, disableAutopay, getAutopay, listCards, setAutopay } from './autopay-settings.js';
@@ -19,9 +17,7 @@ import { getOwnPayment, getPaymentStatus, listPayments } from './list-payments.j
 import * as s from './payments.schemas.js';
 import { getPromisedPayment, takePromisedPayment } from './promised-payment.js';
 import { quoteMonths } from './quote-months.js';
-import { type CardOutcome, submitTestCard, submitThreeDs } from './submit-test-card.js';
-import { PAGE_STYLE_HASH, renderCardForm, renderDone, renderThreeDs } from './test-acquirer-page.js';
-import { testAcquirerSecret } from './test-acquirer-secret.js';
+import { testAcquirerRoutes } from './test-acquirer.routes.js';
 
 const security = [{ bearer: [] }];
 const tags = ['payments'];
@@ -148,7 +144,7 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       },
     },
     async (req) => {
-      const key = `payer:${req.ip}`;
+      const key = `payer:${addressKey(req.ip)}`;
       await assertNotLocked(db, [key]);
       await countEvent(db, key, PAYER_LIMIT);
       const p = await findPayer(db, req.params.number);
@@ -167,7 +163,7 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       },
     },
     async (req) => {
-      const key = `payer:${req.ip}`;
+      const key = `payer:${addressKey(req.ip)}`;
       await assertNotLocked(db, [key]);
       await countEvent(db, key, PAYER_LIMIT);
       const amount = parseAmount(req.body.amount);
@@ -199,25 +195,10 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     },
   );
 
-  // Provider notifications: verified (test acquirer: HMAC of the raw body), then re-fetched from the provider.
-  app.post(
-    '/api/payments/webhooks/test-acquirer',
-    {
-      schema: {
-        tags,
-        summary: 'Test acquirer notification (HMAC-SHA256 in X-Signature)',
-        body: s.webhookBody,
-        response: { 200: s.okResponse },
-      },
-    },
-    async (req) => {
-      const raw = (req as unknown as { rawBody?: string }).rawBody ?? '';
-      if (!verifyTestAcquirer(testAcquirerSecret(deps.config), raw, req.headers['x-signature'] as string | undefined))
-        throw new AppError('bad_signature');
-      await handleNotification(db, deps, 'test_acquirer', req.body.object.id);
-      return { ok: true };
-    },
-  );
+  // Provider notifications: only the id is used; the payment is re-fetched from the provider.
+  // The test acquirer (development and tests only: never built or routed in production) has its own
+  // webhook and card pages, on this plugin's raw-body parser.
+  if (deps.acquirers.test_acquirer) await app.register(testAcquirerRoutes, deps);
 
   app.post(
     '/api/payments/webhooks/yookassa',
@@ -238,101 +219,6 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         await settleCardRefundByExternalId(db, deps, 'yookassa', req.body.object.id);
       else await handleNotification(db, deps, 'yookassa', req.body.object.id);
       return { ok: true };
-    },
-  );
-
-  // The test acquirer's hosted card page (plays the bank's page; served only while the provider exists).
-  const acq = () => deps.acquirers.test_acquirer as TestAcquirer | undefined;
-  const langOf = (q: unknown): Lang => ((q as { lang?: string })?.lang === 'en' ? 'en' : 'ru');
-  const answer = (reply: FastifyReply, lang: Lang, id: string, o: CardOutcome, amount: number, threeDs = false) => {
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-    if (o.kind === 'gone') return reply.code(404).send('Not found');
-    if (o.kind === 'done') return reply.redirect(o.returnUrl, 303);
-    if (o.kind === '3ds') return reply.send(renderThreeDs(lang, { id }));
-    return reply
-      .code(400)
-      .send(
-        threeDs
-          ? renderThreeDs(lang, { id, error: o.message })
-          : renderCardForm(lang, { id, amount, error: o.message }),
-      );
-  };
-  // The card page's own <style> is allowed by its hash on top of the site-wide policy.
-  const pageHelmet = {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: { ...CSP_DIRECTIVES, styleSrc: ["'self'", PAGE_STYLE_HASH] },
-    },
-  };
-  app.get(
-    '/pay/test-acquirer/:id',
-    {
-      helmet: pageHelmet,
-      schema: {
-        tags,
-        summary: 'Test acquirer card page',
-        params: s.cardPageParams,
-        querystring: s.cardPageQuery,
-        produces: ['text/html'],
-        response: s.cardPageResponses,
-      },
-    },
-    async (req, reply) => {
-      const row = await acq()?.pending(req.params.id);
-      if (!row) return reply.code(404).type('text/plain').send('Not found');
-      const lang = langOf(req.query);
-      if (row.status !== 'pending')
-        return reply.type('text/html; charset=utf-8').send(renderDone(lang, row.return_url));
-      return reply
-        .type('text/html; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .send(renderCardForm(lang, { id: row.id, amount: row.amount }));
-    },
-  );
-  app.post(
-    '/pay/test-acquirer/:id',
-    {
-      helmet: pageHelmet,
-      schema: {
-        tags,
-        summary: 'Test acquirer: submit the card',
-        params: s.cardPageParams,
-        querystring: s.cardPageQuery,
-        consumes: ['application/x-www-form-urlencoded'],
-        body: s.cardForm,
-        produces: ['text/html'],
-        response: s.cardPageResponses,
-      },
-    },
-    async (req, reply) => {
-      const a = acq();
-      const row = await a?.pending(req.params.id);
-      if (!a || !row) return reply.code(404).type('text/plain').send('Not found');
-      const lang = langOf(req.query);
-      return answer(reply, lang, row.id, await submitTestCard(db, a, row.id, req.body, lang), row.amount);
-    },
-  );
-  app.post(
-    '/pay/test-acquirer/:id/3ds',
-    {
-      helmet: pageHelmet,
-      schema: {
-        tags,
-        summary: 'Test acquirer: 3-D Secure code',
-        params: s.cardPageParams,
-        querystring: s.cardPageQuery,
-        consumes: ['application/x-www-form-urlencoded'],
-        body: s.threeDsForm,
-        produces: ['text/html'],
-        response: s.cardPageResponses,
-      },
-    },
-    async (req, reply) => {
-      const a = acq();
-      const row = await a?.pending(req.params.id);
-      if (!a || !row) return reply.code(404).type('text/plain').send('Not found');
-      const lang = langOf(req.query);
-      return answer(reply, lang, row.id, await submitThreeDs(db, a, row.id, req.body.code, lang), row.amount, true);
     },
   );
 

@@ -55,14 +55,14 @@ export const profileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       preValidation: requireSubscriber(),
       schema: {
         tags: ['profile'],
-        summary: 'Send a confirmation code to a new phone or e-mail',
+        summary: 'Send a confirmation code to a new phone or e-mail (needs the current password)',
         security,
         body: contactStartBody,
         response: { 200: contactStartResponse },
       },
     },
     async (req) => {
-      await startContactChange(db, contractOf(req), req.body);
+      await startContactChange(db, contractOf(req), req.body, req.ip);
       return { sent: true as const };
     },
   );
@@ -72,7 +72,7 @@ export const profileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       preValidation: requireSubscriber(),
       schema: {
         tags: ['profile'],
-        summary: 'Confirm the new contact with the code',
+        summary: 'Confirm the new contact with the code; the old contact is told, recovery to the new one waits 24 h',
         security,
         body: contactConfirmBody,
         response: { 200: profileResponse },

@@ -27,7 +27,7 @@ describe('profile', () => {
       method: 'POST',
       url: '/api/me/contacts/start',
       headers: s.auth,
-      payload: { kind: 'email', value: 'new@example.ru' },
+      payload: { kind: 'email', value: 'new@example.ru', password: s.password },
     });
     expect(started.statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: '/api/me/profile', headers: s.auth })).json().email).toBeNull();
@@ -56,7 +56,7 @@ describe('profile', () => {
       method: 'POST',
       url: '/api/me/contacts/start',
       headers: a.auth,
-      payload: { kind: 'phone', value: '123' },
+      payload: { kind: 'phone', value: '123', password: a.password },
     });
     expect(bad.statusCode).toBe(400);
     const pa = (await t.app.inject({ method: 'GET', url: '/api/me/profile', headers: a.auth })).json();

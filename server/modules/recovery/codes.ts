@@ -1,9 +1,10 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 
 import type { Db } from '../../db/client.js';
 import { verificationCodes } from '../../db/schema/index.js';
+import { authAttempts } from '../../metrics/metrics.js';
 
 export const CODE_TTL_MINUTES = 15;
 export const CODE_MAX_ATTEMPTS = 5;
@@ -38,8 +39,11 @@ export async function issueCode(db: Db, opts: { contractId: number; purpose: Pur
 }
 
 /**
- * Finds the live code (or link token) that matches, without using it up. A wrong code counts against
- * the contract's latest code; after CODE_MAX_ATTEMPTS it is dead. Returns the code row, else null.
+ * Finds the live code (or link token) that matches, without using it up. A code is guessed at by
+ * number, so each try is counted BEFORE it is compared: one `UPDATE … RETURNING` takes a try from the
+ * contract's latest live code only while it has tries left (CODE_MAX_ATTEMPTS); however many arrive
+ * at once, at most that many are compared. (A link token is 192 random bits: it is looked up, not guessed.)
+ * Returns the code row, else null.
  */
 export async function findCode(
   db: Db,
@@ -60,8 +64,8 @@ export async function findCode(
     return row ?? null;
   }
   if (!opts.contractId || !opts.code) return null;
-  const [row] = await db
-    .select()
+  const latest = db
+    .select({ id: verificationCodes.id })
     .from(verificationCodes)
     .where(
       and(
@@ -73,17 +77,21 @@ export async function findCode(
     )
     .orderBy(desc(verificationCodes.id))
     .limit(1);
-  if (!row || row.attempts >= CODE_MAX_ATTEMPTS) return null;
-  const ok = timingSafeEqual(Buffer.from(row.codeHash), Buffer.from(sha(opts.code)));
-  if (!ok) {
-    await db
-      .update(verificationCodes)
-      .set({ attempts: sql`${verificationCodes.attempts} + 1` })
-      .where(eq(verificationCodes.id, row.id));
+  const [row] = await db
+    .update(verificationCodes)
+    .set({ attempts: sql`${verificationCodes.attempts} + 1` })
+    .where(and(eq(verificationCodes.id, sql`(${latest})`), lt(verificationCodes.attempts, CODE_MAX_ATTEMPTS)))
+    .returning();
+  if (!row) {
+    authAttempts.inc({ endpoint: endpointOf(opts.purpose), outcome: 'refused' });
     return null;
   }
-  return row;
+  const ok = timingSafeEqual(Buffer.from(row.codeHash), Buffer.from(sha(opts.code)));
+  authAttempts.inc({ endpoint: endpointOf(opts.purpose), outcome: ok ? 'right' : 'wrong' });
+  return ok ? row : null;
 }
+
+const endpointOf = (p: Purpose) => (p === 'recovery' ? ('recovery_code' as const) : ('contact_code' as const));
 
 /** Uses a found code up; false when another request used it first (each code works once). */
 export async function useCode(db: Db, id: number): Promise<boolean> {

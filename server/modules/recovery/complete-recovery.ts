@@ -5,13 +5,11 @@ import { type Db, queryRows } from '../../db/client.js';
 import { contracts } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
+import { attemptFailed, attemptSucceeded, takeAttempt } from '../auth/attempts.js';
 import { assertStrongPassword, revokeAllSessions } from '../auth/change-password.js';
+import { addressAttempt, type AuthSettings, ceilingAttempt } from '../auth/limits.js';
 import { hashPassword } from '../auth/passwords.js';
-import { assertNotLocked, countEvent, type LimitRule } from '../auth/rate-limit.js';
 import { findCode, useCode } from './codes.js';
-
-/** 20 refused completions from one address within an hour lock the address for an hour. */
-export const COMPLETE_PER_IP: LimitRule = { limit: 20, windowSeconds: 3600, lockSeconds: 3600 };
 
 /**
  * Sets a new password with a recovery code (with the account number) or the e-mailed link token.
@@ -22,21 +20,21 @@ export const COMPLETE_PER_IP: LimitRule = { limit: 20, windowSeconds: 3600, lock
  * password is hashed (the slow step) before the account is even looked up, so both take as long; a
  * wrong code, an unknown account or a used code are one answer, `recovery_code_invalid`. Only a caller
  * who holds a valid code hears that the password contains the contract number — and keeps the code.
- * Refusals count against the caller's address.
+ * Every try counts against the caller's address (an IPv6 client by its /64: 20 an hour) and the endpoint's
+ * global ceiling before anything is looked up, and against the code itself (5 tries) before it is
+ * compared (codes.ts); right ones are given back to the address.
  */
 export async function completeRecovery(
   db: Db,
   input: { account?: string; code?: string; token?: string; newPassword: string },
-  ctx: { ip: string },
+  ctx: { ip: string; settings: Pick<AuthSettings, 'attemptsPerMinute'> },
 ): Promise<void> {
-  const ipKey = `recovery:complete:ip:${ctx.ip}`;
-  await assertNotLocked(db, [ipKey]);
-  const refuse = async (): Promise<never> => {
-    const wait = await countEvent(db, ipKey, COMPLETE_PER_IP);
-    if (wait > 0) throw new AppError('rate_limited', { retryAfter: wait });
-    throw new AppError('recovery_code_invalid');
-  };
   assertStrongPassword(input.newPassword, '');
+  const taken = await takeAttempt(db, 'recovery_complete', [
+    addressAttempt(ctx.ip, 'recovery:complete:ip'),
+    ceilingAttempt('recovery_complete', ctx.settings.attemptsPerMinute),
+  ]);
+  const refuse: () => never = () => attemptFailed(taken, new AppError('recovery_code_invalid'));
   const passwordHash = await hashPassword(input.newPassword);
 
   let contractId: number | undefined;
@@ -45,14 +43,15 @@ export async function completeRecovery(
       db,
       sql`select c.id from contracts c join accounts a on a.contract_id = c.id where a.number = ${input.account ?? ''}`,
     );
-    if (!c) return refuse();
+    if (!c) refuse();
     contractId = c.id;
   }
   const code = await findCode(db, { purpose: 'recovery', contractId, code: input.code, token: input.token });
-  if (!code) return refuse();
+  if (!code) refuse();
   const [c] = await db.select({ number: contracts.number }).from(contracts).where(eq(contracts.id, code.contractId));
   assertStrongPassword(input.newPassword, c!.number);
 
+  await attemptSucceeded(db, taken);
   await inTransaction(db, async (tx) => {
     if (!(await useCode(tx, code.id))) throw new AppError('recovery_code_invalid');
     await tx.update(contracts).set({ passwordHash, mustChangePassword: 0 }).where(eq(contracts.id, code.contractId));

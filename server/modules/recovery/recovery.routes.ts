@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
+import { authSettings } from '../auth/limits.js';
 import { okResponse } from '../shared.schemas.js';
 import { completeRecovery } from './complete-recovery.js';
 import { recoveryCompleteBody, recoveryStartBody, recoveryStartResponse } from './recovery.schemas.js';
@@ -34,7 +35,7 @@ export const recoveryRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       },
     },
     async (req) => {
-      await completeRecovery(db, req.body, { ip: req.ip });
+      await completeRecovery(db, req.body, { ip: req.ip, settings: authSettings(deps.config) });
       return { ok: true as const };
     },
   );

@@ -19,6 +19,7 @@ export const view = (u: typeof staffUsers.$inferSelect) => ({
   regions: regionsOf(u),
   active: u.active,
   totpEnabled: !!u.totpSecret,
+  mustChangePassword: u.mustChangePassword,
 });
 
 export async function listStaffUsers(db: Db) {
@@ -49,6 +50,8 @@ export type StaffCreator = { staffId: number; ip?: string } | { cli: string };
 /**
  * Creates a staff member (admin action, `abonent staff create-admin`, and the demo seed); audited when
  * someone did it. The email is the login and must be new: an existing one is refused and changes nothing.
+ * An initial password an administrator chose in the back office must be changed at the first sign-in
+ * (the administrator knows it); one given at the server's shell (`create-admin`) or the demo's is the owner's.
  */
 export async function createStaffUser(
   db: Db,
@@ -69,6 +72,7 @@ export async function createStaffUser(
         role: input.role,
         passwordHash,
         ...regionColumns(regions),
+        mustChangePassword: actor !== undefined && 'staffId' in actor,
       })
       .onConflictDoNothing()
       .returning();

@@ -17,6 +17,7 @@ export const staffUser = z.object({
   regions: staffRegions.describe('administrators always see every region'),
   active: z.boolean(),
   totpEnabled: z.boolean(),
+  mustChangePassword: z.boolean().describe('still on the initial password an administrator set'),
 });
 export const staffUsersResponse = z.object({ users: z.array(staffUser) });
 export const createStaffBody = z.object({
@@ -30,3 +31,15 @@ export const createStaffBody = z.object({
 export const staffUserParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 export const updateStaffBody = z.object({ role: staffRole.optional(), active: z.boolean().optional() });
 export const staffRegionsBody = z.object({ regions: staffRegions });
+export const passwordLinkResponse = z.object({
+  sentTo: z.string().describe('the staff member e-mail the one-time link went to'),
+  expiresAt: z.string(),
+});
+export const roleTotpView = z.object({
+  role: staffRole,
+  totpRequired: z.boolean(),
+  fixed: z.boolean().describe('admin and finance: always required'),
+});
+export const roleTotpResponse = z.object({ roles: z.array(roleTotpView) });
+export const roleTotpParams = z.object({ role: staffRole });
+export const roleTotpBody = z.object({ totpRequired: z.boolean() });

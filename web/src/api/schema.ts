@@ -267,7 +267,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Subscriber sign-in with contract number and password */
+    /** Subscriber sign-in with contract number and password (and the TOTP code when on: `totp_required` asks for it) */
     post: {
       parameters: {
         query?: never;
@@ -281,6 +281,10 @@ export interface paths {
             /** @description contract number (the login) */
             contract: string;
             password: string;
+            /** @description the 6-digit code from the authenticator app, when two-factor sign-in is on (asked with `totp_required`) */
+            totp?: string;
+            /** @description API clients: the deviceToken an earlier sign-in of this login returned (browsers send the abonent_device cookie) */
+            deviceToken?: string;
           };
         };
       };
@@ -297,6 +301,8 @@ export interface paths {
               /** @description echo in X-CSRF-Token on unsafe requests made with the cookie */
               csrfToken: string;
               expiresAt: string;
+              /** @description keep and send with the next sign-in of this login: a known device is not slowed by guesses of others */
+              deviceToken: string;
               mustChangePassword: boolean;
             };
           };
@@ -336,7 +342,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Staff sign-in with e-mail, password and optional TOTP code */
+    /** Staff sign-in with e-mail, password and, when set up, a TOTP code (`totp_required` asks for it) */
     post: {
       parameters: {
         query?: never;
@@ -349,7 +355,10 @@ export interface paths {
           'application/json': {
             email: string;
             password: string;
+            /** @description the 6-digit code from the authenticator app, when two-factor sign-in is on (asked with `totp_required`) */
             totp?: string;
+            /** @description API clients: the deviceToken an earlier sign-in of this login returned (browsers send the abonent_device cookie) */
+            deviceToken?: string;
           };
         };
       };
@@ -366,13 +375,86 @@ export interface paths {
               /** @description echo in X-CSRF-Token on unsafe requests made with the cookie */
               csrfToken: string;
               expiresAt: string;
+              /** @description keep and send with the next sign-in of this login: a known device is not slowed by guesses of others */
+              deviceToken: string;
               staff: {
                 id: number;
                 email: string;
                 fullName: string;
                 role: components['schemas']['StaffRole'];
                 totpEnabled: boolean;
+                /** @description the role must sign in with TOTP (admin and finance always) */
+                totpRequired: boolean;
+                /** @description an initial password: only changing it is open until then */
+                mustChangePassword: boolean;
+                /** @description the role requires TOTP and none is set up: only setting it up is open */
+                totpSetupRequired: boolean;
               };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/auth/staff/reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set a staff member's new password from the one-time link an administrator sent; ends their sessions */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description from the link the administrator had sent */
+            token: string;
+            newPassword: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              ok: true;
             };
           };
         };
@@ -443,6 +525,12 @@ export interface paths {
                     fullName: string;
                     role: components['schemas']['StaffRole'];
                     totpEnabled: boolean;
+                    /** @description the role must sign in with TOTP (admin and finance always) */
+                    totpRequired: boolean;
+                    /** @description an initial password: only changing it is open until then */
+                    mustChangePassword: boolean;
+                    /** @description the role requires TOTP and none is set up: only setting it up is open */
+                    totpSetupRequired: boolean;
                   };
                   /** @description The running Abonent release (shown in the back office) */
                   version: string;
@@ -521,6 +609,12 @@ export interface paths {
                           fullName: string;
                           role: components['schemas']['StaffRole'];
                           totpEnabled: boolean;
+                          /** @description the role must sign in with TOTP (admin and finance always) */
+                          totpRequired: boolean;
+                          /** @description an initial password: only changing it is open until then */
+                          mustChangePassword: boolean;
+                          /** @description the role requires TOTP and none is set up: only setting it up is open */
+                          totpSetupRequired: boolean;
                         };
                         /** @description The running Abonent release (shown in the back office) */
                         version: string;
@@ -801,6 +895,70 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/staff/me/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Change my password (required first after an administrator set it); ends my other sessions */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            currentPassword: string;
+            newPassword: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              ok: true;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/staff/me/totp/setup': {
     parameters: {
       query?: never;
@@ -810,7 +968,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** A new TOTP secret to add to an authenticator app */
+    /** A new TOTP secret to add to an authenticator app (nothing changes until …/enable) */
     post: {
       parameters: {
         query?: never;
@@ -867,7 +1025,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Turn on two-factor sign-in with a code from the app */
+    /** Turn on two-factor sign-in, or move it to a new app: the password, a code of the new secret, and (when on) a code from the app in use */
     post: {
       parameters: {
         query?: never;
@@ -878,7 +1036,270 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            /** @description the current password */
+            password: string;
+            /** @description the secret from …/totp/setup, now in the app */
             secret: string;
+            /** @description a code the app shows for the new secret */
+            code: string;
+            /** @description when two-factor sign-in is already on: a code from the app in use */
+            currentCode?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              ok: true;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/me/totp/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Turn two-factor sign-in off with the password and a current code (not for roles that require it) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            password: string;
+            /** @description a code from the app in use */
+            code: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              ok: true;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/totp/setup': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A new TOTP secret to add to an authenticator app (nothing changes until …/enable) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              secret: string;
+              otpauthUrl: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/totp/enable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Turn on two-factor sign-in, or move it to a new app: the password, a code of the new secret, and (when on) a code from the app in use */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the current password */
+            password: string;
+            /** @description the secret from …/totp/setup, now in the app */
+            secret: string;
+            /** @description a code the app shows for the new secret */
+            code: string;
+            /** @description when two-factor sign-in is already on: a code from the app in use */
+            currentCode?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              ok: true;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/totp/disable': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Turn two-factor sign-in off with the password and a current code (not for roles that require it) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            password: string;
+            /** @description a code from the app in use */
             code: string;
           };
         };
@@ -3193,6 +3614,13 @@ export interface paths {
                 lang: components['schemas']['Lang'];
               };
               missingContacts: ('phone' | 'email')[];
+              /** @description sign-in asks for a code from an authenticator app */
+              totpEnabled: boolean;
+              /** @description a contact changed in the last 24 hours: password recovery to it opens at this time */
+              recoveryHeldUntil: {
+                phone: string | null;
+                email: string | null;
+              };
             };
           };
         };
@@ -3272,6 +3700,13 @@ export interface paths {
                 lang: components['schemas']['Lang'];
               };
               missingContacts: ('phone' | 'email')[];
+              /** @description sign-in asks for a code from an authenticator app */
+              totpEnabled: boolean;
+              /** @description a contact changed in the last 24 hours: password recovery to it opens at this time */
+              recoveryHeldUntil: {
+                phone: string | null;
+                email: string | null;
+              };
             };
           };
         };
@@ -3306,7 +3741,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Send a confirmation code to a new phone or e-mail */
+    /** Send a confirmation code to a new phone or e-mail (needs the current password) */
     post: {
       parameters: {
         query?: never;
@@ -3321,12 +3756,16 @@ export interface paths {
                 /** @enum {string} */
                 kind: 'phone';
                 value: string;
+                /** @description the current password: a session alone cannot move the contacts recovery goes to */
+                password: string;
               }
             | {
                 /** @enum {string} */
                 kind: 'email';
                 /** Format: email */
                 value: string;
+                /** @description the current password: a session alone cannot move the contacts recovery goes to */
+                password: string;
               };
         };
       };
@@ -3378,7 +3817,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Confirm the new contact with the code */
+    /** Confirm the new contact with the code; the old contact is told, recovery to the new one waits 24 h */
     post: {
       parameters: {
         query?: never;
@@ -3413,6 +3852,13 @@ export interface paths {
                 lang: components['schemas']['Lang'];
               };
               missingContacts: ('phone' | 'email')[];
+              /** @description sign-in asks for a code from an authenticator app */
+              totpEnabled: boolean;
+              /** @description a contact changed in the last 24 hours: password recovery to it opens at this time */
+              recoveryHeldUntil: {
+                phone: string | null;
+                email: string | null;
+              };
             };
           };
         };
@@ -3550,6 +3996,8 @@ export interface paths {
                 regions: components['schemas']['StaffRegions'];
                 active: boolean;
                 totpEnabled: boolean;
+                /** @description still on the initial password an administrator set */
+                mustChangePassword: boolean;
               }[];
             };
           };
@@ -3611,6 +4059,8 @@ export interface paths {
               regions: components['schemas']['StaffRegions'];
               active: boolean;
               totpEnabled: boolean;
+              /** @description still on the initial password an administrator set */
+              mustChangePassword: boolean;
             };
           };
         };
@@ -3687,6 +4137,8 @@ export interface paths {
               regions: components['schemas']['StaffRegions'];
               active: boolean;
               totpEnabled: boolean;
+              /** @description still on the initial password an administrator set */
+              mustChangePassword: boolean;
             };
           };
         };
@@ -3753,6 +4205,257 @@ export interface paths {
               regions: components['schemas']['StaffRegions'];
               active: boolean;
               totpEnabled: boolean;
+              /** @description still on the initial password an administrator set */
+              mustChangePassword: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/users/{id}/password-link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** E-mail the staff member a one-time link to set a new password (the administrator never sets it) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the staff member e-mail the one-time link went to */
+              sentTo: string;
+              expiresAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/users/{id}/totp/reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Clear a staff member's two-factor sign-in (a lost phone); their sessions end */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              ok: true;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/security/roles': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Which roles must sign in with a TOTP code */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              roles: {
+                role: components['schemas']['StaffRole'];
+                totpRequired: boolean;
+                /** @description admin and finance: always required */
+                fixed: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/security/roles/{role}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Require TOTP for a role, or not (admin and finance always) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          role: components['schemas']['StaffRole'];
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            totpRequired: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              roles: {
+                role: components['schemas']['StaffRole'];
+                totpRequired: boolean;
+                /** @description admin and finance: always required */
+                fixed: boolean;
+              }[];
             };
           };
         };
@@ -5345,75 +6048,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/payments/webhooks/test-acquirer': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Test acquirer notification (HMAC-SHA256 in X-Signature) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': {
-            event?: string;
-            object: {
-              id: string;
-            } & {
-              [key: string]: unknown;
-            };
-          } & {
-            [key: string]: unknown;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': {
-              ok: boolean;
-            };
-          };
-        };
-        /** @description Default Response */
-        '4XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-        /** @description Default Response */
-        '5XX': {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/payments/webhooks/yookassa': {
     parameters: {
       query?: never;
@@ -5473,206 +6107,6 @@ export interface paths {
           };
           content: {
             'application/json': components['schemas']['Error'];
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/pay/test-acquirer/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Test acquirer card page */
-    get: {
-      parameters: {
-        query?: {
-          lang?: components['schemas']['Lang'];
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': string;
-          };
-        };
-        /** @description Default Response */
-        303: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': null;
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': string;
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': string;
-          };
-        };
-      };
-    };
-    put?: never;
-    /** Test acquirer: submit the card */
-    post: {
-      parameters: {
-        query?: {
-          lang?: components['schemas']['Lang'];
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/x-www-form-urlencoded': {
-            number?: string;
-            expiry?: string;
-            cvc?: string;
-            holder?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': string;
-          };
-        };
-        /** @description Default Response */
-        303: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': null;
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': string;
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': string;
-          };
-        };
-      };
-    };
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/pay/test-acquirer/{id}/3ds': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Test acquirer: 3-D Secure code */
-    post: {
-      parameters: {
-        query?: {
-          lang?: components['schemas']['Lang'];
-        };
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/x-www-form-urlencoded': {
-            code: string;
-          };
-        };
-      };
-      responses: {
-        /** @description Default Response */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': string;
-          };
-        };
-        /** @description Default Response */
-        303: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': null;
-          };
-        };
-        /** @description Default Response */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': string;
-          };
-        };
-        /** @description Default Response */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/html': string;
           };
         };
       };
@@ -13149,6 +13583,11 @@ export interface components {
           | 'invalid_staff_credentials'
           | 'totp_required'
           | 'totp_invalid'
+          | 'totp_setup_required'
+          | 'totp_required_by_role'
+          | 'totp_not_enabled'
+          | 'staff_password_change_required'
+          | 'staff_reset_link_invalid'
           | 'wrong_current_password'
           | 'weak_password'
           | 'recovery_code_invalid'
@@ -13692,6 +14131,11 @@ export const errorErrorCodeValues: ReadonlyArray<
   'invalid_staff_credentials',
   'totp_required',
   'totp_invalid',
+  'totp_setup_required',
+  'totp_required_by_role',
+  'totp_not_enabled',
+  'staff_password_change_required',
+  'staff_reset_link_invalid',
   'wrong_current_password',
   'weak_password',
   'recovery_code_invalid',

@@ -38,6 +38,8 @@ export const en: Dict = {
     submit: 'Sign in',
     forgot: 'Forgot password?',
     staff: 'Staff sign-in',
+    code: 'Code from your authenticator app',
+    codeHint: 'Sign-in with a code is on in your profile',
   },
   recover: {
     title: 'Password recovery',
@@ -53,6 +55,8 @@ export const en: Dict = {
     newPassword: 'New password',
     done: 'Password changed. Sign in with the new password.',
     toLogin: 'To sign-in',
+    heldNote:
+      'If the phone or e-mail was changed in the cabinet less than a day ago, a code to the new contact is sent only 24 hours after the change: this protects the contract if a stranger changed the contact. The new contact gets a message saying from when recovery works.',
   },
   password: {
     forcedTitle: 'Set a new password',
@@ -160,6 +164,11 @@ export const en: Dict = {
     current: 'this session',
     end: 'End',
     password: 'Change password',
+    currentPassword: 'Current password',
+    contactLead:
+      'Changing the phone or e-mail needs your current password. The previous contact is told; password recovery to the new one works 24 hours after the change.',
+    heldPhone: 'Password recovery by SMS to this phone works from {{when}}',
+    heldEmail: 'Password recovery to this e-mail works from {{when}}',
   },
   notifications: { title: 'Notifications', empty: 'No notifications', markAll: 'Mark all read' },
   mobile: {

@@ -1,4 +1,18 @@
-import { Alert, Anchor, Button, Card, Group, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
+import '../security/i18n';
+
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Group,
+  PasswordInput,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,11 +21,14 @@ import { Link } from 'react-router';
 import { api, type ApiData } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { phone } from '../../components/format';
+import { SessionsCard } from '../security/SessionsCard';
+import { TotpCard } from '../security/TotpCard';
 
 function ContactEditor({ kind }: { kind: 'phone' | 'email' }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
   const [value, setValue] = useState('');
+  const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [sent, setSent] = useState(false);
   const [msg, setMsg] = useState<string | null>(null);
@@ -20,7 +37,8 @@ function ContactEditor({ kind }: { kind: 'phone' | 'email' }) {
     e.preventDefault();
     setError(null);
     try {
-      await api.POST('/api/me/contacts/start', { body: { kind, value } });
+      await api.POST('/api/me/contacts/start', { body: { kind, value, password } });
+      setPassword('');
       setSent(true);
       setMsg(t('profile.codeSent'));
     } catch (err) {
@@ -60,6 +78,15 @@ function ContactEditor({ kind }: { kind: 'phone' | 'email' }) {
               required
               name={`new-${kind}`}
             />
+            <PasswordInput
+              label={t('profile.currentPassword')}
+              aria-label={`${t(`profile.${kind}`)}: ${t('profile.currentPassword')}`}
+              value={password}
+              onChange={(e) => setPassword(e.currentTarget.value)}
+              required
+              autoComplete="current-password"
+              name={`password-${kind}`}
+            />
             <Button type="submit" variant="default">
               {t('profile.sendCode')}
             </Button>
@@ -87,29 +114,23 @@ function ContactEditor({ kind }: { kind: 'phone' | 'email' }) {
 }
 
 export function ProfilePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const profile = useQuery({ queryKey: ['profile'], queryFn: () => api.GET('/api/me/profile') });
-  const sessions = useQuery({
-    queryKey: ['sessions'],
-    queryFn: () => api.GET('/api/auth/sessions').then((r) => r.sessions),
-  });
   const prefs = useMutation({
     mutationFn: (body: Partial<ApiData<'get', '/api/me/profile'>['preferences']>) =>
       api.PATCH('/api/me/profile/preferences', { body }),
     onSuccess: (p) => qc.setQueryData(['profile'], p),
   });
-  const end = useMutation({
-    mutationFn: (id: number) => api.DELETE('/api/auth/sessions/{id}', { params: { path: { id } } }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['sessions'] }),
-  });
   const p = profile.data;
+  const when = (iso: string) =>
+    new Date(iso).toLocaleString(i18n.language === 'en' ? 'en-GB' : 'ru-RU', { dateStyle: 'long', timeStyle: 'short' });
   return (
     <Stack>
       <Title order={1} size="h2">
         {t('profile.title')}
       </Title>
-      <ErrorAlert error={profile.error ?? prefs.error ?? end.error} />
+      <ErrorAlert error={profile.error ?? prefs.error} />
       {p && (
         <Card withBorder>
           <Stack gap="xs">
@@ -122,8 +143,21 @@ export function ProfilePage() {
             <Text>
               {t('profile.phone')}: <b>{p.phone ? phone(p.phone) : t('profile.notSet')}</b>
             </Text>
+            {p.recoveryHeldUntil.phone && (
+              <Alert color="orange" variant="light" p="xs">
+                {t('profile.heldPhone', { when: when(p.recoveryHeldUntil.phone) })}
+              </Alert>
+            )}
             <Text>
               {t('profile.email')}: <b>{p.email ?? t('profile.notSet')}</b>
+            </Text>
+            {p.recoveryHeldUntil.email && (
+              <Alert color="orange" variant="light" p="xs">
+                {t('profile.heldEmail', { when: when(p.recoveryHeldUntil.email) })}
+              </Alert>
+            )}
+            <Text size="sm" c="dimmed">
+              {t('profile.contactLead')}
             </Text>
             <ContactEditor kind="phone" />
             <ContactEditor kind="email" />
@@ -152,38 +186,18 @@ export function ProfilePage() {
           </Stack>
         </Card>
       )}
-      <Card withBorder>
-        <Title order={2} size="h4">
-          {t('profile.sessions')}
-        </Title>
-        <Table.ScrollContainer minWidth={420}>
-          <Table>
-            <Table.Tbody>
-              {(sessions.data ?? []).map((s) => (
-                <Table.Tr key={s.id}>
-                  <Table.Td>{(s.userAgent ?? '—').slice(0, 60)}</Table.Td>
-                  <Table.Td>{s.ip}</Table.Td>
-                  <Table.Td>{new Date(s.lastSeenAt).toLocaleString()}</Table.Td>
-                  <Table.Td>
-                    {s.current ? (
-                      <Text size="sm" c="dimmed">
-                        {t('profile.current')}
-                      </Text>
-                    ) : (
-                      <Button size="compact-sm" variant="light" color="red" onClick={() => end.mutate(s.id)}>
-                        {t('profile.end')}
-                      </Button>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+      {p && (
+        <TotpCard
+          who="subscriber"
+          enabled={p.totpEnabled}
+          onChanged={() => qc.invalidateQueries({ queryKey: ['profile'] })}
+        />
+      )}
+      <SessionsCard>
         <Anchor component={Link} to="/cabinet/password" mt="sm">
           {t('profile.password')}
         </Anchor>
-      </Card>
+      </SessionsCard>
     </Stack>
   );
 }

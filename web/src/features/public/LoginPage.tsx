@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 
-import { api } from '../../api/client';
+import { api, ApiError } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PublicHeader } from './PublicHeader';
 
@@ -14,6 +14,9 @@ export function LoginPage() {
   const qc = useQueryClient();
   const [contract, setContract] = useState('');
   const [password, setPassword] = useState('');
+  // Asked for only after the server said the password is right and a code is on (`totp_required`).
+  const [askCode, setAskCode] = useState(false);
+  const [code, setCode] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
@@ -22,13 +25,19 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const r = await api.POST('/api/auth/login', { body: { contract, password } });
+      const r = await api.POST('/api/auth/login', {
+        body: { contract, password, ...(askCode && code ? { totp: code.trim() } : {}) },
+      });
       // Reset, not invalidate: a signed-out visit may have cached "nobody" in an inactive query, and
       // the next page must wait for the fresh answer instead of redirecting back here on the old one.
       await qc.resetQueries({ queryKey: ['me'] });
       void navigate(r.mustChangePassword ? '/cabinet/password' : '/cabinet');
     } catch (err) {
-      setError(err);
+      if (err instanceof ApiError && err.code === 'totp_required') {
+        setAskCode(true);
+        setError(null);
+      } else setError(err);
+      if (err instanceof ApiError && err.code === 'totp_invalid') setCode('');
     } finally {
       setBusy(false);
     }
@@ -63,6 +72,20 @@ export function LoginPage() {
                 autoComplete="current-password"
                 name="password"
               />
+              {askCode && (
+                <TextInput
+                  label={t('login.code')}
+                  description={t('login.codeHint')}
+                  value={code}
+                  onChange={(e) => setCode(e.currentTarget.value)}
+                  inputMode="numeric"
+                  maxLength={6}
+                  required
+                  autoFocus
+                  autoComplete="one-time-code"
+                  name="totp"
+                />
+              )}
               <Button type="submit" loading={busy} fullWidth>
                 {t('login.submit')}
               </Button>

@@ -130,7 +130,14 @@ export function RecoverPage() {
             {step === 'code' && (
               <form onSubmit={complete}>
                 <Stack>
-                  {!token && <Alert color="blue">{t('recover.sent')}</Alert>}
+                  {!token && (
+                    <Alert color="blue">
+                      <Text size="sm">{t('recover.sent')}</Text>
+                      <Text size="sm" mt="xs">
+                        {t('recover.heldNote')}
+                      </Text>
+                    </Alert>
+                  )}
                   {!token && (
                     <TextInput
                       label={t('recover.code')}

@@ -1,10 +1,10 @@
 import { Button, Card, Container, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 
-import { api } from '../../api/client';
+import { api, ApiError } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PublicHeader } from '../public/PublicHeader';
 
@@ -16,6 +16,7 @@ export function StaffLogin() {
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
   const [error, setError] = useState<unknown>(null);
+  const totpRef = useRef<HTMLInputElement>(null);
   async function submit(e: React.FormEvent) {
     e.preventDefault();
     setError(null);
@@ -27,6 +28,11 @@ export function StaffLogin() {
       void navigate('/staff');
     } catch (err) {
       setError(err);
+      // The password was right and a code is needed (or was wrong): straight to the code field.
+      if (err instanceof ApiError && (err.code === 'totp_required' || err.code === 'totp_invalid')) {
+        setTotp('');
+        totpRef.current?.focus();
+      }
     }
   }
   return (
@@ -58,6 +64,7 @@ export function StaffLogin() {
                 name="password"
               />
               <TextInput
+                ref={totpRef}
                 label={t('staff.totp')}
                 value={totp}
                 onChange={(e) => setTotp(e.currentTarget.value)}

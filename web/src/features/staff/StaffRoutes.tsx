@@ -1,4 +1,5 @@
 import '../services/i18n';
+import './account-i18n';
 
 import { AppShell, Burger, Button, Center, Group, Loader, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
@@ -24,7 +25,10 @@ import { AuditPage } from './AuditPage';
 import { JobsPage } from './JobsPage';
 import { SearchPage } from './SearchPage';
 import { SignContractPage } from './SignContractPage';
+import { StaffAccountPage } from './StaffAccountPage';
+import { StaffForcedSetup } from './StaffForcedSetup';
 import { StaffLogin } from './StaffLogin';
+import { StaffResetPage } from './StaffResetPage';
 import { StaffUsersPage } from './StaffUsersPage';
 
 /** Sections of the services area (texts in features/services/i18n.ts). */
@@ -48,6 +52,7 @@ const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff/support', key: 'support', roles: ['admin', 'support'] },
   { to: '/staff/support/settings', key: 'supportSettings', roles: ['admin'] },
   { to: '/staff/support/report', key: 'supportReport', roles: ['admin'] },
+  { to: '/staff/account', key: 'account', roles: ['admin', 'operator', 'support', 'finance'] },
 ];
 
 // The support desk is its own chunk (its texts and pages load on first use).
@@ -67,6 +72,7 @@ export default function StaffRoutes() {
         <Loader />
       </Center>
     );
+  if (location.pathname === '/staff/reset') return <StaffResetPage />;
   if (location.pathname === '/staff/login' || !me.data || me.data.type !== 'staff') {
     return (
       <Routes>
@@ -75,6 +81,9 @@ export default function StaffRoutes() {
       </Routes>
     );
   }
+  // An initial password to change, or TOTP the role requires: nothing else until done (the server agrees).
+  if (me.data.staff.mustChangePassword || me.data.staff.totpSetupRequired)
+    return <StaffForcedSetup staff={me.data.staff} />;
   const role = me.data.staff.role;
   return (
     <AppShell
@@ -145,6 +154,7 @@ export default function StaffRoutes() {
           <Route path="mobile-requests" element={<MobileQueuePage />} />
           <Route path="visits" element={<VisitsQueuePage />} />
           <Route path="catalog" element={<CatalogPage />} />
+          <Route path="account" element={<StaffAccountPage />} />
           <Route path="promotions" element={<PromotionsAdminPage />} />
           <Route path="*" element={<Navigate to="/staff" replace />} />
         </Routes>

@@ -1,16 +1,19 @@
 import './users-i18n';
+import './account-i18n';
 
 import {
   Alert,
   Badge,
   Button,
   Card,
+  Group,
   Loader,
   MultiSelect,
   PasswordInput,
   Select,
   SimpleGrid,
   Stack,
+  Switch,
   Table,
   Text,
   TextInput,
@@ -23,6 +26,7 @@ import { useTranslation } from 'react-i18next';
 
 import { api, type ApiData } from '../../api/client';
 import { type StaffRole, staffRoleValues } from '../../api/schema';
+import { useMe } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { HiddenCaption } from '../../components/HiddenCaption';
 import { type StaffRegion, useStaffRegions } from '../services/staff/useRegions';
@@ -49,10 +53,20 @@ function regionOptions(regions: StaffRegion[] | undefined, label: (r: StaffRegio
 export function StaffUsersPage() {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
+  const who = useMe();
+  const me = who.data?.type === 'staff' ? who.data.staff.id : null;
   const q = useQuery({ queryKey: ['staff-users'], queryFn: () => api.GET('/api/staff/users') });
   const update = useMutation({
     mutationFn: (x: { id: number; role?: StaffRole; active?: boolean }) =>
       api.PATCH('/api/staff/users/{id}', { params: { path: { id: x.id } }, body: { role: x.role, active: x.active } }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: ['staff-users'] }),
+  });
+  const passwordLink = useMutation({
+    mutationFn: (id: number) => api.POST('/api/staff/users/{id}/password-link', { params: { path: { id } } }),
+  });
+  const totpReset = useMutation({
+    mutationFn: (u: StaffUser) =>
+      api.POST('/api/staff/users/{id}/totp/reset', { params: { path: { id: u.id } } }).then(() => u.email),
     onSuccess: () => void qc.invalidateQueries({ queryKey: ['staff-users'] }),
   });
   const roles = staffRoleValues.map((r) => ({ value: r, label: t(`staff.role.${r}`) }));
@@ -74,7 +88,29 @@ export function StaffUsersPage() {
       </Title>
       <NewStaffUser roles={roles} regionData={regionData} />
       {q.isLoading && <Loader />}
-      <ErrorAlert error={q.error ?? update.error ?? setRegions.error} />
+      <ErrorAlert error={q.error ?? update.error ?? setRegions.error ?? passwordLink.error ?? totpReset.error} />
+      {passwordLink.data && (
+        <Alert
+          color="green"
+          role="status"
+          withCloseButton
+          closeButtonLabel={t('common.close')}
+          onClose={() => passwordLink.reset()}
+        >
+          {t('users.passwordLinkSent', { email: passwordLink.data.sentTo })}
+        </Alert>
+      )}
+      {totpReset.data && (
+        <Alert
+          color="green"
+          role="status"
+          withCloseButton
+          closeButtonLabel={t('common.close')}
+          onClose={() => totpReset.reset()}
+        >
+          {t('users.totpResetDone', { email: totpReset.data })}
+        </Alert>
+      )}
       {q.data && (
         <Table.ScrollContainer minWidth={1060} type="native" tabIndex={0}>
           <Table striped data-testid="staff-users">
@@ -129,16 +165,47 @@ export function StaffUsersPage() {
                         {t('users.totp')}
                       </Badge>
                     )}
+                    {u.mustChangePassword && (
+                      <Badge variant="light" color="orange" ml="xs">
+                        {t('users.mustChange')}
+                      </Badge>
+                    )}
                   </Table.Td>
                   <Table.Td>
-                    <Button
-                      size="compact-sm"
-                      variant="default"
-                      aria-label={t(u.active ? 'users.deactivateFor' : 'users.activateFor', { name: u.fullName })}
-                      onClick={() => update.mutate({ id: u.id, active: !u.active })}
-                    >
-                      {u.active ? t('users.deactivate') : t('users.activate')}
-                    </Button>
+                    <Group gap="xs" wrap="nowrap">
+                      <Button
+                        size="compact-sm"
+                        variant="default"
+                        aria-label={t(u.active ? 'users.deactivateFor' : 'users.activateFor', { name: u.fullName })}
+                        onClick={() => update.mutate({ id: u.id, active: !u.active })}
+                      >
+                        {u.active ? t('users.deactivate') : t('users.activate')}
+                      </Button>
+                      {u.active && (
+                        <Button
+                          size="compact-sm"
+                          variant="default"
+                          aria-label={t('users.passwordLinkFor', { name: u.fullName })}
+                          loading={passwordLink.isPending && passwordLink.variables === u.id}
+                          onClick={() => passwordLink.mutate(u.id)}
+                        >
+                          {t('users.passwordLink')}
+                        </Button>
+                      )}
+                      {u.totpEnabled && u.id !== me && (
+                        <Button
+                          size="compact-sm"
+                          variant="light"
+                          color="red"
+                          aria-label={t('users.totpResetFor', { name: u.fullName })}
+                          onClick={() =>
+                            window.confirm(t('users.totpResetFor', { name: u.fullName })) && totpReset.mutate(u)
+                          }
+                        >
+                          {t('users.totpReset')}
+                        </Button>
+                      )}
+                    </Group>
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -146,6 +213,7 @@ export function StaffUsersPage() {
           </Table>
         </Table.ScrollContainer>
       )}
+      <RoleTotpSettings />
     </Stack>
   );
 }
@@ -184,6 +252,44 @@ function RegionsCell(props: {
         )
       }
     />
+  );
+}
+
+/** Which roles must sign in with a TOTP code: admin and finance always; operator and support as the admin sets. */
+function RoleTotpSettings() {
+  const { t } = useTranslation();
+  const qc = useQueryClient();
+  const q = useQuery({ queryKey: ['role-totp'], queryFn: () => api.GET('/api/staff/security/roles') });
+  const set = useMutation({
+    mutationFn: (x: { role: StaffRole; totpRequired: boolean }) =>
+      api.PUT('/api/staff/security/roles/{role}', {
+        params: { path: { role: x.role } },
+        body: { totpRequired: x.totpRequired },
+      }),
+    onSuccess: (r) => qc.setQueryData(['role-totp'], r),
+  });
+  return (
+    <Card withBorder>
+      <Stack gap="xs">
+        <Title order={2} size="h4">
+          {t('users.rolesTitle')}
+        </Title>
+        <Text size="sm" c="dimmed">
+          {t('users.rolesLead')}
+        </Text>
+        <ErrorAlert error={q.error ?? set.error} />
+        {(q.data?.roles ?? []).map((r) => (
+          <Switch
+            key={r.role}
+            label={`${t(`staff.role.${r.role}`)}${r.fixed ? ` — ${t('users.always')}` : ''}`}
+            aria-label={t('users.roleRequired', { role: t(`staff.role.${r.role}`) })}
+            checked={r.totpRequired}
+            disabled={r.fixed || set.isPending}
+            onChange={(e) => set.mutate({ role: r.role, totpRequired: e.currentTarget.checked })}
+          />
+        ))}
+      </Stack>
+    </Card>
   );
 }
 
@@ -250,7 +356,7 @@ function NewStaffUser(props: {
             )}
             <PasswordInput
               label={t('users.password')}
-              description={t('users.passwordHint')}
+              description={t('users.passwordHintLink')}
               required
               autoComplete="new-password"
               value={f.password}
