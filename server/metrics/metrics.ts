@@ -23,7 +23,7 @@ export const httpDuration = new Histogram({
 
 export const jobsFinished = new Counter({
   name: 'abonent_jobs_finished_total',
-  help: 'Jobs this process ran, by job name and outcome (done, retry, failed, returned at shutdown)',
+  help: 'Jobs this process ran, by job name and outcome (done, retry, failed, deferred without using an attempt, returned at shutdown)',
   labelNames: ['job_name', 'outcome'] as const,
   registers,
 });
