@@ -21,6 +21,11 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   maxAttempts?: number;
   /** How long a worker may hold the job before others consider it abandoned (default 5 min). */
   leaseSeconds?: number;
+  /**
+   * How many jobs of this name one worker runs at once (default 1: one after another). For jobs that
+   * mostly wait on a remote peer that takes several requests in flight (an SMSC's window).
+   */
+  concurrency?: number;
   handler(payload: z.infer<S>, ctx: JobContext): Promise<void>;
 }
 
@@ -281,7 +286,7 @@ export class JobWorker {
       } else byName.set(job.name, [...(byName.get(job.name) ?? []), job]);
     }
     for (const [name, jobs] of byName) {
-      const lanes = Math.min(this.handlers.get(name)!.concurrency!, jobs.length);
+      const lanes = Math.min(this.handlers.get(name)?.concurrency ?? 1, jobs.length);
       let next = 0;
       await Promise.all(
         Array.from({ length: lanes }, async () => {

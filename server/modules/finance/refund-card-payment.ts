@@ -15,6 +15,7 @@ import {
 } from '../../integrations/acquiring/provider.js';
 import { enqueue } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/record-audit.js';
+import { installationIdSql } from '../installation/installation.js';
 import { lockAccount } from '../ledger/lock-account.js';
 import { postEntry } from '../ledger/post-entry.js';
 import { OFFLINE_PROVIDERS } from '../receipts/after-payment-succeeded.js';
@@ -44,7 +45,7 @@ export interface CardRefundResult {
 /**
  * Finance returns (part of) a succeeded card payment to the card it came from. In one transaction the
  * refund is recorded and the balance debited — only money still on the balance and not yet refunded
- * can go back; then the provider is asked (idempotence key `refund:<id>`). Its answer settles the
+ * can go back; then the provider is asked (idempotence key `<installation>:refund:<id>`). Its answer settles the
  * refund: succeeded (a `sell_refund` receipt follows when the region issues receipts), or refused
  * (the debit is reversed). No answer leaves it pending for the `finance.card-refunds` job, which
  * settles it by its id, the same key while it lives, or a lookup — so a crash or a timeout can neither
@@ -92,8 +93,9 @@ export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefund
 
     const [row] = await queryRows<{ id: number }>(
       tx,
-      sql`insert into payment_refunds (payment_id, amount, reason, idempotency_key, staff_id)
-          values (${p.id}, ${input.amount}, ${reason}, ${key}, ${input.staffId}) returning id`,
+      sql`insert into payment_refunds (id, provider_key, payment_id, amount, reason, idempotency_key, staff_id)
+          select n.id, ${installationIdSql} || ':refund:' || n.id, ${p.id}, ${input.amount}, ${reason}, ${key}, ${input.staffId}
+          from (select nextval(pg_get_serial_sequence('payment_refunds', 'id')) as id) n returning id`,
     );
     const posted = await postEntry(tx, {
       accountId: p.account_id,
@@ -152,12 +154,13 @@ export async function settleCardRefund(
     provider: string;
     payment_external_id: string;
     external_id: string | null;
+    provider_key: string | null;
     first_requested_at: string | Date | null;
     last_requested_at: string | Date | null;
     account_id: number;
   }>(
     db,
-    sql`select f.id, f.status, f.amount, f.external_id, f.first_requested_at, f.last_requested_at,
+    sql`select f.id, f.status, f.amount, f.external_id, f.provider_key, f.first_requested_at, f.last_requested_at,
                p.provider, p.external_id as payment_external_id, p.account_id
         from payment_refunds f join payments p on p.id = f.payment_id where f.id = ${refundId}`,
   );
@@ -181,7 +184,7 @@ export async function settleCardRefund(
         answer = await provider.refund({
           externalId: f.payment_external_id,
           amount: f.amount,
-          idempotenceKey: `refund:${f.id}`,
+          idempotenceKey: f.provider_key ?? `refund:${f.id}`, // older rows: the key they were sent with
           refundId: f.id,
         });
       } catch (e) {
@@ -254,8 +257,9 @@ async function finishCardRefund(
     }
     if (ok) {
       if (r.receipts && !OFFLINE_PROVIDERS.has(f.provider)) {
-        await tx.execute(sql`insert into receipts (payment_id, region_id, total, operation, refund_id)
-                             values (${r.payment_id}, ${r.region_id}, ${f.amount}, 'sell_refund', ${f.id}) on conflict do nothing`);
+        await tx.execute(sql`insert into receipts (payment_id, region_id, total, operation, refund_id, external_id)
+                             values (${r.payment_id}, ${r.region_id}, ${f.amount}, 'sell_refund', ${f.id},
+                                     ${installationIdSql} || '-refund-' || ${String(f.id)}) on conflict do nothing`);
         await enqueue(tx, registerReceiptJob, { refundId: f.id }, { key: `receipt:refund:${f.id}`, maxAttempts: 10 });
       }
       await recordAudit(tx, {

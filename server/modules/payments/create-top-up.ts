@@ -10,7 +10,13 @@ import { assertNoTransaction } from '../../db/transaction.js';
 import type { AppDeps } from '../../deps.js';
 import { ProviderRefusedError } from '../../integrations/acquiring/provider.js';
 import { providerForAccount } from './get-provider.js';
-import { cancelPendingPayment, notePost, noteProviderError } from './provider-requests.js';
+import {
+  cancelPendingPayment,
+  newPaymentIdAndKey,
+  notePost,
+  noteProviderError,
+  providerKeyOf,
+} from './provider-requests.js';
 
 export interface TopUpInput {
   accountId: number;
@@ -26,7 +32,7 @@ export interface TopUpInput {
 
 /**
  * Starts a card payment: a pending `payments` row, then the provider's payment with the Idempotence-Key
- * `payment:<id>` (a retried call reuses it). Money moves only when the provider confirms (see
+ * `<installation>:payment:<id>` stored on the row (a retried call reuses it). Money moves only when the provider confirms (see
  * apply-provider-status.ts). The provider's id is stored as soon as it answers. A refusal (4xx) cancels
  * the row; an answer that decides nothing (5xx, timeout, 202) leaves it pending without an id for the
  * reconciliation to find by our payment id — either way the payer is told to try again.
@@ -52,12 +58,13 @@ export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
   validatePaymentAmount(amount);
   const provider = await providerForAccount(db, deps, acc.id);
   const publicId = randomBytes(16).toString('base64url');
-  const [row] = await queryRows<{ id: number }>(
+  const [row] = await queryRows<{ id: number; provider_key: string }>(
     db,
-    sql`insert into payments (account_id, provider, amount, status, method, prepay_months, description, metadata, public_id)
-        values (${acc.id}, ${provider.name}, ${amount}, 'pending', 'card', ${i.months ?? null},
-                ${`Пополнение лицевого счёта ${acc.number}`}, ${JSON.stringify({ saveMethod: !!i.saveMethod, from: i.from })}::jsonb, ${publicId})
-        returning id`,
+    sql`insert into payments (id, provider_key, account_id, provider, amount, status, method, prepay_months, description, metadata, public_id)
+        select n.id, n.key, ${acc.id}, ${provider.name}, ${amount}, 'pending', 'card', ${i.months ?? null},
+                ${`Пополнение лицевого счёта ${acc.number}`}, ${JSON.stringify({ saveMethod: !!i.saveMethod, from: i.from })}::jsonb, ${publicId}
+        from ${newPaymentIdAndKey} n
+        returning id, provider_key`,
   );
   const paymentId = row!.id;
   const base = i.baseUrl ?? deps.config.publicUrl;
@@ -71,7 +78,7 @@ export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
       description: `Пополнение лицевого счёта ${acc.number}`,
       returnUrl,
       savePaymentMethod: !!i.saveMethod,
-      idempotenceKey: `payment:${paymentId}`,
+      idempotenceKey: providerKeyOf(row!),
       paymentId,
     });
     await db.execute(sql`update payments set external_id = ${created.externalId},

@@ -12,10 +12,12 @@ import { providerByName } from './get-provider.js';
 import {
   attachExternalId,
   cancelPendingPayment,
+  newPaymentIdAndKey,
   notePost,
   noteProviderError,
   pendingPaymentColumns,
   type PendingPaymentRow,
+  providerKeyOf,
   requestWindow,
   resolvePendingPayment,
 } from './provider-requests.js';
@@ -74,7 +76,7 @@ export async function announceAutopay(db: Db, deps: AppDeps, now = new Date()): 
  * 1. An account's earlier autopay charge still pending (the provider said `pending`, answered 5xx or
  *    202, or never answered) is settled first, and while one is unresolved no new charge starts.
  * 2. The charge of this schedule slot is one `payments` row (key `autopay:<account>:<time>:<failures>`)
- *    and one Idempotence-Key (`payment:<id>`): every attempt, in any pass, repeats the same request
+ *    and one Idempotence-Key (`<installation>:payment:<id>`, stored on the row): every attempt, in any pass, repeats the same request
  *    (same body) while the key lives (23 h), so the provider replays the first answer instead of
  *    charging again; after that the payment is only looked up (by our id in its metadata).
  * 3. Only a final answer counts: succeeded → credited once (the state machine), next charge planned;
@@ -163,9 +165,10 @@ export async function chargeDueAutopay(
       } else {
         const [created] = await queryRows<PendingPaymentRow>(
           db,
-          sql`insert into payments (account_id, provider, idempotency_key, amount, status, method, description, metadata)
-              values (${s.account_id}, ${s.provider}, ${key}, ${s.amount}, 'pending', 'autopay', ${`Автоплатёж ${s.number}`},
-                      ${JSON.stringify({ methodRef: s.method_ref })}::jsonb)
+          sql`insert into payments (id, provider_key, account_id, provider, idempotency_key, amount, status, method, description, metadata)
+              select n.id, n.key, ${s.account_id}, ${s.provider}, ${key}, ${s.amount}, 'pending', 'autopay', ${`Автоплатёж ${s.number}`},
+                      ${JSON.stringify({ methodRef: s.method_ref })}::jsonb
+              from ${newPaymentIdAndKey} n
               on conflict (idempotency_key) do nothing returning ${pendingPaymentColumns}`,
         );
         if (!created) {
@@ -233,7 +236,7 @@ async function settleAutopayCharge(
         const seen = await provider.chargeSaved({
           amount: p.amount,
           description: p.description ?? 'Автоплатёж',
-          idempotenceKey: `payment:${p.id}`,
+          idempotenceKey: providerKeyOf(p),
           paymentId: p.id,
           methodRef: p.metadata.methodRef,
         });
