@@ -126,6 +126,11 @@ export const ERRORS = {
     en: 'This account has no monthly fee; pay an amount instead',
   },
   bad_signature: { status: 401, ru: 'Неверная подпись уведомления', en: 'Invalid notification signature' },
+  webhook_source_refused: {
+    status: 403,
+    ru: 'Уведомления принимаются только из сетей платёжного сервиса',
+    en: 'Notifications are accepted only from the payment provider’s networks',
+  },
   card_not_found: { status: 404, ru: 'Сохранённая карта не найдена', en: 'Saved card not found' },
   promised_unavailable: {
     status: 409,

@@ -121,6 +121,14 @@ const envSchema = z.object({
   YOOKASSA_SECRET_KEY: z.string().optional(),
   YOOKASSA_API_URL: z.string().url().default('https://api.yookassa.ru/v3'),
   /**
+   * Where YooKassa notifications may come from (comma-separated addresses/CIDRs). Default: the networks
+   * YooKassa publishes (https://yookassa.ru/developers/using-api/webhooks#ip). The address is the client
+   * address as TRUST_PROXY makes it: behind a proxy, list the proxy in TRUST_PROXY.
+   */
+  YOOKASSA_WEBHOOK_ALLOW: z.string().optional(),
+  /** Provider notifications per source address per minute before 429 (the provider sends them again). */
+  WEBHOOK_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+  /**
    * Network (docs/network.md). The key FreeRADIUS's rlm_rest presents (HTTP basic, user `freeradius`);
    * unset: the /api/radius endpoints refuse every call and nothing RADIUS runs.
    */

@@ -53,6 +53,7 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
       baseUrl: config.YOOKASSA_API_URL,
       shopId: config.YOOKASSA_SHOP_ID,
       secretKey: config.YOOKASSA_SECRET_KEY,
+      refuseTestObjects: config.NODE_ENV === 'production',
     });
   }
   const caches = new ReadCaches({

@@ -12,5 +12,6 @@ CREATE TABLE "installation" (
 ALTER TABLE "agents" ADD COLUMN "fiscalizes" boolean DEFAULT true NOT NULL;--> statement-breakpoint
 ALTER TABLE "payment_refunds" ADD COLUMN "provider_key" text;--> statement-breakpoint
 ALTER TABLE "payments" ADD COLUMN "provider_key" text;--> statement-breakpoint
+ALTER TABLE "autopay_settings" ADD COLUMN "decline_reason" text;--> statement-breakpoint
 ALTER TABLE "receipts" ADD COLUMN "external_id" text;--> statement-breakpoint
 ALTER TABLE "receipts" ADD COLUMN "polls" bigint DEFAULT 0 NOT NULL;

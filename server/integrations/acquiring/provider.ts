@@ -42,6 +42,8 @@ export interface ProviderPayment {
   paymentId?: number | null;
   /** Why the provider canceled it (for the record). */
   cancelReason?: string | null;
+  /** Why it was declined, in YooKassa's vocabulary (common/decline-reasons.ts); null when not said. */
+  declineReason?: string | null;
 }
 
 export interface ProviderRefund {

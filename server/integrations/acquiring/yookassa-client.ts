@@ -23,6 +23,7 @@ interface YkPayment {
   metadata?: Record<string, string>;
   cancellation_details?: { party?: string; reason?: string };
   created_at?: string;
+  test?: boolean;
 }
 interface YkRefund {
   id: string;
@@ -31,6 +32,7 @@ interface YkRefund {
   amount: YkAmount;
   description?: string;
   cancellation_details?: { party?: string; reason?: string };
+  test?: boolean;
 }
 interface YkList<T> {
   type: 'list';
@@ -51,6 +53,11 @@ export interface YooKassaOptions {
   retryDelayMs?: number;
   /** Longer advised waits are not spent in the call: it ends "unknown" and a later pass asks (default 5 s). */
   maxInlineWaitMs?: number;
+  /**
+   * Production: an object marked `test: true` (a test shop's: no money moved) is never taken as paid
+   * or refunded — it reads as canceled, with the reason.
+   */
+  refuseTestObjects?: boolean;
 }
 
 /** Margin around the time of our requests (clocks differ; a request is processed a little later). */
@@ -135,6 +142,19 @@ export class YooKassaClient implements PaymentProvider {
   private map(p: YkPayment): ProviderPayment {
     const m = p.payment_method;
     const paymentId = Number(p.metadata?.payment_id);
+    if (p.test === true && this.o.refuseTestObjects) {
+      // A test shop's payment: no money moved. Never credited in production, whatever its status.
+      return {
+        externalId: p.id,
+        status: 'canceled',
+        amount: parseProviderAmount(p.amount.value),
+        savedMethod: null,
+        confirmationUrl: null,
+        paymentId: Number.isSafeInteger(paymentId) && paymentId > 0 ? paymentId : null,
+        cancelReason: `test object refused in production (YooKassa status ${p.status}): check YOOKASSA_SHOP_ID`,
+        declineReason: null,
+      };
+    }
     return {
       externalId: p.id,
       // Payments are created with capture: true; waiting_for_capture is still "not yet".
@@ -146,10 +166,19 @@ export class YooKassaClient implements PaymentProvider {
       cancelReason: p.cancellation_details
         ? `${p.cancellation_details.party ?? ''}: ${p.cancellation_details.reason ?? ''}`
         : null,
+      declineReason: p.status === 'canceled' ? (p.cancellation_details?.reason ?? null) : null,
     };
   }
 
   private mapRefund(r: YkRefund): ProviderRefund {
+    if (r.test === true && this.o.refuseTestObjects) {
+      return {
+        externalId: r.id,
+        status: 'canceled',
+        amount: parseProviderAmount(r.amount.value),
+        cancelReason: `test object refused in production (YooKassa status ${r.status})`,
+      };
+    }
     return {
       externalId: r.id,
       status: r.status,

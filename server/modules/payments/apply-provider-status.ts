@@ -117,13 +117,17 @@ function decide(p: PaymentView | undefined, ref: PaymentRef, seen: ProviderPayme
   return 'credit';
 }
 
-/** Cancels a still-pending payment; false when it was no longer pending. */
+/** Cancels a still-pending payment, keeping why (and the decline reason); false when it was no longer pending. */
 async function cancel(db: Db, p: PaymentView, seen: ProviderPayment): Promise<boolean> {
-  const reason = seen.status === 'canceled' ? 'canceled by provider' : `amount mismatch: ${seen.amount}`;
+  const reason =
+    seen.status === 'canceled'
+      ? `canceled by provider${seen.cancelReason ? ` (${seen.cancelReason})` : ''}`
+      : `amount mismatch: ${seen.amount}`;
+  const decline = seen.status === 'canceled' ? (seen.declineReason ?? null) : null;
   const rows = await queryRows(
     db,
     sql`update payments set status = 'canceled', canceled_at = now(),
-          metadata = metadata || ${JSON.stringify({ cancelReason: reason })}::jsonb
+          metadata = metadata || ${JSON.stringify({ cancelReason: reason.slice(0, 300), declineReason: decline })}::jsonb
         where id = ${p.id} and status = 'pending' returning id`,
   );
   return rows.length > 0;

@@ -83,6 +83,11 @@ export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
     });
     await db.execute(sql`update payments set external_id = ${created.externalId},
                            metadata = metadata || ${JSON.stringify({ confirmationUrl: created.confirmationUrl })}::jsonb where id = ${paymentId}`);
+    if (created.status === 'canceled') {
+      // Refused at once (a test shop's object in production): the payer is not sent anywhere.
+      await cancelPendingPayment(db, paymentId, created.cancelReason ?? 'canceled by the provider');
+      throw new AppError('payment_provider_unavailable');
+    }
     return { paymentId, publicId, amount, confirmationUrl: created.confirmationUrl ?? returnUrl };
   } catch (e) {
     if (e instanceof ProviderRefusedError) await cancelPendingPayment(db, paymentId, e.message);

@@ -22,6 +22,7 @@ import { quoteMonths } from './quote-months.js';
 import { type CardOutcome, submitTestCard, submitThreeDs } from './submit-test-card.js';
 import { PAGE_STYLE_HASH, renderCardForm, renderDone, renderThreeDs } from './test-acquirer-page.js';
 import { testAcquirerSecret } from './test-acquirer-secret.js';
+import { parseAllowList, WebhookGuard, YOOKASSA_NETWORKS } from './webhook-guard.js';
 
 const security = [{ bearer: [] }];
 const tags = ['payments'];
@@ -219,13 +220,20 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     },
   );
 
+  // YooKassa signs nothing: its notifications are taken only from its published networks, throttled,
+  // and then only their id is used (the object is fetched from the API).
+  const yookassaGuard = new WebhookGuard({
+    allow: parseAllowList(deps.config.YOOKASSA_WEBHOOK_ALLOW, YOOKASSA_NETWORKS),
+    perMinute: deps.config.WEBHOOK_RATE_PER_MINUTE,
+  });
   app.post(
     '/api/payments/webhooks/yookassa',
     {
+      onRequest: async (req) => yookassaGuard.check(req.ip),
       schema: {
         tags,
         summary:
-          'YooKassa notification (payment.* or refund.*): only the id is used; the status is re-fetched from the API',
+          'YooKassa notification (payment.* or refund.*) from its published networks only (YOOKASSA_WEBHOOK_ALLOW), throttled; only the id is used, the status is re-fetched from the API',
         body: s.webhookBody,
         response: { 200: s.okResponse },
       },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { component } from '../../plugins/openapi.js';
-import { lang, paymentMethod, paymentStatus } from '../shared.schemas.js';
+import { declineReason, lang, paymentMethod, paymentStatus } from '../shared.schemas.js';
 
 /** A number is kopecks (an integer); a string is rubles ("1500", "1500.50", "1 500,50") parsed exactly. */
 export const amountInput = z.union([z.number(), z.string().max(32)]);
@@ -43,6 +43,7 @@ export const paymentItem = z.object({
   succeededAt: z.string().nullable(),
   receiptUrl: z.string().nullable(),
   refunded: z.number().describe('kopecks returned to the card'),
+  declineReason: declineReason.nullable().describe('a canceled payment: why it was declined'),
 });
 export const paymentsResponse = z.object({ payments: z.array(paymentItem) });
 export const paymentStatusResponse = z.object({ id: z.number(), amount: z.number(), status: paymentStatus });
@@ -69,7 +70,13 @@ export const autopayView = z.object({
   amount: z.number(),
   monthlyLimit: z.number(),
   enabled: z.boolean(),
-  disabledReason: z.string().nullable(),
+  disabledReason: z
+    .string()
+    .nullable()
+    .describe(
+      'charge_failed | card_unusable (link a card again) | declined_by_bank | card_deleted | canceled_by_subscriber',
+    ),
+  declineReason: declineReason.nullable().describe('why the last charge was declined'),
   nextChargeAt: z.string().nullable(),
   noticedAt: z.string().nullable(),
 });

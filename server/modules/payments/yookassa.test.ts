@@ -28,6 +28,7 @@ const hook = (id: string, event = 'payment.succeeded', extra: object = {}) =>
   t.app.inject({
     method: 'POST',
     url: '/api/payments/webhooks/yookassa',
+    remoteAddress: '185.71.76.10', // one of YooKassa's published notification networks
     payload: { type: 'notification', event, object: { id, status: 'succeeded', ...extra } },
   });
 

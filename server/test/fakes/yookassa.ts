@@ -51,6 +51,15 @@ interface FakeRefund {
 export type PostAnswer = 'ok' | 'pending' | '500' | '500-before' | 'timeout' | '202' | 'canceled' | '400';
 
 const KEY_LIFE_MS = 24 * 3600_000;
+/** Who cancels, per YooKassa's reasons table: YooKassa itself for these, otherwise a payment network. */
+const PARTY: Record<string, string> = {
+  fraud_suspected: 'yoo_money',
+  internal_timeout: 'yoo_money',
+  permission_revoked: 'yoo_money',
+  identification_required: 'yoo_money',
+  canceled_by_merchant: 'merchant',
+  expired_on_capture: 'merchant',
+};
 const AMOUNT = /^\d{1,10}\.\d{2}$/;
 
 const kop = (a: Amount) => parseDecimalAmount(a.value) ?? 0;
@@ -72,12 +81,15 @@ export async function startFakeYooKassa(opts: {
   secretKey: string;
   holdMs?: number;
   retryAfterMs?: number;
+  /** A test shop: every object carries `test: true` (no money moves). Default: a live shop. */
+  test?: boolean;
 }) {
   const payments = new Map<string, FakePayment>();
   const refunds = new Map<string, FakeRefund>();
   const keys = new Map<string, { at: number; bodyHash: string; kind: 'payment' | 'refund'; id: string | null }>();
   const savedMethods = new Set<string>();
-  const declining = new Set<string>();
+  /** Saved methods whose charges the issuer declines, with the reason YooKassa gives. */
+  const declining = new Map<string, string>();
   const requests: { method: string; path: string; key?: string; status: number }[] = [];
   const plan = { payments: [] as PostAnswer[], refunds: [] as PostAnswer[], gets: [] as ('ok' | '500')[] };
   const clock = { offsetMs: 0 };
@@ -88,8 +100,9 @@ export async function startFakeYooKassa(opts: {
   const error = (code: string, description: string) => ({ type: 'error', id: randomUUID(), code, description });
   const paymentView = (p: FakePayment) => {
     const { save: _s, refunded, ...rest } = p;
-    return { ...rest, refunded_amount: { value: rub(refunded), currency: 'RUB' }, test: true };
+    return { ...rest, refunded_amount: { value: rub(refunded), currency: 'RUB' }, test: opts.test ?? false };
   };
+  const refundView = (r: FakeRefund) => ({ ...r, test: opts.test ?? false });
 
   function validAmount(a: unknown): a is Amount {
     return (
@@ -127,7 +140,8 @@ export async function startFakeYooKassa(opts: {
     if (typeof methodId === 'string') {
       if (!savedMethods.has(methodId)) return 'payment_method_id';
       p.payment_method = { type: 'bank_card', id: methodId, saved: true, title: 'Bank card *4444' };
-      if (answer !== 'pending') decide(p, declining.has(methodId) ? 'canceled' : 'succeeded');
+      const declined = declining.get(methodId);
+      if (answer !== 'pending') decide(p, declined ? 'canceled' : 'succeeded', declined);
     } else {
       const c = json.confirmation as { type?: string; return_url?: string } | undefined;
       if (c?.type !== 'redirect' || typeof c.return_url !== 'string') return 'confirmation';
@@ -141,10 +155,10 @@ export async function startFakeYooKassa(opts: {
     return p;
   }
 
-  function decide(p: FakePayment, status: 'succeeded' | 'canceled') {
+  function decide(p: FakePayment, status: 'succeeded' | 'canceled', reason = 'insufficient_funds') {
     p.status = status;
     p.paid = status === 'succeeded';
-    if (status === 'canceled') p.cancellation_details = { party: 'issuer', reason: 'insufficient_funds' };
+    if (status === 'canceled') p.cancellation_details = { party: PARTY[reason] ?? 'payment_network', reason };
   }
 
   function createRefund(json: Record<string, unknown>, answer: PostAnswer): FakeRefund | string {
@@ -209,7 +223,7 @@ export async function startFakeYooKassa(opts: {
               ? payments.get(decodeURIComponent(one[2]!))
               : refunds.get(decodeURIComponent(one[2]!));
           if (!obj) return send(404, error('not_found', 'Object not found'));
-          return send(200, one[1] === 'payments' ? paymentView(obj as FakePayment) : obj);
+          return send(200, one[1] === 'payments' ? paymentView(obj as FakePayment) : refundView(obj as FakeRefund));
         }
         if (url.pathname === '/v3/payments')
           return send(200, list([...payments.values()].map(paymentView), url.searchParams));
@@ -217,10 +231,7 @@ export async function startFakeYooKassa(opts: {
           const pid = url.searchParams.get('payment_id');
           return send(
             200,
-            list(
-              [...refunds.values()].filter((r) => !pid || r.payment_id === pid),
-              url.searchParams,
-            ),
+            list([...refunds.values()].filter((r) => !pid || r.payment_id === pid).map(refundView), url.searchParams),
           );
         }
         return send(404, error('not_found', 'Unknown path'));
@@ -260,7 +271,7 @@ export async function startFakeYooKassa(opts: {
         keys.set(key, { at: t, bodyHash, kind, id: made.id });
         obj = made;
       }
-      const view = () => (kind === 'payment' ? paymentView(obj as FakePayment) : obj);
+      const view = () => (kind === 'payment' ? paymentView(obj as FakePayment) : refundView(obj as FakeRefund));
       if (answer === '500') return send(500, error('internal_server_error', 'Try again later'));
       if (answer === '202')
         return send(202, {
@@ -315,9 +326,9 @@ export async function startFakeYooKassa(opts: {
     addSavedMethod(methodId: string) {
       savedMethods.add(methodId);
     },
-    /** A saved card whose next charges the issuer declines. */
-    declineCharges(methodId: string) {
-      declining.add(methodId);
+    /** A saved card whose next charges are declined, with YooKassa's reason (cancellation_details.reason). */
+    declineCharges(methodId: string, reason = 'insufficient_funds') {
+      declining.set(methodId, reason);
     },
     /** Card charges that took money (succeeded, by payment_method_id). */
     charges: (methodId?: string) =>
