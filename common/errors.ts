@@ -93,6 +93,16 @@ export const ERRORS = {
     en: 'Card payments are not available in your region right now',
   },
   payment_not_found: { status: 404, ru: 'Платёж не найден', en: 'Payment not found' },
+  sbp_unavailable: {
+    status: 409,
+    ru: 'Оплата через СБП сейчас недоступна в вашем регионе',
+    en: 'Paying by SBP is not available in your region right now',
+  },
+  sbp_amount_limit: {
+    status: 400,
+    ru: 'Через СБП можно оплатить от {min} до {max} ₽ за раз',
+    en: 'An SBP payment can be from {min} to {max} ₽',
+  },
   receipt_vat_mismatch: {
     status: 400,
     ru: 'НДС «{vat}» не подходит к системе налогообложения «{sno}»: на общей системе чек без НДС не выдаётся',

@@ -9,7 +9,11 @@
  *   with the same key while the key lives, or look the object up; never start it again with a new key.
  * - ProviderRefusedError: a 4xx that says it did not happen and the same request never will.
  */
-export type ProviderName = 'test_acquirer' | 'yookassa';
+export type ProviderName = 'test_acquirer' | 'yookassa' | 'tbank';
+export const PROVIDER_NAMES: readonly ProviderName[] = ['test_acquirer', 'yookassa', 'tbank'];
+
+/** How the payer pays: a bank card on the provider's page, or SBP (the Faster Payments System) in a bank app. */
+export type PayMethod = 'card' | 'sbp';
 
 export class ProviderUnknownError extends Error {
   constructor(
@@ -38,6 +42,8 @@ export interface ProviderPayment {
   /** Set when the payer agreed to save the card and the provider saved it. */
   savedMethod?: { ref: string; title: string } | null;
   confirmationUrl?: string | null;
+  /** SBP on a desktop: what the QR code carries (the NSPK payment link the payer's bank app opens). */
+  qrData?: string | null;
   /** Our payment id as we put it in the provider's metadata (how a lost answer is found again). */
   paymentId?: number | null;
   /** Why the provider canceled it (for the record). */
@@ -58,6 +64,10 @@ export interface CreatePaymentInput {
   description: string;
   returnUrl: string;
   savePaymentMethod: boolean;
+  /** Default card. */
+  method?: PayMethod;
+  /** SBP: a QR code to scan from another device (desktop), or a redirect to the bank app (phone). */
+  confirmation?: 'redirect' | 'qr';
   idempotenceKey: string;
   /** Our payment id, stored in the provider's metadata for reconciliation. */
   paymentId: number;
@@ -74,6 +84,8 @@ export interface RefundInput {
 
 export interface PaymentProvider {
   readonly name: ProviderName;
+  /** Payment methods this provider takes (SBP only where it is implemented and enabled). */
+  readonly methods: readonly PayMethod[];
   createPayment(input: CreatePaymentInput): Promise<ProviderPayment>;
   getPayment(externalId: string): Promise<ProviderPayment>;
   /** Charge a saved method without the payer (autopay). */
@@ -115,5 +127,5 @@ export function providersForRegion(spec: string, regionCode: string): ProviderNa
   return (chosen ?? '')
     .split(',')
     .map((x) => x.trim())
-    .filter((x): x is ProviderName => x === 'test_acquirer' || x === 'yookassa');
+    .filter((x): x is ProviderName => (PROVIDER_NAMES as readonly string[]).includes(x));
 }

@@ -24,6 +24,7 @@ interface Row {
  */
 export class TestAcquirer implements PaymentProvider {
   readonly name = 'test_acquirer' as const;
+  readonly methods = ['card'] as const;
   constructor(
     private readonly db: Db,
     private readonly config: { publicUrl: string },

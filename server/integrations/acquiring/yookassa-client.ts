@@ -18,7 +18,7 @@ interface YkPayment {
   id: string;
   status: 'pending' | 'waiting_for_capture' | 'succeeded' | 'canceled';
   amount: YkAmount;
-  confirmation?: { type: string; confirmation_url?: string };
+  confirmation?: { type: string; confirmation_url?: string; confirmation_data?: string };
   payment_method?: { id: string; saved: boolean; title?: string; card?: { last4?: string } };
   metadata?: Record<string, string>;
   cancellation_details?: { party?: string; reason?: string };
@@ -79,6 +79,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class YooKassaClient implements PaymentProvider {
   readonly name = 'yookassa' as const;
+  readonly methods = ['card', 'sbp'] as const;
   constructor(private readonly o: YooKassaOptions) {}
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, key?: string): Promise<T> {
@@ -162,6 +163,7 @@ export class YooKassaClient implements PaymentProvider {
       amount: parseProviderAmount(p.amount.value),
       savedMethod: m?.saved ? { ref: m.id, title: m.title ?? `•••• ${m.card?.last4 ?? ''}`.trim() } : null,
       confirmationUrl: p.confirmation?.confirmation_url ?? null,
+      qrData: p.confirmation?.confirmation_data ?? null,
       paymentId: Number.isSafeInteger(paymentId) && paymentId > 0 ? paymentId : null,
       cancelReason: p.cancellation_details
         ? `${p.cancellation_details.party ?? ''}: ${p.cancellation_details.reason ?? ''}`
@@ -189,15 +191,23 @@ export class YooKassaClient implements PaymentProvider {
     };
   }
 
+  /**
+   * A card payment on YooKassa's page (redirect), or SBP (`payment_method_data: {type: "sbp"}`, "Система
+   * быстрых платежей": https://yookassa.ru/developers/payment-acceptance/integration-scenarios/manual-integration/other/sbp):
+   * confirmation `qr` gives the NSPK link to show as a QR code on a desktop, `redirect` a page that opens
+   * the bank app on a phone. SBP is paid in one stage (capture: true) and is not saved here.
+   */
   async createPayment(i: CreatePaymentInput): Promise<ProviderPayment> {
+    const sbp = i.method === 'sbp';
     const p = await this.call<YkPayment>(
       'POST',
       '/payments',
       {
         amount: { value: kopecksToDecimal(i.amount), currency: 'RUB' },
         capture: true,
-        confirmation: { type: 'redirect', return_url: i.returnUrl },
-        save_payment_method: i.savePaymentMethod,
+        ...(sbp ? { payment_method_data: { type: 'sbp' } } : {}),
+        confirmation: sbp && i.confirmation === 'qr' ? { type: 'qr' } : { type: 'redirect', return_url: i.returnUrl },
+        save_payment_method: sbp ? false : i.savePaymentMethod,
         description: i.description.slice(0, 128),
         metadata: { payment_id: String(i.paymentId) },
       },

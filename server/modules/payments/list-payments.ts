@@ -44,11 +44,25 @@ export async function listPayments(db: Db, accountId: number, limit = 100) {
 }
 
 export async function getOwnPayment(db: Db, accountId: number, id: number) {
-  const [r] = await queryRows<{ id: number; amount: number; status: PaymentStatus }>(
+  const [r] = await queryRows<{
+    id: number;
+    amount: number;
+    status: PaymentStatus;
+    method: PaymentMethod;
+    decline_reason: string | null;
+  }>(
     db,
-    sql`select id, amount, status from payments where id = ${id} and account_id = ${accountId}`,
+    sql`select id, amount, status, method, metadata->>'declineReason' as decline_reason
+        from payments where id = ${id} and account_id = ${accountId}`,
   );
-  return r ?? null;
+  if (!r) return null;
+  return {
+    id: r.id,
+    amount: r.amount,
+    status: r.status,
+    method: r.method,
+    declineReason: r.status === 'canceled' && isDeclineReason(r.decline_reason) ? r.decline_reason : null,
+  };
 }
 
 /** Public return page: only the status of a payment by its public id (no amount, no account). */

@@ -14,11 +14,13 @@ import { settleCardRefundByExternalId } from '../finance/refund-card-payment.js'
 import { deleteCard, disableAutopay, getAutopay, listCards, setAutopay } from './autopay-settings.js';
 import { createTopUp } from './create-top-up.js';
 import { findPayer } from './find-payer.js';
+import { paymentOptions } from './get-provider.js';
 import { handleNotification } from './handle-notification.js';
 import { getOwnPayment, getPaymentStatus, listPayments } from './list-payments.js';
 import * as s from './payments.schemas.js';
 import { getPromisedPayment, takePromisedPayment } from './promised-payment.js';
 import { quoteMonths } from './quote-months.js';
+import { refreshPendingPayment } from './refresh-payment.js';
 import { type CardOutcome, submitTestCard, submitThreeDs } from './submit-test-card.js';
 import { PAGE_STYLE_HASH, renderCardForm, renderDone, renderThreeDs } from './test-acquirer-page.js';
 import { testAcquirerSecret } from './test-acquirer-secret.js';
@@ -102,7 +104,8 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       preValidation: requireSubscriber(),
       schema: {
         tags,
-        summary: 'Start a card top-up (amount or months); returns the card page URL',
+        summary:
+          'Start a top-up (amount or months) by card or SBP; returns the card page URL, or for SBP a QR payload (desktop) or the bank-app link (phone)',
         security,
         body: s.topUpBody,
         response: { 200: s.topUpResponse },
@@ -114,6 +117,8 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         amount: req.body.amount === undefined ? undefined : parseAmount(req.body.amount),
         months: req.body.months,
         saveMethod: req.body.saveCard,
+        method: req.body.method,
+        device: req.body.device,
         from: 'cabinet',
         baseUrl: baseUrlOf(req, deps.config),
       }),
@@ -125,16 +130,36 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       preValidation: requireSubscriber(),
       schema: {
         tags,
-        summary: 'Status of one own payment (after returning from the card page)',
+        summary:
+          'Status of one own payment (polled after the card page or while an SBP QR is shown; a pending one is asked at its provider)',
         security,
         params: s.idParams,
         response: { 200: s.paymentStatusResponse },
       },
     },
     async (req) => {
-      const p = await getOwnPayment(db, subscriberAccountId(req), req.params.id);
-      if (!p) throw new AppError('payment_not_found');
-      return p;
+      const accountId = subscriberAccountId(req);
+      if (!(await getOwnPayment(db, accountId, req.params.id))) throw new AppError('payment_not_found');
+      await refreshPendingPayment(db, deps, req.params.id); // the payer is waiting: ask the provider now
+      const p = await getOwnPayment(db, accountId, req.params.id);
+      return p!;
+    },
+  );
+
+  app.get(
+    '/api/me/payments/options',
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags,
+        summary: 'How the subscriber can pay in their region: card, SBP',
+        security,
+        response: { 200: s.paymentOptionsResponse },
+      },
+    },
+    async (req) => {
+      const o = await paymentOptions(db, deps, subscriberAccountId(req));
+      return { card: o.card, sbp: o.sbp };
     },
   );
 

@@ -6,13 +6,31 @@ import { declineReason, lang, paymentMethod, paymentStatus } from '../shared.sch
 /** A number is kopecks (an integer); a string is rubles ("1500", "1500.50", "1 500,50") parsed exactly. */
 export const amountInput = z.union([z.number(), z.string().max(32)]);
 
+export const payMethod = component('PayMethod', z.enum(['card', 'sbp']).describe('a bank card, or SBP in a bank app'));
 export const topUpBody = z.object({
   amount: amountInput.optional(),
   months: z.number().int().optional(),
-  saveCard: z.boolean().optional(),
+  saveCard: z.boolean().optional().describe('card only: save it for autopay'),
+  method: payMethod.optional().describe('default card'),
+  device: z
+    .enum(['desktop', 'phone'])
+    .optional()
+    .describe(
+      'SBP: desktop gets a QR code to scan with the phone (default); phone gets the link that opens the bank app',
+    ),
+});
+export const paymentOptionsResponse = z.object({
+  card: z.boolean().describe('card payments are available in the account’s region'),
+  sbp: z.boolean().describe('SBP payments are available in the account’s region'),
 });
 export const publicTopUpBody = z.object({ account: z.string().regex(/^\d{6,12}$/), amount: amountInput });
-export const topUpResponse = z.object({ paymentId: z.number(), amount: z.number(), confirmationUrl: z.string() });
+export const topUpResponse = z.object({
+  paymentId: z.number(),
+  amount: z.number(),
+  method: payMethod,
+  confirmationUrl: z.string().describe('the card page, or (SBP on a phone) the page that opens the bank app'),
+  qr: z.string().nullable().describe('SBP on a desktop: the payment link to show as a QR code'),
+});
 export const publicTopUpResponse = z.object({
   publicId: z.string().describe('the payment for GET /api/public/payments/{publicId}: random, not sequential'),
   amount: z.number(),
@@ -46,7 +64,13 @@ export const paymentItem = z.object({
   declineReason: declineReason.nullable().describe('a canceled payment: why it was declined'),
 });
 export const paymentsResponse = z.object({ payments: z.array(paymentItem) });
-export const paymentStatusResponse = z.object({ id: z.number(), amount: z.number(), status: paymentStatus });
+export const paymentStatusResponse = z.object({
+  id: z.number(),
+  amount: z.number(),
+  status: paymentStatus,
+  method: paymentMethod,
+  declineReason: declineReason.nullable(),
+});
 export const publicPaymentStatusResponse = z.object({ id: z.string().describe('public id'), status: paymentStatus });
 
 export const cardItem = z.object({ id: z.number(), provider: z.string(), title: z.string(), createdAt: z.string() });
