@@ -126,6 +126,13 @@ const envSchema = z.object({
    * address as TRUST_PROXY makes it: behind a proxy, list the proxy in TRUST_PROXY.
    */
   YOOKASSA_WEBHOOK_ALLOW: z.string().optional(),
+  /**
+   * T-Bank Internet Acquiring (API v2): the terminal and its password (they sign every request and
+   * notification); the provider `tbank` exists only when both are set.
+   */
+  TBANK_TERMINAL_KEY: z.string().max(20).optional(),
+  TBANK_PASSWORD: z.string().optional(),
+  TBANK_API_URL: z.string().url().default('https://securepay.tinkoff.ru/v2'),
   /** Provider notifications per source address per minute before 429 (the provider sends them again). */
   WEBHOOK_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   /**
@@ -187,6 +194,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.PUBLIC_URL)
     missing.push('PUBLIC_URL: required in production (the https address subscribers open, used in links)');
   if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) missing.push('DATABASE_REPLICA_URL: needs DATABASE_URL (the primary)');
+  if (e.NODE_ENV === 'production' && e.TBANK_TERMINAL_KEY?.endsWith('DEMO'))
+    missing.push('TBANK_TERMINAL_KEY: a T-Bank test terminal (…DEMO) takes no real money: not in production');
   if (e.SHUTDOWN_DRAIN_SECONDS >= e.SHUTDOWN_TIMEOUT_SECONDS)
     missing.push('SHUTDOWN_DRAIN_SECONDS: must be less than SHUTDOWN_TIMEOUT_SECONDS');
   if (missing.length > 0) throw new Error(`Invalid configuration:\n  ${missing.join('\n  ')}`);

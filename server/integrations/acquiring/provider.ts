@@ -71,6 +71,8 @@ export interface CreatePaymentInput {
   idempotenceKey: string;
   /** Our payment id, stored in the provider's metadata for reconciliation. */
   paymentId: number;
+  /** The account paying (a provider that keeps saved cards per customer names it: T-Bank CustomerKey). */
+  accountId?: number;
 }
 
 export interface RefundInput {
@@ -97,11 +99,23 @@ export interface PaymentProvider {
    * (`from`..`to`, the first and last POST): how an answer lost to a timeout is recovered once the
    * idempotence key may have expired. null: there is none.
    */
-  findPayment(input: { paymentId: number; from: Date; to: Date }): Promise<ProviderPayment | null>;
+  findPayment(input: {
+    paymentId: number;
+    from: Date;
+    to: Date;
+    /** The key the payment was asked with (T-Bank finds a payment by the OrderId made from it). */
+    idempotenceKey?: string;
+  }): Promise<ProviderPayment | null>;
   refund(input: RefundInput): Promise<ProviderRefund>;
   getRefund(externalId: string): Promise<ProviderRefund>;
   /** Looks for the refund we asked for (by our refund id) among the payment's refunds. */
-  findRefund(input: { paymentExternalId: string; refundId: number; createdAt: Date }): Promise<ProviderRefund | null>;
+  findRefund(input: {
+    paymentExternalId: string;
+    refundId: number;
+    createdAt: Date;
+    amount?: number;
+    idempotenceKey?: string;
+  }): Promise<ProviderRefund | null>;
 }
 
 /** YooKassa keeps an Idempotence-Key for 24 hours; after that the same key starts a new operation. */

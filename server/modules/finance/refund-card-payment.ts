@@ -9,6 +9,7 @@ import { assertNoTransaction, inTransaction } from '../../db/transaction.js';
 import type { AppDeps } from '../../deps.js';
 import {
   IDEMPOTENCE_KEY_LIFE_MS,
+  type ProviderName,
   type ProviderRefund,
   ProviderRefusedError,
   REPEAT_WITH_SAME_KEY_MS,
@@ -22,7 +23,7 @@ import { OFFLINE_PROVIDERS } from '../receipts/after-payment-succeeded.js';
 import { registerReceiptJob } from '../receipts/register-receipt.job.js';
 import { availableRubles } from './post-balance-change.js';
 
-export const CARD_PROVIDERS = new Set(['test_acquirer', 'yookassa']);
+export const CARD_PROVIDERS = new Set(['test_acquirer', 'yookassa', 'tbank']);
 
 export interface CardRefundInput {
   paymentId: number;
@@ -166,7 +167,7 @@ export async function settleCardRefund(
   );
   if (!f) throw new AppError('payment_not_found');
   if (f.status !== 'pending') return { status: f.status };
-  const provider = deps.acquirers[f.provider as 'yookassa'];
+  const provider = deps.acquirers[f.provider as ProviderName];
   const noteError = async (e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);
     await db.execute(sql`update payment_refunds set last_error = ${message.slice(0, 500)} where id = ${f.id}`);
@@ -196,6 +197,8 @@ export async function settleCardRefund(
         paymentExternalId: f.payment_external_id,
         refundId: f.id,
         createdAt: first,
+        amount: f.amount,
+        idempotenceKey: f.provider_key ?? `refund:${f.id}`,
       });
       const last = new Date(f.last_requested_at ?? first);
       if (!answer && now.getTime() - last.getTime() > IDEMPOTENCE_KEY_LIFE_MS) {

@@ -103,6 +103,7 @@ export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
       confirmation,
       idempotenceKey: providerKeyOf(row!),
       paymentId,
+      accountId: acc.id,
     });
     await db.execute(sql`update payments set external_id = ${created.externalId},
                            metadata = metadata || ${JSON.stringify({ confirmationUrl: created.confirmationUrl, qrData: created.qrData ?? null })}::jsonb where id = ${paymentId}`);

@@ -5,6 +5,7 @@ import { AppError, type Lang } from '../../../common/errors.js';
 import { MAX_PAYMENT_KOPECKS, parseRubles } from '../../../common/money.js';
 import { parsePaymentAmount as parseAmount } from '../../../common/payment-amount.js';
 import type { AppDeps } from '../../deps.js';
+import { verifyTbankToken } from '../../integrations/acquiring/tbank-token.js';
 import { type TestAcquirer, verifyTestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
 import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
 import { baseUrlOf } from '../../plugins/base-url.js';
@@ -16,6 +17,7 @@ import { createTopUp } from './create-top-up.js';
 import { findPayer } from './find-payer.js';
 import { paymentOptions } from './get-provider.js';
 import { handleNotification } from './handle-notification.js';
+import { handleTbankNotification } from './handle-tbank-notification.js';
 import { getOwnPayment, getPaymentStatus, listPayments } from './list-payments.js';
 import * as s from './payments.schemas.js';
 import { getPromisedPayment, takePromisedPayment } from './promised-payment.js';
@@ -271,6 +273,33 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         await settleCardRefundByExternalId(db, deps, 'yookassa', req.body.object.id);
       else await handleNotification(db, deps, 'yookassa', req.body.object.id);
       return { ok: true };
+    },
+  );
+
+  // T-Bank signs its notifications (Token: SHA-256 of the sorted values + Password): one that does not
+  // verify is refused before anything is read or asked. T-Bank expects the body "OK".
+  const tbankGuard = new WebhookGuard({ allow: null, perMinute: deps.config.WEBHOOK_RATE_PER_MINUTE });
+  app.post(
+    '/api/payments/webhooks/tbank',
+    {
+      onRequest: async (req) => tbankGuard.check(req.ip),
+      schema: {
+        tags,
+        summary:
+          'T-Bank notification: its Token must verify with the terminal password; the status is re-read with GetState; answers "OK"',
+        body: s.tbankNotificationBody,
+        produces: ['text/plain'],
+        response: { 200: s.tbankOkResponse },
+      },
+    },
+    async (req, reply) => {
+      const password = deps.config.TBANK_PASSWORD;
+      if (!deps.acquirers.tbank || !password) throw new AppError('payment_provider_unavailable');
+      const n = req.body as Record<string, unknown>;
+      if (n.TerminalKey !== deps.config.TBANK_TERMINAL_KEY || !verifyTbankToken(n, password))
+        throw new AppError('bad_signature');
+      await handleTbankNotification(db, deps, req.body);
+      return reply.type('text/plain; charset=utf-8').send('OK');
     },
   );
 

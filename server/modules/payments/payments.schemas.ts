@@ -132,6 +132,24 @@ export const webhookBody = z
   .passthrough();
 export const okResponse = z.object({ ok: z.boolean() });
 
+/** T-Bank's notification (the fields Abonent reads; the rest are kept for the signature). */
+export const tbankNotificationBody = z
+  .object({
+    TerminalKey: z.string().max(20),
+    PaymentId: z.union([z.string().max(30), z.number().int()]),
+    Status: z.string().max(40),
+    Token: z.string().max(128),
+    Success: z.boolean().optional(),
+    ErrorCode: z.string().max(10).optional(),
+    Amount: z.number().int().optional(),
+    OrderId: z.string().max(36).optional(),
+    RebillId: z.union([z.string().max(30), z.number().int()]).optional(),
+    CardId: z.union([z.string().max(30), z.number().int()]).optional(),
+    Pan: z.string().max(40).optional(),
+  })
+  .passthrough();
+export const tbankOkResponse = z.literal('OK').describe('T-Bank takes the notification as received only on "OK"');
+
 /** The test acquirer's hosted card page (plays the bank's page): HTML in, HTML or a redirect out. */
 export const cardPageParams = z.object({ id: z.string().max(64) });
 export const cardPageQuery = z.object({ lang: lang.optional() });

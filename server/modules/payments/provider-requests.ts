@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
 import type { AppDeps } from '../../deps.js';
-import { IDEMPOTENCE_KEY_LIFE_MS } from '../../integrations/acquiring/provider.js';
+import { IDEMPOTENCE_KEY_LIFE_MS, type ProviderName } from '../../integrations/acquiring/provider.js';
 import { installationIdSql } from '../installation/installation.js';
 import { applyProviderStatus } from './apply-provider-status.js';
 
@@ -99,14 +99,14 @@ export async function resolvePendingPayment(
   p: PendingPaymentRow,
   now = new Date(),
 ): Promise<'pending' | 'succeeded' | 'canceled'> {
-  const provider = deps.acquirers[p.provider as 'yookassa'];
+  const provider = deps.acquirers[p.provider as ProviderName];
   if (!provider) return 'pending';
   if (p.external_id) {
     const r = await applyProviderStatus(db, p.id, await provider.getPayment(p.external_id));
     return r.status === 'succeeded' || r.status === 'canceled' ? r.status : 'pending';
   }
   const { first, last } = requestWindow(p);
-  const seen = await provider.findPayment({ paymentId: p.id, from: first, to: last });
+  const seen = await provider.findPayment({ paymentId: p.id, from: first, to: last, idempotenceKey: providerKeyOf(p) });
   if (seen) {
     await attachExternalId(db, p.id, seen.externalId);
     const r = await applyProviderStatus(db, p.id, seen);
