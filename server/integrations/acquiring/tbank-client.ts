@@ -82,7 +82,7 @@ export class TBankClient implements PaymentProvider {
       const why = e instanceof Error && e.name === 'TimeoutError' ? 'no answer in time' : String(e);
       throw new ProviderUnknownError(`${what}: ${why}`);
     }
-    let json: TbAnswer | null = null;
+    let json: TbAnswer | null;
     try {
       json = JSON.parse(text) as TbAnswer;
     } catch {

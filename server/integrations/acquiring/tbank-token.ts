@@ -9,7 +9,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 export function tbankToken(fields: Record<string, unknown>, password: string): string {
   const pairs: [string, string][] = [['Password', password]];
   for (const [k, v] of Object.entries(fields)) {
-    if (k === 'Token' || v === undefined || v === null || typeof v === 'object') continue;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') continue; // nested: not signed
+    if (k === 'Token') continue;
     pairs.push([k, String(v)]);
   }
   pairs.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

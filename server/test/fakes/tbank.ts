@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
+import { kopecksToDecimal } from '../../../common/money.js';
 import { tbankToken, verifyTbankToken } from '../../integrations/acquiring/tbank-token.js';
 
 /**
@@ -137,12 +138,13 @@ export async function startFakeTBank(opts: {
       return err('205', 'Неверный токен. Проверьте пару TerminalKey/SecretKey', 'Указанный терминал не найден');
     if (typeof b.Token !== 'string' || !verifyTbankToken(b, opts.password))
       return err('204', 'Неверный токен. Проверьте пару TerminalKey/SecretKey');
-    const find = () => payments.get(String(b.PaymentId ?? ''));
+    const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+    const find = () => payments.get(str(b.PaymentId));
     switch (method) {
       case 'Init': {
         if (b.Amount === undefined || b.OrderId === undefined) return err('2', 'Отсутствуют обязательные параметры');
         const amount = Number(b.Amount);
-        const orderId = String(b.OrderId);
+        const orderId = str(b.OrderId);
         if (orderId.length < 1 || orderId.length > 36)
           return err('212', 'Неверные параметры.', 'Размер поля OrderId должен быть от 1 до 36');
         if (typeof b.Description === 'string' && b.Description.length > 140)
@@ -187,8 +189,8 @@ export async function startFakeTBank(opts: {
         return view(p);
       }
       case 'CheckOrder': {
-        const ids = byOrder.get(String(b.OrderId ?? ''));
-        if (!ids) return err('335', `OrderId ${String(b.OrderId)} не найден для TerminalKey ${opts.terminalKey}`);
+        const ids = byOrder.get(str(b.OrderId));
+        if (!ids) return err('335', `OrderId ${str(b.OrderId)} не найден для TerminalKey ${opts.terminalKey}`);
         return {
           Success: true,
           ErrorCode: '0',
@@ -204,7 +206,7 @@ export async function startFakeTBank(opts: {
         const p = find();
         if (!p) return err('255', 'Платеж не найден');
         if (p.Status !== 'NEW') return err('8', 'Неверный статус транзакции');
-        const card = rebills.get(String(b.RebillId ?? ''));
+        const card = rebills.get(str(b.RebillId));
         if (!card) return err('104', 'Ошибка выполения рекуррента', 'RebillId не найден');
         p.Pan = card.pan;
         if (card.decline) {
@@ -267,7 +269,7 @@ export async function startFakeTBank(opts: {
         return page(
           res,
           200,
-          `<h1>Оплата ${(p.Amount / 100).toFixed(2)} ₽</h1><form method="post"><input name="card" value="4300000000000777"><button>Оплатить</button></form>`,
+          `<h1>Оплата ${kopecksToDecimal(p.Amount)} ₽</h1><form method="post"><input name="card" value="4300000000000777"><button>Оплатить</button></form>`,
         );
       }
       const form = new URLSearchParams(raw);
@@ -294,7 +296,7 @@ export async function startFakeTBank(opts: {
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   };
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const server = createServer((req, res) => void handle(req, res));
   server.on('connection', (s) => {
     sockets.add(s);
