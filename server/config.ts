@@ -102,6 +102,16 @@ const envSchema = z.object({
   SMPP_LONG_MESSAGES: z.enum(['udh', 'sar', 'payload']).default('udh'),
   /** enquire_link period of the bound SMPP session (0: none). */
   SMPP_ENQUIRE_LINK_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /**
+   * GSM text (data_coding 0) in short_message: `octets` one septet per octet, ≤ 140 a part (every SMSC;
+   * 140/134 characters), `unpacked` for an SMSC that packs itself (160/153 characters, up to 160 octets),
+   * `packed` 7-bit packed by Abonent (160/153 characters in 140 octets). Ask the SMSC operator.
+   */
+  SMPP_GSM7: z.enum(['octets', 'unpacked', 'packed']).default('octets'),
+  /** submit_sm per second one bind sends at most (the SMSC's contracted rate; 0: no limit). */
+  SMPP_SEND_RATE: z.coerce.number().min(0).max(10_000).default(50),
+  /** submit_sm awaiting their response at once on one bind (the SMSC's window). */
+  SMPP_WINDOW: z.coerce.number().int().min(1).max(256).default(10),
   SMS_SENDER: z.string().default('Abonent'),
   /** HTTP SMS gateway (alternative to SMPP): POST JSON {to, text, sender}. */
   SMS_HTTP_URL: z.string().url().optional(),

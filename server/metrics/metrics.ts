@@ -67,7 +67,7 @@ export const paymentsTotal = new Counter({
 
 export const outboxDeliveries = new Counter({
   name: 'abonent_outbox_deliveries_total',
-  help: 'E-mail and SMS delivery attempts, by channel and outcome (sent, retry, failed)',
+  help: 'E-mail and SMS delivery attempts, by channel and outcome (sent, retry, failed, throttled: given back without using a try)',
   labelNames: ['channel', 'outcome'] as const,
   registers,
 });

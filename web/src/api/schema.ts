@@ -3843,6 +3843,8 @@ export interface paths {
                 minAmount: number;
                 maxAmount: number;
                 active: boolean;
+                /** @description the agent issues the receipts of its payments; Abonent issues none */
+                fiscalizes: boolean;
               }[];
             };
           };
@@ -3888,6 +3890,8 @@ export interface paths {
             minAmount?: number;
             /** @description kopecks, default 1 500 000 */
             maxAmount?: number;
+            /** @description the agent issues the 54-ФЗ receipts of its payments, so Abonent issues none (default true) */
+            fiscalizes?: boolean;
           };
         };
       };
@@ -3906,6 +3910,8 @@ export interface paths {
               minAmount: number;
               maxAmount: number;
               active: boolean;
+              /** @description the agent issues the receipts of its payments; Abonent issues none */
+              fiscalizes: boolean;
               /** @description HTTP Basic password; shown only once */
               secret: string;
             };
@@ -3968,6 +3974,7 @@ export interface paths {
             minAmount?: number;
             maxAmount?: number;
             active?: boolean;
+            fiscalizes?: boolean;
             /** @description issue a new secret; the old one stops working */
             rotateSecret?: boolean;
           };
@@ -3988,6 +3995,8 @@ export interface paths {
               minAmount: number;
               maxAmount: number;
               active: boolean;
+              /** @description the agent issues the receipts of its payments; Abonent issues none */
+              fiscalizes: boolean;
               /** @description the new secret when rotated; shown only once */
               secret: string | null;
             };
@@ -4652,6 +4661,10 @@ export interface paths {
                 operation: components['schemas']['ReceiptOperation'];
                 paymentId: number;
                 refundId: number | null;
+                /** @description how the payment came: card, sbp, autopay, terminal… */
+                method: components['schemas']['PaymentMethod'];
+                /** @description ATOL's external_id of the first attempt (<installation>-<payment id>) */
+                externalId: string | null;
                 account: string;
                 total: number;
                 status: components['schemas']['ReceiptStatus'];
@@ -4786,6 +4799,7 @@ export interface paths {
               receipts: {
                 paymentId: number;
                 operation: components['schemas']['ReceiptOperation'];
+                method: components['schemas']['PaymentMethod'];
                 amount: number;
                 paidAt: string | null;
                 status: components['schemas']['ReceiptStatus'];
@@ -4859,6 +4873,8 @@ export interface paths {
                 receiptUrl: string | null;
                 /** @description kopecks returned to the card */
                 refunded: number;
+                /** @description a canceled payment: why it was declined */
+                declineReason: components['schemas']['DeclineReason'] | null;
               }[];
             };
           };
@@ -4884,7 +4900,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Start a card top-up (amount or months); returns the card page URL */
+    /** Start a top-up (amount or months) by card or SBP; returns the card page URL, or for SBP a QR payload (desktop) or the bank-app link (phone) */
     post: {
       parameters: {
         query?: never;
@@ -4897,7 +4913,15 @@ export interface paths {
           'application/json': {
             amount?: number | string;
             months?: number;
+            /** @description card only: save it for autopay */
             saveCard?: boolean;
+            /** @description default card */
+            method?: components['schemas']['PayMethod'];
+            /**
+             * @description SBP: desktop gets a QR code to scan with the phone (default); phone gets the link that opens the bank app
+             * @enum {string}
+             */
+            device?: 'desktop' | 'phone';
           };
         };
       };
@@ -4911,7 +4935,11 @@ export interface paths {
             'application/json': {
               paymentId: number;
               amount: number;
+              method: components['schemas']['PayMethod'];
+              /** @description the card page, or (SBP on a phone) the page that opens the bank app */
               confirmationUrl: string;
+              /** @description SBP on a desktop: the payment link to show as a QR code */
+              qr: string | null;
             };
           };
         };
@@ -5011,7 +5039,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Status of one own payment (after returning from the card page) */
+    /** Status of one own payment (polled after the card page or while an SBP QR is shown; a pending one is asked at its provider) */
     get: {
       parameters: {
         query?: never;
@@ -5033,6 +5061,67 @@ export interface paths {
               id: number;
               amount: number;
               status: components['schemas']['PaymentStatus'];
+              method: components['schemas']['PaymentMethod'];
+              declineReason: components['schemas']['DeclineReason'] | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/payments/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How the subscriber can pay in their region: card, SBP */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description card payments are available in the account’s region */
+              card: boolean;
+              /** @description SBP payments are available in the account’s region */
+              sbp: boolean;
             };
           };
         };
@@ -5327,7 +5416,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** YooKassa notification (payment.* or refund.*): only the id is used; the status is re-fetched from the API */
+    /** YooKassa notification (payment.* or refund.*) from its published networks only (YOOKASSA_WEBHOOK_ALLOW), throttled; only the id is used, the status is re-fetched from the API */
     post: {
       parameters: {
         query?: never;
@@ -5377,6 +5466,78 @@ export interface paths {
           };
           content: {
             'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/payments/webhooks/tbank': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** T-Bank notification: its Token must verify with the terminal password; the status is re-read with GetState; answers "OK" */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            TerminalKey: string;
+            PaymentId: string | number;
+            Status: string;
+            Token: string;
+            Success?: boolean;
+            ErrorCode?: string;
+            Amount?: number;
+            OrderId?: string;
+            RebillId?: string | number;
+            CardId?: string | number;
+            Pan?: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description T-Bank takes the notification as received only on "OK" */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/plain': 'OK';
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/plain': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/plain': components['schemas']['Error'];
           };
         };
       };
@@ -5739,7 +5900,10 @@ export interface paths {
                 amount: number;
                 monthlyLimit: number;
                 enabled: boolean;
+                /** @description charge_failed | card_unusable (link a card again) | declined_by_bank | card_deleted | canceled_by_subscriber */
                 disabledReason: string | null;
+                /** @description why the last charge was declined */
+                declineReason: components['schemas']['DeclineReason'] | null;
                 nextChargeAt: string | null;
                 noticedAt: string | null;
               } | null;
@@ -5803,7 +5967,10 @@ export interface paths {
                 amount: number;
                 monthlyLimit: number;
                 enabled: boolean;
+                /** @description charge_failed | card_unusable (link a card again) | declined_by_bank | card_deleted | canceled_by_subscriber */
                 disabledReason: string | null;
+                /** @description why the last charge was declined */
+                declineReason: components['schemas']['DeclineReason'] | null;
                 nextChargeAt: string | null;
                 noticedAt: string | null;
               } | null;
@@ -5857,7 +6024,10 @@ export interface paths {
                 amount: number;
                 monthlyLimit: number;
                 enabled: boolean;
+                /** @description charge_failed | card_unusable (link a card again) | declined_by_bank | card_deleted | canceled_by_subscriber */
                 disabledReason: string | null;
+                /** @description why the last charge was declined */
+                declineReason: components['schemas']['DeclineReason'] | null;
                 nextChargeAt: string | null;
                 noticedAt: string | null;
               } | null;
@@ -12873,6 +13043,8 @@ export interface components {
           | 'reason_required'
           | 'payment_provider_unavailable'
           | 'payment_not_found'
+          | 'sbp_unavailable'
+          | 'sbp_amount_limit'
           | 'receipt_vat_mismatch'
           | 'job_not_found'
           | 'job_not_retryable'
@@ -12882,6 +13054,7 @@ export interface components {
           | 'bad_months'
           | 'no_monthly_fee'
           | 'bad_signature'
+          | 'webhook_source_refused'
           | 'card_not_found'
           | 'promised_unavailable'
           | 'promised_too_much'
@@ -12973,6 +13146,31 @@ export interface components {
     PaymentStatus: 'pending' | 'waiting_for_capture' | 'succeeded' | 'canceled' | 'refunded';
     /** @enum {string} */
     PaymentMethod: 'card' | 'sbp' | 'autopay' | 'terminal' | 'cash' | 'bank_transfer' | 'manual';
+    /**
+     * @description why the bank or provider declined a payment (YooKassa's cancellation_details.reason)
+     * @enum {string}
+     */
+    DeclineReason:
+      | '3d_secure_failed'
+      | 'call_issuer'
+      | 'canceled_by_merchant'
+      | 'card_expired'
+      | 'country_forbidden'
+      | 'deal_expired'
+      | 'expired_on_capture'
+      | 'expired_on_confirmation'
+      | 'fraud_suspected'
+      | 'general_decline'
+      | 'identification_required'
+      | 'insufficient_funds'
+      | 'internal_timeout'
+      | 'invalid_card_number'
+      | 'invalid_csc'
+      | 'issuer_unavailable'
+      | 'payment_method_limit_exceeded'
+      | 'payment_method_restricted'
+      | 'permission_revoked'
+      | 'unsupported_mobile_operator';
     /** @enum {string} */
     ServiceKind: 'tv' | 'static_ip' | 'mobile';
     /** @enum {string} */
@@ -12997,6 +13195,11 @@ export interface components {
     CoaAnswer: 'ack' | 'nak' | 'timeout' | 'error';
     /** @enum {string} */
     CoaStatus: 'pending' | 'ack' | 'nak' | 'timeout' | 'error';
+    /**
+     * @description a bank card, or SBP in a bank app
+     * @enum {string}
+     */
+    PayMethod: 'card' | 'sbp';
     /** @enum {string} */
     AutopayMode: 'threshold' | 'monthly';
     /**
@@ -13069,6 +13272,7 @@ export type AccountStatus = components['schemas']['AccountStatus'];
 export type LedgerKind = components['schemas']['LedgerKind'];
 export type PaymentStatus = components['schemas']['PaymentStatus'];
 export type PaymentMethod = components['schemas']['PaymentMethod'];
+export type DeclineReason = components['schemas']['DeclineReason'];
 export type ServiceKind = components['schemas']['ServiceKind'];
 export type StaffRole = components['schemas']['StaffRole'];
 export type AuditActorType = components['schemas']['AuditActorType'];
@@ -13078,6 +13282,7 @@ export type JobState = components['schemas']['JobState'];
 export type NasVendor = components['schemas']['NasVendor'];
 export type CoaAnswer = components['schemas']['CoaAnswer'];
 export type CoaStatus = components['schemas']['CoaStatus'];
+export type PayMethod = components['schemas']['PayMethod'];
 export type AutopayMode = components['schemas']['AutopayMode'];
 export type PromisedReason = components['schemas']['PromisedReason'];
 export type ReceiptStatus = components['schemas']['ReceiptStatus'];
@@ -13200,6 +13405,12 @@ export const pathsApiStaffAgentsCodeReconciliationsPostResponses200ContentApplic
 export const pathsApiStaffReceiptsReceiptIdRetryPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/receipts/{receiptId}/retry']['post']['responses']['200']['content']['application/json']['status']
 > = ['pending'];
+export const pathsApiMePaymentsPostRequestBodyContentApplicationJsonDeviceValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/payments']['post']['requestBody']['content']['application/json']['device']
+> = ['desktop', 'phone'];
+export const pathsApiPaymentsWebhooksTbankPostResponses200ContentTextPlainValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/payments/webhooks/tbank']['post']['responses']['200']['content']['text/plain']
+> = ['OK'];
 export const pathsApiMeSupportExpectedWaitGetResponses200ContentApplicationJsonBasisValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/support/expected-wait']['get']['responses']['200']['content']['application/json']['basis']
 > = ['category', 'region', 'none'];
@@ -13413,6 +13624,8 @@ export const errorErrorCodeValues: ReadonlyArray<
   'reason_required',
   'payment_provider_unavailable',
   'payment_not_found',
+  'sbp_unavailable',
+  'sbp_amount_limit',
   'receipt_vat_mismatch',
   'job_not_found',
   'job_not_retryable',
@@ -13422,6 +13635,7 @@ export const errorErrorCodeValues: ReadonlyArray<
   'bad_months',
   'no_monthly_fee',
   'bad_signature',
+  'webhook_source_refused',
   'card_not_found',
   'promised_unavailable',
   'promised_too_much',
@@ -13532,6 +13746,28 @@ export const paymentMethodValues: ReadonlyArray<FlattenedDeepRequired<components
   'bank_transfer',
   'manual',
 ];
+export const declineReasonValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['DeclineReason']> = [
+  '3d_secure_failed',
+  'call_issuer',
+  'canceled_by_merchant',
+  'card_expired',
+  'country_forbidden',
+  'deal_expired',
+  'expired_on_capture',
+  'expired_on_confirmation',
+  'fraud_suspected',
+  'general_decline',
+  'identification_required',
+  'insufficient_funds',
+  'internal_timeout',
+  'invalid_card_number',
+  'invalid_csc',
+  'issuer_unavailable',
+  'payment_method_limit_exceeded',
+  'payment_method_restricted',
+  'permission_revoked',
+  'unsupported_mobile_operator',
+];
 export const serviceKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ServiceKind']> = [
   'tv',
   'static_ip',
@@ -13584,6 +13820,10 @@ export const coaStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'nak',
   'timeout',
   'error',
+];
+export const payMethodValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['PayMethod']> = [
+  'card',
+  'sbp',
 ];
 export const autopayModeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AutopayMode']> = [
   'threshold',
