@@ -1,11 +1,18 @@
 import { sql } from 'drizzle-orm';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { queryRows } from '../server/db/client.js';
 import { startFakeYooKassa } from '../server/test/fakes/yookassa.js';
 import { type Abonent, startAbonent, VIEWPORTS } from './harness.js';
+
+/** jsQR is a CommonJS module whose default export the types and the ESM loader see differently. */
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+) => { data: string } | null;
 
 /**
  * SBP top-up in Chromium against the YooKassa fake: on a desktop the cabinet shows a QR code, the payer
