@@ -248,8 +248,12 @@ SELECT abonent_ensure_trigger('account_events', 'account_events_network', $ddl$
   CREATE TRIGGER account_events_network AFTER INSERT ON account_events
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION abonent_network_events()$ddl$);
 
+-- `abonent secrets reseal` sets abonent.reseal: a new ciphertext of the same password changes no answer.
 CREATE OR REPLACE FUNCTION abonent_network_access_changed() RETURNS trigger AS $$
 BEGIN
+  IF current_setting('abonent.reseal', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
   IF TG_OP = 'DELETE' THEN
     PERFORM pg_notify('abonent_network', 'a:' || OLD.account_id);
   ELSE
@@ -281,7 +285,7 @@ SELECT abonent_ensure_trigger('nas', 'nas_network', $ddl$
 -- Interim updates rewrite open sessions every few minutes: room on the page keeps them HOT.
 SELECT abonent_ensure_fillfactor('radius_sessions', 80);
 
--- ===== This installation's id (decision 0017) ===============================================
+-- ===== This installation's id (decision 0018) ===============================================
 -- Made once, with the cluster and timeline it was made on (when this role may read them). The app
 -- makes a new one at start when they differ (server/installation.ts): a restored copy or a promoted
 -- replica never sends the original's keys to ATOL or a payment provider.

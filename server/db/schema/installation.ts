@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
- * This installation's identity towards payment providers and the fiscal service (decision 0017): one
+ * This installation's identity towards payment providers and the fiscal service (decision 0018): one
  * row. `id` prefixes every key Abonent sends outside — ATOL external_id, YooKassa Idempotence-Key,
  * T-Bank OrderId — so two installations on one ATOL group or shop, or a restored copy next to (or
  * after) the original, never send the same key for different money. Made once (post-migrate.sql); a

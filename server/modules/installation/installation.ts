@@ -6,7 +6,7 @@ import { type Db, queryRows } from '../../db/client.js';
 
 /**
  * This installation's id: the prefix of every key Abonent sends to ATOL and the payment providers
- * (decision 0017, docs/payments.md "Keys and installation id"). It lives in the database (table
+ * (decision 0018, docs/payments.md "Keys and installation id"). It lives in the database (table
  * `installation`, made by post-migrate.sql) and is made anew when the database is not the one it was
  * made on: another PostgreSQL cluster (a dump restored elsewhere) or another timeline of it (a
  * point-in-time restore, a promoted replica). Rows keep the key they were made with, so a payment in

@@ -15,7 +15,7 @@ import { applyProviderStatus } from './apply-provider-status.js';
 
 /**
  * A new payments row's id and its key at the provider, in SQL: `insert into payments (id, provider_key, …)
- * select n.id, n.key, … from ${newPaymentIdAndKey} n`. The key carries the installation id (decision 0017).
+ * select n.id, n.key, … from ${newPaymentIdAndKey} n`. The key carries the installation id (decision 0018).
  */
 export const newPaymentIdAndKey = sql`(select id, ${installationIdSql} || ':payment:' || id as key
   from (select nextval(pg_get_serial_sequence('payments', 'id')) as id) s)`;

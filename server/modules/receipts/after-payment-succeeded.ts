@@ -50,7 +50,7 @@ export async function afterPaymentSucceeded(db: Db, paymentId: number): Promise<
  * The receipt row and its job for a succeeded payment, as statements (none when the region has no
  * receipts, the payment was offline, or its agent fiscalises it). With `forEachRowOf`, they write only
  * if that relation has a row: creditPayment's `credited`, so they fold into the credit's statement.
- * The ATOL external_id is fixed here: `<installation>-<payment id>` (decision 0017).
+ * The ATOL external_id is fixed here: `<installation>-<payment id>` (decision 0018).
  */
 export function receiptWrites(
   p: {

@@ -200,7 +200,17 @@ export interface paths {
             'application/json': {
               /** @enum {string} */
               status: 'ready' | 'draining' | 'stopped' | 'not_ready';
+              /** @description the running Abonent release (package.json) */
               version: string;
+              /** @description the database schema against this release (docs/upgrades.md) */
+              schema: {
+                /** @enum {string} */
+                state: 'current' | 'pending' | 'newer_compatible' | 'newer_refused' | 'foreign';
+                /** @description migrations of this release applied */
+                migrations: number;
+                /** @description the newest release that migrated the database */
+                migratedBy: string | null;
+              };
               /** @enum {string} */
               db: 'pglite' | 'postgres';
               /** @description statements and reports read from DATABASE_REPLICA_URL */
@@ -434,6 +444,8 @@ export interface paths {
                     role: components['schemas']['StaffRole'];
                     totpEnabled: boolean;
                   };
+                  /** @description The running Abonent release (shown in the back office) */
+                  version: string;
                 };
           };
         };
@@ -510,6 +522,8 @@ export interface paths {
                           role: components['schemas']['StaffRole'];
                           totpEnabled: boolean;
                         };
+                        /** @description The running Abonent release (shown in the back office) */
+                        version: string;
                       }
                   )
                 | null;
@@ -13315,6 +13329,9 @@ export const pathsApiHealthGetResponses200ContentApplicationJsonStatusValues: Re
 export const pathsApiHealthDetailsGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/health/details']['get']['responses']['200']['content']['application/json']['status']
 > = ['ready', 'draining', 'stopped', 'not_ready'];
+export const pathsApiHealthDetailsGetResponses200ContentApplicationJsonSchemaStateValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/health/details']['get']['responses']['200']['content']['application/json']['schema']['state']
+> = ['current', 'pending', 'newer_compatible', 'newer_refused', 'foreign'];
 export const pathsApiHealthDetailsGetResponses200ContentApplicationJsonDbValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/health/details']['get']['responses']['200']['content']['application/json']['db']
 > = ['pglite', 'postgres'];

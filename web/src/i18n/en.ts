@@ -179,6 +179,7 @@ export const en: Dict = {
   },
   staff: {
     login: 'Staff sign-in',
+    version: 'Abonent {{version}}',
     email: 'E-mail',
     totp: 'Authenticator code (if enabled)',
     search: 'Find subscribers',

@@ -177,6 +177,7 @@ export const ru = {
   },
   staff: {
     login: 'Вход для сотрудников',
+    version: 'Абонент {{version}}',
     email: 'E-mail',
     totp: 'Код из приложения (если включён)',
     search: 'Поиск абонентов',
