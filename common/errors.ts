@@ -93,6 +93,16 @@ export const ERRORS = {
     en: 'Card payments are not available in your region right now',
   },
   payment_not_found: { status: 404, ru: 'Платёж не найден', en: 'Payment not found' },
+  sbp_unavailable: {
+    status: 409,
+    ru: 'Оплата через СБП сейчас недоступна в вашем регионе',
+    en: 'Paying by SBP is not available in your region right now',
+  },
+  sbp_amount_limit: {
+    status: 400,
+    ru: 'Через СБП можно оплатить от {min} до {max} ₽ за раз',
+    en: 'An SBP payment can be from {min} to {max} ₽',
+  },
   receipt_vat_mismatch: {
     status: 400,
     ru: 'НДС «{vat}» не подходит к системе налогообложения «{sno}»: на общей системе чек без НДС не выдаётся',
@@ -126,6 +136,11 @@ export const ERRORS = {
     en: 'This account has no monthly fee; pay an amount instead',
   },
   bad_signature: { status: 401, ru: 'Неверная подпись уведомления', en: 'Invalid notification signature' },
+  webhook_source_refused: {
+    status: 403,
+    ru: 'Уведомления принимаются только из сетей платёжного сервиса',
+    en: 'Notifications are accepted only from the payment provider’s networks',
+  },
   card_not_found: { status: 404, ru: 'Сохранённая карта не найдена', en: 'Saved card not found' },
   promised_unavailable: {
     status: 409,

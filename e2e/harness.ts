@@ -125,11 +125,11 @@ function serverLog() {
 /**
  * A running Abonent for a spec: the built web app served by the real server on 127.0.0.1, a fresh
  * database with one region, its tariffs and services, an operator, and the job worker delivering
- * messages (to the dev sink, readable at /api/dev/outbox).
+ * messages (to the dev sink, readable at /api/dev/outbox). `env` adds configuration (a provider's fake).
  */
-export async function startAbonent() {
+export async function startAbonent(env: Record<string, string> = {}) {
   const database = await createTestDatabase();
-  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }) };
+  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }) };
   const app = await buildApp({ config, database, serveWeb: true, logger: { level: 'info', stream: serverLog() } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

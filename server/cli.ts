@@ -13,6 +13,7 @@ import { type MigrationStatus, migrationStatus, runMigrations, SchemaRefusedErro
 import { showAccount } from './modules/accounts/show-account.js';
 import { runBilling } from './modules/billing/run-billing.js';
 import { printDemoLogins, seedDemo } from './modules/demo/seed-demo.js';
+import { getInstallation, renewInstallation } from './modules/installation/installation.js';
 import { addManualPayment } from './modules/ledger/add-manual-payment.js';
 import { archiveLedgerMonths } from './modules/ledger/archive-ledger.js';
 import { checkpointLedger } from './modules/ledger/checkpoint-ledger.js';
@@ -289,6 +290,28 @@ export function buildCli(): Command {
         out(`administrator ${u.email} created (id ${u.id}); sign in at /staff/login`);
       });
     });
+  const inst = program
+    .command('installation')
+    .description('the id that prefixes every key sent to ATOL and the payment providers (decision 0021)');
+  inst
+    .command('show')
+    .description('the current id and the earlier ones')
+    .action(() =>
+      withDb(async (d) => {
+        const i = await getInstallation(d.db);
+        out(`installation id: ${i.id}`);
+        for (const p of i.previous) out(`  earlier: ${p.id} until ${p.until} (${p.why})`);
+      }),
+    );
+  inst
+    .command('renew')
+    .description('make a new id: run it on a copy restored from a backup that must not reuse the original keys')
+    .action(() =>
+      withDb(async (d) => {
+        const id = await renewInstallation(d.db, `abonent installation renew by ${osUser()}`);
+        out(`installation id is now ${id}; rows made before keep their keys`);
+      }),
+    );
   program
     .command('secrets')
     .description('values sealed at rest (passports, staff TOTP secrets, PPPoE passwords, NAS secrets)')

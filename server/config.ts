@@ -132,6 +132,16 @@ export const envSchema = z.object({
   SMPP_LONG_MESSAGES: z.enum(['udh', 'sar', 'payload']).default('udh'),
   /** enquire_link period of the bound SMPP session (0: none). */
   SMPP_ENQUIRE_LINK_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /**
+   * GSM text (data_coding 0) in short_message: `octets` one septet per octet, ≤ 140 a part (every SMSC;
+   * 140/134 characters), `unpacked` for an SMSC that packs itself (160/153 characters, up to 160 octets),
+   * `packed` 7-bit packed by Abonent (160/153 characters in 140 octets). Ask the SMSC operator.
+   */
+  SMPP_GSM7: z.enum(['octets', 'unpacked', 'packed']).default('octets'),
+  /** submit_sm per second one bind sends at most (the SMSC's contracted rate; 0: no limit). */
+  SMPP_SEND_RATE: z.coerce.number().min(0).max(10_000).default(50),
+  /** submit_sm awaiting their response at once on one bind (the SMSC's window). */
+  SMPP_WINDOW: z.coerce.number().int().min(1).max(256).default(10),
   SMS_SENDER: z.string().default('Abonent'),
   /** HTTP SMS gateway (alternative to SMPP): POST JSON {to, text, sender}. */
   SMS_HTTP_URL: z.string().url().optional(),
@@ -152,6 +162,21 @@ export const envSchema = z.object({
   YOOKASSA_SHOP_ID: z.string().optional(),
   YOOKASSA_SECRET_KEY: z.string().optional(),
   YOOKASSA_API_URL: z.string().url().default('https://api.yookassa.ru/v3'),
+  /**
+   * Where YooKassa notifications may come from (comma-separated addresses/CIDRs). Default: the networks
+   * YooKassa publishes (https://yookassa.ru/developers/using-api/webhooks#ip). The address is the client
+   * address as TRUST_PROXY makes it: behind a proxy, list the proxy in TRUST_PROXY.
+   */
+  YOOKASSA_WEBHOOK_ALLOW: z.string().optional(),
+  /**
+   * T-Bank Internet Acquiring (API v2): the terminal and its password (they sign every request and
+   * notification); the provider `tbank` exists only when both are set.
+   */
+  TBANK_TERMINAL_KEY: z.string().max(20).optional(),
+  TBANK_PASSWORD: z.string().optional(),
+  TBANK_API_URL: z.string().url().default('https://securepay.tinkoff.ru/v2'),
+  /** Provider notifications per source address per minute before 429 (the provider sends them again). */
+  WEBHOOK_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   /**
    * Network (docs/network.md). The key FreeRADIUS's rlm_rest presents (HTTP basic, user `freeradius`);
    * unset: the /api/radius endpoints refuse every call and nothing RADIUS runs.
@@ -189,7 +214,7 @@ export type Env = z.infer<typeof envSchema>;
 export const DEV_SECRET = 'abonent-development-secret-not-for-production';
 
 /** Card providers PAYMENT_PROVIDERS may name; the test acquirer never in production. */
-const PROVIDER_NAMES = ['test_acquirer', 'yookassa'];
+const PROVIDER_NAMES = ['test_acquirer', 'yookassa', 'tbank'];
 
 /** 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost`: addresses only this machine can reach. */
 export function isLoopbackHost(host: string): boolean {
@@ -241,6 +266,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       );
   }
   if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) missing.push('DATABASE_REPLICA_URL: needs DATABASE_URL (the primary)');
+  if (mode === 'production' && e.TBANK_TERMINAL_KEY?.endsWith('DEMO'))
+    missing.push('TBANK_TERMINAL_KEY: a T-Bank test terminal (…DEMO) takes no real money: not in production');
   if (e.SHUTDOWN_DRAIN_SECONDS >= e.SHUTDOWN_TIMEOUT_SECONDS)
     missing.push('SHUTDOWN_DRAIN_SECONDS: must be less than SHUTDOWN_TIMEOUT_SECONDS');
   const trust = parseTrustProxy(e.TRUST_PROXY);

@@ -2,6 +2,7 @@ import { ReadCaches } from './cache/read-caches.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import type { PaymentProvider, ProviderName } from './integrations/acquiring/provider.js';
+import { TBankClient } from './integrations/acquiring/tbank-client.js';
 import { TestAcquirer } from './integrations/acquiring/test-acquirer.js';
 import { YooKassaClient } from './integrations/acquiring/yookassa-client.js';
 import { AtolClient } from './integrations/atol/atol-client.js';
@@ -22,8 +23,8 @@ export interface AppDeps {
   /** ATOL Online client for fiscal receipts; null when not configured. */
   atol: AtolClient | null;
   /**
-   * Card acquirers by name: YooKassa when its credentials are set; the test acquirer outside production
-   * only (in production it is never built, and its pages and webhook are not routed).
+   * Card and SBP acquirers by name: YooKassa and T-Bank when their credentials are set; the test
+   * acquirer outside production only (in production it is never built, and its pages and webhook are not routed).
    */
   acquirers: Partial<Record<ProviderName, PaymentProvider>>;
   /** In-process read caches (sessions, overview); buildApp starts their invalidation. */
@@ -56,6 +57,15 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
       baseUrl: config.YOOKASSA_API_URL,
       shopId: config.YOOKASSA_SHOP_ID,
       secretKey: config.YOOKASSA_SECRET_KEY,
+      refuseTestObjects: config.NODE_ENV === 'production',
+    });
+  }
+  if (config.TBANK_TERMINAL_KEY && config.TBANK_PASSWORD) {
+    acquirers.tbank = new TBankClient({
+      baseUrl: config.TBANK_API_URL,
+      terminalKey: config.TBANK_TERMINAL_KEY,
+      password: config.TBANK_PASSWORD,
+      notificationUrl: () => `${config.publicUrl}/api/payments/webhooks/tbank`,
     });
   }
   const caches = new ReadCaches({

@@ -10,6 +10,7 @@ import { JobWorker } from './jobs/queue.js';
 import { allJobs, periodicTasks } from './jobs/registry.js';
 import { Scheduler } from './jobs/scheduler.js';
 import type { AppMetrics } from './metrics/db-metrics.js';
+import { ensureInstallation } from './modules/installation/installation.js';
 import { gracefulShutdown } from './shutdown.js';
 
 /** Reads config, opens the DB, migrates, seeds demo data on an empty DB, starts HTTP and the worker. */
@@ -22,6 +23,8 @@ async function main() {
     dataDir: config.DATA_DIR,
   });
   await runMigrations(database);
+  // A restored copy or a promoted replica gets its own installation id before it sends any key out.
+  await ensureInstallation(database.db, (msg, extra) => console.warn(msg, extra));
   await seedDemoIfAsked(database, config, console.log);
 
   const app = await buildApp({

@@ -288,3 +288,26 @@ SELECT abonent_ensure_trigger('nas', 'nas_network', $ddl$
 
 -- Interim updates rewrite open sessions every few minutes: room on the page keeps them HOT.
 SELECT abonent_ensure_fillfactor('radius_sessions', 80);
+
+-- ===== This installation's id (decision 0018) ===============================================
+-- Made once, with the cluster and timeline it was made on (when this role may read them). The app
+-- makes a new one at start when they differ (server/installation.ts): a restored copy or a promoted
+-- replica never sends the original's keys to ATOL or a payment provider.
+DO $$
+DECLARE
+  sys text;
+  tl int;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM installation) THEN
+    BEGIN
+      SELECT system_identifier::text INTO sys FROM pg_control_system();
+      SELECT timeline_id INTO tl FROM pg_control_checkpoint();
+    EXCEPTION WHEN insufficient_privilege OR undefined_function THEN
+      sys := NULL;
+      tl := NULL;
+    END;
+    INSERT INTO installation (singleton, id, system_identifier, timeline)
+    VALUES (true, substr(md5(random()::text || clock_timestamp()::text), 1, 10), sys, tl)
+    ON CONFLICT DO NOTHING;
+  END IF;
+END $$;

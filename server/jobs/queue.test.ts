@@ -8,7 +8,7 @@ import { type AppDeps, buildDeps } from '../deps.js';
 import { createTestDatabase } from '../test/db.js';
 import { buildRegion, buildSubscriber } from '../test/factories.js';
 import { billingRunJob, billingScheduler } from './billing.job.js';
-import { backoffSeconds, defineJob, enqueue, JobWorker } from './queue.js';
+import { backoffSeconds, defineJob, enqueue, JobDeferred, JobWorker } from './queue.js';
 
 let database: Database;
 let deps: AppDeps;
@@ -66,6 +66,69 @@ describe('job queue', () => {
     expect(calls).toBe(3);
     expect(await stateOf(id)).toEqual({ state: 'dead', attempts: 3, last_error: 'gateway down 3' });
     expect([backoffSeconds(1), backoffSeconds(2), backoffSeconds(3), backoffSeconds(10)]).toEqual([10, 40, 160, 3600]);
+  });
+
+  it('a deferred job goes back to the queue without using an attempt, as often as it is deferred', async () => {
+    let calls = 0;
+    const job = defineJob({
+      name: 'test.defer',
+      payload: z.object({}),
+      maxAttempts: 2,
+      async handler() {
+        calls++;
+        if (calls <= 5) throw new JobDeferred(60_000, `peer busy ${calls}`);
+      },
+    });
+    const id = (await enqueue(database.db, job, {}))!;
+    const worker = new JobWorker(deps, [job]);
+    await worker.drain();
+    const [after] = await queryRows<{ state: string; attempts: number; last_error: string; later: boolean }>(
+      database.db,
+      sql`select state, attempts, last_error, run_at > now() + interval '50 seconds' as later from jobs where id = ${id}`,
+    );
+    expect(after).toEqual({ state: 'queued', attempts: 0, last_error: 'peer busy 1', later: true });
+    for (let i = 0; i < 5; i++) {
+      await database.db.execute(sql`update jobs set run_at = now() where id = ${id} and state = 'queued'`);
+      await worker.drain();
+    }
+    // Five deferrals and a success, with maxAttempts 2: waiting never made it dead.
+    expect(calls).toBe(6);
+    expect(await stateOf(id)).toMatchObject({ state: 'done', attempts: 1 });
+  });
+
+  it('runs jobs that allow it several at a time, the others one after another', async () => {
+    let inFlight = 0;
+    let widest = 0;
+    const wait = () => new Promise((r) => setTimeout(r, 30));
+    const parallel = defineJob({
+      name: 'test.parallel',
+      payload: z.object({}),
+      concurrency: 4,
+      async handler() {
+        inFlight++;
+        widest = Math.max(widest, inFlight);
+        await wait();
+        inFlight--;
+      },
+    });
+    let serialWidest = 0;
+    let serialInFlight = 0;
+    const serial = defineJob({
+      name: 'test.serial',
+      payload: z.object({}),
+      async handler() {
+        serialInFlight++;
+        serialWidest = Math.max(serialWidest, serialInFlight);
+        await wait();
+        serialInFlight--;
+      },
+    });
+    for (let i = 0; i < 8; i++) await enqueue(database.db, parallel, {});
+    for (let i = 0; i < 3; i++) await enqueue(database.db, serial, {});
+    const ran = await new JobWorker(deps, [parallel, serial]).drain();
+    expect(ran).toBe(11);
+    expect(widest).toBe(4);
+    expect(serialWidest).toBe(1);
   });
 
   it('takes over a job whose worker died (expired lease)', async () => {

@@ -22,6 +22,11 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   maxAttempts?: number;
   /** How long a worker may hold the job before others consider it abandoned (default 5 min). */
   leaseSeconds?: number;
+  /**
+   * How many jobs of this name one worker runs at once (default 1: one after another). For jobs that
+   * mostly wait on a remote peer that takes several requests in flight (an SMSC's window).
+   */
+  concurrency?: number;
   handler(payload: z.infer<S>, ctx: JobContext): Promise<void>;
 }
 
@@ -39,6 +44,22 @@ export interface JobContext {
 
 export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
   return def;
+}
+
+/**
+ * Thrown by a handler that cannot proceed now for a reason that is not a failure of the job — an SMSC
+ * that throttles, a fiscal document the cash register is still processing. The job goes back to the
+ * queue, due after `delayMs`, and the attempt is not counted: waiting never uses up a job's attempts.
+ * The handler bounds how long it keeps deferring.
+ */
+export class JobDeferred extends Error {
+  constructor(
+    readonly delayMs: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'JobDeferred';
+  }
 }
 
 export interface EnqueueOptions {
@@ -133,6 +154,8 @@ export class JobWorker {
   private readonly current = new Map<number, RunningJob>();
 
   private readonly db: Db;
+  /** The largest `concurrency` of the jobs this worker runs: a claim takes at least that many. */
+  private readonly widest: number;
 
   constructor(
     private readonly deps: AppDeps,
@@ -141,6 +164,7 @@ export class JobWorker {
   ) {
     this.db = deps.database.db;
     for (const j of jobs) this.handlers.set(j.name, j);
+    this.widest = Math.max(1, ...jobs.map((j) => j.concurrency ?? 1));
   }
 
   start(): void {
@@ -237,16 +261,42 @@ export class JobWorker {
     // enough, and a claim then sees no abandoned job without attempts left.
     if (!this.stopping) await parkAbandonedJobs(this.db);
     while (ran < limit && !this.stopping) {
-      const batch = await this.claim(this.opts.batch ?? 10);
+      const batch = await this.claim(Math.max(this.opts.batch ?? 10, this.widest));
       if (batch.length === 0) break;
       for (const j of batch) this.held.add(j.id);
-      for (const job of batch) {
-        if (this.stopping) break;
-        await this.runOne(job);
-        ran++;
-      }
+      ran += await this.runBatch(batch);
       const notStarted = batch.filter((j) => this.held.has(j.id)).map((j) => j.id);
       if (notStarted.length) await this.release(notStarted, 'given back at shutdown');
+    }
+    return ran;
+  }
+
+  /**
+   * Runs a claimed batch: jobs one after another, except that jobs whose definition allows it run up
+   * to `concurrency` at a time. Stops starting new ones when the worker is stopping.
+   */
+  private async runBatch(batch: ClaimedJob[]): Promise<number> {
+    let ran = 0;
+    const byName = new Map<string, ClaimedJob[]>();
+    for (const job of batch) {
+      const c = this.handlers.get(job.name)?.concurrency ?? 1;
+      if (c <= 1) {
+        if (this.stopping) return ran;
+        await this.runOne(job);
+        ran++;
+      } else byName.set(job.name, [...(byName.get(job.name) ?? []), job]);
+    }
+    for (const [name, jobs] of byName) {
+      const lanes = Math.min(this.handlers.get(name)?.concurrency ?? 1, jobs.length);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: lanes }, async () => {
+          while (next < jobs.length && !this.stopping) {
+            await this.runOne(jobs[next++]!);
+            ran++;
+          }
+        }),
+      );
     }
     return ran;
   }
@@ -322,6 +372,17 @@ export class JobWorker {
       const message = errorMessage(e).slice(0, 2000);
       if (this.stopping && this.abort.signal.aborted && isAbort(e)) {
         await this.release([job.id], 'stopped at shutdown');
+        return;
+      }
+      if (e instanceof JobDeferred) {
+        // Not a failure: back to the queue for later, and this claim does not count as an attempt.
+        this.held.delete(job.id);
+        jobsFinished.inc({ job_name: job.name, outcome: 'deferred' });
+        await this.db.execute(
+          sql`update jobs set state = 'queued', attempts = greatest(attempts - 1, 0), locked_until = null, locked_by = null,
+                last_error = ${message}, run_at = now() + make_interval(secs => ${Math.max(0, e.delayMs) / 1000})
+              where ${mine}`,
+        );
         return;
       }
       const final = job.attempts >= job.max_attempts;

@@ -56,6 +56,10 @@ export function createAppMetrics(database: Database, opts: { processMetrics?: bo
     'abonent_receipts_oldest_unfinished_age_seconds',
     'Age of the oldest pending or registered receipt',
   );
+  const receiptsOverHour = g(
+    'abonent_receipts_pending_over_hour',
+    'Fiscal receipts still pending or registered (no fiscal data) an hour after the payment: a fine each under 54-ФЗ',
+  );
   const behind = g(
     'abonent_billing_days_behind',
     "Days between a region's local today and its last finished billing day (0: today is charged)",
@@ -99,6 +103,7 @@ export function createAppMetrics(database: Database, opts: { processMetrics?: bo
     outboxFailed,
     receipts,
     receiptsAge,
+    receiptsOverHour,
     behind,
     running,
     lastDuration,
@@ -134,12 +139,14 @@ export function createAppMetrics(database: Database, opts: { processMetrics?: bo
       outboxAge.set({ channel: c }, o?.oldest ?? 0);
       outboxFailed.set({ channel: c }, o?.failed ?? 0);
     }
-    const rc = await queryRows<{ status: string; n: number; oldest: number | null }>(
+    const rc = await queryRows<{ status: string; n: number; oldest: number | null; over_hour: number }>(
       db,
       sql`select status, count(*)::int as n,
-                 extract(epoch from now() - min(created_at) filter (where status in ('pending', 'registered')))::float8 as oldest
+                 extract(epoch from now() - min(created_at) filter (where status in ('pending', 'registered')))::float8 as oldest,
+                 count(*) filter (where status in ('pending', 'registered') and created_at < now() - interval '1 hour')::int as over_hour
           from receipts where status in ('pending', 'registered', 'failed') group by status`,
     );
+    receiptsOverHour.set(rc.reduce((a, r) => a + r.over_hour, 0));
     for (const s of ['pending', 'registered', 'failed'])
       receipts.set({ status: s }, rc.find((r) => r.status === s)?.n ?? 0);
     receiptsAge.set(Math.max(0, ...rc.map((r) => r.oldest ?? 0)));

@@ -23,7 +23,7 @@ export const httpDuration = new Histogram({
 
 export const jobsFinished = new Counter({
   name: 'abonent_jobs_finished_total',
-  help: 'Jobs this process ran, by job name and outcome (done, retry, failed, returned at shutdown)',
+  help: 'Jobs this process ran, by job name and outcome (done, retry, failed, deferred without using an attempt, returned at shutdown)',
   labelNames: ['job_name', 'outcome'] as const,
   registers,
 });
@@ -67,7 +67,7 @@ export const paymentsTotal = new Counter({
 
 export const outboxDeliveries = new Counter({
   name: 'abonent_outbox_deliveries_total',
-  help: 'E-mail and SMS delivery attempts, by channel and outcome (sent, retry, failed)',
+  help: 'E-mail and SMS delivery attempts, by channel and outcome (sent, retry, failed, throttled: given back without using a try)',
   labelNames: ['channel', 'outcome'] as const,
   registers,
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { DECLINE_REASONS } from '../../common/decline-reasons.js';
 import { isoDay } from '../../common/schemas.js';
 import {
   ACCOUNT_STATUSES,
@@ -29,5 +30,11 @@ export const accountStatus = component('AccountStatus', z.enum(ACCOUNT_STATUSES)
 export const ledgerKind = component('LedgerKind', z.enum(LEDGER_KINDS));
 export const paymentStatus = component('PaymentStatus', z.enum(PAYMENT_STATUSES));
 export const paymentMethod = component('PaymentMethod', z.enum(PAYMENT_METHODS));
+export const declineReason = component(
+  'DeclineReason',
+  z
+    .enum(DECLINE_REASONS)
+    .describe("why the bank or provider declined a payment (YooKassa's cancellation_details.reason)"),
+);
 export const serviceKind = component('ServiceKind', z.enum(SERVICE_KINDS));
 export const staffRole = component('StaffRole', z.enum(STAFF_ROLES));

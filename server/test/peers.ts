@@ -45,6 +45,7 @@ export async function startSmtpPeer() {
  * last submit_sm's short_message as it is read off the wire (the decoded text no longer shows them).
  */
 let lastShortMessageOctets = 0;
+let lastShortMessageRaw = Buffer.alloc(0);
 {
   const param = (smpp.commands as SmppCommandDefs).submit_sm!.params.short_message!;
   const base = param.type;
@@ -55,6 +56,7 @@ let lastShortMessageOctets = 0;
       read(buffer: Buffer, offset: number) {
         const v = base.read(buffer, offset);
         lastShortMessageOctets = v.length;
+        lastShortMessageRaw = Buffer.from(v);
         return v;
       },
     };
@@ -89,16 +91,64 @@ export interface SubmittedPdu {
  * to drop the connection on a submit without answering.
  */
 export async function startSmppPeer(
-  opts: { systemId?: string; password?: string; maxOctets?: number; receipts?: 'DELIVRD' | 'UNDELIV' | null } = {},
+  opts: {
+    systemId?: string;
+    password?: string;
+    maxOctets?: number;
+    receipts?: 'DELIVRD' | 'UNDELIV' | null;
+    /**
+     * What this SMSC takes as data_coding 0 (GSM 03.38): `octets`/`unpacked` one septet per octet (the
+     * SMPP default; up to 160), or `packed` 7-bit packed user data (up to 140 octets, 23.038 §6.1.2.1.1).
+     */
+    gsm7?: 'unpacked' | 'packed';
+    /** data_coding values it takes (default 0 and 8); others are refused with ESME_RINVDCS. */
+    dataCodings?: number[];
+    /**
+     * An operator's flow control: at most `perSecond` submit_sm a second and `window` awaiting their
+     * response (answered after `latencyMs`); over either → ESME_RTHROTTLED; every `queueFullEvery`-th
+     * submit → ESME_RMSGQFUL. Refused submits are not accepted (the ESME must send them again).
+     */
+    throttle?: { perSecond?: number; window?: number; latencyMs?: number; queueFullEvery?: number };
+  } = {},
 ) {
   const messages: Received[] = [];
   const pdus: SubmittedPdu[] = [];
-  const state = { failSubmits: 0, dropSubmits: 0, receipts: opts.receipts ?? null, binds: 0 };
+  const state = {
+    failSubmits: 0,
+    dropSubmits: 0,
+    receipts: opts.receipts ?? null,
+    binds: 0,
+    /** Answers ESME_RTHROTTLED / ESME_RMSGQFUL given, and parts accepted twice (must stay 0). */
+    throttled: 0,
+    queueFull: 0,
+    duplicateParts: 0,
+    /** The most submit_sm awaiting a response at once on one session. */
+    maxInFlight: 0,
+    receiptsSent: 0,
+  };
+  const accepted = new Set<string>();
+  let submitsSeen = 0;
+  let second = { start: 0, count: 0 };
   const pending = new Map<string, Map<number, string>>();
   const sessions = new Set<Session>();
   let nextId = 0x1a2b0;
   const server = smpp.createServer((session: Session) => {
     sessions.add(session);
+    (session as unknown as { socket: { setNoDelay(v: boolean): void } }).socket.setNoDelay(true);
+    let inFlight = 0;
+    const answer = (pdu: Pdu, fields: Record<string, unknown>, delayed = false, then?: () => void) => {
+      const send = () => {
+        if (delayed) inFlight--;
+        try {
+          session.send(pdu.response(fields));
+          then?.();
+        } catch {
+          /* the session is gone */
+        }
+      };
+      if (delayed && (opts.throttle?.latencyMs ?? 0) > 0) setTimeout(send, opts.throttle!.latencyMs);
+      else send();
+    };
     session.on('close', () => sessions.delete(session));
     session.on('error', () => {});
     session.on('bind_transceiver', (pdu: Pdu) => {
@@ -119,6 +169,29 @@ export async function startSmppPeer(
         return;
       }
       const octets = lastShortMessageOctets;
+      const raw = lastShortMessageRaw;
+      const t = opts.throttle;
+      if (t) {
+        submitsSeen++;
+        const now = Date.now();
+        if (now - second.start >= 1000) second = { start: now, count: 0 };
+        second.count++;
+        if (t.queueFullEvery && submitsSeen % t.queueFullEvery === 0) {
+          state.queueFull++;
+          session.send(pdu.response({ command_status: smpp.ESME_RMSGQFUL }));
+          return;
+        }
+        if ((t.perSecond && second.count > t.perSecond) || (t.window && inFlight >= t.window)) {
+          state.throttled++;
+          session.send(pdu.response({ command_status: smpp.ESME_RTHROTTLED }));
+          return;
+        }
+      }
+      const dataCodingIn = Number(pdu.data_coding ?? 0);
+      if (!(opts.dataCodings ?? [0, 8]).includes(dataCodingIn)) {
+        session.send(pdu.response({ command_status: smpp.ESME_RINVDCS }));
+        return;
+      }
       const sm = pdu.short_message as { message?: string; udh?: Buffer[] } | string | undefined;
       const mp = pdu.message_payload as { message?: string } | string | undefined;
       const payload = mp !== undefined;
@@ -126,13 +199,34 @@ export async function startSmppPeer(
         session.send(pdu.response({ command_status: smpp.ESME_RINVMSGLEN }));
         return;
       }
-      const text = payload
+      let text = payload
         ? typeof mp === 'string'
           ? mp
           : (mp?.message ?? '')
         : typeof sm === 'string'
           ? sm
           : (sm?.message ?? '');
+      if (dataCodingIn === 0 && !payload) {
+        // GSM 03.38 as this SMSC takes it: septets one per octet (< 0x80, up to 160 with the header's
+        // room), or packed (up to 140 octets, the text after a header aligned by fill bits).
+        const udhi = (Number(pdu.esm_class ?? 0) & 0x40) !== 0;
+        const headerLen = udhi ? raw[0]! + 1 : 0;
+        const body = raw.subarray(headerLen);
+        if (opts.gsm7 === 'packed') {
+          if (raw.length > 140) return void session.send(pdu.response({ command_status: smpp.ESME_RINVMSGLEN }));
+          const fill = (7 - ((headerLen * 8) % 7)) % 7;
+          const count = Math.floor((body.length * 8 - fill) / 7);
+          const septets = unpackSeptetsForPeer(body, count, fill);
+          // Seven spare bits carry a padding CR (23.038 §6.1.2.3.1): not part of the text.
+          const exact = (body.length * 8 - fill) % 7 === 0;
+          const trimmed = exact && septets[septets.length - 1] === 0x0d ? septets.subarray(0, -1) : septets;
+          text = smpp.encodings.ASCII.decode(trimmed);
+        } else {
+          if (body.some((b) => b > 0x7f) || headerLen + body.length > 160)
+            return void session.send(pdu.response({ command_status: smpp.ESME_RINVMSGLEN }));
+          text = smpp.encodings.ASCII.decode(body);
+        }
+      }
       const esmClass = Number(pdu.esm_class ?? 0);
       let concat: SubmittedPdu['concat'] = null;
       const udh = typeof sm === 'object' ? sm.udh : undefined;
@@ -152,6 +246,11 @@ export async function startSmppPeer(
       }
       const messageId = (nextId++).toString(16);
       const to = String(pdu.destination_addr);
+      const partKey = concat ? `${to}|${concat.via}|${concat.ref}|${concat.total}|${concat.seq}` : null;
+      if (partKey) {
+        if (accepted.has(partKey)) state.duplicateParts++;
+        accepted.add(partKey);
+      }
       pdus.push({
         to,
         octets,
@@ -175,11 +274,17 @@ export async function startSmppPeer(
           messages.push({ to, text: whole.join('') });
         }
       }
-      session.send(pdu.response({ message_id: messageId }));
+      if (t?.latencyMs) {
+        inFlight++;
+        state.maxInFlight = Math.max(state.maxInFlight, inFlight);
+      }
       const stat = state.receipts;
-      if (stat && Number(pdu.registered_delivery ?? 0) & 0x01) {
+      // The receipt follows the response (a handset cannot have the message before the SMSC took it).
+      answer(pdu, { message_id: messageId }, Boolean(t?.latencyMs), () => {
+        if (!stat || !(Number(pdu.registered_delivery ?? 0) & 0x01)) return;
         setImmediate(() => {
           const date = '2611251000';
+          state.receiptsSent++;
           session.deliver_sm({
             source_addr: to,
             destination_addr: String(pdu.source_addr),
@@ -187,7 +292,7 @@ export async function startSmppPeer(
             short_message: `id:${messageId} sub:001 dlvrd:${stat === 'DELIVRD' ? '001' : '000'} submit date:${date} done date:${date} stat:${stat} err:${stat === 'DELIVRD' ? '000' : '011'} text:`,
           });
         });
-      }
+      });
     });
     session.on('unbind', (pdu: Pdu) => {
       session.send(pdu.response());
@@ -236,4 +341,17 @@ export async function startHttpSmsPeer() {
     state,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/** 7-bit septets from packed octets after `fill` bits (3GPP TS 23.038 §6.1.2.1.1), as an SMSC unpacks them. */
+function unpackSeptetsForPeer(octets: Buffer, count: number, fill: number): Buffer {
+  const out = Buffer.alloc(Math.max(0, count));
+  for (let i = 0, bit = fill; i < count; i++, bit += 7) {
+    const byte = bit >> 3;
+    const shift = bit & 7;
+    let v = octets[byte]! >> shift;
+    if (shift > 1) v |= (octets[byte + 1] ?? 0) << (8 - shift);
+    out[i] = v & 0x7f;
+  }
+  return out;
 }

@@ -14,6 +14,11 @@ export const agents = pgTable('agents', {
   /** Per-payment bounds in kopecks (answers 241 / 242 outside them). */
   minAmount: bigint('min_amount', { mode: 'number' }).notNull().default(100),
   maxAmount: bigint('max_amount', { mode: 'number' }).notNull().default(1_500_000),
+  /**
+   * The agent issues the 54-ФЗ receipt for the payments it takes (a terminal network prints its own):
+   * Abonent then issues none, or the revenue is reported twice. Default yes (docs/receipts.md).
+   */
+  fiscalizes: boolean('fiscalizes').notNull().default(true),
   active: boolean('active').notNull().default(true),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

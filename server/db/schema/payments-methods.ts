@@ -50,7 +50,10 @@ export const autopaySettings = pgTable(
     amount: bigint('amount', { mode: 'number' }).notNull(),
     monthlyLimit: bigint('monthly_limit', { mode: 'number' }).notNull(),
     enabled: boolean('enabled').notNull().default(true),
+    /** charge_failed | card_unusable | declined_by_bank | card_deleted | canceled_by_subscriber */
     disabledReason: text('disabled_reason'),
+    /** Why the last charge was declined (common/decline-reasons.ts), shown to the subscriber in words. */
+    declineReason: text('decline_reason'),
     /** The next planned charge: noticed at least a day before (376-ФЗ), charged at `charge_at`. */
     chargeAt: timestamp('charge_at', { withTimezone: true }),
     noticedAt: timestamp('noticed_at', { withTimezone: true }),

@@ -32,6 +32,12 @@ export const payments = pgTable(
     publicId: text('public_id').unique(),
     /** Caller-supplied key of the request that created it (Idempotence-Key, --key). */
     idempotencyKey: text('idempotency_key').unique(),
+    /**
+     * The key this payment has at its provider, set when the row is made: `<installation>:payment:<id>`
+     * (YooKassa Idempotence-Key; T-Bank OrderId `<installation>-<id>`). Null on rows made before
+     * installation ids: those keep `payment:<id>`.
+     */
+    providerKey: text('provider_key'),
     amount: bigint('amount', { mode: 'number' }).notNull(),
     status: text('status').$type<PaymentStatus>().notNull().default('pending'),
     method: text('method').$type<PaymentMethod>().notNull(),
@@ -76,6 +82,8 @@ export const paymentRefunds = pgTable(
     staffId: bigint('staff_id', { mode: 'number' }).notNull(),
     /** The provider's refund id, stored as soon as an answer (or a lookup) shows it. */
     externalId: text('external_id'),
+    /** The refund's key at the provider (`<installation>:refund:<id>`); null on older rows: `refund:<id>`. */
+    providerKey: text('provider_key'),
     /**
      * First and last POST of the refund to the provider: the Idempotence-Key lives 24 h from the first,
      * so it is only re-sent within 23 h; after that the refund is looked up, never POSTed again.

@@ -64,6 +64,14 @@ export const receipts = pgTable(
      */
     attempt: smallint('attempt').notNull().default(1),
     regionId: bigint('region_id', { mode: 'number' }).notNull(),
+    /**
+     * ATOL external_id of the first attempt, set when the row is made: `<installation>-<payment id>` or
+     * `<installation>-refund-<refund id>`; attempt N > 1 adds `-N`. Null on rows made before
+     * installation ids (the bare payment id / `refund-<id>`).
+     */
+    externalId: text('external_id'),
+    /** Times the report was asked while ATOL was still processing (its own schedule, not attempts). */
+    polls: bigint('polls', { mode: 'number' }).notNull().default(0),
     status: text('status').$type<ReceiptStatus>().notNull().default('pending'),
     uuid: text('uuid'),
     total: bigint('total', { mode: 'number' }).notNull(),

@@ -9,7 +9,11 @@
  *   with the same key while the key lives, or look the object up; never start it again with a new key.
  * - ProviderRefusedError: a 4xx that says it did not happen and the same request never will.
  */
-export type ProviderName = 'test_acquirer' | 'yookassa';
+export type ProviderName = 'test_acquirer' | 'yookassa' | 'tbank';
+export const PROVIDER_NAMES: readonly ProviderName[] = ['test_acquirer', 'yookassa', 'tbank'];
+
+/** How the payer pays: a bank card on the provider's page, or SBP (the Faster Payments System) in a bank app. */
+export type PayMethod = 'card' | 'sbp';
 
 export class ProviderUnknownError extends Error {
   constructor(
@@ -38,10 +42,14 @@ export interface ProviderPayment {
   /** Set when the payer agreed to save the card and the provider saved it. */
   savedMethod?: { ref: string; title: string } | null;
   confirmationUrl?: string | null;
+  /** SBP on a desktop: what the QR code carries (the NSPK payment link the payer's bank app opens). */
+  qrData?: string | null;
   /** Our payment id as we put it in the provider's metadata (how a lost answer is found again). */
   paymentId?: number | null;
   /** Why the provider canceled it (for the record). */
   cancelReason?: string | null;
+  /** Why it was declined, in YooKassa's vocabulary (common/decline-reasons.ts); null when not said. */
+  declineReason?: string | null;
 }
 
 export interface ProviderRefund {
@@ -56,9 +64,15 @@ export interface CreatePaymentInput {
   description: string;
   returnUrl: string;
   savePaymentMethod: boolean;
+  /** Default card. */
+  method?: PayMethod;
+  /** SBP: a QR code to scan from another device (desktop), or a redirect to the bank app (phone). */
+  confirmation?: 'redirect' | 'qr';
   idempotenceKey: string;
   /** Our payment id, stored in the provider's metadata for reconciliation. */
   paymentId: number;
+  /** The account paying (a provider that keeps saved cards per customer names it: T-Bank CustomerKey). */
+  accountId?: number;
 }
 
 export interface RefundInput {
@@ -72,6 +86,8 @@ export interface RefundInput {
 
 export interface PaymentProvider {
   readonly name: ProviderName;
+  /** Payment methods this provider takes (SBP only where it is implemented and enabled). */
+  readonly methods: readonly PayMethod[];
   createPayment(input: CreatePaymentInput): Promise<ProviderPayment>;
   getPayment(externalId: string): Promise<ProviderPayment>;
   /** Charge a saved method without the payer (autopay). */
@@ -83,11 +99,23 @@ export interface PaymentProvider {
    * (`from`..`to`, the first and last POST): how an answer lost to a timeout is recovered once the
    * idempotence key may have expired. null: there is none.
    */
-  findPayment(input: { paymentId: number; from: Date; to: Date }): Promise<ProviderPayment | null>;
+  findPayment(input: {
+    paymentId: number;
+    from: Date;
+    to: Date;
+    /** The key the payment was asked with (T-Bank finds a payment by the OrderId made from it). */
+    idempotenceKey?: string;
+  }): Promise<ProviderPayment | null>;
   refund(input: RefundInput): Promise<ProviderRefund>;
   getRefund(externalId: string): Promise<ProviderRefund>;
   /** Looks for the refund we asked for (by our refund id) among the payment's refunds. */
-  findRefund(input: { paymentExternalId: string; refundId: number; createdAt: Date }): Promise<ProviderRefund | null>;
+  findRefund(input: {
+    paymentExternalId: string;
+    refundId: number;
+    createdAt: Date;
+    amount?: number;
+    idempotenceKey?: string;
+  }): Promise<ProviderRefund | null>;
 }
 
 /** YooKassa keeps an Idempotence-Key for 24 hours; after that the same key starts a new operation. */
@@ -113,5 +141,5 @@ export function providersForRegion(spec: string, regionCode: string): ProviderNa
   return (chosen ?? '')
     .split(',')
     .map((x) => x.trim())
-    .filter((x): x is ProviderName => x === 'test_acquirer' || x === 'yookassa');
+    .filter((x): x is ProviderName => (PROVIDER_NAMES as readonly string[]).includes(x));
 }

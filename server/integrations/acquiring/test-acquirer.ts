@@ -24,6 +24,7 @@ interface Row {
  */
 export class TestAcquirer implements PaymentProvider {
   readonly name = 'test_acquirer' as const;
+  readonly methods = ['card'] as const;
   constructor(
     private readonly db: Db,
     private readonly config: { publicUrl: string },
@@ -54,6 +55,8 @@ export class TestAcquirer implements PaymentProvider {
           : null,
       // The card page is on the same origin the payer returns to (see server/plugins/base-url.ts).
       confirmationUrl: `${originOf(r.return_url) ?? this.config.publicUrl}/pay/test-acquirer/${r.id}`,
+      // The test cards decline for want of money (a charge of the "declines later" card: try again later).
+      declineReason: r.status === 'canceled' ? 'insufficient_funds' : null,
     };
   }
 

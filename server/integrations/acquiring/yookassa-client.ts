@@ -18,11 +18,12 @@ interface YkPayment {
   id: string;
   status: 'pending' | 'waiting_for_capture' | 'succeeded' | 'canceled';
   amount: YkAmount;
-  confirmation?: { type: string; confirmation_url?: string };
+  confirmation?: { type: string; confirmation_url?: string; confirmation_data?: string };
   payment_method?: { id: string; saved: boolean; title?: string; card?: { last4?: string } };
   metadata?: Record<string, string>;
   cancellation_details?: { party?: string; reason?: string };
   created_at?: string;
+  test?: boolean;
 }
 interface YkRefund {
   id: string;
@@ -31,6 +32,7 @@ interface YkRefund {
   amount: YkAmount;
   description?: string;
   cancellation_details?: { party?: string; reason?: string };
+  test?: boolean;
 }
 interface YkList<T> {
   type: 'list';
@@ -51,6 +53,11 @@ export interface YooKassaOptions {
   retryDelayMs?: number;
   /** Longer advised waits are not spent in the call: it ends "unknown" and a later pass asks (default 5 s). */
   maxInlineWaitMs?: number;
+  /**
+   * Production: an object marked `test: true` (a test shop's: no money moved) is never taken as paid
+   * or refunded — it reads as canceled, with the reason.
+   */
+  refuseTestObjects?: boolean;
 }
 
 /** Margin around the time of our requests (clocks differ; a request is processed a little later). */
@@ -72,6 +79,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class YooKassaClient implements PaymentProvider {
   readonly name = 'yookassa' as const;
+  readonly methods = ['card', 'sbp'] as const;
   constructor(private readonly o: YooKassaOptions) {}
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown, key?: string): Promise<T> {
@@ -135,6 +143,19 @@ export class YooKassaClient implements PaymentProvider {
   private map(p: YkPayment): ProviderPayment {
     const m = p.payment_method;
     const paymentId = Number(p.metadata?.payment_id);
+    if (p.test === true && this.o.refuseTestObjects) {
+      // A test shop's payment: no money moved. Never credited in production, whatever its status.
+      return {
+        externalId: p.id,
+        status: 'canceled',
+        amount: parseProviderAmount(p.amount.value),
+        savedMethod: null,
+        confirmationUrl: null,
+        paymentId: Number.isSafeInteger(paymentId) && paymentId > 0 ? paymentId : null,
+        cancelReason: `test object refused in production (YooKassa status ${p.status}): check YOOKASSA_SHOP_ID`,
+        declineReason: null,
+      };
+    }
     return {
       externalId: p.id,
       // Payments are created with capture: true; waiting_for_capture is still "not yet".
@@ -142,14 +163,24 @@ export class YooKassaClient implements PaymentProvider {
       amount: parseProviderAmount(p.amount.value),
       savedMethod: m?.saved ? { ref: m.id, title: m.title ?? `•••• ${m.card?.last4 ?? ''}`.trim() } : null,
       confirmationUrl: p.confirmation?.confirmation_url ?? null,
+      qrData: p.confirmation?.confirmation_data ?? null,
       paymentId: Number.isSafeInteger(paymentId) && paymentId > 0 ? paymentId : null,
       cancelReason: p.cancellation_details
         ? `${p.cancellation_details.party ?? ''}: ${p.cancellation_details.reason ?? ''}`
         : null,
+      declineReason: p.status === 'canceled' ? (p.cancellation_details?.reason ?? null) : null,
     };
   }
 
   private mapRefund(r: YkRefund): ProviderRefund {
+    if (r.test === true && this.o.refuseTestObjects) {
+      return {
+        externalId: r.id,
+        status: 'canceled',
+        amount: parseProviderAmount(r.amount.value),
+        cancelReason: `test object refused in production (YooKassa status ${r.status})`,
+      };
+    }
     return {
       externalId: r.id,
       status: r.status,
@@ -160,15 +191,23 @@ export class YooKassaClient implements PaymentProvider {
     };
   }
 
+  /**
+   * A card payment on YooKassa's page (redirect), or SBP (`payment_method_data: {type: "sbp"}`, "Система
+   * быстрых платежей": https://yookassa.ru/developers/payment-acceptance/integration-scenarios/manual-integration/other/sbp):
+   * confirmation `qr` gives the NSPK link to show as a QR code on a desktop, `redirect` a page that opens
+   * the bank app on a phone. SBP is paid in one stage (capture: true) and is not saved here.
+   */
   async createPayment(i: CreatePaymentInput): Promise<ProviderPayment> {
+    const sbp = i.method === 'sbp';
     const p = await this.call<YkPayment>(
       'POST',
       '/payments',
       {
         amount: { value: kopecksToDecimal(i.amount), currency: 'RUB' },
         capture: true,
-        confirmation: { type: 'redirect', return_url: i.returnUrl },
-        save_payment_method: i.savePaymentMethod,
+        ...(sbp ? { payment_method_data: { type: 'sbp' } } : {}),
+        confirmation: sbp && i.confirmation === 'qr' ? { type: 'qr' } : { type: 'redirect', return_url: i.returnUrl },
+        save_payment_method: sbp ? false : i.savePaymentMethod,
         description: i.description.slice(0, 128),
         metadata: { payment_id: String(i.paymentId) },
       },

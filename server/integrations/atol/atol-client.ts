@@ -41,6 +41,9 @@ export class AtolError extends Error {
 export interface AtolReport {
   uuid: string;
   status: 'wait' | 'done' | 'fail';
+  /** The document's external_id and group as ATOL keeps them (compared before a duplicate is adopted). */
+  external_id?: string;
+  group_code?: string;
   /** type: system | driver | timeout | agent | unknown (timeout: the document waited too long and was not processed). */
   error: { code: number; text: string; type?: string } | null;
   payload: {
@@ -131,12 +134,20 @@ export class AtolClient {
     }
   }
 
-  /** Registers a document (`sell`, or `sell_refund` for money returned); returns ATOL's uuid. */
-  async register(groupCode: string, operation: 'sell' | 'sell_refund', receipt: unknown): Promise<string> {
+  /**
+   * Registers a document (`sell`, or `sell_refund` for money returned); returns ATOL's uuid. `duplicate`:
+   * ATOL answered error 33 — a document with this external_id exists, and the uuid is that one's. It
+   * is ours only if its report matches our document (the caller compares before adopting it).
+   */
+  async register(
+    groupCode: string,
+    operation: 'sell' | 'sell_refund',
+    receipt: unknown,
+  ): Promise<{ uuid: string; duplicate: boolean }> {
     const { status, json } = await this.call('POST', `${encodeURIComponent(groupCode)}/${operation}`, receipt);
     const code = json?.error?.code ?? undefined;
-    // Error 33: this external_id was registered before: ATOL answers with the first document's uuid.
-    if (json?.uuid && (status < 400 || code === 33)) return json.uuid;
+    if (json?.uuid && status < 400) return { uuid: json.uuid, duplicate: false };
+    if (json?.uuid && code === 33) return { uuid: json.uuid, duplicate: true };
     throw new AtolError(
       `ATOL ${operation} failed: ${status} ${code ?? ''} ${json?.error?.text ?? ''}`.trim(),
       kindOf(status, code),

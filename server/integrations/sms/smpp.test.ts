@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 import { startSmppPeer } from '../../test/peers.js';
 import { messageIdCandidates, parseDeliveryReceipt } from './delivery-receipt.js';
-import { SmppClient } from './smpp-client.js';
-import { SmsTooLongError, splitSms } from './smpp-segments.js';
+import { SmppClient, SmppThrottledError } from './smpp-client.js';
+import { packSeptets, SmsTooLongError, splitSms, unpackSeptets } from './smpp-segments.js';
 
 // 300 Cyrillic characters: 600 octets in UCS-2, far over one SMS (140 octets).
 const russian300 = 'Уважаемый абонент! Баланс лицевого счёта 1234567 меньше абонентской платы. '
@@ -55,6 +55,148 @@ describe('SMS parts (SMPP 3.4 / 3GPP 23.040)', () => {
     const emoji = splitSms(`${'Ж'.repeat(66)}😀конец`, 'udh', 1);
     expect(emoji[0]!.octets).toBe(6 + 132);
     expect(() => splitSms('Ж'.repeat(67 * 256), 'udh', 1)).toThrow(SmsTooLongError);
+  });
+});
+
+describe('GSM 03.38 7-bit: 160 characters an SMS, 153 a part (SMPP_GSM7)', () => {
+  const latin = (n: number) => 'Top up account 1000001 at lk.example.net. '.repeat(10).slice(0, n);
+
+  it('packs septets least significant bit first, with fill bits after a header (23.038 §6.1.2.1.1)', () => {
+    // The 23.038 example: "hellohello" packs into E8 32 9B FD 46 97 D9 EC 37.
+    const hello = Buffer.from('hellohello', 'ascii');
+    expect(packSeptets(hello).toString('hex')).toBe('e8329bfd4697d9ec37');
+    expect(unpackSeptets(packSeptets(hello), 10).toString('ascii')).toBe('hellohello');
+    // After a 6-octet header one fill bit aligns the text: 153 septets fill the 134 octets left exactly.
+    const text = Buffer.from(latin(153), 'ascii');
+    const packed = packSeptets(text, 1);
+    expect(packed.length).toBe(134);
+    expect(unpackSeptets(packed, 153, 1).toString('ascii')).toBe(latin(153));
+    // Seven spare bits would read as '@': padded with CR instead.
+    expect(unpackSeptets(packSeptets(Buffer.from('1234567', 'ascii')), 8).at(-1)).toBe(0x0d);
+  });
+
+  it('packed: 160 characters are one SMS of 140 octets; 161 are two parts of 153 + 8 (not 134-character parts)', () => {
+    expect(splitSms(latin(160), 'udh', 1, 'packed')).toMatchObject([
+      { total: 1, octets: 140, fields: { data_coding: 0 } },
+    ]);
+    const two = splitSms(latin(161), 'udh', 7, 'packed');
+    expect(two.map((p) => p.octets)).toEqual([140, 6 + 8]); // 8 septets after the fill bit: 57 bits in 8 octets
+    expect([...(two[0]!.fields.short_message as Buffer).subarray(0, 6)]).toEqual([5, 0, 3, 7, 2, 1]);
+    // The same text the old way (one septet per octet, ≤ 140): 2 parts of 134 — and 300 characters need 3, not 2.
+    expect(splitSms(latin(161), 'udh', 7, 'octets').map((p) => p.octets)).toEqual([140, 6 + 27]);
+    expect(splitSms(latin(300), 'udh', 7, 'octets')).toHaveLength(3);
+    expect(splitSms(latin(300), 'udh', 7, 'packed')).toHaveLength(2);
+  });
+
+  it('unpacked: one septet per octet for an SMSC that packs, up to 160 octets; Cyrillic is never affected', () => {
+    expect(splitSms(latin(160), 'udh', 1, 'unpacked')).toMatchObject([{ total: 1, octets: 160 }]);
+    expect(splitSms(latin(306), 'sar', 1, 'unpacked').map((p) => p.octets)).toEqual([153, 153]);
+    expect(splitSms('Я'.repeat(71), 'udh', 1, 'packed').map((p) => p.octets)).toEqual([140, 14]); // UCS-2 as before
+    // An extension character (two septets) is never split from its escape.
+    const euro = splitSms('€'.repeat(100), 'udh', 1, 'packed');
+    expect(euro).toHaveLength(2);
+  });
+
+  it('an SMSC taking packed GSM gets the text back whole, in fewer parts', async () => {
+    const smsc = await startSmppPeer({ gsm7: 'packed' });
+    const client = new SmppClient({
+      url: smsc.url,
+      systemId: 'abonent',
+      password: 'secret',
+      sender: 'Abonent',
+      gsm7: 'packed',
+    });
+    try {
+      const text = `${latin(290)} €[]`;
+      expect(await client.send({ to: '79220000009', text, reference: 3 })).toHaveLength(2);
+      expect(smsc.messages).toEqual([{ to: '79220000009', text }]);
+      expect(smsc.pdus.every((p) => p.dataCoding === 0 && p.octets <= 140)).toBe(true);
+    } finally {
+      await client.close();
+      await smsc.close();
+    }
+  });
+
+  it('an SMSC refuses a data_coding it does not take (ESME_RINVDCS)', async () => {
+    const smsc = await startSmppPeer({ dataCodings: [0] });
+    const client = new SmppClient({ url: smsc.url, systemId: 'abonent', password: 'secret', sender: 'Abonent' });
+    try {
+      await expect(client.send({ to: '79220000009', text: 'Привет' })).rejects.toThrow(/0x00000104/);
+    } finally {
+      await client.close();
+      await smsc.close();
+    }
+  });
+});
+
+describe('an SMSC that throttles', () => {
+  it('ESME_RTHROTTLED and ESME_RMSGQFUL: the same part is sent again after a pause, never twice accepted', async () => {
+    const smsc = await startSmppPeer({ throttle: { window: 2, latencyMs: 20, queueFullEvery: 5 } });
+    const client = new SmppClient({
+      url: smsc.url,
+      systemId: 'abonent',
+      password: 'secret',
+      sender: 'Abonent',
+      window: 8,
+    });
+    try {
+      const sent = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          client.send({ to: `7922000${String(i).padStart(4, '0')}`, text: russian300, reference: i }),
+        ),
+      );
+      expect(sent.flat()).toHaveLength(60);
+      expect(smsc.state.throttled + smsc.state.queueFull).toBeGreaterThan(0);
+      expect(client.stats.throttled).toBe(smsc.state.throttled + smsc.state.queueFull);
+      expect(smsc.state.duplicateParts).toBe(0);
+      expect(smsc.state.maxInFlight).toBeLessThanOrEqual(2);
+      expect(smsc.messages).toHaveLength(12);
+    } finally {
+      await client.close();
+      await smsc.close();
+    }
+  });
+
+  it('keeps to its own window and rate', async () => {
+    const smsc = await startSmppPeer({ throttle: { latencyMs: 30 } });
+    const client = new SmppClient({
+      url: smsc.url,
+      systemId: 'abonent',
+      password: 'secret',
+      sender: 'Abonent',
+      window: 3,
+      sendRate: 40,
+    });
+    try {
+      const started = Date.now();
+      await Promise.all(Array.from({ length: 20 }, (_, i) => client.send({ to: `79220001${i}`, text: `код ${i}` })));
+      expect(smsc.state.maxInFlight).toBeLessThanOrEqual(3);
+      expect(Date.now() - started).toBeGreaterThanOrEqual((19 / 40) * 1000 - 50); // 20 submits at 40 a second
+    } finally {
+      await client.close();
+      await smsc.close();
+    }
+  });
+
+  it('past its budget the message is given back as throttled (the job then waits without using a try)', async () => {
+    const smsc = await startSmppPeer({ throttle: { perSecond: 1 } });
+    const client = new SmppClient({
+      url: smsc.url,
+      systemId: 'abonent',
+      password: 'secret',
+      sender: 'Abonent',
+      throttleBudgetMs: 300,
+    });
+    try {
+      await client.send({ to: '79220000001', text: 'first' });
+      const e = await client.send({ to: '79220000002', text: 'second' }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(SmppThrottledError);
+      expect((e as SmppThrottledError).retryAfterMs).toBeGreaterThan(0);
+      expect(smsc.messages).toEqual([{ to: '79220000001', text: 'first' }]);
+    } finally {
+      await client.close();
+      await smsc.close();
+    }
   });
 });
 

@@ -24,6 +24,10 @@ export const createAgentBody = z.object({
     .describe('IP addresses or CIDR blocks the agent calls from'),
   minAmount: z.number().int().optional().describe('kopecks, default 100'),
   maxAmount: z.number().int().optional().describe('kopecks, default 1 500 000'),
+  fiscalizes: z
+    .boolean()
+    .optional()
+    .describe('the agent issues the 54-ФЗ receipts of its payments, so Abonent issues none (default true)'),
 });
 const agentView = z.object({
   id: z.number(),
@@ -33,6 +37,7 @@ const agentView = z.object({
   minAmount: z.number(),
   maxAmount: z.number(),
   active: z.boolean(),
+  fiscalizes: z.boolean().describe('the agent issues the receipts of its payments; Abonent issues none'),
 });
 export const createdAgent = agentView.extend({ secret: z.string().describe('HTTP Basic password; shown only once') });
 export const agentList = z.object({ agents: z.array(agentView) });
@@ -69,6 +74,7 @@ export const updateAgentBody = z.object({
   minAmount: z.number().int().optional(),
   maxAmount: z.number().int().optional(),
   active: z.boolean().optional(),
+  fiscalizes: z.boolean().optional(),
   rotateSecret: z.boolean().optional().describe('issue a new secret; the old one stops working'),
 });
 export const updatedAgent = agentView.extend({

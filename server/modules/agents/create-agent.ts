@@ -15,6 +15,8 @@ export interface CreateAgentInput {
   allowedCidrs: string[];
   minAmount?: number;
   maxAmount?: number;
+  /** The agent issues the receipts of its payments (default true: Abonent issues none for them). */
+  fiscalizes?: boolean;
 }
 
 export function validCidr(c: string): boolean {
@@ -48,6 +50,7 @@ export async function createAgent(db: Db, input: CreateAgentInput, staffId: numb
         allowedCidrs: input.allowedCidrs,
         minAmount: min,
         maxAmount: max,
+        fiscalizes: input.fiscalizes ?? true,
       })
       .onConflictDoNothing()
       .returning();
@@ -58,7 +61,14 @@ export async function createAgent(db: Db, input: CreateAgentInput, staffId: numb
       action: 'agent.created',
       entity: 'agent',
       entityId: row.id,
-      after: { code: row.code, name: row.name, allowedCidrs: row.allowedCidrs, minAmount: min, maxAmount: max },
+      after: {
+        code: row.code,
+        name: row.name,
+        allowedCidrs: row.allowedCidrs,
+        minAmount: min,
+        maxAmount: max,
+        fiscalizes: row.fiscalizes,
+      },
     });
     return {
       id: row.id,
@@ -68,6 +78,7 @@ export async function createAgent(db: Db, input: CreateAgentInput, staffId: numb
       minAmount: min,
       maxAmount: max,
       active: row.active,
+      fiscalizes: row.fiscalizes,
       secret,
     };
   });

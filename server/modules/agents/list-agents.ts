@@ -6,7 +6,7 @@ import { agents } from '../../db/schema/index.js';
 /** All agents without their secret hashes. */
 export async function listAgents(db: Db) {
   const rows = await db.select().from(agents).orderBy(asc(agents.code));
-  return rows.map(({ id, code, name, allowedCidrs, minAmount, maxAmount, active }) => ({
+  return rows.map(({ id, code, name, allowedCidrs, minAmount, maxAmount, active, fiscalizes }) => ({
     id,
     code,
     name,
@@ -14,5 +14,6 @@ export async function listAgents(db: Db) {
     minAmount,
     maxAmount,
     active,
+    fiscalizes,
   }));
 }

@@ -17,6 +17,7 @@ export interface UpdateAgentInput {
   minAmount?: number;
   maxAmount?: number;
   active?: boolean;
+  fiscalizes?: boolean;
   /** Issue a new secret (the old one stops working at once); returned once. */
   rotateSecret?: boolean;
 }
@@ -43,6 +44,7 @@ export async function updateAgent(db: Db, code: string, input: UpdateAgentInput,
         minAmount: min,
         maxAmount: max,
         active: input.active ?? before.active,
+        fiscalizes: input.fiscalizes ?? before.fiscalizes,
         ...(secret ? { secretHash: hashAgentSecret(secret) } : {}),
       })
       .where(eq(agents.id, before.id))
@@ -55,6 +57,7 @@ export async function updateAgent(db: Db, code: string, input: UpdateAgentInput,
       minAmount: a.minAmount,
       maxAmount: a.maxAmount,
       active: a.active,
+      fiscalizes: a.fiscalizes,
     });
     await recordAudit(tx, {
       actorType: 'staff',

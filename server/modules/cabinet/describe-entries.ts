@@ -41,6 +41,10 @@ type Rule = [RegExp, (m: RegExpExecArray, f: EntryFacts) => { ru: string; en: st
 
 const RULES: Rule[] = [
   [/^card payment \S+$/, () => ({ ru: 'Оплата банковской картой', en: 'Card payment' })],
+  [
+    /^sbp payment \S+$/,
+    () => ({ ru: 'Оплата через СБП (Систему быстрых платежей)', en: 'Paid by SBP (Faster Payments System)' }),
+  ],
   [/^autopay \S*$/, () => ({ ru: 'Автоплатёж с сохранённой карты', en: 'Autopay from the saved card' })],
   [
     /^txn (\S+)$/,

@@ -7,6 +7,7 @@ import { buildStaff } from '../../test/factories.js';
 import { startFakeAtol } from '../../test/fakes/atol.js';
 import { accountState, payByCard, startPaymentsApp } from '../../test/payments.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
+import { getInstallation } from '../installation/installation.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
 import { settlePendingCardRefunds } from './refund-card-payment.js';
 
@@ -83,7 +84,8 @@ describe('card refunds by finance', () => {
     expect(await ledgerOk(s.account.id)).toEqual([]);
 
     await t.drain(); // the refund receipt: sell_refund with its own external_id
-    const doc = atol.state.byExternalId.get(`refund-${first.json().refundId}`)!;
+    const { id: inst } = await getInstallation(t.db);
+    const doc = atol.state.byExternalId.get(`${inst}-refund-${first.json().refundId}`)!;
     expect(doc.operation).toBe('sell_refund');
     expect(doc.body.receipt).toMatchObject({ total: 400, payments: [{ type: 1, sum: 400 }] });
     const mine = (await t.app.inject({ url: '/api/me/receipts', headers: s.auth })).json().receipts;

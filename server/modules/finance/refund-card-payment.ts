@@ -9,19 +9,21 @@ import { assertNoTransaction, inTransaction } from '../../db/transaction.js';
 import type { AppDeps } from '../../deps.js';
 import {
   IDEMPOTENCE_KEY_LIFE_MS,
+  type ProviderName,
   type ProviderRefund,
   ProviderRefusedError,
   REPEAT_WITH_SAME_KEY_MS,
 } from '../../integrations/acquiring/provider.js';
 import { enqueue } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/record-audit.js';
+import { installationIdSql } from '../installation/installation.js';
 import { lockAccount } from '../ledger/lock-account.js';
 import { postEntry } from '../ledger/post-entry.js';
 import { OFFLINE_PROVIDERS } from '../receipts/after-payment-succeeded.js';
 import { registerReceiptJob } from '../receipts/register-receipt.job.js';
 import { availableRubles } from './post-balance-change.js';
 
-export const CARD_PROVIDERS = new Set(['test_acquirer', 'yookassa']);
+export const CARD_PROVIDERS = new Set(['test_acquirer', 'yookassa', 'tbank']);
 
 export interface CardRefundInput {
   paymentId: number;
@@ -44,7 +46,7 @@ export interface CardRefundResult {
 /**
  * Finance returns (part of) a succeeded card payment to the card it came from. In one transaction the
  * refund is recorded and the balance debited — only money still on the balance and not yet refunded
- * can go back; then the provider is asked (idempotence key `refund:<id>`). Its answer settles the
+ * can go back; then the provider is asked (idempotence key `<installation>:refund:<id>`). Its answer settles the
  * refund: succeeded (a `sell_refund` receipt follows when the region issues receipts), or refused
  * (the debit is reversed). No answer leaves it pending for the `finance.card-refunds` job, which
  * settles it by its id, the same key while it lives, or a lookup — so a crash or a timeout can neither
@@ -92,8 +94,9 @@ export async function refundCardPayment(db: Db, deps: AppDeps, input: CardRefund
 
     const [row] = await queryRows<{ id: number }>(
       tx,
-      sql`insert into payment_refunds (payment_id, amount, reason, idempotency_key, staff_id)
-          values (${p.id}, ${input.amount}, ${reason}, ${key}, ${input.staffId}) returning id`,
+      sql`insert into payment_refunds (id, provider_key, payment_id, amount, reason, idempotency_key, staff_id)
+          select n.id, ${installationIdSql} || ':refund:' || n.id, ${p.id}, ${input.amount}, ${reason}, ${key}, ${input.staffId}
+          from (select nextval(pg_get_serial_sequence('payment_refunds', 'id')) as id) n returning id`,
     );
     const posted = await postEntry(tx, {
       accountId: p.account_id,
@@ -152,18 +155,19 @@ export async function settleCardRefund(
     provider: string;
     payment_external_id: string;
     external_id: string | null;
+    provider_key: string | null;
     first_requested_at: string | Date | null;
     last_requested_at: string | Date | null;
     account_id: number;
   }>(
     db,
-    sql`select f.id, f.status, f.amount, f.external_id, f.first_requested_at, f.last_requested_at,
+    sql`select f.id, f.status, f.amount, f.external_id, f.provider_key, f.first_requested_at, f.last_requested_at,
                p.provider, p.external_id as payment_external_id, p.account_id
         from payment_refunds f join payments p on p.id = f.payment_id where f.id = ${refundId}`,
   );
   if (!f) throw new AppError('payment_not_found');
   if (f.status !== 'pending') return { status: f.status };
-  const provider = deps.acquirers[f.provider as 'yookassa'];
+  const provider = deps.acquirers[f.provider as ProviderName];
   const noteError = async (e: unknown) => {
     const message = e instanceof Error ? e.message : String(e);
     await db.execute(sql`update payment_refunds set last_error = ${message.slice(0, 500)} where id = ${f.id}`);
@@ -181,7 +185,7 @@ export async function settleCardRefund(
         answer = await provider.refund({
           externalId: f.payment_external_id,
           amount: f.amount,
-          idempotenceKey: `refund:${f.id}`,
+          idempotenceKey: f.provider_key ?? `refund:${f.id}`, // older rows: the key they were sent with
           refundId: f.id,
         });
       } catch (e) {
@@ -193,6 +197,8 @@ export async function settleCardRefund(
         paymentExternalId: f.payment_external_id,
         refundId: f.id,
         createdAt: first,
+        amount: f.amount,
+        idempotenceKey: f.provider_key ?? `refund:${f.id}`,
       });
       const last = new Date(f.last_requested_at ?? first);
       if (!answer && now.getTime() - last.getTime() > IDEMPOTENCE_KEY_LIFE_MS) {
@@ -254,8 +260,9 @@ async function finishCardRefund(
     }
     if (ok) {
       if (r.receipts && !OFFLINE_PROVIDERS.has(f.provider)) {
-        await tx.execute(sql`insert into receipts (payment_id, region_id, total, operation, refund_id)
-                             values (${r.payment_id}, ${r.region_id}, ${f.amount}, 'sell_refund', ${f.id}) on conflict do nothing`);
+        await tx.execute(sql`insert into receipts (payment_id, region_id, total, operation, refund_id, external_id)
+                             values (${r.payment_id}, ${r.region_id}, ${f.amount}, 'sell_refund', ${f.id},
+                                     ${installationIdSql} || '-refund-' || ${String(f.id)}) on conflict do nothing`);
         await enqueue(tx, registerReceiptJob, { refundId: f.id }, { key: `receipt:refund:${f.id}`, maxAttempts: 10 });
       }
       await recordAudit(tx, {

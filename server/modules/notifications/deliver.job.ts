@@ -2,13 +2,16 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 
 import { queryRows } from '../../db/client.js';
-import { defineJob } from '../../jobs/queue.js';
+import { SmppThrottledError } from '../../integrations/sms/smpp-client.js';
+import { defineJob, JobDeferred } from '../../jobs/queue.js';
 import { outboxDeliveries } from '../../metrics/metrics.js';
 
 export const DELIVERY_ATTEMPTS = 5;
 
 /**
- * Sends one outbox message by its channel. A failure is retried by the queue with backoff; after the
+ * Sends one outbox message by its channel. An SMSC that throttles (ESME_RTHROTTLED, ESME_RMSGQFUL) is
+ * waited out by the SMPP client; past its budget the job goes back to the queue without using an attempt.
+ * A failure is retried by the queue with backoff; after the
  * last attempt (or at once, for a text no SMS can carry) the message is marked failed with the
  * gateway's error. An SMS goes out in parts: each accepted part is recorded with the SMSC's
  * message_id, so a retry after a dropped connection sends only the missing parts, and the delivery
@@ -19,6 +22,9 @@ export const deliverJob = defineJob({
   name: 'notifications.deliver',
   payload: z.object({ outboxId: z.number().int() }),
   maxAttempts: DELIVERY_ATTEMPTS,
+  // Several messages in flight at once: the SMPP client keeps to the SMSC's window and rate (SMPP_WINDOW,
+  // SMPP_SEND_RATE), so a billing day's notices go out as fast as the SMSC takes them.
+  concurrency: 16,
   async handler({ outboxId }, { db, deps, attempt }) {
     const [m] = await queryRows<{
       channel: string;
@@ -59,6 +65,12 @@ export const deliverJob = defineJob({
       );
       outboxDeliveries.inc({ channel: m.channel, outcome: 'sent' });
     } catch (e) {
+      if (e instanceof SmppThrottledError) {
+        // The SMSC asked to slow down and took none of the remaining parts: later, without using a try.
+        outboxDeliveries.inc({ channel: m.channel, outcome: 'throttled' });
+        await db.execute(sql`update outbox set last_error = ${e.message} where id = ${outboxId} and state = 'queued'`);
+        throw new JobDeferred(Math.max(1000, e.retryAfterMs), e.message);
+      }
       const error = e instanceof Error ? e.message : String(e);
       const permanent = e instanceof Error && (e as { permanent?: boolean }).permanent === true;
       const final = permanent || attempt >= DELIVERY_ATTEMPTS;

@@ -26,6 +26,9 @@ export function notifierFromConfig(
       sender: c.SMS_SENDER,
       longMessages: c.SMPP_LONG_MESSAGES,
       enquireLinkMs: c.SMPP_ENQUIRE_LINK_SECONDS * 1000,
+      gsm7: c.SMPP_GSM7,
+      sendRate: c.SMPP_SEND_RATE,
+      window: c.SMPP_WINDOW,
       onReceipt: hooks.onSmsReceipt,
       log: hooks.log,
     });

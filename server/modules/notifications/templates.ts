@@ -190,11 +190,31 @@ export const TEMPLATES = {
   autopay_failed: {
     ru: {
       subject: 'Автоплатёж не прошёл',
-      text: 'Не удалось списать {amount} с карты {card}. Повторим попытку позже. Настройки: {link}',
+      text: 'Не удалось списать {amount} с карты {card}: {reason}. Повторим попытку позже. Настройки: {link}',
     },
     en: {
       subject: 'Autopay failed',
-      text: 'We could not charge {amount} to card {card}. We will try again later. Settings: {link}',
+      text: 'We could not charge {amount} to card {card}: {reason}. We will try again later. Settings: {link}',
+    },
+  },
+  autopay_relink: {
+    ru: {
+      subject: 'Привяжите карту заново',
+      text: 'Автоплатёж по лицевому счёту {account} отключён: {reason}. Карта {card} больше не используется. Чтобы пополнять счёт автоматически, оплатите один раз с отметкой «Сохранить карту» и включите автоплатёж: {link}',
+    },
+    en: {
+      subject: 'Please link your card again',
+      text: 'Autopay for account {account} is turned off: {reason}. Card {card} is no longer used. To top up automatically, pay once with “Save card” ticked and turn autopay on: {link}',
+    },
+  },
+  autopay_declined: {
+    ru: {
+      subject: 'Автоплатёж приостановлен',
+      text: 'Банк отклонил списание {amount} с карты {card}: {reason}. Автоплатёж отключён; когда банк разрешит списание, включите его снова: {link}',
+    },
+    en: {
+      subject: 'Autopay paused',
+      text: 'The bank declined the charge of {amount} to card {card}: {reason}. Autopay is off; once the bank allows the charge, turn it on again: {link}',
     },
   },
   autopay_disabled: {

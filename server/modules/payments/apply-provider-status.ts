@@ -29,6 +29,7 @@ type PaymentView = CreditSnapshot & {
   amount: number;
   status: string;
   provider: string;
+  method: string;
   external_id: string | null;
   today: string;
   save_method: boolean;
@@ -96,7 +97,7 @@ function readPayment(ref: PaymentRef, lock: boolean): SQL {
     typeof ref === 'number'
       ? sql`p.id = ${ref}`
       : sql`p.provider = ${ref.provider} and p.external_id = ${ref.externalId}`;
-  return sql`select p.id, p.amount, p.status, p.provider, p.external_id, a.region_id,
+  return sql`select p.id, p.amount, p.status, p.provider, p.method, p.external_id, a.region_id,
                  coalesce((p.metadata->>'saveMethod')::boolean, false) as save_method,
                  coalesce(rs.enabled, false) as receipts_enabled,
                  (now() at time zone r.time_zone)::date::text as today,
@@ -117,13 +118,17 @@ function decide(p: PaymentView | undefined, ref: PaymentRef, seen: ProviderPayme
   return 'credit';
 }
 
-/** Cancels a still-pending payment; false when it was no longer pending. */
+/** Cancels a still-pending payment, keeping why (and the decline reason); false when it was no longer pending. */
 async function cancel(db: Db, p: PaymentView, seen: ProviderPayment): Promise<boolean> {
-  const reason = seen.status === 'canceled' ? 'canceled by provider' : `amount mismatch: ${seen.amount}`;
+  const reason =
+    seen.status === 'canceled'
+      ? `canceled by provider${seen.cancelReason ? ` (${seen.cancelReason})` : ''}`
+      : `amount mismatch: ${seen.amount}`;
+  const decline = seen.status === 'canceled' ? (seen.declineReason ?? null) : null;
   const rows = await queryRows(
     db,
     sql`update payments set status = 'canceled', canceled_at = now(),
-          metadata = metadata || ${JSON.stringify({ cancelReason: reason })}::jsonb
+          metadata = metadata || ${JSON.stringify({ cancelReason: reason.slice(0, 300), declineReason: decline })}::jsonb
         where id = ${p.id} and status = 'pending' returning id`,
   );
   return rows.length > 0;
@@ -138,7 +143,8 @@ function creditInput(p: PaymentView, seen: ProviderPayment): CreditPaymentInput 
     idempotencyKey: `payment:${p.id}`,
     source: `provider:${p.provider}`,
     effectiveOn: p.today,
-    comment: `card payment ${p.external_id}`,
+    // The statement names how it was paid (cabinet/describe-entries.ts).
+    comment: `${p.method === 'sbp' ? 'sbp payment' : p.method === 'autopay' ? 'autopay' : 'card payment'} ${p.external_id}`,
     alongside: (c) => [
       sql`update payments set status = 'succeeded', succeeded_at = now(), ledger_entry_id = c.entry_id,
             metadata = metadata || jsonb_build_object('bonus', c.bonus) from ${c} c where payments.id = ${p.id}`,

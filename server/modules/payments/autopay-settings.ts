@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 
+import { isDeclineReason } from '../../../common/decline-reasons.js';
 import { AppError } from '../../../common/errors.js';
 import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { type Db, queryRows } from '../../db/client.js';
@@ -36,6 +37,7 @@ export async function getAutopay(db: Db, accountId: number) {
     monthly_limit: number;
     enabled: boolean;
     disabled_reason: string | null;
+    decline_reason: string | null;
     charge_at: string | Date | null;
     noticed_at: string | Date | null;
   }>(
@@ -53,6 +55,7 @@ export async function getAutopay(db: Db, accountId: number) {
     monthlyLimit: r.monthly_limit,
     enabled: r.enabled,
     disabledReason: r.disabled_reason,
+    declineReason: isDeclineReason(r.decline_reason) ? r.decline_reason : null,
     nextChargeAt: r.charge_at ? new Date(r.charge_at).toISOString() : null,
     noticedAt: r.noticed_at ? new Date(r.noticed_at).toISOString() : null,
   };
@@ -79,7 +82,7 @@ export async function setAutopay(db: Db, accountId: number, i: AutopayInput, now
                 ${i.amount}, ${i.monthlyLimit}, true, ${chargeAt}, null, 0, now())
         on conflict (account_id) do update set method_id = excluded.method_id, mode = excluded.mode, threshold = excluded.threshold,
           day_of_month = excluded.day_of_month, amount = excluded.amount, monthly_limit = excluded.monthly_limit, enabled = true,
-          disabled_reason = null, charge_at = excluded.charge_at, noticed_at = null, failures = 0, updated_at = now()`,
+          disabled_reason = null, decline_reason = null, charge_at = excluded.charge_at, noticed_at = null, failures = 0, updated_at = now()`,
   );
   return getAutopay(db, accountId);
 }

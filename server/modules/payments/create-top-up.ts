@@ -3,14 +3,28 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
+import { formatRubles } from '../../../common/money.js';
 import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { amountForMonths } from '../../../common/prepay.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { assertNoTransaction } from '../../db/transaction.js';
 import type { AppDeps } from '../../deps.js';
-import { ProviderRefusedError } from '../../integrations/acquiring/provider.js';
+import { type PayMethod, ProviderRefusedError } from '../../integrations/acquiring/provider.js';
 import { providerForAccount } from './get-provider.js';
-import { cancelPendingPayment, notePost, noteProviderError } from './provider-requests.js';
+import {
+  cancelPendingPayment,
+  newPaymentIdAndKey,
+  notePost,
+  noteProviderError,
+  providerKeyOf,
+} from './provider-requests.js';
+
+/**
+ * YooKassa's SBP limits: from 1 ₽ to 700 000 ₽ a payment ("Система быстрых платежей (СБП)", Лимиты).
+ * Checked here so the payer is told at once instead of getting a refused payment.
+ */
+export const SBP_MIN_KOPECKS = 100;
+export const SBP_MAX_KOPECKS = 70_000_000;
 
 export interface TopUpInput {
   accountId: number;
@@ -18,6 +32,10 @@ export interface TopUpInput {
   amount?: number;
   months?: number;
   saveMethod?: boolean;
+  /** Card (default) or SBP. */
+  method?: PayMethod;
+  /** SBP: a desktop shows a QR code to scan with the phone; a phone goes to its bank app. */
+  device?: 'desktop' | 'phone';
   /** Where the payer comes back after the card page: 'cabinet' or 'public'. */
   from: 'cabinet' | 'public';
   /** Origin of the return link (server/plugins/base-url.ts); default PUBLIC_URL. */
@@ -26,7 +44,7 @@ export interface TopUpInput {
 
 /**
  * Starts a card payment: a pending `payments` row, then the provider's payment with the Idempotence-Key
- * `payment:<id>` (a retried call reuses it). Money moves only when the provider confirms (see
+ * `<installation>:payment:<id>` stored on the row (a retried call reuses it). Money moves only when the provider confirms (see
  * apply-provider-status.ts). The provider's id is stored as soon as it answers. A refusal (4xx) cancels
  * the row; an answer that decides nothing (5xx, timeout, 202) leaves it pending without an id for the
  * reconciliation to find by our payment id — either way the payer is told to try again.
@@ -50,14 +68,24 @@ export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
   }
   if (amount === undefined) throw new AppError('validation_failed', { details: 'amount or months' });
   validatePaymentAmount(amount);
-  const provider = await providerForAccount(db, deps, acc.id);
+  const method = i.method ?? 'card';
+  if (method === 'sbp' && (amount < SBP_MIN_KOPECKS || amount > SBP_MAX_KOPECKS))
+    throw new AppError('sbp_amount_limit', {
+      min: formatRubles(SBP_MIN_KOPECKS).replace(/\s?₽$/, ''),
+      max: formatRubles(SBP_MAX_KOPECKS).replace(/\s?₽$/, ''),
+    });
+  const provider = await providerForAccount(db, deps, acc.id, method);
+  // SBP is not saved for autopay here: autopay charges saved cards.
+  const saveMethod = method === 'card' && !!i.saveMethod;
+  const confirmation = method === 'sbp' && i.device !== 'phone' ? 'qr' : 'redirect';
   const publicId = randomBytes(16).toString('base64url');
-  const [row] = await queryRows<{ id: number }>(
+  const [row] = await queryRows<{ id: number; provider_key: string }>(
     db,
-    sql`insert into payments (account_id, provider, amount, status, method, prepay_months, description, metadata, public_id)
-        values (${acc.id}, ${provider.name}, ${amount}, 'pending', 'card', ${i.months ?? null},
-                ${`Пополнение лицевого счёта ${acc.number}`}, ${JSON.stringify({ saveMethod: !!i.saveMethod, from: i.from })}::jsonb, ${publicId})
-        returning id`,
+    sql`insert into payments (id, provider_key, account_id, provider, amount, status, method, prepay_months, description, metadata, public_id)
+        select n.id, n.key, ${acc.id}, ${provider.name}, ${amount}, 'pending', ${method}, ${i.months ?? null},
+                ${`Пополнение лицевого счёта ${acc.number}`}, ${JSON.stringify({ saveMethod, from: i.from, confirmation })}::jsonb, ${publicId}
+        from ${newPaymentIdAndKey} n
+        returning id, provider_key`,
   );
   const paymentId = row!.id;
   const base = i.baseUrl ?? deps.config.publicUrl;
@@ -70,13 +98,30 @@ export async function createTopUp(db: Db, deps: AppDeps, i: TopUpInput) {
       amount,
       description: `Пополнение лицевого счёта ${acc.number}`,
       returnUrl,
-      savePaymentMethod: !!i.saveMethod,
-      idempotenceKey: `payment:${paymentId}`,
+      savePaymentMethod: saveMethod,
+      method,
+      confirmation,
+      idempotenceKey: providerKeyOf(row!),
       paymentId,
+      accountId: acc.id,
     });
     await db.execute(sql`update payments set external_id = ${created.externalId},
-                           metadata = metadata || ${JSON.stringify({ confirmationUrl: created.confirmationUrl })}::jsonb where id = ${paymentId}`);
-    return { paymentId, publicId, amount, confirmationUrl: created.confirmationUrl ?? returnUrl };
+                           metadata = metadata || ${JSON.stringify({ confirmationUrl: created.confirmationUrl, qrData: created.qrData ?? null })}::jsonb where id = ${paymentId}`);
+    if (created.status === 'canceled') {
+      // Refused at once (a test shop's object in production): the payer is not sent anywhere.
+      await cancelPendingPayment(db, paymentId, created.cancelReason ?? 'canceled by the provider');
+      throw new AppError('payment_provider_unavailable');
+    }
+    if (confirmation === 'qr' && !created.qrData)
+      throw new Error(`${provider.name} gave no QR data for an SBP payment`);
+    return {
+      paymentId,
+      publicId,
+      amount,
+      method,
+      confirmationUrl: created.confirmationUrl ?? returnUrl,
+      qr: confirmation === 'qr' ? (created.qrData ?? null) : null,
+    };
   } catch (e) {
     if (e instanceof ProviderRefusedError) await cancelPendingPayment(db, paymentId, e.message);
     else await noteProviderError(db, paymentId, e); // maybe created: the reconciliation looks it up

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { assertNoTransaction } from '../../db/transaction.js';
 import type { AppDeps } from '../../deps.js';
+import type { ProviderPayment } from '../../integrations/acquiring/provider.js';
 import { applyProviderStatus, type ApplyResult } from './apply-provider-status.js';
 import { providerByName } from './get-provider.js';
 import {
@@ -24,11 +25,19 @@ export async function handleNotification(
   deps: AppDeps,
   provider: string,
   externalId: string,
+  /**
+   * What a signed notification adds that the provider's status call does not carry (T-Bank: the saved
+   * card's RebillId, the issuer's decline code). Only for notifications whose signature was verified.
+   */
+  signed: Pick<ProviderPayment, 'savedMethod' | 'declineReason'> = {},
 ): Promise<ApplyResult | null> {
   assertNoTransaction(db, 'handleNotification: it re-fetches the payment from the provider');
-  let seen;
+  let seen: ProviderPayment;
   try {
     seen = await providerByName(deps, provider).getPayment(externalId);
+    if (seen.status === 'succeeded' && signed.savedMethod && !seen.savedMethod) seen.savedMethod = signed.savedMethod;
+    if (seen.status === 'canceled' && signed.declineReason && !seen.declineReason)
+      seen.declineReason = signed.declineReason;
   } catch (e) {
     // The provider does not know it either (or is down): ignore what is not ours, retry what is.
     const [known] = await queryRows(
@@ -61,7 +70,7 @@ export async function reconcilePendingPayments(db: Db, deps: AppDeps, opts: { ol
   const rows = await queryRows<PendingPaymentRow>(
     db,
     sql`select ${pendingPaymentColumns} from payments
-        where status = 'pending' and provider in ('test_acquirer', 'yookassa')
+        where status = 'pending' and provider in ('test_acquirer', 'yookassa', 'tbank')
           and created_at < now() - make_interval(secs => ${opts.olderThanSeconds ?? 60})
           and created_at > now() - interval '7 days'
         order by id limit 500`,

@@ -4,6 +4,7 @@ import { AppError } from '../../../common/errors.js';
 import { MAX_PAYMENT_KOPECKS, parseRubles } from '../../../common/money.js';
 import { parsePaymentAmount as parseAmount } from '../../../common/payment-amount.js';
 import type { AppDeps } from '../../deps.js';
+import { verifyTbankToken } from '../../integrations/acquiring/tbank-token.js';
 import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
 import { baseUrlOf } from '../../plugins/base-url.js';
 import { addressKey } from '../auth/attempts.js';
@@ -12,12 +13,16 @@ import { settleCardRefundByExternalId } from '../finance/refund-card-payment.js'
 import { deleteCard, disableAutopay, getAutopay, listCards, setAutopay } from './autopay-settings.js';
 import { createTopUp } from './create-top-up.js';
 import { findPayer } from './find-payer.js';
+import { paymentOptions } from './get-provider.js';
 import { handleNotification } from './handle-notification.js';
+import { handleTbankNotification } from './handle-tbank-notification.js';
 import { getOwnPayment, getPaymentStatus, listPayments } from './list-payments.js';
 import * as s from './payments.schemas.js';
 import { getPromisedPayment, takePromisedPayment } from './promised-payment.js';
 import { quoteMonths } from './quote-months.js';
+import { refreshPendingPayment } from './refresh-payment.js';
 import { testAcquirerRoutes } from './test-acquirer.routes.js';
+import { parseAllowList, WebhookGuard, YOOKASSA_NETWORKS } from './webhook-guard.js';
 
 const security = [{ bearer: [] }];
 const tags = ['payments'];
@@ -97,7 +102,8 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       preValidation: requireSubscriber(),
       schema: {
         tags,
-        summary: 'Start a card top-up (amount or months); returns the card page URL',
+        summary:
+          'Start a top-up (amount or months) by card or SBP; returns the card page URL, or for SBP a QR payload (desktop) or the bank-app link (phone)',
         security,
         body: s.topUpBody,
         response: { 200: s.topUpResponse },
@@ -109,6 +115,8 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         amount: req.body.amount === undefined ? undefined : parseAmount(req.body.amount),
         months: req.body.months,
         saveMethod: req.body.saveCard,
+        method: req.body.method,
+        device: req.body.device,
         from: 'cabinet',
         baseUrl: baseUrlOf(req, deps.config),
       }),
@@ -120,16 +128,36 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       preValidation: requireSubscriber(),
       schema: {
         tags,
-        summary: 'Status of one own payment (after returning from the card page)',
+        summary:
+          'Status of one own payment (polled after the card page or while an SBP QR is shown; a pending one is asked at its provider)',
         security,
         params: s.idParams,
         response: { 200: s.paymentStatusResponse },
       },
     },
     async (req) => {
-      const p = await getOwnPayment(db, subscriberAccountId(req), req.params.id);
-      if (!p) throw new AppError('payment_not_found');
-      return p;
+      const accountId = subscriberAccountId(req);
+      if (!(await getOwnPayment(db, accountId, req.params.id))) throw new AppError('payment_not_found');
+      await refreshPendingPayment(db, deps, req.params.id); // the payer is waiting: ask the provider now
+      const p = await getOwnPayment(db, accountId, req.params.id);
+      return p!;
+    },
+  );
+
+  app.get(
+    '/api/me/payments/options',
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags,
+        summary: 'How the subscriber can pay in their region: card, SBP',
+        security,
+        response: { 200: s.paymentOptionsResponse },
+      },
+    },
+    async (req) => {
+      const o = await paymentOptions(db, deps, subscriberAccountId(req));
+      return { card: o.card, sbp: o.sbp };
     },
   );
 
@@ -200,13 +228,20 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   // webhook and card pages, on this plugin's raw-body parser.
   if (deps.acquirers.test_acquirer) await app.register(testAcquirerRoutes, deps);
 
+  // YooKassa signs nothing: its notifications are taken only from its published networks, throttled,
+  // and then only their id is used (the object is fetched from the API).
+  const yookassaGuard = new WebhookGuard({
+    allow: parseAllowList(deps.config.YOOKASSA_WEBHOOK_ALLOW, YOOKASSA_NETWORKS),
+    perMinute: deps.config.WEBHOOK_RATE_PER_MINUTE,
+  });
   app.post(
     '/api/payments/webhooks/yookassa',
     {
+      onRequest: async (req) => yookassaGuard.check(req.ip),
       schema: {
         tags,
         summary:
-          'YooKassa notification (payment.* or refund.*): only the id is used; the status is re-fetched from the API',
+          'YooKassa notification (payment.* or refund.*) from its published networks only (YOOKASSA_WEBHOOK_ALLOW), throttled; only the id is used, the status is re-fetched from the API',
         body: s.webhookBody,
         response: { 200: s.okResponse },
       },
@@ -219,6 +254,33 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         await settleCardRefundByExternalId(db, deps, 'yookassa', req.body.object.id);
       else await handleNotification(db, deps, 'yookassa', req.body.object.id);
       return { ok: true };
+    },
+  );
+
+  // T-Bank signs its notifications (Token: SHA-256 of the sorted values + Password): one that does not
+  // verify is refused before anything is read or asked. T-Bank expects the body "OK".
+  const tbankGuard = new WebhookGuard({ allow: null, perMinute: deps.config.WEBHOOK_RATE_PER_MINUTE });
+  app.post(
+    '/api/payments/webhooks/tbank',
+    {
+      onRequest: async (req) => tbankGuard.check(req.ip),
+      schema: {
+        tags,
+        summary:
+          'T-Bank notification: its Token must verify with the terminal password; the status is re-read with GetState; answers "OK"',
+        body: s.tbankNotificationBody,
+        produces: ['text/plain'],
+        response: { 200: s.tbankOkResponse },
+      },
+    },
+    async (req, reply) => {
+      const password = deps.config.TBANK_PASSWORD;
+      if (!deps.acquirers.tbank || !password) throw new AppError('payment_provider_unavailable');
+      const n = req.body as Record<string, unknown>;
+      if (n.TerminalKey !== deps.config.TBANK_TERMINAL_KEY || !verifyTbankToken(n, password))
+        throw new AppError('bad_signature');
+      await handleTbankNotification(db, deps, req.body);
+      return reply.type('text/plain; charset=utf-8').send('OK');
     },
   );
 

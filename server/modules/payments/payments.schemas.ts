@@ -1,18 +1,36 @@
 import { z } from 'zod';
 
 import { component } from '../../plugins/openapi.js';
-import { lang, paymentMethod, paymentStatus } from '../shared.schemas.js';
+import { declineReason, lang, paymentMethod, paymentStatus } from '../shared.schemas.js';
 
 /** A number is kopecks (an integer); a string is rubles ("1500", "1500.50", "1 500,50") parsed exactly. */
 export const amountInput = z.union([z.number(), z.string().max(32)]);
 
+export const payMethod = component('PayMethod', z.enum(['card', 'sbp']).describe('a bank card, or SBP in a bank app'));
 export const topUpBody = z.object({
   amount: amountInput.optional(),
   months: z.number().int().optional(),
-  saveCard: z.boolean().optional(),
+  saveCard: z.boolean().optional().describe('card only: save it for autopay'),
+  method: payMethod.optional().describe('default card'),
+  device: z
+    .enum(['desktop', 'phone'])
+    .optional()
+    .describe(
+      'SBP: desktop gets a QR code to scan with the phone (default); phone gets the link that opens the bank app',
+    ),
+});
+export const paymentOptionsResponse = z.object({
+  card: z.boolean().describe('card payments are available in the account’s region'),
+  sbp: z.boolean().describe('SBP payments are available in the account’s region'),
 });
 export const publicTopUpBody = z.object({ account: z.string().regex(/^\d{6,12}$/), amount: amountInput });
-export const topUpResponse = z.object({ paymentId: z.number(), amount: z.number(), confirmationUrl: z.string() });
+export const topUpResponse = z.object({
+  paymentId: z.number(),
+  amount: z.number(),
+  method: payMethod,
+  confirmationUrl: z.string().describe('the card page, or (SBP on a phone) the page that opens the bank app'),
+  qr: z.string().nullable().describe('SBP on a desktop: the payment link to show as a QR code'),
+});
 export const publicTopUpResponse = z.object({
   publicId: z.string().describe('the payment for GET /api/public/payments/{publicId}: random, not sequential'),
   amount: z.number(),
@@ -43,9 +61,16 @@ export const paymentItem = z.object({
   succeededAt: z.string().nullable(),
   receiptUrl: z.string().nullable(),
   refunded: z.number().describe('kopecks returned to the card'),
+  declineReason: declineReason.nullable().describe('a canceled payment: why it was declined'),
 });
 export const paymentsResponse = z.object({ payments: z.array(paymentItem) });
-export const paymentStatusResponse = z.object({ id: z.number(), amount: z.number(), status: paymentStatus });
+export const paymentStatusResponse = z.object({
+  id: z.number(),
+  amount: z.number(),
+  status: paymentStatus,
+  method: paymentMethod,
+  declineReason: declineReason.nullable(),
+});
 export const publicPaymentStatusResponse = z.object({ id: z.string().describe('public id'), status: paymentStatus });
 
 export const cardItem = z.object({ id: z.number(), provider: z.string(), title: z.string(), createdAt: z.string() });
@@ -69,7 +94,13 @@ export const autopayView = z.object({
   amount: z.number(),
   monthlyLimit: z.number(),
   enabled: z.boolean(),
-  disabledReason: z.string().nullable(),
+  disabledReason: z
+    .string()
+    .nullable()
+    .describe(
+      'charge_failed | card_unusable (link a card again) | declined_by_bank | card_deleted | canceled_by_subscriber',
+    ),
+  declineReason: declineReason.nullable().describe('why the last charge was declined'),
   nextChargeAt: z.string().nullable(),
   noticedAt: z.string().nullable(),
 });
@@ -100,6 +131,24 @@ export const webhookBody = z
   .object({ event: z.string().optional(), object: z.object({ id: z.string().max(100) }).passthrough() })
   .passthrough();
 export const okResponse = z.object({ ok: z.boolean() });
+
+/** T-Bank's notification (the fields Abonent reads; the rest are kept for the signature). */
+export const tbankNotificationBody = z
+  .object({
+    TerminalKey: z.string().max(20),
+    PaymentId: z.union([z.string().max(30), z.number().int()]),
+    Status: z.string().max(40),
+    Token: z.string().max(128),
+    Success: z.boolean().optional(),
+    ErrorCode: z.string().max(10).optional(),
+    Amount: z.number().int().optional(),
+    OrderId: z.string().max(36).optional(),
+    RebillId: z.union([z.string().max(30), z.number().int()]).optional(),
+    CardId: z.union([z.string().max(30), z.number().int()]).optional(),
+    Pan: z.string().max(40).optional(),
+  })
+  .passthrough();
+export const tbankOkResponse = z.literal('OK').describe('T-Bank takes the notification as received only on "OK"');
 
 /** The test acquirer's hosted card page (plays the bank's page): HTML in, HTML or a redirect out. */
 export const cardPageParams = z.object({ id: z.string().max(64) });

@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
 import type { AppDeps } from '../../deps.js';
-import { IDEMPOTENCE_KEY_LIFE_MS } from '../../integrations/acquiring/provider.js';
+import { IDEMPOTENCE_KEY_LIFE_MS, type ProviderName } from '../../integrations/acquiring/provider.js';
+import { installationIdSql } from '../installation/installation.js';
 import { applyProviderStatus } from './apply-provider-status.js';
 
 /**
@@ -12,9 +13,22 @@ import { applyProviderStatus } from './apply-provider-status.js';
  * payment canceled only when the provider, asked after the idempotence key's life, has no such payment.
  */
 
+/**
+ * A new payments row's id and its key at the provider, in SQL: `insert into payments (id, provider_key, …)
+ * select n.id, n.key, … from ${newPaymentIdAndKey} n`. The key carries the installation id (decision 0021).
+ */
+export const newPaymentIdAndKey = sql`(select id, ${installationIdSql} || ':payment:' || id as key
+  from (select nextval(pg_get_serial_sequence('payments', 'id')) as id) s)`;
+
+/** The payment's key at its provider (Idempotence-Key; T-Bank derives its OrderId from it). */
+export function providerKeyOf(p: { id: number; provider_key: string | null }): string {
+  return p.provider_key ?? `payment:${p.id}`; // rows made before installation ids
+}
+
 /** A pending payment as the recovery paths read it. */
 export interface PendingPaymentRow {
   id: number;
+  provider_key: string | null;
   provider: string;
   external_id: string | null;
   amount: number;
@@ -26,7 +40,7 @@ export interface PendingPaymentRow {
   metadata: { requests?: { first?: string; last?: string }; methodRef?: string } | null;
 }
 
-export const pendingPaymentColumns = sql`id, provider, external_id, amount, status, method, description, idempotency_key, created_at, metadata`;
+export const pendingPaymentColumns = sql`id, provider_key, provider, external_id, amount, status, method, description, idempotency_key, created_at, metadata`;
 
 /** Notes a POST about to be sent (before sending: a crash after it still leaves the time behind). */
 export async function notePost(db: Db, paymentId: number): Promise<void> {
@@ -85,14 +99,14 @@ export async function resolvePendingPayment(
   p: PendingPaymentRow,
   now = new Date(),
 ): Promise<'pending' | 'succeeded' | 'canceled'> {
-  const provider = deps.acquirers[p.provider as 'yookassa'];
+  const provider = deps.acquirers[p.provider as ProviderName];
   if (!provider) return 'pending';
   if (p.external_id) {
     const r = await applyProviderStatus(db, p.id, await provider.getPayment(p.external_id));
     return r.status === 'succeeded' || r.status === 'canceled' ? r.status : 'pending';
   }
   const { first, last } = requestWindow(p);
-  const seen = await provider.findPayment({ paymentId: p.id, from: first, to: last });
+  const seen = await provider.findPayment({ paymentId: p.id, from: first, to: last, idempotenceKey: providerKeyOf(p) });
   if (seen) {
     await attachExternalId(db, p.id, seen.externalId);
     const r = await applyProviderStatus(db, p.id, seen);

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 
+import { declineRule } from '../../../common/decline-reasons.js';
 import { formatRubles } from '../../../common/money.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { assertNoTransaction, inTransaction } from '../../db/transaction.js';
@@ -12,15 +13,21 @@ import { providerByName } from './get-provider.js';
 import {
   attachExternalId,
   cancelPendingPayment,
+  newPaymentIdAndKey,
   notePost,
   noteProviderError,
   pendingPaymentColumns,
   type PendingPaymentRow,
+  providerKeyOf,
   requestWindow,
   resolvePendingPayment,
 } from './provider-requests.js';
 
-/** Failed charges retry after 1 h, 6 h, 24 h; the 4th failure turns autopay off. */
+/**
+ * Charges declined for a passing reason (common/decline-reasons.ts: `retry`) are tried again after 1 h,
+ * 6 h, 24 h (or later where the reason says so); the 4th failure turns autopay off. Other reasons stop
+ * autopay at once: the card cannot be used without the payer (`relink`) or only the bank can tell.
+ */
 export const AUTOPAY_RETRY_HOURS = [1, 6, 24];
 const DAY = 24 * 3600_000;
 
@@ -74,11 +81,13 @@ export async function announceAutopay(db: Db, deps: AppDeps, now = new Date()): 
  * 1. An account's earlier autopay charge still pending (the provider said `pending`, answered 5xx or
  *    202, or never answered) is settled first, and while one is unresolved no new charge starts.
  * 2. The charge of this schedule slot is one `payments` row (key `autopay:<account>:<time>:<failures>`)
- *    and one Idempotence-Key (`payment:<id>`): every attempt, in any pass, repeats the same request
+ *    and one Idempotence-Key (`<installation>:payment:<id>`, stored on the row): every attempt, in any pass, repeats the same request
  *    (same body) while the key lives (23 h), so the provider replays the first answer instead of
  *    charging again; after that the payment is only looked up (by our id in its metadata).
  * 3. Only a final answer counts: succeeded → credited once (the state machine), next charge planned;
- *    canceled or refused → a failure (retry after 1 h, 6 h, 24 h; the 4th turns autopay off).
+ *    canceled or refused → a failure, handled by its decline reason: a passing one is retried (1 h, 6 h,
+ *    24 h; the 4th turns autopay off); a revoked permission, an expired or blocked card, suspected fraud…
+ *    stop autopay and ask the subscriber to link a card again; "ask your bank" stops it until turned on.
  */
 export async function chargeDueAutopay(
   db: Db,
@@ -89,6 +98,7 @@ export async function chargeDueAutopay(
   const due = await queryRows<{
     account_id: number;
     number: string;
+    method_id: number;
     amount: number;
     monthly_limit: number;
     mode: string;
@@ -101,7 +111,7 @@ export async function chargeDueAutopay(
     spent: number;
   }>(
     db,
-    sql`select s.account_id, a.number, s.amount, s.monthly_limit, s.mode, s.day_of_month, s.failures, m.provider, m.method_ref, m.title, s.charge_at,
+    sql`select s.account_id, a.number, s.method_id, s.amount, s.monthly_limit, s.mode, s.day_of_month, s.failures, m.provider, m.method_ref, m.title, s.charge_at,
           (select coalesce(sum(p.amount), 0)::int8 from payments p where p.account_id = s.account_id and p.method = 'autopay'
              and p.status in ('succeeded', 'pending') and p.created_at >= date_trunc('month', ${now.toISOString()}::timestamptz)) as spent
         from autopay_settings s join accounts a on a.id = s.account_id join saved_payment_methods m on m.id = s.method_id
@@ -118,7 +128,7 @@ export async function chargeDueAutopay(
     const succeeded = async () => {
       charged++;
       await db.execute(
-        sql`update autopay_settings set failures = 0, noticed_at = null, charge_at = ${next} where account_id = ${s.account_id}`,
+        sql`update autopay_settings set failures = 0, noticed_at = null, charge_at = ${next}, decline_reason = null where account_id = ${s.account_id}`,
       );
     };
 
@@ -163,9 +173,10 @@ export async function chargeDueAutopay(
       } else {
         const [created] = await queryRows<PendingPaymentRow>(
           db,
-          sql`insert into payments (account_id, provider, idempotency_key, amount, status, method, description, metadata)
-              values (${s.account_id}, ${s.provider}, ${key}, ${s.amount}, 'pending', 'autopay', ${`Автоплатёж ${s.number}`},
-                      ${JSON.stringify({ methodRef: s.method_ref })}::jsonb)
+          sql`insert into payments (id, provider_key, account_id, provider, idempotency_key, amount, status, method, description, metadata)
+              select n.id, n.key, ${s.account_id}, ${s.provider}, ${key}, ${s.amount}, 'pending', 'autopay', ${`Автоплатёж ${s.number}`},
+                      ${JSON.stringify({ methodRef: s.method_ref })}::jsonb
+              from ${newPaymentIdAndKey} n
               on conflict (idempotency_key) do nothing returning ${pendingPaymentColumns}`,
         );
         if (!created) {
@@ -184,10 +195,42 @@ export async function chargeDueAutopay(
       continue;
     }
 
-    // 3. Declined (or refused): a failure of this slot.
+    // 3. Declined (or refused): a failure of this slot, acted on as the decline reason says.
     failed++;
     const failures = s.failures + 1;
+    const [slot] = await queryRows<{ reason: string | null }>(
+      db,
+      sql`select metadata->>'declineReason' as reason from payments where idempotency_key = ${key}`,
+    );
+    const rule = declineRule(slot?.reason);
+    const reasonWords = { ru: rule.ru, en: rule.en };
     await inTransaction(db, async (tx) => {
+      await tx.execute(
+        sql`update autopay_settings set decline_reason = ${rule.reason} where account_id = ${s.account_id}`,
+      );
+      if (rule.action === 'relink') {
+        // The card cannot be charged without the payer any more: forget it, stop, ask for a new one.
+        await disableAutopay(tx, s.account_id, 'card_unusable');
+        await tx.execute(
+          sql`update saved_payment_methods set deleted_at = now() where id = ${s.method_id} and deleted_at is null`,
+        );
+        await notify(tx, {
+          accountId: s.account_id,
+          template: 'autopay_relink',
+          params: { account: s.number, card: s.title, reason: reasonWords, link },
+        });
+        return;
+      }
+      if (rule.action === 'contact_bank') {
+        // Only the bank can say why: no charge again until the subscriber turns autopay on.
+        await disableAutopay(tx, s.account_id, 'declined_by_bank');
+        await notify(tx, {
+          accountId: s.account_id,
+          template: 'autopay_declined',
+          params: { amount: formatRubles(s.amount), card: s.title, reason: reasonWords, link },
+        });
+        return;
+      }
       if (failures > AUTOPAY_RETRY_HOURS.length) {
         await disableAutopay(tx, s.account_id, 'charge_failed');
         await notify(tx, {
@@ -197,13 +240,14 @@ export async function chargeDueAutopay(
         });
         return;
       }
-      const retryAt = new Date(now.getTime() + AUTOPAY_RETRY_HOURS[failures - 1]! * 3600_000).toISOString();
+      const hours = Math.max(AUTOPAY_RETRY_HOURS[failures - 1]!, rule.retryAfterHours ?? 0);
+      const retryAt = new Date(now.getTime() + hours * 3600_000).toISOString();
       await tx.execute(sql`update autopay_settings set failures = ${failures}, charge_at = ${retryAt}, noticed_at = least(noticed_at, ${now.toISOString()}::timestamptz - interval '24 hours')
                            where account_id = ${s.account_id}`);
       await notify(tx, {
         accountId: s.account_id,
         template: 'autopay_failed',
-        params: { amount: formatRubles(s.amount), card: s.title, link },
+        params: { amount: formatRubles(s.amount), card: s.title, reason: reasonWords, link },
       });
     });
   }
@@ -233,7 +277,7 @@ async function settleAutopayCharge(
         const seen = await provider.chargeSaved({
           amount: p.amount,
           description: p.description ?? 'Автоплатёж',
-          idempotenceKey: `payment:${p.id}`,
+          idempotenceKey: providerKeyOf(p),
           paymentId: p.id,
           methodRef: p.metadata.methodRef,
         });

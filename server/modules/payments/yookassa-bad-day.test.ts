@@ -52,6 +52,7 @@ const hook = (id: string, event = 'payment.succeeded') =>
   t.app.inject({
     method: 'POST',
     url: '/api/payments/webhooks/yookassa',
+    remoteAddress: '185.71.76.10', // one of YooKassa's published notification networks
     payload: { type: 'notification', event, object: { id } },
   });
 
@@ -84,7 +85,7 @@ const autopayRows = (accountId: number) =>
     sql`select id, status, external_id from payments where account_id = ${accountId} and method = 'autopay' order by id`,
   );
 const postsFor = (paymentId: number) =>
-  yk.requests.filter((r) => r.method === 'POST' && r.key === `payment:${paymentId}`);
+  yk.requests.filter((r) => r.method === 'POST' && r.key?.endsWith(`:payment:${paymentId}`));
 const settings = async (accountId: number) =>
   (
     await queryRows<{ failures: number; charge_at: string | null; noticed: boolean }>(
@@ -294,9 +295,9 @@ describe('card refunds against YooKassa', () => {
     expect((await hook(pendingRow.external_id!, 'refund.canceled')).statusCode).toBe(200);
     expect(await refundRow(later.json().refundId)).toMatchObject({ status: 'failed' });
     expect((await accountState(t.db, s.account.id)).balance).toBe(100_000);
-    expect(yk.requests.filter((r) => r.method === 'POST' && r.key === `refund:${later.json().refundId}`)).toHaveLength(
-      1,
-    );
+    expect(
+      yk.requests.filter((r) => r.method === 'POST' && r.key?.endsWith(`:refund:${later.json().refundId}`)),
+    ).toHaveLength(1);
     await ledgerOk(s.account.id);
   });
 
@@ -320,7 +321,7 @@ describe('card refunds against YooKassa', () => {
       sql`update payment_refunds set first_requested_at = ${dayAgo}, last_requested_at = ${dayAgo} where id = ${id2}`,
     );
     expect(await settleCardRefund(t.db, t.deps, id2)).toMatchObject({ status: 'succeeded' });
-    expect(yk.requests.filter((r) => r.method === 'POST' && r.key === `refund:${id2}`)).toHaveLength(1);
+    expect(yk.requests.filter((r) => r.method === 'POST' && r.key?.endsWith(`:refund:${id2}`))).toHaveLength(1);
     expect(await refundRow(id2)).toMatchObject({ status: 'succeeded', external_id: expect.any(String) });
 
     // Never reached YooKassa, a day ago: nothing found → it never happened, the debit comes back.
@@ -331,7 +332,7 @@ describe('card refunds against YooKassa', () => {
       sql`update payment_refunds set first_requested_at = ${dayAgo}, last_requested_at = ${dayAgo} where id = ${id3}`,
     );
     expect(await settleCardRefund(t.db, t.deps, id3)).toMatchObject({ status: 'failed' });
-    expect(yk.requests.filter((r) => r.method === 'POST' && r.key === `refund:${id3}`)).toHaveLength(1);
+    expect(yk.requests.filter((r) => r.method === 'POST' && r.key?.endsWith(`:refund:${id3}`))).toHaveLength(1);
     expect((await accountState(t.db, s.account.id)).balance).toBe(100_000 - 20_000 - 10_000);
     expect([...yk.refunds.values()].filter((r) => r.payment_id === s.externalId)).toHaveLength(2);
     await ledgerOk(s.account.id);

@@ -5,6 +5,7 @@ import { queryRows } from '../../db/client.js';
 import { startFakeYooKassa } from '../../test/fakes/yookassa.js';
 import { accountState, startPaymentsApp } from '../../test/payments.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
+import { getInstallation } from '../installation/installation.js';
 import { announceAutopay, chargeDueAutopay } from './run-autopay.js';
 
 let yk: Awaited<ReturnType<typeof startFakeYooKassa>>;
@@ -27,6 +28,7 @@ const hook = (id: string, event = 'payment.succeeded', extra: object = {}) =>
   t.app.inject({
     method: 'POST',
     url: '/api/payments/webhooks/yookassa',
+    remoteAddress: '185.71.76.10', // one of YooKassa's published notification networks
     payload: { type: 'notification', event, object: { id, status: 'succeeded', ...extra } },
   });
 
@@ -43,13 +45,15 @@ describe('YooKassa', () => {
     const { paymentId, confirmationUrl } = start.json();
     expect(confirmationUrl).toMatch(/^https:\/\/yoomoney\.example\/checkout\//);
     const created = yk.requests.find((r) => r.method === 'POST' && r.path === '/v3/payments');
-    expect(created?.key).toBe(`payment:${paymentId}`);
+    expect(created?.key).toBe(`${(await getInstallation(t.db)).id}:payment:${paymentId}`);
     const [p] = await queryRows<{ external_id: string }>(
       t.db,
       sql`select external_id from payments where id = ${paymentId}`,
     );
     const ext = p!.external_id;
-    expect(yk.payments.get(ext)!.confirmation!.return_url).toContain(`/cabinet/payments?payment=${paymentId}`);
+    expect(yk.payments.get(ext)!.confirmation).toMatchObject({
+      return_url: expect.stringContaining(`/cabinet/payments?payment=${paymentId}`),
+    });
 
     // A forged "succeeded" while the payment is still pending at YooKassa credits nothing.
     expect((await hook(ext, 'payment.succeeded', { amount: { value: '999999.00', currency: 'RUB' } })).statusCode).toBe(
@@ -79,7 +83,7 @@ describe('YooKassa', () => {
     const later = new Date(now.getTime() + 25 * 3600_000);
     expect((await chargeDueAutopay(t.db, t.deps, later)).charged).toBe(1);
     const charge = yk.requests.filter((r) => r.method === 'POST' && r.path === '/v3/payments').at(-1);
-    expect(charge?.key).toMatch(/^payment:\d+$/);
+    expect(charge?.key).toMatch(/^[a-z0-9]{10}:payment:\d+$/);
     expect((await accountState(t.db, s.account.id)).balance).toBe(150_000);
   });
 

@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
 import { enqueueStatement } from '../../jobs/queue.js';
+import { installationIdSql } from '../installation/installation.js';
 import { registerReceiptJob } from './register-receipt.job.js';
 
 /**
@@ -13,7 +14,8 @@ export const OFFLINE_PROVIDERS = new Set(['office_cash', 'bank_transfer', 'cli',
 
 /**
  * Call inside the transaction that marked the payment succeeded: creates the receipt row and its job
- * (key `receipt:<paymentId>`, so calling it twice is harmless) when the region has receipts enabled.
+ * (key `receipt:<paymentId>`, so calling it twice is harmless) when the region has receipts enabled
+ * and nobody else fiscalises the payment (an agent that issues its own receipts: agents.fiscalizes).
  */
 export async function afterPaymentSucceeded(db: Db, paymentId: number): Promise<boolean> {
   const [p] = await queryRows<{
@@ -22,11 +24,13 @@ export async function afterPaymentSucceeded(db: Db, paymentId: number): Promise<
     amount: number;
     region_id: number;
     enabled: boolean | null;
+    agent_fiscalizes: boolean;
   }>(
     db,
-    sql`select p.id, p.provider, p.amount, a.region_id, s.enabled
+    sql`select p.id, p.provider, p.amount, a.region_id, s.enabled, coalesce(ag.fiscalizes, false) as agent_fiscalizes
         from payments p join accounts a on a.id = p.account_id
         left join receipt_settings s on s.region_id = a.region_id
+        left join agents ag on p.provider = 'agent:' || ag.code
         where p.id = ${paymentId} and p.status = 'succeeded'`,
   );
   if (!p) return false;
@@ -36,6 +40,7 @@ export async function afterPaymentSucceeded(db: Db, paymentId: number): Promise<
     amount: p.amount,
     regionId: p.region_id,
     enabled: p.enabled ?? false,
+    fiscalizedElsewhere: p.agent_fiscalizes,
   });
   for (const w of writes) await db.execute(w);
   return writes.length > 0;
@@ -43,16 +48,26 @@ export async function afterPaymentSucceeded(db: Db, paymentId: number): Promise<
 
 /**
  * The receipt row and its job for a succeeded payment, as statements (none when the region has no
- * receipts or the payment was offline). With `forEachRowOf`, they write only if that relation has a
- * row: creditPayment's `credited`, so they fold into the credit's statement.
+ * receipts, the payment was offline, or its agent fiscalises it). With `forEachRowOf`, they write only
+ * if that relation has a row: creditPayment's `credited`, so they fold into the credit's statement.
+ * The ATOL external_id is fixed here: `<installation>-<payment id>` (decision 0021).
  */
 export function receiptWrites(
-  p: { id: number; provider: string; amount: number; regionId: number; enabled: boolean },
+  p: {
+    id: number;
+    provider: string;
+    amount: number;
+    regionId: number;
+    enabled: boolean;
+    /** An agent that issues its own 54-ФЗ receipts took the payment (agents.fiscalizes). */
+    fiscalizedElsewhere?: boolean;
+  },
   forEachRowOf?: SQL,
 ): SQL[] {
-  if (!p.enabled || OFFLINE_PROVIDERS.has(p.provider)) return [];
+  if (!p.enabled || OFFLINE_PROVIDERS.has(p.provider) || p.fiscalizedElsewhere) return [];
   return [
-    sql`insert into receipts (payment_id, region_id, total) select ${p.id}, ${p.regionId}, ${p.amount}
+    sql`insert into receipts (payment_id, region_id, total, external_id)
+        select ${p.id}, ${p.regionId}, ${p.amount}, ${installationIdSql} || '-' || ${String(p.id)}
         ${forEachRowOf ? sql`from ${forEachRowOf}` : sql``}
         on conflict (payment_id) where operation = 'sell' do nothing`,
     enqueueStatement(

@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
-import type { ReceiptStatus } from '../../db/schema/index.js';
+import type { PaymentMethod, ReceiptStatus } from '../../db/schema/index.js';
 import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 
 export interface ReceiptsFilter {
@@ -29,6 +29,8 @@ export async function listReceipts(db: Db, f: ReceiptsFilter) {
     operation: 'sell' | 'sell_refund';
     payment_id: number;
     refund_id: number | null;
+    method: PaymentMethod;
+    external_id: string | null;
     account: string;
     total: number;
     status: ReceiptStatus;
@@ -40,7 +42,7 @@ export async function listReceipts(db: Db, f: ReceiptsFilter) {
     job_active: boolean;
   }>(
     db,
-    sql`select r.id, r.operation, r.payment_id, r.refund_id, a.number as account, r.total, r.status, r.attempt, r.last_error,
+    sql`select r.id, r.operation, r.payment_id, r.refund_id, p.method, r.external_id, a.number as account, r.total, r.status, r.attempt, r.last_error,
                r.receipt_url, r.created_at, r.updated_at,
                exists (select 1 from jobs j where j.name = 'receipts.register' and j.state in ('queued', 'running')
                          and j.payload = ${activeJobPayload}) as job_active
@@ -54,6 +56,8 @@ export async function listReceipts(db: Db, f: ReceiptsFilter) {
       operation: r.operation,
       paymentId: r.payment_id,
       refundId: r.refund_id,
+      method: r.method,
+      externalId: r.external_id,
       account: r.account,
       total: r.total,
       status: r.status,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { RECEIPT_OPERATIONS, RECEIPT_SNOS, RECEIPT_STATUSES, RECEIPT_VATS } from '../../db/schema/index.js';
 import { component } from '../../plugins/openapi.js';
-import { idNumber } from '../shared.schemas.js';
+import { idNumber, paymentMethod } from '../shared.schemas.js';
 
 export const receiptStatus = component('ReceiptStatus', z.enum(RECEIPT_STATUSES));
 export const receiptOperation = component(
@@ -43,6 +43,7 @@ export const myReceiptsResponse = z.object({
     z.object({
       paymentId: z.number(),
       operation: receiptOperation,
+      method: paymentMethod,
       amount: z.number(),
       paidAt: z.string().nullable(),
       status: receiptStatus,
@@ -65,6 +66,11 @@ export const staffReceiptsResponse = z.object({
       operation: receiptOperation,
       paymentId: z.number(),
       refundId: z.number().nullable(),
+      method: paymentMethod.describe('how the payment came: card, sbp, autopay, terminal…'),
+      externalId: z
+        .string()
+        .nullable()
+        .describe("ATOL's external_id of the first attempt (<installation>-<payment id>)"),
       account: z.string(),
       total: z.number(),
       status: receiptStatus,

@@ -8,6 +8,7 @@ import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildStaff } from '../../test/factories.js';
 import { startFakeAtol } from '../../test/fakes/atol.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
+import { getInstallation } from '../installation/installation.js';
 import { afterPaymentSucceeded } from './after-payment-succeeded.js';
 import { buildAtolReceipt } from './build-atol-receipt.js';
 import { registerReceiptJob } from './register-receipt.job.js';
@@ -16,6 +17,9 @@ let t: TestContext;
 let atol: Awaited<ReturnType<typeof startFakeAtol>>;
 let basic: Record<string, string>;
 let admin: Awaited<ReturnType<typeof buildStaff>>;
+/** This installation's id: ATOL external_ids are `<inst>-<payment id>`. */
+let inst: string;
+const ext = (paymentId: number, attempt = 1) => `${inst}-${paymentId}${attempt > 1 ? `-${attempt}` : ''}`;
 beforeAll(async () => {
   atol = await startFakeAtol({ pendingReports: 1 });
   t = await createTestApp(
@@ -27,9 +31,11 @@ beforeAll(async () => {
     method: 'POST',
     url: '/api/staff/agents',
     headers: admin.auth,
-    payload: { code: 'term', name: 'Terminals', allowedCidrs: ['127.0.0.1'] },
+    // This network's terminals print no receipt: Abonent issues them (agents.fiscalizes false).
+    payload: { code: 'term', name: 'Terminals', allowedCidrs: ['127.0.0.1'], fiscalizes: false },
   });
   basic = { authorization: `Basic ${Buffer.from(`term:${res.json().secret}`).toString('base64')}` };
+  inst = (await getInstallation(t.database.db)).id;
 });
 afterAll(async () => {
   await t.close();
@@ -97,7 +103,7 @@ describe('54-ФЗ receipts through ATOL Online', () => {
       /^https:\/\/check\.nalog\.ru\/\?t=20261125T1000&s=300\.00&fn=9999078900004312&i=\d+&fp=3449555941&n=1$/,
     );
 
-    const doc = atol.state.byExternalId.get(String(paymentId))!;
+    const doc = atol.state.byExternalId.get(ext(paymentId))!;
     expect(doc.groupCode).toBe('group_1');
     expect(doc.body.receipt).toMatchObject({
       client: { email: 'payer@example.net' },
@@ -155,7 +161,7 @@ describe('54-ФЗ receipts through ATOL Online', () => {
     }
     expect((await receiptOf(paymentId))!.status).toBe('done');
     expect(atol.state.sells - sellsBefore).toBe(2); // the failed one and the one that worked
-    expect([...atol.state.byExternalId.keys()].filter((k) => k === String(paymentId))).toHaveLength(1);
+    expect([...atol.state.byExternalId.keys()].filter((k) => k === ext(paymentId))).toHaveLength(1);
   });
 
   it('gets a new token when ATOL refuses the cached one', async () => {
@@ -237,7 +243,7 @@ describe('54-ФЗ receipts through ATOL Online', () => {
     await drain();
     expect((await receiptOf(paymentId))!.status).toBe('done');
     // ATOL keeps the refused external_id for good: the new document has its own.
-    expect(atol.state.byExternalId.get(`${paymentId}-2`)?.fail).toBeNull();
+    expect(atol.state.byExternalId.get(ext(paymentId, 2))?.fail).toBeNull();
     expect(
       (await t.app.inject({ method: 'POST', url: `/api/staff/receipts/${row.id}/retry`, headers: fin.auth }))
         .statusCode,
@@ -360,7 +366,7 @@ describe('ATOL API v5 documents', () => {
       await drain();
     }
     expect(await receiptOf(paymentId)).toMatchObject({ status: 'done' });
-    expect(atol.state.byExternalId.get(`${paymentId}-2`)).toMatchObject({ fail: null });
+    expect(atol.state.byExternalId.get(ext(paymentId, 2))).toMatchObject({ fail: null });
 
     // An account without this group: ATOL answers 401 / error 20 — settings, not a passing fault.
     const strict = await startFakeAtol({ pendingReports: 0, groups: ['another_group'] });

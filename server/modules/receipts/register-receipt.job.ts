@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 
+import { kopecksToDecimal, parseDecimalAmount } from '../../../common/money.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { AtolError } from '../../integrations/atol/atol-client.js';
-import { defineJob } from '../../jobs/queue.js';
+import { defineJob, JobDeferred } from '../../jobs/queue.js';
 import { receiptAttempts } from '../../metrics/metrics.js';
 import { buildAtolReceipt, receiptUrl } from './build-atol-receipt.js';
 
@@ -18,13 +19,26 @@ export function externalId(base: string, attempt: number): string {
 export const AUTO_REISSUES = 2;
 
 /**
+ * When the report is asked again while ATOL is still processing the document: its own schedule, not
+ * the queue's attempts (a receipt is never given up on because ATOL was slow). After the last step,
+ * every 10 minutes; past POLL_FOR_MS the job fails like any error and shows among dead jobs.
+ */
+export const POLL_SCHEDULE_S = [2, 5, 10, 30, 60, 120, 300, 600];
+export const POLL_FOR_MS = 24 * 3600_000;
+export const pollDelayMs = (polls: number) => POLL_SCHEDULE_S[Math.min(polls, POLL_SCHEDULE_S.length - 1)]! * 1000;
+
+/**
  * Registers one receipt with ATOL and waits for the fiscal data: the sale of a payment (`paymentId`)
  * or the refund of a card refund (`refundId`). Each step is saved as it completes (uuid after
  * registering), so a retry continues where the last attempt stopped and never registers twice; ATOL
- * also deduplicates by external_id. Only what ATOL says is retryable is retried (atol-client.ts): a
- * pending report or a passing fault throws and the queue retries with backoff; a document that timed
- * out in ATOL's queue is issued again under the next external_id (up to AUTO_REISSUES times); a refused
- * document or a configuration error marks the receipt failed with ATOL's reason, for finance.
+ * also deduplicates by external_id (error 33 with the first document's uuid). That uuid is adopted only
+ * when its report shows our document (external_id, group, total): another installation's or a restored
+ * copy's document under the same id is never taken for ours — ours is issued again under the next id.
+ * While ATOL processes the document the report is polled on its own schedule (POLL_SCHEDULE_S), which
+ * does not use the job's attempts. Only what ATOL says is retryable is retried (atol-client.ts): a
+ * passing fault throws and the queue retries with backoff; a document that timed out in ATOL's queue is
+ * issued again under the next external_id (up to AUTO_REISSUES times); a refused document or a
+ * configuration error marks the receipt failed with ATOL's reason, for finance.
  */
 export const registerReceiptJob = defineJob({
   name: 'receipts.register',
@@ -43,6 +57,9 @@ export const registerReceiptJob = defineJob({
       id: number;
       status: string;
       uuid: string | null;
+      external_id: string | null;
+      polls: number;
+      created_at: string | Date;
       total: number;
       operation: 'sell' | 'sell_refund';
       at: string;
@@ -58,7 +75,7 @@ export const registerReceiptJob = defineJob({
       account: string;
     }>(
       db,
-      sql`select r.id, r.status, r.uuid, r.total, r.operation, r.attempt, coalesce(f.finished_at, p.succeeded_at) as at, s.email, s.phone,
+      sql`select r.id, r.status, r.uuid, r.external_id, r.polls, r.created_at, r.total, r.operation, r.attempt, coalesce(f.finished_at, p.succeeded_at) as at, s.email, s.phone,
                  rs.group_code, rs.inn, rs.payment_address, rs.sno, rs.vat, rs.company_email, a.number as account
           from receipts r join payments p on p.id = r.payment_id join accounts a on a.id = p.account_id
           join contracts c on c.id = a.contract_id join subscribers s on s.id = c.subscriber_id
@@ -68,11 +85,14 @@ export const registerReceiptJob = defineJob({
     );
     if (!r || r.status === 'done' || r.status === 'failed') return;
     const refund = r.operation === 'sell_refund';
+    // Rows made before installation ids keep the bare id they may already have been sent with.
+    const base = r.external_id ?? (refund ? `refund-${refundId}` : String(paymentId));
+    const ours = externalId(base, r.attempt);
     let uuid = r.uuid;
     try {
       if (!uuid) {
         const doc = buildAtolReceipt({
-          externalId: externalId(refund ? `refund-${refundId}` : String(paymentId), r.attempt),
+          externalId: ours,
           amount: r.total,
           succeededAt: new Date(r.at),
           account: r.account,
@@ -86,11 +106,30 @@ export const registerReceiptJob = defineJob({
             companyEmail: r.company_email,
           },
         });
-        uuid = await atol.register(r.group_code, r.operation, doc);
+        const registered = await atol.register(r.group_code, r.operation, doc);
+        uuid = registered.uuid;
         await db.execute(sql`update receipts set uuid = ${uuid}, status = 'registered', payload = ${JSON.stringify(doc)}::jsonb,
-                               last_error = null, updated_at = now() where id = ${r.id}`);
+                               last_error = ${registered.duplicate ? 'ATOL already had this external_id (error 33): adopted only if its report shows this document' : null},
+                               updated_at = now() where id = ${r.id}`);
       }
       const rep = await atol.report(r.group_code, uuid);
+      const mismatch = notOurs(rep, { externalId: ours, groupCode: r.group_code, total: r.total });
+      if (mismatch && r.attempt >= AUTO_REISSUES + 3) {
+        await markFailed(db, r.id, `ATOL keeps other documents under this receipt's external_ids: ${mismatch}`);
+        return;
+      }
+      if (mismatch) {
+        // Another document under our external_id (a second installation on this group, a restored copy
+        // that reused the id): not ours. Ours goes again under the next external_id, at once.
+        await db.execute(sql`update receipts set status = 'pending', attempt = attempt + 1, uuid = null, payload = null, polls = 0,
+                               last_error = ${`ATOL's document ${uuid} under ${ours} is not this receipt (${mismatch}); issued again as ${externalId(base, r.attempt + 1)}`.slice(0, 500)},
+                               updated_at = now() where id = ${r.id}`);
+        receiptAttempts.inc({ outcome: 'error' });
+        throw new JobDeferred(
+          0,
+          `ATOL: external_id ${ours} belongs to another document (${mismatch}); issuing ours again`,
+        );
+      }
       if (rep.status === 'done' && rep.payload) {
         const f = rep.payload;
         const url = receiptUrl({
@@ -114,7 +153,7 @@ export const registerReceiptJob = defineJob({
         if (rep.error?.type === 'timeout' && r.attempt <= AUTO_REISSUES) {
           // Not processed at all ("превышено время ожидания чека в очереди"): ATOL keeps that external_id,
           // so the same document goes again as the next attempt; the queue runs the job again.
-          await db.execute(sql`update receipts set status = 'pending', attempt = attempt + 1, uuid = null, payload = null,
+          await db.execute(sql`update receipts set status = 'pending', attempt = attempt + 1, uuid = null, payload = null, polls = 0,
                                  last_error = ${`ATOL dropped it unprocessed (${why}); issued again`.slice(0, 500)}, updated_at = now()
                                where id = ${r.id}`);
           throw new Error(`ATOL: the document timed out in the queue (${why}); issuing it again`);
@@ -125,9 +164,14 @@ export const registerReceiptJob = defineJob({
         receiptAttempts.inc({ outcome: 'failed' });
         return;
       }
+      // Still processing: poll again on the poll schedule, without using an attempt.
       receiptAttempts.inc({ outcome: 'waiting' });
-      throw new Error(NOT_READY);
+      if (Date.now() - new Date(r.created_at).getTime() > POLL_FOR_MS)
+        throw new Error(`${NOT_READY} after ${POLL_FOR_MS / 3600_000} h`);
+      await db.execute(sql`update receipts set polls = polls + 1, updated_at = now() where id = ${r.id}`);
+      throw new JobDeferred(pollDelayMs(r.polls), NOT_READY);
     } catch (e) {
+      if (e instanceof JobDeferred) throw e;
       if (e instanceof AtolError && !e.retryable) {
         // A refused document, or settings that are wrong (login, group, protocol): repeating cannot help.
         const what = e.kind === 'config' ? 'ATOL settings are wrong' : 'ATOL refused the receipt';
@@ -135,7 +179,7 @@ export const registerReceiptJob = defineJob({
         return;
       }
       const message = e instanceof Error ? e.message : String(e);
-      if (message !== NOT_READY) receiptAttempts.inc({ outcome: 'error' });
+      if (!message.startsWith(NOT_READY)) receiptAttempts.inc({ outcome: 'error' });
       await db.execute(
         sql`update receipts set last_error = ${message.slice(0, 500)}, updated_at = now() where id = ${r.id}`,
       );
@@ -148,4 +192,23 @@ async function markFailed(db: Db, receiptId: number, reason: string): Promise<vo
   await db.execute(
     sql`update receipts set status = 'failed', last_error = ${reason.slice(0, 500)}, updated_at = now() where id = ${receiptId}`,
   );
+}
+
+/**
+ * Why ATOL's document is not this receipt, or null when it is (or nothing can be told yet). ATOL's
+ * report names the document's external_id and group and, once fiscalised, its total.
+ */
+function notOurs(
+  rep: { external_id?: string; group_code?: string; status: string; payload: { total: number } | null },
+  ours: { externalId: string; groupCode: string; total: number },
+): string | null {
+  if (rep.external_id !== undefined && rep.external_id !== ours.externalId)
+    return `external_id ${rep.external_id}, ours ${ours.externalId}`;
+  if (rep.group_code !== undefined && rep.group_code !== ours.groupCode)
+    return `group ${rep.group_code}, ours ${ours.groupCode}`;
+  if (rep.status === 'done' && rep.payload) {
+    const total = parseDecimalAmount(String(rep.payload.total));
+    if (total !== ours.total) return `total ${rep.payload.total}, ours ${kopecksToDecimal(ours.total)}`;
+  }
+  return null;
 }

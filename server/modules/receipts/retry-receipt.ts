@@ -36,7 +36,7 @@ export async function retryReceipt(db: Db, receiptId: number, staffId: number, i
     if (!isRetryable(r.status, r.job_active)) throw new AppError('receipt_not_retryable');
     const attempt = r.status === 'failed' ? r.attempt + 1 : r.attempt;
     if (r.status === 'failed') {
-      await tx.execute(sql`update receipts set status = 'pending', attempt = ${attempt}, uuid = null, payload = null,
+      await tx.execute(sql`update receipts set status = 'pending', attempt = ${attempt}, uuid = null, payload = null, polls = 0,
                              last_error = null, updated_at = now() where id = ${r.id}`);
     }
     const payload = r.operation === 'sell_refund' ? { refundId: r.refund_id! } : { paymentId: r.payment_id };

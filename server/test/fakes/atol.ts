@@ -88,6 +88,8 @@ export async function startFakeAtol(
     tokens: new Set<string>(),
     tokensIssued: 0,
     failSells: 0,
+    /** The next N sells are registered, then answered 500 (the answer is lost; a repeat gets error 33). */
+    loseAnswers: 0,
     /** The next N documents sold are refused by the cash register at report time (status fail). */
     failDocuments: 0,
     /** The next N documents sold wait too long in ATOL's queue and are dropped (fail, type timeout). */
@@ -181,6 +183,10 @@ export async function startFakeAtol(
       };
       state.byExternalId.set(b.external_id, doc);
       state.byUuid.set(doc.uuid, doc);
+      if (state.loseAnswers > 0) {
+        state.loseAnswers--;
+        return send(500, { error: atolError(50, 'Ошибка сервера. Обратитесь к Администратору.'), timestamp: ts() });
+      }
       return send(200, { uuid: doc.uuid, status: 'wait', error: null, timestamp: ts() });
     }
     if (req.method === 'GET' && report) {
@@ -249,6 +255,23 @@ export async function startFakeAtol(
     check: (body: unknown): string[] =>
       validate(body) ? sumErrors(body as FakeAtolBody) : [...new Set((validate.errors ?? []).map(fieldOf))],
     expireTokens: () => state.tokens.clear(),
+    /**
+     * A document registered by someone else under `externalId` (another installation on the same group,
+     * or the original of a restored copy): ATOL answers error 33 with its uuid to anyone who reuses the id.
+     */
+    preRegister(externalId: string, groupCode: string, total: number) {
+      const doc: FakeAtolDocument = {
+        uuid: randomUUID(),
+        groupCode,
+        operation: 'sell',
+        body: { external_id: externalId, receipt: { total } },
+        polls: 0,
+        fail: null,
+      };
+      state.byExternalId.set(externalId, doc);
+      state.byUuid.set(doc.uuid, doc);
+      return doc;
+    },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }

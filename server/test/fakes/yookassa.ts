@@ -17,8 +17,9 @@ interface FakePayment {
   description?: string;
   created_at: string;
   paid: boolean;
-  confirmation?: { type: 'redirect'; confirmation_url: string; return_url: string };
-  payment_method?: { type: 'bank_card'; id: string; saved: boolean; title: string };
+  confirmation?:
+    { type: 'redirect'; confirmation_url: string; return_url: string } | { type: 'qr'; confirmation_data: string };
+  payment_method?: { type: 'bank_card' | 'sbp'; id: string; saved: boolean; title: string };
   metadata?: Record<string, string>;
   cancellation_details?: { party: string; reason: string };
   /** Internal: the payer asked to save the card. */
@@ -51,6 +52,15 @@ interface FakeRefund {
 export type PostAnswer = 'ok' | 'pending' | '500' | '500-before' | 'timeout' | '202' | 'canceled' | '400';
 
 const KEY_LIFE_MS = 24 * 3600_000;
+/** Who cancels, per YooKassa's reasons table: YooKassa itself for these, otherwise a payment network. */
+const PARTY: Record<string, string> = {
+  fraud_suspected: 'yoo_money',
+  internal_timeout: 'yoo_money',
+  permission_revoked: 'yoo_money',
+  identification_required: 'yoo_money',
+  canceled_by_merchant: 'merchant',
+  expired_on_capture: 'merchant',
+};
 const AMOUNT = /^\d{1,10}\.\d{2}$/;
 
 const kop = (a: Amount) => parseDecimalAmount(a.value) ?? 0;
@@ -72,24 +82,90 @@ export async function startFakeYooKassa(opts: {
   secretKey: string;
   holdMs?: number;
   retryAfterMs?: number;
+  /** The shop's SBP limit (YooKassa: 700 000 ₽ unless raised through the manager). */
+  sbpMaxKopecks?: number;
+  /** A test shop: every object carries `test: true` (no money moves). Default: a live shop. */
+  test?: boolean;
+  /** Where YooKassa sends notifications (the shop's HTTP-notification URL); settable later as `notifyUrl`. */
+  notifyUrl?: string;
 }) {
   const payments = new Map<string, FakePayment>();
   const refunds = new Map<string, FakeRefund>();
   const keys = new Map<string, { at: number; bodyHash: string; kind: 'payment' | 'refund'; id: string | null }>();
   const savedMethods = new Set<string>();
-  const declining = new Set<string>();
+  /** Saved methods whose charges the issuer declines, with the reason YooKassa gives. */
+  const declining = new Map<string, string>();
   const requests: { method: string; path: string; key?: string; status: number }[] = [];
   const plan = { payments: [] as PostAnswer[], refunds: [] as PostAnswer[], gets: [] as ('ok' | '500')[] };
   const clock = { offsetMs: 0 };
   const now = () => new Date(Date.now() + clock.offsetMs);
   const auth = `Basic ${Buffer.from(`${opts.shopId}:${opts.secretKey}`).toString('base64')}`;
   const held = new Set<ServerResponse>();
+  let base = '';
+  const hooks = { notifyUrl: opts.notifyUrl ?? '', sent: [] as { event: string; id: string; status: number }[] };
+
+  /** YooKassa's notification: POST {type, event, object} to the shop's URL (from this fake's address). */
+  async function notify(p: FakePayment) {
+    if (!hooks.notifyUrl) return;
+    const event = `payment.${p.status}`;
+    const res = await fetch(hooks.notifyUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'notification', event, object: paymentView(p) }),
+    }).catch(() => null);
+    hooks.sent.push({ event, id: p.id, status: res?.status ?? 0 });
+  }
+
+  /** An SBP payment not confirmed within its hour is canceled (expired_on_confirmation). */
+  function expireSbp(p: FakePayment) {
+    if (
+      p.payment_method?.type === 'sbp' &&
+      p.status === 'pending' &&
+      now().getTime() - Date.parse(p.created_at) > 3600_000
+    )
+      decide(p, 'canceled', 'expired_on_confirmation');
+  }
+
+  /** The payer's bank app, opened from the QR code or the redirect: pay or decline. */
+  function bankApp(method: string, path: string, res: ServerResponse): boolean {
+    const m = /^\/sbp\/([^/]+)(\/pay|\/decline)?$/.exec(path);
+    if (!m) return false;
+    const p = payments.get(decodeURIComponent(m[1]!));
+    const html = (code: number, body: string) =>
+      res
+        .writeHead(code, { 'content-type': 'text/html; charset=utf-8' })
+        .end(
+          `<!doctype html><html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Банк — оплата по СБП</title></head><body>${body}</body></html>`,
+        );
+    if (!p || p.payment_method?.type !== 'sbp') return (html(404, '<p>Платёж не найден</p>'), true);
+    expireSbp(p);
+    if (method === 'GET' && !m[2]) {
+      if (p.status !== 'pending') return (html(200, `<p data-status="${p.status}">Платёж уже обработан</p>`), true);
+      return (
+        html(
+          200,
+          `<h1>Оплата по СБП</h1><p>Получатель: интернет-провайдер</p><p>Сумма: <b data-amount>${p.amount.value} ₽</b></p>
+           <form method="post" action="/sbp/${p.id}/pay"><button type="submit">Оплатить</button></form>
+           <form method="post" action="/sbp/${p.id}/decline"><button type="submit">Отказаться</button></form>`,
+        ),
+        true
+      );
+    }
+    if (method !== 'POST' || p.status !== 'pending') return (html(409, '<p>Платёж уже обработан</p>'), true);
+    decide(p, m[2] === '/pay' ? 'succeeded' : 'canceled', 'expired_on_confirmation');
+    void notify(p).then(() => {
+      if (p.confirmation?.type === 'redirect') res.writeHead(303, { location: p.confirmation.return_url }).end();
+      else html(200, `<p data-status="${p.status}">${p.status === 'succeeded' ? 'Оплачено' : 'Отменено'}</p>`);
+    });
+    return true;
+  }
 
   const error = (code: string, description: string) => ({ type: 'error', id: randomUUID(), code, description });
   const paymentView = (p: FakePayment) => {
     const { save: _s, refunded, ...rest } = p;
-    return { ...rest, refunded_amount: { value: rub(refunded), currency: 'RUB' }, test: true };
+    return { ...rest, refunded_amount: { value: rub(refunded), currency: 'RUB' }, test: opts.test ?? false };
   };
+  const refundView = (r: FakeRefund) => ({ ...r, test: opts.test ?? false });
 
   function validAmount(a: unknown): a is Amount {
     return (
@@ -111,6 +187,22 @@ export async function startFakeYooKassa(opts: {
     if (!validAmount(json.amount)) return 'amount';
     if (typeof json.description === 'string' && json.description.length > 128) return 'description';
     if (!validMetadata(json.metadata)) return 'metadata';
+    const pmd = json.payment_method_data as { type?: unknown } | undefined;
+    if (
+      pmd !== undefined &&
+      (typeof pmd !== 'object' || pmd === null || !['bank_card', 'sbp'].includes(String(pmd.type)))
+    )
+      return 'payment_method_data';
+    if (pmd !== undefined && json.payment_method_id !== undefined) return 'payment_method_data';
+    const sbp = pmd?.type === 'sbp';
+    if (sbp) {
+      // SBP (YooKassa, "Система быстрых платежей"): one stage only, 1 ₽ … 700 000 ₽ a payment, saved only
+      // where the shop has SBP autopayments enabled, confirmed by redirect or a QR code.
+      if (json.capture !== true) return 'capture';
+      const k = kop(json.amount);
+      if (k < 100 || k > (opts.sbpMaxKopecks ?? 70_000_000)) return 'amount';
+      if (json.save_payment_method === true) return 'save_payment_method';
+    }
     const id = randomUUID();
     const p: FakePayment = {
       id,
@@ -127,9 +219,19 @@ export async function startFakeYooKassa(opts: {
     if (typeof methodId === 'string') {
       if (!savedMethods.has(methodId)) return 'payment_method_id';
       p.payment_method = { type: 'bank_card', id: methodId, saved: true, title: 'Bank card *4444' };
-      if (answer !== 'pending') decide(p, declining.has(methodId) ? 'canceled' : 'succeeded');
+      const declined = declining.get(methodId);
+      if (answer !== 'pending') decide(p, declined ? 'canceled' : 'succeeded', declined);
+    } else if (sbp) {
+      const c = json.confirmation as { type?: string; return_url?: string } | undefined;
+      p.payment_method = { type: 'sbp', id: randomUUID(), saved: false, title: 'СБП' };
+      // The QR carries the NSPK payment link the bank app opens; here, the fake's own "bank app" page.
+      if (c?.type === 'qr') p.confirmation = { type: 'qr', confirmation_data: `${base}/sbp/${id}` };
+      else if (c?.type === 'redirect' && typeof c.return_url === 'string')
+        p.confirmation = { type: 'redirect', return_url: c.return_url, confirmation_url: `${base}/sbp/${id}` };
+      else return 'confirmation';
     } else {
       const c = json.confirmation as { type?: string; return_url?: string } | undefined;
+      // A card is confirmed on YooKassa's page: no QR for cards.
       if (c?.type !== 'redirect' || typeof c.return_url !== 'string') return 'confirmation';
       p.confirmation = {
         type: 'redirect',
@@ -141,10 +243,10 @@ export async function startFakeYooKassa(opts: {
     return p;
   }
 
-  function decide(p: FakePayment, status: 'succeeded' | 'canceled') {
+  function decide(p: FakePayment, status: 'succeeded' | 'canceled', reason = 'insufficient_funds') {
     p.status = status;
     p.paid = status === 'succeeded';
-    if (status === 'canceled') p.cancellation_details = { party: 'issuer', reason: 'insufficient_funds' };
+    if (status === 'canceled') p.cancellation_details = { party: PARTY[reason] ?? 'payment_network', reason };
   }
 
   function createRefund(json: Record<string, unknown>, answer: PostAnswer): FakeRefund | string {
@@ -197,6 +299,7 @@ export async function startFakeYooKassa(opts: {
         log.status = code;
         res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(obj));
       };
+      if (bankApp(req.method!, url.pathname, res)) return;
       if (req.headers.authorization !== auth)
         return send(401, error('invalid_credentials', 'Login or password incorrect'));
 
@@ -209,7 +312,8 @@ export async function startFakeYooKassa(opts: {
               ? payments.get(decodeURIComponent(one[2]!))
               : refunds.get(decodeURIComponent(one[2]!));
           if (!obj) return send(404, error('not_found', 'Object not found'));
-          return send(200, one[1] === 'payments' ? paymentView(obj as FakePayment) : obj);
+          if (one[1] === 'payments') expireSbp(obj as FakePayment);
+          return send(200, one[1] === 'payments' ? paymentView(obj as FakePayment) : refundView(obj as FakeRefund));
         }
         if (url.pathname === '/v3/payments')
           return send(200, list([...payments.values()].map(paymentView), url.searchParams));
@@ -217,10 +321,7 @@ export async function startFakeYooKassa(opts: {
           const pid = url.searchParams.get('payment_id');
           return send(
             200,
-            list(
-              [...refunds.values()].filter((r) => !pid || r.payment_id === pid),
-              url.searchParams,
-            ),
+            list([...refunds.values()].filter((r) => !pid || r.payment_id === pid).map(refundView), url.searchParams),
           );
         }
         return send(404, error('not_found', 'Unknown path'));
@@ -260,7 +361,7 @@ export async function startFakeYooKassa(opts: {
         keys.set(key, { at: t, bodyHash, kind, id: made.id });
         obj = made;
       }
-      const view = () => (kind === 'payment' ? paymentView(obj as FakePayment) : obj);
+      const view = () => (kind === 'payment' ? paymentView(obj as FakePayment) : refundView(obj as FakeRefund));
       if (answer === '500') return send(500, error('internal_server_error', 'Try again later'));
       if (answer === '202')
         return send(202, {
@@ -280,10 +381,15 @@ export async function startFakeYooKassa(opts: {
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v3`;
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `${base}/v3`;
 
   return {
     url,
+    /** The shop's notification URL and the notifications sent to it. */
+    hooks,
+    /** Sends YooKassa's notification of a payment's current status to `hooks.notifyUrl`. */
+    notify: (id: string) => notify(payments.get(id)!),
     payments,
     refunds,
     requests,
@@ -315,9 +421,9 @@ export async function startFakeYooKassa(opts: {
     addSavedMethod(methodId: string) {
       savedMethods.add(methodId);
     },
-    /** A saved card whose next charges the issuer declines. */
-    declineCharges(methodId: string) {
-      declining.add(methodId);
+    /** A saved card whose next charges are declined, with YooKassa's reason (cancellation_details.reason). */
+    declineCharges(methodId: string, reason = 'insufficient_funds') {
+      declining.set(methodId, reason);
     },
     /** Card charges that took money (succeeded, by payment_method_id). */
     charges: (methodId?: string) =>

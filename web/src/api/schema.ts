@@ -4642,6 +4642,8 @@ export interface paths {
                 minAmount: number;
                 maxAmount: number;
                 active: boolean;
+                /** @description the agent issues the receipts of its payments; Abonent issues none */
+                fiscalizes: boolean;
               }[];
             };
           };
@@ -4687,6 +4689,8 @@ export interface paths {
             minAmount?: number;
             /** @description kopecks, default 1 500 000 */
             maxAmount?: number;
+            /** @description the agent issues the 54-ФЗ receipts of its payments, so Abonent issues none (default true) */
+            fiscalizes?: boolean;
           };
         };
       };
@@ -4705,6 +4709,8 @@ export interface paths {
               minAmount: number;
               maxAmount: number;
               active: boolean;
+              /** @description the agent issues the receipts of its payments; Abonent issues none */
+              fiscalizes: boolean;
               /** @description HTTP Basic password; shown only once */
               secret: string;
             };
@@ -4767,6 +4773,7 @@ export interface paths {
             minAmount?: number;
             maxAmount?: number;
             active?: boolean;
+            fiscalizes?: boolean;
             /** @description issue a new secret; the old one stops working */
             rotateSecret?: boolean;
           };
@@ -4787,6 +4794,8 @@ export interface paths {
               minAmount: number;
               maxAmount: number;
               active: boolean;
+              /** @description the agent issues the receipts of its payments; Abonent issues none */
+              fiscalizes: boolean;
               /** @description the new secret when rotated; shown only once */
               secret: string | null;
             };
@@ -5451,6 +5460,10 @@ export interface paths {
                 operation: components['schemas']['ReceiptOperation'];
                 paymentId: number;
                 refundId: number | null;
+                /** @description how the payment came: card, sbp, autopay, terminal… */
+                method: components['schemas']['PaymentMethod'];
+                /** @description ATOL's external_id of the first attempt (<installation>-<payment id>) */
+                externalId: string | null;
                 account: string;
                 total: number;
                 status: components['schemas']['ReceiptStatus'];
@@ -5585,6 +5598,7 @@ export interface paths {
               receipts: {
                 paymentId: number;
                 operation: components['schemas']['ReceiptOperation'];
+                method: components['schemas']['PaymentMethod'];
                 amount: number;
                 paidAt: string | null;
                 status: components['schemas']['ReceiptStatus'];
@@ -5658,6 +5672,8 @@ export interface paths {
                 receiptUrl: string | null;
                 /** @description kopecks returned to the card */
                 refunded: number;
+                /** @description a canceled payment: why it was declined */
+                declineReason: components['schemas']['DeclineReason'] | null;
               }[];
             };
           };
@@ -5683,7 +5699,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Start a card top-up (amount or months); returns the card page URL */
+    /** Start a top-up (amount or months) by card or SBP; returns the card page URL, or for SBP a QR payload (desktop) or the bank-app link (phone) */
     post: {
       parameters: {
         query?: never;
@@ -5696,7 +5712,15 @@ export interface paths {
           'application/json': {
             amount?: number | string;
             months?: number;
+            /** @description card only: save it for autopay */
             saveCard?: boolean;
+            /** @description default card */
+            method?: components['schemas']['PayMethod'];
+            /**
+             * @description SBP: desktop gets a QR code to scan with the phone (default); phone gets the link that opens the bank app
+             * @enum {string}
+             */
+            device?: 'desktop' | 'phone';
           };
         };
       };
@@ -5710,7 +5734,11 @@ export interface paths {
             'application/json': {
               paymentId: number;
               amount: number;
+              method: components['schemas']['PayMethod'];
+              /** @description the card page, or (SBP on a phone) the page that opens the bank app */
               confirmationUrl: string;
+              /** @description SBP on a desktop: the payment link to show as a QR code */
+              qr: string | null;
             };
           };
         };
@@ -5810,7 +5838,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Status of one own payment (after returning from the card page) */
+    /** Status of one own payment (polled after the card page or while an SBP QR is shown; a pending one is asked at its provider) */
     get: {
       parameters: {
         query?: never;
@@ -5832,6 +5860,67 @@ export interface paths {
               id: number;
               amount: number;
               status: components['schemas']['PaymentStatus'];
+              method: components['schemas']['PaymentMethod'];
+              declineReason: components['schemas']['DeclineReason'] | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/payments/options': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** How the subscriber can pay in their region: card, SBP */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description card payments are available in the account’s region */
+              card: boolean;
+              /** @description SBP payments are available in the account’s region */
+              sbp: boolean;
             };
           };
         };
@@ -6057,7 +6146,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** YooKassa notification (payment.* or refund.*): only the id is used; the status is re-fetched from the API */
+    /** YooKassa notification (payment.* or refund.*) from its published networks only (YOOKASSA_WEBHOOK_ALLOW), throttled; only the id is used, the status is re-fetched from the API */
     post: {
       parameters: {
         query?: never;
@@ -6107,6 +6196,78 @@ export interface paths {
           };
           content: {
             'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/payments/webhooks/tbank': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** T-Bank notification: its Token must verify with the terminal password; the status is re-read with GetState; answers "OK" */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            TerminalKey: string;
+            PaymentId: string | number;
+            Status: string;
+            Token: string;
+            Success?: boolean;
+            ErrorCode?: string;
+            Amount?: number;
+            OrderId?: string;
+            RebillId?: string | number;
+            CardId?: string | number;
+            Pan?: string;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description T-Bank takes the notification as received only on "OK" */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/plain': 'OK';
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/plain': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/plain': components['schemas']['Error'];
           };
         };
       };
@@ -6269,7 +6430,10 @@ export interface paths {
                 amount: number;
                 monthlyLimit: number;
                 enabled: boolean;
+                /** @description charge_failed | card_unusable (link a card again) | declined_by_bank | card_deleted | canceled_by_subscriber */
                 disabledReason: string | null;
+                /** @description why the last charge was declined */
+                declineReason: components['schemas']['DeclineReason'] | null;
                 nextChargeAt: string | null;
                 noticedAt: string | null;
               } | null;
@@ -6333,7 +6497,10 @@ export interface paths {
                 amount: number;
                 monthlyLimit: number;
                 enabled: boolean;
+                /** @description charge_failed | card_unusable (link a card again) | declined_by_bank | card_deleted | canceled_by_subscriber */
                 disabledReason: string | null;
+                /** @description why the last charge was declined */
+                declineReason: components['schemas']['DeclineReason'] | null;
                 nextChargeAt: string | null;
                 noticedAt: string | null;
               } | null;
@@ -6387,7 +6554,10 @@ export interface paths {
                 amount: number;
                 monthlyLimit: number;
                 enabled: boolean;
+                /** @description charge_failed | card_unusable (link a card again) | declined_by_bank | card_deleted | canceled_by_subscriber */
                 disabledReason: string | null;
+                /** @description why the last charge was declined */
+                declineReason: components['schemas']['DeclineReason'] | null;
                 nextChargeAt: string | null;
                 noticedAt: string | null;
               } | null;
@@ -13513,6 +13683,8 @@ export interface components {
           | 'reason_required'
           | 'payment_provider_unavailable'
           | 'payment_not_found'
+          | 'sbp_unavailable'
+          | 'sbp_amount_limit'
           | 'receipt_vat_mismatch'
           | 'job_not_found'
           | 'job_not_retryable'
@@ -13522,6 +13694,7 @@ export interface components {
           | 'bad_months'
           | 'no_monthly_fee'
           | 'bad_signature'
+          | 'webhook_source_refused'
           | 'card_not_found'
           | 'promised_unavailable'
           | 'promised_too_much'
@@ -13622,6 +13795,31 @@ export interface components {
     PaymentStatus: 'pending' | 'waiting_for_capture' | 'succeeded' | 'canceled' | 'refunded';
     /** @enum {string} */
     PaymentMethod: 'card' | 'sbp' | 'autopay' | 'terminal' | 'cash' | 'bank_transfer' | 'manual';
+    /**
+     * @description why the bank or provider declined a payment (YooKassa's cancellation_details.reason)
+     * @enum {string}
+     */
+    DeclineReason:
+      | '3d_secure_failed'
+      | 'call_issuer'
+      | 'canceled_by_merchant'
+      | 'card_expired'
+      | 'country_forbidden'
+      | 'deal_expired'
+      | 'expired_on_capture'
+      | 'expired_on_confirmation'
+      | 'fraud_suspected'
+      | 'general_decline'
+      | 'identification_required'
+      | 'insufficient_funds'
+      | 'internal_timeout'
+      | 'invalid_card_number'
+      | 'invalid_csc'
+      | 'issuer_unavailable'
+      | 'payment_method_limit_exceeded'
+      | 'payment_method_restricted'
+      | 'permission_revoked'
+      | 'unsupported_mobile_operator';
     /** @enum {string} */
     ServiceKind: 'tv' | 'static_ip' | 'mobile';
     /** @enum {string} */
@@ -13646,6 +13844,11 @@ export interface components {
     CoaAnswer: 'ack' | 'nak' | 'timeout' | 'error';
     /** @enum {string} */
     CoaStatus: 'pending' | 'ack' | 'nak' | 'timeout' | 'error';
+    /**
+     * @description a bank card, or SBP in a bank app
+     * @enum {string}
+     */
+    PayMethod: 'card' | 'sbp';
     /** @enum {string} */
     AutopayMode: 'threshold' | 'monthly';
     /**
@@ -13719,6 +13922,7 @@ export type AccountStatus = components['schemas']['AccountStatus'];
 export type LedgerKind = components['schemas']['LedgerKind'];
 export type PaymentStatus = components['schemas']['PaymentStatus'];
 export type PaymentMethod = components['schemas']['PaymentMethod'];
+export type DeclineReason = components['schemas']['DeclineReason'];
 export type ServiceKind = components['schemas']['ServiceKind'];
 export type StaffRole = components['schemas']['StaffRole'];
 export type AuditActorType = components['schemas']['AuditActorType'];
@@ -13728,6 +13932,7 @@ export type JobState = components['schemas']['JobState'];
 export type NasVendor = components['schemas']['NasVendor'];
 export type CoaAnswer = components['schemas']['CoaAnswer'];
 export type CoaStatus = components['schemas']['CoaStatus'];
+export type PayMethod = components['schemas']['PayMethod'];
 export type AutopayMode = components['schemas']['AutopayMode'];
 export type PromisedReason = components['schemas']['PromisedReason'];
 export type ReceiptStatus = components['schemas']['ReceiptStatus'];
@@ -13854,6 +14059,12 @@ export const pathsApiStaffAgentsCodeReconciliationsPostResponses200ContentApplic
 export const pathsApiStaffReceiptsReceiptIdRetryPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/receipts/{receiptId}/retry']['post']['responses']['200']['content']['application/json']['status']
 > = ['pending'];
+export const pathsApiMePaymentsPostRequestBodyContentApplicationJsonDeviceValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/payments']['post']['requestBody']['content']['application/json']['device']
+> = ['desktop', 'phone'];
+export const pathsApiPaymentsWebhooksTbankPostResponses200ContentTextPlainValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/payments/webhooks/tbank']['post']['responses']['200']['content']['text/plain']
+> = ['OK'];
 export const pathsApiMeSupportExpectedWaitGetResponses200ContentApplicationJsonBasisValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/support/expected-wait']['get']['responses']['200']['content']['application/json']['basis']
 > = ['category', 'region', 'none'];
@@ -14061,6 +14272,8 @@ export const errorErrorCodeValues: ReadonlyArray<
   'reason_required',
   'payment_provider_unavailable',
   'payment_not_found',
+  'sbp_unavailable',
+  'sbp_amount_limit',
   'receipt_vat_mismatch',
   'job_not_found',
   'job_not_retryable',
@@ -14070,6 +14283,7 @@ export const errorErrorCodeValues: ReadonlyArray<
   'bad_months',
   'no_monthly_fee',
   'bad_signature',
+  'webhook_source_refused',
   'card_not_found',
   'promised_unavailable',
   'promised_too_much',
@@ -14189,6 +14403,28 @@ export const paymentMethodValues: ReadonlyArray<FlattenedDeepRequired<components
   'bank_transfer',
   'manual',
 ];
+export const declineReasonValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['DeclineReason']> = [
+  '3d_secure_failed',
+  'call_issuer',
+  'canceled_by_merchant',
+  'card_expired',
+  'country_forbidden',
+  'deal_expired',
+  'expired_on_capture',
+  'expired_on_confirmation',
+  'fraud_suspected',
+  'general_decline',
+  'identification_required',
+  'insufficient_funds',
+  'internal_timeout',
+  'invalid_card_number',
+  'invalid_csc',
+  'issuer_unavailable',
+  'payment_method_limit_exceeded',
+  'payment_method_restricted',
+  'permission_revoked',
+  'unsupported_mobile_operator',
+];
 export const serviceKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ServiceKind']> = [
   'tv',
   'static_ip',
@@ -14241,6 +14477,10 @@ export const coaStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'nak',
   'timeout',
   'error',
+];
+export const payMethodValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['PayMethod']> = [
+  'card',
+  'sbp',
 ];
 export const autopayModeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AutopayMode']> = [
   'threshold',

@@ -7,6 +7,7 @@ import { api } from '../../api/client';
 import type { AutopayMode } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { rub } from '../../components/format';
+import { declineWords } from './declines';
 
 /** Saved cards and autopay settings (the 376-ФЗ notice's cancel link lands here: #autopay). */
 export function AutopayCard() {
@@ -79,9 +80,22 @@ export function AutopayCard() {
                 limit: rub(a.monthlyLimit),
               })
             : a?.disabledReason
-              ? t('pay.autopayDisabled', { reason: a.disabledReason })
+              ? t('pay.autopayDisabled', {
+                  reason:
+                    a.declineReason && a.disabledReason !== 'canceled_by_subscriber'
+                      ? declineWords(a.declineReason, i18n.language)
+                      : t(`pay.disabled.${a.disabledReason}`, { defaultValue: a.disabledReason }),
+                })
               : t('pay.autopayOff')}
         </Text>
+        {a && !a.enabled && a.disabledReason === 'card_unusable' && (
+          <Text size="sm" data-testid="autopay-relink">
+            {t('pay.autopayRelink')}
+          </Text>
+        )}
+        {a && !a.enabled && a.disabledReason === 'declined_by_bank' && (
+          <Text size="sm">{t('pay.autopayCallBank')}</Text>
+        )}
         {a?.enabled && a.nextChargeAt && (
           <Text size="sm">
             {t('pay.autopayNext', {

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { rub } from '../../components/format';
 import { methodLabel } from '../../components/labels';
+import { declineWords } from './declines';
 
 export function PaymentHistory() {
   const { t, i18n } = useTranslation();
@@ -49,7 +50,14 @@ export function PaymentHistory() {
                     )}
                   </Table.Td>
                   <Table.Td>{methodLabel(p.method)}</Table.Td>
-                  <Table.Td>{t(`pay.status.${p.status}`, { defaultValue: p.status })}</Table.Td>
+                  <Table.Td>
+                    {t(`pay.status.${p.status}`, { defaultValue: p.status })}
+                    {p.declineReason && (
+                      <Text size="sm" c="dimmed">
+                        {t('pay.declinedBecause', { reason: declineWords(p.declineReason, i18n.language) })}
+                      </Text>
+                    )}
+                  </Table.Td>
                   <Table.Td>
                     {p.receiptUrl ? (
                       <Anchor href={p.receiptUrl} target="_blank" rel="noreferrer">

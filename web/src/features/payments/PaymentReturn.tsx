@@ -6,10 +6,11 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
+import { declineWords } from './declines';
 
 /** After the card page: polls the payment until the provider's notification has been applied. */
 export function PaymentReturn({ id, publicPage = false }: { id: number | string; publicPage?: boolean }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const q = useQuery({
     queryKey: ['payments', 'status', id],
@@ -17,7 +18,7 @@ export function PaymentReturn({ id, publicPage = false }: { id: number | string;
       (publicPage
         ? api.GET('/api/public/payments/{publicId}', { params: { path: { publicId: String(id) } } })
         : api.GET('/api/me/payments/{id}', { params: { path: { id: Number(id) } } })
-      ).then((p) => ({ status: p.status })),
+      ).then((p) => ({ status: p.status, declineReason: 'declineReason' in p ? p.declineReason : null })),
     refetchInterval: (query) => (query.state.data?.status === 'pending' ? 1000 : false),
   });
   const status = q.data?.status;
@@ -33,6 +34,7 @@ export function PaymentReturn({ id, publicPage = false }: { id: number | string;
       data-testid="payment-result"
     >
       {t(`pay.returned.${key}`)}
+      {key === 'canceled' && q.data?.declineReason ? `: ${declineWords(q.data.declineReason, i18n.language)}` : ''}
     </Alert>
   );
 }
