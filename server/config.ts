@@ -48,6 +48,12 @@ const envSchema = z.object({
   APP_SECRET: z.string().min(16).optional(),
   /** Earlier APP_SECRETs (comma-separated), accepted for reading until `abonent secrets reseal` ran. */
   APP_SECRET_PREVIOUS: z.string().optional(),
+  /**
+   * What this process does (docs/scale.md, "Process roles"): `all` — the web app and API, the RADIUS API
+   * when RADIUS_API_KEY is set, jobs when WORKER=1; `radius` — only FreeRADIUS's rlm_rest API (no web
+   * port, no jobs), so a heavy report or a night's billing on other processes cannot slow authorization.
+   */
+  ROLE: z.enum(['all', 'radius']).default('all'),
   /** Start the in-process job worker and scheduler (set 0 on web-only replicas). */
   WORKER: z
     .enum(['0', '1'])
@@ -140,6 +146,17 @@ const envSchema = z.object({
   RADIUS_DEBTOR_ADDRESS_LIST: z.string().min(1).max(64).default('abonent-debtors'),
   /** MikroTik: the address list everyone else is in (a CoA moves a session between the two lists). */
   RADIUS_ACTIVE_ADDRESS_LIST: z.string().min(1).max(64).default('abonent-active'),
+  /**
+   * Seconds FreeRADIUS keeps a subscriber's last answer (rlm_cache, docs/network.md, "Through an Abonent
+   * outage") to answer from while no Abonent endpoint answers; each answer from Abonent replaces it. 0: no
+   * cache (every Access-Request is rejected while Abonent is down).
+   */
+  RADIUS_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .default(86_400),
   /** Acct-Interim-Interval asked of the NAS (seconds); a session silent for 3× this is closed as lost. */
   RADIUS_INTERIM_SECONDS: z.coerce.number().int().min(60).max(86_400).default(300),
   /** CoA / Disconnect: wait per try (ms) and tries per request before the retry job takes it. */
@@ -179,12 +196,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.PUBLIC_URL)
     missing.push('PUBLIC_URL: required in production (the https address subscribers open, used in links)');
   if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) missing.push('DATABASE_REPLICA_URL: needs DATABASE_URL (the primary)');
+  if (e.ROLE === 'radius' && !e.RADIUS_API_KEY)
+    missing.push('ROLE=radius: needs RADIUS_API_KEY (it serves only the RADIUS API)');
   if (e.SHUTDOWN_DRAIN_SECONDS >= e.SHUTDOWN_TIMEOUT_SECONDS)
     missing.push('SHUTDOWN_DRAIN_SECONDS: must be less than SHUTDOWN_TIMEOUT_SECONDS');
   if (missing.length > 0) throw new Error(`Invalid configuration:\n  ${missing.join('\n  ')}`);
   const host = e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1');
   return {
     ...e,
+    // A RADIUS-only process runs no jobs (and sends no CoA: the processes that run jobs do).
+    WORKER: e.ROLE === 'radius' ? false : e.WORKER,
     HOST: host,
     DEMO_SEED: e.DEMO_SEED ? e.DEMO_SEED === '1' : e.NODE_ENV === 'development',
     dbKind: e.DATABASE_URL ? 'postgres' : 'pglite',

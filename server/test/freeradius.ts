@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 /**
  * Debian's FreeRADIUS 3.2 as a child process, run with the configuration shipped in deploy/freeradius
  * exactly as docs/deploy.md installs it (`freeradius -d deploy/freeradius`, settings from the
- * environment), on free ports, calling the test's Abonent over HTTP. `radclient` (freeradius-utils)
+ * environment), on free ports, calling the test's Abonent over HTTP(S) — one endpoint, or two (the second
+ * asked when the first fails: a rolling restart of two Abonent processes). `radclient` (freeradius-utils)
  * plays the NAS.
  */
 export const FREERADIUS_CONFIG = fileURLToPath(new URL('../../deploy/freeradius', import.meta.url));
@@ -26,19 +27,30 @@ export interface FreeRadius {
   pid: number;
   authPort: number;
   acctPort: number;
+  /** RADIUS_SPOOL_DIR: the buffer of accounting and post-auth records no endpoint took. */
+  spoolDir: string;
   output: () => string;
   stop(): Promise<void>;
 }
 
+/** The system's CA bundle: ABONENT_RADIUS_CA must name a file even when every endpoint is http://. */
+export const SYSTEM_CA = '/etc/ssl/certs/ca-certificates.crt';
+
 export async function startFreeRadius(opts: {
+  /** The first endpoint's base URL (http://127.0.0.1:port). */
   abonentUrl: string;
+  /** The second endpoint's; default the first (one Abonent process). */
+  secondaryUrl?: string;
   apiKey: string;
+  /** The CA bundle that signed https endpoints' certificates. */
+  caFile?: string;
   configDir?: string;
   debug?: boolean;
 }): Promise<FreeRadius> {
   const authPort = await freeUdpPort();
   const acctPort = await freeUdpPort();
   const work = mkdtempSync(join(tmpdir(), 'abonent-radiusd-'));
+  const spoolDir = join(work, 'spool');
   let out = '';
   const child: ChildProcess = spawn(
     '/usr/sbin/freeradius',
@@ -54,7 +66,10 @@ export async function startFreeRadius(opts: {
       env: {
         ...process.env,
         ABONENT_RADIUS_URL: opts.abonentUrl,
+        ABONENT_RADIUS_URL_SECONDARY: opts.secondaryUrl ?? opts.abonentUrl,
         ABONENT_RADIUS_KEY: opts.apiKey,
+        ABONENT_RADIUS_CA: opts.caFile ?? SYSTEM_CA,
+        RADIUS_SPOOL_DIR: spoolDir,
         RADIUS_AUTH_PORT: String(authPort),
         RADIUS_ACCT_PORT: String(acctPort),
         RADIUS_LOG_DIR: work,
@@ -63,8 +78,14 @@ export async function startFreeRadius(opts: {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  // FREERADIUS_LOG=<file>: its output copied there as it comes (with FREERADIUS_DEBUG=1: the request trace).
+  const copy = process.env.FREERADIUS_LOG;
+  const keep = (d: Buffer) => {
+    out += d.toString();
+    if (copy) appendFileSync(copy, d);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const deadline = Date.now() + 20_000;
   while (!out.includes('Ready to process requests')) {
@@ -78,6 +99,7 @@ export async function startFreeRadius(opts: {
     pid: child.pid!,
     authPort,
     acctPort,
+    spoolDir,
     output: () => out,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
@@ -94,16 +116,20 @@ export interface RadclientReply {
 
 /**
  * Sends one packet with radclient and returns the answer (code and attributes), or code 'none' when
- * no answer came. `attrs` values are written as radclient reads them (strings quoted).
+ * no answer came. `attrs` values are written as radclient reads them (strings quoted). An Access-Request
+ * carries a Message-Authenticator (radclient computes it), as a NAS that defends against Blast-RADIUS
+ * sends it, unless `messageAuthenticator: false`.
  */
 export async function radclient(
   port: number,
   kind: 'auth' | 'acct',
   secret: string,
   attrs: Record<string, string | number>,
-  opts: { timeoutSeconds?: number } = {},
+  opts: { timeoutSeconds?: number; messageAuthenticator?: boolean } = {},
 ): Promise<RadclientReply> {
-  const input = Object.entries(attrs)
+  const all =
+    kind === 'auth' && opts.messageAuthenticator !== false ? { 'Message-Authenticator': '0x00', ...attrs } : attrs;
+  const input = Object.entries(all)
     .map(([k, v]) => `${k} = ${typeof v === 'number' || /^0x[0-9a-f]+$/i.test(v) ? v : JSON.stringify(v)}`)
     .join(',\n');
   const child = spawn(

@@ -25,7 +25,15 @@ let seq = 0;
 /** A NAS in the registry (127.0.0.x unless `address`). */
 export async function buildNas(
   db: Db,
-  o: { regionId: number; appSecret: string; address?: string; secret?: string; vendor?: NasVendor; coaPort?: number },
+  o: {
+    regionId: number;
+    appSecret: string;
+    address?: string;
+    secret?: string;
+    vendor?: NasVendor;
+    coaPort?: number;
+    requireMessageAuthenticator?: boolean;
+  },
 ) {
   const [row] = await db
     .insert(nas)
@@ -36,18 +44,23 @@ export async function buildNas(
       secretEnc: encryptSecret('nas-secret', o.secret ?? 'nas-secret-123', o.appSecret),
       vendor: o.vendor ?? 'mikrotik',
       coaPort: o.coaPort ?? 3799,
+      requireMessageAuthenticator: o.requireMessageAuthenticator ?? true,
     })
     .returning();
   return row!;
 }
 
-/** Network access for an account: PPPoE login/password and/or IPoE identifiers. */
+/**
+ * Network access for an account: PPPoE (login and password; a MAC only as a binding) unless `login` is
+ * null, then IPoE by MAC and/or Option 82.
+ */
 export async function buildNetworkAccess(
   db: Db,
   o: {
     accountId: number;
     appSecret: string;
     login?: string | null;
+    macBinding?: boolean;
     password?: string;
     mac?: string;
     opt82RemoteId?: string;
@@ -59,6 +72,8 @@ export async function buildNetworkAccess(
   const password = o.password ?? `pw-${seq}-Secret`;
   await db.insert(networkAccess).values({
     accountId: o.accountId,
+    accessType: login ? 'pppoe' : 'ipoe',
+    macBinding: o.macBinding ?? false,
     login,
     passwordEnc: login ? encryptSecret('network-password', password, o.appSecret) : null,
     mac: o.mac ?? null,

@@ -43,6 +43,11 @@ export const nas = pgTable(
     secretEnc: text('secret_enc').notNull(),
     vendor: text('vendor').$type<NasVendor>().notNull(),
     coaPort: integer('coa_port').notNull().default(3799),
+    /**
+     * Blast-RADIUS (CVE-2024-3596): FreeRADIUS drops this NAS's Access-Requests without a
+     * Message-Authenticator, and CoA / Disconnect-Requests to it carry one (docs/network.md, "Hardening").
+     */
+    requireMessageAuthenticator: boolean('require_message_authenticator').notNull().default(true),
     active: boolean('active').notNull().default(true),
     description: text('description').notNull().default(''),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -55,10 +60,16 @@ export const nas = pgTable(
   ],
 );
 
+/** How an entry is identified (docs/network.md, "Who is who"). */
+export const ACCESS_TYPES = ['pppoe', 'ipoe'] as const;
+export type AccessType = (typeof ACCESS_TYPES)[number];
+
 /**
  * How an account reaches the network: PPPoE login and password (separate from the cabinet's, see
  * docs/decisions/0007), IPoE by MAC or by DHCP Option 82, and the static address of the static IP add-on.
- * One row per account; no row means no network access.
+ * One row per account; no row means no network access. `accessType` says which key identifies it: a
+ * request with a password matches only a `pppoe` entry, by login; MAC and Option 82 identify only an
+ * `ipoe` entry, in a request without a password.
  */
 export const networkAccess = pgTable(
   'network_access',
@@ -66,12 +77,15 @@ export const networkAccess = pgTable(
     accountId: bigint('account_id', { mode: 'number' })
       .primaryKey()
       .references(() => accounts.id),
+    accessType: text('access_type').$type<AccessType>().notNull().default('pppoe'),
     /** PPPoE user name (the contract number unless staff set another); unique, lower-case. */
     login: text('login'),
     /** PPPoE password, AES-256-GCM (CHAP needs the clear text, so it cannot be a one-way hash). */
     passwordEnc: text('password_enc'),
-    /** IPoE by MAC: lower-case aa:bb:cc:dd:ee:ff. */
+    /** IPoE by MAC: lower-case aa:bb:cc:dd:ee:ff. On a PPPoE entry, the router the binding allows. */
     mac: text('mac'),
+    /** PPPoE only: accept the login only from `mac` (Calling-Station-Id). */
+    macBinding: boolean('mac_binding').notNull().default(false),
     /** IPoE by Option 82: remote-id and circuit-id as hex of their bytes (remote-id may be empty). */
     opt82RemoteId: text('opt82_remote_id'),
     opt82CircuitId: text('opt82_circuit_id'),

@@ -16,6 +16,8 @@ export interface AuthorizeContext {
   passwords: ClearPasswords;
   interimSeconds: number;
   offlineAuth: 'last_known' | 'reject';
+  /** Seconds FreeRADIUS may answer from its cache while Abonent is down (0: no cache). */
+  cacheSeconds: number;
 }
 
 /** rlm_rest's answer: the status decides (200 go on, 401 reject, 503 fail) and the body sets attributes. */
@@ -24,15 +26,23 @@ export interface RestAnswer {
   body: Record<string, { value: (string | number)[]; op?: string; do_xlat: false }>;
 }
 
-export type RejectReason = 'unknown' | 'terminated' | 'no_password' | 'password' | 'unavailable';
+export type RejectReason = 'unknown' | 'terminated' | 'no_password' | 'password' | 'mac_binding' | 'unavailable';
 
 const REJECT_TEXT: Record<RejectReason, string> = {
   unknown: 'Unknown subscriber',
   terminated: 'Contract terminated',
   no_password: 'No network password issued',
   password: 'Wrong password',
+  mac_binding: 'Login bound to another device',
   unavailable: 'Service temporarily unavailable',
 };
+
+/**
+ * Rejects after which FreeRADIUS drops its cached answer for the key (docs/network.md, "Through an Abonent
+ * outage"): nobody has it any more. A wrong password or another device leaves the subscriber's own answer
+ * in place — else anyone could empty it for them with one bad try.
+ */
+const FORGET: ReadonlySet<RejectReason> = new Set(['unknown', 'terminated', 'no_password']);
 
 export function profileOf(entry: AccessEntry): Profile | null {
   switch (entry.status) {
@@ -79,22 +89,30 @@ export function authorizeAccess(
     detail,
     csid: callingStation(a),
   });
-  if (!entry) return { answer: reject('unknown'), record: outcome('reject', 'unknown') };
+  const refuse = (why: RejectReason) => ({ answer: reject(why, 401, ctx), record: outcome('reject', why) });
+  if (!entry) return refuse('unknown');
   const profile = profileOf(entry);
-  if (!profile) return { answer: reject('terminated'), record: outcome('reject', 'terminated') };
+  if (!profile) return refuse('terminated');
 
   const body: RestAnswer['body'] = {};
   let decided = true;
   if (who.by === 'login') {
-    if (!entry.passwordEnc) return { answer: reject('no_password'), record: outcome('reject', 'no_password') };
+    if (!entry.passwordEnc) return refuse('no_password');
+    if (entry.macBinding && entry.mac && callingStation(a) !== entry.mac) return refuse('mac_binding');
     const password = ctx.passwords.get(entry, entry.passwordEnc);
     if ('MS-CHAP-Challenge' in a) {
-      body['control:Cleartext-Password'] = { value: [password], do_xlat: false };
       decided = false;
     } else if (!passwordMatches(a, password)) {
-      return { answer: reject('password'), record: outcome('reject', 'password') };
+      return refuse('password');
     } else {
       body['control:Auth-Type'] = { value: ['Accept'], do_xlat: false };
+    }
+    // MS-CHAP: for FreeRADIUS's mschap to check. PAP and CHAP: decided here, but kept with the cached
+    // answer so that FreeRADIUS can check the password itself while Abonent is down (its memory only).
+    if (!decided || ctx.cacheSeconds > 0) body['control:Cleartext-Password'] = { value: [password], do_xlat: false };
+    if (entry.macBinding && entry.mac && ctx.cacheSeconds > 0) {
+      // The device as this NAS spells it: a cached answer is given only to the same Calling-Station-Id.
+      body['control:Abonent-Bound-Station'] = { value: [attr(a, 'Calling-Station-Id') ?? ''], do_xlat: false };
     }
   } else {
     // IPoE: the subscriber is known by the port or MAC; there is no password to check.
@@ -110,6 +128,8 @@ export function authorizeAccess(
     ['Acct-Interim-Interval', ctx.interimSeconds],
     ['Class', classFor(entry.accountId)],
   ];
+  // FreeRADIUS replaces its cached answer for this key with this one, for that long (policy.d/abonent).
+  if (ctx.cacheSeconds > 0) body['control:Abonent-Cache-TTL'] = { value: [ctx.cacheSeconds], do_xlat: false };
   for (const [name, value] of attrs) {
     const key = `reply:${name}`;
     const have = body[key];
@@ -146,8 +166,13 @@ function callingStation(a: RestAttributes): string | null {
   return raw ? (normaliseMac(raw) ?? raw.slice(0, 64)) : null;
 }
 
-function reject(reason: RejectReason, status: 401 | 503 = 401): RestAnswer {
-  return { status, body: { 'reply:Reply-Message': { value: [REJECT_TEXT[reason]], do_xlat: false } } };
+function reject(reason: RejectReason, status: 401 | 503 = 401, ctx?: AuthorizeContext): RestAnswer {
+  const body: RestAnswer['body'] = { 'reply:Reply-Message': { value: [REJECT_TEXT[reason]], do_xlat: false } };
+  // 0: FreeRADIUS drops what it cached for this key.
+  if (ctx && ctx.cacheSeconds > 0 && FORGET.has(reason)) {
+    body['control:Abonent-Cache-TTL'] = { value: [0], do_xlat: false };
+  }
+  return { status, body };
 }
 
 /**
@@ -160,5 +185,6 @@ export function rejectReason(ctx: AuthorizeContext, a: RestAttributes, passworde
   if (!entry) return 'unknown';
   if (!profileOf(entry)) return 'terminated';
   if (passworded && !entry.passwordEnc) return 'no_password';
+  if (passworded && entry.macBinding && entry.mac && callingStation(a) !== entry.mac) return 'mac_binding';
   return 'password';
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
-import type { AccountStatus, NasVendor } from '../../db/schema/index.js';
+import type { AccessType, AccountStatus, NasVendor } from '../../db/schema/index.js';
 
 /**
  * Where ClearPasswords keeps an entry's password in clear (clear-passwords.ts): a symbol, so it never
@@ -18,9 +18,13 @@ export interface AccessEntry {
   accountNumber: string;
   regionId: number;
   status: AccountStatus;
+  /** pppoe: found by login, with a password; ipoe: by MAC or Option 82, without one. */
+  accessType: AccessType;
   login: string | null;
   passwordEnc: string | null;
+  /** ipoe: the MAC that identifies it; pppoe: the only MAC the login is accepted from when `macBinding`. */
   mac: string | null;
+  macBinding: boolean;
   /** `<remote-id hex>|<circuit-id hex>` or null. */
   opt82: string | null;
   downKbps: number;
@@ -38,6 +42,7 @@ export interface NasEntry {
   secretEnc: string;
   vendor: NasVendor;
   coaPort: number;
+  requireMessageAuthenticator: boolean;
   active: boolean;
 }
 
@@ -46,9 +51,11 @@ export interface AccessRow {
   number: string;
   region_id: number;
   status: AccountStatus;
+  access_type: AccessType;
   login: string | null;
   password_enc: string | null;
   mac: string | null;
+  mac_binding: boolean;
   opt82_remote_id: string | null;
   opt82_circuit_id: string | null;
   static_ip: string | null;
@@ -69,7 +76,8 @@ export async function loadAccessRows(db: Db, ids?: number[]): Promise<AccessRow[
   const filter = ids ? sql`where n.account_id = any(${`{${ids.join(',')}}`}::int8[])` : sql``;
   return queryRows<AccessRow>(
     db,
-    sql`select a.id as account_id, a.number, a.region_id, a.status, n.login, n.password_enc, n.mac,
+    sql`select a.id as account_id, a.number, a.region_id, a.status, n.access_type, n.login, n.password_enc, n.mac,
+               n.mac_binding,
                n.opt82_remote_id, n.opt82_circuit_id, host(n.static_ip) as static_ip,
                coalesce(t.speed_down_kbps, 0)::int as down, coalesce(t.speed_up_kbps, 0)::int as up
         from network_access n
@@ -93,9 +101,11 @@ export function accessEntry(r: AccessRow): AccessEntry {
     accountNumber: r.number,
     regionId: Number(r.region_id),
     status: r.status,
+    accessType: r.access_type,
     login: r.login,
     passwordEnc: r.password_enc,
     mac: r.mac,
+    macBinding: Boolean(r.mac_binding),
     opt82: r.opt82_circuit_id ? `${r.opt82_remote_id ?? ''}|${r.opt82_circuit_id}` : null,
     downKbps: Number(r.down),
     upKbps: Number(r.up),
@@ -112,9 +122,11 @@ export function sameAccess(a: AccessEntry, b: AccessEntry): boolean {
     a.accountNumber === b.accountNumber &&
     a.regionId === b.regionId &&
     a.status === b.status &&
+    a.accessType === b.accessType &&
     a.login === b.login &&
     a.passwordEnc === b.passwordEnc &&
     a.mac === b.mac &&
+    a.macBinding === b.macBinding &&
     a.opt82 === b.opt82 &&
     a.downKbps === b.downKbps &&
     a.upKbps === b.upKbps &&
@@ -141,8 +153,13 @@ export async function loadNas(db: Db): Promise<NasEntry[]> {
     secret_enc: string;
     vendor: NasVendor;
     coa_port: number;
+    require_message_authenticator: boolean;
     active: boolean;
-  }>(db, sql`select id, region_id, name, host(address) as address, secret_enc, vendor, coa_port, active from nas`);
+  }>(
+    db,
+    sql`select id, region_id, name, host(address) as address, secret_enc, vendor, coa_port,
+               require_message_authenticator, active from nas`,
+  );
   return rows.map((r) => ({
     id: Number(r.id),
     regionId: Number(r.region_id),
@@ -151,6 +168,7 @@ export async function loadNas(db: Db): Promise<NasEntry[]> {
     secretEnc: r.secret_enc,
     vendor: r.vendor,
     coaPort: Number(r.coa_port),
+    requireMessageAuthenticator: r.require_message_authenticator,
     active: r.active,
   }));
 }

@@ -92,6 +92,7 @@ export class NetworkRuntime {
       passwords,
       interimSeconds: config.RADIUS_INTERIM_SECONDS,
       offlineAuth: config.RADIUS_OFFLINE_AUTH,
+      cacheSeconds: config.RADIUS_CACHE_SECONDS,
     };
   }
 

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 
 import { z } from 'zod';
 
-import { COA_KINDS, COA_STATUSES, NAS_VENDORS } from '../../db/schema/index.js';
+import { ACCESS_TYPES, COA_KINDS, COA_STATUSES, NAS_VENDORS } from '../../db/schema/index.js';
 import { component } from '../../plugins/openapi.js';
 import { accountStatus } from '../shared.schemas.js';
 
@@ -31,6 +31,7 @@ export const nasView = z.object({
   address: z.string(),
   vendor: nasVendor,
   coaPort: z.number(),
+  requireMessageAuthenticator: z.boolean(),
   active: z.boolean(),
   description: z.string(),
   /** Open sessions the NAS reported. */
@@ -43,6 +44,12 @@ export const nasCreateBody = z.object({
   secret: z.string().min(8).max(128).describe('the RADIUS shared secret (stored encrypted, never shown again)'),
   vendor: nasVendor,
   coaPort: z.number().int().min(1).max(65_535).default(3799),
+  requireMessageAuthenticator: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Blast-RADIUS (CVE-2024-3596): Access-Requests without a Message-Authenticator are dropped, CoA carries one',
+    ),
   active: z.boolean().default(true),
   description: z.string().trim().max(500).default(''),
 });
@@ -104,8 +111,14 @@ export const authLogView = z.object({
   mac: z.string().nullable(),
 });
 
+export const accessType = component(
+  'NetworkAccessType',
+  z.enum(ACCESS_TYPES).describe('pppoe: by login and password; ipoe: by MAC or Option 82, without a password'),
+);
 export const accessView = z.object({
+  accessType,
   login: z.string().nullable(),
+  macBinding: z.boolean().describe('PPPoE: the login is accepted only from `mac`'),
   hasPassword: z.boolean(),
   mac: z.string().nullable(),
   option82RemoteId: z.string().nullable().describe('as text when printable, else 0x…'),
@@ -123,7 +136,9 @@ export const accountNetworkView = z.object({
 
 export const accessUpdateBody = z
   .object({
+    accessType,
     login: z.string().max(64).nullable().describe('PPPoE login; null: none (IPoE only)'),
+    macBinding: z.boolean().describe('PPPoE: accept the login only from `mac`'),
     mac: z.string().max(32).nullable(),
     option82RemoteId: z.string().max(260).nullable(),
     option82CircuitId: z.string().max(260).nullable(),

@@ -120,11 +120,12 @@ export class RadiusApi {
 
   private async postAuth(attrs: RestAttributes, nas: string, q: Query): Promise<Answer> {
     const result = (q.get('result') ?? '').slice(0, 16);
-    const auth = (q.get('auth') ?? 'none').slice(0, 32);
+    const auth = (q.get('auth') || 'none').slice(0, 32);
+    const cached = q.get('cached') === 'yes';
     if (!result) return errorAnswer('validation_failed', 'result');
     const ctx = this.runtime.context!;
     await ctx.directory.whenReady();
-    this.runtime.authWriter!.log(postAuthRecord(ctx, { nas, result, auth }, attrs));
+    this.runtime.authWriter!.log(postAuthRecord(ctx, { nas, result, auth, cached }, attrs));
     return { status: 204 };
   }
 
@@ -158,6 +159,8 @@ export class RadiusApi {
         'control:FreeRADIUS-Client-Secret': v(decryptSecret('nas-secret', nas.secretEnc, this.config.secret)),
         'control:FreeRADIUS-Client-Shortname': v(`nas-${nas.id}`),
         'control:FreeRADIUS-Client-NAS-Type': v('other'),
+        // Blast-RADIUS: FreeRADIUS drops this NAS's Access-Requests that carry no Message-Authenticator.
+        'control:FreeRADIUS-Client-Require-MA': v(nas.requireMessageAuthenticator ? 'yes' : 'no'),
         'control:FreeRADIUS-Client-Virtual-Server': v('abonent'),
       },
     };
