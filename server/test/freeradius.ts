@@ -1,9 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import dgram from 'node:dgram';
 import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import radius from 'radius';
 
 /**
  * Debian's FreeRADIUS 3.2 as a child process, run with the configuration shipped in deploy/freeradius
@@ -154,4 +157,71 @@ export async function radclient(
     (attributes[a[1]!] ??= []).push(value);
   }
   return { code: m[1]!, attributes };
+}
+
+export interface RawReply {
+  code: string;
+  /** Attribute types in the order they came (80: Message-Authenticator). */
+  types: number[];
+  attributes: Record<string, unknown>;
+  /** The answer's Message-Authenticator checked (RFC 3579 §3.2); null when it has none. */
+  messageAuthenticatorValid: boolean | null;
+}
+
+/**
+ * One Access-Request as a NAS sends it, from `from` (127.0.0.x: another NAS than radclient's 127.0.0.1),
+ * with or without a Message-Authenticator: the answer's code and attribute order, or code 'none' after
+ * `timeoutMs` (FreeRADIUS drops what it refuses to answer).
+ */
+export async function rawAccessRequest(o: {
+  port: number;
+  secret: string;
+  attributes: [string, string | number | Buffer][];
+  messageAuthenticator: boolean;
+  from?: string;
+  timeoutMs?: number;
+}): Promise<RawReply> {
+  const packet = radius.encode({
+    code: 'Access-Request',
+    secret: o.secret,
+    identifier: Math.floor(Math.random() * 256),
+    attributes: o.attributes,
+    add_message_authenticator: o.messageAuthenticator,
+  });
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((r) => socket.bind(0, o.from ?? '127.0.0.1', r));
+  try {
+    const answer = await new Promise<Buffer | null>((resolve) => {
+      const t = setTimeout(() => resolve(null), o.timeoutMs ?? 3000);
+      socket.on('message', (m) => {
+        clearTimeout(t);
+        resolve(m);
+      });
+      socket.send(packet, o.port, '127.0.0.1');
+    });
+    if (!answer) return { code: 'none', types: [], attributes: {}, messageAuthenticatorValid: null };
+    const types: number[] = [];
+    let ma: Buffer | null = null;
+    for (let i = 20; i + 1 < answer.length && answer[i + 1]! >= 2; i += answer[i + 1]!) {
+      types.push(answer[i]!);
+      if (answer[i] === 80) ma = Buffer.from(answer.subarray(i + 2, i + 18));
+    }
+    let valid: boolean | null = null;
+    if (ma) {
+      // HMAC-MD5 over the answer with the Request Authenticator in its place and the attribute zeroed.
+      const copy = Buffer.from(answer);
+      packet.copy(copy, 4, 4, 20);
+      copy.fill(0, answer.indexOf(ma), answer.indexOf(ma) + 16);
+      valid = createHmac('md5', o.secret).update(copy).digest().equals(ma);
+    }
+    const decoded = radius.decode({ packet: answer, secret: o.secret });
+    return {
+      code: decoded.code,
+      types,
+      attributes: decoded.attributes as Record<string, unknown>,
+      messageAuthenticatorValid: valid,
+    };
+  } finally {
+    socket.close();
+  }
 }
