@@ -137,6 +137,13 @@ const envSchema = z.object({
   /** Addresses/CIDRs FreeRADIUS may call from (comma-separated); unset: any that has the key. */
   RADIUS_API_ALLOW: z.string().optional(),
   /**
+   * TLS for the rlm_rest link (PEM files: the certificate chain and its key): the RADIUS API answers https
+   * only. Required to listen on an address other than loopback, unless RADIUS_API_ALLOW names the
+   * FreeRADIUS hosts of a network the operator trusts with clear PPPoE passwords (docs/network.md).
+   */
+  RADIUS_API_TLS_CERT: z.string().optional(),
+  RADIUS_API_TLS_KEY: z.string().optional(),
+  /**
    * While the database is unreachable: `last_known` answers from the last state this process saw
    * (subscribers stay online; writes are spooled), `reject` refuses every Access-Request.
    */
@@ -196,6 +203,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.PUBLIC_URL)
     missing.push('PUBLIC_URL: required in production (the https address subscribers open, used in links)');
   if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) missing.push('DATABASE_REPLICA_URL: needs DATABASE_URL (the primary)');
+  if (Boolean(e.RADIUS_API_TLS_CERT) !== Boolean(e.RADIUS_API_TLS_KEY))
+    missing.push('RADIUS_API_TLS_CERT and RADIUS_API_TLS_KEY: set both (the certificate and its key) or neither');
+  if (e.RADIUS_API_KEY && !isLoopback(e.RADIUS_API_HOST) && !e.RADIUS_API_TLS_CERT && !e.RADIUS_API_ALLOW)
+    missing.push(
+      `RADIUS_API_HOST: ${e.RADIUS_API_HOST} is not a loopback address: the RADIUS API carries clear PPPoE passwords and NAS secrets, so it needs TLS (RADIUS_API_TLS_CERT, RADIUS_API_TLS_KEY) or RADIUS_API_ALLOW naming the FreeRADIUS hosts`,
+    );
   if (e.ROLE === 'radius' && !e.RADIUS_API_KEY)
     missing.push('ROLE=radius: needs RADIUS_API_KEY (it serves only the RADIUS API)');
   if (e.SHUTDOWN_DRAIN_SECONDS >= e.SHUTDOWN_TIMEOUT_SECONDS)
@@ -228,6 +241,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // Tests and e2e runs keep their uploads out of the working tree, one folder per process.
       (e.NODE_ENV === 'test' ? join(tmpdir(), `abonent-support-${process.pid}`) : join(e.DATA_DIR, 'support-files')),
   };
+}
+
+/** 127.0.0.0/8, ::1, localhost: the RADIUS API on the machine FreeRADIUS runs on. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 function parseTrustProxy(v: string | undefined): boolean | string[] {

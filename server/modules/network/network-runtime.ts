@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { sql } from 'drizzle-orm';
@@ -109,11 +110,19 @@ export class NetworkRuntime {
     return this.apiInstance;
   }
 
-  /** Starts the rlm_rest API on RADIUS_API_HOST:RADIUS_API_PORT (main.ts); returns its address. */
+  /**
+   * Starts the rlm_rest API on RADIUS_API_HOST:RADIUS_API_PORT (main.ts), https with RADIUS_API_TLS_CERT;
+   * returns its address.
+   */
   async listen(): Promise<string | null> {
     const api = this.api();
     if (!api) return null;
-    return api.listen({ host: this.config.RADIUS_API_HOST, port: this.config.RADIUS_API_PORT });
+    const c = this.config;
+    const tls =
+      c.RADIUS_API_TLS_CERT && c.RADIUS_API_TLS_KEY
+        ? { cert: readFileSync(c.RADIUS_API_TLS_CERT), key: readFileSync(c.RADIUS_API_TLS_KEY) }
+        : undefined;
+    return api.listen({ host: c.RADIUS_API_HOST, port: c.RADIUS_API_PORT, tls });
   }
 
   /** Follows network changes; with `dispatch`, sends CoA / Disconnect for them as they come. */

@@ -80,18 +80,25 @@ export class RadiusApi {
         : { ...respond(errorAnswer('validation_failed', why)), status },
   };
 
-  /** Listens on host:port; returns the base URL (`http://127.0.0.1:3812`). */
-  async listen(o: { host: string; port: number }): Promise<string> {
+  /**
+   * Listens on host:port, over TLS when given a certificate and key (PEM); returns the base URL
+   * (`http://127.0.0.1:3812`, `https://…`).
+   */
+  async listen(o: {
+    host: string;
+    port: number;
+    tls?: { cert: string | Buffer; key: string | Buffer };
+  }): Promise<string> {
     // rlm_rest keeps its connections for a minute (pool idle_timeout = 60): closing them sooner would
     // make FreeRADIUS reconnect under load.
-    const server = createLeanServer(this.http, { keepAliveMs: 72_000 });
+    const server = createLeanServer(this.http, { keepAliveMs: 72_000, tls: o.tls });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(o.port, o.host, () => resolve());
     });
     this.server = server;
     const a = server.address() as AddressInfo;
-    return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+    return `${o.tls ? 'https' : 'http'}://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
   }
 
   /** Stops taking connections; idle ones close at once, busy ones after their answer. */
