@@ -193,3 +193,35 @@ export const coaRequests = pgTable(
       .where(sql`status in ('pending', 'timeout', 'error')`),
   ],
 );
+
+/**
+ * CoA / Disconnect-Requests that did not take effect on the NAS and are left to staff (docs/network.md,
+ * "Events → CoA / Disconnect"): a Disconnect-Request the NAS refused (NAK, other than "no such session"),
+ * or one nobody answered through every retry. Resolved when the session ends, when a later request for it
+ * is acknowledged, or by staff. Few rows: listed and counted (a metric) from the open ones' index.
+ */
+export const coaEscalations = pgTable(
+  'coa_escalations',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    coaRequestId: bigint('coa_request_id', { mode: 'number' }).notNull(),
+    accountId: bigint('account_id', { mode: 'number' }).notNull(),
+    sessionId: bigint('session_id', { mode: 'number' }).notNull(),
+    nasId: bigint('nas_id', { mode: 'number' }),
+    /** nak: the NAS refused (error: its Error-Cause); given_up: no answer through every retry. */
+    kind: text('kind').$type<'nak' | 'given_up'>().notNull(),
+    error: text('error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    /** session_ended, acknowledged, or staff (resolvedBy). */
+    resolution: text('resolution'),
+    resolvedBy: bigint('resolved_by', { mode: 'number' }),
+  },
+  (t) => [
+    uniqueIndex('coa_escalations_request').on(t.coaRequestId),
+    index('coa_escalations_open')
+      .on(t.createdAt)
+      .where(sql`resolved_at is null`),
+    index('coa_escalations_account').on(t.accountId, t.createdAt),
+  ],
+);

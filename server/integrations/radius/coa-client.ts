@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { createHash, createHmac, randomInt } from 'node:crypto';
 import dgram from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 
@@ -6,9 +6,13 @@ import radius from 'radius';
 
 /**
  * Dynamic Authorization (RFC 5176) to a NAS: CoA-Request (change a live session's attributes) and
- * Disconnect-Request (end it). Packets are built and checked by the `radius` package (RFC 2865/5176
- * encoding, Request Authenticator = MD5(Code+ID+Length+16 zero octets+Attributes+Secret), response
- * authenticator verified); retransmissions repeat the same packet, as RFC 5176 §2.3 and RFC 5080 §2.2.1 ask.
+ * Disconnect-Request (end it). Attributes are encoded by the `radius` package; every request carries a
+ * Message-Authenticator, first (RFC 5176 §3.5 — Blast-RADIUS, CVE-2024-3596: a NAS that requires one drops
+ * requests without it), signed here: HMAC-MD5 over the packet with the Request Authenticator field zeroed,
+ * then the Request Authenticator = MD5(Code+ID+Length+16 zero octets+Attributes+Secret) over the result
+ * (the package signs these two in the other order). An answer counts only with a valid Response
+ * Authenticator and, when it has one, a valid Message-Authenticator. Retransmissions repeat the same
+ * packet, as RFC 5176 §2.3 and RFC 5080 §2.2.1 ask.
  */
 radius.add_dictionary(fileURLToPath(new URL('./dictionary.vendors', import.meta.url)));
 
@@ -54,12 +58,7 @@ export class CoaClient implements CoaSender {
     const code = kind === 'coa' ? 'CoA-Request' : 'Disconnect-Request';
     let packet: Buffer;
     try {
-      packet = radius.encode({
-        code,
-        secret: target.secret,
-        identifier: randomInt(256),
-        attributes: toPacketAttributes(attributes),
-      });
+      packet = encodeDynamicRequest(code, target.secret, randomInt(256), attributes);
     } catch (e) {
       return { status: 'error', error: `encode: ${String(e)}`, tries: 0 };
     }
@@ -85,13 +84,7 @@ export class CoaClient implements CoaSender {
         socket.on('message', (msg) => {
           // Only an answer to this packet, signed with the shared secret, counts.
           if (msg.length < 20 || msg[1] !== packet[1]) return;
-          let ok: boolean;
-          try {
-            ok = radius.verify_response({ request: packet, response: Buffer.from(msg), secret: target.secret });
-          } catch {
-            ok = false;
-          }
-          if (!ok) return;
+          if (!verifyDynamicResponse(packet, msg, target.secret)) return;
           const answer = radius.decode({ packet: msg, secret: target.secret });
           if (answer.code === 'CoA-ACK' || answer.code === 'Disconnect-ACK') return finish({ status: 'ack' });
           if (answer.code === 'CoA-NAK' || answer.code === 'Disconnect-NAK') {
@@ -106,4 +99,69 @@ export class CoaClient implements CoaSender {
       socket.close();
     }
   }
+}
+
+const MA = 80;
+
+/** A CoA- or Disconnect-Request with its Message-Authenticator first, signed as RFC 5176 §3.5 says. */
+export function encodeDynamicRequest(
+  code: 'CoA-Request' | 'Disconnect-Request',
+  secret: string,
+  identifier: number,
+  attributes: [string, string | number][],
+): Buffer {
+  const packet = radius.encode({
+    code,
+    secret,
+    identifier,
+    attributes: [['Message-Authenticator', Buffer.alloc(16)], ...toPacketAttributes(attributes)],
+    add_message_authenticator: false,
+  });
+  if (packet[20] !== MA) throw new Error('Message-Authenticator is not the first attribute');
+  packet.fill(0, 4, 20);
+  createHmac('md5', secret).update(packet).digest().copy(packet, 22);
+  createHash('md5').update(packet).update(secret).digest().copy(packet, 4);
+  return packet;
+}
+
+/** Checks a request's Request Authenticator and, if present, its Message-Authenticator (a NAS's view). */
+export function verifyDynamicRequest(packet: Buffer, secret: string): boolean {
+  if (packet.length < 20) return false;
+  const copy = Buffer.from(packet);
+  copy.fill(0, 4, 20);
+  const ma = findAttribute(copy, MA);
+  let given: Buffer | null = null;
+  if (ma >= 0) {
+    given = Buffer.from(copy.subarray(ma + 2, ma + 18));
+    copy.fill(0, ma + 2, ma + 18);
+    if (!createHmac('md5', secret).update(copy).digest().equals(given)) return false;
+    given.copy(copy, ma + 2);
+  }
+  return createHash('md5').update(copy).update(secret).digest().equals(packet.subarray(4, 20));
+}
+
+/** An answer to `request`: its Response Authenticator, and its Message-Authenticator when it has one. */
+export function verifyDynamicResponse(request: Buffer, response: Buffer, secret: string): boolean {
+  if (response.length < 20 || response[1] !== request[1]) return false;
+  const copy = Buffer.from(response);
+  request.copy(copy, 4, 4, 20);
+  const expected = createHash('md5').update(copy).update(secret).digest();
+  if (!expected.equals(response.subarray(4, 20))) return false;
+  const ma = findAttribute(copy, MA);
+  if (ma < 0) return true;
+  const given = Buffer.from(copy.subarray(ma + 2, ma + 18));
+  copy.fill(0, ma + 2, ma + 18);
+  return createHmac('md5', secret).update(copy).digest().equals(given);
+}
+
+/** The offset of the first attribute of `type`, or -1. */
+function findAttribute(packet: Buffer, type: number): number {
+  const end = Math.min(packet.length, packet.readUInt16BE(2));
+  for (let i = 20; i + 2 <= end;) {
+    const len = packet[i + 1]!;
+    if (len < 2) return -1;
+    if (packet[i] === type) return len === 18 ? i : -1;
+    i += len;
+  }
+  return -1;
 }
