@@ -7,6 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
 import { type Database, queryRows } from '../../db/client.js';
 import { CoaClient, type CoaSender } from '../../integrations/radius/coa-client.js';
+import { setRadiusStateSource } from '../../metrics/metrics.js';
 import type { AuthorizeContext } from './authorize-access.js';
 import { BatchWriter } from './batch-writer.js';
 import { claimNetworkEvents } from './claim-network-events.js';
@@ -144,6 +145,18 @@ export class NetworkRuntime {
       await this.directory.start();
       this.authWriter!.start();
       this.acctWriter!.start();
+      const directory = this.directory;
+      const writers = { 'post-auth': this.authWriter!, accounting: this.acctWriter! };
+      setRadiusStateSource(() => ({
+        directoryAgeSeconds: directory.loadedAt ? (Date.now() - directory.loadedAt.getTime()) / 1000 : null,
+        directoryCurrent: directory.current,
+        directoryEntries: directory.size,
+        spooled: Object.entries(writers).map(([writer, w]) => ({
+          writer,
+          records: w.spoolBacklog,
+          databaseDown: w.databaseDown,
+        })),
+      }));
     }
   }
 
@@ -154,6 +167,7 @@ export class NetworkRuntime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.directory) setRadiusStateSource(null);
     if (this.dispatchTimer) clearTimeout(this.dispatchTimer);
     // Stop taking requests first, so every record accepted before is in the writers' queues.
     await this.apiInstance?.close();
@@ -195,10 +209,7 @@ export class NetworkRuntime {
     if (!has?.ok) return 0;
     let handled = 0;
     for (;;) {
-      const { events, jobs } = await claimNetworkEvents(db, {
-        names: this.names,
-        interimSeconds: this.config.RADIUS_INTERIM_SECONDS,
-      });
+      const { events, jobs } = await claimNetworkEvents(db, { names: this.names });
       handled += events;
       await sendCoaJobs(db, this.coa, this.config.secret, jobs);
       if (events === 0) return handled;

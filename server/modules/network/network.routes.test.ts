@@ -159,6 +159,7 @@ describe('network access', () => {
     expect((await patch({ accessType: 'ipoe', mac: null, option82CircuitId: null })).statusCode).toBe(400);
     expect((await patch({ accessType: 'ipoe', macBinding: true })).statusCode).toBe(400);
     expect((await patch({ macBinding: true })).statusCode).toBe(200);
+    expect((await patch({ macBinding: false })).statusCode).toBe(200);
     expect((await patch({})).statusCode).toBe(400);
     expect((await patch({ mac: null }, support.auth)).statusCode).toBe(403);
 
@@ -175,6 +176,7 @@ describe('network access', () => {
           and action like 'network.%' order by id`,
     );
     expect(audit.map((a) => a.action)).toEqual([
+      'network.access.update',
       'network.access.update',
       'network.access.update',
       'network.password.reset',

@@ -4,11 +4,13 @@ import { z } from 'zod';
 import { SOCIAL_ALLOW_LIST } from '../../../common/network.js';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
+import { okResponse } from '../shared.schemas.js';
 import { disconnectSession } from './disconnect-session.js';
 import { findPortalSubscriber } from './find-portal-subscriber.js';
 import { getMyNetwork, getMyNetworkPassword } from './get-my-network.js';
 import { listMySessions } from './list-my-sessions.js';
 import { listNas } from './list-nas.js';
+import { listCoaEscalations } from './list-coa-escalations.js';
 import { listOnlineSessions } from './list-online-sessions.js';
 import {
   accessUpdateBody,
@@ -16,6 +18,9 @@ import {
   accountParams,
   allowListResponse,
   disconnectResponse,
+  escalationParams,
+  escalationsQuery,
+  escalationsResponse,
   myNetworkPasswordResponse,
   myNetworkResponse,
   mySessionsQuery,
@@ -31,6 +36,7 @@ import {
   portalResponse,
   sessionParams,
 } from './network.schemas.js';
+import { resolveCoaEscalation } from './resolve-coa-escalation.js';
 import { createNas, updateNas } from './save-nas.js';
 import { showAccountNetwork } from './show-account-network.js';
 import { resetNetworkPassword, updateNetworkAccess } from './update-network-access.js';
@@ -171,6 +177,39 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       },
     },
     async (req) => listOnlineSessions(db, req.query, { interimSeconds }),
+  );
+
+  app.get(
+    '/api/staff/network/escalations',
+    {
+      preValidation: requireStaff('operator', 'support'),
+      schema: {
+        tags,
+        security,
+        summary: 'What the NAS did not apply (a refused or unanswered CoA / Disconnect), left to staff',
+        querystring: escalationsQuery,
+        response: { 200: escalationsResponse },
+      },
+    },
+    async (req) => listCoaEscalations(db, req.query),
+  );
+
+  app.post(
+    '/api/staff/network/escalations/:id/resolve',
+    {
+      preValidation: requireStaff('operator', 'support'),
+      schema: {
+        tags,
+        security,
+        summary: 'Mark an item the NAS did not apply as resolved by staff (audited)',
+        params: escalationParams,
+        response: { 200: okResponse },
+      },
+    },
+    async (req) => {
+      await resolveCoaEscalation(db, req.params.id, { staffId: staffPrincipal(req).staffId, ip: req.ip });
+      return { ok: true as const };
+    },
   );
 
   app.post(

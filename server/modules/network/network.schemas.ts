@@ -103,6 +103,28 @@ export const coaView = z.object({
   answeredAt: z.string().nullable(),
 });
 
+export const escalationParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const escalationsQuery = z.object({ regionId: z.coerce.number().int().positive().max(32_767).optional() });
+export const escalationsResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.number(),
+      accountId: z.number(),
+      accountNumber: z.string().nullable(),
+      sessionId: z.number(),
+      username: z.string().nullable(),
+      framedIp: z.string().nullable(),
+      online: z.boolean().describe('the session is still open'),
+      nas: z.string().nullable(),
+      kind: z.enum(['nak', 'given_up']).describe('nak: the NAS refused; given_up: no answer through every retry'),
+      requestKind: z.enum(COA_KINDS),
+      reason: z.string().describe('the account events behind it (blocked, suspended, …), or staff'),
+      error: z.string().nullable().describe("the NAS's Error-Cause"),
+      createdAt: z.string(),
+    }),
+  ),
+});
+
 export const authLogView = z.object({
   at: z.string(),
   result: z.enum(['accept', 'reject']),

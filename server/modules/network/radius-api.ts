@@ -5,12 +5,14 @@ import type { FastifyBaseLogger } from 'fastify';
 
 import { type ErrorCode, errorMessage, ERRORS } from '../../../common/errors.js';
 import type { Config } from '../../config.js';
+import { radiusAccounting, radiusAuth, radiusRequestDuration } from '../../metrics/metrics.js';
 import { authorizeAccess } from './authorize-access.js';
 import { closeLeanServer, createLeanServer, type LeanHandler, type LeanResponse } from './lean-http.js';
 import { decryptSecret } from './network-crypto.js';
 import type { NetworkRuntime } from './network-runtime.js';
 import type { RestAttributes } from './radius-attributes.js';
 import { accountingRecord, postAuthRecord } from './record-radius.js';
+import type { AuthRecord } from './write-radius-records.js';
 
 const BODY_LIMIT = 64 * 1024;
 const NOT_READY: Answer = { status: 503, body: { 'reply:Reply-Message': { value: ['Not ready'], do_xlat: false } } };
@@ -19,6 +21,25 @@ const CLIENTS = '/api/radius/clients/';
 type Query = URLSearchParams;
 type Answer = { status: number; body?: object };
 type Route = (attrs: RestAttributes, nas: string, q: Query) => Promise<Answer> | Answer;
+
+/** Label children made once (this path runs thousands of times a second). */
+const timers = {
+  '/api/radius/authorize': radiusRequestDuration.labels('authorize'),
+  '/api/radius/post-auth': radiusRequestDuration.labels('post-auth'),
+  '/api/radius/accounting': radiusRequestDuration.labels('accounting'),
+  clients: radiusRequestDuration.labels('clients'),
+} as const;
+const outcomes = new Map<string, { inc(): void }>();
+
+/** Counts an Access-Request's outcome: a debtor's or a suspended subscriber's accept is a redirect. */
+function countOutcome(r: Pick<AuthRecord, 'result' | 'detail'>): void {
+  const result =
+    r.result === 'reject' ? 'reject' : r.detail === 'debtor' || r.detail === 'suspended' ? 'redirect' : 'accept';
+  const key = `${result}|${r.detail}`;
+  let c = outcomes.get(key);
+  if (!c) outcomes.set(key, (c = radiusAuth.labels(result, r.detail.slice(0, 32))));
+  c.inc();
+}
 
 /**
  * The HTTP API FreeRADIUS's rlm_rest calls (deploy/freeradius/mods-enabled/abonent; docs/network.md,
@@ -62,13 +83,15 @@ export class RadiusApi {
       return undefined;
     },
     body: (req, body) => {
-      if (req.method === 'GET') return answered(this.client(req.path));
+      const started = performance.now();
+      if (req.method === 'GET') return answered(this.client(req.path), timers.clients, started);
       const query = new URLSearchParams(req.query);
       const nas = query.get('nas');
       if (!nas || isIP(nas) === 0) return respond(errorAnswer('validation_failed', 'nas'));
       const attrs = parseRestAttributes(parseJson(body));
       if (!attrs) return respond(errorAnswer('validation_failed', 'body'));
-      return answered(this.routes[req.path]!(attrs, nas, query));
+      const timer = timers[req.path as keyof typeof timers];
+      return answered(this.routes[req.path]!(attrs, nas, query), timer, started);
     },
     fault: (err) => {
       this.logger?.error({ err }, 'radius api error');
@@ -112,7 +135,11 @@ export class RadiusApi {
   private authorize(attrs: RestAttributes, nas: string): Promise<Answer> | Answer {
     const ctx = this.runtime.context!;
     if (!ctx.directory.loaded) {
-      return ctx.directory.whenReady().then((ready) => (ready ? this.decide(ctx, attrs, nas) : NOT_READY));
+      return ctx.directory.whenReady().then((ready) => {
+        if (ready) return this.decide(ctx, attrs, nas);
+        radiusAuth.inc({ result: 'error', reason: 'not_ready' });
+        return NOT_READY;
+      });
     }
     return this.decide(ctx, attrs, nas);
   }
@@ -121,7 +148,10 @@ export class RadiusApi {
     const { answer, record } = authorizeAccess(ctx, nas, attrs);
     // The outcome is logged, not waited for (docs/network.md, "Post-auth log"): writing it before
     // answering cost a database statement per handful of Access-Requests.
-    if (record) this.runtime.authWriter!.log(record);
+    if (record) {
+      this.runtime.authWriter!.log(record);
+      countOutcome(record);
+    } else if (answer.status === 503) radiusAuth.inc({ result: 'error', reason: 'unavailable' });
     return { status: answer.status, body: answer.body };
   }
 
@@ -132,7 +162,9 @@ export class RadiusApi {
     if (!result) return errorAnswer('validation_failed', 'result');
     const ctx = this.runtime.context!;
     await ctx.directory.whenReady();
-    this.runtime.authWriter!.log(postAuthRecord(ctx, { nas, result, auth, cached }, attrs));
+    const record = postAuthRecord(ctx, { nas, result, auth, cached }, attrs);
+    this.runtime.authWriter!.log(record);
+    countOutcome(record);
     return { status: 204 };
   }
 
@@ -140,6 +172,7 @@ export class RadiusApi {
     const ctx = this.runtime.context!;
     await ctx.directory.whenReady();
     const record = accountingRecord(ctx, nas, attrs);
+    radiusAccounting.inc({ status: record ? statusOf(attrs) : 'ignored' });
     if (record) await this.runtime.acctWriter!.add(record);
     return { status: 204 };
   }
@@ -182,9 +215,42 @@ function respond(a: Answer): LeanResponse {
   return a.body === undefined ? { status: a.status } : { status: a.status, json: JSON.stringify(a.body) };
 }
 
-/** An answer known at once (authorize from memory) is sent in the same tick. */
-function answered(a: Promise<Answer> | Answer): LeanResponse | Promise<LeanResponse> {
-  return a instanceof Promise ? a.then(respond) : respond(a);
+/** An answer known at once (authorize from memory) is sent in the same tick; its time is observed. */
+function answered(
+  a: Promise<Answer> | Answer,
+  timer: { observe(v: number): void },
+  started: number,
+): LeanResponse | Promise<LeanResponse> {
+  if (!(a instanceof Promise)) {
+    timer.observe((performance.now() - started) / 1000);
+    return respond(a);
+  }
+  return a.then((x) => {
+    timer.observe((performance.now() - started) / 1000);
+    return respond(x);
+  });
+}
+
+/** Acct-Status-Type as a metric label. */
+function statusOf(attrs: RestAttributes): string {
+  const v = String(attrs['Acct-Status-Type']?.value?.[0] ?? '');
+  return (
+    (
+      {
+        Start: 'start',
+        '1': 'start',
+        Stop: 'stop',
+        '2': 'stop',
+        'Interim-Update': 'interim',
+        Alive: 'interim',
+        '3': 'interim',
+        'Accounting-On': 'on',
+        '7': 'on',
+        'Accounting-Off': 'off',
+        '8': 'off',
+      } as Record<string, string>
+    )[v] ?? 'ignored'
+  );
 }
 
 function parseJson(body: Buffer): unknown {

@@ -92,6 +92,7 @@ export function accountingRecord(
     start: new Date(at.getTime() - secs * 1000).toISOString(),
     at: at.toISOString(),
     stop: status === 'stop' ? at.toISOString() : null,
+    first: status === 'start',
     inB: numAttr(a, 'Acct-Input-Octets') + numAttr(a, 'Acct-Input-Gigawords') * 2 ** 32,
     outB: numAttr(a, 'Acct-Output-Octets') + numAttr(a, 'Acct-Output-Gigawords') * 2 ** 32,
     secs,

@@ -33,6 +33,8 @@ export type AcctRecord =
       start: string;
       at: string;
       stop: string | null;
+      /** An Accounting Start (absent in records spooled by earlier versions: taken as not one). */
+      first?: boolean;
       inB: number;
       outB: number;
       secs: number;
@@ -70,6 +72,7 @@ function merge(a: SessionRecord, b: SessionRecord): SessionRecord {
     start: a.start <= b.start ? a.start : b.start,
     at: later.at,
     stop: a.stop ?? b.stop,
+    first: Boolean(a.first || b.first),
     inB: Math.max(a.inB, b.inB),
     outB: Math.max(a.outB, b.outB),
     secs: Math.max(a.secs, b.secs),
@@ -78,17 +81,31 @@ function merge(a: SessionRecord, b: SessionRecord): SessionRecord {
 }
 
 /**
- * Records of one NAS session id more than this apart in their start (event time less Acct-Session-Time)
- * are two sessions: the NAS reused the id, as most number sessions from zero again after a reboot. Within
- * it they are one (a start computed from different records moves by the NAS's rounding and transit).
+ * A session id reused by the NAS (most number sessions from zero again after a reboot) starts a new
+ * session (docs/network.md, "Sessions"): a Start after the stored session's Stop, or a record whose session
+ * started more than REUSE_GAP_SECONDS after the last thing heard of the stored one. A record of one
+ * session never does: its start (event time less Acct-Session-Time) is the session's start, which comes
+ * before every record of it; the gap absorbs the NAS's rounding and transit.
  */
-export const SESSION_START_TOLERANCE_SECONDS = 120;
+const REUSE_GAP_SECONDS = 30;
+/** A record whose session started this long before the stored one's is a late record of an older session. */
+const OLDER_SESSION_SECONDS = 120;
+
+function startsNewSession(
+  held: { start: string; at: string; stop: string | null },
+  r: { start: string; first?: boolean },
+): boolean {
+  const start = Date.parse(r.start);
+  const lastHeard = Math.max(Date.parse(held.at), held.stop ? Date.parse(held.stop) : 0);
+  if (held.stop && r.first && start >= Date.parse(held.stop)) return true;
+  return start > lastHeard + REUSE_GAP_SECONDS * 1000;
+}
 
 /**
- * Groups a batch's session records into sessions: by NAS, Acct-Session-Id and user name, then by start
- * (docs/network.md, "Sessions"). Returns them in generations: the first session of each key, then the
- * second one, … — each generation is written by statements of its own, in order, so a reused id's new
- * session comes after the old one it archives.
+ * Groups a batch's session records into sessions: by NAS, Acct-Session-Id and user name, then — in the
+ * order they happened — a new session where the id was reused (startsNewSession). Returns them in
+ * generations: the first session of each key, then the second one, … — each generation is written by
+ * statements of its own, in order, so a reused id's new session comes after the old one it archives.
  */
 export function sessionGenerations(records: SessionRecord[]): SessionRecord[][] {
   const byKey = new Map<string, SessionRecord[]>();
@@ -99,17 +116,14 @@ export function sessionGenerations(records: SessionRecord[]): SessionRecord[][] 
     else byKey.set(key, [r]);
   }
   const generations: SessionRecord[][] = [];
-  const tolerance = SESSION_START_TOLERANCE_SECONDS * 1000;
   for (const list of byKey.values()) {
-    list.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    list.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
     let g = 0;
     let current = list[0]!;
-    let anchor = Date.parse(current.start);
     for (const r of list.slice(1)) {
-      if (Date.parse(r.start) - anchor > tolerance) {
+      if (startsNewSession(current, r)) {
         (generations[g++] ??= []).push(current);
         current = r;
-        anchor = Date.parse(r.start);
       } else current = merge(current, r);
     }
     (generations[g] ??= []).push(current);
@@ -150,15 +164,16 @@ export async function writeAcctRecords(db: Db, records: AcctRecord[]): Promise<v
   });
 }
 
-/** One session per key: archive an older session that holds the key, then upsert. */
+/**
+ * One session per key: a stored session the record's does not belong to (startsNewSession: the NAS reused
+ * the id) is archived — closed (NAS-Reboot) if still open, and kept under `<id>#<its start epoch>` — then
+ * the record is upserted; a late record of such an archived session goes to its archived row.
+ */
 async function writeGeneration(db: Db, rows: SessionRecord[]): Promise<void> {
   const json = JSON.stringify(rows);
-  const tolerance = sql`make_interval(secs => ${SESSION_START_TOLERANCE_SECONDS})`;
   const x = sql`jsonb_to_recordset(${json}::jsonb)
     as x(nas text, sid text, "user" text, "accountId" int8, ip text, csid text, port text,
-         start timestamptz, at timestamptz, stop timestamptz, "inB" int8, "outB" int8, secs int4, cause text)`;
-  // The NAS reused the id: the session stored under it started well before this one. It ended (at the
-  // latest when this one started) and moves to its archived key.
+         start timestamptz, at timestamptz, stop timestamptz, first bool, "inB" int8, "outB" int8, secs int4, cause text)`;
   await db.execute(
     sql`update radius_sessions s
         set acct_session_id = s.acct_session_id || '#' || floor(extract(epoch from s.started_at))::int8,
@@ -166,18 +181,28 @@ async function writeGeneration(db: Db, rows: SessionRecord[]): Promise<void> {
             terminate_cause = coalesce(s.terminate_cause, 'NAS-Reboot')
         from ${x}
         where s.nas_address = x.nas::inet and s.acct_session_id = x.sid and s.username = x."user"
-          and s.started_at < x.start - ${tolerance}`,
+          and ((s.stopped_at is not null and coalesce(x.first, false) and x.start >= s.stopped_at)
+               or x.start > greatest(s.updated_at, coalesce(s.stopped_at, s.updated_at))
+                            + make_interval(secs => ${REUSE_GAP_SECONDS}))`,
   );
   await db.execute(
     sql`insert into radius_sessions as s (nas_address, acct_session_id, username, account_id, framed_ip,
           calling_station_id, nas_port_id, started_at, updated_at, stopped_at, input_bytes, output_bytes,
           session_seconds, terminate_cause)
         select x.nas::inet,
-               -- A late record of a session older than the one holding the id: under its archived key.
-               case when exists (select 1 from radius_sessions o
-                                 where o.nas_address = x.nas::inet and o.acct_session_id = x.sid
-                                   and o.username = x."user" and o.started_at > x.start + ${tolerance})
-                    then x.sid || '#' || floor(extract(epoch from x.start))::int8 else x.sid end,
+               case when exists (select 1 from radius_sessions c
+                                 where c.nas_address = x.nas::inet and c.acct_session_id = x.sid
+                                   and c.username = x."user"
+                                   and c.started_at > x.start + make_interval(secs => ${OLDER_SESSION_SECONDS}))
+                    -- A late record of an older session: its archived row, when there is one.
+                    then coalesce((select o.acct_session_id from radius_sessions o
+                                   where o.nas_address = x.nas::inet and o.username = x."user"
+                                     and o.acct_session_id = any(array(
+                                       select x.sid || '#' || e from generate_series(
+                                         floor(extract(epoch from x.start))::int8 - ${OLDER_SESSION_SECONDS},
+                                         floor(extract(epoch from x.start))::int8 + ${OLDER_SESSION_SECONDS}) e))
+                                   order by abs(extract(epoch from o.started_at - x.start)) limit 1), x.sid)
+                    else x.sid end,
                x."user", x."accountId", x.ip::inet, x.csid, x.port, x.start, x.at, x.stop, x."inB", x."outB", x.secs, x.cause
         from ${x}
         on conflict (nas_address, acct_session_id, username) do update set
