@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 import { type Database, queryRows } from '../db/client.js';
+import { allJobs } from '../jobs/registry.js';
 import { withTimeout } from '../lifecycle.js';
 import { listLedgerPartitions, monthsAhead } from '../modules/ledger/ledger-partitions.js';
 import { processRegistry } from './metrics.js';
@@ -136,6 +137,12 @@ export function createAppMetrics(database: Database, opts: { processMetrics?: bo
                  extract(epoch from now() - min(run_at) filter (where state = 'queued' and run_at <= now()))::float8 as oldest
           from jobs where state in ('queued', 'running') group by name`,
     );
+    // Every job's series, at 0 when none is waiting: a panel shows 0, not "no data".
+    for (const j of allJobs) {
+      queueDepth.set({ job_name: j.name }, 0);
+      queueRunning.set({ job_name: j.name }, 0);
+      queueAge.set({ job_name: j.name }, 0);
+    }
     for (const j of jobs) {
       queueDepth.set({ job_name: j.name }, j.due);
       queueRunning.set({ job_name: j.name }, j.running);

@@ -109,7 +109,7 @@ describe('GET /metrics', () => {
     await applyProviderStatus(db, ok, { externalId: `m-ok-${account.id}`, status: 'succeeded', amount: 50_000 });
 
     m = await scrape();
-    expect(m.get('abonent_job_queue_depth{job_name="notifications.deliver"}')).toBeUndefined();
+    expect(m.get('abonent_job_queue_depth{job_name="notifications.deliver"}')).toBe(0);
     expect(m.get('abonent_outbox_backlog{channel="email"}')).toBe(0);
     expect(m.get('abonent_outbox_deliveries_total{channel="email",outcome="sent"}')).toBeGreaterThanOrEqual(1);
     expect(m.get('abonent_jobs_finished_total{job_name="billing.run",outcome="done"}')).toBeGreaterThanOrEqual(1);
