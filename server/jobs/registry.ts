@@ -4,10 +4,14 @@ import { ledgerMaintainJob, ledgerMaintainTask } from '../modules/ledger/ledger.
 import {
   coaRetryJob,
   coaRetryTask,
+  ipv6AssignJob,
+  ipv6AssignTask,
   networkCleanupJob,
   networkCleanupTask,
   networkDispatchJob,
   networkDispatchTask,
+  speedWindowsJob,
+  speedWindowsTask,
 } from '../modules/network/network.jobs.js';
 import { deliverJob } from '../modules/notifications/deliver.job.js';
 import { accountEventsTask } from '../modules/notifications/notify-account-events.js';
@@ -40,6 +44,8 @@ export const allJobs: JobDefinition[] = [
   networkDispatchJob,
   coaRetryJob,
   networkCleanupJob,
+  speedWindowsJob,
+  ipv6AssignJob,
 ];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
@@ -52,5 +58,7 @@ export const periodicTasks: PeriodicTask[] = [
   networkDispatchTask,
   coaRetryTask,
   networkCleanupTask,
+  speedWindowsTask,
+  ipv6AssignTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
 ];

@@ -240,6 +240,7 @@ zeroSeries(
     ['reject', 'unknown'],
     ['reject', 'password'],
     ['reject', 'mac_binding'],
+    ['reject', 'sessions'],
     ['reject', 'terminated'],
     ['reject', 'no_password'],
     ['error', 'not_ready'],

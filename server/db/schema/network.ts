@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  cidr,
   index,
   inet,
   integer,
@@ -19,10 +20,14 @@ import {
 } from 'drizzle-orm/pg-core';
 
 import { accounts } from './accounts.js';
+import { tariffs } from './catalog.js';
 import { regions } from './regions.js';
 
-/** How a NAS is told the subscriber's speed and redirect (docs/network.md, "Attributes per vendor"). */
-export const NAS_VENDORS = ['mikrotik', 'cisco', 'juniper', 'huawei', 'accel_ppp', 'generic'] as const;
+/**
+ * How a NAS is told the subscriber's speed and redirect (docs/network.md, "Attributes per vendor"): `cisco` is
+ * IOS XR (ASR 9000: subscriber:sub-qos-policy-in), `cisco_isg` IOS XE ISG (ip:sub-qos-policy-in).
+ */
+export const NAS_VENDORS = ['mikrotik', 'cisco', 'cisco_isg', 'juniper', 'huawei', 'accel_ppp', 'generic'] as const;
 export type NasVendor = (typeof NAS_VENDORS)[number];
 
 /**
@@ -223,5 +228,82 @@ export const coaEscalations = pgTable(
       .on(t.createdAt)
       .where(sql`resolved_at is null`),
     index('coa_escalations_account').on(t.accountId, t.createdAt),
+  ],
+);
+
+/** A window of the day with another speed (night, turbo hours): the region's local time, `to` exclusive. */
+export interface SpeedWindow {
+  /** HH:MM, 24-hour; a window that ends before it starts runs past midnight. */
+  from: string;
+  to: string;
+  downKbps: number;
+  upKbps: number;
+  /** ISO weekdays (1 Monday … 7 Sunday) it applies on; absent: every day. */
+  days?: number[];
+}
+
+/**
+ * An attribute added to the answers of a plan's subscribers (per vendor, or '*' for every NAS). `value`
+ * may use {down} and {up}: the speed in force, kbit/s. One named like a default replaces it (e.g. a
+ * Mikrotik-Rate-Limit with bursts).
+ */
+export interface AttributeTemplate {
+  vendor: NasVendor | '*';
+  name: string;
+  value: string;
+}
+
+/**
+ * How a plan's subscribers are served on the network beyond its speed (docs/network.md, "Plans on the
+ * network"): how many sessions at once, speeds by time of day, extra reply attributes. A plan without a
+ * row has none of these (any number of sessions, one speed, the vendor defaults).
+ */
+export const tariffNetwork = pgTable('tariff_network', {
+  tariffId: bigint('tariff_id', { mode: 'number' })
+    .primaryKey()
+    .references(() => tariffs.id),
+  /** Simultaneous-Use: sessions an account may have open at once; null: no limit. */
+  maxSessions: bigint('max_sessions', { mode: 'number' }),
+  speedWindows: jsonb('speed_windows').$type<SpeedWindow[]>().notNull().default([]),
+  attributes: jsonb('attributes').$type<AttributeTemplate[]>().notNull().default([]),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * IPv6 prefixes a region gives its subscribers (docs/network.md, "IPv6"): `framed` — one /64 per
+ * subscriber for the link (Framed-IPv6-Prefix), `delegated` — one prefix of `assignLength` for the
+ * subscriber's router to number its LAN (Delegated-IPv6-Prefix, DHCPv6-PD). Prefixes are given in order
+ * (`nextIndex`) and kept by the account for good.
+ */
+export const ipv6Pools = pgTable(
+  'ipv6_pools',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    regionId: bigint('region_id', { mode: 'number' })
+      .notNull()
+      .references(() => regions.id),
+    kind: text('kind').$type<'framed' | 'delegated'>().notNull(),
+    prefix: cidr('prefix').notNull(),
+    assignLength: bigint('assign_length', { mode: 'number' }).notNull(),
+    nextIndex: bigint('next_index', { mode: 'number' }).notNull().default(0),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('ipv6_pools_prefix').on(t.prefix), index('ipv6_pools_region').on(t.regionId, t.kind)],
+);
+
+/** The IPv6 prefixes an account was given (ipv6Pools); kept while it has network access. */
+export const ipv6Assignments = pgTable(
+  'ipv6_assignments',
+  {
+    accountId: bigint('account_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => accounts.id),
+    framedPrefix: cidr('framed_prefix'),
+    delegatedPrefix: cidr('delegated_prefix'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('ipv6_assignments_framed').on(t.framedPrefix),
+    uniqueIndex('ipv6_assignments_delegated').on(t.delegatedPrefix),
   ],
 );

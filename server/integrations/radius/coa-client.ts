@@ -101,6 +101,25 @@ export class CoaClient implements CoaSender {
   }
 }
 
+const encodable = new Map<string, boolean>();
+/**
+ * Whether this client can send an attribute (it is in the `radius` package's dictionaries or
+ * dictionary.vendors): a plan's template may name one only FreeRADIUS knows; a CoA leaves it out.
+ */
+export function canSend(name: string, value: string | number): boolean {
+  let ok = encodable.get(name);
+  if (ok === undefined) {
+    try {
+      radius.encode({ code: 'CoA-Request', secret: 'x', attributes: toPacketAttributes([[name, value]]) });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    encodable.set(name, ok);
+  }
+  return ok;
+}
+
 const MA = 80;
 
 /** A CoA- or Disconnect-Request with its Message-Authenticator first, signed as RFC 5176 §3.5 says. */

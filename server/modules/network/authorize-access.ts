@@ -4,10 +4,18 @@ import { normaliseMac } from '../../../common/network.js';
 import { uuid7 } from '../../crypto/uuid7.js';
 import type { NasVendor } from '../../db/schema/index.js';
 import type { ClearPasswords } from './clear-passwords.js';
+import type { OpenSessions } from './open-sessions.js';
+import { speedAt } from './plan-speed.js';
 import type { NetworkDirectory } from './directory.js';
 import type { AccessEntry } from './load-access.js';
 import { attr, classFor, hexAttr, identify, type RestAttributes } from './radius-attributes.js';
-import { type NetworkNames, type Profile, type RadiusAttribute, serviceAttributes } from './vendor-attributes.js';
+import {
+  type NetworkNames,
+  type Profile,
+  type RadiusAttribute,
+  serviceAttributes,
+  type ServiceState,
+} from './vendor-attributes.js';
 import type { AuthRecord } from './write-radius-records.js';
 
 export interface AuthorizeContext {
@@ -18,6 +26,8 @@ export interface AuthorizeContext {
   offlineAuth: 'last_known' | 'reject';
   /** Seconds FreeRADIUS may answer from its cache while Abonent is down (0: no cache). */
   cacheSeconds: number;
+  /** Open sessions of accounts whose plan limits them (Simultaneous-Use); absent: no limit checked. */
+  sessions?: OpenSessions;
 }
 
 /** rlm_rest's answer: the status decides (200 go on, 401 reject, 503 fail) and the body sets attributes. */
@@ -26,7 +36,8 @@ export interface RestAnswer {
   body: Record<string, { value: (string | number)[]; op?: string; do_xlat: false }>;
 }
 
-export type RejectReason = 'unknown' | 'terminated' | 'no_password' | 'password' | 'mac_binding' | 'unavailable';
+export type RejectReason =
+  'unknown' | 'terminated' | 'no_password' | 'password' | 'mac_binding' | 'sessions' | 'unavailable';
 
 const REJECT_TEXT: Record<RejectReason, string> = {
   unknown: 'Unknown subscriber',
@@ -34,6 +45,7 @@ const REJECT_TEXT: Record<RejectReason, string> = {
   no_password: 'No network password issued',
   password: 'Wrong password',
   mac_binding: 'Login bound to another device',
+  sessions: 'Already connected: the plan allows no more sessions at once',
   unavailable: 'Service temporarily unavailable',
 };
 
@@ -118,13 +130,12 @@ export function authorizeAccess(
     // IPoE: the subscriber is known by the port or MAC; there is no password to check.
     body['control:Auth-Type'] = { value: ['Accept'], do_xlat: false };
   }
+  // Simultaneous-Use: the plan's limit of sessions at once (the device asking does not count against itself).
+  const max = entry.plan?.maxSessions;
+  if (max && ctx.sessions && ctx.sessions.count(entry.accountId, callingStation(a)) >= max) return refuse('sessions');
   const vendor: NasVendor = ctx.directory.nasAt(nasAddress)?.vendor ?? 'generic';
   const attrs: RadiusAttribute[] = [
-    ...serviceAttributes(
-      vendor,
-      { profile, downKbps: entry.downKbps, upKbps: entry.upKbps, staticIp: entry.staticIp },
-      ctx.names,
-    ),
+    ...serviceAttributes(vendor, serviceState(entry, profile, now), ctx.names),
     ['Acct-Interim-Interval', ctx.interimSeconds],
     ['Class', classFor(entry.accountId)],
   ];
@@ -139,6 +150,22 @@ export function authorizeAccess(
     } else body[key] = { value: [value], do_xlat: false };
   }
   return { answer: { status: 200, body }, record: decided ? outcome('accept', profile) : null };
+}
+
+/** What the NAS is told for an entry now: the speed in force (a window of the day), addresses, templates. */
+export function serviceState(entry: AccessEntry, profile: Profile, now: Date): ServiceState {
+  const speed = speedAt(
+    { downKbps: entry.downKbps, upKbps: entry.upKbps, windows: entry.plan?.windows, timeZone: entry.timeZone },
+    now,
+  );
+  return {
+    profile,
+    ...speed,
+    staticIp: entry.staticIp,
+    framedIpv6: entry.framedIpv6,
+    delegatedIpv6: entry.delegatedIpv6,
+    templates: entry.plan?.attributes,
+  };
 }
 
 /** PAP: the password as sent; CHAP: MD5(identifier ‖ password ‖ challenge) = the response. */

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { type NasVendor, NETWORK_EVENT_KINDS } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
-import { profileOf } from './authorize-access.js';
+import { profileOf, serviceState } from './authorize-access.js';
 import { loadAccess } from './load-access.js';
 import { type CoaJob, loadCoaJobs } from './send-coa.js';
 import { coaAttributes, type NetworkNames, profileChangeBy, type RadiusAttribute } from './vendor-attributes.js';
@@ -90,11 +90,7 @@ export async function claimNetworkEvents(
       if (!entry || !profile || mustEnd || (profileMoves && profileChangeBy(s.vendor) === 'disconnect')) {
         rows.push({ s, kind: 'disconnect', reason, attrs: id });
       } else {
-        const service = coaAttributes(
-          s.vendor,
-          { profile, downKbps: entry.downKbps, upKbps: entry.upKbps, staticIp: entry.staticIp },
-          opts.names,
-        );
+        const service = coaAttributes(s.vendor, serviceState(entry, profile, new Date()), opts.names);
         rows.push({ s, kind: 'coa', reason, attrs: [...id, ...service] });
       }
     }

@@ -21,6 +21,10 @@ function entry(accountId: number, password: string | null, passwordEnc?: string)
     downKbps: 100_000,
     upKbps: 100_000,
     staticIp: null,
+    framedIpv6: null,
+    delegatedIpv6: null,
+    timeZone: 'Europe/Moscow',
+    plan: null,
     [CLEAR_PASSWORD]: undefined,
   };
 }
@@ -105,6 +109,10 @@ describe('network passwords in clear', () => {
       downKbps: 50_000,
       upKbps: 50_000,
       staticIp: '10.0.0.9',
+      framedIpv6: '2001:db8:1::/64',
+      delegatedIpv6: '2001:db8:100::/56',
+      timeZone: 'Asia/Vladivostok',
+      plan: { tariffId: 1, maxSessions: 1, windows: [], attributes: [] },
     };
     // Every field of an entry is compared (a field added later and not compared fails here).
     expect(Object.keys(changes).sort()).toEqual(

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
-import type { AccessType, AccountStatus, NasVendor } from '../../db/schema/index.js';
+import type { AccessType, AccountStatus, AttributeTemplate, NasVendor, SpeedWindow } from '../../db/schema/index.js';
 
 /**
  * Where ClearPasswords keeps an entry's password in clear (clear-passwords.ts): a symbol, so it never
@@ -30,8 +30,23 @@ export interface AccessEntry {
   downKbps: number;
   upKbps: number;
   staticIp: string | null;
+  /** IPv6: the /64 of the link and the prefix delegated to the router (ipv6_assignments). */
+  framedIpv6: string | null;
+  delegatedIpv6: string | null;
+  /** The region's time zone (speed windows are in local time). */
+  timeZone: string;
+  /** The current plan's network profile (tariff_network), shared by every entry of the plan; null: none. */
+  plan: PlanNetwork | null;
   [CLEAR_PASSWORD]?: string;
   [SEEN]?: number;
+}
+
+/** A plan's network profile as the answers use it (one object per plan and version). */
+export interface PlanNetwork {
+  tariffId: number;
+  maxSessions: number | null;
+  windows: SpeedWindow[];
+  attributes: AttributeTemplate[];
 }
 
 export interface NasEntry {
@@ -61,6 +76,15 @@ export interface AccessRow {
   static_ip: string | null;
   down: number;
   up: number;
+  framed_ipv6: string | null;
+  delegated_ipv6: string | null;
+  time_zone: string;
+  tariff_id: number | null;
+  /** tariff_network of the plan: present (max sessions may be null), speed windows and attributes as JSON. */
+  has_plan: boolean;
+  plan_max: number | null;
+  plan_windows: string | null;
+  plan_attributes: string | null;
 }
 
 /**
@@ -79,10 +103,15 @@ export async function loadAccessRows(db: Db, ids?: number[]): Promise<AccessRow[
     sql`select a.id as account_id, a.number, a.region_id, a.status, n.access_type, n.login, n.password_enc, n.mac,
                n.mac_binding,
                n.opt82_remote_id, n.opt82_circuit_id, host(n.static_ip) as static_ip,
-               coalesce(t.speed_down_kbps, 0)::int as down, coalesce(t.speed_up_kbps, 0)::int as up
+               coalesce(t.speed_down_kbps, 0)::int as down, coalesce(t.speed_up_kbps, 0)::int as up,
+               ia.framed_prefix::text as framed_ipv6, ia.delegated_prefix::text as delegated_ipv6,
+               r.time_zone, s.tariff_id,
+               tn.tariff_id is not null as has_plan, tn.max_sessions as plan_max,
+               tn.speed_windows::text as plan_windows, tn.attributes::text as plan_attributes
         from network_access n
         join accounts a on a.id = n.account_id
         join regions r on r.id = a.region_id
+        left join ipv6_assignments ia on ia.account_id = n.account_id
         left join lateral (
           select s.tariff_id from subscriptions s
           where s.account_id = a.id and s.kind = 'tariff'
@@ -91,6 +120,7 @@ export async function loadAccessRows(db: Db, ids?: number[]): Promise<AccessRow[
           order by s.starts_on desc limit 1
         ) s on true
         left join tariffs t on t.id = s.tariff_id
+        left join tariff_network tn on tn.tariff_id = s.tariff_id
         ${filter}`,
   );
 }
@@ -110,6 +140,10 @@ export function accessEntry(r: AccessRow): AccessEntry {
     downKbps: Number(r.down),
     upKbps: Number(r.up),
     staticIp: r.static_ip,
+    framedIpv6: r.framed_ipv6,
+    delegatedIpv6: r.delegated_ipv6,
+    timeZone: r.time_zone,
+    plan: r.has_plan && r.tariff_id !== null ? planNetwork(r) : null,
     // Present from the start, so setting them later does not change the shape of a million objects.
     [CLEAR_PASSWORD]: undefined,
     [SEEN]: 0,
@@ -130,7 +164,11 @@ export function sameAccess(a: AccessEntry, b: AccessEntry): boolean {
     a.opt82 === b.opt82 &&
     a.downKbps === b.downKbps &&
     a.upKbps === b.upKbps &&
-    a.staticIp === b.staticIp
+    a.staticIp === b.staticIp &&
+    a.framedIpv6 === b.framedIpv6 &&
+    a.delegatedIpv6 === b.delegatedIpv6 &&
+    a.timeZone === b.timeZone &&
+    a.plan === b.plan
   );
 }
 
@@ -171,4 +209,26 @@ export async function loadNas(db: Db): Promise<NasEntry[]> {
     requireMessageAuthenticator: r.require_message_authenticator,
     active: r.active,
   }));
+}
+
+/**
+ * Plans' network profiles parsed once: every entry of a plan shares the object (a full reload of a million
+ * entries parses each plan's JSON once, and an unchanged profile is the same object, so sameAccess keeps
+ * the entries). A changed profile is a new text, hence a new object.
+ */
+const plans = new Map<string, PlanNetwork>();
+function planNetwork(r: AccessRow): PlanNetwork {
+  const key = `${r.tariff_id}|${r.plan_max ?? ''}|${r.plan_windows}|${r.plan_attributes}`;
+  let p = plans.get(key);
+  if (!p) {
+    p = {
+      tariffId: Number(r.tariff_id),
+      maxSessions: r.plan_max === null ? null : Number(r.plan_max),
+      windows: JSON.parse(r.plan_windows ?? '[]') as SpeedWindow[],
+      attributes: JSON.parse(r.plan_attributes ?? '[]') as AttributeTemplate[],
+    };
+    if (plans.size > 10_000) plans.clear();
+    plans.set(key, p);
+  }
+  return p;
 }

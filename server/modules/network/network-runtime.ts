@@ -13,6 +13,7 @@ import { BatchWriter } from './batch-writer.js';
 import { claimNetworkEvents } from './claim-network-events.js';
 import { ClearPasswords } from './clear-passwords.js';
 import { NETWORK_CHANNEL, NetworkDirectory } from './directory.js';
+import { OpenSessions } from './open-sessions.js';
 import { RadiusApi } from './radius-api.js';
 import { sendCoaJobs } from './send-coa.js';
 import { Spool } from './spool.js';
@@ -39,6 +40,7 @@ export class NetworkRuntime {
   readonly authWriter: BatchWriter<AuthRecord> | null = null;
   readonly acctWriter: BatchWriter<AcctRecord> | null = null;
   readonly context: AuthorizeContext | null = null;
+  readonly sessions: OpenSessions | null = null;
   private stopListening: (() => Promise<void>) | null = null;
   private dispatchTimer: NodeJS.Timeout | null = null;
   private dispatching: Promise<void> | null = null;
@@ -82,10 +84,19 @@ export class NetworkRuntime {
       lingerMs: 20,
       log,
     });
+    const sessions = new OpenSessions(database, this.directory, {
+      interimSeconds: config.RADIUS_INTERIM_SECONDS,
+      reloadSeconds: config.RADIUS_RELOAD_SECONDS,
+      log,
+    });
+    this.sessions = sessions;
     this.acctWriter = new BatchWriter<AcctRecord>({
       name: 'radius accounting',
       spool: new Spool<AcctRecord>(spoolDir, 'accounting'),
-      write: (r) => writeAcctRecords(db, r),
+      write: async (r) => {
+        await writeAcctRecords(db, r);
+        sessions.record(r);
+      },
       log,
     });
     this.context = {
@@ -95,6 +106,7 @@ export class NetworkRuntime {
       interimSeconds: config.RADIUS_INTERIM_SECONDS,
       offlineAuth: config.RADIUS_OFFLINE_AUTH,
       cacheSeconds: config.RADIUS_CACHE_SECONDS,
+      sessions,
     };
   }
 
@@ -145,6 +157,7 @@ export class NetworkRuntime {
       await this.directory.start();
       this.authWriter!.start();
       this.acctWriter!.start();
+      this.sessions!.start();
       const directory = this.directory;
       const writers = { 'post-auth': this.authWriter!, accounting: this.acctWriter! };
       setRadiusStateSource(() => ({
@@ -173,6 +186,7 @@ export class NetworkRuntime {
     await this.apiInstance?.close();
     await this.stopListening?.();
     await this.directory?.close();
+    this.sessions?.close();
     this.passwords?.close();
     await Promise.all([this.authWriter?.close(), this.acctWriter?.close()]);
     await this.dispatching?.catch(() => {});

@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 
-import { defineJob } from '../../jobs/queue.js';
-import { oncePerSlot } from '../../jobs/scheduler.js';
+import { defineJob, enqueue } from '../../jobs/queue.js';
+import { oncePerSlot, type PeriodicTask } from '../../jobs/scheduler.js';
 import { coaGivenUp } from '../../metrics/metrics.js';
+import { applySpeedWindows } from './apply-speed-windows.js';
+import { assignIpv6Prefixes } from './assign-ipv6-prefixes.js';
 import { escalate, loadCoaJobs, sendCoaJobs } from './send-coa.js';
 
 /** Tries a CoA / Disconnect-Request gets (the client's retransmissions each) before it is given up on. */
@@ -94,3 +96,46 @@ export const networkCleanupJob = defineJob({
   },
 });
 export const networkCleanupTask = oncePerSlot(networkCleanupJob, 3600);
+
+/**
+ * Speed windows of the plans (night, turbo hours): at each minute, the sessions of plans whose speed
+ * changes then get a CoA with the new speed (apply-speed-windows.ts). The minute is the job's payload,
+ * so a run that comes late still compares that minute with the one before.
+ */
+export const speedWindowsJob = defineJob({
+  name: 'network.speed-windows',
+  payload: z.object({ at: z.string().datetime() }),
+  leaseSeconds: 300,
+  async handler(p, { db, deps }) {
+    await applySpeedWindows(db, {
+      sender: deps.network.coa,
+      appSecret: deps.config.secret,
+      names: deps.network.names,
+      at: new Date(p.at),
+    });
+  },
+});
+export const speedWindowsTask: PeriodicTask = {
+  name: speedWindowsJob.name,
+  everySeconds: 20,
+  tick: async (db, now) => {
+    const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+    await enqueue(
+      db,
+      speedWindowsJob,
+      { at: minute.toISOString() },
+      { key: `${speedWindowsJob.name}:${minute.toISOString()}` },
+    );
+  },
+};
+
+/** IPv6 prefixes for accounts in regions with IPv6 pools, within a minute of their network access. */
+export const ipv6AssignJob = defineJob({
+  name: 'network.ipv6-assign',
+  payload: z.object({}),
+  leaseSeconds: 600,
+  async handler(_p, { db }) {
+    await assignIpv6Prefixes(db);
+  },
+});
+export const ipv6AssignTask = oncePerSlot(ipv6AssignJob, 60);

@@ -19,6 +19,9 @@ import {
   allowListResponse,
   disconnectResponse,
   escalationParams,
+  ipv6PoolCreate,
+  ipv6PoolsQuery,
+  ipv6PoolsResponse,
   escalationsQuery,
   escalationsResponse,
   myNetworkPasswordResponse,
@@ -35,7 +38,11 @@ import {
   onlineResponse,
   portalResponse,
   sessionParams,
+  tariffIdParams,
+  tariffNetworkBody,
 } from './network.schemas.js';
+import { createIpv6Pool, listIpv6Pools } from './ipv6-pools.js';
+import { getTariffNetwork, saveTariffNetwork } from './save-tariff-network.js';
 import { resolveCoaEscalation } from './resolve-coa-escalation.js';
 import { createNas, updateNas } from './save-nas.js';
 import { showAccountNetwork } from './show-account-network.js';
@@ -231,6 +238,75 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         { accountId: req.params.id, sessionId: req.params.sessionId },
         { staffId: staffPrincipal(req).staffId, ip: req.ip, appSecret: deps.config.secret },
       ),
+  );
+
+  // ---- plans on the network, IPv6 pools ----
+
+  app.get(
+    '/api/staff/tariffs/:id/network',
+    {
+      preValidation: requireStaff('admin'),
+      schema: {
+        tags,
+        security,
+        summary: "A plan's network profile: sessions at once, speed windows, extra RADIUS attributes",
+        params: tariffIdParams,
+        response: { 200: tariffNetworkBody },
+      },
+    },
+    async (req) => getTariffNetwork(db, req.params.id),
+  );
+
+  app.put(
+    '/api/staff/tariffs/:id/network',
+    {
+      preValidation: requireStaff('admin'),
+      schema: {
+        tags,
+        security,
+        summary: "Set a plan's network profile (audited; live sessions follow its speed windows by CoA)",
+        params: tariffIdParams,
+        body: tariffNetworkBody,
+        response: { 200: tariffNetworkBody },
+      },
+    },
+    async (req) => {
+      await saveTariffNetwork(db, req.params.id, req.body, { staffId: staffPrincipal(req).staffId, ip: req.ip });
+      return getTariffNetwork(db, req.params.id);
+    },
+  );
+
+  app.get(
+    '/api/staff/ipv6-pools',
+    {
+      preValidation: requireStaff('operator', 'support'),
+      schema: {
+        tags,
+        security,
+        summary: 'IPv6 pools of the regions (framed /64s and delegated prefixes), with how much is given',
+        querystring: ipv6PoolsQuery,
+        response: { 200: ipv6PoolsResponse },
+      },
+    },
+    async (req) => listIpv6Pools(db, req.query.regionId),
+  );
+
+  app.post(
+    '/api/staff/ipv6-pools',
+    {
+      preValidation: requireStaff('admin'),
+      schema: {
+        tags,
+        security,
+        summary: 'Add an IPv6 pool to a region: its subscribers get prefixes within a minute (audited)',
+        body: ipv6PoolCreate,
+        response: { 201: z.object({ id: z.number() }) },
+      },
+    },
+    async (req, reply) => {
+      const r = await createIpv6Pool(db, req.body, { staffId: staffPrincipal(req).staffId, ip: req.ip });
+      return reply.code(201).send(r);
+    },
   );
 
   // ---- cabinet ----

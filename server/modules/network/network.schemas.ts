@@ -210,3 +210,86 @@ export const allowListResponse = z.object({
   portal: z.string(),
   domains: z.array(z.object({ domain: z.string(), what: z.string() })),
 });
+
+// ---- plans on the network, IPv6 ----
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+const kbps = z.number().int().min(64).max(100_000_000);
+export const tariffIdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+export const tariffNetworkBody = component(
+  'TariffNetwork',
+  z.object({
+    maxSessions: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .nullable()
+      .describe('Simultaneous-Use: sessions an account may have open at once; null: no limit'),
+    speedWindows: z
+      .array(
+        z
+          .object({
+            from: hhmm.describe("local time in the plan's region"),
+            to: hhmm.describe('exclusive; earlier than `from`: the window runs past midnight'),
+            downKbps: kbps,
+            upKbps: kbps,
+            days: z
+              .array(z.number().int().min(1).max(7))
+              .min(1)
+              .max(7)
+              .optional()
+              .describe('ISO weekdays (1 Monday … 7 Sunday) the window starts on; absent: every day'),
+          })
+          .refine((w) => w.from !== w.to, 'a window must not start when it ends'),
+      )
+      .max(8)
+      .describe('speeds by time of day (night, turbo hours); live sessions get them by CoA'),
+    attributes: z
+      .array(
+        z.object({
+          vendor: z.enum([...NAS_VENDORS, '*']).describe("the NAS vendor it is for; '*': every NAS"),
+          name: z
+            .string()
+            .regex(/^[A-Za-z][A-Za-z0-9-]{1,63}$/, 'a RADIUS attribute name from the FreeRADIUS dictionaries'),
+          value: z
+            .string()
+            .min(1)
+            .max(247)
+            .refine((v) => ![...v].some((c) => c.charCodeAt(0) < 0x20), 'printable text')
+            .describe('{down} and {up}: the speed in force, kbit/s'),
+        }),
+      )
+      .max(16)
+      .describe('extra reply attributes; one named like a default replaces it'),
+  }),
+);
+
+export const ipv6PoolsQuery = z.object({ regionId: z.coerce.number().int().positive().max(32_767).optional() });
+export const ipv6PoolCreate = z.object({
+  regionId: z.number().int().positive().max(32_767),
+  kind: z.enum(['framed', 'delegated']).describe('framed: a /64 per subscriber; delegated: a prefix for the router'),
+  prefix: z
+    .string()
+    .trim()
+    .max(50)
+    .refine((v) => {
+      const [a, len] = v.split('/');
+      return isIP(a ?? '') === 6 && /^\d{1,3}$/.test(len ?? '') && Number(len) >= 16 && Number(len) <= 63;
+    }, 'an IPv6 prefix, e.g. 2001:db8:1000::/40')
+    .describe('an IPv6 prefix /16–/63'),
+  assignLength: z.number().int().min(48).max(64).describe('the length given to each subscriber (framed: 64)'),
+});
+export const ipv6PoolsResponse = z.object({
+  pools: z.array(
+    z.object({
+      id: z.number(),
+      regionId: z.number(),
+      kind: z.enum(['framed', 'delegated']),
+      prefix: z.string(),
+      assignLength: z.number(),
+      assigned: z.number().describe('prefixes given so far'),
+      capacity: z.number().describe('prefixes the pool holds'),
+    }),
+  ),
+});
