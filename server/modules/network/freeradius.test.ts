@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayIn } from '../../../common/dates.js';
 import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
-import { buildStaff, buildSubscriber } from '../../test/factories.js';
+import { buildStaff, buildSubscriber, buildTariff } from '../../test/factories.js';
 import { startFakeNas } from '../../test/fakes/nas.js';
 import { type FreeRadius, hasFreeRadius, radclient, rawAccessRequest, startFreeRadius } from '../../test/freeradius.js';
 import { buildNas, buildNetworkAccess, networkTestConfig } from '../../test/network-factories.js';
 import { createSession } from '../auth/sessions.js';
 import { setServiceStatus } from '../ledger/set-service-status.js';
+import { assignIpv6Prefixes } from './assign-ipv6-prefixes.js';
 
 /**
  * The Must-show of issue 14 through the real FreeRADIUS (Debian's 3.2, deploy/freeradius as shipped):
@@ -63,10 +64,10 @@ async function subscriber(o: { balance?: number; status?: 'active' | 'blocked' }
   return { ...s, login: a.login!, password: a.password };
 }
 
-async function waitFor<T>(fn: () => T | undefined, ms = 15_000): Promise<T> {
+async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 5));
@@ -409,5 +410,31 @@ describe.skipIf(!hasFreeRadius)('Blast-RADIUS (CVE-2024-3596) on the installed F
     expect((await send([], false)).code).toBe('Access-Accept');
     expect((await send([['Proxy-State', Buffer.from('forged')]], false)).code).toBe('Access-Reject');
     expect((await send([['Proxy-State', Buffer.from('proxy-1')]], true)).code).toBe('Access-Accept');
+  });
+});
+
+describe.skipIf(!hasFreeRadius)('what ISPs expect, through FreeRADIUS', () => {
+  it('sends IPv6 prefixes and the plan’s own attributes to the NAS', async () => {
+    const db = t.database.db;
+    await db.execute(
+      sql`insert into ipv6_pools (region_id, kind, prefix, assign_length) values
+            (${regionId}, 'framed', '2001:db8:7000::/40', 64), (${regionId}, 'delegated', '2001:db8:7100::/40', 56)`,
+    );
+    const tariff = await buildTariff(db, { regionId });
+    await db.execute(
+      sql`insert into tariff_network (tariff_id, attributes)
+          values (${tariff.id}, ${JSON.stringify([{ vendor: '*', name: 'Idle-Timeout', value: '600' }])}::jsonb)`,
+    );
+    const s = await buildSubscriber(db, { regionId, tariffId: tariff.id, balance: 50_000 });
+    const a = await buildNetworkAccess(db, { accountId: s.account.id, appSecret: t.config.secret });
+    await assignIpv6Prefixes(db);
+    const r = await waitFor(async () => {
+      const x = await auth({ 'User-Name': a.login!, 'User-Password': a.password });
+      return x.attributes['Delegated-IPv6-Prefix'] && x.attributes['Idle-Timeout'] ? x : undefined;
+    });
+    expect(r.code).toBe('Access-Accept');
+    expect(r.attributes['Framed-IPv6-Prefix']![0]).toMatch(/^2001:db8:70[0-9a-f]{2}:[0-9a-f:]*\/64$/);
+    expect(r.attributes['Delegated-IPv6-Prefix']![0]).toMatch(/^2001:db8:71[0-9a-f]{2}:[0-9a-f:]*\/56$/);
+    expect(r.attributes['Idle-Timeout']).toEqual(['600']);
   });
 });
