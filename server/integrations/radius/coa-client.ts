@@ -51,53 +51,107 @@ export function toPacketAttributes(attributes: [string, string | number][]): unk
   });
 }
 
+/**
+ * Codes of the answers (RFC 5176 §2): only a NAK is decoded (for its Error-Cause); an ACK is known by its
+ * code once its authenticators check out.
+ */
+const ACK = new Set([41, 44]);
+const NAK = new Set([42, 45]);
+
+/**
+ * Sends on one UDP socket per address family, shared by every request in flight: a burst of thousands
+ * (the daily run blocking accounts) makes no socket per request. An answer is matched to its request by
+ * the NAS's address and port and the identifier, which is unique among the requests in flight to that
+ * NAS (256 at most; a request that finds none free waits for one).
+ */
 export class CoaClient implements CoaSender {
+  private sockets = new Map<'udp4' | 'udp6', dgram.Socket>();
+  /** In flight, by `<address>|<port>|<identifier>`: true when the message was its answer. */
+  private waiting = new Map<string, (msg: Buffer) => boolean>();
+  private queued = new Map<string, (() => void)[]>();
+
   constructor(private readonly o: { timeoutMs: number; tries: number }) {}
+
+  private socket(family: 'udp4' | 'udp6'): dgram.Socket {
+    let s = this.sockets.get(family);
+    if (!s) {
+      s = dgram.createSocket(family);
+      s.on('message', (msg, rinfo) => {
+        if (msg.length < 20) return;
+        if (this.waiting.get(`${rinfo.address}|${rinfo.port}|${msg[1]}`)?.(msg)) return;
+        // A NAS answering from another of its addresses: the request whose authenticators it matches.
+        for (const [key, onAnswer] of this.waiting) if (key.endsWith(`|${msg[1]}`) && onAnswer(msg)) return;
+      });
+      s.on('error', () => {
+        // A send error reaches its request through send's callback; the socket stays for the others.
+      });
+      // Not keeping the process alive for itself.
+      s.unref();
+      this.sockets.set(family, s);
+    }
+    return s;
+  }
+
+  /** A free identifier towards the NAS (from a random start), or after one is given back. */
+  private async identifier(nas: string): Promise<number> {
+    for (;;) {
+      const start = randomInt(256);
+      for (let i = 0; i < 256; i++) {
+        const id = (start + i) % 256;
+        if (!this.waiting.has(`${nas}|${id}`)) return id;
+      }
+      await new Promise<void>((r) => {
+        const q = this.queued.get(nas) ?? [];
+        q.push(r);
+        this.queued.set(nas, q);
+      });
+    }
+  }
 
   async send(kind: CoaKind, target: CoaTarget, attributes: [string, string | number][]): Promise<CoaResult> {
     const code = kind === 'coa' ? 'CoA-Request' : 'Disconnect-Request';
+    const family = target.address.includes(':') ? 'udp6' : 'udp4';
+    const nas = `${target.address}|${target.port}`;
+    const id = await this.identifier(nas);
     let packet: Buffer;
     try {
-      packet = encodeDynamicRequest(code, target.secret, randomInt(256), attributes);
+      packet = encodeDynamicRequest(code, target.secret, id, attributes);
     } catch (e) {
       return { status: 'error', error: `encode: ${String(e)}`, tries: 0 };
     }
-    const family = target.address.includes(':') ? 'udp6' : 'udp4';
-    const socket = dgram.createSocket(family);
-    try {
-      return await new Promise<CoaResult>((resolve) => {
-        let tries = 0;
-        let timer: NodeJS.Timeout | undefined;
-        const finish = (r: Omit<CoaResult, 'tries'>) => {
-          clearTimeout(timer);
-          resolve({ ...r, tries });
-        };
-        const attempt = () => {
-          if (tries >= this.o.tries) return finish({ status: 'timeout' });
-          tries++;
-          socket.send(packet, target.port, target.address, (err) => {
-            if (err) finish({ status: 'error', error: err.message });
-          });
-          timer = setTimeout(attempt, this.o.timeoutMs);
-        };
-        socket.on('error', (err) => finish({ status: 'error', error: err.message }));
-        socket.on('message', (msg) => {
-          // Only an answer to this packet, signed with the shared secret, counts.
-          if (msg.length < 20 || msg[1] !== packet[1]) return;
-          if (!verifyDynamicResponse(packet, msg, target.secret)) return;
-          const answer = radius.decode({ packet: msg, secret: target.secret });
-          if (answer.code === 'CoA-ACK' || answer.code === 'Disconnect-ACK') return finish({ status: 'ack' });
-          if (answer.code === 'CoA-NAK' || answer.code === 'Disconnect-NAK') {
-            const attrs = answer.attributes as Record<string, unknown>;
-            const cause = attrs['Error-Cause'] as string | number | undefined;
-            return finish({ status: 'nak', error: cause === undefined ? undefined : String(cause) });
-          }
+    const socket = this.socket(family);
+    const key = `${nas}|${id}`;
+    return new Promise<CoaResult>((resolve) => {
+      let tries = 0;
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (r: Omit<CoaResult, 'tries'>) => {
+        clearTimeout(timer);
+        if (this.waiting.get(key) === onAnswer) this.waiting.delete(key);
+        this.queued.get(nas)?.shift()?.();
+        resolve({ ...r, tries });
+      };
+      const attempt = () => {
+        if (tries >= this.o.tries) return finish({ status: 'timeout' });
+        tries++;
+        socket.send(packet, target.port, target.address, (err) => {
+          if (err) finish({ status: 'error', error: err.message });
         });
-        attempt();
-      });
-    } finally {
-      socket.close();
-    }
+        timer = setTimeout(attempt, this.o.timeoutMs);
+      };
+      // Only an answer to this packet, signed with the shared secret, counts.
+      const onAnswer = (msg: Buffer): boolean => {
+        if (!verifyDynamicResponse(packet, msg, target.secret)) return false;
+        if (ACK.has(msg[0]!)) finish({ status: 'ack' });
+        else if (NAK.has(msg[0]!)) {
+          const answer = radius.decode({ packet: msg, secret: target.secret });
+          const cause = (answer.attributes as Record<string, unknown>)['Error-Cause'] as string | number | undefined;
+          finish({ status: 'nak', error: cause === undefined ? undefined : String(cause) });
+        }
+        return true;
+      };
+      this.waiting.set(key, onAnswer);
+      attempt();
+    });
   }
 }
 

@@ -222,11 +222,16 @@ export class NetworkRuntime {
     const [has] = await queryRows<{ ok: boolean }>(db, sql`select exists(select 1 from nas where active) as ok`);
     if (!has?.ok) return 0;
     let handled = 0;
+    // The next batch is claimed while the last one is being sent (at most one batch sending).
+    let sending: Promise<unknown> = Promise.resolve();
     for (;;) {
       const { events, jobs } = await claimNetworkEvents(db, { names: this.names });
       handled += events;
-      await sendCoaJobs(db, this.coa, this.config.secret, jobs);
-      if (events === 0) return handled;
+      await sending;
+      sending = jobs.length > 0 ? sendCoaJobs(db, this.coa, this.config.secret, jobs) : Promise.resolve();
+      if (events === 0) break;
     }
+    await sending;
+    return handled;
   }
 }
