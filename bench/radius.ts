@@ -12,10 +12,25 @@
  * machine; each starts after the post-auth tables are vacuumed, a checkpoint, and the machine going quiet
  * (quiesce), on packets encoded before the servers started. Percentiles are over every measured answer of a
  * side (both rounds together; each round's p99 is printed too). After the run every Access-Accept of ours
- * must have its post-auth row. Prints one JSON line:
- * {"bench":"radius","accepts_per_s":…,"p99_ms":…,"peer_accepts_per_s":…,"peer_p99_ms":…,"ratio":…,"post_auth_rows":…}
+ * must have its post-auth row.
  *
- *   npm run bench:radius [-- --subscribers 100000 --inflight 64 --rounds 2]
+ * Then, on ours only (issue 25):
+ *   coa_p99_ms — a block reaching the NAS: BLOCKS accounts with a session online are blocked in one
+ *     statement (as the daily charge does); the dispatcher (Abonent's network runtime, in this process)
+ *     sends each session's CoA to a NAS's Dynamic Authorization Server (a fake one here, requiring the
+ *     Message-Authenticator), and the time from the block's commit to the NAS having the CoA is taken
+ *     for each; p99 over all of them.
+ *   during_outage_accepts_per_s — Abonent killed (SIGKILL): FreeRADIUS answers a round of subscribers it
+ *     accepted before from its cache (rlm_cache, checking PAP itself), writing each outcome to its buffer.
+ *
+ * Prints one JSON line:
+ * {"bench":"radius","accepts_per_s":…,"p99_ms":…,"peer_accepts_per_s":…,"peer_p99_ms":…,"ratio":…,
+ *  "post_auth_rows":…,"coa_p99_ms":…,"during_outage_accepts_per_s":…}
+ *
+ * The Debian packages it needs (freeradius, freeradius-utils, freeradius-rest, freeradius-postgresql for
+ * the peer) are installed first when missing, as `npm test` does (scripts/debian-packages.mjs).
+ *
+ *   npm run bench:radius [-- --subscribers 100000 --inflight 64 --rounds 2 --blocks 2000]
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,9 +43,13 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import radius from 'radius';
 
+import { BENCH_RADIUS_NEEDS, ensureDebianPackages } from '../scripts/debian-packages.mjs';
+import { loadConfig } from '../server/config.js';
 import { openDatabase, queryRows } from '../server/db/client.js';
 import { runMigrations } from '../server/db/migrate.js';
+import { CoaClient } from '../server/integrations/radius/coa-client.js';
 import { encryptSecret } from '../server/modules/network/network-crypto.js';
+import { NetworkRuntime } from '../server/modules/network/network-runtime.js';
 import { withAdmin, withDbName } from '../server/test/db.js';
 import { freeUdpPort, startFreeRadius } from '../server/test/freeradius.js';
 import { arg } from './bench-db.js';
@@ -44,6 +63,8 @@ const WARM_PASSES = 5;
 const TOTAL = N + WARM;
 const INFLIGHT = arg('inflight', 64);
 const ROUNDS = arg('rounds', 2);
+/** Accounts with a session online blocked at once for coa_p99_ms. */
+const BLOCKS = arg('blocks', 2000);
 /** Abonent's priority, as the systemd unit sets it (docs/deploy.md): only root may raise one. */
 const ABONENT_NICE = process.getuid?.() === 0 ? -5 : 0;
 const URL_ = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/abonent';
@@ -93,8 +114,10 @@ async function seedOurs() {
     await db.execute(sql`insert into network_access (account_id, login, password_enc)
       select a, l, p from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(a int8, l text, p text)`);
   }
-  await db.execute(sql`insert into nas (region_id, name, address, secret_enc, vendor)
-    values (1, 'bench', '127.0.0.1', ${encryptSecret('nas-secret', NAS_SECRET, APP_SECRET)}, 'mikrotik')`);
+  // The load generator writes each packet's identifier as it sends it, which a Message-Authenticator
+  // would sign: this NAS is registered as one that sends none (FreeRADIUS still signs its answers).
+  await db.execute(sql`insert into nas (region_id, name, address, secret_enc, vendor, require_message_authenticator)
+    values (1, 'bench', '127.0.0.1', ${encryptSecret('nas-secret', NAS_SECRET, APP_SECRET)}, 'mikrotik', false)`);
   await db.execute(sql`vacuum analyze`);
   return database;
 }
@@ -336,12 +359,81 @@ async function startAbonent() {
   return {
     pid: child.pid!,
     url: `http://127.0.0.1:${radiusPort}`,
+    /** SIGKILL: an outage, not a shutdown. */
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
     stop: async () => {
-      child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
       rmSync(data, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * coa_p99_ms: `count` accounts with a session online are blocked in one statement; the time from its
+ * commit until the NAS (a fake DAS answering ACK, requiring the Message-Authenticator) has each one's
+ * CoA. The dispatcher is Abonent's network runtime, run here as in a process with jobs (WORKER=1).
+ */
+async function measureBlocks(count: number) {
+  const received = new Map<string, number>();
+  let signed = true;
+  const nasProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-nas.ts', NAS_SECRET], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const nasPort = await new Promise<number>((resolve) =>
+    nasProcess.on(
+      'message',
+      (m: { port?: number; received?: { user: string; code: string; at: number; signed: boolean }[] }) => {
+        if (m.port) resolve(m.port);
+        for (const r of m.received ?? []) {
+          signed &&= r.signed;
+          if (r.code === 'CoA-Request' && !received.has(r.user)) received.set(r.user, r.at);
+        }
+      },
+    ),
+  );
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    DATABASE_URL: withDbName(URL_, OURS_DB),
+    APP_SECRET,
+    PUBLIC_URL: 'https://lk.bench.test',
+  });
+  const runtime = new NetworkRuntime(config, ours, {
+    coa: new CoaClient({ timeoutMs: config.RADIUS_COA_TIMEOUT_MS, tries: config.RADIUS_COA_TRIES }),
+  });
+  try {
+    const db = ours.db;
+    await db.execute(sql`update nas set coa_port = ${nasPort}`);
+    await db.execute(sql`insert into radius_sessions (nas_address, acct_session_id, username, account_id, framed_ip,
+        started_at, updated_at)
+      select '127.0.0.1', 'bench-' || g, 'user' || g, g, ('100.64.0.0'::inet + g), now(), now()
+      from generate_series(1, ${count}) g`);
+    await runtime.start({ dispatch: true });
+    await settle();
+    const before = performance.timeOrigin + performance.now();
+    await db.execute(sql`with b as (update accounts set status = 'blocked' where id <= ${count} returning id)
+      insert into account_events (account_id, kind) select id, 'blocked' from b`);
+    const after = performance.timeOrigin + performance.now();
+    const deadline = Date.now() + 60_000;
+    while (received.size < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    // From the commit (the middle of the statement's round trip) to the NAS having the CoA.
+    const committed = (before + after) / 2;
+    const latencies = Float64Array.from([...received.values()].map((at) => at - committed)).sort();
+    return {
+      coa_p99_ms: quantile(latencies, 0.99),
+      coa_p50_ms: quantile(latencies, 0.5),
+      blocks: count,
+      blocks_reached: received.size,
+      coa_with_message_authenticator: signed,
+    };
+  } finally {
+    await runtime.close();
+    nasProcess.disconnect();
+  }
 }
 
 function packetsFor(from: number, to: number): Buffer[] {
@@ -444,6 +536,7 @@ function add(a: LoadResult | null, b: LoadResult, roundsP99: number[]): LoadResu
   };
 }
 
+ensureDebianPackages(BENCH_RADIUS_NEEDS, 'bench:radius');
 log(`seeding ${TOTAL} subscribers (Abonent and the rlm_sql peer)…`);
 const ours = await seedOurs();
 await seedPeer();
@@ -507,6 +600,16 @@ try {
     ours.db,
     sql`select count(*)::int as n from radius_auth_log where result = 'accept'`,
   );
+
+  log(`blocks: ${BLOCKS} accounts with a session online blocked at once…`);
+  const blocks = await measureBlocks(BLOCKS);
+  log(`  ${JSON.stringify(blocks)}`);
+
+  // Abonent killed: the first round's subscribers (all accepted before) reconnect, answered from the cache.
+  await abonent.kill();
+  await settle();
+  const outage = await blast({ port: radiusd.authPort, load: rounds[0]!, inflight: INFLIGHT });
+  log(`  outage: ${JSON.stringify({ ...outage, latenciesMs: undefined })}`);
   const accepts = a!.accepts;
   const peerAccepts = b!.accepts;
   const out = {
@@ -528,6 +631,12 @@ try {
     abonent_nice: ABONENT_NICE,
     rounds_p99_ms: roundsP99,
     peer_rounds_p99_ms: peerRoundsP99,
+    ...blocks,
+    during_outage_accepts_per_s: Math.round(outage.accepts / outage.seconds),
+    during_outage_accepts: outage.accepts,
+    during_outage_rejects: outage.rejects,
+    during_outage_lost: outage.lost,
+    during_outage_p99_ms: outage.p99Ms,
   };
   if (rows!.n !== accepts) log(`post-auth rows ${rows!.n} != accepts ${accepts}`);
   if (a!.rejects > 0) {

@@ -460,6 +460,11 @@ export const ERRORS = {
     ru: 'У лицевого счёта нет доступа в сеть',
     en: 'This personal account has no network access',
   },
+  coa_escalation_not_found: {
+    status: 404,
+    ru: 'Такой задачи для сотрудников нет или она уже решена',
+    en: 'No such open item for staff, or it is resolved already',
+  },
   session_not_online: {
     status: 409,
     ru: 'Сеанс уже завершён',

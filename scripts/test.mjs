@@ -6,43 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { ensureDebianPackages, TEST_NEEDS } from './debian-packages.mjs';
+
 const root = new URL('..', import.meta.url).pathname;
-const NEEDS = [
-  { pkg: 'chromium', path: '/usr/bin/chromium', why: 'end-to-end tests' },
-  { pkg: 'poppler-utils', path: '/usr/bin/pdftotext', why: 'reading generated PDFs in tests' },
-  { pkg: 'fonts-dejavu-core', path: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', why: 'Cyrillic fonts in PDFs' },
-  { pkg: 'freeradius', path: '/usr/sbin/freeradius', why: 'network tests through real FreeRADIUS (rlm_rest)' },
-  { pkg: 'freeradius-utils', path: '/usr/bin/radclient', why: 'radclient playing the NAS in network tests' },
-  {
-    pkg: 'freeradius-rest',
-    path: '/usr/lib/freeradius/rlm_rest.so',
-    why: 'the rlm_rest module FreeRADIUS calls Abonent with',
-  },
-  {
-    pkg: 'shellcheck',
-    path: '/usr/bin/shellcheck',
-    why: 'checking the shipped shell scripts (deploy/, the rehearsal)',
-  },
-];
-
-function ensureDebianPackages() {
-  const missing = NEEDS.filter((n) => !existsSync(n.path));
-  if (missing.length === 0) return;
-  const pkgs = missing.map((m) => m.pkg).join(' ');
-  const cmd = `apt-get update && apt-get install -y --no-install-recommends ${pkgs}`;
-  if (process.getuid?.() !== 0) {
-    console.error(`Missing Debian packages for the tests (${missing.map((m) => `${m.pkg}: ${m.why}`).join('; ')}).`);
-    console.error(`Install them with:\n  sudo sh -c '${cmd}'`);
-    process.exit(1);
-  }
-  console.log(`Installing ${pkgs} …`);
-  const r = spawnSync('sh', ['-c', `DEBIAN_FRONTEND=noninteractive ${cmd}`], { stdio: 'inherit' });
-  if (r.status !== 0) {
-    console.error(`Could not install: ${cmd}`);
-    process.exit(1);
-  }
-}
-
 function run(cmd, args, env = {}) {
   return spawnSync(cmd, args, { stdio: 'inherit', cwd: root, env: { ...process.env, ...env } }).status ?? 1;
 }
@@ -96,7 +62,7 @@ function vitest(args, out) {
   return { status, c: counts(out) };
 }
 
-ensureDebianPackages();
+ensureDebianPackages(TEST_NEEDS, 'the tests');
 mkdirSync(`${root}tmp`, { recursive: true });
 const mode = process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite';
 console.log(`\n== Abonent test suite on ${mode} ==`);

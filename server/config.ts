@@ -62,6 +62,12 @@ export const envSchema = z.object({
   APP_SECRET: z.string().min(16).optional(),
   /** Earlier APP_SECRETs (comma-separated), accepted for reading until `abonent secrets reseal` ran. */
   APP_SECRET_PREVIOUS: z.string().optional(),
+  /**
+   * What this process does (docs/scale.md, "Process roles"): `all` — the web app and API, the RADIUS API
+   * when RADIUS_API_KEY is set, jobs when WORKER=1; `radius` — only FreeRADIUS's rlm_rest API (no web
+   * port, no jobs), so a heavy report or a night's billing on other processes cannot slow authorization.
+   */
+  ROLE: z.enum(['all', 'radius']).default('all'),
   /** Start the in-process job worker and scheduler (set 0 on web-only replicas). */
   WORKER: z
     .enum(['0', '1'])
@@ -188,6 +194,13 @@ export const envSchema = z.object({
   /** Addresses/CIDRs FreeRADIUS may call from (comma-separated); unset: any that has the key. */
   RADIUS_API_ALLOW: z.string().optional(),
   /**
+   * TLS for the rlm_rest link (PEM files: the certificate chain and its key): the RADIUS API answers https
+   * only. Required to listen on an address other than loopback, unless RADIUS_API_ALLOW names the
+   * FreeRADIUS hosts of a network the operator trusts with clear PPPoE passwords (docs/network.md).
+   */
+  RADIUS_API_TLS_CERT: z.string().optional(),
+  RADIUS_API_TLS_KEY: z.string().optional(),
+  /**
    * While the database is unreachable: `last_known` answers from the last state this process saw
    * (subscribers stay online; writes are spooled), `reject` refuses every Access-Request.
    */
@@ -197,6 +210,17 @@ export const envSchema = z.object({
   RADIUS_DEBTOR_ADDRESS_LIST: z.string().min(1).max(64).default('abonent-debtors'),
   /** MikroTik: the address list everyone else is in (a CoA moves a session between the two lists). */
   RADIUS_ACTIVE_ADDRESS_LIST: z.string().min(1).max(64).default('abonent-active'),
+  /**
+   * Seconds FreeRADIUS keeps a subscriber's last answer (rlm_cache, docs/network.md, "Through an Abonent
+   * outage") to answer from while no Abonent endpoint answers; each answer from Abonent replaces it. 0: no
+   * cache (every Access-Request is rejected while Abonent is down).
+   */
+  RADIUS_CACHE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 86_400)
+    .default(86_400),
   /** Acct-Interim-Interval asked of the NAS (seconds); a session silent for 3× this is closed as lost. */
   RADIUS_INTERIM_SECONDS: z.coerce.number().int().min(60).max(86_400).default(300),
   /** CoA / Disconnect: wait per try (ms) and tries per request before the retry job takes it. */
@@ -268,6 +292,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.DATABASE_REPLICA_URL && !e.DATABASE_URL) missing.push('DATABASE_REPLICA_URL: needs DATABASE_URL (the primary)');
   if (mode === 'production' && e.TBANK_TERMINAL_KEY?.endsWith('DEMO'))
     missing.push('TBANK_TERMINAL_KEY: a T-Bank test terminal (…DEMO) takes no real money: not in production');
+  if (Boolean(e.RADIUS_API_TLS_CERT) !== Boolean(e.RADIUS_API_TLS_KEY))
+    missing.push('RADIUS_API_TLS_CERT and RADIUS_API_TLS_KEY: set both (the certificate and its key) or neither');
+  if (e.RADIUS_API_KEY && !isLoopbackHost(e.RADIUS_API_HOST) && !e.RADIUS_API_TLS_CERT && !e.RADIUS_API_ALLOW)
+    missing.push(
+      `RADIUS_API_HOST: ${e.RADIUS_API_HOST} is not a loopback address: the RADIUS API carries clear PPPoE passwords and NAS secrets, so it needs TLS (RADIUS_API_TLS_CERT, RADIUS_API_TLS_KEY) or RADIUS_API_ALLOW naming the FreeRADIUS hosts`,
+    );
+  if (e.ROLE === 'radius' && !e.RADIUS_API_KEY)
+    missing.push('ROLE=radius: needs RADIUS_API_KEY (it serves only the RADIUS API)');
   if (e.SHUTDOWN_DRAIN_SECONDS >= e.SHUTDOWN_TIMEOUT_SECONDS)
     missing.push('SHUTDOWN_DRAIN_SECONDS: must be less than SHUTDOWN_TIMEOUT_SECONDS');
   const trust = parseTrustProxy(e.TRUST_PROXY);
@@ -294,6 +326,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...e,
     NODE_ENV: mode,
+    // A RADIUS-only process runs no jobs (and sends no CoA: the processes that run jobs do).
+    WORKER: e.ROLE === 'radius' ? false : e.WORKER,
     HOST: host,
     DEMO_SEED: e.DEMO_SEED ? e.DEMO_SEED === '1' : mode === 'development',
     dbKind: e.DATABASE_URL ? 'postgres' : 'pglite',

@@ -13,9 +13,13 @@ import type { AppMetrics } from './metrics/db-metrics.js';
 import { ensureInstallation } from './modules/installation/installation.js';
 import { gracefulShutdown } from './shutdown.js';
 
-/** Reads config, opens the DB, migrates, seeds demo data on an empty DB, starts HTTP and the worker. */
+/**
+ * Reads config, opens the DB, migrates, seeds demo data on an empty DB, starts HTTP and the worker. With
+ * ROLE=radius only the RADIUS API listens (no web port, no jobs): docs/scale.md, "Process roles".
+ */
 async function main() {
   const config = loadConfig();
+  const radiusOnly = config.ROLE === 'radius';
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     replicaUrl: config.DATABASE_REPLICA_URL,
@@ -25,12 +29,12 @@ async function main() {
   await runMigrations(database);
   // A restored copy or a promoted replica gets its own installation id before it sends any key out.
   await ensureInstallation(database.db, (msg, extra) => console.warn(msg, extra));
-  await seedDemoIfAsked(database, config, console.log);
+  if (!radiusOnly) await seedDemoIfAsked(database, config, console.log);
 
   const app = await buildApp({
     config,
     database,
-    serveWeb: true,
+    serveWeb: !radiusOnly,
     // Development: one readable line per event, written in order with the banner (a synchronous
     // stream); requests are at debug level there (LOG_LEVEL=debug shows them). Production: JSON lines.
     logger:
@@ -56,7 +60,7 @@ async function main() {
     deps.notifier.sms?.start?.(); // stay bound to the SMSC for delivery receipts
   }
 
-  await app.listen({ port: config.PORT, host: config.HOST });
+  if (!radiusOnly) await app.listen({ port: config.PORT, host: config.HOST });
   const metricsServer = config.METRICS_PORT
     ? await listenMetrics(deps.metrics, config.METRICS_PORT, config.METRICS_HOST)
     : null;
@@ -64,8 +68,11 @@ async function main() {
   const radiusApi = await deps.network.listen();
   if (radiusApi) app.log.info(`RADIUS API (rlm_rest) at ${radiusApi}`);
   // The banner comes last, so the addresses and logins are what the terminal shows.
-  const url = listeningUrl(config, app.server.address());
-  for (const line of await startupBanner(database, config, url)) console.log(line);
+  if (radiusOnly) console.log(`Abonent ${app.deps.version}: RADIUS API only (ROLE=radius) at ${radiusApi}`);
+  else {
+    const url = listeningUrl(config, app.server.address());
+    for (const line of await startupBanner(database, config, url)) console.log(line);
+  }
   if (metricsServer) console.log(`Metrics: http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics`);
 
   let closing = false;

@@ -286,6 +286,36 @@ SELECT abonent_ensure_trigger('nas', 'nas_network', $ddl$
   CREATE TRIGGER nas_network AFTER INSERT OR UPDATE OR DELETE ON nas
     FOR EACH STATEMENT EXECUTE FUNCTION abonent_network_reload_all()$ddl$);
 
+-- A plan's network profile (sessions, speed windows, attributes) changed: reload all.
+SELECT abonent_ensure_trigger('tariff_network', 'tariff_network_network', $ddl$
+  CREATE TRIGGER tariff_network_network AFTER INSERT OR UPDATE OR DELETE ON tariff_network
+    FOR EACH STATEMENT EXECUTE FUNCTION abonent_network_reload_all()$ddl$);
+
+-- IPv6 prefixes given to accounts (thousands in one statement when a region gets its pools): reload them,
+-- 500 accounts per notification.
+CREATE OR REPLACE FUNCTION abonent_network_accounts_changed() RETURNS trigger AS $$
+DECLARE
+  chunk text;
+BEGIN
+  FOR chunk IN
+    SELECT string_agg(account_id::text, ',')
+    FROM (SELECT account_id, (row_number() OVER (ORDER BY account_id) - 1) / 500 AS part
+          FROM (SELECT DISTINCT account_id FROM new_rows) d) p
+    GROUP BY part
+  LOOP
+    PERFORM pg_notify('abonent_network', 'a:' || chunk);
+  END LOOP;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+SELECT abonent_ensure_trigger('ipv6_assignments', 'ipv6_assignments_network', $ddl$
+  CREATE TRIGGER ipv6_assignments_network AFTER INSERT ON ipv6_assignments
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION abonent_network_accounts_changed()$ddl$);
+SELECT abonent_ensure_trigger('ipv6_assignments', 'ipv6_assignments_network_update', $ddl$
+  CREATE TRIGGER ipv6_assignments_network_update AFTER UPDATE ON ipv6_assignments
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION abonent_network_accounts_changed()$ddl$);
+
 -- Interim updates rewrite open sessions every few minutes: room on the page keeps them HOT.
 SELECT abonent_ensure_fillfactor('radius_sessions', 80);
 

@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { type Db, queryRows } from '../db/client.js';
 import type { AppDeps } from '../deps.js';
 import { safeErrorMessage } from '../logging.js';
-import { jobDuration, jobsFinished } from '../metrics/metrics.js';
+import { combinations, jobDuration, jobsFinished, zeroSeries } from '../metrics/metrics.js';
 
 /**
  * A small PostgreSQL-backed job queue (see docs/decisions/0002-job-queue.md for why not pg-boss).
@@ -129,16 +129,21 @@ const DEFAULT_LEASE_SECONDS = 300;
  * cannot do so forever. The attempt is counted when a job is claimed, so a dying run counts too.
  */
 export async function parkAbandonedJobs(db: Db): Promise<number> {
-  const rows = await queryRows<{ id: number }>(
+  const rows = await queryRows<{ id: number; name: string }>(
     db,
     sql`update jobs set state = 'dead', finished_at = now(), locked_until = null, locked_by = null,
           last_error = left('gave up after ' || attempts || ' attempts: the worker stopped mid-run (lease expired)'
                             || coalesce('; before that: ' || last_error, ''), 2000)
         where state = 'running' and locked_until < now() and attempts >= max_attempts
-        returning id`,
+        returning id, name`,
   );
+  // Dead like a job that failed its last attempt: counted the same way.
+  for (const r of rows) jobsFinished.inc({ job_name: r.name, outcome: 'failed' });
   return rows.length;
 }
+
+/** How a job run ends, for abonent_jobs_finished_total (failed: its last attempt, parked as dead). */
+const JOB_OUTCOMES = ['done', 'retry', 'failed', 'returned'] as const;
 
 export class JobWorker {
   private readonly handlers = new Map<string, JobDefinition>();
@@ -165,6 +170,8 @@ export class JobWorker {
     this.db = deps.database.db;
     for (const j of jobs) this.handlers.set(j.name, j);
     this.widest = Math.max(1, ...jobs.map((j) => j.concurrency ?? 1));
+    // Every job's series exists from the start: an alert on increase() sees its first failure.
+    zeroSeries(jobsFinished, combinations({ job_name: jobs.map((j) => j.name), outcome: JOB_OUTCOMES }));
   }
 
   start(): void {

@@ -5,10 +5,14 @@ import { ledgerMaintainJob, ledgerMaintainTask } from '../modules/ledger/ledger.
 import {
   coaRetryJob,
   coaRetryTask,
+  ipv6AssignJob,
+  ipv6AssignTask,
   networkCleanupJob,
   networkCleanupTask,
   networkDispatchJob,
   networkDispatchTask,
+  speedWindowsJob,
+  speedWindowsTask,
 } from '../modules/network/network.jobs.js';
 import { deliverJob } from '../modules/notifications/deliver.job.js';
 import { accountEventsTask } from '../modules/notifications/notify-account-events.js';
@@ -41,6 +45,8 @@ export const allJobs: JobDefinition[] = [
   networkDispatchJob,
   coaRetryJob,
   networkCleanupJob,
+  speedWindowsJob,
+  ipv6AssignJob,
 ];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
@@ -53,6 +59,8 @@ export const periodicTasks: PeriodicTask[] = [
   networkDispatchTask,
   coaRetryTask,
   networkCleanupTask,
+  speedWindowsTask,
+  ipv6AssignTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
   pruneRateLimitsTask,
 ];

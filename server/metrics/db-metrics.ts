@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 import { type Database, queryRows } from '../db/client.js';
+import { allJobs } from '../jobs/registry.js';
 import { withTimeout } from '../lifecycle.js';
 import { listLedgerPartitions, monthsAhead } from '../modules/ledger/ledger-partitions.js';
 import { processRegistry } from './metrics.js';
@@ -88,7 +89,28 @@ export function createAppMetrics(database: Database, opts: { processMetrics?: bo
     'abonent_ledger_checkpoint_age_days',
     'Days since the latest verified ledger checkpoint (normally 2: the day before yesterday)',
   );
+  const deadJobs = g(
+    'abonent_jobs_dead_24h',
+    'Jobs parked as dead in the last 24 hours (every attempt failed, or the worker died during the last one), by job name',
+    ['job_name'],
+  );
+  const sessionsOpen = g(
+    'abonent_radius_sessions_open',
+    'Network sessions open: the NAS reported their start and no stop',
+  );
+  const blockPending = g(
+    'abonent_network_block_pending_seconds',
+    'Age of the oldest block (blocked, suspended, terminated) the NAS has not yet acknowledged on an open session; 0: none',
+  );
+  const escalationsOpen = g(
+    'abonent_coa_escalations_open',
+    'CoA and Disconnect-Requests that did not take effect on the NAS and are left to staff, not yet resolved',
+  );
   const gauges = [
+    deadJobs,
+    sessionsOpen,
+    blockPending,
+    escalationsOpen,
     partitionsAhead,
     defaultRows,
     checkpointAge,
@@ -120,11 +142,24 @@ export function createAppMetrics(database: Database, opts: { processMetrics?: bo
                  extract(epoch from now() - min(run_at) filter (where state = 'queued' and run_at <= now()))::float8 as oldest
           from jobs where state in ('queued', 'running') group by name`,
     );
+    // Every job's series, at 0 when none is waiting: a panel shows 0, not "no data".
+    for (const j of allJobs) {
+      queueDepth.set({ job_name: j.name }, 0);
+      queueRunning.set({ job_name: j.name }, 0);
+      queueAge.set({ job_name: j.name }, 0);
+    }
     for (const j of jobs) {
       queueDepth.set({ job_name: j.name }, j.due);
       queueRunning.set({ job_name: j.name }, j.running);
       queueAge.set({ job_name: j.name }, j.oldest ?? 0);
     }
+    const dead = await queryRows<{ name: string; n: number }>(
+      db,
+      sql`select name, count(*)::int as n from jobs
+          where state = 'dead' and finished_at > now() - interval '1 day' group by name`,
+    );
+    for (const d of dead) deadJobs.set({ job_name: d.name }, d.n);
+    await readNetwork();
     const outbox = await queryRows<{ channel: string; backlog: number; oldest: number | null; failed: number }>(
       db,
       sql`select channel,
@@ -184,6 +219,29 @@ export function createAppMetrics(database: Database, opts: { processMetrics?: bo
       lastDuration.set({ region: r.code }, r.last_duration ?? 0);
       lastCharges.set({ region: r.code }, r.last_charges ?? 0);
     }
+  };
+
+  /** Network gauges: each query reads a partial index (open sessions, pending events, unfinished CoA). */
+  const readNetwork = async () => {
+    const db = database.db;
+    const [n] = await queryRows<{ open: number; pending: number | null; escalations: number }>(
+      db,
+      sql`select (select count(*) from radius_sessions where stopped_at is null)::int as open,
+                 greatest(
+                   (select extract(epoch from now() - min(e.at)) from account_events e
+                    where e.network_at is null and e.kind in ('blocked', 'suspended', 'terminated')
+                      and exists (select 1 from nas where active)),
+                   (select extract(epoch from now() - min(r.created_at)) from coa_requests r
+                    where r.status in ('pending', 'timeout', 'error') and r.created_at > now() - interval '1 day'
+                      and r.reason ~ '(^|,)(blocked|suspended|terminated)(,|$)'
+                      and not exists (select 1 from coa_requests n where n.session_id = r.session_id and n.id > r.id)
+                      and exists (select 1 from radius_sessions s where s.id = r.session_id and s.stopped_at is null))
+                 )::float8 as pending,
+                 (select count(*) from coa_escalations where resolved_at is null)::int as escalations`,
+    );
+    sessionsOpen.set(n?.open ?? 0);
+    blockPending.set(Math.max(0, n?.pending ?? 0));
+    escalationsOpen.set(n?.escalations ?? 0);
   };
 
   return {

@@ -152,13 +152,18 @@ describe('deploy/prometheus/abonent-alerts.yml', () => {
     }
   });
 
-  it('pages for the billing day, the job queue, the outbox and receipts', () => {
+  it('pages for the billing day, the job queue, the outbox, receipts and the network', () => {
     const names = doc.groups.flatMap((g) => g.rules.map((r) => r.alert));
     for (const n of [
       'AbonentBillingDayNotFinished',
       'AbonentJobQueueStuck',
+      'AbonentJobsDead',
       'AbonentOutboxFailures',
       'AbonentReceiptsFailing',
+      'AbonentRadiusAuthorizeSlow',
+      'AbonentRadiusRejectsSpike',
+      'AbonentBlockNotAppliedOnNas',
+      'AbonentCoaGivenUp',
     ]) {
       expect(names).toContain(n);
     }
@@ -226,7 +231,7 @@ describe('deploy/grafana/abonent-dashboard.json', () => {
     }
   });
 
-  it('shows what operators watch: latency, queue, billing, payments, outbox, database pool', () => {
+  it('shows what operators watch: latency, queue, billing, payments, outbox, database pool, RADIUS and CoA', () => {
     const used = new Set(
       dash.panels.flatMap((p) => (p.targets ?? []).flatMap((t) => checkExpr(t.expr, p.title).metrics)),
     );
@@ -242,6 +247,15 @@ describe('deploy/grafana/abonent-dashboard.json', () => {
       'abonent_outbox_deliveries_total',
       'abonent_receipts_unfinished',
       'abonent_db_pool_connections',
+      'abonent_radius_request_duration_seconds',
+      'abonent_radius_auth_total',
+      'abonent_radius_sessions_open',
+      'abonent_radius_spool_records',
+      'abonent_radius_directory_age_seconds',
+      'abonent_coa_requests_total',
+      'abonent_coa_naks_total',
+      'abonent_coa_given_up_total',
+      'abonent_network_block_pending_seconds',
     ]) {
       expect(used.has(m), m).toBe(true);
     }

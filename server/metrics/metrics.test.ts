@@ -109,7 +109,7 @@ describe('GET /metrics', () => {
     await applyProviderStatus(db, ok, { externalId: `m-ok-${account.id}`, status: 'succeeded', amount: 50_000 });
 
     m = await scrape();
-    expect(m.get('abonent_job_queue_depth{job_name="notifications.deliver"}')).toBeUndefined();
+    expect(m.get('abonent_job_queue_depth{job_name="notifications.deliver"}')).toBe(0);
     expect(m.get('abonent_outbox_backlog{channel="email"}')).toBe(0);
     expect(m.get('abonent_outbox_deliveries_total{channel="email",outcome="sent"}')).toBeGreaterThanOrEqual(1);
     expect(m.get('abonent_jobs_finished_total{job_name="billing.run",outcome="done"}')).toBeGreaterThanOrEqual(1);
@@ -118,6 +118,8 @@ describe('GET /metrics', () => {
     expect(m.get(`abonent_billing_charges_total{region="${region.code}"}`)).toBe(1);
     expect(m.get(`abonent_billing_run_duration_seconds_count{region="${region.code}"}`)).toBe(1);
     expect(m.get('abonent_payments_total{provider="test_acquirer",outcome="credited"}')).toBe(before + 1);
-    expect(m.get('abonent_payments_total{provider="test_acquirer",outcome="failed"}')).toBeGreaterThanOrEqual(1);
+    // A canceled card form is the payer's outcome, not a failure (AbonentPaymentsFailing counts failures only).
+    expect(m.get('abonent_payments_total{provider="test_acquirer",outcome="canceled"}')).toBeGreaterThanOrEqual(1);
+    expect(m.get('abonent_payments_total{provider="test_acquirer",outcome="failed"}')).toBe(0);
   });
 });

@@ -94,6 +94,12 @@ const REGION_OF = {
     region: (id: number) =>
       sql`select a.region_id from mobile_requests m join accounts a on a.id = m.account_id where m.id = ${id}`,
   },
+  /** What a NAS did not apply, left to staff: the account's region. */
+  coaEscalation: {
+    notFound: 'coa_escalation_not_found',
+    region: (id: number) =>
+      sql`select a.region_id from coa_escalations e join accounts a on a.id = e.account_id where e.id = ${id}`,
+  },
   region: { notFound: 'region_not_found', region: (id: number) => sql`select ${id}::int8 as region_id` },
 } satisfies Record<string, { notFound: ErrorCode; region: (id: number) => SQL }>;
 

@@ -28,11 +28,12 @@ export async function buildNas(
   db: Db,
   o: {
     regionId: number;
-    appSecret: string | SecretKeys;
+    appSecret: string;
     address?: string;
     secret?: string;
     vendor?: NasVendor;
     coaPort?: number;
+    requireMessageAuthenticator?: boolean;
   },
 ) {
   const [row] = await db
@@ -44,18 +45,23 @@ export async function buildNas(
       secretEnc: encryptSecret('nas-secret', o.secret ?? 'nas-secret-123', o.appSecret),
       vendor: o.vendor ?? 'mikrotik',
       coaPort: o.coaPort ?? 3799,
+      requireMessageAuthenticator: o.requireMessageAuthenticator ?? true,
     })
     .returning();
   return row!;
 }
 
-/** Network access for an account: PPPoE login/password and/or IPoE identifiers. */
+/**
+ * Network access for an account: PPPoE (login and password; a MAC only as a binding) unless `login` is
+ * null, then IPoE by MAC and/or Option 82.
+ */
 export async function buildNetworkAccess(
   db: Db,
   o: {
     accountId: number;
     appSecret: string | SecretKeys;
     login?: string | null;
+    macBinding?: boolean;
     password?: string;
     mac?: string;
     opt82RemoteId?: string;
@@ -67,6 +73,8 @@ export async function buildNetworkAccess(
   const password = o.password ?? `pw-${seq}-Secret`;
   await db.insert(networkAccess).values({
     accountId: o.accountId,
+    accessType: login ? 'pppoe' : 'ipoe',
+    macBinding: o.macBinding ?? false,
     login,
     passwordEnc: login ? encryptSecret('network-password', password, o.appSecret) : null,
     mac: o.mac ?? null,

@@ -61,9 +61,16 @@ function pathValue(path: string, name: string): number | string | undefined {
     ['/api/staff/mobile-requests/', ids.mobileRequest],
     ['/api/staff/contracts/', ids.contract],
     ['/api/staff/regions/', w.b.id],
+    ['/api/staff/network/escalations/', ids.escalation],
   ];
   return byPrefix.find(([p]) => path.startsWith(p))?.[1];
 }
+
+/** Bodies a sample of the schema would not pass (refinements), so the region check is what answers. */
+const REAL_BODIES: Record<string, () => unknown> = {
+  '/api/staff/contracts': () => ({ ...w.contractBody }),
+  '/api/staff/accounts/{id}/network': () => ({ macBinding: false }),
+};
 
 /** Query values that point at B where a filter allows it; the required rest sampled from the schema. */
 function queryFor(op: Operation): string {
@@ -98,10 +105,7 @@ function requestFor(op: Operation) {
   let payload: string | undefined;
   if (op.body?.contentType === 'application/json') {
     // The schema's sample, or a real one where sampled values would not pass the schema's checks.
-    const body = (op.path === '/api/staff/contracts' ? { ...w.contractBody } : sample(op.body.schema)) as Record<
-      string,
-      unknown
-    >;
+    const body = (REAL_BODIES[op.path]?.() ?? sample(op.body.schema)) as Record<string, unknown>;
     if (body && typeof body === 'object' && 'regionId' in body) body.regionId = w.b.id;
     payload = JSON.stringify(body);
   }

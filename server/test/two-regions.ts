@@ -113,6 +113,20 @@ export async function buildTwoRegions(t: TestContext) {
         values (${nas.address}::inet, 'beta-session', 'beta-login', ${subB.account.id}, '100.64.9.9'::inet,
                 now() - interval '1 minute', now()) returning id`,
   );
+  await db.execute(
+    sql`insert into ipv6_pools (region_id, kind, prefix, assign_length) values (${b.id}, 'framed', '2001:db8:b::/48', 64)`,
+  );
+  // A Disconnect the NAS refused, left to staff.
+  const [escalation] = await queryRows<{ id: number }>(
+    db,
+    sql`with r as (
+          insert into coa_requests (account_id, session_id, nas_id, kind, reason, status, error)
+          values (${subB.account.id}, ${session!.id}, ${nas.id}, 'disconnect', 'blocked', 'nak', 'Resources-Unavailable')
+          returning id)
+        insert into coa_escalations (coa_request_id, account_id, session_id, nas_id, kind, error)
+        select r.id, ${subB.account.id}, ${session!.id}, ${nas.id}, 'nak', 'Resources-Unavailable' from r
+        returning id`,
+  );
 
   // Catalogue of B: a promotion; a contract signed today (its PDF is kept for 24 hours).
   const promotion = await adminCall('POST', '/api/staff/promotions', {
@@ -165,6 +179,7 @@ export async function buildTwoRegions(t: TestContext) {
       visit: visit!.id,
       mobileRequest: mobile.id as number,
       session: session!.id,
+      escalation: escalation!.id,
       office: office.id as number,
       promotion: promotion.id as number,
       nas: nas.id,

@@ -6,8 +6,16 @@ import type { NasVendor } from '../../db/schema/index.js';
 import type { ClearPasswords } from './clear-passwords.js';
 import type { NetworkDirectory } from './directory.js';
 import type { AccessEntry } from './load-access.js';
+import type { OpenSessions } from './open-sessions.js';
+import { speedAt } from './plan-speed.js';
 import { attr, classFor, hexAttr, identify, type RestAttributes } from './radius-attributes.js';
-import { type NetworkNames, type Profile, type RadiusAttribute, serviceAttributes } from './vendor-attributes.js';
+import {
+  type NetworkNames,
+  type Profile,
+  type RadiusAttribute,
+  serviceAttributes,
+  type ServiceState,
+} from './vendor-attributes.js';
 import type { AuthRecord } from './write-radius-records.js';
 
 export interface AuthorizeContext {
@@ -16,6 +24,10 @@ export interface AuthorizeContext {
   passwords: ClearPasswords;
   interimSeconds: number;
   offlineAuth: 'last_known' | 'reject';
+  /** Seconds FreeRADIUS may answer from its cache while Abonent is down (0: no cache). */
+  cacheSeconds: number;
+  /** Open sessions of accounts whose plan limits them (Simultaneous-Use); absent: no limit checked. */
+  sessions?: OpenSessions;
 }
 
 /** rlm_rest's answer: the status decides (200 go on, 401 reject, 503 fail) and the body sets attributes. */
@@ -24,15 +36,25 @@ export interface RestAnswer {
   body: Record<string, { value: (string | number)[]; op?: string; do_xlat: false }>;
 }
 
-export type RejectReason = 'unknown' | 'terminated' | 'no_password' | 'password' | 'unavailable';
+export type RejectReason =
+  'unknown' | 'terminated' | 'no_password' | 'password' | 'mac_binding' | 'sessions' | 'unavailable';
 
 const REJECT_TEXT: Record<RejectReason, string> = {
   unknown: 'Unknown subscriber',
   terminated: 'Contract terminated',
   no_password: 'No network password issued',
   password: 'Wrong password',
+  mac_binding: 'Login bound to another device',
+  sessions: 'Already connected: the plan allows no more sessions at once',
   unavailable: 'Service temporarily unavailable',
 };
+
+/**
+ * Rejects after which FreeRADIUS drops its cached answer for the key (docs/network.md, "Through an Abonent
+ * outage"): nobody has it any more. A wrong password or another device leaves the subscriber's own answer
+ * in place — else anyone could empty it for them with one bad try.
+ */
+const FORGET: ReadonlySet<RejectReason> = new Set(['unknown', 'terminated', 'no_password']);
 
 export function profileOf(entry: AccessEntry): Profile | null {
   switch (entry.status) {
@@ -79,37 +101,46 @@ export function authorizeAccess(
     detail,
     csid: callingStation(a),
   });
-  if (!entry) return { answer: reject('unknown'), record: outcome('reject', 'unknown') };
+  const refuse = (why: RejectReason) => ({ answer: reject(why, 401, ctx), record: outcome('reject', why) });
+  if (!entry) return refuse('unknown');
   const profile = profileOf(entry);
-  if (!profile) return { answer: reject('terminated'), record: outcome('reject', 'terminated') };
+  if (!profile) return refuse('terminated');
 
   const body: RestAnswer['body'] = {};
   let decided = true;
   if (who.by === 'login') {
-    if (!entry.passwordEnc) return { answer: reject('no_password'), record: outcome('reject', 'no_password') };
+    if (!entry.passwordEnc) return refuse('no_password');
+    if (entry.macBinding && entry.mac && callingStation(a) !== entry.mac) return refuse('mac_binding');
     const password = ctx.passwords.get(entry, entry.passwordEnc);
     if ('MS-CHAP-Challenge' in a) {
-      body['control:Cleartext-Password'] = { value: [password], do_xlat: false };
       decided = false;
     } else if (!passwordMatches(a, password)) {
-      return { answer: reject('password'), record: outcome('reject', 'password') };
+      return refuse('password');
     } else {
       body['control:Auth-Type'] = { value: ['Accept'], do_xlat: false };
+    }
+    // MS-CHAP: for FreeRADIUS's mschap to check. PAP and CHAP: decided here, but kept with the cached
+    // answer so that FreeRADIUS can check the password itself while Abonent is down (its memory only).
+    if (!decided || ctx.cacheSeconds > 0) body['control:Cleartext-Password'] = { value: [password], do_xlat: false };
+    if (entry.macBinding && entry.mac && ctx.cacheSeconds > 0) {
+      // The device as this NAS spells it: a cached answer is given only to the same Calling-Station-Id.
+      body['control:Abonent-Bound-Station'] = { value: [attr(a, 'Calling-Station-Id') ?? ''], do_xlat: false };
     }
   } else {
     // IPoE: the subscriber is known by the port or MAC; there is no password to check.
     body['control:Auth-Type'] = { value: ['Accept'], do_xlat: false };
   }
+  // Simultaneous-Use: the plan's limit of sessions at once (the device asking does not count against itself).
+  const max = entry.plan?.maxSessions;
+  if (max && ctx.sessions && ctx.sessions.count(entry.accountId, callingStation(a)) >= max) return refuse('sessions');
   const vendor: NasVendor = ctx.directory.nasAt(nasAddress)?.vendor ?? 'generic';
   const attrs: RadiusAttribute[] = [
-    ...serviceAttributes(
-      vendor,
-      { profile, downKbps: entry.downKbps, upKbps: entry.upKbps, staticIp: entry.staticIp },
-      ctx.names,
-    ),
+    ...serviceAttributes(vendor, serviceState(entry, profile, now), ctx.names),
     ['Acct-Interim-Interval', ctx.interimSeconds],
     ['Class', classFor(entry.accountId)],
   ];
+  // FreeRADIUS replaces its cached answer for this key with this one, for that long (policy.d/abonent).
+  if (ctx.cacheSeconds > 0) body['control:Abonent-Cache-TTL'] = { value: [ctx.cacheSeconds], do_xlat: false };
   for (const [name, value] of attrs) {
     const key = `reply:${name}`;
     const have = body[key];
@@ -119,6 +150,22 @@ export function authorizeAccess(
     } else body[key] = { value: [value], do_xlat: false };
   }
   return { answer: { status: 200, body }, record: decided ? outcome('accept', profile) : null };
+}
+
+/** What the NAS is told for an entry now: the speed in force (a window of the day), addresses, templates. */
+export function serviceState(entry: AccessEntry, profile: Profile, now: Date): ServiceState {
+  const speed = speedAt(
+    { downKbps: entry.downKbps, upKbps: entry.upKbps, windows: entry.plan?.windows, timeZone: entry.timeZone },
+    now,
+  );
+  return {
+    profile,
+    ...speed,
+    staticIp: entry.staticIp,
+    framedIpv6: entry.framedIpv6,
+    delegatedIpv6: entry.delegatedIpv6,
+    templates: entry.plan?.attributes,
+  };
 }
 
 /** PAP: the password as sent; CHAP: MD5(identifier ‖ password ‖ challenge) = the response. */
@@ -146,8 +193,13 @@ function callingStation(a: RestAttributes): string | null {
   return raw ? (normaliseMac(raw) ?? raw.slice(0, 64)) : null;
 }
 
-function reject(reason: RejectReason, status: 401 | 503 = 401): RestAnswer {
-  return { status, body: { 'reply:Reply-Message': { value: [REJECT_TEXT[reason]], do_xlat: false } } };
+function reject(reason: RejectReason, status: 401 | 503 = 401, ctx?: AuthorizeContext): RestAnswer {
+  const body: RestAnswer['body'] = { 'reply:Reply-Message': { value: [REJECT_TEXT[reason]], do_xlat: false } };
+  // 0: FreeRADIUS drops what it cached for this key.
+  if (ctx && ctx.cacheSeconds > 0 && FORGET.has(reason)) {
+    body['control:Abonent-Cache-TTL'] = { value: [0], do_xlat: false };
+  }
+  return { status, body };
 }
 
 /**
@@ -160,5 +212,6 @@ export function rejectReason(ctx: AuthorizeContext, a: RestAttributes, passworde
   if (!entry) return 'unknown';
   if (!profileOf(entry)) return 'terminated';
   if (passworded && !entry.passwordEnc) return 'no_password';
+  if (passworded && entry.macBinding && entry.mac && callingStation(a) !== entry.mac) return 'mac_binding';
   return 'password';
 }

@@ -57,6 +57,11 @@ export class BatchWriter<T> {
     return this.down;
   }
 
+  /** Records this writer put in the spool and no drain has written yet (the spool-depth metric). */
+  get spoolBacklog(): number {
+    return Math.max(0, this.stats.spooled - this.stats.drained);
+  }
+
   add(record: T): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`${this.o.name} writer is closed`));
     return new Promise<void>((resolve, reject) => {

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.js';
 import { type NasVendor, NETWORK_EVENT_KINDS } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
-import { profileOf } from './authorize-access.js';
+import { profileOf, serviceState } from './authorize-access.js';
 import { loadAccess } from './load-access.js';
 import { type CoaJob, loadCoaJobs } from './send-coa.js';
 import { coaAttributes, type NetworkNames, profileChangeBy, type RadiusAttribute } from './vendor-attributes.js';
@@ -27,19 +27,21 @@ interface OpenSession {
 
 /**
  * Turns account events the network acts on (docs/network.md, "Events → CoA / Disconnect") into
- * coa_requests for the accounts' open sessions, in one transaction: the events are claimed with SKIP
+ * coa_requests for every open session of the accounts — however long since the NAS last reported it: a
+ * session the NAS no longer has answers "no such session" and is closed then (send-coa.ts) — in one
+ * transaction: the events are claimed with SKIP
  * LOCKED and marked `network_at`, so each is handled once however many servers run this. The state
  * sent is the account's state now (status, plan speed), not the event's: several events of one
  * account become one request per session. Sending happens after commit (never inside a transaction).
  */
 export async function claimNetworkEvents(
   db: Db,
-  opts: { names: NetworkNames; interimSeconds: number },
+  opts: { names: NetworkNames },
 ): Promise<{ events: number; jobs: CoaJob[] }> {
   return inTransaction(db, async (tx) => {
-    const events = await queryRows<{ id: number; account_id: number; kind: string }>(
+    const events = await queryRows<{ id: number; account_id: number; kind: string; at: Date | string }>(
       tx,
-      sql`select id, account_id, kind from account_events
+      sql`select id, account_id, kind, at from account_events
           where network_at is null and kind in (${sql.join(
             NETWORK_EVENT_KINDS.map((k) => sql`${k}`),
             sql`, `,
@@ -53,10 +55,13 @@ export async function claimNetworkEvents(
           where id = any(${`{${events.map((e) => e.id).join(',')}}`}::int8[])`,
     );
     const kinds = new Map<number, Set<string>>();
+    const since = new Map<number, number>();
     for (const e of events) {
       const id = Number(e.account_id);
       if (!kinds.has(id)) kinds.set(id, new Set());
       kinds.get(id)!.add(e.kind);
+      const at = new Date(e.at).getTime();
+      since.set(id, Math.min(since.get(id) ?? at, at));
     }
     const ids = [...kinds.keys()];
     const sessions = await queryRows<OpenSession>(
@@ -64,8 +69,7 @@ export async function claimNetworkEvents(
       sql`select s.id, s.account_id, s.username, s.acct_session_id, host(s.framed_ip) as framed_ip,
                  n.id as nas_id, n.vendor
           from radius_sessions s join nas n on n.address = s.nas_address
-          where s.account_id = any(${`{${ids.join(',')}}`}::int8[]) and s.stopped_at is null
-            and s.updated_at > now() - make_interval(secs => ${opts.interimSeconds * 3})`,
+          where s.account_id = any(${`{${ids.join(',')}}`}::int8[]) and s.stopped_at is null`,
     );
     if (sessions.length === 0) return { events: events.length, jobs: [] };
     const state = new Map((await loadAccess(tx, ids)).map((e) => [e.accountId, e]));
@@ -86,11 +90,7 @@ export async function claimNetworkEvents(
       if (!entry || !profile || mustEnd || (profileMoves && profileChangeBy(s.vendor) === 'disconnect')) {
         rows.push({ s, kind: 'disconnect', reason, attrs: id });
       } else {
-        const service = coaAttributes(
-          s.vendor,
-          { profile, downKbps: entry.downKbps, upKbps: entry.upKbps, staticIp: entry.staticIp },
-          opts.names,
-        );
+        const service = coaAttributes(s.vendor, serviceState(entry, profile, new Date()), opts.names);
         rows.push({ s, kind: 'coa', reason, attrs: [...id, ...service] });
       }
     }
@@ -111,6 +111,7 @@ export async function claimNetworkEvents(
           returning id`,
     );
     const jobs = await loadCoaJobs(tx, sql`r.id = any(${`{${inserted.map((r) => r.id).join(',')}}`}::int8[])`);
+    for (const j of jobs) j.eventAt = since.get(j.accountId) ?? null;
     return { events: events.length, jobs };
   });
 }

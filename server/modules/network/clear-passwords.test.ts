@@ -12,13 +12,19 @@ function entry(accountId: number, password: string | null, passwordEnc?: string)
     accountNumber: String(accountId),
     regionId: 1,
     status: 'active',
+    accessType: 'pppoe',
     login: `user${accountId}`,
     passwordEnc: passwordEnc ?? (password === null ? null : encryptSecret('network-password', password, SECRET)),
     mac: null,
+    macBinding: false,
     opt82: null,
     downKbps: 100_000,
     upKbps: 100_000,
     staticIp: null,
+    framedIpv6: null,
+    delegatedIpv6: null,
+    timeZone: 'Europe/Moscow',
+    plan: null,
     [CLEAR_PASSWORD]: undefined,
   };
 }
@@ -94,13 +100,19 @@ describe('network passwords in clear', () => {
       accountNumber: '999',
       regionId: 2,
       status: 'blocked',
+      accessType: 'ipoe',
       login: 'renamed',
       passwordEnc: encryptSecret('network-password', 'pw', SECRET), // the same password, encrypted again
       mac: '00:11:22:33:44:55',
+      macBinding: true,
       opt82: '|0001',
       downKbps: 50_000,
       upKbps: 50_000,
       staticIp: '10.0.0.9',
+      framedIpv6: '2001:db8:1::/64',
+      delegatedIpv6: '2001:db8:100::/56',
+      timeZone: 'Asia/Vladivostok',
+      plan: { tariffId: 1, maxSessions: 1, windows: [], attributes: [] },
     };
     // Every field of an entry is compared (a field added later and not compared fails here).
     expect(Object.keys(changes).sort()).toEqual(

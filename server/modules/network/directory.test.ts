@@ -106,6 +106,7 @@ describe('network directory', () => {
       number: String(100_000 + i),
       region_id: 1,
       status: 'active',
+      access_type: 'pppoe',
       login: `user${i}`,
       password_enc: passwords[i - 1] ?? null,
       mac: null,

@@ -305,26 +305,42 @@ export class NetworkDirectory {
     const old = this.byAccount.get(accountId);
     if (!old) return;
     this.byAccount.delete(accountId);
-    if (old.login && this.byLogin.get(old.login) === old) this.byLogin.delete(old.login);
-    if (old.mac && this.byMac.get(old.mac) === old) this.byMac.delete(old.mac);
-    if (old.opt82 && this.byOpt82.get(old.opt82) === old) this.byOpt82.delete(old.opt82);
+    const login = loginKey(old);
+    const mac = macKey(old);
+    const opt82 = opt82Key(old);
+    if (login && this.byLogin.get(login) === old) this.byLogin.delete(login);
+    if (mac && this.byMac.get(mac) === old) this.byMac.delete(mac);
+    if (opt82 && this.byOpt82.get(opt82) === old) this.byOpt82.delete(opt82);
   }
 
   private put(e: AccessEntry) {
     const old = this.byAccount.get(e.accountId);
+    const login = loginKey(e);
+    const mac = macKey(e);
+    const opt82 = opt82Key(e);
     if (old) {
       carryClearPassword(old, e);
       // A key that stays is overwritten in place: taking it out and adding it again leaves a deleted slot
       // per entry, and a Map compacts a million of those in one go (~0.5 s of the event loop).
-      if (old.login && old.login !== e.login && this.byLogin.get(old.login) === old) this.byLogin.delete(old.login);
-      if (old.mac && old.mac !== e.mac && this.byMac.get(old.mac) === old) this.byMac.delete(old.mac);
-      if (old.opt82 && old.opt82 !== e.opt82 && this.byOpt82.get(old.opt82) === old) this.byOpt82.delete(old.opt82);
+      const [oldLogin, oldMac, oldOpt82] = [loginKey(old), macKey(old), opt82Key(old)];
+      if (oldLogin && oldLogin !== login && this.byLogin.get(oldLogin) === old) this.byLogin.delete(oldLogin);
+      if (oldMac && oldMac !== mac && this.byMac.get(oldMac) === old) this.byMac.delete(oldMac);
+      if (oldOpt82 && oldOpt82 !== opt82 && this.byOpt82.get(oldOpt82) === old) this.byOpt82.delete(oldOpt82);
     }
     this.byAccount.set(e.accountId, e);
-    if (e.login) this.byLogin.set(e.login, e);
-    if (e.mac) this.byMac.set(e.mac, e);
-    if (e.opt82) this.byOpt82.set(e.opt82, e);
+    if (login) this.byLogin.set(login, e);
+    if (mac) this.byMac.set(mac, e);
+    if (opt82) this.byOpt82.set(opt82, e);
   }
 }
+
+/**
+ * The keys an entry is found by (docs/network.md, "Who is who"): a PPPoE entry by its login only, an IPoE
+ * entry by its MAC and Option 82 only — so a MAC typed as a login, or an Option 82 added to a PPPoE
+ * request, never finds an IPoE neighbour, and a PPPoE entry's bound MAC identifies nobody.
+ */
+const loginKey = (e: AccessEntry) => (e.accessType === 'pppoe' ? e.login : null);
+const macKey = (e: AccessEntry) => (e.accessType === 'ipoe' ? e.mac : null);
+const opt82Key = (e: AccessEntry) => (e.accessType === 'ipoe' ? e.opt82 : null);
 
 const nextTurn = () => new Promise((r) => setImmediate(r));

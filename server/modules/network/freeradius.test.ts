@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayIn } from '../../../common/dates.js';
 import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
-import { buildStaff, buildSubscriber } from '../../test/factories.js';
+import { buildStaff, buildSubscriber, buildTariff } from '../../test/factories.js';
 import { startFakeNas } from '../../test/fakes/nas.js';
-import { type FreeRadius, hasFreeRadius, radclient, startFreeRadius } from '../../test/freeradius.js';
+import { type FreeRadius, hasFreeRadius, radclient, rawAccessRequest, startFreeRadius } from '../../test/freeradius.js';
 import { buildNas, buildNetworkAccess, networkTestConfig } from '../../test/network-factories.js';
 import { createSession } from '../auth/sessions.js';
 import { setServiceStatus } from '../ledger/set-service-status.js';
+import { assignIpv6Prefixes } from './assign-ipv6-prefixes.js';
 
 /**
  * The Must-show of issue 14 through the real FreeRADIUS (Debian's 3.2, deploy/freeradius as shipped):
@@ -63,10 +64,10 @@ async function subscriber(o: { balance?: number; status?: 'active' | 'blocked' }
   return { ...s, login: a.login!, password: a.password };
 }
 
-async function waitFor<T>(fn: () => T | undefined, ms = 15_000): Promise<T> {
+async function waitFor<T>(fn: () => T | undefined | Promise<T | undefined>, ms = 15_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 5));
@@ -244,5 +245,196 @@ describe.skipIf(!hasFreeRadius)('through FreeRADIUS', () => {
       { kind: 'coa', reason: 'unblocked' },
       { kind: 'disconnect', reason: 'suspended' },
     ]);
+  });
+});
+
+describe.skipIf(!hasFreeRadius)('who is who, through FreeRADIUS (issue 25)', () => {
+  /** An IPoE neighbour, known by MAC and by Option 82 (remote-id sw-07, circuit-id port 3), with a static IP. */
+  async function ipoeNeighbour(n: number) {
+    const s = await buildSubscriber(t.database.db, { regionId, balance: 50_000 });
+    const mac = `02:00:5e:25:00:${n.toString(16).padStart(2, '0')}`;
+    const remote = Buffer.from(`sw-${n}`).toString('hex');
+    const circuit = `0003000${n}`;
+    await buildNetworkAccess(t.database.db, {
+      accountId: s.account.id,
+      appSecret: t.config.secret,
+      login: null,
+      mac,
+      opt82RemoteId: remote,
+      opt82CircuitId: circuit,
+      staticIp: `10.99.25.${n}`,
+    });
+    const byMac = { 'User-Name': mac.toUpperCase(), 'Calling-Station-Id': mac.toUpperCase() };
+    await waitFor(() => (t.app.deps.network.directory!.byMacAddress(mac) ? true : undefined));
+    return { ...s, mac, remote, circuit, byMac, ip: `10.99.25.${n}` };
+  }
+
+  it('refuses a neighbour’s MAC typed as the login, with any password (PAP, CHAP, MS-CHAP)', async () => {
+    const n = await ipoeNeighbour(1);
+    // The neighbour itself: IPoE, no password, by its MAC — accepted with its static address.
+    const own = await auth(n.byMac);
+    expect(own.code).toBe('Access-Accept');
+    expect(own.attributes['Framed-IP-Address']).toEqual([n.ip]);
+
+    for (const spelling of [n.mac, n.mac.toUpperCase(), n.mac.replace(/:/g, '-'), n.mac.replace(/:/g, '')]) {
+      for (const password of [
+        { 'User-Password': 'anything' } as Record<string, string>,
+        { 'CHAP-Password': 'anything' },
+        { 'MS-CHAP-Password': 'anything' },
+      ]) {
+        const r = await auth({ 'User-Name': spelling, ...password, 'Calling-Station-Id': n.mac });
+        expect(r.code, `${spelling} ${Object.keys(password)[0]}`).toBe('Access-Reject');
+        expect(r.attributes['Framed-IP-Address']).toBeUndefined();
+      }
+    }
+    // An unknown login from the neighbour's MAC is no better.
+    const stranger = await auth({ 'User-Name': 'stranger', 'User-Password': 'x', 'Calling-Station-Id': n.mac });
+    expect(stranger.code).toBe('Access-Reject');
+
+    // Abonent recorded every one as a reject of nobody: the neighbour was never accepted for them.
+    const [accepted] = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from radius_auth_log where account_id = ${n.account.id} and result = 'accept'`,
+    );
+    expect(accepted!.n).toBe(1);
+  });
+
+  it('ignores a forged Option 82 on a PPPoE request: its own login, or nobody', async () => {
+    const n = await ipoeNeighbour(2);
+    const port = { 'ADSL-Agent-Remote-Id': `0x${n.remote}`, 'ADSL-Agent-Circuit-Id': `0x${n.circuit}` };
+    // The neighbour's own DHCP request by its port: accepted.
+    const own = await auth({ 'User-Name': 'dhcp-client', ...port });
+    expect(own.code).toBe('Access-Accept');
+    expect(own.attributes['Framed-IP-Address']).toEqual([n.ip]);
+
+    // A PPPoE subscriber whose request carries the neighbour's Option 82 is who its login says.
+    const p = await subscriber({ balance: 50_000 });
+    const forged = await auth({ 'User-Name': p.login, 'User-Password': p.password, ...port });
+    expect(forged.code).toBe('Access-Accept');
+    expect(forged.attributes['Framed-IP-Address']).toBeUndefined();
+    expect(Buffer.from(forged.attributes.Class![0]!.slice(2), 'hex').toString()).toBe(`abonent:${p.account.id}`);
+    // An unknown or wrong login with the neighbour's Option 82 is refused, whatever the password method.
+    const methods: Record<string, string>[] = [
+      { 'User-Password': 'x' },
+      { 'CHAP-Password': 'x' },
+      { 'MS-CHAP-Password': 'x' },
+    ];
+    for (const password of methods) {
+      expect((await auth({ 'User-Name': 'stranger', ...password, ...port })).code).toBe('Access-Reject');
+    }
+    expect((await auth({ 'User-Name': p.login, 'User-Password': 'wrong', ...port })).code).toBe('Access-Reject');
+  });
+
+  it('accepts a PPPoE login bound to a device only from that device', async () => {
+    const s = await buildSubscriber(t.database.db, { regionId, balance: 50_000 });
+    const a = await buildNetworkAccess(t.database.db, {
+      accountId: s.account.id,
+      appSecret: t.config.secret,
+      mac: '02:00:5e:25:01:01',
+      macBinding: true,
+    });
+    await waitFor(() => (t.app.deps.network.directory!.byLoginName(a.login!) ? true : undefined));
+    const from = (csid: string) =>
+      auth({ 'User-Name': a.login!, 'User-Password': a.password, 'Calling-Station-Id': csid });
+    expect((await from('02-00-5E-25-01-01')).code).toBe('Access-Accept');
+    expect((await from('02:00:5e:25:01:02')).code).toBe('Access-Reject');
+    expect((await auth({ 'User-Name': a.login!, 'User-Password': a.password })).code).toBe('Access-Reject');
+  });
+});
+
+describe.skipIf(!hasFreeRadius)('Blast-RADIUS (CVE-2024-3596) on the installed FreeRADIUS', () => {
+  it('drops an Access-Request without a Message-Authenticator from a NAS that must send one', async () => {
+    const s = await subscriber({ balance: 50_000 });
+    const attributes: [string, string][] = [
+      ['User-Name', s.login],
+      ['User-Password', s.password],
+    ];
+    const signed = await rawAccessRequest({
+      port: radiusd.authPort,
+      secret: SECRET,
+      attributes,
+      messageAuthenticator: true,
+    });
+    expect(signed.code).toBe('Access-Accept');
+    const unsigned = await rawAccessRequest({
+      port: radiusd.authPort,
+      secret: SECRET,
+      attributes,
+      messageAuthenticator: false,
+      timeoutMs: 2500,
+    });
+    expect(unsigned.code).toBe('none');
+  });
+
+  it('signs every answer with a Message-Authenticator, first of its attributes', async () => {
+    const s = await subscriber({ balance: 50_000 });
+    for (const [password, code] of [
+      [s.password, 'Access-Accept'],
+      ['wrong', 'Access-Reject'],
+    ] as const) {
+      const r = await rawAccessRequest({
+        port: radiusd.authPort,
+        secret: SECRET,
+        attributes: [
+          ['User-Name', s.login],
+          ['User-Password', password],
+        ],
+        messageAuthenticator: true,
+      });
+      expect(r.code).toBe(code);
+      expect(r.types[0]).toBe(80);
+      expect(r.types.filter((x) => x === 80)).toHaveLength(1);
+      expect(r.messageAuthenticatorValid).toBe(true);
+    }
+  });
+
+  it('refuses a Proxy-State without a Message-Authenticator, from a NAS allowed to omit it', async () => {
+    // A second NAS (127.0.0.2) registered before the setting existed: Message-Authenticator not required.
+    await buildNas(t.database.db, {
+      regionId,
+      appSecret: t.config.secret,
+      address: '127.0.0.2',
+      secret: SECRET,
+      requireMessageAuthenticator: false,
+    });
+    const s = await subscriber({ balance: 50_000 });
+    await waitFor(() => (t.app.deps.network.directory!.nasAt('127.0.0.2') ? true : undefined));
+    const send = (extra: [string, string | Buffer][], messageAuthenticator: boolean) =>
+      rawAccessRequest({
+        port: radiusd.authPort,
+        secret: SECRET,
+        from: '127.0.0.2',
+        messageAuthenticator,
+        attributes: [['User-Name', s.login], ['User-Password', s.password], ...extra],
+      });
+    expect((await send([], false)).code).toBe('Access-Accept');
+    expect((await send([['Proxy-State', Buffer.from('forged')]], false)).code).toBe('Access-Reject');
+    expect((await send([['Proxy-State', Buffer.from('proxy-1')]], true)).code).toBe('Access-Accept');
+  });
+});
+
+describe.skipIf(!hasFreeRadius)('what ISPs expect, through FreeRADIUS', () => {
+  it('sends IPv6 prefixes and the plan’s own attributes to the NAS', async () => {
+    const db = t.database.db;
+    await db.execute(
+      sql`insert into ipv6_pools (region_id, kind, prefix, assign_length) values
+            (${regionId}, 'framed', '2001:db8:7000::/40', 64), (${regionId}, 'delegated', '2001:db8:7100::/40', 56)`,
+    );
+    const tariff = await buildTariff(db, { regionId });
+    await db.execute(
+      sql`insert into tariff_network (tariff_id, attributes)
+          values (${tariff.id}, ${JSON.stringify([{ vendor: '*', name: 'Idle-Timeout', value: '600' }])}::jsonb)`,
+    );
+    const s = await buildSubscriber(db, { regionId, tariffId: tariff.id, balance: 50_000 });
+    const a = await buildNetworkAccess(db, { accountId: s.account.id, appSecret: t.config.secret });
+    await assignIpv6Prefixes(db);
+    const r = await waitFor(async () => {
+      const x = await auth({ 'User-Name': a.login!, 'User-Password': a.password });
+      return x.attributes['Delegated-IPv6-Prefix'] && x.attributes['Idle-Timeout'] ? x : undefined;
+    });
+    expect(r.code).toBe('Access-Accept');
+    expect(r.attributes['Framed-IPv6-Prefix']![0]).toMatch(/^2001:db8:70[0-9a-f]{2}:[0-9a-f:]*\/64$/);
+    expect(r.attributes['Delegated-IPv6-Prefix']![0]).toMatch(/^2001:db8:71[0-9a-f]{2}:[0-9a-f:]*\/56$/);
+    expect(r.attributes['Idle-Timeout']).toEqual(['600']);
   });
 });

@@ -9,7 +9,7 @@ import { decryptSecret } from './network-crypto.js';
 /** How the subscriber connects (for the router's settings): PPPoE login, or IPoE, and the static IP. */
 export async function getMyNetwork(db: Db, accountId: number) {
   const [a] = await db.select().from(networkAccess).where(eq(networkAccess.accountId, accountId));
-  const kind = a?.login && a.passwordEnc ? 'pppoe' : a?.mac || a?.opt82CircuitId ? 'ipoe' : 'none';
+  const kind = !a ? 'none' : a.accessType === 'pppoe' ? (a.login && a.passwordEnc ? 'pppoe' : 'none') : 'ipoe';
   return { login: a?.login ?? null, kind, staticIp: a?.staticIp ?? null } as const;
 }
 

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 
 /**
  * The HTTP/1.1 server of the rlm_rest API (decision 0015): only what libcurl in FreeRADIUS's rlm_rest
@@ -64,17 +65,20 @@ export interface LeanServerOptions {
   keepAliveMs?: number;
   /** A request that has started arriving must be complete within this. */
   requestMs?: number;
+  /** HTTPS: the certificate and key (the same parser runs over the decrypted stream). */
+  tls?: TlsOptions;
 }
 
 const connections = new WeakMap<Server, Set<Connection>>();
 
 export function createLeanServer(handler: LeanHandler, o: LeanServerOptions = {}): Server {
   const open = new Set<Connection>();
-  const server = createServer((socket) => {
+  const accept = (socket: Socket) => {
     const c = new Connection(socket, handler, o.keepAliveMs ?? 72_000, o.requestMs ?? 10_000);
     open.add(c);
     socket.once('close', () => open.delete(c));
-  });
+  };
+  const server: Server = o.tls ? createTlsServer(o.tls, accept) : createServer(accept);
   server.maxConnections = 4096;
   connections.set(server, open);
   return server;

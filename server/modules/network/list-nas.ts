@@ -12,6 +12,7 @@ export interface NasView {
   address: string;
   vendor: NasVendor;
   coaPort: number;
+  requireMessageAuthenticator: boolean;
   active: boolean;
   description: string;
   online: number;
@@ -33,13 +34,15 @@ export async function listNas(
     address: string;
     vendor: NasVendor;
     coa_port: number;
+    require_message_authenticator: boolean;
     active: boolean;
     description: string;
     online: number;
   }>(
     db,
     sql`select n.id, n.region_id, ${opts.lang === 'en' ? sql`r.name_en` : sql`r.name_ru`} as region, n.name,
-               host(n.address) as address, n.vendor, n.coa_port, n.active, n.description,
+               host(n.address) as address, n.vendor, n.coa_port,
+               n.require_message_authenticator, n.active, n.description,
                (select count(*) from radius_sessions s
                 where s.nas_address = n.address and s.stopped_at is null)::int as online
         from nas n join regions r on r.id = n.region_id
@@ -55,6 +58,7 @@ export async function listNas(
     address: r.address,
     vendor: r.vendor,
     coaPort: Number(r.coa_port),
+    requireMessageAuthenticator: r.require_message_authenticator,
     active: r.active,
     description: r.description,
     online: Number(r.online),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { sql } from 'drizzle-orm';
@@ -6,11 +7,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../../config.js';
 import { type Database, queryRows } from '../../db/client.js';
 import { CoaClient, type CoaSender } from '../../integrations/radius/coa-client.js';
+import { setRadiusStateSource } from '../../metrics/metrics.js';
 import type { AuthorizeContext } from './authorize-access.js';
 import { BatchWriter } from './batch-writer.js';
 import { claimNetworkEvents } from './claim-network-events.js';
 import { ClearPasswords } from './clear-passwords.js';
 import { NETWORK_CHANNEL, NetworkDirectory } from './directory.js';
+import { OpenSessions } from './open-sessions.js';
 import { RadiusApi } from './radius-api.js';
 import { sendCoaJobs } from './send-coa.js';
 import { Spool } from './spool.js';
@@ -37,6 +40,7 @@ export class NetworkRuntime {
   readonly authWriter: BatchWriter<AuthRecord> | null = null;
   readonly acctWriter: BatchWriter<AcctRecord> | null = null;
   readonly context: AuthorizeContext | null = null;
+  readonly sessions: OpenSessions | null = null;
   private stopListening: (() => Promise<void>) | null = null;
   private dispatchTimer: NodeJS.Timeout | null = null;
   private dispatching: Promise<void> | null = null;
@@ -80,10 +84,19 @@ export class NetworkRuntime {
       lingerMs: 20,
       log,
     });
+    const sessions = new OpenSessions(database, this.directory, {
+      interimSeconds: config.RADIUS_INTERIM_SECONDS,
+      reloadSeconds: config.RADIUS_RELOAD_SECONDS,
+      log,
+    });
+    this.sessions = sessions;
     this.acctWriter = new BatchWriter<AcctRecord>({
       name: 'radius accounting',
       spool: new Spool<AcctRecord>(spoolDir, 'accounting'),
-      write: (r) => writeAcctRecords(db, r),
+      write: async (r) => {
+        await writeAcctRecords(db, r);
+        sessions.record(r);
+      },
       log,
     });
     this.context = {
@@ -92,6 +105,8 @@ export class NetworkRuntime {
       passwords,
       interimSeconds: config.RADIUS_INTERIM_SECONDS,
       offlineAuth: config.RADIUS_OFFLINE_AUTH,
+      cacheSeconds: config.RADIUS_CACHE_SECONDS,
+      sessions,
     };
   }
 
@@ -108,11 +123,19 @@ export class NetworkRuntime {
     return this.apiInstance;
   }
 
-  /** Starts the rlm_rest API on RADIUS_API_HOST:RADIUS_API_PORT (main.ts); returns its address. */
+  /**
+   * Starts the rlm_rest API on RADIUS_API_HOST:RADIUS_API_PORT (main.ts), https with RADIUS_API_TLS_CERT;
+   * returns its address.
+   */
   async listen(): Promise<string | null> {
     const api = this.api();
     if (!api) return null;
-    return api.listen({ host: this.config.RADIUS_API_HOST, port: this.config.RADIUS_API_PORT });
+    const c = this.config;
+    const tls =
+      c.RADIUS_API_TLS_CERT && c.RADIUS_API_TLS_KEY
+        ? { cert: readFileSync(c.RADIUS_API_TLS_CERT), key: readFileSync(c.RADIUS_API_TLS_KEY) }
+        : undefined;
+    return api.listen({ host: c.RADIUS_API_HOST, port: c.RADIUS_API_PORT, tls });
   }
 
   /** Follows network changes; with `dispatch`, sends CoA / Disconnect for them as they come. */
@@ -134,6 +157,19 @@ export class NetworkRuntime {
       await this.directory.start();
       this.authWriter!.start();
       this.acctWriter!.start();
+      this.sessions!.start();
+      const directory = this.directory;
+      const writers = { 'post-auth': this.authWriter!, accounting: this.acctWriter! };
+      setRadiusStateSource(() => ({
+        directoryAgeSeconds: directory.loadedAt ? (Date.now() - directory.loadedAt.getTime()) / 1000 : null,
+        directoryCurrent: directory.current,
+        directoryEntries: directory.size,
+        spooled: Object.entries(writers).map(([writer, w]) => ({
+          writer,
+          records: w.spoolBacklog,
+          databaseDown: w.databaseDown,
+        })),
+      }));
     }
   }
 
@@ -144,11 +180,13 @@ export class NetworkRuntime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.directory) setRadiusStateSource(null);
     if (this.dispatchTimer) clearTimeout(this.dispatchTimer);
     // Stop taking requests first, so every record accepted before is in the writers' queues.
     await this.apiInstance?.close();
     await this.stopListening?.();
     await this.directory?.close();
+    this.sessions?.close();
     this.passwords?.close();
     await Promise.all([this.authWriter?.close(), this.acctWriter?.close()]);
     await this.dispatching?.catch(() => {});
@@ -184,14 +222,16 @@ export class NetworkRuntime {
     const [has] = await queryRows<{ ok: boolean }>(db, sql`select exists(select 1 from nas where active) as ok`);
     if (!has?.ok) return 0;
     let handled = 0;
+    // The next batch is claimed while the last one is being sent (at most one batch sending).
+    let sending: Promise<unknown> = Promise.resolve();
     for (;;) {
-      const { events, jobs } = await claimNetworkEvents(db, {
-        names: this.names,
-        interimSeconds: this.config.RADIUS_INTERIM_SECONDS,
-      });
+      const { events, jobs } = await claimNetworkEvents(db, { names: this.names });
       handled += events;
-      await sendCoaJobs(db, this.coa, this.config.secrets, jobs);
-      if (events === 0) return handled;
+      await sending;
+      sending = jobs.length > 0 ? sendCoaJobs(db, this.coa, this.config.secrets, jobs) : Promise.resolve();
+      if (events === 0) break;
     }
+    await sending;
+    return handled;
   }
 }

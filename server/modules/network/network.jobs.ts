@@ -1,9 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 
-import { defineJob } from '../../jobs/queue.js';
-import { oncePerSlot } from '../../jobs/scheduler.js';
-import { loadCoaJobs, sendCoaJobs } from './send-coa.js';
+import { defineJob, enqueue } from '../../jobs/queue.js';
+import { oncePerSlot, type PeriodicTask } from '../../jobs/scheduler.js';
+import { coaGivenUp } from '../../metrics/metrics.js';
+import { applySpeedWindows } from './apply-speed-windows.js';
+import { assignIpv6Prefixes } from './assign-ipv6-prefixes.js';
+import { escalate, loadCoaJobs, sendCoaJobs } from './send-coa.js';
+
+/** Tries a CoA / Disconnect-Request gets (the client's retransmissions each) before it is given up on. */
+const MAX_ATTEMPTS = 6;
 
 /**
  * The backstop of the network dispatcher: events are normally sent within milliseconds of their
@@ -22,21 +28,40 @@ export const networkDispatchTask = oncePerSlot(networkDispatchJob, 15);
 /**
  * CoA / Disconnect-Requests the NAS did not answer (timeout, a send error, a process that died
  * between recording and sending) are sent again for an hour, at most 6 attempts, unless a newer request
- * for the same session replaced them or the session has ended.
+ * for the same session replaced them or the session has ended. One that has used them up is given up on
+ * and left to staff (coa_escalations, the abonent_coa_given_up_total metric); what was left to staff is
+ * resolved when its session ends.
  */
 export const coaRetryJob = defineJob({
   name: 'network.coa-retry',
   payload: z.object({}),
   leaseSeconds: 300,
   async handler(_p, { db, deps }) {
+    const current = sql`not exists (select 1 from coa_requests n where n.session_id = r.session_id and n.id > r.id)
+          and exists (select 1 from radius_sessions s where s.id = r.session_id and s.stopped_at is null)`;
     const jobs = await loadCoaJobs(
       db,
-      sql`r.attempts < 6 and r.created_at > now() - interval '1 hour'
+      sql`r.attempts < ${MAX_ATTEMPTS} and r.created_at > now() - interval '1 hour'
           and (r.status in ('timeout', 'error') or (r.status = 'pending' and r.created_at < now() - interval '1 minute'))
-          and not exists (select 1 from coa_requests n where n.session_id = r.session_id and n.id > r.id)
-          and exists (select 1 from radius_sessions s where s.id = r.session_id and s.stopped_at is null)`,
+          and ${current}`,
     );
     await sendCoaJobs(db, deps.network.coa, deps.config.secrets, jobs);
+    const givenUp = await loadCoaJobs(
+      db,
+      sql`r.status in ('timeout', 'error') and r.created_at > now() - interval '1 day'
+          and (r.attempts >= ${MAX_ATTEMPTS} or r.created_at <= now() - interval '1 hour')
+          and ${current}
+          and not exists (select 1 from coa_escalations x where x.coa_request_id = r.id)`,
+    );
+    for (const job of givenUp) {
+      await escalate(db, job, 'given_up', null);
+      coaGivenUp.inc({ kind: job.kind });
+    }
+    await db.execute(
+      sql`update coa_escalations e set resolved_at = now(), resolution = 'session_ended'
+          where e.resolved_at is null
+            and exists (select 1 from radius_sessions s where s.id = e.session_id and s.stopped_at is not null)`,
+    );
   },
 });
 export const coaRetryTask = oncePerSlot(coaRetryJob, 60);
@@ -71,3 +96,46 @@ export const networkCleanupJob = defineJob({
   },
 });
 export const networkCleanupTask = oncePerSlot(networkCleanupJob, 3600);
+
+/**
+ * Speed windows of the plans (night, turbo hours): at each minute, the sessions of plans whose speed
+ * changes then get a CoA with the new speed (apply-speed-windows.ts). The minute is the job's payload,
+ * so a run that comes late still compares that minute with the one before.
+ */
+export const speedWindowsJob = defineJob({
+  name: 'network.speed-windows',
+  payload: z.object({ at: z.string().datetime() }),
+  leaseSeconds: 300,
+  async handler(p, { db, deps }) {
+    await applySpeedWindows(db, {
+      sender: deps.network.coa,
+      appSecret: deps.config.secrets,
+      names: deps.network.names,
+      at: new Date(p.at),
+    });
+  },
+});
+export const speedWindowsTask: PeriodicTask = {
+  name: speedWindowsJob.name,
+  everySeconds: 20,
+  tick: async (db, now) => {
+    const minute = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+    await enqueue(
+      db,
+      speedWindowsJob,
+      { at: minute.toISOString() },
+      { key: `${speedWindowsJob.name}:${minute.toISOString()}` },
+    );
+  },
+};
+
+/** IPv6 prefixes for accounts in regions with IPv6 pools, within a minute of their network access. */
+export const ipv6AssignJob = defineJob({
+  name: 'network.ipv6-assign',
+  payload: z.object({}),
+  leaseSeconds: 600,
+  async handler(_p, { db }) {
+    await assignIpv6Prefixes(db);
+  },
+});
+export const ipv6AssignTask = oncePerSlot(ipv6AssignJob, 60);

@@ -141,7 +141,9 @@ describe('network access', () => {
       headers: support.auth,
     });
     expect(view.json().access).toEqual({
+      accessType: 'pppoe',
       login: 'user-ten',
+      macBinding: false,
       hasPassword: false,
       mac: 'aa:bb:cc:00:00:02',
       option82RemoteId: null,
@@ -152,6 +154,12 @@ describe('network access', () => {
     expect(taken.statusCode).toBe(409);
     expect(taken.json().error.message).toContain('MAC');
     expect((await patch({ mac: 'not a mac' })).statusCode).toBe(400);
+    // What the type needs: PPPoE a login, IPoE a MAC or a circuit-id; a binding is for PPPoE with a MAC.
+    expect((await patch({ login: null })).statusCode).toBe(400);
+    expect((await patch({ accessType: 'ipoe', mac: null, option82CircuitId: null })).statusCode).toBe(400);
+    expect((await patch({ accessType: 'ipoe', macBinding: true })).statusCode).toBe(400);
+    expect((await patch({ macBinding: true })).statusCode).toBe(200);
+    expect((await patch({ macBinding: false })).statusCode).toBe(200);
     expect((await patch({})).statusCode).toBe(400);
     expect((await patch({ mac: null }, support.auth)).statusCode).toBe(403);
 
@@ -167,7 +175,12 @@ describe('network access', () => {
       sql`select action, after from audit_log where entity = 'account' and entity_id = ${String(s.account.id)}
           and action like 'network.%' order by id`,
     );
-    expect(audit.map((a) => a.action)).toEqual(['network.access.update', 'network.password.reset']);
+    expect(audit.map((a) => a.action)).toEqual([
+      'network.access.update',
+      'network.access.update',
+      'network.access.update',
+      'network.password.reset',
+    ]);
     expect(JSON.stringify(audit)).not.toContain(password);
 
     // FreeRADIUS accepts the new password; after another reset only the newest one (the clear text kept

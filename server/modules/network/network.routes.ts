@@ -5,9 +5,12 @@ import { SOCIAL_ALLOW_LIST } from '../../../common/network.js';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
 import { FILTERED, regionOf, regionScope } from '../../policy/region-scope.js';
+import { okResponse } from '../shared.schemas.js';
 import { disconnectSession } from './disconnect-session.js';
 import { findPortalSubscriber, throttlePortal } from './find-portal-subscriber.js';
 import { getMyNetwork, getMyNetworkPassword } from './get-my-network.js';
+import { createIpv6Pool, listIpv6Pools } from './ipv6-pools.js';
+import { listCoaEscalations } from './list-coa-escalations.js';
 import { listMySessions } from './list-my-sessions.js';
 import { listNas } from './list-nas.js';
 import { listOnlineSessions } from './list-online-sessions.js';
@@ -17,6 +20,12 @@ import {
   accountParams,
   allowListResponse,
   disconnectResponse,
+  escalationParams,
+  escalationsQuery,
+  escalationsResponse,
+  ipv6PoolCreate,
+  ipv6PoolsQuery,
+  ipv6PoolsResponse,
   myNetworkPasswordResponse,
   myNetworkResponse,
   mySessionsQuery,
@@ -31,8 +40,12 @@ import {
   onlineResponse,
   portalResponse,
   sessionParams,
+  tariffIdParams,
+  tariffNetworkBody,
 } from './network.schemas.js';
+import { resolveCoaEscalation } from './resolve-coa-escalation.js';
 import { createNas, updateNas } from './save-nas.js';
+import { getTariffNetwork, saveTariffNetwork } from './save-tariff-network.js';
 import { showAccountNetwork } from './show-account-network.js';
 import { resetNetworkPassword, updateNetworkAccess } from './update-network-access.js';
 
@@ -181,6 +194,41 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     async (req) => listOnlineSessions(db, req.query, { interimSeconds, regions: regionScope(req) }),
   );
 
+  app.get(
+    '/api/staff/network/escalations',
+    {
+      preValidation: requireStaff('operator', 'support'),
+      config: { region: FILTERED },
+      schema: {
+        tags,
+        security,
+        summary: 'What the NAS did not apply (a refused or unanswered CoA / Disconnect), left to staff',
+        querystring: escalationsQuery,
+        response: { 200: escalationsResponse },
+      },
+    },
+    async (req) => listCoaEscalations(db, req.query, regionScope(req)),
+  );
+
+  app.post(
+    '/api/staff/network/escalations/:id/resolve',
+    {
+      preValidation: requireStaff('operator', 'support'),
+      config: { region: regionOf('coaEscalation', 'id') },
+      schema: {
+        tags,
+        security,
+        summary: 'Mark an item the NAS did not apply as resolved by staff (audited)',
+        params: escalationParams,
+        response: { 200: okResponse },
+      },
+    },
+    async (req) => {
+      await resolveCoaEscalation(db, req.params.id, { staffId: staffPrincipal(req).staffId, ip: req.ip });
+      return { ok: true as const };
+    },
+  );
+
   app.post(
     '/api/staff/accounts/:id/sessions/:sessionId/disconnect',
     {
@@ -201,6 +249,76 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         { accountId: req.params.id, sessionId: req.params.sessionId },
         { staffId: staffPrincipal(req).staffId, ip: req.ip, appSecret: deps.config.secrets },
       ),
+  );
+
+  // ---- plans on the network, IPv6 pools ----
+
+  app.get(
+    '/api/staff/tariffs/:id/network',
+    {
+      preValidation: requireStaff('admin'),
+      schema: {
+        tags,
+        security,
+        summary: "A plan's network profile: sessions at once, speed windows, extra RADIUS attributes",
+        params: tariffIdParams,
+        response: { 200: tariffNetworkBody },
+      },
+    },
+    async (req) => getTariffNetwork(db, req.params.id),
+  );
+
+  app.put(
+    '/api/staff/tariffs/:id/network',
+    {
+      preValidation: requireStaff('admin'),
+      schema: {
+        tags,
+        security,
+        summary: "Set a plan's network profile (audited; live sessions follow its speed windows by CoA)",
+        params: tariffIdParams,
+        body: tariffNetworkBody,
+        response: { 200: tariffNetworkBody },
+      },
+    },
+    async (req) => {
+      await saveTariffNetwork(db, req.params.id, req.body, { staffId: staffPrincipal(req).staffId, ip: req.ip });
+      return getTariffNetwork(db, req.params.id);
+    },
+  );
+
+  app.get(
+    '/api/staff/ipv6-pools',
+    {
+      preValidation: requireStaff('operator', 'support'),
+      config: { region: FILTERED },
+      schema: {
+        tags,
+        security,
+        summary: 'IPv6 pools of the regions (framed /64s and delegated prefixes), with how much is given',
+        querystring: ipv6PoolsQuery,
+        response: { 200: ipv6PoolsResponse },
+      },
+    },
+    async (req) => listIpv6Pools(db, req.query.regionId, regionScope(req)),
+  );
+
+  app.post(
+    '/api/staff/ipv6-pools',
+    {
+      preValidation: requireStaff('admin'),
+      schema: {
+        tags,
+        security,
+        summary: 'Add an IPv6 pool to a region: its subscribers get prefixes within a minute (audited)',
+        body: ipv6PoolCreate,
+        response: { 201: z.object({ id: z.number() }) },
+      },
+    },
+    async (req, reply) => {
+      const r = await createIpv6Pool(db, req.body, { staffId: staffPrincipal(req).staffId, ip: req.ip });
+      return reply.code(201).send(r);
+    },
   );
 
   // ---- cabinet ----

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 
 import { z } from 'zod';
 
-import { COA_KINDS, COA_STATUSES, NAS_VENDORS } from '../../db/schema/index.js';
+import { ACCESS_TYPES, COA_KINDS, COA_STATUSES, NAS_VENDORS } from '../../db/schema/index.js';
 import { component } from '../../plugins/openapi.js';
 import { accountStatus } from '../shared.schemas.js';
 
@@ -31,6 +31,7 @@ export const nasView = z.object({
   address: z.string(),
   vendor: nasVendor,
   coaPort: z.number(),
+  requireMessageAuthenticator: z.boolean(),
   active: z.boolean(),
   description: z.string(),
   /** Open sessions the NAS reported. */
@@ -43,6 +44,12 @@ export const nasCreateBody = z.object({
   secret: z.string().min(8).max(128).describe('the RADIUS shared secret (stored encrypted, never shown again)'),
   vendor: nasVendor,
   coaPort: z.number().int().min(1).max(65_535).default(3799),
+  requireMessageAuthenticator: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Blast-RADIUS (CVE-2024-3596): Access-Requests without a Message-Authenticator are dropped, CoA carries one',
+    ),
   active: z.boolean().default(true),
   description: z.string().trim().max(500).default(''),
 });
@@ -96,6 +103,28 @@ export const coaView = z.object({
   answeredAt: z.string().nullable(),
 });
 
+export const escalationParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const escalationsQuery = z.object({ regionId: z.coerce.number().int().positive().max(32_767).optional() });
+export const escalationsResponse = z.object({
+  items: z.array(
+    z.object({
+      id: z.number(),
+      accountId: z.number(),
+      accountNumber: z.string().nullable(),
+      sessionId: z.number(),
+      username: z.string().nullable(),
+      framedIp: z.string().nullable(),
+      online: z.boolean().describe('the session is still open'),
+      nas: z.string().nullable(),
+      kind: z.enum(['nak', 'given_up']).describe('nak: the NAS refused; given_up: no answer through every retry'),
+      requestKind: z.enum(COA_KINDS),
+      reason: z.string().describe('the account events behind it (blocked, suspended, …), or staff'),
+      error: z.string().nullable().describe("the NAS's Error-Cause"),
+      createdAt: z.string(),
+    }),
+  ),
+});
+
 export const authLogView = z.object({
   at: z.string(),
   result: z.enum(['accept', 'reject']),
@@ -104,8 +133,14 @@ export const authLogView = z.object({
   mac: z.string().nullable(),
 });
 
+export const accessType = component(
+  'NetworkAccessType',
+  z.enum(ACCESS_TYPES).describe('pppoe: by login and password; ipoe: by MAC or Option 82, without a password'),
+);
 export const accessView = z.object({
+  accessType,
   login: z.string().nullable(),
+  macBinding: z.boolean().describe('PPPoE: the login is accepted only from `mac`'),
   hasPassword: z.boolean(),
   mac: z.string().nullable(),
   option82RemoteId: z.string().nullable().describe('as text when printable, else 0x…'),
@@ -123,7 +158,9 @@ export const accountNetworkView = z.object({
 
 export const accessUpdateBody = z
   .object({
+    accessType,
     login: z.string().max(64).nullable().describe('PPPoE login; null: none (IPoE only)'),
+    macBinding: z.boolean().describe('PPPoE: accept the login only from `mac`'),
     mac: z.string().max(32).nullable(),
     option82RemoteId: z.string().max(260).nullable(),
     option82CircuitId: z.string().max(260).nullable(),
@@ -172,4 +209,87 @@ export const portalResponse = z.object({
 export const allowListResponse = z.object({
   portal: z.string(),
   domains: z.array(z.object({ domain: z.string(), what: z.string() })),
+});
+
+// ---- plans on the network, IPv6 ----
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+const kbps = z.number().int().min(64).max(100_000_000);
+export const tariffIdParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+export const tariffNetworkBody = component(
+  'TariffNetwork',
+  z.object({
+    maxSessions: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .nullable()
+      .describe('Simultaneous-Use: sessions an account may have open at once; null: no limit'),
+    speedWindows: z
+      .array(
+        z
+          .object({
+            from: hhmm.describe("local time in the plan's region"),
+            to: hhmm.describe('exclusive; earlier than `from`: the window runs past midnight'),
+            downKbps: kbps,
+            upKbps: kbps,
+            days: z
+              .array(z.number().int().min(1).max(7))
+              .min(1)
+              .max(7)
+              .optional()
+              .describe('ISO weekdays (1 Monday … 7 Sunday) the window starts on; absent: every day'),
+          })
+          .refine((w) => w.from !== w.to, 'a window must not start when it ends'),
+      )
+      .max(8)
+      .describe('speeds by time of day (night, turbo hours); live sessions get them by CoA'),
+    attributes: z
+      .array(
+        z.object({
+          vendor: z.enum([...NAS_VENDORS, '*']).describe("the NAS vendor it is for; '*': every NAS"),
+          name: z
+            .string()
+            .regex(/^[A-Za-z][A-Za-z0-9-]{1,63}$/, 'a RADIUS attribute name from the FreeRADIUS dictionaries'),
+          value: z
+            .string()
+            .min(1)
+            .max(247)
+            .refine((v) => ![...v].some((c) => c.charCodeAt(0) < 0x20), 'printable text')
+            .describe('{down} and {up}: the speed in force, kbit/s'),
+        }),
+      )
+      .max(16)
+      .describe('extra reply attributes; one named like a default replaces it'),
+  }),
+);
+
+export const ipv6PoolsQuery = z.object({ regionId: z.coerce.number().int().positive().max(32_767).optional() });
+export const ipv6PoolCreate = z.object({
+  regionId: z.number().int().positive().max(32_767),
+  kind: z.enum(['framed', 'delegated']).describe('framed: a /64 per subscriber; delegated: a prefix for the router'),
+  prefix: z
+    .string()
+    .trim()
+    .max(50)
+    .refine((v) => {
+      const [a, len] = v.split('/');
+      return isIP(a ?? '') === 6 && /^\d{1,3}$/.test(len ?? '') && Number(len) >= 16 && Number(len) <= 63;
+    }, 'an IPv6 prefix, e.g. 2001:db8:1000::/40')
+    .describe('an IPv6 prefix /16–/63'),
+  assignLength: z.number().int().min(48).max(64).describe('the length given to each subscriber (framed: 64)'),
+});
+export const ipv6PoolsResponse = z.object({
+  pools: z.array(
+    z.object({
+      id: z.number(),
+      regionId: z.number(),
+      kind: z.enum(['framed', 'delegated']),
+      prefix: z.string(),
+      assignLength: z.number(),
+      assigned: z.number().describe('prefixes given so far'),
+      capacity: z.number().describe('prefixes the pool holds'),
+    }),
+  ),
 });

@@ -139,7 +139,10 @@ describe('rlm_rest endpoints', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body['control:Auth-Type']).toEqual({ value: ['Accept'], do_xlat: false });
-    expect(body['control:Cleartext-Password']).toBeUndefined();
+    // Decided here; the password goes with the answer only for FreeRADIUS's cache (RADIUS_CACHE_SECONDS),
+    // which replaces its entry with this answer for a day.
+    expect(body['control:Cleartext-Password']).toEqual({ value: ['pa%{User-Name}ss'], do_xlat: false });
+    expect(body['control:Abonent-Cache-TTL']).toEqual({ value: [86_400], do_xlat: false });
     expect(body['reply:Mikrotik-Rate-Limit'].value).toEqual([`${s.tariff.speedUpKbps}k/${s.tariff.speedDownKbps}k`]);
     expect(body['reply:Mikrotik-Address-List'].value).toEqual(['abonent-active']);
     expect(body['reply:Acct-Interim-Interval'].value).toEqual([300]);
@@ -166,6 +169,8 @@ describe('rlm_rest endpoints', () => {
     const wrongChap = await chap('guess');
     expect(wrongChap.statusCode).toBe(401);
     expect(wrongChap.json()['reply:Reply-Message'].value).toEqual(['Wrong password']);
+    // A wrong password leaves the subscriber's cached answer alone (no TTL: nothing to drop).
+    expect(wrongChap.json()['control:Abonent-Cache-TTL']).toBeUndefined();
     expect((await call('authorize', j({ 'User-Name': a.login!, 'User-Password': 'guess' }))).statusCode).toBe(401);
 
     // MS-CHAP is checked by FreeRADIUS: the password goes back, never xlat-expanded (%{…} stays as it is).

@@ -5,12 +5,14 @@ import type { FastifyBaseLogger } from 'fastify';
 
 import { type ErrorCode, errorMessage, ERRORS } from '../../../common/errors.js';
 import type { Config } from '../../config.js';
+import { radiusAccounting, radiusAuth, radiusRequestDuration } from '../../metrics/metrics.js';
 import { authorizeAccess } from './authorize-access.js';
 import { closeLeanServer, createLeanServer, type LeanHandler, type LeanResponse } from './lean-http.js';
 import { decryptSecret } from './network-crypto.js';
 import type { NetworkRuntime } from './network-runtime.js';
 import type { RestAttributes } from './radius-attributes.js';
 import { accountingRecord, postAuthRecord } from './record-radius.js';
+import type { AuthRecord } from './write-radius-records.js';
 
 const BODY_LIMIT = 64 * 1024;
 const NOT_READY: Answer = { status: 503, body: { 'reply:Reply-Message': { value: ['Not ready'], do_xlat: false } } };
@@ -19,6 +21,25 @@ const CLIENTS = '/api/radius/clients/';
 type Query = URLSearchParams;
 type Answer = { status: number; body?: object };
 type Route = (attrs: RestAttributes, nas: string, q: Query) => Promise<Answer> | Answer;
+
+/** Label children made once (this path runs thousands of times a second). */
+const timers = {
+  '/api/radius/authorize': radiusRequestDuration.labels('authorize'),
+  '/api/radius/post-auth': radiusRequestDuration.labels('post-auth'),
+  '/api/radius/accounting': radiusRequestDuration.labels('accounting'),
+  clients: radiusRequestDuration.labels('clients'),
+} as const;
+const outcomes = new Map<string, { inc(): void }>();
+
+/** Counts an Access-Request's outcome: a debtor's or a suspended subscriber's accept is a redirect. */
+function countOutcome(r: Pick<AuthRecord, 'result' | 'detail'>): void {
+  const result =
+    r.result === 'reject' ? 'reject' : r.detail === 'debtor' || r.detail === 'suspended' ? 'redirect' : 'accept';
+  const key = `${result}|${r.detail}`;
+  let c = outcomes.get(key);
+  if (!c) outcomes.set(key, (c = radiusAuth.labels(result, r.detail.slice(0, 32))));
+  c.inc();
+}
 
 /**
  * The HTTP API FreeRADIUS's rlm_rest calls (deploy/freeradius/mods-enabled/abonent; docs/network.md,
@@ -62,13 +83,15 @@ export class RadiusApi {
       return undefined;
     },
     body: (req, body) => {
-      if (req.method === 'GET') return answered(this.client(req.path));
+      const started = performance.now();
+      if (req.method === 'GET') return answered(this.client(req.path), timers.clients, started);
       const query = new URLSearchParams(req.query);
       const nas = query.get('nas');
       if (!nas || isIP(nas) === 0) return respond(errorAnswer('validation_failed', 'nas'));
       const attrs = parseRestAttributes(parseJson(body));
       if (!attrs) return respond(errorAnswer('validation_failed', 'body'));
-      return answered(this.routes[req.path]!(attrs, nas, query));
+      const timer = timers[req.path as keyof typeof timers];
+      return answered(this.routes[req.path]!(attrs, nas, query), timer, started);
     },
     fault: (err) => {
       this.logger?.error({ err }, 'radius api error');
@@ -80,18 +103,25 @@ export class RadiusApi {
         : { ...respond(errorAnswer('validation_failed', why)), status },
   };
 
-  /** Listens on host:port; returns the base URL (`http://127.0.0.1:3812`). */
-  async listen(o: { host: string; port: number }): Promise<string> {
+  /**
+   * Listens on host:port, over TLS when given a certificate and key (PEM); returns the base URL
+   * (`http://127.0.0.1:3812`, `https://…`).
+   */
+  async listen(o: {
+    host: string;
+    port: number;
+    tls?: { cert: string | Buffer; key: string | Buffer };
+  }): Promise<string> {
     // rlm_rest keeps its connections for a minute (pool idle_timeout = 60): closing them sooner would
     // make FreeRADIUS reconnect under load.
-    const server = createLeanServer(this.http, { keepAliveMs: 72_000 });
+    const server = createLeanServer(this.http, { keepAliveMs: 72_000, tls: o.tls });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(o.port, o.host, () => resolve());
     });
     this.server = server;
     const a = server.address() as AddressInfo;
-    return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
+    return `${o.tls ? 'https' : 'http'}://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
   }
 
   /** Stops taking connections; idle ones close at once, busy ones after their answer. */
@@ -105,7 +135,11 @@ export class RadiusApi {
   private authorize(attrs: RestAttributes, nas: string): Promise<Answer> | Answer {
     const ctx = this.runtime.context!;
     if (!ctx.directory.loaded) {
-      return ctx.directory.whenReady().then((ready) => (ready ? this.decide(ctx, attrs, nas) : NOT_READY));
+      return ctx.directory.whenReady().then((ready) => {
+        if (ready) return this.decide(ctx, attrs, nas);
+        radiusAuth.inc({ result: 'error', reason: 'not_ready' });
+        return NOT_READY;
+      });
     }
     return this.decide(ctx, attrs, nas);
   }
@@ -114,17 +148,23 @@ export class RadiusApi {
     const { answer, record } = authorizeAccess(ctx, nas, attrs);
     // The outcome is logged, not waited for (docs/network.md, "Post-auth log"): writing it before
     // answering cost a database statement per handful of Access-Requests.
-    if (record) this.runtime.authWriter!.log(record);
+    if (record) {
+      this.runtime.authWriter!.log(record);
+      countOutcome(record);
+    } else if (answer.status === 503) radiusAuth.inc({ result: 'error', reason: 'unavailable' });
     return { status: answer.status, body: answer.body };
   }
 
   private async postAuth(attrs: RestAttributes, nas: string, q: Query): Promise<Answer> {
     const result = (q.get('result') ?? '').slice(0, 16);
-    const auth = (q.get('auth') ?? 'none').slice(0, 32);
+    const auth = (q.get('auth') || 'none').slice(0, 32);
+    const cached = q.get('cached') === 'yes';
     if (!result) return errorAnswer('validation_failed', 'result');
     const ctx = this.runtime.context!;
     await ctx.directory.whenReady();
-    this.runtime.authWriter!.log(postAuthRecord(ctx, { nas, result, auth }, attrs));
+    const record = postAuthRecord(ctx, { nas, result, auth, cached }, attrs);
+    this.runtime.authWriter!.log(record);
+    countOutcome(record);
     return { status: 204 };
   }
 
@@ -132,6 +172,7 @@ export class RadiusApi {
     const ctx = this.runtime.context!;
     await ctx.directory.whenReady();
     const record = accountingRecord(ctx, nas, attrs);
+    radiusAccounting.inc({ status: record ? statusOf(attrs) : 'ignored' });
     if (record) await this.runtime.acctWriter!.add(record);
     return { status: 204 };
   }
@@ -158,6 +199,8 @@ export class RadiusApi {
         'control:FreeRADIUS-Client-Secret': v(decryptSecret('nas-secret', nas.secretEnc, this.config.secrets)),
         'control:FreeRADIUS-Client-Shortname': v(`nas-${nas.id}`),
         'control:FreeRADIUS-Client-NAS-Type': v('other'),
+        // Blast-RADIUS: FreeRADIUS drops this NAS's Access-Requests that carry no Message-Authenticator.
+        'control:FreeRADIUS-Client-Require-MA': v(nas.requireMessageAuthenticator ? 'yes' : 'no'),
         'control:FreeRADIUS-Client-Virtual-Server': v('abonent'),
       },
     };
@@ -172,9 +215,43 @@ function respond(a: Answer): LeanResponse {
   return a.body === undefined ? { status: a.status } : { status: a.status, json: JSON.stringify(a.body) };
 }
 
-/** An answer known at once (authorize from memory) is sent in the same tick. */
-function answered(a: Promise<Answer> | Answer): LeanResponse | Promise<LeanResponse> {
-  return a instanceof Promise ? a.then(respond) : respond(a);
+/** An answer known at once (authorize from memory) is sent in the same tick; its time is observed. */
+function answered(
+  a: Promise<Answer> | Answer,
+  timer: { observe(v: number): void },
+  started: number,
+): LeanResponse | Promise<LeanResponse> {
+  if (!(a instanceof Promise)) {
+    timer.observe((performance.now() - started) / 1000);
+    return respond(a);
+  }
+  return a.then((x) => {
+    timer.observe((performance.now() - started) / 1000);
+    return respond(x);
+  });
+}
+
+/** Acct-Status-Type as a metric label. */
+function statusOf(attrs: RestAttributes): string {
+  const raw = attrs['Acct-Status-Type']?.value?.[0];
+  const v = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
+  return (
+    (
+      {
+        Start: 'start',
+        '1': 'start',
+        Stop: 'stop',
+        '2': 'stop',
+        'Interim-Update': 'interim',
+        Alive: 'interim',
+        '3': 'interim',
+        'Accounting-On': 'on',
+        '7': 'on',
+        'Accounting-Off': 'off',
+        '8': 'off',
+      } as Record<string, string>
+    )[v] ?? 'ignored'
+  );
 }
 
 function parseJson(body: Buffer): unknown {

@@ -42,25 +42,31 @@ export type Identified =
   | { by: 'none'; key: string; entry: undefined };
 
 /**
- * Who is asking (docs/network.md, "Who is who"): DHCP Option 82 when the NAS relays it (IPoE by port);
- * else the PPPoE login when the user name is one; else a MAC — the user name when it is a MAC, or the
- * Calling-Station-Id of a request without a password (a PPPoE request never matches by MAC alone).
+ * Who is asking (docs/network.md, "Who is who"). A request with a password (User-Password, CHAP,
+ * MS-CHAP) is PPPoE and is found by its login only — never by a MAC or an Option 82 it also carries,
+ * so a neighbour's MAC typed as the login, or a forged Option 82, finds nobody. A request without one is
+ * IPoE: by Option 82 when the access switch relays a known one, else by MAC (the user name when it is a
+ * MAC, else Calling-Station-Id). The directory holds PPPoE entries under their logins and IPoE entries
+ * under their MACs and Option 82 only, so each path finds only its own kind.
  */
 export function identify(a: RestAttributes, dir: NetworkDirectory, passworded = hasPassword(a)): Identified {
-  const circuit = hexAttr(a, 'ADSL-Agent-Circuit-Id');
-  if (circuit) {
-    const remote = hexAttr(a, 'ADSL-Agent-Remote-Id') ?? '';
-    return { by: 'option82', key: `${remote}|${circuit}`, entry: dir.byOption82(remote, circuit) };
-  }
   const userName = attr(a, 'User-Name') ?? '';
-  const login = normaliseLogin(userName);
-  if (login) {
-    const entry = dir.byLoginName(login);
-    if (entry) return { by: 'login', key: login, entry };
+  if (passworded) {
+    const login = normaliseLogin(userName);
+    return login
+      ? { by: 'login', key: login, entry: dir.byLoginName(login) }
+      : { by: 'none', key: userName, entry: undefined };
   }
-  const mac = normaliseMac(userName) ?? (passworded ? null : normaliseMac(attr(a, 'Calling-Station-Id') ?? ''));
+  const circuit = hexAttr(a, 'ADSL-Agent-Circuit-Id');
+  const remote = circuit ? (hexAttr(a, 'ADSL-Agent-Remote-Id') ?? '') : '';
+  if (circuit) {
+    const entry = dir.byOption82(remote, circuit);
+    if (entry) return { by: 'option82', key: `${remote}|${circuit}`, entry };
+  }
+  const mac = normaliseMac(userName) ?? normaliseMac(attr(a, 'Calling-Station-Id') ?? '');
   if (mac) return { by: 'mac', key: mac, entry: dir.byMacAddress(mac) };
-  return login ? { by: 'login', key: login, entry: undefined } : { by: 'none', key: userName, entry: undefined };
+  if (circuit) return { by: 'option82', key: `${remote}|${circuit}`, entry: undefined };
+  return { by: 'none', key: userName, entry: undefined };
 }
 
 /** `Class` we put in every Access-Accept (echoed by the NAS in accounting): `abonent:<account id>`. */

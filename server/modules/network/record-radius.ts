@@ -1,25 +1,33 @@
 import { normaliseMac } from '../../../common/network.js';
 import { uuid7 } from '../../crypto/uuid7.js';
 import { type AuthorizeContext, profileOf, rejectReason } from './authorize-access.js';
-import { accountFromClass, attr, identify, numAttr, type RestAttributes } from './radius-attributes.js';
+import { accountFromClass, attr, hasPassword, identify, numAttr, type RestAttributes } from './radius-attributes.js';
 import type { AcctRecord, AuthRecord } from './write-radius-records.js';
 
-/** The post-auth record of one Access-Request (FreeRADIUS removed its password before calling). */
+/**
+ * The post-auth record of one Access-Request (FreeRADIUS removed its password before calling): an outcome
+ * FreeRADIUS decided — MS-CHAP, or (`cached`) an answer it gave from its cache while no Abonent endpoint
+ * answered, reported when one is back (its detail file replayed; Acct-Delay-Time says how late).
+ */
 export function postAuthRecord(
   ctx: AuthorizeContext,
-  q: { nas: string; result: string; auth: string },
+  q: { nas: string; result: string; auth: string; cached?: boolean },
   a: RestAttributes,
   now = new Date(),
 ): AuthRecord {
   const accepted = q.result.toLowerCase() === 'accept';
-  const passworded = ['pap', 'chap', 'ms-chap'].includes(q.auth.toLowerCase());
+  const passworded = ['pap', 'chap', 'ms-chap'].includes(q.auth.toLowerCase()) || hasPassword(a);
   const entry = identify(a, ctx.directory, passworded).entry;
-  const detail = accepted
-    ? ((entry && profileOf(entry)) ?? 'accepted')
-    : rejectReason(ctx, a, passworded || q.auth.toLowerCase() === 'none');
+  const detail = q.cached
+    ? accepted
+      ? 'cache'
+      : 'cache_reject'
+    : accepted
+      ? ((entry && profileOf(entry)) ?? 'accepted')
+      : rejectReason(ctx, a, passworded || q.auth.toLowerCase() === 'none');
   return {
     id: uuid7(),
-    at: now.toISOString(),
+    at: new Date(now.getTime() - numAttr(a, 'Acct-Delay-Time') * 1000).toISOString(),
     nas: q.nas,
     username: (attr(a, 'User-Name') ?? '').slice(0, 253),
     accountId: entry?.accountId ?? null,
@@ -84,6 +92,7 @@ export function accountingRecord(
     start: new Date(at.getTime() - secs * 1000).toISOString(),
     at: at.toISOString(),
     stop: status === 'stop' ? at.toISOString() : null,
+    first: status === 'start',
     inB: numAttr(a, 'Acct-Input-Octets') + numAttr(a, 'Acct-Input-Gigawords') * 2 ** 32,
     outB: numAttr(a, 'Acct-Output-Octets') + numAttr(a, 'Acct-Output-Gigawords') * 2 ** 32,
     secs,

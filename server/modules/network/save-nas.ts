@@ -16,6 +16,7 @@ export interface NasInput {
   secret: string;
   vendor: NasVendor;
   coaPort: number;
+  requireMessageAuthenticator: boolean;
   active: boolean;
   description: string;
 }
@@ -44,6 +45,7 @@ function createInTx(db: Db, input: NasInput, ctx: Ctx): Promise<{ id: number }> 
         secretEnc: encryptSecret('nas-secret', input.secret, ctx.appSecret),
         vendor: input.vendor,
         coaPort: input.coaPort,
+        requireMessageAuthenticator: input.requireMessageAuthenticator,
         active: input.active,
         description: input.description,
       })

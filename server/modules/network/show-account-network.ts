@@ -58,7 +58,9 @@ export async function showAccountNetwork(db: Db, accountId: number, opts: { inte
   return {
     access: access
       ? {
+          accessType: access.accessType,
           login: access.login,
+          macBinding: access.macBinding,
           hasPassword: Boolean(access.passwordEnc),
           mac: access.mac,
           option82RemoteId: option82Text(access.opt82RemoteId),

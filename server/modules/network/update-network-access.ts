@@ -4,20 +4,23 @@ import { AppError } from '../../../common/errors.js';
 import { normaliseLogin, normaliseMac, normaliseOption82 } from '../../../common/network.js';
 import type { SecretKeys } from '../../crypto/secret-box.js';
 import type { Db } from '../../db/client.js';
-import { accounts, networkAccess } from '../../db/schema/index.js';
+import { type AccessType, accounts, networkAccess } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { encryptSecret, generateNetworkPassword } from './network-crypto.js';
 import { uniqueViolation } from './unique-violation.js';
 
 export interface AccessChange {
+  accessType?: AccessType;
   login?: string | null;
+  macBinding?: boolean;
   mac?: string | null;
   option82RemoteId?: string | null;
   option82CircuitId?: string | null;
 }
 
 const FIELD = {
+  accessType: { ru: 'Способ подключения', en: 'Connection type' },
   login: { ru: 'Логин PPPoE', en: 'PPPoE login' },
   mac: { ru: 'MAC-адрес', en: 'MAC address' },
   option82: { ru: 'Option 82', en: 'Option 82' },
@@ -32,9 +35,11 @@ const TAKEN: Record<string, keyof typeof FIELD> = {
 };
 
 /**
- * Staff set how an account reaches the network: PPPoE login, IPoE MAC, Option 82 (docs/network.md).
- * Values are normalised as the RADIUS path reads them; a value another account has is refused. The
- * row is created when the account had none. Audited. Existing sessions are not touched: the change
+ * Staff set how an account reaches the network (docs/network.md, "Who is who"): PPPoE by login (with an
+ * optional binding to one device's MAC), or IPoE by MAC and/or Option 82. Values are normalised as the
+ * RADIUS path reads them; a value another account has is refused; what the type needs must be there (a
+ * login for PPPoE, a MAC or an Option 82 circuit-id for IPoE). The row is created when the account had
+ * none (PPPoE when a login is given, else IPoE). Audited. Existing sessions are not touched: the change
  * applies to the next connection.
  */
 export async function updateNetworkAccess(
@@ -44,6 +49,8 @@ export async function updateNetworkAccess(
   ctx: { staffId: number; ip?: string },
 ): Promise<void> {
   const set: Partial<typeof networkAccess.$inferInsert> = {};
+  if (change.accessType !== undefined) set.accessType = change.accessType;
+  if (change.macBinding !== undefined) set.macBinding = change.macBinding;
   if (change.login !== undefined) {
     const v = change.login === null || change.login.trim() === '' ? null : normaliseLogin(change.login);
     if (v === null && change.login !== null && change.login.trim() !== '')
@@ -71,9 +78,16 @@ export async function updateNetworkAccess(
       const [account] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId));
       if (!account) throw new AppError('account_not_found', { account: accountId });
       const [before] = await tx.select().from(networkAccess).where(eq(networkAccess.accountId, accountId));
+      if (!before && set.accessType === undefined) set.accessType = set.login ? 'pppoe' : 'ipoe';
       const after = { ...before, ...set };
       if (after.opt82RemoteId && !after.opt82CircuitId)
         throw new AppError('bad_network_value', { field: FIELD.option82 });
+      if (after.accessType === 'pppoe' && !after.login) throw new AppError('bad_network_value', { field: FIELD.login });
+      if (after.accessType === 'ipoe' && !after.mac && !after.opt82CircuitId)
+        throw new AppError('bad_network_value', { field: FIELD.accessType });
+      // A binding is to a device the login is used from: PPPoE with a MAC only.
+      if (after.macBinding && (after.accessType !== 'pppoe' || !after.mac))
+        throw new AppError('bad_network_value', { field: FIELD.mac });
       if (before) {
         await tx
           .update(networkAccess)

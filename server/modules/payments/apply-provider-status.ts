@@ -59,32 +59,39 @@ export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: Provide
     const decided = decide(p, ref, seen);
     if (decided !== 'credit') {
       if (decided !== 'cancel') return decided;
-      if (await cancel(db, p!, seen)) return counted(p!, { paymentId: p!.id, status: 'canceled', credited: false });
+      if (await cancel(db, p!, seen))
+        return counted(p!, { paymentId: p!.id, status: 'canceled', credited: false }, seen);
       continue; // it stopped being pending meanwhile: look again
     }
     const guard = sql`select 1 from payments p join accounts a on a.id = p.account_id
                       where p.id = ${p!.id} and p.status = 'pending' and ${snapshotUnchanged(p!, sql`${p!.today}::date`)}
                       for no key update of a, p`;
     const credited = await creditPaymentIfUnchanged(db, creditInput(p!, seen), p!, guard);
-    if (credited !== 'changed') return counted(p!, { paymentId: p!.id, status: 'succeeded', credited: true });
+    if (credited !== 'changed') return counted(p!, { paymentId: p!.id, status: 'succeeded', credited: true }, seen);
   }
   return inTransaction(db, async (tx) => {
     const [p] = await queryRowsPrepared<PaymentView>(tx, readPayment(ref, true));
     const decided = decide(p, ref, seen);
     if (decided === 'cancel') {
-      if (await cancel(tx, p!, seen)) return counted(p!, { paymentId: p!.id, status: 'canceled', credited: false });
+      if (await cancel(tx, p!, seen))
+        return counted(p!, { paymentId: p!.id, status: 'canceled', credited: false }, seen);
       return { paymentId: p!.id, status: 'canceled', credited: false };
     }
     if (decided !== 'credit') return decided;
     const credited = await creditPayment(tx, creditInput(p!, seen), p);
     if (!credited.created) throw new Error(`payment ${p!.id} was pending but its credit already existed`);
-    return counted(p!, { paymentId: p!.id, status: 'succeeded', credited: true });
+    return counted(p!, { paymentId: p!.id, status: 'succeeded', credited: true }, seen);
   });
 }
 
-/** Counts a decided payment for the metrics (GET /metrics): credited, or failed (canceled, mismatch). */
-function counted(p: PaymentView, r: ApplyResult): ApplyResult {
-  paymentsTotal.inc({ provider: paymentProviderLabel(p.provider), outcome: r.credited ? 'credited' : 'failed' });
+/**
+ * Counts a decided payment for the metrics (GET /metrics): credited; canceled — the provider canceled it
+ * (the payer closed or abandoned the card form, the bank declined): the payer's outcome, not a fault;
+ * failed — Abonent refused what the provider reported (an amount that differs from the one asked).
+ */
+function counted(p: PaymentView, r: ApplyResult, seen: ProviderPayment): ApplyResult {
+  const outcome = r.credited ? 'credited' : seen.status === 'canceled' ? 'canceled' : 'failed';
+  paymentsTotal.inc({ provider: paymentProviderLabel(p.provider), outcome });
   return r;
 }
 

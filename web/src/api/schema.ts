@@ -9006,6 +9006,7 @@ export interface paths {
                 address: string;
                 vendor: components['schemas']['NasVendor'];
                 coaPort: number;
+                requireMessageAuthenticator: boolean;
                 active: boolean;
                 description: string;
                 online: number;
@@ -9053,6 +9054,11 @@ export interface paths {
             vendor: components['schemas']['NasVendor'];
             /** @default 3799 */
             coaPort?: number;
+            /**
+             * @description Blast-RADIUS (CVE-2024-3596): Access-Requests without a Message-Authenticator are dropped, CoA carries one
+             * @default true
+             */
+            requireMessageAuthenticator?: boolean;
             /** @default true */
             active?: boolean;
             /** @default  */
@@ -9130,6 +9136,11 @@ export interface paths {
             vendor?: components['schemas']['NasVendor'];
             /** @default 3799 */
             coaPort?: number;
+            /**
+             * @description Blast-RADIUS (CVE-2024-3596): Access-Requests without a Message-Authenticator are dropped, CoA carries one
+             * @default true
+             */
+            requireMessageAuthenticator?: boolean;
             /** @default true */
             active?: boolean;
             /** @default  */
@@ -9201,7 +9212,10 @@ export interface paths {
           content: {
             'application/json': {
               access: {
+                accessType: components['schemas']['NetworkAccessType'];
                 login: string | null;
+                /** @description PPPoE: the login is accepted only from `mac` */
+                macBinding: boolean;
                 hasPassword: boolean;
                 mac: string | null;
                 /** @description as text when printable, else 0x… */
@@ -9299,8 +9313,11 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            accessType?: components['schemas']['NetworkAccessType'];
             /** @description PPPoE login; null: none (IPoE only) */
             login?: string | null;
+            /** @description PPPoE: accept the login only from `mac` */
+            macBinding?: boolean;
             mac?: string | null;
             option82RemoteId?: string | null;
             option82CircuitId?: string | null;
@@ -9481,6 +9498,145 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/staff/network/escalations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** What the NAS did not apply (a refused or unanswered CoA / Disconnect), left to staff */
+    get: {
+      parameters: {
+        query?: {
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                id: number;
+                accountId: number;
+                accountNumber: string | null;
+                sessionId: number;
+                username: string | null;
+                framedIp: string | null;
+                /** @description the session is still open */
+                online: boolean;
+                nas: string | null;
+                /**
+                 * @description nak: the NAS refused; given_up: no answer through every retry
+                 * @enum {string}
+                 */
+                kind: 'nak' | 'given_up';
+                /** @enum {string} */
+                requestKind: 'coa' | 'disconnect';
+                /** @description the account events behind it (blocked, suspended, …), or staff */
+                reason: string;
+                /** @description the NAS's Error-Cause */
+                error: string | null;
+                createdAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/network/escalations/{id}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mark an item the NAS did not apply as resolved by staff (audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              ok: true;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/staff/accounts/{id}/sessions/{sessionId}/disconnect': {
     parameters: {
       query?: never;
@@ -9512,6 +9668,230 @@ export interface paths {
             'application/json': {
               status: components['schemas']['CoaAnswer'];
               error: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/tariffs/{id}/network': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A plan's network profile: sessions at once, speed windows, extra RADIUS attributes */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TariffNetwork'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Set a plan's network profile (audited; live sessions follow its speed windows by CoA) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['TariffNetworkInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['TariffNetwork'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/ipv6-pools': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** IPv6 pools of the regions (framed /64s and delegated prefixes), with how much is given */
+    get: {
+      parameters: {
+        query?: {
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              pools: {
+                id: number;
+                regionId: number;
+                /** @enum {string} */
+                kind: 'framed' | 'delegated';
+                prefix: string;
+                assignLength: number;
+                /** @description prefixes given so far */
+                assigned: number;
+                /** @description prefixes the pool holds */
+                capacity: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Add an IPv6 pool to a region: its subscribers get prefixes within a minute (audited) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            regionId: number;
+            /**
+             * @description framed: a /64 per subscriber; delegated: a prefix for the router
+             * @enum {string}
+             */
+            kind: 'framed' | 'delegated';
+            /** @description an IPv6 prefix /16–/63 */
+            prefix: string;
+            /** @description the length given to each subscriber (framed: 64) */
+            assignLength: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
             };
           };
         };
@@ -13654,6 +14034,32 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    TariffNetworkInput: {
+      /** @description Simultaneous-Use: sessions an account may have open at once; null: no limit */
+      maxSessions: number | null;
+      /** @description speeds by time of day (night, turbo hours); live sessions get them by CoA */
+      speedWindows: {
+        /** @description local time in the plan's region */
+        from: string;
+        /** @description exclusive; earlier than `from`: the window runs past midnight */
+        to: string;
+        downKbps: number;
+        upKbps: number;
+        /** @description ISO weekdays (1 Monday … 7 Sunday) the window starts on; absent: every day */
+        days?: number[];
+      }[];
+      /** @description extra reply attributes; one named like a default replaces it */
+      attributes: {
+        /**
+         * @description the NAS vendor it is for; '*': every NAS
+         * @enum {string}
+         */
+        vendor: 'mikrotik' | 'cisco' | 'cisco_isg' | 'juniper' | 'huawei' | 'accel_ppp' | 'generic' | '*';
+        name: string;
+        /** @description {down} and {up}: the speed in force, kbit/s */
+        value: string;
+      }[];
+    };
     Error: {
       error: {
         /** @enum {string} */
@@ -13778,6 +14184,7 @@ export interface components {
           | 'network_value_taken'
           | 'bad_network_value'
           | 'network_access_not_found'
+          | 'coa_escalation_not_found'
           | 'session_not_online'
           | 'session_nas_unknown'
           | 'internal';
@@ -13839,11 +14246,42 @@ export interface components {
      */
     JobState: 'queued' | 'running' | 'done' | 'dead';
     /** @enum {string} */
-    NasVendor: 'mikrotik' | 'cisco' | 'juniper' | 'huawei' | 'accel_ppp' | 'generic';
+    NasVendor: 'mikrotik' | 'cisco' | 'cisco_isg' | 'juniper' | 'huawei' | 'accel_ppp' | 'generic';
     /** @enum {string} */
     CoaAnswer: 'ack' | 'nak' | 'timeout' | 'error';
     /** @enum {string} */
     CoaStatus: 'pending' | 'ack' | 'nak' | 'timeout' | 'error';
+    /**
+     * @description pppoe: by login and password; ipoe: by MAC or Option 82, without a password
+     * @enum {string}
+     */
+    NetworkAccessType: 'pppoe' | 'ipoe';
+    TariffNetwork: {
+      /** @description Simultaneous-Use: sessions an account may have open at once; null: no limit */
+      maxSessions: number | null;
+      /** @description speeds by time of day (night, turbo hours); live sessions get them by CoA */
+      speedWindows: {
+        /** @description local time in the plan's region */
+        from: string;
+        /** @description exclusive; earlier than `from`: the window runs past midnight */
+        to: string;
+        downKbps: number;
+        upKbps: number;
+        /** @description ISO weekdays (1 Monday … 7 Sunday) the window starts on; absent: every day */
+        days?: number[];
+      }[];
+      /** @description extra reply attributes; one named like a default replaces it */
+      attributes: {
+        /**
+         * @description the NAS vendor it is for; '*': every NAS
+         * @enum {string}
+         */
+        vendor: 'mikrotik' | 'cisco' | 'cisco_isg' | 'juniper' | 'huawei' | 'accel_ppp' | 'generic' | '*';
+        name: string;
+        /** @description {down} and {up}: the speed in force, kbit/s */
+        value: string;
+      }[];
+    };
     /**
      * @description a bank card, or SBP in a bank app
      * @enum {string}
@@ -13916,6 +14354,7 @@ export interface components {
   headers: never;
   pathItems: never;
 }
+export type TariffNetworkInput = components['schemas']['TariffNetworkInput'];
 export type Error = components['schemas']['Error'];
 export type Lang = components['schemas']['Lang'];
 export type AccountStatus = components['schemas']['AccountStatus'];
@@ -13932,6 +14371,8 @@ export type JobState = components['schemas']['JobState'];
 export type NasVendor = components['schemas']['NasVendor'];
 export type CoaAnswer = components['schemas']['CoaAnswer'];
 export type CoaStatus = components['schemas']['CoaStatus'];
+export type NetworkAccessType = components['schemas']['NetworkAccessType'];
+export type TariffNetwork = components['schemas']['TariffNetwork'];
 export type PayMethod = components['schemas']['PayMethod'];
 export type AutopayMode = components['schemas']['AutopayMode'];
 export type PromisedReason = components['schemas']['PromisedReason'];
@@ -14092,6 +14533,18 @@ export const pathsApiStaffAccountsIdNetworkGetResponses200ContentApplicationJson
 export const pathsApiStaffAccountsIdNetworkGetResponses200ContentApplicationJsonAuthLogResultValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/network']['get']['responses']['200']['content']['application/json']['authLog']['result']
 > = ['accept', 'reject'];
+export const pathsApiStaffNetworkEscalationsGetResponses200ContentApplicationJsonItemsKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/network/escalations']['get']['responses']['200']['content']['application/json']['items']['kind']
+> = ['nak', 'given_up'];
+export const pathsApiStaffNetworkEscalationsGetResponses200ContentApplicationJsonItemsRequestKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/network/escalations']['get']['responses']['200']['content']['application/json']['items']['requestKind']
+> = ['coa', 'disconnect'];
+export const pathsApiStaffIpv6PoolsGetResponses200ContentApplicationJsonPoolsKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/ipv6-pools']['get']['responses']['200']['content']['application/json']['pools']['kind']
+> = ['framed', 'delegated'];
+export const pathsApiStaffIpv6PoolsPostRequestBodyContentApplicationJsonKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/ipv6-pools']['post']['requestBody']['content']['application/json']['kind']
+> = ['framed', 'delegated'];
 export const pathsApiMeNetworkGetResponses200ContentApplicationJsonKindValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/network']['get']['responses']['200']['content']['application/json']['kind']
 > = ['pppoe', 'ipoe', 'none'];
@@ -14244,6 +14697,9 @@ export const pathsApiStaffPromotionsPostResponses200ContentApplicationJsonEffect
 export const pathsApiStaffPromotionsIdEndPostResponses200ContentApplicationJsonEffectValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/promotions/{id}/end']['post']['responses']['200']['content']['application/json']['effect']
 > = ['discount', 'bonus', 'free_addon'];
+export const tariffNetworkInputAttributesVendorValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['TariffNetworkInput']['attributes']['vendor']
+> = ['mikrotik', 'cisco', 'cisco_isg', 'juniper', 'huawei', 'accel_ppp', 'generic', '*'];
 export const errorErrorCodeValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['Error']['error']['code']
 > = [
@@ -14367,6 +14823,7 @@ export const errorErrorCodeValues: ReadonlyArray<
   'network_value_taken',
   'bad_network_value',
   'network_access_not_found',
+  'coa_escalation_not_found',
   'session_not_online',
   'session_nas_unknown',
   'internal',
@@ -14460,6 +14917,7 @@ export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>['sc
 export const nasVendorValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['NasVendor']> = [
   'mikrotik',
   'cisco',
+  'cisco_isg',
   'juniper',
   'huawei',
   'accel_ppp',
@@ -14478,6 +14936,11 @@ export const coaStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'timeout',
   'error',
 ];
+export const networkAccessTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['NetworkAccessType']> =
+  ['pppoe', 'ipoe'];
+export const tariffNetworkAttributesVendorValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['TariffNetwork']['attributes']['vendor']
+> = ['mikrotik', 'cisco', 'cisco_isg', 'juniper', 'huawei', 'accel_ppp', 'generic', '*'];
 export const payMethodValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['PayMethod']> = [
   'card',
   'sbp',

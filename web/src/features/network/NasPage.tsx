@@ -85,9 +85,16 @@ export function NasPage() {
                     <Table.Td>{t(`net.nasPage.vendors.${n.vendor}`)}</Table.Td>
                     <Table.Td ta="right">{n.online}</Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={n.active ? 'green' : 'gray'}>
-                        {n.active ? t('net.nasPage.active') : t('net.nasPage.inactive')}
-                      </Badge>
+                      <Group gap={4}>
+                        <Badge variant="light" color={n.active ? 'green' : 'gray'}>
+                          {n.active ? t('net.nasPage.active') : t('net.nasPage.inactive')}
+                        </Badge>
+                        {!n.requireMessageAuthenticator && (
+                          <Badge variant="light" color="orange">
+                            {t('net.nasPage.noMa')}
+                          </Badge>
+                        )}
+                      </Group>
                     </Table.Td>
                     <Table.Td>
                       <Button
@@ -132,6 +139,7 @@ function NasForm({ nas, onDone }: { nas: Nas | null; onDone: () => void }) {
   const [vendor, setVendor] = useState<Nas['vendor']>(nas?.vendor ?? 'mikrotik');
   const [coaPort, setCoaPort] = useState<number>(nas?.coaPort ?? 3799);
   const [active, setActive] = useState(nas?.active ?? true);
+  const [requireMa, setRequireMa] = useState(nas?.requireMessageAuthenticator ?? true);
   const [description, setDescription] = useState(nas?.description ?? '');
   const [secret, setSecret] = useState('');
   const save = useMutation({
@@ -142,6 +150,7 @@ function NasForm({ nas, onDone }: { nas: Nas | null; onDone: () => void }) {
         address: address.trim(),
         vendor,
         coaPort,
+        requireMessageAuthenticator: requireMa,
         active,
         description,
       };
@@ -216,6 +225,12 @@ function NasForm({ nas, onDone }: { nas: Nas | null; onDone: () => void }) {
           label={t('net.nasPage.description')}
           value={description}
           onChange={(e) => setDescription(e.currentTarget.value)}
+        />
+        <Checkbox
+          label={t('net.nasPage.requireMa')}
+          description={t('net.nasPage.requireMaHint')}
+          checked={requireMa}
+          onChange={(e) => setRequireMa(e.currentTarget.checked)}
         />
         <Checkbox
           label={t('net.nasPage.active')}

@@ -12,6 +12,7 @@ import { localName } from '../../components/format';
 import { HiddenCaption } from '../../components/HiddenCaption';
 import { usePublicRegions } from '../../components/usePublicRegions';
 import { bytes, duration, when } from './format';
+import { NotApplied } from './NotApplied';
 import { DisconnectResult, useDisconnect } from './useDisconnect';
 
 const PAGE = 50;
@@ -78,6 +79,7 @@ export function OnlinePage() {
           </Button>
         </Group>
       </form>
+      <NotApplied regionId={regionId ? Number(regionId) : null} />
       <DisconnectResult status={disconnect.data?.status} />
       <ErrorAlert error={list.error ?? disconnect.error} />
       {list.isLoading && <Loader />}

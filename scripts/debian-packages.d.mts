@@ -1,0 +1,8 @@
+export interface DebianNeed {
+  pkg: string;
+  path: string;
+  why: string;
+}
+export const TEST_NEEDS: DebianNeed[];
+export const BENCH_RADIUS_NEEDS: DebianNeed[];
+export function ensureDebianPackages(needs: DebianNeed[], what?: string): void;

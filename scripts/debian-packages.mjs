@@ -1,0 +1,68 @@
+// Debian packages the tests and benchmarks run against (real FreeRADIUS, Chromium, poppler…): installed
+// when missing (as root), or the exact command is named and the run stops. Shared by scripts/test.mjs
+// (`npm test`) and bench/radius.ts (`npm run bench:radius`).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const FREERADIUS = [
+  { pkg: 'freeradius', path: '/usr/sbin/freeradius', why: 'network tests through real FreeRADIUS (rlm_rest)' },
+  { pkg: 'freeradius-utils', path: '/usr/bin/radclient', why: 'radclient playing the NAS in network tests' },
+  {
+    pkg: 'freeradius-rest',
+    path: '/usr/lib/freeradius/rlm_rest.so',
+    why: 'the rlm_rest module FreeRADIUS calls Abonent with',
+  },
+];
+
+/** What `npm test` needs. */
+export const TEST_NEEDS = [
+  { pkg: 'chromium', path: '/usr/bin/chromium', why: 'end-to-end tests' },
+  { pkg: 'poppler-utils', path: '/usr/bin/pdftotext', why: 'reading generated PDFs in tests' },
+  { pkg: 'fonts-dejavu-core', path: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', why: 'Cyrillic fonts in PDFs' },
+  ...FREERADIUS,
+  { pkg: 'openssl', path: '/usr/bin/openssl', why: 'certificates for the TLS test of the rlm_rest link' },
+  {
+    pkg: 'ca-certificates',
+    path: '/etc/ssl/certs/ca-certificates.crt',
+    why: 'ABONENT_RADIUS_CA of the shipped FreeRADIUS configuration',
+  },
+  {
+    pkg: 'shellcheck',
+    path: '/usr/bin/shellcheck',
+    why: 'checking the shipped shell scripts (deploy/, the rehearsal)',
+  },
+];
+
+/** What `npm run bench:radius` needs: FreeRADIUS for both sides, rlm_sql on PostgreSQL for the peer. */
+export const BENCH_RADIUS_NEEDS = [
+  ...FREERADIUS,
+  {
+    pkg: 'freeradius-postgresql',
+    path: '/usr/lib/freeradius/rlm_sql_postgresql.so',
+    why: 'the rlm_sql peer FreeRADIUS the benchmark compares with',
+  },
+  {
+    pkg: 'ca-certificates',
+    path: '/etc/ssl/certs/ca-certificates.crt',
+    why: 'ABONENT_RADIUS_CA of the shipped FreeRADIUS configuration',
+  },
+];
+
+/** Installs what is missing (as root), else prints the command and exits 1. */
+export function ensureDebianPackages(needs, what = 'the tests') {
+  const missing = needs.filter((n) => !existsSync(n.path));
+  if (missing.length === 0) return;
+  const pkgs = [...new Set(missing.map((m) => m.pkg))].join(' ');
+  const cmd = `apt-get update && apt-get install -y --no-install-recommends ${pkgs}`;
+  if (process.getuid?.() !== 0) {
+    console.error(`Missing Debian packages for ${what} (${missing.map((m) => `${m.pkg}: ${m.why}`).join('; ')}).`);
+    console.error(`Install them with:\n  sudo sh -c '${cmd}'`);
+    process.exit(1);
+  }
+  console.log(`Installing ${pkgs} …`);
+  const r = spawnSync('sh', ['-c', `DEBIAN_FRONTEND=noninteractive ${cmd}`], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`Could not install: ${cmd}`);
+    process.exit(1);
+  }
+}
