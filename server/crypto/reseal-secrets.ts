@@ -7,6 +7,8 @@ import { needsReseal, open, seal, type SealPurpose, type SecretKeys } from './se
 const SEALED: { table: string; id: string; column: string; purpose: SealPurpose }[] = [
   { table: 'subscribers', id: 'id', column: 'passport_enc', purpose: 'passport' },
   { table: 'staff_users', id: 'id', column: 'totp_secret', purpose: 'totp' },
+  // A database import's connection, kept only while its run waits or runs (docs/import.md).
+  { table: 'import_runs', id: 'id', column: 'connection_enc', purpose: 'import-source' },
 ];
 
 const BATCH = 1_000;

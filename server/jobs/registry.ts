@@ -1,5 +1,6 @@
 import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
 import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs.js';
+import { importPasswordsJob, importRunJob } from '../modules/import/import.jobs.js';
 import { ledgerMaintainJob, ledgerMaintainTask } from '../modules/ledger/ledger.jobs.js';
 import {
   coaRetryJob,
@@ -40,6 +41,8 @@ export const allJobs: JobDefinition[] = [
   networkDispatchJob,
   coaRetryJob,
   networkCleanupJob,
+  importRunJob,
+  importPasswordsJob,
 ];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
