@@ -315,8 +315,8 @@ export function renderMapping(m: Mapping, catalog: SourceCatalog): string {
     ' Any entry may be replaced by `- from: "<key>"` + `skip: true` (its subscribers are then refused).',
   ].join('\n');
   const comment = (field: string, text: string) => {
-    const node = doc.get(field, true) as YAML.Node | undefined;
-    if (node) node.commentBefore = text;
+    const pair = (doc.contents as YAML.YAMLMap).items.find((p) => YAML.isScalar(p.key) && p.key.value === field);
+    if (pair && YAML.isScalar(pair.key)) pair.key.commentBefore = text;
   };
   comment('timeZone', ' The source clock: payment times without a zone are read in it.');
   comment('phoneCountry', ' Country code a 10-digit national phone number gets (7: Russia, 380: Ukraine).');
@@ -349,11 +349,12 @@ export function renderMapping(m: Mapping, catalog: SourceCatalog): string {
     if (!p) return null;
     if (p.described === false) return `${p.name}: not in tariffs.csv, ${count(p.subscribers)} (describe it to import them)`;
     const speed = p.speedDownKbps >= 64 ? '' : ' (no speed in the source: set it)';
-    return `${p.name}: ${p.monthlyFee}/${p.period === 'day' ? 'month from day fees' : 'month'}, ${count(p.subscribers)}${speed}`;
+    const how = p.period === 'day' ? 'charged day by day' : 'charged a month ahead';
+    return `${p.name}: ${decimal(p.monthlyFee)} a month, ${how}; ${count(p.subscribers)}${speed}`;
   });
   annotate('addons', (k) => {
     const a = catalog.addons.find((x) => x.key === k);
-    return a ? `${a.name}: ${a.monthlyFee}/month, ${count(a.subscribers)}` : null;
+    return a ? `${a.name}: ${decimal(a.monthlyFee)} a month; ${count(a.subscribers)}` : null;
   });
   annotate('nas', (k) => {
     const n = catalog.nas.find((x) => x.key === k);
@@ -367,3 +368,7 @@ export function renderMapping(m: Mapping, catalog: SourceCatalog): string {
 }
 
 const rub = (k: number) => kopecksToDecimal(k);
+const decimal = (value: string) => {
+  const k = parseSourceAmount(value)?.kopecks;
+  return k === undefined ? value : kopecksToDecimal(k);
+};

@@ -1,14 +1,14 @@
 import mysql from 'mysql2/promise';
 
 import { AppError } from '../../../common/errors.js';
-import { decodeBytes } from './text-repair.js';
+import { decodeBytes, repairMojibake } from './text-repair.js';
 
 /**
  * A read-only connection to the source billing's MySQL/MariaDB (docs/import.md, "Databases"): the
  * session is READ ONLY, so nothing the import asks can change the old billing, even with a user that
- * could. Text is read as bytes (`CAST(… AS BINARY)`) and decoded here (text-repair.ts), so cp1251 tables
- * and cp1251 bytes stored through a latin1 connection both come out right. Money is read as DECIMAL text,
- * never as a float.
+ * could. Text comes as UTF-8 (the server converts from each column's charset, so cp1251 tables read
+ * right) and is then checked for cp1251 bytes that went in through a latin1 connection (text-repair.ts).
+ * Money is read as DECIMAL text, never as a float.
  */
 export interface MysqlSource {
   rows<T>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -65,17 +65,15 @@ export async function openMysqlSource(url: string): Promise<MysqlSource> {
   };
 }
 
-/** Text of a `CAST(… AS BINARY)` column: UTF-8, Windows-1251 or repaired mojibake (see text-repair.ts). */
+/** A text column (mojibake turned back), or bytes (DECODE()d passwords): UTF-8, else Windows-1251. */
 export function text(v: Buffer | string | null | undefined): string {
-  if (v == null) return '';
-  return typeof v === 'string' ? v : decodeBytes(v).text;
+  return textNoting(v).text;
 }
 
 /** Like `text`, saying whether the value had to be turned back from cp1251. */
 export function textNoting(v: Buffer | string | null | undefined): { text: string; repaired: boolean } {
   if (v == null) return { text: '', repaired: false };
-  if (typeof v === 'string') return { text: v, repaired: false };
-  const d = decodeBytes(v);
+  const d = typeof v === 'string' ? repairMojibake(v) : decodeBytes(v);
   return { text: d.text, repaired: d.repaired !== null };
 }
 

@@ -31,7 +31,7 @@ export function abillsReader(db: MysqlSource, secretKey: string): SourceReader {
     kind: 'abills',
     async catalog(): Promise<SourceCatalog> {
       const areas = await db.rows<{ gid: number; name: Buffer | null; n: number }>(
-        `SELECT u.gid, CAST(g.name AS BINARY) AS name, COUNT(*) AS n FROM users u LEFT JOIN \`groups\` g ON g.gid = u.gid
+        `SELECT u.gid, g.name AS name, COUNT(*) AS n FROM users u LEFT JOIN \`groups\` g ON g.gid = u.gid
          GROUP BY u.gid, g.name ORDER BY u.gid`,
       );
       const plans = await db.rows<{
@@ -44,7 +44,7 @@ export function abillsReader(db: MysqlSource, secretKey: string): SourceReader {
         up: number | null;
         n: number;
       }>(
-        `SELECT tp.tp_id, CAST(tp.name AS BINARY) AS name, CAST(tp.month_fee AS CHAR) AS month_fee,
+        `SELECT tp.tp_id, tp.name AS name, CAST(tp.month_fee AS CHAR) AS month_fee,
                 CAST(tp.day_fee AS CHAR) AS day_fee, tp.abon_distribution AS distribution,
                 (SELECT MAX(tt.in_speed) FROM trafic_tarifs tt JOIN intervals i ON i.id = tt.interval_id
                  WHERE i.tp_id = tp.tp_id AND tt.id = 0) AS down,
@@ -55,16 +55,16 @@ export function abillsReader(db: MysqlSource, secretKey: string): SourceReader {
       );
       const addons = (await hasAbon())
         ? await db.rows<{ id: number; name: Buffer; price: string; period: number; n: number }>(
-            `SELECT a.id, CAST(a.name AS BINARY) AS name, CAST(a.price AS CHAR) AS price, a.period,
+            `SELECT a.id, a.name AS name, CAST(a.price AS CHAR) AS price, a.period,
                     (SELECT COUNT(DISTINCT ul.uid) FROM abon_user_list ul WHERE ul.tp_id = a.id) AS n
              FROM abon_tariffs a ORDER BY a.id`,
           )
         : [];
       const nas = await db.rows<{ id: number; ip: number; name: Buffer | null; type: string | null }>(
-        'SELECT id, ip, CAST(name AS BINARY) AS name, nas_type AS type FROM nas ORDER BY id',
+        'SELECT id, ip, name AS name, nas_type AS type FROM nas ORDER BY id',
       );
       const pools = await db.rows<{ id: number; ip: number; counts: number; name: Buffer }>(
-        'SELECT id, ip, counts, CAST(name AS BINARY) AS name FROM ippools WHERE counts > 0 ORDER BY id',
+        'SELECT id, ip, counts, name AS name FROM ippools WHERE counts > 0 ORDER BY id',
       );
       const warnings: NonNullable<SourceCatalog['warnings']> = [];
       const planList = plans.map((p) => {
@@ -141,8 +141,8 @@ export function abillsReader(db: MysqlSource, secretKey: string): SourceReader {
           method: Buffer | null;
           dsc: Buffer | null;
         }>(
-          `SELECT p.id, p.uid, p.date, CAST(p.sum AS CHAR) AS sum, CAST(t.name AS BINARY) AS method,
-                  CAST(p.dsc AS BINARY) AS dsc
+          `SELECT p.id, p.uid, p.date, CAST(p.sum AS CHAR) AS sum, t.name AS method,
+                  p.dsc AS dsc
            FROM payments p LEFT JOIN payments_type t ON t.id = p.method
            WHERE p.id > ? ORDER BY p.id LIMIT ?`,
           [after, READ_BATCH * 4],
@@ -220,25 +220,25 @@ interface AbillsUser {
 }
 
 const users = (abon: boolean) => `
-SELECT u.uid, CAST(u.id AS BINARY) AS login, u.disable, u.deleted, u.gid, u.company_id,
+SELECT u.uid, u.id AS login, u.disable, u.deleted, u.gid, u.company_id,
        CAST(u.credit AS CHAR) AS credit, u.credit_date, u.registration, u.disable_date,
        CAST(DECODE(u.password, ?) AS BINARY) AS upw,
        CAST(CAST(b.deposit AS DECIMAL(20,6)) AS CHAR) AS deposit,
-       CAST(pi.fio AS BINARY) AS fio, CAST(pi.phone AS BINARY) AS phone, CAST(pi.email AS BINARY) AS email,
-       CAST(pi.contract_id AS BINARY) AS contract, pi.contract_date, CAST(pi.pasport_num AS BINARY) AS passport,
-       CAST(CONCAT_WS(', ', NULLIF(pi.city, ''), NULLIF(pi.address_street, ''), NULLIF(pi.address_build, ''),
-                      IF(pi.address_flat = '', NULL, CONCAT('кв. ', pi.address_flat))) AS BINARY) AS addr_text,
-       (SELECT CAST(CONCAT_WS(', ', NULLIF(d.name, ''), NULLIF(s.name, ''), NULLIF(bl.number, ''),
-                              IF(pi.address_flat = '', NULL, CONCAT('кв. ', pi.address_flat))) AS BINARY)
+       pi.fio AS fio, pi.phone AS phone, pi.email AS email,
+       pi.contract_id AS contract, pi.contract_date, pi.pasport_num AS passport,
+       CONCAT_WS(', ', NULLIF(pi.city, ''), NULLIF(pi.address_street, ''), NULLIF(pi.address_build, ''),
+                      IF(pi.address_flat = '', NULL, CONCAT('кв. ', pi.address_flat))) AS addr_text,
+       (SELECT CONCAT_WS(', ', NULLIF(d.name, ''), NULLIF(s.name, ''), NULLIF(bl.number, ''),
+                              IF(pi.address_flat = '', NULL, CONCAT('кв. ', pi.address_flat)))
         FROM builds bl JOIN streets s ON s.id = bl.street_id LEFT JOIN districts d ON d.id = s.district_id
         WHERE bl.id = pi.location_id) AS location,
-       im.tp_id, im.ip, CAST(im.cid AS BINARY) AS cid, CAST(im.login AS BINARY) AS im_login,
+       im.tp_id, im.ip, im.cid AS cid, im.login AS im_login,
        CAST(DECODE(im.password, ?) AS BINARY) AS im_pw, im.disable AS im_disable,
        CAST(im.personal_tp AS CHAR) AS personal_tp,
        (SELECT COUNT(*) FROM internet_main x WHERE x.uid = u.uid) AS im_count,
-       (SELECT CAST(GROUP_CONCAT(c.value ORDER BY c.priority, c.id SEPARATOR '\\n') AS BINARY) FROM users_contacts c
+       (SELECT GROUP_CONCAT(c.value ORDER BY c.priority, c.id SEPARATOR '\\n') FROM users_contacts c
         WHERE c.uid = u.uid AND c.type_id IN (1, 2)) AS phones2,
-       (SELECT CAST(GROUP_CONCAT(c.value ORDER BY c.priority, c.id SEPARATOR '\\n') AS BINARY) FROM users_contacts c
+       (SELECT GROUP_CONCAT(c.value ORDER BY c.priority, c.id SEPARATOR '\\n') FROM users_contacts c
         WHERE c.uid = u.uid AND c.type_id = 9) AS emails2,
        ${abon ? '(SELECT GROUP_CONCAT(DISTINCT ul.tp_id) FROM abon_user_list ul WHERE ul.uid = u.uid)' : 'NULL'} AS abon
 FROM users u

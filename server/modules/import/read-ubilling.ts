@@ -25,7 +25,7 @@ export function ubillingReader(db: MysqlSource): SourceReader {
     kind: 'ubilling',
     async catalog(): Promise<SourceCatalog> {
       const areas = await db.rows<{ k: Buffer | null; n: number }>(
-        `SELECT CAST(ci.cityname AS BINARY) AS k, COUNT(*) AS n FROM users u
+        `SELECT ci.cityname AS k, COUNT(*) AS n FROM users u
          LEFT JOIN address ad ON ad.id = (SELECT MIN(a2.id) FROM address a2 WHERE a2.login = u.login)
          LEFT JOIN apt ap ON ap.id = ad.aptid LEFT JOIN build b ON b.id = ap.buildid
          LEFT JOIN street st ON st.id = b.streetid LEFT JOIN city ci ON ci.id = st.cityid
@@ -39,22 +39,22 @@ export function ubillingReader(db: MysqlSource): SourceReader {
         up: string | null;
         n: number;
       }>(
-        `SELECT CAST(t.name AS BINARY) AS name, CAST(CAST(t.Fee AS DECIMAL(20,6)) AS CHAR) AS fee, t.period,
+        `SELECT t.name AS name, CAST(CAST(t.Fee AS DECIMAL(20,6)) AS CHAR) AS fee, t.period,
                 (SELECT s.speeddown FROM speeds s WHERE s.tariff = t.name ORDER BY s.id LIMIT 1) AS down,
                 (SELECT s.speedup FROM speeds s WHERE s.tariff = t.name ORDER BY s.id LIMIT 1) AS up,
                 (SELECT COUNT(*) FROM users u WHERE u.Tariff = t.name) AS n
          FROM tariffs t ORDER BY t.name`,
       );
       const addons = await db.rows<{ tagid: number; name: Buffer | null; price: string; n: number }>(
-        `SELECT v.tagid, CAST(tt.tagname AS BINARY) AS name, CAST(CAST(v.price AS DECIMAL(20,6)) AS CHAR) AS price,
+        `SELECT v.tagid, tt.tagname AS name, CAST(CAST(v.price AS DECIMAL(20,6)) AS CHAR) AS price,
                 (SELECT COUNT(DISTINCT t.login) FROM tags t WHERE t.tagid = v.tagid) AS n
          FROM vservices v LEFT JOIN tagtypes tt ON tt.id = v.tagid WHERE v.archived = 0 ORDER BY v.tagid`,
       );
       const nas = await db.rows<{ id: number; ip: string; name: Buffer; type: string | null }>(
-        'SELECT id, nasip AS ip, CAST(nasname AS BINARY) AS name, nastype AS type FROM nas ORDER BY id',
+        'SELECT id, nasip AS ip, nasname AS name, nastype AS type FROM nas ORDER BY id',
       );
       const pools = await db.rows<{ id: number; startip: string; endip: string; d: Buffer }>(
-        'SELECT id, startip, endip, CAST(`desc` AS BINARY) AS d FROM networks ORDER BY id',
+        'SELECT id, startip, endip, `desc` AS d FROM networks ORDER BY id',
       );
       const warnings = plans
         .filter((p) => p.period !== 'day' && p.n > 0)
@@ -119,8 +119,8 @@ export function ubillingReader(db: MysqlSource): SourceReader {
             cashtype: Buffer | null;
             note: Buffer | null;
           }>(
-            `SELECT p.id, p.login, p.date, CAST(p.summ AS BINARY) AS summ, CAST(c.cashtype AS BINARY) AS cashtype,
-                    CAST(p.note AS BINARY) AS note
+            `SELECT p.id, p.login, p.date, p.summ AS summ, c.cashtype AS cashtype,
+                    p.note AS note
              FROM ${table} p LEFT JOIN cashtype c ON c.id = p.cashtypeid
              WHERE p.id > ? ORDER BY p.id LIMIT ?`,
             [after, READ_BATCH * 4],
@@ -176,23 +176,23 @@ interface UbillingUser {
 }
 
 const USERS = `
-SELECT u.login, CAST(u.Password AS BINARY) AS pw, u.Passive AS passive, u.Down AS down,
-       CAST(u.Tariff AS BINARY) AS tariff,
+SELECT u.login, u.Password AS pw, u.Passive AS passive, u.Down AS down,
+       u.Tariff AS tariff,
        CAST(CAST(u.Cash AS DECIMAL(20,6)) AS CHAR) AS cash, CAST(CAST(u.Credit AS DECIMAL(20,6)) AS CHAR) AS credit,
        u.CreditExpire AS credit_expire, u.IP AS ip,
-       CAST(u.RealName AS BINARY) AS stg_name, CAST(u.Phone AS BINARY) AS stg_phone,
-       CAST(u.Email AS BINARY) AS stg_email, CAST(u.Address AS BINARY) AS stg_address,
-       (SELECT CAST(r.realname AS BINARY) FROM realname r WHERE r.login = u.login ORDER BY r.id LIMIT 1) AS realname,
-       (SELECT CAST(p.mobile AS BINARY) FROM phones p WHERE p.login = u.login ORDER BY p.id LIMIT 1) AS mobile,
-       (SELECT CAST(p.phone AS BINARY) FROM phones p WHERE p.login = u.login ORDER BY p.id LIMIT 1) AS phone,
-       (SELECT CAST(e.email AS BINARY) FROM emails e WHERE e.login = u.login ORDER BY e.id LIMIT 1) AS email,
-       (SELECT CAST(c.contract AS BINARY) FROM contracts c WHERE c.login = u.login ORDER BY c.id LIMIT 1) AS contract,
+       u.RealName AS stg_name, u.Phone AS stg_phone,
+       u.Email AS stg_email, u.Address AS stg_address,
+       (SELECT r.realname FROM realname r WHERE r.login = u.login ORDER BY r.id LIMIT 1) AS realname,
+       (SELECT p.mobile FROM phones p WHERE p.login = u.login ORDER BY p.id LIMIT 1) AS mobile,
+       (SELECT p.phone FROM phones p WHERE p.login = u.login ORDER BY p.id LIMIT 1) AS phone,
+       (SELECT e.email FROM emails e WHERE e.login = u.login ORDER BY e.id LIMIT 1) AS email,
+       (SELECT c.contract FROM contracts c WHERE c.login = u.login ORDER BY c.id LIMIT 1) AS contract,
        (SELECT cd.date FROM contracts c JOIN contractdates cd ON cd.contract = c.contract
         WHERE c.login = u.login ORDER BY cd.id LIMIT 1) AS contract_date,
-       (SELECT CAST(pd.passportnum AS BINARY) FROM passportdata pd WHERE pd.login = u.login ORDER BY pd.id LIMIT 1) AS passport,
-       CAST(ci.cityname AS BINARY) AS city,
-       CAST(CONCAT_WS(', ', NULLIF(ci.cityname, ''), NULLIF(st.streetname, ''), NULLIF(b.buildnum, ''),
-                      IF(ap.apt IS NULL OR ap.apt = '', NULL, CONCAT('кв. ', ap.apt))) AS BINARY) AS addr,
+       (SELECT pd.passportnum FROM passportdata pd WHERE pd.login = u.login ORDER BY pd.id LIMIT 1) AS passport,
+       ci.cityname AS city,
+       CONCAT_WS(', ', NULLIF(ci.cityname, ''), NULLIF(st.streetname, ''), NULLIF(b.buildnum, ''),
+                      IF(ap.apt IS NULL OR ap.apt = '', NULL, CONCAT('кв. ', ap.apt))) AS addr,
        (SELECT nh.mac FROM nethosts nh WHERE nh.ip = u.IP ORDER BY nh.id LIMIT 1) AS mac,
        (SELECT MIN(ur.date) FROM userreg ur WHERE ur.login = u.login) AS registered,
        (SELECT cm.state FROM cemetery cm WHERE cm.login = u.login ORDER BY cm.id DESC LIMIT 1) AS dead,
