@@ -1,6 +1,7 @@
 import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
 import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs.js';
 import { importPasswordsJob, importRunJob } from '../modules/import/import.jobs.js';
+import { purgeImportFiles } from '../modules/import/list-import-runs.js';
 import { ledgerMaintainJob, ledgerMaintainTask } from '../modules/ledger/ledger.jobs.js';
 import {
   coaRetryJob,
@@ -56,4 +57,5 @@ export const periodicTasks: PeriodicTask[] = [
   coaRetryTask,
   networkCleanupTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
+  { name: 'import.purge-files', everySeconds: 3600, tick: (db) => purgeImportFiles(db) },
 ];

@@ -11,6 +11,7 @@ import { catalogRoutes } from './catalog/catalog.routes.js';
 import { contractsRoutes } from './contracts/contracts.routes.js';
 import { financeRoutes } from './finance/finance.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { importRoutes } from './import/import.routes.js';
 import { jobsRoutes } from './jobs/jobs.routes.js';
 import { mobileRoutes } from './mobile/mobile.routes.js';
 import { networkRoutes } from './network/network.routes.js';
@@ -52,4 +53,5 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   terminationRoutes,
   mobileRoutes,
   promotionsRoutes,
+  importRoutes,
 ];
