@@ -243,19 +243,16 @@ export async function applySubscriberBatch(
       const issued = await reserveNumbers(tx, { id: regionId, contractPrefix: g.prefix }, g.seqs.length);
       g.seqs.forEach((seq, i) => numbers.push({ seq, c: issued[i]!.contract, a: issued[i]!.account }));
     }
-    if (numbers.length)
-      await tx.execute(
-        sql`update import_stage_subscribers s
-            set contract = coalesce(s.contract, x.c), account_number = coalesce(s.account_number, x.a)
-            from json_to_recordset(${JSON.stringify(numbers)}::json) as x(seq int, c text, a text)
-            where s.seq = x.seq`,
-      );
+    // Numbers where the source had none, and the ids of the rows to come, in one pass over the batch.
     await tx.execute(
-      sql`update import_stage_subscribers
-          set subscriber_id = nextval(pg_get_serial_sequence('subscribers', 'id')),
+      sql`update import_stage_subscribers s
+          set contract = coalesce(s.contract, x.c), account_number = coalesce(s.account_number, x.a),
+              subscriber_id = nextval(pg_get_serial_sequence('subscribers', 'id')),
               contract_id = nextval(pg_get_serial_sequence('contracts', 'id')),
               account_id = nextval(pg_get_serial_sequence('accounts', 'id'))
-          where ${inBatch}`,
+          from (select seq from import_stage_subscribers where ${inBatch}) b
+          left join json_to_recordset(${JSON.stringify(numbers)}::json) as x(seq int, c text, a text) on x.seq = b.seq
+          where s.seq = b.seq`,
     );
     await tx.execute(
       sql`insert into subscribers (id, full_name, address, phone, email, passport_enc, passport_last4)
@@ -295,30 +292,35 @@ export async function applySubscriberBatch(
           where ${inBatch} and s.status <> 'closed' and v.kind <> 'static_ip'`,
     );
     // A carried address: its static-IP subscription (the subscriber's own static_ip add-on when it had
-    // one, else the mapping's service), the pool row it now holds, and the holding's history.
+    // one, else the mapping's service), then the pool row it now holds, and the holding's history. Each
+    // statement walks the batch's staged rows by index (no join of two CTEs: that plan is quadratic).
+    await tx.execute(
+      sql`insert into subscriptions (account_id, kind, service_id, monthly_fee, starts_on)
+          select s.account_id, 'service', v.id, v.monthly_fee, (now() at time zone r.time_zone)::date
+          from import_stage_subscribers s join regions r on r.id = s.region_id
+          join lateral (
+            select v.id, v.monthly_fee from services v
+            where v.region_id = s.region_id and v.kind = 'static_ip'
+              and (v.code = any(s.addons) or v.code = ${ctx.mapping.staticIp.code})
+            order by (v.code = any(s.addons)) desc limit 1) v on true
+          where ${inBatch} and s.status <> 'closed' and s.ip is not null`,
+    );
     const [ips] = await queryRows<{ wanted: number; taken: number }>(
       tx,
-      sql`with want as (
-            select s.account_id, s.ip, s.region_id,
-                   coalesce((select v.id from unnest(s.addons) a(code) join services v
-                               on v.region_id = s.region_id and v.code = a.code and v.kind = 'static_ip' limit 1),
-                            (select v.id from services v where v.region_id = s.region_id and v.code = ${ctx.mapping.staticIp.code})) as service_id,
-                   (now() at time zone r.time_zone)::date as day
-            from import_stage_subscribers s join regions r on r.id = s.region_id
-            where ${inBatch} and s.status <> 'closed' and s.ip is not null),
-          sub as (
-            insert into subscriptions (account_id, kind, service_id, monthly_fee, starts_on)
-            select w.account_id, 'service', w.service_id, v.monthly_fee, w.day from want w join services v on v.id = w.service_id
-            returning id, account_id),
-          taken as (
+      sql`with taken as (
             update ip_addresses i set subscription_id = sub.id, account_id = sub.account_id, assigned_at = now()
-            from sub join want w on w.account_id = sub.account_id
-            where i.address = w.ip and i.region_id = w.region_id and i.subscription_id is null
+            from import_stage_subscribers s
+            join subscriptions sub on sub.account_id = s.account_id and sub.kind = 'service'
+            join services v on v.id = sub.service_id and v.kind = 'static_ip'
+            where ${inBatch} and s.status <> 'closed' and s.ip is not null
+              and i.address = s.ip and i.region_id = s.region_id and i.subscription_id is null
             returning i.address, i.account_id, i.subscription_id),
           hist as (
             insert into ip_assignments (address, account_id, subscription_id)
             select address, account_id, subscription_id from taken)
-          select (select count(*) from want)::int8 as wanted, (select count(*) from taken)::int8 as taken`,
+          select (select count(*) from import_stage_subscribers
+                  where ${inBatch} and status <> 'closed' and ip is not null)::int8 as wanted,
+                 (select count(*) from taken)::int8 as taken`,
     );
     if (ips && ips.wanted !== ips.taken) throw new AppError('import_ip_taken_meanwhile');
     const opened = await openImportedAccounts(tx, {

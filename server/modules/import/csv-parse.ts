@@ -22,7 +22,11 @@ export function detectDelimiter(text: string): string {
 
 /** All records of the text (blank lines skipped). A quote left open is an error with its line. */
 export function parseCsv(text: string, delimiter = detectDelimiter(text)): CsvRecord[] {
-  const out: CsvRecord[] = [];
+  return [...csvRecords(text, delimiter)];
+}
+
+/** The records one at a time (a year of payments need not be in memory at once). */
+export function* csvRecords(text: string, delimiter = detectDelimiter(text)): Generator<CsvRecord> {
   const d = delimiter.charCodeAt(0);
   const n = text.length;
   let i = 0;
@@ -72,9 +76,8 @@ export function parseCsv(text: string, delimiter = detectDelimiter(text)): CsvRe
       line++;
       break;
     }
-    if (!(fields.length === 1 && fields[0] === '')) out.push({ line: start, fields });
+    if (!(fields.length === 1 && fields[0] === '')) yield { line: start, fields };
   }
-  return out;
 }
 
 function countNewlines(s: string): number {

@@ -128,11 +128,14 @@ export function normaliseSubscriber(
     }
   }
   const addons: string[] = [];
+  const carriesIp = !NO_IP.has((s.ip ?? '').trim());
   if (open)
     for (const key of s.addons) {
       const a = mappedAddons(m).find((x) => x.from === key);
-      if (a) addons.push(a.code);
-      else note('warning', 'addon_not_mapped', key);
+      if (!a) note('warning', 'addon_not_mapped', key);
+      // A static-IP add-on is the address's own subscription: without an address there is nothing to hold.
+      else if (a.kind === 'static_ip' && !carriesIp) note('warning', 'addon_dropped', key);
+      else addons.push(a.code);
     }
 
   let login: string | null = null;

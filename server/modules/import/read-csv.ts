@@ -1,5 +1,5 @@
 import { AppError } from '../../../common/errors.js';
-import { type CsvRecord, CsvError, parseCsv } from './csv-parse.js';
+import { CsvError, type CsvRecord, csvRecords, detectDelimiter } from './csv-parse.js';
 import {
   READ_BATCH,
   type SourceAddon,
@@ -51,33 +51,52 @@ const STATUSES: Record<string, SourceStatus> = {
 
 interface Table {
   file: string;
-  rows: { line: number; get(col: string): string }[];
+  /** The value of column `col` in a record ('' when the file has no such column). */
+  get(r: CsvRecord, col: string): string;
+  records: Iterable<CsvRecord>;
+  /** Data lines (for progress; a quoted line break would make it one more). */
+  lines: number;
 }
 
+/** A file's header and its records, read lazily; a missing required column is an error before any row. */
 function table(name: CsvFileName, data: Buffer | undefined): Table | null {
   if (!data) return null;
   const file = `${name}.csv`;
-  let records: CsvRecord[];
+  const text = decodeBytes(data).text;
+  const delimiter = detectDelimiter(text);
+  const records = csvRecords(text, delimiter);
+  let header: CsvRecord | undefined;
   try {
-    records = parseCsv(decodeBytes(data).text);
+    header = records.next().value ?? undefined;
   } catch (e) {
     if (e instanceof CsvError) throw new AppError('import_csv_invalid', { file, details: e.message });
     throw e;
   }
-  const header = records.shift();
-  if (!header) return { file, rows: [] };
-  const cols = new Map(header.fields.map((h, i) => [h.trim().toLowerCase(), i]));
+  const cols = new Map((header?.fields ?? []).map((h, i) => [h.trim().toLowerCase(), i]));
   const missing = REQUIRED[name].filter((c) => !cols.has(c));
-  if (missing.length) throw new AppError('import_csv_invalid', { file, details: `no column ${missing.join(', ')}` });
+  if (header && missing.length)
+    throw new AppError('import_csv_invalid', { file, details: `no column ${missing.join(', ')}` });
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
   return {
     file,
-    rows: records.map((r) => ({
-      line: r.line,
-      get: (col: string) => {
-        const i = cols.get(col);
-        return i === undefined ? '' : (r.fields[i] ?? '').trim();
-      },
-    })),
+    lines: Math.max(0, lines - (text.endsWith('\n') ? 1 : 0)),
+    get: (r, col) => {
+      const i = cols.get(col);
+      return i === undefined ? '' : (r.fields[i] ?? '').trim();
+    },
+    records: {
+      [Symbol.iterator]: () => ({
+        next: (): IteratorResult<CsvRecord> => {
+          try {
+            return records.next();
+          } catch (e) {
+            if (e instanceof CsvError) throw new AppError('import_csv_invalid', { file, details: e.message });
+            throw e;
+          }
+        },
+      }),
+    },
   };
 }
 
@@ -90,26 +109,27 @@ const list = (v: string) =>
 export function csvReader(files: Partial<Record<CsvFileName, Buffer>>): SourceReader {
   if (!files.subscribers) throw new AppError('import_csv_invalid', { file: 'subscribers.csv', details: 'missing' });
   const subscribers = table('subscribers', files.subscribers)!;
+  const subs = [...subscribers.records];
+  const sub = (r: CsvRecord, col: string) => subscribers.get(r, col);
   const payments = table('payments', files.payments);
-  const count = (pick: (r: Table['rows'][number]) => string) => {
+  const count = (pick: (r: CsvRecord) => string) => {
     const m = new Map<string, number>();
-    for (const r of subscribers.rows) {
+    for (const r of subs) {
       const k = pick(r);
       if (k) m.set(k, (m.get(k) ?? 0) + 1);
     }
     return m;
   };
+  const rowsOf = (t: Table | null) => (t ? [...t.records].map((r) => ({ get: (col: string) => t.get(r, col) })) : null);
   return {
     kind: 'csv',
     async catalog(): Promise<SourceCatalog> {
-      const byRegion = count((r) => r.get('region'));
-      const byPlan = count((r) => r.get('tariff'));
+      const byRegion = count((r) => sub(r, 'region'));
+      const byPlan = count((r) => sub(r, 'tariff'));
       const byAddon = new Map<string, number>();
-      for (const r of subscribers.rows)
-        for (const a of list(r.get('addons'))) byAddon.set(a, (byAddon.get(a) ?? 0) + 1);
-      const regions = table('regions', files.regions);
+      for (const r of subs) for (const a of list(sub(r, 'addons'))) byAddon.set(a, (byAddon.get(a) ?? 0) + 1);
       const areas: SourceArea[] =
-        regions?.rows.map((r) => ({
+        rowsOf(table('regions', files.regions))?.map((r) => ({
           key: r.get('code'),
           name: r.get('name_ru'),
           subscribers: byRegion.get(r.get('code')) ?? 0,
@@ -123,9 +143,8 @@ export function csvReader(files: Partial<Record<CsvFileName, Buffer>>): SourceRe
           },
         })) ?? [];
       for (const [k, n] of byRegion) if (!areas.some((a) => a.key === k)) areas.push({ key: k, name: k, subscribers: n });
-      const tariffs = table('tariffs', files.tariffs);
       const plans: SourcePlan[] =
-        tariffs?.rows.map((r) => ({
+        rowsOf(table('tariffs', files.tariffs))?.map((r) => ({
           key: r.get('code'),
           name: r.get('name_ru') || r.get('name') || r.get('code'),
           monthlyFee: r.get('monthly_fee'),
@@ -146,9 +165,8 @@ export function csvReader(files: Partial<Record<CsvFileName, Buffer>>): SourceRe
             subscribers: n,
             described: false,
           });
-      const addonsT = table('addons', files.addons);
       const addons: SourceAddon[] =
-        addonsT?.rows.map((r) => ({
+        rowsOf(table('addons', files.addons))?.map((r) => ({
           key: r.get('code'),
           name: r.get('name_ru') || r.get('name') || r.get('code'),
           monthlyFee: r.get('monthly_fee'),
@@ -159,7 +177,7 @@ export function csvReader(files: Partial<Record<CsvFileName, Buffer>>): SourceRe
         if (!addons.some((a) => a.key === k))
           addons.push({ key: k, name: k, monthlyFee: '0', subscribers: n, described: false });
       const nas: SourceNas[] =
-        table('nas', files.nas)?.rows.map((r) => ({
+        rowsOf(table('nas', files.nas))?.map((r) => ({
           key: r.get('id'),
           name: r.get('name'),
           address: r.get('address'),
@@ -168,7 +186,7 @@ export function csvReader(files: Partial<Record<CsvFileName, Buffer>>): SourceRe
           area: r.get('region') || null,
         })) ?? [];
       const pools: SourcePool[] =
-        table('pools', files.pools)?.rows.map((r) => ({
+        rowsOf(table('pools', files.pools))?.map((r) => ({
           key: r.get('id'),
           name: r.get('name'),
           first: r.get('first'),
@@ -178,12 +196,13 @@ export function csvReader(files: Partial<Record<CsvFileName, Buffer>>): SourceRe
       return { areas, plans, addons, nas, pools };
     },
     async counts() {
-      return { subscribers: subscribers.rows.length, payments: payments?.rows.length ?? 0 };
+      return { subscribers: subs.length, payments: payments?.lines ?? 0 };
     },
     async *subscribers() {
-      for (let i = 0; i < subscribers.rows.length; i += READ_BATCH) {
-        yield subscribers.rows.slice(i, i + READ_BATCH).map(
-          (r): SourceSubscriber => ({
+      for (let i = 0; i < subs.length; i += READ_BATCH) {
+        yield subs.slice(i, i + READ_BATCH).map((rec): SourceSubscriber => {
+          const r = { line: rec.line, get: (col: string) => sub(rec, col) };
+          return {
             ref: `subscribers.csv:${r.line}`,
             sourceId: r.get('id'),
             name: r.get('name'),
@@ -209,26 +228,31 @@ export function csvReader(files: Partial<Record<CsvFileName, Buffer>>): SourceRe
             signedOn: r.get('signed_on') || null,
             closedOn: r.get('closed_on') || null,
             warnings: [],
-          }),
-        );
+          };
+        });
       }
     },
     async *payments() {
       if (!payments) return;
-      for (let i = 0; i < payments.rows.length; i += READ_BATCH * 4) {
-        yield payments.rows.slice(i, i + READ_BATCH * 4).map(
-          (r): SourcePayment => ({
-            ref: `payments.csv:${r.line}`,
-            sourceId: r.get('id'),
-            subscriberId: r.get('subscriber'),
-            at: r.get('date'),
-            amount: r.get('amount'),
-            kind: r.get('kind') === 'correction' ? 'correction' : 'payment',
-            method: r.get('method') || null,
-            comment: r.get('comment') || null,
-          }),
-        );
+      const g = (r: CsvRecord, col: string) => payments.get(r, col);
+      let batch: SourcePayment[] = [];
+      for (const r of payments.records) {
+        batch.push({
+          ref: `payments.csv:${r.line}`,
+          sourceId: g(r, 'id'),
+          subscriberId: g(r, 'subscriber'),
+          at: g(r, 'date'),
+          amount: g(r, 'amount'),
+          kind: g(r, 'kind') === 'correction' ? 'correction' : 'payment',
+          method: g(r, 'method') || null,
+          comment: g(r, 'comment') || null,
+        });
+        if (batch.length >= READ_BATCH * 4) {
+          yield batch;
+          batch = [];
+        }
       }
+      if (batch.length) yield batch;
     },
     async close() {},
   };

@@ -11,7 +11,7 @@ import { completeMapping, type Mapping, renderMapping } from './mapping.js';
 import { normalisePayment, normaliseSubscriber, type Problem, type StagePayment, type StageSubscriber } from './normalize.js';
 import { buildReport, type ImportReport } from './report.js';
 import type { SourceReader } from './source.js';
-import { insertProblems, resetStage, stagePayments, stageSubscribers } from './stage.js';
+import { importStep, insertProblems, resetStage, stagePayments, stageSubscribers } from './stage.js';
 
 export interface ImportProgress {
   phase: ImportPhase;
@@ -170,8 +170,10 @@ async function execute(
       rows.push(n.row);
       found.push(...n.problems);
     }
-    await stageSubscribers(db, rows);
-    await insertProblems(db, opts.runId, found);
+    await importStep(db, async (tx) => {
+      await stageSubscribers(tx, rows);
+      await insertProblems(tx, opts.runId, found);
+    });
     await progress.step('staging_subscribers', seq, counts.subscribers);
   }
 
@@ -190,29 +192,40 @@ async function execute(
       if (n.row) rows.push(n.row);
       if (n.problem) found.push(n.problem);
     }
-    await stagePayments(db, rows, mapping.timeZone);
-    await insertProblems(db, opts.runId, found);
+    await importStep(db, async (tx) => {
+      await stagePayments(tx, rows, mapping.timeZone);
+      await insertProblems(tx, opts.runId, found);
+    });
     await progress.step('staging_payments', pseq, counts.payments);
   }
 
   await progress.flush('checking', 0, 1);
   await db.execute(sql`analyze import_stage_subscribers`);
   await db.execute(sql`analyze import_stage_payments`);
-  await checkStaged(db, { runId: opts.runId, source, pools: ranges });
-  const report = await buildReport(db, { runId: opts.runId, source, mapping, pools: ranges, paymentsRead: pseq });
+  const report = await importStep(db, async (tx) => {
+    await checkStaged(tx, { runId: opts.runId, source, pools: ranges });
+    return buildReport(tx, { runId: opts.runId, source, mapping, pools: ranges, paymentsRead: pseq });
+  });
   if (dryRun) return report;
 
   const ctx = { runId: opts.runId, source, mapping, pools: ranges, actor: opts.actor, secret: opts.secret };
   await progress.flush('writing_catalog', 0, 1);
-  await applyCatalog(db, ctx);
-  await reserveImportedNumbers(db);
-  const batches = await candidateBatches(db, opts.batchSize ?? 2_000);
+  await importStep(db, async (tx) => {
+    await applyCatalog(tx, ctx);
+    await reserveImportedNumbers(tx);
+  });
+  await analyzeWritten(db);
+  const batches = await candidateBatches(db, opts.batchSize ?? 5_000);
   const written = { accounts: 0, openingEntries: 0, amount: 0, blocked: 0, payments: 0 };
   let done = 0;
   const total = batches.reduce((a, b) => a + b.n, 0);
-  for (const b of batches) {
+  for (const [i, b] of batches.entries()) {
     opts.signal?.throwIfAborted();
-    const r = await applySubscriberBatch(db, ctx, b);
+    // The tables grow from what they were (perhaps nothing) by the whole source: their statistics are
+    // renewed after batch 1, 2, 4, 8… so the planner keeps using the indexes (a plan made for an empty
+    // accounts table scans it whole, once per batch: quadratic).
+    if (i > 0 && (i & (i - 1)) === 0) await analyzeWritten(db);
+    const r = await importStep(db, (tx) => applySubscriberBatch(tx, ctx, b));
     written.accounts += r.accounts;
     written.openingEntries += r.entries;
     written.amount += r.amount;
@@ -220,6 +233,7 @@ async function execute(
     done += b.n;
     await progress.step('writing_subscribers', done, total);
   }
+  await analyzeWritten(db);
   const [range] = await queryRows<{ lo: number | null; hi: number | null }>(
     db,
     sql`select min(seq) as lo, max(seq) as hi from import_stage_payments`,
@@ -228,7 +242,7 @@ async function execute(
     const step = 100_000;
     for (let from = range.lo; from <= range.hi; from += step) {
       opts.signal?.throwIfAborted();
-      written.payments += await applyPaymentHistory(db, ctx, { from, to: from + step - 1 });
+      written.payments += await importStep(db, (tx) => applyPaymentHistory(tx, ctx, { from, to: from + step - 1 }));
       await progress.step('writing_payments', Math.min(range.hi, from + step - 1) - range.lo + 1, range.hi - range.lo + 1);
     }
   }
@@ -241,6 +255,11 @@ async function execute(
     after: { source, ...written },
   });
   return { ...report, written };
+}
+
+async function analyzeWritten(db: Db): Promise<void> {
+  for (const t of ['subscribers', 'contracts', 'accounts', 'subscriptions', 'network_access', 'ip_addresses', 'import_links'])
+    await db.execute(sql.raw(`analyze ${t}`));
 }
 
 /** Progress kept in import_runs at most a few times a second, and told to the caller every step. */

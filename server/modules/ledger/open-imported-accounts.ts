@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 
+import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { coveredSql } from './coverage.js';
 
@@ -23,9 +24,11 @@ export interface OpenedTotals {
  * ONE `adjustment` entry (the opening balance, keyed, so it is never written twice), the balance moves by
  * it, the credit limit is set, and the status is the source's — except that an active account its money
  * does not cover starts blocked (coverage.ts). No account events: nothing changed for the subscriber.
+ * A key that was used before (it cannot be, for an account made in the same transaction) fails the whole
+ * call, so a balance never moves without its entry.
  */
 export async function openImportedAccounts(db: Db, opts: { rows: SQL; source: string }): Promise<OpenedTotals> {
-  const [r] = await queryRows<{ accounts: number; entries: number; amount: number; blocked: number }>(
+  const [r] = await queryRows<{ accounts: number; entries: number; wanted: number; amount: number; blocked: number }>(
     db,
     sql`with src as (${opts.rows}),
         fresh as (
@@ -42,19 +45,22 @@ export async function openImportedAccounts(db: Db, opts: { rows: SQL; source: st
           returning account_id, amount),
         upd as (
           update accounts a
-          set balance = a.balance + coalesce(i.amount, 0),
+          set balance = a.balance + f.amount,
               credit_limit = f.credit_limit,
               status = case
                 when f.status in ('terminated', 'suspended') then f.status
-                when ${coveredSql('a', sql`coalesce(i.amount, 0) + f.credit_limit`)} then 'active'
+                when ${coveredSql('a', sql`f.amount + f.credit_limit`)} then 'active'
                 else 'blocked' end,
               status_changed_at = now()
-          from fresh f left join ins i on i.account_id = f.id
+          from fresh f
           where a.id = f.id
           returning a.id, a.status)
         select (select count(*) from upd)::int8 as accounts, (select count(*) from ins)::int8 as entries,
+               (select count(*) from fresh where amount <> 0)::int8 as wanted,
                (select coalesce(sum(amount), 0) from ins)::int8 as amount,
                (select count(*) from upd where status = 'blocked')::int8 as blocked`,
   );
+  // An opening entry whose key was used before would leave a balance without its entry: undo it all.
+  if (r && r.entries !== r.wanted) throw new AppError('idempotency_conflict');
   return { accounts: r?.accounts ?? 0, entries: r?.entries ?? 0, amount: r?.amount ?? 0, blocked: r?.blocked ?? 0 };
 }
