@@ -39,8 +39,8 @@ export const IMPORT_REASONS = {
   },
   unknown_subscriber: { ru: 'платёж абонента, которого нет в источнике', en: 'a payment of a subscriber not in the source' },
   subscriber_not_imported: {
-    ru: 'платёж абонента, который не переносится',
-    en: 'a payment of a subscriber who is not imported',
+    ru: 'платежи абонента, который не переносится (их число)',
+    en: 'payments of a subscriber who is not imported (how many)',
   },
   // Conflicts: the row is valid but clashes with another row or with Abonent.
   contract_taken: { ru: 'номер договора уже есть в Abonent', en: 'the contract number is already in Abonent' },

@@ -187,7 +187,7 @@ export async function checkStaged(
                             and l.source_id = p.subscriber_source_id)),
         refused as (
           insert into import_problems (run_id, severity, ref, source_id, reason, detail)
-          select ${opts.runId}, 'refused', s.ref, s.source_id, 'subscriber_not_imported', count(*)::text || ' payments'
+          select ${opts.runId}, 'refused', s.ref, s.source_id, 'subscriber_not_imported', count(*)::text
           from import_stage_payments p join subs s on s.source_id = p.subscriber_source_id
           where s.problem is not null and s.linked_account_id is null
           group by s.ref, s.source_id)

@@ -6,6 +6,9 @@ import { type Database, queryRows } from '../../db/client.js';
 import { createTestDatabase } from '../../test/db.js';
 import { buildSubscriber } from '../../test/factories.js';
 import { CSV_SUBSCRIBERS, csvFixture } from '../../test/import-csv-fixture.js';
+import { todayIn } from '../../../common/dates.js';
+import { statementCsv } from '../cabinet/export-statement.js';
+import { getStatement } from '../cabinet/get-statement.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
 import { decryptSecret } from '../network/network-crypto.js';
 import { createImportRun, csvFilesByName } from './create-import-run.js';
@@ -183,6 +186,20 @@ describe('import from the documented CSV files', () => {
       { kind: 'service', fee: 19_900 },
       { kind: 'tariff', fee: 60_000 },
     ]);
+
+    // Payment history: in the statement as history, outside the running balance and the totals.
+    const [acc] = await queryRows<{ id: number }>(db, sql`select id from accounts where number = '500100'`);
+    const st = await getStatement(db, acc!.id, { from: '2026-01-01', to: todayIn('Europe/Moscow'), lang: 'ru' });
+    expect(st.history).toEqual([
+      { date: '2026-01-05', amount: 50_000, kind: 'payment', method: 'Наличные', comment: 'январь' },
+      { date: '2026-02-05', amount: 50_000, kind: 'payment', method: 'Наличные', comment: null },
+    ]);
+    expect(st.entries.map((e) => [e.kind, e.amount])).toEqual([['adjustment', 150_050]]);
+    expect(st.closingBalance).toBe(150_050);
+    expect(st.totals).toEqual([{ kind: 'adjustment', amount: 150_050 }]);
+    const csv = statementCsv(st, 'ru');
+    expect(csv).toContain('Платежи в прежней биллинговой системе (уже учтены во входящем остатке)');
+    expect(csv).toContain('2026-01-05;500.00;Наличные, январь');
 
     const before = await counts();
     const again = await importCsv(false);

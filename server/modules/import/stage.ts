@@ -59,12 +59,16 @@ export async function insertProblems(db: Db, runId: number, problems: Problem[])
 /**
  * Runs an import step in one transaction without PostgreSQL's JIT: the checks and bulk writes are big
  * one-off statements over whole staging tables, and compiling them cost more than running them (7 s
- * of a 7.7 s check at 30 000 subscribers). More memory for their sorts and hashes, too.
+ * of a 7.7 s check at 30 000 subscribers). More memory for their sorts and hashes, too. Then it lets
+ * the event loop turn: on the embedded PGlite (one connection) back-to-back transactions would
+ * otherwise keep every other request of the process waiting until the whole import is done.
  */
-export function importStep<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
-  return inTransaction(db, async (tx) => {
+export async function importStep<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  const out = await inTransaction(db, async (tx) => {
     await tx.execute(sql`set local jit = off`);
     await tx.execute(sql`set local work_mem = '64MB'`);
     return fn(tx);
   });
+  await new Promise((resolve) => setImmediate(resolve));
+  return out;
 }

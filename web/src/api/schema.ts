@@ -2620,6 +2620,16 @@ export interface paths {
                 date: string;
                 balance: number;
               }[];
+              /** @description payments made in the previous billing before the move (docs/decisions/0016): for reference, outside the running balance and the totals */
+              history: {
+                date: string;
+                /** @description kopecks as the previous billing recorded them (a correction may be negative) */
+                amount: number;
+                /** @enum {string} */
+                kind: 'payment' | 'correction';
+                method: string | null;
+                comment: string | null;
+              }[];
             };
           };
         };
@@ -11845,6 +11855,16 @@ export interface paths {
                 date: string;
                 balance: number;
               }[];
+              /** @description payments made in the previous billing before the move (docs/decisions/0016): for reference, outside the running balance and the totals */
+              history: {
+                date: string;
+                /** @description kopecks as the previous billing recorded them (a correction may be negative) */
+                amount: number;
+                /** @enum {string} */
+                kind: 'payment' | 'correction';
+                method: string | null;
+                comment: string | null;
+              }[];
             };
           };
         };
@@ -13933,6 +13953,9 @@ export const pathsApiStaffAccountsIdGetResponses200ContentApplicationJsonSubscri
 export const pathsApiStaffAccountsIdPaymentsPostRequestBodyContentApplicationJsonMethodValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/payments']['post']['requestBody']['content']['application/json']['method']
 > = ['cash', 'bank_transfer'];
+export const pathsApiMeStatementGetResponses200ContentApplicationJsonHistoryKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/statement']['get']['responses']['200']['content']['application/json']['history']['kind']
+> = ['payment', 'correction'];
 export const pathsApiAuthRecoveryStartPostRequestBodyContentApplicationJsonChannelValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/auth/recovery/start']['post']['requestBody']['content']['application/json']['channel']
 > = ['sms', 'email'];
@@ -14111,6 +14134,9 @@ export const pathsApiStaffAccountsIdTerminationPostResponses200ContentApplicatio
 export const pathsApiStaffAccountsIdTerminationPostResponses200ContentApplicationJsonCardRefundsStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/termination']['post']['responses']['200']['content']['application/json']['cardRefunds']['status']
 > = ['pending', 'succeeded', 'failed', 'error'];
+export const pathsApiStaffAccountsIdStatementGetResponses200ContentApplicationJsonHistoryKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/statement']['get']['responses']['200']['content']['application/json']['history']['kind']
+> = ['payment', 'correction'];
 export const pathsApiMeMobileGetResponses200ContentApplicationJsonRequestsStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/mobile']['get']['responses']['200']['content']['application/json']['requests']['status']
 > = ['new', 'in_progress', 'connected', 'refused', 'cancelled'];

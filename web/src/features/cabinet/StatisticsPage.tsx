@@ -10,6 +10,7 @@ import { download } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { rub } from '../../components/format';
 import { EntriesTable } from './EntriesTable';
+import { HistoryTable } from './HistoryTable';
 import { monthStartOf, useRegionToday, useStatement } from './useStatement';
 
 /** Every payment, charge and adjustment for a period, running balance, totals, chart, CSV/PDF. */
@@ -112,6 +113,7 @@ function Statistics({ today }: { today: string }) {
             </Card>
           )}
           <EntriesTable entries={st.data.entries} caption={t('stats.title')} />
+          <HistoryTable history={st.data.history} />
         </>
       )}
     </Stack>

@@ -10,6 +10,7 @@ import type { StaffRole } from '../../api/schema';
 import { useMe, useSignOut } from '../../app/session';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { FinancePage } from '../finance/FinancePage';
+import { ImportPage } from '../import/ImportPage';
 import { ReceiptsPage } from '../finance/ReceiptsPage';
 import { NasPage } from '../network/NasPage';
 import { OnlinePage } from '../network/OnlinePage';
@@ -45,6 +46,7 @@ const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff/promotions', key: 'promotions', roles: ['admin', 'operator', 'support', 'finance'] },
   { to: '/staff/audit', key: 'audit', roles: ['admin'] },
   { to: '/staff/jobs', key: 'jobs', roles: ['admin'] },
+  { to: '/staff/import', key: 'import', roles: ['admin'] },
   { to: '/staff/support', key: 'support', roles: ['admin', 'support'] },
   { to: '/staff/support/settings', key: 'supportSettings', roles: ['admin'] },
   { to: '/staff/support/report', key: 'supportReport', roles: ['admin'] },
@@ -126,6 +128,7 @@ export default function StaffRoutes() {
           {role === 'admin' && <Route path="nas" element={<NasPage />} />}
           {role === 'admin' && <Route path="regions" element={<RegionsPage />} />}
           {role === 'admin' && <Route path="users" element={<StaffUsersPage />} />}
+          {role === 'admin' && <Route path="import" element={<ImportPage />} />}
           <Route path="finance" element={<FinancePage />} />
           <Route path="receipts" element={<ReceiptsPage />} />
           {(role === 'admin' || role === 'support') && (
