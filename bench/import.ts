@@ -54,7 +54,9 @@ function files(): { files: Record<string, Buffer>; total: number } {
       ].join(';'),
     );
     for (let m = 1; m <= MONTHS; m++)
-      pays.push(`p${i}-${m};s${i};2025-${String(m).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')} 10:00:00;600.00;Банк`);
+      pays.push(
+        `p${i}-${m};s${i};2025-${String(m).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')} 10:00:00;600.00;Банк`,
+      );
   }
   return {
     total,
@@ -99,7 +101,11 @@ async function main() {
     await runMigrations(database);
     const db = database.db;
     const t0 = performance.now();
-    const { id } = await createImportRun(db, { kind: 'csv', source: 'bench', dryRun: false, startedBy: 'cli' }, keysOf(SECRET));
+    const { id } = await createImportRun(
+      db,
+      { kind: 'csv', source: 'bench', dryRun: false, startedBy: 'cli' },
+      keysOf(SECRET),
+    );
     const phases: Record<string, number> = {};
     const phasesCpu: Record<string, number> = {};
     let phase = '';
@@ -122,7 +128,8 @@ async function main() {
         // CPU per phase (this process + its server backends), read between phases.
         marking = marking.then(async () => {
           const c = process.cpuUsage();
-          const total = (c.user + c.system) / 1e6 + (database.kind === 'postgres' ? await serverCpuSeconds(database) : 0);
+          const total =
+            (c.user + c.system) / 1e6 + (database.kind === 'postgres' ? await serverCpuSeconds(database) : 0);
           if (ended) phasesCpu[ended] = Math.round((total - cpuStart) * 10) / 10;
           cpuStart = total;
         });

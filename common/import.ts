@@ -37,7 +37,10 @@ export const IMPORT_REASONS = {
     ru: 'счёт юридического лица (компании) — переносите договоры юрлиц отдельно',
     en: 'a company (legal entity) account: move company contracts separately',
   },
-  unknown_subscriber: { ru: 'платёж абонента, которого нет в источнике', en: 'a payment of a subscriber not in the source' },
+  unknown_subscriber: {
+    ru: 'платёж абонента, которого нет в источнике',
+    en: 'a payment of a subscriber not in the source',
+  },
   subscriber_not_imported: {
     ru: 'платежи абонента, который не переносится (их число)',
     en: 'payments of a subscriber who is not imported (how many)',
@@ -48,7 +51,10 @@ export const IMPORT_REASONS = {
     ru: 'номер договора у нескольких абонентов источника',
     en: 'the contract number belongs to several subscribers of the source',
   },
-  account_taken: { ru: 'номер лицевого счёта уже есть в Abonent', en: 'the personal account number is already in Abonent' },
+  account_taken: {
+    ru: 'номер лицевого счёта уже есть в Abonent',
+    en: 'the personal account number is already in Abonent',
+  },
   account_duplicate: {
     ru: 'номер лицевого счёта у нескольких абонентов источника',
     en: 'the personal account number belongs to several subscribers of the source',

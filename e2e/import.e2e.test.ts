@@ -29,7 +29,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'abonent-import-e2e-'));
   const files = csvFixture();
   // A longer payment history for subscriber 1 (the fixture's own rows keep their lines and reasons).
-  const extra = Array.from({ length: EXTRA_PAYMENTS }, (_, i) => `9${i};1;2025-06-01 10:00:00;10.00;Банк;`).join('\r\n');
+  const extra = Array.from({ length: EXTRA_PAYMENTS }, (_, i) => `9${i};1;2025-06-01 10:00:00;10.00;Банк;`).join(
+    '\r\n',
+  );
   files['payments.csv'] = Buffer.concat([files['payments.csv']!, Buffer.from(`${extra}\r\n`)]);
   for (const [name, data] of Object.entries(files)) writeFileSync(join(dir, name), data);
 });
@@ -50,7 +52,8 @@ async function watchProgress(page: Page): Promise<number[]> {
   for (;;) {
     const v = Number(await bar.getAttribute('data-percent'));
     if (seen.at(-1) !== v) seen.push(v);
-    if (v === 100 && (await page.getByTestId('import-run').getByText('готово', { exact: true }).count()) > 0) return seen;
+    if (v === 100 && (await page.getByTestId('import-run').getByText('готово', { exact: true }).count()) > 0)
+      return seen;
     if (Date.now() > deadline) throw new Error(`the run did not finish: ${seen.join(', ')}`);
     await page.waitForTimeout(100);
   }
@@ -69,19 +72,23 @@ describe('moving in through the back office', () => {
     await page.getByRole('heading', { level: 1, name: 'Переезд из другой биллинговой системы' }).waitFor();
     await noSeriousA11yViolations(page);
 
-    await page
-      .locator('input[type="file"]')
-      .setInputFiles(Object.keys(csvFixture()).map((name) => join(dir, name)));
+    await page.locator('input[type="file"]').setInputFiles(Object.keys(csvFixture()).map((name) => join(dir, name)));
     await page.getByLabel('Имя источника').first().fill('office-sheet');
     await page.getByRole('button', { name: 'Пробный запуск' }).first().click();
     const dryProgress = await watchProgress(page);
-    expect(dryProgress.some((v) => v > 0 && v < 100), dryProgress.join(', ')).toBe(true);
+    expect(
+      dryProgress.some((v) => v > 0 && v < 100),
+      dryProgress.join(', '),
+    ).toBe(true);
     const report = page.getByTestId('import-report');
     await expect.poll(() => report.textContent()).toMatch(/Прочитано\s*15/);
     await expect.poll(() => report.textContent()).toMatch(/Будет перенесено\s*6/);
     // The refused rows, each with its line in the file and the reason in Russian.
     const problems = page.getByTestId('import-problems');
-    await page.locator('label').filter({ hasText: /^Отклонено$/ }).click();
+    await page
+      .locator('label')
+      .filter({ hasText: /^Отклонено$/ })
+      .click();
     await expect.poll(() => problems.textContent()).toContain('subscribers.csv:10');
     await expect.poll(() => problems.textContent()).toContain('баланс не читается как сумма');
     await expect.poll(() => problems.textContent()).toContain('subscribers.csv:12');
@@ -91,12 +98,17 @@ describe('moving in through the back office', () => {
 
     // The mapping, edited in the page: the plan gets another name before the real run.
     const mapping = page.getByRole('textbox', { name: 'Файл сопоставления' });
-    await mapping.fill((await mapping.inputValue()).replace('nameRu: "Домашний 100"', 'nameRu: "Домашний 100 (с переезда)"'));
+    await mapping.fill(
+      (await mapping.inputValue()).replace('nameRu: "Домашний 100"', 'nameRu: "Домашний 100 (с переезда)"'),
+    );
     await page.getByRole('button', { name: 'Выполнить импорт' }).click();
     const realProgress = await watchProgress(page);
     expect(realProgress.at(-1)).toBe(100);
     await expect.poll(() => page.getByTestId('import-report').textContent()).toMatch(/Записано лицевых счетов: 6/);
-    const [tariff] = await queryRows<{ name: string }>(a.db, sql`select name_ru as name from tariffs where code = 'home-100'`);
+    const [tariff] = await queryRows<{ name: string }>(
+      a.db,
+      sql`select name_ru as name from tariffs where code = 'home-100'`,
+    );
     expect(tariff!.name).toBe('Домашний 100 (с переезда)');
 
     await page.getByRole('button', { name: 'Выдать пароли' }).click();

@@ -35,9 +35,29 @@ const ac = git(abills, 'rev-parse', 'HEAD').trim();
 const stg = show(ubilling, uc, 'docs/dumps/stargazer.sql');
 const ub = show(ubilling, uc, 'docs/dumps/ubilling.sql');
 const UBILLING_TABLES = [
-  'address', 'apt', 'build', 'street', 'city', 'contracts', 'contractdates', 'emails', 'phones', 'realname',
-  'passportdata', 'payments', 'paymentscorr', 'cashtype', 'nethosts', 'networks', 'nas', 'speeds', 'tags',
-  'tagtypes', 'vservices', 'userreg', 'cemetery',
+  'address',
+  'apt',
+  'build',
+  'street',
+  'city',
+  'contracts',
+  'contractdates',
+  'emails',
+  'phones',
+  'realname',
+  'passportdata',
+  'payments',
+  'paymentscorr',
+  'cashtype',
+  'nethosts',
+  'networks',
+  'nas',
+  'speeds',
+  'tags',
+  'tagtypes',
+  'vservices',
+  'userreg',
+  'cemetery',
 ];
 writeFileSync(
   'server/test/fixtures/import/ubilling-schema.sql',
@@ -52,8 +72,23 @@ ${[...tables(stg, ['tariffs', 'users']), ...tables(ub, UBILLING_TABLES), insert(
 const ab = show(abills, ac, 'db/abills.sql');
 const abon = show(abills, ac, 'db/Abon.sql');
 const ABILLS_TABLES = [
-  'users', 'users_pi', 'bills', 'groups', 'companies', 'users_contact_types', 'users_contacts', 'districts',
-  'streets', 'builds', 'tarif_plans', 'intervals', 'trafic_tarifs', 'internet_main', 'nas', 'ippools', 'payments',
+  'users',
+  'users_pi',
+  'bills',
+  'groups',
+  'companies',
+  'users_contact_types',
+  'users_contacts',
+  'districts',
+  'streets',
+  'builds',
+  'tarif_plans',
+  'intervals',
+  'trafic_tarifs',
+  'internet_main',
+  'nas',
+  'ippools',
+  'payments',
   'payments_type',
 ];
 writeFileSync(

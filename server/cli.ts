@@ -12,8 +12,8 @@ import { type Database, openDatabase } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { showAccount } from './modules/accounts/show-account.js';
 import { runBilling } from './modules/billing/run-billing.js';
-import { importCommand, passwordsCommand } from './modules/import/import-cli.js';
 import { printDemoLogins, seedDemo } from './modules/demo/seed-demo.js';
+import { importCommand, passwordsCommand } from './modules/import/import-cli.js';
 import { addManualPayment } from './modules/ledger/add-manual-payment.js';
 import { archiveLedgerMonths } from './modules/ledger/archive-ledger.js';
 import { checkpointLedger } from './modules/ledger/checkpoint-ledger.js';
@@ -246,7 +246,12 @@ export function buildCli(): Command {
       .option('--problems <file>', 'write every refused row, conflict and warning to this CSV file')
       .option('--json', 'print the report as one JSON line');
   type ImportOpts = { dryRun?: boolean; source?: string; mapping?: string; problems?: string; json?: boolean };
-  const runImportCli = (kind: 'csv' | 'ubilling' | 'abills', location: string, opts: ImportOpts, abillsSecret?: string) =>
+  const runImportCli = (
+    kind: 'csv' | 'ubilling' | 'abills',
+    location: string,
+    opts: ImportOpts,
+    abillsSecret?: string,
+  ) =>
     withDb(async (d, config) => {
       await importCommand(d.db, {
         kind,
@@ -269,7 +274,9 @@ export function buildCli(): Command {
   importOptions(
     imp
       .command('ubilling')
-      .description(`from Ubilling's MySQL/MariaDB (read-only); the URL mysql://user:password@host/db from ${IMPORT_URL_ENV} or stdin`),
+      .description(
+        `from Ubilling's MySQL/MariaDB (read-only); the URL mysql://user:password@host/db from ${IMPORT_URL_ENV} or stdin`,
+      ),
   ).action(async (opts: ImportOpts) => {
     const url = await readSecret({ envVar: IMPORT_URL_ENV, what: 'Source database URL' });
     return runImportCli('ubilling', url, opts);

@@ -173,7 +173,10 @@ export const importStageSubscribers = pgTable('import_stage_subscribers', {
   tariffCode: text('tariff_code'),
   /** The subscriber's own monthly fee when the source had one (kopecks), else the plan's. */
   personalFee: bigint('personal_fee', { mode: 'number' }),
-  addons: text('addons').array().notNull().default(sql`'{}'`),
+  addons: text('addons')
+    .array()
+    .notNull()
+    .default(sql`'{}'`),
   /** active | suspended | closed (blocked is Abonent's own decision from the money). */
   status: text('status').notNull(),
   login: text('login'),

@@ -137,7 +137,13 @@ export async function getStatement(
   }
   // Payments made in the previous billing (docs/decisions/0016): listed for the period, never in the
   // running balance, the totals or the chart — the opening balance of the move already holds them.
-  const history = await queryRows<{ date: string; amount: number; kind: 'payment' | 'correction'; method: string | null; comment: string | null }>(
+  const history = await queryRows<{
+    date: string;
+    amount: number;
+    kind: 'payment' | 'correction';
+    method: string | null;
+    comment: string | null;
+  }>(
     db,
     sql`select (h.paid_at at time zone ${acc.time_zone})::date::text as date, h.amount, h.kind, h.method, h.comment
         from import_payment_history h

@@ -72,7 +72,8 @@ export async function skipNumbersThrough(db: Db, regionId: number, seq: number):
 
 /** The sequence value inside a number of the region's shape (contract or personal account), or null. */
 export function sequenceOf(prefix: string, number: string): number | null {
-  if (number.length === 9 && number.startsWith(prefix) && isValidContractNumber(number)) return Number(number.slice(2, 8));
+  if (number.length === 9 && number.startsWith(prefix) && isValidContractNumber(number))
+    return Number(number.slice(2, 8));
   if (number.length === 9 && number.startsWith(`7${prefix}`) && /^\d{9}$/.test(number)) return Number(number.slice(3));
   return null;
 }

@@ -11,7 +11,7 @@ import { reserveNumbers, sequenceOf, skipNumbersThrough } from '../contracts/con
 import { type OpenedTotals, openImportedAccounts } from '../ledger/open-imported-accounts.js';
 import { encryptSecret } from '../network/network-crypto.js';
 import { CANDIDATE } from './check-import.js';
-import { type Mapping, mappedAddons, mappedNas, mappedTariffs } from './mapping.js';
+import { mappedAddons, mappedNas, mappedTariffs, type Mapping } from './mapping.js';
 import { ipToNumber } from './source-values.js';
 
 export interface ApplyContext {

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
-import { type Mapping, mappedNas, mappedPools } from './mapping.js';
+import { mappedNas, mappedPools, type Mapping } from './mapping.js';
 import type { Problem } from './normalize.js';
 import { ipToNumber } from './source-values.js';
 
@@ -14,9 +14,7 @@ export const CANDIDATE = sql.raw('problem is null and linked_account_id is null'
 
 /** Every region the mapping points at must exist or be described under newRegions. */
 export async function checkMappingRegions(db: Db, m: Mapping): Promise<void> {
-  const existing = new Set(
-    (await queryRows<{ code: string }>(db, sql`select code from regions`)).map((r) => r.code),
-  );
+  const existing = new Set((await queryRows<{ code: string }>(db, sql`select code from regions`)).map((r) => r.code));
   const known = (code: string) => existing.has(code) || m.newRegions.some((r) => r.code === code);
   const used = [
     m.defaultRegion,
@@ -43,7 +41,10 @@ export async function checkMappingRegions(db: Db, m: Mapping): Promise<void> {
 }
 
 /** Pools the mapping brings, as ranges for the address checks (too large ones are left out and reported). */
-export function poolRanges(m: Mapping): { ranges: { region: string; first: string; last: string }[]; problems: Problem[] } {
+export function poolRanges(m: Mapping): {
+  ranges: { region: string; first: string; last: string }[];
+  problems: Problem[];
+} {
   const ranges: { region: string; first: string; last: string }[] = [];
   const problems: Problem[] = [];
   for (const p of mappedPools(m)) {
@@ -66,7 +67,8 @@ export async function checkNas(db: Db, m: Mapping): Promise<Problem[]> {
   const out: Problem[] = [];
   for (const n of mappedNas(m)) {
     const ref = `nas.from=${n.from}`;
-    if (!n.secret) out.push({ severity: 'conflict', ref, sourceId: n.from, reason: 'nas_no_secret', detail: n.address });
+    if (!n.secret)
+      out.push({ severity: 'conflict', ref, sourceId: n.from, reason: 'nas_no_secret', detail: n.address });
     else {
       const [taken] = await queryRows<{ id: number }>(db, sql`select id from nas where address = ${n.address}::inet`);
       if (taken)

@@ -59,11 +59,13 @@ export function progressPrinter(err: NodeJS.WriteStream) {
     if (err.isTTY) {
       const width = 30;
       const fill = Math.round((p.permille / 1000) * width);
-      err.write(`\r[${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${String(pct).padStart(3)}% ${PHASES[p.phase]}${rows}\x1b[K`);
+      err.write(
+        `\r[${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${String(pct).padStart(3)}% ${PHASES[p.phase]}${rows}\x1b[K`,
+      );
       if (p.phase === 'done') err.write('\n');
       return;
     }
-    const tenth = Math.floor(p.permille / 100);
+    const tenth = Math.floor((p.permille * 10) / 1000);
     if (p.phase !== lastPhase || tenth !== lastTenth) {
       err.write(`${String(pct).padStart(3)}% ${PHASES[p.phase]}${rows}\n`);
       lastPhase = p.phase;
@@ -74,7 +76,8 @@ export function progressPrinter(err: NodeJS.WriteStream) {
 
 async function openReader(c: ImportCommand): Promise<SourceReader> {
   if (c.kind === 'csv') {
-    if (!existsSync(c.location)) throw new AppError('import_csv_invalid', { file: c.location, details: 'no such directory' });
+    if (!existsSync(c.location))
+      throw new AppError('import_csv_invalid', { file: c.location, details: 'no such directory' });
     const files: Record<string, Buffer> = {};
     for (const name of readdirSync(c.location))
       if (name.toLowerCase().endsWith('.csv')) files[name.toLowerCase()] = readFileSync(join(c.location, name));
@@ -107,10 +110,13 @@ export async function importCommand(db: Db, c: ImportCommand): Promise<ImportRep
   });
   const [run] = await queryRows<{ mapping: string }>(db, sql`select mapping from import_runs where id = ${id}`);
   writeFileSync(mappingFile, run!.mapping);
-  const problems = await queryRows<{ severity: string; ref: string; source_id: string | null; reason: string; detail: string | null }>(
-    db,
-    sql`select severity, ref, source_id, reason, detail from import_problems where run_id = ${id} order by id`,
-  );
+  const problems = await queryRows<{
+    severity: string;
+    ref: string;
+    source_id: string | null;
+    reason: string;
+    detail: string | null;
+  }>(db, sql`select severity, ref, source_id, reason, detail from import_problems where run_id = ${id} order by id`);
   if (c.problemsFile)
     writeFileSync(
       c.problemsFile,
@@ -131,14 +137,18 @@ export async function importCommand(db: Db, c: ImportCommand): Promise<ImportRep
   c.out(
     `subscribers: ${s.read} read, ${s.toImport} ${c.dryRun ? 'to import' : 'imported'}, ${s.alreadyImported} imported before, ${s.refused} refused`,
   );
-  c.out(`  active ${s.active}, blocked for debt ${s.blocked}, suspended ${s.suspended}, closed ${s.closed}; `
-    + `${s.withLogin} PPPoE logins, ${s.withIp} static IPs, ${s.withoutPhone} without a phone`);
+  c.out(
+    `  active ${s.active}, blocked for debt ${s.blocked}, suspended ${s.suspended}, closed ${s.closed}; ` +
+      `${s.withLogin} PPPoE logins, ${s.withIp} static IPs, ${s.withoutPhone} without a phone`,
+  );
   c.out(
     `money to open: ${formatRubles(report.money.opening, 'en')} (${formatRubles(report.money.credits, 'en')} on accounts, ` +
       `${formatRubles(report.money.debts, 'en')} debts of ${report.money.debtors} subscribers)`,
   );
   const p = report.payments;
-  c.out(`payments: ${p.read} read, ${p.toImport} as history (${formatRubles(p.amount, 'en')}), ${p.alreadyImported} before, ${p.refused} not imported`);
+  c.out(
+    `payments: ${p.read} read, ${p.toImport} as history (${formatRubles(p.amount, 'en')}), ${p.alreadyImported} before, ${p.refused} not imported`,
+  );
   const cat = report.catalog;
   c.out(
     `new: ${cat.regions.length} regions, ${cat.tariffs.length} tariffs, ${cat.addons.length} services, ${cat.nas.length} NAS, ` +
@@ -156,7 +166,14 @@ export async function importCommand(db: Db, c: ImportCommand): Promise<ImportRep
 /** `abonent import passwords`: cabinet passwords for a source's imported subscribers. */
 export async function passwordsCommand(
   db: Db,
-  c: { source: string; delivery: PasswordDelivery; outFile?: string; portalUrl: string; out: (l: string) => void; err: NodeJS.WriteStream },
+  c: {
+    source: string;
+    delivery: PasswordDelivery;
+    outFile?: string;
+    portalUrl: string;
+    out: (l: string) => void;
+    err: NodeJS.WriteStream;
+  },
 ): Promise<void> {
   const { id } = await createPasswordBatch(db, { source: c.source, delivery: c.delivery, staffId: null });
   const r = await issueImportPasswords(db, {
@@ -170,5 +187,8 @@ export async function passwordsCommand(
     writeFileSync(file, r.pdf);
     c.out(`${r.issued} letters: ${file}`);
   } else c.out(`${r.issued} passwords queued by ${c.delivery}`);
-  if (r.skipped) c.out(`${r.skipped} subscribers without ${c.delivery === 'sms' ? 'a phone' : 'an e-mail'} (or beyond this batch) still have none`);
+  if (r.skipped)
+    c.out(
+      `${r.skipped} subscribers without ${c.delivery === 'sms' ? 'a phone' : 'an e-mail'} (or beyond this batch) still have none`,
+    );
 }

@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { todayIn } from '../../../common/dates.js';
 import { keysOf } from '../../crypto/secret-box.js';
 import { type Database, queryRows } from '../../db/client.js';
 import { createTestDatabase } from '../../test/db.js';
 import { buildSubscriber } from '../../test/factories.js';
 import { CSV_SUBSCRIBERS, csvFixture } from '../../test/import-csv-fixture.js';
-import { todayIn } from '../../../common/dates.js';
 import { statementCsv } from '../cabinet/export-statement.js';
 import { getStatement } from '../cabinet/get-statement.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
@@ -101,7 +101,9 @@ describe('import from the documented CSV files', () => {
     expect(r.report.catalog.regions).toEqual(['north']);
     expect(r.report.catalog.tariffs).toEqual([{ region: 'north', code: 'home-100', name: 'Домашний 100' }]);
     expect(r.report.catalog.nas).toEqual([{ name: 'BRAS-1', address: '127.0.0.1' }]);
-    expect(r.report.catalog.pools).toEqual([{ region: 'north', first: '10.20.0.1', last: '10.20.0.254', addresses: 254 }]);
+    expect(r.report.catalog.pools).toEqual([
+      { region: 'north', first: '10.20.0.1', last: '10.20.0.254', addresses: 254 },
+    ]);
     // The mapping file names the plan only a subscriber row mentions, as skip until described.
     expect(r.mapping).toContain('from: "gold"');
     expect(r.mapping).toContain('skip: true');

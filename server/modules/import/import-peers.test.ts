@@ -232,7 +232,10 @@ describe.skipIf(!hasMariaDb)('import from the databases of Ubilling and ABillS (
               join import_links l on l.target_id = e.account_id and l.source = ${peer} and l.kind = 'subscriber'
               where l.source_id = ${star.sourceId} and e.kind = 'charge'`,
         );
-        expect(charge, peer).toEqual({ amount: -dailyShare(star.monthlyFee, day, daysInMonth(year, month)), day: tomorrow });
+        expect(charge, peer).toEqual({
+          amount: -dailyShare(star.monthlyFee, day, daysInMonth(year, month)),
+          day: tomorrow,
+        });
       }
       const todays = await queryRows<{ n: number }>(
         db,
@@ -240,7 +243,8 @@ describe.skipIf(!hasMariaDb)('import from the databases of Ubilling and ABillS (
       );
       expect(todays[0]!.n).toBe(0);
 
-      if (!hasFreeRadius) throw new Error('FreeRADIUS is not installed: npm test installs freeradius and freeradius-utils');
+      if (!hasFreeRadius)
+        throw new Error('FreeRADIUS is not installed: npm test installs freeradius and freeradius-utils');
       const api = await t.app.deps.network.api()!.listen({ port: 0, host: '127.0.0.1' });
       radiusd = await startFreeRadius({ abonentUrl: api, apiKey: t.config.RADIUS_API_KEY! });
       const secret = fixtures.ubilling.nasSecret;

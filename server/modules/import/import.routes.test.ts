@@ -43,7 +43,12 @@ const drain = (job: typeof importRunJob | typeof importPasswordsJob) => new JobW
 describe('import in the back office (API)', () => {
   it('is for admins only', async () => {
     const body = multipart(csvFixture());
-    const res = await t.app.inject({ method: 'POST', url: '/api/staff/imports/csv', ...body, headers: { ...body.headers, ...operator } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/imports/csv',
+      ...body,
+      headers: { ...body.headers, ...operator },
+    });
     expect(res.statusCode).toBe(403);
     const list = await t.app.inject({ method: 'GET', url: '/api/staff/imports', headers: operator });
     expect(list.statusCode).toBe(403);
@@ -51,7 +56,12 @@ describe('import in the back office (API)', () => {
 
   it('refuses a file it does not know before keeping anything', async () => {
     const body = multipart({ 'clients.csv': Buffer.from('id\n1\n') });
-    const res = await t.app.inject({ method: 'POST', url: '/api/staff/imports/csv', ...body, headers: { ...body.headers, ...admin } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/imports/csv',
+      ...body,
+      headers: { ...body.headers, ...admin },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('import_csv_invalid');
     const [n] = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int8 as n from import_runs`);
@@ -60,7 +70,12 @@ describe('import in the back office (API)', () => {
 
   it('uploads CSVs, dry-runs them as a job with progress, lists the problems in Russian, applies the edited mapping and issues letters', async () => {
     const body = multipart(csvFixture(), { source: 'office-sheet' });
-    const up = await t.app.inject({ method: 'POST', url: '/api/staff/imports/csv', ...body, headers: { ...body.headers, ...admin } });
+    const up = await t.app.inject({
+      method: 'POST',
+      url: '/api/staff/imports/csv',
+      ...body,
+      headers: { ...body.headers, ...admin },
+    });
     expect(up.statusCode, up.body).toBe(202);
     const dryId = up.json().id as number;
     const queued = (await t.app.inject({ method: 'GET', url: `/api/staff/imports/${dryId}`, headers: admin })).json();
@@ -83,7 +98,11 @@ describe('import in the back office (API)', () => {
     const refs = p.problems.map((x: { ref: string }) => x.ref);
     expect(refs.indexOf('subscribers.csv:10')).toBeLessThan(refs.indexOf('subscribers.csv:16'));
     expect(p.problems).toContainEqual(
-      expect.objectContaining({ ref: 'subscribers.csv:10', reason: 'bad_balance', message: 'баланс не читается как сумма' }),
+      expect.objectContaining({
+        ref: 'subscribers.csv:10',
+        reason: 'bad_balance',
+        message: 'баланс не читается как сумма',
+      }),
     );
 
     // The operator renames the plan in the mapping before the real run.
@@ -96,7 +115,12 @@ describe('import in the back office (API)', () => {
     });
     expect(apply.statusCode, apply.body).toBe(202);
     const realId = apply.json().id as number;
-    const twice = await t.app.inject({ method: 'POST', url: `/api/staff/imports/${realId}/apply`, payload: {}, headers: admin });
+    const twice = await t.app.inject({
+      method: 'POST',
+      url: `/api/staff/imports/${realId}/apply`,
+      payload: {},
+      headers: admin,
+    });
     expect(twice.json().error.code).toBe('import_dry_run_required');
     await drain(importRunJob);
     const real = (await t.app.inject({ method: 'GET', url: `/api/staff/imports/${realId}`, headers: admin })).json();
@@ -124,7 +148,11 @@ describe('import in the back office (API)', () => {
     ).json();
     // Every imported open contract gets a letter; the closed one does not.
     expect(b).toMatchObject({ state: 'done', delivery: 'letters', total: 5, done: 5, hasPdf: true });
-    const pdf = await t.app.inject({ method: 'GET', url: `/api/staff/imports/passwords/${b.id}/letters`, headers: admin });
+    const pdf = await t.app.inject({
+      method: 'GET',
+      url: `/api/staff/imports/passwords/${b.id}/letters`,
+      headers: admin,
+    });
     expect(pdf.statusCode).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');

@@ -5,7 +5,13 @@ import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
 import { fileResponse } from '../shared.schemas.js';
 import * as s from './import.schemas.js';
-import { getImportRun, getLettersPdf, getPasswordBatch, listImportProblems, listImportRuns } from './list-import-runs.js';
+import {
+  getImportRun,
+  getLettersPdf,
+  getPasswordBatch,
+  listImportProblems,
+  listImportRuns,
+} from './list-import-runs.js';
 import { receiveCsvUpload, UPLOAD_LIMITS } from './receive-csv-upload.js';
 import { applyImport, startImport, startPasswordBatch } from './start-import.js';
 
@@ -25,7 +31,12 @@ export const importRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     '/api/staff/imports',
     {
       preValidation: requireStaff('admin'),
-      schema: { tags, summary: 'The latest import runs with their progress', security, response: { 200: s.importRunsList } },
+      schema: {
+        tags,
+        summary: 'The latest import runs with their progress',
+        security,
+        response: { 200: s.importRunsList },
+      },
     },
     async () => listImportRuns(db),
   );

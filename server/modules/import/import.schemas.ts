@@ -29,7 +29,7 @@ export const databaseImportBody = z.object({
     .string()
     .max(500)
     .regex(/^(mysql|mariadb):\/\//, 'mysql://user:password@host:port/database'),
-  abillsSecret: z.string().max(200).optional().describe("ABillS: $conf{secretkey} from libexec/config.pl"),
+  abillsSecret: z.string().max(200).optional().describe('ABillS: $conf{secretkey} from libexec/config.pl'),
   source: source.optional(),
   mapping: mapping.optional(),
 });

@@ -18,16 +18,14 @@ const key = z.coerce.string().trim().min(1).max(200);
 const regionCode = z.string().regex(/^[a-z][a-z0-9-]{1,19}$/, 'a region code: lowercase letters, digits, dashes');
 const itemCode = z.string().regex(/^[a-z0-9-]{2,40}$/, 'a code: lowercase letters, digits, dashes, 2–40');
 const name = z.coerce.string().trim().min(1).max(120);
-const money = z
-  .union([z.string(), z.number()])
-  .transform((v, ctx) => {
-    const k = parseRubles(String(v));
-    if (k === null || k < 0 || k > MAX_PAYMENT_KOPECKS) {
-      ctx.addIssue({ code: 'custom', message: 'an amount in rubles, e.g. "350.00"' });
-      return z.NEVER;
-    }
-    return k;
-  });
+const money = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const k = parseRubles(String(v));
+  if (k === null || k < 0 || k > MAX_PAYMENT_KOPECKS) {
+    ctx.addIssue({ code: 'custom', message: 'an amount in rubles, e.g. "350.00"' });
+    return z.NEVER;
+  }
+  return k;
+});
 const speed = z.coerce.number().int().min(64).max(100_000_000);
 const skip = z.object({ from: key, skip: z.literal(true) });
 const ipv4 = z.string().refine((v) => parseIpv4(v) !== null, 'an IPv4 address');
@@ -74,7 +72,10 @@ export const mappingSchema = z.object({
   /** The source's clock: payment times without a zone are read in it. */
   timeZone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. Europe/Moscow'),
   /** The country code a 10-digit national phone number gets. */
-  phoneCountry: z.coerce.string().regex(/^\d{1,3}$/).default('7'),
+  phoneCountry: z.coerce
+    .string()
+    .regex(/^\d{1,3}$/)
+    .default('7'),
   defaultRegion: regionCode,
   newRegions: z.array(newRegion).default([]),
   regions: z.array(z.object({ from: key, region: regionCode })).default([]),
@@ -141,7 +142,10 @@ export function completeMapping(opts: {
   const firstRegion = existing.regions[0];
   const csvRegions = catalog.areas.filter((a) => a.region);
   const newRegions: NewRegion[] = given?.newRegions ? [...given.newRegions] : [];
-  const prefixes = new Set([...existing.regions.map((r) => r.contractPrefix), ...newRegions.map((r) => r.contractPrefix)]);
+  const prefixes = new Set([
+    ...existing.regions.map((r) => r.contractPrefix),
+    ...newRegions.map((r) => r.contractPrefix),
+  ]);
   const codes = new Set([...existing.regions.map((r) => r.code), ...newRegions.map((r) => r.code)]);
   for (const a of csvRegions) {
     if (codes.has(a.key) || !/^[a-z][a-z0-9-]{1,19}$/.test(a.key)) continue;
@@ -185,7 +189,8 @@ export function completeMapping(opts: {
   };
   const has = (list: { from: string }[], k: string) => list.some((e) => e.from === k);
   for (const a of catalog.areas)
-    if (a.key && !has(m.regions, a.key)) m.regions.push({ from: a.key, region: a.region && codes.has(a.key) ? a.key : defaultRegion });
+    if (a.key && !has(m.regions, a.key))
+      m.regions.push({ from: a.key, region: a.region && codes.has(a.key) ? a.key : defaultRegion });
   const tariffCodes = new Set(mappedTariffs(m).map((t) => t.code));
   for (const p of catalog.plans) {
     if (has(m.tariffs, p.key)) continue;
@@ -213,7 +218,9 @@ export function completeMapping(opts: {
     }
     m.addons.push({
       from: a.key,
-      kind: (SERVICE_KINDS as readonly string[]).includes(a.kind ?? '') ? (a.kind as AddonMapping['kind']) : guessKind(a.name),
+      kind: (SERVICE_KINDS as readonly string[]).includes(a.kind ?? '')
+        ? (a.kind as AddonMapping['kind'])
+        : guessKind(a.name),
       code: uniqueCode(CODE.test(a.key) ? a.key : slug(a.name || a.key), addonCodes),
       nameRu: a.name || a.key,
       nameEn: transliterate(a.name || a.key),
@@ -248,9 +255,43 @@ function freePrefix(taken: Set<string>): string {
 }
 
 const TRANSLIT: Record<string, string> = {
-  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ё: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm',
-  н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'kh', ц: 'ts', ч: 'ch', ш: 'sh', щ: 'shch',
-  ъ: '', ы: 'y', ь: '', э: 'e', ю: 'yu', я: 'ya', і: 'i', ї: 'yi', є: 'ye', ґ: 'g',
+  а: 'a',
+  б: 'b',
+  в: 'v',
+  г: 'g',
+  д: 'd',
+  е: 'e',
+  ё: 'e',
+  ж: 'zh',
+  з: 'z',
+  и: 'i',
+  й: 'y',
+  к: 'k',
+  л: 'l',
+  м: 'm',
+  н: 'n',
+  о: 'o',
+  п: 'p',
+  р: 'r',
+  с: 's',
+  т: 't',
+  у: 'u',
+  ф: 'f',
+  х: 'kh',
+  ц: 'ts',
+  ч: 'ch',
+  ш: 'sh',
+  щ: 'shch',
+  ъ: '',
+  ы: 'y',
+  ь: '',
+  э: 'e',
+  ю: 'yu',
+  я: 'ya',
+  і: 'i',
+  ї: 'yi',
+  є: 'ye',
+  ґ: 'g',
 };
 
 /** "Домашний 100" → "Domashniy 100" (for the English name of a plan the source named in Russian). */
@@ -323,7 +364,10 @@ export function renderMapping(m: Mapping, catalog: SourceCatalog): string {
   comment('defaultRegion', ' Where subscribers of areas not listed under `regions` go.');
   comment('newRegions', ' Regions Abonent does not have yet: made by the real run.');
   comment('regions', ' Source areas (Ubilling: city; ABillS: group; CSV: region column) → Abonent region codes.');
-  comment('tariffs', ' Source plans → Abonent tariffs (made in every region they are used in; an existing code is reused).');
+  comment(
+    'tariffs',
+    ' Source plans → Abonent tariffs (made in every region they are used in; an existing code is reused).',
+  );
   comment('addons', ' Source add-ons → Abonent services (kind: tv, static_ip or mobile).');
   comment(
     'staticIp',
@@ -347,7 +391,8 @@ export function renderMapping(m: Mapping, catalog: SourceCatalog): string {
   annotate('tariffs', (k) => {
     const p = catalog.plans.find((x) => x.key === k);
     if (!p) return null;
-    if (p.described === false) return `${p.name}: not in tariffs.csv, ${count(p.subscribers)} (describe it to import them)`;
+    if (p.described === false)
+      return `${p.name}: not in tariffs.csv, ${count(p.subscribers)} (describe it to import them)`;
     const speed = p.speedDownKbps >= 64 ? '' : ' (no speed in the source: set it)';
     const how = p.period === 'day' ? 'charged day by day' : 'charged a month ahead';
     return `${p.name}: ${decimal(p.monthlyFee)} a month, ${how}; ${count(p.subscribers)}${speed}`;

@@ -24,7 +24,9 @@ export async function openMysqlSource(url: string): Promise<MysqlSource> {
   try {
     u = new URL(url);
   } catch {
-    throw new AppError('import_source_unreachable', { details: 'the URL is not mysql://user:password@host:port/database' });
+    throw new AppError('import_source_unreachable', {
+      details: 'the URL is not mysql://user:password@host:port/database',
+    });
   }
   if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:')
     throw new AppError('import_source_unreachable', { details: 'the URL must start with mysql://' });

@@ -2,7 +2,7 @@ import type { ImportReason } from '../../../common/import.js';
 import type { ImportSeverity } from '../../db/schema/index.js';
 import { encryptPassport } from '../contracts/passport-crypto.js';
 import { encryptSecret } from '../network/network-crypto.js';
-import { type Mapping, mappedAddons, mappedTariffs } from './mapping.js';
+import { mappedAddons, mappedTariffs, type Mapping } from './mapping.js';
 import type { SourcePayment, SourceSubscriber } from './source.js';
 import {
   normaliseEmail,

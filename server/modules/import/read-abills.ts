@@ -79,7 +79,7 @@ export function abillsReader(db: MysqlSource, secretKey: string): SourceReader {
           monthlyFee: monthly ? p.month_fee : times(p.day_fee, 30),
           speedDownKbps: Number(p.down ?? 0),
           speedUpKbps: Number(p.up ?? 0),
-          period: (monthly && !p.distribution ? 'month' : 'day') as 'month' | 'day',
+          period: monthly && !p.distribution ? ('month' as const) : ('day' as const),
           subscribers: Number(p.n),
         };
       });
@@ -149,19 +149,17 @@ export function abillsReader(db: MysqlSource, secretKey: string): SourceReader {
         );
         if (rows.length === 0) return;
         after = rows[rows.length - 1]!.id;
-        yield rows.map(
-          (r): SourcePayment => ({
-            ref: `payments.id=${r.id}`,
-            sourceId: `p:${r.id}`,
-            subscriberId: String(r.uid),
-            at: r.date ?? '',
-            amount: r.sum,
-            kind: 'payment',
-            // payments_type names are ABillS's language keys ("$lang{CASH}"): the key is the name.
-            method: text(r.method).replace(/^\$lang\{(.+)\}$/, '$1') || null,
-            comment: text(r.dsc) || null,
-          }),
-        );
+        yield rows.map((r): SourcePayment => ({
+          ref: `payments.id=${r.id}`,
+          sourceId: `p:${r.id}`,
+          subscriberId: String(r.uid),
+          at: r.date ?? '',
+          amount: r.sum,
+          kind: 'payment',
+          // payments_type names are ABillS's language keys ("$lang{CASH}"): the key is the name.
+          method: text(r.method).replace(/^\$lang\{(.+)\}$/, '$1') || null,
+          comment: text(r.dsc) || null,
+        }));
       }
     },
     close: () => db.close(),

@@ -67,7 +67,8 @@ function table(name: CsvFileName, data: Buffer | undefined): Table | null {
   const records = csvRecords(text, delimiter);
   let header: CsvRecord | undefined;
   try {
-    header = records.next().value ?? undefined;
+    const first = records.next();
+    header = first.done ? undefined : first.value;
   } catch (e) {
     if (e instanceof CsvError) throw new AppError('import_csv_invalid', { file, details: e.message });
     throw e;
@@ -142,7 +143,8 @@ export function csvReader(files: Partial<Record<CsvFileName, Buffer>>): SourceRe
             supportEmail: r.get('support_email'),
           },
         })) ?? [];
-      for (const [k, n] of byRegion) if (!areas.some((a) => a.key === k)) areas.push({ key: k, name: k, subscribers: n });
+      for (const [k, n] of byRegion)
+        if (!areas.some((a) => a.key === k)) areas.push({ key: k, name: k, subscribers: n });
       const plans: SourcePlan[] =
         rowsOf(table('tariffs', files.tariffs))?.map((r) => ({
           key: r.get('code'),

@@ -127,18 +127,16 @@ export function ubillingReader(db: MysqlSource): SourceReader {
           );
           if (rows.length === 0) break;
           after = rows[rows.length - 1]!.id;
-          yield rows.map(
-            (r): SourcePayment => ({
-              ref: `${table}.id=${r.id}`,
-              sourceId: `${kind === 'payment' ? 'p' : 'c'}:${r.id}`,
-              subscriberId: r.login,
-              at: r.date ?? '',
-              amount: text(r.summ),
-              kind,
-              method: text(r.cashtype) || null,
-              comment: text(r.note) || null,
-            }),
-          );
+          yield rows.map((r): SourcePayment => ({
+            ref: `${table}.id=${r.id}`,
+            sourceId: `${kind === 'payment' ? 'p' : 'c'}:${r.id}`,
+            subscriberId: r.login,
+            at: r.date ?? '',
+            amount: text(r.summ),
+            kind,
+            method: text(r.cashtype) || null,
+            comment: text(r.note) || null,
+          }));
         }
       }
     },

@@ -45,7 +45,8 @@ export async function receiveCsvUpload(
     if (e instanceof AppError) throw e;
     if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('payload_too_large');
     const status = (e as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) throw new AppError('validation_failed', { details: (e as Error).message });
+    if (status && status >= 400 && status < 500)
+      throw new AppError('validation_failed', { details: (e as Error).message });
     throw new AppError('validation_failed', { details: 'the upload could not be read' });
   }
   if (!files['subscribers.csv'])

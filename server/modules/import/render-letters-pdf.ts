@@ -27,7 +27,10 @@ export async function renderLettersPdf(letters: Letter[], portalUrl: string): Pr
   registerFonts(doc);
   for (const l of letters) {
     doc.addPage();
-    doc.font('bold').fontSize(12).text(l.name || 'Абоненту', 300, 90, { width: 240 });
+    doc
+      .font('bold')
+      .fontSize(12)
+      .text(l.name || 'Абоненту', 300, 90, { width: 240 });
     doc.font('regular').fontSize(11).text(l.address, { width: 240 });
     doc.moveDown(4);
     doc.x = 56;

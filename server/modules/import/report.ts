@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
 import { CANDIDATE } from './check-import.js';
-import { type Mapping, mappedAddons, mappedNas, mappedTariffs } from './mapping.js';
+import { mappedAddons, mappedNas, mappedTariffs, type Mapping } from './mapping.js';
 import { ipToNumber } from './source-values.js';
 
 /** What a run found and (a real run) did: docs/import.md, "Report". Money in kopecks. */

@@ -5,10 +5,22 @@ import { type Db, queryRows } from '../../db/client.js';
 import type { AuditActorType } from '../../db/schema/index.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { uniqueViolation } from '../network/unique-violation.js';
-import { applyCatalog, applyPaymentHistory, applySubscriberBatch, candidateBatches, reserveImportedNumbers } from './apply-import.js';
+import {
+  applyCatalog,
+  applyPaymentHistory,
+  applySubscriberBatch,
+  candidateBatches,
+  reserveImportedNumbers,
+} from './apply-import.js';
 import { checkMappingRegions, checkNas, checkStaged, poolRanges } from './check-import.js';
 import { completeMapping, type Mapping, renderMapping } from './mapping.js';
-import { normalisePayment, normaliseSubscriber, type Problem, type StagePayment, type StageSubscriber } from './normalize.js';
+import {
+  normalisePayment,
+  normaliseSubscriber,
+  type Problem,
+  type StagePayment,
+  type StageSubscriber,
+} from './normalize.js';
 import { buildReport, type ImportReport } from './report.js';
 import type { SourceReader } from './source.js';
 import { importStep, insertProblems, resetStage, stagePayments, stageSubscribers } from './stage.js';
@@ -243,7 +255,11 @@ async function execute(
     for (let from = range.lo; from <= range.hi; from += step) {
       opts.signal?.throwIfAborted();
       written.payments += await importStep(db, (tx) => applyPaymentHistory(tx, ctx, { from, to: from + step - 1 }));
-      await progress.step('writing_payments', Math.min(range.hi, from + step - 1) - range.lo + 1, range.hi - range.lo + 1);
+      await progress.step(
+        'writing_payments',
+        Math.min(range.hi, from + step - 1) - range.lo + 1,
+        range.hi - range.lo + 1,
+      );
     }
   }
   await recordAudit(db, {
@@ -258,7 +274,15 @@ async function execute(
 }
 
 async function analyzeWritten(db: Db): Promise<void> {
-  for (const t of ['subscribers', 'contracts', 'accounts', 'subscriptions', 'network_access', 'ip_addresses', 'import_links'])
+  for (const t of [
+    'subscribers',
+    'contracts',
+    'accounts',
+    'subscriptions',
+    'network_access',
+    'ip_addresses',
+    'import_links',
+  ])
     await db.execute(sql.raw(`analyze ${t}`));
 }
 

@@ -27,7 +27,8 @@ describe('money from a source', () => {
     expect(parseSourceAmount('10.004999')).toEqual({ kopecks: 1_000, rounded: true });
   });
   it('refuses what is not an amount', () => {
-    for (const v of ['12,5O', '1e3', 'сто', '', '-', '1.2.3', '12,50,1', 'NaN']) expect(parseSourceAmount(v), v).toBeNull();
+    for (const v of ['12,5O', '1e3', 'сто', '', '-', '1.2.3', '12,50,1', 'NaN'])
+      expect(parseSourceAmount(v), v).toBeNull();
   });
 });
 
@@ -65,7 +66,10 @@ describe('encodings', () => {
   };
   it('reads UTF-8 (with or without a BOM) and Windows-1251', () => {
     expect(decodeBytes(new TextEncoder().encode('Иванов'))).toEqual({ text: 'Иванов', repaired: null });
-    expect(decodeBytes(Uint8Array.from([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('id')]))).toEqual({ text: 'id', repaired: null });
+    expect(decodeBytes(Uint8Array.from([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('id')]))).toEqual({
+      text: 'id',
+      repaired: null,
+    });
     expect(decodeBytes(cp1251('Петров Пётр'))).toEqual({ text: 'Петров Пётр', repaired: 'cp1251' });
   });
   it('turns back cp1251 that went through a latin1 connection, and leaves real Latin-1 names alone', () => {
@@ -97,8 +101,25 @@ describe('the mapping file', () => {
   const catalog: SourceCatalog = {
     areas: [{ key: 'Северск', name: 'Северск', subscribers: 3 }],
     plans: [
-      { key: 'Домашний 100', name: 'Домашний 100', monthlyFee: '600', speedDownKbps: 100_000, speedUpKbps: 50_000, period: 'day', subscribers: 2 },
-      { key: 'gold', name: 'gold', monthlyFee: '0', speedDownKbps: 0, speedUpKbps: 0, period: 'day', subscribers: 1, described: false },
+      {
+        key: 'Домашний 100',
+        name: 'Домашний 100',
+        monthlyFee: '600',
+        speedDownKbps: 100_000,
+        speedUpKbps: 50_000,
+        period: 'day',
+        subscribers: 2,
+      },
+      {
+        key: 'gold',
+        name: 'gold',
+        monthlyFee: '0',
+        speedDownKbps: 0,
+        speedUpKbps: 0,
+        period: 'day',
+        subscribers: 1,
+        described: false,
+      },
     ],
     addons: [{ key: 'tag:1', name: 'IPTV', monthlyFee: '150.00', subscribers: 1 }],
     nas: [{ key: '1', name: 'BRAS', address: '10.0.0.1', type: 'mikrotik', secret: null, area: null }],
@@ -109,13 +130,20 @@ describe('the mapping file', () => {
     expect(m.defaultRegion).toBe('main');
     expect(m.newRegions).toEqual([expect.objectContaining({ code: 'main', contractPrefix: '10' })]);
     expect(m.tariffs).toEqual([
-      expect.objectContaining({ from: 'Домашний 100', code: 'domashniy-100', nameEn: 'Domashniy 100', monthlyFee: 60_000 }),
+      expect.objectContaining({
+        from: 'Домашний 100',
+        code: 'domashniy-100',
+        nameEn: 'Domashniy 100',
+        monthlyFee: 60_000,
+      }),
       { from: 'gold', skip: true },
     ]);
     expect(m.nas).toEqual([expect.objectContaining({ from: '1', secret: '', vendor: 'mikrotik', region: 'main' })]);
     const text = renderMapping(m, catalog);
     expect(text).toContain('# Домашний 100: 600.00 a month, charged day by day; 2 subscribers');
-    const edited = parseMapping(text.replace('secret: ""', 'secret: "s3cret"').replace('monthlyFee: "600.00"', 'monthlyFee: "650"'));
+    const edited = parseMapping(
+      text.replace('secret: ""', 'secret: "s3cret"').replace('monthlyFee: "600.00"', 'monthlyFee: "650"'),
+    );
     expect(edited.nas[0]).toMatchObject({ secret: 's3cret' });
     expect(edited.tariffs[0]).toMatchObject({ monthlyFee: 65_000 });
     // A later dry run keeps the operator's entries and adds only new keys.

@@ -1,3 +1,4 @@
+import { rublesToKopecks } from '../../../common/money.js';
 import { normaliseLogin, normaliseMac } from '../../../common/network.js';
 
 /**
@@ -14,7 +15,7 @@ export function parseSourceAmount(input: string): { kopecks: number; rounded: bo
   if (!m) return null;
   const whole = Number(m[2] || '0');
   const frac = m[3] ?? '';
-  let kopecks = whole * 100 + Number(frac.slice(0, 2).padEnd(2, '0'));
+  let kopecks = rublesToKopecks(whole) + Number(frac.slice(0, 2).padEnd(2, '0'));
   const rest = frac.slice(2);
   const rounded = /[1-9]/.test(rest);
   if (rest.length > 0 && Number(rest[0]) >= 5) kopecks += 1;

@@ -80,7 +80,15 @@ export async function sendDirectMany(
   if (messages.length === 0) return [];
   const rows = messages.map((m) => {
     const { subject, text } = render(m.template, m.lang, m.params);
-    return { account_id: m.accountId, channel: m.channel, address: m.address, template: m.template, lang: m.lang, subject, body: text };
+    return {
+      account_id: m.accountId,
+      channel: m.channel,
+      address: m.address,
+      template: m.template,
+      lang: m.lang,
+      subject,
+      body: text,
+    };
   });
   const ids = await queryRows<{ id: number }>(
     db,

@@ -127,7 +127,8 @@ export const en: Dict = {
     empty: 'No operations in the period',
     totals: 'Totals by kind',
     historyTitle: 'Payments in the previous billing',
-    historyHint: 'These are payments made before the move to the new system. They are already in the opening balance and are not credited again.',
+    historyHint:
+      'These are payments made before the move to the new system. They are already in the opening balance and are not credited again.',
   },
   kinds: {
     charge: 'Subscription fee',

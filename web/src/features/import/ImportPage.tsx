@@ -27,8 +27,8 @@ import { useTranslation } from 'react-i18next';
 
 import { api, type ApiData, ApiError, download } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { HiddenCaption } from '../../components/HiddenCaption';
 import { rub } from '../../components/format';
+import { HiddenCaption } from '../../components/HiddenCaption';
 import i18n from '../../i18n';
 
 type Run = ApiData<'get', '/api/staff/imports/{id}'>;
@@ -54,7 +54,10 @@ async function uploadCsv(files: File[], source: string): Promise<{ id: number }>
     credentials: 'same-origin',
     headers: { 'accept-language': i18n.language, 'x-csrf-token': csrfToken() },
   });
-  const json = (await res.json().catch(() => null)) as { id?: number; error?: { code: string; message: string } } | null;
+  const json = (await res.json().catch(() => null)) as {
+    id?: number;
+    error?: { code: string; message: string };
+  } | null;
   if (res.ok && json?.id) return { id: json.id };
   throw new ApiError(res.status, json?.error?.code ?? 'internal', json?.error?.message ?? i18n.t('errors.network'));
 }
@@ -109,7 +112,10 @@ export function ImportPage() {
                       {r.source} · {r.dryRun ? t('imp.dry') : t('imp.real')}
                     </Table.Td>
                     <Table.Td>
-                      <Badge color={r.state === 'failed' ? 'red' : r.state === 'done' ? 'green' : 'blue'} variant="light">
+                      <Badge
+                        color={r.state === 'failed' ? 'red' : r.state === 'done' ? 'green' : 'blue'}
+                        variant="light"
+                      >
                         {t(`imp.state.${r.state}`)}
                       </Badge>
                     </Table.Td>
@@ -247,7 +253,11 @@ function RunDetail({ id, onStarted }: { id: number; onStarted: (id: number) => v
           <Title order={2} size="h3">
             {t('imp.run', { id: run.id })}: {run.source} · {run.dryRun ? t('imp.dry') : t('imp.real')}
           </Title>
-          <Badge size="lg" variant="light" color={run.state === 'failed' ? 'red' : run.state === 'done' ? 'green' : 'blue'}>
+          <Badge
+            size="lg"
+            variant="light"
+            color={run.state === 'failed' ? 'red' : run.state === 'done' ? 'green' : 'blue'}
+          >
             {t(`imp.state.${run.state}`)}
           </Badge>
         </Group>
@@ -385,7 +395,7 @@ function Problems({ id }: { id: number }) {
       <SegmentedControl
         value={severity}
         onChange={(v) => {
-          setSeverity(v as 'all' | Severity);
+          setSeverity(v);
           setPage(1);
         }}
         data={(['all', 'refused', 'conflict', 'warning'] as const).map((v) => ({
@@ -534,7 +544,7 @@ function Passwords({ source }: { source: string }) {
       </Text>
       <SegmentedControl
         value={delivery}
-        onChange={(v) => setDelivery(v as 'sms' | 'email' | 'letters')}
+        onChange={(v) => setDelivery(v)}
         data={(['letters', 'sms', 'email'] as const).map((v) => ({ value: v, label: t(`imp.delivery.${v}`) }))}
       />
       <ErrorAlert error={start.error ?? batch.error} />
@@ -545,7 +555,10 @@ function Passwords({ source }: { source: string }) {
       </Group>
       {b && (
         <Stack gap={4}>
-          <Progress value={b.total ? (b.done / b.total) * 100 : b.state === 'done' ? 100 : 0} aria-label={t('imp.passwords')} />
+          <Progress
+            value={b.total ? Math.round((b.done * 1000) / b.total) / 10 : b.state === 'done' ? 100 : 0}
+            aria-label={t('imp.passwords')}
+          />
           <Text size="sm">{t('imp.batch', { done: b.done, total: b.total })}</Text>
           {b.skipped > 0 && <Text size="sm">{t('imp.skipped', { n: b.skipped })}</Text>}
           {b.state === 'failed' && <Alert color="red">{b.error}</Alert>}
