@@ -18,6 +18,11 @@ const NEEDS = [
     path: '/usr/lib/freeradius/rlm_rest.so',
     why: 'the rlm_rest module FreeRADIUS calls Abonent with',
   },
+  {
+    pkg: 'shellcheck',
+    path: '/usr/bin/shellcheck',
+    why: 'checking the shipped shell scripts (deploy/, the rehearsal)',
+  },
 ];
 
 function ensureDebianPackages() {

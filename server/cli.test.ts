@@ -155,6 +155,36 @@ describe('abonent CLI', () => {
     }
   }, 300_000);
 
+  it('migrate --status tells deploy scripts by its exit code; a database of newer code is refused, unchanged', async () => {
+    const current = await cli('migrate', '--status', '--json');
+    expect(current.code).toBe(0);
+    expect(JSON.parse(current.stdout)).toMatchObject({ state: 'current', pending: [], unknown: 0 });
+    // What release 9 would leave: a migration this code does not know, a schema that needs code ≥ 8.0.0.
+    const d = await openDatabase({ dataDir });
+    await d.db.execute(sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('v9', 9999999999999)`);
+    await d.db.execute(sql`insert into drizzle.abonent_schema_releases (code_version, oldest_code, newest_migration)
+                           values ('9.0.0', '8.0.0', '0042_future')`);
+    await d.close();
+    try {
+      const status = await cli('migrate', '--status', '--json');
+      expect(status.code).toBe(4);
+      expect(JSON.parse(status.stdout)).toMatchObject({ state: 'newer_refused', migrated_by: '9.0.0', unknown: 1 });
+      const migrate = await cli('migrate');
+      expect(migrate.code).toBe(4);
+      expect(migrate.stderr).toMatch(/migrated by Abonent 9\.0\.0, whose schema needs Abonent 8\.0\.0 or newer/);
+      // Any other command refuses too, before touching anything.
+      const show = await cli('account', 'show', '711000002');
+      expect(show.code).toBe(1);
+      expect(show.stderr).toMatch(/Nothing was changed/);
+    } finally {
+      const again = await openDatabase({ dataDir });
+      await again.db.execute(sql`delete from drizzle.__drizzle_migrations where hash = 'v9'`);
+      await again.db.execute(sql`delete from drizzle.abonent_schema_releases where code_version = '9.0.0'`);
+      await again.close();
+    }
+    expect((await cli('migrate', '--status')).code).toBe(0);
+  }, 120_000);
+
   // Last: it leaves the database broken on purpose.
   it('ledger verify fails (exit 2) on an entry whose account does not exist', async () => {
     const d = await openDatabase({ dataDir });

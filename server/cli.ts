@@ -9,7 +9,7 @@ import { readSecret } from './cli-secret.js';
 import { type Config, loadConfig } from './config.js';
 import { resealSecrets } from './crypto/reseal-secrets.js';
 import { type Database, openDatabase } from './db/client.js';
-import { runMigrations } from './db/migrate.js';
+import { type MigrationStatus, migrationStatus, runMigrations, SchemaRefusedError } from './db/migrate.js';
 import { showAccount } from './modules/accounts/show-account.js';
 import { runBilling } from './modules/billing/run-billing.js';
 import { printDemoLogins, seedDemo } from './modules/demo/seed-demo.js';
@@ -20,16 +20,20 @@ import { checkpointLedger } from './modules/ledger/checkpoint-ledger.js';
 import { ensureLedgerPartitions } from './modules/ledger/ledger-partitions.js';
 import { verifyLedger } from './modules/ledger/verify-ledger.js';
 import { createAdmin, parseAdminInput } from './modules/staff/create-admin.js';
+import { version } from './version.js';
 
 /**
  * The `abonent` command. Each subcommand opens the database (PGlite in DATA_DIR or DATABASE_URL),
  * applies pending migrations, does one thing, and closes it. Errors print one line and exit 1.
  */
-async function withDb<T>(fn: (database: Database, config: Config) => Promise<T>): Promise<T> {
+async function withDb<T>(
+  fn: (database: Database, config: Config) => Promise<T>,
+  opts: { migrate?: boolean } = {},
+): Promise<T> {
   const config = loadConfig();
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   try {
-    await runMigrations(database);
+    if (opts.migrate !== false) await runMigrations(database, { log: out });
     return await fn(database, config);
   } finally {
     await database.close();
@@ -60,8 +64,44 @@ export function buildCli(): Command {
 
   program
     .command('migrate')
-    .description('apply database migrations')
-    .action(() => withDb(async () => out('migrations applied')));
+    .description(
+      `apply pending database migrations; --status only tells (exit ${MIGRATE_EXIT.current} up to date, ` +
+        `${MIGRATE_EXIT.pending} migrations pending, ${MIGRATE_EXIT.refused} database newer than this code or made by another build)`,
+    )
+    .option('--status', 'change nothing: print applied and pending migrations and which release migrated the database')
+    .option('--json', 'with --status: one JSON line')
+    .action((opts: { status?: boolean; json?: boolean }) =>
+      opts.status
+        ? withDb(
+            async (d) => {
+              const s = await migrationStatus(d);
+              printMigrationStatus(s, !!opts.json);
+              process.exitCode =
+                s.state === 'pending'
+                  ? MIGRATE_EXIT.pending
+                  : s.state === 'newer_refused' || s.state === 'foreign'
+                    ? MIGRATE_EXIT.refused
+                    : MIGRATE_EXIT.current;
+            },
+            { migrate: false },
+          )
+        : withDb(
+            async (d) => {
+              try {
+                const r = await runMigrations(d, { log: out });
+                out(
+                  r.appliedNow.length > 0
+                    ? `${r.appliedNow.length} migrations applied; the database is at Abonent ${version}`
+                    : `nothing to apply: the database is at Abonent ${r.migratedBy?.codeVersion ?? version}`,
+                );
+              } catch (e) {
+                if (e instanceof SchemaRefusedError) process.exitCode = MIGRATE_EXIT.refused;
+                throw e;
+              }
+            },
+            { migrate: false },
+          ),
+    );
 
   program
     .command('seed-demo')
@@ -332,9 +372,11 @@ export function buildCli(): Command {
     });
   program
     .command('secrets')
-    .description('values encrypted at rest (passports, staff TOTP secrets)')
+    .description('values sealed at rest (passports, staff TOTP secrets, PPPoE passwords, NAS secrets)')
     .command('reseal')
-    .description('after changing APP_SECRET (old one in APP_SECRET_PREVIOUS): re-encrypt everything under the new one')
+    .description(
+      'after changing APP_SECRET (old one in APP_SECRET_PREVIOUS) and restarting every process: re-seal everything under the new one, counts per kind',
+    )
     .action(() =>
       withDb(async (d, config) => {
         await resealSecrets(d.db, config.secrets, out);
@@ -342,6 +384,36 @@ export function buildCli(): Command {
       }),
     );
   return program;
+}
+
+/** Exit codes of `abonent migrate [--status]` for deploy scripts (docs/upgrades.md). */
+export const MIGRATE_EXIT = { current: 0, pending: 3, refused: 4 } as const;
+
+function printMigrationStatus(s: MigrationStatus, json: boolean): void {
+  if (json) {
+    out(
+      JSON.stringify({
+        state: s.state,
+        code_version: s.codeVersion,
+        migrated_by: s.migratedBy?.codeVersion ?? null,
+        oldest_code: s.migratedBy?.oldestCode ?? null,
+        applied: s.applied.length,
+        pending: s.pending,
+        unknown: s.unknown,
+      }),
+    );
+    return;
+  }
+  out(`code: Abonent ${s.codeVersion}`);
+  out(
+    `database: ${s.applied.length} migrations of this code applied` +
+      (s.migratedBy ? `; last migrated by Abonent ${s.migratedBy.codeVersion} at ${s.migratedBy.at}` : ''),
+  );
+  for (const tag of s.pending) out(`  pending: ${tag}`);
+  if (s.unknown > 0) out(`  ${s.unknown} migrations in the database that this code does not know`);
+  out(
+    s.message ?? (s.state === 'pending' ? `${s.pending.length} migrations pending: run abonent migrate` : 'up to date'),
+  );
 }
 
 export async function runCli(argv: string[]): Promise<number> {
@@ -354,7 +426,8 @@ export async function runCli(argv: string[]): Promise<number> {
     const msg =
       e instanceof AppError ? errorMessage(e.code, e.params, lang) : e instanceof Error ? e.message : String(e);
     process.stderr.write(`abonent: ${msg}\n`);
-    return 1;
+    // A command may have chosen its exit code before failing (migrate: 4 when the database is refused).
+    return Number(process.exitCode ?? 0) || 1;
   }
 }
 

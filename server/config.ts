@@ -9,7 +9,7 @@ import type { SecretKeys } from './crypto/secret-box.js';
  * The only reader of process.env. Everything else receives a typed Config.
  * Secrets (SMTP password, provider keys) come from the environment only, never from files in the repo.
  */
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /**

@@ -1,14 +1,41 @@
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../db/client.js';
+import { inTransaction } from '../db/transaction.js';
 import { needsReseal, open, seal, type SealPurpose, type SecretKeys } from './secret-box.js';
 
-/** The columns that hold sealed values: table, key column, value column, what they are. */
-const SEALED: { table: string; id: string; column: string; purpose: SealPurpose }[] = [
-  { table: 'subscribers', id: 'id', column: 'passport_enc', purpose: 'passport' },
-  { table: 'staff_users', id: 'id', column: 'totp_secret', purpose: 'totp' },
-  // A database import's connection, kept only while its run waits or runs (docs/import.md).
-  { table: 'import_runs', id: 'id', column: 'connection_enc', purpose: 'import-source' },
+/**
+ * Every column that holds a sealed value: table, key column, value column, what it is. A new sealed
+ * column must be added here (server/crypto/reseal-secrets.test.ts fails on a `*_enc` column missing).
+ */
+export const SEALED: { table: string; id: string; column: string; purpose: SealPurpose; kind: string }[] = [
+  { table: 'subscribers', id: 'id', column: 'passport_enc', purpose: 'passport', kind: 'passports' },
+  { table: 'staff_users', id: 'id', column: 'totp_secret', purpose: 'totp', kind: 'staff TOTP secrets' },
+  {
+    table: 'network_access',
+    id: 'account_id',
+    column: 'password_enc',
+    purpose: 'network-password',
+    kind: 'PPPoE passwords',
+  },
+  { table: 'nas', id: 'id', column: 'secret_enc', purpose: 'nas-secret', kind: 'NAS secrets' },
+  // A database import's connection, kept only while its run waits or runs (docs/import.md); the staging
+  // table holds sealed passports and PPPoE passwords only while a run is in progress.
+  {
+    table: 'import_runs',
+    id: 'id',
+    column: 'connection_enc',
+    purpose: 'import-source',
+    kind: 'import database connections',
+  },
+  { table: 'import_stage_subscribers', id: 'seq', column: 'passport_enc', purpose: 'passport', kind: 'staged passports' },
+  {
+    table: 'import_stage_subscribers',
+    id: 'seq',
+    column: 'password_enc',
+    purpose: 'network-password',
+    kind: 'staged PPPoE passwords',
+  },
 ];
 
 const BATCH = 1_000;
@@ -17,7 +44,10 @@ const BATCH = 1_000;
  * After APP_SECRET changed (the old one in APP_SECRET_PREVIOUS): rewrites every sealed value under the
  * current key, and seals values stored before encryption existed (plain TOTP secrets). Batches of
  * 1 000 rows, each one UPDATE … FROM (VALUES …) in its own transaction, walked by id, so it can run
- * while the app serves and can be stopped and run again. Returns how many values were rewritten.
+ * while the app serves and can be stopped and run again. Returns, per kind, how many values were
+ * rewritten. The clear values do not change, so the network directory is not told row by row (the
+ * `abonent.reseal` setting silences network_access's trigger): every process already opens both keys
+ * and takes the new ciphertexts at its next full reload.
  */
 export async function resealSecrets(
   db: Db,
@@ -45,18 +75,21 @@ export async function resealSecrets(
         });
       if (changed.length === 0) continue;
       // Only rows still holding the value read are rewritten: a change made meanwhile is kept.
-      await db.execute(
-        sql`update ${sql.identifier(s.table)} t set ${sql.identifier(s.column)} = v.value
+      await inTransaction(db, async (tx) => {
+        await tx.execute(sql`select set_config('abonent.reseal', 'on', true)`);
+        await tx.execute(
+          sql`update ${sql.identifier(s.table)} t set ${sql.identifier(s.column)} = v.value
             from (values ${sql.join(
               changed.map((c) => sql`(${c.id}::int8, ${c.old}::text, ${c.value}::text)`),
               sql`, `,
             )}) as v(id, old, value)
             where t.${sql.identifier(s.id)} = v.id and t.${sql.identifier(s.column)} = v.old`,
-      );
+        );
+      });
       count += changed.length;
     }
-    done[`${s.table}.${s.column}`] = count;
-    log(`${s.table}.${s.column}: ${count} resealed`);
+    done[s.kind] = count;
+    log(`${s.kind}: ${count} resealed`);
   }
   return done;
 }

@@ -2,8 +2,9 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 
 /**
  * Encryption at rest for personal data and credentials kept in the database (passport numbers, staff
- * TOTP secrets): AES-256-GCM under a key derived from APP_SECRET and the kind of value, so one kind's
- * ciphertext never opens as another's.
+ * TOTP secrets, PPPoE passwords and NAS shared secrets, which must be read back in clear): AES-256-GCM
+ * under a key derived from APP_SECRET and the kind of value, so one kind's ciphertext never opens as
+ * another's.
  *
  * Rotation (docs/deploy.md): the new secret goes in APP_SECRET and the old one in
  * APP_SECRET_PREVIOUS; values sealed under either open; `abonent secrets reseal` rewrites every value
@@ -13,7 +14,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  * the key's SHA-256, so opening goes straight to the right key. `v1:<iv>:<tag>:<data>` (no key id,
  * written before rotation existed) is still read, by trying each key.
  */
-export type SealPurpose = 'passport' | 'totp' | 'import-source';
+export type SealPurpose = 'passport' | 'totp' | 'network-password' | 'nas-secret' | 'import-source';
 
 export interface SecretKeys {
   /** APP_SECRET: every new value is sealed under it. */
@@ -26,21 +27,31 @@ export interface SecretKeys {
 export const keysOf = (secret: string | SecretKeys): SecretKeys =>
   typeof secret === 'string' ? { current: secret, previous: [] } : secret;
 
-function keyFor(secret: string, purpose: SealPurpose): Buffer {
-  return createHash('sha256').update(`abonent:${purpose}:${secret}`).digest();
+interface Key {
+  key: Buffer;
+  id: string;
 }
 
-function keyId(key: Buffer): string {
-  return createHash('sha256').update(key).digest('hex').slice(0, 8);
+// Derived once per secret and purpose: the RADIUS path opens a PPPoE password per Access-Request burst.
+const derived = new Map<string, Key>();
+function keyFor(secret: string, purpose: SealPurpose): Key {
+  const name = `${purpose}\u0000${secret}`;
+  let k = derived.get(name);
+  if (!k) {
+    const key = createHash('sha256').update(`abonent:${purpose}:${secret}`).digest();
+    k = { key, id: createHash('sha256').update(key).digest('hex').slice(0, 8) };
+    derived.set(name, k);
+  }
+  return k;
 }
 
 export function seal(plain: string, purpose: SealPurpose, secret: string | SecretKeys): string {
-  const key = keyFor(keysOf(secret).current, purpose);
+  const { key, id } = keyFor(keysOf(secret).current, purpose);
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
   const b64 = (b: Buffer) => b.toString('base64url');
-  return `v2:${keyId(key)}:${b64(iv)}:${b64(cipher.getAuthTag())}:${b64(data)}`;
+  return `v2:${id}:${b64(iv)}:${b64(cipher.getAuthTag())}:${b64(data)}`;
 }
 
 function decrypt(key: Buffer, iv: string, tag: string, data: string): string {
@@ -58,14 +69,14 @@ export function open(stored: string, purpose: SealPurpose, secret: string | Secr
   const keys = [k.current, ...k.previous].map((s) => keyFor(s, purpose));
   const parts = stored.split(':');
   if (parts[0] === 'v2' && parts.length === 5) {
-    const key = keys.find((x) => keyId(x) === parts[1]);
+    const key = keys.find((x) => x.id === parts[1]);
     if (!key) throw new Error(`sealed ${purpose}: its key is neither APP_SECRET nor in APP_SECRET_PREVIOUS`);
-    return decrypt(key, parts[2]!, parts[3]!, parts[4]!);
+    return decrypt(key.key, parts[2]!, parts[3]!, parts[4]!);
   }
   if (parts[0] === 'v1' && parts.length === 4) {
     for (const key of keys) {
       try {
-        return decrypt(key, parts[1]!, parts[2]!, parts[3]!);
+        return decrypt(key.key, parts[1]!, parts[2]!, parts[3]!);
       } catch {
         /* not this key */
       }
@@ -78,5 +89,5 @@ export function open(stored: string, purpose: SealPurpose, secret: string | Secr
 /** True when the value is not sealed under the current key (plain, v1, or an older key). */
 export function needsReseal(stored: string, purpose: SealPurpose, secret: string | SecretKeys): boolean {
   const parts = stored.split(':');
-  return !(parts[0] === 'v2' && parts[1] === keyId(keyFor(keysOf(secret).current, purpose)));
+  return !(parts[0] === 'v2' && parts[1] === keyFor(keysOf(secret).current, purpose).id);
 }

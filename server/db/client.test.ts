@@ -52,19 +52,4 @@ describe('migrations', () => {
       await database.close();
     }
   });
-
-  it('runs again on an up-to-date database, and refuses one made by an earlier pre-release build with what to do', async () => {
-    const database = await createTestDatabase();
-    try {
-      await runMigrations(database); // already migrated: nothing to do, no error
-      await database.db.execute(
-        sql`insert into drizzle.__drizzle_migrations (hash, created_at) values ('old-squash', 1700000000000)`,
-      );
-      await expect(runMigrations(database)).rejects.toThrow(
-        database.kind === 'pglite' ? /delete the data directory/ : /empty database/,
-      );
-    } finally {
-      await database.close();
-    }
-  });
 });

@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { loadReleases, type Release } from './releases.js';
+
 /**
  * The rules every schema change follows from release 1.0.0 on (docs/upgrades.md), checked by
  * `npm run check` (scripts/check-migrations.ts): a released migration is never edited, deleted or
@@ -14,21 +16,6 @@ import { join } from 'node:path';
 export const MIGRATIONS_DIR = 'server/db/migrations';
 export const RELEASES_FILE = 'server/db/releases/releases.json';
 
-export interface ReleasedMigration {
-  tag: string;
-  when: number;
-  /** SHA-256 of the .sql file (the same hash Drizzle records in __drizzle_migrations). */
-  sql: string;
-  /** SHA-256 of meta/NNNN_snapshot.json, which drizzle-kit diffs the schema against. */
-  snapshot: string;
-}
-
-export interface Release {
-  version: string;
-  date: string;
-  migrations: ReleasedMigration[];
-}
-
 export interface JournalEntry {
   idx: number;
   when: number;
@@ -37,9 +24,7 @@ export interface JournalEntry {
 
 export const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 
-export function readReleases(root: string): Release[] {
-  return (JSON.parse(readFileSync(join(root, RELEASES_FILE), 'utf8')) as { releases: Release[] }).releases;
-}
+export const readReleases = (root: string): Release[] => loadReleases(join(root, RELEASES_FILE));
 
 export function readJournal(root: string): JournalEntry[] {
   const j = JSON.parse(readFileSync(join(root, MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as {

@@ -248,8 +248,12 @@ SELECT abonent_ensure_trigger('account_events', 'account_events_network', $ddl$
   CREATE TRIGGER account_events_network AFTER INSERT ON account_events
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION abonent_network_events()$ddl$);
 
+-- `abonent secrets reseal` sets abonent.reseal: a new ciphertext of the same password changes no answer.
 CREATE OR REPLACE FUNCTION abonent_network_access_changed() RETURNS trigger AS $$
 BEGIN
+  IF current_setting('abonent.reseal', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
   IF TG_OP = 'DELETE' THEN
     PERFORM pg_notify('abonent_network', 'a:' || OLD.account_id);
   ELSE

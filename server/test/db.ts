@@ -71,6 +71,21 @@ export async function createTestDatabase(opts: { poolSize?: number } = {}): Prom
   return database;
 }
 
+/** A database with nothing in it (restores, first migrations): an in-memory PGlite or a new PostgreSQL database. */
+export async function createEmptyTestDatabase(opts: { poolSize?: number } = {}): Promise<Database> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return openDatabase({ dataDir: 'memory://' });
+  const name = newTestDbName('empty');
+  await withAdmin(url, (c) => c.query(`CREATE DATABASE ${name}`));
+  const database = await openDatabase({ databaseUrl: withDbName(url, name), poolSize: opts.poolSize ?? 10 });
+  const close = database.close.bind(database);
+  database.close = async () => {
+    await close();
+    await dropDatabase(url, name);
+  };
+  return database;
+}
+
 export async function dropDatabase(url: string, name: string): Promise<void> {
   await withAdmin(url, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => {});
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { Config } from '../config.js';
+import type { SecretKeys } from '../crypto/secret-box.js';
 import type { Db } from '../db/client.js';
 import { nas, type NasVendor, networkAccess } from '../db/schema/index.js';
 import { encryptSecret } from '../modules/network/network-crypto.js';
@@ -25,7 +26,14 @@ let seq = 0;
 /** A NAS in the registry (127.0.0.x unless `address`). */
 export async function buildNas(
   db: Db,
-  o: { regionId: number; appSecret: string; address?: string; secret?: string; vendor?: NasVendor; coaPort?: number },
+  o: {
+    regionId: number;
+    appSecret: string | SecretKeys;
+    address?: string;
+    secret?: string;
+    vendor?: NasVendor;
+    coaPort?: number;
+  },
 ) {
   const [row] = await db
     .insert(nas)
@@ -46,7 +54,7 @@ export async function buildNetworkAccess(
   db: Db,
   o: {
     accountId: number;
-    appSecret: string;
+    appSecret: string | SecretKeys;
     login?: string | null;
     password?: string;
     mac?: string;

@@ -22,11 +22,11 @@ CREATE TABLE "import_password_batches" (
 	"source" text NOT NULL,
 	"delivery" text NOT NULL,
 	"state" text DEFAULT 'queued' NOT NULL,
-	"done" integer DEFAULT 0 NOT NULL,
-	"total" integer DEFAULT 0 NOT NULL,
-	"skipped" integer DEFAULT 0 NOT NULL,
+	"done" bigint DEFAULT 0 NOT NULL,
+	"total" bigint DEFAULT 0 NOT NULL,
+	"skipped" bigint DEFAULT 0 NOT NULL,
 	"pdf" "bytea",
-	"staff_id" integer,
+	"staff_id" bigint,
 	"error" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"finished_at" timestamp with time zone
@@ -63,14 +63,14 @@ CREATE TABLE "import_runs" (
 	"dry_run" boolean NOT NULL,
 	"state" text DEFAULT 'queued' NOT NULL,
 	"phase" text DEFAULT 'queued' NOT NULL,
-	"permille" integer DEFAULT 0 NOT NULL,
+	"permille" bigint DEFAULT 0 NOT NULL,
 	"done" bigint DEFAULT 0 NOT NULL,
 	"total" bigint DEFAULT 0 NOT NULL,
 	"mapping" text,
 	"report" jsonb,
 	"connection_enc" text,
 	"files_run_id" bigint,
-	"staff_id" integer,
+	"staff_id" bigint,
 	"started_by" text DEFAULT 'staff' NOT NULL,
 	"error" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -80,7 +80,7 @@ CREATE TABLE "import_runs" (
 );
 --> statement-breakpoint
 CREATE TABLE "import_stage_payments" (
-	"seq" integer PRIMARY KEY NOT NULL,
+	"seq" bigint PRIMARY KEY NOT NULL,
 	"source_id" text NOT NULL,
 	"subscriber_source_id" text NOT NULL,
 	"ref" text NOT NULL,
@@ -92,7 +92,7 @@ CREATE TABLE "import_stage_payments" (
 );
 --> statement-breakpoint
 CREATE TABLE "import_stage_subscribers" (
-	"seq" integer PRIMARY KEY NOT NULL,
+	"seq" bigint PRIMARY KEY NOT NULL,
 	"source_id" text NOT NULL,
 	"ref" text NOT NULL,
 	"problem" text,
@@ -122,7 +122,7 @@ CREATE TABLE "import_stage_subscribers" (
 	"subscriber_id" bigint,
 	"contract_id" bigint,
 	"account_id" bigint,
-	"region_id" smallint
+	"region_id" bigint
 );
 --> statement-breakpoint
 CREATE INDEX "import_links_target" ON "import_links" USING btree ("kind","target_id");--> statement-breakpoint

@@ -7,11 +7,9 @@ import {
   date,
   index,
   inet,
-  integer,
   jsonb,
   pgTable,
   primaryKey,
-  smallint,
   text,
   timestamp,
   unique,
@@ -44,7 +42,7 @@ export const importRuns = pgTable(
     state: text('state').$type<ImportState>().notNull().default('queued'),
     /** What it is doing now (reading, staging_subscribers, …) and how far along, 0–1000. */
     phase: text('phase').notNull().default('queued'),
-    permille: integer('permille').notNull().default(0),
+    permille: bigint('permille', { mode: 'number' }).notNull().default(0),
     /** Rows of the current phase done and expected (for "12 000 of 100 000"). */
     done: bigint('done', { mode: 'number' }).notNull().default(0),
     total: bigint('total', { mode: 'number' }).notNull().default(0),
@@ -56,7 +54,7 @@ export const importRuns = pgTable(
     connectionEnc: text('connection_enc'),
     /** CSV: the run whose uploaded files this one reads (its own id for an upload). */
     filesRunId: bigint('files_run_id', { mode: 'number' }),
-    staffId: integer('staff_id'),
+    staffId: bigint('staff_id', { mode: 'number' }),
     /** cli | staff */
     startedBy: text('started_by').notNull().default('staff'),
     error: text('error'),
@@ -156,7 +154,7 @@ export const importPaymentHistory = pgTable(
  * against what Abonent has, then written from here in batches. Emptied at the start of every run.
  */
 export const importStageSubscribers = pgTable('import_stage_subscribers', {
-  seq: integer('seq').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
   sourceId: text('source_id').notNull(),
   ref: text('ref').notNull(),
   /** Refused while reading (bad values), or by the checks (conflicts); null: can be imported. */
@@ -193,12 +191,12 @@ export const importStageSubscribers = pgTable('import_stage_subscribers', {
   subscriberId: bigint('subscriber_id', { mode: 'number' }),
   contractId: bigint('contract_id', { mode: 'number' }),
   accountId: bigint('account_id', { mode: 'number' }),
-  regionId: smallint('region_id'),
+  regionId: bigint('region_id', { mode: 'number' }),
 });
 
 /** The payments of the run in progress (see importStageSubscribers). */
 export const importStagePayments = pgTable('import_stage_payments', {
-  seq: integer('seq').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
   sourceId: text('source_id').notNull(),
   subscriberSourceId: text('subscriber_source_id').notNull(),
   ref: text('ref').notNull(),
@@ -222,12 +220,12 @@ export const importPasswordBatches = pgTable('import_password_batches', {
   source: text('source').notNull(),
   delivery: text('delivery').$type<PasswordDelivery>().notNull(),
   state: text('state').$type<ImportState>().notNull().default('queued'),
-  done: integer('done').notNull().default(0),
-  total: integer('total').notNull().default(0),
+  done: bigint('done', { mode: 'number' }).notNull().default(0),
+  total: bigint('total', { mode: 'number' }).notNull().default(0),
   /** Subscribers without the contact the delivery needs (left for a later batch of letters). */
-  skipped: integer('skipped').notNull().default(0),
+  skipped: bigint('skipped', { mode: 'number' }).notNull().default(0),
   pdf: bytea('pdf'),
-  staffId: integer('staff_id'),
+  staffId: bigint('staff_id', { mode: 'number' }),
   error: text('error'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),

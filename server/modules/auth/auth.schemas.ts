@@ -37,7 +37,11 @@ export const meResponse = z.discriminatedUnion('type', [
     fullName: z.string(),
     mustChangePassword: z.boolean(),
   }),
-  z.object({ type: z.literal('staff'), staff: staffView }),
+  z.object({
+    type: z.literal('staff'),
+    staff: staffView,
+    version: z.string().describe('The running Abonent release (shown in the back office)'),
+  }),
 ]);
 export const sessionsResponse = z.object({
   sessions: z.array(

@@ -116,7 +116,7 @@ describe('staff TOTP secrets at rest', () => {
       expect((await signIn(app2)).statusCode).toBe(200);
       // …and reseal moves it under the new one, after which the old secret is no longer needed.
       const done = await resealSecrets(t.database.db, rotated.secrets);
-      expect(done['staff_users.totp_secret']).toBeGreaterThanOrEqual(1);
+      expect(done['staff TOTP secrets']).toBeGreaterThanOrEqual(1);
       expect(await stored()).not.toBe(sealed);
       rotated.secrets = { current: 'second-secret-of-this-isp-0002', previous: [] };
       expect((await signIn(app2)).statusCode).toBe(200);

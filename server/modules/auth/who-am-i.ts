@@ -2,15 +2,17 @@ import { eq } from 'drizzle-orm';
 
 import type { Db } from '../../db/client.js';
 import { accounts, contracts, staffUsers, subscribers } from '../../db/schema/index.js';
+import { version } from '../../version.js';
 import type { Principal } from './sessions.js';
 
-/** What the signed-in caller is, for the app's header and routing. */
+/** What the signed-in caller is, for the app's header and routing (staff: and which release runs). */
 export async function whoAmI(db: Db, p: Principal) {
   if (p.type === 'staff') {
     const [u] = await db.select().from(staffUsers).where(eq(staffUsers.id, p.staffId));
     return {
       type: 'staff' as const,
       staff: { id: u!.id, email: u!.email, fullName: u!.fullName, role: u!.role, totpEnabled: !!u!.totpSecret },
+      version,
     };
   }
   const [r] = await db

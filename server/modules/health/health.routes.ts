@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import { AppError } from '../../../common/errors.js';
+import { migrationStatus } from '../../db/migrate.js';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff } from '../../plugins/auth.js';
 import { checkDatabase } from './check-database.js';
@@ -48,14 +49,20 @@ export const healthRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
       preValidation: requireStaff('admin'),
     },
     async () => {
-      const [database, replica] = await Promise.all([
+      const [database, replica, schema] = await Promise.all([
         checkDatabase(deps.database.db),
         deps.database.replica !== deps.database.db ? checkDatabase(deps.database.replica) : null,
+        migrationStatus(deps.database, { codeVersion: deps.version }),
       ]);
       const state = deps.lifecycle.state;
       return {
         status: state === 'ready' && !database.ok ? ('not_ready' as const) : state,
         version: deps.version,
+        schema: {
+          state: schema.state,
+          migrations: schema.applied.length,
+          migratedBy: schema.migratedBy?.codeVersion ?? null,
+        },
         db: deps.database.kind,
         replica: replica !== null,
         checks: { database, replica },

@@ -5,7 +5,14 @@ export const healthResponse = z.object({ status: z.literal('ok') });
 
 export const healthDetailsResponse = z.object({
   status: z.enum(['ready', 'draining', 'stopped', 'not_ready']),
-  version: z.string(),
+  version: z.string().describe('the running Abonent release (package.json)'),
+  schema: z
+    .object({
+      state: z.enum(['current', 'pending', 'newer_compatible', 'newer_refused', 'foreign']),
+      migrations: z.number().int().describe('migrations of this release applied'),
+      migratedBy: z.string().nullable().describe('the newest release that migrated the database'),
+    })
+    .describe('the database schema against this release (docs/upgrades.md)'),
   db: z.enum(['pglite', 'postgres']),
   replica: z.boolean().describe('statements and reports read from DATABASE_REPLICA_URL'),
   checks: z.object({

@@ -1,7 +1,14 @@
+import { readFileSync } from 'node:fs';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { readMigrations } from '../../db/migrate.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildStaff } from '../../test/factories.js';
+
+const packageVersion = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 describe('health', () => {
   let t: TestContext;
@@ -30,10 +37,17 @@ describe('health', () => {
     expect(res.json()).toMatchObject({
       status: 'ready',
       db: process.env.DATABASE_URL ? 'postgres' : 'pglite',
-      version: expect.any(String),
+      version: packageVersion,
+      schema: { state: 'current', migrations: readMigrations().length, migratedBy: packageVersion },
       replica: false,
       checks: { database: { ok: true, ms: expect.any(Number) }, replica: null },
     });
+  });
+
+  it('tells every staff member which release runs (the back office shows it)', async () => {
+    const operator = await buildStaff(t.database.db, { role: 'support' });
+    const me = await t.app.inject({ method: 'GET', url: '/api/auth/me', headers: operator.auth });
+    expect(me.json()).toMatchObject({ type: 'staff', version: packageVersion });
   });
 
   it('answers unknown API routes with a JSON error in the caller language', async () => {

@@ -1,3 +1,4 @@
+import type { SecretKeys } from '../../crypto/secret-box.js';
 import { type AccessEntry, CLEAR_PASSWORD } from './load-access.js';
 import { decryptSecret } from './network-crypto.js';
 
@@ -32,7 +33,7 @@ export class ClearPasswords {
   /** Decryptions since start, for tests and diagnostics. */
   readonly stats = { decrypted: 0 };
 
-  constructor(private readonly appSecret: string) {}
+  constructor(private readonly appSecret: string | SecretKeys) {}
 
   has(entry: AccessEntry): boolean {
     return entry[CLEAR_PASSWORD] !== undefined;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
+import type { SecretKeys } from '../../crypto/secret-box.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { CoaSender } from '../../integrations/radius/coa-client.js';
@@ -15,7 +16,7 @@ export async function disconnectSession(
   db: Db,
   sender: CoaSender,
   input: { accountId: number; sessionId: number },
-  ctx: { staffId: number; ip?: string; appSecret: string },
+  ctx: { staffId: number; ip?: string; appSecret: string | SecretKeys },
 ) {
   const id = await inTransaction(db, async (tx) => {
     const [s] = await queryRows<{

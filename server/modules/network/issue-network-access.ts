@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 
 import { normaliseLogin } from '../../../common/network.js';
+import type { SecretKeys } from '../../crypto/secret-box.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { encryptSecret, generateNetworkPassword } from './network-crypto.js';
 
@@ -12,7 +13,7 @@ import { encryptSecret, generateNetworkPassword } from './network-crypto.js';
  */
 export async function issueNetworkAccess(
   db: Db,
-  input: { accountId: number; login: string; appSecret: string },
+  input: { accountId: number; login: string; appSecret: string | SecretKeys },
 ): Promise<{ login: string; password: string } | null> {
   const login = normaliseLogin(input.login);
   if (!login) throw new Error(`not a network login: ${input.login}`);

@@ -63,7 +63,7 @@ export class NetworkRuntime {
     this.log = opts.log ?? (() => {});
     if (!this.enabled) return;
     const log = (msg: string, extra?: object) => this.log(msg, extra);
-    const passwords = new ClearPasswords(config.secret);
+    const passwords = new ClearPasswords(config.secrets);
     this.passwords = passwords;
     this.directory = new NetworkDirectory(database, {
       reloadSeconds: config.RADIUS_RELOAD_SECONDS,
@@ -190,7 +190,7 @@ export class NetworkRuntime {
         interimSeconds: this.config.RADIUS_INTERIM_SECONDS,
       });
       handled += events;
-      await sendCoaJobs(db, this.coa, this.config.secret, jobs);
+      await sendCoaJobs(db, this.coa, this.config.secrets, jobs);
       if (events === 0) return handled;
     }
   }

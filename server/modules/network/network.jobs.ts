@@ -36,7 +36,7 @@ export const coaRetryJob = defineJob({
           and not exists (select 1 from coa_requests n where n.session_id = r.session_id and n.id > r.id)
           and exists (select 1 from radius_sessions s where s.id = r.session_id and s.stopped_at is null)`,
     );
-    await sendCoaJobs(db, deps.network.coa, deps.config.secret, jobs);
+    await sendCoaJobs(db, deps.network.coa, deps.config.secrets, jobs);
   },
 });
 export const coaRetryTask = oncePerSlot(coaRetryJob, 60);

@@ -76,7 +76,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       },
     },
     async (req) =>
-      createNas(db, req.body, { staffId: staffPrincipal(req).staffId, ip: req.ip, appSecret: deps.config.secret }),
+      createNas(db, req.body, { staffId: staffPrincipal(req).staffId, ip: req.ip, appSecret: deps.config.secrets }),
   );
 
   app.patch(
@@ -96,7 +96,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       await updateNas(db, req.params.id, req.body, {
         staffId: staffPrincipal(req).staffId,
         ip: req.ip,
-        appSecret: deps.config.secret,
+        appSecret: deps.config.secrets,
       });
       return { ok: true as const };
     },
@@ -154,7 +154,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       resetNetworkPassword(db, req.params.id, {
         staffId: staffPrincipal(req).staffId,
         ip: req.ip,
-        appSecret: deps.config.secret,
+        appSecret: deps.config.secrets,
       }),
   );
 
@@ -190,7 +190,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         db,
         deps.network.coa,
         { accountId: req.params.id, sessionId: req.params.sessionId },
-        { staffId: staffPrincipal(req).staffId, ip: req.ip, appSecret: deps.config.secret },
+        { staffId: staffPrincipal(req).staffId, ip: req.ip, appSecret: deps.config.secrets },
       ),
   );
 
@@ -221,7 +221,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: myNetworkPasswordResponse },
       },
     },
-    async (req) => getMyNetworkPassword(db, subscriberAccountId(req), deps.config.secret),
+    async (req) => getMyNetworkPassword(db, subscriberAccountId(req), deps.config.secrets),
   );
 
   app.get(

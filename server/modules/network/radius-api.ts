@@ -155,7 +155,7 @@ export class RadiusApi {
       body: {
         [nas.address.includes(':') ? 'control:FreeRADIUS-Client-IPv6-Address' : 'control:FreeRADIUS-Client-IP-Address']:
           v(nas.address),
-        'control:FreeRADIUS-Client-Secret': v(decryptSecret('nas-secret', nas.secretEnc, this.config.secret)),
+        'control:FreeRADIUS-Client-Secret': v(decryptSecret('nas-secret', nas.secretEnc, this.config.secrets)),
         'control:FreeRADIUS-Client-Shortname': v(`nas-${nas.id}`),
         'control:FreeRADIUS-Client-NAS-Type': v('other'),
         'control:FreeRADIUS-Client-Virtual-Server': v('abonent'),

@@ -1,6 +1,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
+import type { SecretKeys } from '../../crypto/secret-box.js';
 import type { Db } from '../../db/client.js';
 import { nas, type NasVendor, regions } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
@@ -22,7 +23,7 @@ export interface NasInput {
 interface Ctx {
   staffId: number;
   ip?: string;
-  appSecret: string;
+  appSecret: string | SecretKeys;
 }
 
 /** Adds a NAS to the registry (admin); the secret is stored encrypted. Audited without the secret. */

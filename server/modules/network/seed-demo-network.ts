@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 
+import type { SecretKeys } from '../../crypto/secret-box.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { issueNetworkAccess } from './issue-network-access.js';
 import { encryptSecret } from './network-crypto.js';
@@ -11,7 +12,10 @@ export const DEMO_NAS_SECRET = 'abonent-demo-nas';
  * 127.0.0.1 (so `radtest` through deploy/freeradius works on a fresh install), and a month of past
  * sessions with traffic for the statistics page. Returns the PPPoE passwords by contract number.
  */
-export async function seedDemoNetwork(db: Db, opts: { appSecret: string; now?: Date }): Promise<Map<string, string>> {
+export async function seedDemoNetwork(
+  db: Db,
+  opts: { appSecret: string | SecretKeys; now?: Date },
+): Promise<Map<string, string>> {
   const passwords = new Map<string, string>();
   const accounts = await queryRows<{ id: number; contract: string; region_id: number; status: string }>(
     db,

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 
+import type { SecretKeys } from '../../crypto/secret-box.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { CoaKind, CoaResult, CoaSender } from '../../integrations/radius/coa-client.js';
 import { decryptSecret } from './network-crypto.js';
@@ -55,7 +56,12 @@ export async function loadCoaJobs(db: Db, where: ReturnType<typeof sql>): Promis
  * second to answer). A refused CoA (NAK) is followed by a Disconnect-Request for the same session, so
  * the subscriber's next connection gets the new state. Returns the result of the request itself.
  */
-export async function sendCoaJob(db: Db, sender: CoaSender, appSecret: string, job: CoaJob): Promise<CoaResult> {
+export async function sendCoaJob(
+  db: Db,
+  sender: CoaSender,
+  appSecret: string | SecretKeys,
+  job: CoaJob,
+): Promise<CoaResult> {
   let result: CoaResult;
   try {
     const secret = decryptSecret('nas-secret', job.secretEnc, appSecret);
@@ -92,7 +98,7 @@ export async function sendCoaJob(db: Db, sender: CoaSender, appSecret: string, j
 export async function sendCoaJobs(
   db: Db,
   sender: CoaSender,
-  appSecret: string,
+  appSecret: string | SecretKeys,
   jobs: CoaJob[],
   parallel = 32,
 ): Promise<void> {

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
 import { normaliseLogin, normaliseMac, normaliseOption82 } from '../../../common/network.js';
+import type { SecretKeys } from '../../crypto/secret-box.js';
 import type { Db } from '../../db/client.js';
 import { accounts, networkAccess } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
@@ -106,7 +107,7 @@ export async function updateNetworkAccess(
 export async function resetNetworkPassword(
   db: Db,
   accountId: number,
-  ctx: { staffId: number; ip?: string; appSecret: string },
+  ctx: { staffId: number; ip?: string; appSecret: string | SecretKeys },
 ): Promise<{ login: string | null; password: string }> {
   const password = generateNetworkPassword();
   return inTransaction(db, async (tx) => {

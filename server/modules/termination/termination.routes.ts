@@ -5,6 +5,7 @@ import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
 import { statementResponse } from '../cabinet/cabinet.schemas.js';
 import { getStatement } from '../cabinet/get-statement.js';
+import { visitDaySettlement } from './forecast-settlement.js';
 import { createOffice, listOffices, updateOffice } from './offices.js';
 import { previewTermination } from './preview-termination.js';
 import { terminateContract } from './terminate-contract.js';
@@ -32,6 +33,22 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
       },
     },
     async (req) => terminationInfo(db, subscriberAccountId(req)),
+  );
+  app.get(
+    '/api/me/termination/settlement',
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags,
+        summary: 'The expected final settlement on a visit day: refund or debt, and what it depends on',
+        description:
+          'Computed by running the daily runs up to that day and the termination’s own settlement for this account, then rolling it back: what the office will do if nothing is paid before.',
+        security,
+        querystring: s.settlementQuery,
+        response: { 200: s.settlementResponse },
+      },
+    },
+    async (req) => visitDaySettlement(db, { accountId: subscriberAccountId(req), day: req.query.date }),
   );
   app.post(
     '/api/me/termination/visit',

@@ -3,7 +3,7 @@ import dgram from 'node:dgram';
 import radius from 'radius';
 
 /**
- * A NAS's Dynamic Authorization Server (RFC 5176) on 127.0.0.1: receives CoA-Request and
+ * A NAS's Dynamic Authorization Server (RFC 5176) on 127.0.0.1 (or `host`): receives CoA-Request and
  * Disconnect-Request, checks the Request Authenticator with the shared secret (RFC 5176 §3, computed
  * as for Accounting-Request, RFC 2866 §3) and answers ACK — or NAK with Error-Cause 503
  * "Session-Context-Not-Found" (§3.6) for a session it does not know when told to, or 404
@@ -15,7 +15,7 @@ export interface ReceivedCoa {
   at: number;
 }
 
-export async function startFakeNas(opts: { secret: string; port?: number }) {
+export async function startFakeNas(opts: { secret: string; port?: number; host?: string }) {
   const received: ReceivedCoa[] = [];
   let mode: 'ack' | 'nak-coa' | 'silent' = 'ack';
   const socket = dgram.createSocket('udp4');
@@ -39,7 +39,7 @@ export async function startFakeNas(opts: { secret: string; port?: number }) {
     });
     socket.send(reply, rinfo.port, rinfo.address);
   });
-  await new Promise<void>((resolve) => socket.bind(opts.port ?? 0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => socket.bind(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));
   return {
     port: socket.address().port,
     received,

@@ -200,7 +200,17 @@ export interface paths {
             'application/json': {
               /** @enum {string} */
               status: 'ready' | 'draining' | 'stopped' | 'not_ready';
+              /** @description the running Abonent release (package.json) */
               version: string;
+              /** @description the database schema against this release (docs/upgrades.md) */
+              schema: {
+                /** @enum {string} */
+                state: 'current' | 'pending' | 'newer_compatible' | 'newer_refused' | 'foreign';
+                /** @description migrations of this release applied */
+                migrations: number;
+                /** @description the newest release that migrated the database */
+                migratedBy: string | null;
+              };
               /** @enum {string} */
               db: 'pglite' | 'postgres';
               /** @description statements and reports read from DATABASE_REPLICA_URL */
@@ -434,6 +444,8 @@ export interface paths {
                     role: components['schemas']['StaffRole'];
                     totpEnabled: boolean;
                   };
+                  /** @description The running Abonent release (shown in the back office) */
+                  version: string;
                 };
           };
         };
@@ -510,6 +522,8 @@ export interface paths {
                           role: components['schemas']['StaffRole'];
                           totpEnabled: boolean;
                         };
+                        /** @description The running Abonent release (shown in the back office) */
+                        version: string;
                       }
                   )
                 | null;
@@ -2184,7 +2198,11 @@ export interface paths {
               subscriptions: {
                 /** @enum {string} */
                 kind: 'tariff' | 'service';
+                /** @description an add-on's kind; null for the plan */
+                serviceKind: components['schemas']['ServiceKind'] | null;
                 name: string;
+                /** @description a static IP add-on's address */
+                address: string | null;
                 monthlyFee: number;
                 startsOn: string;
                 endsOn: string | null;
@@ -9482,8 +9500,7 @@ export interface paths {
               today: string;
               addons: {
                 serviceId: number;
-                /** @enum {string} */
-                kind: 'tv' | 'static_ip';
+                kind: components['schemas']['ServiceKind'];
                 nameRu: string;
                 nameEn: string;
                 descriptionRu: string;
@@ -9497,8 +9514,11 @@ export interface paths {
                   monthlyFee: number;
                   address: string | null;
                 } | null;
-                /** @enum {string|null} */
-                unavailable: 'already_connected' | 'pool_empty' | null;
+                /**
+                 * @description why it cannot be connected here now; by_request: a mobile package, asked for on the mobile page
+                 * @enum {string|null}
+                 */
+                unavailable: 'already_connected' | 'pool_empty' | 'by_request' | null;
               }[];
             };
           };
@@ -9618,8 +9638,7 @@ export interface paths {
               action: 'connect' | 'disconnect';
               service: {
                 id: number;
-                /** @enum {string} */
-                kind: 'tv' | 'static_ip' | 'mobile';
+                kind: components['schemas']['ServiceKind'];
                 nameRu: string;
                 nameEn: string;
                 monthlyFee: number;
@@ -10040,8 +10059,7 @@ export interface paths {
               today: string;
               addons: {
                 serviceId: number;
-                /** @enum {string} */
-                kind: 'tv' | 'static_ip';
+                kind: components['schemas']['ServiceKind'];
                 nameRu: string;
                 nameEn: string;
                 descriptionRu: string;
@@ -10055,8 +10073,11 @@ export interface paths {
                   monthlyFee: number;
                   address: string | null;
                 } | null;
-                /** @enum {string|null} */
-                unavailable: 'already_connected' | 'pool_empty' | null;
+                /**
+                 * @description why it cannot be connected here now; by_request: a mobile package, asked for on the mobile page
+                 * @enum {string|null}
+                 */
+                unavailable: 'already_connected' | 'pool_empty' | 'by_request' | null;
               }[];
             };
           };
@@ -10180,8 +10201,7 @@ export interface paths {
               action: 'connect' | 'disconnect';
               service: {
                 id: number;
-                /** @enum {string} */
-                kind: 'tv' | 'static_ip' | 'mobile';
+                kind: components['schemas']['ServiceKind'];
                 nameRu: string;
                 nameEn: string;
                 monthlyFee: number;
@@ -11414,6 +11434,95 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/me/termination/settlement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The expected final settlement on a visit day: refund or debt, and what it depends on
+     * @description Computed by running the daily runs up to that day and the termination’s own settlement for this account, then rolling it back: what the office will do if nothing is paid before.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description the visit day: tomorrow to 30 days ahead */
+          date: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the day the contract would be closed */
+              day: string;
+              today: string;
+              /** @description kopecks now */
+              balance: number;
+              /** @description what the daily runs charge from now up to and including the day, per plan, add-on or suspension fee */
+              charges: {
+                /** @enum {string} */
+                kind: 'tariff' | 'service' | 'suspension';
+                serviceKind: components['schemas']['ServiceKind'] | null;
+                nameRu: string | null;
+                nameEn: string | null;
+                days: number;
+                /** @description kopecks charged over those days */
+                amount: number;
+              }[];
+              charged: number;
+              /** @description the balance the contract closes with, if nothing is paid before */
+              balanceOnDay: number;
+              /** @description the day the money runs out: service is blocked and nothing more is charged */
+              blockedOn: string | null;
+              /** @description to be paid before the contract can close */
+              debt: number;
+              /** @description to be refunded: in cash at the office, or to the cards paid from */
+              refund: number;
+              /** @description how much of it can go back to cards */
+              cardRefundable: number;
+              billingBehind: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/me/termination/visit': {
     parameters: {
       query?: never;
@@ -12495,6 +12604,25 @@ export interface paths {
                   nameRu: string;
                   nameEn: string;
                 } | null;
+                /** @description who may join: every condition the promotion sets (none: every subscriber of the region) */
+                conditions: {
+                  /** @enum {string} */
+                  kind: 'new_within_days' | 'tariffs' | 'no_debt';
+                  /** @description the account meets it now */
+                  met: boolean;
+                  /** @description new_within_days: the most days since the contract was signed */
+                  days: number | null;
+                  /** @description new_within_days: the account's contract age in days */
+                  contractAgeDays: number | null;
+                  /** @description tariffs: the plans that may join */
+                  tariffs:
+                    | {
+                        id: number;
+                        nameRu: string;
+                        nameEn: string;
+                      }[]
+                    | null;
+                }[];
                 canJoin: boolean;
                 /** @enum {string|null} */
                 reason:
@@ -13909,6 +14037,9 @@ export const pathsApiHealthGetResponses200ContentApplicationJsonStatusValues: Re
 export const pathsApiHealthDetailsGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/health/details']['get']['responses']['200']['content']['application/json']['status']
 > = ['ready', 'draining', 'stopped', 'not_ready'];
+export const pathsApiHealthDetailsGetResponses200ContentApplicationJsonSchemaStateValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/health/details']['get']['responses']['200']['content']['application/json']['schema']['state']
+> = ['current', 'pending', 'newer_compatible', 'newer_refused', 'foreign'];
 export const pathsApiHealthDetailsGetResponses200ContentApplicationJsonDbValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/health/details']['get']['responses']['200']['content']['application/json']['db']
 > = ['pglite', 'postgres'];
@@ -14035,39 +14166,27 @@ export const pathsApiMeNetworkGetResponses200ContentApplicationJsonKindValues: R
 export const pathsApiMeTariffsGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/tariffs']['get']['responses']['200']['content']['application/json']['status']
 > = ['active', 'blocked', 'suspended', 'terminated'];
-export const pathsApiMeAddonsGetResponses200ContentApplicationJsonAddonsKindValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/me/addons']['get']['responses']['200']['content']['application/json']['addons']['kind']
-> = ['tv', 'static_ip'];
 export const pathsApiMeAddonsGetResponses200ContentApplicationJsonAddonsUnavailableValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/addons']['get']['responses']['200']['content']['application/json']['addons']['unavailable']
-> = ['already_connected', 'pool_empty'];
+> = ['already_connected', 'pool_empty', 'by_request'];
 export const pathsApiMeAddonsPreviewPostRequestBodyContentApplicationJsonActionValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/addons/preview']['post']['requestBody']['content']['application/json']['action']
 > = ['connect', 'disconnect'];
 export const pathsApiMeAddonsPreviewPostResponses200ContentApplicationJsonActionValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/addons/preview']['post']['responses']['200']['content']['application/json']['action']
 > = ['connect', 'disconnect'];
-export const pathsApiMeAddonsPreviewPostResponses200ContentApplicationJsonServiceKindValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/me/addons/preview']['post']['responses']['200']['content']['application/json']['service']['kind']
-> = ['tv', 'static_ip', 'mobile'];
 export const pathsApiStaffAccountsIdTariffsGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/tariffs']['get']['responses']['200']['content']['application/json']['status']
 > = ['active', 'blocked', 'suspended', 'terminated'];
-export const pathsApiStaffAccountsIdAddonsGetResponses200ContentApplicationJsonAddonsKindValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons']['get']['responses']['200']['content']['application/json']['addons']['kind']
-> = ['tv', 'static_ip'];
 export const pathsApiStaffAccountsIdAddonsGetResponses200ContentApplicationJsonAddonsUnavailableValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons']['get']['responses']['200']['content']['application/json']['addons']['unavailable']
-> = ['already_connected', 'pool_empty'];
+> = ['already_connected', 'pool_empty', 'by_request'];
 export const pathsApiStaffAccountsIdAddonsPreviewPostRequestBodyContentApplicationJsonActionValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons/preview']['post']['requestBody']['content']['application/json']['action']
 > = ['connect', 'disconnect'];
 export const pathsApiStaffAccountsIdAddonsPreviewPostResponses200ContentApplicationJsonActionValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons/preview']['post']['responses']['200']['content']['application/json']['action']
 > = ['connect', 'disconnect'];
-export const pathsApiStaffAccountsIdAddonsPreviewPostResponses200ContentApplicationJsonServiceKindValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons/preview']['post']['responses']['200']['content']['application/json']['service']['kind']
-> = ['tv', 'static_ip', 'mobile'];
 export const pathsApiMeSuspensionsGetResponses200ContentApplicationJsonAccountStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/suspensions']['get']['responses']['200']['content']['application/json']['accountStatus']
 > = ['active', 'blocked', 'suspended', 'terminated'];
@@ -14110,6 +14229,9 @@ export const pathsApiStaffAccountsIdSuspensionsSuspensionIdEndPostResponses200Co
 export const pathsApiStaffAccountsIdSuspensionsSuspensionIdCancelPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/suspensions/{suspensionId}/cancel']['post']['responses']['200']['content']['application/json']['status']
 > = ['cancelled'];
+export const pathsApiMeTerminationSettlementGetResponses200ContentApplicationJsonChargesKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/termination/settlement']['get']['responses']['200']['content']['application/json']['charges']['kind']
+> = ['tariff', 'service', 'suspension'];
 export const pathsApiMeTerminationVisitDeleteResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/termination/visit']['delete']['responses']['200']['content']['application/json']['status']
 > = ['booked', 'cancelled', 'completed', 'missed'];
@@ -14161,6 +14283,9 @@ export const pathsApiStaffMobileRequestsIdPostResponses200ContentApplicationJson
 export const pathsApiMePromotionsGetResponses200ContentApplicationJsonOffersEffectValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/promotions']['get']['responses']['200']['content']['application/json']['offers']['effect']
 > = ['discount', 'bonus', 'free_addon'];
+export const pathsApiMePromotionsGetResponses200ContentApplicationJsonOffersConditionsKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/promotions']['get']['responses']['200']['content']['application/json']['offers']['conditions']['kind']
+> = ['new_within_days', 'tariffs', 'no_debt'];
 export const pathsApiMePromotionsGetResponses200ContentApplicationJsonOffersReasonValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/promotions']['get']['responses']['200']['content']['application/json']['offers']['reason']
 > = [

@@ -3,6 +3,7 @@ import type { Dict } from './ru';
 export const en: Dict = {
   brand: 'Abonent',
   lang: { switch: 'Русский', label: 'Language' },
+  date: { clear: 'Clear the date' },
   errors: { network: 'No connection to the server. Please try again' },
   common: {
     save: 'Save',
@@ -182,6 +183,7 @@ export const en: Dict = {
   },
   staff: {
     login: 'Staff sign-in',
+    version: 'Abonent {{version}}',
     email: 'E-mail',
     totp: 'Authenticator code (if enabled)',
     search: 'Find subscribers',

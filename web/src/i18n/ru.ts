@@ -1,6 +1,7 @@
 export const ru = {
   brand: 'Абонент',
   lang: { switch: 'English', label: 'Язык' },
+  date: { clear: 'Очистить дату' },
   errors: { network: 'Нет связи с сервером. Попробуйте ещё раз' },
   common: {
     save: 'Сохранить',
@@ -180,6 +181,7 @@ export const ru = {
   },
   staff: {
     login: 'Вход для сотрудников',
+    version: 'Абонент {{version}}',
     email: 'E-mail',
     totp: 'Код из приложения (если включён)',
     search: 'Поиск абонентов',

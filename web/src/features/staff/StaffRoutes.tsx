@@ -116,6 +116,9 @@ export default function StaffRoutes() {
             onClick={close}
           />
         ))}
+        <Text size="xs" c="dimmed" mt="auto" pt="md" px="xs" data-testid="app-version">
+          {t('staff.version', { version: me.data.version })}
+        </Text>
       </AppShell.Navbar>
       <AppShell.Main>
         <Routes>
