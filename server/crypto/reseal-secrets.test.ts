@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Database, queryRows } from '../db/client.js';
 import { encryptPassport } from '../modules/contracts/passport-crypto.js';
+import { createImportRun } from '../modules/import/create-import-run.js';
 import { decryptSecret } from '../modules/network/network-crypto.js';
 import { createTestDatabase } from '../test/db.js';
 import { buildRegion, buildStaff, buildSubscriber } from '../test/factories.js';
@@ -49,6 +50,12 @@ describe('abonent secrets reseal', () => {
       password: 'Router-pass-7',
     });
     const box = await buildNas(db, { regionId: region.id, appSecret: OLD, secret: 'nas-shared-secret' });
+    // A database import waiting for its run keeps its source's connection sealed.
+    const run = await createImportRun(
+      db,
+      { kind: 'ubilling', dryRun: true, startedBy: 'staff', database: { url: 'mysql://u:p@db/stg' } },
+      { current: OLD, previous: [] },
+    );
     const rotated = { current: NEW, previous: [OLD] };
 
     // Before the reseal, the old key still opens everything for a process that has both.
@@ -61,7 +68,13 @@ describe('abonent secrets reseal', () => {
 
     const lines: string[] = [];
     const done = await resealSecrets(db, rotated, (l) => lines.push(l));
-    expect(done).toMatchObject({ passports: 1, 'staff TOTP secrets': 1, 'PPPoE passwords': 1, 'NAS secrets': 1 });
+    expect(done).toMatchObject({
+      passports: 1,
+      'staff TOTP secrets': 1,
+      'PPPoE passwords': 1,
+      'NAS secrets': 1,
+      'import database connections': 1,
+    });
     expect(lines).toContain('PPPoE passwords: 1 resealed');
 
     // After it, the new secret alone opens every value, and the old one alone opens none.
@@ -81,9 +94,14 @@ describe('abonent secrets reseal', () => {
       sql`select totp_secret as v from staff_users where id = ${staff.user.id}`,
     );
     expect(open(t!.v, 'totp', newOnly)).toBe('JBSWY3DPEHPK3PXP');
+    const [c] = await queryRows<{ v: string }>(
+      db,
+      sql`select connection_enc as v from import_runs where id = ${run.id}`,
+    );
+    expect(JSON.parse(open(c!.v, 'import-source', newOnly))).toMatchObject({ url: 'mysql://u:p@db/stg' });
 
     // Run again: nothing left to do.
-    expect(Object.values(await resealSecrets(db, newOnly))).toEqual([0, 0, 0, 0]);
+    expect(Object.values(await resealSecrets(db, newOnly))).toEqual(SEALED.map(() => 0));
   });
 
   it('opens network values sealed before they carried a key id (v1), under either secret', () => {

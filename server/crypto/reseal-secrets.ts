@@ -28,7 +28,13 @@ export const SEALED: { table: string; id: string; column: string; purpose: SealP
     purpose: 'import-source',
     kind: 'import database connections',
   },
-  { table: 'import_stage_subscribers', id: 'seq', column: 'passport_enc', purpose: 'passport', kind: 'staged passports' },
+  {
+    table: 'import_stage_subscribers',
+    id: 'seq',
+    column: 'passport_enc',
+    purpose: 'passport',
+    kind: 'staged passports',
+  },
   {
     table: 'import_stage_subscribers',
     id: 'seq',
