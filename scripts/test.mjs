@@ -19,6 +19,11 @@ const NEEDS = [
     why: 'the rlm_rest module FreeRADIUS calls Abonent with',
   },
   {
+    pkg: 'mariadb-server',
+    path: '/usr/sbin/mariadbd',
+    why: 'import tests: Ubilling and ABillS databases on a MariaDB the tests start (server/test/mariadb.ts)',
+  },
+  {
     pkg: 'shellcheck',
     path: '/usr/bin/shellcheck',
     why: 'checking the shipped shell scripts (deploy/, the rehearsal)',
