@@ -476,6 +476,43 @@ export const ERRORS = {
     en: 'The session’s NAS is not in the registry: it cannot be disconnected from here',
   },
   internal: { status: 500, ru: 'Внутренняя ошибка. Мы уже разбираемся', en: 'Internal error. We are looking into it' },
+  import_not_found: { status: 404, ru: 'Импорт не найден', en: 'Import not found' },
+  import_busy: {
+    status: 409,
+    ru: 'Уже идёт другой импорт — дождитесь его окончания',
+    en: 'Another import is running: wait for it to finish',
+  },
+  import_not_queued: {
+    status: 409,
+    ru: 'Этот запуск импорта уже выполнен',
+    en: 'This import run has already been carried out',
+  },
+  import_mapping_invalid: {
+    status: 400,
+    ru: 'Ошибка в файле сопоставления: {details}',
+    en: 'Error in the mapping file: {details}',
+  },
+  import_csv_invalid: { status: 400, ru: 'Файл {file}: {details}', en: 'File {file}: {details}' },
+  import_source_unreachable: {
+    status: 502,
+    ru: 'Не удалось прочитать базу источника: {details}',
+    en: 'Could not read the source database: {details}',
+  },
+  import_secret_required: {
+    status: 400,
+    ru: 'Для ABillS нужен ключ шифрования паролей ($conf{secretkey} из libexec/config.pl)',
+    en: 'ABillS needs its password key ($conf{secretkey} from libexec/config.pl)',
+  },
+  import_ip_taken_meanwhile: {
+    status: 409,
+    ru: 'Адрес из пула заняли во время импорта — запустите импорт снова (уже перенесённое не повторится)',
+    en: 'A pool address was taken during the import: run it again (what was written is not written twice)',
+  },
+  import_dry_run_required: {
+    status: 409,
+    ru: 'Сначала нужен пробный запуск',
+    en: 'A dry run comes first',
+  },
 } satisfies Record<string, ErrorDef>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -13,6 +13,7 @@ import { type MigrationStatus, migrationStatus, runMigrations, SchemaRefusedErro
 import { showAccount } from './modules/accounts/show-account.js';
 import { runBilling } from './modules/billing/run-billing.js';
 import { printDemoLogins, seedDemo } from './modules/demo/seed-demo.js';
+import { importCommand, passwordsCommand } from './modules/import/import-cli.js';
 import { getInstallation, renewInstallation } from './modules/installation/installation.js';
 import { addManualPayment } from './modules/ledger/add-manual-payment.js';
 import { archiveLedgerMonths } from './modules/ledger/archive-ledger.js';
@@ -42,6 +43,9 @@ async function withDb<T>(
 
 /** Where `abonent staff create-admin` takes the password from in scripts (never from argv). */
 export const ADMIN_PASSWORD_ENV = 'ABONENT_ADMIN_PASSWORD';
+/** Where `abonent import ubilling|abills` takes the source's URL (it holds a password) and ABillS's key. */
+export const IMPORT_URL_ENV = 'ABONENT_IMPORT_URL';
+export const ABILLS_SECRET_ENV = 'ABONENT_ABILLS_SECRET';
 
 function osUser(): string {
   try {
@@ -272,6 +276,83 @@ export function buildCli(): Command {
         out(done.length ? `${done.length} months detached` : 'nothing to archive');
       }),
     );
+  const imp = program
+    .command('import')
+    .description('move subscribers in from another billing: CSV files, Ubilling or ABillS (docs/import.md)');
+  const importOptions = (c: Command) =>
+    c
+      .option('--dry-run', 'read and check everything, write nothing: counts, refused rows, conflicts, money to open')
+      .option('--source <name>', 'name of this source: later runs with the same name skip what was imported')
+      .option('--mapping <file>', 'the mapping file to read and write (default: import-mapping-<source>.yaml)')
+      .option('--problems <file>', 'write every refused row, conflict and warning to this CSV file')
+      .option('--json', 'print the report as one JSON line');
+  type ImportOpts = { dryRun?: boolean; source?: string; mapping?: string; problems?: string; json?: boolean };
+  const runImportCli = (
+    kind: 'csv' | 'ubilling' | 'abills',
+    location: string,
+    opts: ImportOpts,
+    abillsSecret?: string,
+  ) =>
+    withDb(async (d, config) => {
+      await importCommand(d.db, {
+        kind,
+        location,
+        abillsSecret,
+        source: opts.source,
+        dryRun: Boolean(opts.dryRun),
+        mappingFile: opts.mapping,
+        problemsFile: opts.problems,
+        json: Boolean(opts.json),
+        secret: config.secret,
+        keys: config.secrets,
+        out,
+        err: process.stderr,
+      });
+    });
+  importOptions(imp.command('csv <directory>').description('from the documented CSV files in a directory')).action(
+    (dir: string, opts: ImportOpts) => runImportCli('csv', dir, opts),
+  );
+  importOptions(
+    imp
+      .command('ubilling')
+      .description(
+        `from Ubilling's MySQL/MariaDB (read-only); the URL mysql://user:password@host/db from ${IMPORT_URL_ENV} or stdin`,
+      ),
+  ).action(async (opts: ImportOpts) => {
+    const url = await readSecret({ envVar: IMPORT_URL_ENV, what: 'Source database URL' });
+    return runImportCli('ubilling', url, opts);
+  });
+  importOptions(
+    imp
+      .command('abills')
+      .description(
+        `from ABillS's MySQL/MariaDB (read-only); the URL from ${IMPORT_URL_ENV}, the password key ($conf{secretkey}) from ${ABILLS_SECRET_ENV}`,
+      ),
+  ).action(async (opts: ImportOpts) => {
+    const url = await readSecret({ envVar: IMPORT_URL_ENV, what: 'Source database URL' });
+    const key = await readSecret({ envVar: ABILLS_SECRET_ENV, what: 'ABillS secret key' });
+    return runImportCli('abills', url, opts, key);
+  });
+  imp
+    .command('passwords')
+    .description('issue cabinet passwords to imported subscribers who have none: by SMS, e-mail or printed letters')
+    .requiredOption('--source <name>', 'the source the subscribers came from')
+    .requiredOption('--deliver <how>', 'sms | email | letters')
+    .option('--out <file.pdf>', 'letters: where to write the PDF batch')
+    .action((opts: { source: string; deliver: string; out?: string }) => {
+      if (!['sms', 'email', 'letters'].includes(opts.deliver))
+        throw new AppError('validation_failed', { details: '--deliver: sms, email or letters' });
+      return withDb((d, config) =>
+        passwordsCommand(d.db, {
+          source: opts.source,
+          delivery: opts.deliver as 'sms' | 'email' | 'letters',
+          outFile: opts.out,
+          portalUrl: config.publicUrl,
+          out,
+          err: process.stderr,
+        }),
+      );
+    });
   program
     .command('staff')
     .description('staff accounts')

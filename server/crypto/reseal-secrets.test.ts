@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Database, queryRows } from '../db/client.js';
 import { encryptPassport } from '../modules/contracts/passport-crypto.js';
+import { createImportRun } from '../modules/import/create-import-run.js';
 import { decryptSecret } from '../modules/network/network-crypto.js';
 import { createTestDatabase } from '../test/db.js';
 import { buildRegion, buildStaff, buildSubscriber } from '../test/factories.js';
@@ -56,6 +57,12 @@ describe('abonent secrets reseal', () => {
       sql`insert into contract_pdfs (contract_id, pdf_enc, signed_by)
           values (${sub.contract.id}, ${seal('JVBERi0xLjQ=', 'contract-pdf', OLD)}, ${staff.user.id})`,
     );
+    // A database import waiting for its run keeps its source's connection sealed.
+    const run = await createImportRun(
+      db,
+      { kind: 'ubilling', dryRun: true, startedBy: 'staff', database: { url: 'mysql://u:p@db/stg' } },
+      { current: OLD, previous: [] },
+    );
     const rotated = { current: NEW, previous: [OLD] };
 
     // Before the reseal, the old key still opens everything for a process that has both.
@@ -75,6 +82,7 @@ describe('abonent secrets reseal', () => {
       'PPPoE passwords': 1,
       'NAS secrets': 1,
       'contract PDFs (24 hours)': 1,
+      'import database connections': 1,
     });
     expect(lines).toContain('PPPoE passwords: 1 resealed');
 
@@ -106,8 +114,14 @@ describe('abonent secrets reseal', () => {
     );
     expect(open(d!.v, 'contract-pdf', newOnly)).toBe('JVBERi0xLjQ=');
 
+    const [imp] = await queryRows<{ v: string }>(
+      db,
+      sql`select connection_enc as v from import_runs where id = ${run.id}`,
+    );
+    expect(JSON.parse(open(imp!.v, 'import-source', newOnly))).toMatchObject({ url: 'mysql://u:p@db/stg' });
+
     // Run again: nothing left to do.
-    expect(Object.values(await resealSecrets(db, newOnly))).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Object.values(await resealSecrets(db, newOnly))).toEqual(SEALED.map(() => 0));
   });
 
   it('opens network values sealed before they carried a key id (v1), under either secret', () => {

@@ -27,6 +27,29 @@ export const SEALED: { table: string; id: string; column: string; purpose: SealP
     purpose: 'contract-pdf',
     kind: 'contract PDFs (24 hours)',
   },
+  // A database import's connection, kept only while its run waits or runs (docs/import.md); the staging
+  // table holds sealed passports and PPPoE passwords only while a run is in progress.
+  {
+    table: 'import_runs',
+    id: 'id',
+    column: 'connection_enc',
+    purpose: 'import-source',
+    kind: 'import database connections',
+  },
+  {
+    table: 'import_stage_subscribers',
+    id: 'seq',
+    column: 'passport_enc',
+    purpose: 'passport',
+    kind: 'staged passports',
+  },
+  {
+    table: 'import_stage_subscribers',
+    id: 'seq',
+    column: 'password_enc',
+    purpose: 'network-password',
+    kind: 'staged PPPoE passwords',
+  },
 ];
 
 const BATCH = 1_000;

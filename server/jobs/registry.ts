@@ -1,6 +1,8 @@
 import { pruneRateLimitsTask } from '../modules/auth/prune-rate-limits.js';
 import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
 import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs.js';
+import { importPasswordsJob, importRunJob } from '../modules/import/import.jobs.js';
+import { purgeImportFiles } from '../modules/import/list-import-runs.js';
 import { ledgerMaintainJob, ledgerMaintainTask } from '../modules/ledger/ledger.jobs.js';
 import {
   coaRetryJob,
@@ -47,6 +49,8 @@ export const allJobs: JobDefinition[] = [
   networkCleanupJob,
   speedWindowsJob,
   ipv6AssignJob,
+  importRunJob,
+  importPasswordsJob,
 ];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
@@ -63,4 +67,5 @@ export const periodicTasks: PeriodicTask[] = [
   ipv6AssignTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
   pruneRateLimitsTask,
+  { name: 'import.purge-files', everySeconds: 3600, tick: (db) => purgeImportFiles(db) },
 ];

@@ -12,6 +12,7 @@ import { catalogRoutes } from './catalog/catalog.routes.js';
 import { contractsRoutes } from './contracts/contracts.routes.js';
 import { financeRoutes } from './finance/finance.routes.js';
 import { healthRoutes } from './health/health.routes.js';
+import { importRoutes } from './import/import.routes.js';
 import { jobsRoutes } from './jobs/jobs.routes.js';
 import { mobileRoutes } from './mobile/mobile.routes.js';
 import { networkRoutes } from './network/network.routes.js';
@@ -56,4 +57,5 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   terminationRoutes,
   mobileRoutes,
   promotionsRoutes,
+  importRoutes,
 ];

@@ -7,6 +7,7 @@ export * from './billing.js';
 export * from './catalog.js';
 export * from './contracts.js';
 export * from './events.js';
+export * from './import.js';
 export * from './installation.js';
 export * from './ip-pool.js';
 export * from './jobs.js';

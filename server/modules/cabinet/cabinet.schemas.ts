@@ -92,4 +92,17 @@ export const statementResponse = z.object({
     }),
   ),
   series: z.array(z.object({ date: z.string(), balance: z.number() })),
+  history: z
+    .array(
+      z.object({
+        date: z.string(),
+        amount: z.number().describe('kopecks as the previous billing recorded them (a correction may be negative)'),
+        kind: z.enum(['payment', 'correction']),
+        method: z.string().nullable(),
+        comment: z.string().nullable(),
+      }),
+    )
+    .describe(
+      'payments made in the previous billing before the move (docs/decisions/0016): for reference, outside the running balance and the totals',
+    ),
 });

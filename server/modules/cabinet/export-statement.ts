@@ -24,7 +24,26 @@ export function statementCsv(st: Statement, lang: Lang): string {
       csvText(e.description ?? ''),
     ]);
   }
+  if (st.history.length) {
+    rows.push([], [csvText(HISTORY_TITLE[lang])], HISTORY_HEAD[lang].map(csvText));
+    for (const h of st.history)
+      rows.push([csvText(h.date), csvNumber(kopecksToDecimal(h.amount)), csvText(historyText(h, lang))]);
+  }
   return `\uFEFF${rows.map((r) => r.join(';')).join('\r\n')}\r\n`;
+}
+
+const HISTORY_TITLE: Record<Lang, string> = {
+  ru: 'Платежи в прежней биллинговой системе (уже учтены во входящем остатке)',
+  en: 'Payments in the previous billing (already in the opening balance of the move)',
+};
+const HISTORY_HEAD: Record<Lang, string[]> = {
+  ru: ['Дата', 'Сумма, руб.', 'Способ, комментарий'],
+  en: ['Date', 'Amount, RUB', 'Method, comment'],
+};
+
+function historyText(h: Statement['history'][number], lang: Lang): string {
+  const kind = h.kind === 'correction' ? (lang === 'ru' ? 'корректировка' : 'correction') : null;
+  return [kind, h.method, h.comment].filter(Boolean).join(', ');
 }
 
 /** A printable statement: header, opening/closing balance, totals by kind, the table of entries. */
@@ -72,5 +91,12 @@ export async function statementPdf(
       formatRubles(e.balanceAfter, lang),
       e.description ?? '',
     ]);
+  if (st.history.length) {
+    doc.moveDown();
+    if (doc.y > 740) doc.addPage();
+    doc.font('bold').fontSize(10).text(HISTORY_TITLE[lang], 40);
+    doc.moveDown(0.5);
+    for (const h of st.history) row([h.date, historyText(h, lang), formatRubles(h.amount, lang), '', '']);
+  }
   return toBuffer(doc);
 }

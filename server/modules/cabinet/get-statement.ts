@@ -136,6 +136,23 @@ export async function getStatement(
     while (i < entries.length && entries[i]!.effective_on === d) bal = entries[i++]!.balance_after;
     series.push({ date: d, balance: bal });
   }
+  // Payments made in the previous billing (docs/decisions/0016): listed for the period, never in the
+  // running balance, the totals or the chart — the opening balance of the move already holds them.
+  const history = await queryRows<{
+    date: string;
+    amount: number;
+    kind: 'payment' | 'correction';
+    method: string | null;
+    comment: string | null;
+  }>(
+    db,
+    sql`select (h.paid_at at time zone ${acc.time_zone})::date::text as date, h.amount, h.kind, h.method, h.comment
+        from import_payment_history h
+        where h.account_id = ${accountId}
+          and h.paid_at >= (${from}::date::timestamp at time zone ${acc.time_zone})
+          and h.paid_at < ((${to}::date + 1)::timestamp at time zone ${acc.time_zone})
+        order by h.paid_at, h.id`,
+  );
   return {
     from,
     to,
@@ -163,6 +180,7 @@ export async function getStatement(
       balanceAfter: e.balance_after,
     })),
     series,
+    history,
   };
 }
 

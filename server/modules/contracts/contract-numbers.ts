@@ -38,3 +38,42 @@ export async function nextNumbers(db: Db, region: { id: number; contractPrefix: 
   );
   return formatNumbers(region.contractPrefix, row!.value);
 }
+
+/**
+ * Takes `count` consecutive sequence values of the region at once (an import numbers thousands of
+ * contracts in one statement) and returns their numbers in order.
+ */
+export async function reserveNumbers(
+  db: Db,
+  region: { id: number; contractPrefix: string },
+  count: number,
+): Promise<{ contract: string; account: string }[]> {
+  if (count <= 0) return [];
+  const [row] = await queryRows<{ value: number }>(
+    db,
+    sql`insert into number_sequences (name, value) values (${`contract:${region.id}`}, ${count})
+        on conflict (name) do update set value = number_sequences.value + ${count}
+        returning value`,
+  );
+  const last = row!.value;
+  return Array.from({ length: count }, (_, i) => formatNumbers(region.contractPrefix, last - count + 1 + i));
+}
+
+/**
+ * Moves the region's counter past `seq` (numbers an import brought in that have the region's own
+ * shape), so numbers issued later never meet them.
+ */
+export async function skipNumbersThrough(db: Db, regionId: number, seq: number): Promise<void> {
+  await db.execute(
+    sql`insert into number_sequences (name, value) values (${`contract:${regionId}`}, ${seq})
+        on conflict (name) do update set value = greatest(number_sequences.value, excluded.value)`,
+  );
+}
+
+/** The sequence value inside a number of the region's shape (contract or personal account), or null. */
+export function sequenceOf(prefix: string, number: string): number | null {
+  if (number.length === 9 && number.startsWith(prefix) && isValidContractNumber(number))
+    return Number(number.slice(2, 8));
+  if (number.length === 9 && number.startsWith(`7${prefix}`) && /^\d{9}$/.test(number)) return Number(number.slice(3));
+  return null;
+}

@@ -62,6 +62,52 @@ export async function sendDirect(
   return writeMessage(db, opts);
 }
 
+/**
+ * Many direct messages at once (a batch of cabinet passwords after an import): the outbox rows and their
+ * delivery jobs in two statements, in the caller's transaction.
+ */
+export async function sendDirectMany(
+  db: Db,
+  messages: {
+    accountId: number;
+    channel: 'email' | 'sms';
+    address: string;
+    template: TemplateCode;
+    lang: Lang;
+    params: Record<string, string | number>;
+  }[],
+): Promise<number[]> {
+  if (messages.length === 0) return [];
+  const rows = messages.map((m) => {
+    const { subject, text } = render(m.template, m.lang, m.params);
+    return {
+      account_id: m.accountId,
+      channel: m.channel,
+      address: m.address,
+      template: m.template,
+      lang: m.lang,
+      subject,
+      body: text,
+    };
+  });
+  const ids = await queryRows<{ id: number }>(
+    db,
+    sql`insert into outbox (account_id, channel, address, template, lang, subject, body, state)
+        select account_id, channel, address, template, lang, subject, body, 'queued'
+        from json_to_recordset(${JSON.stringify(rows)}::json)
+          as x(account_id int8, channel text, address text, template text, lang text, subject text, body text)
+        returning id`,
+  );
+  const list = ids.map((r) => r.id);
+  await db.execute(
+    sql`insert into jobs (name, key, payload, max_attempts)
+        select ${deliverJob.name}, 'deliver:' || id, jsonb_build_object('outboxId', id), ${deliverJob.maxAttempts ?? 5}
+        from unnest(${`{${list.join(',')}}`}::int8[]) as t(id)
+        on conflict (key) do nothing`,
+  );
+  return list;
+}
+
 async function writeMessage(
   db: Db,
   m: {

@@ -227,6 +227,16 @@ export const TEMPLATES = {
       text: 'Autopay for account {account} is turned off: {reason}. Settings: {link}',
     },
   },
+  import_welcome: {
+    ru: {
+      subject: 'Ваш личный кабинет',
+      text: 'Мы перешли на новую систему, договор и баланс сохранены. Личный кабинет: {link}, логин {contract}, пароль {password} (при входе задайте свой). Настройки роутера менять не нужно.',
+    },
+    en: {
+      subject: 'Your personal account',
+      text: 'We have moved to a new system; your contract and balance are kept. Sign in at {link}, login {contract}, password {password} (set your own when you sign in). No router settings change.',
+    },
+  },
   support_reply: {
     ru: {
       subject: 'Ответ на обращение № {ticket}',

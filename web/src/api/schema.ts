@@ -3059,6 +3059,16 @@ export interface paths {
                 date: string;
                 balance: number;
               }[];
+              /** @description payments made in the previous billing before the move (docs/decisions/0016): for reference, outside the running balance and the totals */
+              history: {
+                date: string;
+                /** @description kopecks as the previous billing recorded them (a correction may be negative) */
+                amount: number;
+                /** @enum {string} */
+                kind: 'payment' | 'correction';
+                method: string | null;
+                comment: string | null;
+              }[];
             };
           };
         };
@@ -13016,6 +13026,16 @@ export interface paths {
                 date: string;
                 balance: number;
               }[];
+              /** @description payments made in the previous billing before the move (docs/decisions/0016): for reference, outside the running balance and the totals */
+              history: {
+                date: string;
+                /** @description kopecks as the previous billing recorded them (a correction may be negative) */
+                amount: number;
+                /** @enum {string} */
+                kind: 'payment' | 'correction';
+                method: string | null;
+                comment: string | null;
+              }[];
             };
           };
         };
@@ -14030,6 +14050,758 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/staff/imports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The latest import runs with their progress */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              runs: {
+                id: number;
+                source: string;
+                kind: components['schemas']['ImportKind'];
+                dryRun: boolean;
+                state: components['schemas']['ImportState'];
+                /** @description reading, staging_subscribers, staging_payments, checking, writing_…, done */
+                phase: string;
+                /** @description progress of the whole run, 0–1000 */
+                permille: number;
+                /** @description rows of the current phase done */
+                done: number;
+                total: number;
+                error: string | null;
+                report: {
+                  subscribers: {
+                    read: number;
+                    toImport: number;
+                    alreadyImported: number;
+                    refused: number;
+                    active: number;
+                    blocked: number;
+                    suspended: number;
+                    closed: number;
+                    withLogin: number;
+                    withIp: number;
+                    withoutPhone: number;
+                  };
+                  payments: {
+                    read: number;
+                    toImport: number;
+                    alreadyImported: number;
+                    refused: number;
+                    /** @description kopecks */
+                    amount: number;
+                  };
+                  money: {
+                    /** @description kopecks */
+                    opening: number;
+                    /** @description kopecks */
+                    credits: number;
+                    /** @description kopecks */
+                    debts: number;
+                    debtors: number;
+                    /** @description kopecks */
+                    creditLimits: number;
+                  };
+                  catalog: {
+                    regions: string[];
+                    tariffs: {
+                      region: string;
+                      code: string;
+                      name: string;
+                    }[];
+                    addons: {
+                      region: string;
+                      code: string;
+                      name: string;
+                    }[];
+                    nas: {
+                      name: string;
+                      address: string;
+                    }[];
+                    pools: {
+                      region: string;
+                      first: string;
+                      last: string;
+                      addresses: number;
+                    }[];
+                  };
+                  problems: {
+                    refused: number;
+                    conflict: number;
+                    warning: number;
+                    /** @description "severity:reason" → rows */
+                    byReason: {
+                      [key: string]: number;
+                    };
+                  };
+                  written: {
+                    accounts: number;
+                    openingEntries: number;
+                    /** @description kopecks */
+                    amount: number;
+                    blocked: number;
+                    payments: number;
+                  } | null;
+                } | null;
+                filesRunId: number | null;
+                createdAt: string;
+                finishedAt: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/imports/csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Upload the CSV files (multipart/form-data: files in the field "files" named subscribers.csv, payments.csv, regions.csv, tariffs.csv, addons.csv, nas.csv, pools.csv; optional field "source") and start a dry run */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/imports/database': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start a dry run from the database of Ubilling or ABillS (read-only connection) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            kind: 'ubilling' | 'abills';
+            url: string;
+            /** @description ABillS: $conf{secretkey} from libexec/config.pl */
+            abillsSecret?: string;
+            /** @description the source name: links and history are keyed by it, so later runs skip what came before */
+            source?: string;
+            /** @description the mapping file (YAML) as edited after the dry run */
+            mapping?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/imports/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A run: state, progress, report and the mapping file */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              source: string;
+              kind: components['schemas']['ImportKind'];
+              dryRun: boolean;
+              state: components['schemas']['ImportState'];
+              /** @description reading, staging_subscribers, staging_payments, checking, writing_…, done */
+              phase: string;
+              /** @description progress of the whole run, 0–1000 */
+              permille: number;
+              /** @description rows of the current phase done */
+              done: number;
+              total: number;
+              error: string | null;
+              report: {
+                subscribers: {
+                  read: number;
+                  toImport: number;
+                  alreadyImported: number;
+                  refused: number;
+                  active: number;
+                  blocked: number;
+                  suspended: number;
+                  closed: number;
+                  withLogin: number;
+                  withIp: number;
+                  withoutPhone: number;
+                };
+                payments: {
+                  read: number;
+                  toImport: number;
+                  alreadyImported: number;
+                  refused: number;
+                  /** @description kopecks */
+                  amount: number;
+                };
+                money: {
+                  /** @description kopecks */
+                  opening: number;
+                  /** @description kopecks */
+                  credits: number;
+                  /** @description kopecks */
+                  debts: number;
+                  debtors: number;
+                  /** @description kopecks */
+                  creditLimits: number;
+                };
+                catalog: {
+                  regions: string[];
+                  tariffs: {
+                    region: string;
+                    code: string;
+                    name: string;
+                  }[];
+                  addons: {
+                    region: string;
+                    code: string;
+                    name: string;
+                  }[];
+                  nas: {
+                    name: string;
+                    address: string;
+                  }[];
+                  pools: {
+                    region: string;
+                    first: string;
+                    last: string;
+                    addresses: number;
+                  }[];
+                };
+                problems: {
+                  refused: number;
+                  conflict: number;
+                  warning: number;
+                  /** @description "severity:reason" → rows */
+                  byReason: {
+                    [key: string]: number;
+                  };
+                };
+                written: {
+                  accounts: number;
+                  openingEntries: number;
+                  /** @description kopecks */
+                  amount: number;
+                  blocked: number;
+                  payments: number;
+                } | null;
+              } | null;
+              filesRunId: number | null;
+              createdAt: string;
+              finishedAt: string | null;
+              mapping: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/imports/{id}/problems': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A run's refused rows, conflicts and warnings, each with its place in the source */
+    get: {
+      parameters: {
+        query?: {
+          severity?: components['schemas']['ImportSeverity'];
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              problems: {
+                severity: components['schemas']['ImportSeverity'];
+                /** @description where: "subscribers.csv:17", "users.login=ivanov", "users.uid=42" */
+                ref: string;
+                sourceId: string | null;
+                /** @description a stable code (docs/import.md, "Reasons") */
+                reason: string;
+                /** @description the reason in the caller's language */
+                message: string;
+                detail: string | null;
+              }[];
+              total: number;
+              page: number;
+              pageSize: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/imports/{id}/apply': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Run for real what a dry run read, with the mapping as edited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the mapping file (YAML) as edited after the dry run */
+            mapping?: string;
+            url?: string;
+            /** @description ABillS: $conf{secretkey} from libexec/config.pl */
+            abillsSecret?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/imports/passwords': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Issue cabinet passwords to the imported subscribers of a source who have none (a job) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description the source name: links and history are keyed by it, so later runs skip what came before */
+            source: string;
+            delivery: components['schemas']['PasswordDelivery'];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/imports/passwords/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A batch of cabinet passwords: progress, and whether its letters are ready */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              source: string;
+              delivery: components['schemas']['PasswordDelivery'];
+              state: components['schemas']['ImportState'];
+              done: number;
+              total: number;
+              /** @description subscribers without the contact this delivery needs */
+              skipped: number;
+              hasPdf: boolean;
+              error: string | null;
+              createdAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/imports/passwords/{id}/letters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The batch's letters as one PDF (kept for a day) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the file */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/pdf': unknown;
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/pdf': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/pdf': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -14187,7 +14959,16 @@ export interface components {
           | 'coa_escalation_not_found'
           | 'session_not_online'
           | 'session_nas_unknown'
-          | 'internal';
+          | 'internal'
+          | 'import_not_found'
+          | 'import_busy'
+          | 'import_not_queued'
+          | 'import_mapping_invalid'
+          | 'import_csv_invalid'
+          | 'import_source_unreachable'
+          | 'import_secret_required'
+          | 'import_ip_taken_meanwhile'
+          | 'import_dry_run_required';
         /** @description in the caller's language (?lang=, the lang cookie, Accept-Language) */
         message: string;
       };
@@ -14240,6 +15021,20 @@ export interface components {
      * @enum {string}
      */
     CardRefundStatus: 'pending' | 'succeeded' | 'failed';
+    /**
+     * @description csv: the documented CSV files; ubilling, abills: their MySQL/MariaDB, read-only
+     * @enum {string}
+     */
+    ImportKind: 'csv' | 'ubilling' | 'abills';
+    /** @enum {string} */
+    ImportState: 'queued' | 'running' | 'done' | 'failed';
+    /**
+     * @description refused: the row is wrong; conflict: it clashes; warning: imported, note it
+     * @enum {string}
+     */
+    ImportSeverity: 'refused' | 'conflict' | 'warning';
+    /** @enum {string} */
+    PasswordDelivery: 'sms' | 'email' | 'letters';
     /**
      * @description queued → running → done; dead: gave up after its attempts, waiting for an admin
      * @enum {string}
@@ -14367,6 +15162,10 @@ export type StaffRole = components['schemas']['StaffRole'];
 export type AuditActorType = components['schemas']['AuditActorType'];
 export type OverviewSuspensionStatus = components['schemas']['OverviewSuspensionStatus'];
 export type CardRefundStatus = components['schemas']['CardRefundStatus'];
+export type ImportKind = components['schemas']['ImportKind'];
+export type ImportState = components['schemas']['ImportState'];
+export type ImportSeverity = components['schemas']['ImportSeverity'];
+export type PasswordDelivery = components['schemas']['PasswordDelivery'];
 export type JobState = components['schemas']['JobState'];
 export type NasVendor = components['schemas']['NasVendor'];
 export type CoaAnswer = components['schemas']['CoaAnswer'];
@@ -14454,6 +15253,9 @@ export const pathsApiStaffAccountsIdGetResponses200ContentApplicationJsonSubscri
 export const pathsApiStaffAccountsIdPaymentsPostRequestBodyContentApplicationJsonMethodValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/payments']['post']['requestBody']['content']['application/json']['method']
 > = ['cash', 'bank_transfer'];
+export const pathsApiMeStatementGetResponses200ContentApplicationJsonHistoryKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/statement']['get']['responses']['200']['content']['application/json']['history']['kind']
+> = ['payment', 'correction'];
 export const pathsApiAuthRecoveryStartPostRequestBodyContentApplicationJsonChannelValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/auth/recovery/start']['post']['requestBody']['content']['application/json']['channel']
 > = ['sms', 'email'];
@@ -14641,6 +15443,9 @@ export const pathsApiStaffAccountsIdTerminationPostResponses200ContentApplicatio
 export const pathsApiStaffAccountsIdTerminationPostResponses200ContentApplicationJsonCardRefundsStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/termination']['post']['responses']['200']['content']['application/json']['cardRefunds']['status']
 > = ['pending', 'succeeded', 'failed', 'error'];
+export const pathsApiStaffAccountsIdStatementGetResponses200ContentApplicationJsonHistoryKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/statement']['get']['responses']['200']['content']['application/json']['history']['kind']
+> = ['payment', 'correction'];
 export const pathsApiMeMobileGetResponses200ContentApplicationJsonRequestsStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/mobile']['get']['responses']['200']['content']['application/json']['requests']['status']
 > = ['new', 'in_progress', 'connected', 'refused', 'cancelled'];
@@ -14697,6 +15502,9 @@ export const pathsApiStaffPromotionsPostResponses200ContentApplicationJsonEffect
 export const pathsApiStaffPromotionsIdEndPostResponses200ContentApplicationJsonEffectValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/promotions/{id}/end']['post']['responses']['200']['content']['application/json']['effect']
 > = ['discount', 'bonus', 'free_addon'];
+export const pathsApiStaffImportsDatabasePostRequestBodyContentApplicationJsonKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/imports/database']['post']['requestBody']['content']['application/json']['kind']
+> = ['ubilling', 'abills'];
 export const tariffNetworkInputAttributesVendorValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['TariffNetworkInput']['attributes']['vendor']
 > = ['mikrotik', 'cisco', 'cisco_isg', 'juniper', 'huawei', 'accel_ppp', 'generic', '*'];
@@ -14827,6 +15635,15 @@ export const errorErrorCodeValues: ReadonlyArray<
   'session_not_online',
   'session_nas_unknown',
   'internal',
+  'import_not_found',
+  'import_busy',
+  'import_not_queued',
+  'import_mapping_invalid',
+  'import_csv_invalid',
+  'import_source_unreachable',
+  'import_secret_required',
+  'import_ip_taken_meanwhile',
+  'import_dry_run_required',
 ];
 export const langValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Lang']> = ['ru', 'en'];
 export const accountStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AccountStatus']> = [
@@ -14907,6 +15724,27 @@ export const cardRefundStatusValues: ReadonlyArray<FlattenedDeepRequired<compone
   'pending',
   'succeeded',
   'failed',
+];
+export const importKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ImportKind']> = [
+  'csv',
+  'ubilling',
+  'abills',
+];
+export const importStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ImportState']> = [
+  'queued',
+  'running',
+  'done',
+  'failed',
+];
+export const importSeverityValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ImportSeverity']> = [
+  'refused',
+  'conflict',
+  'warning',
+];
+export const passwordDeliveryValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['PasswordDelivery']> = [
+  'sms',
+  'email',
+  'letters',
 ];
 export const jobStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['JobState']> = [
   'queued',

@@ -131,6 +131,9 @@ export const en: Dict = {
     chart: 'Daily balance',
     empty: 'No operations in the period',
     totals: 'Totals by kind',
+    historyTitle: 'Payments in the previous billing',
+    historyHint:
+      'These are payments made before the move to the new system. They are already in the opening balance and are not credited again.',
   },
   kinds: {
     charge: 'Subscription fee',

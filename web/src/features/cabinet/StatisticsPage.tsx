@@ -11,6 +11,7 @@ import { DateField } from '../../components/DateField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { rub } from '../../components/format';
 import { EntriesTable } from './EntriesTable';
+import { HistoryTable } from './HistoryTable';
 import { monthStartOf, useRegionToday, useStatement } from './useStatement';
 
 /** Every payment, charge and adjustment for a period, running balance, totals, chart, CSV/PDF. */
@@ -101,6 +102,7 @@ function Statistics({ today }: { today: string }) {
             </Card>
           )}
           <EntriesTable entries={st.data.entries} caption={t('stats.title')} />
+          <HistoryTable history={st.data.history} />
         </>
       )}
     </Stack>

@@ -12,6 +12,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
 import { accountStatusLabel } from '../../components/labels';
 import { EntriesTable } from '../cabinet/EntriesTable';
+import { HistoryTable } from '../cabinet/HistoryTable';
 import { AccountNetwork } from '../network/AccountNetwork';
 import { ServicesPage } from '../services/ServicesPage';
 import { OfficePaymentForm } from '../services/staff/OfficePaymentForm';
@@ -148,6 +149,7 @@ function Overview({ account }: { account: ApiData<'get', '/api/staff/accounts/{i
       </Title>
       <ErrorAlert error={st.error} />
       {st.data && <EntriesTable entries={st.data.entries} caption={t('staffsvc.statement')} />}
+      {st.data && <HistoryTable history={st.data.history} />}
     </Stack>
   );
 }

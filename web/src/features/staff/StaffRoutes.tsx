@@ -12,6 +12,7 @@ import { useMe, useSignOut } from '../../app/session';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { FinancePage } from '../finance/FinancePage';
 import { ReceiptsPage } from '../finance/ReceiptsPage';
+import { ImportPage } from '../import/ImportPage';
 import { NasPage } from '../network/NasPage';
 import { OnlinePage } from '../network/OnlinePage';
 import { RegionsPage } from '../regions/RegionsPage';
@@ -49,6 +50,7 @@ const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff/promotions', key: 'promotions', roles: ['admin', 'operator', 'support', 'finance'] },
   { to: '/staff/audit', key: 'audit', roles: ['admin'] },
   { to: '/staff/jobs', key: 'jobs', roles: ['admin'] },
+  { to: '/staff/import', key: 'import', roles: ['admin'] },
   { to: '/staff/support', key: 'support', roles: ['admin', 'support'] },
   { to: '/staff/support/settings', key: 'supportSettings', roles: ['admin'] },
   { to: '/staff/support/report', key: 'supportReport', roles: ['admin'] },
@@ -138,6 +140,7 @@ export default function StaffRoutes() {
           {role === 'admin' && <Route path="nas" element={<NasPage />} />}
           {role === 'admin' && <Route path="regions" element={<RegionsPage />} />}
           {role === 'admin' && <Route path="users" element={<StaffUsersPage />} />}
+          {role === 'admin' && <Route path="import" element={<ImportPage />} />}
           <Route path="finance" element={<FinancePage />} />
           <Route path="receipts" element={<ReceiptsPage />} />
           {(role === 'admin' || role === 'support') && (
