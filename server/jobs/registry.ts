@@ -1,3 +1,4 @@
+import { bulkRunJob } from '../modules/bulk/bulk.job.js';
 import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
 import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs.js';
 import { ledgerMaintainJob, ledgerMaintainTask } from '../modules/ledger/ledger.jobs.js';
@@ -40,6 +41,7 @@ export const allJobs: JobDefinition[] = [
   networkDispatchJob,
   coaRetryJob,
   networkCleanupJob,
+  bulkRunJob,
 ];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,

@@ -6,6 +6,7 @@ import { agentsRoutes } from './agents/agents.routes.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { billingRoutes } from './billing/billing.routes.js';
+import { bulkRoutes } from './bulk/bulk.routes.js';
 import { cabinetRoutes } from './cabinet/cabinet.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { contractsRoutes } from './contracts/contracts.routes.js';
@@ -15,6 +16,7 @@ import { jobsRoutes } from './jobs/jobs.routes.js';
 import { mobileRoutes } from './mobile/mobile.routes.js';
 import { networkRoutes } from './network/network.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
+import { outagesRoutes } from './outages/outages.routes.js';
 import { paymentsRoutes } from './payments/payments.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
 import { promotionsRoutes } from './promotions/promotions.routes.js';
@@ -24,6 +26,7 @@ import { servicesRoutes } from './services/services.routes.js';
 import { staffRoutes } from './staff/staff.routes.js';
 import { supportRoutes } from './support/support.routes.js';
 import { suspensionRoutes } from './suspension/suspension.routes.js';
+import { tagsRoutes } from './tags/tags.routes.js';
 import { terminationRoutes } from './termination/termination.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
@@ -52,4 +55,7 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   terminationRoutes,
   mobileRoutes,
   promotionsRoutes,
+  tagsRoutes,
+  bulkRoutes,
+  outagesRoutes,
 ];
