@@ -146,6 +146,7 @@ export const queueResponse = z.object({
       createdAt: z.string(),
       firstResponseAt: z.string().nullable(),
       lastMessageAt: z.string(),
+      outageId: z.number().nullable().describe('written during this outage of the area (docs/outages.md)'),
       ...sla,
     }),
   ),
@@ -165,6 +166,17 @@ export const staffTicket = summary.extend({
   }),
   region: names.extend({ id: z.number() }),
   assignee: staffRef.nullable(),
+  outage: z
+    .object({
+      id: z.number(),
+      title: z.string(),
+      state: z.enum(['open', 'closed']),
+      startsAt: z.string(),
+      expectedEndAt: z.string(),
+      endedAt: z.string().nullable(),
+    })
+    .nullable()
+    .describe('the outage the subscriber was in when writing (docs/outages.md)'),
   subscriber: z.object({
     accountId: z.number(),
     account: z.string(),
