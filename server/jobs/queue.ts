@@ -38,7 +38,7 @@ export interface JobContext {
    * A long job (bulk operations) calls it between steps: extends the job's lease by its lease time and
    * answers whether the job is still this worker's (false once given back at shutdown or taken over).
    */
-  heartbeat(): Promise<boolean>;
+  heartbeat: () => Promise<boolean>;
 }
 
 export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {

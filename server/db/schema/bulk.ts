@@ -92,10 +92,7 @@ export const bulkOperations = pgTable(
       .on(t.outageId)
       .where(sql`outage_id is not null`),
     check('bulk_operations_kind', sql`${t.kind} in ('tariff','message','compensation','block','unblock')`),
-    check(
-      'bulk_operations_state',
-      sql`${t.state} in ('queued','running','stopping','stopped','done','failed')`,
-    ),
+    check('bulk_operations_state', sql`${t.state} in ('queued','running','stopping','stopped','done','failed')`),
   ],
 );
 

@@ -1,14 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  bigint,
-  bigserial,
-  check,
-  index,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-} from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 import { nas } from './network.js';
 import { regions } from './regions.js';
@@ -67,7 +58,10 @@ export const outages = pgTable(
       'outages_area',
       sql`(${t.scope} = 'address' and ${t.street} is not null) or (${t.scope} = 'nas' and ${t.nasId} is not null) or ${t.scope} = 'region'`,
     ),
-    check('outages_times', sql`${t.expectedEndAt} > ${t.startsAt} and (${t.endedAt} is null or ${t.endedAt} >= ${t.startsAt})`),
+    check(
+      'outages_times',
+      sql`${t.expectedEndAt} > ${t.startsAt} and (${t.endedAt} is null or ${t.endedAt} >= ${t.startsAt})`,
+    ),
   ],
 );
 

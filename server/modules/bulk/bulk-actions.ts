@@ -28,7 +28,12 @@ export interface ItemResult {
 }
 
 /** Reasons that mean "nothing to do" (skipped) rather than "refused" (failed). */
-const SKIP: ReadonlySet<string> = new Set(['tariff_same', 'bulk_already_suspended', 'bulk_not_suspended', 'bulk_no_fee']);
+const SKIP: ReadonlySet<string> = new Set([
+  'tariff_same',
+  'bulk_already_suspended',
+  'bulk_not_suspended',
+  'bulk_no_fee',
+]);
 
 const resultOf = (accountId: number, reason: ErrorCode | null, moved = 0): ItemResult => ({
   accountId,
@@ -133,7 +138,10 @@ export async function execute(tx: Db, run: RunContext, ids: readonly number[]): 
     });
     const got = new Set(sent.perAccount.map((p) => p.account_id));
     return rows.map((r) =>
-      resultOf(r.account_id, r.status === 'terminated' ? 'account_terminated' : got.has(r.account_id) ? null : 'not_found'),
+      resultOf(
+        r.account_id,
+        r.status === 'terminated' ? 'account_terminated' : got.has(r.account_id) ? null : 'not_found',
+      ),
     );
   }
   const kind = action.kind;
@@ -141,7 +149,12 @@ export async function execute(tx: Db, run: RunContext, ids: readonly number[]): 
   const changed = await setServiceStatuses(tx, {
     accountIds: eligible,
     change: kind === 'block' ? 'suspend' : 'resume',
-    data: { by: 'staff', staffId: run.staffId, operationId: run.operationId, ...(kind === 'block' ? { reason: action.reason } : {}) },
+    data: {
+      by: 'staff',
+      staffId: run.staffId,
+      operationId: run.operationId,
+      ...(kind === 'block' ? { reason: action.reason } : {}),
+    },
   });
   const done = new Map(changed.filter((c) => c.changed).map((c) => [c.account_id, c]));
   await recordAudits(tx, {

@@ -105,7 +105,9 @@ describe('a bulk compensation that dies or runs twice', () => {
     );
     expect(job).toMatchObject({ state: 'running', attempts: 1 });
     // Its lease runs out; another worker takes the job over (attempt 2) and finishes it.
-    await database.db.execute(sql`update jobs set locked_until = now() - interval '1 second' where key = ${`bulk:${id}`}`);
+    await database.db.execute(
+      sql`update jobs set locked_until = now() - interval '1 second' where key = ${`bulk:${id}`}`,
+    );
     await new JobWorker(buildDeps(config, database), [bulkRunJob]).drain();
     const op = await showBulk(database.db, { id, scope: 'all', lang: 'ru' });
     expect(op).toMatchObject({ state: 'done', total: 9, processed: 9, succeeded: 9, amountMoved: preview.amount });

@@ -20,7 +20,8 @@ export const bulkRunJob = defineJob({
     try {
       await runBulk(db, { operationId, signal, afterBatch: () => heartbeat() });
     } catch (e) {
-      if (attempt >= ATTEMPTS && !signal.aborted) await failBulk(db, operationId, e instanceof Error ? e.message : String(e));
+      if (attempt >= ATTEMPTS && !signal.aborted)
+        await failBulk(db, operationId, e instanceof Error ? e.message : String(e));
       throw e;
     }
   },

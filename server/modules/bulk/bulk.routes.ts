@@ -65,7 +65,13 @@ export const bulkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     '/api/staff/bulk',
     {
       preValidation: READERS,
-      schema: { tags, summary: 'Operations, newest first', security, querystring: s.operationsQuery, response: { 200: s.operationsList } },
+      schema: {
+        tags,
+        summary: 'Operations, newest first',
+        security,
+        querystring: s.operationsQuery,
+        response: { 200: s.operationsList },
+      },
     },
     async (req) => listBulk(db, { ...req.query, scope: staffScope(req) }),
   );

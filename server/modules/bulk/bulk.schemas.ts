@@ -31,7 +31,7 @@ export const bulkFilter = component(
     .object({
       statuses: z.array(accountStatus).min(1).max(4).describe('account statuses to include (terminated only if named)'),
       regionIds: ids(100).optional(),
-      tariffIds: ids(200).optional().describe("accounts whose current plan is one of these"),
+      tariffIds: ids(200).optional().describe('accounts whose current plan is one of these'),
       balanceBelow: z
         .number()
         .int()
@@ -106,7 +106,9 @@ export const previewResponse = z.object({
   notApplied: z.array(reasonCount).describe('would be skipped or refused, by reason'),
   amount: z
     .number()
-    .describe('kopecks: compensation credited; tariff: monthly fees change; block/unblock: monthly fees stopped/resumed'),
+    .describe(
+      'kopecks: compensation credited; tariff: monthly fees change; block/unblock: monthly fees stopped/resumed',
+    ),
   channels: z.object({ inbox: z.number(), email: z.number(), sms: z.number() }).nullable(),
   sample: z.array(
     z.object({

@@ -17,7 +17,7 @@ import { createBulk } from './create-bulk.js';
 import { previewBulk } from './preview-bulk.js';
 import { bulkReportCsv } from './report-csv.js';
 import { runBulk } from './run-bulk.js';
-import { type RegionScope } from './scope.js';
+import type { RegionScope } from './scope.js';
 import { selectAccounts } from './select-accounts.js';
 import { stopBulk } from './stop-bulk.js';
 import { showBulk } from './view-bulk.js';
@@ -149,10 +149,20 @@ describe('compensation', () => {
     expect(preview.notApplied.map((r) => r.reason).sort()).toEqual(['account_terminated', 'bulk_no_fee']);
     expect(state).toBe('done');
     expect(await entriesOf(`bulk:${id}`)).toEqual(expected);
-    expect(op).toMatchObject({ total: 4, processed: 4, succeeded: 2, skipped: 1, failed: 1, amountMoved: preview.amount });
+    expect(op).toMatchObject({
+      total: 4,
+      processed: 4,
+      succeeded: 2,
+      skipped: 1,
+      failed: 1,
+      amountMoved: preview.amount,
+    });
     expect(op.plannedAmount).toBe(op.amountMoved);
 
-    const [acc] = await queryRows<{ status: string }>(db(), sql`select status from accounts where id = ${rich.account.id}`);
+    const [acc] = await queryRows<{ status: string }>(
+      db(),
+      sql`select status from accounts where id = ${rich.account.id}`,
+    );
     expect(acc!.status).toBe('active');
     const [entry] = await queryRows<{ comment: string; source: string }>(
       db(),

@@ -40,8 +40,7 @@ export async function createBulk(db: Db, input: CreateBulkInput): Promise<{ id: 
       sql`select id, kind, created_by, params from bulk_operations where key = ${input.key}`,
     );
     if (existing) {
-      if (existing.kind !== kind || Number(existing.created_by) !== input.staffId)
-        throw new AppError('bulk_key_taken');
+      if (existing.kind !== kind || Number(existing.created_by) !== input.staffId) throw new AppError('bulk_key_taken');
       return { id: Number(existing.id), created: false };
     }
     const [op] = await queryRows<{ id: number }>(

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
-import { type Outcome, classify } from './bulk-actions.js';
 import type { BulkAction, BulkFilter } from './bulk.schemas.js';
+import { classify, type Outcome } from './bulk-actions.js';
 import type { RegionScope } from './scope.js';
 import { selectAccounts } from './select-accounts.js';
 

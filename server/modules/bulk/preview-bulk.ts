@@ -4,8 +4,8 @@ import { type ErrorCode, errorMessage, type Lang } from '../../../common/errors.
 import { type Db, queryRows } from '../../db/client.js';
 import type { AccountStatus } from '../../db/schema/index.js';
 import { countNotifyTargets } from '../notifications/notify-many.js';
-import type { Outcome } from './bulk-actions.js';
 import type { BulkAction, BulkFilter } from './bulk.schemas.js';
+import type { Outcome } from './bulk-actions.js';
 import { checkAction } from './check-action.js';
 import { planBulk } from './plan-bulk.js';
 import { idArray, type RegionScope } from './scope.js';

@@ -4,8 +4,8 @@ import { type Db, queryRows } from '../../db/client.js';
 import type { BulkState } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { execute, type ItemResult } from './bulk-actions.js';
 import { type BulkAction, bulkAction } from './bulk.schemas.js';
+import { execute, type ItemResult } from './bulk-actions.js';
 
 export const BULK_BATCH = 500;
 
@@ -57,7 +57,9 @@ export async function runBatch(
 async function markItems(tx: Db, operationId: number, ids: number[], results: ItemResult[]) {
   const byId = new Map(results.map((r) => [r.accountId, r]));
   // An account gone from the database (never, but a batch must still finish) is failed as not found.
-  const rows = ids.map((id) => byId.get(id) ?? { accountId: id, state: 'failed', reason: 'account_not_found', moved: 0 });
+  const rows = ids.map(
+    (id) => byId.get(id) ?? { accountId: id, state: 'failed', reason: 'account_not_found', moved: 0 },
+  );
   const json = JSON.stringify(rows.map((r) => ({ a: r.accountId, s: r.state, r: r.reason, m: r.moved })));
   await tx.execute(
     sql`with r as (select * from jsonb_to_recordset(${json}::jsonb) as x(a int8, s text, r text, m int8)),

@@ -3,7 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { AppError, type ErrorCode, errorMessage, type Lang } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { BulkItemState, BulkKind, BulkState } from '../../db/schema/index.js';
-import { type BulkAction, type BulkFilter } from './bulk.schemas.js';
+import type { BulkAction, BulkFilter } from './bulk.schemas.js';
 import { reasonList } from './preview-bulk.js';
 import { idArray, type RegionScope } from './scope.js';
 
@@ -77,7 +77,10 @@ export async function listBulk(db: Db, opts: { scope: RegionScope; page: number;
     db,
     sql`${SELECT} where ${where} order by o.id desc limit ${opts.pageSize} offset ${(opts.page - 1) * opts.pageSize}`,
   );
-  const [count] = await queryRows<{ n: number }>(db, sql`select count(*)::int8 as n from bulk_operations o where ${where}`);
+  const [count] = await queryRows<{ n: number }>(
+    db,
+    sql`select count(*)::int8 as n from bulk_operations o where ${where}`,
+  );
   return { operations: rows.map(view), page: opts.page, pageSize: opts.pageSize, total: Number(count?.n ?? 0) };
 }
 
@@ -148,7 +151,12 @@ export async function listBulkItems(
     sql`select count(*)::int8 as n from bulk_operation_items i
         where i.operation_id = ${opts.id} ${opts.state ? sql`and i.state = ${opts.state}` : sql``}`,
   );
-  return { items: rows.map(itemView(opts.lang)), page: opts.page, pageSize: opts.pageSize, total: Number(count?.n ?? 0) };
+  return {
+    items: rows.map(itemView(opts.lang)),
+    page: opts.page,
+    pageSize: opts.pageSize,
+    total: Number(count?.n ?? 0),
+  };
 }
 
 /** Every item of an operation for the CSV report, in account order, a page at a time. */

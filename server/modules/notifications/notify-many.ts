@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
 import type { Channel } from '../../db/schema/index.js';
-import { DELIVERY_ATTEMPTS, deliverJob } from './deliver.job.js';
+import { deliverJob, DELIVERY_ATTEMPTS } from './deliver.job.js';
 import { render, type TemplateCode, type TemplateParam } from './templates.js';
 
 export interface NotifyManyCounts {

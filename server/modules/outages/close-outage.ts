@@ -22,7 +22,8 @@ export async function closeOutage(
     if (o.state !== 'open') throw new AppError('outage_closed');
     const now = opts.now ?? new Date();
     const ended = opts.endedAt ? new Date(opts.endedAt) : now;
-    if (ended < new Date(o.starts_at) || ended.getTime() > now.getTime() + 60_000) throw new AppError('outage_bad_times');
+    if (ended < new Date(o.starts_at) || ended.getTime() > now.getTime() + 60_000)
+      throw new AppError('outage_bad_times');
     await tx.execute(
       sql`update outages set state = 'closed', ended_at = ${ended.toISOString()}::timestamptz, closed_by = ${opts.staffId},
             updated_at = now() where id = ${o.id}`,

@@ -38,7 +38,9 @@ export async function sendOutageNotice(
     template: o.update ? 'outage_update' : 'outage',
     params: {
       title: o.title,
-      description: o.description ? `${o.description.replace(/\s*$/, '')}${/[.!?]$/.test(o.description.trim()) ? '' : '.'} ` : '',
+      description: o.description
+        ? `${o.description.replace(/\s*$/, '')}${/[.!?]$/.test(o.description.trim()) ? '' : '.'} `
+        : '',
       end: regionTime(o.expectedEndAt, o.timeZone),
     },
   });

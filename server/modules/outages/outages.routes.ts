@@ -63,7 +63,13 @@ export const outagesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/outages',
     {
       preValidation: READERS,
-      schema: { tags, summary: 'Outages: open first', security, querystring: s.outagesQuery, response: { 200: s.outagesList } },
+      schema: {
+        tags,
+        summary: 'Outages: open first',
+        security,
+        querystring: s.outagesQuery,
+        response: { 200: s.outagesList },
+      },
     },
     async (req) => listOutages(db, { ...req.query, scope: staffScope(req) }),
   );
@@ -72,7 +78,13 @@ export const outagesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/outages/:id',
     {
       preValidation: READERS,
-      schema: { tags, summary: 'An outage with its linked tickets', security, params: s.outageParams, response: { 200: s.outageDetail } },
+      schema: {
+        tags,
+        summary: 'An outage with its linked tickets',
+        security,
+        params: s.outageParams,
+        response: { 200: s.outageDetail },
+      },
     },
     async (req) => showOutage(db, { id: req.params.id, scope: staffScope(req) }),
   );
@@ -118,7 +130,13 @@ export const outagesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     },
     async (req) => {
       const scope = staffScope(req);
-      await closeOutage(db, { id: req.params.id, endedAt: req.body.endedAt, scope, staffId: staffPrincipal(req).staffId, ip: req.ip });
+      await closeOutage(db, {
+        id: req.params.id,
+        endedAt: req.body.endedAt,
+        scope,
+        staffId: staffPrincipal(req).staffId,
+        ip: req.ip,
+      });
       return showOutage(db, { id: req.params.id, scope });
     },
   );

@@ -25,7 +25,8 @@ export const outageArea = component(
       nasId: idNumber.optional(),
     })
     .superRefine((a, ctx) => {
-      if (a.scope === 'address' && !a.street) ctx.addIssue({ code: 'custom', path: ['street'], message: 'street needed' });
+      if (a.scope === 'address' && !a.street)
+        ctx.addIssue({ code: 'custom', path: ['street'], message: 'street needed' });
       if (a.scope === 'nas' && !a.nasId) ctx.addIssue({ code: 'custom', path: ['nasId'], message: 'NAS needed' });
       if (a.houses && parseHouses(a.houses) === 'invalid')
         ctx.addIssue({ code: 'custom', path: ['houses'], message: 'houses: numbers and ranges, e.g. 1, 3, 5-11, 12а' });
@@ -111,6 +112,7 @@ export const myOutages = z.object({
       startsAt: z.string(),
       expectedEndAt: z.string(),
       updatedAt: z.string(),
+      timeZone: z.string().describe("the region's time zone: times are shown as the notice wrote them"),
     }),
   ),
 });

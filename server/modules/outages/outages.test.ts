@@ -176,7 +176,10 @@ describe('an outage from declaration to compensation', () => {
       expectedEndAt: hours(1),
     });
     expect(byFinance.statusCode).toBe(403);
-    const noStreet = await call('POST', '/api/staff/outages/preview', operator.auth, { regionId: region.id, scope: 'address' });
+    const noStreet = await call('POST', '/api/staff/outages/preview', operator.auth, {
+      regionId: region.id,
+      scope: 'address',
+    });
     expect(noStreet.statusCode).toBe(400);
   });
 });

@@ -42,7 +42,14 @@ export async function updateOutage(
           where id = ${o.id}`,
     );
     if (renotify)
-      await sendOutageNotice(tx, { id: o.id, title, description, expectedEndAt: end, timeZone: o.time_zone, update: true });
+      await sendOutageNotice(tx, {
+        id: o.id,
+        title,
+        description,
+        expectedEndAt: end,
+        timeZone: o.time_zone,
+        update: true,
+      });
     await recordAudit(tx, {
       actorType: 'staff',
       actorId: opts.staffId,

@@ -129,10 +129,11 @@ export async function myOutages(db: Db, accountId: number) {
     starts_at: Date | string;
     expected_end_at: Date | string;
     updated_at: Date | string;
+    time_zone: string;
   }>(
     db,
-    sql`select o.id, o.title, o.description, o.starts_at, o.expected_end_at, o.updated_at
-        from outage_accounts x join outages o on o.id = x.outage_id
+    sql`select o.id, o.title, o.description, o.starts_at, o.expected_end_at, o.updated_at, r.time_zone
+        from outage_accounts x join outages o on o.id = x.outage_id join regions r on r.id = o.region_id
         where x.account_id = ${accountId} and o.state = 'open' and o.starts_at <= now() + interval '1 day'
         order by o.starts_at`,
   );
@@ -144,6 +145,7 @@ export async function myOutages(db: Db, accountId: number) {
       startsAt: iso(o.starts_at),
       expectedEndAt: iso(o.expected_end_at),
       updatedAt: iso(o.updated_at),
+      timeZone: o.time_zone,
     })),
   };
 }

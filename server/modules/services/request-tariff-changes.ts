@@ -50,7 +50,8 @@ export async function classifyTariffChanges(
   if (opts.accountIds.length === 0) return { target, outcomes: [] };
   const ids = `{${opts.accountIds.map((i) => Math.trunc(i)).join(',')}}`;
   // Lock first, then read: a statement's subqueries would read the snapshot from before a lock wait.
-  if (opts.lock) await db.execute(sql`select id from accounts where id = any(${ids}::int8[]) order by id ${ACCOUNT_LOCK}`);
+  if (opts.lock)
+    await db.execute(sql`select id from accounts where id = any(${ids}::int8[]) order by id ${ACCOUNT_LOCK}`);
   const rows = await queryRows<Row>(
     db,
     sql`select a.id, a.number, a.contract_id, a.region_id, a.status, a.balance, a.credit_limit, a.promised_credit,
@@ -117,7 +118,11 @@ export async function requestTariffChanges(
     const ok = outcomes.filter((o) => o.reason === null);
     if (ok.length === 0) return outcomes;
     const changes = JSON.stringify(
-      ok.map((o) => ({ account_id: o.accountId, subscription_id: o.current?.subscription_id ?? null, from_day: o.from })),
+      ok.map((o) => ({
+        account_id: o.accountId,
+        subscription_id: o.current?.subscription_id ?? null,
+        from_day: o.from,
+      })),
     );
     await tx.execute(
       sql`with v as (

@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { SUPPORT_LIMITS, TICKET_STATUS_LIST } from '../../../common/support.js';
 import { component } from '../../plugins/openapi.js';
+import { outageState } from '../outages/outages.schemas.js';
 import { staffRole } from '../shared.schemas.js';
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -170,7 +171,7 @@ export const staffTicket = summary.extend({
     .object({
       id: z.number(),
       title: z.string(),
-      state: z.enum(['open', 'closed']),
+      state: outageState,
       startsAt: z.string(),
       expectedEndAt: z.string(),
       endedAt: z.string().nullable(),

@@ -30,11 +30,24 @@ export async function createTag(db: Db, opts: { name: string; staffId: number })
       sql`insert into tags (name) values (${name}) on conflict (lower(name)) do nothing returning id, name`,
     );
     if (made) {
-      await recordAudit(tx, { actorType: 'staff', actorId: opts.staffId, action: 'tag.created', entity: 'tag', entityId: made.id, after: { name } });
+      await recordAudit(tx, {
+        actorType: 'staff',
+        actorId: opts.staffId,
+        action: 'tag.created',
+        entity: 'tag',
+        entityId: made.id,
+        after: { name },
+      });
       return { id: Number(made.id), name: made.name, accounts: 0 };
     }
-    const [t] = await queryRows<{ id: number; name: string }>(tx, sql`select id, name from tags where lower(name) = lower(${name})`);
-    const [n] = await queryRows<{ n: number }>(tx, sql`select count(*)::int8 as n from account_tags where tag_id = ${t!.id}`);
+    const [t] = await queryRows<{ id: number; name: string }>(
+      tx,
+      sql`select id, name from tags where lower(name) = lower(${name})`,
+    );
+    const [n] = await queryRows<{ n: number }>(
+      tx,
+      sql`select count(*)::int8 as n from account_tags where tag_id = ${t!.id}`,
+    );
     return { id: Number(t!.id), name: t!.name, accounts: Number(n?.n ?? 0) };
   });
 }
@@ -48,18 +61,26 @@ export async function getAccountTags(db: Db, accountId: number) {
 }
 
 /** Sets an account's tags to exactly these (audited with before and after). */
-export async function setAccountTags(db: Db, opts: { accountId: number; tagIds: number[]; staffId: number; ip?: string | null }) {
+export async function setAccountTags(
+  db: Db,
+  opts: { accountId: number; tagIds: number[]; staffId: number; ip?: string | null },
+) {
   const ids = [...new Set(opts.tagIds)];
   return inTransaction(db, async (tx) => {
     const [acc] = await queryRows<{ id: number }>(tx, sql`select id from accounts where id = ${opts.accountId}`);
     if (!acc) throw new AppError('account_not_found', { account: opts.accountId });
     const list = `{${ids.join(',')}}`;
     if (ids.length) {
-      const [found] = await queryRows<{ n: number }>(tx, sql`select count(*)::int8 as n from tags where id = any(${list}::int8[])`);
+      const [found] = await queryRows<{ n: number }>(
+        tx,
+        sql`select count(*)::int8 as n from tags where id = any(${list}::int8[])`,
+      );
       if (Number(found?.n) !== ids.length) throw new AppError('tag_not_found');
     }
     const before = await getAccountTags(tx, opts.accountId);
-    await tx.execute(sql`delete from account_tags where account_id = ${opts.accountId} and not (tag_id = any(${list}::int8[]))`);
+    await tx.execute(
+      sql`delete from account_tags where account_id = ${opts.accountId} and not (tag_id = any(${list}::int8[]))`,
+    );
     await tx.execute(
       sql`insert into account_tags (account_id, tag_id) select ${opts.accountId}, unnest(${list}::int8[]) on conflict do nothing`,
     );

@@ -1,9 +1,9 @@
+import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
 import { inScope, staffScope } from '../bulk/scope.js';
-import { sql } from 'drizzle-orm';
 import { createTag, getAccountTags, listTags, setAccountTags } from './account-tags.js';
 import * as s from './tags.schemas.js';
 
@@ -16,29 +16,59 @@ export const tagsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const db = deps.database.db;
   app.get(
     '/api/staff/tags',
-    { preValidation: STAFF, schema: { tags, summary: 'Tags with how many accounts carry each', security, response: { 200: s.tagsList } } },
+    {
+      preValidation: STAFF,
+      schema: { tags, summary: 'Tags with how many accounts carry each', security, response: { 200: s.tagsList } },
+    },
     async (req) => listTags(db, inScope(staffScope(req), sql`a.region_id`)),
   );
   app.post(
     '/api/staff/tags',
     {
       preValidation: requireStaff('operator', 'support'),
-      schema: { tags, summary: 'Create a tag (or get the one with this name)', security, body: s.createTagBody, response: { 200: s.tagsList.shape.tags.element } },
+      schema: {
+        tags,
+        summary: 'Create a tag (or get the one with this name)',
+        security,
+        body: s.createTagBody,
+        response: { 200: s.tagsList.shape.tags.element },
+      },
     },
     async (req) => createTag(db, { name: req.body.name, staffId: staffPrincipal(req).staffId }),
   );
   app.get(
     '/api/staff/accounts/:id/tags',
-    { preValidation: STAFF, schema: { tags, summary: "An account's tags", security, params: s.accountParams, response: { 200: s.accountTags } } },
+    {
+      preValidation: STAFF,
+      schema: {
+        tags,
+        summary: "An account's tags",
+        security,
+        params: s.accountParams,
+        response: { 200: s.accountTags },
+      },
+    },
     async (req) => getAccountTags(db, req.params.id),
   );
   app.put(
     '/api/staff/accounts/:id/tags',
     {
       preValidation: requireStaff('operator', 'support'),
-      schema: { tags, summary: "Set an account's tags", security, params: s.accountParams, body: s.accountTagsBody, response: { 200: s.accountTags } },
+      schema: {
+        tags,
+        summary: "Set an account's tags",
+        security,
+        params: s.accountParams,
+        body: s.accountTagsBody,
+        response: { 200: s.accountTags },
+      },
     },
     async (req) =>
-      setAccountTags(db, { accountId: req.params.id, tagIds: req.body.tagIds, staffId: staffPrincipal(req).staffId, ip: req.ip }),
+      setAccountTags(db, {
+        accountId: req.params.id,
+        tagIds: req.body.tagIds,
+        staffId: staffPrincipal(req).staffId,
+        ip: req.ip,
+      }),
   );
 };

@@ -7067,8 +7067,7 @@ export interface paths {
               outage: {
                 id: number;
                 title: string;
-                /** @enum {string} */
-                state: 'open' | 'closed';
+                state: components['schemas']['OutageState'];
                 startsAt: string;
                 expectedEndAt: string;
                 endedAt: string | null;
@@ -14244,6 +14243,8 @@ export interface paths {
                 startsAt: string;
                 expectedEndAt: string;
                 updatedAt: string;
+                /** @description the region's time zone: times are shown as the notice wrote them */
+                timeZone: string;
               }[];
             };
           };
@@ -14826,9 +14827,6 @@ export const pathsApiStaffSupportTicketsGetParametersQueryBreachValues: Readonly
 export const pathsApiStaffSupportTicketsGetParametersQueryAssigneeAnyOf0Values: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/support/tickets']['get']['parameters']['query']['assignee']
 > = ['me', 'none'];
-export const pathsApiStaffSupportTicketsIdGetResponses200ContentApplicationJsonOutageStateValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/staff/support/tickets/{id}']['get']['responses']['200']['content']['application/json']['outage']['state']
-> = ['open', 'closed'];
 export const pathsApiStaffSupportTicketsIdMessagesPostRequestBodyContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/support/tickets/{id}/messages']['post']['requestBody']['content']['application/json']['status']
 > = ['in_progress', 'waiting', 'closed'];
