@@ -10,7 +10,7 @@ import { setServiceStatuses } from '../ledger/set-service-statuses.js';
 import { notifyMany } from '../notifications/notify-many.js';
 import { classifyTariffChanges, requestTariffChanges } from '../services/request-tariff-changes.js';
 import type { BulkAction } from './bulk.schemas.js';
-import { idArray } from './scope.js';
+import { idArray } from './id-array.js';
 
 /** What the action would do for one account now: nothing to refuse (reason null) or why not, and the money. */
 export interface Outcome {

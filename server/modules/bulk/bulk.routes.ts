@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { FILTERED, regionOf, regionScope } from '../../policy/region-scope.js';
 import * as s from './bulk.schemas.js';
 import { createBulk } from './create-bulk.js';
 import { previewBulk } from './preview-bulk.js';
 import { bulkReportCsv } from './report-csv.js';
-import { staffScope } from './scope.js';
 import { stopBulk } from './stop-bulk.js';
 import { listBulk, listBulkItems, showBulk } from './view-bulk.js';
 
@@ -23,6 +23,7 @@ export const bulkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     '/api/staff/bulk/preview',
     {
+      config: { region: FILTERED },
       preValidation: RUNNERS,
       schema: {
         tags,
@@ -35,7 +36,7 @@ export const bulkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     async (req) =>
       previewBulk(db, {
         ...req.body,
-        scope: staffScope(req),
+        scope: regionScope(req),
         role: staffPrincipal(req).role,
         lang: req.lang,
       }),
@@ -44,6 +45,7 @@ export const bulkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     '/api/staff/bulk',
     {
+      config: { region: FILTERED },
       preValidation: RUNNERS,
       schema: {
         tags,
@@ -55,7 +57,7 @@ export const bulkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     },
     async (req) => {
       const staff = staffPrincipal(req);
-      const scope = staffScope(req);
+      const scope = regionScope(req);
       const { id } = await createBulk(db, { ...req.body, scope, staffId: staff.staffId, role: staff.role, ip: req.ip });
       return showBulk(db, { id, scope, lang: req.lang });
     },
@@ -64,6 +66,7 @@ export const bulkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/api/staff/bulk',
     {
+      config: { region: FILTERED },
       preValidation: READERS,
       schema: {
         tags,
@@ -73,12 +76,13 @@ export const bulkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         response: { 200: s.operationsList },
       },
     },
-    async (req) => listBulk(db, { ...req.query, scope: staffScope(req) }),
+    async (req) => listBulk(db, { ...req.query, scope: regionScope(req) }),
   );
 
   app.get(
     '/api/staff/bulk/:id',
     {
+      config: { region: regionOf('bulk', 'id') },
       preValidation: READERS,
       schema: {
         tags,
@@ -88,12 +92,13 @@ export const bulkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         response: { 200: s.operationDetail },
       },
     },
-    async (req) => showBulk(db, { id: req.params.id, scope: staffScope(req), lang: req.lang }),
+    async (req) => showBulk(db, { id: req.params.id, scope: regionScope(req), lang: req.lang }),
   );
 
   app.get(
     '/api/staff/bulk/:id/items',
     {
+      config: { region: regionOf('bulk', 'id') },
       preValidation: READERS,
       schema: {
         tags,
@@ -104,12 +109,13 @@ export const bulkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         response: { 200: s.itemsList },
       },
     },
-    async (req) => listBulkItems(db, { id: req.params.id, ...req.query, scope: staffScope(req), lang: req.lang }),
+    async (req) => listBulkItems(db, { id: req.params.id, ...req.query, scope: regionScope(req), lang: req.lang }),
   );
 
   app.get(
     '/api/staff/bulk/:id/report.csv',
     {
+      config: { region: regionOf('bulk', 'id') },
       preValidation: READERS,
       schema: {
         tags,
@@ -122,7 +128,7 @@ export const bulkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       },
     },
     async (req, reply) => {
-      const csv = await bulkReportCsv(db, { id: req.params.id, scope: staffScope(req), lang: req.query.lang });
+      const csv = await bulkReportCsv(db, { id: req.params.id, scope: regionScope(req), lang: req.query.lang });
       return reply
         .header('content-type', 'text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="bulk-${req.params.id}.csv"`)
@@ -133,6 +139,7 @@ export const bulkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.post(
     '/api/staff/bulk/:id/stop',
     {
+      config: { region: regionOf('bulk', 'id') },
       preValidation: RUNNERS,
       schema: {
         tags,
@@ -143,7 +150,7 @@ export const bulkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       },
     },
     async (req) => {
-      const scope = staffScope(req);
+      const scope = regionScope(req);
       await stopBulk(db, { id: req.params.id, scope, staffId: staffPrincipal(req).staffId, ip: req.ip });
       return showBulk(db, { id: req.params.id, scope, lang: req.lang });
     },

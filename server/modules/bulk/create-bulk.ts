@@ -4,13 +4,13 @@ import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { inTransaction } from '../../db/transaction.js';
 import { enqueue } from '../../jobs/queue.js';
+import type { RegionScope } from '../../policy/region-scope.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { attachCompensation } from '../outages/close-outage.js';
 import { bulkRunJob } from './bulk.job.js';
 import type { BulkAction, BulkFilter } from './bulk.schemas.js';
 import { checkAction } from './check-action.js';
 import { planBulk } from './plan-bulk.js';
-import type { RegionScope } from './scope.js';
 
 export interface CreateBulkInput {
   key: string;
@@ -61,6 +61,7 @@ export async function createBulk(db: Db, input: CreateBulkInput): Promise<{ id: 
             select ${id}, x.a, x.m from jsonb_to_recordset(${items}::jsonb) as x(a int8, m int8)`,
       );
     });
+    if (totals.accounts === 0) throw new AppError('bulk_empty');
     if (totals.accounts !== input.expect.accounts || totals.amount !== input.expect.amount)
       throw new AppError('bulk_preview_changed', { accounts: totals.accounts, amount: totals.amount });
     await tx.execute(

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
+import type { RegionScope } from '../../policy/region-scope.js';
 import type { BulkAction, BulkFilter } from './bulk.schemas.js';
 import { classify, type Outcome } from './bulk-actions.js';
-import type { RegionScope } from './scope.js';
 import { selectAccounts } from './select-accounts.js';
 
 /** Accounts classified per round trip (keyset pages of the selection, in id order). */

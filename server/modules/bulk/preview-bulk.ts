@@ -3,12 +3,13 @@ import { sql } from 'drizzle-orm';
 import { type ErrorCode, errorMessage, type Lang } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { AccountStatus } from '../../db/schema/index.js';
+import type { RegionScope } from '../../policy/region-scope.js';
 import { countNotifyTargets } from '../notifications/notify-many.js';
 import type { BulkAction, BulkFilter } from './bulk.schemas.js';
 import type { Outcome } from './bulk-actions.js';
 import { checkAction } from './check-action.js';
+import { idArray } from './id-array.js';
 import { planBulk } from './plan-bulk.js';
-import { idArray, type RegionScope } from './scope.js';
 import { selectAccounts } from './select-accounts.js';
 
 const SAMPLE = 20;

@@ -2,7 +2,7 @@ import { csvNumber, csvText } from '../../../common/csv.js';
 import type { Lang } from '../../../common/errors.js';
 import { kopecksToDecimal } from '../../../common/money.js';
 import type { Db } from '../../db/client.js';
-import type { RegionScope } from './scope.js';
+import type { RegionScope } from '../../policy/region-scope.js';
 import { allBulkItems, showBulk } from './view-bulk.js';
 
 const HEAD = {

@@ -2,8 +2,9 @@ import { type SQL, sql } from 'drizzle-orm';
 
 import { normalizeAddressText, parseHouses } from '../../../common/address-match.js';
 import { AppError } from '../../../common/errors.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 import type { BulkFilter } from './bulk.schemas.js';
-import { idArray, inScope, type RegionScope } from './scope.js';
+import { idArray } from './id-array.js';
 
 const UPPER = 'АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯё';
 const LOWER = 'абвгдеежзийклмнопрстуфхцчшщъыьэюяе';
@@ -30,7 +31,10 @@ export function houseOf(normalized: SQL): SQL {
  * so what staff see counted is what is acted on.
  */
 export function selectAccounts(f: BulkFilter, scope: RegionScope): SQL {
-  const where: SQL[] = [inScope(scope, sql`a.region_id`), sql`a.status = any(${`{${f.statuses.join(',')}}`}::text[])`];
+  const where: SQL[] = [
+    inRegions(scope, sql`a.region_id`),
+    sql`a.status = any(${`{${f.statuses.join(',')}}`}::text[])`,
+  ];
   if (f.regionIds?.length) where.push(sql`a.region_id = any(${idArray(f.regionIds)}::int8[])`);
   if (f.tariffIds?.length)
     where.push(

@@ -4,8 +4,8 @@ import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { BulkState } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
+import type { RegionScope } from '../../policy/region-scope.js';
 import { recordAudit } from '../audit/record-audit.js';
-import type { RegionScope } from './scope.js';
 import { operationVisible } from './view-bulk.js';
 
 /**

@@ -3,9 +3,10 @@ import { type SQL, sql } from 'drizzle-orm';
 import { AppError, type ErrorCode, errorMessage, type Lang } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { BulkItemState, BulkKind, BulkState } from '../../db/schema/index.js';
+import type { RegionScope } from '../../policy/region-scope.js';
 import type { BulkAction, BulkFilter } from './bulk.schemas.js';
+import { idArray } from './id-array.js';
 import { reasonList } from './preview-bulk.js';
-import { idArray, type RegionScope } from './scope.js';
 
 /**
  * An operation is visible to staff who see every region it was made over: staff of some regions see

@@ -4,8 +4,8 @@ import { AppError } from '../../../common/errors.js';
 import { compensationDays } from '../../../common/outages.js';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/transaction.js';
+import type { RegionScope } from '../../policy/region-scope.js';
 import { recordAudit } from '../audit/record-audit.js';
-import type { RegionScope } from '../bulk/scope.js';
 import { loadOutage } from './load-outage.js';
 
 /**

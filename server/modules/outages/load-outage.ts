@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { OutageState } from '../../db/schema/index.js';
-import { inScope, type RegionScope } from '../bulk/scope.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 
 export interface OutageRow {
   id: number;
@@ -26,7 +26,7 @@ export async function loadOutage(db: Db, id: number, scope: RegionScope, opts: {
     sql`select o.id, o.region_id, r.time_zone, o.title, o.description, o.starts_at, o.expected_end_at,
                o.notified_end_at, o.ended_at, o.state, o.compensation_id
         from outages o join regions r on r.id = o.region_id
-        where o.id = ${id} and ${inScope(scope, sql`o.region_id`)}
+        where o.id = ${id} and ${inRegions(scope, sql`o.region_id`)}
         ${opts.lock ? sql`for update of o` : sql``}`,
   );
   if (!o) throw new AppError('outage_not_found');

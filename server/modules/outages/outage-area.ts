@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
+import { type RegionScope, seesRegion } from '../../policy/region-scope.js';
 import type { BulkFilter } from '../bulk/bulk.schemas.js';
-import { type RegionScope, scopeSees } from '../bulk/scope.js';
 import { selectAccounts } from '../bulk/select-accounts.js';
 
 export interface OutageArea {
@@ -34,7 +34,7 @@ export function areaFilter(a: OutageArea): BulkFilter {
 
 /** Refuses an area outside the staff member's regions or a NAS of another region. */
 export async function checkArea(db: Db, a: OutageArea, scope: RegionScope): Promise<void> {
-  if (!scopeSees(scope, a.regionId)) throw new AppError('region_not_found');
+  if (!seesRegion(scope, a.regionId)) throw new AppError('region_not_found');
   const [r] = await queryRows<{ id: number }>(db, sql`select id from regions where id = ${a.regionId}`);
   if (!r) throw new AppError('region_not_found');
   if (a.scope === 'nas') {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
-import { staffScope } from '../bulk/scope.js';
+import { FILTERED, regionInBody, regionOf, regionScope } from '../../policy/region-scope.js';
 import { closeOutage } from './close-outage.js';
 import { declareOutage } from './declare-outage.js';
 import { countAffected } from './outage-area.js';
@@ -23,6 +23,7 @@ export const outagesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   app.post(
     '/api/staff/outages/preview',
     {
+      config: { region: regionInBody('regionId') },
       preValidation: KEEPERS,
       schema: {
         tags,
@@ -32,12 +33,13 @@ export const outagesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: s.areaPreviewResponse },
       },
     },
-    async (req) => ({ accounts: await countAffected(db, req.body, staffScope(req)) }),
+    async (req) => ({ accounts: await countAffected(db, req.body, regionScope(req)) }),
   );
 
   app.post(
     '/api/staff/outages',
     {
+      config: { region: regionInBody('area.regionId') },
       preValidation: KEEPERS,
       schema: {
         tags,
@@ -48,7 +50,7 @@ export const outagesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       },
     },
     async (req) => {
-      const scope = staffScope(req);
+      const scope = regionScope(req);
       const { id } = await declareOutage(db, {
         ...req.body,
         scope,
@@ -62,6 +64,7 @@ export const outagesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   app.get(
     '/api/staff/outages',
     {
+      config: { region: FILTERED },
       preValidation: READERS,
       schema: {
         tags,
@@ -71,12 +74,13 @@ export const outagesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: s.outagesList },
       },
     },
-    async (req) => listOutages(db, { ...req.query, scope: staffScope(req) }),
+    async (req) => listOutages(db, { ...req.query, scope: regionScope(req) }),
   );
 
   app.get(
     '/api/staff/outages/:id',
     {
+      config: { region: regionOf('outage', 'id') },
       preValidation: READERS,
       schema: {
         tags,
@@ -86,12 +90,13 @@ export const outagesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: s.outageDetail },
       },
     },
-    async (req) => showOutage(db, { id: req.params.id, scope: staffScope(req) }),
+    async (req) => showOutage(db, { id: req.params.id, scope: regionScope(req) }),
   );
 
   app.patch(
     '/api/staff/outages/:id',
     {
+      config: { region: regionOf('outage', 'id') },
       preValidation: KEEPERS,
       schema: {
         tags,
@@ -103,7 +108,7 @@ export const outagesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       },
     },
     async (req) => {
-      const scope = staffScope(req);
+      const scope = regionScope(req);
       const r = await updateOutage(db, {
         id: req.params.id,
         ...req.body,
@@ -118,6 +123,7 @@ export const outagesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   app.post(
     '/api/staff/outages/:id/close',
     {
+      config: { region: regionOf('outage', 'id') },
       preValidation: KEEPERS,
       schema: {
         tags,
@@ -129,7 +135,7 @@ export const outagesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       },
     },
     async (req) => {
-      const scope = staffScope(req);
+      const scope = regionScope(req);
       await closeOutage(db, {
         id: req.params.id,
         endedAt: req.body.endedAt,

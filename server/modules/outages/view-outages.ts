@@ -3,7 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { compensationDays } from '../../../common/outages.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { OutageScope, OutageState, TicketStatus } from '../../db/schema/index.js';
-import { inScope, type RegionScope } from '../bulk/scope.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 import { loadOutage } from './load-outage.js';
 
 interface Row {
@@ -76,7 +76,7 @@ export async function listOutages(
   db: Db,
   opts: { scope: RegionScope; state: 'open' | 'closed' | 'all'; page: number; pageSize: number },
 ) {
-  const where: SQL[] = [inScope(opts.scope, sql`o.region_id`)];
+  const where: SQL[] = [inRegions(opts.scope, sql`o.region_id`)];
   if (opts.state !== 'all') where.push(sql`o.state = ${opts.state}`);
   const cond = sql.join(where, sql` and `);
   const rows = await queryRows<Row>(

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
-import { inScope, staffScope } from '../bulk/scope.js';
+import { inRegions, noRegionData, regionOf, regionScope } from '../../policy/region-scope.js';
 import { createTag, getAccountTags, listTags, setAccountTags } from './account-tags.js';
 import * as s from './tags.schemas.js';
 
@@ -17,14 +17,16 @@ export const tagsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/api/staff/tags',
     {
+      config: { region: noRegionData("tag names are ISP-wide; each count is narrowed to the caller's regions") },
       preValidation: STAFF,
       schema: { tags, summary: 'Tags with how many accounts carry each', security, response: { 200: s.tagsList } },
     },
-    async (req) => listTags(db, inScope(staffScope(req), sql`a.region_id`)),
+    async (req) => listTags(db, inRegions(regionScope(req), sql`a.region_id`)),
   );
   app.post(
     '/api/staff/tags',
     {
+      config: { region: noRegionData('a tag is a name; accounts get it through their own routes') },
       preValidation: requireStaff('operator', 'support'),
       schema: {
         tags,
@@ -39,6 +41,7 @@ export const tagsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
     '/api/staff/accounts/:id/tags',
     {
+      config: { region: regionOf('account', 'id') },
       preValidation: STAFF,
       schema: {
         tags,
@@ -53,6 +56,7 @@ export const tagsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.put(
     '/api/staff/accounts/:id/tags',
     {
+      config: { region: regionOf('account', 'id') },
       preValidation: requireStaff('operator', 'support'),
       schema: {
         tags,
