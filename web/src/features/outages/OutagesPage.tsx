@@ -1,5 +1,6 @@
 import './i18n';
 
+import { parseHouses } from '@common/address-match';
 import {
   Anchor,
   Badge,
@@ -142,12 +143,16 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
     ...(scope === 'address' ? { street: street.trim(), ...(houses.trim() ? { houses: houses.trim() } : {}) } : {}),
     ...(scope === 'nas' && nasId ? { nasId: Number(nasId) } : {}),
   };
-  const ready = !!rid && (scope !== 'address' || street.trim().length >= 2) && (scope !== 'nas' || !!nasId);
-  const [debounced] = useDebouncedValue(JSON.stringify(area), 400);
+  const badHouses = scope === 'address' && parseHouses(houses) === 'invalid';
+  const ready =
+    !!rid && (scope !== 'address' || (street.trim().length >= 2 && !badHouses)) && (scope !== 'nas' || !!nasId);
+  // The count follows the form after a pause in typing, and only for an area the server would take.
+  const [debounced] = useDebouncedValue(JSON.stringify({ area, ready }), 400);
+  const settled = JSON.parse(debounced) as { area: typeof area; ready: boolean };
   const count = useQuery({
-    queryKey: ['outage-preview', debounced],
-    enabled: ready,
-    queryFn: () => api.POST('/api/staff/outages/preview', { body: JSON.parse(debounced) as typeof area }),
+    queryKey: ['outage-preview', JSON.stringify(settled.area)],
+    enabled: ready && settled.ready,
+    queryFn: () => api.POST('/api/staff/outages/preview', { body: settled.area }),
   });
   const declare = useMutation({
     mutationFn: () =>
@@ -198,6 +203,7 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
             <TextInput
               label={t('outages.houses')}
               description={t('outages.housesHint')}
+              error={badHouses ? t('outages.badHouses') : undefined}
               value={houses}
               onChange={(e) => setHouses(e.currentTarget.value)}
             />
