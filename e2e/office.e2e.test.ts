@@ -192,8 +192,12 @@ describe('outage notices', () => {
     // A small move of the expected end updates the banner without telling anyone again.
     const later = new Date(Date.now() + 5 * 3_600_000);
     const p = (n: number) => String(n).padStart(2, '0');
-    const local = `${later.getFullYear()}-${p(later.getMonth() + 1)}-${p(later.getDate())}T${p(later.getHours())}:${p(later.getMinutes())}`;
-    await desk.getByLabel('Ожидаемое окончание').fill(local);
+    // The day typed the page's way (dd.mm.yyyy) and the time as 24-hour hh:mm, in the browser's time.
+    const endDay = desk.getByLabel(/^Ожидаемое окончание\s*\*?$/);
+    await endDay.fill(`${p(later.getDate())}.${p(later.getMonth() + 1)}.${later.getFullYear()}`);
+    await endDay.press('Escape');
+    await endDay.blur();
+    await desk.getByLabel('Ожидаемое окончание: время').fill(`${p(later.getHours())}:${p(later.getMinutes())}`);
     await desk.getByRole('button', { name: 'Сохранить' }).click();
     await desk.getByRole('status').getByText('Сохранено. Баннер обновлён.').waitFor();
     expect(await noticesOf(inside.account.id, 'outage_update')).toBe(0);

@@ -13,7 +13,6 @@ import {
   Stack,
   Table,
   Text,
-  TextInput,
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -23,6 +22,7 @@ import { Link, useParams } from 'react-router';
 
 import { api } from '../../api/client';
 import { useMe } from '../../app/session';
+import { DateTimeField } from '../../components/DateTimeField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { Figure } from '../bulk/NewBulkPage';
 import { areaText } from './OutagesPage';
@@ -111,13 +111,12 @@ export function OutagePage() {
         <SimpleGrid cols={{ base: 1, md: 2 }}>
           <Card withBorder>
             <Stack gap="xs">
-              <TextInput
-                type="datetime-local"
+              <DateTimeField
                 label={t('outages.expectedEndAt')}
                 description={t('outages.renotifyRule', { minutes: OUTAGE_RENOTIFY_MINUTES })}
                 value={end ?? toLocalInput(new Date(o.expectedEndAt))}
-                onChange={(e) => {
-                  setEnd(e.currentTarget.value);
+                onChange={(v) => {
+                  setEnd(v);
                   setSaved(null);
                 }}
               />
@@ -143,12 +142,11 @@ export function OutagePage() {
           </Card>
           <Card withBorder>
             <Stack gap="xs">
-              <TextInput
-                type="datetime-local"
+              <DateTimeField
                 label={t('outages.endedAt')}
                 description={t('outages.closeHint')}
                 value={closeAt}
-                onChange={(e) => setCloseAt(e.currentTarget.value)}
+                onChange={setCloseAt}
               />
               <Group>
                 <Button color="green" loading={close.isPending} onClick={() => close.mutate()}>

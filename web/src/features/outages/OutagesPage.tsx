@@ -26,6 +26,7 @@ import { Link, useNavigate } from 'react-router';
 import { api, type ApiData } from '../../api/client';
 import type { OutageScope } from '../../api/schema';
 import { useMe } from '../../app/session';
+import { DateTimeField } from '../../components/DateTimeField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { localName } from '../../components/format';
 import i18n from '../../i18n';
@@ -241,18 +242,8 @@ function DeclareForm({ onCancel }: { onCancel: () => void }) {
           onChange={(e) => setDescription(e.currentTarget.value)}
         />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput
-            type="datetime-local"
-            label={t('outages.startsAt')}
-            value={startsAt}
-            onChange={(e) => setStartsAt(e.currentTarget.value)}
-          />
-          <TextInput
-            type="datetime-local"
-            label={t('outages.expectedEndAt')}
-            value={endsAt}
-            onChange={(e) => setEndsAt(e.currentTarget.value)}
-          />
+          <DateTimeField label={t('outages.startsAt')} value={startsAt} onChange={setStartsAt} />
+          <DateTimeField label={t('outages.expectedEndAt')} value={endsAt} onChange={setEndsAt} />
         </SimpleGrid>
         <ErrorAlert error={declare.error} />
         <Group>
