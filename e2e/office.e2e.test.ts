@@ -169,6 +169,13 @@ describe('outage notices', () => {
     expect(await banner.textContent()).toContain('Ориентировочное время восстановления');
     await noSeriousA11yViolations(phone);
     await phone.screenshot({ path: '/tmp/e2e-outage-phone-banner.png', fullPage: true });
+    // The same banner in English, then back to Russian.
+    await phone.getByRole('button', { name: 'Язык: English' }).click();
+    await banner.getByText('Outage in your area: Повреждение кабеля на Садовой').waitFor();
+    expect(await banner.textContent()).toContain('Service expected back by');
+    await phone.screenshot({ path: '/tmp/e2e-outage-phone-banner-en.png', fullPage: true });
+    await phone.getByRole('button', { name: 'Language: Русский' }).click();
+    await banner.getByText('Авария в вашем районе: Повреждение кабеля на Садовой').waitFor();
     await expect.poll(() => noticesOf(inside.account.id, 'outage')).toBeGreaterThanOrEqual(1);
     const told = await noticesOf(inside.account.id, 'outage');
     expect(await noticesOf(alsoInside.account.id, 'outage')).toBe(told);
