@@ -475,6 +475,60 @@ export const ERRORS = {
     ru: 'NAS этого сеанса нет в реестре: отключить его отсюда нельзя',
     en: 'The session’s NAS is not in the registry: it cannot be disconnected from here',
   },
+  bulk_not_found: { status: 404, ru: 'Массовая операция не найдена', en: 'Bulk operation not found' },
+  bulk_empty: {
+    status: 409,
+    ru: 'Выборка пуста: операцию не над кем выполнять',
+    en: 'The selection is empty: there is nobody to run the operation on',
+  },
+  bulk_preview_changed: {
+    status: 409,
+    ru: 'Выборка изменилась после предпросмотра: теперь {accounts} абонентов, сумма {amount} коп. Проверьте предпросмотр ещё раз',
+    en: 'The selection changed since the preview: now {accounts} subscribers, {amount} kopecks. Check the preview again',
+  },
+  bulk_key_taken: {
+    status: 409,
+    ru: 'Операция с этим идентификатором уже создана с другими параметрами',
+    en: 'An operation with this id was already created with other parameters',
+  },
+  bulk_finished: {
+    status: 409,
+    ru: 'Операция уже завершена',
+    en: 'The operation has already finished',
+  },
+  bulk_no_fee: {
+    status: 409,
+    ru: 'Абонентская плата не начисляется: компенсировать нечего',
+    en: 'No subscription fee: nothing to compensate',
+  },
+  bulk_already_suspended: {
+    status: 409,
+    ru: 'Доступ уже приостановлен',
+    en: 'Service is already suspended',
+  },
+  bulk_not_suspended: {
+    status: 409,
+    ru: 'Доступ не приостановлен: возобновлять нечего',
+    en: 'Service is not suspended: nothing to resume',
+  },
+  bulk_voluntary_suspension: {
+    status: 409,
+    ru: 'Действует добровольная блокировка абонента: она закончится сама или по его заявке',
+    en: 'A voluntary suspension is in force: it ends by itself or when the subscriber ends it',
+  },
+  tag_not_found: { status: 404, ru: 'Метка не найдена', en: 'Tag not found' },
+  outage_not_found: { status: 404, ru: 'Авария не найдена', en: 'Outage not found' },
+  outage_closed: { status: 409, ru: 'Авария уже закрыта', en: 'The outage is already closed' },
+  outage_bad_times: {
+    status: 400,
+    ru: 'Ожидаемое окончание должно быть позже начала, окончание — не раньше начала и не в будущем',
+    en: 'The expected end must be after the start; the end not before the start and not in the future',
+  },
+  outage_nas_region: {
+    status: 400,
+    ru: 'Этот NAS относится к другому региону',
+    en: 'This NAS belongs to another region',
+  },
   internal: { status: 500, ru: 'Внутренняя ошибка. Мы уже разбираемся', en: 'Internal error. We are looking into it' },
   import_not_found: { status: 404, ru: 'Импорт не найден', en: 'Import not found' },
   import_busy: {

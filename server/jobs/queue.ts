@@ -40,6 +40,11 @@ export interface JobContext {
    * so its job goes back to the queue for another process instead of running past the shutdown deadline.
    */
   signal: AbortSignal;
+  /**
+   * A long job (bulk operations) calls it between steps: extends the job's lease by its lease time and
+   * answers whether the job is still this worker's (false once given back at shutdown or taken over).
+   */
+  heartbeat: () => Promise<boolean>;
 }
 
 export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
@@ -363,6 +368,14 @@ export class JobWorker {
           jobId: job.id,
           attempt: job.attempts,
           signal: this.abort.signal,
+          heartbeat: async () => {
+            const rows = await queryRows<{ id: number }>(
+              this.db,
+              sql`update jobs set locked_until = now() + make_interval(secs => ${def.leaseSeconds ?? DEFAULT_LEASE_SECONDS})
+                  where ${mine} returning id`,
+            );
+            return rows.length > 0;
+          },
         });
       } finally {
         // A job may have changed balances or sessions: this process's read caches start over.

@@ -1,4 +1,5 @@
 import { pruneRateLimitsTask } from '../modules/auth/prune-rate-limits.js';
+import { bulkRunJob } from '../modules/bulk/bulk.job.js';
 import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
 import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs.js';
 import { importPasswordsJob, importRunJob } from '../modules/import/import.jobs.js';
@@ -51,6 +52,7 @@ export const allJobs: JobDefinition[] = [
   ipv6AssignJob,
   importRunJob,
   importPasswordsJob,
+  bulkRunJob,
 ];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,

@@ -7,6 +7,7 @@ import { auditRoutes } from './audit/audit.routes.js';
 import { accountSecurityRoutes } from './auth/account-security.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { billingRoutes } from './billing/billing.routes.js';
+import { bulkRoutes } from './bulk/bulk.routes.js';
 import { cabinetRoutes } from './cabinet/cabinet.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import { contractsRoutes } from './contracts/contracts.routes.js';
@@ -17,6 +18,7 @@ import { jobsRoutes } from './jobs/jobs.routes.js';
 import { mobileRoutes } from './mobile/mobile.routes.js';
 import { networkRoutes } from './network/network.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
+import { outagesRoutes } from './outages/outages.routes.js';
 import { paymentsRoutes } from './payments/payments.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
 import { promotionsRoutes } from './promotions/promotions.routes.js';
@@ -27,6 +29,7 @@ import { staffRoutes } from './staff/staff.routes.js';
 import { staffSecurityRoutes } from './staff/staff-security.routes.js';
 import { supportRoutes } from './support/support.routes.js';
 import { suspensionRoutes } from './suspension/suspension.routes.js';
+import { tagsRoutes } from './tags/tags.routes.js';
 import { terminationRoutes } from './termination/termination.routes.js';
 
 /** Every module's routes, registered by buildApp in this order. Add a module's routes here. */
@@ -58,4 +61,7 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   mobileRoutes,
   promotionsRoutes,
   importRoutes,
+  tagsRoutes,
+  bulkRoutes,
+  outagesRoutes,
 ];

@@ -14,7 +14,7 @@ import type { StaffRole } from '../db/schema/index.js';
  * - `regionOf(resource, param)`: the route acts on one row named in the path. After the request is
  *   validated and before the handler runs, the row's region is looked up (REGION_OF below); out of
  *   scope the answer is the row's "not found" — what an id that does not exist gets.
- * - `regionInBody(field)`: the route creates something in the region the body names.
+ * - `regionInBody(field)`: the route creates something in the region the body names (`area.regionId`: nested).
  * - `FILTERED`: the route lists rows of many accounts; its use-case narrows the query with
  *   `inRegions(regionScope(req), column)`.
  * - `EVERY_REGION`: ISP-wide work (an agent's registry, the ledger check): only staff who see every
@@ -100,6 +100,16 @@ const REGION_OF = {
     region: (id: number) =>
       sql`select a.region_id from coa_escalations e join accounts a on a.id = e.account_id where e.id = ${id}`,
   },
+  outage: { notFound: 'outage_not_found', region: (id: number) => sql`select region_id from outages where id = ${id}` },
+  /**
+   * A bulk operation covers the regions its creator saw (`region_ids`; null: every region, shown as -1,
+   * a region nobody of one region has): the caller must see all of them.
+   */
+  bulk: {
+    notFound: 'bulk_not_found',
+    region: (id: number) =>
+      sql`select unnest(coalesce(region_ids, '{-1}'::int8[])) as region_id from bulk_operations where id = ${id}`,
+  },
   region: { notFound: 'region_not_found', region: (id: number) => sql`select ${id}::int8 as region_id` },
 } satisfies Record<string, { notFound: ErrorCode; region: (id: number) => SQL }>;
 
@@ -161,7 +171,14 @@ export async function assertRegionRule(db: Db, req: FastifyRequest, rule: Region
   if (scope === 'all') return;
   if (rule.kind === 'every-region') throw new AppError('forbidden');
   if (rule.kind === 'body') {
-    const id = asId((req.body as Record<string, unknown> | undefined)?.[rule.field]);
+    // A dotted field names a nested one: `area.regionId`.
+    const value = rule.field
+      .split('.')
+      .reduce<unknown>(
+        (o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined),
+        req.body,
+      );
+    const id = asId(value);
     if (id !== null && !scope.includes(id)) throw new AppError('region_not_found');
     return;
   }
@@ -170,7 +187,8 @@ export async function assertRegionRule(db: Db, req: FastifyRequest, rule: Region
   const id = asId(raw);
   if (id === null) return;
   const spec = REGION_OF[rule.resource];
-  const [row] = await queryRows<{ region_id: number | string | null }>(db, spec.region(id));
-  if (!row || row.region_id === null) return;
-  if (!scope.includes(Number(row.region_id))) throw new AppError(spec.notFound, { account: String(raw) });
+  // A row in several regions (a bulk operation) is in scope only when all of them are.
+  const rows = await queryRows<{ region_id: number | string | null }>(db, spec.region(id));
+  if (rows.some((r) => r.region_id !== null && !scope.includes(Number(r.region_id))))
+    throw new AppError(spec.notFound, { account: String(raw) });
 }

@@ -92,6 +92,7 @@ export interface BuildSubscriberOptions {
   phone?: string;
   email?: string | null;
   fullName?: string;
+  address?: string;
   passwordHash?: string | null;
   mustChangePassword?: boolean;
 }
@@ -109,7 +110,7 @@ export async function buildSubscriber(db: Db, o: BuildSubscriberOptions = {}) {
     .insert(subscribers)
     .values({
       fullName: o.fullName ?? 'Иванов Иван Иванович',
-      address: 'г. Санкт-Петербург, ул. Примерная, д. 1, кв. 1',
+      address: o.address ?? 'г. Санкт-Петербург, ул. Примерная, д. 1, кв. 1',
       phone: o.phone ?? `79${String(randomInt(1e9)).padStart(9, '0')}`,
       email: o.email === undefined ? `user${uniq()}@example.net` : o.email,
     })

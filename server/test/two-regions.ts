@@ -12,7 +12,7 @@ import { signedInSubscriber } from './sign-in.js';
  * Two regions for the staff sweeps (region-scope and role): A with a subscriber and nothing else, B
  * with a subscriber who has one of everything staff can reach — a ticket with a file, a payment and its
  * receipt, a pending suspension, a booked termination visit, a mobile request, an online session on
- * B's NAS, B's promotion and office, a contract signed today. `markers` are strings only B's data
+ * B's NAS, B's promotion and office, a contract signed today, an outage and a bulk message. `markers` are strings only B's data
  * carries: a staff answer for A's region must contain none of them.
  */
 export async function buildTwoRegions(t: TestContext) {
@@ -157,6 +157,30 @@ export async function buildTwoRegions(t: TestContext) {
   if (signed.statusCode !== 201) throw new Error(`sign: ${signed.body}`);
   await runBilling(db);
 
+  // Office work in B, by B's operator: an outage on the region and a bulk message to its subscribers.
+  const asSigner = async (method: 'POST', url: string, payload: object) => {
+    const res = await t.app.inject({ method, url, headers: signer.auth, payload });
+    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
+    return res.json();
+  };
+  const outageBody = {
+    area: { regionId: b.id, scope: 'region' },
+    title: 'Бета: авария на магистрали',
+    startsAt: new Date(Date.now() - 3_600_000).toISOString(),
+    expectedEndAt: new Date(Date.now() + 3_600_000).toISOString(),
+  };
+  const outage = await asSigner('POST', '/api/staff/outages', outageBody);
+  const bulkBody = {
+    filter: { statuses: ['active'], regionIds: [b.id] },
+    action: { kind: 'message', channels: ['inbox'], subjectRu: 'Бета: работы', textRu: 'Бета-текст рассылки' },
+  };
+  const bulkPreview = await asSigner('POST', '/api/staff/bulk/preview', bulkBody);
+  const bulk = await asSigner('POST', '/api/staff/bulk', {
+    ...bulkBody,
+    key: crypto.randomUUID(),
+    expect: { accounts: bulkPreview.accounts, amount: bulkPreview.amount },
+  });
+
   return {
     a,
     b,
@@ -168,6 +192,12 @@ export async function buildTwoRegions(t: TestContext) {
     signer,
     /** A valid contract of B's region (the sweeps send it to the signing route). */
     contractBody,
+    /** Valid bodies of B's region for routes whose sampled body the schema would refuse, by path. */
+    bodies: {
+      '/api/staff/contracts': contractBody,
+      '/api/staff/outages': outageBody,
+      '/api/staff/outages/preview': outageBody.area,
+    } as Record<string, object>,
     ids: {
       account: subB.account.id,
       contract: signed.json().contract.id as number,
@@ -183,6 +213,8 @@ export async function buildTwoRegions(t: TestContext) {
       office: office.id as number,
       promotion: promotion.id as number,
       nas: nas.id,
+      outage: outage.id as number,
+      bulk: bulk.id as number,
     },
     /** Strings only B's data carries. */
     markers: [

@@ -97,6 +97,8 @@ export const supportTickets = pgTable(
     resolvedAt: timestamp('resolved_at', { withTimezone: true }),
     closedBy: text('closed_by').$type<'subscriber' | 'staff'>(),
     reopenCount: integer('reopen_count').notNull().default(0),
+    /** The outage the subscriber was in when writing (docs/outages.md): support sees the link. */
+    outageId: bigint('outage_id', { mode: 'number' }),
     unreadSubscriber: integer('unread_subscriber').notNull().default(0),
     unreadStaff: integer('unread_staff').notNull().default(0),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }).notNull().defaultNow(),
@@ -110,6 +112,9 @@ export const supportTickets = pgTable(
       .on(t.status, t.lastMessageAt)
       .where(sql`status <> 'closed'`),
     index('support_tickets_first_response').on(t.firstResponseAt),
+    index('support_tickets_outage')
+      .on(t.outageId)
+      .where(sql`outage_id is not null`),
     check('support_tickets_status', sql`${t.status} in ('new','in_progress','waiting','closed')`),
   ],
 );

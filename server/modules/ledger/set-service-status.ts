@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
@@ -6,6 +6,20 @@ import { coveredSql } from './coverage.js';
 import { ACCOUNT_LOCK } from './lock-account.js';
 
 export type ServiceStatusChange = 'suspend' | 'resume' | 'terminate';
+
+/**
+ * Each change: the statuses it applies to, the new status (over the `accounts` alias `a`), and its event.
+ * One table for the single change below and the set-based one (set-service-statuses.ts).
+ */
+export const STATUS_CHANGES: Record<ServiceStatusChange, { from: SQL; to: SQL; event: string }> = {
+  suspend: { from: sql`('active', 'blocked')`, to: sql`'suspended'`, event: 'suspended' },
+  resume: {
+    from: sql`('suspended')`,
+    to: sql`case when ${coveredSql('a')} then 'active' else 'blocked' end`,
+    event: 'resumed',
+  },
+  terminate: { from: sql`('active', 'blocked', 'suspended')`, to: sql`'terminated'`, event: 'terminated' },
+};
 
 /**
  * The account's status is money state too (blocked = not covered), so every change of it goes through
@@ -21,15 +35,7 @@ export async function setServiceStatus(
   db: Db,
   opts: { accountId: number; change: ServiceStatusChange; data?: Record<string, unknown> },
 ): Promise<string> {
-  const { from, to, event } = {
-    suspend: { from: sql`('active', 'blocked')`, to: sql`'suspended'`, event: 'suspended' },
-    resume: {
-      from: sql`('suspended')`,
-      to: sql`case when ${coveredSql('a')} then 'active' else 'blocked' end`,
-      event: 'resumed',
-    },
-    terminate: { from: sql`('active', 'blocked', 'suspended')`, to: sql`'terminated'`, event: 'terminated' },
-  }[opts.change];
+  const { from, to, event } = STATUS_CHANGES[opts.change];
   const data = JSON.stringify(opts.data ?? {});
   const [row] = await queryRows<{ status: string }>(
     db,

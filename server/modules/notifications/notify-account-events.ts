@@ -79,6 +79,12 @@ export async function notifyAccountEvents(db: Db): Promise<number> {
         });
       } else if (e.kind === 'unblocked') {
         await notify(tx, { accountId: e.account_id, template: 'unblocked', params: { account: e.number } });
+      } else if (e.kind === 'suspended' && e.data.by === 'staff') {
+        // Suspended by staff (a bulk block, docs/bulk.md), not the subscriber's voluntary suspension.
+        const reason = typeof e.data.reason === 'string' && e.data.reason ? `: ${e.data.reason}` : '';
+        await notify(tx, { accountId: e.account_id, template: 'staff_blocked', params: { account: e.number, reason } });
+      } else if (e.kind === 'resumed' && e.data.by === 'staff') {
+        await notify(tx, { accountId: e.account_id, template: 'staff_unblocked', params: { account: e.number } });
       } else if (e.kind === 'suspended') {
         await notify(tx, {
           accountId: e.account_id,

@@ -247,6 +247,44 @@ export const TEMPLATES = {
       text: 'Support replied to your ticket “{subject}”. Read and reply: {link}',
     },
   },
+  staff_message: {
+    ru: { subject: '{subject}', text: '{text}' },
+    en: { subject: '{subject}', text: '{text}' },
+  },
+  staff_blocked: {
+    ru: {
+      subject: 'Доступ приостановлен',
+      text: 'Доступ в интернет по лицевому счёту {account} приостановлен оператором{reason}. Вопросы можно задать в службе поддержки.',
+    },
+    en: {
+      subject: 'Service suspended',
+      text: 'Internet access for account {account} has been suspended by the operator{reason}. Contact support with any questions.',
+    },
+  },
+  staff_unblocked: {
+    ru: { subject: 'Доступ восстановлен', text: 'Доступ в интернет по лицевому счёту {account} восстановлен.' },
+    en: { subject: 'Service restored', text: 'Internet access for account {account} is restored.' },
+  },
+  outage: {
+    ru: {
+      subject: 'Авария: {title}',
+      text: 'В вашем районе авария: {title}. {description}Ориентировочное время восстановления — {end}. Приносим извинения за неудобства.',
+    },
+    en: {
+      subject: 'Outage: {title}',
+      text: 'There is an outage in your area: {title}. {description}Service is expected back by {end}. We apologise for the inconvenience.',
+    },
+  },
+  outage_update: {
+    ru: {
+      subject: 'Авария: восстановление переносится',
+      text: 'Работы по аварии «{title}» продолжаются. Новое ориентировочное время восстановления — {end}. Приносим извинения.',
+    },
+    en: {
+      subject: 'Outage: repair takes longer',
+      text: 'Work on the outage "{title}" continues. Service is now expected back by {end}. We apologise.',
+    },
+  },
 } satisfies Record<string, Texts>;
 
 export type TemplateCode = keyof typeof TEMPLATES;

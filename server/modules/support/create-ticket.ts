@@ -6,6 +6,7 @@ import { SUPPORT_LIMITS } from '../../../common/support.js';
 import type { Db } from '../../db/client.js';
 import { accounts, regions, supportMessages, supportTickets } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
+import { currentOutageOf } from '../outages/view-outages.js';
 import { findRegionCategory } from './list-categories.js';
 import { publishSupportEvent } from './live.js';
 import { linkAttachments, messageText } from './ticket-access.js';
@@ -13,7 +14,8 @@ import { linkAttachments, messageText } from './ticket-access.js';
 /**
  * A subscriber writes to support: a ticket in a category of their region with its first message and
  * files. SLA due times are fixed now from the category; a claim (претензия) is registered at once
- * with its number and the day by which it must be answered (30 days, 126-ФЗ art. 55 p. 7).
+ * with its number and the day by which it must be answered (30 days, 126-ФЗ art. 55 p. 7). A ticket
+ * written during an outage of the subscriber's area is linked to it.
  */
 export async function createTicket(
   db: Db,
@@ -32,6 +34,8 @@ export async function createTicket(
     const subject = opts.subject.replace(/\s+/g, ' ').trim().slice(0, SUPPORT_LIMITS.subjectChars) || category.nameRu;
 
     const now = new Date();
+    // Written during an outage of the subscriber's area: linked to it, so support sees why (docs/outages.md).
+    const outageId = await currentOutageOf(tx, opts.accountId);
     const [ticket] = await tx
       .insert(supportTickets)
       .values({
@@ -43,6 +47,7 @@ export async function createTicket(
         resolutionDueAt: new Date(now.getTime() + category.resolutionHours * 3_600_000),
         claimDueOn: category.isClaim ? addDays(todayIn(acc.timeZone, now), SUPPORT_LIMITS.claimAnswerDays) : null,
         unreadStaff: 1,
+        outageId,
         createdAt: now,
         lastMessageAt: now,
         updatedAt: now,

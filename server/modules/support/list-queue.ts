@@ -53,7 +53,7 @@ export async function listQueue(db: Db, f: QueueFilter & { staffId: number; regi
     sql`select t.id, t.subject, t.status, t.claim_number, t.claim_due_on, t.account_id, a.number as account,
                s.full_name, k.name_ru as category_ru, k.name_en as category_en, r.name_ru as region_ru,
                r.name_en as region_en, t.assignee_id, u.full_name as assignee_name, t.unread_staff,
-               t.created_at, t.first_response_at, t.first_response_due_at, t.resolution_due_at, t.last_message_at,
+               t.created_at, t.first_response_at, t.first_response_due_at, t.resolution_due_at, t.last_message_at, t.outage_id,
                ${FIRST_BREACH} as first_breach, ${RESOLUTION_BREACH} as resolution_breach
         ${from}
         order by (t.status = 'closed'),
@@ -83,6 +83,7 @@ export async function listQueue(db: Db, f: QueueFilter & { staffId: number; regi
       firstResponseDueAt: new Date(r.first_response_due_at).toISOString(),
       resolutionDueAt: new Date(r.resolution_due_at).toISOString(),
       lastMessageAt: new Date(r.last_message_at).toISOString(),
+      outageId: r.outage_id === null ? null : Number(r.outage_id),
       firstResponseBreached: r.first_breach,
       resolutionBreached: r.resolution_breach,
     })),
@@ -117,6 +118,7 @@ interface QueueRow {
   first_response_due_at: string | Date;
   resolution_due_at: string | Date;
   last_message_at: string | Date;
+  outage_id: number | null;
   first_breach: boolean;
   resolution_breach: boolean;
 }

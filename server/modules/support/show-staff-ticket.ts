@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.js';
 import {
   accounts,
   contracts,
+  outages,
   regions,
   staffUsers,
   subscribers,
@@ -57,6 +58,19 @@ export async function showStaffTicket(db: Db, ticketId: number) {
     .orderBy(desc(supportTickets.id))
     .limit(10);
   const canned = await listCannedReplies(db, { regionId: t.regionId });
+  const [outage] = t.outageId
+    ? await db
+        .select({
+          id: outages.id,
+          title: outages.title,
+          state: outages.state,
+          startsAt: outages.startsAt,
+          expectedEndAt: outages.expectedEndAt,
+          endedAt: outages.endedAt,
+        })
+        .from(outages)
+        .where(eq(outages.id, t.outageId))
+    : [];
   return {
     ...ticketSummary(t),
     ...slaState(t),
@@ -72,6 +86,14 @@ export async function showStaffTicket(db: Db, ticketId: number) {
     },
     region: { id: t.regionId, nameRu: c.regionRu, nameEn: c.regionEn },
     assignee: assignee ?? null,
+    outage: outage
+      ? {
+          ...outage,
+          startsAt: outage.startsAt.toISOString(),
+          expectedEndAt: outage.expectedEndAt.toISOString(),
+          endedAt: outage.endedAt?.toISOString() ?? null,
+        }
+      : null,
     subscriber: {
       accountId: t.accountId,
       account: c.account,

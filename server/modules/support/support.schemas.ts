@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { SUPPORT_LIMITS, TICKET_STATUS_LIST } from '../../../common/support.js';
 import { component } from '../../plugins/openapi.js';
+import { outageState } from '../outages/outages.schemas.js';
 import { staffRole } from '../shared.schemas.js';
 
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -146,6 +147,7 @@ export const queueResponse = z.object({
       createdAt: z.string(),
       firstResponseAt: z.string().nullable(),
       lastMessageAt: z.string(),
+      outageId: z.number().nullable().describe('written during this outage of the area (docs/outages.md)'),
       ...sla,
     }),
   ),
@@ -165,6 +167,17 @@ export const staffTicket = summary.extend({
   }),
   region: names.extend({ id: z.number() }),
   assignee: staffRef.nullable(),
+  outage: z
+    .object({
+      id: z.number(),
+      title: z.string(),
+      state: outageState,
+      startsAt: z.string(),
+      expectedEndAt: z.string(),
+      endedAt: z.string().nullable(),
+    })
+    .nullable()
+    .describe('the outage the subscriber was in when writing (docs/outages.md)'),
   subscriber: z.object({
     accountId: z.number(),
     account: z.string(),

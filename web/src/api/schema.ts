@@ -7659,6 +7659,8 @@ export interface paths {
                 createdAt: string;
                 firstResponseAt: string | null;
                 lastMessageAt: string;
+                /** @description written during this outage of the area (docs/outages.md) */
+                outageId: number | null;
                 firstResponseDueAt: string;
                 resolutionDueAt: string;
                 firstResponseBreached: boolean;
@@ -7756,6 +7758,15 @@ export interface paths {
               assignee: {
                 id: number;
                 fullName: string;
+              } | null;
+              /** @description the outage the subscriber was in when writing (docs/outages.md) */
+              outage: {
+                id: number;
+                title: string;
+                state: components['schemas']['OutageState'];
+                startsAt: string;
+                expectedEndAt: string;
+                endedAt: string | null;
               } | null;
               subscriber: {
                 accountId: number;
@@ -14802,10 +14813,1477 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/staff/tags': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Tags with how many accounts carry each */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              tags: {
+                id: number;
+                name: string;
+                accounts: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create a tag (or get the one with this name) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            name: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              name: string;
+              accounts: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/tags': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An account's tags */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              tags: {
+                id: number;
+                name: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Set an account's tags */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            tagIds: number[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              tags: {
+                id: number;
+                name: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/bulk/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** What an operation would do: subscribers selected, changed, not changed by reason, money */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            filter: components['schemas']['BulkFilterInput'];
+            action: components['schemas']['BulkActionInput'];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description subscribers selected */
+              accounts: number;
+              /** @description would be changed */
+              apply: number;
+              /** @description would be skipped or refused, by reason */
+              notApplied: {
+                reason: string;
+                text: string;
+                count: number;
+              }[];
+              /** @description kopecks: compensation credited; tariff: monthly fees change; block/unblock: monthly fees stopped/resumed */
+              amount: number;
+              channels: {
+                inbox: number;
+                email: number;
+                sms: number;
+              } | null;
+              sample: {
+                accountId: number;
+                number: string;
+                fullName: string;
+                address: string;
+                status: components['schemas']['AccountStatus'];
+                balance: number;
+                apply: boolean;
+                reason: string | null;
+                amount: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/bulk': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Operations, newest first */
+    get: {
+      parameters: {
+        query?: {
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              operations: {
+                id: number;
+                kind: components['schemas']['BulkKind'];
+                state: components['schemas']['BulkState'];
+                filter: components['schemas']['BulkFilter'];
+                action: components['schemas']['BulkAction'];
+                total: number;
+                processed: number;
+                succeeded: number;
+                skipped: number;
+                failed: number;
+                plannedAmount: number;
+                /** @description kopecks the ledger actually credited */
+                amountMoved: number;
+                createdBy: {
+                  id: number;
+                  fullName: string;
+                };
+                outageId: number | null;
+                stopRequestedAt: string | null;
+                lastError: string | null;
+                createdAt: string;
+                startedAt: string | null;
+                finishedAt: string | null;
+              }[];
+              page: number;
+              pageSize: number;
+              total: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Create and queue an operation (idempotent by key; refused when the preview changed) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            filter: components['schemas']['BulkFilterInput'];
+            action: components['schemas']['BulkActionInput'];
+            /**
+             * Format: uuid
+             * @description the operation id the client made: creating again with it creates nothing new
+             */
+            key: string;
+            /** @description the preview confirmed: refused with bulk_preview_changed when the selection no longer gives it */
+            expect: {
+              accounts: number;
+              amount: number;
+            };
+            /** @description the outage this compensates */
+            outageId?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              kind: components['schemas']['BulkKind'];
+              state: components['schemas']['BulkState'];
+              filter: components['schemas']['BulkFilter'];
+              action: components['schemas']['BulkAction'];
+              total: number;
+              processed: number;
+              succeeded: number;
+              skipped: number;
+              failed: number;
+              plannedAmount: number;
+              /** @description kopecks the ledger actually credited */
+              amountMoved: number;
+              createdBy: {
+                id: number;
+                fullName: string;
+              };
+              outageId: number | null;
+              stopRequestedAt: string | null;
+              lastError: string | null;
+              createdAt: string;
+              startedAt: string | null;
+              finishedAt: string | null;
+              reasons: {
+                reason: string;
+                text: string;
+                count: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/bulk/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An operation: progress, counts, money moved, not-done accounts by reason */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              kind: components['schemas']['BulkKind'];
+              state: components['schemas']['BulkState'];
+              filter: components['schemas']['BulkFilter'];
+              action: components['schemas']['BulkAction'];
+              total: number;
+              processed: number;
+              succeeded: number;
+              skipped: number;
+              failed: number;
+              plannedAmount: number;
+              /** @description kopecks the ledger actually credited */
+              amountMoved: number;
+              createdBy: {
+                id: number;
+                fullName: string;
+              };
+              outageId: number | null;
+              stopRequestedAt: string | null;
+              lastError: string | null;
+              createdAt: string;
+              startedAt: string | null;
+              finishedAt: string | null;
+              reasons: {
+                reason: string;
+                text: string;
+                count: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/bulk/{id}/items': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The accounts of an operation with their results (failed first) */
+    get: {
+      parameters: {
+        query?: {
+          state?: components['schemas']['BulkItemState'];
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                accountId: number;
+                number: string;
+                fullName: string;
+                state: components['schemas']['BulkItemState'];
+                reason: string | null;
+                reasonText: string | null;
+                amount: number;
+                doneAt: string | null;
+              }[];
+              page: number;
+              pageSize: number;
+              total: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/bulk/{id}/report.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The report of an operation as CSV (a line per account, then the totals) */
+    get: {
+      parameters: {
+        query?: {
+          lang?: 'ru' | 'en';
+        };
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description CSV, UTF-8 with BOM, ";"-separated */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': string;
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/bulk/{id}/stop': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Stop an operation: before the next batch (one not started stops at once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              kind: components['schemas']['BulkKind'];
+              state: components['schemas']['BulkState'];
+              filter: components['schemas']['BulkFilter'];
+              action: components['schemas']['BulkAction'];
+              total: number;
+              processed: number;
+              succeeded: number;
+              skipped: number;
+              failed: number;
+              plannedAmount: number;
+              /** @description kopecks the ledger actually credited */
+              amountMoved: number;
+              createdBy: {
+                id: number;
+                fullName: string;
+              };
+              outageId: number | null;
+              stopRequestedAt: string | null;
+              lastError: string | null;
+              createdAt: string;
+              startedAt: string | null;
+              finishedAt: string | null;
+              reasons: {
+                reason: string;
+                text: string;
+                count: number;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/outages/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** How many subscribers an outage on this area would affect */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['OutageAreaInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description subscribers the outage would affect */
+              accounts: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/outages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Outages: open first */
+    get: {
+      parameters: {
+        query?: {
+          state?: 'open' | 'closed' | 'all';
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              outages: {
+                id: number;
+                region: {
+                  id: number;
+                  nameRu: string;
+                  nameEn: string;
+                  timeZone: string;
+                };
+                scope: components['schemas']['OutageScope'];
+                street: string | null;
+                houses: string | null;
+                nas: {
+                  id: number;
+                  name: string;
+                } | null;
+                title: string;
+                description: string;
+                startsAt: string;
+                expectedEndAt: string;
+                endedAt: string | null;
+                state: components['schemas']['OutageState'];
+                /** @description subscribers affected */
+                accounts: number;
+                /** @description subscribers told */
+                notified: number;
+                /** @description notices sent: the first, and one per large move of the expected end */
+                notices: number;
+                /** @description tickets linked */
+                tickets: number;
+                compensationId: number | null;
+                /** @description closed: compensation days by the rule (common/outages.ts) */
+                suggestedDays: number | null;
+                createdBy: string;
+                createdAt: string;
+                updatedAt: string;
+              }[];
+              page: number;
+              pageSize: number;
+              total: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Declare an outage: its subscribers are fixed and told once */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            area: components['schemas']['OutageAreaInput'];
+            title: string;
+            /** @default  */
+            description?: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 with offset
+             */
+            startsAt: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 with offset
+             */
+            expectedEndAt: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              region: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                timeZone: string;
+              };
+              scope: components['schemas']['OutageScope'];
+              street: string | null;
+              houses: string | null;
+              nas: {
+                id: number;
+                name: string;
+              } | null;
+              title: string;
+              description: string;
+              startsAt: string;
+              expectedEndAt: string;
+              endedAt: string | null;
+              state: components['schemas']['OutageState'];
+              /** @description subscribers affected */
+              accounts: number;
+              /** @description subscribers told */
+              notified: number;
+              /** @description notices sent: the first, and one per large move of the expected end */
+              notices: number;
+              /** @description tickets linked */
+              tickets: number;
+              compensationId: number | null;
+              /** @description closed: compensation days by the rule (common/outages.ts) */
+              suggestedDays: number | null;
+              createdBy: string;
+              createdAt: string;
+              updatedAt: string;
+              linkedTickets: {
+                id: number;
+                subject: string;
+                /** @enum {string} */
+                status: 'new' | 'in_progress' | 'waiting' | 'closed';
+                account: string;
+                createdAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/outages/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** An outage with its linked tickets */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              region: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                timeZone: string;
+              };
+              scope: components['schemas']['OutageScope'];
+              street: string | null;
+              houses: string | null;
+              nas: {
+                id: number;
+                name: string;
+              } | null;
+              title: string;
+              description: string;
+              startsAt: string;
+              expectedEndAt: string;
+              endedAt: string | null;
+              state: components['schemas']['OutageState'];
+              /** @description subscribers affected */
+              accounts: number;
+              /** @description subscribers told */
+              notified: number;
+              /** @description notices sent: the first, and one per large move of the expected end */
+              notices: number;
+              /** @description tickets linked */
+              tickets: number;
+              compensationId: number | null;
+              /** @description closed: compensation days by the rule (common/outages.ts) */
+              suggestedDays: number | null;
+              createdBy: string;
+              createdAt: string;
+              updatedAt: string;
+              linkedTickets: {
+                id: number;
+                subject: string;
+                /** @enum {string} */
+                status: 'new' | 'in_progress' | 'waiting' | 'closed';
+                account: string;
+                createdAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /** Update texts or the expected end (a large move later tells the subscribers again) */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            title?: string;
+            description?: string;
+            /**
+             * Format: date-time
+             * @description ISO 8601 with offset
+             */
+            expectedEndAt?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              region: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                timeZone: string;
+              };
+              scope: components['schemas']['OutageScope'];
+              street: string | null;
+              houses: string | null;
+              nas: {
+                id: number;
+                name: string;
+              } | null;
+              title: string;
+              description: string;
+              startsAt: string;
+              expectedEndAt: string;
+              endedAt: string | null;
+              state: components['schemas']['OutageState'];
+              /** @description subscribers affected */
+              accounts: number;
+              /** @description subscribers told */
+              notified: number;
+              /** @description notices sent: the first, and one per large move of the expected end */
+              notices: number;
+              /** @description tickets linked */
+              tickets: number;
+              compensationId: number | null;
+              /** @description closed: compensation days by the rule (common/outages.ts) */
+              suggestedDays: number | null;
+              createdBy: string;
+              createdAt: string;
+              updatedAt: string;
+              linkedTickets: {
+                id: number;
+                subject: string;
+                /** @enum {string} */
+                status: 'new' | 'in_progress' | 'waiting' | 'closed';
+                account: string;
+                createdAt: string;
+              }[];
+              renotified: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/api/staff/outages/{id}/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Close an outage with its real end; the answer suggests the compensation days */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * Format: date-time
+             * @description the real end (now when omitted)
+             */
+            endedAt?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              region: {
+                id: number;
+                nameRu: string;
+                nameEn: string;
+                timeZone: string;
+              };
+              scope: components['schemas']['OutageScope'];
+              street: string | null;
+              houses: string | null;
+              nas: {
+                id: number;
+                name: string;
+              } | null;
+              title: string;
+              description: string;
+              startsAt: string;
+              expectedEndAt: string;
+              endedAt: string | null;
+              state: components['schemas']['OutageState'];
+              /** @description subscribers affected */
+              accounts: number;
+              /** @description subscribers told */
+              notified: number;
+              /** @description notices sent: the first, and one per large move of the expected end */
+              notices: number;
+              /** @description tickets linked */
+              tickets: number;
+              compensationId: number | null;
+              /** @description closed: compensation days by the rule (common/outages.ts) */
+              suggestedDays: number | null;
+              createdBy: string;
+              createdAt: string;
+              updatedAt: string;
+              linkedTickets: {
+                id: number;
+                subject: string;
+                /** @enum {string} */
+                status: 'new' | 'in_progress' | 'waiting' | 'closed';
+                account: string;
+                createdAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/outages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Outages in the subscriber's area now (the cabinet's banner) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              outages: {
+                id: number;
+                title: string;
+                description: string;
+                startsAt: string;
+                expectedEndAt: string;
+                updatedAt: string;
+                /** @description the region's time zone: times are shown as the notice wrote them */
+                timeZone: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    BulkFilterInput: {
+      /** @description account statuses to include (terminated only if named) */
+      statuses: components['schemas']['AccountStatus'][];
+      regionIds?: number[];
+      /** @description accounts whose current plan is one of these */
+      tariffIds?: number[];
+      /** @description balance strictly below this many kopecks */
+      balanceBelow?: number;
+      /** @description words of the street as written in addresses (case and ё ignored) */
+      street?: string;
+      /** @description houses on that street: "1, 3, 5-11, 12а" (up to 200 items) */
+      houses?: string;
+      /** @description accounts whose latest RADIUS session was on one of these NAS */
+      nasIds?: number[];
+      /** @description accounts with any of these tags */
+      tagIds?: number[];
+      /** @description accounts an outage affects */
+      outageId?: number;
+    };
+    BulkActionInput:
+      | {
+          /** @enum {string} */
+          kind: 'tariff';
+          tariffId: number;
+          comment?: string;
+        }
+      | {
+          /** @enum {string} */
+          kind: 'message';
+          channels: ('inbox' | 'email' | 'sms')[];
+          subjectRu: string;
+          textRu: string;
+          /** @description English subject (the Russian one when empty) */
+          subjectEn?: string;
+          /** @description English text (the Russian one when empty) */
+          textEn?: string;
+        }
+      | {
+          /** @enum {string} */
+          kind: 'compensation';
+          days: number;
+          /** @description why: shown to the subscriber in the statement */
+          comment: string;
+        }
+      | {
+          /** @enum {string} */
+          kind: 'block';
+          /** @description why: shown to the subscriber in the notice */
+          reason: string;
+        }
+      | {
+          /** @enum {string} */
+          kind: 'unblock';
+          comment?: string;
+        };
     TariffNetworkInput: {
       /** @description Simultaneous-Use: sessions an account may have open at once; null: no limit */
       maxSessions: number | null;
@@ -14831,6 +16309,14 @@ export interface components {
         /** @description {down} and {up}: the speed in force, kbit/s */
         value: string;
       }[];
+    };
+    OutageAreaInput: {
+      regionId: number;
+      scope: components['schemas']['OutageScope'];
+      street?: string;
+      /** @description "1, 3, 5-11, 12а"; empty: the whole street */
+      houses?: string;
+      nasId?: number;
     };
     Error: {
       error: {
@@ -14959,6 +16445,20 @@ export interface components {
           | 'coa_escalation_not_found'
           | 'session_not_online'
           | 'session_nas_unknown'
+          | 'bulk_not_found'
+          | 'bulk_empty'
+          | 'bulk_preview_changed'
+          | 'bulk_key_taken'
+          | 'bulk_finished'
+          | 'bulk_no_fee'
+          | 'bulk_already_suspended'
+          | 'bulk_not_suspended'
+          | 'bulk_voluntary_suspension'
+          | 'tag_not_found'
+          | 'outage_not_found'
+          | 'outage_closed'
+          | 'outage_bad_times'
+          | 'outage_nas_region'
           | 'internal'
           | 'import_not_found'
           | 'import_busy'
@@ -15012,6 +16512,76 @@ export interface components {
     ServiceKind: 'tv' | 'static_ip' | 'mobile';
     /** @enum {string} */
     StaffRole: 'admin' | 'operator' | 'support' | 'finance';
+    /**
+     * @description tariff: change plan; message: send a message; compensation: credit N days of fee; block / unblock
+     * @enum {string}
+     */
+    BulkKind: 'tariff' | 'message' | 'compensation' | 'block' | 'unblock';
+    /**
+     * @description queued → running → done; stopping → stopped (a stop request); failed: gave up
+     * @enum {string}
+     */
+    BulkState: 'queued' | 'running' | 'stopping' | 'stopped' | 'done' | 'failed';
+    /**
+     * @description pending: not done yet; done; skipped: nothing to do; failed: refused, see reason
+     * @enum {string}
+     */
+    BulkItemState: 'pending' | 'done' | 'skipped' | 'failed';
+    BulkFilter: {
+      /** @description account statuses to include (terminated only if named) */
+      statuses: components['schemas']['AccountStatus'][];
+      regionIds?: number[];
+      /** @description accounts whose current plan is one of these */
+      tariffIds?: number[];
+      /** @description balance strictly below this many kopecks */
+      balanceBelow?: number;
+      /** @description words of the street as written in addresses (case and ё ignored) */
+      street?: string;
+      /** @description houses on that street: "1, 3, 5-11, 12а" (up to 200 items) */
+      houses?: string;
+      /** @description accounts whose latest RADIUS session was on one of these NAS */
+      nasIds?: number[];
+      /** @description accounts with any of these tags */
+      tagIds?: number[];
+      /** @description accounts an outage affects */
+      outageId?: number;
+    };
+    BulkAction:
+      | {
+          /** @enum {string} */
+          kind: 'tariff';
+          tariffId: number;
+          comment?: string;
+        }
+      | {
+          /** @enum {string} */
+          kind: 'message';
+          channels: ('inbox' | 'email' | 'sms')[];
+          subjectRu: string;
+          textRu: string;
+          /** @description English subject (the Russian one when empty) */
+          subjectEn?: string;
+          /** @description English text (the Russian one when empty) */
+          textEn?: string;
+        }
+      | {
+          /** @enum {string} */
+          kind: 'compensation';
+          days: number;
+          /** @description why: shown to the subscriber in the statement */
+          comment: string;
+        }
+      | {
+          /** @enum {string} */
+          kind: 'block';
+          /** @description why: shown to the subscriber in the notice */
+          reason: string;
+        }
+      | {
+          /** @enum {string} */
+          kind: 'unblock';
+          comment?: string;
+        };
     /** @enum {string} */
     AuditActorType: 'staff' | 'subscriber' | 'system' | 'cli' | 'provider';
     /** @enum {string} */
@@ -15076,6 +16646,21 @@ export interface components {
         /** @description {down} and {up}: the speed in force, kbit/s */
         value: string;
       }[];
+    };
+    /**
+     * @description region: the whole region; address: a street (some houses); nas: one NAS
+     * @enum {string}
+     */
+    OutageScope: 'region' | 'address' | 'nas';
+    /** @enum {string} */
+    OutageState: 'open' | 'closed';
+    OutageArea: {
+      regionId: number;
+      scope: components['schemas']['OutageScope'];
+      street?: string;
+      /** @description "1, 3, 5-11, 12а"; empty: the whole street */
+      houses?: string;
+      nasId?: number;
     };
     /**
      * @description a bank card, or SBP in a bank app
@@ -15149,7 +16734,10 @@ export interface components {
   headers: never;
   pathItems: never;
 }
+export type BulkFilterInput = components['schemas']['BulkFilterInput'];
+export type BulkActionInput = components['schemas']['BulkActionInput'];
 export type TariffNetworkInput = components['schemas']['TariffNetworkInput'];
+export type OutageAreaInput = components['schemas']['OutageAreaInput'];
 export type Error = components['schemas']['Error'];
 export type Lang = components['schemas']['Lang'];
 export type AccountStatus = components['schemas']['AccountStatus'];
@@ -15159,6 +16747,11 @@ export type PaymentMethod = components['schemas']['PaymentMethod'];
 export type DeclineReason = components['schemas']['DeclineReason'];
 export type ServiceKind = components['schemas']['ServiceKind'];
 export type StaffRole = components['schemas']['StaffRole'];
+export type BulkKind = components['schemas']['BulkKind'];
+export type BulkState = components['schemas']['BulkState'];
+export type BulkItemState = components['schemas']['BulkItemState'];
+export type BulkFilter = components['schemas']['BulkFilter'];
+export type BulkAction = components['schemas']['BulkAction'];
 export type AuditActorType = components['schemas']['AuditActorType'];
 export type OverviewSuspensionStatus = components['schemas']['OverviewSuspensionStatus'];
 export type CardRefundStatus = components['schemas']['CardRefundStatus'];
@@ -15172,6 +16765,9 @@ export type CoaAnswer = components['schemas']['CoaAnswer'];
 export type CoaStatus = components['schemas']['CoaStatus'];
 export type NetworkAccessType = components['schemas']['NetworkAccessType'];
 export type TariffNetwork = components['schemas']['TariffNetwork'];
+export type OutageScope = components['schemas']['OutageScope'];
+export type OutageState = components['schemas']['OutageState'];
+export type OutageArea = components['schemas']['OutageArea'];
 export type PayMethod = components['schemas']['PayMethod'];
 export type AutopayMode = components['schemas']['AutopayMode'];
 export type PromisedReason = components['schemas']['PromisedReason'];
@@ -15505,6 +17101,72 @@ export const pathsApiStaffPromotionsIdEndPostResponses200ContentApplicationJsonE
 export const pathsApiStaffImportsDatabasePostRequestBodyContentApplicationJsonKindValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/imports/database']['post']['requestBody']['content']['application/json']['kind']
 > = ['ubilling', 'abills'];
+export const pathsApiStaffBulkIdReportCsvGetParametersQueryLangValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/bulk/{id}/report.csv']['get']['parameters']['query']['lang']
+> = ['ru', 'en'];
+export const pathsApiStaffOutagesGetParametersQueryStateValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/outages']['get']['parameters']['query']['state']
+> = ['open', 'closed', 'all'];
+export const pathsApiStaffOutagesPostResponses200ContentApplicationJsonLinkedTicketsStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/outages']['post']['responses']['200']['content']['application/json']['linkedTickets']['status']
+> = ['new', 'in_progress', 'waiting', 'closed'];
+export const pathsApiStaffOutagesIdGetResponses200ContentApplicationJsonLinkedTicketsStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/outages/{id}']['get']['responses']['200']['content']['application/json']['linkedTickets']['status']
+> = ['new', 'in_progress', 'waiting', 'closed'];
+export const pathsApiStaffOutagesIdPatchResponses200ContentApplicationJsonLinkedTicketsStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/outages/{id}']['patch']['responses']['200']['content']['application/json']['linkedTickets']['status']
+> = ['new', 'in_progress', 'waiting', 'closed'];
+export const pathsApiStaffOutagesIdClosePostResponses200ContentApplicationJsonLinkedTicketsStatusValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/outages/{id}/close']['post']['responses']['200']['content']['application/json']['linkedTickets']['status']
+> = ['new', 'in_progress', 'waiting', 'closed'];
+export const bulkActionInputOneOf0KindValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['BulkActionInput'],
+    {
+      kind: unknown;
+    }
+  >['kind']
+> = ['tariff'];
+export const bulkActionInputOneOf1KindValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['BulkActionInput'],
+    {
+      kind: unknown;
+    }
+  >['kind']
+> = ['message'];
+export const bulkActionInputOneOf1ChannelsValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['BulkActionInput'],
+    {
+      channels: unknown;
+    }
+  >['channels']
+> = ['inbox', 'email', 'sms'];
+export const bulkActionInputOneOf2KindValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['BulkActionInput'],
+    {
+      kind: unknown;
+    }
+  >['kind']
+> = ['compensation'];
+export const bulkActionInputOneOf3KindValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['BulkActionInput'],
+    {
+      kind: unknown;
+    }
+  >['kind']
+> = ['block'];
+export const bulkActionInputOneOf4KindValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['BulkActionInput'],
+    {
+      kind: unknown;
+    }
+  >['kind']
+> = ['unblock'];
 export const tariffNetworkInputAttributesVendorValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['TariffNetworkInput']['attributes']['vendor']
 > = ['mikrotik', 'cisco', 'cisco_isg', 'juniper', 'huawei', 'accel_ppp', 'generic', '*'];
@@ -15634,6 +17296,20 @@ export const errorErrorCodeValues: ReadonlyArray<
   'coa_escalation_not_found',
   'session_not_online',
   'session_nas_unknown',
+  'bulk_not_found',
+  'bulk_empty',
+  'bulk_preview_changed',
+  'bulk_key_taken',
+  'bulk_finished',
+  'bulk_no_fee',
+  'bulk_already_suspended',
+  'bulk_not_suspended',
+  'bulk_voluntary_suspension',
+  'tag_not_found',
+  'outage_not_found',
+  'outage_closed',
+  'outage_bad_times',
+  'outage_nas_region',
   'internal',
   'import_not_found',
   'import_busy',
@@ -15710,6 +17386,75 @@ export const staffRoleValues: ReadonlyArray<FlattenedDeepRequired<components>['s
   'support',
   'finance',
 ];
+export const bulkKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['BulkKind']> = [
+  'tariff',
+  'message',
+  'compensation',
+  'block',
+  'unblock',
+];
+export const bulkStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['BulkState']> = [
+  'queued',
+  'running',
+  'stopping',
+  'stopped',
+  'done',
+  'failed',
+];
+export const bulkItemStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['BulkItemState']> = [
+  'pending',
+  'done',
+  'skipped',
+  'failed',
+];
+export const bulkActionOneOf0KindValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['BulkAction'],
+    {
+      kind: unknown;
+    }
+  >['kind']
+> = ['tariff'];
+export const bulkActionOneOf1KindValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['BulkAction'],
+    {
+      kind: unknown;
+    }
+  >['kind']
+> = ['message'];
+export const bulkActionOneOf1ChannelsValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['BulkAction'],
+    {
+      channels: unknown;
+    }
+  >['channels']
+> = ['inbox', 'email', 'sms'];
+export const bulkActionOneOf2KindValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['BulkAction'],
+    {
+      kind: unknown;
+    }
+  >['kind']
+> = ['compensation'];
+export const bulkActionOneOf3KindValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['BulkAction'],
+    {
+      kind: unknown;
+    }
+  >['kind']
+> = ['block'];
+export const bulkActionOneOf4KindValues: ReadonlyArray<
+  Extract<
+    FlattenedDeepRequired<components>['schemas']['BulkAction'],
+    {
+      kind: unknown;
+    }
+  >['kind']
+> = ['unblock'];
 export const auditActorTypeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['AuditActorType']> = [
   'staff',
   'subscriber',
@@ -15779,6 +17524,15 @@ export const networkAccessTypeValues: ReadonlyArray<FlattenedDeepRequired<compon
 export const tariffNetworkAttributesVendorValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['TariffNetwork']['attributes']['vendor']
 > = ['mikrotik', 'cisco', 'cisco_isg', 'juniper', 'huawei', 'accel_ppp', 'generic', '*'];
+export const outageScopeValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['OutageScope']> = [
+  'region',
+  'address',
+  'nas',
+];
+export const outageStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['OutageState']> = [
+  'open',
+  'closed',
+];
 export const payMethodValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['PayMethod']> = [
   'card',
   'sbp',

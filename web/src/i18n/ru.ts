@@ -1,7 +1,7 @@
 export const ru = {
   brand: 'Абонент',
   lang: { switch: 'English', label: 'Язык' },
-  date: { clear: 'Очистить дату' },
+  date: { clear: 'Очистить дату', time: 'Время', timeOf: '{{what}}: время', timePlaceholder: 'чч:мм' },
   errors: { network: 'Нет связи с сервером. Попробуйте ещё раз' },
   common: {
     save: 'Сохранить',

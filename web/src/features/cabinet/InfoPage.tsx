@@ -10,6 +10,7 @@ import { api } from '../../api/client';
 import type { AccountStatus } from '../../api/schema';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, localName, phone, rub } from '../../components/format';
+import { OutageBanner } from '../outages/OutageBanner';
 import { useOverview } from './useOverview';
 
 const STATUS_COLOR = {
@@ -39,6 +40,7 @@ export function InfoPage() {
       <Title order={1} size="h2">
         {t('nav.info')}
       </Title>
+      <OutageBanner />
       {missing.length > 0 && (
         <Alert color="orange" title={t('profile.title')}>
           {t('info.fillContacts', { what: missing.map((m) => t(`info.${m}`)).join(', ') })}{' '}

@@ -11,6 +11,7 @@ import { useMe } from '../../app/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
 import { accountStatusLabel } from '../../components/labels';
+import { AccountTags } from '../bulk/AccountTags';
 import { EntriesTable } from '../cabinet/EntriesTable';
 import { HistoryTable } from '../cabinet/HistoryTable';
 import { AccountNetwork } from '../network/AccountNetwork';
@@ -80,6 +81,7 @@ export function AccountCard() {
             {t('staff.balance')}: <b data-testid="account-balance">{rub(a.balance)}</b>
           </Text>
         </Group>
+        <AccountTags accountId={a.id} editable={role === 'admin' || role === 'operator' || role === 'support'} />
       </Card>
       <Tabs
         value={tab}

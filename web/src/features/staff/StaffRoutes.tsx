@@ -1,5 +1,7 @@
 import '../services/i18n';
 import './account-i18n';
+import '../bulk/i18n';
+import '../outages/i18n';
 
 import { AppShell, Burger, Button, Center, Group, Loader, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
@@ -10,11 +12,16 @@ import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-r
 import type { StaffRole } from '../../api/schema';
 import { useMe, useSignOut } from '../../app/session';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
+import { BulkOperationPage } from '../bulk/BulkOperationPage';
+import { BulkPage } from '../bulk/BulkPage';
+import { NewBulkPage } from '../bulk/NewBulkPage';
 import { FinancePage } from '../finance/FinancePage';
 import { ReceiptsPage } from '../finance/ReceiptsPage';
 import { ImportPage } from '../import/ImportPage';
 import { NasPage } from '../network/NasPage';
 import { OnlinePage } from '../network/OnlinePage';
+import { OutagePage } from '../outages/OutagePage';
+import { OutagesPage } from '../outages/OutagesPage';
 import { RegionsPage } from '../regions/RegionsPage';
 import { CatalogPage } from '../services/staff/CatalogPage';
 import { MobileQueuePage } from '../services/staff/MobileQueuePage';
@@ -40,6 +47,8 @@ const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff/suspensions', key: 'suspensions', roles: ['admin', 'operator', 'support'] },
   { to: '/staff/mobile-requests', key: 'mobileRequests', roles: ['admin', 'operator', 'support'] },
   { to: '/staff/visits', key: 'visits', roles: ['admin', 'operator', 'support'] },
+  { to: '/staff/outages', key: 'outages', roles: ['admin', 'operator', 'support', 'finance'] },
+  { to: '/staff/bulk', key: 'bulk', roles: ['admin', 'operator', 'finance'] },
   { to: '/staff/finance', key: 'finance', roles: ['admin', 'finance'] },
   { to: '/staff/receipts', key: 'receipts', roles: ['admin', 'finance'] },
   { to: '/staff/online', key: 'online', roles: ['admin', 'operator', 'support'] },
@@ -121,7 +130,7 @@ export default function StaffRoutes() {
             component={Link}
             to={n.to}
             label={t(n.key in SERVICE_KEYS ? `staffsvc.${n.key}` : `staff.${n.key}`)}
-            active={location.pathname === n.to}
+            active={location.pathname === n.to || (n.to !== '/staff' && location.pathname.startsWith(`${n.to}/`))}
             onClick={close}
           />
         ))}
@@ -141,6 +150,11 @@ export default function StaffRoutes() {
           {role === 'admin' && <Route path="regions" element={<RegionsPage />} />}
           {role === 'admin' && <Route path="users" element={<StaffUsersPage />} />}
           {role === 'admin' && <Route path="import" element={<ImportPage />} />}
+          <Route path="bulk" element={<BulkPage />} />
+          <Route path="bulk/new" element={<NewBulkPage />} />
+          <Route path="bulk/:id" element={<BulkOperationPage />} />
+          <Route path="outages" element={<OutagesPage />} />
+          <Route path="outages/:id" element={<OutagePage />} />
           <Route path="finance" element={<FinancePage />} />
           <Route path="receipts" element={<ReceiptsPage />} />
           {(role === 'admin' || role === 'support') && (

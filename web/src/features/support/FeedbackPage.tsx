@@ -10,6 +10,7 @@ import { Link, Route, Routes, useNavigate } from 'react-router';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { phone } from '../../components/format';
+import { OutageBanner } from '../outages/OutageBanner';
 import type { Attachment, Category } from './api';
 import { FilePicker } from './FilePicker';
 import { dateTime, names, STATUS_COLORS } from './format';
@@ -42,6 +43,7 @@ function FeedbackHome() {
       <Title order={1} size="h2">
         {t('support.title')}
       </Title>
+      <OutageBanner />
       <Text>{t('support.lead')}</Text>
       {cats.data && (
         <Text>

@@ -1,3 +1,5 @@
+import '../outages/i18n';
+
 import { SUPPORT_LIMITS } from '@common/support';
 import {
   Alert,
@@ -84,6 +86,17 @@ export function StaffTicketPage() {
                   {t(`supportStaff.statuses.${x.status}`)}
                 </Badge>
               </Group>
+              {x.outage && (
+                <Alert color="orange" variant="light" data-testid="ticket-outage">
+                  <Anchor component={Link} to={`/staff/outages/${x.outage.id}`} fw={600}>
+                    {t('supportOutage.ticket', { id: x.outage.id, title: x.outage.title })}
+                  </Anchor>
+                  {' — '}
+                  {x.outage.endedAt
+                    ? t('supportOutage.ended', { when: dateTime(x.outage.endedAt) })
+                    : t('supportOutage.until', { when: dateTime(x.outage.expectedEndAt) })}
+                </Alert>
+              )}
               <SlaBox ticket={x} />
               <Thread messages={x.messages} filesBase="/api/staff/support/attachments" staffView />
               {x.category.isClaim && <ClaimAnswer id={id} onDone={refresh} />}

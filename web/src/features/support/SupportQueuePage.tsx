@@ -1,3 +1,5 @@
+import '../outages/i18n';
+
 import { Anchor, Badge, Button, Checkbox, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -161,6 +163,11 @@ export function SupportQueuePage() {
                           {x.unread > 0 && (
                             <Badge ml="xs" size="sm" color="red" aria-label={t('supportStaff.unread', { n: x.unread })}>
                               {x.unread}
+                            </Badge>
+                          )}
+                          {x.outageId !== null && (
+                            <Badge ml="xs" size="sm" color="orange" variant="light">
+                              {t('supportOutage.badge')} № {x.outageId}
                             </Badge>
                           )}
                           <Text size="xs" c="dimmed">

@@ -8,6 +8,7 @@ import { Link, useParams } from 'react-router';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date } from '../../components/format';
+import { OutageBanner } from '../outages/OutageBanner';
 import type { Attachment, MyTicket } from './api';
 import { FilePicker } from './FilePicker';
 import { names, STATUS_COLORS } from './format';
@@ -54,6 +55,7 @@ export function TicketPage() {
         ← {t('support.back')}
       </Anchor>
       <ErrorAlert error={ticket.error} />
+      <OutageBanner />
       {x && (
         <>
           <Group justify="space-between" align="start">
