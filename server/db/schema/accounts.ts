@@ -31,6 +31,11 @@ export const subscribers = pgTable('subscribers', {
   notifySms: integer('notify_sms').notNull().default(1),
   lang: text('lang').$type<'ru' | 'en'>().notNull().default('ru'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * When the personal data was anonymised (152-ФЗ: the retention period after termination passed;
+   * docs/personal-data.md). Name, address, phone, e-mail and passport are then placeholders.
+   */
+  anonymizedAt: timestamp('anonymized_at', { withTimezone: true }),
 });
 
 export const CONTRACT_STATUSES = ['active', 'terminated'] as const;
