@@ -20,6 +20,7 @@ import {
   testAcquirerNotifyJob,
 } from '../modules/payments/payments.jobs.js';
 import { registerReceiptJob } from '../modules/receipts/register-receipt.job.js';
+import { reportRollupsJob, reportRollupsTask } from '../modules/reports/reports.jobs.js';
 import { purgeUploadsJob, purgeUploadsTask } from '../modules/support/support.jobs.js';
 import { billingRunJob, billingScheduler } from './billing.job.js';
 import type { JobDefinition } from './queue.js';
@@ -40,6 +41,7 @@ export const allJobs: JobDefinition[] = [
   networkDispatchJob,
   coaRetryJob,
   networkCleanupJob,
+  reportRollupsJob,
 ];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
@@ -52,5 +54,6 @@ export const periodicTasks: PeriodicTask[] = [
   networkDispatchTask,
   coaRetryTask,
   networkCleanupTask,
+  reportRollupsTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
 ];

@@ -20,6 +20,7 @@ import { profileRoutes } from './profile/profile.routes.js';
 import { promotionsRoutes } from './promotions/promotions.routes.js';
 import { receiptsRoutes } from './receipts/receipts.routes.js';
 import { recoveryRoutes } from './recovery/recovery.routes.js';
+import { reportsRoutes } from './reports/reports.routes.js';
 import { servicesRoutes } from './services/services.routes.js';
 import { staffRoutes } from './staff/staff.routes.js';
 import { supportRoutes } from './support/support.routes.js';
@@ -42,6 +43,7 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   staffRoutes,
   agentsRoutes,
   financeRoutes,
+  reportsRoutes,
   receiptsRoutes,
   paymentsRoutes,
   jobsRoutes,

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { addDays, isValidDay } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
+import type { AccountStatus } from '../../db/schema/index.js';
 import { openingsAt } from './ledger-movements.js';
 import { regionCondition, type ReportScope } from './report-scope.js';
 
@@ -23,7 +24,7 @@ export interface DebtorLine {
   contract: string;
   subscriber: string;
   regionId: number;
-  status: string;
+  status: AccountStatus;
   /** Kopecks owed at the end of `asOf` (positive). */
   debt: number;
   /** The first day of the debt that is still open: the balance has been below zero every day since. */
@@ -52,7 +53,7 @@ export async function debtorsReport(
     contract: string;
     subscriber: string;
     region_id: number;
-    status: string;
+    status: AccountStatus;
     debt: number;
     since: string;
     t_count: number;

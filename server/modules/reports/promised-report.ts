@@ -19,7 +19,7 @@ export interface PromisedLine {
 }
 
 /** Promised payments not repaid or expired yet: what the ISP has lent its subscribers now. */
-export async function promisedReport(db: Db, q: { scope: ReportScope; today: string }) {
+export async function promisedReport(db: Db, q: { scope: ReportScope }) {
   const rows = await queryRows<{
     id: number;
     account_id: number;
@@ -30,12 +30,15 @@ export async function promisedReport(db: Db, q: { scope: ReportScope; today: str
     outstanding: number;
     taken_on: string;
     due_on: string;
+    overdue: boolean;
   }>(
     db,
     sql`select p.id, p.account_id, a.number as account, s.full_name as subscriber, a.region_id, p.amount,
-               a.promised_credit as outstanding, p.taken_on::text as taken_on, p.due_on::text as due_on
+               a.promised_credit as outstanding, p.taken_on::text as taken_on, p.due_on::text as due_on,
+               p.due_on < (now() at time zone r.time_zone)::date as overdue
         from promised_payments p
         join accounts a on a.id = p.account_id
+        join regions r on r.id = a.region_id
         join contracts c on c.id = a.contract_id
         join subscribers s on s.id = c.subscriber_id
         where p.status = 'active' and ${regionCondition(q.scope, sql`a.region_id`)}
@@ -51,7 +54,7 @@ export async function promisedReport(db: Db, q: { scope: ReportScope; today: str
     outstanding: r.outstanding,
     takenOn: r.taken_on,
     dueOn: r.due_on,
-    overdue: r.due_on < q.today,
+    overdue: r.overdue,
   }));
   return {
     lines,

@@ -4500,6 +4500,620 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/staff/reports/turnover': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Turnover sheet: per account opening, charged, paid, other, closing; totals over every account */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          /** @description inclusive */
+          to: string;
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+          /** @description a personal account or contract number */
+          search?: string;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              page: number;
+              pageSize: number | null;
+              lines: {
+                accountId: number;
+                account: string;
+                contract: string;
+                subscriber: string;
+                regionId: number;
+                opening: number;
+                charged: number;
+                paid: number;
+                bonus: number;
+                refunded: number;
+                adjusted: number;
+                promised: number;
+                closing: number;
+              }[];
+              /** @description every account in scope, not just the page */
+              totals: {
+                accounts: number;
+                opening: number;
+                charged: number;
+                paid: number;
+                bonus: number;
+                refunded: number;
+                adjusted: number;
+                promised: number;
+                closing: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/charges': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Charges by month × region × plan or add-on */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          /** @description inclusive */
+          to: string;
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              lines: {
+                month: string;
+                regionId: number;
+                region: string;
+                itemKind: components['schemas']['ChargeItemKind'];
+                itemId: number;
+                itemRu: string;
+                itemEn: string;
+                amount: number;
+                entries: number;
+                accounts: number;
+              }[];
+              total: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Payments credited by the ledger, by channel and region */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          /** @description inclusive */
+          to: string;
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              lines: {
+                channel: string;
+                regionId: number;
+                region: string;
+                count: number;
+                amount: number;
+              }[];
+              total: {
+                count: number;
+                amount: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/agents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Payment agents' totals and commissions */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          /** @description inclusive */
+          to: string;
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              lines: {
+                code: string;
+                name: string;
+                count: number;
+                amount: number;
+                commissionBp: number;
+                commission: number;
+                due: number;
+              }[];
+              total: {
+                count: number;
+                amount: number;
+                commission: number;
+                due: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/debtors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Debtors at the end of a day with the age of their debt */
+    get: {
+      parameters: {
+        query: {
+          /** @description debts at the end of this day */
+          asOf: string;
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              asOf: string;
+              page: number;
+              pageSize: number | null;
+              lines: {
+                accountId: number;
+                account: string;
+                contract: string;
+                subscriber: string;
+                regionId: number;
+                status: components['schemas']['AccountStatus'];
+                debt: number;
+                since: string;
+                days: number;
+                bucket: components['schemas']['DebtBucket'];
+              }[];
+              buckets: {
+                bucket: components['schemas']['DebtBucket'];
+                accounts: number;
+                debt: number;
+              }[];
+              total: {
+                accounts: number;
+                debt: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/promised': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Promised payments outstanding */
+    get: {
+      parameters: {
+        query?: {
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              lines: {
+                id: number;
+                accountId: number;
+                account: string;
+                subscriber: string;
+                regionId: number;
+                amount: number;
+                outstanding: number;
+                takenOn: string;
+                dueOn: string;
+                overdue: boolean;
+              }[];
+              total: {
+                count: number;
+                amount: number;
+                outstanding: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/{report}/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A report as CSV (UTF-8, ;) or XLSX: every line and the totals */
+    get: {
+      parameters: {
+        query: {
+          format: components['schemas']['ExportFormat'];
+          /** @description period reports */
+          from?: string;
+          to?: string;
+          /** @description debtors */
+          asOf?: string;
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+          search?: string;
+        };
+        header?: never;
+        path: {
+          report: components['schemas']['ReportName'];
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the file */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': unknown;
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': unknown;
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': components['schemas']['Error'];
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': components['schemas']['Error'];
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/onec': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Services rendered and payments received of a period as an EnterpriseData 1.17 file for 1C */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          /** @description inclusive */
+          to: string;
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the file */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/xml': unknown;
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/xml': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/xml': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/staff/regions/{regionId}/receipt-settings': {
     parameters: {
       query?: never;
@@ -12972,6 +13586,17 @@ export interface components {
           | 'network_access_not_found'
           | 'session_not_online'
           | 'session_nas_unknown'
+          | 'report_archived'
+          | 'accounting_not_configured'
+          | 'reconciliation_channel_unknown'
+          | 'bad_provider_report'
+          | 'reconciliation_not_found'
+          | 'reconciliation_item_not_found'
+          | 'reconciliation_item_resolved'
+          | 'reconciliation_action_invalid'
+          | 'note_required'
+          | 'consent_required'
+          | 'consent_outdated'
           | 'internal';
         /** @description in the caller's language (?lang=, the lang cookie, Accept-Language) */
         message: string;
@@ -13036,6 +13661,14 @@ export interface components {
      */
     ReceiptVat: 'none' | 'vat0' | 'vat105' | 'vat107' | 'vat110' | 'vat120' | 'vat122';
     /** @enum {string} */
+    ReportName: 'turnover' | 'charges' | 'payments' | 'agents' | 'debtors' | 'promised';
+    /** @enum {string} */
+    ExportFormat: 'csv' | 'xlsx';
+    /** @enum {string} */
+    ChargeItemKind: 'tariff' | 'service' | 'suspension' | 'other';
+    /** @enum {string} */
+    DebtBucket: 'd0_30' | 'd31_60' | 'd61_90' | 'd91_180' | 'd181_365' | 'over365';
+    /** @enum {string} */
     TicketStatus: 'new' | 'in_progress' | 'waiting' | 'closed';
     SupportAttachment: {
       id: number;
@@ -13098,6 +13731,10 @@ export type ReceiptStatus = components['schemas']['ReceiptStatus'];
 export type ReceiptOperation = components['schemas']['ReceiptOperation'];
 export type ReceiptSno = components['schemas']['ReceiptSno'];
 export type ReceiptVat = components['schemas']['ReceiptVat'];
+export type ReportName = components['schemas']['ReportName'];
+export type ExportFormat = components['schemas']['ExportFormat'];
+export type ChargeItemKind = components['schemas']['ChargeItemKind'];
+export type DebtBucket = components['schemas']['DebtBucket'];
 export type TicketStatus = components['schemas']['TicketStatus'];
 export type SupportAttachment = components['schemas']['SupportAttachment'];
 export type SupportWaitEstimate = components['schemas']['SupportWaitEstimate'];
@@ -13515,6 +14152,17 @@ export const errorErrorCodeValues: ReadonlyArray<
   'network_access_not_found',
   'session_not_online',
   'session_nas_unknown',
+  'report_archived',
+  'accounting_not_configured',
+  'reconciliation_channel_unknown',
+  'bad_provider_report',
+  'reconciliation_not_found',
+  'reconciliation_item_not_found',
+  'reconciliation_item_resolved',
+  'reconciliation_action_invalid',
+  'note_required',
+  'consent_required',
+  'consent_outdated',
   'internal',
 ];
 export const langValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['Lang']> = ['ru', 'en'];
@@ -13638,6 +14286,32 @@ export const receiptVatValues: ReadonlyArray<FlattenedDeepRequired<components>['
   'vat110',
   'vat120',
   'vat122',
+];
+export const reportNameValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ReportName']> = [
+  'turnover',
+  'charges',
+  'payments',
+  'agents',
+  'debtors',
+  'promised',
+];
+export const exportFormatValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ExportFormat']> = [
+  'csv',
+  'xlsx',
+];
+export const chargeItemKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ChargeItemKind']> = [
+  'tariff',
+  'service',
+  'suspension',
+  'other',
+];
+export const debtBucketValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['DebtBucket']> = [
+  'd0_30',
+  'd31_60',
+  'd61_90',
+  'd91_180',
+  'd181_365',
+  'over365',
 ];
 export const ticketStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['TicketStatus']> = [
   'new',
