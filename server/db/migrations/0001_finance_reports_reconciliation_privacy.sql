@@ -38,6 +38,7 @@ CREATE TABLE "reconciliations" (
 	"registry_fee" bigint,
 	"our_count" bigint NOT NULL,
 	"our_sum" bigint NOT NULL,
+	"lines" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"file_name" text,
 	"file_sha256" text NOT NULL,
 	"created_by" bigint NOT NULL,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, check, date, index, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, check, date, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const RECONCILIATION_DIFFERENCES = ['missing_here', 'missing_in_registry', 'sum_mismatch'] as const;
 export type ReconciliationDifferenceKind = (typeof RECONCILIATION_DIFFERENCES)[number];
@@ -17,6 +17,15 @@ export const RECONCILIATION_RESOLUTIONS = [
   'investigate',
 ] as const;
 export type ReconciliationResolution = (typeof RECONCILIATION_RESOLUTIONS)[number];
+
+/** A line of a provider's report as stored with its reconciliation. */
+export interface RegistryLineRecord {
+  externalId: string;
+  account: string | null;
+  amount: number;
+  fee: number | null;
+  at: string | null;
+}
 
 /**
  * One provider report (an agent's registry, an acquirer's settlement registry, the office cash desk's
@@ -36,6 +45,8 @@ export const reconciliations = pgTable(
     registryFee: bigint('registry_fee', { mode: 'number' }),
     ourCount: bigint('our_count', { mode: 'number' }).notNull(),
     ourSum: bigint('our_sum', { mode: 'number' }).notNull(),
+    /** What the provider's report said, line by line (kept: the evidence, and the next days' matching). */
+    lines: jsonb('lines').$type<RegistryLineRecord[]>().notNull().default([]),
     fileName: text('file_name'),
     fileSha256: text('file_sha256').notNull(),
     createdBy: bigint('created_by', { mode: 'number' }).notNull(),
