@@ -18,6 +18,7 @@ import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { paymentsRoutes } from './payments/payments.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
 import { promotionsRoutes } from './promotions/promotions.routes.js';
+import { reconciliationRoutes } from './reconciliation/reconciliation.routes.js';
 import { receiptsRoutes } from './receipts/receipts.routes.js';
 import { recoveryRoutes } from './recovery/recovery.routes.js';
 import { reportsRoutes } from './reports/reports.routes.js';
@@ -44,6 +45,7 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   agentsRoutes,
   financeRoutes,
   reportsRoutes,
+  reconciliationRoutes,
   receiptsRoutes,
   paymentsRoutes,
   jobsRoutes,

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 
-import { todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { ReconciliationResolution } from '../../db/schema/index.js';
@@ -169,6 +168,5 @@ async function creditMissing(tx: Db, item: Item, account: string | null, staffId
     acc,
   );
   if (adapter.kind !== 'cash') await afterPaymentSucceeded(tx, paymentId);
-  void todayIn;
   return credited.entryId;
 }

@@ -5114,6 +5114,235 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/staff/reconciliation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every channel per day: what the ledger credited, what the loaded report said, open differences */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          /** @description inclusive, at most 62 days */
+          to: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ReconciliationOverview'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Load a provider's report for a channel and day and compare it with the ledger's credits */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description `agent:<code>`, an acquirer (`yookassa`, `test_acquirer`) or `office_cash` */
+            channel: string;
+            day: string;
+            /** @description the provider’s report as text (CSV) */
+            report: string;
+            fileName?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Reconciliation'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reconciliation/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A reconciliation with its differences */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Reconciliation'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reconciliation/items/{itemId}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resolve a difference: accept, credit the missing payment, post the sum difference, mark for refund or inquiry */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          itemId: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            action: components['schemas']['ReconciliationAction'];
+            /** @description required: why */
+            note: string;
+            /** @description credit: the personal account, when the report does not name one */
+            account?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Reconciliation'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/staff/regions/{regionId}/receipt-settings': {
     parameters: {
       query?: never;
@@ -13644,6 +13873,78 @@ export interface components {
      */
     PromisedReason: 'active_exists' | 'already_this_month' | 'debt_over_month' | 'no_fee' | 'terminated';
     /** @enum {string} */
+    ReconciliationChannelKind: 'agent' | 'acquirer' | 'cash';
+    /** @enum {string} */
+    ReconciliationDifferenceKind: 'missing_here' | 'missing_in_registry' | 'sum_mismatch';
+    /** @enum {string} */
+    ReconciliationResolution: 'open' | 'accepted' | 'credited' | 'adjusted' | 'refund' | 'investigate';
+    /** @enum {string} */
+    ReconciliationAction: 'accept' | 'credit' | 'adjust' | 'refund' | 'investigate';
+    ReconciliationOverview: {
+      from: string;
+      to: string;
+      channels: {
+        channel: string;
+        kind: components['schemas']['ReconciliationChannelKind'];
+        name: string;
+        /** @description the report format the channel is reconciled with */
+        format: string;
+        days: {
+          day: string;
+          ledger: {
+            count: number;
+            sum: number;
+          };
+          /** @description the day’s latest report, null when none was loaded */
+          reconciliation: {
+            id: number;
+            registry: {
+              count: number;
+              sum: number;
+            };
+            differences: number;
+            open: number;
+          } | null;
+        }[];
+      }[];
+    };
+    Reconciliation: {
+      id: number;
+      channel: string;
+      kind: components['schemas']['ReconciliationChannelKind'];
+      day: string;
+      registry: {
+        count: number;
+        sum: number;
+        fee: number | null;
+      };
+      ours: {
+        count: number;
+        sum: number;
+      };
+      fileName: string | null;
+      createdBy: number;
+      createdAt: string;
+      /** @description false when the day was reconciled again since */
+      latest: boolean;
+      open: number;
+      differences: {
+        id: number;
+        kind: components['schemas']['ReconciliationDifferenceKind'];
+        externalId: string;
+        account: string | null;
+        registryAmount: number | null;
+        ourAmount: number | null;
+        paymentId: number | null;
+        registryAt: string | null;
+        status: components['schemas']['ReconciliationResolution'];
+        note: string | null;
+        resolvedBy: number | null;
+        resolvedAt: string | null;
+        ledgerEntryId: number | null;
+      }[];
+    };
+    /** @enum {string} */
     ReceiptStatus: 'pending' | 'registered' | 'done' | 'failed';
     /**
      * @description sell: a payment; sell_refund: money returned to the card
@@ -13727,6 +14028,12 @@ export type CoaAnswer = components['schemas']['CoaAnswer'];
 export type CoaStatus = components['schemas']['CoaStatus'];
 export type AutopayMode = components['schemas']['AutopayMode'];
 export type PromisedReason = components['schemas']['PromisedReason'];
+export type ReconciliationChannelKind = components['schemas']['ReconciliationChannelKind'];
+export type ReconciliationDifferenceKind = components['schemas']['ReconciliationDifferenceKind'];
+export type ReconciliationResolution = components['schemas']['ReconciliationResolution'];
+export type ReconciliationAction = components['schemas']['ReconciliationAction'];
+export type ReconciliationOverview = components['schemas']['ReconciliationOverview'];
+export type Reconciliation = components['schemas']['Reconciliation'];
 export type ReceiptStatus = components['schemas']['ReceiptStatus'];
 export type ReceiptOperation = components['schemas']['ReceiptOperation'];
 export type ReceiptSno = components['schemas']['ReceiptSno'];
@@ -14261,6 +14568,18 @@ export const promisedReasonValues: ReadonlyArray<FlattenedDeepRequired<component
   'no_fee',
   'terminated',
 ];
+export const reconciliationChannelKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReconciliationChannelKind']
+> = ['agent', 'acquirer', 'cash'];
+export const reconciliationDifferenceKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReconciliationDifferenceKind']
+> = ['missing_here', 'missing_in_registry', 'sum_mismatch'];
+export const reconciliationResolutionValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReconciliationResolution']
+> = ['open', 'accepted', 'credited', 'adjusted', 'refund', 'investigate'];
+export const reconciliationActionValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReconciliationAction']
+> = ['accept', 'credit', 'adjust', 'refund', 'investigate'];
 export const receiptStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ReceiptStatus']> = [
   'pending',
   'registered',
