@@ -8,7 +8,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { dropDatabase, newTestDbName, withAdmin, withDbName } from '../server/test/db.js';
-import { VIEWPORTS } from './harness.js';
+import { reportProblem, VIEWPORTS, watchContext } from './harness.js';
 
 /**
  * docs/deploy.md from the first start: the real production server (NODE_ENV=production, its own
@@ -74,6 +74,17 @@ async function startServer(): Promise<{ proc: ChildProcess; output: () => string
     stop: async () => {
       proc.kill('SIGTERM');
       await exited;
+      // An error logged while serving a request is a 5xx (server/plugins/errors.ts): it fails the test.
+      for (const line of out.split('\n')) {
+        const o = (() => {
+          try {
+            return JSON.parse(line) as { level?: number; reqId?: string; msg?: string; err?: { message?: string } };
+          } catch {
+            return null;
+          }
+        })();
+        if (o && (o.level ?? 0) >= 50 && o.reqId) reportProblem(`the server logged ${o.msg}: ${o.err?.message ?? ''}`);
+      }
     },
   };
 }
@@ -140,7 +151,9 @@ describe('a production install from an empty database', () => {
     const server = await startServer();
     try {
       expect(server.output()).not.toContain('No administrator yet');
-      const ctx = await browser.newContext({ viewport: VIEWPORTS.desktop, baseURL: base, locale: 'ru-RU' });
+      const ctx = watchContext(
+        await browser.newContext({ viewport: VIEWPORTS.desktop, baseURL: base, locale: 'ru-RU' }),
+      );
       const ap = await ctx.newPage();
       await ap.goto('/staff/login');
       await ap.getByLabel('E-mail').fill(ADMIN.email);
@@ -178,13 +191,19 @@ describe('a production install from an empty database', () => {
       await ap.getByLabel(/^ФИО/).fill('Ольга Операторова');
       await ap.getByLabel('E-mail для входа').fill('olga@isp.example');
       await ap.getByLabel('Начальный пароль').fill('Operator-Tver-2026');
+      // Her region: without one she would see no subscriber (docs/auth.md, "Regions").
+      await ap.getByRole('combobox', { name: 'Регионы', exact: true }).click();
+      await ap.getByRole('option', { name: 'Тверь' }).click();
+      await ap.keyboard.press('Escape');
       await ap.getByRole('button', { name: 'Создать' }).click();
       await ap.getByText('Сотрудник olga@isp.example создан').waitFor();
       await ap.screenshot({ path: '/tmp/e2e-install-staff.png', fullPage: true });
       await ctx.close();
 
       // The operator signs a contract in the new region.
-      const octx = await browser.newContext({ viewport: VIEWPORTS.desktop, baseURL: base, locale: 'ru-RU' });
+      const octx = watchContext(
+        await browser.newContext({ viewport: VIEWPORTS.desktop, baseURL: base, locale: 'ru-RU' }),
+      );
       const op = await octx.newPage();
       await op.goto('/staff/login');
       await op.getByLabel('E-mail').fill('olga@isp.example');
@@ -216,7 +235,9 @@ describe('a production install from an empty database', () => {
       await octx.close();
 
       // The subscriber signs in on a phone and is asked for a password of their own.
-      const sctx = await browser.newContext({ viewport: VIEWPORTS.phone, baseURL: base, locale: 'ru-RU' });
+      const sctx = watchContext(
+        await browser.newContext({ viewport: VIEWPORTS.phone, baseURL: base, locale: 'ru-RU' }),
+      );
       const page = await sctx.newPage();
       await page.goto('/cabinet');
       await page.getByLabel('Номер договора').fill(contract);

@@ -14,7 +14,7 @@ import { createOffice } from '../server/modules/termination/offices.js';
 import { bookVisit } from '../server/modules/termination/visits.js';
 import { buildService, buildStaff, buildTariff } from '../server/test/factories.js';
 import { signedInSubscriber } from '../server/test/sign-in.js';
-import { type Abonent, startAbonent, VIEWPORTS } from './harness.js';
+import { type Abonent, startAbonent, typeDay, VIEWPORTS } from './harness.js';
 
 // One server for the file: a phone and a desktop subscriber walk every service flow, then an operator
 // works the three queues and an admin the catalogue and promotions — all found by visible Russian labels.
@@ -81,6 +81,8 @@ afterAll(() => a?.close());
 
 async function noSeriousA11yViolations(page: Page) {
   await page.waitForLoadState('networkidle');
+  // A window still fading in has text at part of its contrast: judge the page once transitions are over.
+  await page.waitForFunction(() => document.getAnimations().every((x) => x.playState !== 'running'));
   const result = await new AxeBuilder({ page }).analyze();
   const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
@@ -135,8 +137,8 @@ describe.each(Object.entries(VIEWPORTS))('subscriber services on %s', (name, vie
 
       // Voluntary suspension: dates → preview (all free) → application waiting for review.
       await page.goto('/cabinet/suspension');
-      await page.getByLabel('Первый день блокировки').fill(addDays(today(), 5));
-      await page.getByLabel('Последний день блокировки').fill(addDays(today(), 14));
+      await typeDay(page, 'Первый день блокировки', ru(addDays(today(), 5)));
+      await typeDay(page, 'Последний день блокировки', ru(addDays(today(), 14)));
       await page.getByRole('button', { name: 'Рассчитать' }).click();
       await expect.poll(() => page.getByTestId('suspension-preview').textContent()).toContain('Все дни бесплатные');
       await noSeriousA11yViolations(page);
@@ -180,7 +182,7 @@ describe.each(Object.entries(VIEWPORTS))('subscriber services on %s', (name, vie
       await page.getByText('ул. Садовая, 5', { exact: false }).first().waitFor();
       await page.getByLabel('Офис').first().click();
       await page.getByRole('option', { name: /Офис на Садовой/ }).click();
-      await page.getByLabel('Дата визита').fill(addDays(today(), 2));
+      await typeDay(page, 'Дата визита', ru(addDays(today(), 2)));
       await page.getByRole('button', { name: 'Записаться на визит' }).click();
       await expect
         .poll(() => page.getByTestId('visit-booked').textContent())

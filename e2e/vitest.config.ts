@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['e2e/**/*.e2e.test.ts'],
     globalSetup: ['server/test/global-setup.ts'],
+    // After each test: fail it on any browser console error or 5xx answer (e2e/harness.ts).
+    setupFiles: ['e2e/setup.ts'],
     pool: 'forks',
     fileParallelism: false,
     testTimeout: 90_000,

@@ -113,4 +113,16 @@ describe('initial web bundle of the sign-in page', () => {
     );
     expect(all.length, 'no chunk with recharts code found in dist/web/assets').toBeGreaterThan(0);
   });
+
+  it('leaves the date picker (@mantine/dates, dayjs) out of the initial load', () => {
+    // Both libraries' code carries these strings: the picker's component name and dayjs's invalid-date text.
+    const has = (file: string) => /DateInput|Invalid Date/.test(readFileSync(file, 'utf8'));
+    expect(
+      sizes.filter((s) => s.file.endsWith('.js') && has(join(DIST, s.file))).map((s) => s.file),
+      'date picker code is in an initially loaded file',
+    ).toEqual([]);
+    const assets = join(DIST, 'assets');
+    const lazy = readdirSync(assets).filter((f) => f.endsWith('.js') && has(join(assets, f)));
+    expect(lazy.length, 'no chunk with the date picker found in dist/web/assets').toBeGreaterThan(0);
+  });
 });

@@ -15,6 +15,11 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,
     chunkSizeWarningLimit: 800,
+    // Everything the first page loads statically in one chunk: without it, modules the entry shares with
+    // a lazy chunk (Mantine's Popover and Input, also used by @mantine/dates there) were split into small
+    // preloaded chunks that compress worse. Measured on the sign-in page: 195.0 → 191.8 kB of JS (gzip),
+    // one request instead of four; @mantine/dates and dayjs stay in the lazy DateField chunk.
+    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'app', tags: ['$initial'] }] } } },
   },
   server: { proxy: { '/api': 'http://localhost:3000', '/pay': 'http://localhost:3000' } },
   plugins: [

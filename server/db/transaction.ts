@@ -1,3 +1,4 @@
+import { TransactionRollbackError } from 'drizzle-orm';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 
 import type { Db } from './client.js';
@@ -29,4 +30,25 @@ export function assertNoTransaction(db: Db, useCase: string): void {
   if (isTransaction(db)) {
     throw new Error(`${useCase} calls a network service between its steps: call it outside any transaction`);
   }
+}
+
+/**
+ * Runs `fn` in a transaction of its own that is ALWAYS rolled back, and returns what `fn` returned: a
+ * forecast made by running the real code on the real rows (the termination's expected settlement runs
+ * the daily run's steps and the settlement itself, docs/termination.md) with none of its writes kept.
+ * NOTIFYs are dropped with it (they are sent only at commit); sequences advance (gaps in ids only).
+ */
+export async function inRolledBackTransaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  if (isTransaction(db)) throw new Error('inRolledBackTransaction: call it outside any transaction');
+  let result: { value: T } | null = null;
+  try {
+    await db.transaction(async (tx) => {
+      result = { value: await fn(tx) };
+      tx.rollback();
+    });
+  } catch (e) {
+    if (!(e instanceof TransactionRollbackError)) throw e;
+  }
+  if (!result) throw new Error('inRolledBackTransaction: the transaction ended without a result');
+  return (result as { value: T }).value;
 }

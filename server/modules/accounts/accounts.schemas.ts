@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { accountStatus, ledgerKind } from '../shared.schemas.js';
+import { accountStatus, ledgerKind, serviceKind } from '../shared.schemas.js';
 
 export const accountIdParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 export const searchQuery = z.object({
@@ -32,7 +32,9 @@ export const accountSummary = z.object({
   subscriptions: z.array(
     z.object({
       kind: z.enum(['tariff', 'service']),
+      serviceKind: serviceKind.nullable().describe("an add-on's kind; null for the plan"),
       name: z.string(),
+      address: z.string().nullable().describe("a static IP add-on's address"),
       monthlyFee: z.number(),
       startsOn: z.string(),
       endsOn: z.string().nullable(),

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
-import type { AccountStatus, LedgerKind } from '../../db/schema/index.js';
+import type { AccountStatus, LedgerKind, ServiceKind } from '../../db/schema/index.js';
 
 export interface AccountSummary {
   id: number;
@@ -19,7 +19,11 @@ export interface AccountSummary {
   promisedCredit: number;
   subscriptions: {
     kind: 'tariff' | 'service';
+    /** An add-on's kind (TV, static IP, mobile internet); null for the plan. */
+    serviceKind: ServiceKind | null;
     name: string;
+    /** A static IP add-on's address while it holds one. */
+    address: string | null;
     monthlyFee: number;
     startsOn: string;
     endsOn: string | null;
@@ -48,16 +52,19 @@ export async function showAccount(db: Db, numberOrContract: string, byId?: numbe
         join regions r on r.id = a.region_id
         where ${byId != null ? sql`a.id = ${byId}` : sql`a.number = ${numberOrContract} or c.number = ${numberOrContract}`}`,
   );
-  if (!a) throw new AppError('account_not_found', { account: numberOrContract });
+  if (!a) throw new AppError('account_not_found', { account: byId != null ? String(byId) : numberOrContract });
   const subs = await queryRows<{
     kind: 'tariff' | 'service';
+    service_kind: ServiceKind | null;
     name: string;
+    address: string | null;
     monthly_fee: number;
     starts_on: string;
     ends_on: string | null;
   }>(
     db,
-    sql`select s.kind, coalesce(t.name_ru, v.name_ru) as name, s.monthly_fee, s.starts_on, s.ends_on
+    sql`select s.kind, v.kind as service_kind, coalesce(t.name_ru, v.name_ru) as name, s.monthly_fee, s.starts_on, s.ends_on,
+               (select host(i.address) from ip_addresses i where i.subscription_id = s.id) as address
         from subscriptions s left join tariffs t on t.id = s.tariff_id left join services v on v.id = s.service_id
         where s.account_id = ${a.id} and s.kind in ('tariff', 'service') order by s.starts_on, s.id`,
   );
@@ -78,7 +85,9 @@ export async function showAccount(db: Db, numberOrContract: string, byId?: numbe
     promisedCredit: a.promised_credit,
     subscriptions: subs.map((s) => ({
       kind: s.kind,
+      serviceKind: s.service_kind,
       name: s.name,
+      address: s.address,
       monthlyFee: s.monthly_fee,
       startsOn: s.starts_on,
       endsOn: s.ends_on,

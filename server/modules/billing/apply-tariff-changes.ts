@@ -5,15 +5,20 @@ import { type Db, queryRows } from '../../db/client.js';
 /**
  * Tariff changes take effect from the day after they were requested: before day D is charged, every
  * pending change due on or before D closes the old tariff subscription the day before and opens the
- * new one (at the new plan's current fee) from its date. Set-based, one statement per region.
+ * new one (at the new plan's current fee) from its date. Set-based, one statement per region (or for
+ * one account of it: `accountId`, runAccountDay).
  */
-export async function applyTariffChanges(db: Db, opts: { regionId: number; day: string }): Promise<number> {
+export async function applyTariffChanges(
+  db: Db,
+  opts: { regionId: number; day: string; accountId?: number },
+): Promise<number> {
   const rows = await queryRows<{ n: number }>(
     db,
     sql`with due as (
           select s.id, s.account_id, s.pending_tariff_id, s.pending_from
           from subscriptions s join accounts a on a.id = s.account_id
           where a.region_id = ${opts.regionId} and s.kind = 'tariff'
+            ${opts.accountId === undefined ? sql`` : sql`and a.id = ${opts.accountId}`}
             and s.pending_tariff_id is not null and s.pending_from <= ${opts.day}::date
           for update of s
         ),

@@ -115,7 +115,7 @@ describe('statement', () => {
     expect(lines[0]).toBe('Дата;Операция;Сумма, руб.;Остаток, руб.;Комментарий');
     expect(lines[1]).toBe('2026-09-01;Платёж;800.00;800.00;');
     // A charge's comment names what was charged (describe-entries.ts).
-    expect(lines[2]).toBe('2026-09-01;Абонентская плата;-10.00;790.00;«Домашний 100»');
+    expect(lines[2]).toBe('2026-09-01;Абонентская плата;-10.00;790.00;Тариф «Домашний 100»');
     const pdf = await t.app.inject({
       method: 'GET',
       url: '/api/me/statement.pdf?from=2026-09-01&to=2026-09-30',

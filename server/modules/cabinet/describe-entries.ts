@@ -15,8 +15,26 @@ export interface EntryFacts {
   promotion: { ru: string; en: string } | null;
   /** Charges: what kind of subscription (tariff, service, suspension). */
   subjectKind?: string | null;
+  /** Charges of an add-on: its kind (tv, static_ip, mobile). */
+  serviceKind?: string | null;
   /** Charges of a plan under a promotion discount that day. */
   discountPercent?: number | null;
+}
+
+/** What a charged subscription is, before its name: Тариф «Домашний 300», ТВ-пакет «ТВ Базовый». */
+const SUBJECT_KINDS: Record<string, { ru: string; en: string }> = {
+  tariff: { ru: 'Тариф', en: 'Plan' },
+  tv: { ru: 'ТВ-пакет', en: 'TV package' },
+  static_ip: { ru: 'Статический IP', en: 'Static IP' },
+  mobile: { ru: 'Мобильный интернет', en: 'Mobile internet' },
+};
+
+/** The charged plan or add-on in words: its kind, then its name in quotes. */
+function subjectName(f: EntryFacts, lang: Lang): string | null {
+  if (!f.subject) return null;
+  const name = lang === 'ru' ? `«${f.subject.ru}»` : `"${f.subject.en}"`;
+  const kind = SUBJECT_KINDS[(f.subjectKind === 'tariff' ? 'tariff' : f.serviceKind) ?? ''];
+  return kind ? `${kind[lang]} ${name}` : name;
 }
 
 type Rule = [RegExp, (m: RegExpExecArray, f: EntryFacts) => { ru: string; en: string }];
@@ -67,8 +85,8 @@ const RULES: Rule[] = [
   [
     /^promotion-discount:(\d+)$/,
     (m, f) => ({
-      ru: `${f.subject ? `«${f.subject.ru}», ` : ''}скидка ${m[1]} % по акции`,
-      en: `${f.subject ? `"${f.subject.en}", ` : ''}${m[1]}% promotion discount`,
+      ru: `${f.subject ? `${subjectName(f, 'ru')}, ` : ''}скидка ${m[1]} % по акции`,
+      en: `${f.subject ? `${subjectName(f, 'en')}, ` : ''}${m[1]}% promotion discount`,
     }),
   ],
   [
@@ -88,8 +106,8 @@ export function describeEntry(f: EntryFacts, lang: Lang): string | null {
   if (f.kind !== 'charge') return null;
   if (f.subjectKind === 'suspension')
     return lang === 'ru' ? 'Плата за день добровольной блокировки' : 'Voluntary suspension, daily fee';
-  if (!f.subject) return null;
-  const name = lang === 'ru' ? `«${f.subject.ru}»` : `"${f.subject.en}"`;
+  const name = subjectName(f, lang);
+  if (!name) return null;
   if (f.discountPercent)
     return lang === 'ru'
       ? `${name}, скидка ${f.discountPercent} % по акции`

@@ -65,6 +65,7 @@ export async function getStatement(
     subject_ru: string | null;
     subject_en: string | null;
     subject_kind: string | null;
+    service_kind: string | null;
     promo_ru: string | null;
     promo_en: string | null;
     discount: number | null;
@@ -73,7 +74,7 @@ export async function getStatement(
     queryRows<Row>(
       db,
       sql`select h.cp_ok, h.opening, l.id, l.effective_on, l.kind, l.amount, d.comment,
-                 d.subject_ru, d.subject_en, d.subject_kind, d.promo_ru, d.promo_en, d.discount
+                 d.subject_ru, d.subject_en, d.subject_kind, d.service_kind, d.promo_ru, d.promo_en, d.discount
           from (select ${
             cp
               ? sql`exists (select 1 from ledger_checkpoints k
@@ -90,7 +91,7 @@ export async function getStatement(
           ) l on true
           left join lateral (
             select c.comment, coalesce(t.name_ru, v.name_ru) as subject_ru, coalesce(t.name_en, v.name_en) as subject_en,
-                   s.kind as subject_kind, p.title_ru as promo_ru, p.title_en as promo_en,
+                   s.kind as subject_kind, v.kind as service_kind, p.title_ru as promo_ru, p.title_en as promo_en,
                    case when c.kind = 'charge' and s.kind = 'tariff' then (
                      select max(x.percent) from promotion_participations x
                      where x.account_id = ${accountId} and x.effect = 'discount'
@@ -153,6 +154,7 @@ export async function getStatement(
           comment: e.comment,
           subject: names(e.subject_ru, e.subject_en),
           subjectKind: e.subject_kind,
+          serviceKind: e.service_kind,
           discountPercent: e.discount,
           promotion: names(e.promo_ru, e.promo_en),
         },

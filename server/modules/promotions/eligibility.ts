@@ -59,16 +59,66 @@ export function isCurrent(p: PromotionRow, today: string): boolean {
   return p.ended_at === null && p.starts_on <= today && (p.ends_on === null || p.ends_on >= today);
 }
 
+/** The conditions a promotion may set on who joins (docs/promotions.md, "Eligibility"). */
+export const CONDITION_KINDS = ['new_within_days', 'tariffs', 'no_debt'] as const;
+
+/** One condition of an offer and whether the account meets it now. */
+export interface ConditionCheck {
+  kind: (typeof CONDITION_KINDS)[number];
+  met: boolean;
+  /** new_within_days: the limit, and how many days ago the account's contract was signed. */
+  days: number | null;
+  contractAgeDays: number | null;
+  /** tariffs: the plans that may join. */
+  tariffIds: number[] | null;
+}
+
+const REASON_OF: Record<ConditionCheck['kind'], Ineligible> = {
+  new_within_days: 'new_only',
+  tariffs: 'tariff',
+  no_debt: 'debt',
+};
+
 /**
- * The first reason the account may not join (docs/promotions.md), or null: the promotion runs today in
- * the account's region; the contract is live; joined once at most; every condition the promotion sets
- * holds (a new contract, one of its plans, no debt); a discount does not overlap another one; a free
- * add-on is not connected already and, for a static IP, the pool has an address.
+ * Every condition the promotion sets, each with whether the account meets it — what the offer shows
+ * ("who may join") and, through whyNot, what joining checks: one rule for both.
  */
-export async function whyNot(db: Db, a: AccountContext, p: PromotionRow): Promise<Ineligible | null> {
-  if (a.status === 'terminated') return 'terminated';
-  if (p.region_id !== a.regionId) return 'other_region';
-  if (!isCurrent(p, a.today)) return 'not_current';
+export function checkConditions(a: AccountContext, e: PromotionEligibility, tariffId: number | null): ConditionCheck[] {
+  const out: ConditionCheck[] = [];
+  const none = { days: null, contractAgeDays: null, tariffIds: null };
+  if (e.newWithinDays !== undefined) {
+    const age = daysBetween(a.signedOn, a.today);
+    out.push({
+      ...none,
+      kind: 'new_within_days',
+      met: age <= e.newWithinDays,
+      days: e.newWithinDays,
+      contractAgeDays: age,
+    });
+  }
+  if (e.tariffIds?.length)
+    out.push({
+      ...none,
+      kind: 'tariffs',
+      met: tariffId !== null && e.tariffIds.includes(tariffId),
+      tariffIds: e.tariffIds,
+    });
+  if (e.noDebt) out.push({ ...none, kind: 'no_debt', met: !(a.balance < 0 || a.status === 'blocked') });
+  return out;
+}
+
+/**
+ * Whether the account may join (docs/promotions.md), with the promotion's conditions checked: the first
+ * reason it may not, or null — the promotion runs today in the account's region; the contract is live;
+ * joined once at most; every condition the promotion sets holds (a new contract, one of its plans, no
+ * debt); a discount does not overlap another one; a free add-on is not connected already and, for a
+ * static IP, the pool has an address.
+ */
+export async function checkEligibility(
+  db: Db,
+  a: AccountContext,
+  p: PromotionRow,
+): Promise<{ reason: Ineligible | null; conditions: ConditionCheck[] }> {
   const [facts] = await queryRows<{
     joined: boolean;
     tariff_id: number | null;
@@ -92,16 +142,26 @@ export async function whyNot(db: Db, a: AccountContext, p: PromotionRow): Promis
           (select count(*)::int8 from ip_addresses where region_id = ${a.regionId} and subscription_id is null) as free_ips`,
   );
   const f = facts!;
-  if (f.joined) return 'already_joined';
-  const e = p.eligibility ?? {};
-  if (e.newWithinDays !== undefined && daysBetween(a.signedOn, a.today) > e.newWithinDays) return 'new_only';
-  if (e.tariffIds?.length && (f.tariff_id === null || !e.tariffIds.includes(f.tariff_id))) return 'tariff';
-  if (e.noDebt && (a.balance < 0 || a.status === 'blocked')) return 'debt';
-  if (p.effect === 'discount' && f.discount_until !== null && f.discount_until >= addDays(a.today, 1))
-    return 'discount_active';
-  if (p.effect === 'free_addon') {
-    if (f.addon) return 'addon_connected';
-    if (f.addon_kind === 'static_ip' && f.free_ips === 0) return 'pool_empty';
-  }
-  return null;
+  const conditions = checkConditions(a, p.eligibility ?? {}, f.tariff_id);
+  const reason = ((): Ineligible | null => {
+    if (a.status === 'terminated') return 'terminated';
+    if (p.region_id !== a.regionId) return 'other_region';
+    if (!isCurrent(p, a.today)) return 'not_current';
+    if (f.joined) return 'already_joined';
+    const unmet = conditions.find((c) => !c.met);
+    if (unmet) return REASON_OF[unmet.kind];
+    if (p.effect === 'discount' && f.discount_until !== null && f.discount_until >= addDays(a.today, 1))
+      return 'discount_active';
+    if (p.effect === 'free_addon') {
+      if (f.addon) return 'addon_connected';
+      if (f.addon_kind === 'static_ip' && f.free_ips === 0) return 'pool_empty';
+    }
+    return null;
+  })();
+  return { reason, conditions };
+}
+
+/** The first reason the account may not join the promotion, or null (checkEligibility). */
+export async function whyNot(db: Db, a: AccountContext, p: PromotionRow): Promise<Ineligible | null> {
+  return (await checkEligibility(db, a, p)).reason;
 }

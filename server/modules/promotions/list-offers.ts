@@ -2,11 +2,12 @@ import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
 import { loadAccount } from '../accounts/load-account.js';
-import { type Ineligible, isCurrent, PROMOTION_COLUMNS, type PromotionRow, whyNot } from './eligibility.js';
+import { checkEligibility, isCurrent, PROMOTION_COLUMNS, type PromotionRow } from './eligibility.js';
 
 /**
- * The subscriber's promotions page: offers of the region running today, each with whether the account
- * may join (or why not), and the ones the account took part in with their effect's dates.
+ * The subscriber's promotions page: offers of the region running today, each with who may join (every
+ * condition, met or not) and whether the account may (or why not), and the ones the account took part
+ * in with their effect's dates.
  */
 export async function listOffers(db: Db, accountId: number, now?: Date) {
   const a = await loadAccount(db, accountId, { now });
@@ -29,9 +30,20 @@ export async function listOffers(db: Db, accountId: number, now?: Date) {
                and (p.ends_on is null or p.ends_on >= ${a.today}::date)))
         order by x.id is not null, p.starts_on desc, p.id desc`,
   );
+  const tariffIds = [...new Set(rows.flatMap((p) => p.eligibility?.tariffIds ?? []))];
+  const plans = tariffIds.length
+    ? await queryRows<{ id: number; name_ru: string; name_en: string }>(
+        db,
+        sql`select id, name_ru, name_en from tariffs where id in (${sql.join(
+          tariffIds.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+      )
+    : [];
   const offers = [];
   for (const p of rows) {
-    const reason: Ineligible | null = p.joined_on ? 'already_joined' : await whyNot(db, a, p);
+    const checked = await checkEligibility(db, a, p);
+    const reason = p.joined_on ? 'already_joined' : checked.reason;
     offers.push({
       id: p.id,
       titleRu: p.title_ru,
@@ -46,6 +58,18 @@ export async function listOffers(db: Db, accountId: number, now?: Date) {
       months: p.months,
       amount: p.amount,
       service: p.service_id ? { id: p.service_id, nameRu: p.service_ru ?? '', nameEn: p.service_en ?? '' } : null,
+      conditions: checked.conditions.map((c) => ({
+        kind: c.kind,
+        met: c.met,
+        days: c.days,
+        contractAgeDays: c.contractAgeDays,
+        tariffs: c.tariffIds
+          ? c.tariffIds.map((id) => {
+              const t = plans.find((x) => x.id === id);
+              return { id, nameRu: t?.name_ru ?? '', nameEn: t?.name_en ?? '' };
+            })
+          : null,
+      })),
       canJoin: reason === null,
       reason,
       joined: p.joined_on ? { on: p.joined_on, from: p.effect_from, to: p.effect_to } : null,

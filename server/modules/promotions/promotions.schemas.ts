@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 import { PROMOTION_EFFECTS } from '../../db/schema/promotions.js';
-import { INELIGIBLE } from './eligibility.js';
+import { day } from '../shared.schemas.js';
+import { CONDITION_KINDS, INELIGIBLE } from './eligibility.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const effect = z.enum(PROMOTION_EFFECTS);
 export const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 export const regionQuery = z.object({ regionId: z.coerce.number().int().positive().max(32_767).optional() });
@@ -37,6 +37,20 @@ export const offersResponse = z.object({
       months: z.number().nullable(),
       amount: z.number().nullable(),
       service: z.object({ id: z.number(), nameRu: z.string(), nameEn: z.string() }).nullable(),
+      conditions: z
+        .array(
+          z.object({
+            kind: z.enum(CONDITION_KINDS),
+            met: z.boolean().describe('the account meets it now'),
+            days: z.number().nullable().describe('new_within_days: the most days since the contract was signed'),
+            contractAgeDays: z.number().nullable().describe("new_within_days: the account's contract age in days"),
+            tariffs: z
+              .array(z.object({ id: z.number(), nameRu: z.string(), nameEn: z.string() }))
+              .nullable()
+              .describe('tariffs: the plans that may join'),
+          }),
+        )
+        .describe('who may join: every condition the promotion sets (none: every subscriber of the region)'),
       canJoin: z.boolean(),
       reason: z.enum(INELIGIBLE).nullable(),
       joined: z.object({ on: z.string(), from: z.string().nullable(), to: z.string().nullable() }).nullable(),

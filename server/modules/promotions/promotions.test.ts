@@ -92,7 +92,7 @@ describe('promotion effects, applied by the billing exactly', () => {
     expect(st.entries[0]).toMatchObject({
       kind: 'charge',
       amount: -1_000,
-      description: '«Домашний 100», скидка 50 % по акции',
+      description: 'Тариф «Домашний 100», скидка 50 % по акции',
     });
     expect((await verifyLedger(db())).mismatches).toEqual([]);
   });
@@ -224,6 +224,30 @@ describe('promotions over HTTP: eligibility, admin create and end', () => {
     ).toEqual([
       [forPlan.id, true, null],
       [forNew.id, false, 'new_only'],
+    ]);
+    // Who may join, on every offer, met or not (issue 30, item 3): the same check that joining makes.
+    const byId = (id: number) => offers.find((o: { id: number }) => o.id === id);
+    const age = Math.round((Date.parse(today) - Date.parse('2025-01-01')) / 86_400_000);
+    expect(byId(forNew.id).conditions).toEqual([
+      { kind: 'new_within_days', met: false, days: 30, contractAgeDays: age, tariffs: null },
+    ]);
+    expect(byId(forPlan.id).conditions).toEqual([
+      {
+        kind: 'tariffs',
+        met: true,
+        days: null,
+        contractAgeDays: null,
+        tariffs: [{ id: plan.id, nameRu: plan.nameRu, nameEn: plan.nameEn }],
+      },
+      { kind: 'no_debt', met: true, days: null, contractAgeDays: null, tariffs: null },
+    ]);
+    const debtor = await signedInSubscriber(t.app, db(), { regionId: region.id, tariffId: plan.id, balance: -500 });
+    const owed = (await t.app.inject({ method: 'GET', url: '/api/me/promotions', headers: debtor.auth })).json();
+    const owedPlan = owed.offers.find((o: { id: number }) => o.id === forPlan.id);
+    expect(owedPlan).toMatchObject({ canJoin: false, reason: 'debt' });
+    expect(owedPlan.conditions.map((c: { kind: string; met: boolean }) => [c.kind, c.met])).toEqual([
+      ['tariffs', true],
+      ['no_debt', false],
     ]);
     const refused = await t.app.inject({
       method: 'POST',

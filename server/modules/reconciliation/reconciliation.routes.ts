@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { EVERY_REGION } from '../../policy/region-scope.js';
 import { listChannelDays } from './list-channel-days.js';
 import { reconcileChannel } from './reconcile-channel.js';
 import * as s from './reconciliation.schemas.js';
@@ -22,6 +23,7 @@ export const reconciliationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
     '/api/staff/reconciliation',
     {
       preValidation: guard,
+      config: { region: EVERY_REGION },
       schema: {
         tags: ['reconciliation'],
         summary: 'Every channel per day: what the ledger credited, what the loaded report said, open differences',
@@ -36,6 +38,7 @@ export const reconciliationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
     '/api/staff/reconciliation',
     {
       preValidation: guard,
+      config: { region: EVERY_REGION },
       schema: {
         tags: ['reconciliation'],
         summary: "Load a provider's report for a channel and day and compare it with the ledger's credits",
@@ -58,6 +61,7 @@ export const reconciliationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
     '/api/staff/reconciliation/:id',
     {
       preValidation: guard,
+      config: { region: EVERY_REGION },
       schema: {
         tags: ['reconciliation'],
         summary: 'A reconciliation with its differences',
@@ -72,6 +76,7 @@ export const reconciliationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
     '/api/staff/reconciliation/items/:itemId/resolve',
     {
       preValidation: guard,
+      config: { region: EVERY_REGION },
       schema: {
         tags: ['reconciliation'],
         summary:

@@ -1,7 +1,9 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff } from '../../plugins/auth.js';
+import { EVERY_REGION, FILTERED, regionScope } from '../../policy/region-scope.js';
 import { fileResponse } from '../shared.schemas.js';
 import { agentsReport } from './agents-report.js';
 import { chargesReport } from './charges-report.js';
@@ -22,13 +24,14 @@ const security = [{ bearer: [] }];
  */
 export const reportsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   const db = deps.database.replica;
-  const scope = (regionId?: number): ReportScope => ({ regions: 'all', regionId });
+  const scope = (req: FastifyRequest, regionId?: number): ReportScope => ({ regions: regionScope(req), regionId });
   const guard = requireStaff('finance');
 
   app.get(
     '/api/staff/reports/turnover',
     {
       preValidation: guard,
+      config: { region: FILTERED },
       schema: {
         tags: ['reports'],
         summary: 'Turnover sheet: per account opening, charged, paid, other, closing; totals over every account',
@@ -37,12 +40,13 @@ export const reportsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: s.turnoverResponse },
       },
     },
-    async (req) => turnoverSheet(db, { ...req.query, scope: scope(req.query.regionId) }),
+    async (req) => turnoverSheet(db, { ...req.query, scope: scope(req, req.query.regionId) }),
   );
   app.get(
     '/api/staff/reports/charges',
     {
       preValidation: guard,
+      config: { region: FILTERED },
       schema: {
         tags: ['reports'],
         summary: 'Charges by month × region × plan or add-on',
@@ -51,12 +55,13 @@ export const reportsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: s.chargesResponse },
       },
     },
-    async (req) => chargesReport(db, { ...req.query, scope: scope(req.query.regionId) }),
+    async (req) => chargesReport(db, { ...req.query, scope: scope(req, req.query.regionId) }),
   );
   app.get(
     '/api/staff/reports/payments',
     {
       preValidation: guard,
+      config: { region: FILTERED },
       schema: {
         tags: ['reports'],
         summary: 'Payments credited by the ledger, by channel and region',
@@ -65,12 +70,13 @@ export const reportsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: s.paymentsReportResponse },
       },
     },
-    async (req) => paymentsByChannel(db, { ...req.query, scope: scope(req.query.regionId) }),
+    async (req) => paymentsByChannel(db, { ...req.query, scope: scope(req, req.query.regionId) }),
   );
   app.get(
     '/api/staff/reports/agents',
     {
       preValidation: guard,
+      config: { region: FILTERED },
       schema: {
         tags: ['reports'],
         summary: "Payment agents' totals and commissions",
@@ -79,12 +85,13 @@ export const reportsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: s.agentsReportResponse },
       },
     },
-    async (req) => agentsReport(db, { ...req.query, scope: scope(req.query.regionId) }),
+    async (req) => agentsReport(db, { ...req.query, scope: scope(req, req.query.regionId) }),
   );
   app.get(
     '/api/staff/reports/debtors',
     {
       preValidation: guard,
+      config: { region: FILTERED },
       schema: {
         tags: ['reports'],
         summary: 'Debtors at the end of a day with the age of their debt',
@@ -93,12 +100,13 @@ export const reportsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: s.debtorsResponse },
       },
     },
-    async (req) => debtorsReport(db, { ...req.query, scope: scope(req.query.regionId) }),
+    async (req) => debtorsReport(db, { ...req.query, scope: scope(req, req.query.regionId) }),
   );
   app.get(
     '/api/staff/reports/promised',
     {
       preValidation: guard,
+      config: { region: FILTERED },
       schema: {
         tags: ['reports'],
         summary: 'Promised payments outstanding',
@@ -107,12 +115,13 @@ export const reportsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: s.promisedResponse },
       },
     },
-    async (req) => promisedReport(db, { scope: scope(req.query.regionId) }),
+    async (req) => promisedReport(db, { scope: scope(req, req.query.regionId) }),
   );
   app.get(
     '/api/staff/reports/:report/export',
     {
       preValidation: guard,
+      config: { region: FILTERED },
       schema: {
         tags: ['reports'],
         summary: 'A report as CSV (UTF-8, ;) or XLSX: every line and the totals',
@@ -127,7 +136,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       const file = await exportReport(db, {
         ...req.query,
         report: req.params.report,
-        scope: scope(req.query.regionId),
+        scope: scope(req, req.query.regionId),
         lang: req.lang,
       });
       return reply
@@ -140,6 +149,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/reports/onec',
     {
       preValidation: guard,
+      config: { region: EVERY_REGION },
       schema: {
         tags: ['reports'],
         summary: 'Services rendered and payments received of a period as an EnterpriseData 1.17 file for 1C',
@@ -150,7 +160,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       },
     },
     async (req, reply) => {
-      const r = await exportOneC(db, deps.config, { ...req.query, scope: scope(req.query.regionId) });
+      const r = await exportOneC(db, deps.config, { ...req.query, scope: scope(req, req.query.regionId) });
       return reply
         .header('content-type', 'application/xml; charset=utf-8')
         .header('content-disposition', `attachment; filename="abonent-1c-${req.query.from}-${req.query.to}.xml"`)

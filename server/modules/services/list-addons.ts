@@ -2,12 +2,14 @@ import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
 import { loadAccount } from '../accounts/load-account.js';
-import { connectedAddons, type ServiceRow } from './addon-rules.js';
+import { connectedAddons, SELF_SERVICE_KINDS, type ServiceRow } from './addon-rules.js';
 import { freeAddresses } from './static-ip.js';
 
 /**
- * The add-ons page: the region's TV packages and static IP with their fees, which are connected (with
- * the address and dates), and whether a static IP can be had now (free addresses in the pool).
+ * The add-ons page: the region's TV packages, static IP and mobile-internet packages with their fees,
+ * which are connected (with the address and dates) — whatever their kind, so each can be seen and
+ * removed — and why one cannot be connected here now: a static IP already held or an empty pool, a
+ * mobile package that is connected through a request (docs/services.md).
  */
 export async function listAddons(db: Db, accountId: number, now?: Date) {
   const a = await loadAccount(db, accountId, { now });
@@ -15,8 +17,8 @@ export async function listAddons(db: Db, accountId: number, now?: Date) {
     queryRows<ServiceRow>(
       db,
       sql`select id, region_id, kind, name_ru, name_en, description_ru, description_en, monthly_fee, archived
-          from services where region_id = ${a.regionId} and kind in ('tv', 'static_ip') and not archived
-          order by kind desc, monthly_fee, id`,
+          from services where region_id = ${a.regionId} and not archived
+          order by case kind when 'tv' then 0 when 'static_ip' then 1 else 2 end, monthly_fee, id`,
     ),
     connectedAddons(db, accountId, a.today),
     freeAddresses(db, a.regionId),
@@ -45,7 +47,7 @@ export async function listAddons(db: Db, accountId: number, now?: Date) {
       const sub = connected.find((c) => c.service_id === s.id);
       return {
         serviceId: s.id,
-        kind: s.kind as 'tv' | 'static_ip',
+        kind: s.kind,
         nameRu: s.name_ru,
         nameEn: s.name_en,
         descriptionRu: s.description_ru,
@@ -62,14 +64,15 @@ export async function listAddons(db: Db, accountId: number, now?: Date) {
             }
           : null,
         /** Why it cannot be connected now, or null. */
-        unavailable:
-          s.kind === 'static_ip' && !connectedIds.has(s.id)
-            ? hasStaticIp
+        unavailable: connectedIds.has(s.id)
+          ? null
+          : !(SELF_SERVICE_KINDS as readonly string[]).includes(s.kind)
+            ? ('by_request' as const)
+            : s.kind === 'static_ip' && hasStaticIp
               ? ('already_connected' as const)
-              : free === 0
+              : s.kind === 'static_ip' && free === 0
                 ? ('pool_empty' as const)
-                : null
-            : null,
+                : null,
       };
     }),
   };

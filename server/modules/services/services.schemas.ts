@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { serviceKind } from '../shared.schemas.js';
+
 export const rowId = z.coerce.number().int().positive().max(2_147_483_647);
 export const accountIdParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 export const serviceIdParams = z.object({ serviceId: rowId });
@@ -45,7 +47,7 @@ export const addonsResponse = z.object({
   addons: z.array(
     z.object({
       serviceId: z.number(),
-      kind: z.enum(['tv', 'static_ip']),
+      kind: serviceKind,
       nameRu: z.string(),
       nameEn: z.string(),
       descriptionRu: z.string(),
@@ -61,7 +63,10 @@ export const addonsResponse = z.object({
           address: z.string().nullable(),
         })
         .nullable(),
-      unavailable: z.enum(['already_connected', 'pool_empty']).nullable(),
+      unavailable: z
+        .enum(['already_connected', 'pool_empty', 'by_request'])
+        .nullable()
+        .describe('why it cannot be connected here now; by_request: a mobile package, asked for on the mobile page'),
     }),
   ),
 });
@@ -73,7 +78,7 @@ export const addonPreviewResponse = z.object({
   action: z.enum(['connect', 'disconnect']),
   service: z.object({
     id: z.number(),
-    kind: z.enum(['tv', 'static_ip', 'mobile']),
+    kind: serviceKind,
     nameRu: z.string(),
     nameEn: z.string(),
     monthlyFee: z.number(),

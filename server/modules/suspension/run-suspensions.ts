@@ -16,17 +16,24 @@ import { setServiceStatus } from '../ledger/set-service-status.js';
  *     charge statement, and the accounts become `suspended` with `suspended` events.
  * The accounts concerned are locked first, in id order (the project's lock order), in one transaction.
  * Few accounts change on a day, so their status goes through the ledger's setServiceStatus one by one.
+ * `accountId`: for that account of the region only (runAccountDay).
  */
 export async function runSuspensions(
   db: Db,
-  opts: { regionId: number; day: string; rules: Pick<SuspensionRules, 'freeDays' | 'windowDays'> },
+  opts: {
+    regionId: number;
+    day: string;
+    rules: Pick<SuspensionRules, 'freeDays' | 'windowDays'>;
+    accountId?: number;
+  },
 ): Promise<{ started: number; finished: number }> {
   const { regionId, day } = opts;
   return inTransaction(db, async (tx) => {
     const touched = await queryRows<{ id: number }>(
       tx,
       sql`select a.id from accounts a
-          where a.region_id = ${regionId} and exists (
+          where a.region_id = ${regionId} ${opts.accountId === undefined ? sql`` : sql`and a.id = ${opts.accountId}`}
+            and exists (
             select 1 from suspensions s where s.account_id = a.id
               and ((s.status = 'active' and coalesce(s.ended_on, s.ends_on) < ${day}::date)
                 or (s.status = 'approved' and s.starts_on <= ${day}::date and s.ends_on >= ${day}::date)))

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 import { SUSPENSION_STATUSES } from '../../db/schema/suspension.js';
+import { day } from '../shared.schemas.js';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const idParams = z.object({ id });

@@ -24,8 +24,24 @@ export async function daysToSettle(db: Db, a: AccountContext): Promise<string[]>
 }
 
 /** Charges this account's subscriptions for `days` exactly as the daily run would (idempotent per day). */
-export async function settleDays(db: Db, a: AccountContext, days: string[]): Promise<void> {
+async function settleDays(db: Db, a: AccountContext, days: string[]): Promise<void> {
   for (const day of days) await chargeBatch(db, { regionId: a.regionId, day, fromId: a.id, toId: a.id });
+}
+
+/**
+ * The final settlement to the day, in the termination's transaction under the account's lock: what is
+ * still due today is charged (daysToSettle → the daily run's own charge), and the balance the contract
+ * closes with is read back. The termination itself and its forecasts (forecast-settlement.ts) run this.
+ */
+export async function settleToDay(db: Db, a: AccountContext): Promise<number> {
+  await settleDays(db, a, await daysToSettle(db, a));
+  const [row] = await queryRows<{ balance: number }>(db, sql`select balance from accounts where id = ${a.id}`);
+  return row?.balance ?? 0;
+}
+
+/** What a closing balance means: a debt to be paid before the contract can close, or a remainder to refund. */
+export function settlementOutcome(balance: number): { debt: number; refund: number } {
+  return { debt: Math.max(0, -balance), refund: Math.max(0, balance) };
 }
 
 /** Succeeded card payments with what is left of each to refund, newest first. */

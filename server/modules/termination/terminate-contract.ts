@@ -13,7 +13,7 @@ import { postEntry } from '../ledger/post-entry.js';
 import { setServiceStatus } from '../ledger/set-service-status.js';
 import { notify } from '../notifications/notify.js';
 import { releaseStaticIps } from '../services/static-ip.js';
-import { daysToSettle, planCardRefunds, refundableCardPayments, settleDays } from './settlement.js';
+import { planCardRefunds, refundableCardPayments, settlementOutcome, settleToDay } from './settlement.js';
 
 export type RefundMethod = 'none' | 'cash' | 'card';
 
@@ -67,12 +67,9 @@ export async function terminateContract(
         repeat: true,
       };
     }
-    await settleDays(tx, a, await daysToSettle(tx, a));
-    const [{ balance } = { balance: 0 }] = await queryRows<{ balance: number }>(
-      tx,
-      sql`select balance from accounts where id = ${a.id}`,
-    );
-    if (balance < 0) throw new AppError('termination_debt', { amount: availableRubles(-balance) });
+    const balance = await settleToDay(tx, a);
+    const { debt } = settlementOutcome(balance);
+    if (debt > 0) throw new AppError('termination_debt', { amount: availableRubles(debt) });
     const method: RefundMethod = balance === 0 ? 'none' : opts.refund;
     if (balance > 0 && method === 'none')
       throw new AppError('termination_refund_mismatch', { amount: availableRubles(balance) });

@@ -3,8 +3,10 @@ import { z } from 'zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
+import { FILTERED, regionOf, regionScope } from '../../policy/region-scope.js';
 import { statementResponse } from '../cabinet/cabinet.schemas.js';
 import { getStatement } from '../cabinet/get-statement.js';
+import { visitDaySettlement } from './forecast-settlement.js';
 import { createOffice, listOffices, updateOffice } from './offices.js';
 import { previewTermination } from './preview-termination.js';
 import { terminateContract } from './terminate-contract.js';
@@ -19,6 +21,8 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
   const db = deps.database.db;
   const operator = { preValidation: requireStaff('operator') };
   const reader = { preValidation: requireStaff('operator', 'support', 'finance') };
+  /** Staff routes on one subscriber (`/api/staff/accounts/:id/…`): only for staff of its region. */
+  const ofAccount = regionOf('account', 'id');
 
   app.get(
     '/api/me/termination',
@@ -32,6 +36,22 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
       },
     },
     async (req) => terminationInfo(db, subscriberAccountId(req)),
+  );
+  app.get(
+    '/api/me/termination/settlement',
+    {
+      preValidation: requireSubscriber(),
+      schema: {
+        tags,
+        summary: 'The expected final settlement on a visit day: refund or debt, and what it depends on',
+        description:
+          'Computed by running the daily runs up to that day and the termination’s own settlement for this account, then rolling it back: what the office will do if nothing is paid before.',
+        security,
+        querystring: s.settlementQuery,
+        response: { 200: s.settlementResponse },
+      },
+    },
+    async (req) => visitDaySettlement(db, { accountId: subscriberAccountId(req), day: req.query.date }),
   );
   app.post(
     '/api/me/termination/visit',
@@ -67,6 +87,7 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     '/api/staff/termination-visits',
     {
       ...reader,
+      config: { region: FILTERED },
       schema: {
         tags,
         summary: 'Booked termination visits, soonest first',
@@ -75,12 +96,13 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
         response: { 200: s.queueResponse },
       },
     },
-    async (req) => ({ visits: await visitQueue(db, req.query) }),
+    async (req) => ({ visits: await visitQueue(db, { ...req.query, regions: regionScope(req) }) }),
   );
   app.post(
     '/api/staff/termination-visits/:id/close',
     {
       ...operator,
+      config: { region: regionOf('visit', 'id') },
       schema: {
         tags,
         summary: 'Mark a visit cancelled or missed',
@@ -101,6 +123,7 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     '/api/staff/accounts/:id/termination',
     {
       ...reader,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: 'What terminating today would do',
@@ -115,6 +138,7 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     '/api/staff/accounts/:id/termination',
     {
       preValidation: requireStaff('operator', 'finance'),
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: 'Terminate the contract: final settlement to the day, refund of the remainder, access ended',
@@ -136,6 +160,7 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     '/api/staff/accounts/:id/statement',
     {
       ...reader,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: "A subscriber's statement (also after termination)",
@@ -153,6 +178,7 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     '/api/staff/offices',
     {
       ...reader,
+      config: { region: FILTERED },
       schema: {
         tags,
         summary: "A region's offices",
@@ -161,7 +187,9 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
         response: { 200: z.object({ offices: z.array(s.office) }) },
       },
     },
-    async (req) => ({ offices: await listOffices(db, req.query.regionId, { all: true }) }),
+    async (req) => ({
+      offices: await listOffices(db, req.query.regionId, { all: true, regions: regionScope(req) }),
+    }),
   );
   app.post(
     '/api/staff/offices',

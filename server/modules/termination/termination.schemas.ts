@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+import { day, serviceKind } from '../shared.schemas.js';
+
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const smallId = z.coerce.number().int().positive().max(2_147_483_647);
 
@@ -40,6 +41,35 @@ export const visitStatusResponse = z.object({
   status: z.enum(['booked', 'cancelled', 'completed', 'missed']),
 });
 export const closeVisitBody = z.object({ status: z.enum(['cancelled', 'missed']) });
+
+export const settlementQuery = z.object({ date: day.describe('the visit day: tomorrow to 30 days ahead') });
+export const settlementResponse = z.object({
+  day: z.string().describe('the day the contract would be closed'),
+  today: z.string(),
+  balance: z.number().describe('kopecks now'),
+  charges: z
+    .array(
+      z.object({
+        kind: z.enum(['tariff', 'service', 'suspension']),
+        serviceKind: serviceKind.nullable(),
+        nameRu: z.string().nullable(),
+        nameEn: z.string().nullable(),
+        days: z.number(),
+        amount: z.number().describe('kopecks charged over those days'),
+      }),
+    )
+    .describe('what the daily runs charge from now up to and including the day, per plan, add-on or suspension fee'),
+  charged: z.number(),
+  balanceOnDay: z.number().describe('the balance the contract closes with, if nothing is paid before'),
+  blockedOn: z
+    .string()
+    .nullable()
+    .describe('the day the money runs out: service is blocked and nothing more is charged'),
+  debt: z.number().describe('to be paid before the contract can close'),
+  refund: z.number().describe('to be refunded: in cash at the office, or to the cards paid from'),
+  cardRefundable: z.number().describe('how much of it can go back to cards'),
+  billingBehind: z.boolean(),
+});
 
 export const queueResponse = z.object({
   visits: z.array(

@@ -2198,7 +2198,11 @@ export interface paths {
               subscriptions: {
                 /** @enum {string} */
                 kind: 'tariff' | 'service';
+                /** @description an add-on's kind; null for the plan */
+                serviceKind: components['schemas']['ServiceKind'] | null;
                 name: string;
+                /** @description a static IP add-on's address */
+                address: string | null;
                 monthlyFee: number;
                 startsOn: string;
                 endsOn: string | null;
@@ -2408,7 +2412,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The signed contract PDF (downloadable for 24 hours after signing) */
+    /** The signed contract PDF: for the staff member who signed it and administrators, for 24 hours */
     get: {
       parameters: {
         query?: never;
@@ -3542,6 +3546,8 @@ export interface paths {
                 email: string;
                 fullName: string;
                 role: components['schemas']['StaffRole'];
+                /** @description administrators always see every region */
+                regions: components['schemas']['StaffRegions'];
                 active: boolean;
                 totpEnabled: boolean;
               }[];
@@ -3585,6 +3591,7 @@ export interface paths {
             fullName: string;
             role: components['schemas']['StaffRole'];
             password: string;
+            regions?: components['schemas']['StaffRegions'];
           };
         };
       };
@@ -3600,6 +3607,8 @@ export interface paths {
               email: string;
               fullName: string;
               role: components['schemas']['StaffRole'];
+              /** @description administrators always see every region */
+              regions: components['schemas']['StaffRegions'];
               active: boolean;
               totpEnabled: boolean;
             };
@@ -3674,6 +3683,8 @@ export interface paths {
               email: string;
               fullName: string;
               role: components['schemas']['StaffRole'];
+              /** @description administrators always see every region */
+              regions: components['schemas']['StaffRegions'];
               active: boolean;
               totpEnabled: boolean;
             };
@@ -3699,6 +3710,77 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/staff/users/{id}/regions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set the regions whose subscribers the user sees ('all' or a list); audited */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            regions: components['schemas']['StaffRegions'];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              email: string;
+              fullName: string;
+              role: components['schemas']['StaffRole'];
+              /** @description administrators always see every region */
+              regions: components['schemas']['StaffRegions'];
+              active: boolean;
+              totpEnabled: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/agents/{agentCode}/osmp': {
@@ -7637,7 +7719,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Upload one file (multipart/form-data, field "file"): JPEG, PNG, WebP or PDF by content, up to 10 MB; send its id with a message */
+    /** Upload one file (multipart/form-data, field "file"): JPEG, PNG, WebP or PDF by content, up to 10 MB; send its id with a message. 30 uploads in 10 minutes, 100 MB a day */
     post: {
       parameters: {
         query?: never;
@@ -9102,7 +9184,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Live: server-sent events when any ticket changes (text/event-stream) */
+    /** Live: server-sent events when a ticket of my regions changes (text/event-stream) */
     get: {
       parameters: {
         query?: never;
@@ -9905,7 +9987,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Captive portal: the account behind this address (by its open session), to show the balance */
+    /** Captive portal: the account behind this address (by its open session), to show the balance; 60 a minute per address */
     get: {
       parameters: {
         query?: never;
@@ -10329,8 +10411,7 @@ export interface paths {
               today: string;
               addons: {
                 serviceId: number;
-                /** @enum {string} */
-                kind: 'tv' | 'static_ip';
+                kind: components['schemas']['ServiceKind'];
                 nameRu: string;
                 nameEn: string;
                 descriptionRu: string;
@@ -10344,8 +10425,11 @@ export interface paths {
                   monthlyFee: number;
                   address: string | null;
                 } | null;
-                /** @enum {string|null} */
-                unavailable: 'already_connected' | 'pool_empty' | null;
+                /**
+                 * @description why it cannot be connected here now; by_request: a mobile package, asked for on the mobile page
+                 * @enum {string|null}
+                 */
+                unavailable: 'already_connected' | 'pool_empty' | 'by_request' | null;
               }[];
             };
           };
@@ -10465,8 +10549,7 @@ export interface paths {
               action: 'connect' | 'disconnect';
               service: {
                 id: number;
-                /** @enum {string} */
-                kind: 'tv' | 'static_ip' | 'mobile';
+                kind: components['schemas']['ServiceKind'];
                 nameRu: string;
                 nameEn: string;
                 monthlyFee: number;
@@ -10887,8 +10970,7 @@ export interface paths {
               today: string;
               addons: {
                 serviceId: number;
-                /** @enum {string} */
-                kind: 'tv' | 'static_ip';
+                kind: components['schemas']['ServiceKind'];
                 nameRu: string;
                 nameEn: string;
                 descriptionRu: string;
@@ -10902,8 +10984,11 @@ export interface paths {
                   monthlyFee: number;
                   address: string | null;
                 } | null;
-                /** @enum {string|null} */
-                unavailable: 'already_connected' | 'pool_empty' | null;
+                /**
+                 * @description why it cannot be connected here now; by_request: a mobile package, asked for on the mobile page
+                 * @enum {string|null}
+                 */
+                unavailable: 'already_connected' | 'pool_empty' | 'by_request' | null;
               }[];
             };
           };
@@ -11027,8 +11112,7 @@ export interface paths {
               action: 'connect' | 'disconnect';
               service: {
                 id: number;
-                /** @enum {string} */
-                kind: 'tv' | 'static_ip' | 'mobile';
+                kind: components['schemas']['ServiceKind'];
                 nameRu: string;
                 nameEn: string;
                 monthlyFee: number;
@@ -12261,6 +12345,95 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/me/termination/settlement': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The expected final settlement on a visit day: refund or debt, and what it depends on
+     * @description Computed by running the daily runs up to that day and the termination’s own settlement for this account, then rolling it back: what the office will do if nothing is paid before.
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description the visit day: tomorrow to 30 days ahead */
+          date: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description the day the contract would be closed */
+              day: string;
+              today: string;
+              /** @description kopecks now */
+              balance: number;
+              /** @description what the daily runs charge from now up to and including the day, per plan, add-on or suspension fee */
+              charges: {
+                /** @enum {string} */
+                kind: 'tariff' | 'service' | 'suspension';
+                serviceKind: components['schemas']['ServiceKind'] | null;
+                nameRu: string | null;
+                nameEn: string | null;
+                days: number;
+                /** @description kopecks charged over those days */
+                amount: number;
+              }[];
+              charged: number;
+              /** @description the balance the contract closes with, if nothing is paid before */
+              balanceOnDay: number;
+              /** @description the day the money runs out: service is blocked and nothing more is charged */
+              blockedOn: string | null;
+              /** @description to be paid before the contract can close */
+              debt: number;
+              /** @description to be refunded: in cash at the office, or to the cards paid from */
+              refund: number;
+              /** @description how much of it can go back to cards */
+              cardRefundable: number;
+              billingBehind: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/me/termination/visit': {
     parameters: {
       query?: never;
@@ -13332,6 +13505,25 @@ export interface paths {
                   nameRu: string;
                   nameEn: string;
                 } | null;
+                /** @description who may join: every condition the promotion sets (none: every subscriber of the region) */
+                conditions: {
+                  /** @enum {string} */
+                  kind: 'new_within_days' | 'tariffs' | 'no_debt';
+                  /** @description the account meets it now */
+                  met: boolean;
+                  /** @description new_within_days: the most days since the contract was signed */
+                  days: number | null;
+                  /** @description new_within_days: the account's contract age in days */
+                  contractAgeDays: number | null;
+                  /** @description tariffs: the plans that may join */
+                  tariffs:
+                    | {
+                        id: number;
+                        nameRu: string;
+                        nameEn: string;
+                      }[]
+                    | null;
+                }[];
                 canJoin: boolean;
                 /** @enum {string|null} */
                 reason:
@@ -13757,6 +13949,10 @@ export interface components {
           | 'attachment_unreadable'
           | 'too_many_attachments'
           | 'too_many_uploads'
+          | 'upload_quota'
+          | 'ticket_files_quota'
+          | 'storage_full'
+          | 'uploads_busy'
           | 'not_a_claim'
           | 'assignee_invalid'
           | 'tariff_archived'
@@ -13969,6 +14165,7 @@ export interface components {
     ChargeItemKind: 'tariff' | 'service' | 'suspension' | 'other';
     /** @enum {string} */
     DebtBucket: 'd0_30' | 'd31_60' | 'd61_90' | 'd91_180' | 'd181_365' | 'over365';
+    StaffRegions: 'all' | number[];
     /** @enum {string} */
     TicketStatus: 'new' | 'in_progress' | 'waiting' | 'closed';
     SupportAttachment: {
@@ -14042,6 +14239,7 @@ export type ReportName = components['schemas']['ReportName'];
 export type ExportFormat = components['schemas']['ExportFormat'];
 export type ChargeItemKind = components['schemas']['ChargeItemKind'];
 export type DebtBucket = components['schemas']['DebtBucket'];
+export type StaffRegions = components['schemas']['StaffRegions'];
 export type TicketStatus = components['schemas']['TicketStatus'];
 export type SupportAttachment = components['schemas']['SupportAttachment'];
 export type SupportWaitEstimate = components['schemas']['SupportWaitEstimate'];
@@ -14194,39 +14392,27 @@ export const pathsApiMeNetworkGetResponses200ContentApplicationJsonKindValues: R
 export const pathsApiMeTariffsGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/tariffs']['get']['responses']['200']['content']['application/json']['status']
 > = ['active', 'blocked', 'suspended', 'terminated'];
-export const pathsApiMeAddonsGetResponses200ContentApplicationJsonAddonsKindValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/me/addons']['get']['responses']['200']['content']['application/json']['addons']['kind']
-> = ['tv', 'static_ip'];
 export const pathsApiMeAddonsGetResponses200ContentApplicationJsonAddonsUnavailableValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/addons']['get']['responses']['200']['content']['application/json']['addons']['unavailable']
-> = ['already_connected', 'pool_empty'];
+> = ['already_connected', 'pool_empty', 'by_request'];
 export const pathsApiMeAddonsPreviewPostRequestBodyContentApplicationJsonActionValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/addons/preview']['post']['requestBody']['content']['application/json']['action']
 > = ['connect', 'disconnect'];
 export const pathsApiMeAddonsPreviewPostResponses200ContentApplicationJsonActionValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/addons/preview']['post']['responses']['200']['content']['application/json']['action']
 > = ['connect', 'disconnect'];
-export const pathsApiMeAddonsPreviewPostResponses200ContentApplicationJsonServiceKindValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/me/addons/preview']['post']['responses']['200']['content']['application/json']['service']['kind']
-> = ['tv', 'static_ip', 'mobile'];
 export const pathsApiStaffAccountsIdTariffsGetResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/tariffs']['get']['responses']['200']['content']['application/json']['status']
 > = ['active', 'blocked', 'suspended', 'terminated'];
-export const pathsApiStaffAccountsIdAddonsGetResponses200ContentApplicationJsonAddonsKindValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons']['get']['responses']['200']['content']['application/json']['addons']['kind']
-> = ['tv', 'static_ip'];
 export const pathsApiStaffAccountsIdAddonsGetResponses200ContentApplicationJsonAddonsUnavailableValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons']['get']['responses']['200']['content']['application/json']['addons']['unavailable']
-> = ['already_connected', 'pool_empty'];
+> = ['already_connected', 'pool_empty', 'by_request'];
 export const pathsApiStaffAccountsIdAddonsPreviewPostRequestBodyContentApplicationJsonActionValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons/preview']['post']['requestBody']['content']['application/json']['action']
 > = ['connect', 'disconnect'];
 export const pathsApiStaffAccountsIdAddonsPreviewPostResponses200ContentApplicationJsonActionValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons/preview']['post']['responses']['200']['content']['application/json']['action']
 > = ['connect', 'disconnect'];
-export const pathsApiStaffAccountsIdAddonsPreviewPostResponses200ContentApplicationJsonServiceKindValues: ReadonlyArray<
-  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/addons/preview']['post']['responses']['200']['content']['application/json']['service']['kind']
-> = ['tv', 'static_ip', 'mobile'];
 export const pathsApiMeSuspensionsGetResponses200ContentApplicationJsonAccountStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/suspensions']['get']['responses']['200']['content']['application/json']['accountStatus']
 > = ['active', 'blocked', 'suspended', 'terminated'];
@@ -14269,6 +14455,9 @@ export const pathsApiStaffAccountsIdSuspensionsSuspensionIdEndPostResponses200Co
 export const pathsApiStaffAccountsIdSuspensionsSuspensionIdCancelPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/suspensions/{suspensionId}/cancel']['post']['responses']['200']['content']['application/json']['status']
 > = ['cancelled'];
+export const pathsApiMeTerminationSettlementGetResponses200ContentApplicationJsonChargesKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/termination/settlement']['get']['responses']['200']['content']['application/json']['charges']['kind']
+> = ['tariff', 'service', 'suspension'];
 export const pathsApiMeTerminationVisitDeleteResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/termination/visit']['delete']['responses']['200']['content']['application/json']['status']
 > = ['booked', 'cancelled', 'completed', 'missed'];
@@ -14317,6 +14506,9 @@ export const pathsApiStaffMobileRequestsIdPostResponses200ContentApplicationJson
 export const pathsApiMePromotionsGetResponses200ContentApplicationJsonOffersEffectValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/promotions']['get']['responses']['200']['content']['application/json']['offers']['effect']
 > = ['discount', 'bonus', 'free_addon'];
+export const pathsApiMePromotionsGetResponses200ContentApplicationJsonOffersConditionsKindValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/promotions']['get']['responses']['200']['content']['application/json']['offers']['conditions']['kind']
+> = ['new_within_days', 'tariffs', 'no_debt'];
 export const pathsApiMePromotionsGetResponses200ContentApplicationJsonOffersReasonValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/promotions']['get']['responses']['200']['content']['application/json']['offers']['reason']
 > = [
@@ -14401,6 +14593,10 @@ export const errorErrorCodeValues: ReadonlyArray<
   'attachment_unreadable',
   'too_many_attachments',
   'too_many_uploads',
+  'upload_quota',
+  'ticket_files_quota',
+  'storage_full',
+  'uploads_busy',
   'not_a_claim',
   'assignee_invalid',
   'tariff_archived',
@@ -14631,6 +14827,9 @@ export const debtBucketValues: ReadonlyArray<FlattenedDeepRequired<components>['
   'd91_180',
   'd181_365',
   'over365',
+];
+export const staffRegionsAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['StaffRegions']> = [
+  'all',
 ];
 export const ticketStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['TicketStatus']> = [
   'new',

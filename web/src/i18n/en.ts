@@ -3,6 +3,7 @@ import type { Dict } from './ru';
 export const en: Dict = {
   brand: 'Abonent',
   lang: { switch: 'Русский', label: 'Language' },
+  date: { clear: 'Clear the date' },
   errors: { network: 'No connection to the server. Please try again' },
   common: {
     save: 'Save',

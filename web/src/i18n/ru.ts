@@ -1,6 +1,7 @@
 export const ru = {
   brand: 'Абонент',
   lang: { switch: 'English', label: 'Язык' },
+  date: { clear: 'Очистить дату' },
   errors: { network: 'Нет связи с сервером. Попробуйте ещё раз' },
   common: {
     save: 'Сохранить',

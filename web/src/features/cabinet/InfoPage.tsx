@@ -182,10 +182,14 @@ export function InfoPage() {
             {d.services.map((s) => (
               <Group key={`${s.kind}-${s.nameRu}-${s.from}`} justify="space-between" wrap="nowrap" align="start">
                 <div>
+                  <Text size="xs" c="dimmed" tt="uppercase">
+                    {t(`svc.kinds.${s.kind}`)}
+                  </Text>
                   <Text>{localName(s)}</Text>
-                  {(s.address || (s.monthlyFee === 0 && s.until)) && (
+                  {(s.address || (s.monthlyFee === 0 && s.until) || s.from > d.today) && (
                     <Text size="sm" c="dimmed">
                       {[
+                        s.from > d.today ? t('svc.fromDate', { date: date(s.from) }) : '',
                         s.address ? t('svc.address', { address: s.address }) : '',
                         s.monthlyFee === 0 && s.until ? t('svc.freeUntil', { date: date(s.until) }) : '',
                       ]

@@ -2,11 +2,12 @@ import '@mantine/charts/styles.css';
 
 import { kopecksToRublesNumber } from '@common/money';
 import { AreaChart } from '@mantine/charts';
-import { Button, Card, Group, Loader, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { download } from '../../api/client';
+import { DateField } from '../../components/DateField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { rub } from '../../components/format';
 import { EntriesTable } from './EntriesTable';
@@ -42,20 +43,8 @@ function Statistics({ today }: { today: string }) {
         }}
       >
         <Group align="end">
-          <TextInput
-            type="date"
-            label={t('stats.from')}
-            value={from}
-            onChange={(e) => setFrom(e.currentTarget.value)}
-            name="from"
-          />
-          <TextInput
-            type="date"
-            label={t('stats.to')}
-            value={to}
-            onChange={(e) => setTo(e.currentTarget.value)}
-            name="to"
-          />
+          <DateField label={t('stats.from')} value={from} onChange={setFrom} name="from" />
+          <DateField label={t('stats.to')} value={to} onChange={setTo} name="to" />
           <Button type="submit">{t('stats.show')}</Button>
           <Button variant="default" onClick={() => void get('csv')}>
             {t('stats.csv')}

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
 import { type PaymentMethod, paymentMethodValues, type PaymentStatus, paymentStatusValues } from '../../api/schema';
+import { DateField } from '../../components/DateField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
 import { methodLabel, paymentStatusLabel, providerLabel } from '../../components/labels';
@@ -54,18 +55,8 @@ function Finance(initial: { from: string; to: string }) {
         }}
       >
         <Group align="end" wrap="wrap">
-          <TextInput
-            type="date"
-            label={t('finance.from')}
-            value={form.from}
-            onChange={(e) => setForm({ ...form, from: e.currentTarget.value })}
-          />
-          <TextInput
-            type="date"
-            label={t('finance.to')}
-            value={form.to}
-            onChange={(e) => setForm({ ...form, to: e.currentTarget.value })}
-          />
+          <DateField label={t('finance.from')} value={form.from} onChange={(v) => setForm({ ...form, from: v })} />
+          <DateField label={t('finance.to')} value={form.to} onChange={(v) => setForm({ ...form, to: v })} />
           <Select
             label={t('finance.method')}
             data={[

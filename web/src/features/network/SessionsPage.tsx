@@ -1,24 +1,12 @@
 import './i18n';
 
-import {
-  Badge,
-  Button,
-  Card,
-  Code,
-  Group,
-  Loader,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Badge, Button, Card, Code, Group, Loader, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
+import { DateField } from '../../components/DateField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { HiddenCaption } from '../../components/HiddenCaption';
 import { monthStartOf, useRegionToday } from '../cabinet/useStatement';
@@ -118,13 +106,8 @@ function Sessions({ today }: { today: string }) {
         }}
       >
         <Group align="end">
-          <TextInput
-            type="date"
-            label={t('stats.from')}
-            value={from}
-            onChange={(e) => setFrom(e.currentTarget.value)}
-          />
-          <TextInput type="date" label={t('stats.to')} value={to} onChange={(e) => setTo(e.currentTarget.value)} />
+          <DateField label={t('stats.from')} value={from} onChange={setFrom} />
+          <DateField label={t('stats.to')} value={to} onChange={setTo} />
           <Button type="submit">{t('stats.show')}</Button>
         </Group>
       </form>

@@ -1,6 +1,6 @@
 import './i18n';
 
-import { Alert, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, List, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,6 +20,45 @@ export function effectText(
   if (o.effect === 'discount') return t('svc.effect.discount', { percent: o.percent, months: o.months });
   if (o.effect === 'bonus') return t('svc.effect.bonus', { amount: rub(o.amount ?? 0) });
   return t('svc.effect.free_addon', { service: o.service ? localName(o.service) : '', months: o.months });
+}
+
+/**
+ * Who may join an offer: each condition it sets, and — for an offer not joined yet — whether the
+ * subscriber meets it now (the server's own eligibility check, so the page and joining agree).
+ */
+function Conditions({ offer }: { offer: Offer }) {
+  const { t } = useTranslation();
+  const text = (c: Offer['conditions'][number]) =>
+    c.kind === 'new_within_days'
+      ? t('svc.condNew', { days: c.days })
+      : c.kind === 'tariffs'
+        ? t('svc.condTariffs', { plans: (c.tariffs ?? []).map((x) => `«${localName(x)}»`).join(t('svc.condOr')) })
+        : t('svc.condNoDebt');
+  return (
+    <div data-testid="offer-conditions">
+      <Text size="sm" fw={600}>
+        {t('svc.whoMayJoin')}
+        {offer.conditions.length === 0 ? `: ${t('svc.condEveryone')}` : ':'}
+      </Text>
+      {offer.conditions.length > 0 && (
+        <List size="sm" spacing={2}>
+          {offer.conditions.map((c) => (
+            <List.Item key={c.kind}>
+              {text(c)}
+              {!offer.joined && (
+                <Text span size="sm" c={c.met ? 'green.9' : 'red.9'} fw={600}>
+                  {` — ${c.met ? '✓' : '✗'} ${c.met ? t('svc.condMet') : t('svc.condUnmet')}`}
+                  {c.kind === 'new_within_days' && c.contractAgeDays !== null
+                    ? `: ${t('svc.contractAge', { days: c.contractAgeDays })}`
+                    : ''}
+                </Text>
+              )}
+            </List.Item>
+          ))}
+        </List>
+      )}
+    </div>
+  );
 }
 
 /** The region's current offers: join where allowed, or read why not; the ones joined with their dates. */
@@ -78,6 +117,7 @@ export function PromotionsPage() {
                   ? t('svc.runsUntil', { from: date(o.startsOn), to: date(o.endsOn) })
                   : t('svc.runs', { from: date(o.startsOn) })}
               </Text>
+              <Conditions offer={o} />
               {o.joined && (
                 <Text size="sm">
                   {t('svc.joinedOn', { date: date(o.joined.on) })}

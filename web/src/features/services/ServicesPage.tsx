@@ -1,9 +1,10 @@
 import './i18n';
 
-import { Alert, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -137,38 +138,47 @@ function TariffSection({ accountId }: { accountId?: number }) {
         {t('svc.plans')}
       </Title>
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
-        {d.plans.map((plan) => (
-          <Card withBorder key={plan.id}>
-            <Stack gap={4} h="100%">
-              <Group justify="space-between" wrap="nowrap">
-                <Text fw={700}>{localName(plan)}</Text>
-                {plan.current && (
-                  <Badge variant="light" color="green">
-                    {t('svc.current')}
-                  </Badge>
+        {d.plans.map((plan) => {
+          const pendingHere = d.pending?.id === plan.id;
+          return (
+            <Card withBorder key={plan.id} data-testid={`plan-${plan.id}`}>
+              <Stack gap={4} h="100%">
+                <Group justify="space-between" wrap="nowrap" align="start">
+                  <Text fw={700}>{localName(plan)}</Text>
+                  {plan.current && (
+                    <Badge variant="light" color="green">
+                      {t('svc.current')}
+                    </Badge>
+                  )}
+                  {pendingHere && (
+                    <Badge variant="light" color="blue" style={{ flexShrink: 0 }}>
+                      {t('svc.pendingBadge', { date: date(d.pending!.from) })}
+                    </Badge>
+                  )}
+                </Group>
+                <Text size="sm">{t('svc.speed', { speed: mbit(plan.speedDownKbps) })}</Text>
+                <Text size="sm" c="dimmed" style={{ flexGrow: 1 }}>
+                  {localDescription(plan)}
+                </Text>
+                <Text fw={600}>{t('svc.perMonth', { amount: rub(plan.monthlyFee) })}</Text>
+                {/* A plan a pending change already targets is not offered again (cancel the change instead). */}
+                {!plan.current && !pendingHere && (
+                  <Button
+                    mt="xs"
+                    variant="light"
+                    onClick={() => {
+                      setTarget(plan);
+                      preview.mutate(plan);
+                    }}
+                    loading={preview.isPending && target?.id === plan.id}
+                  >
+                    {t('svc.choose', { name: localName(plan) })}
+                  </Button>
                 )}
-              </Group>
-              <Text size="sm">{t('svc.speed', { speed: mbit(plan.speedDownKbps) })}</Text>
-              <Text size="sm" c="dimmed" style={{ flexGrow: 1 }}>
-                {localDescription(plan)}
-              </Text>
-              <Text fw={600}>{t('svc.perMonth', { amount: rub(plan.monthlyFee) })}</Text>
-              {!plan.current && (
-                <Button
-                  mt="xs"
-                  variant="light"
-                  onClick={() => {
-                    setTarget(plan);
-                    preview.mutate(plan);
-                  }}
-                  loading={preview.isPending && target?.id === plan.id}
-                >
-                  {t('svc.choose', { name: localName(plan) })}
-                </Button>
-              )}
-            </Stack>
-          </Card>
-        ))}
+              </Stack>
+            </Card>
+          );
+        })}
       </SimpleGrid>
       <PreviewModal
         opened={!!target && !!p && p.next.id === target.id}
@@ -192,7 +202,8 @@ function TariffSection({ accountId }: { accountId?: number }) {
             <Line label={t('svc.nextChargeOn', { date: date(p.nextCharge.on) })}>{rub(p.nextCharge.amount)}</Line>
             {p.current && (
               <Line label={t('svc.change')}>
-                {t('svc.speed', { speed: mbit(p.current.speedDownKbps) })} → {mbit(p.next.speedDownKbps)}
+                {t('svc.speed', { speed: mbit(p.current.speedDownKbps) })} →{' '}
+                {t('svc.speed', { speed: mbit(p.next.speedDownKbps) })}
               </Line>
             )}
             {p.daysLeft !== null && <Text>{t('svc.daysLeft', { count: p.daysLeft })}</Text>}
@@ -278,7 +289,7 @@ function AddonsSection({ accountId }: { accountId?: number }) {
       {q.data.addons.length === 0 && <Text c="dimmed">{t('svc.noAddons')}</Text>}
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
         {q.data.addons.map((a) => (
-          <Card withBorder key={a.serviceId}>
+          <Card withBorder key={a.serviceId} data-testid={`addon-${a.serviceId}`}>
             <Stack gap={4} h="100%">
               <Text size="xs" c="dimmed" tt="uppercase">
                 {t(`svc.kinds.${a.kind}`)}
@@ -295,12 +306,24 @@ function AddonsSection({ accountId }: { accountId?: number }) {
                   {a.subscription.address ? `. ${t('svc.address', { address: a.subscription.address })}` : ''}
                 </Text>
               )}
-              {a.unavailable && !a.connected && (
+              {a.unavailable && a.unavailable !== 'by_request' && !a.connected && (
                 <Text size="sm" c="dimmed">
                   {a.unavailable === 'pool_empty' ? t('svc.poolEmpty') : t('svc.oneStaticIp')}
                 </Text>
               )}
-              {a.connected ? (
+              {a.unavailable === 'by_request' && !a.connected ? (
+                // Mobile internet needs a SIM and a call: it is asked for on its own page (staff: the queue).
+                <>
+                  <Text size="sm" c="dimmed">
+                    {accountId === undefined ? t('svc.byRequest') : t('svc.byRequestStaff')}
+                  </Text>
+                  {accountId === undefined && (
+                    <Anchor component={Link} to="/cabinet/mobile" size="sm" mt="xs">
+                      {t('svc.requestMobile')}
+                    </Anchor>
+                  )}
+                </>
+              ) : a.connected ? (
                 <Button
                   mt="xs"
                   variant="default"

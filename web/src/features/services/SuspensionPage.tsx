@@ -1,25 +1,13 @@
 import './i18n';
 
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Group,
-  Loader,
-  Stack,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Card, Group, Loader, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 import { api } from '../../api/client';
+import { DateField } from '../../components/DateField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
 import type { SuspensionList, SuspensionPreview, SuspensionStatus } from './types';
@@ -139,22 +127,8 @@ export function SuspensionPage({ accountId, heading = true }: { accountId?: numb
         >
           <Stack>
             <Group grow align="start" wrap="wrap">
-              <TextInput
-                type="date"
-                label={t('svc.startsOn')}
-                value={startsOn}
-                onChange={(e) => setStartsOn(e.currentTarget.value)}
-                required
-                miw={160}
-              />
-              <TextInput
-                type="date"
-                label={t('svc.endsOnLabel')}
-                value={endsOn}
-                onChange={(e) => setEndsOn(e.currentTarget.value)}
-                required
-                miw={160}
-              />
+              <DateField label={t('svc.startsOn')} value={startsOn} onChange={setStartsOn} required miw={160} />
+              <DateField label={t('svc.endsOnLabel')} value={endsOn} onChange={setEndsOn} required miw={160} />
             </Group>
             <Textarea
               label={t('svc.comment')}

@@ -127,15 +127,16 @@ function Overview({ account }: { account: ApiData<'get', '/api/staff/accounts/{i
       <Title order={2} size="h4">
         {t('staffsvc.subscriptions')}
       </Title>
-      <Stack gap={4}>
+      <Stack gap={4} data-testid="subscriptions">
         {account.subscriptions.map((s, i) => (
           <Group key={i} justify="space-between" wrap="nowrap" align="start">
             <div>
               <Text>{s.name}</Text>
               <Text size="sm" c="dimmed">
-                {s.kind === 'tariff' ? `${t('svc.kinds.tariff')} · ` : ''}
+                {`${t(`svc.kinds.${s.serviceKind ?? 'tariff'}`)} · `}
                 {t('staffsvc.since', { date: date(s.startsOn) })}
                 {s.endsOn ? ` ${t('staffsvc.until', { date: date(s.endsOn) })}` : ''}
+                {s.address ? ` · ${t('svc.address', { address: s.address })}` : ''}
               </Text>
             </div>
             <Text style={{ whiteSpace: 'nowrap' }}>{rub(s.monthlyFee)}</Text>

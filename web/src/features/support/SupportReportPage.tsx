@@ -1,10 +1,11 @@
 import { addDays } from '@common/dates';
-import { Button, Group, Loader, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api, type ApiData, download } from '../../api/client';
+import { DateField } from '../../components/DateField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { date } from '../../components/format';
 import { useRegionDays } from '../../components/useRegionDays';
@@ -59,18 +60,8 @@ function SupportReport(initial: { from: string; to: string }) {
         }}
       >
         <Group align="end">
-          <TextInput
-            type="date"
-            label={t('supportAdmin.from')}
-            value={form.from}
-            onChange={(e) => setForm({ ...form, from: e.currentTarget.value })}
-          />
-          <TextInput
-            type="date"
-            label={t('supportAdmin.to')}
-            value={form.to}
-            onChange={(e) => setForm({ ...form, to: e.currentTarget.value })}
-          />
+          <DateField label={t('supportAdmin.from')} value={form.from} onChange={(v) => setForm({ ...form, from: v })} />
+          <DateField label={t('supportAdmin.to')} value={form.to} onChange={(v) => setForm({ ...form, to: v })} />
           <Button type="submit">{t('supportAdmin.show')}</Button>
           <Button
             variant="default"

@@ -24,6 +24,7 @@ import { useTranslation } from 'react-i18next';
 
 import { api } from '../../../api/client';
 import { useMe } from '../../../app/session';
+import { DateField } from '../../../components/DateField';
 import { ErrorAlert } from '../../../components/ErrorAlert';
 import { date, localName } from '../../../components/format';
 import { effectText } from '../PromotionsPage';
@@ -201,19 +202,13 @@ export function PromotionsAdminPage() {
                   autosize
                   minRows={2}
                 />
-                <TextInput
-                  type="date"
+                <DateField
                   label={t('adminsvc.startsOn')}
                   value={f.startsOn}
-                  onChange={(e) => setF({ ...f, startsOn: e.currentTarget.value })}
+                  onChange={(v) => setF({ ...f, startsOn: v })}
                   required
                 />
-                <TextInput
-                  type="date"
-                  label={t('adminsvc.endsOn')}
-                  value={f.endsOn}
-                  onChange={(e) => setF({ ...f, endsOn: e.currentTarget.value })}
-                />
+                <DateField label={t('adminsvc.endsOn')} value={f.endsOn} onChange={(v) => setF({ ...f, endsOn: v })} />
               </SimpleGrid>
               <Select
                 label={t('adminsvc.effect')}
