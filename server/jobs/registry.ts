@@ -19,6 +19,7 @@ import {
   reconcilePaymentsTask,
   testAcquirerNotifyJob,
 } from '../modules/payments/payments.jobs.js';
+import { anonymizeJob, anonymizeTask } from '../modules/privacy/privacy.jobs.js';
 import { registerReceiptJob } from '../modules/receipts/register-receipt.job.js';
 import { reportRollupsJob, reportRollupsTask } from '../modules/reports/reports.jobs.js';
 import { purgeUploadsJob, purgeUploadsTask } from '../modules/support/support.jobs.js';
@@ -42,6 +43,7 @@ export const allJobs: JobDefinition[] = [
   coaRetryJob,
   networkCleanupJob,
   reportRollupsJob,
+  anonymizeJob,
 ];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
@@ -55,5 +57,6 @@ export const periodicTasks: PeriodicTask[] = [
   coaRetryTask,
   networkCleanupTask,
   reportRollupsTask,
+  anonymizeTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
 ];

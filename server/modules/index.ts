@@ -16,6 +16,7 @@ import { mobileRoutes } from './mobile/mobile.routes.js';
 import { networkRoutes } from './network/network.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { paymentsRoutes } from './payments/payments.routes.js';
+import { privacyRoutes } from './privacy/privacy.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
 import { promotionsRoutes } from './promotions/promotions.routes.js';
 import { reconciliationRoutes } from './reconciliation/reconciliation.routes.js';
@@ -46,6 +47,7 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   financeRoutes,
   reportsRoutes,
   reconciliationRoutes,
+  privacyRoutes,
   receiptsRoutes,
   paymentsRoutes,
   jobsRoutes,

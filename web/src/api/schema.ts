@@ -2349,6 +2349,8 @@ export interface paths {
             tariffId: number;
             /** @default [] */
             serviceIds?: number[];
+            /** @description the version of the consent to the processing of personal data the subscriber signed (GET /api/staff/privacy/consent); required */
+            consentVersion: string;
           };
         };
       };
@@ -5419,6 +5421,130 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/privacy/consent': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The current consent to the processing of personal data, shown and signed with a contract */
+    get: {
+      parameters: {
+        query?: {
+          lang?: components['schemas']['Lang'];
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ConsentText'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{accountId}/consents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The subscriber's consents (version, hash, time) and whether the personal data is anonymised */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          accountId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description when the personal data was anonymised, null while kept */
+              anonymizedAt: string | null;
+              consents: {
+                id: number;
+                purpose: string;
+                version: string;
+                textSha256: string;
+                channel: string;
+                staffId: number | null;
+                acceptedAt: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -14068,6 +14194,13 @@ export interface components {
      * @enum {string}
      */
     PromisedReason: 'active_exists' | 'already_this_month' | 'debt_over_month' | 'no_fee' | 'terminated';
+    ConsentText: {
+      /** @description send it as consentVersion when signing */
+      version: string;
+      /** @description of the Russian text, the one signed */
+      sha256: string;
+      text: string;
+    };
     /** @enum {string} */
     ReconciliationChannelKind: 'agent' | 'acquirer' | 'cash';
     /** @enum {string} */
@@ -14225,6 +14358,7 @@ export type CoaAnswer = components['schemas']['CoaAnswer'];
 export type CoaStatus = components['schemas']['CoaStatus'];
 export type AutopayMode = components['schemas']['AutopayMode'];
 export type PromisedReason = components['schemas']['PromisedReason'];
+export type ConsentText = components['schemas']['ConsentText'];
 export type ReconciliationChannelKind = components['schemas']['ReconciliationChannelKind'];
 export type ReconciliationDifferenceKind = components['schemas']['ReconciliationDifferenceKind'];
 export type ReconciliationResolution = components['schemas']['ReconciliationResolution'];
