@@ -13,10 +13,7 @@ const channel = z
 export const channelKind = component('ReconciliationChannelKind', z.enum(['agent', 'acquirer', 'cash']));
 export const differenceKind = component('ReconciliationDifferenceKind', z.enum(RECONCILIATION_DIFFERENCES));
 export const resolution = component('ReconciliationResolution', z.enum(RECONCILIATION_RESOLUTIONS));
-export const resolveAction = component(
-  'ReconciliationAction',
-  z.enum(['accept', 'credit', 'adjust', 'refund', 'investigate']),
-);
+export const resolveAction = z.enum(['accept', 'credit', 'adjust', 'refund', 'investigate']);
 
 export const overviewQuery = z.object({ from: day, to: day.describe('inclusive, at most 62 days') });
 export const overviewResponse = component(

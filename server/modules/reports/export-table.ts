@@ -26,7 +26,8 @@ export async function tableXlsx(t: ReportTable, lang: Lang): Promise<Buffer> {
   const cell = (v: Cell, bold = false) => {
     const fontWeight = bold ? ('bold' as const) : undefined;
     if (typeof v === 'string') return { value: v, type: String, fontWeight };
-    if ('kopecks' in v) return { value: kopecksToRublesNumber(v.kopecks), type: Number, format: '#,##0.00', fontWeight };
+    if ('kopecks' in v)
+      return { value: kopecksToRublesNumber(v.kopecks), type: Number, format: '#,##0.00', fontWeight };
     // Basis points to percent: the same exact hundredths as kopecks to rubles.
     if ('percent' in v) return { value: kopecksToRublesNumber(v.percent), type: Number, format: '0.00', fontWeight };
     return { value: v.int, type: Number, format: '0', fontWeight };

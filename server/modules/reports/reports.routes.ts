@@ -76,7 +76,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/reports/agents',
     {
       preValidation: guard,
-      config: { region: FILTERED },
+      config: { region: EVERY_REGION },
       schema: {
         tags: ['reports'],
         summary: "Payment agents' totals and commissions",

@@ -5383,7 +5383,8 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            action: components['schemas']['ReconciliationAction'];
+            /** @enum {string} */
+            action: 'accept' | 'credit' | 'adjust' | 'refund' | 'investigate';
             /** @description required: why */
             note: string;
             /** @description credit: the personal account, when the report does not name one */
@@ -14207,8 +14208,6 @@ export interface components {
     ReconciliationDifferenceKind: 'missing_here' | 'missing_in_registry' | 'sum_mismatch';
     /** @enum {string} */
     ReconciliationResolution: 'open' | 'accepted' | 'credited' | 'adjusted' | 'refund' | 'investigate';
-    /** @enum {string} */
-    ReconciliationAction: 'accept' | 'credit' | 'adjust' | 'refund' | 'investigate';
     ReconciliationOverview: {
       from: string;
       to: string;
@@ -14362,7 +14361,6 @@ export type ConsentText = components['schemas']['ConsentText'];
 export type ReconciliationChannelKind = components['schemas']['ReconciliationChannelKind'];
 export type ReconciliationDifferenceKind = components['schemas']['ReconciliationDifferenceKind'];
 export type ReconciliationResolution = components['schemas']['ReconciliationResolution'];
-export type ReconciliationAction = components['schemas']['ReconciliationAction'];
 export type ReconciliationOverview = components['schemas']['ReconciliationOverview'];
 export type Reconciliation = components['schemas']['Reconciliation'];
 export type ReceiptStatus = components['schemas']['ReceiptStatus'];
@@ -14490,6 +14488,9 @@ export const pathsApiStaffAgentsCodeReconciliationsGetResponses200ContentApplica
 export const pathsApiStaffAgentsCodeReconciliationsPostResponses200ContentApplicationJsonDifferencesKindValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/agents/{code}/reconciliations']['post']['responses']['200']['content']['application/json']['differences']['kind']
 > = ['missing_here', 'missing_in_registry', 'sum_mismatch'];
+export const pathsApiStaffReconciliationItemsItemIdResolvePostRequestBodyContentApplicationJsonActionValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/reconciliation/items/{itemId}/resolve']['post']['requestBody']['content']['application/json']['action']
+> = ['accept', 'credit', 'adjust', 'refund', 'investigate'];
 export const pathsApiStaffReceiptsReceiptIdRetryPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/receipts/{receiptId}/retry']['post']['responses']['200']['content']['application/json']['status']
 > = ['pending'];
@@ -14907,9 +14908,6 @@ export const reconciliationDifferenceKindValues: ReadonlyArray<
 export const reconciliationResolutionValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ReconciliationResolution']
 > = ['open', 'accepted', 'credited', 'adjusted', 'refund', 'investigate'];
-export const reconciliationActionValues: ReadonlyArray<
-  FlattenedDeepRequired<components>['schemas']['ReconciliationAction']
-> = ['accept', 'credit', 'adjust', 'refund', 'investigate'];
 export const receiptStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ReceiptStatus']> = [
   'pending',
   'registered',

@@ -11,6 +11,8 @@ import { useMe, useSignOut } from '../../app/session';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { FinancePage } from '../finance/FinancePage';
 import { ReceiptsPage } from '../finance/ReceiptsPage';
+import { ReconciliationPage } from '../finance/ReconciliationPage';
+import { ReportsPage } from '../finance/ReportsPage';
 import { NasPage } from '../network/NasPage';
 import { OnlinePage } from '../network/OnlinePage';
 import { RegionsPage } from '../regions/RegionsPage';
@@ -37,6 +39,8 @@ const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff/visits', key: 'visits', roles: ['admin', 'operator', 'support'] },
   { to: '/staff/finance', key: 'finance', roles: ['admin', 'finance'] },
   { to: '/staff/receipts', key: 'receipts', roles: ['admin', 'finance'] },
+  { to: '/staff/reports', key: 'reports', roles: ['admin', 'finance'] },
+  { to: '/staff/reconciliation', key: 'reconciliation', roles: ['admin', 'finance'] },
   { to: '/staff/online', key: 'online', roles: ['admin', 'operator', 'support'] },
   { to: '/staff/nas', key: 'nas', roles: ['admin'] },
   { to: '/staff/regions', key: 'regions', roles: ['admin'] },
@@ -131,6 +135,8 @@ export default function StaffRoutes() {
           {role === 'admin' && <Route path="users" element={<StaffUsersPage />} />}
           <Route path="finance" element={<FinancePage />} />
           <Route path="receipts" element={<ReceiptsPage />} />
+          <Route path="reports" element={<ReportsPage />} />
+          <Route path="reconciliation" element={<ReconciliationPage />} />
           {(role === 'admin' || role === 'support') && (
             <Route
               path="support/*"
