@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { queryRows } from '../../db/client.js';
 import type { AppDeps } from '../../deps.js';
-import type { JobContext } from '../../jobs/queue.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildRegion, buildStaff, buildTariff } from '../../test/factories.js';
 import { addManualPayment } from '../ledger/add-manual-payment.js';

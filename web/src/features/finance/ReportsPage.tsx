@@ -78,7 +78,7 @@ function Reports(initial: { from: string; to: string }) {
         data={REPORTS.map((r) => ({ value: r, label: t(`reports.${r}`) }))}
         value={report}
         onChange={(v) => {
-          setReport(v as ReportName);
+          setReport(v);
           setPage(1);
         }}
         style={{ alignSelf: 'flex-start', flexWrap: 'wrap' }}
@@ -194,6 +194,7 @@ function Reports(initial: { from: string; to: string }) {
 
 type T = (k: string, o?: Record<string, unknown>) => string;
 const PAGE = 100;
+const percent = new Intl.NumberFormat('ru-RU', { style: 'percent', maximumFractionDigits: 2 });
 
 async function load(
   report: ReportName,
@@ -250,7 +251,7 @@ async function load(
       return {
         cols: [c('agent'), c('count', true), c('amount', true), c('commission', true), c('due', true)],
         rows: r.lines.map((l) => [
-          `${l.name} (${l.code}, ${(l.commissionBp / 100).toFixed(2)}%)`,
+          `${l.name} (${l.code}, ${percent.format(l.commissionBp * 0.0001)})`,
           String(l.count),
           rub(l.amount),
           rub(l.commission),
