@@ -91,7 +91,7 @@ function Overview({ initial }: { initial: { from: string; to: string } }) {
               )
             </Text>
           </Title>
-          <Table.ScrollContainer minWidth={640}>
+          <Table.ScrollContainer minWidth={640} type="native" tabIndex={0}>
             <Table striped>
               <Table.Thead>
                 <Table.Tr>
@@ -256,7 +256,7 @@ function Details({ id, onBack }: { id: number; onBack: () => void }) {
           {r.differences.length === 0 ? (
             <Text>{t('recon.none')}</Text>
           ) : (
-            <Table.ScrollContainer minWidth={900}>
+            <Table.ScrollContainer minWidth={900} type="native" tabIndex={0}>
               <Table striped data-testid="differences">
                 <Table.Thead>
                   <Table.Tr>

@@ -133,7 +133,7 @@ function Reports(initial: { from: string; to: string }) {
         (shown.rows.length === 0 ? (
           <Text>{t('reports.none')}</Text>
         ) : (
-          <Table.ScrollContainer minWidth={shown.cols.length * 110}>
+          <Table.ScrollContainer minWidth={shown.cols.length * 110} type="native" tabIndex={0}>
             <Table striped data-testid="report-table">
               <Table.Thead>
                 <Table.Tr>
