@@ -441,8 +441,8 @@ export const ERRORS = {
   },
   accounting_not_configured: {
     status: 409,
-    ru: 'Для выгрузки в 1С не заданы реквизиты организации: {missing} (см. docs/finance.md)',
-    en: 'The organisation details for the 1C export are not set: {missing} (see docs/finance.md)',
+    ru: 'Для выгрузки в 1С не заданы реквизиты организации: {missing} (см. docs/reports.md)',
+    en: 'The organisation details for the 1C export are not set: {missing} (see docs/reports.md)',
   },
   reconciliation_channel_unknown: {
     status: 404,

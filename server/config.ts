@@ -169,7 +169,7 @@ export const envSchema = z.object({
    */
   PD_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(1095),
   /**
-   * The organisation in the 1C:Бухгалтерия export (EnterpriseData, docs/finance.md). Name and INN are
+   * The organisation in the 1C:Бухгалтерия export (EnterpriseData, docs/reports.md). Name and INN are
    * required to export; the bank account is required when payments came by bank (agents, transfers).
    */
   ACCOUNTING_ORG_NAME: z.string().min(1).max(200).optional(),

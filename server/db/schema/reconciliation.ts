@@ -29,7 +29,7 @@ export interface RegistryLineRecord {
 
 /**
  * One provider report (an agent's registry, an acquirer's settlement registry, the office cash desk's
- * day list) for one channel and day, compared with what the ledger credited (docs/finance.md,
+ * day list) for one channel and day, compared with what the ledger credited (docs/reports.md,
  * "Reconciliation"). A channel is `agent:<code>`, an acquirer's provider name, or `office_cash`.
  * A day may be reconciled again (a corrected registry): the newest row is the day's state.
  */

@@ -1,7 +1,7 @@
 import { bigint, date, index, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
- * Month rollups of the ledger for the accountant's reports (docs/finance.md, "How reports stay fast").
+ * Month rollups of the ledger for the accountant's reports (docs/reports.md, "How reports stay fast").
  * A closed month's entries are summed once — per account and kind (with the payment channel), and per
  * region and charged item — so a report over a year reads twelve small summaries instead of every
  * daily charge. Derived data: rebuilt from ledger_entries at will, never a source of money state.

@@ -17,6 +17,8 @@ export interface UpdateAgentInput {
   minAmount?: number;
   maxAmount?: number;
   active?: boolean;
+  /** The agent's commission in basis points of the amount it takes (100 = 1 %), for the agents report. */
+  commissionBp?: number;
   /** Issue a new secret (the old one stops working at once); returned once. */
   rotateSecret?: boolean;
 }
@@ -43,6 +45,7 @@ export async function updateAgent(db: Db, code: string, input: UpdateAgentInput,
         minAmount: min,
         maxAmount: max,
         active: input.active ?? before.active,
+        commissionBp: input.commissionBp ?? before.commissionBp,
         ...(secret ? { secretHash: hashAgentSecret(secret) } : {}),
       })
       .where(eq(agents.id, before.id))
@@ -56,14 +59,15 @@ export async function updateAgent(db: Db, code: string, input: UpdateAgentInput,
       maxAmount: a.maxAmount,
       active: a.active,
     });
+    const commission = { before: before.commissionBp, after: row!.commissionBp };
     await recordAudit(tx, {
       actorType: 'staff',
       actorId: staffId,
       action: 'agent.updated',
       entity: 'agent',
       entityId: before.id,
-      before: view(before),
-      after: { ...view(row!), secretRotated: !!secret },
+      before: { ...view(before), commissionBp: commission.before },
+      after: { ...view(row!), commissionBp: commission.after, secretRotated: !!secret },
     });
     return { ...view(row!), secret };
   });

@@ -18,7 +18,7 @@ export interface RegistryLine {
 }
 
 /**
- * What differs between providers, and nothing else (docs/finance.md, "Reconciliation"): how their
+ * What differs between providers, and nothing else (docs/reports.md, "Reconciliation"): how their
  * report reads, which of our payments belong to a channel's day, and how a payment the report has but
  * we never credited is keyed so that a late notice of the same payment can never credit it twice.
  * A provider is one adapter: an acquirer added later (T-Bank, SBP) is one more entry here.

@@ -22,7 +22,7 @@ export interface ChannelDay {
 }
 
 /**
- * The reconciliation view (docs/finance.md): every channel — each payment agent, each card acquirer
+ * The reconciliation view (docs/reports.md): every channel — each payment agent, each card acquirer
  * that took payments, the office cash desk — and for each day of the period what the ledger credited
  * against the provider's report loaded for that day and how many differences are still open.
  */

@@ -37,7 +37,7 @@ export interface Difference {
 }
 
 /**
- * Compares a provider's report for one channel and day with what the ledger credited (docs/finance.md,
+ * Compares a provider's report for one channel and day with what the ledger credited (docs/reports.md,
  * "Reconciliation"): a payment in the report we never credited, one we credited that the report lacks,
  * one whose amount differs. A report line we credited on a neighbouring day (a payment at midnight)
  * matches it; our payment that a neighbouring day's stored report lists is not "missing". The report

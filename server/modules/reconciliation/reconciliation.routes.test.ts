@@ -8,7 +8,7 @@ import { addManualPayment } from '../ledger/add-manual-payment.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
 
 /**
- * The reconciliation view (docs/finance.md, "Reconciliation"): a provider's report for a channel and
+ * The reconciliation view (docs/reports.md, "Reconciliation"): a provider's report for a channel and
  * day against what the ledger credited — exactly the payments that differ, each resolvable, audited.
  */
 let t: TestContext;
@@ -258,5 +258,22 @@ describe('agent registry reconciliation', () => {
       ['missing_in_registry', '9003'],
       ['missing_here', '9004'],
     ]);
+
+    // The agent's commission (1.5 %) set by finance shows in the agents report over what it credited.
+    const set = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/staff/agents/term',
+      headers: admin.auth,
+      payload: { commissionBp: 150 },
+    });
+    expect(set.statusCode).toBe(200);
+    const report = await t.app.inject({
+      method: 'GET',
+      url: `/api/staff/reports/agents?from=${today}&to=${today}`,
+      headers: finance.auth,
+    });
+    expect(report.statusCode).toBe(200);
+    const line = report.json().lines.find((l: { code: string }) => l.code === 'term');
+    expect(line).toMatchObject({ count: 3, amount: 60_000, commissionBp: 150, commission: 900, due: 59_100 });
   });
 });

@@ -12,7 +12,7 @@ import { showReconciliation } from './show-reconciliation.js';
 const security = [{ bearer: [] }];
 
 /**
- * The reconciliation view (docs/finance.md, "Reconciliation"): every channel per day, the provider's
+ * The reconciliation view (docs/reports.md, "Reconciliation"): every channel per day, the provider's
  * report against the ledger's credits, and finance resolving each difference. Finance and admins.
  */
 export const reconciliationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {

@@ -42,7 +42,7 @@ interface Item {
 }
 
 /**
- * Finance resolves one difference (docs/finance.md, "Reconciliation"), audited with its note:
+ * Finance resolves one difference (docs/reports.md, "Reconciliation"), audited with its note:
  * - accept: as it is (the provider's mistake, settled outside);
  * - credit: a payment the report has and we never credited is credited through the ledger now, keyed
  *   as the provider's own notice of it would be (`agent:<code>:<txn>`, the acquirer's payment id, the

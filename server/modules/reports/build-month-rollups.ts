@@ -12,7 +12,7 @@ export interface RollupSummary {
 }
 
 /**
- * Makes the month rollups the reports read (docs/finance.md, "How reports stay fast"): for every month
+ * Makes the month rollups the reports read (docs/reports.md, "How reports stay fast"): for every month
  * whose next month-start checkpoint is ready and not stale, and whose rollup is missing or was made
  * against an older checkpoint, one transaction replaces the month's rows — per account, kind and
  * payment channel, and per region and charged item — from that month's partition alone. The month's

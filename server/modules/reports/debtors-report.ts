@@ -36,7 +36,7 @@ export interface DebtorLine {
 /**
  * Debtors at the end of a day with the age of their debt. The age is how long the balance has been
  * below zero without a break: the latest month-start checkpoint at which the balance was not negative
- * bounds the search, so only that stretch of one account's entries is read (docs/finance.md).
+ * bounds the search, so only that stretch of one account's entries is read (docs/reports.md).
  */
 export async function debtorsReport(
   db: Db,

@@ -49,7 +49,7 @@ export interface OneCExport {
 }
 
 /**
- * The 1C:Бухгалтерия export of a period (docs/finance.md, "1C export"): for each month part and region
+ * The 1C:Бухгалтерия export of a period (docs/reports.md, "1C export"): for each month part and region
  * one sale of services (Реализация услуг) with a line per plan and add-on — the charges report's
  * numbers — and for each day, region and channel one payment document with the ledger's payments.
  * Regions are departments (Подразделение) of one organisation; subscribers are one counterparty.

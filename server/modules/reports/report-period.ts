@@ -28,7 +28,7 @@ export interface RawRange {
 }
 
 /**
- * How a period is read (docs/finance.md, "How reports stay fast"): the whole months inside it whose
+ * How a period is read (docs/reports.md, "How reports stay fast"): the whole months inside it whose
  * rollup is trusted come from the rollup tables; every other day (the months at the edges, the current
  * month, a month whose rollup is stale) from ledger_entries, in as few ranges as possible.
  */

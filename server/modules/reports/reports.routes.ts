@@ -19,7 +19,7 @@ import { turnoverSheet } from './turnover-sheet.js';
 const security = [{ bearer: [] }];
 
 /**
- * The accountant's reports (docs/finance.md): finance and admins. Every report reads the replica
+ * The accountant's reports (docs/reports.md): finance and admins. Every report reads the replica
  * (`database.replica`, docs/scale.md) — they are read-only and may lag the primary by a moment.
  */
 export const reportsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {

@@ -17,7 +17,7 @@ import { planPeriod } from './report-period.js';
 import { turnoverSheet } from './turnover-sheet.js';
 
 /**
- * The accountant's reports against the ledger (docs/finance.md): exact to the kopeck, the same whether
+ * The accountant's reports against the ledger (docs/reports.md): exact to the kopeck, the same whether
  * a month is read from its rollup or from the entries, and equal to what `ledger verify` sums.
  */
 let database: Database;

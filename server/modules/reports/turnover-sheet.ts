@@ -46,7 +46,7 @@ export interface TurnoverQuery extends Period {
  * The turnover sheet for any period: per account opening balance, charged, paid, other movements and
  * closing balance, and the totals over every account in scope (not just the page). Accounts with
  * nothing to show (zero opening and no movement) are left out. One statement over the month rollups,
- * the raw days at the edges and the openings at the period's first day (docs/finance.md).
+ * the raw days at the edges and the openings at the period's first day (docs/reports.md).
  */
 export async function turnoverSheet(db: Db, q: TurnoverQuery) {
   checkPeriod(q);

@@ -4066,6 +4066,8 @@ export interface paths {
             minAmount?: number;
             maxAmount?: number;
             active?: boolean;
+            /** @description the agent's commission in basis points of the amount (100 = 1 %), for the agents report */
+            commissionBp?: number;
             /** @description issue a new secret; the old one stops working */
             rotateSecret?: boolean;
           };

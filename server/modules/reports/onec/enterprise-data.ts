@@ -2,7 +2,7 @@ import { kopecksToDecimal } from '../../../../common/money.js';
 
 /**
  * Writes an EnterpriseData 1.17 exchange message (the format 1C's configurations exchange data in:
- * http://v8.1c.ru/edi/edi_stnd/EnterpriseData/1.17; docs/finance.md) with the documents of a period:
+ * http://v8.1c.ru/edi/edi_stnd/EnterpriseData/1.17; docs/reports.md) with the documents of a period:
  * services rendered (Документ.РеализацияТоваровУслуг) and payments received (ПКО for the office cash
  * desk, Операция по платежной карте for acquirers, ПБДС for agents and bank transfers). Element order
  * and names follow the format's schema; the subset we write is in enterprise-data-1.17-subset.xsd.

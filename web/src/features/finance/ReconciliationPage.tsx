@@ -260,7 +260,7 @@ function Details({ id, onBack }: { id: number; onBack: () => void }) {
               <Table striped data-testid="differences">
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>{t('recon.differences')}</Table.Th>
+                    <Table.Th>{t('recon.kind')}</Table.Th>
                     <Table.Th>{t('recon.externalId')}</Table.Th>
                     <Table.Th>{t('recon.account')}</Table.Th>
                     <Table.Th ta="right">{t('recon.theirAmount')}</Table.Th>
