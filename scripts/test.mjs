@@ -10,6 +10,7 @@ const root = new URL('..', import.meta.url).pathname;
 const NEEDS = [
   { pkg: 'chromium', path: '/usr/bin/chromium', why: 'end-to-end tests' },
   { pkg: 'poppler-utils', path: '/usr/bin/pdftotext', why: 'reading generated PDFs in tests' },
+  { pkg: 'libxml2-utils', path: '/usr/bin/xmllint', why: 'validating the 1C export against its schema' },
   { pkg: 'fonts-dejavu-core', path: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', why: 'Cyrillic fonts in PDFs' },
   { pkg: 'freeradius', path: '/usr/sbin/freeradius', why: 'network tests through real FreeRADIUS (rlm_rest)' },
   { pkg: 'freeradius-utils', path: '/usr/bin/radclient', why: 'radclient playing the NAS in network tests' },

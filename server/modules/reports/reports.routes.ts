@@ -154,7 +154,7 @@ export const reportsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         tags: ['reports'],
         summary: 'Services rendered and payments received of a period as an EnterpriseData 1.17 file for 1C',
         security,
-        querystring: s.onecQuery,
+        querystring: s.periodQuery,
         produces: ['application/xml'],
         response: { 200: fileResponse },
       },

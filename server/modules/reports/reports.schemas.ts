@@ -31,7 +31,6 @@ export const exportQuery = z.object({
   regionId,
   search: z.string().trim().max(40).optional(),
 });
-export const onecQuery = periodQuery;
 
 const turnoverAmounts = {
   opening: kopecks,

@@ -14205,6 +14205,23 @@ export interface components {
       text: string;
     };
     /** @enum {string} */
+    ReceiptStatus: 'pending' | 'registered' | 'done' | 'failed';
+    /**
+     * @description sell: a payment; sell_refund: money returned to the card
+     * @enum {string}
+     */
+    ReceiptOperation: 'sell' | 'sell_refund';
+    /**
+     * @description taxation system (СНО)
+     * @enum {string}
+     */
+    ReceiptSno: 'osn' | 'usn_income' | 'usn_income_outcome' | 'esn' | 'patent';
+    /**
+     * @description VAT of the top-up item (an advance: a calculated rate R/(100+R), or none / vat0); must fit the СНО
+     * @enum {string}
+     */
+    ReceiptVat: 'none' | 'vat0' | 'vat105' | 'vat107' | 'vat110' | 'vat120' | 'vat122';
+    /** @enum {string} */
     ReconciliationChannelKind: 'agent' | 'acquirer' | 'cash';
     /** @enum {string} */
     ReconciliationDifferenceKind: 'missing_here' | 'missing_in_registry' | 'sum_mismatch';
@@ -14275,23 +14292,6 @@ export interface components {
       }[];
     };
     /** @enum {string} */
-    ReceiptStatus: 'pending' | 'registered' | 'done' | 'failed';
-    /**
-     * @description sell: a payment; sell_refund: money returned to the card
-     * @enum {string}
-     */
-    ReceiptOperation: 'sell' | 'sell_refund';
-    /**
-     * @description taxation system (СНО)
-     * @enum {string}
-     */
-    ReceiptSno: 'osn' | 'usn_income' | 'usn_income_outcome' | 'esn' | 'patent';
-    /**
-     * @description VAT of the top-up item (an advance: a calculated rate R/(100+R), or none / vat0); must fit the СНО
-     * @enum {string}
-     */
-    ReceiptVat: 'none' | 'vat0' | 'vat105' | 'vat107' | 'vat110' | 'vat120' | 'vat122';
-    /** @enum {string} */
     ReportName: 'turnover' | 'charges' | 'payments' | 'agents' | 'debtors' | 'promised';
     /** @enum {string} */
     ExportFormat: 'csv' | 'xlsx';
@@ -14360,15 +14360,15 @@ export type CoaStatus = components['schemas']['CoaStatus'];
 export type AutopayMode = components['schemas']['AutopayMode'];
 export type PromisedReason = components['schemas']['PromisedReason'];
 export type ConsentText = components['schemas']['ConsentText'];
+export type ReceiptStatus = components['schemas']['ReceiptStatus'];
+export type ReceiptOperation = components['schemas']['ReceiptOperation'];
+export type ReceiptSno = components['schemas']['ReceiptSno'];
+export type ReceiptVat = components['schemas']['ReceiptVat'];
 export type ReconciliationChannelKind = components['schemas']['ReconciliationChannelKind'];
 export type ReconciliationDifferenceKind = components['schemas']['ReconciliationDifferenceKind'];
 export type ReconciliationResolution = components['schemas']['ReconciliationResolution'];
 export type ReconciliationOverview = components['schemas']['ReconciliationOverview'];
 export type Reconciliation = components['schemas']['Reconciliation'];
-export type ReceiptStatus = components['schemas']['ReceiptStatus'];
-export type ReceiptOperation = components['schemas']['ReceiptOperation'];
-export type ReceiptSno = components['schemas']['ReceiptSno'];
-export type ReceiptVat = components['schemas']['ReceiptVat'];
 export type ReportName = components['schemas']['ReportName'];
 export type ExportFormat = components['schemas']['ExportFormat'];
 export type ChargeItemKind = components['schemas']['ChargeItemKind'];
@@ -14901,15 +14901,6 @@ export const promisedReasonValues: ReadonlyArray<FlattenedDeepRequired<component
   'no_fee',
   'terminated',
 ];
-export const reconciliationChannelKindValues: ReadonlyArray<
-  FlattenedDeepRequired<components>['schemas']['ReconciliationChannelKind']
-> = ['agent', 'acquirer', 'cash'];
-export const reconciliationDifferenceKindValues: ReadonlyArray<
-  FlattenedDeepRequired<components>['schemas']['ReconciliationDifferenceKind']
-> = ['missing_here', 'missing_in_registry', 'sum_mismatch'];
-export const reconciliationResolutionValues: ReadonlyArray<
-  FlattenedDeepRequired<components>['schemas']['ReconciliationResolution']
-> = ['open', 'accepted', 'credited', 'adjusted', 'refund', 'investigate'];
 export const receiptStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ReceiptStatus']> = [
   'pending',
   'registered',
@@ -14936,6 +14927,15 @@ export const receiptVatValues: ReadonlyArray<FlattenedDeepRequired<components>['
   'vat120',
   'vat122',
 ];
+export const reconciliationChannelKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReconciliationChannelKind']
+> = ['agent', 'acquirer', 'cash'];
+export const reconciliationDifferenceKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReconciliationDifferenceKind']
+> = ['missing_here', 'missing_in_registry', 'sum_mismatch'];
+export const reconciliationResolutionValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReconciliationResolution']
+> = ['open', 'accepted', 'credited', 'adjusted', 'refund', 'investigate'];
 export const reportNameValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ReportName']> = [
   'turnover',
   'charges',
