@@ -10,7 +10,7 @@ export const ANONYMISED = 'Обезличено';
  * 152-ФЗ art. 5 p. 7 and art. 21 p. 4 (docs/personal-data.md): a subscriber whose every contract was
  * terminated more than `retentionDays` ago has their personal data anonymised — in one set-based pass:
  * name, address, phone, e-mail and passport on the subscriber row; the phone of mobile requests and
- * termination visits; addresses and texts of sent notifications; the buyer's contact in registered
+ * termination visits; addresses and texts of notifications (one still queued is not sent); the buyer's contact in registered
  * fiscal receipts; contact values copied into audit rows written before the audit kept none. Money
  * records (ledger entries, payments, receipts' sums, charges) and the account and contract numbers stay,
  * so `ledger verify` and every report read the same. Each anonymisation is audited (by subscriber id).
@@ -44,8 +44,10 @@ export async function anonymizeSubscribers(db: Db, opts: { retentionDays: number
     );
     await tx.execute(sql`update termination_visits set phone = null where account_id in (${accountsOf})`);
     await tx.execute(
-      sql`update outbox set address = null, subject = '', body = ''
-          where state <> 'queued' and account_id in (${accountsOf})`,
+      sql`update outbox set address = null, subject = '', body = '',
+            state = case when state = 'queued' then 'failed' else state end,
+            last_error = case when state = 'queued' then 'anonymised before delivery' else last_error end
+          where account_id in (${accountsOf})`,
     );
     await tx.execute(
       sql`update receipts set payload = payload #- '{receipt,client}'

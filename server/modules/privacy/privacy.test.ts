@@ -122,6 +122,11 @@ describe('anonymisation after termination and retention', () => {
           select 'subscriber', 'contact.phone', 'subscriber', c.subscriber_id::text, '{"phone":"79105554433"}', '{"phone":"79105550000"}'
           from contracts c where c.id = ${leaving.contract.id}`,
     );
+    await t.database.db.execute(
+      sql`insert into outbox (account_id, channel, address, template, lang, subject, body, state)
+          values (${leaving.account.id}, 'email', 'lichnoe@example.ru', 'test', 'ru', 'Ушедший Иван Ильич', 'Здравствуйте, Ушедший Иван Ильич', 'sent'),
+                 (${staying.account.id}, 'email', 'lichnoe@example.ru', 'test', 'ru', 'Оставшийся Пётр', 'Здравствуйте', 'sent')`,
+    );
     // One contract ended four years ago, the other yesterday.
     await t.database.db.execute(
       sql`update contracts set terminated_on = current_date - 1500 where id = ${leaving.contract.id}`,
@@ -180,6 +185,18 @@ describe('anonymisation after termination and retention', () => {
     );
     expect(JSON.stringify(audit)).not.toMatch(/7910555|Ушедший|lichnoe/);
     expect(audit.map((a) => a.action)).toEqual(['contract.sign', 'contact.phone', 'privacy.anonymized']);
+
+    // Messages to them keep no address or text (nor get sent); others' messages are untouched.
+    const mail = await queryRows<{ account_id: number; address: string | null; body: string; state: string }>(
+      t.database.db,
+      sql`select account_id, address, body, state from outbox where account_id in (${leaving.account.id}, ${staying.account.id})`,
+    );
+    expect(mail.filter((m) => m.account_id === leaving.account.id).length).toBeGreaterThan(0);
+    for (const m of mail.filter((x) => x.account_id === leaving.account.id)) {
+      expect(m).toMatchObject({ address: null, body: '' });
+      expect(m.state).not.toBe('queued');
+    }
+    expect(mail.find((m) => m.account_id === staying.account.id)).toMatchObject({ address: 'lichnoe@example.ru' });
 
     // Money records, balances and the ledger check are exactly as before.
     expect(await money()).toEqual(moneyBefore);
