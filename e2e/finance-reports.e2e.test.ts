@@ -111,6 +111,10 @@ describe.each(Object.entries(VIEWPORTS))('finance pages on %s', (name, viewport)
     await page.getByText('Зачислено — чек найден в кассе').waitFor();
     await noSeriousA11yViolations(page);
     await page.screenshot({ path: `/tmp/e2e-reconciliation-${name}.png`, fullPage: true });
+
+    // The account card says whether a consent to the processing of personal data is on record.
+    await page.goto(`/staff/accounts/${acc.id}`);
+    expect(await page.getByTestId('account-consent').textContent()).toMatch(/не записано/);
     await ctx.close();
   });
 });

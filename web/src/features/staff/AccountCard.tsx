@@ -79,6 +79,7 @@ export function AccountCard() {
             {t('staff.balance')}: <b data-testid="account-balance">{rub(a.balance)}</b>
           </Text>
         </Group>
+        <Consent accountId={a.id} />
       </Card>
       <Tabs
         value={tab}
@@ -149,5 +150,25 @@ function Overview({ account }: { account: ApiData<'get', '/api/staff/accounts/{i
       <ErrorAlert error={st.error} />
       {st.data && <EntriesTable entries={st.data.entries} caption={t('staffsvc.statement')} />}
     </Stack>
+  );
+}
+
+/** The consent to the processing of personal data given at signing, or that the data is anonymised (docs/personal-data.md). */
+function Consent({ accountId }: { accountId: number }) {
+  const { t } = useTranslation();
+  const q = useQuery({
+    queryKey: ['account-consents', accountId],
+    queryFn: () => api.GET('/api/staff/accounts/{accountId}/consents', { params: { path: { accountId } } }),
+  });
+  if (!q.data) return null;
+  const last = q.data.consents.at(-1);
+  return (
+    <Text size="sm" c="dimmed" mt="xs" data-testid="account-consent">
+      {q.data.anonymizedAt
+        ? t('staff.pdAnonymized', { date: new Date(q.data.anonymizedAt).toLocaleDateString() })
+        : last
+          ? t('staff.pdConsent', { version: last.version, date: new Date(last.acceptedAt).toLocaleString() })
+          : t('staff.pdNoConsent')}
+    </Text>
   );
 }
