@@ -529,6 +529,49 @@ export const ERRORS = {
     ru: 'Этот NAS относится к другому региону',
     en: 'This NAS belongs to another region',
   },
+  report_archived: {
+    status: 400,
+    ru: 'Месяцы до {month} перенесены в архив: отчёт за них строится по архивной копии журнала',
+    en: 'Months before {month} are archived: report on them from the ledger archive dump',
+  },
+  accounting_not_configured: {
+    status: 409,
+    ru: 'Для выгрузки в 1С не заданы реквизиты организации: {missing} (см. docs/reports.md)',
+    en: 'The organisation details for the 1C export are not set: {missing} (see docs/reports.md)',
+  },
+  reconciliation_channel_unknown: {
+    status: 404,
+    ru: 'Нет такого канала платежей: {channel}',
+    en: 'No such payment channel: {channel}',
+  },
+  bad_provider_report: {
+    status: 400,
+    ru: 'Неверный файл отчёта ({format}), строка {line}: {details}',
+    en: 'Invalid report file ({format}), line {line}: {details}',
+  },
+  reconciliation_not_found: { status: 404, ru: 'Сверка не найдена', en: 'Reconciliation not found' },
+  reconciliation_item_not_found: { status: 404, ru: 'Расхождение не найдено', en: 'Difference not found' },
+  reconciliation_item_resolved: {
+    status: 409,
+    ru: 'Расхождение уже разобрано: {status}',
+    en: 'The difference has already been resolved: {status}',
+  },
+  reconciliation_action_invalid: {
+    status: 409,
+    ru: 'Действие «{action}» не применимо к расхождению «{kind}»',
+    en: 'Action “{action}” does not apply to a “{kind}” difference',
+  },
+  note_required: { status: 400, ru: 'Укажите комментарий', en: 'A note is required' },
+  consent_required: {
+    status: 400,
+    ru: 'Нужно согласие абонента на обработку персональных данных (текст версии {version})',
+    en: 'The subscriber’s consent to the processing of personal data is required (text version {version})',
+  },
+  consent_outdated: {
+    status: 409,
+    ru: 'Текст согласия обновлён (версия {version}): покажите абоненту новый текст',
+    en: 'The consent text has changed (version {version}): show the subscriber the new text',
+  },
   internal: { status: 500, ru: 'Внутренняя ошибка. Мы уже разбираемся', en: 'Internal error. We are looking into it' },
   import_not_found: { status: 404, ru: 'Импорт не найден', en: 'Import not found' },
   import_busy: {

@@ -45,6 +45,7 @@ describe.each(Object.entries(VIEWPORTS))('contract to cabinet on %s', (name, vie
     await op.getByLabel('Телефон').fill('+7 921 555-00-11');
     await op.getByLabel('Адрес подключения').fill('г. Санкт-Петербург, ул. Садовая, д. 5, кв. 12');
     await op.getByLabel('Паспорт: серия и номер').fill('4012 345678');
+    await op.getByLabel(/подписал согласие на обработку персональных данных/).check();
     await op.getByLabel('Регион').first().click();
     await op.getByRole('option', { name: 'Санкт-Петербург' }).click();
     await op.getByLabel('Тариф').first().click();

@@ -229,6 +229,7 @@ describe('a production install from an empty database', () => {
       await op.getByLabel(/^Телефон/).fill('+7 910 555-00-12');
       await op.getByLabel('Адрес подключения').fill('г. Тверь, ул. Советская, д. 5, кв. 1');
       await op.getByLabel('Паспорт: серия и номер').fill('2801 123456');
+      await op.getByLabel(/подписал согласие на обработку персональных данных/).check();
       await op.getByLabel('Регион').first().click();
       await op.getByRole('option', { name: 'Тверь' }).click();
       await op.getByLabel('Тариф').first().click();

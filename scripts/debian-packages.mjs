@@ -18,6 +18,7 @@ const FREERADIUS = [
 export const TEST_NEEDS = [
   { pkg: 'chromium', path: '/usr/bin/chromium', why: 'end-to-end tests' },
   { pkg: 'poppler-utils', path: '/usr/bin/pdftotext', why: 'reading generated PDFs in tests' },
+  { pkg: 'libxml2-utils', path: '/usr/bin/xmllint', why: 'validating the 1C export against its schema' },
   { pkg: 'fonts-dejavu-core', path: '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', why: 'Cyrillic fonts in PDFs' },
   ...FREERADIUS,
   { pkg: 'openssl', path: '/usr/bin/openssl', why: 'certificates for the TLS test of the rlm_rest link' },

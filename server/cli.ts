@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 
 import { Command, CommanderError } from 'commander';
 
+import { isValidDay } from '../common/dates.js';
 import { AppError, errorMessage } from '../common/errors.js';
 import { formatRubles } from '../common/money.js';
 import { parsePaymentAmount as parseAmount } from '../common/payment-amount.js';
@@ -215,13 +216,18 @@ export function buildCli(): Command {
       'check that every balance equals the sum of its ledger entries (from the latest verified checkpoint; --full: all) and that every entry names an existing account (exit 2 when not)',
     )
     .option('--full', 'read every entry still in the ledger and check the latest checkpoint too')
+    .option('--from <day>', 'with --to: also sum the period from the entries (opening, each kind, closing)')
+    .option('--to <day>', 'last day of the period (inclusive)')
     .option(
       '--json',
-      'print one JSON line: {"accounts","mode","since","mismatches":[…],"checkpoint_mismatches":[…],"orphan_entries"}',
+      'print one JSON line: {"accounts","mode","since","mismatches":[…],"checkpoint_mismatches":[…],"orphan_entries"[,"period"]}',
     )
-    .action((opts: { full?: boolean; json?: boolean }) =>
+    .action((opts: { full?: boolean; json?: boolean; from?: string; to?: string }) =>
       withDb(async (d) => {
-        const r = await verifyLedger(d.db, { full: opts.full });
+        if (Boolean(opts.from) !== Boolean(opts.to) || (opts.from && (!isValidDay(opts.from) || !isValidDay(opts.to!))))
+          throw new Error('--from and --to go together, as YYYY-MM-DD');
+        const period = opts.from && opts.to ? { from: opts.from, to: opts.to } : undefined;
+        const r = await verifyLedger(d.db, { full: opts.full, period });
         if (opts.json)
           out(
             JSON.stringify({
@@ -231,6 +237,7 @@ export function buildCli(): Command {
               mismatches: r.mismatches,
               checkpoint_mismatches: r.checkpointMismatches,
               orphan_entries: r.orphanEntries,
+              ...(r.period ? { period: r.period } : {}),
             }),
           );
         else {
@@ -242,6 +249,13 @@ export function buildCli(): Command {
             out(
               `ORPHANS: ${r.orphanEntries} ${r.orphanEntries === 1 ? 'entry' : 'entries'} naming an account that does not exist`,
             );
+          if (r.period) {
+            const p = r.period;
+            out(`period ${p.from} … ${p.to}: opening ${formatRubles(p.opening)}`);
+            for (const [kind, total] of Object.entries(p.byKind))
+              out(`  ${kind.padEnd(20)} ${formatRubles(total).padStart(18)}`);
+            out(`  closing ${formatRubles(p.closing)}`);
+          }
           out(
             `${r.accounts} accounts checked (${r.mode}${r.since ? `, from ${r.since}` : ''}), ` +
               `${r.mismatches.length + r.checkpointMismatches.length} mismatches, ${r.orphanEntries} orphan entries`,

@@ -226,8 +226,44 @@ export const envSchema = z.object({
   /** CoA / Disconnect: wait per try (ms) and tries per request before the retry job takes it. */
   RADIUS_COA_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(1000),
   RADIUS_COA_TRIES: z.coerce.number().int().min(1).max(10).default(3),
-  /** Days the post-auth log is kept (sessions are kept with the billing records). */
+  /** Days the post-auth log is kept. */
   RADIUS_AUTH_LOG_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /**
+   * Days a finished RADIUS session (who was online, from which address, how much traffic) is kept:
+   * three years, what ФЗ «О связи» art. 64 asks of an operator for the facts of its users' connections
+   * (docs/personal-data.md).
+   */
+  RADIUS_SESSIONS_DAYS: z.coerce.number().int().min(30).max(3650).default(1095),
+  /**
+   * Days after a contract's termination before the subscriber's personal data is anonymised
+   * (152-ФЗ art. 5 p. 7, art. 21 p. 4): three years — what the communications law and the limitation
+   * period need of a former subscriber's identity. Money records stay in full. docs/personal-data.md.
+   */
+  PD_RETENTION_DAYS: z.coerce.number().int().min(30).max(3650).default(1095),
+  /**
+   * The organisation in the 1C:Бухгалтерия export (EnterpriseData, docs/reports.md). Name and INN are
+   * required to export; the bank account is required when payments came by bank (agents, transfers).
+   */
+  ACCOUNTING_ORG_NAME: z.string().min(1).max(200).optional(),
+  ACCOUNTING_ORG_INN: z
+    .string()
+    .regex(/^\d{10}(\d{2})?$/, '10 digits (an organisation) or 12 (an entrepreneur)')
+    .optional(),
+  ACCOUNTING_ORG_KPP: z
+    .string()
+    .regex(/^\d{9}$/)
+    .optional(),
+  ACCOUNTING_BANK_ACCOUNT: z
+    .string()
+    .regex(/^\d{20}$/)
+    .optional(),
+  ACCOUNTING_BANK_BIK: z
+    .string()
+    .regex(/^\d{9}$/)
+    .optional(),
+  ACCOUNTING_BANK_NAME: z.string().min(1).max(200).optional(),
+  /** VAT of the services sold, in percent, or `none` (УСН without VAT, an exemption). */
+  ACCOUNTING_VAT: z.enum(['none', '0', '5', '7', '10', '20', '22']).optional(),
   /** A full reload of the in-memory RADIUS state every N seconds, besides the change notifications. */
   RADIUS_RELOAD_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
 });

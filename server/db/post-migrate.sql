@@ -67,8 +67,21 @@ END $$;
 
 
 -- The ledger is append-only: history is corrected by new entries, never by editing old ones.
+-- The audit log too, with one exception (docs/personal-data.md): the anonymisation of a former
+-- subscriber, in its own transaction (setting abonent.anonymize), may remove personal data from an audit
+-- row's before/after — every other column, and any other change, stays refused.
 CREATE OR REPLACE FUNCTION ledger_entries_append_only() RETURNS trigger AS $$
 BEGIN
+  -- Nested: NEW's audit columns are only read when the row is an audit row.
+  IF TG_TABLE_NAME = 'audit_log' AND TG_OP = 'UPDATE' THEN
+    IF current_setting('abonent.anonymize', true) = 'on'
+       AND NEW.id = OLD.id AND NEW.actor_type = OLD.actor_type AND NEW.actor_id IS NOT DISTINCT FROM OLD.actor_id
+       AND NEW.action = OLD.action AND NEW.entity = OLD.entity AND NEW.entity_id IS NOT DISTINCT FROM OLD.entity_id
+       AND NEW.ip IS NOT DISTINCT FROM OLD.ip AND NEW.at = OLD.at
+       AND (OLD.before IS NULL OR NEW.before <@ OLD.before) AND (OLD.after IS NULL OR NEW.after <@ OLD.after) THEN
+      RETURN NEW;
+    END IF;
+  END IF;
   RAISE EXCEPTION 'ledger_entries is append-only (% refused)', TG_OP USING ERRCODE = 'check_violation';
 END;
 $$ LANGUAGE plpgsql;

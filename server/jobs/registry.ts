@@ -27,7 +27,9 @@ import {
   reconcilePaymentsTask,
   testAcquirerNotifyJob,
 } from '../modules/payments/payments.jobs.js';
+import { anonymizeJob, anonymizeTask } from '../modules/privacy/privacy.jobs.js';
 import { registerReceiptJob } from '../modules/receipts/register-receipt.job.js';
+import { reportRollupsJob, reportRollupsTask } from '../modules/reports/reports.jobs.js';
 import { purgeUploadsJob, purgeUploadsTask } from '../modules/support/support.jobs.js';
 import { billingRunJob, billingScheduler } from './billing.job.js';
 import type { JobDefinition } from './queue.js';
@@ -53,6 +55,8 @@ export const allJobs: JobDefinition[] = [
   importRunJob,
   importPasswordsJob,
   bulkRunJob,
+  reportRollupsJob,
+  anonymizeJob,
 ];
 export const periodicTasks: PeriodicTask[] = [
   billingScheduler,
@@ -67,6 +71,8 @@ export const periodicTasks: PeriodicTask[] = [
   networkCleanupTask,
   speedWindowsTask,
   ipv6AssignTask,
+  reportRollupsTask,
+  anonymizeTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
   pruneRateLimitsTask,
   { name: 'import.purge-files', everySeconds: 3600, tick: (db) => purgeImportFiles(db) },

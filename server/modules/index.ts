@@ -20,10 +20,13 @@ import { networkRoutes } from './network/network.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { outagesRoutes } from './outages/outages.routes.js';
 import { paymentsRoutes } from './payments/payments.routes.js';
+import { privacyRoutes } from './privacy/privacy.routes.js';
 import { profileRoutes } from './profile/profile.routes.js';
 import { promotionsRoutes } from './promotions/promotions.routes.js';
 import { receiptsRoutes } from './receipts/receipts.routes.js';
+import { reconciliationRoutes } from './reconciliation/reconciliation.routes.js';
 import { recoveryRoutes } from './recovery/recovery.routes.js';
+import { reportsRoutes } from './reports/reports.routes.js';
 import { servicesRoutes } from './services/services.routes.js';
 import { staffRoutes } from './staff/staff.routes.js';
 import { staffSecurityRoutes } from './staff/staff-security.routes.js';
@@ -50,6 +53,9 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   staffSecurityRoutes,
   agentsRoutes,
   financeRoutes,
+  reportsRoutes,
+  reconciliationRoutes,
+  privacyRoutes,
   receiptsRoutes,
   paymentsRoutes,
   jobsRoutes,

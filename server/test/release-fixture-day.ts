@@ -17,6 +17,7 @@ import type { signContractResponse } from '../modules/contracts/contracts.schema
 import type { DemoLogins } from '../modules/demo/seed-demo.js';
 import type { pageResponse, requestResponse } from '../modules/mobile/mobile.schemas.js';
 import type { cardsResponse, publicTopUpResponse, topUpResponse } from '../modules/payments/payments.schemas.js';
+import { CONSENT_VERSION } from '../modules/privacy/consent-text.js';
 import type { promotion } from '../modules/promotions/promotions.schemas.js';
 import type { tariffOptionsResponse } from '../modules/services/services.schemas.js';
 import type { attachment, categoriesResponse, myTicket } from '../modules/support/support.schemas.js';
@@ -131,6 +132,7 @@ export async function workADay(o: {
     phone: '+7 921 555-01-02',
     email: 'fixture@example.ru',
     passport: '4010 123456',
+    consentVersion: CONSENT_VERSION,
     regionId: regionId('spb'),
     tariffId: home100,
     serviceIds: [serviceId('spb', 'tv-basic')],
@@ -141,6 +143,7 @@ export async function workADay(o: {
     address: 'Санкт-Петербург, ул. Релизная, д. 2, кв. 5',
     phone: '+7 921 555-03-04',
     passport: '4011 654321',
+    consentVersion: CONSENT_VERSION,
     regionId: regionId('spb'),
     tariffId: home100,
   });

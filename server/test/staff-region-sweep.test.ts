@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, todayIn } from '../../common/dates.js';
 import { queryRows } from '../db/client.js';
 import type { StaffRole } from '../db/schema/index.js';
+import { takePromisedPayment } from '../modules/payments/promised-payment.js';
 import { notFoundOf, type ResourceKind } from '../policy/region-scope.js';
 import { createTestApp, type TestContext } from './app.js';
-import { buildStaff } from './factories.js';
+import { buildStaff, buildSubscriber } from './factories.js';
 import { type Operation, operationsOf, sample } from './fuzz/openapi-fuzz.js';
 import { buildTwoRegions, type TwoRegions } from './two-regions.js';
 
@@ -29,6 +30,9 @@ beforeAll(async () => {
   w = await buildTwoRegions(t);
   // B's operator in the sweep is the one who signed B's contract (only the signer gets its PDF).
   staffOf.set(`operator:${w.b.id}`, w.signer.auth);
+  // A debtor of B with a promised payment: the finance reports of B's staff have a line to show.
+  const debtor = await buildSubscriber(t.database.db, { regionId: w.b.id, balance: -20_000 });
+  await takePromisedPayment(t.database.db, debtor.account.id);
   const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
   const raw = doc.paths as Record<string, Record<string, { 'x-roles'?: StaffRole[]; 'x-region-scope'?: string }>>;
   ops = operationsOf(doc)
@@ -51,6 +55,9 @@ function pathValue(path: string, name: string): number | string | undefined {
   if (name === 'receiptId') return ids.receipt;
   if (name === 'regionId') return w.b.id;
   if (name === 'code') return 'no-such-agent';
+  if (name === 'report') return 'turnover';
+  // Reconciliation is for staff of every region: refused before any row is read.
+  if (name === 'itemId') return 1;
   if (name !== 'id') return undefined;
   const byPrefix: [string, number][] = [
     ['/api/staff/accounts/', ids.account],
@@ -64,6 +71,7 @@ function pathValue(path: string, name: string): number | string | undefined {
     ['/api/staff/network/escalations/', ids.escalation],
     ['/api/staff/outages/', ids.outage],
     ['/api/staff/bulk/', ids.bulk],
+    ['/api/staff/reconciliation/', 1],
   ];
   return byPrefix.find(([p]) => path.startsWith(p))?.[1];
 }
@@ -85,11 +93,13 @@ function queryFor(op: Operation): string {
           ? w.subB.account.number
           : p.name === 'from'
             ? addDays(today, -30)
-            : p.name === 'to' || p.name === 'day'
+            : p.name === 'to' || p.name === 'day' || p.name === 'asOf'
               ? today
-              : p.required
-                ? sample(p.schema)
-                : undefined;
+              : p.name === 'format'
+                ? 'csv'
+                : p.required
+                  ? sample(p.schema)
+                  : undefined;
     if (v !== undefined) q.set(p.name, typeof v === 'string' ? v : JSON.stringify(v));
   }
   const s = q.toString();

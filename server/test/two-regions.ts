@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 
 import { queryRows } from '../db/client.js';
 import { runBilling } from '../modules/billing/run-billing.js';
+import { CONSENT_VERSION } from '../modules/privacy/consent-text.js';
 import { multipartFile, tinyPdf } from '../modules/support/support-test-helpers.js';
 import type { TestContext } from './app.js';
 import { buildRegion, buildService, buildStaff, buildTariff } from './factories.js';
@@ -147,6 +148,7 @@ export async function buildTwoRegions(t: TestContext) {
     phone: '+7 999 000 33 44',
     email: 'betov@example.ru',
     passport: '4010 654321',
+    consentVersion: CONSENT_VERSION,
   };
   const signed = await t.app.inject({
     method: 'POST',

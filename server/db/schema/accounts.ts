@@ -34,6 +34,11 @@ export const subscribers = pgTable('subscribers', {
   phoneChangedAt: timestamp('phone_changed_at', { withTimezone: true }),
   emailChangedAt: timestamp('email_changed_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * When the personal data was anonymised (152-ФЗ: the retention period after termination passed;
+   * docs/personal-data.md). Name, address, phone, e-mail and passport are then placeholders.
+   */
+  anonymizedAt: timestamp('anonymized_at', { withTimezone: true }),
 });
 
 export const CONTRACT_STATUSES = ['active', 'terminated'] as const;

@@ -20,6 +20,8 @@ export const agents = pgTable('agents', {
    */
   fiscalizes: boolean('fiscalizes').notNull().default(true),
   active: boolean('active').notNull().default(true),
+  /** The agent's fee in basis points of the money it took (150 = 1.5 %), for the agents report. */
+  commissionBp: bigint('commission_bp', { mode: 'number' }).notNull().default(0),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

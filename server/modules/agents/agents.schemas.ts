@@ -75,6 +75,13 @@ export const updateAgentBody = z.object({
   maxAmount: z.number().int().optional(),
   active: z.boolean().optional(),
   fiscalizes: z.boolean().optional(),
+  commissionBp: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .optional()
+    .describe("the agent's commission in basis points of the amount (100 = 1 %), for the agents report"),
   rotateSecret: z.boolean().optional().describe('issue a new secret; the old one stops working'),
 });
 export const updatedAgent = agentView.extend({

@@ -18,6 +18,8 @@ export interface UpdateAgentInput {
   maxAmount?: number;
   active?: boolean;
   fiscalizes?: boolean;
+  /** The agent's commission in basis points of the amount it takes (100 = 1 %), for the agents report. */
+  commissionBp?: number;
   /** Issue a new secret (the old one stops working at once); returned once. */
   rotateSecret?: boolean;
 }
@@ -45,6 +47,7 @@ export async function updateAgent(db: Db, code: string, input: UpdateAgentInput,
         maxAmount: max,
         active: input.active ?? before.active,
         fiscalizes: input.fiscalizes ?? before.fiscalizes,
+        commissionBp: input.commissionBp ?? before.commissionBp,
         ...(secret ? { secretHash: hashAgentSecret(secret) } : {}),
       })
       .where(eq(agents.id, before.id))
@@ -59,14 +62,15 @@ export async function updateAgent(db: Db, code: string, input: UpdateAgentInput,
       active: a.active,
       fiscalizes: a.fiscalizes,
     });
+    const commission = { before: before.commissionBp, after: row!.commissionBp };
     await recordAudit(tx, {
       actorType: 'staff',
       actorId: staffId,
       action: 'agent.updated',
       entity: 'agent',
       entityId: before.id,
-      before: view(before),
-      after: { ...view(row!), secretRotated: !!secret },
+      before: { ...view(before), commissionBp: commission.before },
+      after: { ...view(row!), commissionBp: commission.after, secretRotated: !!secret },
     });
     return { ...view(row!), secret };
   });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildRegion, buildStaff, buildTariff } from '../../test/factories.js';
+import { CONSENT_VERSION } from '../privacy/consent-text.js';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -209,6 +210,7 @@ describe('catalogue API', () => {
         address: 'г. Тверь, ул. Советская, д. 5',
         phone: '+7 (910) 555-00-12',
         passport: '2801 123456',
+        consentVersion: CONSENT_VERSION,
         regionId: region.id,
         tariffId: tariff.json().id,
       },

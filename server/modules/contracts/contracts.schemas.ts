@@ -20,6 +20,13 @@ export const signContractBody = z.object({
   regionId: z.number().int().positive().max(32_767),
   tariffId: z.number().int().positive().max(2_147_483_647),
   serviceIds: z.array(z.number().int().positive().max(2_147_483_647)).max(20).default([]),
+  consentVersion: z
+    .string()
+    .trim()
+    .max(40)
+    .describe(
+      'the version of the consent to the processing of personal data the subscriber signed (GET /api/staff/privacy/consent); required',
+    ),
 });
 
 export const signContractResponse = z.object({

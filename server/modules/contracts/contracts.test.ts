@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../../db/client.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildRegion, buildService, buildStaff, buildTariff } from '../../test/factories.js';
+import { CONSENT_VERSION } from '../privacy/consent-text.js';
 import { isValidContractNumber } from './contract-numbers.js';
 import { decryptPassport } from './passport-crypto.js';
 
@@ -46,6 +47,7 @@ const body = (o: { regionId: number; tariffId: number; serviceIds?: number[] }) 
   phone: '+7 (921) 555-12-34',
   email: 'sokolova@example.ru',
   passport: '4010 123456',
+  consentVersion: CONSENT_VERSION,
   serviceIds: [],
   ...o,
 });

@@ -8,6 +8,7 @@ import { seal } from '../../crypto/secret-box.js';
 import type { Db } from '../../db/client.js';
 import {
   accounts,
+  consents,
   contractPdfs,
   contracts,
   regions,
@@ -21,6 +22,7 @@ import { recordAudit } from '../audit/record-audit.js';
 import { hashPassword } from '../auth/passwords.js';
 import { listAvailableTariffs } from '../catalog/catalog.js';
 import { issueNetworkAccess } from '../network/issue-network-access.js';
+import { CONSENT_SHA256, CONSENT_VERSION } from '../privacy/consent-text.js';
 import { nextNumbers } from './contract-numbers.js';
 import { encryptPassport } from './passport-crypto.js';
 import { renderContractPdf } from './render-contract-pdf.js';
@@ -35,6 +37,8 @@ export interface SignContractInput {
   regionId: number;
   tariffId: number;
   serviceIds: number[];
+  /** The consent text's version shown to and signed by the subscriber (server/modules/privacy/consent-text.ts). */
+  consentVersion: string;
 }
 
 // No 0/O, 1/l/I: the password is typed from paper.
@@ -58,6 +62,8 @@ export async function signContract(
   input: SignContractInput,
   ctx: { staffId: number; ip?: string; secret: string; portalUrl: string; now?: Date },
 ) {
+  if (!input.consentVersion) throw new AppError('consent_required', { version: CONSENT_VERSION });
+  if (input.consentVersion !== CONSENT_VERSION) throw new AppError('consent_outdated', { version: CONSENT_VERSION });
   const [region] = await db.select().from(regions).where(eq(regions.id, input.regionId));
   if (!region) throw new AppError('region_not_found');
   const available = await listAvailableTariffs(db, region.id, ctx.now);
@@ -104,6 +110,17 @@ export async function signContract(
         mustChangePassword: 1,
       })
       .returning();
+    // 152-ФЗ art. 9: the consent, with the text's version and hash, at the moment of signing.
+    await tx.insert(consents).values({
+      subscriberId: subscriber!.id,
+      contractId: contract!.id,
+      purpose: 'personal_data',
+      version: CONSENT_VERSION,
+      textSha256: CONSENT_SHA256,
+      channel: 'office',
+      staffId: ctx.staffId,
+      ...(ctx.now ? { acceptedAt: ctx.now } : {}),
+    });
     const [account] = await tx
       .insert(accounts)
       .values({ number: numbers.account, contractId: contract!.id, regionId: region.id })
@@ -167,7 +184,9 @@ export async function signContract(
         regionId: region.id,
         tariffId: tariff.id,
         serviceIds,
-        subscriber: input.fullName,
+        // The audit names the subscriber by id, never by name (docs/personal-data.md).
+        subscriberId: subscriber!.id,
+        consentVersion: CONSENT_VERSION,
       },
     });
     return {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
+import { LEDGER_KINDS, type LedgerKind } from '../../db/schema/index.js';
 import { archiveHorizon, latestCheckpoint } from './checkpoint-ledger.js';
 
 export interface LedgerMismatch {
@@ -20,6 +21,22 @@ export interface LedgerVerification {
   since: string | null;
   /** Full mode: accounts whose opening balance at `since` differs from their entries before it. */
   checkpointMismatches: { accountId: number; opening: number; ledgerSum: number }[];
+  /** With `period`: the ledger's own sums for it, read from the entries (no checkpoint, no rollup). */
+  period?: PeriodSums;
+}
+
+/**
+ * What the ledger says about a period, summed straight from its entries: the balance of all accounts
+ * before `from`, the movements of each kind in [from, to], and the balance after `to`. The accountant's
+ * turnover sheet must give the same totals (docs/finance.md); an archived month's entries before
+ * `from` count through the closing balances kept at the archive horizon.
+ */
+export interface PeriodSums {
+  from: string;
+  to: string;
+  opening: number;
+  byKind: Record<LedgerKind, number>;
+  closing: number;
 }
 
 /**
@@ -29,7 +46,10 @@ export interface LedgerVerification {
  * Full: every entry still attached (plus the closing balances of archived months), and the latest
  * checkpoint itself checked against the entries before it.
  */
-export async function verifyLedger(db: Db, opts: { full?: boolean } = {}): Promise<LedgerVerification> {
+export async function verifyLedger(
+  db: Db,
+  opts: { full?: boolean; period?: { from: string; to: string } } = {},
+): Promise<LedgerVerification> {
   const full = opts.full ?? false;
   const since = await latestCheckpoint(db);
   const horizon = await archiveHorizon(db);
@@ -71,6 +91,7 @@ export async function verifyLedger(db: Db, opts: { full?: boolean } = {}): Promi
                    and not exists (select 1 from accounts a where a.id = o.account_id)))::int8 as n`,
   );
   return {
+    ...(opts.period ? { period: await periodSums(db, opts.period, horizon) } : {}),
     accounts: count?.n ?? 0,
     orphanEntries: orphans?.n ?? 0,
     mode: full ? 'full' : 'incremental',
@@ -82,4 +103,22 @@ export async function verifyLedger(db: Db, opts: { full?: boolean } = {}): Promi
       .filter((r) => r.opening !== null && r.opening !== r.before_sum)
       .map((r) => ({ accountId: r.id, opening: r.opening!, ledgerSum: r.before_sum! })),
   };
+}
+
+async function periodSums(db: Db, p: { from: string; to: string }, horizon: string | null): Promise<PeriodSums> {
+  if (horizon && p.from < horizon) throw new Error(`ledger: ${p.from} is before the archive horizon ${horizon}`);
+  const [open] = await queryRows<{ total: number }>(
+    db,
+    sql`select ((select coalesce(sum(amount), 0) from ledger_entries where effective_on < ${p.from}::date)
+              + (select coalesce(sum(balance), 0) from ledger_openings where ${horizon ? sql`as_of = ${horizon}::date` : sql`false`}))::int8 as total`,
+  );
+  const kinds = await queryRows<{ kind: LedgerKind; total: number }>(
+    db,
+    sql`select kind, sum(amount)::int8 as total from ledger_entries
+        where effective_on >= ${p.from}::date and effective_on <= ${p.to}::date group by kind`,
+  );
+  const byKind = Object.fromEntries(LEDGER_KINDS.map((k) => [k, 0])) as Record<LedgerKind, number>;
+  for (const k of kinds) byKind[k.kind] = k.total;
+  const opening = open?.total ?? 0;
+  return { from: p.from, to: p.to, opening, byKind, closing: opening + kinds.reduce((s, k) => s + k.total, 0) };
 }

@@ -69,7 +69,8 @@ export const coaRetryTask = oncePerSlot(coaRetryJob, 60);
 /**
  * Housekeeping: a session the NAS has not reported for 6 interim intervals is closed as lost (its last
  * report's time and counters stand), and post-auth and CoA logs older than RADIUS_AUTH_LOG_DAYS are
- * deleted in chunks. Sessions themselves are kept with the billing records.
+ * deleted in chunks, and so are finished sessions older than RADIUS_SESSIONS_DAYS (docs/personal-data.md:
+ * who was online from which address is kept as long as the communications law asks, no longer).
  */
 export const networkCleanupJob = defineJob({
   name: 'network.cleanup',
@@ -81,13 +82,17 @@ export const networkCleanupJob = defineJob({
       sql`update radius_sessions set stopped_at = updated_at, terminate_cause = 'Lost-Service'
           where stopped_at is null and updated_at < now() - make_interval(secs => ${c.RADIUS_INTERIM_SECONDS * 6})`,
     );
-    for (const table of ['radius_auth_log', 'coa_requests'] as const) {
-      const column = table === 'radius_auth_log' ? sql`at` : sql`created_at`;
+    const older = [
+      { table: 'radius_auth_log', column: sql`at`, days: c.RADIUS_AUTH_LOG_DAYS },
+      { table: 'coa_requests', column: sql`created_at`, days: c.RADIUS_AUTH_LOG_DAYS },
+      { table: 'radius_sessions', column: sql`stopped_at`, days: c.RADIUS_SESSIONS_DAYS },
+    ];
+    for (const { table, column, days } of older) {
       for (;;) {
         const res = await db.execute(
           sql`delete from ${sql.identifier(table)} where ctid = any(array(
                 select ctid from ${sql.identifier(table)}
-                where ${column} < now() - make_interval(days => ${c.RADIUS_AUTH_LOG_DAYS}) limit 10000))`,
+                where ${column} < now() - make_interval(days => ${days}) limit 10000))`,
         );
         const r = res as { rowCount?: number | null; affectedRows?: number };
         if ((r.rowCount ?? r.affectedRows ?? 0) < 10_000) break;

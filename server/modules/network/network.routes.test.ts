@@ -13,6 +13,7 @@ import { startFakeNas } from '../../test/fakes/nas.js';
 import { buildNas, buildNetworkAccess, networkTestConfig, radiusAuth } from '../../test/network-factories.js';
 import { radiusRequest } from '../../test/radius-client.js';
 import { createSession } from '../auth/sessions.js';
+import { CONSENT_VERSION } from '../privacy/consent-text.js';
 import { assignStaticIp } from './assign-static-ip.js';
 import { decryptSecret } from './network-crypto.js';
 
@@ -83,6 +84,7 @@ describe('network access', () => {
         address: 'г. Казань, ул. Баумана, д. 1',
         phone: '+7 (917) 555-00-11',
         passport: '9201 654321',
+        consentVersion: CONSENT_VERSION,
         regionId,
         tariffId: tariff.id,
       },

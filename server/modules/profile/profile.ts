@@ -142,8 +142,8 @@ export async function confirmContactChange(
       action: `contact.${input.kind}`,
       entity: 'subscriber',
       entityId: r.subscriber_id,
-      before: { [input.kind]: before },
-      after: { [input.kind]: target },
+      // Which contact changed, never its value (docs/personal-data.md: the audit log refers, it does not copy).
+      after: { changed: input.kind, hadValue: !!before },
       ip,
     });
   });

@@ -2770,6 +2770,8 @@ export interface paths {
             tariffId: number;
             /** @default [] */
             serviceIds?: number[];
+            /** @description the version of the consent to the processing of personal data the subscriber signed (GET /api/staff/privacy/consent); required */
+            consentVersion: string;
           };
         };
       };
@@ -4784,6 +4786,8 @@ export interface paths {
             maxAmount?: number;
             active?: boolean;
             fiscalizes?: boolean;
+            /** @description the agent's commission in basis points of the amount (100 = 1 %), for the agents report */
+            commissionBp?: number;
             /** @description issue a new secret; the old one stops working */
             rotateSecret?: boolean;
           };
@@ -5273,6 +5277,974 @@ export interface paths {
                 amount: number;
               }[];
               sum: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/turnover': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Turnover sheet: per account opening, charged, paid, other, closing; totals over every account */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          /** @description inclusive */
+          to: string;
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+          /** @description a personal account or contract number */
+          search?: string;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              page: number;
+              pageSize: number | null;
+              lines: {
+                accountId: number;
+                account: string;
+                contract: string;
+                subscriber: string;
+                regionId: number;
+                opening: number;
+                charged: number;
+                paid: number;
+                bonus: number;
+                refunded: number;
+                adjusted: number;
+                promised: number;
+                closing: number;
+              }[];
+              /** @description every account in scope, not just the page */
+              totals: {
+                accounts: number;
+                opening: number;
+                charged: number;
+                paid: number;
+                bonus: number;
+                refunded: number;
+                adjusted: number;
+                promised: number;
+                closing: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/charges': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Charges by month × region × plan or add-on */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          /** @description inclusive */
+          to: string;
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              lines: {
+                month: string;
+                regionId: number;
+                region: string;
+                itemKind: components['schemas']['ChargeItemKind'];
+                itemId: number;
+                itemRu: string;
+                itemEn: string;
+                amount: number;
+                entries: number;
+                accounts: number;
+              }[];
+              total: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Payments credited by the ledger, by channel and region */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          /** @description inclusive */
+          to: string;
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              lines: {
+                channel: string;
+                regionId: number;
+                region: string;
+                count: number;
+                amount: number;
+              }[];
+              total: {
+                count: number;
+                amount: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/agents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Payment agents' totals and commissions */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          /** @description inclusive */
+          to: string;
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              from: string;
+              to: string;
+              lines: {
+                code: string;
+                name: string;
+                count: number;
+                amount: number;
+                commissionBp: number;
+                commission: number;
+                due: number;
+              }[];
+              total: {
+                count: number;
+                amount: number;
+                commission: number;
+                due: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/debtors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Debtors at the end of a day with the age of their debt */
+    get: {
+      parameters: {
+        query: {
+          /** @description debts at the end of this day */
+          asOf: string;
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              asOf: string;
+              page: number;
+              pageSize: number | null;
+              lines: {
+                accountId: number;
+                account: string;
+                contract: string;
+                subscriber: string;
+                regionId: number;
+                status: components['schemas']['AccountStatus'];
+                debt: number;
+                since: string;
+                days: number;
+                bucket: components['schemas']['DebtBucket'];
+              }[];
+              buckets: {
+                bucket: components['schemas']['DebtBucket'];
+                accounts: number;
+                debt: number;
+              }[];
+              total: {
+                accounts: number;
+                debt: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/promised': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Promised payments outstanding */
+    get: {
+      parameters: {
+        query?: {
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              lines: {
+                id: number;
+                accountId: number;
+                account: string;
+                subscriber: string;
+                regionId: number;
+                amount: number;
+                outstanding: number;
+                takenOn: string;
+                dueOn: string;
+                overdue: boolean;
+              }[];
+              total: {
+                count: number;
+                amount: number;
+                outstanding: number;
+              };
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/{report}/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A report as CSV (UTF-8, ;) or XLSX: every line and the totals */
+    get: {
+      parameters: {
+        query: {
+          format: components['schemas']['ExportFormat'];
+          /** @description period reports */
+          from?: string;
+          to?: string;
+          /** @description debtors */
+          asOf?: string;
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+          search?: string;
+        };
+        header?: never;
+        path: {
+          report: components['schemas']['ReportName'];
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the file */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': unknown;
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': unknown;
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': components['schemas']['Error'];
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'text/csv': components['schemas']['Error'];
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reports/onec': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Services rendered and payments received of a period as an EnterpriseData 1.17 file for 1C */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          /** @description inclusive */
+          to: string;
+          /** @description one region (within the caller’s regions) */
+          regionId?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description the file */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/xml': unknown;
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/xml': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/xml': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reconciliation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every channel per day: what the ledger credited, what the loaded report said, open differences */
+    get: {
+      parameters: {
+        query: {
+          from: string;
+          /** @description inclusive, at most 62 days */
+          to: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ReconciliationOverview'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** Load a provider's report for a channel and day and compare it with the ledger's credits */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description `agent:<code>`, an acquirer (`yookassa`, `test_acquirer`) or `office_cash` */
+            channel: string;
+            day: string;
+            /** @description the provider’s report as text (CSV) */
+            report: string;
+            fileName?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Reconciliation'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reconciliation/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A reconciliation with its differences */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Reconciliation'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/reconciliation/items/{itemId}/resolve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resolve a difference: accept, credit the missing payment, post the sum difference, mark for refund or inquiry */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          itemId: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            action: 'accept' | 'credit' | 'adjust' | 'refund' | 'investigate';
+            /** @description required: why */
+            note: string;
+            /** @description credit: the personal account, when the report does not name one */
+            account?: string | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Reconciliation'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/privacy/consent': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The current consent to the processing of personal data, shown and signed with a contract */
+    get: {
+      parameters: {
+        query?: {
+          lang?: components['schemas']['Lang'];
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ConsentText'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{accountId}/consents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The subscriber's consents (version, hash, time) and whether the personal data is anonymised */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          accountId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description when the personal data was anonymised, null while kept */
+              anonymizedAt: string | null;
+              consents: {
+                id: number;
+                purpose: string;
+                version: string;
+                textSha256: string;
+                channel: string;
+                staffId: number | null;
+                acceptedAt: string;
+              }[];
             };
           };
         };
@@ -16459,6 +17431,17 @@ export interface components {
           | 'outage_closed'
           | 'outage_bad_times'
           | 'outage_nas_region'
+          | 'report_archived'
+          | 'accounting_not_configured'
+          | 'reconciliation_channel_unknown'
+          | 'bad_provider_report'
+          | 'reconciliation_not_found'
+          | 'reconciliation_item_not_found'
+          | 'reconciliation_item_resolved'
+          | 'reconciliation_action_invalid'
+          | 'note_required'
+          | 'consent_required'
+          | 'consent_outdated'
           | 'internal'
           | 'import_not_found'
           | 'import_busy'
@@ -16674,6 +17657,13 @@ export interface components {
      * @enum {string}
      */
     PromisedReason: 'active_exists' | 'already_this_month' | 'debt_over_month' | 'no_fee' | 'terminated';
+    ConsentText: {
+      /** @description send it as consentVersion when signing */
+      version: string;
+      /** @description of the Russian text, the one signed */
+      sha256: string;
+      text: string;
+    };
     /** @enum {string} */
     ReceiptStatus: 'pending' | 'registered' | 'done' | 'failed';
     /**
@@ -16691,6 +17681,84 @@ export interface components {
      * @enum {string}
      */
     ReceiptVat: 'none' | 'vat0' | 'vat105' | 'vat107' | 'vat110' | 'vat120' | 'vat122';
+    /** @enum {string} */
+    ReconciliationChannelKind: 'agent' | 'acquirer' | 'cash';
+    /** @enum {string} */
+    ReconciliationDifferenceKind: 'missing_here' | 'missing_in_registry' | 'sum_mismatch';
+    /** @enum {string} */
+    ReconciliationResolution: 'open' | 'accepted' | 'credited' | 'adjusted' | 'refund' | 'investigate';
+    ReconciliationOverview: {
+      from: string;
+      to: string;
+      channels: {
+        channel: string;
+        kind: components['schemas']['ReconciliationChannelKind'];
+        name: string;
+        /** @description the report format the channel is reconciled with */
+        format: string;
+        days: {
+          day: string;
+          ledger: {
+            count: number;
+            sum: number;
+          };
+          /** @description the day’s latest report, null when none was loaded */
+          reconciliation: {
+            id: number;
+            registry: {
+              count: number;
+              sum: number;
+            };
+            differences: number;
+            open: number;
+          } | null;
+        }[];
+      }[];
+    };
+    Reconciliation: {
+      id: number;
+      channel: string;
+      kind: components['schemas']['ReconciliationChannelKind'];
+      day: string;
+      registry: {
+        count: number;
+        sum: number;
+        fee: number | null;
+      };
+      ours: {
+        count: number;
+        sum: number;
+      };
+      fileName: string | null;
+      createdBy: number;
+      createdAt: string;
+      /** @description false when the day was reconciled again since */
+      latest: boolean;
+      open: number;
+      differences: {
+        id: number;
+        kind: components['schemas']['ReconciliationDifferenceKind'];
+        externalId: string;
+        account: string | null;
+        registryAmount: number | null;
+        ourAmount: number | null;
+        paymentId: number | null;
+        registryAt: string | null;
+        status: components['schemas']['ReconciliationResolution'];
+        note: string | null;
+        resolvedBy: number | null;
+        resolvedAt: string | null;
+        ledgerEntryId: number | null;
+      }[];
+    };
+    /** @enum {string} */
+    ReportName: 'turnover' | 'charges' | 'payments' | 'agents' | 'debtors' | 'promised';
+    /** @enum {string} */
+    ExportFormat: 'csv' | 'xlsx';
+    /** @enum {string} */
+    ChargeItemKind: 'tariff' | 'service' | 'suspension' | 'other';
+    /** @enum {string} */
+    DebtBucket: 'd0_30' | 'd31_60' | 'd61_90' | 'd91_180' | 'd181_365' | 'over365';
     StaffRegions: 'all' | number[];
     /** @enum {string} */
     TicketStatus: 'new' | 'in_progress' | 'waiting' | 'closed';
@@ -16771,10 +17839,20 @@ export type OutageArea = components['schemas']['OutageArea'];
 export type PayMethod = components['schemas']['PayMethod'];
 export type AutopayMode = components['schemas']['AutopayMode'];
 export type PromisedReason = components['schemas']['PromisedReason'];
+export type ConsentText = components['schemas']['ConsentText'];
 export type ReceiptStatus = components['schemas']['ReceiptStatus'];
 export type ReceiptOperation = components['schemas']['ReceiptOperation'];
 export type ReceiptSno = components['schemas']['ReceiptSno'];
 export type ReceiptVat = components['schemas']['ReceiptVat'];
+export type ReconciliationChannelKind = components['schemas']['ReconciliationChannelKind'];
+export type ReconciliationDifferenceKind = components['schemas']['ReconciliationDifferenceKind'];
+export type ReconciliationResolution = components['schemas']['ReconciliationResolution'];
+export type ReconciliationOverview = components['schemas']['ReconciliationOverview'];
+export type Reconciliation = components['schemas']['Reconciliation'];
+export type ReportName = components['schemas']['ReportName'];
+export type ExportFormat = components['schemas']['ExportFormat'];
+export type ChargeItemKind = components['schemas']['ChargeItemKind'];
+export type DebtBucket = components['schemas']['DebtBucket'];
 export type StaffRegions = components['schemas']['StaffRegions'];
 export type TicketStatus = components['schemas']['TicketStatus'];
 export type SupportAttachment = components['schemas']['SupportAttachment'];
@@ -16895,6 +17973,9 @@ export const pathsApiStaffAgentsCodeReconciliationsGetResponses200ContentApplica
 export const pathsApiStaffAgentsCodeReconciliationsPostResponses200ContentApplicationJsonDifferencesKindValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/agents/{code}/reconciliations']['post']['responses']['200']['content']['application/json']['differences']['kind']
 > = ['missing_here', 'missing_in_registry', 'sum_mismatch'];
+export const pathsApiStaffReconciliationItemsItemIdResolvePostRequestBodyContentApplicationJsonActionValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/reconciliation/items/{itemId}/resolve']['post']['requestBody']['content']['application/json']['action']
+> = ['accept', 'credit', 'adjust', 'refund', 'investigate'];
 export const pathsApiStaffReceiptsReceiptIdRetryPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/receipts/{receiptId}/retry']['post']['responses']['200']['content']['application/json']['status']
 > = ['pending'];
@@ -17310,6 +18391,17 @@ export const errorErrorCodeValues: ReadonlyArray<
   'outage_closed',
   'outage_bad_times',
   'outage_nas_region',
+  'report_archived',
+  'accounting_not_configured',
+  'reconciliation_channel_unknown',
+  'bad_provider_report',
+  'reconciliation_not_found',
+  'reconciliation_item_not_found',
+  'reconciliation_item_resolved',
+  'reconciliation_action_invalid',
+  'note_required',
+  'consent_required',
+  'consent_outdated',
   'internal',
   'import_not_found',
   'import_busy',
@@ -17573,6 +18665,41 @@ export const receiptVatValues: ReadonlyArray<FlattenedDeepRequired<components>['
   'vat110',
   'vat120',
   'vat122',
+];
+export const reconciliationChannelKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReconciliationChannelKind']
+> = ['agent', 'acquirer', 'cash'];
+export const reconciliationDifferenceKindValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReconciliationDifferenceKind']
+> = ['missing_here', 'missing_in_registry', 'sum_mismatch'];
+export const reconciliationResolutionValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReconciliationResolution']
+> = ['open', 'accepted', 'credited', 'adjusted', 'refund', 'investigate'];
+export const reportNameValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ReportName']> = [
+  'turnover',
+  'charges',
+  'payments',
+  'agents',
+  'debtors',
+  'promised',
+];
+export const exportFormatValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ExportFormat']> = [
+  'csv',
+  'xlsx',
+];
+export const chargeItemKindValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ChargeItemKind']> = [
+  'tariff',
+  'service',
+  'suspension',
+  'other',
+];
+export const debtBucketValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['DebtBucket']> = [
+  'd0_30',
+  'd31_60',
+  'd61_90',
+  'd91_180',
+  'd181_365',
+  'over365',
 ];
 export const staffRegionsAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['StaffRegions']> = [
   'all',

@@ -82,6 +82,7 @@ export function AccountCard() {
           </Text>
         </Group>
         <AccountTags accountId={a.id} editable={role === 'admin' || role === 'operator' || role === 'support'} />
+        <Consent accountId={a.id} />
       </Card>
       <Tabs
         value={tab}
@@ -153,5 +154,25 @@ function Overview({ account }: { account: ApiData<'get', '/api/staff/accounts/{i
       {st.data && <EntriesTable entries={st.data.entries} caption={t('staffsvc.statement')} />}
       {st.data && <HistoryTable history={st.data.history} />}
     </Stack>
+  );
+}
+
+/** The consent to the processing of personal data given at signing, or that the data is anonymised (docs/personal-data.md). */
+function Consent({ accountId }: { accountId: number }) {
+  const { t } = useTranslation();
+  const q = useQuery({
+    queryKey: ['account-consents', accountId],
+    queryFn: () => api.GET('/api/staff/accounts/{accountId}/consents', { params: { path: { accountId } } }),
+  });
+  if (!q.data) return null;
+  const last = q.data.consents.at(-1);
+  return (
+    <Text size="sm" c="dimmed" mt="xs" data-testid="account-consent">
+      {q.data.anonymizedAt
+        ? t('staff.pdAnonymized', { date: new Date(q.data.anonymizedAt).toLocaleDateString() })
+        : last
+          ? t('staff.pdConsent', { version: last.version, date: new Date(last.acceptedAt).toLocaleString() })
+          : t('staff.pdNoConsent')}
+    </Text>
   );
 }

@@ -2,10 +2,12 @@ import {
   Alert,
   Button,
   Card,
+  Checkbox,
   Code,
   MultiSelect,
   Select,
   SimpleGrid,
+  Spoiler,
   Stack,
   Text,
   TextInput,
@@ -23,7 +25,13 @@ type Signed = ApiData<'post', '/api/staff/contracts'>;
 
 /** Operator signs a contract; the initial password is shown once, the PDF carries it on its last page. */
 export function SignContractPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === 'en' ? 'en' : 'ru';
+  const [consented, setConsented] = useState(false);
+  const consent = useQuery({
+    queryKey: ['consent-text', lang],
+    queryFn: () => api.GET('/api/staff/privacy/consent', { params: { query: { lang } } }),
+  });
   const [form, setForm] = useState({ fullName: '', address: '', phone: '', email: '', passport: '' });
   const [regionId, setRegionId] = useState<string | null>(null);
   const [tariffId, setTariffId] = useState<string | null>(null);
@@ -67,6 +75,7 @@ export function SignContractPage() {
           regionId: Number(regionId),
           tariffId: Number(tariffId),
           serviceIds: serviceIds.map(Number),
+          consentVersion: consent.data?.version ?? '',
         },
       });
       setSigned(r);
@@ -110,6 +119,7 @@ export function SignContractPage() {
           onClick={() => {
             setSigned(null);
             setForm({ fullName: '', address: '', phone: '', email: '', passport: '' });
+            setConsented(false);
           }}
         >
           {t('staff.sign')}
@@ -166,7 +176,23 @@ export function SignContractPage() {
           onChange={setServiceIds}
           name="services"
         />
-        <Button type="submit" disabled={!regionId || !tariffId}>
+        {consent.data && (
+          <Card withBorder>
+            <Spoiler maxHeight={60} showLabel={t('staff.consentShow')} hideLabel={t('staff.consentHide')}>
+              <Text size="sm" style={{ whiteSpace: 'pre-line' }} data-testid="consent-text">
+                {consent.data.text}
+              </Text>
+            </Spoiler>
+            <Checkbox
+              mt="sm"
+              required
+              checked={consented}
+              onChange={(e) => setConsented(e.currentTarget.checked)}
+              label={t('staff.consentSigned', { version: consent.data.version })}
+            />
+          </Card>
+        )}
+        <Button type="submit" disabled={!regionId || !tariffId || !consented || !consent.data}>
           {t('staff.signIt')}
         </Button>
       </Stack>

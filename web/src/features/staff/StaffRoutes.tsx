@@ -17,6 +17,8 @@ import { BulkPage } from '../bulk/BulkPage';
 import { NewBulkPage } from '../bulk/NewBulkPage';
 import { FinancePage } from '../finance/FinancePage';
 import { ReceiptsPage } from '../finance/ReceiptsPage';
+import { ReconciliationPage } from '../finance/ReconciliationPage';
+import { ReportsPage } from '../finance/ReportsPage';
 import { ImportPage } from '../import/ImportPage';
 import { NasPage } from '../network/NasPage';
 import { OnlinePage } from '../network/OnlinePage';
@@ -51,6 +53,8 @@ const NAV: { to: string; key: string; roles: StaffRole[] }[] = [
   { to: '/staff/bulk', key: 'bulk', roles: ['admin', 'operator', 'finance'] },
   { to: '/staff/finance', key: 'finance', roles: ['admin', 'finance'] },
   { to: '/staff/receipts', key: 'receipts', roles: ['admin', 'finance'] },
+  { to: '/staff/reports', key: 'reports', roles: ['admin', 'finance'] },
+  { to: '/staff/reconciliation', key: 'reconciliation', roles: ['admin', 'finance'] },
   { to: '/staff/online', key: 'online', roles: ['admin', 'operator', 'support'] },
   { to: '/staff/nas', key: 'nas', roles: ['admin'] },
   { to: '/staff/regions', key: 'regions', roles: ['admin'] },
@@ -157,6 +161,8 @@ export default function StaffRoutes() {
           <Route path="outages/:id" element={<OutagePage />} />
           <Route path="finance" element={<FinancePage />} />
           <Route path="receipts" element={<ReceiptsPage />} />
+          <Route path="reports" element={<ReportsPage />} />
+          <Route path="reconciliation" element={<ReconciliationPage />} />
           {(role === 'admin' || role === 'support') && (
             <Route
               path="support/*"
