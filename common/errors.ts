@@ -414,6 +414,21 @@ export const ERRORS = {
     ru: 'NAS этого сеанса нет в реестре: отключить его отсюда нельзя',
     en: 'The session’s NAS is not in the registry: it cannot be disconnected from here',
   },
+  messenger_not_configured: {
+    status: 404,
+    ru: 'Этот мессенджер не подключён у провайдера',
+    en: 'This messenger is not set up by the provider',
+  },
+  messenger_link_not_found: {
+    status: 404,
+    ru: 'Такой привязанный чат не найден',
+    en: 'No such linked chat',
+  },
+  messenger_bad_secret: {
+    status: 401,
+    ru: 'Неверный секрет вебхука',
+    en: 'Wrong webhook secret',
+  },
   internal: { status: 500, ru: 'Внутренняя ошибка. Мы уже разбираемся', en: 'Internal error. We are looking into it' },
 } satisfies Record<string, ErrorDef>;
 

@@ -41,8 +41,11 @@ export const outbox = pgTable(
     noticeId: bigint('notice_id', { mode: 'number' }),
     /** An SMS sent because this messenger message was not delivered (Telegram first, SMS as the fallback). */
     fallbackOf: bigint('fallback_of', { mode: 'number' }),
-    /** What a messenger message carries besides its text: the support answer's ticket and message (its files). */
-    meta: jsonb('meta').$type<{ ticketId?: number; messageId?: number } | null>(),
+    /**
+     * What a messenger message carries besides its text: the template's parameters (an SMS fallback is
+     * written from them) and a support answer's ticket and message (its files, the reply button).
+     */
+    meta: jsonb('meta').$type<Record<string, unknown> | null>(),
   },
   (t) => [
     index('outbox_account').on(t.accountId, t.channel, t.id),
