@@ -200,6 +200,26 @@ export const ERRORS = {
     ru: 'Слишком много загруженных файлов. Отправьте сообщение или подождите',
     en: 'Too many uploaded files. Send the message or wait',
   },
+  upload_quota: {
+    status: 429,
+    ru: 'Загружено слишком много за сутки: не больше {max} МБ. Продолжите завтра',
+    en: 'Too much uploaded today: at most {max} MB a day. Continue tomorrow',
+  },
+  ticket_files_quota: {
+    status: 413,
+    ru: 'В обращении уже файлов почти на {max} МБ: эти файлы не поместятся',
+    en: 'This ticket already holds nearly {max} MB of files: these files do not fit',
+  },
+  storage_full: {
+    status: 507,
+    ru: 'Сейчас сервер не может принять файл (мало места). Попробуйте позже или напишите без файла',
+    en: 'The server cannot take files right now (low on space). Try later or write without a file',
+  },
+  uploads_busy: {
+    status: 503,
+    ru: 'Сервер сейчас обрабатывает много изображений. Повторите через минуту',
+    en: 'The server is processing many images right now. Try again in a minute',
+  },
   not_a_claim: { status: 409, ru: 'Это обращение — не претензия', en: 'This ticket is not a formal claim' },
   assignee_invalid: {
     status: 400,

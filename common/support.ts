@@ -6,6 +6,14 @@ export const SUPPORT_LIMITS = {
   attachmentsPerMessage: 5,
   /** Uploaded files waiting to be sent, per person. */
   pendingUploads: 20,
+  /** Bytes of files one ticket may hold, all messages together (50 MB). */
+  ticketBytes: 50 * 1024 * 1024,
+  /** Bytes a subscriber may upload per day (UTC), sent or not (100 MB). */
+  subscriberBytesPerDay: 100 * 1024 * 1024,
+  /** Bytes a staff member may upload per day (UTC): answers with scans (500 MB). */
+  staffBytesPerDay: 500 * 1024 * 1024,
+  /** Uploads per person in 10 minutes, counted before the file is read. */
+  uploadsPer10Minutes: 30,
   subjectChars: 150,
   messageChars: 5000,
   /** A closed ticket can be reopened this many days after closing; later, a new one is written. */

@@ -191,6 +191,10 @@ describe('a production install from an empty database', () => {
       await ap.getByLabel(/^ФИО/).fill('Ольга Операторова');
       await ap.getByLabel('E-mail для входа').fill('olga@isp.example');
       await ap.getByLabel('Начальный пароль').fill('Operator-Tver-2026');
+      // Her region: without one she would see no subscriber (docs/auth.md, "Regions").
+      await ap.getByRole('combobox', { name: 'Регионы', exact: true }).click();
+      await ap.getByRole('option', { name: 'Тверь' }).click();
+      await ap.keyboard.press('Escape');
       await ap.getByRole('button', { name: 'Создать' }).click();
       await ap.getByText('Сотрудник olga@isp.example создан').waitFor();
       await ap.screenshot({ path: '/tmp/e2e-install-staff.png', fullPage: true });

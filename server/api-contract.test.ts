@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { committed, OPENAPI_FILE, servedOpenApiDocument, WEB_TYPES_FILE, webTypes } from './test/api-contract.js';
+import { AUTH_DOC_FILE, withRoleMatrix } from './test/role-matrix.js';
 
 /** A unified-style excerpt of the lines that differ (with 3 lines of context), for a readable failure. */
 function lineDiff(expected: string, actual: string, max = 80): string {
@@ -40,7 +41,7 @@ function expectSame(file: string, expected: string | null, actual: string) {
   const diff = expected === null ? `${file} does not exist` : lineDiff(expected, actual);
   expect.fail(
     `${file} differs from what the server serves (- committed, + served). If the API change is intended, ` +
-      `run \`npm run api:generate\` and commit ${OPENAPI_FILE} and ${WEB_TYPES_FILE} with it.\n${diff}`,
+      `run \`npm run api:generate\` and commit ${OPENAPI_FILE}, ${WEB_TYPES_FILE} and docs/auth.md with it.\n${diff}`,
   );
 }
 
@@ -53,5 +54,8 @@ describe('API contract', () => {
     const served = await servedOpenApiDocument();
     expectSame(OPENAPI_FILE, committed(OPENAPI_FILE), served);
     expectSame(WEB_TYPES_FILE, committed(WEB_TYPES_FILE), await webTypes(served));
+    // The role matrix of docs/auth.md is generated from the operations' x-roles (issue 26).
+    const authDoc = committed(AUTH_DOC_FILE) ?? '';
+    expectSame(AUTH_DOC_FILE, authDoc, withRoleMatrix(authDoc, served));
   }, 120_000);
 });

@@ -5,13 +5,16 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { type AppDeps, buildDeps } from './deps.js';
+import { SAFE_LOGGING } from './logging.js';
 import { moduleRoutes } from './modules/index.js';
 import authPlugin from './plugins/auth.js';
 import errorsPlugin, { frameworkErrors } from './plugins/errors.js';
 import lifecyclePlugin from './plugins/lifecycle.js';
 import metricsPlugin from './plugins/metrics.js';
 import openapiPlugin from './plugins/openapi.js';
+import proxyCheckPlugin from './plugins/proxy-check.js';
 import readCachePlugin from './plugins/read-cache.js';
+import routePolicyPlugin from './plugins/route-policy.js';
 import securityHeaders from './plugins/security-headers.js';
 import { version } from './version.js';
 
@@ -34,7 +37,8 @@ declare module 'fastify' {
 
 export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? false,
+    // Whatever logger is given writes no secrets, tokens, codes or query parameters (server/logging.ts).
+    logger: opts.logger ? { ...(opts.logger === true ? {} : opts.logger), ...SAFE_LOGGING } : false,
     trustProxy: opts.config.trustProxy,
     bodyLimit: 2 * 1024 * 1024,
     // A request that reaches us while closing (on a kept-alive connection) is served, not refused:
@@ -67,6 +71,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(cookie, { secret: opts.config.secret });
   await app.register(securityHeaders, { production: opts.config.NODE_ENV === 'production' });
   await app.register(errorsPlugin);
+  await app.register(proxyCheckPlugin, { trustProxy: opts.config.trustProxy });
   await app.register(metricsPlugin, { metrics: deps.metrics, config: opts.config });
   await app.register(lifecyclePlugin, {
     lifecycle: deps.lifecycle,
@@ -75,6 +80,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(openapiPlugin, { version });
   await app.register(readCachePlugin, { caches: deps.caches, database: opts.database });
   await app.register(authPlugin, { db: opts.database.db, sessionCache: deps.caches.sessions });
+  await app.register(routePolicyPlugin, { db: opts.database.db });
   for (const routes of moduleRoutes) await app.register(routes, deps);
   if (opts.serveWeb) {
     const { default: webPlugin } = await import('./plugins/web.js');

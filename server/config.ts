@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,9 +33,17 @@ export const envSchema = z.object({
    */
   SUPPORT_FILES_DIR: z.string().optional(),
   /**
-   * Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses/CIDRs, or `true`
-   * for any). Unset: none — the client address is the TCP peer, so nobody can forge it for rate limits
-   * or the payment agents' allow-lists.
+   * Uploads are refused (507 storage_full) while the files' volume has less free space than this
+   * (MB, after the file), so a flood of uploads stops before the disk fills. Keep SUPPORT_FILES_DIR on
+   * its own volume in production: the floor then guards it, and the database never shares it.
+   */
+  SUPPORT_FILES_MIN_FREE_MB: z.coerce.number().int().min(0).max(10_000_000).default(1024),
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed: comma-separated addresses or CIDRs only
+   * (`127.0.0.1,::1`, `10.0.0.0/8`); `true`, `*` or anything else is refused at start (it would let
+   * any client choose its own address). Unset: none — the client address is the TCP peer, so nobody
+   * can forge it for rate limits or the payment agents' allow-lists; a request that carries
+   * X-Forwarded-For all the same is logged once as a likely misconfiguration.
    */
   TRUST_PROXY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -187,7 +196,8 @@ export interface Config extends Omit<Env, 'HOST' | 'DEMO_SEED'> {
   /** APP_SECRET and the earlier ones still accepted for opening sealed values. */
   secrets: SecretKeys;
   publicUrl: string;
-  trustProxy: boolean | string[];
+  /** TRUST_PROXY's addresses and CIDRs, or false. */
+  trustProxy: false | string[];
   supportFilesDir: string;
 }
 
@@ -209,6 +219,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     missing.push('TELEGRAM_BOT_USERNAME: required with TELEGRAM_BOT_TOKEN (the deep links name the bot)');
   if (e.NODE_ENV === 'production' && e.TELEGRAM_BOT_TOKEN && !e.TELEGRAM_WEBHOOK_SECRET)
     missing.push('TELEGRAM_WEBHOOK_SECRET: required in production with TELEGRAM_BOT_TOKEN (the webhook is verified by it)');
+  const trust = parseTrustProxy(e.TRUST_PROXY);
+  if ('bad' in trust)
+    missing.push(
+      `TRUST_PROXY: ${trust.bad.map((b) => JSON.stringify(b)).join(', ')} is not an address or CIDR. List the reverse ` +
+        'proxies in front of the app (e.g. TRUST_PROXY=127.0.0.1,::1 or 10.0.0.0/8); `true` would believe ' +
+        'X-Forwarded-For from any client, who could then pick the address rate limits and allow-lists see',
+    );
   if (missing.length > 0) throw new Error(`Invalid configuration:\n  ${missing.join('\n  ')}`);
   const host = e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1');
   return {
@@ -229,7 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       /\/+$/,
       '',
     ),
-    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    trustProxy: 'bad' in trust ? false : trust.list,
     supportFilesDir:
       e.SUPPORT_FILES_DIR ??
       // Tests and e2e runs keep their uploads out of the working tree, one folder per process.
@@ -237,11 +254,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-function parseTrustProxy(v: string | undefined): boolean | string[] {
-  if (!v) return false;
-  if (v === 'true') return true;
-  return v
+/** An IPv4/IPv6 address, or one with a prefix length that fits it (`10.0.0.0/8`, `2001:db8::/32`). */
+export function isAddressOrCidr(v: string): boolean {
+  const m = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(v);
+  if (!m) return false;
+  const family = isIP(m[1]!);
+  if (family === 0) return false;
+  return m[2] === undefined || Number(m[2]) <= (family === 4 ? 32 : 128);
+}
+
+function parseTrustProxy(v: string | undefined): { list: string[] | false } | { bad: string[] } {
+  const items = (v ?? '')
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean);
+  if (items.length === 0) return { list: false };
+  const bad = items.filter((x) => !isAddressOrCidr(x));
+  return bad.length > 0 ? { bad } : { list: items };
 }

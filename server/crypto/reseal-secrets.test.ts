@@ -32,7 +32,7 @@ describe('abonent secrets reseal', () => {
     );
   });
 
-  it('re-seals passports, TOTP secrets, PPPoE passwords and NAS secrets under the new key, counted per kind', async () => {
+  it('re-seals passports, TOTP secrets, PPPoE passwords, NAS secrets and contract PDFs under the new key, counted per kind', async () => {
     const db = database.db;
     const region = await buildRegion(db);
     const sub = await buildSubscriber(db, { regionId: region.id });
@@ -49,6 +49,10 @@ describe('abonent secrets reseal', () => {
       password: 'Router-pass-7',
     });
     const box = await buildNas(db, { regionId: region.id, appSecret: OLD, secret: 'nas-shared-secret' });
+    await db.execute(
+      sql`insert into contract_pdfs (contract_id, pdf_enc, signed_by)
+          values (${sub.contract.id}, ${seal('JVBERi0xLjQ=', 'contract-pdf', OLD)}, ${staff.user.id})`,
+    );
     const rotated = { current: NEW, previous: [OLD] };
 
     // Before the reseal, the old key still opens everything for a process that has both.
@@ -61,7 +65,13 @@ describe('abonent secrets reseal', () => {
 
     const lines: string[] = [];
     const done = await resealSecrets(db, rotated, (l) => lines.push(l));
-    expect(done).toMatchObject({ passports: 1, 'staff TOTP secrets': 1, 'PPPoE passwords': 1, 'NAS secrets': 1 });
+    expect(done).toMatchObject({
+      passports: 1,
+      'staff TOTP secrets': 1,
+      'PPPoE passwords': 1,
+      'NAS secrets': 1,
+      'contract PDFs (24 hours)': 1,
+    });
     expect(lines).toContain('PPPoE passwords: 1 resealed');
 
     // After it, the new secret alone opens every value, and the old one alone opens none.
@@ -81,9 +91,14 @@ describe('abonent secrets reseal', () => {
       sql`select totp_secret as v from staff_users where id = ${staff.user.id}`,
     );
     expect(open(t!.v, 'totp', newOnly)).toBe('JBSWY3DPEHPK3PXP');
+    const [d] = await queryRows<{ v: string }>(
+      db,
+      sql`select pdf_enc as v from contract_pdfs where contract_id = ${sub.contract.id}`,
+    );
+    expect(open(d!.v, 'contract-pdf', newOnly)).toBe('JVBERi0xLjQ=');
 
     // Run again: nothing left to do.
-    expect(Object.values(await resealSecrets(db, newOnly))).toEqual([0, 0, 0, 0]);
+    expect(Object.values(await resealSecrets(db, newOnly))).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('opens network values sealed before they carried a key id (v1), under either secret', () => {

@@ -19,6 +19,13 @@ export const SEALED: { table: string; id: string; column: string; purpose: SealP
     kind: 'PPPoE passwords',
   },
   { table: 'nas', id: 'id', column: 'secret_enc', purpose: 'nas-secret', kind: 'NAS secrets' },
+  {
+    table: 'contract_pdfs',
+    id: 'contract_id',
+    column: 'pdf_enc',
+    purpose: 'contract-pdf',
+    kind: 'contract PDFs (24 hours)',
+  },
 ];
 
 const BATCH = 1_000;

@@ -14,7 +14,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  * the key's SHA-256, so opening goes straight to the right key. `v1:<iv>:<tag>:<data>` (no key id,
  * written before rotation existed) is still read, by trying each key.
  */
-export type SealPurpose = 'passport' | 'totp' | 'network-password' | 'nas-secret';
+export type SealPurpose = 'passport' | 'totp' | 'network-password' | 'nas-secret' | 'contract-pdf';
 
 export interface SecretKeys {
   /** APP_SECRET: every new value is sealed under it. */

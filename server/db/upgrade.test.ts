@@ -53,6 +53,12 @@ const CHANGED_BY_UPGRADE: Record<
     reason: 'one row each time a newer release migrates the database (downgrade protection reads the last)',
     count: (n, u) => n + (u.appliedNow > 0 || u.newerCode ? 1 : 0),
   },
+  'public.contract_documents': {
+    reason:
+      '1.1 empties it on purpose: contract PDFs kept in clear (the last page shows the initial password); ' +
+      'from 1.1 they are kept sealed in contract_pdfs (issue 26)',
+    count: () => 0,
+  },
 };
 
 /** Tables a later release dropped on purpose (a contract step of expand/contract), with the reason. */

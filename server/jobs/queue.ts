@@ -5,6 +5,7 @@ import type { z } from 'zod';
 
 import { type Db, queryRows } from '../db/client.js';
 import type { AppDeps } from '../deps.js';
+import { safeErrorMessage } from '../logging.js';
 import { jobDuration, jobsFinished } from '../metrics/metrics.js';
 
 /**
@@ -345,8 +346,9 @@ export class JobWorker {
   }
 }
 
+/** As kept in `last_error` (shown to admins) and logged: no query parameters, contacts or tokens. */
 function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message || e.name : String(e);
+  return safeErrorMessage(e);
 }
 
 /** A handler that stopped because its `signal` was aborted (it threw the signal's reason or an AbortError). */

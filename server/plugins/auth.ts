@@ -6,7 +6,7 @@ import fp from 'fastify-plugin';
 import { AppError } from '../../common/errors.js';
 import type { ReadCache } from '../cache/read-cache.js';
 import type { Db } from '../db/client.js';
-import type { StaffRole } from '../db/schema/index.js';
+import { STAFF_ROLES, type StaffRole } from '../db/schema/index.js';
 import { type LiveSession, type Principal, resolveSession } from '../modules/auth/sessions.js';
 
 export const SESSION_COOKIE = 'abonent_session';
@@ -59,15 +59,21 @@ function checkCsrf(req: FastifyRequest) {
   if (!timingSafeEqual(Buffer.from(cookie), Buffer.from(header))) throw new AppError('forbidden');
 }
 
-/** preValidation: staff only, and only the given roles (admin always passes). */
+/** Where a requireStaff guard keeps the roles it lets in: route-policy.ts states them in the contract. */
+export const GUARD_ROLES = Symbol('staffRoles');
+
+/** preValidation: staff only, and only the given roles (admin always passes; none given: every role). */
 export function requireStaff(...roles: StaffRole[]): preValidationAsyncHookHandler {
-  return async (req) => {
+  const allowed: readonly StaffRole[] =
+    roles.length === 0 ? STAFF_ROLES : STAFF_ROLES.filter((r) => r === 'admin' || roles.includes(r));
+  const guard: preValidationAsyncHookHandler = async (req) => {
     const p = req.principal;
     if (!p) throw new AppError('unauthorized');
     if (p.type !== 'staff') throw new AppError('forbidden');
-    if (p.role !== 'admin' && roles.length > 0 && !roles.includes(p.role)) throw new AppError('forbidden');
+    if (!allowed.includes(p.role)) throw new AppError('forbidden');
     checkCsrf(req);
   };
+  return Object.assign(guard, { [GUARD_ROLES]: allowed });
 }
 
 /**

@@ -4,6 +4,9 @@ import type { Config } from '../config.js';
 
 const LOCAL_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?$/;
 
+/** A Host header naming this machine (`localhost`, `127.x.x.x`, `[::1]`, with or without a port). */
+export const isLocalHost = (host: string | undefined): boolean => LOCAL_HOST.test(host ?? '');
+
 /**
  * The address links back to us are built on (a card payment's return page). With PUBLIC_URL set
  * (always, in production) it is PUBLIC_URL. Without it (development) it is the address this browser
@@ -14,5 +17,5 @@ const LOCAL_HOST = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5}
 export function baseUrlOf(req: FastifyRequest, config: Pick<Config, 'PUBLIC_URL' | 'publicUrl'>): string {
   if (config.PUBLIC_URL) return config.publicUrl;
   const host = req.headers.host ?? '';
-  return LOCAL_HOST.test(host) ? `${req.protocol}://${host}` : config.publicUrl;
+  return isLocalHost(host) ? `${req.protocol}://${host}` : config.publicUrl;
 }

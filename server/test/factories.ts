@@ -166,7 +166,11 @@ export async function buildSubscriber(db: Db, o: BuildSubscriberOptions = {}) {
 }
 
 /** A staff user of a role with a live session; `token` goes in `Authorization: Bearer …`. */
-export async function buildStaff(db: Db, o: { role?: StaffRole; email?: string; passwordHash?: string } = {}) {
+/** Staff see every region unless `regions` names some (server/policy/region-scope.ts). */
+export async function buildStaff(
+  db: Db,
+  o: { role?: StaffRole; email?: string; passwordHash?: string; regions?: 'all' | number[] } = {},
+) {
   const role = o.role ?? 'admin';
   const [user] = await db
     .insert(staffUsers)
@@ -175,6 +179,8 @@ export async function buildStaff(db: Db, o: { role?: StaffRole; email?: string; 
       fullName: `Test ${role}`,
       role,
       passwordHash: o.passwordHash ?? 'not-a-hash',
+      allRegions: (o.regions ?? 'all') === 'all',
+      regionIds: o.regions === undefined || o.regions === 'all' ? [] : o.regions,
     })
     .returning();
   const { token } = await createSession(db, { type: 'staff', staffId: user!.id });

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const STAFF_ROLES = ['admin', 'operator', 'support', 'finance'] as const;
@@ -13,6 +14,16 @@ export const staffUsers = pgTable('staff_users', {
   totpSecret: text('totp_secret'),
   active: boolean('active').notNull().default(true),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /**
+   * Region scope (docs/auth.md, "Regions"): the regions whose subscribers this user sees and changes,
+   * or every region with `all_regions`. Administrators always see every region. A new user sees none
+   * until given some (fail closed); users who existed before regions were added keep every region.
+   */
+  allRegions: boolean('all_regions').notNull().default(false),
+  regionIds: bigint('region_ids', { mode: 'number' })
+    .array()
+    .notNull()
+    .default(sql`'{}'::bigint[]`),
 });
 
 /**

@@ -8,6 +8,7 @@ import {
   index,
   integer,
   pgTable,
+  primaryKey,
   serial,
   smallint,
   text,
@@ -160,4 +161,20 @@ export const supportAttachments = pgTable(
       .where(sql`message_id is null`),
     check('support_attachments_owner', sql`(${t.ownerAccountId} is null) <> (${t.ownerStaffId} is null)`),
   ],
+);
+
+/**
+ * Bytes uploaded per person per day (UTC), sent or not: `owner` is `account:<id>` or `staff:<id>`.
+ * An upload adds its size in one upsert that refuses to pass the day's quota (issue 26); the row's lock
+ * also serialises one person's concurrent uploads, so the pending-file count taken after it is exact.
+ */
+export const uploadUsage = pgTable(
+  'upload_usage',
+  {
+    owner: text('owner').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    bytes: bigint('bytes', { mode: 'number' }).notNull(),
+    files: bigint('files', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.owner, t.day] })],
 );

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { FILTERED, regionOf, regionScope } from '../../policy/region-scope.js';
 import { addManualPayment } from '../ledger/add-manual-payment.js';
 import {
   accountIdParams,
@@ -23,6 +24,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/accounts',
     {
       preValidation: requireStaff('operator', 'support', 'finance'),
+      config: { region: FILTERED },
       schema: {
         tags: ['accounts'],
         summary: 'Search subscribers',
@@ -31,13 +33,14 @@ export const accountsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         response: { 200: searchResponse },
       },
     },
-    async (req) => ({ accounts: await searchAccounts(db, req.query) }),
+    async (req) => ({ accounts: await searchAccounts(db, { ...req.query, regions: regionScope(req) }) }),
   );
 
   app.get(
     '/api/staff/accounts/:id',
     {
       preValidation: requireStaff('operator', 'support', 'finance'),
+      config: { region: regionOf('account', 'id') },
       schema: {
         tags: ['accounts'],
         summary: 'Subscriber card: account, subscriptions, last entries',
@@ -53,6 +56,7 @@ export const accountsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/accounts/:id/payments',
     {
       preValidation: requireStaff('finance'),
+      config: { region: regionOf('account', 'id') },
       schema: {
         tags: ['accounts'],
         summary: 'Record an office payment (cash desk, bank transfer); idempotent by key',

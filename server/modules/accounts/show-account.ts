@@ -52,7 +52,7 @@ export async function showAccount(db: Db, numberOrContract: string, byId?: numbe
         join regions r on r.id = a.region_id
         where ${byId != null ? sql`a.id = ${byId}` : sql`a.number = ${numberOrContract} or c.number = ${numberOrContract}`}`,
   );
-  if (!a) throw new AppError('account_not_found', { account: numberOrContract });
+  if (!a) throw new AppError('account_not_found', { account: byId != null ? String(byId) : numberOrContract });
   const subs = await queryRows<{
     kind: 'tariff' | 'service';
     service_kind: ServiceKind | null;

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { EVERY_REGION, noRegionData } from '../../policy/region-scope.js';
 import * as s from './agents.schemas.js';
 import { authenticateAgent } from './authenticate-agent.js';
 import { createAgent } from './create-agent.js';
@@ -110,6 +111,7 @@ export const agentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     '/api/staff/agents',
     {
       preValidation: requireStaff('finance'),
+      config: { region: noRegionData('payment agents (terminals, banks) serve the whole ISP') },
       schema: { tags: ['agents'], summary: 'List payment agents', security, response: { 200: s.agentList } },
     },
     async () => ({ agents: await listAgents(db) }),
@@ -118,6 +120,7 @@ export const agentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     '/api/staff/agents/:code/reconciliations',
     {
       preValidation: requireStaff('finance'),
+      config: { region: EVERY_REGION },
       schema: {
         tags: ['agents'],
         summary: "Reconcile an agent's daily registry (CSV) with our payments",
@@ -139,6 +142,7 @@ export const agentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     '/api/staff/agents/:code/reconciliations',
     {
       preValidation: requireStaff('finance'),
+      config: { region: EVERY_REGION },
       schema: {
         tags: ['agents'],
         summary: 'Past reconciliations of an agent',

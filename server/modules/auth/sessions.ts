@@ -7,9 +7,17 @@ import type { ReadCache } from '../../cache/read-cache.js';
 import type { Db } from '../../db/client.js';
 import type { StaffRole } from '../../db/schema/index.js';
 import { accounts, contracts, sessions, staffUsers } from '../../db/schema/index.js';
+import { type RegionScope, scopeOfStaff } from '../../policy/region-scope.js';
 
 export type Principal =
-  | { type: 'staff'; sessionId: number; staffId: number; role: StaffRole }
+  | {
+      type: 'staff';
+      sessionId: number;
+      staffId: number;
+      role: StaffRole;
+      /** The regions whose subscribers this user may see (server/policy/region-scope.ts). */
+      regions: RegionScope;
+    }
   | { type: 'subscriber'; sessionId: number; contractId: number; accountId: number; mustChangePassword: boolean };
 
 export const SESSION_TTL_DAYS = 30;
@@ -77,6 +85,8 @@ async function lookupSession(db: Db, tokenHash: string): Promise<LiveSession | n
       staffId: staffUsers.id,
       staffActive: staffUsers.active,
       staffRole: staffUsers.role,
+      staffAllRegions: staffUsers.allRegions,
+      staffRegionIds: staffUsers.regionIds,
       contractId: contracts.id,
       mustChangePassword: contracts.mustChangePassword,
       accountId: accounts.id,
@@ -98,7 +108,13 @@ async function lookupSession(db: Db, tokenHash: string): Promise<LiveSession | n
   if (s.principalType === 'staff' && s.staffId != null) {
     if (!s.staffActive || s.staffRole == null) return null;
     return {
-      principal: { type: 'staff', sessionId: s.id, staffId: s.staffId, role: s.staffRole },
+      principal: {
+        type: 'staff',
+        sessionId: s.id,
+        staffId: s.staffId,
+        role: s.staffRole,
+        regions: scopeOfStaff({ role: s.staffRole, allRegions: !!s.staffAllRegions, regionIds: s.staffRegionIds }),
+      },
       expiresAt: s.expiresAt.getTime(),
     };
   }

@@ -16,7 +16,13 @@ afterAll(() => t.close());
 async function staffToken(role: StaffRole): Promise<string> {
   const [u] = await t.database.db
     .insert(staffUsers)
-    .values({ email: `${role}-${Math.random()}@example.net`, fullName: role, role, passwordHash: 'x' })
+    .values({
+      email: `${role}-${Math.random()}@example.net`,
+      fullName: role,
+      role,
+      passwordHash: 'x',
+      allRegions: true,
+    })
     .returning();
   return (await createSession(t.database.db, { type: 'staff', staffId: u!.id })).token;
 }

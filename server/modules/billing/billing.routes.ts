@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { EVERY_REGION, FILTERED, regionScope } from '../../policy/region-scope.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
 import {
@@ -54,6 +55,7 @@ export const billingRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/billing/days',
     {
       preValidation: requireStaff('finance'),
+      config: { region: FILTERED },
       schema: {
         tags: ['billing'],
         summary: 'Recent daily runs per region',
@@ -62,13 +64,14 @@ export const billingRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: billingDaysResponse },
       },
     },
-    async (req) => ({ days: await listBillingDays(db, { limit: req.query.limit }) }),
+    async (req) => ({ days: await listBillingDays(db, { limit: req.query.limit, regions: regionScope(req) }) }),
   );
 
   app.get(
     '/api/staff/ledger/verify',
     {
       preValidation: requireStaff('finance'),
+      config: { region: EVERY_REGION },
       schema: {
         tags: ['billing'],
         summary: 'Check balance = sum of ledger for every account',

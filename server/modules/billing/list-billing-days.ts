@@ -2,12 +2,14 @@ import { desc } from 'drizzle-orm';
 
 import type { Db } from '../../db/client.js';
 import { billingDays } from '../../db/schema/index.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 
-/** The most recent region-days of the daily run, newest first, for the back office. */
-export async function listBillingDays(db: Db, opts: { limit: number }) {
+/** The most recent region-days of the daily run (of the caller's regions), newest first, for the back office. */
+export async function listBillingDays(db: Db, opts: { limit: number; regions: RegionScope }) {
   const rows = await db
     .select()
     .from(billingDays)
+    .where(inRegions(opts.regions, billingDays.regionId))
     .orderBy(desc(billingDays.day), billingDays.regionId)
     .limit(opts.limit);
   return rows.map((r) => ({

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { FILTERED, regionOf, regionScope } from '../../policy/region-scope.js';
 import {
   createRegion,
   createService,
@@ -53,6 +54,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/regions',
     {
       preValidation: requireStaff('operator', 'support', 'finance'),
+      config: { region: FILTERED },
       schema: {
         tags: ['catalog'],
         summary: 'Regions (staff)',
@@ -60,7 +62,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: s.regionsWithSettingsResponse },
       },
     },
-    async () => ({ regions: await listRegions(db) }),
+    async (req) => ({ regions: await listRegions(db, regionScope(req)) }),
   );
   app.post(
     '/api/staff/regions',
@@ -95,6 +97,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/regions/:id',
     {
       preValidation: requireStaff('operator', 'support', 'finance'),
+      config: { region: regionOf('region', 'id') },
       schema: {
         tags: ['catalog'],
         summary: 'One region',
@@ -110,6 +113,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/tariffs',
     {
       preValidation: requireStaff('operator', 'support', 'finance'),
+      config: { region: FILTERED },
       schema: {
         tags: ['catalog'],
         summary: 'Tariff plans, archived included',
@@ -118,7 +122,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: s.tariffsResponse },
       },
     },
-    async (req) => ({ tariffs: await listTariffs(db, req.query.regionId) }),
+    async (req) => ({ tariffs: await listTariffs(db, req.query.regionId, regionScope(req)) }),
   );
   app.post(
     '/api/staff/tariffs',
@@ -154,6 +158,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/services',
     {
       preValidation: requireStaff('operator', 'support', 'finance'),
+      config: { region: FILTERED },
       schema: {
         tags: ['catalog'],
         summary: 'Add-on services',
@@ -162,7 +167,7 @@ export const catalogRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: s.servicesResponse },
       },
     },
-    async (req) => ({ services: await listServices(db, req.query.regionId) }),
+    async (req) => ({ services: await listServices(db, req.query.regionId, regionScope(req)) }),
   );
   app.post(
     '/api/staff/services',

@@ -5,6 +5,7 @@ import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
 import { accounts, regions, type RegionSettings, services, tariffs } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 import { recordAudit } from '../audit/record-audit.js';
 
 /**
@@ -17,8 +18,13 @@ export interface Actor {
   ip?: string;
 }
 
-export async function listRegions(db: Db) {
-  return db.select().from(regions).where(eq(regions.active, true)).orderBy(asc(regions.id));
+/** Active regions; for staff, those of their region scope. */
+export async function listRegions(db: Db, scope: RegionScope = 'all') {
+  return db
+    .select()
+    .from(regions)
+    .where(and(eq(regions.active, true), inRegions(scope, regions.id)))
+    .orderBy(asc(regions.id));
 }
 
 export async function getRegion(db: Db, id: number, opts: { forUpdate?: boolean } = {}) {
@@ -46,19 +52,19 @@ export async function listAvailableTariffs(db: Db, regionId: number, now = new D
     .orderBy(asc(tariffs.monthlyFee));
 }
 
-export async function listTariffs(db: Db, regionId?: number) {
+export async function listTariffs(db: Db, regionId: number | undefined, scope: RegionScope) {
   return db
     .select()
     .from(tariffs)
-    .where(regionId ? eq(tariffs.regionId, regionId) : undefined)
+    .where(and(regionId ? eq(tariffs.regionId, regionId) : undefined, inRegions(scope, tariffs.regionId)))
     .orderBy(asc(tariffs.regionId), asc(tariffs.monthlyFee));
 }
 
-export async function listServices(db: Db, regionId?: number) {
+export async function listServices(db: Db, regionId: number | undefined, scope: RegionScope) {
   return db
     .select()
     .from(services)
-    .where(regionId ? eq(services.regionId, regionId) : undefined)
+    .where(and(regionId ? eq(services.regionId, regionId) : undefined, inRegions(scope, services.regionId)))
     .orderBy(asc(services.regionId), asc(services.monthlyFee));
 }
 

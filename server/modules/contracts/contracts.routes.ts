@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { regionInBody, regionOf } from '../../policy/region-scope.js';
 import { fileResponse } from '../shared.schemas.js';
 import { contractIdParams, signContractBody, signContractResponse } from './contracts.schemas.js';
 import { getContractPdf } from './get-contract-pdf.js';
@@ -16,6 +17,7 @@ export const contractsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     '/api/staff/contracts',
     {
       preValidation: requireStaff('operator'),
+      config: { region: regionInBody('regionId') },
       schema: {
         tags: ['contracts'],
         summary: 'Sign a contract: subscriber, account, initial password and the PDF',
@@ -45,9 +47,10 @@ export const contractsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
     '/api/staff/contracts/:id/pdf',
     {
       preValidation: requireStaff('operator'),
+      config: { region: regionOf('contract', 'id') },
       schema: {
         tags: ['contracts'],
-        summary: 'The signed contract PDF (downloadable for 24 hours after signing)',
+        summary: 'The signed contract PDF: for the staff member who signed it and administrators, for 24 hours',
         security,
         params: contractIdParams,
         produces: ['application/pdf'],
@@ -55,7 +58,12 @@ export const contractsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps)
       },
     },
     async (req, reply) => {
-      const { number, pdf } = await getContractPdf(db, req.params.id);
+      const staff = staffPrincipal(req);
+      const { number, pdf } = await getContractPdf(db, {
+        contractId: req.params.id,
+        staff,
+        secrets: deps.config.secrets,
+      });
       return reply
         .header('content-type', 'application/pdf')
         .header('content-disposition', `attachment; filename="contract-${number}.pdf"`)

@@ -181,9 +181,56 @@ describe('contract signing', () => {
       })
     ).json();
     await t.database.db.execute(
-      sql`update contract_documents set created_at = now() - interval '25 hours' where contract_id = ${r.contract.id}`,
+      sql`update contract_pdfs set created_at = now() - interval '25 hours' where contract_id = ${r.contract.id}`,
     );
     const res = await t.app.inject({ method: 'GET', url: r.pdfUrl, headers: op.auth });
     expect(res.statusCode).toBe(410);
+  });
+
+  it('keeps the PDF sealed at rest and serves it only to its signer and administrators (issue 26)', async () => {
+    const { region, tariff, op } = await setup();
+    const r = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/staff/contracts',
+        headers: op.auth,
+        payload: body({ regionId: region.id, tariffId: tariff.id }),
+      })
+    ).json();
+    // At rest: neither the PDF nor the password in clear, and nothing in the old clear-text table.
+    const [stored] = await queryRows<{ pdf_enc: string }>(
+      t.database.db,
+      sql`select pdf_enc from contract_pdfs where contract_id = ${r.contract.id}`,
+    );
+    expect(stored!.pdf_enc).toMatch(/^v2:/);
+    const pdfBase64Prefix = Buffer.from('%PDF').toString('base64').slice(0, 4);
+    expect(stored!.pdf_enc).not.toContain(pdfBase64Prefix);
+    expect(stored!.pdf_enc).not.toContain(r.initialPassword);
+    const [legacy] = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select count(*)::int as n from contract_documents`,
+    );
+    expect(legacy!.n).toBe(0);
+
+    // Another operator of the same region walking contract ids: "not found", as for an id that does not exist.
+    const other = await buildStaff(t.database.db, { role: 'operator' });
+    const theirs = await t.app.inject({ method: 'GET', url: r.pdfUrl, headers: other.auth });
+    expect(theirs.statusCode).toBe(404);
+    const missing = await t.app.inject({
+      method: 'GET',
+      url: '/api/staff/contracts/999999999/pdf',
+      headers: other.auth,
+    });
+    expect(theirs.json()).toEqual(missing.json());
+    // Finance and support have no access at all; an administrator and the signer do.
+    for (const role of ['finance', 'support'] as const) {
+      const s = await buildStaff(t.database.db, { role });
+      expect((await t.app.inject({ method: 'GET', url: r.pdfUrl, headers: s.auth })).statusCode).toBe(403);
+    }
+    const admin = await buildStaff(t.database.db, { role: 'admin' });
+    const byAdmin = await t.app.inject({ method: 'GET', url: r.pdfUrl, headers: admin.auth });
+    expect(byAdmin.statusCode).toBe(200);
+    expect(pdfPageText(byAdmin.rawPayload, 'last')).toContain(r.initialPassword);
+    expect((await t.app.inject({ method: 'GET', url: r.pdfUrl, headers: op.auth })).statusCode).toBe(200);
   });
 });

@@ -4,10 +4,11 @@ import { and, eq, inArray } from 'drizzle-orm';
 
 import { todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
+import { seal } from '../../crypto/secret-box.js';
 import type { Db } from '../../db/client.js';
 import {
   accounts,
-  contractDocuments,
+  contractPdfs,
   contracts,
   regions,
   services,
@@ -148,7 +149,11 @@ export async function signContract(
       portalUrl: ctx.portalUrl,
       network,
     });
-    await tx.insert(contractDocuments).values({ contractId: contract!.id, pdfBase64: pdf.toString('base64') });
+    await tx.insert(contractPdfs).values({
+      contractId: contract!.id,
+      pdfEnc: seal(pdf.toString('base64'), 'contract-pdf', ctx.secret),
+      signedBy: ctx.staffId,
+    });
     await recordAudit(tx, {
       actorType: 'staff',
       actorId: ctx.staffId,

@@ -227,7 +227,7 @@ export async function seedDemo(
   const staff: DemoLogins['staff'] = [];
   for (const role of ['admin', 'operator', 'support', 'finance'] as const) {
     const email = `${role}${DEMO_STAFF_DOMAIN}`;
-    await createStaffUser(db, { email, fullName: `Demo ${role}`, role, password: staffPassword });
+    await createStaffUser(db, { email, fullName: `Demo ${role}`, role, password: staffPassword, regions: 'all' });
     staff.push({ email, password: staffPassword, role });
   }
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { FILTERED, regionOf, regionScope } from '../../policy/region-scope.js';
 import { correctBalance } from './correct-balance.js';
 import * as s from './finance.schemas.js';
 import { listPayments } from './list-payments.js';
@@ -18,6 +19,7 @@ export const financeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/accounts/:accountId/refunds',
     {
       preValidation: requireStaff('finance'),
+      config: { region: regionOf('account', 'accountId') },
       schema: {
         tags: ['finance'],
         summary: 'Refund money from the balance (payout happens outside); audited',
@@ -39,6 +41,7 @@ export const financeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/accounts/:accountId/corrections',
     {
       preValidation: requireStaff('finance'),
+      config: { region: regionOf('account', 'accountId') },
       schema: {
         tags: ['finance'],
         summary: 'Correct the balance by a signed amount with a required reason; audited',
@@ -60,6 +63,7 @@ export const financeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/payments/:paymentId/refunds',
     {
       preValidation: requireStaff('finance'),
+      config: { region: regionOf('payment', 'paymentId') },
       schema: {
         tags: ['finance'],
         summary: 'Refund (part of) a card payment to the card through its provider; audited, with a refund receipt',
@@ -81,6 +85,7 @@ export const financeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/payments',
     {
       preValidation: requireStaff('finance'),
+      config: { region: FILTERED },
       schema: {
         tags: ['finance'],
         summary: 'All payments with filters, a page, and totals per day and method',
@@ -90,6 +95,6 @@ export const financeRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       },
     },
     // A report: it may read from the replica (docs/scale.md).
-    async (req) => listPayments(deps.database.replica, req.query),
+    async (req) => listPayments(deps.database.replica, { ...req.query, regions: regionScope(req) }),
   );
 };

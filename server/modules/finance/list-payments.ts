@@ -4,6 +4,7 @@ import { daysBetween, isValidDay } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { PaymentMethod, PaymentStatus } from '../../db/schema/index.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 import { getReceiptsForPayments } from '../receipts/get-receipts-for-payments.js';
 
 export interface PaymentsFilter {
@@ -15,6 +16,8 @@ export interface PaymentsFilter {
   account?: string;
   page: number;
   pageSize: number;
+  /** The caller's regions: payments of accounts there. */
+  regions: RegionScope;
 }
 
 const MAX_DAYS = 366;
@@ -31,7 +34,7 @@ export async function listPayments(db: Db, f: PaymentsFilter) {
   if (f.from > f.to || daysBetween(f.from, f.to) > MAX_DAYS) throw new AppError('bad_period', { max: MAX_DAYS });
 
   const day = sql`(p.created_at at time zone r.time_zone)::date`;
-  const conds: SQL[] = [sql`${day} between ${f.from}::date and ${f.to}::date`];
+  const conds: SQL[] = [sql`${day} between ${f.from}::date and ${f.to}::date`, inRegions(f.regions, sql`a.region_id`)];
   if (f.method) conds.push(sql`p.method = ${f.method}`);
   if (f.provider) conds.push(sql`p.provider = ${f.provider}`);
   if (f.status) conds.push(sql`p.status = ${f.status}`);

@@ -5,6 +5,7 @@ import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { MobileRequestStatus } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 import { type Actor, actorAudit, assertNotTerminated, loadAccount } from '../accounts/load-account.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { notify } from '../notifications/notify.js';
@@ -149,7 +150,7 @@ export async function cancelMobileRequest(db: Db, opts: { accountId: number; id:
 }
 
 /** Staff queue: open requests (new first, then in progress), oldest first, or those in one state. */
-export async function mobileQueue(db: Db, opts: { status?: MobileRequestStatus; limit: number }) {
+export async function mobileQueue(db: Db, opts: { status?: MobileRequestStatus; limit: number; regions: RegionScope }) {
   return queryRows<{
     id: number;
     accountId: number;
@@ -172,6 +173,7 @@ export async function mobileQueue(db: Db, opts: { status?: MobileRequestStatus; 
           join subscribers sb on sb.id = c.subscriber_id join regions r on r.id = a.region_id
           left join services v on v.id = m.service_id
         where ${opts.status ? sql`m.status = ${opts.status}` : sql`m.status in ('new', 'in_progress')`}
+          and ${inRegions(opts.regions, sql`a.region_id`)}
         order by (m.status = 'new') desc, m.id limit ${opts.limit}`,
   );
 }

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
+import { FILTERED, regionOf, regionScope } from '../../policy/region-scope.js';
 import * as s from './mobile.schemas.js';
 import { cancelMobileRequest, handleMobileRequest, mobilePage, mobileQueue, requestMobile } from './mobile-requests.js';
 
@@ -66,6 +67,7 @@ export const mobileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     '/api/staff/mobile-requests',
     {
       preValidation: requireStaff('operator', 'support'),
+      config: { region: FILTERED },
       schema: {
         tags,
         summary: 'Mobile internet requests (open ones by default)',
@@ -74,12 +76,13 @@ export const mobileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
         response: { 200: s.queueResponse },
       },
     },
-    async (req) => ({ requests: await mobileQueue(db, req.query) }),
+    async (req) => ({ requests: await mobileQueue(db, { ...req.query, regions: regionScope(req) }) }),
   );
   app.post(
     '/api/staff/mobile-requests/:id',
     {
       preValidation: requireStaff('operator'),
+      config: { region: regionOf('mobileRequest', 'id') },
       schema: {
         tags,
         summary: 'Take, connect or refuse a request',

@@ -1,7 +1,21 @@
 import { sql } from 'drizzle-orm';
 
+import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { AccountStatus } from '../../db/schema/index.js';
+import { countEvent, type LimitRule } from '../auth/rate-limit.js';
+
+/**
+ * `/api/portal/me` answers anyone without a session: 60 questions a minute per address (a portal
+ * page asks once per visit), then a minute's wait (issue 26). Counted before the lookup, in one upsert.
+ */
+export const PORTAL_ME_LIMIT: LimitRule = { limit: 61, windowSeconds: 60, lockSeconds: 60 };
+
+/** Counts the question; refuses it with the wait when the address asked too often. */
+export async function throttlePortal(db: Db, address: string): Promise<void> {
+  const wait = await countEvent(db, `portal:ip:${address}`, PORTAL_ME_LIMIT);
+  if (wait > 0) throw new AppError('rate_limited', { retryAfter: wait });
+}
 
 /**
  * The captive portal's question "who is this?" (docs/network.md, "Debtors"): the account whose open

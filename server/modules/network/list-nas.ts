@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
 import type { NasVendor } from '../../db/schema/index.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 
 export interface NasView {
   id: number;
@@ -16,8 +17,14 @@ export interface NasView {
   online: number;
 }
 
-/** The NAS registry (one region's, or all), with how many sessions each has open; never the secrets. */
-export async function listNas(db: Db, opts: { regionId?: number; lang?: 'ru' | 'en' } = {}): Promise<NasView[]> {
+/**
+ * The NAS registry (one region's, or all the caller's regions), with how many sessions each has open;
+ * never the secrets.
+ */
+export async function listNas(
+  db: Db,
+  opts: { regionId?: number; lang?: 'ru' | 'en'; regions?: RegionScope } = {},
+): Promise<NasView[]> {
   const rows = await queryRows<{
     id: number;
     region_id: number;
@@ -36,7 +43,8 @@ export async function listNas(db: Db, opts: { regionId?: number; lang?: 'ru' | '
                (select count(*) from radius_sessions s
                 where s.nas_address = n.address and s.stopped_at is null)::int as online
         from nas n join regions r on r.id = n.region_id
-        ${opts.regionId ? sql`where n.region_id = ${opts.regionId}` : sql``}
+        where ${inRegions(opts.regions ?? 'all', sql`n.region_id`)}
+          ${opts.regionId ? sql`and n.region_id = ${opts.regionId}` : sql``}
         order by r.id, n.name`,
   );
   return rows.map((r) => ({

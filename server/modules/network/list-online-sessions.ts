@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 import { onlineCondition, sessionColumns, type SessionRow, toSessionView } from './session-rows.js';
 
 export interface OnlineFilter {
@@ -17,11 +18,17 @@ export interface OnlineFilter {
  * subscriber's account, and how many there are. Sessions of unknown users (no account) are listed too:
  * a NAS reporting them is worth seeing.
  */
-export async function listOnlineSessions(db: Db, f: OnlineFilter, opts: { interimSeconds: number }) {
+export async function listOnlineSessions(
+  db: Db,
+  f: OnlineFilter,
+  opts: { interimSeconds: number; regions: RegionScope },
+) {
   const q = f.q?.trim().toLowerCase();
   const where = sql.join(
     [
       onlineCondition(opts.interimSeconds),
+      // A session of no known account belongs to its NAS's region.
+      inRegions(opts.regions, sql`coalesce(a.region_id, n.region_id)`),
       f.regionId ? sql`coalesce(a.region_id, n.region_id) = ${f.regionId}` : undefined,
       f.nasId ? sql`n.id = ${f.nasId}` : undefined,
       q ? sql`(lower(s.username) = ${q} or a.number = ${q} or host(s.framed_ip) = ${q})` : undefined,

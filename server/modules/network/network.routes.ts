@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { SOCIAL_ALLOW_LIST } from '../../../common/network.js';
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
+import { FILTERED, regionOf, regionScope } from '../../policy/region-scope.js';
 import { disconnectSession } from './disconnect-session.js';
-import { findPortalSubscriber } from './find-portal-subscriber.js';
+import { findPortalSubscriber, throttlePortal } from './find-portal-subscriber.js';
 import { getMyNetwork, getMyNetworkPassword } from './get-my-network.js';
 import { listMySessions } from './list-my-sessions.js';
 import { listNas } from './list-nas.js';
@@ -52,6 +53,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/nas',
     {
       preValidation: requireStaff('operator', 'support'),
+      config: { region: FILTERED },
       schema: {
         tags,
         security,
@@ -60,7 +62,9 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: z.object({ nas: z.array(nasView) }) },
       },
     },
-    async (req) => ({ nas: await listNas(db, { regionId: req.query.regionId, lang: req.lang }) }),
+    async (req) => ({
+      nas: await listNas(db, { regionId: req.query.regionId, lang: req.lang, regions: regionScope(req) }),
+    }),
   );
 
   app.post(
@@ -108,6 +112,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/accounts/:id/network',
     {
       preValidation: requireStaff('operator', 'support'),
+      config: { region: regionOf('account', 'id') },
       schema: {
         tags,
         security,
@@ -123,6 +128,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/accounts/:id/network',
     {
       preValidation: requireStaff('operator'),
+      config: { region: regionOf('account', 'id') },
       schema: {
         tags,
         security,
@@ -142,6 +148,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/accounts/:id/network/password',
     {
       preValidation: requireStaff('operator'),
+      config: { region: regionOf('account', 'id') },
       schema: {
         tags,
         security,
@@ -162,6 +169,7 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     '/api/staff/network/online',
     {
       preValidation: requireStaff('operator', 'support'),
+      config: { region: FILTERED },
       schema: {
         tags,
         security,
@@ -170,13 +178,14 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: onlineResponse },
       },
     },
-    async (req) => listOnlineSessions(db, req.query, { interimSeconds }),
+    async (req) => listOnlineSessions(db, req.query, { interimSeconds, regions: regionScope(req) }),
   );
 
   app.post(
     '/api/staff/accounts/:id/sessions/:sessionId/disconnect',
     {
       preValidation: requireStaff('operator', 'support'),
+      config: { region: regionOf('account', 'id') },
       schema: {
         tags,
         security,
@@ -246,11 +255,16 @@ export const networkRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     {
       schema: {
         tags,
-        summary: 'Captive portal: the account behind this address (by its open session), to show the balance',
+        summary:
+          'Captive portal: the account behind this address (by its open session), to show the balance; 60 a minute per address',
         response: { 200: portalResponse },
       },
     },
-    async (req) => findPortalSubscriber(db, req.ip.replace(/^::ffff:/, ''), interimSeconds),
+    async (req) => {
+      const address = req.ip.replace(/^::ffff:/, '');
+      await throttlePortal(db, address);
+      return findPortalSubscriber(db, address, interimSeconds);
+    },
   );
 
   app.get(

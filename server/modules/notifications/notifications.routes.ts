@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError } from '../../../common/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
+import { isLocalHost } from '../../plugins/base-url.js';
 import { okResponse } from '../shared.schemas.js';
 import { devOutbox, listInbox, markAllRead, markRead, unreadCount } from './inbox.js';
 import {
@@ -75,10 +76,13 @@ export const notificationsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, d
   );
 
   // Development only, and only to a browser on this machine: the outbox holds recovery codes. A request
-  // that came through a proxy (X-Forwarded-For) or from another address is told there is no such page.
+  // that came through a proxy (X-Forwarded-For) or from another address is told there is no such page;
+  // so is one whose Host is not this machine's name: a page of another site whose name an attacker
+  // points at 127.0.0.1 (DNS rebinding) reaches us from the loopback, but with its own Host.
   const fromThisMachine = async (req: FastifyRequest) => {
     const proxied = req.headers['x-forwarded-for'] !== undefined || req.headers.forwarded !== undefined;
-    if (proxied || !isLoopback(req.socket.remoteAddress) || !isLoopback(req.ip)) throw new AppError('route_not_found');
+    if (proxied || !isLoopback(req.socket.remoteAddress) || !isLoopback(req.ip) || !isLocalHost(req.headers.host))
+      throw new AppError('route_not_found');
   };
   if (deps.config.NODE_ENV !== 'production') {
     app.get(

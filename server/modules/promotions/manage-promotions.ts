@@ -6,6 +6,7 @@ import { isPaymentAmount } from '../../../common/money.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { PromotionEffect, PromotionEligibility } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { getRegion } from '../catalog/catalog.js';
 import { PROMOTION_COLUMNS, type PromotionRow } from './eligibility.js';
@@ -108,12 +109,13 @@ export async function endPromotion(db: Db, actor: { staffId: number; ip?: string
 }
 
 /** Promotions for the back office, newest first, with how many joined. */
-export async function listPromotions(db: Db, opts: { regionId?: number; id?: number }) {
+export async function listPromotions(db: Db, opts: { regionId?: number; id?: number; regions?: RegionScope }) {
   const rows = await queryRows<PromotionRow & { participants: number }>(
     db,
     sql`select ${PROMOTION_COLUMNS}, (select count(*)::int8 from promotion_participations x where x.promotion_id = p.id) as participants
         from promotions p
         where ${opts.id ? sql`p.id = ${opts.id}` : opts.regionId ? sql`p.region_id = ${opts.regionId}` : sql`true`}
+          and ${inRegions(opts.regions ?? 'all', sql`p.region_id`)}
         order by p.id desc limit 500`,
   );
   return rows.map((p) => ({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
+import { FILTERED, regionScope } from '../../policy/region-scope.js';
 import { joinPromotion } from './join-promotion.js';
 import { listOffers } from './list-offers.js';
 import { createPromotion, endPromotion, listPromotions } from './manage-promotions.js';
@@ -52,6 +53,7 @@ export const promotionsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     '/api/staff/promotions',
     {
       preValidation: requireStaff('operator', 'support', 'finance'),
+      config: { region: FILTERED },
       schema: {
         tags,
         summary: 'Promotions, newest first',
@@ -60,7 +62,9 @@ export const promotionsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
         response: { 200: z.object({ promotions: z.array(s.promotion) }) },
       },
     },
-    async (req) => ({ promotions: await listPromotions(db, { regionId: req.query.regionId }) }),
+    async (req) => ({
+      promotions: await listPromotions(db, { regionId: req.query.regionId, regions: regionScope(req) }),
+    }),
   );
   app.post(
     '/api/staff/promotions',

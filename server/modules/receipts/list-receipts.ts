@@ -2,12 +2,15 @@ import { type SQL, sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
 import type { ReceiptStatus } from '../../db/schema/index.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 
 export interface ReceiptsFilter {
   status?: ReceiptStatus;
   account?: string;
   page: number;
   pageSize: number;
+  /** The caller's regions: receipts of payments of accounts there. */
+  regions: RegionScope;
 }
 
 /**
@@ -16,7 +19,7 @@ export interface ReceiptsFilter {
  * `retryable` says whether POST …/retry would do something now.
  */
 export async function listReceipts(db: Db, f: ReceiptsFilter) {
-  const conds: SQL[] = [sql`true`];
+  const conds: SQL[] = [inRegions(f.regions, sql`a.region_id`)];
   if (f.status) conds.push(sql`r.status = ${f.status}`);
   if (f.account) conds.push(sql`a.number = ${f.account}`);
   const where = sql.join(conds, sql` and `);

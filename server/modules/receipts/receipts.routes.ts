@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
+import { FILTERED, regionOf, regionScope } from '../../policy/region-scope.js';
 import { listMyReceipts } from './list-my-receipts.js';
 import { listReceipts } from './list-receipts.js';
 import {
@@ -26,6 +27,7 @@ export const receiptsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/regions/:regionId/receipt-settings',
     {
       preValidation: requireStaff('finance'),
+      config: { region: regionOf('region', 'regionId') },
       schema: {
         tags: ['receipts'],
         summary: "A region's online cash register settings",
@@ -55,6 +57,7 @@ export const receiptsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/receipts',
     {
       preValidation: requireStaff('finance'),
+      config: { region: FILTERED },
       schema: {
         tags: ['receipts'],
         summary: 'Fiscal receipts with their state and ATOL errors, newest first',
@@ -63,12 +66,13 @@ export const receiptsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         response: { 200: staffReceiptsResponse },
       },
     },
-    async (req) => listReceipts(db, req.query),
+    async (req) => listReceipts(db, { ...req.query, regions: regionScope(req) }),
   );
   app.post(
     '/api/staff/receipts/:receiptId/retry',
     {
       preValidation: requireStaff('finance'),
+      config: { region: regionOf('receipt', 'receiptId') },
       schema: {
         tags: ['receipts'],
         summary: 'Send a failed or stuck receipt to ATOL again; audited',

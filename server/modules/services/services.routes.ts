@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
+import { FILTERED, regionOf, regionScope } from '../../policy/region-scope.js';
 import type { Actor } from '../accounts/load-account.js';
 import { connectAddon } from './connect-addon.js';
 import { countServiceQueues } from './count-queues.js';
@@ -37,6 +38,8 @@ export const servicesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
   const subscriber = { preValidation: requireSubscriber() };
   const operator = { preValidation: requireStaff('operator') };
   const reader = { preValidation: requireStaff('operator', 'support', 'finance') };
+  /** Staff routes on one subscriber (`/api/staff/accounts/:id/…`): only for staff of its region. */
+  const ofAccount = regionOf('account', 'id');
 
   // ── Subscriber: tariff change ──
   app.get(
@@ -154,6 +157,7 @@ export const servicesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/accounts/:id/tariffs',
     {
       ...reader,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: "A subscriber's plan options",
@@ -168,6 +172,7 @@ export const servicesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/accounts/:id/tariff-change/preview',
     {
       ...operator,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: "Preview a change of a subscriber's plan",
@@ -183,6 +188,7 @@ export const servicesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/accounts/:id/tariff-change',
     {
       ...operator,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: "Change a subscriber's plan from tomorrow (audited)",
@@ -199,6 +205,7 @@ export const servicesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/accounts/:id/tariff-change',
     {
       ...operator,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: "Cancel a subscriber's pending tariff change",
@@ -213,6 +220,7 @@ export const servicesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/accounts/:id/addons',
     {
       ...reader,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: "A subscriber's add-ons",
@@ -227,6 +235,7 @@ export const servicesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/accounts/:id/addons/preview',
     {
       ...operator,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: 'Preview connecting or disconnecting an add-on',
@@ -242,6 +251,7 @@ export const servicesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/accounts/:id/addons',
     {
       ...operator,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: 'Connect an add-on for a subscriber (audited)',
@@ -257,6 +267,7 @@ export const servicesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/accounts/:id/addons/:serviceId',
     {
       ...operator,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: 'Disconnect an add-on of a subscriber (audited)',
@@ -273,6 +284,7 @@ export const servicesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     '/api/staff/service-queues',
     {
       ...reader,
+      config: { region: FILTERED },
       schema: {
         tags,
         summary: 'How much waits in the service queues (staff home page)',
@@ -280,7 +292,7 @@ export const servicesRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
         response: { 200: s.queueCountsResponse },
       },
     },
-    async () => countServiceQueues(db),
+    async (req) => countServiceQueues(db, regionScope(req)),
   );
 
   // ── Admin: static-IP pools ──

@@ -6,14 +6,17 @@ import { passwordProblems } from '../../../common/password-rules.js';
 import type { Db } from '../../db/client.js';
 import { sessions, type StaffRole, staffUsers } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
+import type { RegionScope } from '../../policy/region-scope.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { hashPassword } from '../auth/passwords.js';
+import { assertRegionsExist, regionColumns, regionsOf } from './set-staff-regions.js';
 
-const view = (u: typeof staffUsers.$inferSelect) => ({
+export const view = (u: typeof staffUsers.$inferSelect) => ({
   id: u.id,
   email: u.email,
   fullName: u.fullName,
   role: u.role,
+  regions: regionsOf(u),
   active: u.active,
   totpEnabled: !!u.totpSecret,
 });
@@ -49,15 +52,24 @@ export type StaffCreator = { staffId: number; ip?: string } | { cli: string };
  */
 export async function createStaffUser(
   db: Db,
-  input: { email: string; fullName: string; role: StaffRole; password: string },
+  input: { email: string; fullName: string; role: StaffRole; password: string; regions?: RegionScope },
   actor?: StaffCreator,
 ) {
   assertStrongStaffPassword(input.password);
+  // No regions given: none (a new user sees nothing until given regions); administrators see all anyway.
+  const regions = input.regions ?? (input.role === 'admin' ? 'all' : []);
+  await assertRegionsExist(db, regions);
   const passwordHash = await hashPassword(input.password);
   return inTransaction(db, async (tx) => {
     const [u] = await tx
       .insert(staffUsers)
-      .values({ email: input.email.trim().toLowerCase(), fullName: input.fullName, role: input.role, passwordHash })
+      .values({
+        email: input.email.trim().toLowerCase(),
+        fullName: input.fullName,
+        role: input.role,
+        passwordHash,
+        ...regionColumns(regions),
+      })
       .onConflictDoNothing()
       .returning();
     if (!u) throw new AppError('conflict', { details: `${input.email} exists` });

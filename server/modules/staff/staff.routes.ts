@@ -2,8 +2,16 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
-import { createStaffBody, staffUser, staffUserParams, staffUsersResponse, updateStaffBody } from './staff.schemas.js';
-import { createStaffUser, listStaffUsers, updateStaffUser } from './staff-users.js';
+import { setStaffRegions } from './set-staff-regions.js';
+import {
+  createStaffBody,
+  staffRegionsBody,
+  staffUser,
+  staffUserParams,
+  staffUsersResponse,
+  updateStaffBody,
+} from './staff.schemas.js';
+import { createStaffUser, listStaffUsers, updateStaffUser, view } from './staff-users.js';
 
 const security = [{ bearer: [] }];
 
@@ -54,5 +62,20 @@ export const staffRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       },
     },
     async (req) => updateStaffUser(db, req.params.id, req.body, actor(req)),
+  );
+  app.put(
+    '/api/staff/users/:id/regions',
+    {
+      preValidation: requireStaff('admin'),
+      schema: {
+        tags: ['staff'],
+        summary: "Set the regions whose subscribers the user sees ('all' or a list); audited",
+        security,
+        params: staffUserParams,
+        body: staffRegionsBody,
+        response: { 200: staffUser },
+      },
+    },
+    async (req) => view(await setStaffRegions(db, { id: req.params.id, regions: req.body.regions, actor: actor(req) })),
   );
 };

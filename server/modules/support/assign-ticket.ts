@@ -1,9 +1,10 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
-import type { Db } from '../../db/client.js';
-import { staffUsers, supportTickets } from '../../db/schema/index.js';
+import { type Db, queryRows } from '../../db/client.js';
+import { supportTickets } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
+import { staffUserSeesRegion } from '../../policy/region-scope.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { publishSupportEvent } from './live.js';
 import { lockTicket } from './ticket-access.js';
@@ -22,16 +23,15 @@ export async function assignTicket(
   return inTransaction(db, async (tx) => {
     const t = await lockTicket(tx, opts.ticketId);
     if (opts.assigneeId !== null) {
-      const [s] = await tx
-        .select({ id: staffUsers.id })
-        .from(staffUsers)
-        .where(
-          and(
-            eq(staffUsers.id, opts.assigneeId),
-            eq(staffUsers.active, true),
-            inArray(staffUsers.role, [...SUPPORT_ROLES]),
-          ),
-        );
+      // The assignee handles tickets and sees the ticket's region (server/policy/region-scope.ts).
+      const [s] = await queryRows<{ id: number }>(
+        tx,
+        sql`select u.id from staff_users u
+            where u.id = ${opts.assigneeId} and u.active and u.role in (${sql.join(
+              SUPPORT_ROLES.map((r) => sql`${r}`),
+              sql`, `,
+            )}) and ${staffUserSeesRegion(t.regionId)}`,
+      );
       if (!s) throw new AppError('assignee_invalid');
     }
     const [updated] = await tx

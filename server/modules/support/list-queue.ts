@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
 import type { TicketStatus } from '../../db/schema/index.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 
 export interface QueueFilter {
   regionId?: number;
@@ -23,8 +24,8 @@ export interface QueueFilter {
  * still owed); closed ones newest first. Breaches are computed now, in SQL, so the filter and the
  * highlight agree.
  */
-export async function listQueue(db: Db, f: QueueFilter & { staffId: number }) {
-  const where: SQL[] = [];
+export async function listQueue(db: Db, f: QueueFilter & { staffId: number; regions: RegionScope }) {
+  const where: SQL[] = [inRegions(f.regions, sql`t.region_id`)];
   if (f.regionId) where.push(sql`t.region_id = ${f.regionId}`);
   if (f.categoryId) where.push(sql`t.category_id = ${f.categoryId}`);
   if (f.status === 'open') where.push(sql`t.status <> 'closed'`);

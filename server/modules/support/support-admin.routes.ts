@@ -1,4 +1,5 @@
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { noRegionData } from '../../policy/region-scope.js';
 import { listCannedReplies, saveCannedReply } from './canned-replies.js';
 import { listAllCategories } from './list-categories.js';
 import { reportCsv } from './report-csv.js';
@@ -31,6 +32,7 @@ export function registerAdminRoutes(app: App, ctx: SupportContext) {
     '/api/staff/support/categories',
     {
       preValidation: requireStaff('support'),
+      config: { region: noRegionData('topics and their SLA targets are configuration') },
       schema: {
         tags,
         summary: 'Every topic (common and per region) with SLA targets',
@@ -83,6 +85,7 @@ export function registerAdminRoutes(app: App, ctx: SupportContext) {
     '/api/staff/support/canned-replies',
     {
       preValidation: requireStaff('support'),
+      config: { region: noRegionData('ready answers are configuration') },
       schema: {
         tags,
         summary: 'Every ready answer, retired ones too',

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { requireStaff, requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
+import { FILTERED, regionScope, seesRegion } from '../../policy/region-scope.js';
 import type { SupportEvent } from './live.js';
 import { security, type SupportContext } from './support-context.js';
 import type { App } from './support-subscriber.routes.js';
@@ -74,13 +75,17 @@ export function registerLiveRoutes(app: App, ctx: SupportContext) {
     '/api/staff/support/events',
     {
       preValidation: requireStaff('support'),
+      config: { region: FILTERED },
       schema: {
         tags: ['support (staff)'],
-        summary: 'Live: server-sent events when any ticket changes (text/event-stream)',
+        summary: 'Live: server-sent events when a ticket of my regions changes (text/event-stream)',
         security,
         produces: ['text/event-stream'],
       },
     },
-    async (req, reply) => stream(req, reply, () => true),
+    async (req, reply) => {
+      const regions = regionScope(req);
+      stream(req, reply, (e) => seesRegion(regions, e.regionId));
+    },
   );
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type Database, openDatabase } from '../../db/client.js';
 import { buildApp, createTestApp, type TestContext } from '../../test/app.js';
-import { buildStaff } from '../../test/factories.js';
+import { buildRegion, buildStaff } from '../../test/factories.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 
 /** Server-sent events over a real HTTP connection, as a browser's EventSource would read them. */
@@ -102,6 +102,29 @@ describe('live updates', () => {
     expect(mine.events.some((e) => e.data.includes('SECRET'))).toBe(false);
     expect(theirs.events.filter((e) => e.event === 'ticket')).toEqual([]);
     await Promise.all([mine.close(), staff.close(), theirs.close()]);
+  });
+
+  it("a support member's stream hears only of tickets of their regions (issue 26)", async () => {
+    const db = t.database.db;
+    const here = sub.account.regionId;
+    const elsewhere = (await buildRegion(db)).id;
+    const local = await openStream(
+      `${base}/api/staff/support/events`,
+      (await buildStaff(db, { role: 'support', regions: [here] })).auth,
+    );
+    const away = await openStream(
+      `${base}/api/staff/support/events`,
+      (await buildStaff(db, { role: 'support', regions: [elsewhere] })).auth,
+    );
+    const id = await newTicket();
+    await local.next((e) => e.event === 'ticket' && JSON.parse(e.data).ticketId === id);
+    // The other region's stream stays silent while this one hears the answer too.
+    await reply(t.app, id, { text: 'Ответ', status: 'waiting' });
+    await local.next(
+      (e) => e.event === 'ticket' && JSON.parse(e.data).kind === 'message' && JSON.parse(e.data).ticketId === id,
+    );
+    expect(away.events.filter((e) => e.event === 'ticket')).toEqual([]);
+    await Promise.all([local.close(), away.close()]);
   });
 
   it.skipIf(!process.env.DATABASE_URL)(

@@ -2,6 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 
 import { staffUsers, type supportTickets } from '../../db/schema/index.js';
 import { requireStaff, staffPrincipal } from '../../plugins/auth.js';
+import { FILTERED, noRegionData, regionOf, regionScope } from '../../policy/region-scope.js';
 import { addMessage } from './add-message.js';
 import { answerClaim } from './answer-claim.js';
 import { assignTicket, SUPPORT_ROLES } from './assign-ticket.js';
@@ -15,10 +16,13 @@ import { storeAttachment } from './store-attachment.js';
 import * as s from './support.schemas.js';
 import { security, type SupportContext } from './support-context.js';
 import type { App } from './support-subscriber.routes.js';
+import { admitUpload } from './upload-limits.js';
 
 const tags = ['support (staff)'];
 /** Support and admin staff handle tickets; operators and finance do not (docs/support.md, Roles). */
 const handlers = requireStaff('support');
+/** Routes on one ticket: only for staff of its region. */
+const ofTicket = regionOf('ticket', 'id');
 
 export function registerStaffRoutes(app: App, ctx: SupportContext) {
   const db = ctx.deps.database.db;
@@ -28,6 +32,7 @@ export function registerStaffRoutes(app: App, ctx: SupportContext) {
     '/api/staff/support/tickets',
     {
       preValidation: handlers,
+      config: { region: FILTERED },
       schema: {
         tags,
         summary: 'The queue: filters by region, topic, status, SLA breach, assignee; most urgent first',
@@ -36,13 +41,14 @@ export function registerStaffRoutes(app: App, ctx: SupportContext) {
         response: { 200: s.queueResponse },
       },
     },
-    async (req) => listQueue(db, { ...req.query, staffId: staffPrincipal(req).staffId }),
+    async (req) => listQueue(db, { ...req.query, staffId: staffPrincipal(req).staffId, regions: regionScope(req) }),
   );
 
   app.get(
     '/api/staff/support/tickets/:id',
     {
       preValidation: handlers,
+      config: { region: ofTicket },
       schema: {
         tags,
         summary: 'A ticket with notes, SLA, the subscriber and their recent tickets, ready answers',
@@ -58,6 +64,7 @@ export function registerStaffRoutes(app: App, ctx: SupportContext) {
     '/api/staff/support/tickets/:id/messages',
     {
       preValidation: handlers,
+      config: { region: ofTicket },
       schema: {
         tags,
         summary: 'Answer the subscriber (optionally setting the status) or add an internal note; audited',
@@ -88,6 +95,7 @@ export function registerStaffRoutes(app: App, ctx: SupportContext) {
     '/api/staff/support/tickets/:id/status',
     {
       preValidation: handlers,
+      config: { region: ofTicket },
       schema: {
         tags,
         summary: 'Set the status: in progress, waiting for subscriber, closed; audited',
@@ -111,6 +119,7 @@ export function registerStaffRoutes(app: App, ctx: SupportContext) {
     '/api/staff/support/tickets/:id/assign',
     {
       preValidation: handlers,
+      config: { region: ofTicket },
       schema: {
         tags,
         summary: 'Assign to a support staff member (yourself to take it) or to nobody; audited',
@@ -135,6 +144,7 @@ export function registerStaffRoutes(app: App, ctx: SupportContext) {
     '/api/staff/support/tickets/:id/claim-answer',
     {
       preValidation: handlers,
+      config: { region: ofTicket },
       schema: {
         tags,
         summary: 'Answer a formal claim: a PDF with the decision is attached in the thread; audited',
@@ -158,6 +168,7 @@ export function registerStaffRoutes(app: App, ctx: SupportContext) {
     '/api/staff/support/staff',
     {
       preValidation: handlers,
+      config: { region: noRegionData('names of the colleagues a ticket can be assigned to') },
       schema: {
         tags,
         summary: 'Staff who can be assigned tickets',
@@ -178,6 +189,7 @@ export function registerStaffRoutes(app: App, ctx: SupportContext) {
     '/api/staff/accounts/:accountId/support-tickets',
     {
       preValidation: handlers,
+      config: { region: regionOf('account', 'accountId') },
       schema: {
         tags,
         summary: "A subscriber's recent tickets (for the subscriber card)",
@@ -193,6 +205,7 @@ export function registerStaffRoutes(app: App, ctx: SupportContext) {
     '/api/staff/support/attachments',
     {
       preValidation: handlers,
+      config: { region: noRegionData('the caller uploads a file of their own, in no ticket yet') },
       schema: {
         tags,
         summary: 'Upload one file for an answer (multipart/form-data, field "file"), as for subscribers',
@@ -202,8 +215,10 @@ export function registerStaffRoutes(app: App, ctx: SupportContext) {
       },
     },
     async (req) => {
+      const owner = { staffId: staffPrincipal(req).staffId };
+      await admitUpload(db, ctx.files, owner);
       const upload = await receiveUpload(req);
-      return storeAttachment(db, ctx.files, { owner: { staffId: staffPrincipal(req).staffId }, ...upload });
+      return storeAttachment(db, ctx.files, { owner, ...upload });
     },
   );
 
@@ -211,6 +226,7 @@ export function registerStaffRoutes(app: App, ctx: SupportContext) {
     '/api/staff/support/attachments/:id',
     {
       preValidation: handlers,
+      config: { region: regionOf('attachment', 'id') },
       schema: {
         tags,
         summary: 'A file of any ticket',

@@ -17,6 +17,7 @@ import { showMyTicket } from './show-my-ticket.js';
 import { storeAttachment } from './store-attachment.js';
 import * as s from './support.schemas.js';
 import { security, type SupportContext } from './support-context.js';
+import { admitUpload } from './upload-limits.js';
 
 export type App = Parameters<FastifyPluginAsyncZod<AppDeps>>[0];
 const tags = ['support'];
@@ -201,15 +202,17 @@ export function registerSubscriberRoutes(app: App, ctx: SupportContext) {
       schema: {
         tags,
         summary:
-          'Upload one file (multipart/form-data, field "file"): JPEG, PNG, WebP or PDF by content, up to 10 MB; send its id with a message',
+          'Upload one file (multipart/form-data, field "file"): JPEG, PNG, WebP or PDF by content, up to 10 MB; send its id with a message. 30 uploads in 10 minutes, 100 MB a day',
         security,
         consumes: ['multipart/form-data'],
         response: { 200: s.attachment },
       },
     },
     async (req) => {
+      const owner = { accountId: subscriberAccountId(req) };
+      await admitUpload(db, ctx.files, owner);
       const upload = await receiveUpload(req);
-      return storeAttachment(db, ctx.files, { owner: { accountId: subscriberAccountId(req) }, ...upload });
+      return storeAttachment(db, ctx.files, { owner, ...upload });
     },
   );
 

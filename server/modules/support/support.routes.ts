@@ -24,7 +24,19 @@ export const supportRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
   await app.register(multipart, {
     limits: { fileSize: SUPPORT_LIMITS.attachmentBytes, files: 1, fields: 2, parts: 3, fieldSize: 1024 },
   });
-  const files = new FileStore(deps.config.supportFilesDir);
+  const files = new FileStore(deps.config.supportFilesDir, {
+    minFreeBytes: deps.config.SUPPORT_FILES_MIN_FREE_MB * 1024 * 1024,
+  });
+  // Uploads must not fill the database's disk: say so when they share it (PGlite keeps DATA_DIR).
+  if (
+    deps.config.NODE_ENV === 'production' &&
+    deps.config.dbKind === 'pglite' &&
+    (await files.sharesVolumeWith(deps.config.DATA_DIR))
+  )
+    app.log.warn(
+      'SUPPORT_FILES_DIR is on the same volume as the database (DATA_DIR): mount it on a volume of its own ' +
+        '(uploads are refused below SUPPORT_FILES_MIN_FREE_MB free, but the database would share what is left)',
+    );
   const live = new SupportLive();
   await live.start(deps.database);
   app.addHook('onClose', async () => live.stop());

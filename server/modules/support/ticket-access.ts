@@ -1,10 +1,10 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
 import { SUPPORT_LIMITS } from '../../../common/support.js';
-import type { Db } from '../../db/client.js';
+import { type Db, queryRows } from '../../db/client.js';
 import { supportAttachments, supportTickets } from '../../db/schema/index.js';
-import type { AttachmentOwner } from './store-attachment.js';
+import type { AttachmentOwner } from './upload-limits.js';
 
 export type TicketRow = typeof supportTickets.$inferSelect;
 
@@ -41,6 +41,16 @@ export async function linkAttachments(
     'accountId' in opts.owner
       ? eq(supportAttachments.ownerAccountId, opts.owner.accountId)
       : eq(supportAttachments.ownerStaffId, opts.owner.staffId);
+  // A ticket holds at most SUPPORT_LIMITS.ticketBytes of files. The caller holds the ticket's row lock
+  // (lockTicket, or the ticket is its own new row), so two messages cannot both fit the last megabytes.
+  const [usage] = await queryRows<{ used: number; adding: number }>(
+    tx,
+    sql`select (select coalesce(sum(size), 0)::int8 from support_attachments where ticket_id = ${opts.ticketId}) as used,
+               (select coalesce(sum(size), 0)::int8 from support_attachments
+                 where id = any(${`{${ids.join(',')}}`}::int8[]) and message_id is null) as adding`,
+  );
+  if (Number(usage!.used) + Number(usage!.adding) > SUPPORT_LIMITS.ticketBytes)
+    throw new AppError('ticket_files_quota', { max: SUPPORT_LIMITS.ticketBytes / 1024 / 1024 });
   const linked = await tx
     .update(supportAttachments)
     .set({ messageId: opts.messageId, ticketId: opts.ticketId })

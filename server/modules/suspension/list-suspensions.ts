@@ -4,6 +4,7 @@ import { addDays } from '../../../common/dates.js';
 import { planFreeDays, suspensionCost } from '../../../common/suspension-rules.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { SuspensionStatus } from '../../db/schema/index.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 import { loadAccount } from '../accounts/load-account.js';
 import { lastDayOf, listAccountSuspensions, periodsOf, rulesOf } from './suspension-history.js';
 
@@ -62,8 +63,11 @@ export async function listSuspensions(db: Db, accountId: number, now?: Date) {
   };
 }
 
-/** The staff queue: applications in a state (pending by default), the soonest first day first. */
-export async function suspensionQueue(db: Db, opts: { status: SuspensionStatus; limit: number }) {
+/**
+ * The staff queue: applications in a state (pending by default) of the caller's regions, the soonest
+ * first day first.
+ */
+export async function suspensionQueue(db: Db, opts: { status: SuspensionStatus; limit: number; regions: RegionScope }) {
   const rows = await queryRows<{
     id: number;
     account_id: number;
@@ -83,7 +87,7 @@ export async function suspensionQueue(db: Db, opts: { status: SuspensionStatus; 
                s.starts_on, s.ends_on, s.ended_on, s.status, s.comment, s.created_at::text, s.created_by
         from suspensions s join accounts a on a.id = s.account_id join contracts c on c.id = a.contract_id
           join subscribers sb on sb.id = c.subscriber_id join regions r on r.id = a.region_id
-        where s.status = ${opts.status}
+        where s.status = ${opts.status} and ${inRegions(opts.regions, sql`a.region_id`)}
         order by s.starts_on, s.id limit ${opts.limit}`,
   );
   // Free days as the subscriber was shown them: per account, counting its other applications.

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
+import { FILTERED, regionOf, regionScope } from '../../policy/region-scope.js';
 import type { Actor } from '../accounts/load-account.js';
 import { applySuspension } from './apply-suspension.js';
 import { cancelSuspension, endSuspensionEarly } from './end-suspension.js';
@@ -29,6 +30,8 @@ export const suspensionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
   const subscriber = { preValidation: requireSubscriber() };
   const operator = { preValidation: requireStaff('operator') };
   const reader = { preValidation: requireStaff('operator', 'support', 'finance') };
+  /** Staff routes on one subscriber (`/api/staff/accounts/:id/…`): only for staff of its region. */
+  const ofAccount = regionOf('account', 'id');
 
   app.get(
     '/api/me/suspensions',
@@ -105,6 +108,7 @@ export const suspensionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     '/api/staff/suspensions',
     {
       ...reader,
+      config: { region: FILTERED },
       schema: {
         tags,
         summary: 'Suspension applications by state (pending first day first)',
@@ -113,12 +117,13 @@ export const suspensionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
         response: { 200: s.queueResponse },
       },
     },
-    async (req) => ({ suspensions: await suspensionQueue(db, req.query) }),
+    async (req) => ({ suspensions: await suspensionQueue(db, { ...req.query, regions: regionScope(req) }) }),
   );
   app.post(
     '/api/staff/suspensions/:id/approve',
     {
       ...operator,
+      config: { region: regionOf('suspension', 'id') },
       schema: {
         tags,
         summary: 'Approve an application',
@@ -133,6 +138,7 @@ export const suspensionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     '/api/staff/suspensions/:id/refuse',
     {
       ...operator,
+      config: { region: regionOf('suspension', 'id') },
       schema: {
         tags,
         summary: 'Refuse an application with a reason',
@@ -156,6 +162,7 @@ export const suspensionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     '/api/staff/accounts/:id/suspensions',
     {
       ...reader,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: "A subscriber's suspensions",
@@ -170,6 +177,7 @@ export const suspensionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     '/api/staff/accounts/:id/suspensions/preview',
     {
       ...operator,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: 'Preview a suspension for a subscriber',
@@ -185,6 +193,7 @@ export const suspensionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     '/api/staff/accounts/:id/suspensions',
     {
       ...operator,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: 'Apply for a suspension on behalf of a subscriber',
@@ -200,6 +209,7 @@ export const suspensionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     '/api/staff/accounts/:id/suspensions/:suspensionId/end',
     {
       ...operator,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: "End a subscriber's suspension early",
@@ -214,6 +224,7 @@ export const suspensionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
     '/api/staff/accounts/:id/suspensions/:suspensionId/cancel',
     {
       ...operator,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: "Withdraw a subscriber's application",

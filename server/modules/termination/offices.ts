@@ -1,20 +1,25 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
 import { regionOffices } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { getRegion } from '../catalog/catalog.js';
 
 export type Office = typeof regionOffices.$inferSelect;
 
 /** A region's offices (active only, unless `all`). */
-export async function listOffices(db: Db, regionId: number, opts: { all?: boolean } = {}): Promise<Office[]> {
+export async function listOffices(
+  db: Db,
+  regionId: number,
+  opts: { all?: boolean; regions?: RegionScope } = {},
+): Promise<Office[]> {
   const rows = await db
     .select()
     .from(regionOffices)
-    .where(eq(regionOffices.regionId, regionId))
+    .where(and(eq(regionOffices.regionId, regionId), inRegions(opts.regions ?? 'all', regionOffices.regionId)))
     .orderBy(asc(regionOffices.id));
   return opts.all ? rows : rows.filter((o) => o.active);
 }

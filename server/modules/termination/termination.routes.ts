@@ -3,6 +3,7 @@ import { z } from 'zod';
 
 import type { AppDeps } from '../../deps.js';
 import { requireStaff, requireSubscriber, staffPrincipal, subscriberAccountId } from '../../plugins/auth.js';
+import { FILTERED, regionOf, regionScope } from '../../policy/region-scope.js';
 import { statementResponse } from '../cabinet/cabinet.schemas.js';
 import { getStatement } from '../cabinet/get-statement.js';
 import { visitDaySettlement } from './forecast-settlement.js';
@@ -20,6 +21,8 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
   const db = deps.database.db;
   const operator = { preValidation: requireStaff('operator') };
   const reader = { preValidation: requireStaff('operator', 'support', 'finance') };
+  /** Staff routes on one subscriber (`/api/staff/accounts/:id/…`): only for staff of its region. */
+  const ofAccount = regionOf('account', 'id');
 
   app.get(
     '/api/me/termination',
@@ -84,6 +87,7 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     '/api/staff/termination-visits',
     {
       ...reader,
+      config: { region: FILTERED },
       schema: {
         tags,
         summary: 'Booked termination visits, soonest first',
@@ -92,12 +96,13 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
         response: { 200: s.queueResponse },
       },
     },
-    async (req) => ({ visits: await visitQueue(db, req.query) }),
+    async (req) => ({ visits: await visitQueue(db, { ...req.query, regions: regionScope(req) }) }),
   );
   app.post(
     '/api/staff/termination-visits/:id/close',
     {
       ...operator,
+      config: { region: regionOf('visit', 'id') },
       schema: {
         tags,
         summary: 'Mark a visit cancelled or missed',
@@ -118,6 +123,7 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     '/api/staff/accounts/:id/termination',
     {
       ...reader,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: 'What terminating today would do',
@@ -132,6 +138,7 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     '/api/staff/accounts/:id/termination',
     {
       preValidation: requireStaff('operator', 'finance'),
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: 'Terminate the contract: final settlement to the day, refund of the remainder, access ended',
@@ -153,6 +160,7 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     '/api/staff/accounts/:id/statement',
     {
       ...reader,
+      config: { region: ofAccount },
       schema: {
         tags,
         summary: "A subscriber's statement (also after termination)",
@@ -170,6 +178,7 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
     '/api/staff/offices',
     {
       ...reader,
+      config: { region: FILTERED },
       schema: {
         tags,
         summary: "A region's offices",
@@ -178,7 +187,9 @@ export const terminationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, dep
         response: { 200: z.object({ offices: z.array(s.office) }) },
       },
     },
-    async (req) => ({ offices: await listOffices(db, req.query.regionId, { all: true }) }),
+    async (req) => ({
+      offices: await listOffices(db, req.query.regionId, { all: true, regions: regionScope(req) }),
+    }),
   );
   app.post(
     '/api/staff/offices',

@@ -5,6 +5,7 @@ import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { VisitStatus } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
+import { inRegions, type RegionScope } from '../../policy/region-scope.js';
 import { type Actor, actorAudit, assertNotTerminated, loadAccount } from '../accounts/load-account.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { listOffices } from './offices.js';
@@ -131,7 +132,7 @@ export async function closeVisit(
 }
 
 /** The staff queue of booked visits, the soonest first, optionally of one region. */
-export async function visitQueue(db: Db, opts: { regionId?: number; limit: number }) {
+export async function visitQueue(db: Db, opts: { regionId?: number; limit: number; regions: RegionScope }) {
   return queryRows<{
     id: number;
     accountId: number;
@@ -148,7 +149,8 @@ export async function visitQueue(db: Db, opts: { regionId?: number; limit: numbe
                o.name_ru as office, o.address, v.visit_on as date, v.visit_time as time, v.phone
         from termination_visits v join accounts a on a.id = v.account_id join contracts c on c.id = a.contract_id
           join subscribers sb on sb.id = c.subscriber_id join region_offices o on o.id = v.office_id
-        where v.status = 'booked' ${opts.regionId ? sql`and a.region_id = ${opts.regionId}` : sql``}
+        where v.status = 'booked' and ${inRegions(opts.regions, sql`a.region_id`)}
+          ${opts.regionId ? sql`and a.region_id = ${opts.regionId}` : sql``}
         order by v.visit_on, v.visit_time, v.id limit ${opts.limit}`,
   );
 }

@@ -2412,7 +2412,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The signed contract PDF (downloadable for 24 hours after signing) */
+    /** The signed contract PDF: for the staff member who signed it and administrators, for 24 hours */
     get: {
       parameters: {
         query?: never;
@@ -3546,6 +3546,8 @@ export interface paths {
                 email: string;
                 fullName: string;
                 role: components['schemas']['StaffRole'];
+                /** @description administrators always see every region */
+                regions: components['schemas']['StaffRegions'];
                 active: boolean;
                 totpEnabled: boolean;
               }[];
@@ -3589,6 +3591,7 @@ export interface paths {
             fullName: string;
             role: components['schemas']['StaffRole'];
             password: string;
+            regions?: components['schemas']['StaffRegions'];
           };
         };
       };
@@ -3604,6 +3607,8 @@ export interface paths {
               email: string;
               fullName: string;
               role: components['schemas']['StaffRole'];
+              /** @description administrators always see every region */
+              regions: components['schemas']['StaffRegions'];
               active: boolean;
               totpEnabled: boolean;
             };
@@ -3678,6 +3683,8 @@ export interface paths {
               email: string;
               fullName: string;
               role: components['schemas']['StaffRole'];
+              /** @description administrators always see every region */
+              regions: components['schemas']['StaffRegions'];
               active: boolean;
               totpEnabled: boolean;
             };
@@ -3703,6 +3710,77 @@ export interface paths {
         };
       };
     };
+    trace?: never;
+  };
+  '/api/staff/users/{id}/regions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** Set the regions whose subscribers the user sees ('all' or a list); audited */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            regions: components['schemas']['StaffRegions'];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              id: number;
+              email: string;
+              fullName: string;
+              role: components['schemas']['StaffRole'];
+              /** @description administrators always see every region */
+              regions: components['schemas']['StaffRegions'];
+              active: boolean;
+              totpEnabled: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/api/agents/{agentCode}/osmp': {
@@ -6798,7 +6876,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Upload one file (multipart/form-data, field "file"): JPEG, PNG, WebP or PDF by content, up to 10 MB; send its id with a message */
+    /** Upload one file (multipart/form-data, field "file"): JPEG, PNG, WebP or PDF by content, up to 10 MB; send its id with a message. 30 uploads in 10 minutes, 100 MB a day */
     post: {
       parameters: {
         query?: never;
@@ -8263,7 +8341,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Live: server-sent events when any ticket changes (text/event-stream) */
+    /** Live: server-sent events when a ticket of my regions changes (text/event-stream) */
     get: {
       parameters: {
         query?: never;
@@ -9066,7 +9144,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Captive portal: the account behind this address (by its open session), to show the balance */
+    /** Captive portal: the account behind this address (by its open session), to show the balance; 60 a minute per address */
     get: {
       parameters: {
         query?: never;
@@ -13028,6 +13106,10 @@ export interface components {
           | 'attachment_unreadable'
           | 'too_many_attachments'
           | 'too_many_uploads'
+          | 'upload_quota'
+          | 'ticket_files_quota'
+          | 'storage_full'
+          | 'uploads_busy'
           | 'not_a_claim'
           | 'assignee_invalid'
           | 'tariff_archived'
@@ -13149,6 +13231,7 @@ export interface components {
      * @enum {string}
      */
     ReceiptVat: 'none' | 'vat0' | 'vat105' | 'vat107' | 'vat110' | 'vat120' | 'vat122';
+    StaffRegions: 'all' | number[];
     /** @enum {string} */
     TicketStatus: 'new' | 'in_progress' | 'waiting' | 'closed';
     SupportAttachment: {
@@ -13212,6 +13295,7 @@ export type ReceiptStatus = components['schemas']['ReceiptStatus'];
 export type ReceiptOperation = components['schemas']['ReceiptOperation'];
 export type ReceiptSno = components['schemas']['ReceiptSno'];
 export type ReceiptVat = components['schemas']['ReceiptVat'];
+export type StaffRegions = components['schemas']['StaffRegions'];
 export type TicketStatus = components['schemas']['TicketStatus'];
 export type SupportAttachment = components['schemas']['SupportAttachment'];
 export type SupportWaitEstimate = components['schemas']['SupportWaitEstimate'];
@@ -13565,6 +13649,10 @@ export const errorErrorCodeValues: ReadonlyArray<
   'attachment_unreadable',
   'too_many_attachments',
   'too_many_uploads',
+  'upload_quota',
+  'ticket_files_quota',
+  'storage_full',
+  'uploads_busy',
   'not_a_claim',
   'assignee_invalid',
   'tariff_archived',
@@ -13746,6 +13834,9 @@ export const receiptVatValues: ReadonlyArray<FlattenedDeepRequired<components>['
   'vat110',
   'vat120',
   'vat122',
+];
+export const staffRegionsAnyOf0Values: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['StaffRegions']> = [
+  'all',
 ];
 export const ticketStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['TicketStatus']> = [
   'new',

@@ -4,12 +4,15 @@ import {
   createTheme,
   type CSSVariablesResolver,
   DEFAULT_THEME,
+  Drawer,
   Loader,
   MantineProvider,
+  Modal,
 } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { setNonce } from 'get-nonce';
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 
 import { ApiError } from '../api/client';
@@ -34,7 +37,7 @@ const queryClient = new QueryClient({
 // Shade 9 of blue and a darker "dimmed" keep text and buttons at WCAG AA contrast (4.5:1). Mantine's
 // green 9 (#2b8a3e) is 4.4:1 on white and 4.1:1 on a striped table row: credits in the statement and
 // "met" conditions are written in a darker one (#237032: 6.1:1 and 5.8:1).
-const theme = createTheme({
+const baseTheme = {
   primaryColor: 'blue',
   primaryShade: 9,
   colors: {
@@ -42,7 +45,25 @@ const theme = createTheme({
   },
   defaultRadius: 'md',
   fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif',
-});
+} as const;
+
+/**
+ * Every dialog's close button is named in the page's language: an unnamed one is what screen readers
+ * announce as "button", and axe catches it even while a dialog is closing.
+ */
+function useTheme() {
+  const { t } = useTranslation();
+  return useMemo(() => {
+    const closeButtonProps = { 'aria-label': t('common.close') };
+    return createTheme({
+      ...baseTheme,
+      components: {
+        Modal: Modal.extend({ defaultProps: { closeButtonProps } }),
+        Drawer: Drawer.extend({ defaultProps: { closeButtonProps } }),
+      },
+    });
+  }, [t]); // t changes with the language
+}
 // Light variants (alerts, badges) put coloured text on a tint of the same colour, under 4.5:1 even at
 // shade 9: keep the tint, write the text in near-black.
 const LIGHT_TEXT = Object.fromEntries(
@@ -115,6 +136,7 @@ const router = createBrowserRouter([
 ]);
 
 export function App() {
+  const theme = useTheme();
   return (
     <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} getStyleNonce={getStyleNonce}>
       <QueryClientProvider client={queryClient}>

@@ -22,6 +22,12 @@ const ru = {
     activateFor: 'Включить {{name}}',
     roleFor: 'Роль: {{name}}',
     created: 'Сотрудник {{email}} создан',
+    regions: 'Регионы',
+    regionsFor: 'Регионы: {{name}}',
+    regionsHint: 'Абонентов каких регионов видит сотрудник. Без регионов он не увидит никого',
+    allRegions: 'Все регионы',
+    adminRegions: 'Все регионы (администратор)',
+    noRegions: 'Нет регионов',
   },
 };
 
@@ -46,6 +52,12 @@ const en: typeof ru = {
     activateFor: 'Activate {{name}}',
     roleFor: 'Role: {{name}}',
     created: 'Staff member {{email}} created',
+    regions: 'Regions',
+    regionsFor: 'Regions: {{name}}',
+    regionsHint: 'Whose subscribers this person sees. With no region, nobody',
+    allRegions: 'All regions',
+    adminRegions: 'All regions (administrator)',
+    noRegions: 'No region',
   },
 };
 
