@@ -1,6 +1,7 @@
 import { purgeContractPdfs } from '../modules/contracts/get-contract-pdf.js';
 import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs.js';
 import { ledgerMaintainJob, ledgerMaintainTask } from '../modules/ledger/ledger.jobs.js';
+import { pruneMessengerData } from '../modules/messengers/take-update.js';
 import {
   coaRetryJob,
   coaRetryTask,
@@ -53,4 +54,5 @@ export const periodicTasks: PeriodicTask[] = [
   coaRetryTask,
   networkCleanupTask,
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
+  { name: 'messengers.prune', everySeconds: 3600, tick: (db) => pruneMessengerData(db) },
 ];

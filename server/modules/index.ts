@@ -12,6 +12,7 @@ import { contractsRoutes } from './contracts/contracts.routes.js';
 import { financeRoutes } from './finance/finance.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { jobsRoutes } from './jobs/jobs.routes.js';
+import { messengersRoutes } from './messengers/messengers.routes.js';
 import { mobileRoutes } from './mobile/mobile.routes.js';
 import { networkRoutes } from './network/network.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
@@ -52,4 +53,5 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   terminationRoutes,
   mobileRoutes,
   promotionsRoutes,
+  messengersRoutes,
 ];

@@ -45,6 +45,25 @@ export class MessengersRuntime {
     this.log = (msg, extra) => logger.warn(extra ?? {}, msg);
   }
 
+  /**
+   * Starts taking updates (the process that runs the worker): production sets the webhook
+   * `<PUBLIC_URL>/api/telegram/webhook` with TELEGRAM_WEBHOOK_SECRET; without a secret (development)
+   * the bot polls getUpdates, which also removes a webhook left from elsewhere.
+   */
+  async start(): Promise<void> {
+    if (!this.telegram) return;
+    const secret = this.config.TELEGRAM_WEBHOOK_SECRET;
+    if (secret) {
+      await this.telegram.bot.setWebhook(`${this.config.publicUrl}/api/telegram/webhook`, secret);
+      return;
+    }
+    this.telegram.bot.startPolling().catch((e: unknown) => this.log('telegram: polling stopped', { err: String(e) }));
+  }
+
+  async stop(): Promise<void> {
+    await this.telegram?.bot.stopPolling();
+  }
+
   /** Messenger names this server can deliver to. */
   get names() {
     return Object.keys(this.channels) as (keyof MessengerChannels)[];

@@ -58,7 +58,11 @@ export async function takeUpdate(db: Db, e: IncomingEvent): Promise<Taken> {
 
 const chatKey = (e: IncomingEvent) => `messenger:${e.messenger}:${e.chatId}`;
 
-/** Forgets update ids older than three days (hourly): Telegram stops re-sending long before. */
-export async function pruneSeenUpdates(db: Db): Promise<void> {
+/**
+ * Hourly: forgets update ids older than three days (Telegram stops re-sending long before) and link
+ * tokens a day past their end (used or expired: they open nothing).
+ */
+export async function pruneMessengerData(db: Db): Promise<void> {
   await db.execute(sql`delete from messenger_updates where received_at < now() - interval '3 days'`);
+  await db.execute(sql`delete from messenger_link_tokens where expires_at < now() - interval '1 day'`);
 }

@@ -527,13 +527,16 @@ export async function startFakeTelegram(opts: { token: string; username?: string
     else if (type.startsWith('application/x-www-form-urlencoded'))
       Object.assign(params, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
     else if (type.startsWith('multipart/form-data')) {
-      const form = await new Request('http://x/', {
-        method: 'POST',
-        headers: { 'content-type': type },
-        body,
-      }).formData();
-      for (const [k, v] of form.entries()) {
-        params[k] = typeof v === 'string' ? v : new UploadedFile(Buffer.from(await v.arrayBuffer()), v.name);
+      const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
+      if (!boundary) return params;
+      for (const part of parseMultipart(body, boundary[1] ?? boundary[2]!)) {
+        params[part.name] =
+          part.fileName === null ? part.data.toString('utf8') : new UploadedFile(part.data, part.fileName);
+      }
+      // A file sent as its own part and named in a parameter as attach://<part name> (what grammY sends).
+      for (const [k, v] of Object.entries(params)) {
+        const ref = typeof v === 'string' ? /^attach:\/\/(.+)$/.exec(v) : null;
+        if (ref && params[ref[1]!] instanceof UploadedFile) params[k] = params[ref[1]!];
       }
     }
     return params;
@@ -546,6 +549,33 @@ const now = () => Math.floor(Date.now() / 1000);
 /** A request parameter as text (a file upload or an object is no text). */
 const str = (v: unknown): string =>
   typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+
+/**
+ * multipart/form-data (RFC 7578) as Telegram reads it: parts split at the boundary, the name and the
+ * filename (quoted or not) from Content-Disposition, header names in any case.
+ */
+function parseMultipart(body: Buffer, boundary: string) {
+  const parts: { name: string; fileName: string | null; data: Buffer }[] = [];
+  const delimiter = Buffer.from(`--${boundary}`);
+  let at = body.indexOf(delimiter);
+  while (at !== -1) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') break;
+    const next = body.indexOf(delimiter, start);
+    if (next === -1) break;
+    const chunk = body.subarray(start + 2, next - 2); // after CRLF, before the CRLF that ends the part
+    const split = chunk.indexOf('\r\n\r\n');
+    if (split !== -1) {
+      const head = chunk.subarray(0, split).toString('utf8');
+      const disposition = /content-disposition:\s*form-data([^\r\n]*)/i.exec(head)?.[1] ?? '';
+      const name = /;\s*name="?([^";\r\n]+)"?/i.exec(disposition)?.[1];
+      const fileName = /;\s*filename="?([^";\r\n]+)"?/i.exec(disposition)?.[1] ?? null;
+      if (name) parts.push({ name, fileName, data: chunk.subarray(split + 4) });
+    }
+    at = next;
+  }
+  return parts;
+}
 
 class UploadedFile {
   constructor(
