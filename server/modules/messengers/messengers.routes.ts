@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Update } from 'grammy/types';
 
 import { AppError } from '../../../common/errors.js';
 import type { AppDeps } from '../../deps.js';
