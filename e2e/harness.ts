@@ -5,7 +5,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 import { buildApp } from '../server/app.js';
-import { loadConfig } from '../server/config.js';
+import { type Config, loadConfig } from '../server/config.js';
 import { JobWorker } from '../server/jobs/queue.js';
 import { allJobs } from '../server/jobs/registry.js';
 import { hashPassword } from '../server/modules/auth/passwords.js';
@@ -125,9 +125,9 @@ function serverLog() {
  * database with one region, its tariffs and services, an operator, and the job worker delivering
  * messages (to the dev sink, readable at /api/dev/outbox).
  */
-export async function startAbonent() {
+export async function startAbonent(overrides: Partial<Config> = {}) {
   const database = await createTestDatabase();
-  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }) };
+  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }), ...overrides };
   const app = await buildApp({ config, database, serveWeb: true, logger: { level: 'info', stream: serverLog() } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

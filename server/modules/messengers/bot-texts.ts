@@ -64,7 +64,6 @@ export const TEXTS = {
     topUpLead: (n: string, methods: string) =>
       `Пополнение лицевого счёта ${n}. Выберите сумму — откроется страница оплаты (${methods}) с уже заполненными номером счёта и суммой.`,
     methodsCard: 'банковской картой',
-    methodsCardSbp: 'картой или через СБП',
     payRestore: (m: string) => `Вернуть доступ: ${m}`,
     payMonth: (m: string) => `Месяц: ${m}`,
     payMonths: (n: number, m: string) => `${n} мес.: ${m}`,
@@ -140,7 +139,6 @@ export const TEXTS = {
     topUpLead: (n: string, methods: string) =>
       `Top up personal account ${n}. Choose an amount — the payment page opens (${methods}) with the account and amount filled in.`,
     methodsCard: 'bank card',
-    methodsCardSbp: 'card or SBP',
     payRestore: (m: string) => `Restore service: ${m}`,
     payMonth: (m: string) => `A month: ${m}`,
     payMonths: (n: number, m: string) => `${n} months: ${m}`,
@@ -187,4 +185,3 @@ export const TEXTS = {
   },
 } satisfies Record<Lang, Record<string, unknown>>;
 
-export type BotTexts = (typeof TEXTS)['ru'];

@@ -12,6 +12,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { date, rub } from '../../components/format';
 import { accountStatusLabel } from '../../components/labels';
 import { EntriesTable } from '../cabinet/EntriesTable';
+import { StaffMessengerLinks } from '../messengers/StaffMessengerLinks';
 import { AccountNetwork } from '../network/AccountNetwork';
 import { ServicesPage } from '../services/ServicesPage';
 import { OfficePaymentForm } from '../services/staff/OfficePaymentForm';
@@ -109,6 +110,7 @@ export function AccountCard() {
         </Tabs.Panel>
       </Tabs>
       {(role === 'support' || role === 'admin') && <SubscriberTickets accountId={a.id} />}
+      {(role === 'support' || operator) && <StaffMessengerLinks accountId={a.id} />}
       {role !== undefined && role !== 'finance' && <AccountNetwork accountId={a.id} />}
     </Stack>
   );
