@@ -61,6 +61,9 @@ describe('Telegram bot in Chromium', () => {
     expect(user.last!.text).toContain(`Telegram подключён к лицевому счёту ${s.account.number}`);
     // The cabinet notices the chat by itself.
     await page.getByTestId('messenger-link').filter({ hasText: '@olga_spb' }).waitFor({ timeout: 10_000 });
+    // The spent link is gone; the settings offer Telegram now.
+    await page.getByRole('button', { name: 'Подключить ещё один чат' }).waitFor();
+    await expect.poll(() => page.getByText('не подключён').count()).toBe(0);
     await page.screenshot({ path: '/tmp/e2e-telegram/telegram-linked-desktop.png', fullPage: true });
     await noSeriousA11yViolations(page);
 
@@ -116,6 +119,8 @@ describe('Telegram bot in Chromium', () => {
     await page.getByRole('checkbox', { name: 'Платежи и автоплатёж: Telegram' }).waitFor();
     expect(await page.getByRole('checkbox', { name: 'Платежи и автоплатёж: Telegram' }).isChecked()).toBe(true);
     await page.setViewportSize(VIEWPORTS.phone);
+    await page.reload();
+    await page.getByRole('checkbox', { name: 'Платежи и автоплатёж: Telegram' }).waitFor();
     await page.screenshot({ path: '/tmp/e2e-telegram/telegram-settings-phone.png', fullPage: true });
     await ctx.close();
   });

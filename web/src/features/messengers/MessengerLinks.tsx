@@ -2,6 +2,7 @@ import './i18n';
 
 import { Anchor, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { api, type ApiData } from '../../api/client';
@@ -14,7 +15,7 @@ function LinkRow({ link, onUnlink, busy }: { link: Links['links'][number]; onUnl
   const { t } = useTranslation();
   const title = link.title ?? t('messengers.unnamed');
   return (
-    <Group justify="space-between" wrap="nowrap" data-testid="messenger-link">
+    <Group justify="space-between" data-testid="messenger-link">
       <Stack gap={0}>
         <Group gap="xs">
           <Text fw={600}>{title}</Text>
@@ -70,6 +71,15 @@ export function MessengerLinks() {
         qc.invalidateQueries({ queryKey: ['notice-settings'] }),
       ]),
   });
+  // A chat linked while the page was open: the link is spent, and the settings below now offer Telegram.
+  const count = links.data?.links.length;
+  const seen = useRef(count);
+  useEffect(() => {
+    if (count === undefined || count === seen.current) return;
+    if (seen.current !== undefined && count > seen.current) issue.reset();
+    seen.current = count;
+    void qc.invalidateQueries({ queryKey: ['notice-settings'] });
+  }, [count, issue, qc]);
   const data = links.data;
   if (!data) return null;
   return (

@@ -102,14 +102,18 @@ export function NoticeSettings() {
             <Text fw={600}>{t('noticeSettings.recent')}</Text>
             {data.recent.map((r) => (
               <Group key={r.id} gap="xs" wrap="nowrap">
-                <Badge variant="light" color={r.state === 'failed' || r.state === 'undelivered' ? 'red' : 'gray'}>
+                <Badge
+                  variant="light"
+                  color={r.state === 'failed' || r.state === 'undelivered' ? 'red' : 'gray'}
+                  style={{ flexShrink: 0, overflow: 'visible' }}
+                >
                   {t(`noticeSettings.channel.${r.channel}`)}
                 </Badge>
                 <Text size="sm" style={{ flex: 1 }}>
                   {r.subject} — {t(`noticeSettings.state.${r.state}`)}
                   {r.fallback && ` (${t('noticeSettings.fallback')})`}
                 </Text>
-                <Text size="xs" c="dimmed">
+                <Text size="xs" c="dimmed" visibleFrom="xs">
                   {new Date(r.createdAt).toLocaleString()}
                 </Text>
               </Group>
