@@ -51,6 +51,7 @@ function pathValue(path: string, name: string): number | string | undefined {
   if (name === 'receiptId') return ids.receipt;
   if (name === 'regionId') return w.b.id;
   if (name === 'code') return 'no-such-agent';
+  if (name === 'linkId') return ids.messengerLink;
   if (name !== 'id') return undefined;
   const byPrefix: [string, number][] = [
     ['/api/staff/accounts/', ids.account],
