@@ -218,7 +218,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.TELEGRAM_BOT_TOKEN && !e.TELEGRAM_BOT_USERNAME)
     missing.push('TELEGRAM_BOT_USERNAME: required with TELEGRAM_BOT_TOKEN (the deep links name the bot)');
   if (e.NODE_ENV === 'production' && e.TELEGRAM_BOT_TOKEN && !e.TELEGRAM_WEBHOOK_SECRET)
-    missing.push('TELEGRAM_WEBHOOK_SECRET: required in production with TELEGRAM_BOT_TOKEN (the webhook is verified by it)');
+    missing.push(
+      'TELEGRAM_WEBHOOK_SECRET: required in production with TELEGRAM_BOT_TOKEN (the webhook is verified by it)',
+    );
   const trust = parseTrustProxy(e.TRUST_PROXY);
   if ('bad' in trust)
     missing.push(

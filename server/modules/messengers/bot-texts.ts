@@ -184,4 +184,3 @@ export const TEXTS = {
     accountGone: 'This account is no longer linked to the chat.',
   },
 } satisfies Record<Lang, Record<string, unknown>>;
-

@@ -74,7 +74,7 @@ export async function notifyAccountEvents(db: Db): Promise<number> {
     const paidNow = new Set(events.filter((e) => e.kind === 'payment_credited').map((e) => e.account_id));
     for (const e of events) {
       if (e.kind === 'payment_credited') {
-        const num = (k: string) => (typeof e.data[k] === 'number' ? (e.data[k]) : 0);
+        const num = (k: string) => (typeof e.data[k] === 'number' ? e.data[k] : 0);
         const bonus = num('bonus');
         const back = unblockedBy.has(e.account_id);
         await notify(tx, {

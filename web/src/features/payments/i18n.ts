@@ -1,11 +1,15 @@
-import type { PaymentMethod, PaymentStatus } from '../../api/schema';
 import type { Lang } from '@common/errors';
 import { PROMISED_REASON_TEXT, type PromisedReason } from '@common/promised-reasons';
+
+import type { PaymentMethod, PaymentStatus } from '../../api/schema';
 import i18n from '../../i18n';
 
 /** The promised payment's "why not", as the server and the messenger bot word it. */
 const reasons = (lang: Lang) =>
-  Object.fromEntries(Object.entries(PROMISED_REASON_TEXT).map(([k, v]) => [k, v[lang]])) as Record<PromisedReason, string>;
+  Object.fromEntries(Object.entries(PROMISED_REASON_TEXT).map(([k, v]) => [k, v[lang]])) as Record<
+    PromisedReason,
+    string
+  >;
 
 /** Texts of the payments section (cabinet and the public "Оплатить" page); ru and en kept in step. */
 const ru = {
