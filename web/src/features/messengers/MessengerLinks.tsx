@@ -81,65 +81,60 @@ export function MessengerLinks() {
     void qc.invalidateQueries({ queryKey: ['notice-settings'] });
   }, [count, issue, qc]);
   const data = links.data;
-  if (!data) return null;
+  // No bot at this provider: nothing to offer.
+  if (!data || !data.telegram.available) return null;
   return (
     <Card withBorder>
       <Stack>
         <Title order={2} size="h4">
           {t('messengers.title')}
         </Title>
-        {!data.telegram.available ? (
-          <Text c="dimmed">{t('messengers.notOffered')}</Text>
+        <Text size="sm">{t('messengers.lead')}</Text>
+        {data.links.map((l) => (
+          <LinkRow
+            key={l.id}
+            link={l}
+            busy={unlink.isPending && unlink.variables === l.id}
+            onUnlink={() => unlink.mutate(l.id)}
+          />
+        ))}
+        {issue.data && waiting ? (
+          <Stack gap="xs">
+            <Button
+              component="a"
+              href={issue.data.url}
+              target="_blank"
+              rel="noopener noreferrer"
+              data-testid="telegram-link"
+            >
+              {t('messengers.open')}
+            </Button>
+            <Text size="sm" c="dimmed">
+              {t('messengers.openHint', {
+                time: new Date(issue.data.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+              })}
+            </Text>
+            <Anchor
+              href={issue.data.url}
+              size="xs"
+              style={{ wordBreak: 'break-all' }}
+              target="_blank"
+              rel="noopener noreferrer"
+            >
+              {issue.data.url}
+            </Anchor>
+          </Stack>
         ) : (
-          <>
-            <Text size="sm">{t('messengers.lead')}</Text>
-            {data.links.map((l) => (
-              <LinkRow
-                key={l.id}
-                link={l}
-                busy={unlink.isPending && unlink.variables === l.id}
-                onUnlink={() => unlink.mutate(l.id)}
-              />
-            ))}
-            {issue.data && waiting ? (
-              <Stack gap="xs">
-                <Button
-                  component="a"
-                  href={issue.data.url}
-                  target="_blank"
-                  rel="noopener noreferrer"
-                  data-testid="telegram-link"
-                >
-                  {t('messengers.open')}
-                </Button>
-                <Text size="sm" c="dimmed">
-                  {t('messengers.openHint', {
-                    time: new Date(issue.data.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
-                  })}
-                </Text>
-                <Anchor
-                  href={issue.data.url}
-                  size="xs"
-                  style={{ wordBreak: 'break-all' }}
-                  target="_blank"
-                  rel="noopener noreferrer"
-                >
-                  {issue.data.url}
-                </Anchor>
-              </Stack>
-            ) : (
-              <Button
-                variant={data.links.length ? 'default' : 'filled'}
-                onClick={() => issue.mutate()}
-                loading={issue.isPending}
-                w="fit-content"
-              >
-                {data.links.length ? t('messengers.connectMore') : t('messengers.connect')}
-              </Button>
-            )}
-            <ErrorAlert error={issue.error ?? unlink.error} />
-          </>
+          <Button
+            variant={data.links.length ? 'default' : 'filled'}
+            onClick={() => issue.mutate()}
+            loading={issue.isPending}
+            w="fit-content"
+          >
+            {data.links.length ? t('messengers.connectMore') : t('messengers.connect')}
+          </Button>
         )}
+        <ErrorAlert error={issue.error ?? unlink.error} />
       </Stack>
     </Card>
   );
