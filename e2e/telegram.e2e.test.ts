@@ -123,5 +123,25 @@ describe('Telegram bot in Chromium', () => {
     await page.getByRole('checkbox', { name: 'Платежи и автоплатёж: Telegram' }).waitFor();
     await page.screenshot({ path: '/tmp/e2e-telegram/telegram-settings-phone.png', fullPage: true });
     await ctx.close();
+
+    // The operator sees the chat on the subscriber card and unlinks it; the chat no longer shows the account.
+    const staffCtx = await a.newContext(VIEWPORTS.desktop);
+    const staff = await staffCtx.newPage();
+    await staff.goto('/staff/login');
+    await staff.getByLabel('E-mail').fill(a.operator.email);
+    await staff.getByLabel('Пароль').fill(a.operator.password);
+    await staff.getByRole('button', { name: 'Войти' }).click();
+    await staff.getByRole('heading', { name: 'Поиск абонентов' }).waitFor();
+    await staff.goto(`/staff/accounts/${s.account.id}`);
+    const row = staff.getByTestId('staff-messenger-link').filter({ hasText: '@olga_spb' });
+    await row.waitFor();
+    await noSeriousA11yViolations(staff);
+    await staff.screenshot({ path: '/tmp/e2e-telegram/telegram-staff-card.png', fullPage: true });
+    await staff.getByRole('button', { name: 'Отключить чат @olga_spb' }).click();
+    await staff.getByText('Чаты не подключены').waitFor();
+    user.say('/start');
+    await tg.flush();
+    expect(user.last!.text).toContain('подключите Telegram в личном кабинете');
+    await staffCtx.close();
   });
 });
