@@ -307,6 +307,13 @@ describe('the bot', () => {
       sql`select body, author_type from support_messages where ticket_id = ${ticket!.id} order by id desc limit 1`,
     );
     expect(last).toEqual({ body: 'Помогло, спасибо', author_type: 'subscriber' });
+
+    // Over the support limit (10 MB): refused by the size Telegram tells, before anything is downloaded.
+    const downloads = tg.calls.filter((c) => c.method === 'getFile').length;
+    user.sendDocument(Buffer.concat([tinyPdf(), Buffer.alloc(11 * 1024 * 1024)]), 'scan.pdf', 'application/pdf');
+    await tg.flush();
+    expect(user.last!.text).toContain('Файл больше 10 МБ');
+    expect(tg.calls.filter((c) => c.method === 'getFile').length).toBe(downloads);
   });
 
   it('refuses a forged update and does not act twice on a replayed one', async () => {
