@@ -572,6 +572,21 @@ export const ERRORS = {
     ru: 'Текст согласия обновлён (версия {version}): покажите абоненту новый текст',
     en: 'The consent text has changed (version {version}): show the subscriber the new text',
   },
+  messenger_not_configured: {
+    status: 404,
+    ru: 'Этот мессенджер не подключён у провайдера',
+    en: 'This messenger is not set up by the provider',
+  },
+  messenger_link_not_found: {
+    status: 404,
+    ru: 'Такой привязанный чат не найден',
+    en: 'No such linked chat',
+  },
+  messenger_bad_secret: {
+    status: 401,
+    ru: 'Неверный секрет вебхука',
+    en: 'Wrong webhook secret',
+  },
   internal: { status: 500, ru: 'Внутренняя ошибка. Мы уже разбираемся', en: 'Internal error. We are looking into it' },
   import_not_found: { status: 404, ru: 'Импорт не найден', en: 'Import not found' },
   import_busy: {

@@ -5,7 +5,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 import { buildApp } from '../server/app.js';
-import { loadConfig } from '../server/config.js';
+import { type Config, loadConfig } from '../server/config.js';
 import type { Db } from '../server/db/client.js';
 import { JobWorker } from '../server/jobs/queue.js';
 import { allJobs } from '../server/jobs/registry.js';
@@ -127,9 +127,10 @@ function serverLog() {
  * database with one region, its tariffs and services, an operator, and the job worker delivering
  * messages (to the dev sink, readable at /api/dev/outbox). `env` adds configuration (a provider's fake).
  */
-export async function startAbonent(env: Record<string, string> = {}) {
+/** `env`: variables as the environment gives them (parsed by loadConfig); `overrides`: typed config values. */
+export async function startAbonent(env: Record<string, string> = {}, overrides: Partial<Config> = {}) {
   const database = await createTestDatabase();
-  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }) };
+  const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }), ...overrides };
   const app = await buildApp({ config, database, serveWeb: true, logger: { level: 'info', stream: serverLog() } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -66,7 +66,9 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   // A bound SMPP session (delivery receipts) ends with the app.
   app.addHook('onClose', async () => {
     await deps.notifier.sms?.close?.();
+    await deps.messengers.stop();
   });
+  deps.messengers.setLogger(app.log);
 
   await app.register(cookie, { secret: opts.config.secret });
   await app.register(securityHeaders, { production: opts.config.NODE_ENV === 'production' });

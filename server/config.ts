@@ -152,6 +152,30 @@ export const envSchema = z.object({
   /** HTTP SMS gateway (alternative to SMPP): POST JSON {to, text, sender}. */
   SMS_HTTP_URL: z.string().url().optional(),
   SMS_HTTP_KEY: z.string().optional(),
+  /**
+   * Telegram bot (docs/telegram.md): the token from @BotFather. Unset: no bot, no Telegram channel, the
+   * cabinet does not offer it. Production receives updates by webhook at `<PUBLIC_URL>/api/telegram/webhook`
+   * (set at start), development by long polling.
+   */
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d{1,20}:[A-Za-z0-9_-]{20,}$/, 'the token @BotFather gave: <digits>:<secret>')
+    .optional(),
+  /** The bot's username (without @), for the t.me deep links of "Подключить Telegram". */
+  TELEGRAM_BOT_USERNAME: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{3,31}$/, 'a Telegram username without @')
+    .optional(),
+  /**
+   * The secret Telegram sends in X-Telegram-Bot-Api-Secret-Token with every webhook update (setWebhook
+   * secret_token: 1–256 of A-Z a-z 0-9 _ -). Required in production when the bot is on.
+   */
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, '16–256 characters of A-Z a-z 0-9 _ -')
+    .optional(),
+  /** Bot API server (a local telegram-bot-api server, or the tests' fake). */
+  TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
   /** ATOL Online (54-ФЗ receipts): API v5 base (https://online.atol.ru/possystem/v5) and credentials. */
   ATOL_API_URL: z.string().url().optional(),
   ATOL_LOGIN: z.string().optional(),
@@ -338,6 +362,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     missing.push('ROLE=radius: needs RADIUS_API_KEY (it serves only the RADIUS API)');
   if (e.SHUTDOWN_DRAIN_SECONDS >= e.SHUTDOWN_TIMEOUT_SECONDS)
     missing.push('SHUTDOWN_DRAIN_SECONDS: must be less than SHUTDOWN_TIMEOUT_SECONDS');
+  if (e.TELEGRAM_BOT_TOKEN && !e.TELEGRAM_BOT_USERNAME)
+    missing.push('TELEGRAM_BOT_USERNAME: required with TELEGRAM_BOT_TOKEN (the deep links name the bot)');
+  if (e.NODE_ENV === 'production' && e.TELEGRAM_BOT_TOKEN && !e.TELEGRAM_WEBHOOK_SECRET)
+    missing.push(
+      'TELEGRAM_WEBHOOK_SECRET: required in production with TELEGRAM_BOT_TOKEN (the webhook is verified by it)',
+    );
   const trust = parseTrustProxy(e.TRUST_PROXY);
   if ('bad' in trust)
     missing.push(

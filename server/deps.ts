@@ -8,6 +8,7 @@ import { YooKassaClient } from './integrations/acquiring/yookassa-client.js';
 import { AtolClient } from './integrations/atol/atol-client.js';
 import { Lifecycle } from './lifecycle.js';
 import { type AppMetrics, createAppMetrics } from './metrics/db-metrics.js';
+import { MessengersRuntime } from './modules/messengers/messengers-runtime.js';
 import { NetworkRuntime } from './modules/network/network-runtime.js';
 import { type Notifier, notifierFromConfig } from './modules/notifications/notifier.js';
 import { recordSmsReceipt } from './modules/notifications/record-sms-receipt.js';
@@ -42,6 +43,11 @@ export interface AppDeps {
    * (the app's onClose calls it: graceful shutdown loses no accounting record).
    */
   network: NetworkRuntime;
+  /**
+   * Messenger bots and channels (docs/telegram.md): Telegram when TELEGRAM_BOT_TOKEN is set. Notices go
+   * through `messengers.channels`; updates come in through the webhook route or long polling.
+   */
+  messengers: MessengersRuntime;
 }
 
 export function buildDeps(config: Config, database: Database, overrides: Partial<AppDeps> = {}): AppDeps {
@@ -86,6 +92,7 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
     lifecycle: overrides.lifecycle ?? new Lifecycle(),
     metrics: overrides.metrics ?? createAppMetrics(database, { processMetrics: config.NODE_ENV !== 'test' }),
     network,
+    messengers: overrides.messengers ?? new MessengersRuntime(config, database),
     ...overrides,
   };
 }

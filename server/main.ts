@@ -66,6 +66,11 @@ async function main() {
     : null;
   // FreeRADIUS's rlm_rest API, on its own port (docs/network.md); only when RADIUS_API_KEY is set.
   const radiusApi = await deps.network.listen();
+  // Telegram updates (docs/telegram.md): the webhook is set, or long polling starts, by the worker process.
+  if (config.WORKER)
+    await deps.messengers
+      .start()
+      .catch((e: unknown) => app.log.error({ err: String(e) }, 'telegram: could not start the bot'));
   if (radiusApi) app.log.info(`RADIUS API (rlm_rest) at ${radiusApi}`);
   // The banner comes last, so the addresses and logins are what the terminal shows.
   if (radiusOnly) console.log(`Abonent ${app.deps.version}: RADIUS API only (ROLE=radius) at ${radiusApi}`);

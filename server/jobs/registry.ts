@@ -5,6 +5,7 @@ import { cardRefundsJob, cardRefundsTask } from '../modules/finance/finance.jobs
 import { importPasswordsJob, importRunJob } from '../modules/import/import.jobs.js';
 import { purgeImportFiles } from '../modules/import/list-import-runs.js';
 import { ledgerMaintainJob, ledgerMaintainTask } from '../modules/ledger/ledger.jobs.js';
+import { pruneMessengerData } from '../modules/messengers/take-update.js';
 import {
   coaRetryJob,
   coaRetryTask,
@@ -76,4 +77,5 @@ export const periodicTasks: PeriodicTask[] = [
   { name: 'contracts.purge-pdfs', everySeconds: 3600, tick: (db) => purgeContractPdfs(db) },
   pruneRateLimitsTask,
   { name: 'import.purge-files', everySeconds: 3600, tick: (db) => purgeImportFiles(db) },
+  { name: 'messengers.prune', everySeconds: 3600, tick: (db) => pruneMessengerData(db) },
 ];

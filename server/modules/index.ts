@@ -15,6 +15,7 @@ import { financeRoutes } from './finance/finance.routes.js';
 import { healthRoutes } from './health/health.routes.js';
 import { importRoutes } from './import/import.routes.js';
 import { jobsRoutes } from './jobs/jobs.routes.js';
+import { messengersRoutes } from './messengers/messengers.routes.js';
 import { mobileRoutes } from './mobile/mobile.routes.js';
 import { networkRoutes } from './network/network.routes.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
@@ -70,4 +71,5 @@ export const moduleRoutes: FastifyPluginAsyncZod<AppDeps>[] = [
   tagsRoutes,
   bulkRoutes,
   outagesRoutes,
+  messengersRoutes,
 ];

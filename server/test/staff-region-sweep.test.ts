@@ -58,6 +58,7 @@ function pathValue(path: string, name: string): number | string | undefined {
   if (name === 'report') return 'turnover';
   // Reconciliation is for staff of every region: refused before any row is read.
   if (name === 'itemId') return 1;
+  if (name === 'linkId') return ids.messengerLink;
   if (name !== 'id') return undefined;
   const byPrefix: [string, number][] = [
     ['/api/staff/accounts/', ids.account],

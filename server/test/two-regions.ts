@@ -158,6 +158,16 @@ export async function buildTwoRegions(t: TestContext) {
   });
   if (signed.statusCode !== 201) throw new Error(`sign: ${signed.body}`);
   await runBilling(db);
+  // A Telegram chat bound to B's account (the subscriber card lists and unlinks it).
+  const [chat] = await queryRows<{ id: number }>(
+    db,
+    sql`insert into messenger_chats (messenger, chat_id, title) values ('telegram', '424242', '@beta_chat') returning id`,
+  );
+  const [messengerLink] = await queryRows<{ id: number }>(
+    db,
+    sql`insert into messenger_links (chat_row_id, account_id, subscriber_id)
+        values (${chat!.id}, ${subB.account.id}, ${subB.subscriber.id}) returning id`,
+  );
 
   // Office work in B, by B's operator: an outage on the region and a bulk message to its subscribers.
   const asSigner = async (method: 'POST', url: string, payload: object) => {
@@ -217,6 +227,7 @@ export async function buildTwoRegions(t: TestContext) {
       nas: nas.id,
       outage: outage.id as number,
       bulk: bulk.id as number,
+      messengerLink: messengerLink!.id,
     },
     /** Strings only B's data carries. */
     markers: [

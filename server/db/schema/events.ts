@@ -13,6 +13,8 @@ export const ACCOUNT_EVENT_KINDS = [
   'terminated',
   'static_ip_assigned',
   'static_ip_released',
+  /** A payment was credited (data: amount, bonus, balance): the "payment credited" notice. */
+  'payment_credited',
 ] as const;
 export type AccountEventKind = (typeof ACCOUNT_EVENT_KINDS)[number];
 

@@ -13,6 +13,7 @@ export * from './installation.js';
 export * from './ip-pool.js';
 export * from './jobs.js';
 export * from './ledger.js';
+export * from './messengers.js';
 export * from './mobile.js';
 export * from './network.js';
 export * from './notifications.js';

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
-export const CHANNELS = ['inbox', 'email', 'sms'] as const;
+/** Where a message goes: the cabinet inbox, e-mail, SMS, or a linked messenger chat (schema/messengers.ts). */
+export const CHANNELS = ['inbox', 'email', 'sms', 'telegram'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /**
@@ -22,7 +23,7 @@ export const outbox = pgTable(
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     accountId: bigint('account_id', { mode: 'number' }),
     channel: text('channel').$type<Channel>().notNull(),
-    /** E-mail address or phone (7XXXXXXXXXX); null for the inbox. */
+    /** E-mail address, phone (7XXXXXXXXXX) or messenger chat id; null for the inbox. */
     address: text('address'),
     template: text('template').notNull(),
     lang: text('lang').$type<'ru' | 'en'>().notNull(),
@@ -36,6 +37,15 @@ export const outbox = pgTable(
     /** When the delivery receipts made the state final (delivered / undelivered). */
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     readAt: timestamp('read_at', { withTimezone: true }),
+    /** The rows of one notice share it: the id of its inbox row (null on rows older than 1.1). */
+    noticeId: bigint('notice_id', { mode: 'number' }),
+    /** An SMS sent because this messenger message was not delivered (Telegram first, SMS as the fallback). */
+    fallbackOf: bigint('fallback_of', { mode: 'number' }),
+    /**
+     * What a messenger message carries besides its text: the template's parameters (an SMS fallback is
+     * written from them) and a support answer's ticket and message (its files, the reply button).
+     */
+    meta: jsonb('meta').$type<Record<string, unknown> | null>(),
   },
   (t) => [
     index('outbox_account').on(t.accountId, t.channel, t.id),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 import { HOUSES_MAX_ITEMS, parseHouses } from '../../../common/address-match.js';
 import { COMPENSATION_MAX_DAYS } from '../../../common/outages.js';
-import { BULK_ITEM_STATES, BULK_KINDS, BULK_STATES, CHANNELS } from '../../db/schema/index.js';
+import { BULK_ITEM_STATES, BULK_KINDS, BULK_STATES } from '../../db/schema/index.js';
 import { component } from '../../plugins/openapi.js';
 import { accountStatus, idNumber } from '../shared.schemas.js';
 
@@ -71,7 +71,10 @@ export const bulkAction = component(
     z.object({ kind: z.literal('tariff'), tariffId: idNumber, comment: comment.optional() }),
     z.object({
       kind: z.literal('message'),
-      channels: z.array(z.enum(CHANNELS)).min(1).max(3),
+      channels: z
+        .array(z.enum(['inbox', 'email', 'sms']))
+        .min(1)
+        .max(3), // a broadcast, not a notice: no messenger
       subjectRu: z.string().trim().min(1).max(150),
       textRu: z.string().trim().min(1).max(2000),
       subjectEn: z.string().trim().max(150).optional().describe('English subject (the Russian one when empty)'),

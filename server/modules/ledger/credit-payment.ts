@@ -183,7 +183,7 @@ export function snapshotUnchanged(acc: CreditSnapshot, on: SQL): SQL {
 /**
  * One statement, one round trip: the payment entry, its bonus entry, the new balance, repayment of a
  * promised payment, unblocking when the money covers the debt (with the 'unblocked' event the network
- * listens to), the audit row, and the caller's `alongside` writes. Nothing of it happens when the
+ * listens to), the 'payment_credited' event (the subscriber's notice), the audit row, and the caller's `alongside` writes. Nothing of it happens when the
  * idempotency key was used before (the insert conflicts, every later part reads from its empty result).
  *
  * Repayment (docs/decisions/0004): the promised credit shrinks to what the account still needs,
@@ -227,7 +227,12 @@ function creditStatement(
       returning c.entry_id, c.bonus, a.balance, a.status <> ${acc.account_status} as unblocked, a.promised_credit),
     ${promised ? sql`repaid as (update promised_payments set status = 'repaid', closed_at = now() where account_id = ${acc.account_id} and status = 'active' and exists (select 1 from upd where upd.promised_credit = 0)),` : sql``}
     ev as (
-      insert into account_events (account_id, kind) select ${acc.account_id}, 'unblocked' from upd where unblocked),
+      insert into account_events (account_id, kind, data)
+      select ${acc.account_id}::int8, 'unblocked', '{}'::jsonb from upd where unblocked
+      union all
+      select ${acc.account_id}::int8, 'payment_credited',
+             jsonb_build_object('amount', ${input.amount}::int8, 'bonus', upd.bonus, 'balance', upd.balance)
+      from upd),
     aud as (
       insert into audit_log (actor_type, actor_id, action, entity, entity_id, before, after)
       select ${input.source.startsWith('staff:') ? 'staff' : 'system'}, ${input.source}, 'payment.credited', 'account', ${String(acc.account_id)},

@@ -83,7 +83,8 @@ describe('low-balance notices a person can read', () => {
     await drain();
     // The suspension itself is told (its `suspended` event); no low-balance warning is.
     expect((await inbox(suspended.account.id)).map((n) => n.template)).toEqual(['suspended']);
-    expect(await inbox(paid.account.id)).toEqual([]);
+    // The top-up itself is told; no low-balance warning is.
+    expect((await inbox(paid.account.id)).map((n) => n.template)).toEqual(['payment_credited']);
     // And the daily run itself does not warn a suspended account.
     await runBilling(database.db, { regionId: suspended.regionId, until: '2026-11-02' });
     expect(await lowEvents(suspended.account.id)).toBe(1);

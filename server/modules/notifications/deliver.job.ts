@@ -5,6 +5,7 @@ import { queryRows } from '../../db/client.js';
 import { SmppThrottledError } from '../../integrations/sms/smpp-client.js';
 import { defineJob, JobDeferred } from '../../jobs/queue.js';
 import { outboxDeliveries } from '../../metrics/metrics.js';
+import { deliverToMessenger, type MessengerRow } from './deliver-to-messenger.js';
 
 export const DELIVERY_ATTEMPTS = 5;
 
@@ -15,31 +16,38 @@ export const DELIVERY_ATTEMPTS = 5;
  * last attempt (or at once, for a text no SMS can carry) the message is marked failed with the
  * gateway's error. An SMS goes out in parts: each accepted part is recorded with the SMSC's
  * message_id, so a retry after a dropped connection sends only the missing parts, and the delivery
- * receipts (record-sms-receipt.ts) can settle the message. Without a configured channel (development)
+ * receipts (record-sms-receipt.ts) can settle the message. A messenger message (Telegram) goes through
+ * deliver-to-messenger.ts: flood control waits without using a try, and a message that cannot be
+ * delivered hands the notice to SMS. Without a configured channel (development)
  * the message is kept as sent to the dev sink and shown at /dev/outbox.
  */
 export const deliverJob = defineJob({
   name: 'notifications.deliver',
-  payload: z.object({ outboxId: z.number().int() }),
+  // `deferred`: how many times a messenger's flood control (429 retry_after) has put this message off.
+  payload: z.object({ outboxId: z.number().int(), deferred: z.number().int().min(0).optional() }),
   maxAttempts: DELIVERY_ATTEMPTS,
   // Several messages in flight at once: the SMPP client keeps to the SMSC's window and rate (SMPP_WINDOW,
   // SMPP_SEND_RATE), so a billing day's notices go out as fast as the SMSC takes them.
   concurrency: 16,
-  async handler({ outboxId }, { db, deps, attempt }) {
-    const [m] = await queryRows<{
-      channel: string;
-      address: string;
-      subject: string;
-      body: string;
-      state: string;
-      sent_parts: number[] | null;
-    }>(
+  async handler({ outboxId, deferred }, { db, deps, attempt, jobId }) {
+    const [m] = await queryRows<
+      Omit<MessengerRow, 'channel'> & {
+        channel: string;
+        subject: string;
+        state: string;
+        sent_parts: number[] | null;
+      }
+    >(
       db,
-      sql`select channel, address, subject, body, state,
+      sql`select id, account_id, channel, address, template, lang, subject, body, state, notice_id, meta,
                  (select array_agg(seq) from sms_parts p where p.outbox_id = o.id) as sent_parts
           from outbox o where id = ${outboxId}`,
     );
     if (!m || m.state !== 'queued') return;
+    if (m.channel === 'telegram') {
+      const ctx = { db, deps, attempt, jobId, maxAttempts: DELIVERY_ATTEMPTS, deferred: deferred ?? 0 };
+      return deliverToMessenger(ctx, { ...m, channel: m.channel });
+    }
     const sms = deps.notifier.sms;
     const email = deps.notifier.email;
     const sender = m.channel === 'email' ? email : sms;

@@ -127,7 +127,7 @@ describe('notice delivery', () => {
 });
 
 describe('billing and payment notices', () => {
-  it('tells the subscriber about a block and the restore, once each', async () => {
+  it('tells the subscriber about a block and the payment that restored access, once each', async () => {
     const region = await buildRegion(t.database.db);
     const s = await signedInSubscriber(t.app, t.database.db, {
       regionId: region.id,
@@ -146,10 +146,12 @@ describe('billing and payment notices', () => {
     expect(await notifyAccountEvents(t.database.db)).toBeGreaterThanOrEqual(2);
     expect(await notifyAccountEvents(t.database.db)).toBe(0);
     const inbox = await t.app.inject({ method: 'GET', url: '/api/me/notifications', headers: s.auth });
-    expect(inbox.json().notifications.map((n: { subject: string }) => n.subject)).toEqual([
-      'Доступ восстановлен',
-      'Доступ приостановлен',
-    ]);
+    // The payment that unblocked the account says both in one notice.
+    const notices = inbox.json<{ notifications: { subject: string; body: string }[] }>().notifications;
+    expect(notices.map((n) => n.subject)).toEqual(['Платёж зачислен', 'Доступ приостановлен']);
+    expect(notices[0]!.body).toMatch(
+      /^Платёж 500,00\s₽ зачислен на лицевой счёт \d+\. Баланс: .+\. Доступ в интернет восстановлен\.$/,
+    );
     const unread = await t.app.inject({ method: 'GET', url: '/api/me/notifications/unread-count', headers: s.auth });
     expect(unread.json().unread).toBe(2);
   });

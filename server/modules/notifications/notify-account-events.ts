@@ -16,7 +16,7 @@ const ruDate = (day: string) => day.split('-').reverse().join('.');
 interface ClaimedEvent {
   id: number;
   account_id: number;
-  kind: 'blocked' | 'unblocked' | 'low_balance' | 'suspended' | 'resumed' | 'tariff_changed';
+  kind: 'blocked' | 'unblocked' | 'low_balance' | 'suspended' | 'resumed' | 'tariff_changed' | 'payment_credited';
   data: Record<string, unknown>;
   number: string;
   status: string;
@@ -65,12 +65,34 @@ export async function notifyAccountEvents(db: Db): Promise<number> {
           from account_events e join accounts a on a.id = e.account_id join regions r on r.id = a.region_id
             left join tariffs t on e.kind = 'tariff_changed' and t.id = (e.data->>'tariffId')::int
           where e.notified_at is null
-            and e.kind in ('blocked', 'unblocked', 'low_balance', 'suspended', 'resumed', 'tariff_changed')
+            and e.kind in ('blocked', 'unblocked', 'low_balance', 'suspended', 'resumed', 'tariff_changed', 'payment_credited')
           order by e.id limit ${BATCH}
           for update of e skip locked`,
     );
+    // A payment that unblocked the account says both in one notice ("payment credited, access is back").
+    const unblockedBy = new Set(events.filter((e) => e.kind === 'unblocked').map((e) => e.account_id));
+    const paidNow = new Set(events.filter((e) => e.kind === 'payment_credited').map((e) => e.account_id));
     for (const e of events) {
-      if (e.kind === 'blocked') {
+      if (e.kind === 'payment_credited') {
+        const num = (k: string) => (typeof e.data[k] === 'number' ? e.data[k] : 0);
+        const bonus = num('bonus');
+        const back = unblockedBy.has(e.account_id);
+        await notify(tx, {
+          accountId: e.account_id,
+          template: 'payment_credited',
+          params: {
+            account: e.number,
+            amount: { ru: formatRubles(num('amount'), 'ru'), en: formatRubles(num('amount'), 'en') },
+            balance: { ru: formatRubles(num('balance'), 'ru'), en: formatRubles(num('balance'), 'en') },
+            extra: {
+              ru: `${bonus > 0 ? ` Бонус за предоплату: ${formatRubles(bonus, 'ru')}.` : ''}${back ? ' Доступ в интернет восстановлен.' : ''}`,
+              en: `${bonus > 0 ? ` Prepayment bonus: ${formatRubles(bonus, 'en')}.` : ''}${back ? ' Internet access is back.' : ''}`,
+            },
+          },
+        });
+      } else if (e.kind === 'unblocked' && paidNow.has(e.account_id)) {
+        continue; // told in the payment's notice
+      } else if (e.kind === 'blocked') {
         const amount = Math.max(0, -e.money);
         await notify(tx, {
           accountId: e.account_id,

@@ -10,6 +10,8 @@ export interface NotifyManyCounts {
   email: number;
   sms: number;
 }
+/** The channels a message to many goes by: the ones staff pick (no messenger: a broadcast is not a notice). */
+type ManyChannel = keyof NotifyManyCounts;
 
 /**
  * `t` (the subscribers of `accounts` with their contacts and choices) and `targets`: one row per message
@@ -35,9 +37,9 @@ function targetsCte(accounts: SQL, wanted: ReadonlySet<Channel>): SQL {
 /** How many messages notifyMany would write for these accounts, per channel (the bulk preview). */
 export async function countNotifyTargets(
   db: Db,
-  opts: { accounts: SQL; channels: readonly Channel[] },
+  opts: { accounts: SQL; channels: readonly ManyChannel[] },
 ): Promise<NotifyManyCounts> {
-  const rows = await queryRows<{ channel: Channel; n: number }>(
+  const rows = await queryRows<{ channel: ManyChannel; n: number }>(
     db,
     sql`with ${targetsCte(opts.accounts, new Set(opts.channels))} select channel, count(*)::int8 as n from targets group by channel`,
   );
@@ -55,12 +57,12 @@ export async function countNotifyTargets(
  */
 export async function notifyMany(
   db: Db,
-  opts: { accounts: SQL; template: TemplateCode; params: Record<string, TemplateParam>; channels?: Channel[] },
-): Promise<NotifyManyCounts & { perAccount: { account_id: number; channels: Channel[] }[] }> {
-  const wanted = new Set<Channel>(opts.channels ?? ['inbox', 'email', 'sms']);
+  opts: { accounts: SQL; template: TemplateCode; params: Record<string, TemplateParam>; channels?: ManyChannel[] },
+): Promise<NotifyManyCounts & { perAccount: { account_id: number; channels: ManyChannel[] }[] }> {
+  const wanted = new Set<ManyChannel>(opts.channels ?? ['inbox', 'email', 'sms']);
   const ru = render(opts.template, 'ru', opts.params);
   const en = render(opts.template, 'en', opts.params);
-  const rows = await queryRows<{ account_id: number; channels: Channel[] }>(
+  const rows = await queryRows<{ account_id: number; channels: ManyChannel[] }>(
     db,
     sql`with ${targetsCte(opts.accounts, wanted)},
         ins as (

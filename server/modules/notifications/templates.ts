@@ -1,4 +1,5 @@
 import type { Lang } from '../../../common/errors.js';
+import type { NoticeType } from '../../../common/notice-types.js';
 
 type Texts = Record<Lang, { subject: string; text: string }>;
 
@@ -73,6 +74,16 @@ export const TEMPLATES = {
     en: {
       subject: 'Service suspended',
       text: 'Account {account} is out of funds and internet access is suspended. Top up {amount} and it comes back at once.',
+    },
+  },
+  payment_credited: {
+    ru: {
+      subject: 'Платёж зачислен',
+      text: 'Платёж {amount} зачислен на лицевой счёт {account}. Баланс: {balance}.{extra}',
+    },
+    en: {
+      subject: 'Payment received',
+      text: 'Payment of {amount} is credited to account {account}. Balance: {balance}.{extra}',
     },
   },
   unblocked: {
@@ -289,6 +300,58 @@ export const TEMPLATES = {
 
 export type TemplateCode = keyof typeof TEMPLATES;
 
+/**
+ * Which notice type each template is (the subscriber chooses channels per type: common/notice-types.ts),
+ * or `direct`: a code sent to one address whatever the settings say. A new template does not compile
+ * until it is placed here.
+ */
+export const NOTICE_TYPE_OF: Record<TemplateCode, NoticeType | 'direct'> = {
+  recovery_code: 'direct',
+  contact_code: 'direct',
+  recovery_held: 'direct',
+  staff_password_link: 'direct',
+  import_welcome: 'direct',
+  contact_changed: 'security',
+  new_device_sign_in: 'security',
+  totp_changed: 'security',
+  blocked: 'balance',
+  unblocked: 'balance',
+  low_balance: 'balance',
+  low_balance_tomorrow: 'balance',
+  payment_credited: 'payments',
+  autopay_notice: 'payments',
+  autopay_failed: 'payments',
+  autopay_disabled: 'payments',
+  autopay_relink: 'payments',
+  autopay_declined: 'payments',
+  support_reply: 'support',
+  suspension_approved: 'services',
+  suspension_refused: 'services',
+  suspended: 'services',
+  resumed: 'services',
+  tariff_changed: 'services',
+  terminated: 'services',
+  mobile_connected: 'services',
+  mobile_refused: 'services',
+  password_changed: 'security',
+  staff_message: 'services',
+  staff_blocked: 'services',
+  staff_unblocked: 'services',
+  outage: 'services',
+  outage_update: 'services',
+};
+
+/**
+ * What a messenger chat gets instead of the text, where it can carry more than an SMS: the support
+ * answer itself (with a reply button and its files, deliver-to-messenger.ts) instead of a link to it.
+ */
+export const MESSENGER_TEXTS: Partial<Record<TemplateCode, Record<Lang, string>>> = {
+  support_reply: {
+    ru: 'Ответ поддержки по обращению № {ticket} «{subject}»:\n\n{answer}',
+    en: 'Support answered ticket No. {ticket} “{subject}”:\n\n{answer}',
+  },
+};
+
 /** A template parameter: the same in every language, or one text per language (a plan's name). */
 export type TemplateParam = string | number | Record<Lang, string>;
 
@@ -303,8 +366,15 @@ const formIndex: Record<Lang, Partial<Record<Intl.LDMLPluralRule, number>>> = {
  * Fills `{param}` from params; `{param|form|form…}` writes the number with the word form its language
  * needs ("2 дня", "5 дней", "1 day"). A parameter given per language ({ru, en}) takes the reader's.
  */
-export function render(code: TemplateCode, lang: Lang, params: Record<string, TemplateParam>) {
-  const t = TEMPLATES[code][lang];
+export function render(
+  code: TemplateCode,
+  lang: Lang,
+  params: Record<string, TemplateParam>,
+  opts: { messenger?: boolean } = {},
+) {
+  const base = TEMPLATES[code][lang];
+  const messenger = opts.messenger ? MESSENGER_TEXTS[code]?.[lang] : undefined;
+  const t = messenger ? { subject: base.subject, text: messenger } : base;
   const fill = (s: string) =>
     s
       .replace(/\{(\w+)(?:\|([^}]*))?\}/g, (_, k: string, forms: string | undefined) => {

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { addDays, todayIn } from '../../../common/dates.js';
 import { AppError } from '../../../common/errors.js';
 import { kopecksToDecimal } from '../../../common/money.js';
+import { PROMISED_REASON_TEXT, type PromisedReason } from '../../../common/promised-reasons.js';
 import { type Db, queryRows } from '../../db/client.js';
 import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
@@ -12,7 +13,7 @@ import { grantPromisedCredit } from '../ledger/promised-credit.js';
 /** PRODUCT.md defaults: up to one month's fee, for 5 days, once a calendar month, not when in debt over a month. */
 export const PROMISED_DAYS = 5;
 
-export type PromisedReason = 'active_exists' | 'already_this_month' | 'debt_over_month' | 'no_fee' | 'terminated';
+export type { PromisedReason };
 
 interface State {
   id: number;
@@ -50,14 +51,6 @@ function reasonOf(a: State): PromisedReason | null {
   return null;
 }
 
-const REASON_TEXT: Record<PromisedReason, string> = {
-  active_exists: 'уже есть действующий обещанный платёж / an active one exists',
-  already_this_month: 'уже брали в этом месяце / already taken this month',
-  debt_over_month: 'долг больше месячной платы / debt over one month',
-  no_fee: 'нет абонентской платы / no monthly fee',
-  terminated: 'договор расторгнут / contract terminated',
-};
-
 export async function getPromisedPayment(db: Db, accountId: number) {
   const a = await load(db, accountId);
   const [cur] = await queryRows<{ id: number; amount: number; taken_on: string; due_on: string }>(
@@ -86,7 +79,7 @@ export async function takePromisedPayment(db: Db, accountId: number, amount?: nu
     await lockAccount(tx, accountId);
     const a = await load(tx, accountId);
     const reason = reasonOf(a);
-    if (reason) throw new AppError('promised_unavailable', { reason: REASON_TEXT[reason] });
+    if (reason) throw new AppError('promised_unavailable', { reason: PROMISED_REASON_TEXT[reason] });
     const sum = amount ?? a.fee;
     if (!Number.isSafeInteger(sum) || sum <= 0 || sum > a.fee)
       throw new AppError('promised_too_much', { max: kopecksToDecimal(a.fee) });

@@ -7,6 +7,7 @@ import { inTransaction } from '../../db/transaction.js';
 import { recordAudit } from '../audit/record-audit.js';
 import { checkCurrentPassword } from '../auth/current-password.js';
 import { assertNotLocked, countEvent } from '../auth/rate-limit.js';
+import { setChannelForAllTypes } from '../notifications/notice-settings.js';
 import { notify, sendDirect } from '../notifications/notify.js';
 import { consumeCode, issueCode } from '../recovery/codes.js';
 import { CONTACT_HOLD_HOURS } from '../recovery/start-recovery.js';
@@ -72,8 +73,14 @@ export async function updatePreferences(
     ...(p.lang ? { lang: p.lang } : {}),
   };
   // Nothing to change (an empty form): answer with the profile as it is.
-  if (Object.keys(changes).length > 0)
-    await db.update(subscribers).set(changes).where(eq(subscribers.id, r.subscriber_id));
+  if (Object.keys(changes).length > 0) {
+    await inTransaction(db, async (tx) => {
+      await tx.update(subscribers).set(changes).where(eq(subscribers.id, r.subscriber_id));
+      // The switches act on every notice type at once (the settings page chooses per type).
+      if (p.email !== undefined) await setChannelForAllTypes(tx, r.subscriber_id, 'email', p.email);
+      if (p.sms !== undefined) await setChannelForAllTypes(tx, r.subscriber_id, 'sms', p.sms);
+    });
+  }
   return getProfile(db, contractId);
 }
 

@@ -84,7 +84,14 @@ export async function addMessage(
         await notify(tx, {
           accountId: t.accountId,
           template: 'support_reply',
-          params: { ticket: t.id, subject: t.subject, link: `${config.publicUrl}/cabinet/feedback/${t.id}` },
+          params: {
+            ticket: t.id,
+            subject: t.subject,
+            link: `${config.publicUrl}/cabinet/feedback/${t.id}`,
+            answer: body,
+          },
+          // A messenger chat gets the answer itself, its files and a reply button.
+          meta: { ticketId: t.id, messageId: message!.id },
         });
       }
     }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, rm, stat, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { AppError } from '../../../common/errors.js';
@@ -44,6 +44,11 @@ export class FileStore {
 
   open(key: string): ReadStream {
     return createReadStream(this.path(key));
+  }
+
+  /** The whole file (a messenger sends it as one upload). */
+  async read(key: string): Promise<Buffer> {
+    return readFile(this.path(key));
   }
 
   async remove(key: string): Promise<void> {

@@ -17197,6 +17197,555 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/telegram/webhook': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Telegram webhook: one update, verified by X-Telegram-Bot-Api-Secret-Token */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      /** @description a Telegram Update object */
+      requestBody: {
+        content: {
+          'application/json': {
+            update_id: number;
+          } & {
+            [key: string]: unknown;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              ok: true;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/messengers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Messenger chats bound to my account, and which messengers the provider offers */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              telegram: {
+                /** @description the provider set up a Telegram bot */
+                available: boolean;
+              };
+              links: {
+                id: number;
+                /** @enum {string} */
+                messenger: 'telegram';
+                /** @description @username or first name in the messenger */
+                title: string | null;
+                linkedAt: string;
+                /** @description the person blocked the bot: notices go by SMS instead */
+                blocked: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/messengers/{messenger}/link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** A one-time deep link that binds a chat to my account (10 minutes, used once) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          messenger: 'telegram';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description t.me deep link carrying a one-time token (/start <token>) */
+              url: string;
+              expiresAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/messengers/links/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Unbind a chat from my account */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              ok: true;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/notice-settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Channels chosen per notice type, which can work now, the latest deliveries */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              types: {
+                /** @enum {string} */
+                type: 'balance' | 'payments' | 'support' | 'services' | 'security';
+                channels: ('telegram' | 'sms' | 'email')[];
+              }[];
+              channels: {
+                email: {
+                  ready: boolean;
+                };
+                sms: {
+                  ready: boolean;
+                };
+                telegram: {
+                  configured: boolean;
+                  linked: number;
+                  blocked: number;
+                };
+              };
+              recent: {
+                id: number;
+                /** @enum {string} */
+                channel: 'email' | 'sms' | 'telegram';
+                subject: string;
+                /** @enum {string} */
+                state: 'queued' | 'sent' | 'failed' | 'delivered' | 'undelivered';
+                createdAt: string;
+                /** @description an SMS sent because the Telegram message was not delivered */
+                fallback: boolean;
+                problem: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /** Choose the channels of notice types (the others keep theirs) */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            types: {
+              /** @enum {string} */
+              type: 'balance' | 'payments' | 'support' | 'services' | 'security';
+              channels: ('telegram' | 'sms' | 'email')[];
+            }[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              types: {
+                /** @enum {string} */
+                type: 'balance' | 'payments' | 'support' | 'services' | 'security';
+                channels: ('telegram' | 'sms' | 'email')[];
+              }[];
+              channels: {
+                email: {
+                  ready: boolean;
+                };
+                sms: {
+                  ready: boolean;
+                };
+                telegram: {
+                  configured: boolean;
+                  linked: number;
+                  blocked: number;
+                };
+              };
+              recent: {
+                id: number;
+                /** @enum {string} */
+                channel: 'email' | 'sms' | 'telegram';
+                subject: string;
+                /** @enum {string} */
+                state: 'queued' | 'sent' | 'failed' | 'delivered' | 'undelivered';
+                createdAt: string;
+                /** @description an SMS sent because the Telegram message was not delivered */
+                fallback: boolean;
+                problem: string | null;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/messenger-links': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Subscriber card: messenger chats bound to the account */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              telegram: {
+                /** @description the provider set up a Telegram bot */
+                available: boolean;
+              };
+              links: {
+                id: number;
+                /** @enum {string} */
+                messenger: 'telegram';
+                /** @description @username or first name in the messenger */
+                title: string | null;
+                linkedAt: string;
+                /** @description the person blocked the bot: notices go by SMS instead */
+                blocked: boolean;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{id}/messenger-links/{linkId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Unbind a chat from the account (audited) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: number;
+          linkId: number;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {boolean} */
+              ok: true;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -17442,6 +17991,9 @@ export interface components {
           | 'note_required'
           | 'consent_required'
           | 'consent_outdated'
+          | 'messenger_not_configured'
+          | 'messenger_link_not_found'
+          | 'messenger_bad_secret'
           | 'internal'
           | 'import_not_found'
           | 'import_busy'
@@ -18200,6 +18752,45 @@ export const pathsApiStaffOutagesIdPatchResponses200ContentApplicationJsonLinked
 export const pathsApiStaffOutagesIdClosePostResponses200ContentApplicationJsonLinkedTicketsStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/outages/{id}/close']['post']['responses']['200']['content']['application/json']['linkedTickets']['status']
 > = ['new', 'in_progress', 'waiting', 'closed'];
+export const pathsApiMeMessengersGetResponses200ContentApplicationJsonLinksMessengerValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/messengers']['get']['responses']['200']['content']['application/json']['links']['messenger']
+> = ['telegram'];
+export const pathsApiMeMessengersMessengerLinkPostParametersPathMessengerValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/messengers/{messenger}/link']['post']['parameters']['path']['messenger']
+> = ['telegram'];
+export const pathsApiMeNoticeSettingsGetResponses200ContentApplicationJsonTypesTypeValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/notice-settings']['get']['responses']['200']['content']['application/json']['types']['type']
+> = ['balance', 'payments', 'support', 'services', 'security'];
+export const pathsApiMeNoticeSettingsGetResponses200ContentApplicationJsonTypesChannelsValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/notice-settings']['get']['responses']['200']['content']['application/json']['types']['channels']
+> = ['telegram', 'sms', 'email'];
+export const pathsApiMeNoticeSettingsGetResponses200ContentApplicationJsonRecentChannelValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/notice-settings']['get']['responses']['200']['content']['application/json']['recent']['channel']
+> = ['email', 'sms', 'telegram'];
+export const pathsApiMeNoticeSettingsGetResponses200ContentApplicationJsonRecentStateValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/notice-settings']['get']['responses']['200']['content']['application/json']['recent']['state']
+> = ['queued', 'sent', 'failed', 'delivered', 'undelivered'];
+export const pathsApiMeNoticeSettingsPutRequestBodyContentApplicationJsonTypesTypeValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/notice-settings']['put']['requestBody']['content']['application/json']['types']['type']
+> = ['balance', 'payments', 'support', 'services', 'security'];
+export const pathsApiMeNoticeSettingsPutRequestBodyContentApplicationJsonTypesChannelsValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/notice-settings']['put']['requestBody']['content']['application/json']['types']['channels']
+> = ['telegram', 'sms', 'email'];
+export const pathsApiMeNoticeSettingsPutResponses200ContentApplicationJsonTypesTypeValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/notice-settings']['put']['responses']['200']['content']['application/json']['types']['type']
+> = ['balance', 'payments', 'support', 'services', 'security'];
+export const pathsApiMeNoticeSettingsPutResponses200ContentApplicationJsonTypesChannelsValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/notice-settings']['put']['responses']['200']['content']['application/json']['types']['channels']
+> = ['telegram', 'sms', 'email'];
+export const pathsApiMeNoticeSettingsPutResponses200ContentApplicationJsonRecentChannelValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/notice-settings']['put']['responses']['200']['content']['application/json']['recent']['channel']
+> = ['email', 'sms', 'telegram'];
+export const pathsApiMeNoticeSettingsPutResponses200ContentApplicationJsonRecentStateValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/me/notice-settings']['put']['responses']['200']['content']['application/json']['recent']['state']
+> = ['queued', 'sent', 'failed', 'delivered', 'undelivered'];
+export const pathsApiStaffAccountsIdMessengerLinksGetResponses200ContentApplicationJsonLinksMessengerValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{id}/messenger-links']['get']['responses']['200']['content']['application/json']['links']['messenger']
+> = ['telegram'];
 export const bulkActionInputOneOf0KindValues: ReadonlyArray<
   Extract<
     FlattenedDeepRequired<components>['schemas']['BulkActionInput'],
@@ -18402,6 +18993,9 @@ export const errorErrorCodeValues: ReadonlyArray<
   'note_required',
   'consent_required',
   'consent_outdated',
+  'messenger_not_configured',
+  'messenger_link_not_found',
+  'messenger_bad_secret',
   'internal',
   'import_not_found',
   'import_busy',

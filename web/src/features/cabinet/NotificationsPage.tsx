@@ -3,6 +3,8 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 
 import { api } from '../../api/client';
+import { MessengerLinks } from '../messengers/MessengerLinks';
+import { NoticeSettings } from '../messengers/NoticeSettings';
 
 export function NotificationsPage() {
   const { t } = useTranslation();
@@ -29,6 +31,8 @@ export function NotificationsPage() {
           {t('notifications.markAll')}
         </Button>
       </Group>
+      <MessengerLinks />
+      <NoticeSettings />
       {list.data?.length === 0 && <Text c="dimmed">{t('notifications.empty')}</Text>}
       {list.data?.map((m) => (
         <Card withBorder key={m.id}>

@@ -2,7 +2,7 @@ import './i18n';
 
 import { Button, Card, Container, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 
@@ -13,12 +13,14 @@ import { PaymentReturn } from './PaymentReturn';
 
 /** Public "Оплатить": account number → masked holder name → amount → the card page. No sign-in. */
 export function PublicPayPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [params] = useSearchParams();
   // The public page's return link carries the payment's random public id (never its number).
   const returned = params.get('payment');
   const [account, setAccount] = useState(params.get('account') ?? '');
-  const [amount, setAmount] = useState('');
+  // A link from the messenger bot comes filled in: the account, the amount and the reader's language.
+  const [amount, setAmount] = useState(params.get('amount') ?? '');
+  const lang = params.get('lang');
   const payer = useMutation({
     mutationFn: () => api.GET('/api/public/accounts/{number}/payer', { params: { path: { number: account.trim() } } }),
   });
@@ -26,6 +28,13 @@ export function PublicPayPage() {
     mutationFn: () => api.POST('/api/public/payments', { body: { account: account.trim(), amount } }),
     onSuccess: (r) => window.location.assign(r.confirmationUrl),
   });
+  const prefilled = params.get('account') !== null;
+  useEffect(() => {
+    if (lang === 'ru' || lang === 'en') void i18n.changeLanguage(lang);
+    if (prefilled) payer.mutate();
+    // Once, for the link the page was opened with.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   return (
     <>
       <PublicHeader />

@@ -1,5 +1,15 @@
+import type { Lang } from '@common/errors';
+import { PROMISED_REASON_TEXT, type PromisedReason } from '@common/promised-reasons';
+
 import type { PaymentMethod, PaymentStatus } from '../../api/schema';
 import i18n from '../../i18n';
+
+/** The promised payment's "why not", as the server and the messenger bot word it. */
+const reasons = (lang: Lang) =>
+  Object.fromEntries(Object.entries(PROMISED_REASON_TEXT).map(([k, v]) => [k, v[lang]])) as Record<
+    PromisedReason,
+    string
+  >;
 
 /** Texts of the payments section (cabinet and the public "Оплатить" page); ru and en kept in step. */
 const ru = {
@@ -88,13 +98,7 @@ const ru = {
     promisedAvailable: 'Можно взять до {{max}} на {{days}} дней — доступ откроется сразу',
     promisedActive: 'Действует обещанный платёж {{amount}} до {{date}}',
     promisedTake: 'Взять обещанный платёж',
-    reasons: {
-      active_exists: 'Уже действует обещанный платёж',
-      already_this_month: 'Обещанный платёж можно брать раз в месяц — в этом месяце он уже был',
-      debt_over_month: 'Недоступен: долг больше месячной абонентской платы',
-      no_fee: 'Недоступен: у счёта нет абонентской платы',
-      terminated: 'Недоступен: договор расторгнут',
-    },
+    reasons: reasons('ru'),
     publicTitle: 'Оплатить услуги',
     publicLead: 'Пополните лицевой счёт банковской картой без входа в личный кабинет.',
     accountLabel: 'Номер лицевого счёта',
@@ -187,13 +191,7 @@ const en: typeof ru = {
     promisedAvailable: 'You can take up to {{max}} for {{days}} days — access comes back at once',
     promisedActive: 'Promised payment of {{amount}} active until {{date}}',
     promisedTake: 'Take a promised payment',
-    reasons: {
-      active_exists: 'A promised payment is already active',
-      already_this_month: 'A promised payment can be taken once a month — already taken this month',
-      debt_over_month: 'Not available: the debt is more than one monthly fee',
-      no_fee: 'Not available: the account has no monthly fee',
-      terminated: 'Not available: the contract is terminated',
-    },
+    reasons: reasons('en'),
     publicTitle: 'Pay for services',
     publicLead: 'Top up a personal account by bank card without signing in.',
     accountLabel: 'Personal account number',

@@ -14,6 +14,7 @@ import { accountStatusLabel } from '../../components/labels';
 import { AccountTags } from '../bulk/AccountTags';
 import { EntriesTable } from '../cabinet/EntriesTable';
 import { HistoryTable } from '../cabinet/HistoryTable';
+import { StaffMessengerLinks } from '../messengers/StaffMessengerLinks';
 import { AccountNetwork } from '../network/AccountNetwork';
 import { ServicesPage } from '../services/ServicesPage';
 import { OfficePaymentForm } from '../services/staff/OfficePaymentForm';
@@ -113,6 +114,7 @@ export function AccountCard() {
         </Tabs.Panel>
       </Tabs>
       {(role === 'support' || role === 'admin') && <SubscriberTickets accountId={a.id} />}
+      {(role === 'support' || operator) && <StaffMessengerLinks accountId={a.id} />}
       {role !== undefined && role !== 'finance' && <AccountNetwork accountId={a.id} />}
     </Stack>
   );
