@@ -24,7 +24,7 @@ export class RadiusProcess {
   private constructor(
     readonly name: string,
     readonly port: number,
-    private readonly env: Record<string, string>,
+    private env: Record<string, string>,
   ) {
     this.url = `http://127.0.0.1:${port}`;
     this.dataDir = mkdtempSync(join(tmpdir(), `abonent-${name}-`));
@@ -84,6 +84,21 @@ export class RadiusProcess {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * A rolling restart of this process with changed variables (e.g. a new APP_SECRET): stopped gracefully,
+   * started again on the same port and data directory, ready when it returns.
+   */
+  async restartWith(env: Record<string, string | undefined>): Promise<void> {
+    await this.stop('SIGTERM');
+    const next = { ...this.env };
+    for (const [k, v] of Object.entries(env)) {
+      if (v === undefined) delete next[k];
+      else next[k] = v;
+    }
+    this.env = next;
+    await this.start();
   }
 
   /** Sends a signal (SIGTERM: graceful shutdown; SIGKILL: a crash) and waits for the exit. */
