@@ -176,11 +176,16 @@ describe('Simultaneous-Use', () => {
     expect((await from('02-00-00-AA-00-01')).statusCode).toBe(200);
     expect((await acct('Stop')).statusCode).toBe(204);
     expect((await from('02:00:00:bb:00:02')).statusCode).toBe(200);
-    const [rejected] = await queryRows<{ n: number }>(
-      db(),
-      sql`select count(*)::int as n from radius_auth_log where account_id = ${s.account.id} and detail = 'sessions'`,
-    );
-    expect(rejected!.n).toBe(1);
+    // The auth log is written in batches after the answer: wait for the refusal's row.
+    const refusals = async () =>
+      (
+        await queryRows<{ n: number }>(
+          db(),
+          sql`select count(*)::int as n from radius_auth_log where account_id = ${s.account.id} and detail = 'sessions'`,
+        )
+      )[0]!.n;
+    await until(async () => ((await refusals()) > 0 ? true : undefined));
+    expect(await refusals()).toBe(1);
   });
 });
 
