@@ -7,7 +7,7 @@ import { queryRows } from '../server/db/client.js';
 import { hashPassword } from '../server/modules/auth/passwords.js';
 import { buildStaff } from '../server/test/factories.js';
 import { nextTotpCode, signedInSubscriber } from '../server/test/sign-in.js';
-import { type Abonent, startAbonent, VIEWPORTS } from './harness.js';
+import { type Abonent, expectProblem, startAbonent, VIEWPORTS } from './harness.js';
 
 /** Issue 26, items 4 and 5, as a person does them in Chromium. Screenshots go to /tmp/e2e-security-*.png. */
 let a: Abonent;
@@ -183,6 +183,7 @@ describe('cabinet: subscriber account security (phone)', () => {
 
     // Signed out and in again: after the password, the code.
     await ctx.clearCookies();
+    expectProblem(/status of 401/); // the password is right, the code is still missing: totp_required
     await signIn();
     await page.getByLabel('Код из приложения-аутентификатора').waitFor();
     await noSeriousA11yViolations(page);

@@ -12,7 +12,7 @@ import { addIpRange } from '../server/modules/services/ip-pool-admin.js';
 import { createOffice } from '../server/modules/termination/offices.js';
 import { buildService, buildStaff, buildTariff } from '../server/test/factories.js';
 import { signedInSubscriber } from '../server/test/sign-in.js';
-import { type Abonent, noSeriousA11yViolations, startAbonent, typeDay, VIEWPORTS } from './harness.js';
+import { type Abonent, noSeriousA11yViolations, signInStaffPage, startAbonent, typeDay, VIEWPORTS } from './harness.js';
 
 // Walking every service as a subscriber and as staff would (issue 30): each test is one defect found
 // that way, on a phone and on a desktop, in Russian, with screenshots in /tmp/e2e-every-service/.
@@ -107,12 +107,15 @@ async function signIn(ctx: BrowserContext, contract: string, password: string) {
   return page;
 }
 
-async function staffSignIn(ctx: BrowserContext, email: string, password: string) {
+/** Staff sign in; administrators and finance with their TOTP code too (they always have one). */
+async function staffSignIn(
+  ctx: BrowserContext,
+  email: string,
+  password: string,
+  totp?: { id: number; totpSecret: string | null },
+) {
   const page = await ctx.newPage();
-  await page.goto('/staff/login');
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Пароль').fill(password);
-  await page.getByRole('button', { name: 'Войти' }).click();
+  await signInStaffPage(page, a.db, { email, password, ...totp });
   await page.getByRole('heading', { name: 'Поиск абонентов' }).waitFor();
   return page;
 }
@@ -386,7 +389,7 @@ describe.each(Object.entries(VIEWPORTS))('every service on %s', (name, viewport)
       passwordHash: await hashPassword(password),
     });
     const actx = await a.newContext(VIEWPORTS.desktop, 'en-US');
-    const ap = await staffSignIn(actx, admin.user.email, password);
+    const ap = await staffSignIn(actx, admin.user.email, password, { id: admin.user.id, totpSecret: admin.totpSecret });
     await ap.getByRole('link', { name: 'Акции' }).click();
     await ap.getByRole('heading', { level: 1, name: 'Акции' }).waitFor();
     expect(await ap.getByLabel('Начало').inputValue()).toBe(ru(today()));

@@ -6,16 +6,24 @@ import { queryRows } from '../server/db/client.js';
 import { hashPassword } from '../server/modules/auth/passwords.js';
 import { addManualPayment } from '../server/modules/ledger/add-manual-payment.js';
 import { buildStaff, buildSubscriber } from '../server/test/factories.js';
-import { type Abonent, expectProblem, noSeriousA11yViolations, startAbonent, VIEWPORTS } from './harness.js';
+import {
+  type Abonent,
+  expectProblem,
+  noSeriousA11yViolations,
+  signInStaffPage,
+  startAbonent,
+  VIEWPORTS,
+} from './harness.js';
 
 /** Finance's pages in Chromium (docs/reports.md): the reports with their downloads, and the reconciliation view. */
 let a: Abonent;
 const password = 'Finance-2026';
-let email: string;
+let finance: { email: string; password: string; id: number; totpSecret: string | null };
 let today: string;
 beforeAll(async () => {
   a = await startAbonent();
-  email = (await buildStaff(a.db, { role: 'finance', passwordHash: await hashPassword(password) })).user.email;
+  const f = (await buildStaff(a.db, { role: 'finance', passwordHash: await hashPassword(password) })).user;
+  finance = { email: f.email, password, id: f.id, totpSecret: f.totpSecret };
   [{ today } = { today: '' }] = await queryRows<{ today: string }>(
     a.db,
     sql`select (now() at time zone time_zone)::date::text as today from regions where id = ${a.region.id}`,
@@ -42,10 +50,7 @@ describe.each(Object.entries(VIEWPORTS))('finance pages on %s', (name, viewport)
       });
     const ctx = await a.newContext(viewport);
     const page = await ctx.newPage();
-    await page.goto('/staff/login');
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Пароль').fill(password);
-    await page.getByRole('button', { name: 'Войти' }).click();
+    await signInStaffPage(page, a.db, finance);
     await page.getByRole('heading', { name: 'Поиск абонентов' }).waitFor();
 
     await page.goto('/staff/reports');

@@ -11,13 +11,13 @@ import { queryRows } from '../server/db/client.js';
 import { hashPassword } from '../server/modules/auth/passwords.js';
 import { buildStaff } from '../server/test/factories.js';
 import { csvFixture } from '../server/test/import-csv-fixture.js';
-import { type Abonent, startAbonent, VIEWPORTS } from './harness.js';
+import { type Abonent, signInStaffPage, startAbonent, VIEWPORTS } from './harness.js';
 
 // An admin moves an ISP in through the back office: uploads the CSV files, watches the dry run's
 // progress, reads the report and the refused rows, runs the import, and prints the password letters.
 let a: Abonent;
 const adminPassword = 'Admin-Import-2026';
-let admin: { email: string };
+let admin: { email: string; password: string; id: number; totpSecret: string | null };
 let dir: string;
 /** Enough payments that the progress bar is seen between 0 and 100. */
 const EXTRA_PAYMENTS = 200_000;
@@ -25,7 +25,7 @@ const EXTRA_PAYMENTS = 200_000;
 beforeAll(async () => {
   a = await startAbonent();
   const s = await buildStaff(a.db, { role: 'admin', passwordHash: await hashPassword(adminPassword) });
-  admin = { email: s.user.email };
+  admin = { email: s.user.email, password: adminPassword, id: s.user.id, totpSecret: s.user.totpSecret };
   dir = mkdtempSync(join(tmpdir(), 'abonent-import-e2e-'));
   const files = csvFixture();
   // A longer payment history for subscriber 1 (the fixture's own rows keep their lines and reasons).
@@ -63,10 +63,7 @@ describe('moving in through the back office', () => {
   it('uploads the CSVs, shows the dry run with its progress and refused rows, runs the import and prints letters', async () => {
     const ctx = await a.newContext(VIEWPORTS.desktop);
     const page = await ctx.newPage();
-    await page.goto('/staff/login');
-    await page.getByLabel('E-mail').fill(admin.email);
-    await page.getByLabel('Пароль').fill(adminPassword);
-    await page.getByRole('button', { name: 'Войти' }).click();
+    await signInStaffPage(page, a.db, admin);
     await page.getByRole('heading', { name: 'Поиск абонентов' }).waitFor();
     await page.getByRole('link', { name: 'Импорт из другой системы' }).click();
     await page.getByRole('heading', { level: 1, name: 'Переезд из другой биллинговой системы' }).waitFor();
@@ -124,10 +121,7 @@ describe('moving in through the back office', () => {
     await noSeriousA11yViolations(page);
 
     const phone = await (await a.newContext(VIEWPORTS.phone)).newPage();
-    await phone.goto('/staff/login');
-    await phone.getByLabel('E-mail').fill(admin.email);
-    await phone.getByLabel('Пароль').fill(adminPassword);
-    await phone.getByRole('button', { name: 'Войти' }).click();
+    await signInStaffPage(phone, a.db, admin);
     await phone.getByRole('heading', { name: 'Поиск абонентов' }).waitFor();
     await phone.goto('/staff/import');
     await phone.getByTestId('import-report').waitFor();

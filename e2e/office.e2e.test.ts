@@ -6,7 +6,7 @@ import { queryRows } from '../server/db/client.js';
 import { hashPassword } from '../server/modules/auth/passwords.js';
 import { buildStaff, buildTariff } from '../server/test/factories.js';
 import { signedInSubscriber } from '../server/test/sign-in.js';
-import { type Abonent, noSeriousA11yViolations, startAbonent, VIEWPORTS } from './harness.js';
+import { type Abonent, noSeriousA11yViolations, signInStaffPage, startAbonent, VIEWPORTS } from './harness.js';
 
 /**
  * Office work in the browser (issue 24, docs/bulk.md and docs/outages.md): staff on a desktop run a
@@ -20,11 +20,14 @@ beforeAll(async () => {
 });
 afterAll(() => a?.close());
 
-async function staffSignIn(page: Page, email: string, password: string) {
-  await page.goto('/staff/login');
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Пароль').fill(password);
-  await page.getByRole('button', { name: 'Войти' }).click();
+/** Staff sign in; finance and administrators with their TOTP code too (they always have one). */
+async function staffSignIn(
+  page: Page,
+  email: string,
+  password: string,
+  totp?: { id: number; totpSecret: string | null },
+) {
+  await signInStaffPage(page, a.db, { email, password, ...totp });
   await page.getByRole('heading', { name: 'Поиск абонентов' }).waitFor();
 }
 
@@ -234,7 +237,7 @@ describe('outage notices', () => {
     const finance = await buildStaff(a.db, { role: 'finance', passwordHash: await hashPassword(password) });
     const finCtx = await a.newContext(VIEWPORTS.desktop);
     const fin = await finCtx.newPage();
-    await staffSignIn(fin, finance.user.email, password);
+    await staffSignIn(fin, finance.user.email, password, { id: finance.user.id, totpSecret: finance.totpSecret });
     await fin.goto(`/staff/outages/${outageId}`);
     await fin.getByRole('link', { name: 'Начислить компенсацию' }).click();
     await fin.getByRole('heading', { name: 'Новая операция', level: 1 }).waitFor();

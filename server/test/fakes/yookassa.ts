@@ -135,7 +135,7 @@ export async function startFakeYooKassa(opts: {
       res
         .writeHead(code, { 'content-type': 'text/html; charset=utf-8' })
         .end(
-          `<!doctype html><html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Банк — оплата по СБП</title></head><body>${body}</body></html>`,
+          `<!doctype html><html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><link rel="icon" href="data:,"><title>Банк — оплата по СБП</title></head><body>${body}</body></html>`,
         );
     if (!p || p.payment_method?.type !== 'sbp') return (html(404, '<p>Платёж не найден</p>'), true);
     expireSbp(p);
