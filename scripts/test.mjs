@@ -24,7 +24,15 @@ function counts(file) {
     skipped: r.numPendingTests + r.numTodoTests,
     failures: failures(r),
     unfinished: unfinishedFiles(r),
+    timings: timings(r),
   };
+}
+
+/** Every test's time: the run ends with the 20 slowest, so what makes the suite long is named in every log. */
+function timings(r) {
+  return r.testResults.flatMap((f) =>
+    f.assertionResults.map((a) => ({ test: `${relativePath(f.name)} › ${a.fullName}`, ms: a.duration ?? 0 })),
+  );
 }
 
 const relativePath = (name) => (name.startsWith(root) ? name.slice(root.length) : name);
@@ -138,9 +146,14 @@ for (const [name, args] of [
     const again = vitest([...args, ...c.unfinished], `${out}-again.json`);
     notes.push(`${c.unfinished.join(', ')}: worker died, run again: exit ${again.status}`);
     status = again.status;
-    c = again.c && { ...again.c, passed: c.passed + again.c.passed, skipped: c.skipped + again.c.skipped };
+    c = again.c && {
+      ...again.c,
+      passed: c.passed + again.c.passed,
+      skipped: c.skipped + again.c.skipped,
+      timings: [...c.timings, ...again.c.timings],
+    };
   }
-  c ??= { passed: 0, failed: 1, skipped: 0, failures: [`${name}: no report written`], unfinished: [] };
+  c ??= { passed: 0, failed: 1, skipped: 0, failures: [`${name}: no report written`], unfinished: [], timings: [] };
   for (const file of c.unfinished) c.failures.push(`${file}: never finished (its worker died)`);
   c.failed += c.unfinished.length;
   if (status !== 0 && c.failed === 0) {
@@ -164,6 +177,14 @@ const total = results.reduce(
     failures: buildFailed ? ['the web app build failed'] : [],
   },
 );
+const slowest = results
+  .flatMap((c) => c.timings)
+  .sort((x, y) => y.ms - x.ms)
+  .slice(0, 20);
+if (slowest.length > 0)
+  console.log(
+    `\nslowest tests:\n${slowest.map((t) => `  ${(t.ms / 1000).toFixed(1).padStart(6)} s  ${t.test}`).join('\n')}`,
+  );
 if (notes.length > 0) console.log(`\nnotes:\n${notes.map((l) => `  ${l}`).join('\n')}`);
 if (total.failures.length > 0) console.log(`\nfailed:\n${total.failures.map((l) => `  ${l}`).join('\n')}`);
 console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
