@@ -129,7 +129,7 @@ remove_install() {
   ip netns del "$NS_SRV" 2>/dev/null || true
   ip netns del "$NS_NAS" 2>/dev/null || true
   if [ -f "$STATE/freeradius.default" ]; then cp -p "$STATE/freeradius.default" /etc/default/freeradius; fi
-  rm -rf /opt/abonent /etc/abonent "$BACKUP" /etc/freeradius/abonent /tmp/abonent-origin.git \
+  rm -rf /opt/abonent /etc/abonent "$BACKUP" /etc/freeradius/abonent /var/spool/freeradius/abonent /tmp/abonent-origin.git \
     /etc/systemd/system/abonent.service /etc/systemd/system/abonent-backup.service \
     /etc/systemd/system/abonent-backup.timer /etc/systemd/system/abonent-backup.service.d \
     /etc/systemd/system/freeradius.service.d/abonent.conf \
@@ -355,6 +355,7 @@ cp -r deploy/freeradius/. /etc/freeradius/abonent/
 chown -R root:freerad /etc/freeradius/abonent
 find /etc/freeradius/abonent -type d -exec chmod 750 {} +
 find /etc/freeradius/abonent -type f -exec chmod 640 {} +
+install -d -o freerad -g freerad -m 700 /var/spool/freeradius/abonent
 install -m 600 deploy/default/freeradius /etc/default/freeradius
 install -D -m 644 deploy/systemd/freeradius.service.d/abonent.conf /etc/systemd/system/freeradius.service.d/abonent.conf
 sed -i "s|<RADIUS_API_KEY>|$(sed -n 's/^RADIUS_API_KEY=//p' "$ENVF")|" /etc/default/freeradius
