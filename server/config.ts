@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 import type { SecretKeys } from './crypto/secret-box.js';
+import { PROVIDER_NAMES } from './integrations/acquiring/provider.js';
 
 /**
  * The only reader of process.env. Everything else receives a typed Config.
@@ -297,9 +298,6 @@ export type Env = z.infer<typeof envSchema>;
 /** The APP_SECRET of development and tests; a production start refuses it. */
 export const DEV_SECRET = 'abonent-development-secret-not-for-production';
 
-/** Card providers PAYMENT_PROVIDERS may name; the test acquirer never in production. */
-const PROVIDER_NAMES = ['test_acquirer', 'yookassa', 'tbank'];
-
 /** 127.0.0.0/8, ::1 (also IPv4-mapped) and `localhost`: addresses only this machine can reach. */
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase();
@@ -342,7 +340,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       missing.push('PUBLIC_URL: required in production (the https address subscribers open, used in links)');
   }
   for (const name of providerNames(e.PAYMENT_PROVIDERS)) {
-    if (!PROVIDER_NAMES.includes(name))
+    // Card providers PAYMENT_PROVIDERS may name; the test acquirer never in production.
+    if (!(PROVIDER_NAMES as readonly string[]).includes(name))
       missing.push(`PAYMENT_PROVIDERS: unknown provider "${name}" (known: ${PROVIDER_NAMES.join(', ')})`);
     else if (name === 'test_acquirer' && mode === 'production')
       missing.push(
