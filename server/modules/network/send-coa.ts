@@ -104,7 +104,7 @@ async function send(sender: CoaSender, appSecret: string | SecretKeys, job: CoaJ
 /**
  * Sends recorded requests, at most `parallel` in flight (one NAS slow to answer does not hold the
  * others), and writes their answers in batches — a statement per batch, not per request: a daily run that
- * blocks thousands of accounts reaches their NAS within a second (bench:radius, coa_p99_ms). Then acts
+ * blocks thousands of accounts reaches their NAS in seconds (bench:radius, coa_p99_ms). Then acts
  * on them (docs/network.md, "Events → CoA / Disconnect"):
  * - a refused CoA (NAK) is followed by a Disconnect-Request for the same session, so the subscriber's next
  *   connection gets the new state;
