@@ -12,11 +12,14 @@ import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 
+import { BENCH_NEEDS, ensureDebianPackages } from '../scripts/debian-packages.mjs';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
 import { runMigrations } from '../server/db/migrate.js';
 import { signedInSubscriber } from '../server/test/sign-in.js';
 import { dropBenchDatabase, openBenchDatabase } from './bench-db.js';
+
+ensureDebianPackages(BENCH_NEEDS.api, 'bench:api');
 
 const BENCH_DB = 'abonent_bench_api';
 const CONNECTIONS = 10;

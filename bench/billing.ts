@@ -9,10 +9,13 @@
  */
 import { sql } from 'drizzle-orm';
 
+import { BENCH_NEEDS, ensureDebianPackages } from '../scripts/debian-packages.mjs';
 import type { Database } from '../server/db/client.js';
 import { runMigrations } from '../server/db/migrate.js';
 import { runBilling } from '../server/modules/billing/run-billing.js';
 import { arg, dropBenchDatabase, openBenchDatabase } from './bench-db.js';
+
+ensureDebianPackages(BENCH_NEEDS.billing, 'bench:billing');
 
 const N = arg('accounts', 100_000);
 const DAY = '2026-11-25';

@@ -14,7 +14,7 @@ import { verifyDynamicRequest } from '../server/integrations/radius/coa-client.j
 
 const secret = process.argv[2]!;
 const socket = dgram.createSocket('udp4');
-let batch: { user: string; code: string; at: number; signed: boolean }[] = [];
+let batch: { user: string; code: string; at: number; ackAt: number; signed: boolean }[] = [];
 
 socket.on('message', (msg, rinfo) => {
   if (msg.length < 20 || (msg[0] !== 43 && msg[0] !== 40) || !verifyDynamicRequest(msg, secret)) return;
@@ -25,7 +25,7 @@ socket.on('message', (msg, rinfo) => {
     if (msg[i] === 80) signed = true;
   }
   if (!signed) return; // required, as RouterOS require-message-auth does
-  batch.push({ user, code: msg[0] === 43 ? 'CoA-Request' : 'Disconnect-Request', at: Date.now(), signed });
+  const at = Date.now();
   // ACK: code, identifier, length 38, authenticator, Message-Authenticator (18 octets).
   const ack = Buffer.alloc(38);
   ack[0] = msg[0] === 43 ? 44 : 41;
@@ -37,6 +37,7 @@ socket.on('message', (msg, rinfo) => {
   createHmac('md5', secret).update(ack).digest().copy(ack, 22);
   createHash('md5').update(ack).update(secret).digest().copy(ack, 4);
   socket.send(ack, rinfo.port, rinfo.address);
+  batch.push({ user, code: msg[0] === 43 ? 'CoA-Request' : 'Disconnect-Request', at, ackAt: Date.now(), signed });
 });
 
 socket.bind(0, '127.0.0.1', () => process.send!({ port: socket.address().port }));

@@ -12,6 +12,7 @@ import { loadavg } from 'node:os';
 
 import { sql } from 'drizzle-orm';
 
+import { BENCH_NEEDS, ensureDebianPackages } from '../scripts/debian-packages.mjs';
 import { keysOf } from '../server/crypto/secret-box.js';
 import { type Database, queryRows } from '../server/db/client.js';
 import { runMigrations } from '../server/db/migrate.js';
@@ -19,6 +20,8 @@ import { createImportRun, csvFilesByName } from '../server/modules/import/create
 import { csvReader } from '../server/modules/import/read-csv.js';
 import { runImport } from '../server/modules/import/run-import.js';
 import { arg, dropBenchDatabase, openBenchDatabase } from './bench-db.js';
+
+ensureDebianPackages(BENCH_NEEDS.import, 'bench:import');
 
 const N = arg('subscribers', 100_000);
 const MONTHS = arg('months', 12);

@@ -22,6 +22,7 @@
 import { sql } from 'drizzle-orm';
 
 import { addDays } from '../common/dates.js';
+import { BENCH_NEEDS, ensureDebianPackages } from '../scripts/debian-packages.mjs';
 import { type Database, queryRows } from '../server/db/client.js';
 import { runMigrations } from '../server/db/migrate.js';
 import { runBilling } from '../server/modules/billing/run-billing.js';
@@ -30,6 +31,8 @@ import { checkpointLedger } from '../server/modules/ledger/checkpoint-ledger.js'
 import { addMonths, monthOf } from '../server/modules/ledger/ledger-partitions.js';
 import { verifyLedger } from '../server/modules/ledger/verify-ledger.js';
 import { arg, dropBenchDatabase, openBenchDatabase } from './bench-db.js';
+
+ensureDebianPackages(BENCH_NEEDS.ledger, 'bench:ledger');
 
 const N = arg('accounts', 10_000);
 const D = arg('days', 365);

@@ -11,12 +11,15 @@
  */
 import { sql } from 'drizzle-orm';
 
+import { BENCH_NEEDS, ensureDebianPackages } from '../scripts/debian-packages.mjs';
 import { loadConfig } from '../server/config.js';
 import type { Database } from '../server/db/client.js';
 import { runMigrations } from '../server/db/migrate.js';
 import { buildDeps } from '../server/deps.js';
 import { handleNotification } from '../server/modules/payments/handle-notification.js';
 import { arg, dropBenchDatabase, openBenchDatabase } from './bench-db.js';
+
+ensureDebianPackages(BENCH_NEEDS.payments, 'bench:payments');
 
 const N = arg('payments', 6000);
 const ROUNDS = 6;

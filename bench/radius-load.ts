@@ -10,9 +10,17 @@ import { fileURLToPath } from 'node:url';
  * The load generator blast() uses: bench/radload.c compiled with the machine's C compiler (~25 µs of CPU
  * per request, most of it the kernel's UDP path), or, without one (or with RADLOAD=node), the Node
  * generator below (50-120 µs per request), taken from the same two cores as the servers it measures.
+ * Chosen once, on first use: after bench:radius has installed the compiler it needs.
  */
-const binary = compiled();
-export const generator: 'c' | 'node' = binary ? 'c' : 'node';
+export function generator(): 'c' | 'node' {
+  return binary() ? 'c' : 'node';
+}
+
+let built: string | null | undefined;
+function binary(): string | null {
+  if (built === undefined) built = compiled();
+  return built;
+}
 
 function compiled(): string | null {
   if (process.env.RADLOAD === 'node') return null;
@@ -41,7 +49,7 @@ export interface PreparedPackets {
 let prepared = 0;
 
 export function preparePackets(packets: Buffer[]): PreparedPackets {
-  if (!binary) return { packets, file: null, dispose() {} };
+  if (!binary()) return { packets, file: null, dispose() {} };
   const file = join(tmpdir(), `abonent-radload-${process.pid}-${prepared++}.bin`);
   writeFileSync(file, Buffer.concat(packets));
   return { packets, file, dispose: () => rmSync(file, { force: true }) };
@@ -55,7 +63,8 @@ export interface BlastOptions {
 }
 
 export function blast(o: BlastOptions): Promise<LoadResult> {
-  return binary && o.load.file ? compiledBlast(binary, o.load.file, o) : nodeBlast(o);
+  const bin = binary();
+  return bin && o.load.file ? compiledBlast(bin, o.load.file, o) : nodeBlast(o);
 }
 
 let kept = 0;

@@ -15,11 +15,12 @@
  * must have its post-auth row.
  *
  * Then, on ours only (issue 25):
- *   coa_p99_ms — a block reaching the NAS: BLOCKS accounts with a session online are blocked in one
- *     statement (as the daily charge does); the dispatcher (Abonent's network runtime, in this process)
- *     sends each session's CoA to a NAS's Dynamic Authorization Server (a fake one here, requiring the
- *     Message-Authenticator), and the time from the block's commit to the NAS having the CoA is taken
- *     for each; p99 over all of them.
+ *   coa_p99_ms — a block reaching the NAS: BLOCKS debtors with a session online (nothing on their balance)
+ *     are blocked by today's daily charge, the `billing.run` job run by the job worker of an app process
+ *     (WORKER=1, as production runs it at midnight); that process's network dispatcher sends each
+ *     session's CoA on the block's NOTIFY to a NAS's Dynamic Authorization Server (a fake one in a process
+ *     of its own, requiring the Message-Authenticator). The time from each block's commit to the NAS's
+ *     ACK; p50 and p99 over all (coa_recorded_p99_ms: to the ACK written in coa_requests).
  *   during_outage_accepts_per_s — Abonent killed (SIGKILL): FreeRADIUS answers a round of subscribers it
  *     accepted before from its cache (rlm_cache, checking PAP itself), writing each outcome to its buffer.
  *
@@ -43,17 +44,21 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import radius from 'radius';
 
-import { BENCH_RADIUS_NEEDS, ensureDebianPackages } from '../scripts/debian-packages.mjs';
-import { loadConfig } from '../server/config.js';
+import { todayIn } from '../common/dates.js';
+import { BENCH_NEEDS, ensureDebianPackages } from '../scripts/debian-packages.mjs';
 import { openDatabase, queryRows } from '../server/db/client.js';
 import { runMigrations } from '../server/db/migrate.js';
-import { CoaClient } from '../server/integrations/radius/coa-client.js';
+import { billingRunJob } from '../server/jobs/billing.job.js';
+import { enqueue } from '../server/jobs/queue.js';
+import { setServiceStatuses } from '../server/modules/ledger/set-service-statuses.js';
+import { NETWORK_CHANNEL } from '../server/modules/network/directory.js';
 import { encryptSecret } from '../server/modules/network/network-crypto.js';
-import { NetworkRuntime } from '../server/modules/network/network-runtime.js';
 import { withAdmin, withDbName } from '../server/test/db.js';
 import { freeUdpPort, startFreeRadius } from '../server/test/freeradius.js';
 import { arg } from './bench-db.js';
 import { blast, generator, type LoadResult, preparePackets, quantile, settle } from './radius-load.js';
+
+ensureDebianPackages(BENCH_NEEDS.radius, 'bench:radius');
 
 const N = arg('subscribers', 100_000);
 /** Subscribers N+1…N+WARM warm both servers up and are never measured. */
@@ -63,8 +68,10 @@ const WARM_PASSES = 5;
 const TOTAL = N + WARM;
 const INFLIGHT = arg('inflight', 64);
 const ROUNDS = arg('rounds', 2);
-/** Accounts with a session online blocked at once for coa_p99_ms. */
+/** Debtors blocked by one daily charge for coa_p99_ms: the last BLOCKS measured subscribers. */
 const BLOCKS = arg('blocks', 2000);
+const DEBTORS_FROM = N - BLOCKS + 1;
+const TIME_ZONE = 'Europe/Moscow';
 /** Abonent's priority, as the systemd unit sets it (docs/deploy.md): only root may raise one. */
 const ABONENT_NICE = process.getuid?.() === 0 ? -5 : 0;
 const URL_ = process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/abonent';
@@ -95,15 +102,17 @@ async function seedOurs() {
   await runMigrations(database);
   const db = database.db;
   await db.execute(sql`insert into regions (code, name_ru, name_en, time_zone, support_phone, support_email, contract_prefix)
-    values ('bench', 'Бенчмарк', 'Bench', 'Europe/Moscow', '88005559167', 'b@example.net', '99')`);
+    values ('bench', 'Бенчмарк', 'Bench', ${TIME_ZONE}, '88005559167', 'b@example.net', '99')`);
   await db.execute(sql`insert into tariffs (region_id, code, name_ru, name_en, monthly_fee, speed_down_kbps, speed_up_kbps, active_from)
     values (1, 'b100', 'Бенч 100', 'Bench 100', 60000, 100000, 50000, '2020-01-01')`);
   await db.execute(sql`insert into subscribers (full_name, address, phone)
     select 'Абонент ' || g, 'Адрес ' || g, '79' || lpad(g::text, 9, '0') from generate_series(1, ${TOTAL}) g`);
   await db.execute(sql`insert into contracts (number, subscriber_id, region_id, signed_on)
     select 'B' || g, g, 1, '2026-01-01' from generate_series(1, ${TOTAL}) g`);
+  // The debtors have nothing on their balance: today's charge blocks them (measureBlocks).
   await db.execute(sql`insert into accounts (number, contract_id, region_id, balance)
-    select lpad(g::text, 9, '0'), g, 1, 100000 from generate_series(1, ${TOTAL}) g`);
+    select lpad(g::text, 9, '0'), g, 1, case when g >= ${DEBTORS_FROM} and g <= ${N} then 0 else 100000 end
+    from generate_series(1, ${TOTAL}) g`);
   await db.execute(sql`insert into subscriptions (account_id, kind, tariff_id, monthly_fee, starts_on)
     select g, 'tariff', 1, 60000, '2026-01-01' from generate_series(1, ${TOTAL}) g`);
   for (let from = 1; from <= TOTAL; from += 10_000) {
@@ -311,8 +320,11 @@ async function freeTcpPort(): Promise<number> {
   return port;
 }
 
-/** Abonent as in production: its own process, the shipped start path, the worker off. */
-async function startAbonent() {
+/**
+ * Abonent as in production: its own process, the shipped start path. `radius`: the RADIUS API (rlm_rest)
+ * with the worker off; `app`: the job worker and the network dispatcher, no RADIUS API.
+ */
+async function startAbonent(role: 'radius' | 'app') {
   const port = await freeTcpPort();
   const radiusPort = await freeTcpPort();
   const data = mkdtempSync(join(tmpdir(), 'abonent-bench-data-'));
@@ -322,20 +334,21 @@ async function startAbonent() {
   // another user it runs at 0 and the JSON line says so), --min-semi-space-size=16.
   const node = [process.execPath, ...prof, '--min-semi-space-size=16', '--import', 'tsx', 'server/main.ts'];
   const [cmd, ...args] = ABONENT_NICE < 0 ? ['nice', '-n', String(ABONENT_NICE), ...node] : node;
+  const env = { ...process.env };
+  delete env.RADIUS_API_KEY;
   const child = spawn(cmd!, args, {
     cwd: root,
     env: {
-      ...process.env,
+      ...env,
       NODE_ENV: 'production',
       DATABASE_URL: withDbName(URL_, OURS_DB),
       APP_SECRET,
       PUBLIC_URL: 'https://lk.bench.test',
-      RADIUS_API_KEY: API_KEY,
-      RADIUS_API_PORT: String(radiusPort),
+      ...(role === 'radius' ? { RADIUS_API_KEY: API_KEY, RADIUS_API_PORT: String(radiusPort) } : {}),
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: data,
-      WORKER: '0',
+      WORKER: role === 'app' ? '1' : '0',
       DEMO_SEED: '0',
       LOG_LEVEL: 'warn',
     },
@@ -355,7 +368,8 @@ async function startAbonent() {
   }
   // The directory is read at start; one authorize waits for it.
   const auth = `Basic ${Buffer.from(`freeradius:${API_KEY}`).toString('base64')}`;
-  await fetch(`http://127.0.0.1:${radiusPort}/api/radius/clients/127.0.0.1`, { headers: { authorization: auth } });
+  if (role === 'radius')
+    await fetch(`http://127.0.0.1:${radiusPort}/api/radius/clients/127.0.0.1`, { headers: { authorization: auth } });
   return {
     pid: child.pid!,
     url: `http://127.0.0.1:${radiusPort}`,
@@ -373,65 +387,111 @@ async function startAbonent() {
 }
 
 /**
- * coa_p99_ms: `count` accounts with a session online are blocked in one statement; the time from its
- * commit until the NAS (a fake DAS answering ACK, requiring the Message-Authenticator) has each one's
- * CoA. The dispatcher is Abonent's network runtime, run here as in a process with jobs (WORKER=1).
+ * coa_p99_ms: the debtors (seedOurs: the last BLOCKS measured subscribers, nothing on their balance, each
+ * with a session online) are blocked as production blocks them: today's daily charge (`billing.run`, the
+ * job the scheduler queues at midnight) run by the job worker of an app process (WORKER=1, no RADIUS
+ * API, as beside ROLE=radius processes: docs/scale.md, "Process roles"), whose network dispatcher sends
+ * each session's CoA on the block's NOTIFY to a NAS's Dynamic Authorization Server (bench/fake-nas.ts, a
+ * process of its own, requiring the Message-Authenticator). Per debtor: from its block's commit (the
+ * NOTIFY every listener gets at commit; this process listens too) to the NAS's ACK; p50 and p99 over all.
+ * The job is queued held (far in the future) before the app starts, so the app's scheduler finds it
+ * queued, and released once the app has started and the machine is quiet.
  */
-async function measureBlocks(count: number) {
-  const received = new Map<string, number>();
+async function measureBlocks() {
+  /** Debtor (subscriber number) → when the NAS sent the ACK of its first request. */
+  const acks = new Map<number, number>();
+  let requests = 0;
   let signed = true;
   const nasProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/fake-nas.ts', NAS_SECRET], {
     cwd: root,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const nasPort = await new Promise<number>((resolve) =>
-    nasProcess.on(
-      'message',
-      (m: { port?: number; received?: { user: string; code: string; at: number; signed: boolean }[] }) => {
-        if (m.port) resolve(m.port);
-        for (const r of m.received ?? []) {
-          signed &&= r.signed;
-          if (r.code === 'CoA-Request' && !received.has(r.user)) received.set(r.user, r.at);
-        }
-      },
-    ),
+    nasProcess.on('message', (m: { port?: number; received?: { user: string; ackAt: number; signed: boolean }[] }) => {
+      if (m.port) resolve(m.port);
+      for (const r of m.received ?? []) {
+        requests++;
+        signed &&= r.signed;
+        const i = Number(r.user.replace(/^user/, ''));
+        if (i >= DEBTORS_FROM && i <= N && !acks.has(i)) acks.set(i, r.ackAt);
+      }
+    }),
   );
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATABASE_URL: withDbName(URL_, OURS_DB),
-    APP_SECRET,
-    PUBLIC_URL: 'https://lk.bench.test',
+  const committed = new Map<number, number>();
+  const unlisten = await ours.listen(NETWORK_CHANNEL, {
+    onNotify: (payload) => {
+      if (!payload.startsWith('a:')) return;
+      const at = Date.now();
+      for (const id of payload.slice(2).split(',')) if (!committed.has(Number(id))) committed.set(Number(id), at);
+    },
+    onListening: () => {},
   });
-  const runtime = new NetworkRuntime(config, ours, {
-    coa: new CoaClient({ timeoutMs: config.RADIUS_COA_TIMEOUT_MS, tries: config.RADIUS_COA_TRIES }),
-  });
+  const db = ours.db;
+  const day = todayIn(TIME_ZONE);
+  const key = `billing:bench:${day}`;
+  const stops: (() => Promise<void>)[] = [];
   try {
-    const db = ours.db;
     await db.execute(sql`update nas set coa_port = ${nasPort}`);
+    // The debtors and the warm-up subscribers online.
     await db.execute(sql`insert into radius_sessions (nas_address, acct_session_id, username, account_id, framed_ip,
         started_at, updated_at)
       select '127.0.0.1', 'bench-' || g, 'user' || g, g, ('100.64.0.0'::inet + g), now(), now()
-      from generate_series(1, ${count}) g`);
-    await runtime.start({ dispatch: true });
+      from generate_series(${DEBTORS_FROM}::int, ${TOTAL}::int) g`);
+    await enqueue(db, billingRunJob, { regionId: 1, until: day }, { key, runAt: new Date(Date.now() + 86_400_000) });
+    const app = await startAbonent('app');
+    stops.push(app.stop);
+    // Warmed as a server that has been up (as the RADIUS side is): the warm-up subscribers suspended and
+    // resumed by staff, twice — a Disconnect-Request and then a CoA for each, through the same dispatcher.
+    const warmIds = Array.from({ length: WARM }, (_, i) => N + 1 + i);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const change of ['suspend', 'resume'] as const) {
+        const before = requests;
+        await setServiceStatuses(db, { accountIds: warmIds, change, data: { by: 'staff', staffId: 0 } });
+        const until = Date.now() + 60_000;
+        while (requests - before < WARM && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    log(`  the app's dispatcher warmed with ${requests} requests to the NAS`);
+    committed.clear();
     await settle();
-    const before = performance.timeOrigin + performance.now();
-    await db.execute(sql`with b as (update accounts set status = 'blocked' where id <= ${count} returning id)
-      insert into account_events (account_id, kind) select id, 'blocked' from b`);
-    const after = performance.timeOrigin + performance.now();
-    const deadline = Date.now() + 60_000;
-    while (received.size < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    // From the commit (the middle of the statement's round trip) to the NAS having the CoA.
-    const committed = (before + after) / 2;
-    const latencies = Float64Array.from([...received.values()].map((at) => at - committed)).sort();
+    const released = Date.now();
+    await db.execute(sql`update jobs set run_at = now() where key = ${key}`);
+    const deadline = Date.now() + 120_000;
+    while (acks.size < BLOCKS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200)); // the last answers recorded, the last IPC batch in
+    const [billing] = await queryRows<{ blocked: number; state: string | null; seconds: number | null }>(
+      db,
+      sql`select (select count(*)::int from account_events where kind = 'blocked' and account_id <= ${N}) as blocked,
+                 (select state from billing_days where day = ${day}::date) as state,
+                 (select extract(epoch from finished_at - started_at)::float8 from billing_days where day = ${day}::date)
+                   as seconds`,
+    );
+    const recorded = await queryRows<{ account_id: number; at: number }>(
+      db,
+      sql`select account_id, (extract(epoch from answered_at) * 1000)::float8 as at from coa_requests
+          where status = 'ack' and account_id between ${DEBTORS_FROM} and ${N}`,
+    );
+    const since = (id: number, at: number) => (committed.has(id) ? [at - committed.get(id)!] : []);
+    const toAck = Float64Array.from([...acks].flatMap(([i, at]) => since(i, at))).sort();
+    const toRecorded = Float64Array.from(recorded.flatMap((r) => since(Number(r.account_id), Number(r.at)))).sort();
+    log(
+      `  the daily charge blocked ${billing?.blocked} (day ${billing?.state} in ${billing?.seconds?.toFixed(1)} s, ` +
+        `released ${Math.min(...committed.values()) - released} ms before the first block's commit); ` +
+        `${requests} requests at the NAS; block to ACK recorded in coa_requests: p50 ` +
+        `${quantile(toRecorded, 0.5)} ms, p99 ${quantile(toRecorded, 0.99)} ms`,
+    );
     return {
-      coa_p99_ms: quantile(latencies, 0.99),
-      coa_p50_ms: quantile(latencies, 0.5),
-      blocks: count,
-      blocks_reached: received.size,
+      coa_p99_ms: quantile(toAck, 0.99),
+      coa_p50_ms: quantile(toAck, 0.5),
+      coa_max_ms: quantile(toAck, 1),
+      coa_recorded_p99_ms: quantile(toRecorded, 0.99),
+      blocks: billing?.blocked ?? 0,
+      blocks_acked: toAck.length,
       coa_with_message_authenticator: signed,
     };
   } finally {
-    await runtime.close();
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    await unlisten();
     nasProcess.disconnect();
   }
 }
@@ -536,7 +596,6 @@ function add(a: LoadResult | null, b: LoadResult, roundsP99: number[]): LoadResu
   };
 }
 
-ensureDebianPackages(BENCH_RADIUS_NEEDS, 'bench:radius');
 log(`seeding ${TOTAL} subscribers (Abonent and the rlm_sql peer)…`);
 const ours = await seedOurs();
 await seedPeer();
@@ -552,7 +611,7 @@ const stops: (() => Promise<void>)[] = [
   },
 ];
 try {
-  const abonent = await startAbonent();
+  const abonent = await startAbonent('radius');
   stops.push(abonent.stop);
   const radiusd = await startFreeRadius({ abonentUrl: abonent.url, apiKey: API_KEY });
   stops.push(() => radiusd.stop());
@@ -589,7 +648,7 @@ try {
       log(
         `  ${who}: ${JSON.stringify({ ...res, latenciesMs: undefined })} cpu µs/request: abonent ${per(cpuSeconds(abonent.pid) - cpu0[0]!)}, ` +
           `freeradius ${per(cpuSeconds(radiusd.pid) - cpu0[1]!)}, peer ${per(cpuSeconds(peer.pid) - cpu0[2]!)}, ` +
-          `postgres ${per(postgresCpuSince(pg0))}, load generator (${generator}) ${per(res.cpuSeconds)}; ` +
+          `postgres ${per(postgresCpuSince(pg0))}, load generator (${generator()}) ${per(res.cpuSeconds)}; ` +
           `started after ${waited} ms of vacuum, checkpoint and settling`,
       );
       if (who === 'ours') a = add(a, res, roundsP99);
@@ -601,8 +660,8 @@ try {
     sql`select count(*)::int as n from radius_auth_log where result = 'accept'`,
   );
 
-  log(`blocks: ${BLOCKS} accounts with a session online blocked at once…`);
-  const blocks = await measureBlocks(BLOCKS);
+  log(`blocks: ${BLOCKS} debtors online, blocked by the daily charge in the job worker…`);
+  const blocks = await measureBlocks();
   log(`  ${JSON.stringify(blocks)}`);
 
   // Abonent killed: the first round's subscribers (all accepted before) reconnect, answered from the cache.
@@ -627,7 +686,7 @@ try {
     peer_lost: b!.lost,
     subscribers: N,
     inflight: INFLIGHT,
-    generator,
+    generator: generator(),
     abonent_nice: ABONENT_NICE,
     rounds_p99_ms: roundsP99,
     peer_rounds_p99_ms: peerRoundsP99,

@@ -1,6 +1,6 @@
 // Debian packages the tests and benchmarks run against (real FreeRADIUS, Chromium, poppler…): installed
 // when missing (as root), or the exact command is named and the run stops. Shared by scripts/test.mjs
-// (`npm test`) and bench/radius.ts (`npm run bench:radius`).
+// (`npm test`) and every bench under bench/ (`npm run bench:<name>`, BENCH_NEEDS).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -34,20 +34,37 @@ export const TEST_NEEDS = [
   },
 ];
 
-/** What `npm run bench:radius` needs: FreeRADIUS for both sides, rlm_sql on PostgreSQL for the peer. */
-export const BENCH_RADIUS_NEEDS = [
-  ...FREERADIUS,
-  {
-    pkg: 'freeradius-postgresql',
-    path: '/usr/lib/freeradius/rlm_sql_postgresql.so',
-    why: 'the rlm_sql peer FreeRADIUS the benchmark compares with',
-  },
-  {
-    pkg: 'ca-certificates',
-    path: '/etc/ssl/certs/ca-certificates.crt',
-    why: 'ABONENT_RADIUS_CA of the shipped FreeRADIUS configuration',
-  },
-];
+/**
+ * What each `npm run bench:<name>` needs from Debian, called at its start (bench/*.ts). The database is
+ * not here: PGlite is in node_modules, and PostgreSQL is the server DATABASE_URL names (as for
+ * `npm test`; bench:radius defaults to the local one) — its client is the `pg` package.
+ */
+export const BENCH_NEEDS = {
+  /** PGlite or DATABASE_URL's server, and nothing from Debian. */
+  billing: [],
+  api: [],
+  payments: [],
+  ledger: [],
+  /** The documented CSV files (no MariaDB: the CSV path of `abonent import`). */
+  import: [],
+  /** FreeRADIUS for both sides, rlm_sql on PostgreSQL for the peer, a C compiler for the load generator. */
+  radius: [
+    ...FREERADIUS,
+    {
+      pkg: 'freeradius-postgresql',
+      path: '/usr/lib/freeradius/rlm_sql_postgresql.so',
+      why: 'the rlm_sql peer FreeRADIUS the benchmark compares with',
+    },
+    {
+      pkg: 'ca-certificates',
+      path: '/etc/ssl/certs/ca-certificates.crt',
+      why: 'ABONENT_RADIUS_CA of the shipped FreeRADIUS configuration',
+    },
+    { pkg: 'gcc', path: '/usr/bin/cc', why: 'building bench/radload.c, the load generator' },
+    { pkg: 'libc6-dev', path: '/usr/include/stdio.h', why: 'the C library headers radload.c is built with' },
+    { pkg: 'procps', path: '/usr/bin/pgrep', why: "finding PostgreSQL's processes for its CPU per request" },
+  ],
+};
 
 /** Installs what is missing (as root), else prints the command and exits 1. */
 export function ensureDebianPackages(needs, what = 'the tests') {

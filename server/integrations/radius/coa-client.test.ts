@@ -138,3 +138,27 @@ describe('Message-Authenticator of a CoA-Request', () => {
     }
   });
 });
+
+describe('a burst of requests to one NAS (the daily run blocking thousands)', () => {
+  it('each is answered on its first try: no two in flight share an identifier, past 256 they wait for one', async () => {
+    const nas = await startFakeNas({ secret: SECRET, requireMessageAuthenticator: true });
+    try {
+      const target = { address: '127.0.0.1', port: nas.port, secret: SECRET };
+      const burst = new CoaClient({ timeoutMs: 2000, tries: 3 });
+      const results = await Promise.all(
+        Array.from({ length: 300 }, (_, i) =>
+          burst.send('coa', target, [
+            ['User-Name', `user${i}`],
+            ['Acct-Session-Id', `s${i}`],
+          ]),
+        ),
+      );
+      expect(results.filter((r) => r.status === 'ack' && r.tries === 1)).toHaveLength(300);
+      // Every request reached the NAS once: none was sent again for want of its answer.
+      expect(nas.received).toHaveLength(300);
+      expect(new Set(nas.received.map((r) => r.attributes['User-Name'])).size).toBe(300);
+    } finally {
+      await nas.close();
+    }
+  });
+});

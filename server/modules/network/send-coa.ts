@@ -21,27 +21,24 @@ export interface CoaJob {
   eventAt?: number | null;
 }
 
-/** The coa_requests rows to (re)send, with their NAS; the caller picks them by a condition. */
-export async function loadCoaJobs(db: Db, where: ReturnType<typeof sql>): Promise<CoaJob[]> {
-  const rows = await queryRows<{
-    id: number;
-    account_id: number;
-    session_id: number;
-    kind: CoaKind;
-    reason: string;
-    address: string;
-    coa_port: number;
-    secret_enc: string;
-    attributes: [string, string | number][];
-  }>(
-    db,
-    sql`select r.id, r.account_id, r.session_id, r.kind, r.reason, host(n.address) as address, n.coa_port,
-               n.secret_enc, r.attributes
-        from coa_requests r join nas n on n.id = r.nas_id
-        where ${where}
-        order by r.id`,
-  );
-  return rows.map((r) => ({
+/** A coa_requests row (`r`) with its NAS (`n`), as a CoaJob is read. */
+export const COA_JOB_COLUMNS = sql`r.id, r.account_id, r.session_id, r.kind, r.reason, host(n.address) as address,
+  n.coa_port, n.secret_enc, r.attributes`;
+
+export interface CoaJobRow {
+  id: number;
+  account_id: number;
+  session_id: number;
+  kind: CoaKind;
+  reason: string;
+  address: string;
+  coa_port: number;
+  secret_enc: string;
+  attributes: [string, string | number][];
+}
+
+export function coaJobOf(r: CoaJobRow): CoaJob {
+  return {
     id: Number(r.id),
     accountId: Number(r.account_id),
     sessionId: Number(r.session_id),
@@ -51,7 +48,19 @@ export async function loadCoaJobs(db: Db, where: ReturnType<typeof sql>): Promis
     coaPort: Number(r.coa_port),
     secretEnc: r.secret_enc,
     attributes: r.attributes,
-  }));
+  };
+}
+
+/** The coa_requests rows to (re)send, with their NAS; the caller picks them by a condition. */
+export async function loadCoaJobs(db: Db, where: ReturnType<typeof sql>): Promise<CoaJob[]> {
+  const rows = await queryRows<CoaJobRow>(
+    db,
+    sql`select ${COA_JOB_COLUMNS}
+        from coa_requests r join nas n on n.id = r.nas_id
+        where ${where}
+        order by r.id`,
+  );
+  return rows.map(coaJobOf);
 }
 
 /** A NAS's "no such session" (RFC 5176 §3.6, Error-Cause 503): the session is not on the NAS any more. */
@@ -95,7 +104,7 @@ async function send(sender: CoaSender, appSecret: string | SecretKeys, job: CoaJ
 /**
  * Sends recorded requests, at most `parallel` in flight (one NAS slow to answer does not hold the
  * others), and writes their answers in batches — a statement per batch, not per request: a daily run that
- * blocks thousands of accounts reaches their NAS within a second (bench:radius, coa_p99_ms). Then acts
+ * blocks thousands of accounts reaches their NAS in seconds (bench:radius, coa_p99_ms). Then acts
  * on them (docs/network.md, "Events → CoA / Disconnect"):
  * - a refused CoA (NAK) is followed by a Disconnect-Request for the same session, so the subscriber's next
  *   connection gets the new state;
