@@ -457,6 +457,26 @@ describe('notices', () => {
     expect((await outboxOf(s.account.id)).map((r) => `${r.channel}:${r.state}`)).toEqual(['telegram:sent']);
   });
 
+  it('say «Платёж зачислен» only for money paid in: a staff correction is told as a correction', async () => {
+    const s = await signedInSubscriber(t.app, db(), { balance: 0 });
+    const user = newUser();
+    await link(s.auth, user);
+    const fin = await buildStaff(db(), { role: 'finance' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/staff/accounts/${s.account.id}/corrections`,
+      headers: fin.auth,
+      payload: { amount: 150_00, reason: 'Перерасчёт', idempotencyKey: `tg-corr-${s.account.id}` },
+    });
+    expect(res.statusCode).toBe(200);
+    await notifyAccountEvents(db());
+    await deliver();
+    expect(user.last!.text).toMatch(
+      new RegExp(`^Баланс лицевого счёта ${s.account.number} скорректирован: \\+150,00\\s₽\\. Баланс: 150,00\\s₽\\.$`),
+    );
+    expect(user.messages.some((m) => m.text?.includes('зачислен'))).toBe(false);
+  });
+
   it('follow the per-type choice made in the cabinet settings', async () => {
     const s = await signedInSubscriber(t.app, db(), { phone: '79221110010' });
     const user = newUser();
