@@ -9,10 +9,10 @@ import { AtolClient } from './integrations/atol/atol-client.js';
 import { Lifecycle } from './lifecycle.js';
 import { type AppMetrics, createAppMetrics } from './metrics/db-metrics.js';
 import { MessengersRuntime } from './modules/messengers/messengers-runtime.js';
-import { paymentOptions } from './modules/payments/get-provider.js';
 import { NetworkRuntime } from './modules/network/network-runtime.js';
 import { type Notifier, notifierFromConfig } from './modules/notifications/notifier.js';
 import { recordSmsReceipt } from './modules/notifications/record-sms-receipt.js';
+import { paymentOptions } from './modules/payments/get-provider.js';
 import { testAcquirerSecret } from './modules/payments/test-acquirer-secret.js';
 import { version } from './version.js';
 

@@ -23,7 +23,7 @@ export function PublicPayPage() {
   // The public page's return link carries the payment's random public id (never its number).
   const returned = params.get('payment');
   const [account, setAccount] = useState(params.get('account') ?? '');
-  // A link from the messenger bot comes filled in: the account, the amount and the reader's language.
+  // A link from the messenger bot comes filled in: the account, the amount, the method and the language.
   const [amount, setAmount] = useState(params.get('amount') ?? '');
   const lang = params.get('lang');
   const [method, setMethod] = useState<'card' | 'sbp'>(params.get('method') === 'sbp' ? 'sbp' : 'card');
@@ -31,6 +31,8 @@ export function PublicPayPage() {
   const payer = useMutation({
     mutationFn: () => api.GET('/api/public/accounts/{number}/payer', { params: { path: { number: account.trim() } } }),
   });
+  // SBP only where the account's region offers it (the payer lookup says); otherwise the card.
+  const sbpChosen = payer.data?.sbp === true && method === 'sbp';
   const pay = useMutation({
     mutationFn: () =>
       api.POST('/api/public/payments', {
@@ -47,8 +49,6 @@ export function PublicPayPage() {
       else window.location.assign(r.confirmationUrl);
     },
   });
-  // SBP only where the account's region offers it (the payer lookup says); otherwise the card.
-  const sbpChosen = payer.data?.sbp === true && method === 'sbp';
   const prefilled = params.get('account') !== null;
   useEffect(() => {
     if (lang === 'ru' || lang === 'en') void i18n.changeLanguage(lang);
