@@ -197,7 +197,7 @@ describe('money notices: only money paid in is «Платёж зачислен»
     // A debit correction and an outage compensation.
     await correct(-10_000, `c2-${s.account.id}`);
     await postBulkCredits(db, {
-      credits: sql`select ${s.account.id}::int8 as account_id, 7_500::int8 as amount`,
+      credits: sql`select ${s.account.id}::int8 as account_id, 7500::int8 as amount`,
       keyPrefix: `test-comp-${s.account.id}`,
       source: `staff:${fin.user.id}`,
       comment: 'compensation: outage',
