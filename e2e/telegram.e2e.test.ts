@@ -72,14 +72,17 @@ describe('Telegram bot in Chromium', () => {
     expect(user.last!.text).toMatch(/Баланс: 0,00\s₽/);
     expect(user.last!.text).toContain('Тариф «Домашний 300»');
 
+    // The amount (a button; or typed), then the method: the card link.
     user.press('Пополнить');
     await tg.flush();
-    const month = buttonsOf(user.last).find((b) => b.text.startsWith('Месяц:'));
-    expect(month?.url).toBe(`${a.base}/pay?account=${s.account.number}&amount=750.00&lang=ru`);
+    user.press(/^Месяц:/);
+    await tg.flush();
+    const card = buttonsOf(user.last).find((b) => b.text === 'Банковской картой');
+    expect(card?.url).toBe(`${a.base}/pay?account=${s.account.number}&amount=750.00&method=card&lang=ru`);
 
     // The link opens the public payment page with the account checked and the amount filled in.
     const phone = await (await a.newContext(VIEWPORTS.phone)).newPage();
-    await phone.goto(month!.url!);
+    await phone.goto(card!.url!);
     await phone.getByTestId('holder').waitFor();
     expect(await phone.getByLabel('Сумма, ₽').inputValue()).toBe('750.00');
     await phone.screenshot({ path: '/tmp/e2e-telegram/telegram-pay-phone.png', fullPage: true });

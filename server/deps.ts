@@ -12,6 +12,7 @@ import { MessengersRuntime } from './modules/messengers/messengers-runtime.js';
 import { NetworkRuntime } from './modules/network/network-runtime.js';
 import { type Notifier, notifierFromConfig } from './modules/notifications/notifier.js';
 import { recordSmsReceipt } from './modules/notifications/record-sms-receipt.js';
+import { paymentOptions } from './modules/payments/get-provider.js';
 import { testAcquirerSecret } from './modules/payments/test-acquirer-secret.js';
 import { version } from './version.js';
 
@@ -79,7 +80,7 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
     overviewSeconds: config.OVERVIEW_CACHE_SECONDS,
   });
   const network = overrides.network ?? new NetworkRuntime(config, database);
-  return {
+  const deps: AppDeps = {
     config,
     database,
     version,
@@ -92,7 +93,12 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
     lifecycle: overrides.lifecycle ?? new Lifecycle(),
     metrics: overrides.metrics ?? createAppMetrics(database, { processMetrics: config.NODE_ENV !== 'test' }),
     network,
-    messengers: overrides.messengers ?? new MessengersRuntime(config, database),
+    // The bot asks the payments module at each top-up which methods the account's region offers (read
+    // through `deps`, so acquirers a test replaces are the ones asked).
+    messengers:
+      overrides.messengers ??
+      new MessengersRuntime(config, database, (accountId) => paymentOptions(database.db, deps, accountId)),
     ...overrides,
   };
+  return deps;
 }

@@ -15,6 +15,11 @@ export const ACCOUNT_EVENT_KINDS = [
   'static_ip_released',
   /** A payment was credited (data: amount, bonus, balance): the "payment credited" notice. */
   'payment_credited',
+  /**
+   * The balance moved without a payment (data: cause correction | compensation | refund_reversed,
+   * signed amount, balance): its own notice, never "payment credited" (docs/notifications.md).
+   */
+  'balance_changed',
 ] as const;
 export type AccountEventKind = (typeof ACCOUNT_EVENT_KINDS)[number];
 

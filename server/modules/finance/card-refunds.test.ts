@@ -9,6 +9,7 @@ import { accountState, payByCard, startPaymentsApp } from '../../test/payments.j
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { getInstallation } from '../installation/installation.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
+import { notifyAccountEvents } from '../notifications/notify-account-events.js';
 import { settlePendingCardRefunds } from './refund-card-payment.js';
 
 let t: Awaited<ReturnType<typeof startPaymentsApp>>;
@@ -160,6 +161,14 @@ describe('card refunds by finance', () => {
       headers: fin.auth,
     });
     expect(view.json().payments[0]).toMatchObject({ refunded: 0, refundPending: false });
+    // Told as what it is: the refund did not go through — not a second «Платёж зачислен».
+    await notifyAccountEvents(t.db);
+    const inbox = await t.app.inject({ url: '/api/me/notifications', headers: s.auth });
+    const notices = inbox.json<{ notifications: { subject: string; body: string }[] }>().notifications;
+    expect(notices.map((n) => n.subject)).toEqual(['Возврат на карту не выполнен', 'Платёж зачислен']);
+    expect(notices[0]!.body).toMatch(
+      /^Вернуть 300,00\s₽ на карту не удалось: деньги остались на лицевом счёте \d+\. Баланс: 300,00\s₽\.$/,
+    );
   });
 
   it('a provider that does not answer leaves the refund pending; the job finishes it exactly once', async () => {

@@ -66,6 +66,8 @@ export async function postBalanceChange(db: Db, input: BalanceChangeInput): Prom
       source: `staff:${input.staffId}`,
       comment: reason,
       idempotencyKey: key,
+      // A correction is told as one ("balance corrected"), never as a payment; a refund paid out is not.
+      notice: input.kind === 'adjustment' ? 'correction' : undefined,
     });
     const { unblocked } = posted;
     await recordAudit(tx, {

@@ -284,6 +284,7 @@ async function finishCardRefund(
       source: `provider:${f.provider}`,
       comment: `card refund ${f.id} failed (${refusal}): reversed`.slice(0, 500),
       idempotencyKey: `card-refund-reversal:${f.id}`,
+      notice: 'refund_reversed', // "the refund did not go through", not "payment credited"
     });
     await recordAudit(tx, {
       actorType: 'provider',

@@ -48,7 +48,9 @@ export interface BulkCreditRow {
  * `<keyPrefix>:<account_id>`, so the same call made again (a retried or twice-claimed job) writes nothing
  * twice: the key registry drops the repeated row (ledger_keys). The accounts are locked first, in id
  * order; balances move by what was written; blocked accounts the credit covers are restored with an
- * `unblocked` event, as every credit does (coverage.ts). Dated today in each account's region.
+ * `unblocked` event, as every credit does (coverage.ts); each account credited now gets a `balance_changed`
+ * event with cause `compensation` (its notice: "compensation credited", never "payment credited"). Dated
+ * today in each account's region.
  */
 export async function postBulkCredits(
   db: Db,
@@ -80,6 +82,9 @@ export async function postBulkCredits(
         ev as (
           insert into account_events (account_id, kind, data)
           select id, 'unblocked', jsonb_build_object('balance', balance) from upd where restored
+          union all
+          select id, 'balance_changed', jsonb_build_object('cause', 'compensation', 'amount', amount, 'balance', balance)
+          from upd
           returning account_id)
         select l.id as account_id, coalesce(u.amount, 0)::int8 as credited, (u.id is null) as existed,
                coalesce(u.restored, false) as unblocked

@@ -15,7 +15,15 @@ export interface PostEntryInput {
   comment?: string | null;
   idempotencyKey?: string | null;
   subscriptionId?: number | null;
+  /**
+   * Tell the subscriber (docs/notifications.md, "Money notices"): a `balance_changed` account event with
+   * this cause, written in the same statement. Never "payment": only creditPayment says a payment came.
+   */
+  notice?: BalanceNoticeCause;
 }
+
+/** Why a balance moved without a payment, as the subscriber is told it (account event `balance_changed`). */
+export type BalanceNoticeCause = 'correction' | 'refund_reversed' | 'compensation';
 
 export interface PostedEntry {
   entryId: number;
@@ -32,7 +40,8 @@ export interface PostedEntry {
  * statement it locks the account row (first, as the lock order says), appends the entry, moves the
  * balance and, for a credit that covers a blocked account, restores it with an 'unblocked' event —
  * so none of them can exist without the others. A debit never blocks here: blocking for debt is the
- * daily charge's (and promised-payment expiry's) decision. Run it inside the caller's transaction when
+ * daily charge's (and promised-payment expiry's) decision. With `notice`, the subscriber is told of the
+ * change (a `balance_changed` event; never "payment credited"). Run it inside the caller's transaction when
  * other state changes with it. A repeated idempotency key writes nothing and returns the first entry
  * (its amount and account must match, or it is a conflict).
  */
@@ -59,7 +68,11 @@ export async function postEntry(db: Db, e: PostEntryInput): Promise<PostedEntry>
           returning ins.id as entry_id, a.id as account_id, a.balance, (old.status = 'blocked' and a.status = 'active') as unblocked),
         ev as (
           insert into account_events (account_id, kind, data)
-          select account_id, 'unblocked', jsonb_build_object('balance', balance) from upd where unblocked)
+          select account_id, 'unblocked', jsonb_build_object('balance', balance) from upd where unblocked
+          union all
+          select account_id, 'balance_changed',
+                 jsonb_build_object('cause', ${e.notice ?? null}::text, 'amount', ${credit}, 'balance', balance)
+          from upd where ${e.notice !== undefined})
         select entry_id, account_id, balance, unblocked from upd`,
   );
   if (rows[0]) return { ...rowToPosted(rows[0]), created: true };

@@ -1,13 +1,15 @@
-import type { Lang } from '../../../common/errors.js';
-import { kopecksToDecimal } from '../../../common/money.js';
+import { errorMessage, type Lang } from '../../../common/errors.js';
+import { formatRubles, kopecksToDecimal } from '../../../common/money.js';
+import { amountForMonths } from '../../../common/prepay.js';
 import type { Overview } from '../cabinet/get-overview.js';
+import { SBP_MAX_KOPECKS, SBP_MIN_KOPECKS } from '../payments/create-top-up.js';
 import { day, money, TEXTS } from './bot-texts.js';
 import type { ButtonSpec, Screen } from './messenger.js';
 
 /**
  * The bot's screens drawn from data the use-cases return (no reading here): the main menu, the
  * cabinet's first page in short (balance, days left, plan — the overview's own figures), the top-up
- * links, the promised payment, tickets. Button actions are short codes the handler reads back
+ * amounts and methods, the promised payment, tickets. Button actions are short codes the handler reads back
  * (handle-event.ts); links open the portal.
  */
 export interface Account {
@@ -57,22 +59,65 @@ export function balanceScreen(lang: Lang, o: Overview): Screen {
   return { lines, buttons: [[{ label: t.topUp, action: 'p' }], menuRow(lang)] };
 }
 
-/** Links to the portal's payment page with the account and the amount filled in. */
-export function topUpScreen(lang: Lang, o: Overview, publicUrl: string): Screen {
+/** Round sums offered beside the account's own amounts (kopecks). */
+const ROUND_SUMS = [500_00, 1_000_00, 2_000_00];
+
+/**
+ * Step one of a top-up: amounts as buttons — what restores service, the debt and a month, the debt and
+ * three months (common/prepay.ts, the cabinet's "pay N months"), round sums — or an amount typed in the
+ * chat (the handler waits for it). Each leads to `payScreen`.
+ */
+export function topUpScreen(lang: Lang, o: Overview): Screen {
   const t = TEXTS[lang];
-  const link = (amount?: number) =>
-    `${publicUrl}/pay?account=${encodeURIComponent(o.account)}${amount ? `&amount=${kopecksToDecimal(amount)}` : ''}&lang=${lang}`;
+  const debt = Math.max(0, -o.balance);
+  const seen = new Set<number>();
+  const button = (label: (m: string) => string, amount: number): ButtonSpec[] => {
+    seen.add(amount);
+    return [{ label: label(money(amount, lang)), action: `pa:${amount}` }];
+  };
   const rows: ButtonSpec[][] = [];
-  if (o.amountToRestore > 0)
-    rows.push([{ label: t.payRestore(money(o.amountToRestore, lang)), url: link(o.amountToRestore) }]);
+  if (o.amountToRestore > 0) rows.push(button(t.payRestore, o.amountToRestore));
   if (o.monthlyFee > 0) {
-    rows.push([{ label: t.payMonth(money(o.monthlyFee, lang)), url: link(o.monthlyFee) }]);
-    rows.push([{ label: t.payMonths(3, money(o.monthlyFee * 3, lang)), url: link(o.monthlyFee * 3) }]);
+    const one = amountForMonths(1, o.monthlyFee, o.balance);
+    const three = amountForMonths(3, o.monthlyFee, o.balance);
+    if (!seen.has(one)) rows.push(button(debt > 0 ? t.payMonthDebt : t.payMonth, one));
+    rows.push(button((m) => (debt > 0 ? t.payMonthsDebt(3, m) : t.payMonths(3, m)), three));
   }
-  rows.push([{ label: t.payOther, url: link() }], menuRow(lang));
-  // The public payment page takes cards (SBP is a ledger method, not yet an acquirer's).
-  return { lines: [t.topUpLead(o.account, t.methodsCard)], buttons: rows };
+  const round = ROUND_SUMS.filter((x) => !seen.has(x)).map((x) => ({
+    label: money(x, lang),
+    action: `pa:${x}`,
+  }));
+  if (round.length) rows.push(round);
+  rows.push(menuRow(lang));
+  return { lines: [t.topUpLead(o.account)], buttons: rows };
 }
+
+/**
+ * Step two: how to pay `amount` — each button opens the portal's payment page with the account, the
+ * amount and the method filled in. SBP only where the account's region offers it and the amount is
+ * within SBP's limits; the card always.
+ */
+export function payScreen(lang: Lang, p: { account: string; amount: number; sbp: boolean; publicUrl: string }): Screen {
+  const t = TEXTS[lang];
+  const link = (method: 'card' | 'sbp') =>
+    `${p.publicUrl}/pay?account=${encodeURIComponent(p.account)}&amount=${kopecksToDecimal(p.amount)}&method=${method}&lang=${lang}`;
+  const sbpFits = p.amount >= SBP_MIN_KOPECKS && p.amount <= SBP_MAX_KOPECKS;
+  const lines: Screen['lines'] = [t.payHow(p.account, money(p.amount, lang))];
+  if (p.sbp && !sbpFits) lines.push(errorMessage('sbp_amount_limit', SBP_LIMIT_TEXT, lang));
+  return {
+    lines,
+    buttons: [
+      [{ label: t.byCard, url: link('card') }],
+      ...(p.sbp && sbpFits ? [[{ label: t.bySbp, url: link('sbp') }]] : []),
+      [{ label: t.payOther, action: 'p' }, ...menuRow(lang)],
+    ],
+  };
+}
+
+const SBP_LIMIT_TEXT = {
+  min: formatRubles(SBP_MIN_KOPECKS).replace(/\s?₽$/, ''),
+  max: formatRubles(SBP_MAX_KOPECKS).replace(/\s?₽$/, ''),
+};
 
 export function promisedScreen(
   lang: Lang,

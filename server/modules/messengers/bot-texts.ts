@@ -61,13 +61,20 @@ export const TEXTS = {
     restore: (m: string) => `Чтобы доступ вернулся, пополните счёт на ${m}`,
     tariff: (name: string, fee: string) => `Тариф «${name}» — ${fee} в месяц`,
     promisedActive: (m: string, d: string) => `Обещанный платёж ${m} до ${d}`,
-    topUpLead: (n: string, methods: string) =>
-      `Пополнение лицевого счёта ${n}. Выберите сумму — откроется страница оплаты (${methods}) с уже заполненными номером счёта и суммой.`,
-    methodsCard: 'банковской картой',
+    topUpLead: (n: string) =>
+      `Пополнение лицевого счёта ${n}. Выберите сумму или напишите её сообщением — например, 750 или 1250,50.`,
     payRestore: (m: string) => `Вернуть доступ: ${m}`,
     payMonth: (m: string) => `Месяц: ${m}`,
     payMonths: (n: number, m: string) => `${n} мес.: ${m}`,
+    payMonthDebt: (m: string) => `Долг и месяц: ${m}`,
+    payMonthsDebt: (n: number, m: string) => `Долг и ${n} мес.: ${m}`,
+    payHow: (n: string, m: string) =>
+      `Пополнение лицевого счёта ${n} на ${m}. Выберите способ — откроется страница оплаты с уже заполненными номером счёта и суммой.`,
+    byCard: 'Банковской картой',
+    bySbp: 'Через СБП — в приложении банка',
     payOther: 'Другая сумма',
+    badAmountTyped: (why: string) =>
+      `${why}. Напишите сумму ещё раз — например, 750 или 1250,50 — или выберите её кнопкой.`,
     promisedAvailable: (max: string, days: number) =>
       `Можно взять обещанный платёж до ${max} на ${count(days, 'ru', DAYS)}: доступ откроется сразу, сумма погасится из следующего платежа.`,
     promisedTake: (m: string) => `Взять ${m}`,
@@ -136,13 +143,20 @@ export const TEXTS = {
     restore: (m: string) => `Top up ${m} to get service back`,
     tariff: (name: string, fee: string) => `Plan “${name}” — ${fee} a month`,
     promisedActive: (m: string, d: string) => `Promised payment ${m} until ${d}`,
-    topUpLead: (n: string, methods: string) =>
-      `Top up personal account ${n}. Choose an amount — the payment page opens (${methods}) with the account and amount filled in.`,
-    methodsCard: 'bank card',
+    topUpLead: (n: string) =>
+      `Top up personal account ${n}. Choose an amount, or type one in the chat — for example 750 or 1250.50.`,
     payRestore: (m: string) => `Restore service: ${m}`,
     payMonth: (m: string) => `A month: ${m}`,
     payMonths: (n: number, m: string) => `${n} months: ${m}`,
+    payMonthDebt: (m: string) => `Debt and a month: ${m}`,
+    payMonthsDebt: (n: number, m: string) => `Debt and ${n} months: ${m}`,
+    payHow: (n: string, m: string) =>
+      `Top up personal account ${n} by ${m}. Choose how to pay — the payment page opens with the account and amount filled in.`,
+    byCard: 'By bank card',
+    bySbp: 'By SBP — in your bank app',
     payOther: 'Another amount',
+    badAmountTyped: (why: string) =>
+      `${why}. Type the amount again — for example 750 or 1250.50 — or choose one with a button.`,
     promisedAvailable: (max: string, days: number) =>
       `You can take a promised payment of up to ${max} for ${count(days, 'en', DAYS)}: service comes back at once; your next payment repays it.`,
     promisedTake: (m: string) => `Take ${m}`,

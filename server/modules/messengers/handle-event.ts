@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 
 import { AppError, errorMessage, type Lang } from '../../../common/errors.js';
+import { parsePaymentAmount, validatePaymentAmount } from '../../../common/payment-amount.js';
 import { PROMISED_REASON_TEXT } from '../../../common/promised-reasons.js';
 import type { Config } from '../../config.js';
 import { type Db, queryRows } from '../../db/client.js';
@@ -15,6 +16,7 @@ import {
   balanceScreen,
   menuScreen,
   noteScreen,
+  payScreen,
   promisedScreen,
   ticketScreen,
   ticketsScreen,
@@ -29,10 +31,14 @@ import { type ChatRow, takeUpdate } from './take-update.js';
 import { supportAnswerFiles, ticketFromChat } from './ticket-from-chat.js';
 import { unlinkChat } from './unlink-chat.js';
 
+/** Which ways to pay the account's region offers (payments/get-provider.ts paymentOptions). */
+export type PaymentMethodsOf = (accountId: number) => Promise<{ card: boolean; sbp: boolean }>;
+
 export interface BotContext {
   db: Db;
   config: Pick<Config, 'publicUrl' | 'supportFilesDir'>;
   channel: MessengerChannel;
+  paymentMethods: PaymentMethodsOf;
 }
 
 /** The chat's accounts, the current one (with its language and region's time zone). */
@@ -88,6 +94,8 @@ export async function handleEvent(ctx: BotContext, e: IncomingEvent): Promise<Bo
   try {
     if (e.body.kind === 'button') return await pressed(ctx, chat, who, cur, e.body.action);
     const state = chat.state as { step?: string; categoryId?: number; ticketId?: number } | null;
+    if (state?.step === 'top_up_amount' && e.body.kind === 'text')
+      return await typedAmount(ctx, chat.id, cur, e.body.text);
     if (state?.step === 'ticket_text' || state?.step === 'ticket_reply') {
       const answer = await ticketFromChat(ctx, { chatRowId: chat.id, account: cur, state, body: e.body });
       return { screens: [answer] };
@@ -124,7 +132,14 @@ async function pressed(
     case 'b':
       return nav(balanceScreen(lang, await getOverview(db, cur.accountId)));
     case 'p':
-      return nav(topUpScreen(lang, await getOverview(db, cur.accountId), ctx.config.publicUrl));
+      // The amount may also be typed: the next text is read as one (typedAmount).
+      await setState(db, chat.id, { step: 'top_up_amount' });
+      return nav(topUpScreen(lang, await getOverview(db, cur.accountId)));
+    case 'pa': {
+      if (id === null) break;
+      validatePaymentAmount(id);
+      return nav(await pay(ctx, cur, id));
+    }
     case 'pp': {
       const p = await getPromisedPayment(db, cur.accountId);
       return nav(promisedScreen(lang, { ...p, reasonText: p.reason ? PROMISED_REASON_TEXT[p.reason][lang] : null }));
@@ -197,6 +212,45 @@ async function pressed(
     }
   }
   return nav(menuScreen(lang, cur, who.accounts.length, t.useButtons));
+}
+
+/**
+ * An amount typed after «Пополнить»: read by the cabinet's rule (rubles, at most two decimals, 1 kopeck
+ * to the single-payment limit; a trailing currency word is allowed). A bad one is answered with the
+ * rule in the account's language and the bot keeps waiting; nothing is created either way — the payment
+ * is made on the page the buttons open.
+ */
+async function typedAmount(
+  ctx: BotContext,
+  chatRowId: number,
+  cur: NonNullable<ChatAccounts['current']>,
+  text: string,
+): Promise<BotAnswer> {
+  const lang = cur.lang;
+  const t = TEXTS[lang];
+  const cleaned = text.trim().replace(/\s*(₽|руб(лей|ля|ль)?\.?|р\.?|rub(les?)?|rur)$/iu, '');
+  let amount: number;
+  try {
+    amount = parsePaymentAmount(cleaned.slice(0, 40));
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    return {
+      screens: [
+        noteScreen(
+          lang,
+          [t.badAmountTyped(errorMessage(err.code, err.params, lang))],
+          [[{ label: t.payOther, action: 'p' }]],
+        ),
+      ],
+    };
+  }
+  await setState(ctx.db, chatRowId, null);
+  return { screens: [await pay(ctx, cur, amount)] };
+}
+
+async function pay(ctx: BotContext, cur: NonNullable<ChatAccounts['current']>, amount: number) {
+  const methods = await ctx.paymentMethods(cur.accountId);
+  return payScreen(cur.lang, { account: cur.number, amount, sbp: methods.sbp, publicUrl: ctx.config.publicUrl });
 }
 
 export async function setState(db: Db, chatRowId: number, state: Record<string, unknown> | null) {

@@ -4,7 +4,7 @@ import type { Config } from '../../config.js';
 import type { Database } from '../../db/client.js';
 import { createTelegramBot, type TelegramBot } from '../../integrations/telegram/telegram-bot.js';
 import { type TelegramChannel, telegramChannel } from '../../integrations/telegram/telegram-channel.js';
-import { handleEvent } from './handle-event.js';
+import { handleEvent, type PaymentMethodsOf } from './handle-event.js';
 import type { MessengerChannels } from './messenger.js';
 
 /**
@@ -20,6 +20,8 @@ export class MessengersRuntime {
   constructor(
     readonly config: Config,
     database: Database,
+    /** How the account can pay (the payments module's rule): the bot offers SBP beside the card where it can. */
+    paymentMethods: PaymentMethodsOf = () => Promise.resolve({ card: true, sbp: false }),
   ) {
     if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_BOT_USERNAME) {
       const opts = {
@@ -32,7 +34,7 @@ export class MessengersRuntime {
         ...opts,
         channel,
         // The config object is read at each update: tests and the e2e harness set publicUrl after start.
-        onEvent: (e) => handleEvent({ db: database.db, config, channel }, e),
+        onEvent: (e) => handleEvent({ db: database.db, config, channel, paymentMethods }, e),
         log: (msg, extra) => this.log(msg, extra),
       });
       this.channels.telegram = channel;

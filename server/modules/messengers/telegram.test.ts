@@ -38,6 +38,11 @@ beforeAll(async () => {
       TELEGRAM_BOT_USERNAME: 'abonent_test_bot',
       TELEGRAM_API_URL: tg.url,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
+      // SBP is offered where YooKassa serves the region (codes tgsbp, tgsbp2); nothing here calls it.
+      PAYMENT_PROVIDERS: 'tgsbp=yookassa,test_acquirer;tgsbp2=yookassa,test_acquirer;*=test_acquirer',
+      YOOKASSA_SHOP_ID: '123456',
+      YOOKASSA_SECRET_KEY: 'test_secret',
+      YOOKASSA_API_URL: 'http://127.0.0.1:9/v3',
     },
     {
       notifier: {
@@ -82,6 +87,11 @@ async function say(user: FakeTelegramUser, text: string) {
   await tg.flush();
   return user.last!;
 }
+/** The URL buttons of a message: the pages they open. */
+const linksOf = (m: Parameters<typeof buttonsOf>[0]) =>
+  buttonsOf(m)
+    .map((b) => b.url)
+    .filter((u): u is string => !!u);
 const outboxOf = (accountId: number) =>
   queryRows<{ channel: string; state: string; fallback_of: number | null; body: string }>(
     db(),
@@ -219,16 +229,76 @@ describe('the bot', () => {
     expect((await press(u2, 'Balance')).text).toContain('Balance: ');
   });
 
-  it('gives top-up links that open the payment page filled in', async () => {
+  it('tops up: amounts as buttons, then the card — and SBP where the region offers it — open the page filled in', async () => {
     const s = await signedInSubscriber(t.app, db(), { balance: -100_00, monthlyFee: 600_00, status: 'blocked' });
     const user = newUser();
     await link(s.auth, user);
+    const amounts = await press(user, 'Пополнить');
+    expect(amounts.text).toContain('напишите её сообщением');
+    // What restores service, the debt and a month, the debt and three months, round sums: all buttons.
+    expect(buttonsOf(amounts).map((b) => b.text.replace(/\s/g, ' '))).toEqual([
+      'Вернуть доступ: 100,00 ₽',
+      'Долг и месяц: 700,00 ₽',
+      'Долг и 3 мес.: 1 900,00 ₽',
+      '500,00 ₽',
+      '1 000,00 ₽',
+      '2 000,00 ₽',
+      'Меню',
+    ]);
+    expect(buttonsOf(amounts).every((b) => b.url === undefined)).toBe(true);
+    // This region's acquirer takes cards only: the card alone.
+    const card = await press(user, /^Долг и месяц/);
+    expect(card.text).toMatch(/Пополнение лицевого счёта \d+ на 700,00\s₽/);
+    expect(linksOf(card)).toEqual([`${base}/pay?account=${s.account.number}&amount=700.00&method=card&lang=ru`]);
+
+    // Where SBP is enabled (YooKassa in this region), SBP beside the card, each opening the page filled in.
+    await db().execute(sql`update regions set code = 'tgsbp' where id = ${s.account.regionId}`);
+    await press(user, 'Другая сумма');
+    const both = await press(user, /^1\s000,00/);
+    expect(linksOf(both)).toEqual([
+      `${base}/pay?account=${s.account.number}&amount=1000.00&method=card&lang=ru`,
+      `${base}/pay?account=${s.account.number}&amount=1000.00&method=sbp&lang=ru`,
+    ]);
+    expect(buttonsOf(both).map((b) => b.text)).toContain('Через СБП — в приложении банка');
+  });
+
+  it('takes a typed amount by the cabinet’s rule; bad input is told why, nothing is created', async () => {
+    const s = await signedInSubscriber(t.app, db(), { balance: 300_00 });
+    const user = newUser();
+    await link(s.auth, user);
     await press(user, 'Пополнить');
-    const urls = buttonsOf(user.last)
-      .map((b) => b.url)
-      .filter((u): u is string => !!u);
-    expect(urls).toContain(`${base}/pay?account=${s.account.number}&amount=600.00&lang=ru`);
-    expect(urls.some((u) => u.includes('amount=100.00'))).toBe(true);
+    for (const bad of ['сто рублей', '12,345', '0', '-50', '1000001']) {
+      const m = await say(user, bad);
+      expect(m.text, bad).toContain('Неверная сумма: нужна положительная сумма в рублях не больше 1');
+      expect(m.text, bad).toContain('Напишите сумму ещё раз');
+    }
+    const ok = await say(user, '1 250,50 ₽');
+    expect(ok.text).toMatch(/на 1\s250,50\s₽/);
+    expect(linksOf(ok)).toEqual([`${base}/pay?account=${s.account.number}&amount=1250.50&method=card&lang=ru`]);
+    // The step is over: more text is not an amount.
+    expect((await say(user, '500')).text).toContain('Пользуйтесь кнопками');
+    // Only links were given: no payment was started by any of it.
+    expect(await queryRows(db(), sql`select id from payments where account_id = ${s.account.id}`)).toEqual([]);
+
+    // Over SBP's limit in a region with SBP: the card only, and why.
+    await db().execute(sql`update regions set code = 'tgsbp2' where id = ${s.account.regionId}`);
+    await press(user, 'Другая сумма');
+    const big = await say(user, '800000');
+    expect(big.text).toContain('Через СБП можно оплатить от 1,00 до 700');
+    expect(linksOf(big)).toEqual([`${base}/pay?account=${s.account.number}&amount=800000.00&method=card&lang=ru`]);
+
+    // In the account's language.
+    const en = await signedInSubscriber(t.app, db(), { balance: 0 });
+    await db().execute(sql`update subscribers set lang = 'en' where id = ${en.subscriber.id}`);
+    const u2 = newUser();
+    await link(en.auth, u2);
+    expect((await press(u2, 'Top up')).text).toContain('type one in the chat');
+    const wrong = await say(u2, 'a lot');
+    expect(wrong.text).toContain('Invalid amount: a positive amount in rubles');
+    expect(wrong.text).toContain('Type the amount again');
+    expect(linksOf(await say(u2, '750'))).toEqual([
+      `${base}/pay?account=${en.account.number}&amount=750.00&method=card&lang=en`,
+    ]);
   });
 
   it('takes a promised payment, and says why not when refused', async () => {
@@ -385,6 +455,26 @@ describe('notices', () => {
       new RegExp(`^Платёж 500,00\\s₽ зачислен на лицевой счёт ${s.account.number}\\. Баланс: 500,00\\s₽\\.`),
     );
     expect((await outboxOf(s.account.id)).map((r) => `${r.channel}:${r.state}`)).toEqual(['telegram:sent']);
+  });
+
+  it('say «Платёж зачислен» only for money paid in: a staff correction is told as a correction', async () => {
+    const s = await signedInSubscriber(t.app, db(), { balance: 0 });
+    const user = newUser();
+    await link(s.auth, user);
+    const fin = await buildStaff(db(), { role: 'finance' });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/staff/accounts/${s.account.id}/corrections`,
+      headers: fin.auth,
+      payload: { amount: 150_00, reason: 'Перерасчёт', idempotencyKey: `tg-corr-${s.account.id}` },
+    });
+    expect(res.statusCode).toBe(200);
+    await notifyAccountEvents(db());
+    await deliver();
+    expect(user.last!.text).toMatch(
+      new RegExp(`^Баланс лицевого счёта ${s.account.number} скорректирован: \\+150,00\\s₽\\. Баланс: 150,00\\s₽\\.$`),
+    );
+    expect(user.messages.some((m) => m.text?.includes('зачислен'))).toBe(false);
   });
 
   it('follow the per-type choice made in the cabinet settings', async () => {

@@ -7,10 +7,11 @@ import { smtpEmailSender } from '../../integrations/mail/email-sender.js';
 import { httpSmsSender, smppSmsSender } from '../../integrations/sms/sms-sender.js';
 import { JobWorker } from '../../jobs/queue.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
-import { buildRegion } from '../../test/factories.js';
+import { buildRegion, buildStaff } from '../../test/factories.js';
 import { startHttpSmsPeer, startSmppPeer, startSmtpPeer } from '../../test/peers.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { runBilling } from '../billing/run-billing.js';
+import { postBulkCredits } from '../ledger/compensation.js';
 import { creditPayment } from '../ledger/credit-payment.js';
 import { deliverJob, DELIVERY_ATTEMPTS } from './deliver.job.js';
 import { notify } from './notify.js';
@@ -154,6 +155,76 @@ describe('billing and payment notices', () => {
     );
     const unread = await t.app.inject({ method: 'GET', url: '/api/me/notifications/unread-count', headers: s.auth });
     expect(unread.json().unread).toBe(2);
+  });
+});
+
+describe('money notices: only money paid in is «Платёж зачислен»', () => {
+  it('a correction, a compensation and a debit are told as what they are, on every channel', async () => {
+    const db = t.database.db;
+    const s = await signedInSubscriber(t.app, db, {
+      balance: -20_000,
+      status: 'blocked',
+      phone: '79220000031',
+      email: 'money@example.ru',
+    });
+    const fin = await buildStaff(db, { role: 'finance' });
+    const correct = (amount: number, key: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: `/api/staff/accounts/${s.account.id}/corrections`,
+        headers: fin.auth,
+        payload: { amount, reason: 'Ошибочное списание 01.12', idempotencyKey: key },
+      });
+    expect((await correct(50_000, `c1-${s.account.id}`)).json()).toMatchObject({ unblocked: true });
+    await notifyAccountEvents(db);
+    await worker().drain();
+    // One notice on every channel, the access restored told in it; never "payment".
+    const first = await outboxOf(s.account.id);
+    expect(first.map((r) => `${r.channel}:${r.state}`)).toEqual(['inbox:sent', 'email:sent', 'sms:sent']);
+    for (const r of first) {
+      expect(r.body).toMatch(
+        new RegExp(
+          `Баланс лицевого счёта ${s.account.number} скорректирован: \\+500,00\\s₽\\. Баланс: 300,00\\s₽\\. Доступ в интернет восстановлен\\.`,
+        ),
+      );
+      expect(r.body).not.toMatch(/Платёж|зачислен/);
+    }
+    expect(smsc.messages.find((m) => m.to === '79220000031')?.text).toContain('скорректирован: +500,00');
+    expect(smtp.messages.find((m) => m.to === 'money@example.ru')?.text).toContain('скорректирован: +500,00');
+    // The staff's reason is theirs: not sent to the subscriber.
+    expect(first.some((r) => r.body.includes('Ошибочное'))).toBe(false);
+
+    // A debit correction and an outage compensation.
+    await correct(-10_000, `c2-${s.account.id}`);
+    await postBulkCredits(db, {
+      credits: sql`select ${s.account.id}::int8 as account_id, 7500::int8 as amount`,
+      keyPrefix: `test-comp-${s.account.id}`,
+      source: `staff:${fin.user.id}`,
+      comment: 'compensation: outage',
+    });
+    await notifyAccountEvents(db);
+    const inbox = await t.app.inject({ method: 'GET', url: '/api/me/notifications', headers: s.auth });
+    const notices = inbox.json<{ notifications: { subject: string; body: string }[] }>().notifications;
+    expect(notices.map((n) => n.subject)).toEqual([
+      'Начислена компенсация',
+      'Баланс скорректирован',
+      'Баланс скорректирован',
+    ]);
+    expect(notices[0]!.body).toMatch(/^На лицевой счёт \d+ начислена компенсация 75,00\s₽\. Баланс: 275,00\s₽\.$/);
+    expect(notices[1]!.body).toMatch(/скорректирован: -100,00\s₽\. Баланс: 200,00\s₽\.$/);
+    expect(notices.some((n) => /Платёж|зачислен|Доступ восстановлен/.test(n.subject + n.body.slice(0, 20)))).toBe(
+      false,
+    );
+
+    // In English for an English-speaking subscriber.
+    await db.execute(sql`update subscribers set lang = 'en' where id = ${s.subscriber.id}`);
+    await correct(1_000, `c3-${s.account.id}`);
+    await notifyAccountEvents(db);
+    const [en] = (await t.app.inject({ method: 'GET', url: '/api/me/notifications', headers: s.auth })).json<{
+      notifications: { subject: string; body: string }[];
+    }>().notifications;
+    expect(en).toMatchObject({ subject: 'Balance corrected' });
+    expect(en!.body).toMatch(/^The balance of account \d+ was corrected: \+RUB\s10\.00\. Balance: RUB\s285\.00\.$/);
   });
 });
 

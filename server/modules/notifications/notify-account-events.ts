@@ -10,13 +10,25 @@ import { notify } from './notify.js';
 
 const BATCH = 500;
 
+/** A credit the subscriber is told of, which also tells that service came back. */
+const isCredit = (e: ClaimedEvent) =>
+  e.kind === 'payment_credited' || (e.kind === 'balance_changed' && Number(e.data.amount) > 0);
+
 /** 2026-12-01 → 01.12.2026 (dates in notices). */
 const ruDate = (day: string) => day.split('-').reverse().join('.');
 
 interface ClaimedEvent {
   id: number;
   account_id: number;
-  kind: 'blocked' | 'unblocked' | 'low_balance' | 'suspended' | 'resumed' | 'tariff_changed' | 'payment_credited';
+  kind:
+    | 'blocked'
+    | 'unblocked'
+    | 'low_balance'
+    | 'suspended'
+    | 'resumed'
+    | 'tariff_changed'
+    | 'payment_credited'
+    | 'balance_changed';
   data: Record<string, unknown>;
   number: string;
   status: string;
@@ -65,33 +77,68 @@ export async function notifyAccountEvents(db: Db): Promise<number> {
           from account_events e join accounts a on a.id = e.account_id join regions r on r.id = a.region_id
             left join tariffs t on e.kind = 'tariff_changed' and t.id = (e.data->>'tariffId')::int
           where e.notified_at is null
-            and e.kind in ('blocked', 'unblocked', 'low_balance', 'suspended', 'resumed', 'tariff_changed', 'payment_credited')
+            and e.kind in ('blocked', 'unblocked', 'low_balance', 'suspended', 'resumed', 'tariff_changed', 'payment_credited',
+                           'balance_changed')
           order by e.id limit ${BATCH}
           for update of e skip locked`,
     );
-    // A payment that unblocked the account says both in one notice ("payment credited, access is back").
+    // A credit that unblocked the account says both in one notice ("payment credited, access is back"),
+    // told once; the separate "access restored" notice is then not sent.
     const unblockedBy = new Set(events.filter((e) => e.kind === 'unblocked').map((e) => e.account_id));
-    const paidNow = new Set(events.filter((e) => e.kind === 'payment_credited').map((e) => e.account_id));
+    const creditedNow = new Set(events.filter(isCredit).map((e) => e.account_id));
+    const backTold = new Set<number>();
+    const back = (accountId: number) => {
+      if (!unblockedBy.has(accountId) || backTold.has(accountId)) return false;
+      backTold.add(accountId);
+      return true;
+    };
     for (const e of events) {
+      const num = (k: string) => (typeof e.data[k] === 'number' ? e.data[k] : 0);
+      const rub = (k: number, sign = false) => ({
+        ru: `${sign && k > 0 ? '+' : ''}${formatRubles(k, 'ru')}`,
+        en: `${sign && k > 0 ? '+' : ''}${formatRubles(k, 'en')}`,
+      });
+      const backText = (restored: boolean) => ({
+        ru: restored ? ' Доступ в интернет восстановлен.' : '',
+        en: restored ? ' Internet access is back.' : '',
+      });
       if (e.kind === 'payment_credited') {
-        const num = (k: string) => (typeof e.data[k] === 'number' ? e.data[k] : 0);
         const bonus = num('bonus');
-        const back = unblockedBy.has(e.account_id);
+        const restored = back(e.account_id);
         await notify(tx, {
           accountId: e.account_id,
           template: 'payment_credited',
           params: {
             account: e.number,
-            amount: { ru: formatRubles(num('amount'), 'ru'), en: formatRubles(num('amount'), 'en') },
-            balance: { ru: formatRubles(num('balance'), 'ru'), en: formatRubles(num('balance'), 'en') },
+            amount: rub(num('amount')),
+            balance: rub(num('balance')),
             extra: {
-              ru: `${bonus > 0 ? ` Бонус за предоплату: ${formatRubles(bonus, 'ru')}.` : ''}${back ? ' Доступ в интернет восстановлен.' : ''}`,
-              en: `${bonus > 0 ? ` Prepayment bonus: ${formatRubles(bonus, 'en')}.` : ''}${back ? ' Internet access is back.' : ''}`,
+              ru: `${bonus > 0 ? ` Бонус за предоплату: ${formatRubles(bonus, 'ru')}.` : ''}${backText(restored).ru}`,
+              en: `${bonus > 0 ? ` Prepayment bonus: ${formatRubles(bonus, 'en')}.` : ''}${backText(restored).en}`,
             },
           },
         });
-      } else if (e.kind === 'unblocked' && paidNow.has(e.account_id)) {
-        continue; // told in the payment's notice
+      } else if (e.kind === 'balance_changed') {
+        // Money that was not paid in: told as what it is, never as "payment credited".
+        const cause = e.data.cause;
+        const template =
+          cause === 'compensation'
+            ? 'compensation_credited'
+            : cause === 'refund_reversed'
+              ? 'refund_reversed'
+              : 'balance_corrected';
+        await notify(tx, {
+          accountId: e.account_id,
+          template,
+          params: {
+            account: e.number,
+            amount: rub(cause === 'correction' ? num('amount') : Math.abs(num('amount')), cause === 'correction'),
+            balance: rub(num('balance')),
+            extra: backText(num('amount') > 0 && back(e.account_id)),
+          },
+        });
+      } else if (e.kind === 'unblocked' && creditedNow.has(e.account_id)) {
+        continue; // told in the credit's notice
       } else if (e.kind === 'blocked') {
         const amount = Math.max(0, -e.money);
         await notify(tx, {

@@ -86,12 +86,42 @@ export const TEMPLATES = {
       text: 'Payment of {amount} is credited to account {account}. Balance: {balance}.{extra}',
     },
   },
-  unblocked: {
+  // Only money the subscriber paid in is a "payment" (docs/notifications.md, "Money notices"); the rest
+  // is told as what it is.
+  balance_corrected: {
     ru: {
-      subject: 'Доступ восстановлен',
-      text: 'Платёж получен, доступ в интернет по лицевому счёту {account} восстановлен.',
+      subject: 'Баланс скорректирован',
+      text: 'Баланс лицевого счёта {account} скорректирован: {amount}. Баланс: {balance}.{extra}',
     },
-    en: { subject: 'Service restored', text: 'Payment received; internet access for account {account} is restored.' },
+    en: {
+      subject: 'Balance corrected',
+      text: 'The balance of account {account} was corrected: {amount}. Balance: {balance}.{extra}',
+    },
+  },
+  compensation_credited: {
+    ru: {
+      subject: 'Начислена компенсация',
+      text: 'На лицевой счёт {account} начислена компенсация {amount}. Баланс: {balance}.{extra}',
+    },
+    en: {
+      subject: 'Compensation credited',
+      text: 'Compensation of {amount} is credited to account {account}. Balance: {balance}.{extra}',
+    },
+  },
+  refund_reversed: {
+    ru: {
+      subject: 'Возврат на карту не выполнен',
+      text: 'Вернуть {amount} на карту не удалось: деньги остались на лицевом счёте {account}. Баланс: {balance}.{extra}',
+    },
+    en: {
+      subject: 'Card refund failed',
+      text: 'The refund of {amount} to your card did not go through: the money stays on account {account}. Balance: {balance}.{extra}',
+    },
+  },
+  unblocked: {
+    // Not "payment received": a promised payment, a correction or a compensation restores service too.
+    ru: { subject: 'Доступ восстановлен', text: 'Доступ в интернет по лицевому счёту {account} восстановлен.' },
+    en: { subject: 'Service restored', text: 'Internet access for account {account} is restored.' },
   },
   low_balance: {
     ru: {
@@ -319,6 +349,9 @@ export const NOTICE_TYPE_OF: Record<TemplateCode, NoticeType | 'direct'> = {
   low_balance: 'balance',
   low_balance_tomorrow: 'balance',
   payment_credited: 'payments',
+  balance_corrected: 'payments',
+  compensation_credited: 'payments',
+  refund_reversed: 'payments',
   autopay_notice: 'payments',
   autopay_failed: 'payments',
   autopay_disabled: 'payments',

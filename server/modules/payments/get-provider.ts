@@ -10,6 +10,9 @@ import {
   providersForRegion,
 } from '../../integrations/acquiring/provider.js';
 
+/** What choosing an acquirer needs: PAYMENT_PROVIDERS and the acquirers built from the credentials. */
+export type Acquiring = Pick<AppDeps, 'config' | 'acquirers'>;
+
 /** The acquirer by name; a payment row names its provider, so notifications and reconciliation find it. */
 export function providerByName(deps: AppDeps, name: string): PaymentProvider {
   const p = deps.acquirers[name as ProviderName];
@@ -21,7 +24,7 @@ export function providerByName(deps: AppDeps, name: string): PaymentProvider {
  * The acquirers enabled for the account's region (PAYMENT_PROVIDERS, in the order given) that have
  * credentials. Production never falls back to the test acquirer: card payments stay off until configured.
  */
-async function regionProviders(db: Db, deps: AppDeps, accountId: number): Promise<PaymentProvider[]> {
+async function regionProviders(db: Db, deps: Acquiring, accountId: number): Promise<PaymentProvider[]> {
   const [r] = await queryRows<{ code: string }>(
     db,
     sql`select r.code from accounts a join regions r on r.id = a.region_id where a.id = ${accountId}`,
@@ -48,7 +51,7 @@ export async function providerForAccount(
 }
 
 /** What the account can pay with now (the cabinet shows only these). */
-export async function paymentOptions(db: Db, deps: AppDeps, accountId: number) {
+export async function paymentOptions(db: Db, deps: Acquiring, accountId: number) {
   const providers = await regionProviders(db, deps, accountId);
   const by = (m: PayMethod) => providers.find((p) => p.methods.includes(m))?.name ?? null;
   return { card: by('card') !== null, sbp: by('sbp') !== null, cardProvider: by('card'), sbpProvider: by('sbp') };

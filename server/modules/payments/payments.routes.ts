@@ -176,7 +176,8 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       await assertNotLocked(db, [key]);
       await countEvent(db, key, PAYER_LIMIT);
       const p = await findPayer(db, req.params.number);
-      return { account: p.account, holder: p.holder };
+      const o = await paymentOptions(db, deps, p.accountId);
+      return { account: p.account, holder: p.holder, sbp: o.sbp };
     },
   );
 
@@ -185,7 +186,8 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
     {
       schema: {
         tags,
-        summary: 'Start a card top-up by account number without signing in (rate-limited with the payer lookup)',
+        summary:
+          'Start a top-up (card, or SBP where offered) by account number without signing in (rate-limited with the payer lookup)',
         body: s.publicTopUpBody,
         response: { 200: s.publicTopUpResponse },
       },
@@ -199,10 +201,18 @@ export const paymentsRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) 
       const r = await createTopUp(db, deps, {
         accountId: p.accountId,
         amount,
+        method: req.body.method,
+        device: req.body.device,
         from: 'public',
         baseUrl: baseUrlOf(req, deps.config),
       });
-      return { publicId: r.publicId, amount: r.amount, confirmationUrl: r.confirmationUrl };
+      return {
+        publicId: r.publicId,
+        amount: r.amount,
+        method: r.method,
+        confirmationUrl: r.confirmationUrl,
+        qr: r.qr,
+      };
     },
   );
 

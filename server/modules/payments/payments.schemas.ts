@@ -7,23 +7,29 @@ import { declineReason, lang, paymentMethod, paymentStatus } from '../shared.sch
 export const amountInput = z.union([z.number(), z.string().max(32)]);
 
 export const payMethod = component('PayMethod', z.enum(['card', 'sbp']).describe('a bank card, or SBP in a bank app'));
+const payDevice = z
+  .enum(['desktop', 'phone'])
+  .optional()
+  .describe(
+    'SBP: desktop gets a QR code to scan with the phone (default); phone gets the link that opens the bank app',
+  );
 export const topUpBody = z.object({
   amount: amountInput.optional(),
   months: z.number().int().optional(),
   saveCard: z.boolean().optional().describe('card only: save it for autopay'),
   method: payMethod.optional().describe('default card'),
-  device: z
-    .enum(['desktop', 'phone'])
-    .optional()
-    .describe(
-      'SBP: desktop gets a QR code to scan with the phone (default); phone gets the link that opens the bank app',
-    ),
+  device: payDevice,
 });
 export const paymentOptionsResponse = z.object({
   card: z.boolean().describe('card payments are available in the account’s region'),
   sbp: z.boolean().describe('SBP payments are available in the account’s region'),
 });
-export const publicTopUpBody = z.object({ account: z.string().regex(/^\d{6,12}$/), amount: amountInput });
+export const publicTopUpBody = z.object({
+  account: z.string().regex(/^\d{6,12}$/),
+  amount: amountInput,
+  method: payMethod.optional().describe('default card; SBP where the account’s region offers it'),
+  device: payDevice,
+});
 export const topUpResponse = z.object({
   paymentId: z.number(),
   amount: z.number(),
@@ -34,7 +40,9 @@ export const topUpResponse = z.object({
 export const publicTopUpResponse = z.object({
   publicId: z.string().describe('the payment for GET /api/public/payments/{publicId}: random, not sequential'),
   amount: z.number(),
+  method: payMethod,
   confirmationUrl: z.string(),
+  qr: z.string().nullable().describe('SBP on a desktop: the payment link to show as a QR code'),
 });
 export const publicIdParams = z.object({ publicId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'public payment id') });
 export const quoteQuery = z.object({ months: z.coerce.number().int() });
@@ -47,7 +55,11 @@ export const quoteResponse = z.object({
   bonusPercent: z.number(),
 });
 export const payerParams = z.object({ number: z.string().regex(/^\d{6,12}$/) });
-export const payerResponse = z.object({ account: z.string(), holder: z.string() });
+export const payerResponse = z.object({
+  account: z.string(),
+  holder: z.string(),
+  sbp: z.boolean().describe('SBP is offered for this account (its region’s provider takes it); cards always are'),
+});
 export const idParams = z.object({ id: z.coerce.number().int().positive() });
 
 export const paymentItem = z.object({

@@ -222,7 +222,7 @@ describe('public payment by account number', () => {
   it('shows the masked holder, pays without signing in, refuses terminated and unknown accounts', async () => {
     const s = await buildSubscriber(t.db, { balance: 0, fullName: 'Петрова Анна Сергеевна' });
     const payer = await t.app.inject({ url: `/api/public/accounts/${s.account.number}/payer` });
-    expect(payer.json()).toEqual({ account: s.account.number, holder: 'Петрова А. С.' });
+    expect(payer.json()).toEqual({ account: s.account.number, holder: 'Петрова А. С.', sbp: false });
     const start = await t.app.inject({
       method: 'POST',
       url: '/api/public/payments',

@@ -173,6 +173,48 @@ describe('SBP top-up through YooKassa', () => {
     expect(gets()).toBe(0); // (asked by YooKassa's id, never by ours)
   });
 
+  it('the public page (the bot’s links): the payer lookup says where SBP is; a QR or the bank app; credited once', async () => {
+    yk.hooks.notifyUrl = `${t.config.publicUrl}/api/payments/webhooks/yookassa`;
+    const s = await payer();
+    const lookup = (n: string) => t.app.inject({ url: `/api/public/accounts/${n}/payer` });
+    expect((await lookup(s.account.number)).json()).toMatchObject({ account: s.account.number, sbp: true });
+    const pub = (payload: object) => t.app.inject({ method: 'POST', url: '/api/public/payments', payload });
+    // Desktop: a QR code; the status by the public id only.
+    const desk = await pub({ account: s.account.number, amount: '400', method: 'sbp', device: 'desktop' });
+    expect(desk.statusCode, desk.body).toBe(200);
+    const d = desk.json();
+    expect(d).toMatchObject({ amount: 40_000, method: 'sbp', qr: expect.stringMatching(/\/sbp\/[\w-]+$/) });
+    expect((await bankApp(d.qr)).status).toBe(200);
+    expect((await t.app.inject({ url: `/api/public/payments/${d.publicId}` })).json()).toMatchObject({
+      status: 'succeeded',
+    });
+    // Phone: the bank app's link, and back to the public page with the public id.
+    const phone = (await pub({ account: s.account.number, amount: '250,50', method: 'sbp', device: 'phone' })).json();
+    expect(phone.qr).toBeNull();
+    const back = await bankApp(phone.confirmationUrl);
+    expect(back.headers.get('location')).toContain(`/pay?payment=${phone.publicId}`);
+    expect((await accountState(t.db, s.account.id)).balance).toBe(65_050);
+    // The cabinet's limits hold here too; nothing is created for a refused amount.
+    const before = await queryRows(t.db, sql`select id from payments where account_id = ${s.account.id}`);
+    expect((await pub({ account: s.account.number, amount: '700000.01', method: 'sbp' })).json().error.code).toBe(
+      'sbp_amount_limit',
+    );
+    expect((await pub({ account: s.account.number, amount: '12,345', method: 'sbp' })).json().error.code).toBe(
+      'bad_amount',
+    );
+    expect(await queryRows(t.db, sql`select id from payments where account_id = ${s.account.id}`)).toHaveLength(
+      before.length,
+    );
+    // Where the region's provider takes no SBP: the lookup says so and an SBP top-up is refused.
+    const [cardsOnly] = await queryRows<{ id: number }>(t.db, sql`select id from regions where code = 'sbp1'`);
+    const other = await signedInSubscriber(t.app, t.db, { balance: 0, regionId: cardsOnly?.id });
+    if (!cardsOnly) await t.db.execute(sql`update regions set code = 'sbp1' where id = ${other.account.regionId}`);
+    expect((await lookup(other.account.number)).json()).toMatchObject({ sbp: false });
+    expect((await pub({ account: other.account.number, amount: '400', method: 'sbp' })).json().error.code).toBe(
+      'sbp_unavailable',
+    );
+  });
+
   it('a declined or expired SBP payment is canceled with its reason and never credited', async () => {
     yk.hooks.notifyUrl = `${t.config.publicUrl}/api/payments/webhooks/yookassa`;
     const s = await payer();

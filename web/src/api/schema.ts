@@ -6962,6 +6962,8 @@ export interface paths {
             'application/json': {
               account: string;
               holder: string;
+              /** @description SBP is offered for this account (its region’s provider takes it); cards always are */
+              sbp: boolean;
             };
           };
         };
@@ -7002,7 +7004,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Start a card top-up by account number without signing in (rate-limited with the payer lookup) */
+    /** Start a top-up (card, or SBP where offered) by account number without signing in (rate-limited with the payer lookup) */
     post: {
       parameters: {
         query?: never;
@@ -7015,6 +7017,13 @@ export interface paths {
           'application/json': {
             account: string;
             amount: number | string;
+            /** @description default card; SBP where the account’s region offers it */
+            method?: components['schemas']['PayMethod'];
+            /**
+             * @description SBP: desktop gets a QR code to scan with the phone (default); phone gets the link that opens the bank app
+             * @enum {string}
+             */
+            device?: 'desktop' | 'phone';
           };
         };
       };
@@ -7029,7 +7038,10 @@ export interface paths {
               /** @description the payment for GET /api/public/payments/{publicId}: random, not sequential */
               publicId: string;
               amount: number;
+              method: components['schemas']['PayMethod'];
               confirmationUrl: string;
+              /** @description SBP on a desktop: the payment link to show as a QR code */
+              qr: string | null;
             };
           };
         };
@@ -18533,6 +18545,9 @@ export const pathsApiStaffReceiptsReceiptIdRetryPostResponses200ContentApplicati
 > = ['pending'];
 export const pathsApiMePaymentsPostRequestBodyContentApplicationJsonDeviceValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/me/payments']['post']['requestBody']['content']['application/json']['device']
+> = ['desktop', 'phone'];
+export const pathsApiPublicPaymentsPostRequestBodyContentApplicationJsonDeviceValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/public/payments']['post']['requestBody']['content']['application/json']['device']
 > = ['desktop', 'phone'];
 export const pathsApiPaymentsWebhooksTbankPostResponses200ContentTextPlainValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/payments/webhooks/tbank']['post']['responses']['200']['content']['text/plain']

@@ -12,24 +12,31 @@ import { SbpQr } from './SbpQr';
 
 /**
  * An SBP payment on a desktop: the QR code to scan with the phone's camera or bank app, and the status,
- * polled until it is final (the server asks the provider while it is pending).
+ * polled until it is final (the server asks the provider while it is pending). `paymentId` is the
+ * cabinet's payment id, or on the public page (`publicPage`) the payment's random public id.
  */
 export function SbpPayment({
   paymentId,
   amount,
   qr,
   onClose,
+  publicPage = false,
 }: {
-  paymentId: number;
+  paymentId: number | string;
   amount: number;
   qr: string;
   onClose: () => void;
+  publicPage?: boolean;
 }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const q = useQuery({
     queryKey: ['payments', 'status', paymentId],
-    queryFn: () => api.GET('/api/me/payments/{id}', { params: { path: { id: paymentId } } }),
+    queryFn: () =>
+      (publicPage
+        ? api.GET('/api/public/payments/{publicId}', { params: { path: { publicId: String(paymentId) } } })
+        : api.GET('/api/me/payments/{id}', { params: { path: { id: Number(paymentId) } } })
+      ).then((p) => ({ status: p.status, declineReason: 'declineReason' in p ? p.declineReason : null })),
     refetchInterval: (query) => (!query.state.data || query.state.data.status === 'pending' ? 1500 : false),
   });
   const status = q.data?.status;

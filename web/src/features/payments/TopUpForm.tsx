@@ -11,7 +11,7 @@ import { rub } from '../../components/format';
 import { SbpPayment } from './SbpPayment';
 
 /** A phone (or a small touch screen): SBP goes straight to the bank app instead of showing a QR code. */
-function onPhone(): boolean {
+export function onPhone(): boolean {
   return window.matchMedia('(max-width: 767px), (pointer: coarse) and (max-width: 1024px)').matches;
 }
 
