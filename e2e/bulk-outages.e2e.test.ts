@@ -11,7 +11,7 @@ import { BULK_BATCH, runBulk } from '../server/modules/bulk/run-bulk.js';
 import { buildRegion, buildStaff, buildSubscriber, buildTariff } from '../server/test/factories.js';
 import { buildNas } from '../server/test/network-factories.js';
 import { signedInSubscriber } from '../server/test/sign-in.js';
-import { type Abonent, signInStaffPage, startAbonent, VIEWPORTS } from './harness.js';
+import { type Abonent, noSeriousA11yViolations, signInStaffPage, startAbonent, VIEWPORTS } from './harness.js';
 
 /**
  * Bulk operations and outages walked in Chromium by their Russian labels (issue 24, docs/bulk.md and
@@ -149,7 +149,11 @@ describe('bulk operations in the browser', () => {
     const summary = await page.getByTestId('bulk-summary').textContent();
     expect(summary).toContain('Текущий тариф: Псков · Уходящий 100');
     expect(summary).toContain('Смена тарифа: Псков · Новый 500');
+    await noSeriousA11yViolations(page);
     await page.screenshot({ path: '/tmp/e2e-bulk-tariff-done.png', fullPage: true });
+    await page.setViewportSize(VIEWPORTS.phone);
+    await page.screenshot({ path: '/tmp/e2e-bulk-tariff-done-phone.png', fullPage: true });
+    await page.setViewportSize(VIEWPORTS.desktop);
     const csv = await reportCsv(page);
     for (const s of moved) expect(csv).toMatch(new RegExp(`${s.account.number};[^\\n]*;выполнено;`));
     expect(csv).not.toContain(onNext.account.number);
