@@ -155,6 +155,9 @@ export function BulkOperationPage() {
           })),
         ]}
         w="fit-content"
+        // On a phone the five states are wider than the screen: they scroll, the page does not.
+        maw="100%"
+        style={{ overflowX: 'auto' }}
       />
       {items.data && (
         <Table.ScrollContainer minWidth={760}>
