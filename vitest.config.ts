@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
+import { slowFirst, testWorkers } from './vitest.shared.js';
+
 /** Run after the others, alone (vitest.alone.config.ts): they load the machine with several processes. */
 export const ALONE_TESTS = ['server/cluster.test.ts', 'server/modules/billing/billing-runners.test.ts'];
 
@@ -9,6 +11,22 @@ export default defineConfig({
     exclude: ['**/node_modules/**', ...ALONE_TESTS],
     globalSetup: ['server/test/global-setup.ts'],
     pool: 'forks',
+    maxWorkers: testWorkers(1, 1),
+    sequence: {
+      sequencer: slowFirst([
+        'server/modules/network/secret-rotation.test.ts',
+        'server/cli.test.ts',
+        'server/modules/network/freeradius-outage.test.ts',
+        'server/modules/network/freeradius.test.ts',
+        'server/modules/notifications/sms-billing-day.test.ts',
+        'server/modules/profile/account-security.test.ts',
+        'server/modules/auth/attempts.test.ts',
+        'server/modules/network/abonent-killed.test.ts',
+        'server/modules/ledger/money-concurrency.test.ts',
+        'server/test/staff-role-sweep.test.ts',
+        'server/test/api-fuzz.test.ts',
+      ]),
+    },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -70,13 +70,23 @@ function vitest(args, out) {
   return { status, c: counts(out) };
 }
 
+const startedAt = Date.now();
+/** Seconds each stage took, printed at the end: the suite's budget is 8 minutes per mode (docs/testing.md). */
+const stageSeconds = [];
+const timed = (stage, fn) => {
+  const t = Date.now();
+  const r = fn();
+  stageSeconds.push(`${stage} ${Math.round((Date.now() - t) / 1000)} s`);
+  return r;
+};
+
 ensureDebianPackages(TEST_NEEDS, 'the tests');
 mkdirSync(`${root}tmp`, { recursive: true });
 const mode = process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite';
 console.log(`\n== Abonent test suite on ${mode} ==`);
 
 let buildFailed = false;
-if (existsSync(`${root}web/index.html`)) buildFailed = !buildWebOnce();
+if (existsSync(`${root}web/index.html`)) buildFailed = !timed('web build', buildWebOnce);
 
 /** Newest modification time (ms) of the files under `dir` (0 when it does not exist). */
 function newest(dir) {
@@ -131,13 +141,18 @@ const notes = [];
 for (const [name, args] of [
   ['unit + integration', ['vitest', 'run']],
   ['multi-process (alone)', ['vitest', 'run', '--config', 'vitest.alone.config.ts']],
-  ['end-to-end (Chromium)', ['vitest', 'run', '--config', 'e2e/vitest.config.ts']],
+  [
+    process.env.DATABASE_URL || process.env.E2E_ALL === '1'
+      ? 'end-to-end (Chromium)'
+      : 'end-to-end (Chromium), the embedded tier (docs/decisions/0025-test-tiers.md)',
+    ['vitest', 'run', '--config', 'e2e/vitest.config.ts'],
+  ],
 ]) {
   if (name.startsWith('end-to-end') && !existsSync(`${root}e2e/vitest.config.ts`)) continue;
   console.log(`\n-- ${name} --`);
   // Per run: another npm test on this checkout writes its own reports.
   const out = `${root}tmp/vitest-${process.pid}-${results.length}`;
-  let { status, c } = vitest(args, `${out}.json`);
+  let { status, c } = timed(name.split(' (')[0], () => vitest(args, `${out}.json`));
   // A test worker that dies (a signal, a native crash: seen once in ~40 runs, in CI, with no message)
   // takes its file's results with it. When that is the only fault, run those files once more and
   // say so; a file that dies again, or fails, fails the suite.
@@ -185,6 +200,7 @@ if (slowest.length > 0)
   console.log(
     `\nslowest tests:\n${slowest.map((t) => `  ${(t.ms / 1000).toFixed(1).padStart(6)} s  ${t.test}`).join('\n')}`,
   );
+console.log(`\ntime: ${stageSeconds.join(', ')}; in all ${Math.round((Date.now() - startedAt) / 1000)} s`);
 if (notes.length > 0) console.log(`\nnotes:\n${notes.map((l) => `  ${l}`).join('\n')}`);
 if (total.failures.length > 0) console.log(`\nfailed:\n${total.failures.map((l) => `  ${l}`).join('\n')}`);
 console.log(`\ntests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);

@@ -76,6 +76,8 @@ export async function startFreeRadius(opts: {
         RADIUS_AUTH_PORT: String(authPort),
         RADIUS_ACCT_PORT: String(acctPort),
         RADIUS_LOG_DIR: work,
+        // The tests send wrong passwords on purpose; production holds each reject for a second.
+        RADIUS_REJECT_DELAY: process.env.RADIUS_REJECT_DELAY ?? '0',
         RADIUS_RUN_DIR: work,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

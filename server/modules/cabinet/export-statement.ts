@@ -1,11 +1,10 @@
-import PDFDocument from 'pdfkit';
-
 import { csvNumber, csvText } from '../../../common/csv.js';
 import type { Lang } from '../../../common/errors.js';
 import { ledgerKindLabel } from '../../../common/ledger-kinds.js';
 import { formatRubles, kopecksToDecimal } from '../../../common/money.js';
 import { registerFonts, toBuffer } from '../../integrations/pdf/fonts.js';
 import type { Statement } from './get-statement.js';
+import { loadPdfKit } from '../../integrations/pdf/load-pdfkit.js';
 
 const HEAD: Record<Lang, string[]> = {
   ru: ['Дата', 'Операция', 'Сумма, руб.', 'Остаток, руб.', 'Комментарий'],
@@ -52,6 +51,7 @@ export async function statementPdf(
   who: { account: string; fullName: string },
   lang: Lang,
 ): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit();
   const doc = new PDFDocument({ size: 'A4', margin: 40 });
   registerFonts(doc);
   const t = (ru: string, en: string) => (lang === 'ru' ? ru : en);

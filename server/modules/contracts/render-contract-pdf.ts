@@ -1,7 +1,6 @@
-import PDFDocument from 'pdfkit';
-
 import { formatRubles } from '../../../common/money.js';
 import { registerFonts, toBuffer } from '../../integrations/pdf/fonts.js';
+import { loadPdfKit } from '../../integrations/pdf/load-pdfkit.js';
 
 export interface ContractPdfData {
   contractNumber: string;
@@ -31,6 +30,7 @@ const TERMS = [
 
 /** The contract as given to the subscriber: number on the first page, the sign-in password on the last. */
 export async function renderContractPdf(d: ContractPdfData): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit();
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,

@@ -1,4 +1,4 @@
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 
 import { AppError } from '../../../common/errors.js';
 import { decodeBytes, repairMojibake } from './text-repair.js';
@@ -30,9 +30,11 @@ export async function openMysqlSource(url: string): Promise<MysqlSource> {
   }
   if (u.protocol !== 'mysql:' && u.protocol !== 'mariadb:')
     throw new AppError('import_source_unreachable', { details: 'the URL must start with mysql://' });
+  // Loaded here, not at start: only an import from a MySQL billing needs the driver.
+  const { createConnection } = await import('mysql2/promise');
   let connection: mysql.Connection;
   try {
-    connection = await mysql.createConnection({
+    connection = await createConnection({
       host: u.hostname,
       port: u.port ? Number(u.port) : 3306,
       user: decodeURIComponent(u.username),

@@ -1,6 +1,5 @@
-import PDFDocument from 'pdfkit';
-
 import { registerFonts, toBuffer } from '../../integrations/pdf/fonts.js';
+import { loadPdfKit } from '../../integrations/pdf/load-pdfkit.js';
 
 export interface Letter {
   name: string;
@@ -18,6 +17,7 @@ export interface Letter {
  * nothing changes for the router. Folded into a window envelope, the address block shows through.
  */
 export async function renderLettersPdf(letters: Letter[], portalUrl: string): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit();
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,

@@ -1,13 +1,24 @@
 import { availableParallelism } from 'node:os';
 
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 
 import { AppError } from '../../../common/errors.js';
 
-// One libvips thread per image and no operation cache: with one decode per core (below), image work
-// uses at most every core once, and a 60-megapixel photo's pixels are freed when its decode ends.
-sharp.concurrency(1);
-sharp.cache(false);
+let loaded: Promise<typeof Sharp> | null = null;
+/**
+ * sharp (libvips) is loaded on the first image, not at start: it is the heaviest module of the server
+ * and most processes (RADIUS, jobs, most requests) never decode an image.
+ */
+export function loadSharp(): Promise<typeof Sharp> {
+  loaded ??= import('sharp').then(({ default: sharp }) => {
+    // One libvips thread per image and no operation cache: with one decode per core (below), image work
+    // uses at most every core once, and a 60-megapixel photo's pixels are freed when its decode ends.
+    sharp.concurrency(1);
+    sharp.cache(false);
+    return sharp;
+  });
+  return loaded;
+}
 
 /**
  * At most `size` tasks at once; up to `maxWaiting` more wait their turn in order, and any beyond that

@@ -1,6 +1,5 @@
-import PDFDocument from 'pdfkit';
-
 import { registerFonts, toBuffer } from '../../integrations/pdf/fonts.js';
+import { loadPdfKit } from '../../integrations/pdf/load-pdfkit.js';
 
 export interface ClaimAnswerData {
   claimNumber: string;
@@ -23,6 +22,7 @@ export interface ClaimAnswerData {
  * stand as that signature; the fonts are the contracts' (DejaVu, full Cyrillic).
  */
 export async function renderClaimPdf(d: ClaimAnswerData): Promise<Buffer> {
+  const PDFDocument = await loadPdfKit();
   const doc = new PDFDocument({
     size: 'A4',
     margin: 56,

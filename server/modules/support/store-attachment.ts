@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
 
 import { AppError } from '../../../common/errors.js';
 import { ATTACHMENT_TYPES, type AttachmentMime, SUPPORT_LIMITS } from '../../../common/support.js';
@@ -10,7 +9,7 @@ import type { Db } from '../../db/client.js';
 import { supportAttachments } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { FileStore } from './file-store.js';
-import { imageDecodes } from './image-decodes.js';
+import { imageDecodes, loadSharp } from './image-decodes.js';
 import { sanitizeFileName } from './sanitize-file-name.js';
 import { type AttachmentOwner, reserveUploadBytes } from './upload-limits.js';
 
@@ -78,6 +77,7 @@ export async function storeAttachment(
 }
 
 async function cleanImage(data: Buffer, mime: AttachmentMime): Promise<Buffer> {
+  const sharp = await loadSharp();
   try {
     // sharp writes no metadata unless asked (withMetadata/keepExif): re-encoding is the stripping.
     const img = sharp(data, { limitInputPixels: MAX_PIXELS, failOn: 'error' }).rotate();
