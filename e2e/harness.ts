@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import { buildApp } from '../server/app.js';
 import { type Config, loadConfig } from '../server/config.js';
 import type { Db } from '../server/db/client.js';
-import { JobWorker } from '../server/jobs/queue.js';
+import { type JobDefinition, JobWorker } from '../server/jobs/queue.js';
 import { allJobs } from '../server/jobs/registry.js';
 import { hashPassword } from '../server/modules/auth/passwords.js';
 import { createTestDatabase } from '../server/test/db.js';
@@ -127,15 +127,22 @@ function serverLog() {
  * database with one region, its tariffs and services, an operator, and the job worker delivering
  * messages (to the dev sink, readable at /api/dev/outbox). `env` adds configuration (a provider's fake).
  */
-/** `env`: variables as the environment gives them (parsed by loadConfig); `overrides`: typed config values. */
-export async function startAbonent(env: Record<string, string> = {}, overrides: Partial<Config> = {}) {
+/**
+ * `env`: variables as the environment gives them (parsed by loadConfig); `overrides`: typed config values;
+ * `jobs`: the job definitions the worker runs, when a spec must pace one (default: all of them).
+ */
+export async function startAbonent(
+  env: Record<string, string> = {},
+  overrides: Partial<Config> = {},
+  opts: { jobs?: JobDefinition[] } = {},
+) {
   const database = await createTestDatabase();
   const config = { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }), ...overrides };
   const app = await buildApp({ config, database, serveWeb: true, logger: { level: 'info', stream: serverLog() } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   config.publicUrl = base;
-  const worker = new JobWorker(app.deps, allJobs, { pollMs: 200 });
+  const worker = new JobWorker(app.deps, opts.jobs ?? allJobs, { pollMs: 200 });
   worker.start();
   const db = database.db;
   const region = await buildRegion(db, {

@@ -37,6 +37,7 @@ export default defineConfig({
         'e2e/cabinet.e2e.test.ts',
         'e2e/production-install.e2e.test.ts',
         'e2e/office.e2e.test.ts',
+        'e2e/bulk-outages.e2e.test.ts',
         'e2e/import.e2e.test.ts',
         'e2e/demo-start.e2e.test.ts',
       ]),

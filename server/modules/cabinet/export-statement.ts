@@ -3,8 +3,8 @@ import type { Lang } from '../../../common/errors.js';
 import { ledgerKindLabel } from '../../../common/ledger-kinds.js';
 import { formatRubles, kopecksToDecimal } from '../../../common/money.js';
 import { registerFonts, toBuffer } from '../../integrations/pdf/fonts.js';
-import type { Statement } from './get-statement.js';
 import { loadPdfKit } from '../../integrations/pdf/load-pdfkit.js';
+import type { Statement } from './get-statement.js';
 
 const HEAD: Record<Lang, string[]> = {
   ru: ['Дата', 'Операция', 'Сумма, руб.', 'Остаток, руб.', 'Комментарий'],

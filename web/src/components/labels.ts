@@ -38,7 +38,8 @@ const ru = {
     accountStatus: {
       active: 'Активен',
       blocked: 'Заблокирован за долг',
-      suspended: 'Добровольная блокировка',
+      // Voluntary (the subscriber's) or by staff (a bulk block): the status does not say which.
+      suspended: 'Приостановлен',
       terminated: 'Договор расторгнут',
       other: 'Неизвестно',
     },
@@ -164,7 +165,7 @@ const en: typeof ru = {
     accountStatus: {
       active: 'Active',
       blocked: 'Blocked for debt',
-      suspended: 'Voluntarily suspended',
+      suspended: 'Suspended',
       terminated: 'Contract terminated',
       other: 'Unknown',
     },

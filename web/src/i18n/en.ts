@@ -97,7 +97,7 @@ export const en: Dict = {
     status: {
       active: 'Service is on',
       blocked: 'Service suspended: insufficient funds',
-      suspended: 'Voluntary suspension',
+      suspended: 'Service suspended by the provider',
       terminated: 'Contract terminated',
     },
     toRestore:

@@ -95,7 +95,8 @@ export const ru = {
     status: {
       active: 'Услуги оказываются',
       blocked: 'Доступ приостановлен: недостаточно средств',
-      suspended: 'Добровольная блокировка',
+      // Shown only without a voluntary suspension (that one reads "until …"): suspended by the provider.
+      suspended: 'Доступ приостановлен провайдером',
       terminated: 'Договор расторгнут',
     },
     toRestore:

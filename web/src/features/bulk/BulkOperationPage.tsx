@@ -155,6 +155,9 @@ export function BulkOperationPage() {
           })),
         ]}
         w="fit-content"
+        // On a phone the five states are wider than the screen: they scroll, the page does not.
+        maw="100%"
+        style={{ overflowX: 'auto' }}
       />
       {items.data && (
         <Table.ScrollContainer minWidth={760}>
@@ -205,25 +208,50 @@ export function BulkOperationPage() {
   );
 }
 
-/** The selection and the action, in words. */
+/** The selection and the action, in words: every condition of the filter, and what was done (to which plan). */
 function OperationSummary({ op }: { op: Operation }) {
   const { t } = useTranslation();
+  const me = useMe();
+  const role = me.data?.type === 'staff' ? me.data.staff.role : 'support';
   const regions = useStaffRegions();
   const f = op.filter;
   const a = op.action;
+  const tariffs = useQuery({
+    queryKey: ['staff-tariffs-all'],
+    enabled: !!f.tariffIds?.length || a.kind === 'tariff',
+    queryFn: () => api.GET('/api/staff/tariffs'),
+  });
+  const tags = useQuery({
+    queryKey: ['staff-tags'],
+    enabled: !!f.tagIds?.length,
+    queryFn: () => api.GET('/api/staff/tags'),
+  });
+  const nas = useQuery({
+    queryKey: ['staff-nas'],
+    enabled: !!f.nasIds?.length && role !== 'finance',
+    queryFn: () => api.GET('/api/staff/nas'),
+  });
+  const regionName = (id: number) => {
+    const g = regions.data?.find((x) => x.id === id);
+    return g ? localName(g) : String(id);
+  };
+  const tariffName = (id: number) => {
+    const x = tariffs.data?.tariffs.find((y) => y.id === id);
+    return x ? `${regionName(x.regionId)} · ${localName(x)}` : `№ ${id}`;
+  };
   const parts = [
     `${t('bulk.statuses')}: ${f.statuses.map((s) => t(`bulk.status.${s}`)).join(', ')}`,
-    f.regionIds?.length
-      ? `${t('bulk.regions')}: ${f.regionIds
-          .map((r) => {
-            const g = regions.data?.find((x) => x.id === r);
-            return g ? localName(g) : String(r);
-          })
-          .join(', ')}`
-      : null,
+    f.regionIds?.length ? `${t('bulk.regions')}: ${f.regionIds.map(regionName).join(', ')}` : null,
+    f.tariffIds?.length ? `${t('bulk.tariffs')}: ${f.tariffIds.map(tariffName).join(', ')}` : null,
     f.balanceBelow !== undefined ? `${t('bulk.balanceBelow')} ${rub(f.balanceBelow).replace(/\s?₽$/, '')}` : null,
     f.street
       ? `${t('bulk.street')}: ${f.street}${f.houses ? `, ${t('bulk.houses').toLowerCase()} ${f.houses}` : ''}`
+      : null,
+    f.nasIds?.length
+      ? `${t('bulk.nas')}: ${f.nasIds.map((id) => nas.data?.nas.find((n) => n.id === id)?.name ?? `№ ${id}`).join(', ')}`
+      : null,
+    f.tagIds?.length
+      ? `${t('bulk.tags')}: ${f.tagIds.map((id) => tags.data?.tags.find((x) => x.id === id)?.name ?? `№ ${id}`).join(', ')}`
       : null,
     f.outageId ? t('bulk.outage', { id: f.outageId }) : null,
   ].filter(Boolean);
@@ -236,9 +264,9 @@ function OperationSummary({ op }: { op: Operation }) {
           ? a.reason
           : a.kind === 'unblock'
             ? (a.comment ?? '')
-            : '';
+            : tariffName(a.tariffId);
   return (
-    <Stack gap={2}>
+    <Stack gap={2} data-testid="bulk-summary">
       <Text size="sm">
         <b>{t('bulk.filter')}:</b> {parts.join(' · ')}
       </Text>
