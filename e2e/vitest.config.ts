@@ -33,11 +33,11 @@ export default defineConfig({
     sequence: {
       sequencer: slowFirst([
         'e2e/every-service.e2e.test.ts',
+        'e2e/bulk-outages.e2e.test.ts',
         'e2e/services.e2e.test.ts',
         'e2e/cabinet.e2e.test.ts',
         'e2e/production-install.e2e.test.ts',
         'e2e/office.e2e.test.ts',
-        'e2e/bulk-outages.e2e.test.ts',
         'e2e/import.e2e.test.ts',
         'e2e/demo-start.e2e.test.ts',
       ]),
