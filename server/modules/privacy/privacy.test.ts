@@ -5,9 +5,13 @@ import { queryRows } from '../../db/client.js';
 import type { AppDeps } from '../../deps.js';
 import { createTestApp, type TestContext } from '../../test/app.js';
 import { buildRegion, buildStaff, buildTariff } from '../../test/factories.js';
+import { signedInSubscriber } from '../../test/sign-in.js';
 import { addManualPayment } from '../ledger/add-manual-payment.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
 import { networkCleanupJob } from '../network/network.jobs.js';
+import { FileStore } from '../support/file-store.js';
+import { photoWithGps, upload } from '../support/support-test-helpers.js';
+import { anonymizeJob } from './privacy.jobs.js';
 import { ANONYMISED, anonymizeSubscribers } from './anonymize-subscribers.js';
 import { CONSENT_SHA256, CONSENT_VERSION } from './consent-text.js';
 
@@ -215,6 +219,139 @@ describe('anonymisation after termination and retention', () => {
 
     // Run again: nothing more to do.
     expect(await anonymizeSubscribers(t.database.db, { retentionDays: 1095 })).toEqual([]);
+  });
+});
+
+describe('support tickets and files of an anonymised subscriber', () => {
+  it('texts become the marker and file bytes are deleted; rows, times, sizes and the ledger stay; others untouched', async () => {
+    const db = t.database.db;
+    const leaver = await signedInSubscriber(t.app, db, { regionId, fullName: 'Писавший Антон' });
+    const stayer = await signedInSubscriber(t.app, db, { regionId, fullName: 'Пишущий Борис' });
+    const cats = await t.app.inject({ method: 'GET', url: '/api/me/support/categories', headers: leaver.auth });
+    const categoryId = cats.json().categories[0].id as number;
+    const write = async (who: typeof leaver, text: string) => {
+      const up = await upload(t.app, '/api/me/support/attachments', who.auth, 'паспорт Антона.jpg', await photoWithGps());
+      expect(up.statusCode).toBe(200);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/me/support/tickets',
+        headers: who.auth,
+        payload: { categoryId, subject: 'Переезд на ул. Ленина, 5', text, attachmentIds: [up.json().id] },
+      });
+      expect(res.statusCode).toBe(200);
+      return { ticketId: res.json().id as number, fileId: up.json().id as number };
+    };
+    const mine = await write(leaver, 'Я, Писавший Антон, тел. +7 910 111-22-33, переезжаю.');
+    const theirs = await write(stayer, 'Пишущий Борис, прошу перезвонить.');
+    const reply = await t.app.inject({
+      method: 'POST',
+      url: `/api/staff/support/tickets/${mine.ticketId}/messages`,
+      headers: op.auth,
+      payload: { text: 'Антон, перезвоним на +7 910 111-22-33.', internal: false },
+    });
+    expect(reply.statusCode).toBe(200);
+    // An upload never sent stays their personal data as well.
+    const pending = await upload(t.app, '/api/me/support/attachments', leaver.auth, 'скан.jpg', await photoWithGps());
+    const keys = async (ids: number[]) =>
+      queryRows<{ id: number; storage_key: string }>(
+        db,
+        sql`select id, storage_key from support_attachments where id = any(${`{${ids.join(',')}}`}::int8[]) order by id`,
+      );
+    const [mineKey, theirsKey, pendingKey] = await keys([mine.fileId, theirs.fileId, pending.json().id]);
+    const files = new FileStore(t.config.supportFilesDir);
+    expect((await files.read(mineKey!.storage_key)).length).toBeGreaterThan(0);
+
+    // Their Telegram chat, linked to the account.
+    await db.execute(
+      sql`with c as (insert into messenger_chats (messenger, chat_id, title, current_account_id)
+                     values ('telegram', '777000111', '@anton_p', ${leaver.account.id}) returning id)
+          insert into messenger_links (chat_row_id, account_id, subscriber_id)
+          select c.id, ${leaver.account.id}, ${leaver.subscriber.id} from c`,
+    );
+    await db.execute(
+      sql`update contracts set status = 'terminated', terminated_on = current_date - 1500 where id = ${leaver.contract.id}`,
+    );
+    const verifyBefore = await verifyLedger(db, { full: true });
+    const entriesBefore = await queryRows(db, sql`select id, amount::text from ledger_entries order by id`);
+    const rowCount = async () =>
+      queryRows(
+        db,
+        sql`select (select count(*) from support_tickets)::int8 as t, (select count(*) from support_messages)::int8 as m,
+                   (select count(*) from support_attachments)::int8 as f`,
+      );
+    const countsBefore = await rowCount();
+
+    await anonymizeJob.handler(
+      {},
+      {
+        db,
+        deps: { config: { ...t.config, PD_RETENTION_DAYS: 1095 } } as unknown as AppDeps,
+        jobId: 0,
+        attempt: 1,
+        signal: new AbortController().signal,
+        heartbeat: async () => true,
+      },
+    );
+
+    const tickets = await queryRows<{ id: number; subject: string; created_at: string }>(
+      db,
+      sql`select id, subject, created_at from support_tickets where id in (${mine.ticketId}, ${theirs.ticketId}) order by id`,
+    );
+    expect(tickets.map((x) => x.subject)).toEqual([ANONYMISED, 'Переезд на ул. Ленина, 5']);
+    const messages = await queryRows<{ ticket_id: number; author_type: string; body: string }>(
+      db,
+      sql`select ticket_id, author_type, body from support_messages where ticket_id in (${mine.ticketId}, ${theirs.ticketId}) order by id`,
+    );
+    expect(messages.filter((m) => m.ticket_id === mine.ticketId)).toEqual([
+      { ticket_id: mine.ticketId, author_type: 'subscriber', body: ANONYMISED },
+      { ticket_id: mine.ticketId, author_type: 'staff', body: ANONYMISED },
+    ]);
+    expect(messages.find((m) => m.ticket_id === theirs.ticketId)!.body).toContain('Пишущий Борис');
+
+    const rows = await queryRows<{
+      id: number;
+      file_name: string;
+      sha256: string;
+      mime: string;
+      size: number;
+      erased_at: string | null;
+      file_removed_at: string | null;
+    }>(
+      db,
+      sql`select id, file_name, sha256, mime, size, erased_at, file_removed_at from support_attachments
+          where id in (${mine.fileId}, ${theirs.fileId}, ${pending.json().id}) order by id`,
+    );
+    const [gone, kept, goneToo] = rows;
+    for (const r of [gone!, goneToo!]) {
+      expect(r).toMatchObject({ file_name: ANONYMISED, sha256: '', mime: 'image/jpeg' });
+      expect(r.size).toBeGreaterThan(0);
+      expect(r.erased_at).not.toBeNull();
+      expect(r.file_removed_at).not.toBeNull();
+    }
+    expect(kept).toMatchObject({ erased_at: null, file_removed_at: null });
+    expect(kept!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    await expect(files.read(mineKey!.storage_key)).rejects.toThrow(/ENOENT/);
+    await expect(files.read(pendingKey!.storage_key)).rejects.toThrow(/ENOENT/);
+    expect((await files.read(theirsKey!.storage_key)).length).toBe(kept!.size);
+
+    // Staff can no longer open the erased file; the other subscriber's file still opens.
+    const open = (id: number) =>
+      t.app.inject({ method: 'GET', url: `/api/staff/support/attachments/${id}`, headers: op.auth });
+    expect((await open(mine.fileId)).statusCode).toBe(404);
+    expect((await open(theirs.fileId)).statusCode).toBe(200);
+
+    // The messenger link is gone and the chat forgot the name.
+    expect(
+      await queryRows(db, sql`select 1 from messenger_links where subscriber_id = ${leaver.subscriber.id}`),
+    ).toHaveLength(0);
+    expect(
+      await queryRows(db, sql`select title, current_account_id from messenger_chats where chat_id = '777000111'`),
+    ).toEqual([{ title: null, current_account_id: null }]);
+
+    // No row is removed, so support's reports count the same; money is untouched.
+    expect(await rowCount()).toEqual(countsBefore);
+    expect(await queryRows(db, sql`select id, amount::text from ledger_entries order by id`)).toEqual(entriesBefore);
+    expect(await verifyLedger(db, { full: true })).toEqual(verifyBefore);
   });
 });
 
