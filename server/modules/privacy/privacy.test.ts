@@ -230,7 +230,13 @@ describe('support tickets and files of an anonymised subscriber', () => {
     const cats = await t.app.inject({ method: 'GET', url: '/api/me/support/categories', headers: leaver.auth });
     const categoryId = cats.json().categories[0].id as number;
     const write = async (who: typeof leaver, text: string) => {
-      const up = await upload(t.app, '/api/me/support/attachments', who.auth, 'паспорт Антона.jpg', await photoWithGps());
+      const up = await upload(
+        t.app,
+        '/api/me/support/attachments',
+        who.auth,
+        'паспорт Антона.jpg',
+        await photoWithGps(),
+      );
       expect(up.statusCode).toBe(200);
       const res = await t.app.inject({
         method: 'POST',
