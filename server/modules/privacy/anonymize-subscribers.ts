@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
 import { inTransaction } from '../../db/transaction.js';
+import { dropMessengerLinks } from './drop-messenger-links.js';
 
 /** What an anonymised subscriber's name, address and phone read as. */
 export const ANONYMISED = 'Обезличено';
@@ -64,18 +65,11 @@ export async function anonymizeSubscribers(db: Db, opts: { retentionDays: number
             and (message_id in (select m.id from support_messages m where m.ticket_id in (${ticketsOf}))
                  or owner_account_id in (${accountsOf}))`,
     );
-    // Messenger chats linked to them: the links go (a chat's name is theirs); a chat no longer linked to anyone
-    // forgets its name and pending step.
-    const chats = await queryRows<{ chat_row_id: number }>(
+    // Messenger chats linked to them: the links go (a chat's name is theirs).
+    await dropMessengerLinks(
       tx,
-      sql`delete from messenger_links where subscriber_id = any(${ids}) returning chat_row_id`,
+      due.map((d) => d.id),
     );
-    if (chats.length)
-      await tx.execute(
-        sql`update messenger_chats c set title = null, state = null, current_account_id = null
-            where c.id = any(${`{${chats.map((c) => c.chat_row_id).join(',')}}`}::int8[])
-              and not exists (select 1 from messenger_links l where l.chat_row_id = c.id)`,
-      );
     await tx.execute(
       sql`update receipts set payload = payload #- '{receipt,client}'
           where payload is not null and status <> 'pending'

@@ -8,6 +8,7 @@ import { buildRegion, buildStaff, buildTariff } from '../../test/factories.js';
 import { signedInSubscriber } from '../../test/sign-in.js';
 import { addManualPayment } from '../ledger/add-manual-payment.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
+import { issueLinkToken } from '../messengers/issue-link-token.js';
 import { networkCleanupJob } from '../network/network.jobs.js';
 import { FileStore } from '../support/file-store.js';
 import { photoWithGps, upload } from '../support/support-test-helpers.js';
@@ -94,6 +95,131 @@ describe('consent to the processing of personal data', () => {
       sql`select count(*)::int8 as n from subscribers where full_name in ('Без Согласия', 'Старый Текст')`,
     );
     expect(n).toBe(0);
+  });
+});
+
+describe('withdrawal of consent (152-ФЗ art. 9 §2)', () => {
+  const signedIn = async (fullName: string) => {
+    const signed = (await sign({ fullName })).json();
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { contract: signed.contract.number, password: signed.initialPassword },
+    });
+    expect(login.statusCode).toBe(200);
+    const auth = { authorization: `Bearer ${login.json().token}` };
+    const changed = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      headers: auth,
+      payload: { currentPassword: signed.initialPassword, newPassword: 'Privacy-test-2026!' },
+    });
+    expect(changed.statusCode).toBe(200);
+    return { ...signed, auth };
+  };
+
+  it('the subscriber withdraws in the cabinet: recorded with the time, links dropped, linking refused, staff see the history', async () => {
+    const db = t.database.db;
+    const me = await signedIn('Отзывающий Семён');
+    const mine = () => t.app.inject({ method: 'GET', url: '/api/me/privacy/consents', headers: me.auth });
+    expect((await mine()).json()).toMatchObject({
+      state: 'in_force',
+      consents: [{ version: CONSENT_VERSION, channel: 'office', withdrawnAt: null }],
+    });
+    const [{ subscriber_id: subscriberId } = { subscriber_id: 0 }] = await queryRows<{ subscriber_id: number }>(
+      db,
+      sql`select subscriber_id from contracts where id = ${me.contract.id}`,
+    );
+    await db.execute(
+      sql`with c as (insert into messenger_chats (messenger, chat_id, title, current_account_id)
+                     values ('telegram', '555000222', '@semyon', ${me.account.id}) returning id)
+          insert into messenger_links (chat_row_id, account_id, subscriber_id)
+          select c.id, ${me.account.id}, ${subscriberId} from c`,
+    );
+
+    const withdraw = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/me/privacy/consents/withdrawal',
+        headers: me.auth,
+        payload: { confirm: true },
+      });
+    const unconfirmed = await t.app.inject({
+      method: 'POST',
+      url: '/api/me/privacy/consents/withdrawal',
+      headers: me.auth,
+      payload: { confirm: false },
+    });
+    expect(unconfirmed.statusCode).toBe(400);
+    const before = Date.now();
+    const res = await withdraw();
+    expect(res.statusCode).toBe(200);
+    expect(Date.parse(res.json().withdrawnAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect((await withdraw()).json().error.code).toBe('consent_already_withdrawn');
+
+    const after = (await mine()).json();
+    expect(after).toMatchObject({
+      state: 'withdrawn',
+      consents: [{ version: CONSENT_VERSION, withdrawnAt: res.json().withdrawnAt, withdrawalChannel: 'cabinet' }],
+    });
+    // Optional processing stopped: the messenger link is gone, a new one is refused.
+    expect(await queryRows(db, sql`select 1 from messenger_links where subscriber_id = ${subscriberId}`)).toHaveLength(
+      0,
+    );
+    await expect(issueLinkToken(db, { messenger: 'telegram', accountId: me.account.id })).rejects.toMatchObject({
+      code: 'consent_withdrawn',
+    });
+    // The contract goes on: the contract and account stay as they were.
+    expect(
+      await queryRows(
+        db,
+        sql`select c.status as contract, a.status as account from contracts c join accounts a on a.contract_id = c.id
+            where c.id = ${me.contract.id}`,
+      ),
+    ).toEqual([{ contract: 'active', account: expect.not.stringMatching(/terminated/) }]);
+
+    // Staff see the state and history on the card; the audit names the subscriber by id.
+    const card = await t.app.inject({
+      method: 'GET',
+      url: `/api/staff/accounts/${me.account.id}/consents`,
+      headers: op.auth,
+    });
+    expect(card.json().consents).toEqual([
+      expect.objectContaining({
+        acceptedAt: expect.any(String),
+        withdrawnAt: res.json().withdrawnAt,
+        withdrawalChannel: 'cabinet',
+        withdrawnByStaffId: null,
+      }),
+    ]);
+    const audit = await queryRows<{ actor_type: string; after: { channel: string; messengerLinksRemoved: number } }>(
+      db,
+      sql`select actor_type, after from audit_log where action = 'privacy.consent_withdrawn' and entity_id = ${String(subscriberId)}`,
+    );
+    expect(audit).toEqual([
+      { actor_type: 'subscriber', after: expect.objectContaining({ channel: 'cabinet', messengerLinksRemoved: 1 }) },
+    ]);
+    expect(JSON.stringify(audit)).not.toContain('Отзывающий');
+  });
+
+  it('staff enter a written withdrawal at the office; an operator of the account may, support may not', async () => {
+    const signed = (await sign({ fullName: 'Письменный Отзыв' })).json();
+    const url = `/api/staff/accounts/${signed.account.id}/consents/withdrawal`;
+    const supportStaff = await buildStaff(t.database.db, { role: 'support' });
+    const refused = await t.app.inject({ method: 'POST', url, headers: supportStaff.auth, payload: { confirm: true } });
+    expect(refused.statusCode).toBe(403);
+    const res = await t.app.inject({ method: 'POST', url, headers: op.auth, payload: { confirm: true } });
+    expect(res.statusCode).toBe(200);
+    const card = await t.app.inject({
+      method: 'GET',
+      url: `/api/staff/accounts/${signed.account.id}/consents`,
+      headers: op.auth,
+    });
+    expect(card.json().consents[0]).toMatchObject({
+      withdrawnAt: res.json().withdrawnAt,
+      withdrawalChannel: 'office',
+      withdrawnByStaffId: op.user.id,
+    });
   });
 });
 
