@@ -159,7 +159,10 @@ function Overview({ account }: { account: ApiData<'get', '/api/staff/accounts/{i
   );
 }
 
-/** The consent to the processing of personal data given at signing, or that the data is anonymised (docs/personal-data.md). */
+/**
+ * The consent to the processing of personal data: given at signing, withdrawn (when, how, who entered it),
+ * or that the data is anonymised (docs/personal-data.md).
+ */
 function Consent({ accountId }: { accountId: number }) {
   const { t } = useTranslation();
   const q = useQuery({
@@ -167,14 +170,30 @@ function Consent({ accountId }: { accountId: number }) {
     queryFn: () => api.GET('/api/staff/accounts/{accountId}/consents', { params: { path: { accountId } } }),
   });
   if (!q.data) return null;
-  const last = q.data.consents.at(-1);
+  if (q.data.anonymizedAt)
+    return (
+      <Text size="sm" c="dimmed" mt="xs" data-testid="account-consent">
+        {t('staff.pdAnonymized', { date: new Date(q.data.anonymizedAt).toLocaleDateString() })}
+      </Text>
+    );
+  if (!q.data.consents.length)
+    return (
+      <Text size="sm" c="dimmed" mt="xs" data-testid="account-consent">
+        {t('staff.pdNoConsent')}
+      </Text>
+    );
   return (
-    <Text size="sm" c="dimmed" mt="xs" data-testid="account-consent">
-      {q.data.anonymizedAt
-        ? t('staff.pdAnonymized', { date: new Date(q.data.anonymizedAt).toLocaleDateString() })
-        : last
-          ? t('staff.pdConsent', { version: last.version, date: new Date(last.acceptedAt).toLocaleString() })
-          : t('staff.pdNoConsent')}
-    </Text>
+    <Stack gap={0} mt="xs" data-testid="account-consent">
+      {q.data.consents.map((c) => (
+        <Text size="sm" c="dimmed" key={c.id}>
+          {t('staff.pdConsent', { version: c.version, date: new Date(c.acceptedAt).toLocaleString() })}
+          {c.withdrawnAt &&
+            ` — ${t('staff.pdWithdrawn', {
+              date: new Date(c.withdrawnAt).toLocaleString(),
+              how: t(`consent.via_${c.withdrawalChannel ?? 'cabinet'}`),
+            })}`}
+        </Text>
+      ))}
+    </Stack>
   );
 }
