@@ -556,6 +556,11 @@ export const ERRORS = {
     ru: 'Расхождение уже разобрано: {status}',
     en: 'The difference has already been resolved: {status}',
   },
+  reconciliation_provider_unavailable: {
+    status: 502,
+    ru: 'Не удалось получить данные провайдера {channel}: попробуйте позже',
+    en: 'Could not read the provider {channel}: try again later',
+  },
   reconciliation_action_invalid: {
     status: 409,
     ru: 'Действие «{action}» не применимо к расхождению «{kind}»',

@@ -5973,7 +5973,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Load a provider's report for a channel and day and compare it with the ledger's credits */
+    /** Load a provider's report for a channel and day (T-Bank: read from its API) and compare it with the ledger's credits */
     post: {
       parameters: {
         query?: never;
@@ -5984,11 +5984,11 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            /** @description `agent:<code>`, an acquirer (`yookassa`, `test_acquirer`) or `office_cash` */
+            /** @description `agent:<code>`, an acquirer (`yookassa`, `test_acquirer`, `tbank`) or `office_cash` */
             channel: string;
             day: string;
-            /** @description the provider’s report as text (CSV) */
-            report: string;
+            /** @description the provider’s report as text (CSV); none for `tbank`, whose side is read from its API */
+            report?: string;
             fileName?: string | null;
           };
         };
@@ -18181,6 +18181,7 @@ export interface components {
           | 'reconciliation_not_found'
           | 'reconciliation_item_not_found'
           | 'reconciliation_item_resolved'
+          | 'reconciliation_provider_unavailable'
           | 'reconciliation_action_invalid'
           | 'note_required'
           | 'consent_required'
@@ -18461,6 +18462,11 @@ export interface components {
         name: string;
         /** @description the report format the channel is reconciled with */
         format: string;
+        /**
+         * @description file: finance loads the report; api: read from the provider when asked
+         * @enum {string}
+         */
+        source: 'file' | 'api';
         days: {
           day: string;
           ledger: {
@@ -19206,6 +19212,7 @@ export const errorErrorCodeValues: ReadonlyArray<
   'reconciliation_not_found',
   'reconciliation_item_not_found',
   'reconciliation_item_resolved',
+  'reconciliation_provider_unavailable',
   'reconciliation_action_invalid',
   'note_required',
   'consent_required',
@@ -19494,6 +19501,9 @@ export const reconciliationDifferenceKindValues: ReadonlyArray<
 export const reconciliationResolutionValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ReconciliationResolution']
 > = ['open', 'accepted', 'credited', 'adjusted', 'refund', 'investigate'];
+export const reconciliationOverviewChannelsSourceValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReconciliationOverview']['channels']['source']
+> = ['file', 'api'];
 export const reportNameValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ReportName']> = [
   'turnover',
   'charges',
