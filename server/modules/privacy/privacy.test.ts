@@ -12,9 +12,9 @@ import { issueLinkToken } from '../messengers/issue-link-token.js';
 import { networkCleanupJob } from '../network/network.jobs.js';
 import { FileStore } from '../support/file-store.js';
 import { photoWithGps, upload } from '../support/support-test-helpers.js';
-import { anonymizeJob } from './privacy.jobs.js';
 import { ANONYMISED, anonymizeSubscribers } from './anonymize-subscribers.js';
 import { CONSENT_SHA256, CONSENT_VERSION } from './consent-text.js';
+import { anonymizeJob } from './privacy.jobs.js';
 
 /** Personal data under 152-ФЗ (docs/personal-data.md): consent at signing, anonymisation after retention. */
 let t: TestContext;
