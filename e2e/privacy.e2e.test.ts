@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows } from '../server/db/client.js';
 import { CONSENT_SHA256, CONSENT_VERSION } from '../server/modules/privacy/consent-text.js';
 import { signedInSubscriber } from '../server/test/sign-in.js';
-import { type Abonent, startAbonent, VIEWPORTS } from './harness.js';
+import { type Abonent, signInStaffPage, startAbonent, VIEWPORTS } from './harness.js';
 
 /** Issue 24: the subscriber withdraws the consent to the processing of personal data in the cabinet. */
 let a: Abonent;
@@ -66,5 +66,35 @@ describe('cabinet: consent to the processing of personal data', () => {
       sql`select withdrawal_channel, withdrawn_at from consents where subscriber_id = ${s.subscriber.id}`,
     );
     expect(rows).toEqual([{ withdrawal_channel: 'cabinet', withdrawn_at: expect.anything() }]);
+  });
+
+  it('staff see the history on the card and enter a written withdrawal from the office', async () => {
+    const s = await signedInSubscriber(a.app, a.db, { regionId: a.region.id, tariffId: a.tariff.id, balance: 50_000 });
+    await a.db.execute(
+      sql`insert into consents (subscriber_id, contract_id, purpose, version, text_sha256, channel)
+          values (${s.subscriber.id}, ${s.contract.id}, 'personal_data', ${CONSENT_VERSION}, ${CONSENT_SHA256}, 'office')`,
+    );
+    const ctx = await a.newContext(VIEWPORTS.desktop);
+    const page = await ctx.newPage();
+    await signInStaffPage(page, a.db, a.operator);
+    await page.waitForURL(/\/staff(?!\/login)/);
+    await page.goto(`/staff/accounts/${s.account.id}`);
+    const consent = page.getByTestId('account-consent');
+    await consent.getByText(/^Согласие на обработку персональных данных: редакция/).waitFor();
+    await consent.getByRole('button', { name: 'Отзыв согласия (письменное заявление)' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Отзыв согласия (письменное заявление)' });
+    await dialog.getByText(/подписанное абонентом заявление/).waitFor();
+    await dialog.getByRole('button', { name: 'Внести отзыв' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await consent.getByText(/отозвано .* письменным заявлением в офисе/).waitFor();
+    expect(await consent.getByRole('button', { name: 'Отзыв согласия (письменное заявление)' }).count()).toBe(0);
+    await shot(page, 'desktop-5-staff-card');
+    await ctx.close();
+    const [row] = await queryRows<{ withdrawal_channel: string; withdrawn_by_staff_id: number | null }>(
+      a.db,
+      sql`select withdrawal_channel, withdrawn_by_staff_id from consents where subscriber_id = ${s.subscriber.id}`,
+    );
+    expect(row).toMatchObject({ withdrawal_channel: 'office' });
+    expect(row!.withdrawn_by_staff_id).not.toBeNull();
   });
 });

@@ -239,6 +239,10 @@ export const en: Dict = {
     pdConsent: 'Consent to the processing of personal data: version {{version}}, {{date}}',
     pdNoConsent: 'No consent to the processing of personal data recorded (signed before it was kept)',
     pdWithdrawn: 'withdrawn {{date}} {{how}}',
+    pdWithdraw: 'Withdrawal of consent (written application)',
+    pdWithdrawLead:
+      'Enter it only with the application signed by the subscriber; file it with the contract. The contract stays in force; messenger links are removed.',
+    pdWithdrawConfirm: 'Enter the withdrawal',
     pdAnonymized: 'Personal data anonymised on {{date}}',
     signed: 'Contract signed',
     initialPassword: 'Sign-in password (shown once)',
