@@ -556,6 +556,11 @@ export const ERRORS = {
     ru: 'Расхождение уже разобрано: {status}',
     en: 'The difference has already been resolved: {status}',
   },
+  reconciliation_provider_unavailable: {
+    status: 502,
+    ru: 'Не удалось получить данные провайдера {channel}: попробуйте позже',
+    en: 'Could not read the provider {channel}: try again later',
+  },
   reconciliation_action_invalid: {
     status: 409,
     ru: 'Действие «{action}» не применимо к расхождению «{kind}»',
@@ -571,6 +576,21 @@ export const ERRORS = {
     status: 409,
     ru: 'Текст согласия обновлён (версия {version}): покажите абоненту новый текст',
     en: 'The consent text has changed (version {version}): show the subscriber the new text',
+  },
+  consent_already_withdrawn: {
+    status: 409,
+    ru: 'Согласие на обработку персональных данных уже отозвано',
+    en: 'The consent to the processing of personal data has already been withdrawn',
+  },
+  consent_not_recorded: {
+    status: 409,
+    ru: 'Согласие абонента не записано в системе: примите письменный отзыв в офисе и приложите к договору',
+    en: 'No consent of this subscriber is recorded: take the written withdrawal at the office and file it with the contract',
+  },
+  consent_withdrawn: {
+    status: 409,
+    ru: 'Согласие на обработку персональных данных отозвано: привязка мессенджера недоступна',
+    en: 'The consent to the processing of personal data was withdrawn: linking a messenger is not available',
   },
   messenger_not_configured: {
     status: 404,

@@ -142,6 +142,8 @@ export const radiusSessions = pgTable(
     index('radius_sessions_open_nas')
       .on(t.nasAddress)
       .where(sql`stopped_at is null`),
+    // The retention (network.cleanup) deletes finished sessions by stopped_at in chunks.
+    index('radius_sessions_stopped_at').on(t.stoppedAt),
   ],
 );
 

@@ -24,6 +24,14 @@ export const consents = pgTable(
     channel: text('channel').notNull(),
     staffId: bigint('staff_id', { mode: 'number' }),
     acceptedAt: timestamp('accepted_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * When the subscriber withdrew this consent (152-ФЗ art. 9 §2; docs/personal-data.md, "Withdrawal"),
+     * through `withdrawal_channel`: cabinet (themselves) or office (a written application, entered by
+     * `withdrawn_by_staff_id`). Null while in force.
+     */
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    withdrawalChannel: text('withdrawal_channel').$type<'cabinet' | 'office'>(),
+    withdrawnByStaffId: bigint('withdrawn_by_staff_id', { mode: 'number' }),
   },
   (t) => [index('consents_subscriber').on(t.subscriberId)],
 );

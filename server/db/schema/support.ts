@@ -158,6 +158,13 @@ export const supportAttachments = pgTable(
     sha256: text('sha256').notNull(),
     storageKey: text('storage_key').notNull().unique(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Set when the uploader's personal data is anonymised (docs/personal-data.md): the name and hash are
+     * gone and the file may no longer be read; the row (type, size, times) stays for support's reports.
+     */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
+    /** When the bytes of an erased file were deleted from the files directory (after the erasure committed). */
+    fileRemovedAt: timestamp('file_removed_at', { withTimezone: true }),
   },
   (t) => [
     index('support_attachments_message').on(t.messageId),

@@ -38,7 +38,7 @@ interface TbAnswer {
 }
 
 /** Statuses after which the money came (refunds of it are our own records: docs/finance.md). */
-const PAID = new Set(['CONFIRMED', 'PARTIAL_REFUNDED', 'REFUNDING', 'REFUNDED', 'PARTIAL_REVERSED']);
+export const PAID = new Set(['CONFIRMED', 'PARTIAL_REFUNDED', 'REFUNDING', 'REFUNDED', 'PARTIAL_REVERSED']);
 const FAILED = new Set(['REJECTED', 'CANCELED', 'DEADLINE_EXPIRED', 'AUTH_FAIL', 'REVERSED', 'ATTEMPTS_EXPIRED']);
 
 /** Our provider key (`<installation>:payment:<id>`) as a T-Bank OrderId: ≤ 36 characters, unique per terminal. */
@@ -154,6 +154,23 @@ export class TBankClient implements PaymentProvider {
     const last = (a.Payments ?? []).at(-1);
     if (!last) return null;
     return this.state(String(last.PaymentId));
+  }
+
+  /**
+   * Every payment T-Bank holds under one OrderId (CheckOrder: PaymentId, Amount in kopecks, Status), as
+   * reconciliation reads them; [] when T-Bank knows no such order (335/7). Anything else undecided throws.
+   */
+  async orderPayments(orderId: string): Promise<{ paymentId: string; amount: number; status: string }[]> {
+    const a = await this.call('CheckOrder', { OrderId: orderId });
+    if (!a.Success) {
+      if (String(a.ErrorCode) === '335' || String(a.ErrorCode) === '7') return [];
+      this.fail('CheckOrder', a);
+    }
+    return (a.Payments ?? []).map((p) => ({
+      paymentId: String(p.PaymentId),
+      amount: Number(p.Amount),
+      status: String(p.Status),
+    }));
   }
 
   private async state(paymentId: string): Promise<TbAnswer> {

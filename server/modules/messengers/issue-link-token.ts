@@ -2,10 +2,12 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { sql } from 'drizzle-orm';
 
+import { AppError } from '../../../common/errors.js';
 import type { Db } from '../../db/client.js';
 import type { Messenger } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { assertNotLocked, countEvent } from '../auth/rate-limit.js';
+import { consentWithdrawn } from '../privacy/withdraw-consent.js';
 
 /** How long a "Подключить Telegram" link works. */
 export const LINK_TOKEN_MINUTES = 10;
@@ -21,6 +23,8 @@ export const hashLinkToken = (token: string) => createHash('sha256').update(toke
  * voided, so only the newest link works.
  */
 export async function issueLinkToken(db: Db, opts: { messenger: Messenger; accountId: number }) {
+  // Linking a messenger is optional processing: not after the consent was withdrawn (docs/personal-data.md).
+  if (await consentWithdrawn(db, opts.accountId)) throw new AppError('consent_withdrawn');
   const key = `messenger-link:account:${opts.accountId}`;
   await assertNotLocked(db, [key]);
   await countEvent(db, key, LINK_TOKENS);

@@ -289,3 +289,39 @@ describe('SBP top-up through YooKassa', () => {
     expect(((await ok.json()) as { confirmation: { type: string } }).confirmation.type).toBe('qr');
   });
 });
+
+describe('SBP in the reconciliation (docs/reports.md)', () => {
+  it("is reconciled in YooKassa's channel: its registry line matches the credited SBP payment; a wrong sum shows", async () => {
+    yk.hooks.notifyUrl = `${t.config.publicUrl}/api/payments/webhooks/yookassa`;
+    const finance = await buildStaff(t.db, { role: 'finance' });
+    const s = await payer();
+    const res = await topUp(s.auth, { amount: '420', method: 'sbp', device: 'desktop' });
+    expect(res.statusCode, res.body).toBe(200);
+    const { paymentId, qr } = res.json();
+    expect((await bankApp(qr)).status).toBe(200);
+    expect(await status(s.auth, paymentId)).toMatchObject({ status: 'succeeded', method: 'sbp' });
+    const [p] = await queryRows<{ ext: string; day: string; at: string }>(
+      t.db,
+      sql`select external_id as ext, (succeeded_at at time zone 'Europe/Moscow')::date::text as day,
+                 to_char(succeeded_at at time zone 'Europe/Moscow', 'DD.MM.YYYY HH24:MI:SS') as at
+          from payments where id = ${paymentId}`,
+    );
+    const registry = (amount: string) =>
+      [
+        'Идентификатор платежа;Сумма платежа;Валюта платежа;Сумма платежа за вычетом комиссии НКО;Время платежа;Описание',
+        `${p!.ext};${amount};RUB;411.60;${p!.at};Пополнение счёта ${s.account.number}`,
+      ].join('\n');
+    const load = async (amount: string) => {
+      const r = await t.app.inject({
+        method: 'POST',
+        url: '/api/staff/reconciliation',
+        headers: finance.auth,
+        payload: { channel: 'yookassa', day: p!.day, report: registry(amount) },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json().differences as { kind: string; externalId: string }[]).filter((d) => d.externalId === p!.ext);
+    };
+    expect(await load('420.00')).toEqual([]);
+    expect(await load('402.00')).toEqual([expect.objectContaining({ kind: 'sum_mismatch', externalId: p!.ext })]);
+  });
+});

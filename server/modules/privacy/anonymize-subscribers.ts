@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 
 import { type Db, queryRows } from '../../db/client.js';
 import { inTransaction } from '../../db/transaction.js';
+import { dropMessengerLinks } from './drop-messenger-links.js';
 
 /** What an anonymised subscriber's name, address and phone read as. */
 export const ANONYMISED = 'Обезличено';
@@ -10,7 +11,8 @@ export const ANONYMISED = 'Обезличено';
  * 152-ФЗ art. 5 p. 7 and art. 21 p. 4 (docs/personal-data.md): a subscriber whose every contract was
  * terminated more than `retentionDays` ago has their personal data anonymised — in one set-based pass:
  * name, address, phone, e-mail and passport on the subscriber row; the phone of mobile requests and
- * termination visits; addresses and texts of notifications (one still queued is not sent); the buyer's contact in registered
+ * termination visits; addresses and texts of notifications (one still queued is not sent); support tickets' subjects,
+ * messages and files (the bytes go after the commit: removeErasedFiles); messenger links; the buyer's contact in registered
  * fiscal receipts; contact values copied into audit rows written before the audit kept none. Money
  * records (ledger entries, payments, receipts' sums, charges) and the account and contract numbers stay,
  * so `ledger verify` and every report read the same. Each anonymisation is audited (by subscriber id).
@@ -48,6 +50,25 @@ export async function anonymizeSubscribers(db: Db, opts: { retentionDays: number
             state = case when state = 'queued' then 'failed' else state end,
             last_error = case when state = 'queued' then 'anonymised before delivery' else last_error end
           where account_id in (${accountsOf})`,
+    );
+    // Support: what was written in their tickets (by them, and staff answers and notes that address and
+    // quote them) becomes the marker; files lose name and hash and may no longer be read, their bytes are
+    // deleted after this commits (removeErasedFiles). Rows, authors, times, types and sizes stay for reports.
+    const ticketsOf = sql`select t.id from support_tickets t where t.account_id in (${accountsOf})`;
+    await tx.execute(sql`update support_tickets set subject = ${ANONYMISED} where id in (${ticketsOf})`);
+    await tx.execute(
+      sql`update support_messages set body = ${ANONYMISED} where ticket_id in (${ticketsOf}) and body <> ${ANONYMISED}`,
+    );
+    await tx.execute(
+      sql`update support_attachments set file_name = ${ANONYMISED}, sha256 = '', erased_at = ${now}::timestamptz
+          where erased_at is null
+            and (message_id in (select m.id from support_messages m where m.ticket_id in (${ticketsOf}))
+                 or owner_account_id in (${accountsOf}))`,
+    );
+    // Messenger chats linked to them: the links go (a chat's name is theirs).
+    await dropMessengerLinks(
+      tx,
+      due.map((d) => d.id),
     );
     await tx.execute(
       sql`update receipts set payload = payload #- '{receipt,client}'

@@ -24,6 +24,34 @@ export const consentsResponse = z.object({
       channel: z.string(),
       staffId: z.number().nullable(),
       acceptedAt: z.string(),
+      withdrawnAt: z.string().nullable().describe('when the subscriber withdrew it; null while in force'),
+      withdrawalChannel: z.enum(['cabinet', 'office']).nullable(),
+      withdrawnByStaffId: z.number().nullable().describe('who entered a written withdrawal at the office'),
     }),
   ),
 });
+
+export const myConsentsResponse = component(
+  'MyConsents',
+  z.object({
+    state: z
+      .enum(['in_force', 'withdrawn', 'not_recorded'])
+      .describe('in_force: a consent given and not withdrawn; not_recorded: none kept in Abonent (a paper one)'),
+    consents: z.array(
+      z.object({
+        version: z.string(),
+        channel: z.string().describe('where it was given: office'),
+        acceptedAt: z.string(),
+        withdrawnAt: z.string().nullable(),
+        withdrawalChannel: z.enum(['cabinet', 'office']).nullable(),
+      }),
+    ),
+  }),
+);
+export const withdrawalBody = z.object({
+  confirm: z.literal(true).describe('the subscriber confirmed after reading what changes'),
+});
+export const staffWithdrawalBody = z.object({
+  confirm: z.literal(true).describe('a written, signed application was received and filed with the contract'),
+});
+export const withdrawalResponse = z.object({ withdrawnAt: z.string() });

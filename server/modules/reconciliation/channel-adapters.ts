@@ -33,6 +33,8 @@ export interface ChannelAdapter {
   /** The payments row a credited missing payment gets: provider and method. */
   provider: string;
   method: PaymentMethod;
+  /** The provider's side is read from its API (no file to load): fetch-tbank-report.ts. */
+  fromApi?: boolean;
 }
 
 const fail = (format: string, line: number | string, details: string): never => {
@@ -165,12 +167,32 @@ const cashAdapter: ChannelAdapter = {
   daySql: sql`(p.created_at at time zone (select r.time_zone from accounts a join regions r on r.id = a.region_id where a.id = p.account_id))::date::text`,
 };
 
+/**
+ * T-Bank's day, as both sides count it: the Moscow day our payment succeeded, or was made when it has not
+ * (a payment T-Bank confirmed that we never saw succeed belongs to the day its order was made).
+ */
+export const TBANK_DAY_SQL = sql`(coalesce(p.succeeded_at, p.created_at) at time zone 'Europe/Moscow')::date::text`;
+
+/** T-Bank Internet Acquiring: its side of the day comes from its API (CheckOrder), not from a file. */
+const tbankAdapter: ChannelAdapter = {
+  kind: 'acquirer',
+  format: 'T-Bank API v2 (CheckOrder of each order of the day)',
+  provider: 'tbank',
+  method: 'card',
+  fromApi: true,
+  parse: () => fail('T-Bank API v2', '-', 'T-Bank is read from its API: load the day without a file'),
+  daySql: TBANK_DAY_SQL,
+};
+
 /** Card acquirers whose reports come in YooKassa's format (the built-in test acquirer plays one). */
-export const ACQUIRER_CHANNELS = ['yookassa', 'test_acquirer'] as const;
+const YOOKASSA_FORMAT_CHANNELS = ['yookassa', 'test_acquirer'] as const;
+/** Every card acquirer channel (SBP payments go through YooKassa and are in its registry: docs/reports.md). */
+export const ACQUIRER_CHANNELS = [...YOOKASSA_FORMAT_CHANNELS, 'tbank'] as const;
 
 export function adapterFor(channel: string): ChannelAdapter | null {
   if (/^agent:[\w.-]{1,64}$/.test(channel)) return agentAdapter(channel.slice(6));
-  if ((ACQUIRER_CHANNELS as readonly string[]).includes(channel)) return acquirerAdapter(channel);
+  if (channel === 'tbank') return tbankAdapter;
+  if ((YOOKASSA_FORMAT_CHANNELS as readonly string[]).includes(channel)) return acquirerAdapter(channel);
   if (channel === 'office_cash') return cashAdapter;
   return null;
 }

@@ -75,6 +75,7 @@ export async function listChannelDays(db: Db, q: { from: string; to: string }) {
       kind: a.kind,
       name: c.name,
       format: a.format,
+      source: a.fromApi ? ('api' as const) : ('file' as const),
       days: days.map((day): ChannelDay => {
         const l = byDay.get(day);
         const r = recs.find((x) => x.channel === c.channel && x.day === day);

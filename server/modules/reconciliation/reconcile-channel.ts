@@ -7,8 +7,10 @@ import { AppError } from '../../../common/errors.js';
 import { type Db, queryRows } from '../../db/client.js';
 import type { ReconciliationDifferenceKind, RegistryLineRecord } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
+import type { AppDeps } from '../../deps.js';
 import { recordAudit } from '../audit/record-audit.js';
-import { adapterFor, type ChannelAdapter } from './channel-adapters.js';
+import { adapterFor, type ChannelAdapter, type RegistryLine } from './channel-adapters.js';
+import { fetchTbankReport } from './fetch-tbank-report.js';
 import { showReconciliation } from './show-reconciliation.js';
 
 interface OurPayment {
@@ -46,7 +48,17 @@ export interface Difference {
  */
 export async function reconcileChannel(
   db: Db,
-  input: { channel: string; day: string; text: string; fileName?: string | null; staffId: number; ip?: string },
+  input: {
+    channel: string;
+    day: string;
+    /** The report's text, or for a channel read from its provider's API the lines read (fetch-tbank-report.ts). */
+    text?: string | null;
+    lines?: RegistryLine[];
+    fileName?: string | null;
+    staffId: number;
+    ip?: string;
+  },
+  deps: { acquirers?: AppDeps['acquirers'] } = {},
 ) {
   if (!isValidDay(input.day)) throw new AppError('bad_date', { value: input.day });
   const adapter = adapterFor(input.channel);
@@ -55,7 +67,12 @@ export async function reconcileChannel(
     const [agent] = await queryRows(db, sql`select 1 from agents where code = ${input.channel.slice(6)}`);
     if (!agent) throw new AppError('agent_not_found', { code: input.channel.slice(6) });
   }
-  const lines = adapter.parse(input.text, input.day);
+  if (adapter.fromApi && !input.lines)
+    input = { ...input, lines: await fetchTbankReport(db, deps.acquirers?.tbank, input.day) };
+  if (!input.lines && !input.text)
+    throw new AppError('bad_provider_report', { format: adapter.format, line: '-', details: 'no report' });
+  const lines = input.lines ?? adapter.parse(input.text!, input.day);
+  const source = input.text ?? JSON.stringify(lines);
   const credited = creditedPayments(adapter);
   const ours = await queryRows<OurPayment>(db, sql`select * from (${credited}) x where x.day = ${input.day}`);
   const byId = new Map(ours.map((p) => [p.external_id, p]));
@@ -112,7 +129,7 @@ export async function reconcileChannel(
           values (${input.channel}, ${input.day}::date, ${lines.length}, ${lines.reduce((s, l) => s + l.amount, 0)},
                   ${lines.some((l) => l.fee !== null) ? lines.reduce((s, l) => s + (l.fee ?? 0), 0) : null},
                   ${ours.length}, ${ours.reduce((s, p) => s + p.amount, 0)}, ${JSON.stringify(records)}::jsonb,
-                  ${input.fileName ?? null}, ${createHash('sha256').update(input.text).digest('hex')}, ${input.staffId})
+                  ${input.fileName ?? null}, ${createHash('sha256').update(source).digest('hex')}, ${input.staffId})
           returning id`,
     );
     if (differences.length)

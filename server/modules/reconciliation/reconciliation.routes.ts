@@ -41,21 +41,26 @@ export const reconciliationRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, 
       config: { region: EVERY_REGION },
       schema: {
         tags: ['reconciliation'],
-        summary: "Load a provider's report for a channel and day and compare it with the ledger's credits",
+        summary:
+          "Load a provider's report for a channel and day (T-Bank: read from its API) and compare it with the ledger's credits",
         security,
         body: s.reconcileBody,
         response: { 200: s.reconciliationView },
       },
     },
     async (req) =>
-      reconcileChannel(db, {
-        channel: req.body.channel,
-        day: req.body.day,
-        text: req.body.report,
-        fileName: req.body.fileName ?? null,
-        staffId: staffPrincipal(req).staffId,
-        ip: req.ip,
-      }),
+      reconcileChannel(
+        db,
+        {
+          channel: req.body.channel,
+          day: req.body.day,
+          text: req.body.report ?? null,
+          fileName: req.body.fileName ?? null,
+          staffId: staffPrincipal(req).staffId,
+          ip: req.ip,
+        },
+        { acquirers: deps.acquirers },
+      ),
   );
   app.get(
     '/api/staff/reconciliation/:id',

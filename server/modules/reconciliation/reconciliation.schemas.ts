@@ -9,7 +9,7 @@ const channel = z
   .string()
   .min(1)
   .max(80)
-  .describe('`agent:<code>`, an acquirer (`yookassa`, `test_acquirer`) or `office_cash`');
+  .describe('`agent:<code>`, an acquirer (`yookassa`, `test_acquirer`, `tbank`) or `office_cash`');
 export const channelKind = component('ReconciliationChannelKind', z.enum(['agent', 'acquirer', 'cash']));
 export const differenceKind = component('ReconciliationDifferenceKind', z.enum(RECONCILIATION_DIFFERENCES));
 export const resolution = component('ReconciliationResolution', z.enum(RECONCILIATION_RESOLUTIONS));
@@ -27,6 +27,9 @@ export const overviewResponse = component(
         kind: channelKind,
         name: z.string(),
         format: z.string().describe('the report format the channel is reconciled with'),
+        source: z
+          .enum(['file', 'api'])
+          .describe('file: finance loads the report; api: read from the provider when asked'),
         days: z.array(
           z.object({
             day,
@@ -50,7 +53,12 @@ export const overviewResponse = component(
 export const reconcileBody = z.object({
   channel,
   day,
-  report: z.string().min(1).max(5_000_000).describe('the provider’s report as text (CSV)'),
+  report: z
+    .string()
+    .min(1)
+    .max(5_000_000)
+    .optional()
+    .describe('the provider’s report as text (CSV); none for `tbank`, whose side is read from its API'),
   fileName: z.string().trim().max(200).nullish(),
 });
 export const reconciliationParams = z.object({ id: idNumber });

@@ -14,7 +14,8 @@ export interface AttachmentFile {
  * Finds a file the caller may download, or "not found" for anything else (no hint whether it exists):
  * - a subscriber: files of messages in their own tickets that are not staff notes, and their own
  *   uploads not sent yet;
- * - staff: files of any ticket's messages, and their own uploads not sent yet.
+ * - staff: files of any ticket's messages, and their own uploads not sent yet;
+ * - nobody: a file erased with its uploader's personal data (docs/personal-data.md).
  */
 export async function readAttachment(
   db: Db,
@@ -31,7 +32,7 @@ export async function readAttachment(
         from support_attachments f
         left join support_messages m on m.id = f.message_id
         left join support_tickets t on t.id = m.ticket_id
-        where f.id = ${opts.id} and (${who})`,
+        where f.id = ${opts.id} and f.erased_at is null and (${who})`,
   );
   if (!row) throw new AppError('attachment_not_found');
   return { fileName: row.file_name, mime: row.mime, size: row.size, storageKey: row.storage_key };

@@ -5973,7 +5973,7 @@ export interface paths {
       };
     };
     put?: never;
-    /** Load a provider's report for a channel and day and compare it with the ledger's credits */
+    /** Load a provider's report for a channel and day (T-Bank: read from its API) and compare it with the ledger's credits */
     post: {
       parameters: {
         query?: never;
@@ -5984,11 +5984,11 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            /** @description `agent:<code>`, an acquirer (`yookassa`, `test_acquirer`) or `office_cash` */
+            /** @description `agent:<code>`, an acquirer (`yookassa`, `test_acquirer`, `tbank`) or `office_cash` */
             channel: string;
             day: string;
-            /** @description the provider’s report as text (CSV) */
-            report: string;
+            /** @description the provider’s report as text (CSV); none for `tbank`, whose side is read from its API */
+            report?: string;
             fileName?: string | null;
           };
         };
@@ -6244,6 +6244,12 @@ export interface paths {
                 channel: string;
                 staffId: number | null;
                 acceptedAt: string;
+                /** @description when the subscriber withdrew it; null while in force */
+                withdrawnAt: string | null;
+                /** @enum {string|null} */
+                withdrawalChannel: 'cabinet' | 'office' | null;
+                /** @description who entered a written withdrawal at the office */
+                withdrawnByStaffId: number | null;
               }[];
             };
           };
@@ -6270,6 +6276,194 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/staff/accounts/{accountId}/consents/withdrawal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Enter the subscriber's written withdrawal of consent (152-ФЗ art. 9 §2); audited */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          accountId: number;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description a written, signed application was received and filed with the contract
+             * @enum {boolean}
+             */
+            confirm: true;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              withdrawnAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/privacy/consents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** My consent to the processing of personal data: its state and history */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['MyConsents'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/me/privacy/consents/withdrawal': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Withdraw my consent (152-ФЗ art. 9 §2): optional processing stops, the contract goes on */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description the subscriber confirmed after reading what changes
+             * @enum {boolean}
+             */
+            confirm: true;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              withdrawnAt: string;
+            };
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -17999,10 +18193,14 @@ export interface components {
           | 'reconciliation_not_found'
           | 'reconciliation_item_not_found'
           | 'reconciliation_item_resolved'
+          | 'reconciliation_provider_unavailable'
           | 'reconciliation_action_invalid'
           | 'note_required'
           | 'consent_required'
           | 'consent_outdated'
+          | 'consent_already_withdrawn'
+          | 'consent_not_recorded'
+          | 'consent_withdrawn'
           | 'messenger_not_configured'
           | 'messenger_link_not_found'
           | 'messenger_bad_secret'
@@ -18228,6 +18426,22 @@ export interface components {
       sha256: string;
       text: string;
     };
+    MyConsents: {
+      /**
+       * @description in_force: a consent given and not withdrawn; not_recorded: none kept in Abonent (a paper one)
+       * @enum {string}
+       */
+      state: 'in_force' | 'withdrawn' | 'not_recorded';
+      consents: {
+        version: string;
+        /** @description where it was given: office */
+        channel: string;
+        acceptedAt: string;
+        withdrawnAt: string | null;
+        /** @enum {string|null} */
+        withdrawalChannel: 'cabinet' | 'office' | null;
+      }[];
+    };
     /** @enum {string} */
     ReceiptStatus: 'pending' | 'registered' | 'done' | 'failed';
     /**
@@ -18260,6 +18474,11 @@ export interface components {
         name: string;
         /** @description the report format the channel is reconciled with */
         format: string;
+        /**
+         * @description file: finance loads the report; api: read from the provider when asked
+         * @enum {string}
+         */
+        source: 'file' | 'api';
         days: {
           day: string;
           ledger: {
@@ -18404,6 +18623,7 @@ export type PayMethod = components['schemas']['PayMethod'];
 export type AutopayMode = components['schemas']['AutopayMode'];
 export type PromisedReason = components['schemas']['PromisedReason'];
 export type ConsentText = components['schemas']['ConsentText'];
+export type MyConsents = components['schemas']['MyConsents'];
 export type ReceiptStatus = components['schemas']['ReceiptStatus'];
 export type ReceiptOperation = components['schemas']['ReceiptOperation'];
 export type ReceiptSno = components['schemas']['ReceiptSno'];
@@ -18540,6 +18760,9 @@ export const pathsApiStaffAgentsCodeReconciliationsPostResponses200ContentApplic
 export const pathsApiStaffReconciliationItemsItemIdResolvePostRequestBodyContentApplicationJsonActionValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/reconciliation/items/{itemId}/resolve']['post']['requestBody']['content']['application/json']['action']
 > = ['accept', 'credit', 'adjust', 'refund', 'investigate'];
+export const pathsApiStaffAccountsAccountIdConsentsGetResponses200ContentApplicationJsonConsentsWithdrawalChannelValues: ReadonlyArray<
+  FlattenedDeepRequired<paths>['/api/staff/accounts/{accountId}/consents']['get']['responses']['200']['content']['application/json']['consents']['withdrawalChannel']
+> = ['cabinet', 'office'];
 export const pathsApiStaffReceiptsReceiptIdRetryPostResponses200ContentApplicationJsonStatusValues: ReadonlyArray<
   FlattenedDeepRequired<paths>['/api/staff/receipts/{receiptId}/retry']['post']['responses']['200']['content']['application/json']['status']
 > = ['pending'];
@@ -19004,10 +19227,14 @@ export const errorErrorCodeValues: ReadonlyArray<
   'reconciliation_not_found',
   'reconciliation_item_not_found',
   'reconciliation_item_resolved',
+  'reconciliation_provider_unavailable',
   'reconciliation_action_invalid',
   'note_required',
   'consent_required',
   'consent_outdated',
+  'consent_already_withdrawn',
+  'consent_not_recorded',
+  'consent_withdrawn',
   'messenger_not_configured',
   'messenger_link_not_found',
   'messenger_bad_secret',
@@ -19249,6 +19476,11 @@ export const promisedReasonValues: ReadonlyArray<FlattenedDeepRequired<component
   'no_fee',
   'terminated',
 ];
+export const myConsentsStateValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['MyConsents']['state']> =
+  ['in_force', 'withdrawn', 'not_recorded'];
+export const myConsentsConsentsWithdrawalChannelValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['MyConsents']['consents']['withdrawalChannel']
+> = ['cabinet', 'office'];
 export const receiptStatusValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ReceiptStatus']> = [
   'pending',
   'registered',
@@ -19284,6 +19516,9 @@ export const reconciliationDifferenceKindValues: ReadonlyArray<
 export const reconciliationResolutionValues: ReadonlyArray<
   FlattenedDeepRequired<components>['schemas']['ReconciliationResolution']
 > = ['open', 'accepted', 'credited', 'adjusted', 'refund', 'investigate'];
+export const reconciliationOverviewChannelsSourceValues: ReadonlyArray<
+  FlattenedDeepRequired<components>['schemas']['ReconciliationOverview']['channels']['source']
+> = ['file', 'api'];
 export const reportNameValues: ReadonlyArray<FlattenedDeepRequired<components>['schemas']['ReportName']> = [
   'turnover',
   'charges',

@@ -145,6 +145,27 @@ export const en: Dict = {
     promised_repayment: 'Promised payment repaid',
     other: 'Operation',
   },
+  consent: {
+    title: 'Consent to the processing of personal data',
+    inForce: 'In force: given {{date}} (version {{version}})',
+    withdrawn: 'Withdrawn {{date}}',
+    notRecorded:
+      'The consent was given on paper with the contract and is not recorded in the system. It can be withdrawn by a written application at the office.',
+    history: 'History',
+    given: 'Given {{date}}, version {{version}}, at the office',
+    withdrawnVia: 'Withdrawn {{date}}: {{how}}',
+    via_cabinet: 'in the personal cabinet',
+    via_office: 'by a written application at the office',
+    withdraw: 'Withdraw consent',
+    confirmTitle: 'Withdraw the consent?',
+    effectContract:
+      'The contract stays in force: the data the service cannot be provided without — the contract, the account, payments, charges, notices about the balance and services, support requests — is still processed (152-FZ art. 6 §1 item 5).',
+    effectStops: 'Optional processing stops: messenger links (Telegram) are removed and a new link cannot be made.',
+    effectEnd:
+      'After the contract ends, the data is kept only as long as the law requires (3 years) and then anonymised.',
+    confirm: 'Yes, withdraw',
+    done: 'Consent withdrawn',
+  },
   profile: {
     title: 'Profile',
     account: 'Personal account',
@@ -217,6 +238,11 @@ export const en: Dict = {
     consentHide: 'Collapse',
     pdConsent: 'Consent to the processing of personal data: version {{version}}, {{date}}',
     pdNoConsent: 'No consent to the processing of personal data recorded (signed before it was kept)',
+    pdWithdrawn: 'withdrawn {{date}} {{how}}',
+    pdWithdraw: 'Withdrawal of consent (written application)',
+    pdWithdrawLead:
+      'Enter it only with the application signed by the subscriber; file it with the contract. The contract stays in force; messenger links are removed.',
+    pdWithdrawConfirm: 'Enter the withdrawal',
     pdAnonymized: 'Personal data anonymised on {{date}}',
     signed: 'Contract signed',
     initialPassword: 'Sign-in password (shown once)',

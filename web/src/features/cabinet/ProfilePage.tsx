@@ -23,6 +23,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { phone } from '../../components/format';
 import { SessionsCard } from '../security/SessionsCard';
 import { TotpCard } from '../security/TotpCard';
+import { ConsentCard } from './ConsentCard';
 
 function ContactEditor({ kind }: { kind: 'phone' | 'email' }) {
   const { t } = useTranslation();
@@ -186,6 +187,7 @@ export function ProfilePage() {
           </Stack>
         </Card>
       )}
+      {p && <ConsentCard />}
       {p && (
         <TotpCard
           who="subscriber"

@@ -50,7 +50,12 @@ function Overview({ initial }: { initial: { from: string; to: string } }) {
   const [form, setForm] = useState(initial);
   const [filter, setFilter] = useState(initial);
   const [open, setOpen] = useState<number | null>(null);
-  const [loading, setLoading] = useState<{ channel: string; day: string; format: string } | null>(null);
+  const [loading, setLoading] = useState<{
+    channel: string;
+    day: string;
+    format: string;
+    source: 'file' | 'api';
+  } | null>(null);
   const q = useQuery({
     queryKey: ['reconciliation', filter],
     queryFn: () => api.GET('/api/staff/reconciliation', { params: { query: filter } }),
@@ -144,7 +149,9 @@ function Overview({ initial }: { initial: { from: string; to: string } }) {
                           size="compact-xs"
                           variant="default"
                           aria-label={t('recon.loadFor', { channel: providerLabel(c.channel), day: date(d.day) })}
-                          onClick={() => setLoading({ channel: c.channel, day: d.day, format: c.format })}
+                          onClick={() =>
+                            setLoading({ channel: c.channel, day: d.day, format: c.format, source: c.source })
+                          }
                         >
                           {t('recon.load')}
                         </Button>
@@ -163,7 +170,7 @@ function Overview({ initial }: { initial: { from: string; to: string } }) {
 }
 
 function LoadReport(props: {
-  target: { channel: string; day: string; format: string } | null;
+  target: { channel: string; day: string; format: string; source: 'file' | 'api' } | null;
   onClose: () => void;
   onDone: (id: number) => void;
 }) {
@@ -176,8 +183,7 @@ function LoadReport(props: {
         body: {
           channel: props.target!.channel,
           day: props.target!.day,
-          report: await file!.text(),
-          fileName: file!.name,
+          ...(file ? { report: await file.text(), fileName: file.name } : {}),
         },
       }),
     onSuccess: (r) => {
@@ -199,9 +205,11 @@ function LoadReport(props: {
           <Text size="sm" c="dimmed">
             {t('recon.format', { format: target.format })}
           </Text>
-          <FileInput label={t('recon.file')} accept=".csv,.txt,text/csv,text/plain" value={file} onChange={setFile} />
+          {target.source === 'file' && (
+            <FileInput label={t('recon.file')} accept=".csv,.txt,text/csv,text/plain" value={file} onChange={setFile} />
+          )}
           <ErrorAlert error={send.error} />
-          <Button disabled={!file} loading={send.isPending} onClick={() => send.mutate()}>
+          <Button disabled={target.source === 'file' && !file} loading={send.isPending} onClick={() => send.mutate()}>
             {t('recon.compare')}
           </Button>
         </Stack>

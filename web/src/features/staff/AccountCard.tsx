@@ -1,8 +1,9 @@
 import '../services/i18n';
 
 import { addDays } from '@common/dates';
-import { Badge, Card, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { Badge, Button, Card, Group, Loader, Modal, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams, useSearchParams } from 'react-router';
 
@@ -83,7 +84,7 @@ export function AccountCard() {
           </Text>
         </Group>
         <AccountTags accountId={a.id} editable={role === 'admin' || role === 'operator' || role === 'support'} />
-        <Consent accountId={a.id} />
+        <Consent accountId={a.id} canWithdraw={operator} />
       </Card>
       <Tabs
         value={tab}
@@ -159,22 +160,75 @@ function Overview({ account }: { account: ApiData<'get', '/api/staff/accounts/{i
   );
 }
 
-/** The consent to the processing of personal data given at signing, or that the data is anonymised (docs/personal-data.md). */
-function Consent({ accountId }: { accountId: number }) {
+/**
+ * The consent to the processing of personal data: given at signing, withdrawn (when, how, who entered it),
+ * or that the data is anonymised (docs/personal-data.md).
+ */
+function Consent({ accountId, canWithdraw }: { accountId: number; canWithdraw: boolean }) {
   const { t } = useTranslation();
+  const qc = useQueryClient();
+  const [asking, setAsking] = useState(false);
+  const withdraw = useMutation({
+    mutationFn: () =>
+      api.POST('/api/staff/accounts/{accountId}/consents/withdrawal', {
+        params: { path: { accountId } },
+        body: { confirm: true },
+      }),
+    onSuccess: async () => {
+      setAsking(false);
+      await qc.invalidateQueries({ queryKey: ['account-consents', accountId] });
+    },
+  });
   const q = useQuery({
     queryKey: ['account-consents', accountId],
     queryFn: () => api.GET('/api/staff/accounts/{accountId}/consents', { params: { path: { accountId } } }),
   });
   if (!q.data) return null;
-  const last = q.data.consents.at(-1);
+  if (q.data.anonymizedAt)
+    return (
+      <Text size="sm" c="dimmed" mt="xs" data-testid="account-consent">
+        {t('staff.pdAnonymized', { date: new Date(q.data.anonymizedAt).toLocaleDateString() })}
+      </Text>
+    );
+  if (!q.data.consents.length)
+    return (
+      <Text size="sm" c="dimmed" mt="xs" data-testid="account-consent">
+        {t('staff.pdNoConsent')}
+      </Text>
+    );
   return (
-    <Text size="sm" c="dimmed" mt="xs" data-testid="account-consent">
-      {q.data.anonymizedAt
-        ? t('staff.pdAnonymized', { date: new Date(q.data.anonymizedAt).toLocaleDateString() })
-        : last
-          ? t('staff.pdConsent', { version: last.version, date: new Date(last.acceptedAt).toLocaleString() })
-          : t('staff.pdNoConsent')}
-    </Text>
+    <Stack gap={0} mt="xs" data-testid="account-consent">
+      {q.data.consents.map((c) => (
+        <Text size="sm" c="dimmed" key={c.id}>
+          {t('staff.pdConsent', { version: c.version, date: new Date(c.acceptedAt).toLocaleString() })}
+          {c.withdrawnAt &&
+            ` — ${t('staff.pdWithdrawn', {
+              date: new Date(c.withdrawnAt).toLocaleString(),
+              how: t(`consent.via_${c.withdrawalChannel ?? 'cabinet'}`),
+            })}`}
+        </Text>
+      ))}
+      {canWithdraw && q.data.consents.some((c) => !c.withdrawnAt) && (
+        <Group mt={4}>
+          <Button size="compact-xs" variant="default" onClick={() => setAsking(true)}>
+            {t('staff.pdWithdraw')}
+          </Button>
+        </Group>
+      )}
+      <Modal opened={asking} onClose={() => setAsking(false)} title={t('staff.pdWithdraw')} centered>
+        <Stack gap="sm">
+          <Text size="sm">{t('staff.pdWithdrawLead')}</Text>
+          <ErrorAlert error={withdraw.error} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setAsking(false)}>
+              {t('common.cancel')}
+            </Button>
+            <Button color="red" loading={withdraw.isPending} onClick={() => withdraw.mutate()}>
+              {t('staff.pdWithdrawConfirm')}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Stack>
   );
 }
