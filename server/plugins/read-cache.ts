@@ -14,13 +14,13 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 async function readCachePlugin(app: FastifyInstance, opts: { caches: ReadCaches; database: Database }) {
   await opts.caches.listen(opts.database);
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     // A refused request (4xx) or a failed one (5xx, its transaction rolled back) changed nothing, and
     // must not let anyone flush the caches at will with bad requests.
     // The others are told before the response leaves: whoever made the change, and whoever they tell,
     // sees it on the next read whichever process serves it.
-    if (!SAFE_METHODS.has(req.method) && reply.statusCode < 400) await opts.caches.changed();
-    return payload;
+    if (SAFE_METHODS.has(req.method) || reply.statusCode >= 400) return done(null, payload);
+    opts.caches.changed().then(() => done(null, payload), done);
   });
   app.addHook('onClose', async () => opts.caches.close());
 }

@@ -62,10 +62,10 @@ async function securityHeaders(app: FastifyInstance, opts: { production: boolean
     }
     done();
   });
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.header('permissions-policy', PERMISSIONS_POLICY);
     if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 }
 
@@ -78,7 +78,7 @@ function headersOf(options: HelmetOptions): { set: [string, string][]; removed: 
     removeHeader: (name: string) => void removed.push(name),
   };
   helmetMiddleware(options)({} as IncomingMessage, res as unknown as ServerResponse, (err?: unknown) => {
-    if (err) throw err instanceof Error ? err : new Error(String(err));
+    if (err) throw err instanceof Error ? err : new Error('helmet refused its options');
   });
   return { set, removed };
 }

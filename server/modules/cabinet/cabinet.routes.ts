@@ -27,15 +27,19 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: overviewResponse },
       },
     },
-    async (req, reply) => {
+    (req, reply) => {
       const accountId = subscriberAccountId(req);
       // The JSON is checked against the response schema and serialised once per load; a cached read
-      // sends it as it is (a string with a JSON content type is not serialised again).
-      const json = await deps.caches.overviews.getOrLoad(accountId, async () =>
-        JSON.stringify(overviewResponse.parse(await getOverview(db, accountId))),
-      );
+      // sends it as it is (a string with a JSON content type is not serialised again), without a promise.
       // The type provider expects the object; the string is that object's JSON, checked at load.
-      return reply.type('application/json; charset=utf-8').send(json as unknown as Overview);
+      const send = (json: string | undefined) => {
+        reply.type('application/json; charset=utf-8').send(json as unknown as Overview);
+      };
+      const cached = deps.caches.overviews.peek(accountId);
+      if (cached !== undefined) return send(cached);
+      return deps.caches.overviews
+        .getOrLoad(accountId, async () => JSON.stringify(overviewResponse.parse(await getOverview(db, accountId))))
+        .then(send);
     },
   );
 

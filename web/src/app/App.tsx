@@ -4,10 +4,8 @@ import {
   createTheme,
   type CSSVariablesResolver,
   DEFAULT_THEME,
-  Drawer,
   Loader,
   MantineProvider,
-  Modal,
 } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { setNonce } from 'get-nonce';
@@ -16,11 +14,13 @@ import { useTranslation } from 'react-i18next';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 
 import { ApiError } from '../api/client';
-import { Landing } from '../features/public/Landing';
 import { LoginPage } from '../features/public/LoginPage';
-import { RecoverPage } from '../features/public/RecoverPage';
 
-// The cabinet and the back office load on demand: the sign-in page stays small.
+// Every route but the sign-in page loads on demand, so the sign-in page stays small (npm run bench:web):
+// the cabinet, the back office, and the public pages with components of their own (the recovery
+// form's select and radio buttons bring Mantine's combobox, popover and floating-ui).
+const Landing = lazy(() => import('../features/public/Landing').then((m) => ({ default: m.Landing })));
+const RecoverPage = lazy(() => import('../features/public/RecoverPage').then((m) => ({ default: m.RecoverPage })));
 const CabinetRoutes = lazy(() => import('../features/cabinet/CabinetRoutes'));
 const StaffRoutes = lazy(() => import('../features/staff/StaffRoutes'));
 const PortalPage = lazy(() => import('../features/network/PortalPage').then((m) => ({ default: m.PortalPage })));
@@ -57,9 +57,11 @@ function useTheme() {
     const closeButtonProps = { 'aria-label': t('common.close') };
     return createTheme({
       ...baseTheme,
+      // Plain objects, not Modal.extend(): importing Modal and Drawer here would put them (and their
+      // scroll lock) into the sign-in page's JavaScript.
       components: {
-        Modal: Modal.extend({ defaultProps: { closeButtonProps } }),
-        Drawer: Drawer.extend({ defaultProps: { closeButtonProps } }),
+        Modal: { defaultProps: { closeButtonProps } },
+        Drawer: { defaultProps: { closeButtonProps } },
       },
     });
   }, [t]); // t changes with the language
@@ -97,9 +99,23 @@ const fallback = (
 );
 
 const router = createBrowserRouter([
-  { path: '/', element: <Landing /> },
+  {
+    path: '/',
+    element: (
+      <Suspense fallback={fallback}>
+        <Landing />
+      </Suspense>
+    ),
+  },
   { path: '/login', element: <LoginPage /> },
-  { path: '/recover', element: <RecoverPage /> },
+  {
+    path: '/recover',
+    element: (
+      <Suspense fallback={fallback}>
+        <RecoverPage />
+      </Suspense>
+    ),
+  },
   {
     path: '/pay',
     element: (
@@ -132,7 +148,14 @@ const router = createBrowserRouter([
       </Suspense>
     ),
   },
-  { path: '*', element: <Landing /> },
+  {
+    path: '*',
+    element: (
+      <Suspense fallback={fallback}>
+        <Landing />
+      </Suspense>
+    ),
+  },
 ]);
 
 export function App() {
