@@ -94,7 +94,7 @@ if (styleNonce) setNonce(styleNonce);
 
 const fallback = (
   <Center h="100vh">
-    <Loader aria-label="…" />
+    <Loader role="status" aria-label="…" />
   </Center>
 );
 
