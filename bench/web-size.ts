@@ -39,7 +39,9 @@ function closure(start: string[]): Set<string> {
     if (seen.has(file)) return;
     seen.add(file);
     const code = readFileSync(join(dist, file), 'utf8');
-    for (const m of code.matchAll(/(?<![\w$.(]\s*)\b(?:import|export)\s*(?:[\w$*{},\s]*?\bfrom\s*)?["']([^"']+\.js)["']/g)) {
+    for (const m of code.matchAll(
+      /(?<![\w$.(]\s*)\b(?:import|export)\s*(?:[\w$*{},\s]*?\bfrom\s*)?["']([^"']+\.js)["']/g,
+    )) {
       visit(join(dirname(file), m[1]!).replace(/^\/+/, ''));
     }
   };

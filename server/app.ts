@@ -59,7 +59,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   if (opts.logger)
     app.addHook('onResponse', (req, reply, done) => {
       req.log[requestLevel](
-        { method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+        {
+          method: req.method,
+          path: req.url.split('?')[0],
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
         'request',
       );
       done();
