@@ -4,6 +4,12 @@
  * same process and the same run, so the ratio says how much of the framework's ceiling the real
  * endpoint keeps. autocannon, 10 connections, 10 s each. Prints one JSON line; fails on any non-2xx.
  *
+ * Where the time goes, in the same line: `stages_us`, microseconds per call of each stage measured
+ * alone (sequentially, after a warm-up): the session lookup and each overview query as they hit the
+ * database uncached, building the overview, checking + serialising its JSON, a whole cached request
+ * in process (app.inject: every hook, no sockets), a liveness route through the same hooks, and the
+ * bare route; `uncached_rps` is the overview with its cache off (3 s), what every first read costs.
+ *
  *   npm run bench:api                         (PGlite in memory)
  *   DATABASE_URL=postgres://… npm run bench:api
  */
@@ -15,7 +21,11 @@ import Fastify from 'fastify';
 import { BENCH_NEEDS, ensureDebianPackages } from '../scripts/debian-packages.mjs';
 import { buildApp } from '../server/app.js';
 import { loadConfig } from '../server/config.js';
+import type { Db } from '../server/db/client.js';
 import { runMigrations } from '../server/db/migrate.js';
+import { resolveSession } from '../server/modules/auth/sessions.js';
+import { overviewResponse } from '../server/modules/cabinet/cabinet.schemas.js';
+import { getOverview } from '../server/modules/cabinet/get-overview.js';
 import { signedInSubscriber } from '../server/test/sign-in.js';
 import { dropBenchDatabase, openBenchDatabase } from './bench-db.js';
 
@@ -24,6 +34,7 @@ ensureDebianPackages(BENCH_NEEDS.api, 'bench:api');
 const BENCH_DB = 'abonent_bench_api';
 const CONNECTIONS = 10;
 const DURATION_S = 10;
+const STAGE_CALLS = 300;
 
 /** Runs autocannon against url; throws unless every response was 2xx and nothing errored. */
 async function measure(
@@ -40,6 +51,42 @@ async function measure(
     );
   }
   return r.requests.average;
+}
+
+/** Mean microseconds of `calls` sequential runs of fn, after a tenth as many unmeasured. */
+async function micros(fn: () => unknown, calls = STAGE_CALLS): Promise<number> {
+  for (let i = 0; i < calls / 10; i++) await fn();
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < calls; i++) await fn();
+  return Math.round(Number(process.hrtime.bigint() - start) / 1000 / calls);
+}
+
+/** A Db whose execute() (what queryRows calls) records each statement's microseconds by its place in a call. */
+function timedDb(db: Db): { db: Db; startCall(): void; meanOf(i: number): number } {
+  const times: number[][] = [];
+  let i = 0;
+  const proxy = new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== 'execute') return Reflect.get(target, prop, receiver) as unknown;
+      return async (...args: Parameters<Db['execute']>) => {
+        const at = i++;
+        const start = process.hrtime.bigint();
+        try {
+          return await target.execute(...args);
+        } finally {
+          (times[at] ??= []).push(Number(process.hrtime.bigint() - start) / 1000);
+        }
+      };
+    },
+  });
+  return {
+    db: proxy,
+    startCall: () => void (i = 0),
+    meanOf: (at) => {
+      const xs = times[at] ?? [];
+      return Math.round(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
+    },
+  };
 }
 
 function address(port: number, path: string): string {
@@ -67,6 +114,27 @@ async function main() {
     await measure('warm-up bare', bareUrl, {}, 1);
     const balanceRps = await measure('overview', appUrl, headers);
     const bareRps = await measure('bare', bareUrl);
+
+    // Where a request's time goes, stage by stage (see the header).
+    const served = app;
+    const timed = timedDb(database.db);
+    const overview = await getOverview(database.db, s.account.id);
+    const stages = {
+      session_lookup: await micros(() => resolveSession(database.db, s.token)),
+      overview_build: await micros(() => {
+        timed.startCall();
+        return getOverview(timed.db, s.account.id);
+      }),
+      overview_account_query: timed.meanOf(0),
+      overview_services_suspensions_promotions_query: timed.meanOf(1),
+      validate_serialize: await micros(() => JSON.stringify(overviewResponse.parse(overview))),
+      cached_request: await micros(() => served.inject({ method: 'GET', url: '/api/me/overview', headers })),
+      hooks_only_request: await micros(() => served.inject({ method: 'GET', url: '/api/health/live' })),
+      bare_request: await micros(() => bare.inject({ method: 'GET', url: '/bare' })),
+    };
+    served.deps.caches.overviews.setEnabled(false);
+    const uncachedRps = await measure('overview uncached', appUrl, headers, 3);
+    served.deps.caches.overviews.setEnabled(true);
     console.log(
       JSON.stringify({
         bench: 'api',
@@ -74,6 +142,8 @@ async function main() {
         balance_rps: Math.round(balanceRps),
         bare_rps: Math.round(bareRps),
         ratio: Number((balanceRps / bareRps).toFixed(2)),
+        uncached_rps: Math.round(uncachedRps),
+        stages_us: stages,
       }),
     );
   } finally {

@@ -45,6 +45,8 @@ export const BENCH_NEEDS = {
   api: [],
   payments: [],
   ledger: [],
+  /** Reads (or builds) dist/web with the project's own Vite. */
+  web: [],
   /** The documented CSV files (no MariaDB: the CSV path of `abonent import`). */
   import: [],
   /** FreeRADIUS for both sides, rlm_sql on PostgreSQL for the peer, a C compiler for the load generator. */

@@ -53,13 +53,22 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
 
   // Development keeps requests at debug level so the terminal stays readable; the query string is left
   // out everywhere (a recovery link's token must not land in logs).
+  // Hooks on every request are callback-style here and in plugins/: an async hook costs a promise per
+  // request, which a cached read notices (docs/scale.md, bench:api). Without a logger there is no line.
   const requestLevel = opts.config.NODE_ENV === 'development' ? 'debug' : 'info';
-  app.addHook('onResponse', async (req, reply) => {
-    req.log[requestLevel](
-      { method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
-  });
+  if (opts.logger)
+    app.addHook('onResponse', (req, reply, done) => {
+      req.log[requestLevel](
+        {
+          method: req.method,
+          path: req.url.split('?')[0],
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
+      done();
+    });
 
   const deps = buildDeps(opts.config, opts.database, opts.deps);
   app.decorate('deps', deps);

@@ -75,10 +75,10 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
       notificationUrl: () => `${config.publicUrl}/api/payments/webhooks/tbank`,
     });
   }
-  const caches = new ReadCaches({
-    sessionSeconds: config.SESSION_CACHE_SECONDS,
-    overviewSeconds: config.OVERVIEW_CACHE_SECONDS,
-  });
+  const caches = new ReadCaches(
+    { sessionSeconds: config.SESSION_CACHE_SECONDS, overviewSeconds: config.OVERVIEW_CACHE_SECONDS },
+    database,
+  );
   const network = overrides.network ?? new NetworkRuntime(config, database);
   const deps: AppDeps = {
     config,

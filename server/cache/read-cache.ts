@@ -26,14 +26,20 @@ export class ReadCache<K, V> {
    */
   async getOrLoad(key: K, load: () => Promise<V | undefined>, until?: (value: V) => number): Promise<V | undefined> {
     const now = Date.now();
-    const hit = this.enabled ? this.entries.get(key) : undefined;
-    if (hit && hit.until > now) return hit.value;
+    const hit = this.peek(key, now);
+    if (hit !== undefined) return hit;
     const generation = this.generation;
     const value = await load();
     if (value === undefined || !this.enabled || this.ttlMs <= 0 || generation !== this.generation) return value;
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     this.entries.set(key, { value, until: Math.min(now + this.ttlMs, until?.(value) ?? Infinity) });
     return value;
+  }
+
+  /** The cached value if there is one still to be served, without waiting for anything (the hot path). */
+  peek(key: K, now = Date.now()): V | undefined {
+    const hit = this.enabled ? this.entries.get(key) : undefined;
+    return hit && hit.until > now ? hit.value : undefined;
   }
 
   clear(): void {

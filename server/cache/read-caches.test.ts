@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { queryRows } from '../db/client.js';
-import { createTestApp, type TestContext } from '../test/app.js';
+import { buildApp, createTestApp, type TestContext } from '../test/app.js';
 import { buildStaff } from '../test/factories.js';
 import { signedInSubscriber } from '../test/sign-in.js';
 
@@ -78,6 +78,56 @@ describe('read caches', () => {
       timeout: 3_000,
       interval: 100,
     });
+  });
+
+  it('a change made through another process shows in this one’s cached overview at once, not after the TTL', async () => {
+    // Two Abonent processes on one database; this one would keep an overview for a minute.
+    const slow = await buildApp({
+      config: { ...t.config, OVERVIEW_CACHE_SECONDS: 60 },
+      database: t.database,
+    });
+    try {
+      const s = await signedInSubscriber(slow, t.database.db, { balance: 10_000 });
+      const fin = await buildStaff(t.database.db, { role: 'finance' });
+      const read = async () => (await slow.inject({ method: 'GET', url: '/api/me/overview', headers: s.auth })).json();
+      expect((await read()).balance).toBe(10_000);
+      await t.database.db.execute(sql`update accounts set balance = 0 where id = ${s.account.id}`);
+      expect((await read()).balance).toBe(10_000); // served from the cache: a bare SQL write tells nobody
+      const res = await t.app.inject({
+        method: 'POST',
+        url: `/api/staff/accounts/${s.account.id}/corrections`,
+        headers: fin.auth,
+        payload: { amount: 5_000, reason: 'Перерасчёт за аварию', idempotencyKey: 'cache-other-1' },
+      });
+      expect(res.statusCode).toBe(200);
+      // The other process announced its change before answering; delivery to this one's LISTEN
+      // connection takes a moment on PostgreSQL (within 300 ms, far under the 60 s TTL).
+      await vi.waitFor(async () => expect((await read()).balance).toBe(5_000), { timeout: 300, interval: 10 });
+      // Sessions stay cached: a change announcement drops overviews only.
+      expect(slow.deps.caches.sessions.size).toBeGreaterThan(0);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('a burst of changes sends few notifications, and each caller waits for one sent after its change', async () => {
+    const caches = t.app.deps.caches;
+    const sent: string[] = [];
+    const stop = await t.database.listen('abonent_cache', {
+      onNotify: (payload) => sent.push(payload),
+      onListening: () => {},
+    });
+    try {
+      await Promise.all(Array.from({ length: 20 }, () => caches.changed()));
+      await vi.waitFor(() => expect(sent.filter((p) => p === 'overviews').length).toBeGreaterThan(0), {
+        timeout: 1_000,
+        interval: 10,
+      });
+      const n = sent.filter((p) => p === 'overviews').length;
+      expect(n).toBeLessThanOrEqual(2);
+    } finally {
+      await stop();
+    }
   });
 
   it.skipIf(!process.env.DATABASE_URL)(

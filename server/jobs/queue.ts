@@ -378,8 +378,9 @@ export class JobWorker {
           },
         });
       } finally {
-        // A job may have changed balances or sessions: this process's read caches start over.
-        this.deps.caches?.clear();
+        // A job may have changed balances or sessions: this process's read caches start over, and the
+        // other processes drop their overviews.
+        await this.deps.caches?.changed();
       }
       await this.db.execute(
         sql`update jobs set state = 'done', finished_at = now(), locked_until = null, last_error = null where ${mine}`,

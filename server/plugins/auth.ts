@@ -7,7 +7,7 @@ import { AppError } from '../../common/errors.js';
 import type { ReadCache } from '../cache/read-cache.js';
 import type { Db } from '../db/client.js';
 import { STAFF_ROLES, type StaffRole } from '../db/schema/index.js';
-import { type LiveSession, type Principal, resolveSession } from '../modules/auth/sessions.js';
+import { cachedPrincipal, type LiveSession, type Principal, resolveSession } from '../modules/auth/sessions.js';
 
 export const SESSION_COOKIE = 'abonent_session';
 export const CSRF_COOKIE = 'abonent_csrf';
@@ -36,7 +36,7 @@ async function authPlugin(
   app.decorateRequest('authVia', null);
   // onRequest, before the body is read: who is asking is known before anything about the request
   // is parsed or validated, so a caller without the right is refused (401/403) before a 400.
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     const header = req.headers.authorization;
     let token: string | undefined;
     if (header?.startsWith('Bearer ')) {
@@ -46,9 +46,18 @@ async function authPlugin(
       token = req.cookies[SESSION_COOKIE];
       req.authVia = 'cookie';
     }
-    if (!token) return;
-    req.principal = await resolveSession(opts.db, token, opts.sessionCache, opts.staffIdleSeconds);
-    if (!req.principal) req.authVia = null;
+    if (!token) return done();
+    // A cached session answers without a promise (most requests); otherwise it is looked up.
+    const cached = opts.sessionCache && cachedPrincipal(token, opts.sessionCache);
+    if (cached) {
+      req.principal = cached;
+      return done();
+    }
+    resolveSession(opts.db, token, opts.sessionCache, opts.staffIdleSeconds).then((principal) => {
+      req.principal = principal;
+      if (!principal) req.authVia = null;
+      done();
+    }, done);
   });
 }
 

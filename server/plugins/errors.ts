@@ -112,12 +112,13 @@ export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors'
  */
 async function errorsPlugin(app: FastifyInstance) {
   app.decorateRequest('lang', 'ru');
-  app.addHook('onRequest', async (req: FastifyRequest) => {
+  app.addHook('onRequest', (req: FastifyRequest, _reply, done) => {
     req.lang = pickLang({
       query: req.query,
       cookie: (req as { cookies?: Record<string, string | undefined> }).cookies?.lang,
       acceptLanguage: req.headers['accept-language'],
     });
+    done();
   });
 
   app.setNotFoundHandler((req, reply) => sendError(reply, req.lang, 'route_not_found'));

@@ -10,9 +10,9 @@ import type { Lifecycle } from '../lifecycle.js';
  * closes the database.
  */
 async function lifecyclePlugin(app: FastifyInstance, opts: { lifecycle: Lifecycle; timeoutMs: number }) {
-  app.addHook('onSend', async (_req, reply, payload) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (opts.lifecycle.draining) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
   app.addHook('preClose', async () => {
     // Closing without a SIGTERM first (tests, the CLI): stop being ready all the same.

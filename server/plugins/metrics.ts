@@ -21,13 +21,15 @@ declare module 'fastify' {
  */
 async function metricsPlugin(app: FastifyInstance, opts: { metrics: AppMetrics; config: Config }) {
   app.decorateRequest('startedAt', 0n);
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     req.startedAt = process.hrtime.bigint();
+    done();
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     const seconds = Number(process.hrtime.bigint() - req.startedAt) / 1e9;
     httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, seconds);
+    done();
   });
 
   const token = opts.config.METRICS_TOKEN;

@@ -10,9 +10,8 @@ import fp from 'fastify-plugin';
 async function proxyCheckPlugin(app: FastifyInstance, opts: { trustProxy: false | string[] }) {
   if (opts.trustProxy) return;
   let told = false;
-  app.addHook('onRequest', async (req) => {
-    if (told) return;
-    if (req.headers['x-forwarded-for'] === undefined && req.headers.forwarded === undefined) return;
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (told || (req.headers['x-forwarded-for'] === undefined && req.headers.forwarded === undefined)) return done();
     told = true;
     req.log.warn(
       { peer: req.socket.remoteAddress },
@@ -20,6 +19,7 @@ async function proxyCheckPlugin(app: FastifyInstance, opts: { trustProxy: false 
         'this proxy shares its address for rate limits and allow-lists; set TRUST_PROXY to the proxy’s address ' +
         '(said once)',
     );
+    done();
   });
 }
 

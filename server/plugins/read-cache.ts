@@ -9,15 +9,18 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Keeps the read caches honest for this process: any successful unsafe request (sign-out, password change, a
  * payment notification, a staff correction…) clears them before its response leaves, so the caller's
- * next read sees the change; changes from other processes arrive through the database's NOTIFY.
+ * next read sees the change, and tells the other processes (NOTIFY) to drop their overviews; changes from
+ * other processes arrive through the database's NOTIFY.
  */
 async function readCachePlugin(app: FastifyInstance, opts: { caches: ReadCaches; database: Database }) {
   await opts.caches.listen(opts.database);
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     // A refused request (4xx) or a failed one (5xx, its transaction rolled back) changed nothing, and
     // must not let anyone flush the caches at will with bad requests.
-    if (!SAFE_METHODS.has(req.method) && reply.statusCode < 400) opts.caches.clear();
-    return payload;
+    // The others are told before the response leaves: whoever made the change, and whoever they tell,
+    // sees it on the next read whichever process serves it.
+    if (SAFE_METHODS.has(req.method) || reply.statusCode >= 400) return done(null, payload);
+    opts.caches.changed().then(() => done(null, payload), done);
   });
   app.addHook('onClose', async () => opts.caches.close());
 }

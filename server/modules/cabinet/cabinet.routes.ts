@@ -5,7 +5,7 @@ import { requireSubscriber, subscriberAccountId } from '../../plugins/auth.js';
 import { fileResponse } from '../shared.schemas.js';
 import { overviewResponse, statementCsvResponse, statementQuery, statementResponse } from './cabinet.schemas.js';
 import { statementCsv, statementPdf } from './export-statement.js';
-import { getOverview } from './get-overview.js';
+import { getOverview, type Overview } from './get-overview.js';
 import { getStatement } from './get-statement.js';
 
 const security = [{ bearer: [] }];
@@ -27,9 +27,19 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
         response: { 200: overviewResponse },
       },
     },
-    async (req) => {
+    (req, reply) => {
       const accountId = subscriberAccountId(req);
-      return (await deps.caches.overviews.getOrLoad(accountId, () => getOverview(db, accountId)))!;
+      // The JSON is checked against the response schema and serialised once per load; a cached read
+      // sends it as it is (a string with a JSON content type is not serialised again), without a promise.
+      // The type provider expects the object; the string is that object's JSON, checked at load.
+      const send = (json: string | undefined) => {
+        reply.type('application/json; charset=utf-8').send(json as unknown as Overview);
+      };
+      const cached = deps.caches.overviews.peek(accountId);
+      if (cached !== undefined) return send(cached);
+      return deps.caches.overviews
+        .getOrLoad(accountId, async () => JSON.stringify(overviewResponse.parse(await getOverview(db, accountId))))
+        .then(send);
     },
   );
 
