@@ -29,7 +29,14 @@ import { getStatement } from '../server/modules/cabinet/get-statement.js';
 import { checkpointLedger } from '../server/modules/ledger/checkpoint-ledger.js';
 import { addMonths, monthOf } from '../server/modules/ledger/ledger-partitions.js';
 import { verifyLedger } from '../server/modules/ledger/verify-ledger.js';
-import { arg, dropBenchDatabase, openBenchDatabase, roundTimes, type StatementTimes, traceStatements } from './bench-db.js';
+import {
+  arg,
+  dropBenchDatabase,
+  openBenchDatabase,
+  roundTimes,
+  type StatementTimes,
+  traceStatements,
+} from './bench-db.js';
 
 const N = arg('accounts', 10_000);
 const D = arg('days', 365);
@@ -146,7 +153,9 @@ const LABELS: [string, RegExp][] = [
 async function chargeDay(database: Database): Promise<{ seconds: number; statements: StatementTimes | null }> {
   if (database.kind === 'postgres') await database.db.execute(sql`checkpoint`);
   const t0 = performance.now();
-  const { result: r, statements } = await traceStatements(LABELS, () => runBilling(database.db, { until: DAY, now: NOW }));
+  const { result: r, statements } = await traceStatements(LABELS, () =>
+    runBilling(database.db, { until: DAY, now: NOW }),
+  );
   const seconds = (performance.now() - t0) / 1000;
   if (r.charged !== N) throw new Error(`charged ${r.charged}, expected ${N}`);
   return { seconds, statements };
