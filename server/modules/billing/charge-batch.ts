@@ -17,6 +17,8 @@ export type BatchTotals = ChargeTotals;
  * - A voluntarily suspended account pays no subscription fee; past its free days it pays the
  *   suspension's daily fee through the suspension's own subscription row (docs/suspension.md).
  * Blocked and terminated accounts pay nothing.
+ * The batch's id range is also stated on subscriptions (`s.account_id between`), so a batch reads only
+ * its own accounts' subscriptions instead of probing every subscription of the region.
  */
 export function dueSubscriptions(opts: { regionId: number; day: string; fromId: number; toId: number }): SQL {
   const { year, month, day: d } = dayParts(opts.day);
@@ -35,6 +37,7 @@ export function dueSubscriptions(opts: { regionId: number; day: string; fromId: 
                left join disc on disc.account_id = a.id
                where a.region_id = ${opts.regionId} and a.status = 'active'
                  and a.id between ${opts.fromId} and ${opts.toId}
+                 and s.account_id between ${opts.fromId} and ${opts.toId}
                  and s.kind in ('tariff', 'service')
                  and s.starts_on <= ${opts.day}::date and (s.ends_on is null or s.ends_on >= ${opts.day}::date)
                  and s.monthly_fee > 0)

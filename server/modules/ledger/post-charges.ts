@@ -33,7 +33,10 @@ export async function postCharges(
   opts: { day: string; due: SQL; source?: string; alongside?: (totals: SQL) => SQL[] },
 ): Promise<ChargeTotals> {
   const alongside = opts.alongside?.(sql.raw('totals')) ?? [];
-  // Room for the per-account aggregate in memory instead of spilling it to disk.
+  // Room for the per-account aggregate in memory instead of spilling it to disk. The accounts are
+  // updated in id order (per_account's ORDER BY): in hash order every row's new version and its index
+  // entries land on a random page, and with a batch of 100k accounts that was half the statement's time
+  // (docs/billing.md, "Speed").
   const [row] = await inTransaction(db, async (tx) => {
     await tx.execute(sql`set local work_mem = '64MB'`);
     return queryRows<{ charged: number | null; amount: number | null; blocked: number | null }>(
@@ -48,6 +51,7 @@ export async function postCharges(
         ),
         per_account as (
           select account_id, sum(amount) as total, count(*) as n from ins group by account_id
+          order by account_id
         ),
         upd as (
           update accounts a
