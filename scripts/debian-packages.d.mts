@@ -4,5 +4,5 @@ export interface DebianNeed {
   why: string;
 }
 export const TEST_NEEDS: DebianNeed[];
-export const BENCH_NEEDS: Record<'billing' | 'api' | 'payments' | 'ledger' | 'import' | 'radius', DebianNeed[]>;
+export const BENCH_NEEDS: Record<'billing' | 'api' | 'payments' | 'ledger' | 'import' | 'radius' | 'web', DebianNeed[]>;
 export function ensureDebianPackages(needs: DebianNeed[], what?: string): void;
