@@ -22,11 +22,13 @@
  *   npm run bench:payments -- --payments 6000                (PGlite in memory, one connection)
  *   DATABASE_URL=postgres://… npm run bench:payments          (PostgreSQL, 8 connections)
  */
+import { readFileSync } from 'node:fs';
+
 import { sql } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 
 import { loadConfig } from '../server/config.js';
-import type { Database } from '../server/db/client.js';
+import { type Database, queryRows } from '../server/db/client.js';
 import { runMigrations } from '../server/db/migrate.js';
 import { buildDeps } from '../server/deps.js';
 import { handleNotification } from '../server/modules/payments/handle-notification.js';
@@ -94,9 +96,8 @@ const deps = buildDeps(
   loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
   database,
 );
-const [{ today }] = (
-  await db.execute<{ today: string }>(sql`select (now() at time zone 'Europe/Moscow')::date::text as today`)
-).rows as { today: string }[];
+const [day] = await queryRows<{ today: string }>(db, sql`select (now() at time zone 'Europe/Moscow')::date::text as today`);
+const today = day!.today;
 
 const notify = async (paymentId: number) => {
   const r = await handleNotification(db, deps, 'test_acquirer', `ta_${paymentId}`);
@@ -134,6 +135,41 @@ const ledgerOnly = (i: number) =>
     await tx.execute(sql`update accounts set balance = balance + ${AMOUNT} where id = ${i}`);
   });
 
+/**
+ * CPU time (ms) used so far by the database's server processes of this bench's connections (PostgreSQL:
+ * from /proc; PGlite runs inside Node, so 0) and by this Node process. On a shared machine the wall
+ * time of a phase depends on what else runs; the CPU each payment costs does much less.
+ */
+async function cpuNow(): Promise<{ node: number; db: number }> {
+  const node = process.cpuUsage();
+  let dbMs = 0;
+  if (database.pool) {
+    const { rows } = await database.pool.query<{ pid: number }>(
+      'select pid from pg_stat_activity where datname = current_database()',
+    );
+    for (const { pid } of rows) {
+      try {
+        const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        dbMs += ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+      } catch {
+        /* not on this machine (a remote server) or gone */
+      }
+    }
+  }
+  return { node: (node.user + node.system) / 1000, db: dbMs };
+}
+const CLOCK_TICKS = 100;
+const cpu: Record<string, { node: number; db: number }> = {};
+async function measured(kind: string, from: number, to: number, fn: (i: number) => Promise<unknown>) {
+  const before = await cpuNow();
+  const seconds = await pool(from, to, fn);
+  const after = await cpuNow();
+  const c = (cpu[kind] ??= { node: 0, db: 0 });
+  c.node += after.node - before.node;
+  c.db += after.db - before.db;
+  return seconds;
+}
+
 // The three are interleaved in rounds over the same accounts, so none gets another's warm cache or a
 // quieter moment of the machine (a floor measured alone first or last drifted by ±20%).
 let real = 0;
@@ -142,9 +178,9 @@ let ledger = 0;
 for (let round = 0; round < ROUNDS; round++) {
   const from = 1 + Math.floor((N * round) / ROUNDS);
   const to = 1 + Math.floor((N * (round + 1)) / ROUNDS);
-  real += await pool(from, to, notify);
-  raw += await pool(from, to, rawCredit);
-  ledger += await pool(from, to, ledgerOnly);
+  real += await measured('notifications', from, to, notify);
+  raw += await measured('raw', from, to, rawCredit);
+  ledger += await measured('ledger_only', from, to, ledgerOnly);
 }
 
 // ---------- Profile: each round trip of the credit path, one notification at a time ----------
@@ -249,7 +285,7 @@ const roundTrip = (text: string) =>
     ? 'provider_refetch'
     : text.startsWith('select p.id, p.amount')
       ? 'payment_lookup'
-      : text.startsWith('with guard as')
+      : text.startsWith('with guard as') || text.startsWith('with t as')
         ? 'credit_statement'
         : 'other_statements';
 
@@ -272,26 +308,31 @@ driver.query = async (...a: unknown[]) => {
   try {
     return await originalQuery(...a);
   } finally {
-    tripMs[kind] = (tripMs[kind] ?? 0) + performance.now() - t;
-    tripCount[kind] = (tripCount[kind] ?? 0) + 1;
+    if (timing) {
+      tripMs[kind] = (tripMs[kind] ?? 0) + performance.now() - t;
+      tripCount[kind] = (tripCount[kind] ?? 0) + 1;
+    }
   }
 };
+// The first EXPLAINED notifications run their credit statement under EXPLAIN first; the others are
+// timed (their round trips and their wall time), so no EXPLAIN is in what is timed.
+let timing = false;
 let wall = 0;
 for (let k = 1; k <= PROFILE; k++) {
   explainNext = k <= EXPLAINED;
+  timing = k > EXPLAINED;
   const start = performance.now();
   await notify(2 * N + k);
-  if (k > EXPLAINED) wall += performance.now() - start;
+  if (timing) wall += performance.now() - start;
 }
 driver.query = originalQuery as typeof driver.query;
-// The wall time of the notifications not explained: the EXPLAIN runs are not part of it.
-const plain = PROFILE - EXPLAINED;
-let explainedTrips = 0;
+const timed = Math.max(1, PROFILE - EXPLAINED);
+let tripsMs = 0;
 const perNotice: Record<string, number> = {};
-for (const [k, ms] of Object.entries(tripMs)) perNotice[k] = ms / PROFILE;
-for (const ms of Object.values(perNotice)) explainedTrips += ms;
-perNotice.node_and_driver = plain > 0 ? wall / plain - explainedTrips : 0;
-perNotice.total = plain > 0 ? wall / plain : 0;
+for (const [k, ms] of Object.entries(tripMs)) perNotice[k] = ms / timed;
+for (const ms of Object.values(perNotice)) tripsMs += ms;
+perNotice.node_and_driver = wall / timed - tripsMs;
+perNotice.total = wall / timed;
 
 // The floor's statement under the same EXPLAIN ANALYZE (a payment of its own: id N+i is account i's).
 const floorStages: Record<string, number> = {};
@@ -321,10 +362,14 @@ console.log(
     ratio: Math.round((notificationsPerS / rawPerS) * 100) / 100,
     ledger_only_per_s: ledgerOnlyPerS,
     ratio_ledger_only: Math.round((notificationsPerS / ledgerOnlyPerS) * 100) / 100,
+    /** CPU per payment (µs): this Node process, and the PostgreSQL server processes of its connections. */
+    cpu_us_per_payment: Object.fromEntries(
+      Object.entries(cpu).map(([k, c]) => [k, { node: Math.round((c.node * 1000) / N), db: Math.round((c.db * 1000) / N) }]),
+    ),
     stages: {
       profiled: PROFILE,
       explained,
-      round_trips_per_notice: Math.round((Object.values(tripCount).reduce((s, c) => s + c, 0) / PROFILE) * 100) / 100,
+      round_trips_per_notice: Math.round((Object.values(tripCount).reduce((s, c) => s + c, 0) / timed) * 100) / 100,
       per_notice_ms: round3(perNotice),
       credit_statement_ms: round3(creditStages, Math.max(1, explained)),
       floor_statement_ms: round3(floorStages, Math.max(1, EXPLAINED)),

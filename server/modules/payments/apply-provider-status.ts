@@ -4,7 +4,9 @@ import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { ProviderPayment } from '../../integrations/acquiring/provider.js';
 import { paymentProviderLabel, paymentsTotal } from '../../metrics/metrics.js';
+import { isPaymentAmount } from '../../../common/money.js';
 import {
+  creditLockedRow,
   creditPayment,
   creditPaymentIfUnchanged,
   type CreditPaymentInput,
@@ -12,7 +14,7 @@ import {
   creditSnapshotColumns,
   snapshotUnchanged,
 } from '../ledger/credit-payment.js';
-import { receiptWrites } from '../receipts/after-payment-succeeded.js';
+import { receiptWrites, receiptWritesFromCredited } from '../receipts/after-payment-succeeded.js';
 
 export interface ApplyResult {
   paymentId: number;
@@ -54,6 +56,13 @@ const ATTEMPTS = 3;
  * See docs/payments.md, "Performance".
  */
 export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: ProviderPayment): Promise<ApplyResult> {
+  if (seen.status === 'succeeded' && isPaymentAmount(seen.amount)) {
+    const [credited] = await creditInOneStatement(db, ref, seen);
+    if (credited) {
+      paymentsTotal.inc({ provider: paymentProviderLabel(credited.provider), outcome: 'credited' });
+      return { paymentId: credited.payment_id, status: 'succeeded', credited: true };
+    }
+  }
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const [p] = await queryRowsPrepared<PaymentView>(db, readPayment(ref, false));
     const decided = decide(p, ref, seen);
@@ -83,6 +92,50 @@ export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: Provide
     return counted(p!, { paymentId: p!.id, status: 'succeeded', credited: true }, seen);
   });
 }
+
+/**
+ * The common case in one round trip: a pending payment the provider says succeeded, for the amount we
+ * asked, is found, locked (its account first) and credited in one statement (creditLockedRow). No row
+ * means it was not that simple — not pending any more, another amount, a bonus to work out, a
+ * terminated account, a key used before — and nothing was written: the caller reads and decides.
+ */
+function creditInOneStatement(db: Db, ref: PaymentRef, seen: ProviderPayment) {
+  const where =
+    typeof ref === 'number'
+      ? sql`p.id = ${ref}`
+      : sql`p.provider = ${ref.provider} and p.external_id = ${ref.externalId}`;
+  const target = sql`select a.id as account_id, p.amount, 'payment:' || p.id as idempotency_key,
+        'provider:' || p.provider as source, ${commentSql} || ' ' || p.external_id as comment,
+        (now() at time zone r.time_zone)::date as effective_on,
+        a.balance, a.status as account_status, a.promised_credit,
+        p.id as payment_id, p.provider, a.region_id, coalesce(rs.enabled, false) as receipts_enabled,
+        coalesce((p.metadata->>'saveMethod')::boolean, false) as save_method
+      from payments p join accounts a on a.id = p.account_id join regions r on r.id = a.region_id
+      left join receipt_settings rs on rs.region_id = a.region_id
+      where ${where} and p.status = 'pending' and p.external_id = ${seen.externalId} and p.amount = ${seen.amount}
+      for no key update of a, p`;
+  const saved = seen.savedMethod;
+  return creditLockedRow<{ payment_id: number; provider: string }>(
+    db,
+    target,
+    (credited) => [
+      sql`update payments set status = 'succeeded', succeeded_at = now(), ledger_entry_id = c.entry_id,
+            metadata = metadata || jsonb_build_object('bonus', c.bonus) from ${credited} c where payments.id = c.payment_id`,
+      ...receiptWritesFromCredited(credited),
+      ...(saved
+        ? [
+            sql`insert into saved_payment_methods (account_id, provider, method_ref, title)
+                select c.account_id, c.provider, ${saved.ref}, ${saved.title} from ${credited} c where c.save_method
+                on conflict (provider, method_ref) do nothing`,
+          ]
+        : []),
+    ],
+    sql`c.payment_id, c.provider`,
+  ).then((r) => (r ? [r] : []));
+}
+
+/** How the statement names the payment (cabinet/describe-entries.ts): as creditInput's comment. */
+const commentSql = sql`case p.method when 'sbp' then 'sbp payment' when 'autopay' then 'autopay' else 'card payment' end`;
 
 /**
  * Counts a decided payment for the metrics (GET /metrics): credited; canceled — the provider canceled it
