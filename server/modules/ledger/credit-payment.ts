@@ -3,7 +3,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { AppError } from '../../../common/errors.js';
 import { validatePaymentAmount } from '../../../common/payment-amount.js';
 import { DEFAULT_PREPAY_TIERS, prepayBonus } from '../../../common/prepay.js';
-import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
+import { type Db, preparedStatement, queryRows, queryRowsPrepared } from '../../db/client.js';
 import type { RegionSettings } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { becomesUnblocked } from './coverage.js';
@@ -266,7 +266,7 @@ async function alreadyCredited(tx: Db, input: CreditPaymentInput): Promise<Credi
 }
 
 /**
- * The whole credit in ONE statement, for a caller that finds and locks what is credited in SQL (a
+ * The whole credit in ONE statement (prepared once: the values come as placeholders), for a caller that finds and locks what is credited in SQL (a
  * provider's notice: the payment and its account), so no read comes first. `target` is a SELECT of at
  * most one row that locks the account first (`for no key update of a, …`, lock-account.ts) and selects
  * account_id, amount, idempotency_key, source, comment, effective_on (a date), balance,
@@ -280,22 +280,29 @@ async function alreadyCredited(tx: Db, input: CreditPaymentInput): Promise<Credi
  * no prepay bonus can apply (prepayBonus's condition: some tier's months × the monthly fees fit in
  * the amount less the debt). Otherwise — and when target has no row, or the key was used before —
  * nothing is written and null comes back: the caller then reads and credits with creditPayment /
- * creditPaymentIfUnchanged, which decide those cases.
+ * creditPaymentIfUnchanged, which decide those cases. Returns the function that runs it with the
+ * placeholders' values.
  */
-export async function creditLockedRow<T extends object>(
-  db: Db,
-  target: SQL,
-  alongside: (credited: SQL) => SQL[],
-  /** More columns of `credited c` to return (besides entry_id, bonus, balance, unblocked), e.g. sql`c.payment_id`. */
-  returning: SQL,
-): Promise<(PostedCredit & T) | null> {
+export function creditLockedRow<T extends object>(
+  build: () => {
+    target: SQL;
+    alongside: (credited: SQL) => SQL[];
+    /** More columns of `credited c` to return (besides entry_id, bonus, balance, unblocked), e.g. sql`c.payment_id`. */
+    returning: SQL;
+  },
+): (db: Db, values: Record<string, unknown>) => Promise<(PostedCredit & T) | null> {
+  const run = preparedStatement<PostedCredit & T>(() => {
+    const { target, alongside, returning } = build();
+    return creditLockedRowStatement(target, alongside(sql.raw('credited')), returning);
+  });
+  return async (db, values) => (await run(db, values))[0] ?? null;
+}
+
+function creditLockedRowStatement(target: SQL, writes: SQL[], returning: SQL): SQL {
   const covered = becomesUnblocked('a', sql`c.total`);
-  const writes = alongside(sql.raw('credited'));
   const tiers = sql`case when jsonb_typeof(r.settings->'prepayTiers') = 'array' then r.settings->'prepayTiers'
                     else ${JSON.stringify(DEFAULT_PREPAY_TIERS)}::jsonb end`;
-  const [posted] = await queryRowsPrepared<PostedCredit & T>(
-    db,
-    sql`with t as (${target}),
+  return sql`with t as (${target}),
     acc as (
       select t.* from t join accounts a on a.id = t.account_id join regions r on r.id = a.region_id
       where t.account_status <> 'terminated' and t.amount > 0
@@ -335,7 +342,5 @@ export async function creditLockedRow<T extends object>(
                                 'unblocked', upd.unblocked)
       from upd, credited c)
     ${sql.join(writes.map((w, i) => sql`, also${sql.raw(String(i))} as (${w})`))}
-    select c.entry_id, c.bonus, upd.balance, upd.unblocked, ${returning} from upd, credited c`,
-  );
-  return posted ?? null;
+    select c.entry_id, c.bonus, upd.balance, upd.unblocked, ${returning} from upd, credited c`;
 }

@@ -57,7 +57,7 @@ const ATTEMPTS = 3;
  */
 export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: ProviderPayment): Promise<ApplyResult> {
   if (seen.status === 'succeeded' && isPaymentAmount(seen.amount)) {
-    const [credited] = await creditInOneStatement(db, ref, seen);
+    const credited = await creditInOneStatement(db, ref, seen);
     if (credited) {
       paymentsTotal.inc({ provider: paymentProviderLabel(credited.provider), outcome: 'credited' });
       return { paymentId: credited.payment_id, status: 'succeeded', credited: true };
@@ -99,40 +99,54 @@ export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: Provide
  * means it was not that simple — not pending any more, another amount, a bonus to work out, a
  * terminated account, a key used before — and nothing was written: the caller reads and decides.
  */
-function creditInOneStatement(db: Db, ref: PaymentRef, seen: ProviderPayment) {
-  const where =
-    typeof ref === 'number'
-      ? sql`p.id = ${ref}`
-      : sql`p.provider = ${ref.provider} and p.external_id = ${ref.externalId}`;
-  const target = sql`select a.id as account_id, p.amount, 'payment:' || p.id as idempotency_key,
-        'provider:' || p.provider as source, ${commentSql} || ' ' || p.external_id as comment,
-        (now() at time zone r.time_zone)::date as effective_on,
-        a.balance, a.status as account_status, a.promised_credit,
-        p.id as payment_id, p.provider, a.region_id, coalesce(rs.enabled, false) as receipts_enabled,
-        coalesce((p.metadata->>'saveMethod')::boolean, false) as save_method
-      from payments p join accounts a on a.id = p.account_id join regions r on r.id = a.region_id
-      left join receipt_settings rs on rs.region_id = a.region_id
-      where ${where} and p.status = 'pending' and p.external_id = ${seen.externalId} and p.amount = ${seen.amount}
-      for no key update of a, p`;
+async function creditInOneStatement(db: Db, ref: PaymentRef, seen: ProviderPayment) {
   const saved = seen.savedMethod;
-  return creditLockedRow<{ payment_id: number; provider: string }>(
-    db,
-    target,
-    (credited) => [
-      sql`update payments set status = 'succeeded', succeeded_at = now(), ledger_entry_id = c.entry_id,
-            metadata = metadata || jsonb_build_object('bonus', c.bonus) from ${credited} c where payments.id = c.payment_id`,
-      ...receiptWritesFromCredited(credited),
-      ...(saved
-        ? [
-            sql`insert into saved_payment_methods (account_id, provider, method_ref, title)
-                select c.account_id, c.provider, ${saved.ref}, ${saved.title} from ${credited} c where c.save_method
-                on conflict (provider, method_ref) do nothing`,
-          ]
-        : []),
-    ],
-    sql`c.payment_id, c.provider`,
-  ).then((r) => (r ? [r] : []));
+  const values = {
+    ...(typeof ref === 'number' ? { paymentId: ref } : { provider: ref.provider, externalId: ref.externalId }),
+    seenExternalId: seen.externalId,
+    seenAmount: seen.amount,
+    ...(saved ? { savedRef: saved.ref, savedTitle: saved.title } : {}),
+  };
+  const variant = (typeof ref === 'number' ? 1 : 0) + (saved ? 2 : 0);
+  return oneStatementCredits[variant]!(db, values);
 }
+
+/** The one-statement credit in its four variants: by our id or the provider's, with or without a card to save. */
+const oneStatementCredits = [0, 1, 2, 3].map((variant) =>
+  creditLockedRow<{ payment_id: number; provider: string }>(() => {
+    const where =
+      variant & 1
+        ? sql`p.id = ${sql.placeholder('paymentId')}`
+        : sql`p.provider = ${sql.placeholder('provider')} and p.external_id = ${sql.placeholder('externalId')}`;
+    return {
+      target: sql`select a.id as account_id, p.amount, 'payment:' || p.id as idempotency_key,
+          'provider:' || p.provider as source, ${commentSql} || ' ' || p.external_id as comment,
+          (now() at time zone r.time_zone)::date as effective_on,
+          a.balance, a.status as account_status, a.promised_credit,
+          p.id as payment_id, p.provider, a.region_id, coalesce(rs.enabled, false) as receipts_enabled,
+          coalesce((p.metadata->>'saveMethod')::boolean, false) as save_method
+        from payments p join accounts a on a.id = p.account_id join regions r on r.id = a.region_id
+        left join receipt_settings rs on rs.region_id = a.region_id
+        where ${where} and p.status = 'pending' and p.external_id = ${sql.placeholder('seenExternalId')}
+          and p.amount = ${sql.placeholder('seenAmount')}
+        for no key update of a, p`,
+      alongside: (credited) => [
+        sql`update payments set status = 'succeeded', succeeded_at = now(), ledger_entry_id = c.entry_id,
+              metadata = metadata || jsonb_build_object('bonus', c.bonus) from ${credited} c where payments.id = c.payment_id`,
+        ...receiptWritesFromCredited(credited),
+        ...(variant & 2
+          ? [
+              sql`insert into saved_payment_methods (account_id, provider, method_ref, title)
+                  select c.account_id, c.provider, ${sql.placeholder('savedRef')}, ${sql.placeholder('savedTitle')}
+                  from ${credited} c where c.save_method
+                  on conflict (provider, method_ref) do nothing`,
+            ]
+          : []),
+      ],
+      returning: sql`c.payment_id, c.provider`,
+    };
+  }),
+);
 
 /** How the statement names the payment (cabinet/describe-entries.ts): as creditInput's comment. */
 const commentSql = sql`case p.method when 'sbp' then 'sbp payment' when 'autopay' then 'autopay' else 'card payment' end`;
