@@ -96,7 +96,10 @@ const deps = buildDeps(
   loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
   database,
 );
-const [day] = await queryRows<{ today: string }>(db, sql`select (now() at time zone 'Europe/Moscow')::date::text as today`);
+const [day] = await queryRows<{ today: string }>(
+  db,
+  sql`select (now() at time zone 'Europe/Moscow')::date::text as today`,
+);
 const today = day!.today;
 
 const notify = async (paymentId: number) => {
@@ -198,7 +201,7 @@ const explainRolledBack: (text: string, params: unknown[]) => Promise<Plan> = as
     const c = await database.pool.connect();
     try {
       await c.query('begin');
-      plan = (await c.query(q, params)).rows[0]['QUERY PLAN'];
+      plan = (await c.query<{ 'QUERY PLAN': unknown }>(q, params)).rows[0]!['QUERY PLAN'];
       await c.query('rollback');
     } finally {
       c.release();
@@ -325,7 +328,7 @@ for (let k = 1; k <= PROFILE; k++) {
   await notify(2 * N + k);
   if (timing) wall += performance.now() - start;
 }
-driver.query = originalQuery as typeof driver.query;
+driver.query = originalQuery;
 const timed = Math.max(1, PROFILE - EXPLAINED);
 let tripsMs = 0;
 const perNotice: Record<string, number> = {};
@@ -364,7 +367,10 @@ console.log(
     ratio_ledger_only: Math.round((notificationsPerS / ledgerOnlyPerS) * 100) / 100,
     /** CPU per payment (µs): this Node process, and the PostgreSQL server processes of its connections. */
     cpu_us_per_payment: Object.fromEntries(
-      Object.entries(cpu).map(([k, c]) => [k, { node: Math.round((c.node * 1000) / N), db: Math.round((c.db * 1000) / N) }]),
+      Object.entries(cpu).map(([k, c]) => [
+        k,
+        { node: Math.round((c.node * 1000) / N), db: Math.round((c.db * 1000) / N) },
+      ]),
     ),
     stages: {
       profiled: PROFILE,

@@ -1,10 +1,10 @@
 import { type SQL, sql } from 'drizzle-orm';
 
+import { isPaymentAmount } from '../../../common/money.js';
 import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { ProviderPayment } from '../../integrations/acquiring/provider.js';
 import { paymentProviderLabel, paymentsTotal } from '../../metrics/metrics.js';
-import { isPaymentAmount } from '../../../common/money.js';
 import {
   creditLockedRow,
   creditPayment,
