@@ -49,11 +49,13 @@ const ATTEMPTS = 3;
  * the payment is still pending — so any number of notifications, in any order, at once, credit
  * exactly once.
  *
- * Common path, two round trips: read the payment and its account, then one statement that locks both,
- * checks nothing changed since the read, credits, marks the payment succeeded and adds its receipt and
- * saved card (creditPaymentIfUnchanged). When something did change, read again; a payment raced too
- * often takes the locks first in a transaction instead.
- * See docs/payments.md, "Performance".
+ * Common path, one round trip: a 'succeeded' for a pending payment, for the amount asked, is found,
+ * locked, checked and credited in one statement (creditInOneStatement). What that does not cover (a
+ * cancel, a bonus, a terminated account, a race lost) is read and decided: read the payment and its
+ * account, then one statement that locks both, checks nothing changed since the read, credits, marks
+ * the payment succeeded and adds its receipt and saved card (creditPaymentIfUnchanged). When something
+ * did change, read again; a payment raced too often takes the locks first in a transaction instead.
+ * See docs/payments.md, "Benchmark".
  */
 export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: ProviderPayment): Promise<ApplyResult> {
   if (seen.status === 'succeeded' && isPaymentAmount(seen.amount)) {
