@@ -251,3 +251,24 @@ export async function queryRowsPrepared<T = Record<string, unknown>>(db: Db, que
   const res = (await db._.session.prepareQuery(q, undefined, name, false).execute()) as { rows: T[] };
   return res.rows;
 }
+
+/**
+ * queryRowsPrepared for the hottest statements, built once: `build` makes the statement with
+ * `sql.placeholder('name')` where a value varies, and is called on the first use only; each call then
+ * sends just the values (no building, no rendering, no hashing of a long text in Node).
+ */
+export function preparedStatement<T = Record<string, unknown>>(
+  build: () => SQL,
+): (db: Db, values: Record<string, unknown>) => Promise<T[]> {
+  let prepared: { q: ReturnType<PgDialect['sqlToQuery']>; name: string } | undefined;
+  return async (db, values) => {
+    if (!prepared) {
+      const q = dialect.sqlToQuery(build());
+      prepared = { q, name: `a_${createHash('sha1').update(q.sql).digest('base64url').slice(0, 20)}` };
+    }
+    const res = (await db._.session.prepareQuery(prepared.q, undefined, prepared.name, false).execute(values)) as {
+      rows: T[];
+    };
+    return res.rows;
+  };
+}

@@ -2,8 +2,8 @@ import { type SQL, sql } from 'drizzle-orm';
 
 import { AppError } from '../../../common/errors.js';
 import { validatePaymentAmount } from '../../../common/payment-amount.js';
-import { prepayBonus } from '../../../common/prepay.js';
-import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
+import { DEFAULT_PREPAY_TIERS, prepayBonus } from '../../../common/prepay.js';
+import { type Db, preparedStatement, queryRows, queryRowsPrepared } from '../../db/client.js';
 import type { RegionSettings } from '../../db/schema/index.js';
 import { inTransaction } from '../../db/transaction.js';
 import { becomesUnblocked } from './coverage.js';
@@ -263,4 +263,84 @@ async function alreadyCredited(tx: Db, input: CreditPaymentInput): Promise<Credi
     throw new AppError('idempotency_conflict');
   }
   return { entryId: prev.id, balance: prev.balance, created: false, bonus: prev.bonus ?? 0, unblocked: false };
+}
+
+/**
+ * The whole credit in ONE statement (prepared once: the values come as placeholders), for a caller that finds and locks what is credited in SQL (a
+ * provider's notice: the payment and its account), so no read comes first. `target` is a SELECT of at
+ * most one row that locks the account first (`for no key update of a, …`, lock-account.ts) and selects
+ * account_id, amount, idempotency_key, source, comment, effective_on (a date), balance,
+ * account_status and promised_credit — these three from the locked row, i.e. its newest version —
+ * plus whatever the `alongside` writes read from `credited` (which carries every
+ * column of target, and entry_id and bonus).
+ *
+ * It writes what creditStatement writes (entry, balance, repayment of a promised payment, unblocking
+ * with its event, the 'payment_credited' event, the audit row, the alongside writes) and keeps the same
+ * rules; it credits only where that needs no decision made in JS: the account is not terminated and
+ * no prepay bonus can apply (prepayBonus's condition: some tier's months × the monthly fees fit in
+ * the amount less the debt). Otherwise — and when target has no row, or the key was used before —
+ * nothing is written and null comes back: the caller then reads and credits with creditPayment /
+ * creditPaymentIfUnchanged, which decide those cases. Returns the function that runs it with the
+ * placeholders' values.
+ */
+export function creditLockedRow<T extends object>(
+  build: () => {
+    target: SQL;
+    alongside: (credited: SQL) => SQL[];
+    /** More columns of `credited c` to return (besides entry_id, bonus, balance, unblocked), e.g. sql`c.payment_id`. */
+    returning: SQL;
+  },
+): (db: Db, values: Record<string, unknown>) => Promise<(PostedCredit & T) | null> {
+  const run = preparedStatement<PostedCredit & T>(() => {
+    const { target, alongside, returning } = build();
+    return creditLockedRowStatement(target, alongside(sql.raw('credited')), returning);
+  });
+  return async (db, values) => (await run(db, values))[0] ?? null;
+}
+
+function creditLockedRowStatement(target: SQL, writes: SQL[], returning: SQL): SQL {
+  const covered = becomesUnblocked('a', sql`c.total`);
+  const tiers = sql`case when jsonb_typeof(r.settings->'prepayTiers') = 'array' then r.settings->'prepayTiers'
+                    else ${JSON.stringify(DEFAULT_PREPAY_TIERS)}::jsonb end`;
+  return sql`with t as (${target}),
+    acc as (
+      select t.* from t join accounts a on a.id = t.account_id join regions r on r.id = a.region_id
+      where t.account_status <> 'terminated' and t.amount > 0
+        and not exists (
+          select 1 from jsonb_to_recordset(${tiers}) tier(months numeric),
+                        (select ${monthlyFees(sql`t.effective_on`)} as fees) m
+          where m.fees > 0 and tier.months > 0 and t.amount + least(t.balance, 0) >= tier.months * m.fees)),
+    ins as (
+      insert into ledger_entries (account_id, kind, amount, effective_on, source, comment, idempotency_key)
+      select account_id, 'payment', amount, effective_on, source, comment, idempotency_key from acc
+      on conflict do nothing returning id),
+    credited as (select ins.id as entry_id, 0::int8 as bonus, acc.amount::int8 as total, acc.* from ins, acc),
+    upd as (
+      update accounts a set balance = a.balance + c.total,
+        promised_credit = greatest(0, least(a.promised_credit, -(a.balance + c.total + a.credit_limit))),
+        status = case when ${covered} then 'active' else a.status end,
+        status_changed_at = case when ${covered} then now() else a.status_changed_at end
+      from credited c where a.id = c.account_id
+      returning a.id as account_id, a.balance, a.status <> c.account_status as unblocked, a.promised_credit,
+                c.promised_credit as promised_before),
+    repaid as (
+      update promised_payments set status = 'repaid', closed_at = now()
+      where account_id = (select account_id from upd) and status = 'active'
+        and exists (select 1 from upd where upd.promised_credit = 0 and upd.promised_before > 0)),
+    ev as (
+      insert into account_events (account_id, kind, data)
+      select account_id, 'unblocked', '{}'::jsonb from upd where unblocked
+      union all
+      select upd.account_id, 'payment_credited',
+             jsonb_build_object('amount', c.amount::int8, 'bonus', c.bonus, 'balance', upd.balance)
+      from upd, credited c),
+    aud as (
+      insert into audit_log (actor_type, actor_id, action, entity, entity_id, before, after)
+      select case when c.source like 'staff:%' then 'staff' else 'system' end, c.source, 'payment.credited', 'account',
+             c.account_id::text, jsonb_build_object('balance', c.balance, 'status', c.account_status),
+             jsonb_build_object('amount', c.amount::int8, 'bonus', c.bonus, 'balance', upd.balance, 'key', c.idempotency_key,
+                                'unblocked', upd.unblocked)
+      from upd, credited c)
+    ${sql.join(writes.map((w, i) => sql`, also${sql.raw(String(i))} as (${w})`))}
+    select c.entry_id, c.bonus, upd.balance, upd.unblocked, ${returning} from upd, credited c`;
 }

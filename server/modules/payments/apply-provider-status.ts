@@ -1,10 +1,12 @@
 import { type SQL, sql } from 'drizzle-orm';
 
+import { isPaymentAmount } from '../../../common/money.js';
 import { type Db, queryRows, queryRowsPrepared } from '../../db/client.js';
 import { inTransaction } from '../../db/transaction.js';
 import type { ProviderPayment } from '../../integrations/acquiring/provider.js';
 import { paymentProviderLabel, paymentsTotal } from '../../metrics/metrics.js';
 import {
+  creditLockedRow,
   creditPayment,
   creditPaymentIfUnchanged,
   type CreditPaymentInput,
@@ -12,7 +14,7 @@ import {
   creditSnapshotColumns,
   snapshotUnchanged,
 } from '../ledger/credit-payment.js';
-import { receiptWrites } from '../receipts/after-payment-succeeded.js';
+import { receiptWrites, receiptWritesFromCredited } from '../receipts/after-payment-succeeded.js';
 
 export interface ApplyResult {
   paymentId: number;
@@ -47,13 +49,22 @@ const ATTEMPTS = 3;
  * the payment is still pending — so any number of notifications, in any order, at once, credit
  * exactly once.
  *
- * Common path, two round trips: read the payment and its account, then one statement that locks both,
- * checks nothing changed since the read, credits, marks the payment succeeded and adds its receipt and
- * saved card (creditPaymentIfUnchanged). When something did change, read again; a payment raced too
- * often takes the locks first in a transaction instead.
- * See docs/payments.md, "Performance".
+ * Common path, one round trip: a 'succeeded' for a pending payment, for the amount asked, is found,
+ * locked, checked and credited in one statement (creditInOneStatement). What that does not cover (a
+ * cancel, a bonus, a terminated account, a race lost) is read and decided: read the payment and its
+ * account, then one statement that locks both, checks nothing changed since the read, credits, marks
+ * the payment succeeded and adds its receipt and saved card (creditPaymentIfUnchanged). When something
+ * did change, read again; a payment raced too often takes the locks first in a transaction instead.
+ * See docs/payments.md, "Benchmark".
  */
 export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: ProviderPayment): Promise<ApplyResult> {
+  if (seen.status === 'succeeded' && isPaymentAmount(seen.amount)) {
+    const credited = await creditInOneStatement(db, ref, seen);
+    if (credited) {
+      paymentsTotal.inc({ provider: paymentProviderLabel(credited.provider), outcome: 'credited' });
+      return { paymentId: credited.payment_id, status: 'succeeded', credited: true };
+    }
+  }
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const [p] = await queryRowsPrepared<PaymentView>(db, readPayment(ref, false));
     const decided = decide(p, ref, seen);
@@ -83,6 +94,64 @@ export async function applyProviderStatus(db: Db, ref: PaymentRef, seen: Provide
     return counted(p!, { paymentId: p!.id, status: 'succeeded', credited: true }, seen);
   });
 }
+
+/**
+ * The common case in one round trip: a pending payment the provider says succeeded, for the amount we
+ * asked, is found, locked (its account first) and credited in one statement (creditLockedRow). No row
+ * means it was not that simple — not pending any more, another amount, a bonus to work out, a
+ * terminated account, a key used before — and nothing was written: the caller reads and decides.
+ */
+async function creditInOneStatement(db: Db, ref: PaymentRef, seen: ProviderPayment) {
+  const saved = seen.savedMethod;
+  const values = {
+    ...(typeof ref === 'number' ? { paymentId: ref } : { provider: ref.provider, externalId: ref.externalId }),
+    seenExternalId: seen.externalId,
+    seenAmount: seen.amount,
+    ...(saved ? { savedRef: saved.ref, savedTitle: saved.title } : {}),
+  };
+  const variant = (typeof ref === 'number' ? 1 : 0) + (saved ? 2 : 0);
+  return oneStatementCredits[variant]!(db, values);
+}
+
+/** The one-statement credit in its four variants: by our id or the provider's, with or without a card to save. */
+const oneStatementCredits = [0, 1, 2, 3].map((variant) =>
+  creditLockedRow<{ payment_id: number; provider: string }>(() => {
+    const where =
+      variant & 1
+        ? sql`p.id = ${sql.placeholder('paymentId')}`
+        : sql`p.provider = ${sql.placeholder('provider')} and p.external_id = ${sql.placeholder('externalId')}`;
+    return {
+      target: sql`select a.id as account_id, p.amount, 'payment:' || p.id as idempotency_key,
+          'provider:' || p.provider as source, ${commentSql} || ' ' || p.external_id as comment,
+          (now() at time zone r.time_zone)::date as effective_on,
+          a.balance, a.status as account_status, a.promised_credit,
+          p.id as payment_id, p.provider, a.region_id, coalesce(rs.enabled, false) as receipts_enabled,
+          coalesce((p.metadata->>'saveMethod')::boolean, false) as save_method
+        from payments p join accounts a on a.id = p.account_id join regions r on r.id = a.region_id
+        left join receipt_settings rs on rs.region_id = a.region_id
+        where ${where} and p.status = 'pending' and p.external_id = ${sql.placeholder('seenExternalId')}
+          and p.amount = ${sql.placeholder('seenAmount')}
+        for no key update of a, p`,
+      alongside: (credited) => [
+        sql`update payments set status = 'succeeded', succeeded_at = now(), ledger_entry_id = c.entry_id,
+              metadata = metadata || jsonb_build_object('bonus', c.bonus) from ${credited} c where payments.id = c.payment_id`,
+        ...receiptWritesFromCredited(credited),
+        ...(variant & 2
+          ? [
+              sql`insert into saved_payment_methods (account_id, provider, method_ref, title)
+                  select c.account_id, c.provider, ${sql.placeholder('savedRef')}, ${sql.placeholder('savedTitle')}
+                  from ${credited} c where c.save_method
+                  on conflict (provider, method_ref) do nothing`,
+            ]
+          : []),
+      ],
+      returning: sql`c.payment_id, c.provider`,
+    };
+  }),
+);
+
+/** How the statement names the payment (cabinet/describe-entries.ts): as creditInput's comment. */
+const commentSql = sql`case p.method when 'sbp' then 'sbp payment' when 'autopay' then 'autopay' else 'card payment' end`;
 
 /**
  * Counts a decided payment for the metrics (GET /metrics): credited; canceled — the provider canceled it

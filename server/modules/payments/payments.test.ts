@@ -65,6 +65,66 @@ describe('card top-up through the test acquirer', () => {
     });
   });
 
+  it('a payment with no bonus to work out is credited by one statement with everything that goes with it', async () => {
+    // Paying less than the bonus's months: applyProviderStatus's one-statement credit (creditLockedRow).
+    const s = await signedInSubscriber(t.app, t.db, { balance: -30_000, status: 'blocked', monthlyFee: 60_000 });
+    await t.db
+      .execute(sql`insert into receipt_settings (region_id, enabled, group_code, inn, payment_address, company_email)
+      select region_id, true, 'g', '7700000000', 'https://isp.example.net', 'a@example.net' from accounts where id = ${s.account.id}
+      on conflict (region_id) do update set enabled = true`);
+    const { paymentId, confirmationUrl } = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/me/payments',
+        headers: s.auth,
+        payload: { amount: '500.00', saveCard: true },
+      })
+    ).json();
+    await payByCard(t.app, confirmationUrl);
+    await t.drain();
+    const p = await paymentRow(paymentId);
+    expect(p.status).toBe('succeeded');
+    expect(await accountState(t.db, s.account.id)).toMatchObject({ balance: 20_000, status: 'active' });
+    const entries = await queryRows<{ id: number; kind: string; amount: number; comment: string; key: string }>(
+      t.db,
+      sql`select id, kind, amount, comment, idempotency_key as key from ledger_entries where account_id = ${s.account.id} and kind in ('payment', 'bonus')`,
+    );
+    expect(entries).toEqual([
+      {
+        id: p.ledger_entry_id,
+        kind: 'payment',
+        amount: 50_000,
+        comment: `card payment ${p.external_id}`,
+        key: `payment:${paymentId}`,
+      },
+    ]);
+    const events = await queryRows<{ kind: string; data: Record<string, number> }>(
+      t.db,
+      sql`select kind, data from account_events where account_id = ${s.account.id} and kind in ('unblocked', 'payment_credited') order by id`,
+    );
+    expect(events).toEqual([
+      { kind: 'unblocked', data: {} },
+      { kind: 'payment_credited', data: { amount: 50_000, bonus: 0, balance: 20_000 } },
+    ]);
+    const [audit] = await queryRows<{ actor_type: string; before: unknown; after: unknown }>(
+      t.db,
+      sql`select actor_type, before, after from audit_log where action = 'payment.credited' and entity_id = ${String(s.account.id)}`,
+    );
+    expect(audit).toEqual({
+      actor_type: 'system',
+      before: { balance: -30_000, status: 'blocked' },
+      after: { amount: 50_000, bonus: 0, balance: 20_000, key: `payment:${paymentId}`, unblocked: true },
+    });
+    const [receipt] = await queryRows<{ total: number; jobs: number }>(
+      t.db,
+      sql`select total, (select count(*)::int from jobs where key = ${`receipt:${paymentId}`}) as jobs from receipts where payment_id = ${paymentId}`,
+    );
+    expect(receipt).toEqual({ total: 50_000, jobs: 1 });
+    const cards = await t.app.inject({ url: '/api/me/cards', headers: s.auth });
+    expect(cards.json().cards).toEqual([expect.objectContaining({ title: '•••• 1111', provider: 'test_acquirer' })]);
+    expect((await verifyLedger(t.db)).mismatches).toEqual([]);
+  });
+
   it('the same notification 5 times, out of order and at once, credits once', async () => {
     const s = await signedInSubscriber(t.app, t.db, { balance: 0 });
     const { paymentId, confirmationUrl } = (

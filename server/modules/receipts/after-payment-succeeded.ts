@@ -78,3 +78,26 @@ export function receiptWrites(
     ),
   ];
 }
+
+/**
+ * receiptWrites for a credit made in one statement (creditLockedRow): the payment comes from the
+ * relation `credited` (columns payment_id, provider, amount, region_id, receipts_enabled), so the rows
+ * are written only when it has a row and the region issues receipts. Same rows, same keys.
+ */
+export function receiptWritesFromCredited(credited: SQL): SQL[] {
+  const offline = sql.join(
+    [...OFFLINE_PROVIDERS].map((p) => sql`${p}`),
+    sql`, `,
+  );
+  const when = sql`c.receipts_enabled and c.provider not in (${offline})`;
+  return [
+    sql`insert into receipts (payment_id, region_id, total, external_id)
+        select c.payment_id, c.region_id, c.amount, ${installationIdSql} || '-' || c.payment_id::text
+        from ${credited} c where ${when}
+        on conflict (payment_id) where operation = 'sell' do nothing`,
+    sql`insert into jobs (name, key, payload, run_at, max_attempts)
+        select ${registerReceiptJob.name}, 'receipt:' || c.payment_id, jsonb_build_object('paymentId', c.payment_id), now(), 10
+        from ${credited} c where ${when}
+        on conflict (key) do nothing`,
+  ];
+}
