@@ -240,7 +240,7 @@ describe('deploy/nginx/abonent.conf', () => {
     const loc = one(catchAll, 'location')!;
     expect(one(loc.block, 'return')?.args).toEqual(['302', `https://${portalHost}/portal`]);
     expect(all(loc.block, 'add_header').map((d) => d.args.slice(0, 2))).toContainEqual(['Cache-Control', 'no-store']);
-    expect(read('web/src/app/App.tsx')).toContain("path: '/portal'");
+    expect(read('web/src/app/App.tsx')).toContain('<Route path="/portal"');
     const plain = servers.find((s) => named(s).includes(portalHost) && listens(s).includes('80'))!;
     expect(one(one(plain, 'location')?.block, 'return')?.args[0]).toBe('301');
     const tlsCatchAll = servers.find((s) => listens(s).includes('443 ssl default_server'))!;
