@@ -28,6 +28,11 @@ export const TEST_NEEDS = [
     why: 'ABONENT_RADIUS_CA of the shipped FreeRADIUS configuration',
   },
   {
+    pkg: 'mariadb-server-core',
+    path: '/usr/sbin/mariadbd',
+    why: 'the Ubilling and ABillS import tests, on a MariaDB they start (no service is installed)',
+  },
+  {
     pkg: 'shellcheck',
     path: '/usr/bin/shellcheck',
     why: 'checking the shipped shell scripts (deploy/, the rehearsal)',
