@@ -162,23 +162,29 @@ describe('security headers and development pages', () => {
     for (const url of ['/api/health', '/api/no-such-route', '/pay/test-acquirer/nope']) {
       const r = await dev.app.inject({ url });
       const csp = String(r.headers['content-security-policy']);
-      expect(csp).toContain("default-src 'self'");
-      expect(csp).toContain("script-src 'self'");
       expect(csp).not.toContain('unsafe-inline');
       expect(csp).toContain("frame-ancestors 'none'");
       expect(r.headers['x-frame-options']).toBe('DENY');
       expect(r.headers['x-content-type-options']).toBe('nosniff');
-      expect(r.headers['referrer-policy']).toBe('no-referrer');
       expect(r.headers['strict-transport-security']).toBeUndefined();
     }
+    // A page may load only from us; a JSON answer may load nothing and is never stored on the way.
+    const page = await dev.app.inject({ url: '/pay/test-acquirer/nope' });
+    expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
+    expect(page.headers['permissions-policy']).toContain('camera=()');
+    expect(page.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(page.headers['cross-origin-resource-policy']).toBe('same-origin');
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
     const api = await dev.app.inject({ url: '/api/health' });
+    expect(api.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(api.headers['cache-control']).toBe('no-store');
   });
 
   it('production adds HSTS and upgrade-insecure-requests', async () => {
-    const r = await prod.app.inject({ url: '/api/health' });
-    expect(r.headers['strict-transport-security']).toMatch(/max-age=31536000/);
-    expect(String(r.headers['content-security-policy'])).toContain('upgrade-insecure-requests');
+    for (const url of ['/api/health', '/pay/test-acquirer/nope'])
+      expect((await prod.app.inject({ url })).headers['strict-transport-security']).toMatch(/max-age=31536000/);
+    const page = await prod.app.inject({ url: '/pay/test-acquirer/nope' });
+    expect(String(page.headers['content-security-policy'])).toContain('upgrade-insecure-requests');
   });
 
   it('the dev outbox answers only to this machine, never through a proxy, and does not exist in production', async () => {

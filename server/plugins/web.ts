@@ -33,7 +33,7 @@ async function webPlugin(app: FastifyInstance) {
       .replaceAll(NONCE_PLACEHOLDER, nonce.style);
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(body);
   };
-  const nonces = { helmet: { enableCSPNonces: true } } as const;
+  const nonces = { pagePolicy: { cspNonces: true } } as const;
   app.get('/', { schema: { hide: true }, ...nonces }, page);
   app.get('/index.html', { schema: { hide: true }, ...nonces }, page);
   app.get('/*', { schema: { hide: true }, ...nonces }, (req, reply) => {

@@ -70,20 +70,21 @@ export async function resolveSession(
   cache?: ReadCache<string, LiveSession>,
   staffIdleSeconds = STAFF_IDLE_SECONDS,
 ): Promise<Principal | null> {
-  const tokenHash = hashToken(token);
+  // The in-process cache is keyed by the token itself, so a cached request computes no hash; only the
+  // database, which outlives the process and is backed up, never sees a token (docs/security.md).
   const found = cache
     ? await cache.getOrLoad(
-        tokenHash,
-        async () => (await lookupSession(db, tokenHash, staffIdleSeconds)) ?? undefined,
+        token,
+        async () => (await lookupSession(db, hashToken(token), staffIdleSeconds)) ?? undefined,
         (s) => s.expiresAt,
       )
-    : await lookupSession(db, tokenHash, staffIdleSeconds);
+    : await lookupSession(db, hashToken(token), staffIdleSeconds);
   return found?.principal ?? null;
 }
 
 /** The principal of a session the cache still holds, found without waiting (the hot path), or undefined. */
 export function cachedPrincipal(token: string, cache: ReadCache<string, LiveSession>): Principal | undefined {
-  return cache.peek(hashToken(token))?.principal;
+  return cache.peek(token)?.principal;
 }
 
 /** A valid session's principal and when it ends (ms): a cached one is never served past that. */

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 
 import type { AppDeps } from '../../deps.js';
@@ -9,6 +10,11 @@ import { getOverview, type Overview } from './get-overview.js';
 import { getStatement } from './get-statement.js';
 
 const security = [{ bearer: [] }];
+
+/** Sends already checked JSON text as it is. */
+function sendJson(reply: FastifyReply, json: string | undefined): void {
+  reply.type('application/json; charset=utf-8').send(json as unknown as Overview);
+}
 
 /** The subscriber's own information block and statement. The account always comes from the session. */
 export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
@@ -32,14 +38,11 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
       // The JSON is checked against the response schema and serialised once per load; a cached read
       // sends it as it is (a string with a JSON content type is not serialised again), without a promise.
       // The type provider expects the object; the string is that object's JSON, checked at load.
-      const send = (json: string | undefined) => {
-        reply.type('application/json; charset=utf-8').send(json as unknown as Overview);
-      };
       const cached = deps.caches.overviews.peek(accountId);
-      if (cached !== undefined) return send(cached);
+      if (cached !== undefined) return sendJson(reply, cached);
       return deps.caches.overviews
         .getOrLoad(accountId, async () => JSON.stringify(overviewResponse.parse(await getOverview(db, accountId))))
-        .then(send);
+        .then((json) => sendJson(reply, json));
     },
   );
 

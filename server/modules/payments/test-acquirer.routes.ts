@@ -4,7 +4,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { AppError, type Lang } from '../../../common/errors.js';
 import type { AppDeps } from '../../deps.js';
 import { type TestAcquirer, verifyTestAcquirer } from '../../integrations/acquiring/test-acquirer.js';
-import { CSP_DIRECTIVES } from '../../plugins/security-headers.js';
 import { handleNotification } from './handle-notification.js';
 import * as s from './payments.schemas.js';
 import { type CardOutcome, submitTestCard, submitThreeDs } from './submit-test-card.js';
@@ -56,16 +55,11 @@ export const testAcquirerRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
       );
   };
   // The card page's own <style> is allowed by its hash on top of the site-wide policy.
-  const pageHelmet = {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: { ...CSP_DIRECTIVES, styleSrc: ["'self'", PAGE_STYLE_HASH] },
-    },
-  };
+  const pagePolicy = { styleSrc: [PAGE_STYLE_HASH] };
   app.get(
     '/pay/test-acquirer/:id',
     {
-      helmet: pageHelmet,
+      pagePolicy,
       schema: {
         tags,
         summary: 'Test acquirer card page',
@@ -90,7 +84,7 @@ export const testAcquirerRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
   app.post(
     '/pay/test-acquirer/:id',
     {
-      helmet: pageHelmet,
+      pagePolicy,
       schema: {
         tags,
         summary: 'Test acquirer: submit the card',
@@ -113,7 +107,7 @@ export const testAcquirerRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, de
   app.post(
     '/pay/test-acquirer/:id/3ds',
     {
-      helmet: pageHelmet,
+      pagePolicy,
       schema: {
         tags,
         summary: 'Test acquirer: 3-D Secure code',
