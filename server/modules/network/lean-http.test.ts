@@ -147,9 +147,13 @@ describe('the rlm_rest API HTTP server', () => {
     const own = createLeanServer(handler);
     await new Promise<void>((r) => own.listen(0, '127.0.0.1', () => r()));
     const ownPort = (own.address() as { port: number }).port;
+    // allowHalfOpen: like rlm_rest's pooled connections, the client does not close its side on the
+    // server's FIN until it next uses the connection; the server's close must not wait for it.
     const open = (): Promise<{ socket: ReturnType<typeof connect>; text: () => string; ended: Promise<void> }> =>
       new Promise((resolve) => {
-        const socket = connect(ownPort, '127.0.0.1', () => resolve({ socket, text: () => text, ended }));
+        const socket = connect({ port: ownPort, host: '127.0.0.1', allowHalfOpen: true }, () =>
+          resolve({ socket, text: () => text, ended }),
+        );
         let text = '';
         socket.on('data', (d: Buffer) => (text += d.toString()));
         const ended = new Promise<void>((r) => socket.once('end', () => r()));
@@ -164,6 +168,10 @@ describe('the rlm_rest API HTTP server', () => {
     await busy.ended;
     expect(statuses(busy.text())).toEqual([200]);
     expect(busy.text()).toContain('connection: close');
+    busy.socket.end(); // the client reads `connection: close` and closes its side
+    const t = Date.now();
     await closed;
+    expect(Date.now() - t).toBeLessThan(2000); // not the keep-alive timeout (72 s)
+    idle.socket.destroy();
   });
 });

@@ -193,11 +193,16 @@ class Connection {
     }
   }
 
+  /**
+   * An idle connection is destroyed, not ended: rlm_rest (libcurl) leaves a pooled connection unread
+   * until it next uses it, so a FIN alone is never answered and the server's close would wait for the
+   * keep-alive timeout (72 s) — past the shutdown deadline, with the writers' records not flushed.
+   */
   closeWhenIdle(): void {
     this.draining = true;
     if (!this.busy && !this.pending && !this.buffer && !this.closed) {
       this.closed = true;
-      this.socket.end();
+      this.socket.destroy();
     }
   }
 
