@@ -15,17 +15,16 @@ export default defineConfig({
     sequence: {
       sequencer: slowFirst([
         'server/modules/network/secret-rotation.test.ts',
+        'server/modules/notifications/sms-billing-day.test.ts',
         'server/cli.test.ts',
         'server/modules/network/freeradius-outage.test.ts',
         'server/modules/network/freeradius.test.ts',
-        'server/modules/notifications/sms-billing-day.test.ts',
         'server/modules/profile/account-security.test.ts',
         'server/modules/auth/attempts.test.ts',
         'server/modules/network/abonent-killed.test.ts',
         'server/modules/ledger/money-concurrency.test.ts',
         'server/test/staff-role-sweep.test.ts',
         'server/test/api-fuzz.test.ts',
-        'server/modules/reconciliation/reconciliation-tbank.test.ts',
         'server/db/migrate.test.ts',
         'server/db/upgrade.test.ts',
       ]),
