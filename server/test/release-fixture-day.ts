@@ -29,6 +29,7 @@ import { radiusAuth } from './network-factories.js';
 import { payByCard } from './payments.js';
 import { radiusRequest } from './radius-client.js';
 import type { FixtureSubscriber } from './release-fixture.js';
+import { restValues } from './rest-answer.js';
 
 type Of<S extends z.ZodType> = z.infer<S>;
 type Auth = Record<string, string>;
@@ -225,7 +226,7 @@ export async function workADay(o: {
       { 'User-Name': login, 'Calling-Station-Id': '02-00-5e-00-53-01' },
       '&result=Accept&auth=PAP',
     );
-    const klass = res.json<{ 'reply:Class': { value: string[] } }>()['reply:Class'].value[0]!;
+    const klass = String(restValues(res.json(), 'reply:Class')![0]);
     const id = (++sessionNo).toString(16);
     const acct = (status: string, extra: Record<string, string | number> = {}) =>
       rlm('accounting', {

@@ -7,6 +7,7 @@ import { buildStaff, buildSubscriber, buildTariff } from '../../test/factories.j
 import { startFakeNas } from '../../test/fakes/nas.js';
 import { buildNas, buildNetworkAccess, networkTestConfig, radiusAuth } from '../../test/network-factories.js';
 import { radiusRequest } from '../../test/radius-client.js';
+import { restValues } from '../../test/rest-answer.js';
 import { applySpeedWindows } from './apply-speed-windows.js';
 import { assignIpv6Prefixes, bigIntToIpv6, ipv6ToBigInt, nthPrefix } from './assign-ipv6-prefixes.js';
 import { localClock, speedAt } from './plan-speed.js';
@@ -118,11 +119,12 @@ describe('IPv6 from the region’s pools', () => {
     const ipv6 = async (s: { login: string; password: string }) => {
       const r = await until(async () => {
         const x = (await authorize({ 'User-Name': s.login, 'User-Password': s.password })).json();
-        return x['reply:Delegated-IPv6-Prefix'] || x['reply:Mikrotik-Address-List'].value[0] === 'abonent-debtors'
+        return x['reply:Delegated-IPv6-Prefix'] ||
+          restValues(x, 'reply:Mikrotik-Address-List')![0] === 'abonent-debtors'
           ? x
           : undefined;
       });
-      return [r['reply:Framed-IPv6-Prefix']?.value[0], r['reply:Delegated-IPv6-Prefix']?.value[0]];
+      return [restValues(r, 'reply:Framed-IPv6-Prefix')?.[0], restValues(r, 'reply:Delegated-IPv6-Prefix')?.[0]];
     };
     const [fa, da] = await ipv6(a);
     const [fb, db6] = await ipv6(b);
@@ -171,7 +173,7 @@ describe('Simultaneous-Use', () => {
     expect((await acct('Start')).statusCode).toBe(204);
     const second = await from('02:00:00:bb:00:02');
     expect(second.statusCode).toBe(401);
-    expect(second.json()['reply:Reply-Message'].value[0]).toMatch(/no more sessions/);
+    expect(restValues(second.json(), 'reply:Reply-Message')![0]).toMatch(/no more sessions/);
     // The same router dialing again before its old session's Stop: not refused.
     expect((await from('02-00-00-AA-00-01')).statusCode).toBe(200);
     expect((await acct('Stop')).statusCode).toBe(204);
@@ -233,8 +235,8 @@ describe('speeds by time of day and a plan’s own attributes', () => {
       const r = (await authorize({ 'User-Name': s.login, 'User-Password': s.password })).json();
       return r['reply:Session-Timeout'] ? r : undefined;
     });
-    expect(answer['reply:Mikrotik-Rate-Limit'].value).toEqual(['200000k/400000k 0/0 0/0 0/0 8']);
-    expect(answer['reply:Session-Timeout'].value).toEqual(['86400']);
+    expect(restValues(answer, 'reply:Mikrotik-Rate-Limit')).toEqual(['200000k/400000k 0/0 0/0 0/0 8']);
+    expect(restValues(answer, 'reply:Session-Timeout')).toEqual(['86400']);
     expect(answer['reply:Cisco-AVPair']).toBeUndefined();
 
     // A session is online when the window begins: it gets the window's speed by CoA.

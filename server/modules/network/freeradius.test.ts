@@ -1,3 +1,5 @@
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
+
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -119,6 +121,64 @@ describe.skipIf(!hasFreeRadius)('through FreeRADIUS', () => {
     const r = await auth({ 'User-Name': s.login, 'User-Password': s.password });
     expect(r.code).toBe('Access-Accept');
     expect(r.attributes['Mikrotik-Address-List']).toEqual(['abonent-debtors']);
+  });
+
+  it('answers from its cache, while Abonent is unreachable, what Abonent said last', async () => {
+    // A second FreeRADIUS reaches Abonent through a gate the test opens and closes (as Abonent stops).
+    const api = t.app.deps.network.api()!;
+    const apiUrl = new URL(await api.listen({ port: 0, host: '127.0.0.1' }));
+    let open = true;
+    const links = new Set<Socket>();
+    const gate = createServer((client) => {
+      if (!open) return client.destroy();
+      const upstream = connect(Number(apiUrl.port), apiUrl.hostname);
+      for (const [a, b] of [
+        [client, upstream],
+        [upstream, client],
+      ] as const) {
+        links.add(a);
+        a.on('error', () => b.destroy());
+        a.on('close', () => (links.delete(a), b.destroy()));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((r) => gate.listen(0, '127.0.0.1', r));
+    const gateUrl = `http://127.0.0.1:${(gate.address() as AddressInfo).port}`;
+    const second = await startFreeRadius({ abonentUrl: gateUrl, apiKey: t.config.RADIUS_API_KEY! });
+    try {
+      const paying = await subscriber({ balance: 50_000 });
+      const leaving = await subscriber({ balance: 50_000 });
+      const ask = (s: { login: string; password: string }) =>
+        radclient(second.authPort, 'auth', SECRET, { 'User-Name': s.login, 'User-Password': s.password });
+      for (const s of [paying, leaving])
+        expect((await ask(s)).attributes['Mikrotik-Address-List']).toEqual(['abonent-active']);
+      // Service suspended: the next answer from Abonent differs, and replaces the cached one.
+      await setServiceStatus(t.database.db, { accountId: leaving.account.id, change: 'suspend' });
+      const last = await waitFor(async () => {
+        const r = await ask(leaving);
+        return r.code === 'Access-Accept' && r.attributes['Mikrotik-Address-List']?.[0] !== 'abonent-active'
+          ? r
+          : undefined;
+      });
+
+      open = false;
+      for (const link of links) link.destroy();
+      const fromCache = await ask(leaving);
+      expect(fromCache.code).toBe('Access-Accept');
+      expect(fromCache.attributes['Mikrotik-Address-List']).toEqual(last.attributes['Mikrotik-Address-List']);
+      expect(fromCache.attributes['Mikrotik-Rate-Limit']).toEqual(last.attributes['Mikrotik-Rate-Limit']);
+      expect((await ask(paying)).attributes['Mikrotik-Address-List']).toEqual(['abonent-active']);
+      // The cache checks the password itself.
+      const wrong = await radclient(second.authPort, 'auth', SECRET, {
+        'User-Name': paying.login,
+        'User-Password': 'guess',
+      });
+      expect(wrong.code).toBe('Access-Reject');
+    } finally {
+      await second.stop();
+      for (const link of links) link.destroy();
+      await new Promise((r) => gate.close(r));
+    }
   });
 
   it('accepts IPoE by MAC without a password', async () => {

@@ -12,6 +12,7 @@ import { buildRegion, buildStaff, buildSubscriber, buildTariff } from '../../tes
 import { startFakeNas } from '../../test/fakes/nas.js';
 import { buildNas, buildNetworkAccess, networkTestConfig, radiusAuth } from '../../test/network-factories.js';
 import { radiusRequest } from '../../test/radius-client.js';
+import { restValues } from '../../test/rest-answer.js';
 import { createSession } from '../auth/sessions.js';
 import { CONSENT_VERSION } from '../privacy/consent-text.js';
 import { assignStaticIp } from './assign-static-ip.js';
@@ -118,7 +119,7 @@ describe('network access', () => {
       return a.statusCode === 200 ? a.json<Record<string, { value: unknown[] }>>() : undefined;
     });
     // Abonent checks the PAP password itself (decision 0015): the one on the PDF is accepted.
-    expect(answer['control:Auth-Type']!.value).toEqual(['Accept']);
+    expect(restValues(answer, 'control:Auth-Type')).toEqual(['Accept']);
   });
 
   it('is set by operators (normalised, unique, audited) and a new PPPoE password is shown once', async () => {
@@ -243,8 +244,7 @@ describe('network access', () => {
           'User-Password': { type: 'string', value: [a.password] },
         },
       });
-      const v = r.json()['reply:Framed-IP-Address'];
-      return v ? (v.value as string[]) : undefined;
+      return restValues(r.json(), 'reply:Framed-IP-Address');
     });
     expect(answer).toEqual(['198.51.100.7']);
     // The same address again changes nothing and sends nothing.
