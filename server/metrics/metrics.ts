@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+import { RequestHistogram } from './request-histogram.js';
+
 /**
  * Label names avoid `job` and `instance`: Prometheus sets those on every scraped series itself.
  *
@@ -13,10 +15,9 @@ export const processRegistry = new Registry();
 
 const registers = [processRegistry];
 
-export const httpDuration = new Histogram({
+export const httpDuration = new RequestHistogram({
   name: 'abonent_http_request_duration_seconds',
   help: 'HTTP request latency by route (the route pattern, "unmatched" for unknown paths), method and status code',
-  labelNames: ['method', 'route', 'status'] as const,
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   registers,
 });

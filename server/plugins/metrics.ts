@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onResponseHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 
 import { AppError } from '../../common/errors.js';
@@ -15,10 +15,21 @@ import { httpDuration } from '../metrics/metrics.js';
  */
 async function metricsPlugin(app: FastifyInstance, opts: { metrics: AppMetrics; config: Config }) {
   // Fastify times every request from routing to the last byte (reply.elapsedTime), so no hook of ours
-  // needs to start a clock.
+  // needs to start a clock. A route's pattern is known when it is added: each route gets its own hook
+  // with it, instead of building req.routeOptions on every request; a path no route matched is counted
+  // by the hook every request runs.
+  app.addHook('onRoute', (route) => {
+    const pattern = route.url;
+    const timed: onResponseHookHandler = (req, reply, done) => {
+      httpDuration.record(req.method, pattern, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    };
+    const before =
+      route.onResponse === undefined ? [] : Array.isArray(route.onResponse) ? route.onResponse : [route.onResponse];
+    route.onResponse = [...before, timed];
+  });
   app.addHook('onResponse', (req, reply, done) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (req.is404) httpDuration.record(req.method, 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onSendHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 
 import type { ReadCaches } from '../cache/read-caches.js';
@@ -14,13 +14,19 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 async function readCachePlugin(app: FastifyInstance, opts: { caches: ReadCaches; database: Database }) {
   await opts.caches.listen(opts.database);
-  app.addHook('onSend', (req, reply, payload, done) => {
-    // A refused request (4xx) or a failed one (5xx, its transaction rolled back) changed nothing, and
-    // must not let anyone flush the caches at will with bad requests.
-    // The others are told before the response leaves: whoever made the change, and whoever they tell,
-    // sees it on the next read whichever process serves it.
-    if (SAFE_METHODS.has(req.method) || reply.statusCode >= 400) return done(null, payload);
+  // Only routes of unsafe methods get the hook (a read never runs it: bench:api). A refused request
+  // (4xx) or a failed one (5xx, its transaction rolled back) changed nothing, and must not let anyone
+  // flush the caches at will with bad requests. The others are told before the response leaves:
+  // whoever made the change, and whoever they tell, sees it on the next read whichever process serves it.
+  const changed: onSendHookHandler = (_req, reply, payload, done) => {
+    if (reply.statusCode >= 400) return done(null, payload);
     opts.caches.changed().then(() => done(null, payload), done);
+  };
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (methods.every((m) => SAFE_METHODS.has(m))) return;
+    const before = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend];
+    route.onSend = [...before, changed];
   });
   app.addHook('onClose', async () => opts.caches.close());
 }
