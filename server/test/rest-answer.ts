@@ -10,3 +10,34 @@ export function restValues(body: Record<string, unknown>, name: string): unknown
     return (attr as { value: unknown[] }).value;
   return [attr];
 }
+
+/** Text rlm_rest's expansion would change: an expansion (`%`) or an escape (`\`). */
+const EXPANDS = /[%\\]/;
+
+/**
+ * What FreeRADIUS makes of an answer: per attribute its values, operator, and whether rlm_rest would
+ * expand anything in them — so two answers that differ only in form (plain or long) compare equal, and
+ * one whose text would now be expanded does not. Anything that is not an attribute is kept as it is.
+ */
+export function restMeaning(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, attr] of Object.entries(body)) {
+    const long = attr as { value?: unknown[]; op?: string; do_xlat?: boolean } | null;
+    const values = Array.isArray(long?.value)
+      ? long.value
+      : typeof attr === 'string' || typeof attr === 'number'
+        ? [attr]
+        : null;
+    if (!values) {
+      out[name] = attr;
+      continue;
+    }
+    const expanded = Array.isArray(long?.value) ? long.do_xlat !== false : true;
+    out[name] = {
+      value: values,
+      op: (Array.isArray(long?.value) && long.op) || ':=',
+      expands: expanded && values.some((v) => typeof v === 'string' && EXPANDS.test(v)),
+    };
+  }
+  return out;
+}
