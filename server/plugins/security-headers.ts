@@ -102,7 +102,7 @@ async function securityHeaders(app: FastifyInstance, opts: { production: boolean
           );
           done();
         }
-      : function pageCsp(_req, reply, done) {
+      : function fixedPageCsp(_req, reply, done) {
           reply.raw.setHeader('content-security-policy', csp);
           done();
         };
