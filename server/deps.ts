@@ -67,14 +67,7 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
       refuseTestObjects: config.NODE_ENV === 'production',
     });
   }
-  if (config.TBANK_TERMINAL_KEY && config.TBANK_PASSWORD) {
-    acquirers.tbank = new TBankClient({
-      baseUrl: config.TBANK_API_URL,
-      terminalKey: config.TBANK_TERMINAL_KEY,
-      password: config.TBANK_PASSWORD,
-      notificationUrl: () => `${config.publicUrl}/api/payments/webhooks/tbank`,
-    });
-  }
+  if (config.TBANK_TERMINAL_KEY && config.TBANK_PASSWORD) acquirers.tbank = tbankClient(config);
   const caches = new ReadCaches(
     { sessionSeconds: config.SESSION_CACHE_SECONDS, overviewSeconds: config.OVERVIEW_CACHE_SECONDS },
     database,
@@ -101,4 +94,17 @@ export function buildDeps(config: Config, database: Database, overrides: Partial
     ...overrides,
   };
   return deps;
+}
+
+/** T-Bank's client as the app configures it; a test may shorten its timeout (15 s by default). */
+export function tbankClient(config: Config, timeoutMs?: number): TBankClient {
+  const { TBANK_TERMINAL_KEY: terminalKey, TBANK_PASSWORD: password } = config;
+  if (!terminalKey || !password) throw new Error('T-Bank is not configured (TBANK_TERMINAL_KEY, TBANK_PASSWORD)');
+  return new TBankClient({
+    baseUrl: config.TBANK_API_URL,
+    terminalKey,
+    password,
+    notificationUrl: () => `${config.publicUrl}/api/payments/webhooks/tbank`,
+    timeoutMs,
+  });
 }

@@ -17,6 +17,17 @@ afterAll(() => t.close());
 const overview = (auth: Record<string, string>) =>
   t.app.inject({ method: 'GET', url: '/api/me/overview', headers: auth });
 
+/** A finance officer's +50 ₽ correction through this test's app (an unsafe request that changes a balance). */
+async function correct(auth: Record<string, string>, accountId: number, idempotencyKey: string): Promise<void> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/api/staff/accounts/${accountId}/corrections`,
+    headers: auth,
+    payload: { amount: 5_000, reason: 'Перерасчёт за аварию', idempotencyKey },
+  });
+  expect(res.statusCode).toBe(200);
+}
+
 describe('read caches', () => {
   it('a signed-out token is refused at once, though it was just served from the cache', async () => {
     const s = await signedInSubscriber(t.app, t.database.db);
@@ -60,13 +71,7 @@ describe('read caches', () => {
     const s = await signedInSubscriber(t.app, t.database.db, { balance: 10_000 });
     const fin = await buildStaff(t.database.db, { role: 'finance' });
     expect((await overview(s.auth)).json().balance).toBe(10_000);
-    const res = await t.app.inject({
-      method: 'POST',
-      url: `/api/staff/accounts/${s.account.id}/corrections`,
-      headers: fin.auth,
-      payload: { amount: 5_000, reason: 'Перерасчёт за аварию', idempotencyKey: 'cache-1' },
-    });
-    expect(res.statusCode).toBe(200);
+    await correct(fin.auth, s.account.id, 'cache-1');
     expect((await overview(s.auth)).json().balance).toBe(15_000);
   });
 
@@ -93,13 +98,7 @@ describe('read caches', () => {
       expect((await read()).balance).toBe(10_000);
       await t.database.db.execute(sql`update accounts set balance = 0 where id = ${s.account.id}`);
       expect((await read()).balance).toBe(10_000); // served from the cache: a bare SQL write tells nobody
-      const res = await t.app.inject({
-        method: 'POST',
-        url: `/api/staff/accounts/${s.account.id}/corrections`,
-        headers: fin.auth,
-        payload: { amount: 5_000, reason: 'Перерасчёт за аварию', idempotencyKey: 'cache-other-1' },
-      });
-      expect(res.statusCode).toBe(200);
+      await correct(fin.auth, s.account.id, 'cache-other-1');
       // The other process announced its change before answering; delivery to this one's LISTEN
       // connection takes a moment on PostgreSQL (within 300 ms, far under the 60 s TTL).
       await vi.waitFor(async () => expect((await read()).balance).toBe(5_000), { timeout: 300, interval: 10 });

@@ -7,6 +7,7 @@ import { AppError } from '../../common/errors.js';
 import type { Config } from '../config.js';
 import type { AppMetrics } from '../metrics/db-metrics.js';
 import { httpDuration } from '../metrics/metrics.js';
+import { hooksOf } from './route-hooks.js';
 
 /**
  * HTTP latency for every request (by route pattern, so /api/payments/123 and /456 are one series), and
@@ -24,9 +25,7 @@ async function metricsPlugin(app: FastifyInstance, opts: { metrics: AppMetrics; 
       httpDuration.record(req.method, pattern, reply.statusCode, reply.elapsedTime / 1000);
       done();
     };
-    const before =
-      route.onResponse === undefined ? [] : Array.isArray(route.onResponse) ? route.onResponse : [route.onResponse];
-    route.onResponse = [...before, timed];
+    route.onResponse = [...hooksOf(route.onResponse), timed];
   });
   app.addHook('onResponse', (req, reply, done) => {
     if (req.is404) httpDuration.record(req.method, 'unmatched', reply.statusCode, reply.elapsedTime / 1000);

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 
 import type { ReadCaches } from '../cache/read-caches.js';
 import type { Database } from '../db/client.js';
+import { hooksOf } from './route-hooks.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -25,8 +26,7 @@ async function readCachePlugin(app: FastifyInstance, opts: { caches: ReadCaches;
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (methods.every((m) => SAFE_METHODS.has(m))) return;
-    const before = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend];
-    route.onSend = [...before, changed];
+    route.onSend = [...hooksOf(route.onSend), changed];
   });
   app.addHook('onClose', async () => opts.caches.close());
 }

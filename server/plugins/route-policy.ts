@@ -5,6 +5,7 @@ import type { Db } from '../db/client.js';
 import type { StaffRole } from '../db/schema/index.js';
 import { assertRegionRule, describeRule, type RegionRule } from '../policy/region-scope.js';
 import { GUARD_ROLES } from './auth.js';
+import { hooksOf } from './route-hooks.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -20,8 +21,6 @@ export interface StaffOperationPolicy {
 }
 
 const REGION_GUARD = Symbol('regionGuard');
-
-const hooksOf = <T>(h: T | T[] | undefined): T[] => (h === undefined ? [] : Array.isArray(h) ? h : [h]);
 
 /** The roles a route's staff guard lets in, read from the guard itself (plugins/auth.ts), or null. */
 export function staffRolesOf(route: Pick<RouteOptions, 'preValidation'>): StaffRole[] | null {

@@ -5,6 +5,8 @@ import type { FastifyInstance, FastifyReply, onRequestHookHandler } from 'fastif
 import fp from 'fastify-plugin';
 import helmetMiddleware, { type HelmetOptions } from 'helmet';
 
+import { hooksOf } from './route-hooks.js';
+
 /**
  * Security headers on every response (computed by helmet), decision docs/decisions/0013-security-headers.md:
  *
@@ -106,9 +108,7 @@ async function securityHeaders(app: FastifyInstance, opts: { production: boolean
           reply.raw.setHeader('content-security-policy', csp);
           done();
         };
-    const before =
-      route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
-    route.onRequest = [...before, own];
+    route.onRequest = [...hooksOf(route.onRequest), own];
   });
 }
 

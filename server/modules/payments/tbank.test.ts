@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { queryRows } from '../../db/client.js';
+import { tbankClient } from '../../deps.js';
 import { ProviderRefusedError } from '../../integrations/acquiring/provider.js';
-import { TBankClient } from '../../integrations/acquiring/tbank-client.js';
 import { tbankToken } from '../../integrations/acquiring/tbank-token.js';
 import { buildStaff } from '../../test/factories.js';
 import { startFakeTBank } from '../../test/fakes/tbank.js';
@@ -198,13 +198,7 @@ describe('T-Bank autopay (RebillId)', () => {
 
   it('a lost answer is repeated under the same OrderId: one payment at T-Bank, charged once', async () => {
     const s = await autopayOn();
-    t.deps.acquirers.tbank = new TBankClient({
-      baseUrl: tb.url,
-      terminalKey: TERMINAL,
-      password: PASSWORD,
-      notificationUrl: `${t.config.publicUrl}/api/payments/webhooks/tbank`,
-      timeoutMs: 300,
-    });
+    t.deps.acquirers.tbank = tbankClient(t.config, 300);
     tb.plan.lostAnswers = 1; // Init is carried out at T-Bank… and its answer never comes back
     try {
       const first = await chargeDueAutopay(t.db, t.deps);

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
 import { queryRows } from '../../db/client.js';
-import { TBankClient } from '../../integrations/acquiring/tbank-client.js';
+import { tbankClient } from '../../deps.js';
 import { buildStaff } from '../../test/factories.js';
 import { startFakeTBank } from '../../test/fakes/tbank.js';
 import { accountState, startPaymentsApp } from '../../test/payments.js';
@@ -119,13 +119,7 @@ describe('T-Bank reconciliation from its API', () => {
     const s = await topUp('300');
     // The same client with a 300 ms timeout instead of the default 15 s (only the wait is shorter).
     const client = t.deps.acquirers.tbank;
-    t.deps.acquirers.tbank = new TBankClient({
-      baseUrl: tb.url,
-      terminalKey: TERMINAL,
-      password: PASSWORD,
-      notificationUrl: `${t.config.publicUrl}/api/payments/webhooks/tbank`,
-      timeoutMs: 300,
-    });
+    t.deps.acquirers.tbank = tbankClient(t.config, 300);
     onTestFinished(() => {
       t.deps.acquirers.tbank = client;
       tb.plan.lostAnswers = 0;
