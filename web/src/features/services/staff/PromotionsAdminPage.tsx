@@ -61,8 +61,9 @@ export function PromotionsAdminPage() {
     titleEn: '',
     descriptionRu: '',
     descriptionEn: '',
-    // The region's day, not the browser's: promotions start on the region's calendar (docs/statement.md).
-    startsOn: todayIn(region?.timeZone ?? 'UTC'),
+    // Empty means "the region's today", resolved at render: the regions load after the first render, and a
+    // day fixed then would be the browser's (UTC) day, a day behind Moscow each evening (docs/statement.md).
+    startsOn: '',
     endsOn: '',
     effect: 'discount' as PromotionEffect,
     percent: '20',
@@ -74,6 +75,7 @@ export function PromotionsAdminPage() {
     noDebt: false,
   };
   const [f, setF] = useState(blank);
+  const startsOn = f.startsOn || (region ? todayIn(region.timeZone) : '');
   const create = useMutation({
     mutationFn: () =>
       api.POST('/api/staff/promotions', {
@@ -83,7 +85,7 @@ export function PromotionsAdminPage() {
           titleEn: f.titleEn || f.titleRu,
           descriptionRu: f.descriptionRu,
           descriptionEn: f.descriptionEn || f.descriptionRu,
-          startsOn: f.startsOn,
+          startsOn,
           endsOn: f.endsOn || null,
           effect: f.effect,
           percent: f.effect === 'discount' ? Number(f.percent) : null,
@@ -204,7 +206,7 @@ export function PromotionsAdminPage() {
                 />
                 <DateField
                   label={t('adminsvc.startsOn')}
-                  value={f.startsOn}
+                  value={startsOn}
                   onChange={(v) => setF({ ...f, startsOn: v })}
                   required
                 />
