@@ -178,6 +178,24 @@ describe('security headers and development pages', () => {
     const api = await dev.app.inject({ url: '/api/health' });
     expect(api.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(api.headers['cache-control']).toBe('no-store');
+    // Refusals carry the same set: an unknown route, a missing session, a malformed body.
+    const refusals = [
+      await dev.app.inject({ url: '/api/nope' }),
+      await dev.app.inject({ url: '/api/me/overview' }),
+      await dev.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: '{',
+        headers: { 'content-type': 'application/json' },
+      }),
+    ];
+    expect(refusals.map((r) => r.statusCode)).toEqual([404, 401, 400]);
+    for (const r of refusals) {
+      expect(r.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(r.headers['x-frame-options']).toBe('DENY');
+      expect(r.headers['cache-control']).toBe('no-store');
+    }
   });
 
   it('production adds HSTS and upgrade-insecure-requests', async () => {

@@ -14,10 +14,10 @@ export class ReadCaches {
   /** Session token hash → principal. Unknown tokens are never cached (no memory for random probes). */
   readonly sessions: ReadCache<string, LiveSession>;
   /**
-   * Account id → the cabinet's information block as the JSON the route sends: checked against its
-   * response schema and serialised once per load, not on every request (cabinet.routes.ts).
+   * Account id → the cabinet's information block as the JSON bytes the route sends: checked against its
+   * response schema, serialised and encoded once per load, not on every request (cabinet.routes.ts).
    */
-  readonly overviews: ReadCache<number, string>;
+  readonly overviews: ReadCache<number, Buffer>;
   private stopListening: (() => Promise<void>) | null = null;
   private closed = false;
   private sending: Promise<void> | null = null;

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 
-import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest, preValidationAsyncHookHandler, preValidationHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 
 import { AppError } from '../../common/errors.js';
@@ -63,12 +63,19 @@ async function authPlugin(
 
 export default fp(authPlugin, { name: 'auth', dependencies: ['errors'] });
 
-function checkCsrf(req: FastifyRequest) {
-  if (req.authVia !== 'cookie' || SAFE_METHODS.has(req.method)) return;
+/** The refusal of a cookie-authenticated unsafe request without the matching CSRF header, if it is one. */
+function csrfRefusal(req: FastifyRequest): AppError | undefined {
+  if (req.authVia !== 'cookie' || SAFE_METHODS.has(req.method)) return undefined;
   const cookie = req.cookies?.[CSRF_COOKIE];
   const header = req.headers[CSRF_HEADER];
-  if (!cookie || typeof header !== 'string' || header.length !== cookie.length) throw new AppError('forbidden');
-  if (!timingSafeEqual(Buffer.from(cookie), Buffer.from(header))) throw new AppError('forbidden');
+  if (!cookie || typeof header !== 'string' || header.length !== cookie.length) return new AppError('forbidden');
+  if (!timingSafeEqual(Buffer.from(cookie), Buffer.from(header))) return new AppError('forbidden');
+  return undefined;
+}
+
+function checkCsrf(req: FastifyRequest) {
+  const refusal = csrfRefusal(req);
+  if (refusal) throw refusal;
 }
 
 /** Where a requireStaff guard keeps the roles it lets in: route-policy.ts states them in the contract. */
@@ -109,13 +116,15 @@ export function requireStaffAccountSetup(): preValidationAsyncHookHandler {
  * preValidation: a signed-in subscriber. While the initial password is in force, only the routes that
  * pass `{ allowMustChange: true }` (change password, sign out, who-am-I) are open.
  */
-export function requireSubscriber(opts: { allowMustChange?: boolean } = {}): preValidationAsyncHookHandler {
-  return async (req) => {
+export function requireSubscriber(opts: { allowMustChange?: boolean } = {}): preValidationHookHandler {
+  // Callback-style: the subscriber's routes are the most requested, and an async guard costs a promise
+  // per request (bench:api, docs/scale.md).
+  return (req, _reply, done) => {
     const p = req.principal;
-    if (!p) throw new AppError('unauthorized');
-    if (p.type !== 'subscriber') throw new AppError('forbidden');
-    if (p.mustChangePassword && !opts.allowMustChange) throw new AppError('password_change_required');
-    checkCsrf(req);
+    if (!p) return done(new AppError('unauthorized'));
+    if (p.type !== 'subscriber') return done(new AppError('forbidden'));
+    if (p.mustChangePassword && !opts.allowMustChange) return done(new AppError('password_change_required'));
+    done(csrfRefusal(req));
   };
 }
 

@@ -111,14 +111,24 @@ export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors'
  * Unknown errors are logged with their stack and reported as `internal` without details.
  */
 async function errorsPlugin(app: FastifyInstance) {
-  app.decorateRequest('lang', 'ru');
-  app.addHook('onRequest', (req: FastifyRequest, _reply, done) => {
-    req.lang = pickLang({
-      query: req.query,
-      cookie: (req as { cookies?: Record<string, string | undefined> }).cookies?.lang,
-      acceptLanguage: req.headers['accept-language'],
-    });
-    done();
+  // The caller's language is worked out when first asked for (an error, a PDF, a letter), not on every
+  // request: most answers carry no text (bench:api, docs/scale.md).
+  const chosen = new WeakMap<FastifyRequest, Lang>();
+  app.decorateRequest('lang', {
+    getter(this: FastifyRequest): Lang {
+      let lang = chosen.get(this);
+      if (lang === undefined) {
+        // From the URL as sent: a route's query schema may leave `lang` out of the parsed query.
+        const q = this.url.indexOf('?');
+        lang = pickLang({
+          query: q < 0 ? undefined : { lang: new URLSearchParams(this.url.slice(q + 1)).get('lang') },
+          cookie: (this as { cookies?: Record<string, string | undefined> }).cookies?.lang,
+          acceptLanguage: this.headers['accept-language'],
+        });
+        chosen.set(this, lang);
+      }
+      return lang;
+    },
   });
 
   app.setNotFoundHandler((req, reply) => sendError(reply, req.lang, 'route_not_found'));

@@ -80,7 +80,10 @@ async function securityHeaders(app: FastifyInstance, opts: { production: boolean
   page.set.push(['permissions-policy', PERMISSIONS_POLICY]);
   const api = apiHeaders(opts.production);
   app.addHook('onRequest', (req, reply, done) => {
-    if (isApiAnswer(req.url)) for (const [name, value] of api) reply.raw.setHeader(name, value);
+    // An API answer's headers go on the reply, not the raw response: Node then checks each header once,
+    // as it writes them, instead of once when set and again when Fastify's own are merged in. A route
+    // that takes over the response (an event stream) passes reply.getHeaders() on itself.
+    if (isApiAnswer(req.url)) for (const [name, value] of api) reply.header(name, value);
     else {
       for (const name of page.removed) reply.raw.removeHeader(name);
       for (const [name, value] of page.set) reply.raw.setHeader(name, value);

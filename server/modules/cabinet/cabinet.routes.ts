@@ -11,8 +11,8 @@ import { getStatement } from './get-statement.js';
 
 const security = [{ bearer: [] }];
 
-/** Sends already checked JSON text as it is. */
-function sendJson(reply: FastifyReply, json: string | undefined): void {
+/** Sends already checked JSON, UTF-8 encoded, as it is. */
+function sendJson(reply: FastifyReply, json: Buffer | undefined): void {
   reply.type('application/json; charset=utf-8').send(json);
 }
 
@@ -35,13 +35,16 @@ export const cabinetRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =
     },
     (req, reply) => {
       const accountId = subscriberAccountId(req);
-      // The JSON is checked against the response schema and serialised once per load; a cached read
-      // sends it as it is (a string with a JSON content type is not serialised again), without a promise.
-      // The type provider expects the object; the string is that object's JSON, checked at load.
+      // The JSON is checked against the response schema, serialised and UTF-8 encoded once per load; a
+      // cached read sends those bytes as they are, without a promise. Bytes, not the string: names and
+      // tariffs are Cyrillic, and a string would be measured and encoded again on every send.
+      // The type provider expects the object; the bytes are that object's JSON, checked at load.
       const cached = deps.caches.overviews.peek(accountId);
       if (cached !== undefined) return sendJson(reply, cached);
       return deps.caches.overviews
-        .getOrLoad(accountId, async () => JSON.stringify(overviewResponse.parse(await getOverview(db, accountId))))
+        .getOrLoad(accountId, async () =>
+          Buffer.from(JSON.stringify(overviewResponse.parse(await getOverview(db, accountId)))),
+        )
         .then((json) => sendJson(reply, json));
     },
   );

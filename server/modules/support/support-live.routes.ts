@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -30,6 +30,8 @@ export function registerLiveRoutes(app: App, ctx: SupportContext) {
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
+      // The API's security headers (set on the reply, which a hijacked response does not send itself).
+      ...(reply.getHeaders() as OutgoingHttpHeaders),
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       // nginx and similar proxies buffer responses unless told not to.

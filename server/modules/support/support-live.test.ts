@@ -30,6 +30,11 @@ async function openStream(url: string, headers: Record<string, string>) {
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toContain('text/event-stream');
   expect(res.headers.get('x-accel-buffering')).toBe('no');
+  // The API's security headers, which a stream that takes over the response passes on itself.
+  expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+  expect(res.headers.get('x-frame-options')).toBe('DENY');
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(res.headers.get('cache-control')).toBe('no-cache, no-transform');
   const reader = res.body!.getReader();
   const events: { event: string; data: string }[] = [];
   let buf = '';
