@@ -5,10 +5,17 @@ import { slowFirst, testWorkers } from './vitest.shared.js';
 /** Run after the others, alone (vitest.alone.config.ts): they load the machine with several processes. */
 export const ALONE_TESTS = ['server/cluster.test.ts', 'server/modules/billing/billing-runners.test.ts'];
 
+/**
+ * Files that run the embedded database whatever DATABASE_URL says (the CLI test gives the binary a data
+ * directory of its own): on PostgreSQL they would repeat the embedded pass exactly, so they run in that
+ * pass only (docs/decisions/0025-test-tiers.md).
+ */
+export const EMBEDDED_ONLY_TESTS = ['server/cli.test.ts'];
+
 export default defineConfig({
   test: {
     include: ['server/**/*.test.ts', 'common/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}', 'web/*.test.ts'],
-    exclude: ['**/node_modules/**', ...ALONE_TESTS],
+    exclude: ['**/node_modules/**', ...ALONE_TESTS, ...(process.env.DATABASE_URL ? EMBEDDED_ONLY_TESTS : [])],
     globalSetup: ['server/test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: testWorkers(1, 1),
