@@ -108,14 +108,18 @@ describe('Telegram bot in Chromium', () => {
     await expect
       .poll(() => user.last?.text ?? '', { timeout: 15_000 })
       .toMatch(new RegExp(`^Платёж 750,00\\s₽ зачислен на лицевой счёт ${s.account.number}\\. Баланс: 750,00\\s₽\\.`));
-    const rows = await queryRows<{ channel: string; state: string }>(
-      a.db,
-      sql`select channel, state from outbox where account_id = ${s.account.id} and template = 'payment_credited' order by id`,
-    );
-    expect(rows).toEqual([
-      { channel: 'inbox', state: 'sent' },
-      { channel: 'telegram', state: 'sent' },
-    ]);
+    // The worker marks the message sent once Telegram has answered, a moment after the chat shows it.
+    await expect
+      .poll(() =>
+        queryRows<{ channel: string; state: string }>(
+          a.db,
+          sql`select channel, state from outbox where account_id = ${s.account.id} and template = 'payment_credited' order by id`,
+        ),
+      )
+      .toEqual([
+        { channel: 'inbox', state: 'sent' },
+        { channel: 'telegram', state: 'sent' },
+      ]);
 
     // Notification settings show Telegram as the channel for payments.
     await page.reload();

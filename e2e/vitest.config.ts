@@ -26,8 +26,7 @@ const EMBEDDED_ONLY = ['e2e/demo-start.e2e.test.ts'];
 
 // End-to-end specs: a real server (built web app, fresh database, job worker) and Debian's Chromium.
 // Each file starts its own server on a free port with its own database (cloned from the run's template),
-// so files run side by side: one more than cores (a browser test waits on the page as much as it
-// computes), the longest first (docs/testing.md).
+// so files run side by side: one per core, the longest first (docs/testing.md).
 export default defineConfig({
   test: {
     include: everyFile ? ['e2e/**/*.e2e.test.ts'] : EMBEDDED_TIER,
@@ -36,7 +35,7 @@ export default defineConfig({
     // After each test: fail it on any browser console error or 5xx answer (e2e/harness.ts).
     setupFiles: ['e2e/setup.ts'],
     pool: 'forks',
-    maxWorkers: testWorkers(1, 1),
+    maxWorkers: testWorkers(1, 0),
     sequence: {
       sequencer: slowFirst([
         'e2e/every-service.e2e.test.ts',
