@@ -38,6 +38,11 @@ describe('the language of an answer', () => {
     );
     // Anything but ru or en falls through to the next source.
     expect((await message('/api/me/overview?lang=de', { 'accept-language': 'en' })).message).toBe('Sign-in required');
+    // A request refused before routing (a broken %-encoding) is answered in the same language.
+    const broken = await message('/api/support/tickets/%E0%A4%A?lang=en');
+    expect(broken.status).toBe(400);
+    expect(broken.message).toMatch(/^[\x20-\x7e]+$/);
+    expect((await message('/api/support/tickets/%E0%A4%A')).message).toMatch(/[а-я]/);
   });
 
   it('comes from the URL on a route whose query schema has no `lang`', async () => {

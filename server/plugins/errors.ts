@@ -90,10 +90,16 @@ function validationDetails(
     .join('; ');
 }
 
-/** The caller's language before any hook ran (Fastify's framework errors): header and cookie only. */
-function langOfRaw(req: FastifyRequest): Lang {
+/**
+ * The caller's language, from the request as sent: `?lang=`, the `lang` cookie, Accept-Language. Raw, so
+ * it holds before any hook ran (Fastify's framework errors) and after a route's query schema left `lang`
+ * out of the parsed query.
+ */
+function langOf(req: FastifyRequest): Lang {
+  const q = req.url.indexOf('?');
+  const query = q < 0 ? undefined : { lang: new URLSearchParams(req.url.slice(q + 1)).get('lang') };
   const cookie = /(?:^|;\s*)lang=(ru|en)\b/.exec(req.headers.cookie ?? '')?.[1];
-  return pickLang({ cookie, acceptLanguage: req.headers['accept-language'] });
+  return pickLang({ query, cookie, acceptLanguage: req.headers['accept-language'] });
 }
 
 /**
@@ -101,7 +107,7 @@ function langOfRaw(req: FastifyRequest): Lang {
  * path parameter) get the same `{error}` answer as everything else instead of Fastify's own shape.
  */
 export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors']> = (err, req, reply) => {
-  const lang = langOfRaw(req);
+  const lang = langOf(req);
   const { code, details } = fastifyClientError(err, lang);
   void sendError(reply, lang, code, { details });
 };
@@ -111,23 +117,11 @@ export const frameworkErrors: NonNullable<FastifyServerOptions['frameworkErrors'
  * Unknown errors are logged with their stack and reported as `internal` without details.
  */
 async function errorsPlugin(app: FastifyInstance) {
-  // The caller's language is worked out when first asked for (an error, a PDF, a letter), not on every
+  // The caller's language is worked out when asked for (an error, a PDF, a letter), not on every
   // request: most answers carry no text (bench:api, docs/scale.md).
-  const chosen = new WeakMap<FastifyRequest, Lang>();
   app.decorateRequest('lang', {
     getter(this: FastifyRequest): Lang {
-      let lang = chosen.get(this);
-      if (lang === undefined) {
-        // From the URL as sent: a route's query schema may leave `lang` out of the parsed query.
-        const q = this.url.indexOf('?');
-        lang = pickLang({
-          query: q < 0 ? undefined : { lang: new URLSearchParams(this.url.slice(q + 1)).get('lang') },
-          cookie: (this as { cookies?: Record<string, string | undefined> }).cookies?.lang,
-          acceptLanguage: this.headers['accept-language'],
-        });
-        chosen.set(this, lang);
-      }
-      return lang;
+      return langOf(this);
     },
   });
 
