@@ -1,4 +1,3 @@
-import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 
@@ -8,6 +7,7 @@ import { type AppDeps, buildDeps } from './deps.js';
 import { SAFE_LOGGING } from './logging.js';
 import { moduleRoutes } from './modules/index.js';
 import authPlugin from './plugins/auth.js';
+import cookiesPlugin from './plugins/cookies.js';
 import errorsPlugin, { frameworkErrors } from './plugins/errors.js';
 import lifecyclePlugin from './plugins/lifecycle.js';
 import metricsPlugin from './plugins/metrics.js';
@@ -79,7 +79,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
   deps.messengers.setLogger(app.log);
 
-  await app.register(cookie, { secret: opts.config.secret });
+  await app.register(cookiesPlugin);
   await app.register(securityHeaders, { production: opts.config.NODE_ENV === 'production' });
   await app.register(errorsPlugin);
   await app.register(proxyCheckPlugin, { trustProxy: opts.config.trustProxy });
