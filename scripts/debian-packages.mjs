@@ -33,6 +33,12 @@ export const TEST_NEEDS = [
     why: 'the Ubilling and ABillS import tests, on a MariaDB they start (no service is installed)',
   },
   {
+    // mariadb-install-db calls my_print_defaults, which mariadb-server-core does not bring along.
+    pkg: 'mariadb-client-core',
+    path: '/usr/bin/my_print_defaults',
+    why: 'mariadb-install-db, which makes the import tests their MariaDB data directory',
+  },
+  {
     pkg: 'shellcheck',
     path: '/usr/bin/shellcheck',
     why: 'checking the shipped shell scripts (deploy/, the rehearsal)',
