@@ -35,6 +35,9 @@ export default defineConfig({
     // After each test: fail it on any browser console error or 5xx answer (e2e/harness.ts).
     setupFiles: ['e2e/setup.ts'],
     pool: 'forks',
+    // A worker imports the app and the harness once for all its files (decision 0030); each file still
+    // starts its own server on its own database.
+    isolate: false,
     maxWorkers: testWorkers(1, 0),
     sequence: {
       sequencer: slowFirst([

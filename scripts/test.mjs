@@ -4,7 +4,10 @@
 // Uses PostgreSQL when DATABASE_URL is set, the embedded PGlite otherwise.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import pg from 'pg';
 
 import { ensureDebianPackages, TEST_NEEDS } from './debian-packages.mjs';
 
@@ -136,6 +139,11 @@ function buildWebOnce() {
   }
 }
 
+// One migrated template for the three vitest runs below (server/test/global-setup.ts): each would
+// otherwise migrate a database from nothing again. Removed at the end, whatever the outcome.
+process.env.ABONENT_TEST_RUN = String(process.pid);
+process.env.ABONENT_TEST_TEMPLATE = 'shared';
+
 const results = [];
 const notes = [];
 for (const [name, args] of [
@@ -176,6 +184,26 @@ for (const [name, args] of [
     c.failures.push(`${name}: vitest exited ${status} with no failed test in its report (see "Unhandled Error" above)`);
   }
   results.push(c);
+}
+
+await removeSharedTemplate();
+
+/** Drops the template the stages shared (names as in server/test/db.ts). */
+async function removeSharedTemplate() {
+  const run = process.env.ABONENT_TEST_RUN;
+  const url = process.env.DATABASE_URL;
+  if (!url) return rmSync(join(tmpdir(), `abonent-pglite-template-${run}.tar`), { force: true });
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  try {
+    await client.connect();
+    await client.query(`DROP DATABASE IF EXISTS abonent_t_${run}_template WITH (FORCE)`);
+  } catch (e) {
+    console.log(`(the shared test template was not dropped: ${e.message}; the next run drops it)`);
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 const total = results.reduce(

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 
 import { openDatabase } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
@@ -17,11 +17,17 @@ function isAlive(pid: number): boolean {
  * Migrate once per run, then every test file starts from a copy (fast). PostgreSQL mode: a template
  * database each file clones; embedded mode: a dumped PGlite data directory each file loads.
  * Databases left by runs whose vitest process is gone are dropped; other live runs are left alone.
+ *
+ * `npm test` runs vitest three times (unit, multi-process, end-to-end) and migrates once for all three:
+ * it names the run after itself (ABONENT_TEST_RUN) and sets ABONENT_TEST_TEMPLATE=shared, so a stage
+ * uses the template an earlier stage made and leaves it for the next; scripts/test.mjs removes it at the end.
  */
 export default async function setup() {
-  process.env.ABONENT_TEST_RUN = String(process.pid);
+  process.env.ABONENT_TEST_RUN ??= String(process.pid);
+  const shared = process.env.ABONENT_TEST_TEMPLATE === 'shared';
   const url = process.env.DATABASE_URL;
   if (!url) {
+    if (shared && existsSync(pgliteTemplatePath())) return;
     // Embedded mode: migrate one PGlite and dump its data directory; test files load it.
     const database = await openDatabase({ dataDir: 'memory://' });
     await runMigrations(database);
@@ -29,9 +35,10 @@ export default async function setup() {
     await database.close();
     const path = pgliteTemplatePath();
     writeFileSync(path, Buffer.from(await dump.arrayBuffer()));
-    return () => rmSync(path, { force: true });
+    return shared ? undefined : () => rmSync(path, { force: true });
   }
   const template = templateDb();
+  if (shared && (await databaseExists(url, template))) return;
   await withAdmin(url, async (c) => {
     const res = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
       `${TEST_DB_PREFIX}%`,
@@ -46,7 +53,10 @@ export default async function setup() {
   const database = await openDatabase({ databaseUrl: withDbName(url, template), poolSize: 1 });
   await runMigrations(database);
   await database.close();
-  return async () => {
-    await dropDatabase(url, template);
-  };
+  return shared ? undefined : () => dropDatabase(url, template);
+}
+
+async function databaseExists(url: string, name: string): Promise<boolean> {
+  const res = await withAdmin(url, (c) => c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]));
+  return res.rowCount === 1;
 }
