@@ -220,8 +220,9 @@ $$ LANGUAGE plpgsql;
 -- on; true when replaced. Checked from the catalog first, so a month already in the new layout (or one
 -- with a late-entry trigger) costs no lock; a plain one is then read for a first row, as any query reads
 -- it. The new month is built apart; the swap (drop the empty table, rename the new one, attach it)
--- holds the ledger's exclusive lock for a moment, waiting at most lock_timeout for it (5 s where none
--- is set, as at start). Without the lock nothing changes, and the next run (the hourly job) tries again.
+-- holds the ledger's exclusive lock for a moment, waiting at most 1 s for it (or a shorter lock_timeout):
+-- while it waits, reads and writes of the ledger queue behind it. Without the lock nothing changes, and
+-- the next run (the hourly job) tries again.
 CREATE OR REPLACE FUNCTION ledger_split_empty_month(m date) RETURNS boolean AS $$
 DECLARE
   first date := date_trunc('month', m)::date;
@@ -240,8 +241,8 @@ BEGIN
   IF NOT replaced THEN
     RETURN false;
   END IF;
-  IF timeout = '0' THEN
-    PERFORM set_config('lock_timeout', '5s', true);
+  IF timeout::interval = interval '0' OR timeout::interval > interval '1 second' THEN
+    PERFORM set_config('lock_timeout', '1s', true);
   END IF;
   BEGIN
     PERFORM ledger_build_month(building, first);
