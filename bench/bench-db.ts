@@ -39,7 +39,7 @@ export interface StatementTimes {
 /**
  * Times every statement sent to PostgreSQL while `fn` runs, grouped under the first of `labels` whose
  * pattern matches the statement's text ('other' when none does). With `--explain` on the command line
- * each statement's plan (EXPLAIN ANALYZE, BUFFERS: auto_explain, nested statements too) is printed to
+ * each statement's plan (EXPLAIN ANALYZE, BUFFERS, WAL: auto_explain, nested statements too) is printed to
  * stderr. PGlite: `fn` runs untraced and the result is null.
  */
 export async function traceStatements<T>(
@@ -67,7 +67,8 @@ export async function traceStatements<T>(
       void original.call(
         this,
         `load 'auto_explain'; set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on;
-         set auto_explain.log_buffers = on; set auto_explain.log_nested_statements = on;
+         set auto_explain.log_buffers = on; set auto_explain.log_wal = on;
+         set auto_explain.log_nested_statements = on;
          set auto_explain.log_level = notice`,
       );
     }

@@ -284,7 +284,9 @@ export function buildCli(): Command {
         const done = await archiveLedgerMonths(d.db, { before: `${opts.before}-01` });
         for (const m of done) {
           out(`${m.month.slice(0, 7)}: ${m.entries} entries, sum ${m.total} kopecks → table ${m.table}`);
-          out(`  pg_dump --table=${m.table} --format=custom --file=${m.table}.dump "$DATABASE_URL"`);
+          // A month in ten-day parts: pg_dump --table dumps a partitioned table without its partitions.
+          const tables = m.tables.map((t) => `--table=${t}`).join(' ');
+          out(`  pg_dump ${tables} --format=custom --file=${m.table}.dump "$DATABASE_URL"`);
           out(`  then: psql "$DATABASE_URL" -c 'DROP TABLE ${m.table}'`);
         }
         out(done.length ? `${done.length} months detached` : 'nothing to archive');

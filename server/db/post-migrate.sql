@@ -196,9 +196,84 @@ CREATE OR REPLACE FUNCTION ledger_partition_name(m date) RETURNS text AS $$
   SELECT format('ledger_entries_y%sm%s', to_char(m, 'YYYY'), to_char(m, 'MM'));
 $$ LANGUAGE sql IMMUTABLE;
 
--- Makes month m's partition if it does not exist; true when made. Entries of that month that went to
--- the default partition meanwhile are moved into it. Built apart and then attached: attaching locks
--- the ledger only against other schema changes, not against reads and writes.
+-- Month m's partition built as table `tbl`, not attached: itself partitioned by effective_on into three
+-- parts of about ten days — days 1–10, 11–20, 21 to the month's end — named after the month and the
+-- first day of each part: ledger_entries_y2026m11_d01, _d11, _d21. The daily charge inserts into the
+-- part of its day, so the account-first indexes it updates (ledger_account_day, ledger_charge_per_day)
+-- hold at most ten days of entries, not up to a month (docs/ledger-partitions.md, "Layout").
+CREATE OR REPLACE FUNCTION ledger_build_month(tbl text, m date) RETURNS void AS $$
+DECLARE
+  first date := date_trunc('month', m)::date;
+  bounds date[] := ARRAY[first, first + 10, first + 20, (first + interval '1 month')::date];
+BEGIN
+  EXECUTE format('CREATE TABLE %I (LIKE ledger_entries INCLUDING ALL) PARTITION BY RANGE (effective_on)', tbl);
+  FOR k IN 1..3 LOOP
+    EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
+      ledger_partition_name(first) || '_d' || to_char(bounds[k], 'DD'), tbl, bounds[k], bounds[k + 1]);
+  END LOOP;
+END;
+$$ LANGUAGE plpgsql;
+
+-- Month partitions made before the ten-day layout are plain tables. One holding entries stays as it is
+-- (an upgraded ledger keeps its history untouched). One still empty and without a late-entry trigger —
+-- a month made ahead — is replaced by the ten-day layout, so an upgraded ledger has it from next month
+-- on; true when replaced. Checked from the catalog first, so a month already in the new layout (or one
+-- with a late-entry trigger) costs no lock; a plain one is then read for a first row, as any query reads
+-- it. The new month is built apart; the swap (drop the empty table, rename the new one, attach it)
+-- holds the ledger's exclusive lock for a moment, waiting at most 1 s for it (or a shorter lock_timeout):
+-- while it waits, reads and writes of the ledger queue behind it. Without the lock nothing changes, and
+-- the next run (the hourly job) tries again.
+CREATE OR REPLACE FUNCTION ledger_split_empty_month(m date) RETURNS boolean AS $$
+DECLARE
+  first date := date_trunc('month', m)::date;
+  name text := ledger_partition_name(first);
+  building text := ledger_partition_name(first) || '_new';
+  timeout text := current_setting('lock_timeout');
+  replaced boolean := false;
+  r record;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid
+                 WHERE c.oid = to_regclass(name) AND c.relkind = 'r' AND i.inhparent = 'ledger_entries'::regclass)
+     OR EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(name) AND tgname LIKE 'ledger_entries_late%') THEN
+    RETURN false;
+  END IF;
+  EXECUTE format('SELECT NOT EXISTS (SELECT 1 FROM %I)', name) INTO replaced;
+  IF NOT replaced THEN
+    RETURN false;
+  END IF;
+  IF timeout::interval = interval '0' OR timeout::interval > interval '1 second' THEN
+    PERFORM set_config('lock_timeout', '1s', true);
+  END IF;
+  BEGIN
+    PERFORM ledger_build_month(building, first);
+    LOCK TABLE ledger_entries IN ACCESS EXCLUSIVE MODE;
+    -- An entry may have come in since the first look.
+    EXECUTE format('SELECT NOT EXISTS (SELECT 1 FROM %I)', name) INTO replaced;
+    IF replaced THEN
+      EXECUTE format('DROP TABLE %I', name);
+      EXECUTE format('ALTER TABLE %I RENAME TO %I', building, name);
+      FOR r IN SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+               WHERE i.indrelid = to_regclass(name) LOOP
+        EXECUTE format('ALTER INDEX %I RENAME TO %I', r.relname, replace(r.relname, building, name));
+      END LOOP;
+      EXECUTE format('ALTER TABLE ledger_entries ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+        name, first, (first + interval '1 month')::date);
+    ELSE
+      EXECUTE format('DROP TABLE %I', building);
+    END IF;
+  EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
+    -- Rolled back to the start of the block; another run tries again.
+    replaced := false;
+  END;
+  PERFORM set_config('lock_timeout', timeout, true);
+  RETURN replaced;
+END;
+$$ LANGUAGE plpgsql;
+
+-- Makes month m's partition if it does not exist (in the ten-day layout), or replaces an empty plain
+-- one made ahead by an earlier build (ledger_split_empty_month); true when made. Entries of that month
+-- that went to the default partition meanwhile are moved into it. Built apart and then attached:
+-- attaching locks the ledger only against other schema changes, not against reads and writes.
 CREATE OR REPLACE FUNCTION ledger_ensure_partition(m date) RETURNS boolean AS $$
 DECLARE
   first date := date_trunc('month', m)::date;
@@ -206,9 +281,9 @@ DECLARE
   name text := ledger_partition_name(first);
 BEGIN
   IF to_regclass(name) IS NOT NULL THEN
-    RETURN false;
+    RETURN ledger_split_empty_month(first);
   END IF;
-  EXECUTE format('CREATE TABLE %I (LIKE ledger_entries INCLUDING ALL)', name);
+  PERFORM ledger_build_month(name, first);
   IF EXISTS (SELECT 1 FROM ledger_entries_default WHERE effective_on >= first AND effective_on < next) THEN
     EXECUTE format('INSERT INTO %I SELECT * FROM ledger_entries_default WHERE effective_on >= $1 AND effective_on < $2', name)
       USING first, next;

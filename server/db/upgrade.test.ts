@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import semver from 'semver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { currentTotp } from '../modules/auth/totp.js';
+import { listLedgerPartitions, monthOf } from '../modules/ledger/ledger-partitions.js';
 import { verifyLedger } from '../modules/ledger/verify-ledger.js';
 import { createEmptyTestDatabase } from '../test/db.js';
 import {
@@ -26,7 +28,7 @@ import {
 } from '../test/release-fixture.js';
 import { restMeaning } from '../test/rest-answer.js';
 import { version as codeVersion } from '../version.js';
-import type { Database } from './client.js';
+import { type Database, queryRows } from './client.js';
 import { migrationStatus, runMigrations } from './migrate.js';
 import { loadReleases } from './releases.js';
 
@@ -123,6 +125,20 @@ it('has the fixture of every release', () => {
   }
 });
 
+/** The ledger's month partitions: plain ('r') or in ten-day parts ('p'), and their rows. */
+async function ledgerMonths(database: Database) {
+  const out: { name: string; month: string; kind: string; rows: number }[] = [];
+  for (const p of await listLedgerPartitions(database.db)) {
+    const [r] = await queryRows<{ kind: string; rows: number }>(
+      database.db,
+      sql`select (select relkind::text from pg_class where oid = ${p.name}::regclass) as kind,
+                 (select count(*)::int from ${sql.identifier(p.name)}) as rows`,
+    );
+    out.push({ name: p.name, month: p.month, kind: r!.kind, rows: r!.rows });
+  }
+  return out;
+}
+
 describe.each(fixtureVersions())('an upgrade from the %s fixture', (fixture) => {
   const recorded = JSON.parse(readFileSync(join(RELEASES_DIR, `${fixture}.expect.json`), 'utf8')) as FixtureExpect;
   let database: Database;
@@ -131,12 +147,14 @@ describe.each(fixtureVersions())('an upgrade from the %s fixture', (fixture) => 
   let migrated: Awaited<ReturnType<typeof runMigrations>>;
   let rows: Record<string, number>;
   let accounts: FixtureExpect['accounts'];
+  let monthsBefore: Awaited<ReturnType<typeof ledgerMonths>>;
 
   beforeAll(async () => {
     database = await createEmptyTestDatabase({ poolSize: 4 });
     await restoreDump(database, gunzipSync(readFileSync(join(RELEASES_DIR, `${fixture}.sql.gz`))).toString('utf8'));
     files = mkdtempSync(join(tmpdir(), 'abonent-upgrade-files-'));
     execFileSync('tar', ['-xzf', join(RELEASES_DIR, `${fixture}.files.tar.gz`), '-C', files]);
+    monthsBefore = await ledgerMonths(database);
     migrated = await runMigrations(database);
     // Counted before the app starts: signing in and asking RADIUS below write rows of their own.
     rows = await countRows(database.db);
@@ -179,6 +197,18 @@ describe.each(fixtureVersions())('an upgrade from the %s fixture', (fixture) => 
     // added are new and may hold anything.
     expect(differences).toEqual([]);
     expect(Object.values(recorded.tables).reduce((x, y) => x + y, 0)).toBeGreaterThan(1000);
+  });
+
+  it('keeps the month partitions that hold entries as they were; the months ahead are in ten-day parts', async () => {
+    const after = await ledgerMonths(database);
+    const held = monthsBefore.filter((m) => m.rows > 0);
+    expect(held.length).toBeGreaterThan(0);
+    for (const m of held) expect(after.find((a) => a.name === m.name)).toEqual(m);
+    // Made ahead empty by the release (replaced by the ten-day layout at start) or made now.
+    const [today] = await queryRows<{ day: string }>(database.db, sql`select current_date::text as day`);
+    const ahead = after.filter((m) => m.month > monthOf(today!.day));
+    expect(ahead.length).toBeGreaterThanOrEqual(3);
+    expect(ahead.filter((m) => m.kind !== 'p')).toEqual([]);
   });
 
   it('keeps every balance and status', () => {

@@ -12,7 +12,10 @@ export const MIN_MONTHS_KEPT = 37;
 
 export interface ArchivedMonth {
   month: string;
+  /** The detached month partition. */
   table: string;
+  /** It and its ten-day parts (none for a month made before them): what to dump, then drop with it. */
+  tables: string[];
   entries: number;
   total: number;
 }
@@ -21,8 +24,9 @@ export interface ArchivedMonth {
  * Retention (docs/ledger-partitions.md): detaches the month partitions before `before` (a month
  * start) from ledger_entries. Balances are not touched: the verified checkpoint at `before` holds
  * every account's closing balance of the archived months, and verification, statements and the next
- * checkpoints start from it. The detached tables stay in the database, each with all its rows, for
- * the operator to dump (pg_dump -t) and drop; `ledger_archive` records each month's count and sum.
+ * checkpoints start from it. The detached tables stay in the database, each with all its rows (a month
+ * in ten-day parts keeps them as its partitions), for the operator to dump (pg_dump -t, the month and
+ * its parts) and drop; `ledger_archive` records each month's count and sum.
  * Idempotency keys stay registered (ledger_keys), so a payment of an archived month is never
  * credited again, and entries dated in an archived month are refused.
  */
@@ -57,12 +61,24 @@ export async function archiveLedgerMonths(
         tx,
         sql`select count(*)::int8 as n, coalesce(sum(amount), 0)::int8 as total from ${sql.identifier(p.name)}`,
       );
+      const parts = await queryRows<{ name: string }>(
+        tx,
+        sql`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid
+            where i.inhparent = ${p.name}::regclass order by c.relname`,
+      );
+      // A month in ten-day parts is detached whole: it stays a partitioned table holding its parts.
       await tx.execute(sql`alter table ledger_entries detach partition ${sql.identifier(p.name)}`);
       await tx.execute(
         sql`insert into ledger_archive (month, table_name, entries, total)
             values (${p.month}::date, ${p.name}, ${sum!.n}, ${sum!.total})`,
       );
-      return { month: p.month, table: p.name, entries: sum!.n, total: sum!.total };
+      return {
+        month: p.month,
+        table: p.name,
+        tables: [p.name, ...parts.map((x) => x.name)],
+        entries: sum!.n,
+        total: sum!.total,
+      };
     });
     out.push(archived);
   }

@@ -199,14 +199,17 @@ async function latestCheckpointBefore(db: Db, asOf: string): Promise<string | nu
 /**
  * A partition wholly before the newest checkpoint gets the trigger for any insert; the one the
  * newest checkpoint falls in, only for entries dated before that day (the WHEN keeps the trigger
- * function off today's charges and payments).
+ * function off today's charges and payments). On a month in ten-day parts the trigger is made on the
+ * month: PostgreSQL clones it onto each part (and drops the clones with it), so the month's own trigger —
+ * not a clone — is what says whether it is in place.
  */
 async function installLateTrigger(tx: Db, p: LedgerPartition, upTo: string): Promise<void> {
   const table = sql.identifier(p.name);
   const triggers = await queryRows<{ name: string; def: string }>(
     tx,
     sql`select tgname as name, pg_get_triggerdef(oid) as def from pg_trigger
-        where tgrelid = ${p.name}::regclass and tgname in ('ledger_entries_late', 'ledger_entries_late_before')`,
+        where tgrelid = ${p.name}::regclass and tgparentid = 0
+          and tgname in ('ledger_entries_late', 'ledger_entries_late_before')`,
   );
   const whole = p.next <= upTo;
   if (whole) {

@@ -81,7 +81,8 @@ describe('ledger partitioned by month', () => {
     expect(await whereIs('p:jan')).toEqual(['ledger_entries_default']);
     const made = await ensureLedgerPartitions(db, { now: new Date('2024-01-15T00:00:00Z'), monthsAhead: 4 });
     expect(made).toEqual(['2024-01-01', '2024-02-01', '2024-03-01', '2024-04-01', '2024-05-01']);
-    expect(await whereIs('p:jan')).toEqual(['ledger_entries_y2024m01']);
+    // Into the part of its day: days 1–10 of January.
+    expect(await whereIs('p:jan')).toEqual(['ledger_entries_y2024m01_d01']);
     // Again: nothing to do.
     expect(await ensureLedgerPartitions(db, { now: new Date('2024-01-15T00:00:00Z'), monthsAhead: 4 })).toEqual([]);
 
@@ -98,7 +99,7 @@ describe('ledger partitioned by month', () => {
       await post(b!.id, day, -500 * (i + 1));
       if (i % 2 === 0) await post(c!.id, day, 20_000, `p:c:${day}`);
     }
-    expect(await whereIs('p:c:2024-02-27')).toEqual(['ledger_entries_y2024m02']);
+    expect(await whereIs('p:c:2024-02-27')).toEqual(['ledger_entries_y2024m02_d21']);
     expect((await verifyLedger(db)).mismatches).toEqual([]);
   });
 
@@ -114,7 +115,7 @@ describe('ledger partitioned by month', () => {
     written.push({ accountId: a!.id, day: '2024-03-01', amount: 7_000 });
     expect(c1.created).toBe(true);
     expect(c2).toMatchObject({ created: false, entryId: c1.entryId });
-    expect(await whereIs('p:pay')).toEqual(['ledger_entries_y2024m03']);
+    expect(await whereIs('p:pay')).toEqual(['ledger_entries_y2024m03_d01']);
     expect(await balanceOf(a!.id)).toBe(sumBefore(a!.id, '9999-01-01'));
     // A charge is unique per subscription and day, never keyed.
     await expect(
@@ -309,5 +310,271 @@ describe('a plain ledger table from an earlier build', () => {
     } finally {
       await old.close();
     }
+  });
+});
+
+describe('ten-day parts of a month partition', () => {
+  // A database of its own: months in 2025, checkpoints as of January 2025.
+  let own: Database;
+  let odb: Database['db'];
+  let accountId: number;
+  beforeAll(async () => {
+    own = await createTestDatabase();
+    odb = own.db;
+    accountId = (await buildSubscriber(odb, { balance: 0, startsOn: '2025-01-01' })).account.id;
+  });
+  afterAll(() => own.close());
+
+  const postOn = async (day: string, amount: number) =>
+    postEntry(odb, { accountId, kind: 'adjustment', amount, effectiveOn: day, source: 'test', idempotencyKey: null });
+  const partOf = async (entryId: number) =>
+    (
+      await queryRows<{ part: string }>(
+        odb,
+        sql`select tableoid::regclass::text as part from ledger_entries where id = ${entryId}`,
+      )
+    )[0]!.part;
+  /** The month partition's kind ('p': in parts, 'r': plain) and its parts with their bounds. */
+  const layout = async (month: string) => {
+    const rows = await queryRows<{ name: string; kind: string; bound: string; parent: string }>(
+      odb,
+      sql`select c.relname as name, c.relkind::text as kind, pg_get_expr(c.relpartbound, c.oid) as bound,
+                 i.inhparent::regclass::text as parent
+          from pg_partition_tree(${month}::regclass) t join pg_class c on c.oid = t.relid
+          left join pg_inherits i on i.inhrelid = c.oid
+          order by t.level, c.relname`,
+    );
+    return { kind: rows[0]!.kind, parent: rows[0]!.parent, parts: rows.slice(1).map((r) => [r.name, r.bound]) };
+  };
+  /** Every relation of the ledger's partition tree and trigger on it, with the xmin of its catalog row. */
+  const catalog = () =>
+    queryRows<{ name: string; xmin: string }>(
+      odb,
+      sql`select c.relname as name, c.xmin::text as xmin from pg_partition_tree('ledger_entries') t
+          join pg_class c on c.oid = t.relid
+          union all
+          select tgrelid::regclass::text || '.' || tgname, xmin::text from pg_trigger
+          where tgrelid in (select relid from pg_partition_tree('ledger_entries'))
+          order by 1`,
+    );
+
+  it('makes each month three parts: days 1–10, 11–20 and 21 to the end; entries land by day', async () => {
+    expect(await ensureLedgerPartitions(odb, { now: new Date('2025-01-15T00:00:00Z'), monthsAhead: 1 })).toEqual([
+      '2025-01-01',
+      '2025-02-01',
+    ]);
+    expect(await layout('ledger_entries_y2025m02')).toEqual({
+      kind: 'p',
+      parent: 'ledger_entries',
+      parts: [
+        ['ledger_entries_y2025m02_d01', "FOR VALUES FROM ('2025-02-01') TO ('2025-02-11')"],
+        ['ledger_entries_y2025m02_d11', "FOR VALUES FROM ('2025-02-11') TO ('2025-02-21')"],
+        ['ledger_entries_y2025m02_d21', "FOR VALUES FROM ('2025-02-21') TO ('2025-03-01')"],
+      ],
+    });
+    // Only months are listed (the parts are partitions of their month, not of the ledger).
+    const names = (await listLedgerPartitions(odb)).map((p) => p.name);
+    expect(names).toContain('ledger_entries_y2025m01');
+    expect(names.every((n) => /^ledger_entries_y\d{4}m\d{2}$/.test(n))).toBe(true);
+
+    const landed: Record<string, string> = {};
+    for (const day of [
+      '2025-01-01',
+      '2025-01-10',
+      '2025-01-11',
+      '2025-01-20',
+      '2025-01-21',
+      '2025-01-31',
+      '2025-02-28',
+    ]) {
+      const r = await postOn(day, 100);
+      landed[day] = await partOf(r.entryId);
+    }
+    expect(landed).toEqual({
+      '2025-01-01': 'ledger_entries_y2025m01_d01',
+      '2025-01-10': 'ledger_entries_y2025m01_d01',
+      '2025-01-11': 'ledger_entries_y2025m01_d11',
+      '2025-01-20': 'ledger_entries_y2025m01_d11',
+      '2025-01-21': 'ledger_entries_y2025m01_d21',
+      '2025-01-31': 'ledger_entries_y2025m01_d21',
+      '2025-02-28': 'ledger_entries_y2025m02_d21',
+    });
+    // The month's constraints and triggers hold in its parts: a charge once per subscription and day,
+    // nothing updated or deleted.
+    await expect(odb.execute(sql`delete from ledger_entries_y2025m01_d11`)).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/append-only/) },
+    });
+    expect((await verifyLedger(odb)).mismatches).toEqual([]);
+  });
+
+  it('moves entries that went to the default partition into the parts of the month made', async () => {
+    const early = await postOn('2025-03-12', 300);
+    expect(await partOf(early.entryId)).toBe('ledger_entries_default');
+    expect(await ensureLedgerPartitions(odb, { now: new Date('2025-03-01T00:00:00Z'), monthsAhead: 0 })).toEqual([
+      '2025-03-01',
+    ]);
+    expect(await partOf(early.entryId)).toBe('ledger_entries_y2025m03_d11');
+  });
+
+  it('a back-dated entry into a month in parts marks the checkpoints after it stale (the trigger is on the month)', async () => {
+    const triggers = () =>
+      queryRows<{ rel: string; name: string; clone: boolean }>(
+        odb,
+        sql`select tgrelid::regclass::text as rel, tgname as name, tgparentid <> 0 as clone from pg_trigger
+            where tgname like 'ledger_entries_late%' and tgrelid::regclass::text like 'ledger_entries_y2025m01%'
+            order by 1, 2`,
+      );
+    const stale = async () => (await readCheckpoints(odb)).filter((c) => c.stale).map((c) => c.as_of);
+    // The day checkpoint falls in January: the month gets the trigger for entries before that day only.
+    expect((await checkpointLedger(odb, { now: new Date('2025-01-25T12:00:00Z') })).made).toEqual(['2025-01-24']);
+    const before = [
+      { rel: 'ledger_entries_y2025m01', name: 'ledger_entries_late_before', clone: false },
+      { rel: 'ledger_entries_y2025m01_d01', name: 'ledger_entries_late_before', clone: true },
+      { rel: 'ledger_entries_y2025m01_d11', name: 'ledger_entries_late_before', clone: true },
+      { rel: 'ledger_entries_y2025m01_d21', name: 'ledger_entries_late_before', clone: true },
+    ];
+    expect(await triggers()).toEqual(before);
+    await postOn('2025-01-24', -10);
+    expect(await stale()).toEqual([]);
+    await postOn('2025-01-22', -10);
+    expect(await stale()).toEqual(['2025-01-24']);
+    // Made again; the trigger found on the month as it is, not made twice.
+    expect((await checkpointLedger(odb, { now: new Date('2025-01-25T12:00:00Z') })).made).toEqual(['2025-01-24']);
+    expect(await triggers()).toEqual(before);
+
+    // February: January is wholly before the checkpoints, any entry dated in it marks them.
+    expect((await checkpointLedger(odb, { now: new Date('2025-02-05T12:00:00Z') })).made).toEqual([
+      '2025-02-01',
+      '2025-02-04',
+    ]);
+    expect((await triggers()).map((t) => [t.rel, t.name])).toEqual([
+      ['ledger_entries_y2025m01', 'ledger_entries_late'],
+      ['ledger_entries_y2025m01_d01', 'ledger_entries_late'],
+      ['ledger_entries_y2025m01_d11', 'ledger_entries_late'],
+      ['ledger_entries_y2025m01_d21', 'ledger_entries_late'],
+    ]);
+    await postOn('2025-01-05', -10);
+    expect(await stale()).toEqual(['2025-02-01', '2025-02-04']);
+    expect(await verifyLedger(odb)).toMatchObject({ mismatches: [] });
+    expect((await checkpointLedger(odb, { now: new Date('2025-02-05T12:00:00Z') })).made).toEqual([
+      '2025-02-01',
+      '2025-02-04',
+    ]);
+    expect(await verifyLedger(odb, { full: true })).toMatchObject({ mismatches: [], checkpointMismatches: [] });
+  });
+
+  it('replaces a plain empty month made ahead by an earlier build; a plain month with entries stays as it is', async () => {
+    // Months as the earlier build made them: plain tables.
+    const plain = async (name: string, from: string, to: string) => {
+      await odb.execute(sql.raw(`create table ${name} (like ledger_entries including all)`));
+      await odb.execute(
+        sql.raw(`alter table ledger_entries attach partition ${name} for values from ('${from}') to ('${to}')`),
+      );
+    };
+    await plain('ledger_entries_y2025m05', '2025-05-01', '2025-06-01');
+    await plain('ledger_entries_y2025m06', '2025-06-01', '2025-07-01');
+    await plain('ledger_entries_y2025m07', '2025-07-01', '2025-08-01');
+    // A plain empty month that a checkpoint covers (its late-entry trigger is in place) is left alone too.
+    await odb.execute(
+      sql`create trigger ledger_entries_late after insert on ledger_entries_y2025m07
+          for each row execute function ledger_entries_late()`,
+    );
+    const kept = await postOn('2025-05-20', 500);
+
+    expect(await ensureLedgerPartitions(odb, { now: new Date('2025-05-15T00:00:00Z'), monthsAhead: 2 })).toEqual([
+      '2025-06-01',
+    ]);
+    expect(await layout('ledger_entries_y2025m05')).toMatchObject({ kind: 'r', parent: 'ledger_entries', parts: [] });
+    expect(await partOf(kept.entryId)).toBe('ledger_entries_y2025m05');
+    expect(await layout('ledger_entries_y2025m07')).toMatchObject({ kind: 'r', parts: [] });
+    expect(await layout('ledger_entries_y2025m06')).toEqual({
+      kind: 'p',
+      parent: 'ledger_entries',
+      parts: [
+        ['ledger_entries_y2025m06_d01', "FOR VALUES FROM ('2025-06-01') TO ('2025-06-11')"],
+        ['ledger_entries_y2025m06_d11', "FOR VALUES FROM ('2025-06-11') TO ('2025-06-21')"],
+        ['ledger_entries_y2025m06_d21', "FOR VALUES FROM ('2025-06-21') TO ('2025-07-01')"],
+      ],
+    });
+    // Named as if made so from the start: nothing of the table it was built as is left.
+    const [left] = await queryRows<{ n: number }>(
+      odb,
+      sql`select count(*)::int as n from pg_class where relname like '%y2025m06%new%'`,
+    );
+    expect(left!.n).toBe(0);
+    const moved = await postOn('2025-06-15', 700);
+    expect(await partOf(moved.entryId)).toBe('ledger_entries_y2025m06_d11');
+    await expect(odb.execute(sql`delete from ledger_entries_y2025m06_d11`)).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/append-only/) },
+    });
+
+    // Again, and the migration at the next start: nothing changes, not even a catalog row.
+    const before = await catalog();
+    expect(await ensureLedgerPartitions(odb, { now: new Date('2025-05-15T00:00:00Z'), monthsAhead: 2 })).toEqual([]);
+    const { runMigrations } = await import('../../db/migrate.js');
+    await runMigrations(own);
+    expect(await catalog()).toEqual(before);
+    expect((await verifyLedger(odb)).mismatches).toEqual([]);
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)(
+    'leaves a plain empty month as it is while the ledger is busy, and replaces it on a later run (PostgreSQL)',
+    async () => {
+      await odb.execute(sql.raw(`create table ledger_entries_y2025m08 (like ledger_entries including all)`));
+      await odb.execute(
+        sql.raw(`alter table ledger_entries attach partition ledger_entries_y2025m08
+                 for values from ('2025-08-01') to ('2025-09-01')`),
+      );
+      const now = new Date('2025-08-15T00:00:00Z');
+      const reader = await own.pool!.connect();
+      try {
+        // A long read of the ledger: the swap's exclusive lock waits for it at most 1 s (reads and
+        // writes queue behind the wait), even where the caller allows 5 s for its locks.
+        await reader.query('begin');
+        await reader.query('lock table ledger_entries in access share mode');
+        const t0 = performance.now();
+        expect(await ensureLedgerPartitions(odb, { now, monthsAhead: 0, lockTimeoutMs: 5_000 })).toEqual([]);
+        expect(performance.now() - t0).toBeLessThan(3_000);
+        expect(await layout('ledger_entries_y2025m08')).toMatchObject({ kind: 'r', parts: [] });
+      } finally {
+        await reader.query('rollback');
+        reader.release();
+      }
+      expect(await ensureLedgerPartitions(odb, { now, monthsAhead: 0, lockTimeoutMs: 300 })).toEqual(['2025-08-01']);
+      expect(await layout('ledger_entries_y2025m08')).toMatchObject({ kind: 'p', parent: 'ledger_entries' });
+    },
+  );
+
+  it('archives a month in parts: detached whole, with its parts and rows', async () => {
+    expect((await checkpointLedger(odb, { now: new Date('2025-03-05T12:00:00Z') })).made).toContain('2025-03-01');
+    const [jan] = await queryRows<{ n: number; total: number }>(
+      odb,
+      sql`select count(*)::int as n, sum(amount)::int8 as total from ledger_entries
+          where effective_on < '2025-02-01'`,
+    );
+    const done = await archiveLedgerMonths(odb, {
+      before: '2025-02-01',
+      now: new Date('2025-03-05T12:00:00Z'),
+      minMonthsKept: 0,
+    });
+    expect(done).toEqual([
+      {
+        month: '2025-01-01',
+        table: 'ledger_entries_y2025m01',
+        tables: [
+          'ledger_entries_y2025m01',
+          'ledger_entries_y2025m01_d01',
+          'ledger_entries_y2025m01_d11',
+          'ledger_entries_y2025m01_d21',
+        ],
+        entries: jan!.n,
+        total: Number(jan!.total),
+      },
+    ]);
+    expect(await layout('ledger_entries_y2025m01')).toMatchObject({ kind: 'p', parent: null });
+    const [kept] = await queryRows<{ n: number }>(odb, sql`select count(*)::int as n from ledger_entries_y2025m01`);
+    expect(kept!.n).toBe(jan!.n);
+    expect((await listLedgerPartitions(odb)).map((p) => p.month)).not.toContain('2025-01-01');
+    expect(await verifyLedger(odb, { full: true })).toMatchObject({ mismatches: [], checkpointMismatches: [] });
   });
 });
