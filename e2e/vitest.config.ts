@@ -26,7 +26,7 @@ const EMBEDDED_ONLY = ['e2e/demo-start.e2e.test.ts'];
 
 // End-to-end specs: a real server (built web app, fresh database, job worker) and Debian's Chromium.
 // Each file starts its own server on a free port with its own database (cloned from the run's template),
-// so files run side by side: one per core, the longest first (docs/testing.md).
+// so files run side by side: one more than cores, the longest first (docs/testing.md).
 export default defineConfig({
   test: {
     include: everyFile ? ['e2e/**/*.e2e.test.ts'] : EMBEDDED_TIER,
@@ -38,7 +38,7 @@ export default defineConfig({
     // A worker imports the app and the harness once for all its files (decision 0030); each file still
     // starts its own server on its own database.
     isolate: false,
-    maxWorkers: testWorkers(1, 0),
+    maxWorkers: testWorkers(1, 1),
     sequence: {
       sequencer: slowFirst([
         'e2e/every-service.e2e.test.ts',
