@@ -54,7 +54,7 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 90_000,
     // expect.poll waits for what a page shows after a click; vitest's default of 1 s failed under load
-    // (the support desk's status, three files at once beside another session's bench). The outcome
+    // (the support desk's status, three files at once beside a ledger bench). The outcome
     // asserted is the same: it only may take longer to arrive.
     expect: { poll: { timeout: 10_000 } },
   },

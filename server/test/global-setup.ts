@@ -23,6 +23,9 @@ function isAlive(pid: number): boolean {
  * uses the template an earlier stage made and leaves it for the next; scripts/test.mjs removes it at the end.
  */
 export default async function setup() {
+  // Each project of vitest.config.ts runs this in the same process: the first one makes the template.
+  if (process.env.ABONENT_TEST_TEMPLATE_MADE === String(process.pid)) return;
+  process.env.ABONENT_TEST_TEMPLATE_MADE = String(process.pid);
   process.env.ABONENT_TEST_RUN ??= String(process.pid);
   const shared = process.env.ABONENT_TEST_TEMPLATE === 'shared';
   const url = process.env.DATABASE_URL;
