@@ -60,4 +60,68 @@ describe('ReadCache', () => {
     await off.getOrLoad(1, async () => 'a');
     expect(off.size).toBe(0);
   });
+
+  it('shares one load between concurrent misses of a key, and not across keys', async () => {
+    const cache = new ReadCache<string, string>(60_000);
+    const loads: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const load = (k: string) => async () => {
+      loads.push(k);
+      await gate;
+      return `v-${k}`;
+    };
+    const asked = [cache.getOrLoad('a', load('a')), cache.getOrLoad('a', load('a')), cache.getOrLoad('b', load('b'))];
+    release();
+    expect(await Promise.all(asked)).toEqual(['v-a', 'v-a', 'v-b']);
+    expect(loads).toEqual(['a', 'b']);
+    expect(await cache.getOrLoad('a', load('a'))).toBe('v-a'); // stored: no third load
+    expect(loads).toEqual(['a', 'b']);
+  });
+
+  it('does not let a request after a clear wait for a load started before it', async () => {
+    const cache = new ReadCache<string, string>(60_000);
+    let release!: () => void;
+    const before = cache.getOrLoad('k', () => new Promise<string>((r) => (release = () => r('before'))));
+    cache.clear(); // a change committed while the first read was in flight
+    const after = cache.getOrLoad('k', async () => 'after');
+    release();
+    expect(await before).toBe('before');
+    expect(await after).toBe('after');
+    expect(await cache.getOrLoad('k', async () => 'again')).toBe('after');
+  });
+
+  it('a failed load fails its waiters, and the next miss loads again', async () => {
+    const cache = new ReadCache<string, string>(60_000);
+    let fail!: (e: Error) => void;
+    const first = cache.getOrLoad('k', () => new Promise<string>((_r, reject) => (fail = reject)));
+    const joined = cache.getOrLoad('k', async () => 'unused');
+    fail(new Error('database down'));
+    await expect(first).rejects.toThrow('database down');
+    await expect(joined).rejects.toThrow('database down');
+    expect(await cache.getOrLoad('k', async () => 'up')).toBe('up');
+    // A load that throws before its first await is forgotten too.
+    const broken = () => {
+      throw new Error('sync');
+    };
+    await expect(cache.getOrLoad('s', broken)).rejects.toThrow('sync');
+    expect(await cache.getOrLoad('s', async () => 'fine')).toBe('fine');
+  });
+
+  it('shares nothing while disabled (a change elsewhere could go unnoticed)', async () => {
+    const cache = new ReadCache<string, number>(60_000);
+    cache.setEnabled(false);
+    let loads = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const load = async () => {
+      loads++;
+      await gate;
+      return loads;
+    };
+    const both = Promise.all([cache.getOrLoad('k', load), cache.getOrLoad('k', load)]);
+    release();
+    await both;
+    expect(loads).toBe(2);
+  });
 });

@@ -7,9 +7,16 @@
  * when this process changes data (an unsafe HTTP request, a finished job) and when the database
  * notifies a change to auth tables made by any process. `generation` guards the classic race: a
  * read that started before a clear must not store its (possibly old) result after it.
+ *
+ * Concurrent misses of one key share one load (single flight): an entry that ends while a client's
+ * parallel requests arrive (the app fires several on open, each resolving the same session) costs one
+ * query, not one per request. Only a load started since the last clear is shared, so a request that
+ * arrives after a change never gets what was read before it.
  */
 export class ReadCache<K, V> {
   private readonly entries = new Map<K, { value: V; until: number }>();
+  /** Loads in flight since the last clear, by key: later misses of the key wait for the same one. */
+  private readonly loading = new Map<K, Promise<V | undefined>>();
   private generation = 0;
   private enabled = true;
 
@@ -24,13 +31,33 @@ export class ReadCache<K, V> {
    * The cached value, or load() stored for ttl (never past `until(value)`, e.g. a session's expiry).
    * Nothing is stored when load() returns undefined or the cache was cleared while it ran.
    */
-  async getOrLoad(key: K, load: () => Promise<V | undefined>, until?: (value: V) => number): Promise<V | undefined> {
+  getOrLoad(key: K, load: () => Promise<V | undefined>, until?: (value: V) => number): Promise<V | undefined> {
     const now = Date.now();
     const hit = this.peek(key, now);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) return Promise.resolve(hit);
+    // While disabled nothing is shared either: a change by another process could go unnoticed.
+    if (!this.enabled || this.ttlMs <= 0) return load();
+    const inFlight = this.loading.get(key);
+    if (inFlight) return inFlight;
+    const loaded = this.loadAndStore(key, load, now, until);
+    this.loading.set(key, loaded);
+    // Forgotten once settled, unless a clear has already put a newer load in its place.
+    const forget = () => {
+      if (this.loading.get(key) === loaded) this.loading.delete(key);
+    };
+    loaded.then(forget, forget);
+    return loaded;
+  }
+
+  private async loadAndStore(
+    key: K,
+    load: () => Promise<V | undefined>,
+    now: number,
+    until?: (value: V) => number,
+  ): Promise<V | undefined> {
     const generation = this.generation;
     const value = await load();
-    if (value === undefined || !this.enabled || this.ttlMs <= 0 || generation !== this.generation) return value;
+    if (value === undefined || !this.enabled || generation !== this.generation) return value;
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     this.entries.set(key, { value, until: Math.min(now + this.ttlMs, until?.(value) ?? Infinity) });
     return value;
@@ -45,6 +72,7 @@ export class ReadCache<K, V> {
   clear(): void {
     this.generation++;
     this.entries.clear();
+    this.loading.clear();
   }
 
   /** Off while changes could go unnoticed (the notification connection is down). */
