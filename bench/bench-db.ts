@@ -39,8 +39,8 @@ export interface StatementTimes {
 /**
  * Times every statement sent to PostgreSQL while `fn` runs, grouped under the first of `labels` whose
  * pattern matches the statement's text ('other' when none does). With `--explain` on the command line
- * each statement's plan (EXPLAIN ANALYZE, BUFFERS, WAL: auto_explain, nested statements too) is printed to
- * stderr. PGlite: `fn` runs untraced and the result is null.
+ * each statement's plan (EXPLAIN ANALYZE, BUFFERS with the time spent reading and writing them, WAL:
+ * auto_explain, nested statements too) is printed to stderr. PGlite: `fn` runs untraced and the result is null.
  */
 export async function traceStatements<T>(
   labels: [string, RegExp][],
@@ -68,7 +68,7 @@ export async function traceStatements<T>(
         this,
         `load 'auto_explain'; set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on;
          set auto_explain.log_buffers = on; set auto_explain.log_wal = on;
-         set auto_explain.log_nested_statements = on;
+         set auto_explain.log_nested_statements = on; set track_io_timing = on;
          set auto_explain.log_level = notice`,
       );
     }

@@ -212,9 +212,12 @@ async function main() {
       const v = await verifyLedger(db);
       const verifySeconds = (performance.now() - t0) / 1000;
       if (v.mismatches.length > 0) throw new Error(`verify: ${v.mismatches.length} mismatches`);
-      const [size] = await queryRows<{ mb: number }>(
+      // The server's buffer cache decides how much of the current part's indexes the charge finds in
+      // memory, so the line says what it was (docs/deploy.md sets it to a quarter of RAM).
+      const [size] = await queryRows<{ mb: number; shared_buffers: string }>(
         db,
-        sql`select (pg_database_size(current_database()) / 1048576)::int8 as mb`,
+        sql`select (pg_database_size(current_database()) / 1048576)::int8 as mb,
+                   current_setting('shared_buffers') as shared_buffers`,
       );
       const round = (x: number, d = 3) => Number(x.toFixed(d));
       console.log(
@@ -235,6 +238,7 @@ async function main() {
           verify_seconds: round(verifySeconds),
           verify_since: v.since,
           db_mb: size?.mb ?? null,
+          shared_buffers: size?.shared_buffers ?? null,
         }),
       );
     } finally {
