@@ -123,5 +123,9 @@ describe('ReadCache', () => {
     release();
     await both;
     expect(loads).toBe(2);
+    const broken = () => {
+      throw new Error('sync');
+    };
+    await expect(cache.getOrLoad('s', broken)).rejects.toThrow('sync');
   });
 });

@@ -36,7 +36,7 @@ export class ReadCache<K, V> {
     const hit = this.peek(key, now);
     if (hit !== undefined) return Promise.resolve(hit);
     // While disabled nothing is shared either: a change by another process could go unnoticed.
-    if (!this.enabled || this.ttlMs <= 0) return load();
+    if (!this.enabled || this.ttlMs <= 0) return loadNow(load);
     const inFlight = this.loading.get(key);
     if (inFlight) return inFlight;
     const loaded = this.loadAndStore(key, load, now, until);
@@ -84,4 +84,9 @@ export class ReadCache<K, V> {
   get size(): number {
     return this.entries.size;
   }
+}
+
+/** load()'s promise; a load that throws before returning one rejects it, as an async function would. */
+async function loadNow<V>(load: () => Promise<V>): Promise<V> {
+  return load();
 }
